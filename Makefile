@@ -1,0 +1,70 @@
+# mtbs_tui: two commands do everything on a fresh machine.
+#   make run    create .venv, install, start the TUI on the demo database (created if missing)
+#   make test   create .venv if needed, install test dependencies and tools, run the whole suite
+#   make bench  run the benchmarks (figures as ratios against baselines measured in the same run)
+
+PYTHON ?= python3
+VENV   := .venv
+ifeq ($(OS),Windows_NT)
+BIN := $(VENV)/Scripts
+else
+BIN := $(VENV)/bin
+endif
+PY   := $(BIN)/python
+MTBS := $(BIN)/mtbs
+PYTEST_ARGS ?=
+
+.PHONY: run test test-slow bench tools clean help
+
+help:
+	@echo "make run    - pasang dan buka aplikasi dengan database demo"
+	@echo "make test   - pasang dependensi uji dan jalankan semua uji"
+	@echo "make bench  - jalankan benchmark"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-app: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed-app
+
+run: $(VENV)/.installed-app
+	$(MTBS) demo --if-missing
+	$(MTBS) tui --demo
+
+# Tools the tests drive: tmux (smoke test of the real command) and poppler-utils (PDF to text/PNG).
+tools:
+	@missing=""; \
+	command -v tmux >/dev/null 2>&1 || missing="$$missing tmux"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    SUDO=""; [ "$$(id -u)" = "0" ] || SUDO="sudo"; \
+	    echo "Memasang:$$missing"; \
+	    $$SUDO apt-get update -qq >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Peringatan: pasang$$missing secara manual; uji yang membutuhkannya dilewati."; \
+	  fi; \
+	fi
+
+test: $(VENV)/.installed-test tools
+	@$(PY) -m pytest -n 2 -m "not slow" $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "GAGAL: tidak ada uji yang dijalankan (pytest exit 5)"; exit 1; fi; \
+	exit $$status
+
+test-slow: $(VENV)/.installed-test tools
+	$(PY) -m pytest -m slow $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test tools
+	@set -e; for script in bench/bench_*.py; do \
+	  echo "== $$script"; $(PY) $$script; echo; \
+	done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

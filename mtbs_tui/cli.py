@@ -1,0 +1,209 @@
+"""The `mtbs` command line: Typer app with Indonesian help.
+
+Start-up cost matters on old clinic PCs, so this module imports only typer and the standard library.
+Every command imports what it needs (Textual, reportlab, openpyxl, the register) inside its body, and
+the bodies live in `mtbs_tui.commands.*`.
+
+Errors: invalid input ends with exit status 2 and one Indonesian line on stderr (`galat: ...`); an
+internal fault prints `galat internal: ...` and exits 1. Never a traceback.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(
+    name="mtbs",
+    help="Register MTBS/MTBM elektronik untuk puskesmas. Tanpa subperintah: membuka aplikasi (TUI).",
+    add_completion=False,
+    no_args_is_help=False,
+    invoke_without_command=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class UserError(Exception):
+    """Invalid input or an unusable file: reported as one line, exit status 2."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _state(ctx: typer.Context) -> dict:
+    ctx.ensure_object(dict)
+    return ctx.obj
+
+
+def db_path(ctx: typer.Context) -> Path:
+    """The register database chosen by --db, then $MTBS_DB, then the per-user default."""
+    chosen = _state(ctx).get("db")
+    if chosen:
+        return Path(chosen)
+    env = os.environ.get("MTBS_DB")
+    if env:
+        return Path(env)
+    from mtbs_tui.paths import default_db_path
+
+    return default_db_path()
+
+
+@app.callback()
+def main_callback(
+    ctx: typer.Context,
+    db: Optional[str] = typer.Option(
+        None,
+        "--db",
+        help="Berkas database register (bawaan: $MTBS_DB, atau folder data pengguna).",
+        metavar="BERKAS",
+    ),
+) -> None:
+    """Register MTBS/MTBM elektronik untuk puskesmas."""
+    _state(ctx)["db"] = db
+    if ctx.invoked_subcommand is None:
+        from mtbs_tui.commands.tui import run
+
+        raise typer.Exit(run(db_path(ctx), demo=False))
+
+
+@app.command("tui")
+def tui_command(
+    ctx: typer.Context,
+    demo: bool = typer.Option(False, "--demo", help="Buka database demo (dibuat bila belum ada)."),
+) -> None:
+    """Buka aplikasi layar (TUI) untuk mencatat kunjungan."""
+    from mtbs_tui.commands.tui import run
+
+    raise typer.Exit(run(db_path(ctx), demo=demo, db_chosen=_db_chosen(ctx)))
+
+
+def _db_chosen(ctx: typer.Context) -> bool:
+    return bool(_state(ctx).get("db") or os.environ.get("MTBS_DB"))
+
+
+@app.command("init")
+def init_command(
+    ctx: typer.Context,
+    name: Optional[str] = typer.Option(None, "--nama", help="Nama puskesmas."),
+    code: Optional[str] = typer.Option(None, "--kode", help="Kode puskesmas."),
+    address: Optional[str] = typer.Option(None, "--alamat", help="Alamat puskesmas."),
+    district: Optional[str] = typer.Option(None, "--kabupaten", help="Kabupaten/kota."),
+    province: Optional[str] = typer.Option(None, "--provinsi", help="Provinsi."),
+    malaria_area: Optional[str] = typer.Option(
+        None, "--daerah-malaria", help="Endemisitas malaria: tinggi, rendah atau non_endemis."
+    ),
+    head_name: Optional[str] = typer.Option(None, "--kepala", help="Nama kepala puskesmas."),
+    head_nip: Optional[str] = typer.Option(None, "--nip-kepala", help="NIP kepala puskesmas."),
+) -> None:
+    """Buat database kosong dan isi identitas puskesmas (ditanyakan bila tidak diberikan)."""
+    from mtbs_tui.commands.init import run
+
+    raise typer.Exit(
+        run(
+            db_path(ctx),
+            name=name,
+            code=code,
+            address=address,
+            district=district,
+            province=province,
+            malaria_area=malaria_area,
+            head_name=head_name,
+            head_nip=head_nip,
+        )
+    )
+
+
+@app.command("demo")
+def demo_command(
+    ctx: typer.Context,
+    patients: int = typer.Option(300, "--patients", min=1, max=1_000_000, help="Jumlah pasien contoh."),
+    visits: int = typer.Option(1200, "--visits", min=0, max=5_000_000, help="Jumlah kunjungan contoh."),
+    if_missing: bool = typer.Option(False, "--if-missing", help="Hanya buat bila database belum ada."),
+    seed: int = typer.Option(2026, "--seed", help="Benih acak (hasil sama untuk benih sama)."),
+) -> None:
+    """Buat database demo dengan pasien dan kunjungan contoh selama setahun."""
+    from mtbs_tui.commands.demo import run
+
+    path = db_path(ctx) if _db_chosen(ctx) else None
+    raise typer.Exit(run(path, patients=patients, visits=visits, if_missing=if_missing, seed=seed))
+
+
+@app.command("check")
+def check_command(ctx: typer.Context) -> None:
+    """Periksa keutuhan database (integrity_check), versi skema dan jumlah data."""
+    from mtbs_tui.commands.check import run
+
+    raise typer.Exit(run(db_path(ctx)))
+
+
+@app.command("classify")
+def classify_command(
+    case: str = typer.Argument(..., metavar="KASUS.json", help="Berkas kasus (format: docs/case-format)."),
+    chart: Optional[str] = typer.Option(None, "--chart", help="Versi bagan: 2022 (bawaan) atau 2015."),
+) -> None:
+    """Klasifikasikan satu kasus menurut bagan MTBS/MTBM dan cetak hasilnya sebagai JSON."""
+    from mtbs_tui.commands.classify import run
+
+    raise typer.Exit(run(case, chart))
+
+
+# --- error reporting -------------------------------------------------------------------------
+
+def _usage_line(exc: BaseException) -> str:
+    """One Indonesian line for a click usage error (click's own text is English and multi-line)."""
+    import click
+
+    if isinstance(exc, click.NoSuchOption):
+        return f"galat: argumen: opsi tidak dikenal {exc.option_name}"
+    if isinstance(exc, click.MissingParameter):
+        name = exc.param.human_readable_name if exc.param is not None else "argumen"
+        return f"galat: {name}: wajib diisi"
+    if isinstance(exc, click.BadParameter):
+        name = exc.param.human_readable_name if exc.param is not None else "argumen"
+        return f"galat: {name}: nilai tidak sah ({exc.message})"
+    if isinstance(exc, click.BadOptionUsage):
+        return f"galat: {exc.option_name}: {exc.message}"
+    message = getattr(exc, "message", str(exc))
+    if message.startswith("No such command"):
+        return f"galat: perintah: perintah tidak dikenal {message.split(' ', 3)[-1]}"
+    if message.startswith("Got unexpected extra argument"):
+        return "galat: argumen: ada argumen berlebih"
+    return f"galat: argumen: {message}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point: run the app, turn every failure into one readable line."""
+    import click
+
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        result = app(args=args, prog_name="mtbs", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        print("galat: dibatalkan", file=sys.stderr)
+        return 130
+    except click.ClickException as exc:
+        print(_usage_line(exc), file=sys.stderr)
+        return 2
+    except UserError as exc:
+        print(exc.message, file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("galat: dibatalkan", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        print(f"galat internal: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

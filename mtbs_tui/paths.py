@@ -1,0 +1,39 @@
+"""Where the register lives on this computer.
+
+Default locations come from platformdirs, so Windows gets its usual per-user data folder
+(%LOCALAPPDATA%\\mtbs_tui) and Linux gets ~/.local/share/mtbs_tui. `--db` or $MTBS_DB override them.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "mtbs_tui"
+
+
+def data_dir() -> Path:
+    """The per-user data folder (created on first use)."""
+    override = os.environ.get("MTBS_DATA_DIR")
+    if override:
+        path = Path(override)
+    else:
+        from platformdirs import user_data_dir
+
+        path = Path(user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_db_path() -> Path:
+    """The real register: `mtbs.db` in the data folder."""
+    return data_dir() / "mtbs.db"
+
+
+def demo_db_path() -> Path:
+    """The demo register, kept apart so demo patients never mix with real ones."""
+    return data_dir() / "mtbs-demo.db"
+
+
+def default_backup_dir(db_path: Path) -> Path:
+    """Backups go beside the database in `cadangan/` unless the admin chooses another folder."""
+    return db_path.parent / "cadangan"

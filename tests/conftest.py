@@ -1,0 +1,26 @@
+"""Shared fixtures: every test gets its own data folder so nothing touches the user's register."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+MTBS = BIN / ("mtbs.exe" if os.name == "nt" else "mtbs")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    data = tmp_path_factory.mktemp("mtbs-data")
+    monkeypatch.setenv("MTBS_DATA_DIR", str(data))
+    monkeypatch.delenv("MTBS_DB", raising=False)
+    return data
+
+
+@pytest.fixture
+def mtbs_exe() -> Path:
+    """The real console script installed in the virtualenv."""
+    return MTBS
