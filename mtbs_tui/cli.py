@@ -156,38 +156,111 @@ def classify_command(
 
 # --- error reporting -------------------------------------------------------------------------
 
-def _usage_line(exc: BaseException) -> str:
-    """One Indonesian line for a click usage error (click's own text is English and multi-line)."""
-    import click
+_PYDANTIC_PHRASES = (
+    ("valid integer", "harus bilangan bulat"),
+    ("valid number", "harus angka"),
+    ("greater than or equal to ", "minimal "),
+    ("less than or equal to ", "maksimal "),
+    ("greater than ", "lebih dari "),
+    ("less than ", "kurang dari "),
+)
 
+
+def _param_name(param: object) -> str:
+    """The name a user typed or read in --help: the longest option flag, else the metavar."""
+    opts = getattr(param, "opts", None) or []
+    if opts and any(o.startswith("-") for o in opts):
+        return max(opts, key=len)
+    return getattr(param, "metavar", None) or getattr(param, "name", None) or "argumen"
+
+
+def _indonesian_reason(message: str) -> str:
+    for english, indonesian in _PYDANTIC_PHRASES:
+        if english in message:
+            tail = message.split(english, 1)[1].strip().rstrip(".")
+            return f"{indonesian}{tail}" if indonesian.endswith(" ") else indonesian
+    return message
+
+
+def _usage_line(exc: BaseException) -> str:
+    """One Indonesian line for a usage error (click's own text is English and multi-line)."""
+    # Typer 0.29 vendors click as typer._click; the version is pinned and tests/test_cli covers it.
+    from typer._click import exceptions as click
+
+    param = getattr(exc, "param", None)
     if isinstance(exc, click.NoSuchOption):
         return f"galat: argumen: opsi tidak dikenal {exc.option_name}"
     if isinstance(exc, click.MissingParameter):
-        name = exc.param.human_readable_name if exc.param is not None else "argumen"
-        return f"galat: {name}: wajib diisi"
+        return f"galat: {_param_name(param) if param is not None else 'argumen'}: wajib diisi"
     if isinstance(exc, click.BadParameter):
-        name = exc.param.human_readable_name if exc.param is not None else "argumen"
-        return f"galat: {name}: nilai tidak sah ({exc.message})"
+        name = _param_name(param) if param is not None else "argumen"
+        return f"galat: {name}: nilai tidak sah ({_indonesian_reason(str(exc.message))})"
     if isinstance(exc, click.BadOptionUsage):
         return f"galat: {exc.option_name}: {exc.message}"
-    message = getattr(exc, "message", str(exc))
+    message = str(getattr(exc, "message", exc))
     if message.startswith("No such command"):
-        return f"galat: perintah: perintah tidak dikenal {message.split(' ', 3)[-1]}"
+        return f"galat: perintah: perintah tidak dikenal {message.split(' ', 3)[-1].rstrip('.')}"
     if message.startswith("Got unexpected extra argument"):
         return "galat: argumen: ada argumen berlebih"
+    if message.startswith("Missing command"):
+        return "galat: perintah: sebutkan perintahnya (lihat mtbs --help)"
     return f"galat: argumen: {message}"
+
+
+_HELP_WORDS = {
+    "Arguments": "Argumen",
+    "Options": "Opsi",
+    "Commands": "Perintah",
+    "required": "wajib",
+    "default: {default}": "bawaan: {default}",
+    "env var: {var}": "variabel lingkungan: {var}",
+    "(dynamic)": "(dinamis)",
+    "Aborted!": "Dibatalkan.",
+}
+
+
+def _localise_help() -> None:
+    """Put typer's built-in help words into Bahasa Indonesia.
+
+    Typer (pinned) vendors click; its headings go through gettext's `_`, the usage prefix and the help
+    option text are literals. tests/test_cli_help.py fails if an upgrade moves them.
+    """
+    import typer.core as typer_core
+    from typer._click import core as click_core
+    from typer._click import formatting
+
+    if getattr(typer_core, "_mtbs_localised", False):
+        return
+    typer_core._ = lambda text: _HELP_WORDS.get(text, text)  # type: ignore[attr-defined]
+    original_usage = formatting.HelpFormatter.write_usage
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        original_usage(self, prog, args, "Pemakaian: " if prefix is None else prefix)
+
+    formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+    original_help_option = click_core.Command.get_help_option
+
+    def get_help_option(self, ctx):  # type: ignore[no-untyped-def]
+        option = original_help_option(self, ctx)
+        if option is not None:
+            option.help = "Tampilkan bantuan ini lalu keluar."
+        return option
+
+    click_core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
+    typer_core._mtbs_localised = True  # type: ignore[attr-defined]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the app, turn every failure into one readable line."""
-    import click
+    from typer._click import exceptions as click
 
     args = sys.argv[1:] if argv is None else argv
+    _localise_help()
     try:
         result = app(args=args, prog_name="mtbs", standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         print("galat: dibatalkan", file=sys.stderr)
         return 130
     except click.ClickException as exc:
