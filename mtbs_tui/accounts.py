@@ -1,0 +1,178 @@
+"""Accounts, roles and permissions (Permenkes 24/2022 Ps. 30: the head grants input, correct, view).
+
+One account per person; passwords are hashed with argon2id. The role x action table below is the one
+place that says who may do what; the TUI and every CLI command ask `require(...)` before acting, and a
+refusal says why in Bahasa Indonesia.
+
+This module never imports textual or reportlab.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+ROLE_LABELS: dict[str, str] = {
+    "pendaftaran": "Pendaftaran",
+    "klinis": "Tenaga klinis",
+    "kepala": "Kepala puskesmas / admin",
+    "peninjau": "Peninjau (hanya baca)",
+}
+ROLES = tuple(ROLE_LABELS)
+
+_ALL = frozenset(ROLES)
+_CLINICAL = frozenset({"klinis", "kepala"})
+_HEAD = frozenset({"kepala"})
+
+# action id -> (Indonesian description used in refusals, roles allowed)
+ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
+    "patient.view": ("melihat data pasien", _ALL),
+    "patient.create": ("mendaftarkan pasien", frozenset({"pendaftaran", "klinis", "kepala"})),
+    "patient.edit": ("mengubah identitas pasien", frozenset({"pendaftaran", "klinis", "kepala"})),
+    "visit.view": ("melihat kunjungan", frozenset({"klinis", "kepala", "peninjau"})),
+    "visit.create": ("mencatat kunjungan", _CLINICAL),
+    "visit.correct": ("mengoreksi kunjungan", _CLINICAL),
+    "visit.correct_any": ("mengoreksi kunjungan petugas lain", _HEAD),
+    "document.print": ("mencetak surat rujukan atau kartu ibu", _CLINICAL),
+    "register.export": ("mengekspor register", _HEAD),
+    "report.monthly": ("membuat laporan bulanan", _HEAD),
+    "backup.create": ("membuat cadangan", _HEAD),
+    "backup.restore": ("memulihkan cadangan", _HEAD),
+    "user.manage": ("mengelola akun pengguna", _HEAD),
+    "audit.verify": ("memeriksa jejak audit", frozenset({"kepala", "peninjau"})),
+    "database.check": ("memeriksa database", _HEAD),
+    "facility.edit": ("mengubah identitas puskesmas", _HEAD),
+}
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+MIN_PASSWORD_LENGTH = 8
+
+# Failed logins: the first few are free, then each further attempt waits longer (capped).
+FREE_ATTEMPTS = 3
+MAX_DELAY_SECONDS = 30.0
+
+
+class AccessDenied(Exception):
+    """An action the user's role does not allow; `.message` is one Indonesian line."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AccountError(Exception):
+    """Invalid account input or a failed login; `.field` names the input, `.message` says why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    full_name: str
+    role: str
+    active: bool
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+def allowed(role: str, action: str) -> bool:
+    """True when `role` may perform `action` (unknown actions are refused: fail closed)."""
+    entry = ACTIONS.get(action)
+    return entry is not None and role in entry[1]
+
+
+def require(user: User | None, action: str, *, owner: str | None = None) -> None:
+    """Raise AccessDenied unless `user` may perform `action`.
+
+    `owner` is the username that recorded a visit: clinical staff correct only their own visits;
+    the head may correct any (Permenkes 24/2022 Ps. 30).
+    """
+    description = ACTIONS.get(action, (action, frozenset()))[0]
+    if user is None:
+        raise AccessDenied(f"akses ditolak: masuk (login) dahulu untuk {description}")
+    if not user.active:
+        raise AccessDenied(f"akses ditolak: akun {user.username} dinonaktifkan")
+    if not allowed(user.role, action):
+        raise AccessDenied(
+            f"akses ditolak: peran {user.role_label} tidak boleh {description}"
+        )
+    if action == "visit.correct" and owner is not None and owner != user.username:
+        if not allowed(user.role, "visit.correct_any"):
+            raise AccessDenied(
+                "akses ditolak: hanya kepala puskesmas yang boleh mengoreksi kunjungan petugas lain"
+            )
+
+
+# --- passwords ---------------------------------------------------------------------------------
+
+def _hasher() -> Any:
+    # RFC 9106 "second recommended option" (argon2id, t=3, m=64 MiB, p=4): above the OWASP minimum
+    # (m=19 MiB, t=2) and about 0.25 s on the development machine, acceptable for a login.
+    from argon2 import PasswordHasher
+    from argon2.profiles import RFC_9106_LOW_MEMORY
+
+    return PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY)
+
+
+def hash_password(password: str) -> str:
+    check_password_strength(password)
+    return _hasher().hash(password)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError("kata_sandi", f"minimal {MIN_PASSWORD_LENGTH} karakter")
+    if password.strip() != password:
+        raise AccountError("kata_sandi", "tidak boleh diawali atau diakhiri spasi")
+
+
+def verify_password(stored_hash: str, password: str) -> tuple[bool, str | None]:
+    """(ok, new_hash): new_hash is set when the stored hash uses weaker parameters than today's."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    hasher = _hasher()
+    try:
+        hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False, None
+    if hasher.check_needs_rehash(stored_hash):
+        return True, hasher.hash(password)
+    return True, None
+
+
+def login_delay(failed_count: int) -> float:
+    """Seconds to wait before the next attempt after `failed_count` consecutive failures."""
+    if failed_count < FREE_ATTEMPTS:
+        return 0.0
+    return min(MAX_DELAY_SECONDS, 2.0 ** (failed_count - FREE_ATTEMPTS + 1))
+
+
+def validate_username(username: str) -> str:
+    name = username.strip().lower()
+    if not USERNAME_RE.match(name):
+        raise AccountError(
+            "nama_pengguna",
+            "2-32 karakter: huruf kecil, angka, titik, garis bawah atau tanda minus",
+        )
+    return name
+
+
+def validate_role(role: str) -> str:
+    if role not in ROLE_LABELS:
+        raise AccountError("peran", f"peran {role!r} tidak dikenal (pilihan: {', '.join(ROLES)})")
+    return role
+
+
+Clock = Callable[[], float]
+
+
+def monotonic_clock() -> float:
+    return time.monotonic()
