@@ -1,0 +1,692 @@
+"""Connection discipline for the register file: checks, pragmas, write transactions, migrations.
+
+Everything that opens, writes or upgrades the SQLite file goes through this module, so the
+reliability rules of `shared/reference/reliability.md` live in one place:
+
+* a path on a network share is refused, a damaged file is detected (header, size, quick_check)
+  BEFORE anything writes to it, a newer schema is refused, an older one is upgraded only after a
+  verified backup copy exists;
+* every write is `BEGIN IMMEDIATE ... COMMIT` inside `write(db)`, which also holds a cross-process
+  lock file (see `WriteLock` for why);
+* each migration runs in one transaction that also sets `PRAGMA user_version`, so a kill during an
+  upgrade leaves the old or the new schema, never a mix.
+
+No Textual, reportlab or openpyxl here (tests/test_import_hygiene.py).
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import os
+import sqlite3
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+SCHEMA_VERSION = 2
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# How long a writer waits for another process's write transaction (the lock file) before it gives
+# up with a readable message. Our own transactions last milliseconds; a demo batch well under 1 s.
+LOCK_TIMEOUT_S = 30.0
+# Filesystems on which SQLite's locking is unreliable (reliability.md): refused.
+NETWORK_FS = frozenset(
+    {
+        "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs", "coda", "9p",
+        "fuse.sshfs", "sshfs", "davfs", "fuse.davfs2", "fuse.gvfsd-fuse", "glusterfs",
+        "fuse.glusterfs", "ceph", "fuse.ceph", "lustre", "gpfs", "fuse.rclone", "fuse.s3fs",
+    }
+)
+
+
+class DatabaseError(Exception):
+    """A file we cannot or must not use. `message` is one Indonesian line for the user."""
+
+    def __init__(self, message: str, *, kind: str = "rusak") -> None:
+        super().__init__(message)
+        self.message = message
+        # kind: "hilang" (missing), "rusak" (damaged), "jaringan" (network share), "baru" (newer
+        # schema), "asing" (not an MTBS register), "terkunci" (busy), "izin" (permission)
+        self.kind = kind
+
+    def __str__(self) -> str:
+        return f"galat: {self.message}"
+
+
+# --- paths ----------------------------------------------------------------------------------------
+
+def is_network_path(path: str | Path, *, mounts_file: str = "/proc/mounts") -> bool:
+    """True when `path` is a UNC path or lies on a network filesystem (SMB, NFS, ...)."""
+    text = str(path)
+    # A UNC name (\\server\share) is a network path on every platform: on POSIX `//x` is legal but
+    # nobody keeps a register there, and a Windows path copied into a Linux config is still remote.
+    if text.startswith("\\\\") or text.startswith("//"):
+        return True
+    if sys.platform == "win32":
+        return _windows_drive_is_remote(text)
+    return _posix_fs_type(Path(text), mounts_file) in NETWORK_FS
+
+
+def _windows_drive_is_remote(text: str) -> bool:
+    import ctypes
+
+    full = os.path.abspath(text)
+    drive = os.path.splitdrive(full)[0]
+    if not drive or drive.startswith("\\\\"):
+        return bool(drive)
+    DRIVE_REMOTE = 4
+    return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == DRIVE_REMOTE  # type: ignore[attr-defined]
+
+
+def _posix_fs_type(path: Path, mounts_file: str) -> str | None:
+    """The filesystem type of the longest mount point containing `path` (None when unknown)."""
+    try:
+        with open(mounts_file, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None  # macOS and others: no /proc/mounts; UNC check above still applies
+    target = os.path.realpath(path.parent if not path.exists() else path)
+    best, best_type = "", None
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount = parts[1].replace("\\040", " ")
+        if (target == mount or target.startswith(mount.rstrip("/") + "/")) and len(mount) >= len(best):
+            best, best_type = mount, parts[2]
+    return best_type
+
+
+# --- raw file checks (before SQLite touches the file) ---------------------------------------------
+
+def check_file_header(path: Path) -> None:
+    """Detect a bad header or a truncated file by reading bytes only (no SQLite, no write)."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except PermissionError as exc:
+        raise DatabaseError(f"{path}: berkas tidak dapat dibaca (izin ditolak)", kind="izin") from exc
+    except OSError as exc:
+        raise DatabaseError(f"{path}: berkas tidak dapat dibaca ({exc.strerror})", kind="izin") from exc
+    if size == 0:
+        return  # an empty file is a new database to SQLite; the schema check decides
+    if len(header) < 100 or header[:16] != SQLITE_MAGIC:
+        raise DatabaseError(f"{path}: berkas rusak atau bukan database SQLite (kepala berkas salah)")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise DatabaseError(f"{path}: berkas rusak (ukuran halaman {page_size} tidak sah)")
+    if size % page_size:
+        raise DatabaseError(f"{path}: berkas rusak atau terpotong (ukuran bukan kelipatan halaman)")
+    change_counter = int.from_bytes(header[24:28], "big")
+    header_pages = int.from_bytes(header[28:32], "big")
+    valid_for = int.from_bytes(header[92:96], "big")
+    wal = Path(str(path) + "-wal")
+    wal_has_frames = wal.exists() and wal.stat().st_size > 32
+    # The in-header page count is trustworthy when valid_for matches the change counter. With a
+    # non-empty WAL a checkpoint may have been cut short while growing the file: the WAL replays it.
+    if valid_for == change_counter and header_pages and not wal_has_frames:
+        if size < header_pages * page_size:
+            raise DatabaseError(
+                f"{path}: berkas rusak atau terpotong ({size // page_size} dari {header_pages} halaman)"
+            )
+
+
+# --- the write lock -------------------------------------------------------------------------------
+
+class WriteLock:
+    """A cross-process lock file `<db>.writelock` held around every write transaction.
+
+    Why: the SQLite here (3.40.1) is older than 3.51.3, which fixed a rare WAL corruption race when
+    two connections write or checkpoint at the same moment (reliability.md). Holding this lock
+    means only one connection of any of our processes writes or checkpoints at a time. The OS drops
+    the lock when the process dies (SIGKILL included), so a crash never leaves it stuck.
+    Windows: msvcrt.locking on byte 0; elsewhere fcntl.flock. Threads of one process are
+    serialised by an RLock, because flock does not exclude two users of the same descriptor.
+    """
+
+    def __init__(self, db_path: Path) -> None:
+        self.path = Path(str(db_path) + ".writelock")
+        self._fd: int | None = None
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+
+    def _open(self) -> int:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        return self._fd
+
+    def acquire(self, timeout: float = LOCK_TIMEOUT_S) -> None:
+        deadline = time.monotonic() + timeout
+        if not self._thread_lock.acquire(timeout=timeout):
+            raise DatabaseError("database sedang dipakai; coba lagi sebentar lagi", kind="terkunci")
+        if self._depth:
+            self._depth += 1
+            return
+        try:
+            fd = self._open()
+            delay = 0.001
+            while not _try_lock(fd):
+                if time.monotonic() >= deadline:
+                    raise DatabaseError(
+                        "database sedang dipakai proses lain terlalu lama; coba lagi sebentar lagi",
+                        kind="terkunci",
+                    )
+                time.sleep(delay)
+                delay = min(delay * 2, 0.02)
+        except BaseException:
+            self._thread_lock.release()
+            raise
+        self._depth = 1
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._fd is not None:
+            _unlock(self._fd)
+        self._thread_lock.release()
+
+    def close(self) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+
+    @contextlib.contextmanager
+    def held(self, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+        self.acquire(timeout)
+        try:
+            yield
+        finally:
+            self.release()
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        os.lseek(fd, 0, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        with contextlib.suppress(OSError):
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+# --- connections ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Opened:
+    db: sqlite_utils.Database
+    lock: WriteLock
+    migrated_from: int | None  # the old schema version when this open upgraded the file
+    backup_path: Path | None   # the verified pre-migration copy
+
+
+_LOCKS: dict[int, WriteLock] = {}
+
+
+def lock_for(db: sqlite_utils.Database) -> WriteLock:
+    return _LOCKS[id(db.conn)]
+
+
+def connect(
+    path: str | Path,
+    *,
+    create: bool = False,
+    check: bool = True,
+    migrate: bool = True,
+    backup_dir: Path | None = None,
+    target_version: int = SCHEMA_VERSION,
+) -> Opened:
+    """Open the register file with every check and pragma; create or upgrade the schema.
+
+    Order matters: nothing is written (not even the WAL switch, which rewrites the header) until
+    the file passed the header check, quick_check and the schema-version check.
+    """
+    path = Path(path)
+    if is_network_path(path):
+        raise DatabaseError(
+            f"{path}: database di folder jaringan tidak didukung; simpan di disk lokal komputer ini",
+            kind="jaringan",
+        )
+    if path.exists():
+        if path.is_dir():
+            raise DatabaseError(f"{path}: ini folder, bukan berkas database", kind="hilang")
+        check_file_header(path)
+        fresh = path.stat().st_size == 0
+    else:
+        if not create:
+            raise DatabaseError(
+                f"{path}: berkas database tidak ditemukan (buat dengan `mtbs init`)", kind="hilang"
+            )
+        if not path.parent.exists():
+            raise DatabaseError(f"{path.parent}: folder tidak ditemukan", kind="hilang")
+        fresh = True
+
+    try:
+        # isolation_level=None: we issue BEGIN IMMEDIATE/COMMIT ourselves; Python's implicit BEGIN
+        # (deferred) could turn a read-then-write into an unfixable SQLITE_BUSY.
+        # check_same_thread=False: the TUI may save from a worker thread; WriteLock serialises.
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=5.0, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{path}: database tidak dapat dibuka ({exc})", kind="izin") from exc
+    lock = WriteLock(path)
+    try:
+        # busy_timeout: a backup or export running beside the TUI must not surface "locked".
+        conn.execute("PRAGMA busy_timeout = 5000")
+        if check and not fresh:
+            quick_check(conn, path)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > target_version:
+            raise DatabaseError(
+                f"{path}: database dibuat oleh versi aplikasi yang lebih baru "
+                f"(skema {version}, aplikasi ini {target_version}); perbarui aplikasi",
+                kind="baru",
+            )
+        if version == 0 and not fresh and _has_foreign_tables(conn):
+            raise DatabaseError(f"{path}: bukan database register MTBS", kind="asing")
+        if version == 0 and not create:
+            raise DatabaseError(
+                f"{path}: database kosong, belum dibuat sebagai register (jalankan `mtbs init`)",
+                kind="asing",
+            )
+        _apply_pragmas(conn)
+        db = sqlite_utils.Database(conn)
+        _LOCKS[id(conn)] = lock
+        migrated_from: int | None = None
+        backup_path: Path | None = None
+        if version < target_version:
+            if not migrate:
+                raise DatabaseError(
+                    f"{path}: skema database versi {version} perlu diperbarui ke {target_version}",
+                    kind="lama",
+                )
+            if version > 0:
+                backup_path = verified_copy(
+                    conn, path, backup_dir or path.parent / "cadangan", label=f"sebelum-migrasi-v{version}"
+                )
+                migrated_from = version
+            migrate_to(db, target_version)
+        return Opened(db=db, lock=lock, migrated_from=migrated_from, backup_path=backup_path)
+    except DatabaseError:
+        _LOCKS.pop(id(conn), None)
+        conn.close()
+        lock.close()
+        raise
+    except sqlite3.DatabaseError as exc:
+        _LOCKS.pop(id(conn), None)
+        conn.close()
+        lock.close()
+        raise DatabaseError(f"{path}: database rusak atau tidak dapat dibaca ({exc})") from exc
+
+
+def _apply_pragmas(conn: sqlite3.Connection) -> None:
+    # WAL: readers never block the writer (TUI + backup + export on one file). Local disk only.
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise DatabaseError("database tidak dapat memakai mode WAL (folder hanya-baca?)", kind="izin")
+    # synchronous=FULL: in WAL, NORMAL never corrupts but a power cut can undo commits already
+    # shown as "Tersimpan"; FULL syncs the WAL at every commit so they survive.
+    conn.execute("PRAGMA synchronous = FULL")
+    # foreign_keys: off by default in SQLite; visits must never point at a missing patient.
+    conn.execute("PRAGMA foreign_keys = ON")
+    # secure_delete: a discarded draft or replaced page leaves no readable personal data behind.
+    conn.execute("PRAGMA secure_delete = ON")
+    # temp_store=MEMORY: sorting for reports never writes temp files beside patient data.
+    conn.execute("PRAGMA temp_store = MEMORY")
+
+
+def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    return bool(names)
+
+
+def quick_check(conn: sqlite3.Connection, path: Path) -> None:
+    """`PRAGMA quick_check`: catches damaged pages at start-up in a fraction of integrity_check."""
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path}: database rusak ({exc})") from exc
+    if rows != ["ok"]:
+        raise DatabaseError(f"{path}: database rusak (quick_check: {rows[0]})")
+
+
+def integrity_errors(conn: sqlite3.Connection, limit: int = 20) -> list[str]:
+    """`PRAGMA integrity_check` plus `foreign_key_check`; [] when healthy."""
+    rows = [r[0] for r in conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+    errors = [] if rows == ["ok"] else rows
+    for row in conn.execute("PRAGMA foreign_key_check").fetchmany(limit):
+        errors.append(f"kunci asing: tabel {row[0]} baris {row[1]} menunjuk {row[2]} yang tidak ada")
+    return errors
+
+
+# --- writes ---------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def write(db: sqlite_utils.Database, *, timeout: float = LOCK_TIMEOUT_S) -> Iterator[sqlite_utils.Database]:
+    """One write transaction: the lock file, `BEGIN IMMEDIATE`, the body, `COMMIT`.
+
+    BEGIN IMMEDIATE takes SQLite's write lock up front, so a read-then-write body can never fail
+    half-way with SQLITE_BUSY. Nested use joins the outer transaction. After this block returns,
+    the data is durable (synchronous=FULL) and only then may the UI say "Tersimpan".
+    """
+    conn = db.conn
+    lock = _LOCKS.get(id(conn))
+    if lock is None:
+        raise RuntimeError("write() needs a connection opened by mtbs_tui.db.connect")
+    lock.acquire(timeout)
+    try:
+        if conn.in_transaction:
+            yield db  # nested: the outer block commits
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        lock.release()
+
+
+def close(db: sqlite_utils.Database) -> None:
+    """Checkpoint (TRUNCATE) under the write lock, then close: the .db file alone is complete."""
+    conn = db.conn
+    lock = _LOCKS.pop(id(conn), None)
+    try:
+        if lock is not None:
+            try:
+                with lock.held(timeout=5.0):
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except (DatabaseError, sqlite3.Error):
+                pass  # another process is busy: its own close will checkpoint
+    finally:
+        conn.close()
+        if lock is not None:
+            lock.close()
+
+
+# --- verified copies ------------------------------------------------------------------------------
+
+def verified_copy(conn: sqlite3.Connection, path: Path, folder: Path, *, label: str) -> Path:
+    """Copy the live database with the backup API, verify it, then give it its final name.
+
+    copy to a temporary name -> journal_mode=DELETE -> fsync -> integrity_check and row counts equal
+    to the source -> atomic rename. A copy that failed verification never carries the final name.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    final = folder / f"{path.stem}-{label}-{stamp}.db"
+    tmp = folder / f".{final.name}.{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        dest = sqlite3.connect(str(tmp), isolation_level=None)
+        try:
+            conn.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
+            errors = integrity_errors(dest)
+            if errors:
+                raise DatabaseError(f"salinan cadangan gagal diverifikasi ({errors[0]})")
+            for name in _table_names(conn):
+                a = conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+                b = dest.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+                if a != b:
+                    raise DatabaseError(f"salinan cadangan gagal diverifikasi (tabel {name}: {b} != {a})")
+        finally:
+            dest.close()
+        _fsync_file(tmp)
+        os.replace(tmp, final)
+        _fsync_dir(folder)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return final
+
+
+def _table_names(conn: sqlite3.Connection) -> list[str]:
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+            "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' AND name NOT LIKE '%_fts_%'"
+        )
+    ]
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if sys.platform == "win32":
+        return  # directories cannot be opened for fsync on Windows; NTFS journals the rename
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# --- schema and migrations ------------------------------------------------------------------------
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {}
+
+
+def migration(version: int) -> Callable[[Callable[[sqlite_utils.Database], None]], Callable[[sqlite_utils.Database], None]]:
+    def register(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
+        MIGRATIONS[version] = fn
+        return fn
+
+    return register
+
+
+def migrate_to(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> None:
+    """Run every pending migration up to `target`, each in its own write transaction.
+
+    The version check is repeated inside the transaction, so two processes opening an old file at
+    once upgrade it once.
+    """
+    for version in sorted(MIGRATIONS):
+        if version > target:
+            break
+        with write(db):
+            current = schema_version(db)
+            if current >= version:
+                continue
+            if current != version - 1:
+                raise DatabaseError(f"skema database versi {current} tidak dikenal", kind="asing")
+            MIGRATIONS[version](db)
+            now = _now()
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES('schema_version', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [str(version)],
+            )
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [f"migrated_v{version}_at", now],
+            )
+            # PRAGMA user_version is written into page 1 inside this same transaction.
+            db.execute(f"PRAGMA user_version = {int(version)}")
+
+
+def _now() -> str:
+    return _dt.datetime.now().isoformat(timespec="seconds")
+
+
+@migration(1)
+def _v1_first_schema(db: sqlite_utils.Database) -> None:
+    """The first released schema: identity, patients, visits and their result rows, audit."""
+    from mtbs_tui import __version__
+
+    for sql in V1_SQL:
+        db.execute(sql)
+    db.execute("INSERT INTO meta(key, value) VALUES('created_at', ?)", [_now()])
+    db.execute("INSERT INTO meta(key, value) VALUES('app_version', ?)", [__version__])
+    db.execute("INSERT INTO meta(key, value) VALUES('install_id', ?)", [uuid.uuid4().hex])
+
+
+@migration(2)
+def _v2_search_and_history(db: sqlite_utils.Database) -> None:
+    """FTS5 patient search, patient history, workstation and recency columns."""
+    for sql in V2_SQL:
+        db.execute(sql)
+    db.execute("INSERT INTO patients_fts(patients_fts) VALUES('rebuild')")
+    db.execute(
+        "UPDATE patients SET last_seen_at = COALESCE("
+        "(SELECT max(v.visit_at) FROM visits v WHERE v.patient_id = patients.id), created_at)"
+    )
+
+
+V1_SQL: tuple[str, ...] = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
+    """CREATE TABLE facility (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL, code TEXT, address TEXT, district TEXT, province TEXT,
+        malaria_area TEXT CHECK (malaria_area IN ('tinggi','rendah','non_endemis')),
+        head_name TEXT, head_nip TEXT,
+        chart_default TEXT NOT NULL DEFAULT '2022' CHECK (chart_default IN ('2022','2015')),
+        phone TEXT, updated_at TEXT, updated_by TEXT)""",
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT)",
+    """CREATE TABLE patients (
+        id INTEGER PRIMARY KEY,
+        mrn TEXT NOT NULL UNIQUE,
+        nik TEXT CHECK (nik IS NULL OR (length(nik) = 16 AND nik NOT GLOB '*[^0-9]*')),
+        mother_nik TEXT CHECK (mother_nik IS NULL OR (length(mother_nik) = 16 AND mother_nik NOT GLOB '*[^0-9]*')),
+        name TEXT NOT NULL,
+        sex TEXT NOT NULL CHECK (sex IN ('L','P')),
+        birth_date TEXT NOT NULL,
+        parent_name TEXT, address TEXT, village TEXT, phone TEXT,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+    "CREATE INDEX patients_nik ON patients(nik)",
+    "CREATE INDEX patients_mother_nik ON patients(mother_nik)",
+    """CREATE TABLE visits (
+        id INTEGER PRIMARY KEY,
+        visit_uid TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        supersedes_id INTEGER REFERENCES visits(id),
+        is_current INTEGER NOT NULL DEFAULT 1 CHECK (is_current IN (0,1)),
+        patient_id INTEGER NOT NULL REFERENCES patients(id),
+        visit_at TEXT NOT NULL,
+        visit_date TEXT NOT NULL,
+        pathway TEXT CHECK (pathway IN ('balita','bayi_muda')),
+        kind TEXT NOT NULL DEFAULT 'pertama' CHECK (kind IN ('pertama','ulang')),
+        follow_up_of TEXT,
+        chart TEXT CHECK (chart IN ('2022','2015')),
+        age_days INTEGER, age_months INTEGER,
+        weight_kg REAL, length_cm REAL, length_position TEXT, muac_cm REAL,
+        head_circumference_cm REAL, temperature_c REAL, malaria_area TEXT,
+        case_json TEXT NOT NULL,
+        findings_json TEXT NOT NULL,
+        result_json TEXT,
+        refer_urgently INTEGER,
+        follow_up_days INTEGER,
+        follow_up_date TEXT,
+        status TEXT NOT NULL CHECK (status IN ('draft','final')),
+        section TEXT,
+        recorded_by TEXT NOT NULL,
+        correction_reason TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        CHECK (status = 'draft' OR result_json IS NOT NULL),
+        CHECK (version = 1 OR (supersedes_id IS NOT NULL AND correction_reason IS NOT NULL)))""",
+    "CREATE UNIQUE INDEX visits_uid_version ON visits(visit_uid, version)",
+    "CREATE UNIQUE INDEX visits_uid_current ON visits(visit_uid) WHERE is_current = 1",
+    "CREATE INDEX visits_final_at ON visits(visit_at, id) WHERE is_current = 1 AND status = 'final'",
+    "CREATE INDEX visits_patient ON visits(patient_id, visit_at)",
+    "CREATE INDEX visits_follow_up ON visits(follow_up_date) WHERE is_current = 1 AND status = 'final' "
+    "AND follow_up_date IS NOT NULL",
+    "CREATE INDEX visits_follow_up_of ON visits(follow_up_of) WHERE follow_up_of IS NOT NULL",
+    "CREATE INDEX visits_drafts ON visits(visit_date) WHERE status = 'draft'",
+    """CREATE TABLE visit_classifications (
+        visit_id INTEGER NOT NULL REFERENCES visits(id),
+        position INTEGER NOT NULL,
+        module TEXT NOT NULL, code TEXT NOT NULL, label TEXT,
+        colour TEXT NOT NULL CHECK (colour IN ('merah','kuning','hijau')),
+        rule TEXT,
+        PRIMARY KEY (visit_id, position)) WITHOUT ROWID""",
+    "CREATE INDEX visit_classifications_code ON visit_classifications(code)",
+    """CREATE TABLE visit_treatments (
+        visit_id INTEGER NOT NULL REFERENCES visits(id),
+        position INTEGER NOT NULL,
+        code TEXT NOT NULL, label TEXT, dose TEXT,
+        PRIMARY KEY (visit_id, position)) WITHOUT ROWID""",
+    "CREATE INDEX visit_treatments_code ON visit_treatments(code)",
+    """CREATE TABLE referrals (
+        visit_id INTEGER PRIMARY KEY REFERENCES visits(id),
+        destination TEXT, reason TEXT, pre_referral_notes TEXT,
+        referred_at TEXT, letter_printed_at TEXT)""",
+    """CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL, actor TEXT NOT NULL,
+        patient_id INTEGER, action TEXT NOT NULL, detail TEXT)""",
+    "CREATE INDEX audit_patient ON audit(patient_id)",
+)
+
+V2_SQL: tuple[str, ...] = (
+    "ALTER TABLE audit ADD COLUMN workstation TEXT",
+    "ALTER TABLE patients ADD COLUMN last_seen_at TEXT",
+    "CREATE INDEX patients_last_seen ON patients(last_seen_at, id)",
+    """CREATE TABLE patient_versions (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patients(id),
+        row_json TEXT NOT NULL,
+        changed_at TEXT NOT NULL, changed_by TEXT NOT NULL, reason TEXT NOT NULL)""",
+    "CREATE INDEX patient_versions_patient ON patient_versions(patient_id)",
+    # External-content FTS5: the text lives once, in patients; prefix indexes for 1-3 characters
+    # keep "first page for a 2-letter prefix" fast on large registers.
+    """CREATE VIRTUAL TABLE patients_fts USING fts5(
+        name, mrn, nik, mother_nik, parent_name,
+        content='patients', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')""",
+    """CREATE TRIGGER patients_fts_ai AFTER INSERT ON patients BEGIN
+        INSERT INTO patients_fts(rowid, name, mrn, nik, mother_nik, parent_name)
+        VALUES (new.id, new.name, new.mrn, new.nik, new.mother_nik, new.parent_name);
+    END""",
+    """CREATE TRIGGER patients_fts_ad AFTER DELETE ON patients BEGIN
+        INSERT INTO patients_fts(patients_fts, rowid, name, mrn, nik, mother_nik, parent_name)
+        VALUES ('delete', old.id, old.name, old.mrn, old.nik, old.mother_nik, old.parent_name);
+    END""",
+    # Only when a searched column changes: last_seen_at moves on every visit and must not churn FTS.
+    """CREATE TRIGGER patients_fts_au AFTER UPDATE OF name, mrn, nik, mother_nik, parent_name ON patients
+    BEGIN
+        INSERT INTO patients_fts(patients_fts, rowid, name, mrn, nik, mother_nik, parent_name)
+        VALUES ('delete', old.id, old.name, old.mrn, old.nik, old.mother_nik, old.parent_name);
+        INSERT INTO patients_fts(rowid, name, mrn, nik, mother_nik, parent_name)
+        VALUES (new.id, new.name, new.mrn, new.nik, new.mother_nik, new.parent_name);
+    END""",
+)

@@ -1,0 +1,1014 @@
+"""The register API: facility identity, patients, drafts, visits, corrections, search and lists.
+
+Screens, documents and commands call this module; it never imports Textual or reportlab. Every
+write is one `db.write()` transaction (lock file + BEGIN IMMEDIATE ... COMMIT): a method that
+returns has committed, so the caller may show "Tersimpan".
+
+Clinical data is never overwritten once final. A draft row (status 'draft') is updated in place
+until it is finalised; a final row only ever changes `is_current` when a correction supersedes it
+(new row, version + 1, `supersedes_id`, author and reason). Patients' demographic edits keep the
+previous row in `patient_versions`.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+import socket
+import sqlite3
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from mtbs_tui import db as dbmod
+
+Classifier = Callable[[dict], dict]
+
+SEXES = ("L", "P")
+MALARIA_AREAS = ("tinggi", "rendah", "non_endemis")
+CHARTS = ("2022", "2015")
+KINDS = ("pertama", "ulang")
+MAX_TEXT = 200
+FACILITY_FIELDS = (
+    "name", "code", "address", "district", "province", "malaria_area", "head_name", "head_nip",
+    "chart_default", "phone",
+)
+PATIENT_FIELDS = ("mrn", "nik", "mother_nik", "name", "sex", "birth_date", "parent_name", "address", "village", "phone")
+MEASUREMENTS = (
+    "weight_kg", "length_cm", "length_position", "muac_cm", "head_circumference_cm", "temperature_c",
+    "malaria_area",
+)
+# Labels of the fields named in FieldError messages (Bahasa Indonesia for the user).
+FIELD_LABELS = {
+    "name": "nama", "sex": "jenis kelamin", "birth_date": "tanggal lahir", "nik": "NIK",
+    "mother_nik": "NIK ibu", "mrn": "no. rekam medis", "phone": "nomor telepon",
+    "parent_name": "nama ibu/orang tua", "address": "alamat", "village": "desa/kelurahan",
+}
+
+
+class RegisterError(Exception):
+    """A request the register cannot carry out. `message` is one Indonesian line."""
+
+    def __init__(self, message: str, *, kind: str = "galat") -> None:
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+
+    def __str__(self) -> str:
+        return f"galat: {self.message}"
+
+
+class FieldError(RegisterError):
+    """Invalid input for one field. `field` is the key (e.g. "nik", "findings.napas_per_menit");
+    `message` names the allowed range, without the field name (the form shows it next to the field)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message, kind="masukan")
+        self.field = field
+
+    def __str__(self) -> str:
+        return f"galat: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Age:
+    days: int
+    months: int
+
+    @property
+    def text(self) -> str:
+        """Short Indonesian age as on the paper register: `23 hr`, `8 bl`, `1 th 3 bl`."""
+        if self.days < 60:
+            return f"{self.days} hr"
+        years, months = divmod(self.months, 12)
+        if not years:
+            return f"{months} bl"
+        return f"{years} th {months} bl" if months else f"{years} th"
+
+
+def completed_months(birth: _dt.date, on: _dt.date) -> int:
+    """Largest m with birth + m calendar months <= on (case-format.md §3, month-end clamped)."""
+    months = (on.year - birth.year) * 12 + (on.month - birth.month)
+    if months > 0 and _add_months(birth, months) > on:
+        months -= 1
+    return max(months, 0)
+
+
+def _add_months(day: _dt.date, months: int) -> _dt.date:
+    import calendar
+
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    return _dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def age_fields(birth_date: str | _dt.date, on: str | _dt.date) -> dict:
+    """`age_days`, `age_months` and `age_text` (e.g. "1 th 3 bl") as plain values for lists."""
+    age = age_on(birth_date, on)
+    return {"age_days": age.days, "age_months": age.months, "age_text": age.text}
+
+
+def age_on(birth_date: str | _dt.date, on: str | _dt.date) -> Age:
+    b = _as_date(birth_date)
+    o = _as_date(on)
+    return Age(days=(o - b).days, months=completed_months(b, o))
+
+
+def _as_date(value: str | _dt.date) -> _dt.date:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    return _dt.date.fromisoformat(str(value)[:10])
+
+
+def parse_date(value: Any, field: str) -> _dt.date:
+    """A strict ISO date (YYYY-MM-DD) or a FieldError naming the expected format."""
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise FieldError(field, f"tanggal {value!r} tidak sah (format TTTT-BB-HH, mis. 2025-03-17)")
+    try:
+        return _dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise FieldError(field, f"tanggal {value!r} tidak ada di kalender") from None
+
+
+def _now() -> _dt.datetime:
+    return _dt.datetime.now().replace(microsecond=0)
+
+
+def _iso(moment: _dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+# --- the register ---------------------------------------------------------------------------------
+
+class Register:
+    """One open register file. Use `Register.open(path)`; close with `close()` (or `with`)."""
+
+    def __init__(self, opened: dbmod.Opened, path: Path, classifier: Classifier | None = None) -> None:
+        self.path = path
+        self.db: sqlite_utils.Database = opened.db
+        self.migrated_from = opened.migrated_from
+        self.backup_path = opened.backup_path
+        self._classifier = classifier
+        self.workstation = socket.gethostname()[:64]
+
+    # -- opening and closing --
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        create: bool = False,
+        check: bool = True,
+        classifier: Classifier | None = None,
+        backup_dir: Path | None = None,
+    ) -> "Register":
+        """Open (or with create=True make) a register: refuses network shares, damaged files and
+        newer schemas; upgrades an older schema after a verified backup into `backup_dir`
+        (default: `cadangan/` beside the database)."""
+        path = Path(path)
+        if backup_dir is None:
+            from mtbs_tui.paths import default_backup_dir
+
+            backup_dir = default_backup_dir(path)
+        try:
+            opened = dbmod.connect(path, create=create, check=check, backup_dir=backup_dir)
+        except dbmod.DatabaseError as exc:
+            raise RegisterError(exc.message, kind=exc.kind) from exc
+        return cls(opened, path, classifier)
+
+    def close(self) -> None:
+        """Checkpoint the WAL into the file (TRUNCATE) and close."""
+        dbmod.close(self.db)
+
+    def __enter__(self) -> "Register":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _write(self):  # noqa: ANN202 - a context manager
+        return _WriteGuard(self.db)
+
+    @property
+    def schema_version(self) -> int:
+        return dbmod.schema_version(self.db)
+
+    # -- facility and settings --
+
+    def facility(self) -> dict | None:
+        return _one(self.db, "SELECT * FROM facility WHERE id = 1")
+
+    def set_facility(self, *, actor: str = "sistem", **fields: Any) -> None:
+        """Create or update the puskesmas identity printed on every document."""
+        unknown = set(fields) - set(FACILITY_FIELDS)
+        if unknown:
+            raise FieldError(sorted(unknown)[0], "bidang identitas puskesmas tidak dikenal")
+        clean: dict[str, Any] = {}
+        for key, value in fields.items():
+            if isinstance(value, str):
+                value = value.strip() or None
+            if value is not None and len(str(value)) > MAX_TEXT:
+                raise FieldError(key, f"terlalu panjang (paling banyak {MAX_TEXT} huruf)")
+            clean[key] = value
+        if "malaria_area" in clean and clean["malaria_area"] is not None and clean["malaria_area"] not in MALARIA_AREAS:
+            raise FieldError("malaria_area", "pilihan: tinggi, rendah, non_endemis")
+        if "chart_default" in clean and clean["chart_default"] not in CHARTS:
+            raise FieldError("chart_default", "pilihan: 2022, 2015")
+        with self._write():
+            existing = self.facility()
+            merged = {k: (existing or {}).get(k) for k in FACILITY_FIELDS}
+            merged.update(clean)
+            if not merged.get("name"):
+                raise FieldError("name", "nama puskesmas wajib diisi")
+            merged["chart_default"] = merged.get("chart_default") or "2022"
+            merged.update(id=1, updated_at=_iso(_now()), updated_by=actor)
+            cols = list(merged)
+            self.db.execute(
+                f"INSERT INTO facility ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
+                f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols if c != 'id')}",
+                [merged[c] for c in cols],
+            )
+            self._audit("identitas.ubah", actor=actor)
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str | None, *, actor: str = "sistem") -> None:
+        with self._write():
+            self.db.execute(
+                "INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+            self._audit("pengaturan.ubah", actor=actor, detail=key)
+
+    # -- patients --
+
+    def add_patient(
+        self,
+        *,
+        name: str,
+        sex: str,
+        birth_date: str | _dt.date,
+        mrn: str | None = None,
+        nik: str | None = None,
+        mother_nik: str | None = None,
+        parent_name: str | None = None,
+        address: str | None = None,
+        village: str | None = None,
+        phone: str | None = None,
+        actor: str,
+        today: _dt.date | None = None,
+    ) -> int:
+        """Register a child; returns the patient id. Raises FieldError for invalid input."""
+        values = validate_patient(
+            dict(name=name, sex=sex, birth_date=birth_date, mrn=mrn, nik=nik, mother_nik=mother_nik,
+                 parent_name=parent_name, address=address, village=village, phone=phone),
+            today=today or _dt.date.today(),
+        )
+        now = _iso(_now())
+        with self._write():
+            if values["mrn"] is None:
+                values["mrn"] = self._next_mrn()
+            elif self.db.execute("SELECT 1 FROM patients WHERE mrn = ?", [values["mrn"]]).fetchone():
+                raise FieldError("mrn", f"no. rekam medis {values['mrn']} sudah dipakai pasien lain")
+            values.update(created_at=now, updated_at=now, last_seen_at=now)
+            cols = list(values)
+            cur = self.db.execute(
+                f"INSERT INTO patients ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                [values[c] for c in cols],
+            )
+            patient_id = int(cur.lastrowid)
+            self._audit("pasien.tambah", actor=actor, patient_id=patient_id)
+        return patient_id
+
+    def _next_mrn(self) -> str:
+        n = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM patients").fetchone()[0]
+        while True:
+            mrn = f"RM{n:06d}"
+            if not self.db.execute("SELECT 1 FROM patients WHERE mrn = ?", [mrn]).fetchone():
+                return mrn
+            n += 1
+
+    def update_patient(self, patient_id: int, changes: dict, *, actor: str, reason: str,
+                       today: _dt.date | None = None) -> None:
+        """Edit demographics; the previous row is kept in patient_versions with author and reason."""
+        if not reason or not str(reason).strip():
+            raise FieldError("reason", "alasan perubahan wajib diisi")
+        unknown = set(changes) - set(PATIENT_FIELDS)
+        if unknown:
+            raise FieldError(sorted(unknown)[0], "bidang data pasien tidak dikenal")
+        with self._write():
+            old = self._patient_row(patient_id)
+            merged = {k: old.get(k) for k in PATIENT_FIELDS}
+            merged.update(changes)
+            values = validate_patient(merged, today=today or _dt.date.today(), existing_birth=old["birth_date"])
+            if values["mrn"] is None:
+                raise FieldError("mrn", "no. rekam medis tidak boleh dikosongkan")
+            if values["mrn"] != old["mrn"] and self.db.execute(
+                "SELECT 1 FROM patients WHERE mrn = ? AND id != ?", [values["mrn"], patient_id]
+            ).fetchone():
+                raise FieldError("mrn", f"no. rekam medis {values['mrn']} sudah dipakai pasien lain")
+            now = _iso(_now())
+            self.db.execute(
+                "INSERT INTO patient_versions(patient_id, row_json, changed_at, changed_by, reason) VALUES (?,?,?,?,?)",
+                [patient_id, json.dumps(old, ensure_ascii=False), now, actor, str(reason).strip()[:MAX_TEXT]],
+            )
+            values["updated_at"] = now
+            cols = list(values)
+            self.db.execute(
+                f"UPDATE patients SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
+                [values[c] for c in cols] + [patient_id],
+            )
+            changed = ",".join(sorted(k for k in PATIENT_FIELDS if values.get(k) != old.get(k)))
+            self._audit("pasien.ubah", actor=actor, patient_id=patient_id, detail=f"bidang: {changed}")
+
+    def get_patient(self, patient_id: int) -> dict:
+        patient = _one(self.db, "SELECT * FROM patients WHERE id = ?", [patient_id])
+        if patient is None:
+            raise RegisterError(f"pasien {patient_id} tidak ditemukan", kind="tidak_ada")
+        patient.update(age_fields(patient["birth_date"], _dt.date.today()))
+        return patient
+
+    def patient_versions(self, patient_id: int) -> list[dict]:
+        out = []
+        for d in _all(self.db, "SELECT * FROM patient_versions WHERE patient_id = ? ORDER BY id", [patient_id]):
+            d["row"] = json.loads(d.pop("row_json"))
+            out.append(d)
+        return out
+
+    def search_patients(self, text: str, *, limit: int = 20, offset: int = 0) -> list[dict]:
+        """Prefix search over name, no. RM, NIK, mother's NIK and mother's/parent's name (FTS5).
+
+        Every word typed must match the start of a word in one of those columns ("siti ra" finds
+        "Siti Rahma"). The MATCH expression is bound as ONE parameter. "" gives the patients seen
+        most recently. Results are ordered by most recently seen, so the child who came last week
+        comes before a namesake from last year.
+        """
+        limit = max(1, min(int(limit), 500))
+        offset = max(0, int(offset))
+        tokens = re.findall(r"\w+", text or "", flags=re.UNICODE)[:8]
+        if not tokens:
+            rows = self.db.execute(
+                f"SELECT {_PATIENT_COLS} FROM patients p ORDER BY p.last_seen_at DESC, p.id DESC LIMIT ? OFFSET ?",
+                [limit, offset],
+            ).fetchall()
+        else:
+            match = " AND ".join(f'"{t}"*' for t in tokens)
+            rows = self.db.execute(
+                f"SELECT {_PATIENT_COLS} FROM patients_fts f JOIN patients p ON p.id = f.rowid "
+                "WHERE patients_fts MATCH ? ORDER BY p.last_seen_at DESC, p.id DESC LIMIT ? OFFSET ?",
+                [match, limit, offset],
+            ).fetchall()
+        today = _dt.date.today()
+        out = []
+        for row in rows:
+            d = dict(zip(_PATIENT_KEYS, row))
+            d.update(age_fields(d["birth_date"], today))
+            out.append(d)
+        return out
+
+    def count_patients(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM patients").fetchone()[0])
+
+    # -- drafts --
+
+    def save_draft(
+        self,
+        *,
+        patient_id: int,
+        case: dict,
+        section: str | None,
+        kind: str = "pertama",
+        follow_up_of: str | None = None,
+        actor: str,
+        draft_id: int | None = None,
+    ) -> int:
+        """Save a possibly partial case as a draft (insert, or update the given draft in place)."""
+        if kind not in KINDS:
+            raise FieldError("kind", "pilihan: pertama, ulang")
+        if not isinstance(case, dict):
+            raise FieldError("case", "data kunjungan harus berupa objek")
+        now = _now()
+        with self._write():
+            patient = self._patient_row(patient_id)
+            if follow_up_of is not None:
+                self._check_follow_up_of(follow_up_of, patient_id)
+            case = dict(case)
+            visit_date = case.get("visit_date")
+            try:
+                vdate = parse_date(visit_date, "visit_date") if visit_date else now.date()
+            except FieldError:
+                vdate = now.date()  # a draft may hold a half-typed date; the final save checks it
+            cols = _draft_columns(case, patient, vdate, section, kind, follow_up_of)
+            cols.update(recorded_by=actor, updated_at=_iso(now))
+            if draft_id is not None:
+                row = self.db.execute(
+                    "SELECT patient_id FROM visits WHERE id = ? AND status = 'draft'", [draft_id]
+                ).fetchone()
+                if row is None:
+                    raise RegisterError(f"draf {draft_id} tidak ditemukan (sudah disimpan atau dibuang?)",
+                                        kind="tidak_ada")
+                if row[0] != patient_id:
+                    raise FieldError("patient_id", "draf ini milik pasien lain")
+                names = list(cols)
+                self.db.execute(
+                    f"UPDATE visits SET {', '.join(f'{c} = ?' for c in names)} WHERE id = ? AND status = 'draft'",
+                    [cols[c] for c in names] + [draft_id],
+                )
+                return draft_id
+            cols.update(
+                visit_uid=uuid.uuid4().hex, version=1, is_current=1, patient_id=patient_id, status="draft",
+                visit_at=_iso(now) if vdate == now.date() else f"{vdate.isoformat()}T00:00:00",
+                created_at=_iso(now),
+            )
+            names = list(cols)
+            cur = self.db.execute(
+                f"INSERT INTO visits ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+                [cols[c] for c in names],
+            )
+            visit_id = int(cur.lastrowid)
+            self._audit("draf.buat", actor=actor, patient_id=patient_id, detail=f"kunjungan {visit_id}")
+            return visit_id
+
+    def drafts(self) -> list[dict]:
+        """Open drafts, newest first, with the patient's name and where the user stopped."""
+        rows = self.db.execute(
+            "SELECT v.id, v.visit_uid, v.patient_id, v.visit_at, v.visit_date, v.pathway, v.kind, v.section,"
+            " v.recorded_by, v.updated_at, p.name, p.mrn, p.sex, p.birth_date"
+            " FROM visits v JOIN patients p ON p.id = v.patient_id"
+            " WHERE v.status = 'draft' ORDER BY v.updated_at DESC, v.id DESC"
+        ).fetchall()
+        keys = ("id", "visit_uid", "patient_id", "visit_at", "visit_date", "pathway", "kind", "section",
+                "recorded_by", "updated_at", "patient_name", "mrn", "sex", "birth_date")
+        out = []
+        for row in rows:
+            d = dict(zip(keys, row))
+            d.update(age_fields(d["birth_date"], d["visit_date"]))
+            out.append(d)
+        return out
+
+    def get_draft(self, draft_id: int) -> dict:
+        visit = self.get_visit(draft_id)
+        if visit["status"] != "draft":
+            raise RegisterError(f"kunjungan {draft_id} bukan draf", kind="tidak_ada")
+        return visit
+
+    def discard_draft(self, draft_id: int, *, actor: str) -> None:
+        with self._write():
+            row = self.db.execute(
+                "SELECT patient_id FROM visits WHERE id = ? AND status = 'draft'", [draft_id]
+            ).fetchone()
+            if row is None:
+                raise RegisterError(f"draf {draft_id} tidak ditemukan", kind="tidak_ada")
+            self.db.execute("DELETE FROM visits WHERE id = ? AND status = 'draft'", [draft_id])
+            self._audit("draf.buang", actor=actor, patient_id=row[0], detail=f"kunjungan {draft_id}")
+
+    # -- final visits --
+
+    def classify(self, case: dict) -> dict:
+        """Run the chart engine; its CaseError becomes a FieldError naming the field."""
+        classifier = self._classifier
+        if classifier is None:
+            from mtbs_tui.rules import classify as classifier  # type: ignore[no-redef]
+        try:
+            from mtbs_tui.rules.errors import CaseError
+        except ImportError:  # pragma: no cover - the rules package always has it
+            CaseError = ValueError  # type: ignore[misc,assignment]  # noqa: N806
+        try:
+            return classifier(case)
+        except CaseError as exc:
+            raise FieldError(getattr(exc, "field", "case"), getattr(exc, "message", str(exc))) from None
+
+    def prepare_case(self, patient: dict, case: dict) -> dict:
+        """The case as the engine gets it: birth date and sex from the patient record when absent,
+        the facility's malaria area when absent."""
+        if not isinstance(case, dict):
+            raise FieldError("case", "data kunjungan harus berupa objek")
+        full = dict(case)
+        full.setdefault("birth_date", patient["birth_date"])
+        full.setdefault("sex", patient["sex"])
+        if full.get("birth_date") != patient["birth_date"]:
+            raise FieldError("birth_date", f"berbeda dengan tanggal lahir pasien ({patient['birth_date']})")
+        if "malaria_area" not in full:
+            fac = self.facility()
+            if fac and fac.get("malaria_area"):
+                full["malaria_area"] = fac["malaria_area"]
+        if "findings" not in full:
+            full["findings"] = {}
+        return full
+
+    def save_visit(
+        self,
+        *,
+        patient_id: int,
+        case: dict,
+        kind: str = "pertama",
+        follow_up_of: str | None = None,
+        actor: str,
+        draft_id: int | None = None,
+        visit_at: str | None = None,
+        today: _dt.date | None = None,
+    ) -> int:
+        """Classify and save one final visit in ONE transaction; returns its id after COMMIT."""
+        if kind not in KINDS:
+            raise FieldError("kind", "pilihan: pertama, ulang")
+        if kind == "ulang" and not follow_up_of:
+            raise FieldError("follow_up_of", "kunjungan ulang harus menunjuk kunjungan sebelumnya")
+        patient = self._patient_row(patient_id)
+        full = self.prepare_case(patient, case)
+        vdate = parse_date(full.get("visit_date"), "visit_date")
+        if vdate > (today or _dt.date.today()):
+            raise FieldError("visit_date", "tanggal kunjungan tidak boleh di masa depan")
+        result = self.classify(full)  # outside the transaction: the lock is held for milliseconds only
+        now = _now()
+        with self._write():
+            if follow_up_of is not None:
+                self._check_follow_up_of(follow_up_of, patient_id)
+            draft_at = None
+            if draft_id is not None:
+                row = self.db.execute(
+                    "SELECT patient_id, visit_at FROM visits WHERE id = ? AND status = 'draft'", [draft_id]
+                ).fetchone()
+                if row is None:
+                    raise RegisterError(f"draf {draft_id} tidak ditemukan (sudah disimpan atau dibuang?)",
+                                        kind="tidak_ada")
+                if row[0] != patient_id:
+                    raise FieldError("patient_id", "draf ini milik pasien lain")
+                draft_at = row[1]
+            at = _choose_visit_at(vdate, visit_at, draft_at, now)
+            cols = final_columns(full, result, patient_id=patient_id, kind=kind, follow_up_of=follow_up_of,
+                                 actor=actor, visit_at=at, now=_iso(now))
+            if draft_id is not None:
+                # The draft becomes the final row (same id and visit_uid): drafts are the only rows
+                # ever updated in place, and only until this moment.
+                names = [c for c in cols if c not in ("visit_uid", "created_at")]
+                self.db.execute(
+                    f"UPDATE visits SET {', '.join(f'{c} = ?' for c in names)}, section = NULL "
+                    "WHERE id = ? AND status = 'draft'",
+                    [cols[c] for c in names] + [draft_id],
+                )
+                visit_id = draft_id
+            else:
+                names = list(cols)
+                cur = self.db.execute(
+                    f"INSERT INTO visits ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+                    [cols[c] for c in names],
+                )
+                visit_id = int(cur.lastrowid)
+            self._write_result_rows(visit_id, result, at)
+            self.db.execute(
+                "UPDATE patients SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)",
+                [at, patient_id, at],
+            )
+            self._audit("kunjungan.simpan", actor=actor, patient_id=patient_id, detail=f"kunjungan {visit_id}")
+        return visit_id
+
+    def _write_result_rows(self, visit_id: int, result: dict, at: str) -> None:
+        cls_rows, tr_rows, referral = result_rows(visit_id, result, at)
+        self.db.conn.executemany(
+            "INSERT INTO visit_classifications(visit_id, position, module, code, label, colour, rule) "
+            "VALUES (?,?,?,?,?,?,?)", cls_rows)
+        self.db.conn.executemany(
+            "INSERT INTO visit_treatments(visit_id, position, code, label, dose) VALUES (?,?,?,?,?)", tr_rows)
+        if referral:
+            self.db.execute(
+                "INSERT INTO referrals(visit_id, reason, referred_at) VALUES (?,?,?)", list(referral))
+
+    def correct_visit(self, visit_id: int, *, case: dict, actor: str, reason: str) -> int:
+        """Correct a final visit: a new version (version+1, supersedes_id), the old one stays
+        readable with is_current=0. Returns the new version's id."""
+        if not reason or not str(reason).strip():
+            raise FieldError("reason", "alasan koreksi wajib diisi")
+        old = self._visit_row(visit_id)
+        if old["status"] != "final":
+            raise RegisterError("draf tidak dikoreksi; lanjutkan dan simpan drafnya", kind="masukan")
+        if not old["is_current"]:
+            raise RegisterError("kunjungan ini sudah dikoreksi; koreksi versi terbarunya", kind="masukan")
+        patient = self._patient_row(old["patient_id"])
+        full = self.prepare_case(patient, case)
+        vdate = parse_date(full.get("visit_date"), "visit_date")
+        if vdate.isoformat() != old["visit_date"]:
+            raise FieldError("visit_date", f"tanggal kunjungan tidak boleh diubah ({old['visit_date']})")
+        result = self.classify(full)
+        now = _now()
+        with self._write():
+            current = self.db.execute(
+                "SELECT is_current, version FROM visits WHERE id = ?", [visit_id]).fetchone()
+            if not current[0]:
+                raise RegisterError("kunjungan ini baru saja dikoreksi di tempat lain; muat ulang", kind="masukan")
+            cols = final_columns(full, result, patient_id=old["patient_id"], kind=old["kind"],
+                                 follow_up_of=old["follow_up_of"], actor=actor, visit_at=old["visit_at"],
+                                 now=_iso(now))
+            cols.update(visit_uid=old["visit_uid"], version=current[1] + 1, supersedes_id=visit_id,
+                        correction_reason=str(reason).strip()[:MAX_TEXT])
+            # Old first: the unique partial index allows one current row per visit_uid.
+            self.db.execute("UPDATE visits SET is_current = 0 WHERE id = ?", [visit_id])
+            names = list(cols)
+            cur = self.db.execute(
+                f"INSERT INTO visits ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+                [cols[c] for c in names],
+            )
+            new_id = int(cur.lastrowid)
+            self._write_result_rows(new_id, result, old["visit_at"])
+            self._audit("kunjungan.koreksi", actor=actor, patient_id=old["patient_id"],
+                        detail=f"kunjungan {visit_id} -> {new_id}")
+        return new_id
+
+    def get_visit(self, visit_id: int) -> dict:
+        """The visit row plus `case`, `result`, `classifications`, `treatments`, `patient`, `referral`."""
+        visit = self._visit_row(visit_id)
+        visit["case"] = json.loads(visit["case_json"])
+        visit["findings"] = json.loads(visit["findings_json"])
+        visit["result"] = json.loads(visit["result_json"]) if visit["result_json"] else None
+        visit["classifications"] = [
+            dict(zip(("position", "module", "code", "label", "colour", "rule"), r))
+            for r in self.db.execute(
+                "SELECT position, module, code, label, colour, rule FROM visit_classifications "
+                "WHERE visit_id = ? ORDER BY position", [visit_id])
+        ]
+        visit["treatments"] = [
+            dict(zip(("position", "code", "label", "dose"), r))
+            for r in self.db.execute(
+                "SELECT position, code, label, dose FROM visit_treatments WHERE visit_id = ? ORDER BY position",
+                [visit_id])
+        ]
+        visit["referral"] = _one(self.db, "SELECT * FROM referrals WHERE visit_id = ?", [visit_id])
+        visit["patient"] = self.get_patient(visit["patient_id"])
+        visit.update(age_fields(visit["patient"]["birth_date"], visit["visit_date"]))
+        return visit
+
+    def visit_versions(self, visit_uid: str) -> list[dict]:
+        """Every version of one visit, oldest first (the corrected ones stay readable)."""
+        rows = self.db.execute(
+            "SELECT id FROM visits WHERE visit_uid = ? ORDER BY version", [visit_uid]).fetchall()
+        return [self.get_visit(r[0]) for r in rows]
+
+    def mark_referral(self, visit_id: int, *, actor: str, destination: str | None = None,
+                      letter_printed: bool = False, pre_referral_notes: str | None = None) -> None:
+        """Record the referral destination / letter printing (administrative, not clinical data)."""
+        with self._write():
+            row = self.db.execute("SELECT patient_id, visit_at FROM visits WHERE id = ?", [visit_id]).fetchone()
+            if row is None:
+                raise RegisterError(f"kunjungan {visit_id} tidak ditemukan", kind="tidak_ada")
+            self.db.execute(
+                "INSERT INTO referrals(visit_id, referred_at) VALUES (?, ?) ON CONFLICT(visit_id) DO NOTHING",
+                [visit_id, row[1]])
+            sets, params = [], []
+            if destination is not None:
+                sets.append("destination = ?")
+                params.append(destination.strip()[:MAX_TEXT])
+            if pre_referral_notes is not None:
+                sets.append("pre_referral_notes = ?")
+                params.append(pre_referral_notes.strip()[:1000])
+            if letter_printed:
+                sets.append("letter_printed_at = ?")
+                params.append(_iso(_now()))
+            if sets:
+                self.db.execute(f"UPDATE referrals SET {', '.join(sets)} WHERE visit_id = ?", params + [visit_id])
+            self._audit("rujukan.catat", actor=actor, patient_id=row[0], detail=f"kunjungan {visit_id}")
+
+    # -- lists --
+
+    def visits_on(self, day: _dt.date) -> list[dict]:
+        """The day's visits for the home screen: current final versions and open drafts, by time."""
+        rows = self.db.execute(
+            f"SELECT {_LIST_COLS} FROM visits v JOIN patients p ON p.id = v.patient_id "
+            "WHERE v.visit_date = ? AND v.is_current = 1 ORDER BY v.visit_at, v.id",
+            [day.isoformat()],
+        ).fetchall()
+        return self._list_rows(rows)
+
+    def visits_page(
+        self,
+        date_from: _dt.date,
+        date_to: _dt.date,
+        *,
+        limit: int = 50,
+        after: tuple | None = None,
+        before: tuple | None = None,
+    ) -> list[dict]:
+        """One page of current final visits between two dates (inclusive), ordered by (visit_at, id).
+
+        Keyset paging: pass `after=(last["visit_at"], last["id"])` for the next page, or
+        `before=(first["visit_at"], first["id"])` for the previous one. Each row has `key`.
+        """
+        limit = max(1, min(int(limit), 1000))
+        lo = f"{date_from.isoformat()}T"
+        hi = f"{date_to.isoformat()}T\uffff"
+        where = "v.is_current = 1 AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at <= ?"
+        params: list[Any] = [lo, hi]
+        order = "v.visit_at, v.id"
+        if after is not None:
+            where += " AND (v.visit_at, v.id) > (?, ?)"
+            params += [after[0], after[1]]
+        elif before is not None:
+            where += " AND (v.visit_at, v.id) < (?, ?)"
+            params += [before[0], before[1]]
+            order = "v.visit_at DESC, v.id DESC"
+        rows = self.db.execute(
+            f"SELECT {_LIST_COLS} FROM visits v INDEXED BY visits_final_at JOIN patients p ON p.id = v.patient_id "
+            f"WHERE {where} ORDER BY {order} LIMIT ?",
+            params + [limit],
+        ).fetchall()
+        if before is not None:
+            rows.reverse()
+        return self._list_rows(rows)
+
+    def count_visits(self, date_from: _dt.date | None = None, date_to: _dt.date | None = None) -> int:
+        if date_from is None or date_to is None:
+            return int(self.db.execute(
+                "SELECT count(*) FROM visits WHERE is_current = 1 AND status = 'final'").fetchone()[0])
+        return int(self.db.execute(
+            "SELECT count(*) FROM visits INDEXED BY visits_final_at WHERE is_current = 1 AND status = 'final' "
+            "AND visit_at >= ? AND visit_at <= ?",
+            [f"{date_from.isoformat()}T", f"{date_to.isoformat()}T\uffff"]).fetchone()[0])
+
+    def follow_ups_due(self, today: _dt.date, *, overdue_days: int = 14) -> dict:
+        """Follow-ups not yet done: {"today": [...], "overdue": [...]} (overdue up to `overdue_days`).
+
+        A follow-up is done when the child has any later final visit (a follow-up visit linked by
+        `follow_up_of`, or a new visit that reassessed the child)."""
+        lo = (today - _dt.timedelta(days=overdue_days)).isoformat()
+        rows = self.db.execute(
+            f"SELECT {_LIST_COLS} FROM visits v JOIN patients p ON p.id = v.patient_id "
+            "WHERE v.is_current = 1 AND v.status = 'final' AND v.follow_up_date IS NOT NULL "
+            "AND v.follow_up_date >= ? AND v.follow_up_date <= ? "
+            "AND NOT EXISTS (SELECT 1 FROM visits w WHERE w.patient_id = v.patient_id AND w.is_current = 1 "
+            "  AND w.status = 'final' AND w.visit_at > v.visit_at) "
+            "ORDER BY v.follow_up_date, v.visit_at",
+            [lo, today.isoformat()],
+        ).fetchall()
+        items = self._list_rows(rows)
+        out: dict[str, list[dict]] = {"today": [], "overdue": []}
+        for item in items:
+            due = _dt.date.fromisoformat(item["follow_up_date"])
+            item["days_overdue"] = (today - due).days
+            out["today" if due == today else "overdue"].append(item)
+        return out
+
+    def patient_visits(self, patient_id: int) -> list[dict]:
+        """The child's visits (current versions and drafts), newest first."""
+        rows = self.db.execute(
+            f"SELECT {_LIST_COLS} FROM visits v JOIN patients p ON p.id = v.patient_id "
+            "WHERE v.patient_id = ? AND v.is_current = 1 ORDER BY v.visit_at DESC, v.id DESC",
+            [patient_id],
+        ).fetchall()
+        return self._list_rows(rows)
+
+    def _list_rows(self, rows: list[tuple]) -> list[dict]:
+        out = []
+        for row in rows:
+            d = dict(zip(_LIST_KEYS, row))
+            d.update(age_fields(d["birth_date"], d["visit_date"]))
+            d["key"] = (d["visit_at"], d["id"])
+            d["refer_urgently"] = bool(d["refer_urgently"]) if d["refer_urgently"] is not None else None
+            out.append(d)
+        return out
+
+    # -- audit --
+
+    def audit(self, action: str, *, actor: str, patient_id: int | None = None, detail: str | None = None) -> None:
+        """Record an access or action (who, which patient id, what, when). Never clinical content."""
+        with self._write():
+            self._audit(action, actor=actor, patient_id=patient_id, detail=detail)
+
+    def _audit(self, action: str, *, actor: str, patient_id: int | None = None, detail: str | None = None) -> None:
+        self.db.execute(
+            "INSERT INTO audit(at, actor, workstation, patient_id, action, detail) VALUES (?,?,?,?,?,?)",
+            [_iso(_now()), actor, self.workstation, patient_id, action, (detail or None) and detail[:MAX_TEXT]],
+        )
+
+    def audit_log(self, *, patient_id: int | None = None, limit: int = 100) -> list[dict]:
+        if patient_id is None:
+            return _all(self.db, "SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit])
+        return _all(self.db, "SELECT * FROM audit WHERE patient_id = ? ORDER BY id DESC LIMIT ?", [patient_id, limit])
+
+    # -- health --
+
+    def counts(self) -> dict[str, int]:
+        q = self.db.execute
+        return {
+            "pasien": q("SELECT count(*) FROM patients").fetchone()[0],
+            "kunjungan": q("SELECT count(*) FROM visits WHERE status = 'final' AND is_current = 1").fetchone()[0],
+            "koreksi": q("SELECT count(*) FROM visits WHERE version > 1").fetchone()[0],
+            "draf": q("SELECT count(*) FROM visits WHERE status = 'draft'").fetchone()[0],
+            "audit": q("SELECT count(*) FROM audit").fetchone()[0],
+        }
+
+    def integrity_errors(self) -> list[str]:
+        errors = dbmod.integrity_errors(self.db.conn)
+        try:
+            self.db.execute("INSERT INTO patients_fts(patients_fts, rank) VALUES('integrity-check', 1)")
+        except sqlite3.DatabaseError as exc:
+            errors.append(f"indeks pencarian pasien rusak ({exc})")
+        return errors
+
+    # -- internals --
+
+    def _patient_row(self, patient_id: int) -> dict:
+        row = _one(self.db, "SELECT * FROM patients WHERE id = ?", [patient_id])
+        if row is None:
+            raise FieldError("patient_id", f"pasien {patient_id} tidak ditemukan")
+        return row
+
+    def _visit_row(self, visit_id: int) -> dict:
+        row = _one(self.db, "SELECT * FROM visits WHERE id = ?", [visit_id])
+        if row is None:
+            raise RegisterError(f"kunjungan {visit_id} tidak ditemukan", kind="tidak_ada")
+        return row
+
+    def _check_follow_up_of(self, visit_uid: str, patient_id: int) -> None:
+        row = self.db.execute(
+            "SELECT patient_id FROM visits WHERE visit_uid = ? AND is_current = 1 AND status = 'final'",
+            [visit_uid]).fetchone()
+        if row is None:
+            raise FieldError("follow_up_of", "kunjungan sebelumnya tidak ditemukan")
+        if row[0] != patient_id:
+            raise FieldError("follow_up_of", "kunjungan sebelumnya milik pasien lain")
+
+
+class _WriteGuard:
+    """`with self._write():` -> db.write() with the lock's errors turned into RegisterError."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._cm = dbmod.write(db)
+
+    def __enter__(self) -> None:
+        try:
+            self._cm.__enter__()
+        except dbmod.DatabaseError as exc:
+            raise RegisterError(exc.message, kind=exc.kind) from exc
+
+    def __exit__(self, exc_type, exc, tb) -> bool:  # noqa: ANN001
+        try:
+            return bool(self._cm.__exit__(exc_type, exc, tb))
+        except sqlite3.OperationalError as err:
+            raise RegisterError(f"penyimpanan gagal ({err}); data belum tersimpan", kind="io") from err
+
+
+# --- row builders shared with the demo generator --------------------------------------------------
+
+_PATIENT_KEYS = ("id", "mrn", "nik", "mother_nik", "name", "sex", "birth_date", "parent_name", "address",
+                 "village", "phone", "last_seen_at")
+_PATIENT_COLS = ", ".join(f"p.{k}" for k in _PATIENT_KEYS)
+_LIST_KEYS = ("id", "visit_uid", "version", "patient_id", "visit_at", "visit_date", "pathway", "kind",
+              "follow_up_of", "status", "section", "refer_urgently", "follow_up_days", "follow_up_date",
+              "weight_kg", "recorded_by", "mrn", "patient_name", "sex", "birth_date", "classifications",
+              "worst_colour")
+_LIST_COLS = (
+    "v.id, v.visit_uid, v.version, v.patient_id, v.visit_at, v.visit_date, v.pathway, v.kind, v.follow_up_of, "
+    "v.status, v.section, v.refer_urgently, v.follow_up_days, v.follow_up_date, v.weight_kg, v.recorded_by, "
+    "p.mrn, p.name, p.sex, p.birth_date, "
+    "(SELECT group_concat(label, ', ') FROM (SELECT COALESCE(c.label, c.code) AS label FROM visit_classifications c "
+    "  WHERE c.visit_id = v.id ORDER BY c.position)), "
+    "(SELECT CASE min(CASE c.colour WHEN 'merah' THEN 0 WHEN 'kuning' THEN 1 ELSE 2 END) "
+    "  WHEN 0 THEN 'merah' WHEN 1 THEN 'kuning' WHEN 2 THEN 'hijau' END "
+    "  FROM visit_classifications c WHERE c.visit_id = v.id)"
+)
+
+
+def validate_patient(values: dict, *, today: _dt.date, existing_birth: str | None = None) -> dict:
+    """Clean and check patient fields; raises FieldError naming the field and the allowed range."""
+    out: dict[str, Any] = {}
+    for key in PATIENT_FIELDS:
+        value = values.get(key)
+        if isinstance(value, str):
+            value = " ".join(value.split()) or None
+        out[key] = value
+    if not out["name"]:
+        raise FieldError("name", "nama anak wajib diisi")
+    for key in ("name", "parent_name", "address", "village", "mrn"):
+        if out[key] is not None and len(out[key]) > MAX_TEXT:
+            raise FieldError(key, f"terlalu panjang (paling banyak {MAX_TEXT} huruf)")
+    if out["sex"] not in SEXES:
+        raise FieldError("sex", "pilihan: L (laki-laki) atau P (perempuan)")
+    birth = parse_date(out["birth_date"], "birth_date")
+    if birth > today:
+        raise FieldError("birth_date", "tanggal lahir tidak boleh di masa depan")
+    # Age under 5 years for a new child; an existing record keeps its birth date valid as it ages.
+    if out["birth_date"] != existing_birth and completed_months(birth, today) >= 60:
+        raise FieldError("birth_date", "umur 5 tahun atau lebih, di luar cakupan MTBS (0–59 bulan)")
+    out["birth_date"] = birth.isoformat()
+    for key in ("nik", "mother_nik"):
+        if out[key] is not None:
+            digits = str(out[key]).replace(" ", "")
+            if not re.fullmatch(r"\d{16}", digits):
+                raise FieldError(key, "NIK harus 16 angka")
+            out[key] = digits
+    if out["phone"] is not None:
+        phone = re.sub(r"[\s\-()]", "", str(out["phone"]))
+        if not re.fullmatch(r"\+?\d{6,15}", phone):
+            raise FieldError("phone", "nomor telepon 6–15 angka (boleh diawali +)")
+        out["phone"] = phone
+    return out
+
+
+def _choose_visit_at(vdate: _dt.date, given: str | None, draft_at: str | None, now: _dt.datetime) -> str:
+    if given is not None:
+        try:
+            moment = _dt.datetime.fromisoformat(given)
+        except (TypeError, ValueError):
+            raise FieldError("visit_at", f"waktu {given!r} tidak sah (format TTTT-BB-HHTjj:mm:dd)") from None
+        if moment.date() != vdate:
+            raise FieldError("visit_at", "waktu kunjungan harus pada tanggal kunjungan")
+        return _iso(moment.replace(microsecond=0, tzinfo=None))
+    if draft_at and draft_at[:10] == vdate.isoformat():
+        return draft_at
+    if vdate == now.date():
+        return _iso(now)
+    return f"{vdate.isoformat()}T00:00:00"
+
+
+def _measurements(case: dict) -> dict:
+    out = {}
+    for key in MEASUREMENTS:
+        value = case.get(key)
+        if key in ("length_position", "malaria_area"):
+            out[key] = value if isinstance(value, str) else None
+        else:
+            out[key] = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return out
+
+
+def _draft_columns(case: dict, patient: dict, vdate: _dt.date, section: str | None, kind: str,
+                   follow_up_of: str | None) -> dict:
+    try:
+        age = age_on(patient["birth_date"], vdate)
+        pathway = "bayi_muda" if age.days < 60 else "balita"
+        age_days, age_months = age.days, age.months
+    except ValueError:
+        pathway, age_days, age_months = None, None, None
+    findings = case.get("findings") if isinstance(case.get("findings"), dict) else {}
+    chart = case.get("chart") if case.get("chart") in CHARTS else None
+    cols = dict(
+        visit_date=vdate.isoformat(), pathway=pathway, kind=kind, follow_up_of=follow_up_of, chart=chart,
+        age_days=age_days, age_months=age_months,
+        case_json=json.dumps(case, ensure_ascii=False, sort_keys=True),
+        findings_json=json.dumps(findings, ensure_ascii=False, sort_keys=True),
+        section=(section or None) and str(section)[:MAX_TEXT],
+    )
+    cols.update(_measurements(case))
+    return cols
+
+
+def final_columns(case: dict, result: dict, *, patient_id: int, kind: str, follow_up_of: str | None,
+                  actor: str, visit_at: str, now: str) -> dict:
+    """The visits row of a final visit (also used by the demo generator's bulk inserts)."""
+    vdate = _dt.date.fromisoformat(case["visit_date"])
+    days = result.get("follow_up_days")
+    age = result.get("age") or {}
+    cols = dict(
+        visit_uid=uuid.uuid4().hex, version=1, is_current=1, patient_id=patient_id, visit_at=visit_at,
+        visit_date=vdate.isoformat(), pathway=result.get("pathway"), kind=kind, follow_up_of=follow_up_of,
+        chart=result.get("chart") or case.get("chart") or "2022",
+        age_days=age.get("days"), age_months=age.get("months"),
+        case_json=json.dumps(case, ensure_ascii=False, sort_keys=True),
+        findings_json=json.dumps(case.get("findings") or {}, ensure_ascii=False, sort_keys=True),
+        result_json=json.dumps(result, ensure_ascii=False),
+        refer_urgently=int(bool(result.get("refer_urgently"))),
+        follow_up_days=days,
+        follow_up_date=(vdate + _dt.timedelta(days=int(days))).isoformat() if days is not None else None,
+        status="final", recorded_by=actor, created_at=now, updated_at=now,
+    )
+    cols.update(_measurements(case))
+    return cols
+
+
+def result_rows(visit_id: int, result: dict, at: str) -> tuple[list[tuple], list[tuple], tuple | None]:
+    """visit_classifications rows, visit_treatments rows and the referral row of one result."""
+    cls_rows = [
+        (visit_id, i, c.get("module"), c.get("code"), c.get("label"), c.get("colour"), c.get("rule"))
+        for i, c in enumerate(result.get("classifications") or [])
+    ]
+    tr_rows = [
+        (visit_id, i, t.get("code"), t.get("label"), t.get("dose"))
+        for i, t in enumerate(result.get("treatments") or [])
+    ]
+    referral = None
+    if result.get("refer_urgently"):
+        reason = ", ".join(c.get("label") or c.get("code") for c in result.get("classifications") or []
+                           if c.get("colour") == "merah")
+        referral = (visit_id, reason[:MAX_TEXT], at)
+    return cls_rows, tr_rows, referral
+
+
+def _one(db: sqlite_utils.Database, sql: str, params: list | None = None) -> dict | None:
+    cur = db.execute(sql, params or [])
+    row = cur.fetchone()
+    return dict(zip((d[0] for d in cur.description), row)) if row is not None else None
+
+
+def _all(db: sqlite_utils.Database, sql: str, params: list | None = None) -> list[dict]:
+    cur = db.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
