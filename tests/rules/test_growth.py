@@ -218,6 +218,18 @@ def test_length_and_head_are_not_restricted() -> None:
     assert growth.head_circumference_for_age("P", 0, 40.0) == pytest.approx((40.0 / 33.8787 - 1) / 0.03496)
 
 
+def test_log_form_when_l_is_zero() -> None:
+    # No WHO row has L exactly 0 (weight-for-age crosses 0 between days 654 and
+    # 655), but the formula must not divide by it; the log form is the limit.
+    m, s = 11.65, 0.1129
+    for y in (7.0, 11.65, 16.0):
+        assert growth._z(y, 0.0, m, s) == pytest.approx(math.log(y / m) / s, abs=1e-12)
+        assert growth._z(y, 0.0, m, s) == pytest.approx(growth._z(y, 1e-7, m, s), abs=1e-5)
+    assert growth._z_restricted(25.0, 0.0, m, s) == pytest.approx(
+        3 + (25.0 - m * math.exp(3 * s)) / (m * math.exp(3 * s) - m * math.exp(2 * s)), abs=1e-12
+    )
+
+
 def test_who_anthro_test_vectors() -> None:
     # From WHO's anthro R package tests (results rounded to 2 decimals there).
     assert round(growth.weight_for_age("P", 1522, 17.0), 2) == 0.24
@@ -334,8 +346,26 @@ def test_who_rule_from_731_days_reads_height_table() -> None:
     assert fn("L", 731, 80.0, 10.0, measured_standing=True) == growth.weight_for_height("L", 80.0, 10.0)
     assert fn("L", 731, 80.0, 10.0, measured_standing=False) == growth.weight_for_height("L", 79.3, 10.0)
     assert fn("P", 1856, 100.0, 15.0, measured_standing=True) == growth.weight_for_height("P", 100.0, 15.0)
-    # The two tables differ at the same length, so the switch is observable.
-    assert growth.weight_for_length("L", 80.0, 10.0) != growth.weight_for_height("L", 80.0, 10.0)
+
+
+def test_switch_day_is_observable_at_the_table_edges() -> None:
+    # WHO built weight-for-height as weight-for-length shifted by 0.7 cm (checked
+    # below), so with the conversion applied both tables give the same z-score
+    # where both have rows; the switch day only shows where one table has none.
+    fn = growth.weight_for_length_or_height
+    assert fn("L", 730, 50.0, 3.5, measured_standing=False) is not None  # length table
+    assert growth.weight_for_height("L", 49.3, 3.5) is None
+    assert fn("P", 731, 112.0, 19.0, measured_standing=True) is not None  # height table
+    assert growth.weight_for_length("P", 112.7, 19.0) is None
+
+
+@pytest.mark.parametrize("sex", ["L", "P"])
+def test_height_table_is_length_table_shifted_by_0_7_cm(sex: str) -> None:
+    wfl = {round(float(k) * 10): row for k, *row in read_table("wfl", sex)}
+    wfh = {round(float(k) * 10): row for k, *row in read_table("wfh", sex)}
+    shared = [tenth for tenth in wfh if tenth + 7 in wfl]
+    assert len(shared) == 444
+    assert all(wfh[tenth] == wfl[tenth + 7] for tenth in shared)
 
 
 def test_who_rule_limits() -> None:
