@@ -1,0 +1,278 @@
+"""The Textual application shell: the open register, the acting user, the clock and display helpers.
+
+Only `mtbs tui` imports this module. It must stay light: the home screen is imported here, every
+other screen is imported inside the action that pushes it, so the first screen appears quickly on an
+old clinic PC (bench/bench_tui_start.py measures it against a bare Textual app).
+"""
+from __future__ import annotations
+
+import getpass
+import os
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Callable
+
+from rich.text import Text
+from textual.app import App
+from textual.binding import Binding
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from mtbs_tui.register import Register
+
+DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+MONTH_NAMES = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)
+
+# Severity is a word and a colour (16-colour palette, readable on a monochrome screen as a word).
+SEVERITY_WORD = {"merah": "MERAH", "kuning": "KUNING", "hijau": "HIJAU"}
+SEVERITY_STYLE = {
+    "merah": "bold bright_white on red",
+    "kuning": "bold black on yellow",
+    "hijau": "bold black on green",
+}
+
+
+def default_actor() -> str:
+    """The acting user until accounts exist: $MTBS_USER, else the login name."""
+    actor = os.environ.get("MTBS_USER")
+    if actor:
+        return actor
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - getuser can fail on odd Windows setups; never block the app
+        return "pengguna"
+
+
+# --- display helpers shared by the screens ----------------------------------------------------
+
+def parse_iso_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def age_text(birth_date: str | date | None, on: date) -> str:
+    """Short age as on the paper register: `12hr` under 60 days, `8b`, `1t3b` from a year."""
+    born = birth_date if isinstance(birth_date, date) else parse_iso_date(birth_date)
+    if born is None:
+        return "?"
+    days = (on - born).days
+    if days < 0:
+        return "?"
+    if days < 60:
+        return f"{days}hr"
+    from mtbs_tui.register import completed_months
+
+    months = completed_months(born, on)
+    years, rest = divmod(max(months, 0), 12)
+    if years == 0:
+        return f"{rest}b"
+    return f"{years}t{rest}b" if rest else f"{years}t"
+
+
+def date_text(day: date | str | None) -> str:
+    """Indonesian short date DD-MM-YYYY (how nurses write it on the paper register)."""
+    value = day if isinstance(day, date) else parse_iso_date(day)
+    return value.strftime("%d-%m-%Y") if value else ""
+
+
+def long_date_text(day: date) -> str:
+    return f"{DAY_NAMES[day.weekday()]} {day.strftime('%d-%m-%Y')}"
+
+
+def month_text(day: date) -> str:
+    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def time_text(visit_at: str | None) -> str:
+    """HH:MM of an ISO datetime."""
+    if not visit_at or len(visit_at) < 16:
+        return ""
+    return visit_at[11:16]
+
+
+def severity_text(colour: str | None, *, width: int = 6) -> Text:
+    """`MERAH ` / `KUNING` / `HIJAU ` as a reverse-video block."""
+    colour = (colour or "").lower()
+    word = SEVERITY_WORD.get(colour, "?")
+    return Text(word.ljust(width), style=SEVERITY_STYLE.get(colour, "reverse"))
+
+
+def worst_colour(colours: list[str]) -> str | None:
+    for colour in ("merah", "kuning", "hijau"):
+        if colour in colours:
+            return colour
+    return None
+
+
+def short_label(label: str, width: int) -> str:
+    return label if len(label) <= width else label[: max(width - 1, 1)] + "…"
+
+
+class TopBar(Static):
+    """Row 1 of every screen of the shell: app, puskesmas, user, day and time."""
+
+    DEFAULT_CSS = """
+    TopBar { height: 1; width: 100%; background: $primary; color: $text; }
+    """
+
+    def __init__(self, title: str = "") -> None:
+        super().__init__("", markup=False)
+        self.title = title
+
+    def on_mount(self) -> None:
+        self.refresh_text()
+        # The clock only shows minutes: redrawing every 20 s is enough and costs nothing.
+        self.set_interval(20, self.refresh_text)
+
+    def refresh_text(self) -> None:
+        app = self.app
+        assert isinstance(app, MtbsApp)
+        now = app.now()
+        left = " MTBS  " + (app.facility_name or "Puskesmas")
+        if self.title:
+            left += f"  · {self.title}"
+        right = f"{app.actor}   {long_date_text(now.date())} {now.strftime('%H:%M')} "
+        width = max(self.size.width, 80)
+        gap = max(width - len(left) - len(right), 1)
+        self.update(Text(left + " " * gap + right))
+
+    def on_resize(self) -> None:
+        self.refresh_text()
+
+
+class MtbsApp(App[int]):
+    """The MTBS register TUI. `register` and `actor` are what every screen works with."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "MTBS"
+    ENABLE_COMMAND_PALETTE = False
+
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Keluar", key_display="^Q", id="keluar", priority=True),
+        Binding("ctrl+c", "quit", "Keluar", show=False, id="keluar_ctrl_c", priority=True),
+    ]
+
+    def __init__(
+        self,
+        register: "Register",
+        *,
+        actor: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+        offer_drafts: bool = True,
+        theme: str = "ansi-dark",
+    ) -> None:
+        super().__init__()
+        self.register = register
+        self.actor = actor or default_actor()
+        self._clock = clock or datetime.now
+        self.offer_drafts = offer_drafts
+        self.theme = theme
+        facility = None
+        try:
+            facility = register.facility()
+        except Exception:  # noqa: BLE001 - a register without a facility row is still usable
+            facility = None
+        self.facility_name: str = (facility or {}).get("name") or ""
+        # Typed fields of an unfinished "Pasien baru" form, so Escape never loses them.
+        self.new_patient_fields: dict[str, str] = {}
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def today(self) -> date:
+        return self._clock().date()
+
+    def get_default_screen(self):  # type: ignore[override]
+        from mtbs_tui.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    # --- pushing the screens that are not shown first (imported only when needed) -------------
+
+    def start_visit(self, patient_id: int, *, kind: str = "pertama", follow_up_of: str | None = None,
+                    draft_id: int | None = None, correct_visit_id: int | None = None) -> None:
+        """Open the visit form; the forms live in another module that the home screen never pays
+        for."""
+        try:
+            from mtbs_tui.screens.visit_form import VisitFormScreen
+        except ImportError:
+            self.notify("Formulir kunjungan belum tersedia di versi ini.", title="Belum tersedia",
+                        severity="warning")
+            return
+        self.push_screen(
+            VisitFormScreen(patient_id, kind=kind, follow_up_of=follow_up_of, draft_id=draft_id,
+                            correct_visit_id=correct_visit_id)
+        )
+
+    def open_visit(self, visit_id: int) -> None:
+        from mtbs_tui.screens.register_view import VisitScreen
+
+        self.push_screen(VisitScreen(visit_id))
+
+    def open_patient(self, patient_id: int) -> None:
+        from mtbs_tui.screens.patients import PatientScreen
+
+        self.push_screen(PatientScreen(patient_id))
+
+
+# --- reading register rows (tolerant: list rows and full visits carry slightly different keys) ---
+
+def row_patient_name(row: dict) -> str:
+    patient = row.get("patient")
+    if isinstance(patient, dict) and patient.get("name"):
+        return str(patient["name"])
+    return str(row.get("patient_name") or row.get("name") or "?")
+
+
+def row_birth_date(row: dict) -> str | None:
+    patient = row.get("patient")
+    if isinstance(patient, dict) and patient.get("birth_date"):
+        return patient["birth_date"]
+    return row.get("birth_date")
+
+
+def visit_summaries(register: "Register", visit_ids: list[int]) -> dict[int, tuple[str, str, int]]:
+    """{visit id: (worst colour, its most telling label, number of classifications)} for a page of
+    list rows, in one query (the list rows carry only the joined labels)."""
+    ids = [int(i) for i in visit_ids]
+    if not ids:
+        return {}
+    rank = {"merah": 0, "kuning": 1, "hijau": 2}
+    found: dict[int, list[tuple]] = {}
+    marks = ",".join("?" for _ in ids)
+    for visit_id, position, code, label, colour in register.db.execute(
+        "SELECT visit_id, position, code, label, colour FROM visit_classifications "
+        f"WHERE visit_id IN ({marks})", ids
+    ):
+        # A green "STABIL"/"NORMAL" says little: among equals prefer a named finding.
+        dull = code in ("STABIL", "GIZI_BAIK", "GIZI_NORMAL", "PERTUMBUHAN_NORMAL",
+                        "LINGKAR_KEPALA_NORMAL", "TIDAK_ANEMIA", "TIDAK_ADA_INFEKSI_TELINGA")
+        found.setdefault(visit_id, []).append(
+            (rank.get(colour, 3), dull, position, colour, label or code or "")
+        )
+    out = {}
+    for visit_id, items in found.items():
+        items.sort()
+        _, _, _, colour, label = items[0]
+        out[visit_id] = (colour, label, len(items))
+    return out
+
+
+def summary_text(summary: tuple[str, str, int] | None, width: int, *, draft: bool = False) -> Text:
+    """`KUNING PNEUMONIA +2`: the worst classification as word and colour, then the count."""
+    if draft:
+        return Text("…draf", style="italic")
+    if not summary:
+        return Text("")
+    colour, label, count = summary
+    extra = f" +{count - 1}" if count > 1 else ""
+    text = Text()
+    text.append_text(severity_text(colour))
+    text.append(" " + short_label(label, max(width - 7 - len(extra), 4)) + extra)
+    return text

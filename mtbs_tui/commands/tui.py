@@ -1,0 +1,60 @@
+"""`mtbs tui`: open the register and run the Textual app.
+
+Failures before the app starts are one Indonesian line on stderr and exit status 2 (never a
+traceback). On quit the register is closed, which checkpoints the WAL into the database file.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _make_demo(path: Path) -> int:
+    """Create the demo register with the demo generator; 0 on success."""
+    try:
+        from mtbs_tui.commands.demo import run as demo_run
+    except ImportError:
+        _say("galat: pembuat database demo belum tersedia di versi ini")
+        return 2
+    print("Membuat database demo (sekali saja)...", file=sys.stderr)
+    return int(demo_run(path, patients=300, visits=1200, if_missing=True, seed=2026) or 0)
+
+
+def run(db_path: Path, *, demo: bool = False, db_chosen: bool = False) -> int:
+    """Open `db_path` (or the demo register) and run the app until the user quits."""
+    from mtbs_tui.register import Register, RegisterError
+
+    path = Path(db_path)
+    if demo and not db_chosen:
+        from mtbs_tui.paths import demo_db_path
+
+        path = demo_db_path()
+    if demo and not path.exists():
+        status = _make_demo(path)
+        if status:
+            return status
+    if not path.exists():
+        _say(f"galat: database {path} belum ada; jalankan `mtbs init` untuk register baru "
+             "atau `mtbs demo` untuk mencoba dengan data contoh")
+        return 2
+    try:
+        register = Register.open(path)
+    except RegisterError as exc:
+        _say(f"galat: {exc.message}")
+        return 2
+    try:
+        from mtbs_tui.app import MtbsApp
+
+        app = MtbsApp(register)
+        app.run()
+        return_code = app.return_code
+    finally:
+        try:
+            register.close()
+        except Exception as exc:  # noqa: BLE001 - closing must not hide the app's own outcome
+            _say(f"galat: database tidak tertutup dengan rapi: {exc}")
+    return int(return_code or 0)

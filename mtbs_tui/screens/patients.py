@@ -1,0 +1,601 @@
+"""Cari pasien, Pasien baru and a patient's page (identity, form choice, history of visits).
+
+Search runs in SQLite FTS5 through `Register.search_patients`, one page at a time, so typing stays
+instant on a register of 100,000 visits. The visit form is chosen from the birth date and the
+reason is shown before the form opens (under 60 days: bayi muda).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from mtbs_tui.app import (
+    TopBar,
+    age_text,
+    date_text,
+    parse_iso_date,
+    summary_text,
+    time_text,
+    visit_summaries,
+)
+from mtbs_tui.register import completed_months
+
+PAGE_SIZE = 15
+YOUNG_INFANT_DAYS = 60
+MAX_MONTHS = 60
+
+
+def form_choice(birth_date: str | None, on: date) -> tuple[str | None, str]:
+    """(pathway, Indonesian reason). pathway None: no MTBS visit possible (reason says why)."""
+    born = parse_iso_date(birth_date)
+    if born is None:
+        return None, "tanggal lahir tidak terbaca"
+    days = (on - born).days
+    if days < 0:
+        return None, "tanggal lahir sesudah hari ini"
+    if days < YOUNG_INFANT_DAYS:
+        return "bayi_muda", f"umur {days} hari (di bawah 60 hari): formulir bayi muda (MTBM)"
+    months = completed_months(born, on)
+    if months >= MAX_MONTHS:
+        return None, "umur 5 tahun atau lebih, di luar cakupan MTBS"
+    return "balita", f"umur {age_text(born, on)} ({months} bulan): formulir balita sakit (MTBS)"
+
+
+def start_visit_for(app, patient: dict, *, before=None) -> bool:  # noqa: ANN001 - the MtbsApp
+    """Open the right form for this patient, saying why; False if no MTBS form applies.
+
+    `before` runs first when the form can open (e.g. dismiss the search, so Escape from the form
+    lands on the home screen)."""
+    pathway, reason = form_choice(patient.get("birth_date"), app.today())
+    if pathway is None:
+        app.notify(f"{patient.get('name', 'Pasien')}: {reason}.", title="Tidak bisa dibuka",
+                   severity="error")
+        return False
+    if before is not None:
+        before()
+    app.notify(reason[0].upper() + reason[1:] + ".", title=str(patient.get("name", "")))
+    app.start_visit(int(patient["id"]))
+    return True
+
+
+class PatientSearchScreen(Screen[None]):
+    """Type a few letters; matches appear at once. Enter opens, F2 registers a new patient."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
+        Binding("f2", "new_patient", "Pasien baru", key_display="F2", id="pasien_baru"),
+        Binding("pagedown", "page(1)", "Hal. berikut", key_display="PgDn", id="hal_berikut",
+                priority=True),
+        Binding("pageup", "page(-1)", "Hal. sebelum", key_display="PgUp", id="hal_sebelum",
+                priority=True),
+    ]
+
+    def __init__(self, purpose: str = "open") -> None:
+        super().__init__()
+        # "visit": Enter starts a visit at once (F2 Baru on the home screen); "open": the patient page.
+        self.purpose = purpose
+        self.page = 0
+        self.rows: list[dict] = []
+        self.has_next = False
+
+    def compose(self) -> ComposeResult:
+        title = "Kunjungan baru: pilih pasien" if self.purpose == "visit" else "Cari pasien"
+        yield TopBar(title)
+        with Horizontal(id="search-bar"):
+            yield Label("Cari:", id="search-label")
+            yield Input(placeholder="nama, no. RM, NIK, atau nama ibu", id="search", compact=True,
+                        max_length=60)
+        table: DataTable = DataTable(id="search-results", cursor_type="row", classes="panel")
+        yield table
+        yield Static("", id="search-status", classes="help-line", markup=False)
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#search-results", DataTable)
+        table.add_columns("No. RM", "Nama", "L/P", "Umur", "Tgl lahir", "Ibu/orang tua", "Desa")
+        self.run_search()
+        self.query_one("#search", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        self.run_search(keep_page=True)
+
+    @on(Input.Changed, "#search")
+    def _changed(self, event: Input.Changed) -> None:
+        self.page = 0
+        self.run_search()
+
+    def run_search(self, *, keep_page: bool = False) -> None:
+        text = self.query_one("#search", Input).value.strip()
+        register = self.app.register  # type: ignore[attr-defined]
+        # One row more than a page tells whether PgDn has anything to show.
+        rows = register.search_patients(text, limit=PAGE_SIZE + 1, offset=self.page * PAGE_SIZE)
+        if not rows and self.page and keep_page:
+            self.page = 0
+            rows = register.search_patients(text, limit=PAGE_SIZE + 1, offset=0)
+        self.has_next = len(rows) > PAGE_SIZE
+        self.rows = list(rows[:PAGE_SIZE])
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one("#search-results", DataTable)
+        today = self.app.today()  # type: ignore[attr-defined]
+        table.clear()
+        for row in self.rows:
+            table.add_row(
+                row.get("mrn") or "",
+                Text(str(row.get("name") or ""), overflow="ellipsis", no_wrap=True),
+                row.get("sex") or "",
+                age_text(row.get("birth_date"), today),
+                date_text(row.get("birth_date")),
+                row.get("parent_name") or "",
+                row.get("village") or "",
+                key=str(row["id"]),
+            )
+        text = self.query_one("#search", Input).value.strip()
+        status = self.query_one("#search-status", Static)
+        if not self.rows:
+            status.update(
+                f" Tidak ada pasien yang cocok dengan \"{text}\". F2 daftarkan pasien baru."
+                if text else " Register masih kosong. F2 daftarkan pasien baru."
+            )
+        else:
+            what = "pasien terakhir diperiksa" if not text else "pasien cocok"
+            more = " · PgDn berikutnya" if self.has_next else ""
+            back = " · PgUp sebelumnya" if self.page else ""
+            status.update(f" Hal. {self.page + 1}: {len(self.rows)} {what}{more}{back} · Enter buka")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "page":
+            step = parameters[0] if parameters else 1
+            if step == 1:
+                return True if self.has_next else None
+            return True if self.page > 0 else None
+        return True
+
+    def action_page(self, step: int) -> None:
+        if step > 0 and not self.has_next:
+            return
+        if step < 0 and self.page == 0:
+            return
+        self.page += step
+        self.run_search()
+
+    def on_key(self, event: Key) -> None:
+        search = self.query_one("#search", Input)
+        table = self.query_one("#search-results", DataTable)
+        if self.focused is search and event.key == "down" and self.rows:
+            event.stop()
+            event.prevent_default()
+            table.focus()
+            if table.row_count > 1 and table.cursor_row == 0:
+                table.move_cursor(row=1)
+            return
+        if self.focused is table:
+            if event.key == "up" and table.cursor_row == 0:
+                event.stop()
+                event.prevent_default()
+                search.focus()
+            elif event.character and event.character.isprintable() and len(event.character) == 1 \
+                    and event.key not in ("space",):
+                # Typing on the list goes on typing in the search box: never a lost letter.
+                event.stop()
+                event.prevent_default()
+                search.focus()
+                search.insert_text_at_cursor(event.character)
+            elif event.key == "backspace":
+                event.stop()
+                search.focus()
+                search.action_delete_left()
+
+    @on(Input.Submitted, "#search")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        table = self.query_one("#search-results", DataTable)
+        if not self.rows:
+            self.action_new_patient()
+            return
+        index = table.cursor_row if 0 <= table.cursor_row < len(self.rows) else 0
+        self.choose(int(self.rows[index]["id"]))
+
+    @on(DataTable.RowSelected, "#search-results")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.choose(int(event.row_key.value))
+
+    def choose(self, patient_id: int) -> None:
+        app = self.app
+        if self.purpose == "visit":
+            patient = app.register.get_patient(patient_id)  # type: ignore[attr-defined]
+            # The search is done: going back from the form lands on the home screen.
+            start_visit_for(app, patient, before=self.dismiss)
+        else:
+            app.open_patient(patient_id)  # type: ignore[attr-defined]
+
+    def action_new_patient(self) -> None:
+        def saved(patient_id: int | None) -> None:
+            if patient_id is None:
+                return
+            if self.purpose == "visit":
+                self.choose(patient_id)
+            else:
+                self.dismiss()
+                self.app.open_patient(patient_id)  # type: ignore[attr-defined]
+
+        self.app.push_screen(NewPatientScreen(initial_name=self._name_hint()), saved)
+
+    def _name_hint(self) -> str:
+        text = self.query_one("#search", Input).value.strip()
+        # Digits are an RM or NIK, not a name.
+        return "" if not text or re.search(r"\d", text) else text
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+# --- new patient ------------------------------------------------------------------------------
+
+_DIGITS = re.compile(r"^\d+$")
+
+
+def parse_birth_date(text: str) -> date:
+    """`23-11-2026`, `23/11/2026`, `23112026` or ISO `2026-11-23`. ValueError: Indonesian text."""
+    value = text.strip()
+    match = re.match(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$", value)
+    if match:
+        d, m, y = (int(g) for g in match.groups())
+    elif re.match(r"^\d{8}$", value):
+        d, m, y = int(value[:2]), int(value[2:4]), int(value[4:])
+    elif re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+        y, m, d = (int(g) for g in value.split("-"))
+    else:
+        raise ValueError("tulis HH-BB-TTTT, misalnya 05-03-2025")
+    try:
+        return date(y, m, d)
+    except ValueError:
+        raise ValueError("tanggal tidak ada di kalender") from None
+
+
+# (field, label, note, help) in form order.
+PATIENT_FIELDS: tuple[tuple[str, str, str, str], ...] = (
+    ("name", "Nama anak", "wajib", "Nama lengkap anak; bayi yang belum bernama: By. Ny. <nama ibu>."),
+    ("sex", "Jenis kelamin", "L/P", "Tekan L (laki-laki) atau P (perempuan)."),
+    ("birth_date", "Tanggal lahir", "HH-BB-TTTT", "Tanggal lahir anak, misalnya 05-03-2025; tidak boleh sesudah hari ini."),
+    ("mrn", "No. RM", "kosong: otomatis", "Nomor rekam medis puskesmas; kosongkan agar dibuat otomatis."),
+    ("nik", "NIK anak", "16 angka", "NIK anak dari Kartu Keluarga (16 angka); boleh kosong."),
+    ("mother_nik", "NIK ibu", "16 angka", "NIK ibu (16 angka); boleh kosong."),
+    ("parent_name", "Nama ibu/orang tua", "", "Nama ibu atau pengasuh yang membawa anak."),
+    ("address", "Alamat", "", "Alamat rumah (jalan, RT/RW)."),
+    ("village", "Desa/kelurahan", "", "Desa atau kelurahan tempat tinggal."),
+    ("phone", "Telepon", "angka", "Nomor telepon/HP orang tua; boleh kosong."),
+)
+FIELD_LABELS = {field: label for field, label, _, _ in PATIENT_FIELDS}
+MAX_LENGTH = {"name": 80, "sex": 1, "birth_date": 10, "mrn": 20, "nik": 16, "mother_nik": 16,
+              "parent_name": 80, "address": 120, "village": 60, "phone": 16}
+
+
+def validate_patient_field(field: str, raw: str, today: date) -> tuple[object, str | None]:
+    """(value for the register, error message or None). The message names the allowed range."""
+    text = raw.strip()
+    if field == "name":
+        if not text:
+            return None, "Nama anak wajib diisi."
+        if len(text) < 2:
+            return None, "Nama anak paling sedikit 2 huruf."
+        return text, None
+    if field == "sex":
+        value = text.upper()
+        if value not in ("L", "P"):
+            return None, "Jenis kelamin: tekan L (laki-laki) atau P (perempuan)."
+        return value, None
+    if field == "birth_date":
+        if not text:
+            return None, "Tanggal lahir wajib diisi (HH-BB-TTTT)."
+        try:
+            born = parse_birth_date(text)
+        except ValueError as exc:
+            return None, f"Tanggal lahir: {exc}."
+        if born > today:
+            return None, f"Tanggal lahir tidak boleh sesudah hari ini ({date_text(today)})."
+        if completed_months(born, today) >= MAX_MONTHS:
+            return None, "Tanggal lahir: umur 5 tahun atau lebih, di luar cakupan MTBS."
+        return born.isoformat(), None
+    if field in ("nik", "mother_nik"):
+        if not text:
+            return None, None
+        if not _DIGITS.match(text) or len(text) != 16:
+            return None, f"{FIELD_LABELS[field]} harus 16 angka (sekarang {len(text)} karakter)."
+        return text, None
+    if field == "phone":
+        if not text:
+            return None, None
+        compact = text.replace(" ", "").replace("-", "")
+        if not re.match(r"^\+?\d{8,15}$", compact):
+            return None, "Telepon: 8–15 angka, boleh diawali +."
+        return compact, None
+    if field == "mrn":
+        if text and not re.match(r"^[A-Za-z0-9./-]{1,20}$", text):
+            return None, "No. RM: huruf, angka, titik, garis miring atau strip, paling banyak 20."
+        return text or None, None
+    return text or None, None
+
+
+class NewPatientScreen(Screen["int | None"]):
+    """Register a new patient. Enter moves on when the field is valid; F10 saves. Escape goes back
+    and keeps the typed text (offered again the next time this form opens)."""
+
+    BINDINGS = [
+        Binding("f10", "save", "Simpan", key_display="F10", id="simpan", priority=True),
+        Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
+        Binding("ctrl+r", "clear_form", "Kosongkan", key_display="^R", id="kosongkan"),
+    ]
+
+    def __init__(self, initial_name: str = "") -> None:
+        super().__init__()
+        self.initial_name = initial_name
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("Pasien baru")
+        with VerticalScroll(id="patient-form"):
+            for field, label, note, _ in PATIENT_FIELDS:
+                with Horizontal(classes="form-row", id=f"row-{field}"):
+                    yield Label(label, classes="form-label")
+                    yield Input(id=f"f-{field}", compact=True, max_length=MAX_LENGTH[field],
+                                restrict=r"[LlPp]?" if field == "sex" else None)
+                    if note:
+                        yield Label(note, classes="form-note")
+        yield Static("", id="help", classes="help-line", markup=False)
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#patient-form").border_title = "Data pasien"
+        kept = dict(self.app.new_patient_fields)  # type: ignore[attr-defined]
+        if not kept and self.initial_name:
+            kept = {"name": self.initial_name}
+        for field, _, _, _ in PATIENT_FIELDS:
+            if kept.get(field):
+                self.query_one(f"#f-{field}", Input).value = kept[field]
+        first_empty = next(
+            (f for f, _, _, _ in PATIENT_FIELDS if not kept.get(f)), PATIENT_FIELDS[0][0]
+        )
+        self.query_one(f"#f-{first_empty}", Input).focus()
+        if kept and kept != {"name": self.initial_name}:
+            self._help("Isian sebelumnya dipulihkan. ^R untuk mengosongkan.")
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _values(self) -> dict[str, str]:
+        return {field: self.query_one(f"#f-{field}", Input).value for field, _, _, _ in PATIENT_FIELDS}
+
+    def _help(self, text: str, *, error: bool = False) -> None:
+        line = self.query_one("#help", Static)
+        line.update(" " + text)
+        line.set_class(error, "error")
+
+    def _mark(self, field: str, error: str | None) -> None:
+        self.query_one(f"#row-{field}").set_class(bool(error), "-invalid")
+        self.query_one(f"#f-{field}", Input).set_class(bool(error), "-invalid")
+
+    @staticmethod
+    def _field_of(widget_id: str | None) -> str | None:
+        if widget_id and widget_id.startswith("f-"):
+            return widget_id[2:]
+        return None
+
+    def on_descendant_focus(self, event) -> None:  # noqa: ANN001
+        field = self._field_of(getattr(event.widget, "id", None))
+        if field is None:
+            return
+        raw = self.query_one(f"#f-{field}", Input).value
+        _, error = validate_patient_field(field, raw, self.app.today()) if raw else (None, None)  # type: ignore[attr-defined]
+        if error:
+            self._help(error, error=True)
+        else:
+            self._help(next(h for f, _, _, h in PATIENT_FIELDS if f == field))
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        field = self._field_of(event.input.id)
+        if field is None:
+            return
+        if field == "sex" and event.value:
+            if event.value != event.value.upper():
+                event.input.value = event.value.upper()
+                return
+            # One key per answer: L or P moves on at once.
+            self._mark(field, None)
+            self.focus_next()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        field = self._field_of(event.input.id)
+        if field is None:
+            return
+        _, error = validate_patient_field(field, event.value, self.app.today())  # type: ignore[attr-defined]
+        self._mark(field, error)
+        if error:
+            self._help(error, error=True)
+            return
+        if field == PATIENT_FIELDS[-1][0]:
+            self.action_save()
+        else:
+            self.focus_next()
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        values = self._values()
+        today = self.app.today()  # type: ignore[attr-defined]
+        clean: dict[str, object] = {}
+        first_error: tuple[str, str] | None = None
+        for field, _, _, _ in PATIENT_FIELDS:
+            value, error = validate_patient_field(field, values[field], today)
+            self._mark(field, error)
+            if error and first_error is None:
+                first_error = (field, error)
+            clean[field] = value
+        if first_error is not None:
+            field, error = first_error
+            self.query_one(f"#f-{field}", Input).focus()
+            self._help(error, error=True)
+            return
+        from mtbs_tui.register import FieldError, RegisterError
+
+        try:
+            patient_id = self.app.register.add_patient(actor=self.app.actor, **clean)  # type: ignore[attr-defined]
+        except FieldError as exc:
+            field = exc.field if exc.field in FIELD_LABELS else None
+            if field:
+                self._mark(field, exc.message)
+                self.query_one(f"#f-{field}", Input).focus()
+            self._help(exc.message, error=True)
+            return
+        except RegisterError as exc:
+            self._help(exc.message, error=True)
+            return
+        self.app.new_patient_fields = {}  # type: ignore[attr-defined]
+        self.notify(f"Pasien {clean['name']} tersimpan.", title="Tersimpan")
+        self.dismiss(patient_id)
+
+    def action_back(self) -> None:
+        values = {k: v for k, v in self._values().items() if v.strip()}
+        self.app.new_patient_fields = values  # type: ignore[attr-defined]
+        self.dismiss(None)
+
+    def action_clear_form(self) -> None:
+        for field, _, _, _ in PATIENT_FIELDS:
+            self.query_one(f"#f-{field}", Input).value = ""
+            self._mark(field, None)
+        self.app.new_patient_fields = {}  # type: ignore[attr-defined]
+        self.query_one("#f-name", Input).focus()
+        self._help("Formulir dikosongkan.")
+
+
+# --- the patient's page -----------------------------------------------------------------------
+
+class PatientScreen(Screen[None]):
+    """Identity, which form applies today and why, and the history of visits."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
+        Binding("f2", "new_visit", "Kunjungan baru", key_display="F2", id="kunjungan_baru"),
+        Binding("f5", "follow_up", "Kunjungan ulang", key_display="F5", id="kunjungan_ulang"),
+    ]
+
+    def __init__(self, patient_id: int) -> None:
+        super().__init__()
+        self.patient_id = patient_id
+        self.patient: dict = {}
+        self.visits: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("Pasien")
+        yield Static("", id="patient-info", markup=False)
+        yield DataTable(id="history", cursor_type="row", classes="panel")
+        yield Static(" Enter buka kunjungan · F2 kunjungan baru · F5 kunjungan ulang dari kunjungan terpilih",
+                     classes="help-line", markup=False)
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#history", DataTable)
+        table.add_columns("Tanggal", "Jam", "Jenis", "Klasifikasi", "Kontrol", "Ver.")
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        register = self.app.register  # type: ignore[attr-defined]
+        today = self.app.today()  # type: ignore[attr-defined]
+        self.patient = register.get_patient(self.patient_id)
+        self.visits = list(register.patient_visits(self.patient_id))
+        p = self.patient
+        _, reason = form_choice(p.get("birth_date"), today)
+        sex = {"L": "laki-laki", "P": "perempuan"}.get(p.get("sex") or "", "?")
+        info = Text()
+        info.append(f"{p.get('name', '?')}", style="bold")
+        info.append(f"  ({sex}) · lahir {date_text(p.get('birth_date'))} · "
+                    f"{age_text(p.get('birth_date'), today)}\n")
+        info.append(f"No. RM {p.get('mrn') or '-'} · NIK {p.get('nik') or '-'} · "
+                    f"NIK ibu {p.get('mother_nik') or '-'}\n")
+        info.append(f"Ibu/orang tua: {p.get('parent_name') or '-'} · "
+                    f"{', '.join(x for x in (p.get('address'), p.get('village')) if x) or '-'}"
+                    f"{' · ' + p['phone'] if p.get('phone') else ''}\n")
+        info.append(f"Formulir hari ini: {reason}")
+        panel = self.query_one("#patient-info", Static)
+        panel.update(info)
+        panel.border_title = "Data pasien"
+        table = self.query_one("#history", DataTable)
+        table.border_title = f"Riwayat kunjungan ({len(self.visits)})"
+        table.clear()
+        summaries = visit_summaries(register, [v["id"] for v in self.visits])
+        for row in self.visits:
+            status = row.get("status")
+            kind = "ulang" if row.get("kind") == "ulang" else "pertama"
+            if status == "draft":
+                kind += " (draf)"
+            table.add_row(
+                date_text(row.get("visit_date") or row.get("visit_at")),
+                time_text(row.get("visit_at")),
+                kind,
+                summary_text(summaries.get(row["id"]), 30, draft=status == "draft"),
+                date_text(row.get("follow_up_date")),
+                str(row.get("version") or 1),
+                key=str(row["id"]),
+            )
+        self.refresh_bindings()
+
+    def _selected_visit(self) -> dict | None:
+        table = self.query_one("#history", DataTable)
+        if not self.visits or not 0 <= table.cursor_row < len(self.visits):
+            return None
+        return self.visits[table.cursor_row]
+
+    @on(DataTable.RowSelected, "#history")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        row = next((v for v in self.visits if str(v["id"]) == event.row_key.value), None)
+        if row is None:
+            return
+        if row.get("status") == "draft":
+            self.app.start_visit(self.patient_id, kind=row.get("kind") or "pertama",  # type: ignore[attr-defined]
+                                 follow_up_of=row.get("follow_up_of"), draft_id=int(row["id"]))
+        else:
+            self.app.open_visit(int(row["id"]))  # type: ignore[attr-defined]
+
+    @on(DataTable.RowHighlighted, "#history")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "follow_up":
+            row = self._selected_visit()
+            return True if row and row.get("status") != "draft" else None
+        return True
+
+    def action_new_visit(self) -> None:
+        start_visit_for(self.app, self.patient)
+
+    def action_follow_up(self) -> None:
+        row = self._selected_visit()
+        if row is None or row.get("status") == "draft":
+            return
+        pathway, reason = form_choice(self.patient.get("birth_date"), self.app.today())  # type: ignore[attr-defined]
+        if pathway is None:
+            self.notify(reason, severity="error")
+            return
+        self.app.start_visit(self.patient_id, kind="ulang", follow_up_of=row.get("visit_uid"))  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,433 @@
+"""Register: the visits of a day or a month as a paged table, and the read-only visit view.
+
+Pages come from SQL with keyset paging (`Register.visits_page`), never the whole register, so the
+screen opens at once on a register of 100,000 visits. A visit opens read-only; F2 starts a
+correction (the form asks for the reason; the old version stays readable, `[`/`]` walk through the
+versions).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from mtbs_tui.app import (
+    TopBar,
+    age_text,
+    date_text,
+    long_date_text,
+    month_text,
+    severity_text,
+    short_label,
+    summary_text,
+    time_text,
+    visit_summaries,
+)
+
+PAGE_SIZE = 16
+
+
+def _month_bounds(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+class RegisterScreen(Screen[None]):
+    """The register of one day (default: today) or one month."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
+        Binding("f2", "correct", "Koreksi", key_display="F2", id="koreksi"),
+        Binding("f3", "choose_period", "Tanggal", key_display="F3", id="tanggal"),
+        Binding("f5", "toggle_span", "Hari/Bulan", key_display="F5", id="hari_bulan"),
+        Binding("left_square_bracket", "shift_period(-1)", "Sebelum", key_display="[", id="sebelum"),
+        Binding("right_square_bracket", "shift_period(1)", "Sesudah", key_display="]", id="sesudah"),
+        Binding("pagedown", "page(1)", "Hal.", key_display="PgDn", id="hal_berikut", priority=True),
+        Binding("pageup", "page(-1)", "Hal.", key_display="PgUp", id="hal_sebelum", priority=True),
+    ]
+
+    def __init__(self, day: date | None = None, *, span: str = "hari") -> None:
+        super().__init__()
+        self.anchor = day
+        self.span = span  # "hari" | "bulan"
+        self.rows: list[dict] = []
+        self.page = 0
+        self.has_next = False
+        self.total = 0
+
+    @property
+    def period(self) -> tuple[date, date]:
+        assert self.anchor is not None
+        if self.span == "bulan":
+            return _month_bounds(self.anchor)
+        return self.anchor, self.anchor
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("Register")
+        yield DataTable(id="register-table", cursor_type="row", classes="panel")
+        yield Static("", id="register-status", classes="help-line", markup=False)
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        if self.anchor is None:
+            self.anchor = self.app.today()  # type: ignore[attr-defined]
+        table = self.query_one("#register-table", DataTable)
+        table.add_columns("Tanggal", "Jam", "No. RM", "Nama", "Umur", "L/P", "Klasifikasi",
+                          "Rujuk", "Kontrol")
+        self.load_first()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        # A correction replaces the row by its new version: re-read the page we are on.
+        self.reload_same_page()
+
+    # --- paging ------------------------------------------------------------------------------
+
+    def load_first(self) -> None:
+        date_from, date_to = self.period
+        register = self.app.register  # type: ignore[attr-defined]
+        self.page = 0
+        self.total = register.count_visits(date_from, date_to)
+        rows = register.visits_page(date_from, date_to, limit=PAGE_SIZE + 1)
+        self._show(rows, forward=True)
+
+    def reload_same_page(self) -> None:
+        if not self.rows:
+            self.load_first()
+            return
+        date_from, date_to = self.period
+        register = self.app.register  # type: ignore[attr-defined]
+        first = self.rows[0]
+        cursor = self.query_one("#register-table", DataTable).cursor_row
+        # Re-read from just before the first row shown; ids of corrected rows change, times don't.
+        rows = register.visits_page(date_from, date_to, limit=PAGE_SIZE + 1,
+                                    after=(first["visit_at"], -1))
+        self.total = register.count_visits(date_from, date_to)
+        self._show(rows, forward=True, cursor=cursor)
+
+    def action_page(self, step: int) -> None:
+        if not self.rows:
+            return
+        date_from, date_to = self.period
+        register = self.app.register  # type: ignore[attr-defined]
+        if step > 0:
+            if not self.has_next:
+                return
+            last = self.rows[-1]
+            rows = register.visits_page(date_from, date_to, limit=PAGE_SIZE + 1,
+                                        after=(last["visit_at"], last["id"]))
+            self.page += 1
+            self._show(rows, forward=True)
+        else:
+            if self.page == 0:
+                return
+            first = self.rows[0]
+            rows = register.visits_page(date_from, date_to, limit=PAGE_SIZE,
+                                        before=(first["visit_at"], first["id"]))
+            self.page -= 1
+            self.has_next = True
+            self._show(rows, forward=False)
+
+    def _show(self, rows: list[dict], *, forward: bool, cursor: int = 0) -> None:
+        if forward:
+            self.has_next = len(rows) > PAGE_SIZE
+            rows = rows[:PAGE_SIZE]
+        self.rows = list(rows)
+        register = self.app.register  # type: ignore[attr-defined]
+        summaries = visit_summaries(register, [r["id"] for r in self.rows])
+        table = self.query_one("#register-table", DataTable)
+        table.clear()
+        for row in self.rows:
+            table.add_row(
+                date_text(row.get("visit_date")),
+                time_text(row.get("visit_at")),
+                row.get("mrn") or "",
+                short_label(row.get("patient_name") or "", 18),
+                age_text(row.get("birth_date"), date.fromisoformat(row["visit_date"])),
+                row.get("sex") or "",
+                summary_text(summaries.get(row["id"]), 22),
+                Text("RUJUK", style="bold bright_white on red") if row.get("refer_urgently") else "",
+                date_text(row.get("follow_up_date")),
+                key=str(row["id"]),
+            )
+        if self.rows:
+            table.move_cursor(row=min(cursor, len(self.rows) - 1))
+        self._update_status()
+        self.refresh_bindings()
+
+    def _update_status(self) -> None:
+        date_from, date_to = self.period
+        what = long_date_text(date_from) if self.span == "hari" else month_text(date_from)
+        table = self.query_one("#register-table", DataTable)
+        table.border_title = f"Register {what} ({self.total} kunjungan)"
+        pages = max((self.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+        status = self.query_one("#register-status", Static)
+        if not self.rows:
+            status.update(f" Tidak ada kunjungan pada {what}. [ ] periode lain · F3 pilih tanggal")
+        else:
+            status.update(f" Hal. {self.page + 1}/{pages} · Enter buka kunjungan · F2 koreksi · "
+                          "[ ] periode lain")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "page":
+            step = parameters[0] if parameters else 1
+            return (True if self.has_next else None) if step == 1 else (True if self.page else None)
+        if action == "correct":
+            return True if self.rows else None
+        return True
+
+    # --- period ------------------------------------------------------------------------------
+
+    def action_shift_period(self, step: int) -> None:
+        assert self.anchor is not None
+        if self.span == "bulan":
+            first = self.anchor.replace(day=1)
+            if step > 0:
+                self.anchor = (first + timedelta(days=32)).replace(day=1)
+            else:
+                self.anchor = (first - timedelta(days=1)).replace(day=1)
+        else:
+            self.anchor = self.anchor + timedelta(days=step)
+        self.load_first()
+
+    def action_toggle_span(self) -> None:
+        self.span = "bulan" if self.span == "hari" else "hari"
+        self.load_first()
+
+    def action_choose_period(self) -> None:
+        from mtbs_tui.screens.dialogs import PeriodDialog
+
+        assert self.anchor is not None
+        initial = self.anchor.strftime("%d-%m-%Y" if self.span == "hari" else "%m-%Y")
+
+        def chosen(period: tuple[date, date] | None) -> None:
+            if period is None:
+                return
+            first, last = period
+            self.anchor = first
+            self.span = "hari" if first == last else "bulan"
+            self.load_first()
+
+        self.app.push_screen(PeriodDialog(initial), chosen)
+
+    # --- opening and correcting ---------------------------------------------------------------
+
+    def _current_row(self) -> dict | None:
+        table = self.query_one("#register-table", DataTable)
+        if not self.rows or not 0 <= table.cursor_row < len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    @on(DataTable.RowSelected, "#register-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.app.open_visit(int(event.row_key.value))  # type: ignore[attr-defined]
+
+    def action_correct(self) -> None:
+        row = self._current_row()
+        if row is not None:
+            self.app.start_visit(int(row["patient_id"]), correct_visit_id=int(row["id"]))  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+# --- the read-only visit view -----------------------------------------------------------------
+
+def _value_text(key: str, value: object) -> str:
+    from mtbs_tui.rules.vocabulary import FINDINGS, TOP_LEVEL
+
+    spec = FINDINGS.get(key) or TOP_LEVEL.get(key)
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, list):
+        if spec is not None and spec.choices:
+            return ", ".join(spec.choice_label(str(v)) for v in value) or "tidak ada"
+        return ", ".join(str(v) for v in value) or "tidak ada"
+    if spec is not None and spec.choices and isinstance(value, str):
+        return spec.choice_label(value)
+    if isinstance(value, float):
+        text = f"{value:g}".replace(".", ",")
+    else:
+        text = str(value)
+    if spec is not None and spec.unit:
+        text += f" {spec.unit}"
+    return text
+
+
+def _label_of(key: str) -> str:
+    from mtbs_tui.rules.vocabulary import FINDINGS, TOP_LEVEL
+
+    spec = FINDINGS.get(key) or TOP_LEVEL.get(key)
+    return spec.label if spec is not None else key
+
+
+def visit_text(visit: dict, versions: list[dict]) -> Text:
+    """Everything about one visit version, as the nurse reads it on the paper form."""
+    patient = visit.get("patient") or {}
+    visit_day = date.fromisoformat(visit["visit_date"])
+    out = Text()
+    sex = {"L": "L", "P": "P"}.get(patient.get("sex") or "", "?")
+    pathway = "Bayi muda (MTBM)" if visit.get("pathway") == "bayi_muda" else "Balita sakit (MTBS)"
+    out.append(f"{patient.get('name', '?')} ({sex})", style="bold")
+    out.append(f" · No. RM {patient.get('mrn') or '-'} · umur {age_text(patient.get('birth_date'), visit_day)}\n")
+    out.append(f"{pathway} · {long_date_text(visit_day)} {time_text(visit.get('visit_at'))}"
+               f" · bagan {visit.get('chart') or '-'}")
+    if visit.get("kind") == "ulang":
+        out.append(" · kunjungan ulang")
+    out.append("\n")
+    measures = []
+    for key, name in (("weight_kg", "BB"), ("length_cm", "PB/TB"), ("muac_cm", "LiLA"),
+                      ("temperature_c", "Suhu"), ("head_circumference_cm", "LK")):
+        if visit.get(key) is not None:
+            measures.append(f"{name} {_value_text(key, visit[key])}")
+    if measures:
+        out.append(" · ".join(measures) + "\n")
+    if visit.get("status") == "draft":
+        out.append("DRAF: kunjungan ini belum selesai; belum ada klasifikasi.\n", style="bold")
+
+    result = visit.get("result") or {}
+    if result.get("refer_urgently") or visit.get("refer_urgently"):
+        out.append("\n")
+        out.append(" MERAH - RUJUK SEGERA ", style="bold bright_white on red")
+        out.append("\n")
+    out.append("\nKlasifikasi\n", style="bold underline")
+    classifications = visit.get("classifications") or result.get("classifications") or []
+    if not classifications:
+        out.append("  (tidak ada)\n")
+    for item in classifications:
+        out.append("  ")
+        out.append_text(severity_text(item.get("colour")))
+        out.append(f" {item.get('label') or item.get('code')}\n")
+    incomplete = result.get("incomplete") or []
+    if incomplete:
+        from mtbs_tui.rules.vocabulary import MODULE_BY_ID
+
+        names = [MODULE_BY_ID[i["module"]].label if i.get("module") in MODULE_BY_ID else str(i.get("module"))
+                 for i in incomplete]
+        out.append("  Belum lengkap: " + "; ".join(names) + "\n", style="italic")
+
+    out.append("\nTindakan\n", style="bold underline")
+    treatments = visit.get("treatments") or result.get("treatments") or []
+    if not treatments:
+        out.append("  (tidak ada)\n")
+    for item in treatments:
+        dose = f": {item['dose']}" if item.get("dose") else ""
+        out.append(f"  • {item.get('label') or item.get('code')}{dose}\n")
+
+    out.append("\nKunjungan ulang\n", style="bold underline")
+    if visit.get("follow_up_days") is not None and visit.get("follow_up_date"):
+        due = date.fromisoformat(visit["follow_up_date"])
+        out.append(f"  {visit['follow_up_days']} hari: {long_date_text(due)}\n")
+    else:
+        out.append("  tidak dijadwalkan\n")
+
+    findings = visit.get("findings") or {}
+    if findings:
+        out.append("\nIsian pemeriksaan\n", style="bold underline")
+        for key, value in findings.items():
+            if value is None:
+                continue
+            out.append(f"  {_label_of(key)}: {_value_text(key, value)}\n")
+
+    out.append("\nVersi\n", style="bold underline")
+    for version in versions:
+        marker = "▶" if version["id"] == visit["id"] else " "
+        who = version.get("recorded_by") or "?"
+        when = (version.get("updated_at") or version.get("created_at") or "")[:16].replace("T", " ")
+        line = f" {marker} versi {version.get('version', 1)} · {when} · oleh {who}"
+        if version.get("correction_reason"):
+            line += f" · alasan koreksi: {version['correction_reason']}"
+        if version.get("is_current"):
+            line += " · berlaku"
+        else:
+            line += " · sudah dikoreksi"
+        out.append(line + "\n")
+    return out
+
+
+class VisitScreen(Screen[None]):
+    """One visit, read-only, with its versions. F2 starts a correction of the current version."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
+        Binding("f2", "correct", "Koreksi", key_display="F2", id="koreksi"),
+        Binding("left_square_bracket", "version(-1)", "Versi lama", key_display="[", id="versi_lama"),
+        Binding("right_square_bracket", "version(1)", "Versi baru", key_display="]", id="versi_baru"),
+    ]
+
+    def __init__(self, visit_id: int) -> None:
+        super().__init__()
+        self.visit_id = visit_id
+        self.visit: dict = {}
+        self.versions: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("Kunjungan")
+        with VerticalScroll(id="visit-body", classes="panel"):
+            yield Static("", id="visit-text", markup=False)
+        yield Static(" ↑/↓ gulir · [ ] versi lain · F2 koreksi (alasan ditanyakan, versi lama disimpan)",
+                     id="visit-help", classes="help-line", markup=False)
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.load(self.visit_id)
+        self.query_one("#visit-body").focus()
+
+    def on_screen_resume(self) -> None:
+        # After a correction, show the new current version.
+        register = self.app.register  # type: ignore[attr-defined]
+        if self.visit.get("visit_uid"):
+            versions = register.visit_versions(self.visit["visit_uid"])
+            if versions and len(versions) != len(self.versions):
+                self.load(versions[-1]["id"])
+
+    def load(self, visit_id: int) -> None:
+        register = self.app.register  # type: ignore[attr-defined]
+        self.visit = register.get_visit(visit_id)
+        self.visit_id = visit_id
+        self.versions = register.visit_versions(self.visit["visit_uid"])
+        body = self.query_one("#visit-body")
+        version = self.visit.get("version") or 1
+        state = "berlaku" if self.visit.get("is_current") else "versi lama, sudah dikoreksi"
+        body.border_title = f"Kunjungan · versi {version} dari {len(self.versions)} ({state})"
+        self.query_one("#visit-text", Static).update(visit_text(self.visit, self.versions))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "correct":
+            ok = self.visit.get("status") == "final" and bool(self.visit.get("is_current"))
+            return True if ok else None
+        if action == "version":
+            step = parameters[0] if parameters else 1
+            index = self._version_index()
+            target = index + int(step)  # type: ignore[call-overload]
+            return True if 0 <= target < len(self.versions) else None
+        return True
+
+    def _version_index(self) -> int:
+        for index, version in enumerate(self.versions):
+            if version["id"] == self.visit_id:
+                return index
+        return 0
+
+    def action_version(self, step: int) -> None:
+        target = self._version_index() + step
+        if 0 <= target < len(self.versions):
+            self.load(self.versions[target]["id"])
+
+    def action_correct(self) -> None:
+        if self.visit.get("status") != "final" or not self.visit.get("is_current"):
+            self.notify("Hanya versi yang berlaku yang dapat dikoreksi.", severity="warning")
+            return
+        self.app.start_visit(int(self.visit["patient_id"]), correct_visit_id=self.visit_id)  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.dismiss()

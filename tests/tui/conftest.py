@@ -1,0 +1,142 @@
+"""Fixtures of the TUI tests: a real register file in tmp_path with a fixed clock and known rows.
+
+The classifier is a small stand-in with fixed answers, so the screens' tests and snapshots do not
+change when a chart row is tuned (the engine has its own tests). The app clock is fixed at
+Monday 23-11-2026 08:12.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+FIXED_NOW = datetime(2026, 11, 23, 8, 12)
+TODAY = FIXED_NOW.date()
+SIZE = (80, 24)
+
+
+def stub_classify(case: dict) -> dict:
+    """Fixed answers from a few findings (enough to show every colour and a referral)."""
+    f = case.get("findings") or {}
+    items: list[dict] = [
+        {"module": "tanda_bahaya", "code": "STABIL", "label": "STABIL", "colour": "hijau",
+         "rule": "2022.tanda_bahaya.STABIL", "because": []}
+    ]
+    treatments: list[dict] = []
+    follow: list[int] = []
+    refer = False
+    if f.get("tarikan_dinding_dada"):
+        items = [{"module": "tanda_bahaya", "code": "PENYAKIT_SANGAT_BERAT",
+                  "label": "PENYAKIT SANGAT BERAT", "colour": "merah",
+                  "rule": "2022.tanda_bahaya.PENYAKIT_SANGAT_BERAT", "because": ["tarikan_dinding_dada"]},
+                 {"module": "batuk", "code": "PNEUMONIA_BERAT", "label": "PNEUMONIA BERAT",
+                  "colour": "merah", "rule": "2022.batuk.PNEUMONIA_BERAT",
+                  "because": ["tarikan_dinding_dada"]}]
+        treatments += [{"code": "AMOKSISILIN", "label": "Amoksisilin oral", "dose": "dosis pertama"},
+                       {"code": "RUJUK_SEGERA", "label": "Rujuk segera", "dose": None}]
+        refer = True
+    elif f.get("batuk"):
+        if (f.get("napas_per_menit") or 0) >= 50:
+            items.append({"module": "batuk", "code": "PNEUMONIA", "label": "PNEUMONIA",
+                          "colour": "kuning", "rule": "2022.batuk.PNEUMONIA", "because": ["napas_per_menit"]})
+            treatments.append({"code": "AMOKSISILIN", "label": "Amoksisilin oral",
+                               "dose": "¾ tablet 500 mg, 2 kali sehari selama 3 hari"})
+            follow.append(2)
+        else:
+            items.append({"module": "batuk", "code": "BATUK_BUKAN_PNEUMONIA",
+                          "label": "BATUK BUKAN PNEUMONIA", "colour": "hijau",
+                          "rule": "2022.batuk.BATUK_BUKAN_PNEUMONIA", "because": ["napas_per_menit"]})
+            follow.append(5)
+    if f.get("diare"):
+        items.append({"module": "diare", "code": "DIARE_TANPA_DEHIDRASI", "label": "DIARE TANPA DEHIDRASI",
+                      "colour": "hijau", "rule": "2022.diare.DIARE_TANPA_DEHIDRASI", "because": ["mata_cekung"]})
+        treatments.append({"code": "ZINK", "label": "Zinc", "dose": "1 tablet sehari selama 10 hari"})
+        follow.append(2)
+    if not refer and len(items) > 1:
+        treatments.append({"code": "NASIHAT_KEMBALI_SEGERA", "label": "Nasihati kapan kembali segera",
+                           "dose": None})
+    born = date.fromisoformat(case["birth_date"])
+    seen = date.fromisoformat(case["visit_date"])
+    days = (seen - born).days
+    from mtbs_tui.register import completed_months
+
+    return {
+        "chart": case.get("chart") or "2022",
+        "pathway": "bayi_muda" if days < 60 else "balita",
+        "age": {"days": days, "months": completed_months(born, seen)},
+        "classifications": items,
+        "incomplete": [] if f else [{"module": "batuk", "missing": ["batuk"]}],
+        "refer_urgently": refer,
+        "follow_up_days": min(follow) if follow else None,
+        "treatments": treatments,
+    }
+
+
+def _case(birth: str, visit_day: date, findings: dict) -> dict:
+    return {"visit_date": visit_day.isoformat(), "birth_date": birth, "weight_kg": 9.0,
+            "findings": findings}
+
+
+def build_register(path: Path, *, populated: bool = True):
+    """A register file with a facility, five patients, today's visits, follow-ups due and a draft."""
+    from mtbs_tui.register import Register
+
+    register = Register.open(path, create=True, classifier=stub_classify)
+    register.set_facility(name="Puskesmas Sukamaju", code="P001", malaria_area="non_endemis")
+    if not populated:
+        return register
+    ids = {}
+    people = [
+        ("aisyah", "Aisyah Putri", "P", "2025-08-10", "Ny. Rina"),
+        ("budi", "Budi Santoso", "L", "2023-10-02", "Ny. Maya"),
+        ("wati", "By. Ny. Wati", "L", "2026-11-11", "Ny. Wati"),
+        ("rizky", "Rizky Ananda", "L", "2026-03-20", "Ny. Dewi"),
+        ("nur", "Nur Halimah", "P", "2025-06-01", "Ny. Sri"),
+    ]
+    for key, name, sex, birth, mother in people:
+        ids[key] = register.add_patient(name=name, sex=sex, birth_date=birth, parent_name=mother,
+                                        village="Sukamaju", actor="bidan.sari")
+    births = {key: birth for key, _, _, birth, _ in people}
+
+    def visit(key: str, day: date, at: str, findings: dict) -> int:
+        return register.save_visit(patient_id=ids[key], case=_case(births[key], day, findings),
+                                   actor="bidan.sari", visit_at=f"{day.isoformat()}T{at}:00")
+
+    # Earlier visits whose follow-up is due today (2 days) and overdue (Nur: 5 days ago + 2).
+    visit("rizky", date(2026, 11, 21), "09:30", {"batuk": True, "napas_per_menit": 55})
+    visit("nur", date(2026, 11, 18), "10:05", {"batuk": True, "napas_per_menit": 52})
+    # Today's visits.
+    visit("aisyah", TODAY, "07:41", {"batuk": True, "napas_per_menit": 54})
+    visit("budi", TODAY, "07:55", {"diare": True})
+    visit("wati", TODAY, "08:02", {"tarikan_dinding_dada": True})
+    draft = register.save_draft(patient_id=ids["nur"], case=_case(births["nur"], TODAY, {"diare": True}),
+                                section="diare", actor="bidan.sari")
+    # The draft's time is the real clock; pin it so the home snapshot is stable.
+    register.db.execute("UPDATE visits SET updated_at = ?, visit_at = ? WHERE id = ?",
+                        ["2026-11-23T08:10:00", "2026-11-23T08:10:00", draft])
+    register.db.conn.commit()
+    register.ids = ids  # type: ignore[attr-defined]
+    return register
+
+
+@pytest.fixture
+def register(tmp_path: Path):
+    reg = build_register(tmp_path / "mtbs.db")
+    yield reg
+    reg.close()
+
+
+@pytest.fixture
+def empty_register(tmp_path: Path):
+    reg = build_register(tmp_path / "kosong.db", populated=False)
+    yield reg
+    reg.close()
+
+
+def make_app(register, **kwargs):
+    from mtbs_tui.app import MtbsApp
+
+    kwargs.setdefault("actor", "bidan.sari")
+    kwargs.setdefault("clock", lambda: FIXED_NOW)
+    return MtbsApp(register, **kwargs)
