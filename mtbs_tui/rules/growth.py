@@ -119,12 +119,13 @@ def _rows(indicator: str, sex: str) -> tuple[_Row, ...]:
 def _check_measure(value: float, name: str) -> None:
     # A measurement <= 0 (or NaN/inf) has no z-score; WHO's software drops it.
     # Here it is an input error: the engine validates ranges before asking.
-    if not (value > 0.0) or value == math.inf:
+    if not 0.0 < value < math.inf:  # one chained comparison: this is the hot path
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
 
 
 def _check_age(age_days: int) -> None:
-    if not isinstance(age_days, int) or isinstance(age_days, bool):
+    # Exactly int: a float age (or True) is a caller's bug, not an age to round.
+    if age_days.__class__ is not int:
         raise TypeError(f"age_days must be a whole number of days (int), got {age_days!r}")
 
 
