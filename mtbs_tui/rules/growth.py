@@ -133,7 +133,9 @@ def _z(y: float, l: float, m: float, s: float) -> float:
     """WHO's LMS z-score: ((y/M)^L - 1) / (L*S), or ln(y/M)/S when L == 0."""
     if l == 0.0:
         return math.log(y / m) / s
-    return ((y / m) ** l - 1.0) / (l * s)
+    # "+ 0.0" turns the -0.0 of a negative L at the median into 0.0, so that a
+    # screen never shows "-0.0 SD".
+    return ((y / m) ** l - 1.0) / (l * s) + 0.0
 
 
 def _sd(z: float, l: float, m: float, s: float) -> float:

@@ -125,6 +125,11 @@ def test_median_gives_zero(indicator: str, sex: str) -> None:
         assert abs(z_of(indicator, sex, key, m)) < 1e-9, key
 
 
+def test_median_is_not_negative_zero() -> None:
+    # L is negative in the weight-for-length table; -0.0 would print as "-0.0".
+    assert math.copysign(1.0, growth.weight_for_length("L", 80.0, 10.4475)) == 1.0
+
+
 @pytest.mark.parametrize("indicator,sex", TABLES)
 def test_sd_curves_give_their_z(indicator: str, sex: str) -> None:
     for key, l, m, s in sample_rows(indicator, sex):
