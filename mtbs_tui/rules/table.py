@@ -438,6 +438,8 @@ class ModuleTable:
     tables: tuple[Table, ...]
     order: int = 0  # evaluation order (dependencies first, §4); output order is chart order
     source: str = ""
+    # Treatments the module gives besides its rows (e.g. TES_HIV when hiv printed no row).
+    extra: Callable[[Ctx, ModuleResult], list[TxItem]] | None = None
 
     def rule_id(self, row: Row) -> str:
         rid = f"{self.rule_chart}.{self.module}.{row.code}"
@@ -474,10 +476,24 @@ def register(spec: ModuleTable | TreatmentModule) -> ModuleTable | TreatmentModu
     return spec
 
 
-def registered(pathway: str, chart: str) -> list[ModuleTable | TreatmentModule]:
-    """The registered modules of a pathway and chart, in evaluation order."""
-    specs = list(REGISTRY.get(pathway, {}).get(chart, {}).values())
-    return sorted(specs, key=lambda s: s.order)
+# Alternative tables chosen by a setting (e.g. the 2015 HIV row order): (pathway, chart, module,
+# predicate on the settings, spec used when the predicate is true).
+VARIANTS: list[tuple[str, str, str, Callable[[Any], bool], ModuleTable]] = []
+
+
+def register_variant(chart: str, predicate: Callable[[Any], bool], spec: ModuleTable) -> None:
+    VARIANTS.append((spec.pathway, chart, spec.module, predicate, spec))
+
+
+def registered(pathway: str, chart: str, settings: Any = None) -> list[ModuleTable | TreatmentModule]:
+    """The registered modules of a pathway and chart, in evaluation order (with the variants the
+    settings select)."""
+    specs = dict(REGISTRY.get(pathway, {}).get(chart, {}))
+    if settings is not None:
+        for p, c, module, predicate, spec in VARIANTS:
+            if p == pathway and c == chart and predicate(settings):
+                specs[module] = spec
+    return sorted(specs.values(), key=lambda s: s.order)
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,313 @@
+"""The engine: validated case in, the §7 output object out (shared/spec/case-format.md).
+
+It derives the values of §3 (age, respiratory rate used, fever, fast breathing, z-scores, danger
+sign, malaria route), runs the registered module tables of the pathway (``table.py``) in dependency
+order, then assembles the output: classifications in chart order, ``incomplete``, ``refer_urgently``
+(§11.5), the earliest follow-up (§11.6) and the treatments (first use, merah-only plus
+``RUJUK_SEGERA`` when referring). It has no side effects and reads no files.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any, Mapping
+
+from mtbs_tui.rules import codes
+from mtbs_tui.rules.case import Case, validate_case
+from mtbs_tui.rules.errors import CaseError
+from mtbs_tui.rules.settings import DEFAULT, ChartSettings
+from mtbs_tui.rules.table import (
+    HIJAU, KUNING, MERAH, Ctx, ModuleTable, Outcome, Q, TreatmentModule, TxItem, evaluate_module,
+    register_fact, register_quantity, registered,
+)
+from mtbs_tui.rules.vocabulary import MODULES
+
+_MODULE_POS = {m.id: i for i, m in enumerate(MODULES)}
+_loaded = False
+
+
+def _load_pathways() -> None:
+    """Import the table modules once; each registers its tables (bayi_muda.py may not exist yet)."""
+    global _loaded
+    if _loaded:
+        return
+    importlib.import_module("mtbs_tui.rules.balita")
+    if importlib.util.find_spec("mtbs_tui.rules.bayi_muda") is not None:
+        importlib.import_module("mtbs_tui.rules.bayi_muda")
+    _loaded = True
+
+
+# --------------------------------------------------------------------------------------------
+# Derived values (§3)
+
+@register_quantity("napas")
+def _respiratory_rate(ctx: Ctx) -> Q:
+    """The recount replaces the first count when present."""
+    for key in ("napas_per_menit_ulang", "napas_per_menit"):
+        if ctx.has(key):
+            return Q(ctx.value(key), (key,), ())
+    return Q(None, (), ("napas_per_menit",))
+
+
+@register_fact("demam_ada")
+def _fever(ctx: Ctx) -> Outcome:
+    """Fever: ``demam`` true or temperature >= 37.5; no fever: ``demam`` false and no such
+    temperature; anything else unknown."""
+    temp = ctx.value("temperature_c")
+    hot = temp is not None and temp >= 37.5
+    demam = ctx.value("demam")
+    if demam is True or hot:
+        because = tuple(k for k, ok in (("demam", demam is True), ("temperature_c", hot)) if ok)
+        return Outcome(True, because)
+    if demam is False:
+        because = ("demam", "temperature_c") if temp is not None else ("demam",)
+        return Outcome(False, because)
+    return Outcome(None, missing=("demam",))
+
+
+@register_fact("napas_cepat")
+def _fast_breathing(ctx: Ctx) -> Outcome:
+    q = ctx.quantity("napas")
+    if q.value is None:
+        return Outcome(None, missing=q.missing)
+    threshold = 50 if ctx.age_months < 12 else 40
+    return Outcome(q.value >= threshold, q.because)
+
+
+@register_fact("tanda_bahaya_ada")
+def _danger_sign(ctx: Ctx) -> Outcome:
+    """§3 "danger sign present", read from the tanda_bahaya module's result."""
+    res = ctx.results["tanda_bahaya"]
+    for code in ("PENYAKIT_SANGAT_BERAT", "GAGAL_JANTUNG_PARU"):
+        out = ctx.printed("tanda_bahaya", code)
+        if out.value is True:
+            return out
+    stabil = ctx.printed("tanda_bahaya", "STABIL") if ctx.chart == "2022" else None
+    if stabil is not None and stabil.value is True:
+        return Outcome(False, stabil.because)
+    if ctx.chart == "2015" and not res.incomplete:
+        tr = res.tables[0]
+        return Outcome(False, tr.outcomes[0].because)
+    return Outcome(None, missing=res.missing)
+
+
+@register_fact("rute_endemis")
+def _endemic(ctx: Ctx) -> Outcome:
+    area, travel = ctx.value("malaria_area"), ctx.value("bepergian_daerah_malaria")
+    because = []
+    if area in ("tinggi", "rendah"):
+        because.append("malaria_area")
+    if travel in ("rendah", "tinggi"):
+        because.append("bepergian_daerah_malaria")
+    if because:
+        return Outcome(True, tuple(because))
+    if area == "non_endemis" and travel == "tidak":
+        return Outcome(False, ("malaria_area", "bepergian_daerah_malaria"))
+    missing = tuple(k for k in ("malaria_area", "bepergian_daerah_malaria") if not ctx.has(k))
+    return Outcome(None, missing=missing)
+
+
+_ZSCORES = {
+    # key: (charts, pathway, measurement field)
+    "zskor_bb_pb": (("2015", "2022"), "balita"),
+    "zskor_pb_u": (("2022",), "balita"),
+    "zskor_lk_u": (("2022",), "balita"),
+    "zskor_bb_u": (("2015", "2022"), "bayi_muda"),
+}
+_Z_LABEL = {"zskor_bb_pb": "BB/PB atau BB/TB", "zskor_pb_u": "PB/U atau TB/U",
+            "zskor_lk_u": "LK/U", "zskor_bb_u": "BB/U"}
+
+
+def _z_inputs(key: str, ctx: Ctx) -> tuple[str, ...]:
+    if key == "zskor_bb_pb":
+        return ("sex", "weight_kg", "length_cm")
+    if key == "zskor_pb_u":
+        return ("sex", "length_cm")
+    if key == "zskor_lk_u":
+        return ("sex", "head_circumference_cm")
+    return ("sex", "weight_kg")
+
+
+def converted_length(ctx: Ctx) -> float | None:
+    """§3: standing below 24 completed months +0.7 cm; lying from 24 months -0.7 cm."""
+    length = ctx.value("length_cm")
+    if length is None:
+        return None
+    position = ctx.value("length_position") or ("berbaring" if ctx.age_months < 24 else "berdiri")
+    if ctx.age_months < 24 and position == "berdiri":
+        return round(length + 0.7, 6)
+    if ctx.age_months >= 24 and position == "berbaring":
+        return round(length - 0.7, 6)
+    return length
+
+
+def _compute_z(key: str, ctx: Ctx) -> float | None:
+    from mtbs_tui.rules import growth  # written by the growth helper; imported only when needed
+
+    sex = ctx.value("sex")
+    if key == "zskor_bb_pb":
+        length = converted_length(ctx)
+        if ctx.age_months < 24:
+            return growth.weight_for_length(sex, length, ctx.value("weight_kg"))
+        return growth.weight_for_height(sex, length, ctx.value("weight_kg"))
+    if key == "zskor_pb_u":
+        return growth.length_height_for_age(sex, ctx.age_days, converted_length(ctx))
+    if key == "zskor_lk_u":
+        return growth.head_circumference_for_age(sex, ctx.age_days,
+                                                 ctx.value("head_circumference_cm"))
+    return growth.weight_for_age(sex, ctx.age_days, ctx.value("weight_kg"))
+
+
+def _prepare_zscores(ctx: Ctx) -> None:
+    """Compute, once, every z-score the chart and pathway read and that the case does not pin."""
+    zs: dict[str, Q] = {}
+    for key, (charts, pathway) in _ZSCORES.items():
+        if ctx.chart not in charts or ctx.pathway != pathway:
+            continue
+        if ctx.has(key):
+            zs[key] = Q(ctx.value(key), (key,), ())
+            continue
+        inputs = _z_inputs(key, ctx)
+        absent = tuple(k for k in inputs if not ctx.has(k))
+        if absent:
+            zs[key] = Q(None, (), absent)
+            continue
+        try:
+            z = _compute_z(key, ctx)
+        except ImportError:
+            z = None  # growth tables not installed: unknown, never a guess
+        if z is not None and not (-6.0 <= z <= 6.0):
+            measured = [k for k in inputs if k != "sex"]
+            raise CaseError(measured[0], f"skor-z {_Z_LABEL[key]} {z:.2f} di luar rentang −6 … +6; "
+                                         f"periksa {' dan '.join(measured)}")
+        zs[key] = Q(z, (key,), ())
+    ctx._cache["zscores"] = zs
+
+
+def _z_quantity(key: str) -> None:
+    @register_quantity(key)
+    def _q(ctx: Ctx) -> Q:
+        zs = ctx._cache.get("zscores", {})
+        if key in zs:
+            return zs[key]
+        if ctx.has(key):
+            return Q(ctx.value(key), (key,), ())
+        return Q(None, (), ())
+
+
+for _key in _ZSCORES:
+    _z_quantity(_key)
+
+
+# --------------------------------------------------------------------------------------------
+# Classification
+
+def classify(case: Mapping[str, Any], chart: str | None = None,
+             settings: ChartSettings = DEFAULT) -> dict[str, Any]:
+    """Classify one visit. ``chart`` (``--chart``) overrides the case's ``chart``. Raises
+    ``CaseError`` on invalid input; returns the §7 object."""
+    _load_pathways()
+    c = validate_case(case, chart)
+    return run(c, settings)
+
+
+def run(c: Case, settings: ChartSettings = DEFAULT) -> dict[str, Any]:
+    ctx = Ctx(c.values, c.chart, c.pathway, c.age_days, c.age_months, settings)
+    _prepare_zscores(ctx)
+    specs = registered(c.pathway, c.chart, settings)
+    for spec in specs:
+        if isinstance(spec, ModuleTable):
+            ctx.add_result(evaluate_module(spec, ctx))
+    by_module = {s.module: s for s in specs}
+    ordered = sorted(specs, key=lambda s: _MODULE_POS.get(s.module, 999))
+
+    classifications: list[dict[str, Any]] = []
+    printed: list[tuple[ModuleTable, Any, Outcome]] = []
+    for spec in ordered:
+        if not isinstance(spec, ModuleTable):
+            continue
+        res = ctx.results[spec.module]
+        for tr in res.tables:
+            if tr.printed is None:
+                continue
+            row = tr.table.rows[tr.printed]
+            out = tr.outcomes[tr.printed]
+            printed.append((spec, row, out))
+            info = codes.classification(c.pathway, row.code)
+            classifications.append({
+                "module": spec.module, "code": row.code, "label": info.label,
+                "colour": row.colour, "rule": spec.rule_id(row), "because": list(out.because)})
+
+    merah = [row.code for _, row, _ in printed if row.colour == MERAH]
+    refer = bool(merah) and merah != ["DIARE_DEHIDRASI_BERAT"]
+    ctx.printed_codes = tuple(row.code for _, row, _ in printed)
+    ctx.refer_urgently = refer
+
+    follow_ups = [d for _, row, out in printed if (d := row.follow_up_days(ctx, out)) is not None]
+
+    treatments = _Treatments()
+    incomplete: list[dict[str, Any]] = []
+    for spec in ordered:
+        if isinstance(spec, ModuleTable):
+            res = ctx.results[spec.module]
+            for tr in res.tables:
+                if tr.printed is None:
+                    continue
+                row = tr.table.rows[tr.printed]
+                if refer and row.colour != MERAH:
+                    continue
+                for tx in row.treatments:
+                    if tx.when is None or tx.when(ctx):
+                        treatments.add(tx.code, tx.label, tx.dose(ctx) if tx.dose else None)
+                if row.colour in (KUNING, HIJAU) and row.code != "STABIL":
+                    treatments.add("NASIHAT_KEMBALI_SEGERA", None, None)
+            if spec.extra is not None and not refer:
+                for item in spec.extra(ctx, res):
+                    treatments.add(item.code, item.label, item.dose)
+            if res.incomplete:
+                incomplete.append({"module": spec.module, "missing": list(res.missing)})
+        else:
+            items, missing = spec.run(ctx)
+            if not refer:
+                for item in items:
+                    treatments.add(item.code, item.label, item.dose)
+            if missing:
+                incomplete.append({"module": spec.module, "missing": list(missing)})
+    if refer:
+        treatments.add("RUJUK_SEGERA", None, None)
+
+    return {
+        "chart": c.chart,
+        "pathway": c.pathway,
+        "age": {"days": c.age_days, "months": c.age_months},
+        "classifications": classifications,
+        "incomplete": incomplete,
+        "refer_urgently": refer,
+        "follow_up_days": min(follow_ups) if follow_ups else None,
+        "treatments": treatments.items(),
+    }
+
+
+class _Treatments:
+    """First-use order; one entry per code (per reason for RUJUK), distinct doses joined by "; "."""
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, str], dict[str, Any]] = {}
+        self._doses: dict[tuple[str, str], list[str]] = {}
+
+    def add(self, code: str, label: str | None, dose: str | None) -> None:
+        label = label or codes.treatment_label(code)
+        key = (code, label if code == "RUJUK" else "")
+        if key not in self._items:
+            self._items[key] = {"code": code, "label": label, "dose": None}
+            self._doses[key] = []
+        if dose and dose not in self._doses[key]:
+            self._doses[key].append(dose)
+            self._items[key]["dose"] = "; ".join(self._doses[key])
+
+    def items(self) -> list[dict[str, Any]]:
+        return [dict(item) for item in self._items.values()]
+
+    def codes(self) -> list[str]:
+        return [item["code"] for item in self._items.values()]
