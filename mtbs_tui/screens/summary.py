@@ -1,0 +1,263 @@
+"""Ringkasan (summary) of a visit, and saving it.
+
+Classifications (severity as a word and a colour), treatments with doses, counselling and "kapan
+kembali segera", the follow-up date; F10 saves (a correction asks for its reason first).
+"Tersimpan" is shown only after the register call returned, i.e. after COMMIT.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from mtbs_tui.widgets.plan import Age
+from mtbs_tui.widgets.plausible import fmt
+
+SUMMARY_CSS = """
+SummaryScreen { layout: vertical; }
+SummaryScreen #sum-title { height: 1; text-style: bold; background: $primary; color: $text; }
+SummaryScreen #sum-body { height: 1fr; scrollbar-size-vertical: 1; }
+SummaryScreen .box { height: auto; border: solid $secondary; border-title-style: bold; padding: 0 1; }
+SummaryScreen #sum-urgent { height: auto; text-style: bold reverse; color: $text-error; text-align: center; }
+SummaryScreen #sum-status { height: 1; text-style: bold; }
+SummaryScreen #sum-status.error { color: $text-error; }
+SummaryScreen #sum-status.saved { color: $text-success; }
+SummaryScreen .sev-merah { text-style: bold reverse; color: $text-error; }
+"""
+
+WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+WORD = {"merah": "MERAH ", "kuning": "KUNING", "hijau": "HIJAU "}
+STYLE = {"merah": "bold reverse red", "kuning": "bold reverse yellow", "hijau": "bold reverse green"}
+
+
+@dataclass
+class SaveRequest:
+    """Everything the summary needs to show the visit and save it."""
+
+    patient_id: int
+    patient: dict
+    case: dict
+    result: dict
+    kind: str = "pertama"
+    follow_up_of: str | None = None
+    draft_id: int | None = None
+    correct_visit_id: int | None = None
+    age: Age | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def referral_available() -> bool:
+    """The referral letter key is shown only once the documents package provides it."""
+    try:
+        return importlib.util.find_spec("mtbs_tui.documents.referral") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def follow_up_date(visit_date: str, days: int | None) -> str | None:
+    if days is None:
+        return None
+    day = dt.date.fromisoformat(visit_date) + dt.timedelta(days=days)
+    return f"{days} hari lagi: {WEEKDAYS[day.weekday()]} {day.strftime('%d-%m-%Y')}"
+
+
+class SummaryScreen(Screen["int | None"]):
+    """Dismissed with the saved visit id, or None (Escape: back to the form, nothing lost)."""
+
+    CSS = SUMMARY_CSS
+
+    BINDINGS = [
+        Binding("f10", "save", "Simpan", key_display="F10", id="simpan"),
+        Binding("f8", "referral", "Surat rujukan", key_display="F8", id="surat_rujukan"),
+        Binding("escape", "back", "Kembali ke formulir", key_display="Esc", id="kembali"),
+    ]
+
+    def __init__(self, request: SaveRequest) -> None:
+        super().__init__()
+        self.request = request
+        self.saved_id: int | None = None
+
+    # --- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        r = self.request
+        case, result = r.case, r.result
+        parts = ["Ringkasan", r.patient.get("name", "")]
+        if r.age is not None:
+            parts.append(r.age.text())
+        if case.get("weight_kg") is not None:
+            parts.append(f"BB {fmt(case['weight_kg'])} kg")
+        parts.append(f"Bagan {result.get('chart', case.get('chart', ''))}")
+        if r.correct_visit_id is not None:
+            parts.append("koreksi")
+        elif r.kind == "ulang":
+            parts.append("kunjungan ulang")
+        yield Static(" " + " · ".join(parts), id="sum-title", markup=False)
+        with VerticalScroll(id="sum-body", can_focus=False):
+            if result.get("refer_urgently"):
+                yield Static("MERAH - RUJUK SEGERA", id="sum-urgent", markup=False)
+            box = Static(self._classifications(), classes="box", id="sum-klasifikasi")
+            box.border_title = "Klasifikasi"
+            yield box
+            box = Static(self._treatments(), classes="box", id="sum-tindakan")
+            box.border_title = "Tindakan"
+            yield box
+            box = Static(self._advice(), classes="box", id="sum-nasihat")
+            box.border_title = "Nasihat dan kapan kembali segera"
+            yield box
+            box = Static(self._follow_up(), classes="box", id="sum-ulang")
+            box.border_title = "Kunjungan ulang"
+            yield box
+            extra = self._incomplete()
+            if extra:
+                yield Static(extra, id="sum-incomplete", markup=False)
+        yield Static(" F10 menyimpan kunjungan ini.", id="sum-status", markup=False)
+        yield Footer()
+
+    def _classifications(self) -> Text:
+        text = Text()
+        items = self.request.result.get("classifications") or []
+        if not items:
+            text.append("Belum ada klasifikasi.")
+        for i, item in enumerate(items):
+            if i:
+                text.append("\n")
+            colour = item.get("colour", "")
+            text.append(WORD.get(colour, "?     "), STYLE.get(colour, "reverse"))
+            text.append(" " + (item.get("label") or item.get("code", "")))
+        return text
+
+    def _treatments(self) -> Text:
+        text = Text()
+        treatments = self.request.result.get("treatments") or []
+        if not treatments:
+            text.append("Tidak ada tindakan khusus.")
+        for i, t in enumerate(treatments):
+            if i:
+                text.append("\n")
+            text.append(t.get("label") or t.get("code", ""))
+            if t.get("dose"):
+                text.append(": " + t["dose"])
+        return text
+
+    def _advice(self) -> str:
+        lines: list[str] = []
+        try:
+            from mtbs_tui.rules.advice import advice_for
+
+            advice = advice_for(self.request.result)
+            segera = list(getattr(advice, "kembali_segera", []) or [])
+            nasihat = list(getattr(advice, "nasihat", []) or [])
+            if segera:
+                lines.append("Kembali segera jika: " + "; ".join(segera))
+            lines += nasihat
+        except ImportError:
+            lines.append("Nasihati ibu: kapan kembali segera; pemberian makan; cairan tambahan.")
+        return "\n".join(lines) or "-"
+
+    def _follow_up(self) -> str:
+        days = self.request.result.get("follow_up_days")
+        text = follow_up_date(self.request.case["visit_date"], days)
+        return text or "Tidak perlu kunjungan ulang."
+
+    def _incomplete(self) -> str:
+        from mtbs_tui.screens.visit_form import label_of, module_name
+
+        lines = []
+        for entry in self.request.result.get("incomplete") or []:
+            missing = ", ".join(label_of(k) for k in entry.get("missing") or [])
+            lines.append(f"Belum diisi: {module_name(entry.get('module', ''))}"
+                         + (f" ({missing})" if missing else ""))
+        for warning in self.request.warnings:
+            lines.append(f"Nilai tidak lazim belum dipastikan: {warning}")
+        return "\n".join(" " + textwrap.shorten(line, 78, placeholder="…") for line in lines)
+
+    # --- actions -----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save":
+            return self.saved_id is None
+        if action == "referral":
+            return (self.saved_id is not None and bool(self.request.result.get("refer_urgently"))
+                    and referral_available())
+        return True
+
+    def _status(self, text: str, cls: str | None = None) -> None:
+        status = self.query_one("#sum-status", Static)
+        status.update(" " + text)
+        status.set_class(cls == "error", "error")
+        status.set_class(cls == "saved", "saved")
+
+    def action_save(self) -> None:
+        if self.saved_id is not None:
+            return
+        if self.request.correct_visit_id is not None:
+            from mtbs_tui.screens.dialogs import ReasonDialog
+
+            self.app.push_screen(ReasonDialog("Alasan koreksi", "Mengapa kunjungan ini dikoreksi?"),
+                                 self._save_with_reason)
+            return
+        self._save(None)
+
+    def _save_with_reason(self, reason: str | None) -> None:
+        if reason:
+            self._save(reason)
+        else:
+            self._status("Koreksi belum disimpan: alasan wajib diisi.", "error")
+
+    def _save(self, reason: str | None) -> None:
+        r = self.request
+        reg = self.app.register  # type: ignore[attr-defined]
+        actor = self.app.actor  # type: ignore[attr-defined]
+        self._status("Menyimpan…")
+        try:
+            if r.correct_visit_id is not None:
+                visit_id = reg.correct_visit(r.correct_visit_id, case=r.case, actor=actor,
+                                             reason=reason or "")
+            else:
+                visit_id = reg.save_visit(patient_id=r.patient_id, case=r.case, kind=r.kind,
+                                          follow_up_of=r.follow_up_of, actor=actor, draft_id=r.draft_id)
+        except Exception as exc:  # noqa: BLE001 - RegisterError carries one Indonesian line
+            self._status(f"Tidak tersimpan: {getattr(exc, 'message', None) or exc}", "error")
+            return
+        # Only here, after the register call returned (COMMIT done), do we say it is saved.
+        self.saved_id = visit_id
+        self._status(f"Tersimpan (kunjungan {visit_id}).", "saved")
+        self.app.notify("Tersimpan.", title="Kunjungan")
+        try:
+            from mtbs_tui.messages import RegisterChanged
+
+            self.app.post_message(RegisterChanged(patient_id=r.patient_id, visit_id=visit_id))
+        except ImportError:  # pragma: no cover - the shell's messages module is optional here
+            pass
+        self.refresh_bindings()
+        if not (r.result.get("refer_urgently") and referral_available()):
+            self.dismiss(visit_id)
+        else:
+            self._status(f"Tersimpan (kunjungan {visit_id}). F8 surat rujukan, Esc selesai.", "saved")
+
+    def action_referral(self) -> None:
+        if self.saved_id is None:
+            return
+        try:
+            from mtbs_tui.documents import referral  # type: ignore[attr-defined]
+
+            make = getattr(referral, "print_referral", None) or getattr(referral, "build", None)
+            if make is None:
+                raise ImportError("referral")
+            path = make(self.app.register, self.saved_id)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001
+            self._status(f"Surat rujukan gagal: {getattr(exc, 'message', None) or exc}", "error")
+            return
+        self._status(f"Surat rujukan dibuat: {path}", "saved")
+
+    def action_back(self) -> None:
+        self.dismiss(self.saved_id)

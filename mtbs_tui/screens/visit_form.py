@@ -1,0 +1,514 @@
+"""Recording a visit: the balita or bayi-muda form, generated from the rules vocabulary.
+
+The screen reads ``app.register`` and ``app.actor``; it loads the patient (and a draft or the visit
+being corrected), chooses the form from the age and says why, keeps a draft on every section
+change, shows the live classification, and hands over to the summary (F9) to save.
+
+Layout (80x24): title, module strip, [section | classification panel], help line, footer.
+Only the current section is displayed, so the next field is always on screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Label, Static
+
+from mtbs_tui.rules import vocabulary as voc
+from mtbs_tui.screens import follow_up as fu
+from mtbs_tui.widgets.fields import FormField
+from mtbs_tui.widgets.messages import FieldChanged, FieldDone
+from mtbs_tui.widgets.panel import ClassificationPanel, panel_lines
+from mtbs_tui.widgets.plan import (HEADER_ID, SHORT, Age, FormValues, SectionPlan, age_at, build_plan,
+                                   vaccines_for_age)
+from mtbs_tui.widgets.plausible import fmt
+from mtbs_tui.widgets.section import FormSection
+
+FORM_CSS = """
+VisitFormScreen { layout: vertical; }
+VisitFormScreen #form-title { height: 1; text-style: bold; background: $primary; color: $text; }
+VisitFormScreen #strip { height: 1; color: $text-muted; }
+VisitFormScreen #form-body { height: 1fr; }
+VisitFormScreen #form-column {
+    width: 1fr; height: 1fr; border: solid $accent; border-title-style: bold;
+    scrollbar-size-vertical: 1;
+}
+VisitFormScreen #help-line { height: 1; color: $text-muted; }
+VisitFormScreen #help-line.error { color: $text-error; text-style: bold; }
+LeaveDialog { align: center middle; }
+LeaveDialog > Vertical { width: 62; height: auto; border: solid $accent; background: $surface; padding: 0 1; }
+LeaveDialog .keys { color: $text-muted; }
+"""
+
+
+def label_of(key: str) -> str:
+    if key in voc.FINDINGS:
+        return voc.FINDINGS[key].label
+    if key in voc.TOP_LEVEL:
+        return voc.TOP_LEVEL[key].label
+    return key.replace("_", " ")
+
+
+def module_name(module_id: str) -> str:
+    if module_id in SHORT:
+        return SHORT[module_id]
+    m = voc.MODULE_BY_ID.get(module_id)
+    return m.label if m else module_id
+
+
+class LeaveDialog(ModalScreen[str]):
+    """Escape on the form: leave (the draft is kept), stay, or throw the draft away."""
+
+    BINDINGS = [
+        Binding("y,1,enter", "answer('keluar')", "Keluar, simpan draf", key_display="y", id="keluar"),
+        Binding("t,0,escape", "answer('tetap')", "Tetap di formulir", key_display="t", id="tetap"),
+        Binding("h", "answer('buang')", "Buang draf", key_display="h", id="buang"),
+    ]
+
+    def __init__(self, question: str, detail: str, *, can_discard: bool) -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+        self.can_discard = can_discard
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.question)
+            yield Static(self.detail, markup=False)
+            keys = "[y] keluar    [t] tetap di formulir"
+            if self.can_discard:
+                keys += "    [h] buang draf"
+            yield Label(keys, classes="keys", markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "answer" and parameters and parameters[0] == "buang":
+            return self.can_discard
+        return True
+
+    def action_answer(self, value: str) -> None:
+        self.dismiss(value)
+
+
+class VisitFormScreen(Screen["int | None"]):
+    """The visit form. Dismissed with the saved visit id, or None when left (draft kept)."""
+
+    CSS = FORM_CSS
+    AUTO_FOCUS = None
+
+    BINDINGS = [
+        Binding("tab", "next_field", "Lanjut", key_display="Tab", priority=True, id="lanjut"),
+        Binding("shift+tab", "prev_field", "Kembali", key_display="⇧Tab", priority=True, id="kembali"),
+        # Priority: the scrolling column would otherwise take PgUp/PgDn for itself.
+        Binding("pagedown", "next_section", "Bagian", key_display="PgDn", priority=True,
+                id="bagian_berikut"),
+        Binding("pageup", "prev_section", "Bagian sebelumnya", key_display="PgUp", show=False,
+                priority=True, id="bagian_sebelum"),
+        Binding("f9", "summary", "Ringkasan", key_display="F9", id="ringkasan"),
+        Binding("escape", "leave", "Keluar", key_display="Esc", id="keluar"),
+        *[Binding(f"alt+{d}", f"jump({d})", f"Bagian {d}", show=False) for d in range(10)],
+    ]
+
+    def __init__(self, patient_id: int, *, kind: str = "pertama", follow_up_of: str | None = None,
+                 draft_id: int | None = None, correct_visit_id: int | None = None) -> None:
+        super().__init__()
+        self.patient_id = patient_id
+        self.kind = kind
+        self.follow_up_of = follow_up_of
+        self.draft_id = draft_id
+        self.correct_visit_id = correct_visit_id
+        self.values = FormValues()
+        self.sections: list[FormSection] = []
+        self.index = 0
+        self.result: dict | None = None
+        self.result_error: str | None = None
+        self.load_error: str | None = None
+        self.dirty = False
+        self.start_section: str | None = None
+
+    # --- loading -----------------------------------------------------------------------------
+    def _load(self) -> None:
+        reg = self.app.register  # type: ignore[attr-defined]
+        self.patient = reg.get_patient(self.patient_id)
+        facility = reg.facility() or {}
+        today = dt.date.today().isoformat()
+        self.visit_date = today
+        case: dict[str, Any] = {}
+        if self.correct_visit_id is not None:
+            visit = reg.get_visit(self.correct_visit_id)
+            case = visit["case"]
+            self.visit_date = visit["visit_date"]
+            self.kind = visit.get("kind") or self.kind
+            self.follow_up_of = visit.get("follow_up_of") or self.follow_up_of
+        elif self.draft_id is not None:
+            draft = reg.get_draft(self.draft_id)
+            case = draft["case"]
+            self.visit_date = draft.get("visit_date") or today
+            self.kind = draft.get("kind") or self.kind
+            self.follow_up_of = draft.get("follow_up_of") or self.follow_up_of
+            self.start_section = draft.get("section")
+        for key, value in case.items():
+            if key in voc.TOP_LEVEL and key not in ("visit_date", "birth_date", "sex") and value is not None:
+                self.values.top[key] = value
+        self.values.findings.update({k: v for k, v in (case.get("findings") or {}).items()
+                                     if v is not None})
+        self.values.top.setdefault("chart", facility.get("chart_default") or "2022")
+        if facility.get("malaria_area"):
+            self.values.top.setdefault("malaria_area", facility["malaria_area"])
+        self.age: Age = age_at(self.patient["birth_date"], self.visit_date)
+        self.earlier = fu.earlier_visit(reg, self.follow_up_of) if self.follow_up_of else None
+
+    @property
+    def chart(self) -> str:
+        return str(self.values.top.get("chart") or "2022")
+
+    @property
+    def pathway(self) -> str:
+        return self.age.pathway
+
+    def _plans(self) -> list[SectionPlan]:
+        plans = build_plan(self.pathway, self.chart, self.age)
+        followed = fu.followed_modules(self.earlier)
+        if followed:
+            # A follow-up reassesses the followed boxes first (after the data and danger signs).
+            def rank(p: SectionPlan) -> int:
+                if p.id in (HEADER_ID, "tanda_bahaya", "bm_infeksi"):
+                    return 0
+                return 1 if any(m in followed for m in p.modules) else 2
+            plans = sorted(plans, key=rank)
+        return plans
+
+    def _intro(self) -> list[str]:
+        kind = "formulir bayi muda" if self.pathway == "bayi_muda" else "formulir balita sakit"
+        lines = [self.age.reason()]
+        if self.correct_visit_id is not None:
+            lines.append(f"Koreksi kunjungan {_date_text(self.visit_date)}: alasan ditanyakan saat simpan.")
+        if self.kind == "ulang":
+            lines += fu.intro_lines(self.earlier)
+        del kind
+        return lines
+
+    def _make_sections(self) -> list[FormSection]:
+        suggest = lambda: vaccines_for_age(self.age)  # noqa: E731 - the ``s`` key of the vaccine list
+        out = []
+        for plan in self._plans():
+            intro = self._intro() if plan.id == HEADER_ID else ()
+            out.append(FormSection(plan, intro=intro, suggest=suggest))
+        return out
+
+    # --- composing ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        try:
+            self._load()
+        except Exception as exc:  # noqa: BLE001 - shown as one Indonesian line, never a traceback
+            self.load_error = getattr(exc, "message", None) or f"galat internal: {exc}"
+            yield Static(f"Formulir tidak dapat dibuka: {self.load_error}", id="form-title")
+            yield Static("Tekan Esc untuk kembali.", id="help-line")
+            yield Footer()
+            return
+        self.sections = self._make_sections()
+        yield Static("", id="form-title", markup=False)
+        yield Static("", id="strip", markup=False)
+        with Horizontal(id="form-body"):
+            with VerticalScroll(id="form-column", can_focus=False):
+                yield from self.sections
+            yield ClassificationPanel(id="panel")
+        yield Static("", id="help-line", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.load_error:
+            return
+        merged = self.values.merged()
+        for section in self.sections:
+            section.load(merged)
+            section.display = False
+        start = 0
+        if self.start_section:
+            ids = [s.plan.id for s in self.sections]
+            start = ids.index(self.start_section) if self.start_section in ids else 0
+        self._show_section(start, focus="first", save=False)
+        self._refresh_state()
+
+    # --- the model ---------------------------------------------------------------------------
+    def hidden_keys(self) -> set[str]:
+        hidden: set[str] = set()
+        for section in self.sections:
+            hidden |= section.hidden_keys()
+        return hidden
+
+    def build_case(self) -> dict[str, Any]:
+        """The case-format object for the register and the engine (folded blocks left out)."""
+        hidden = self.hidden_keys()
+        case: dict[str, Any] = {"visit_date": self.visit_date,
+                                "birth_date": self.patient["birth_date"]}
+        if self.patient.get("sex") in ("L", "P"):
+            case["sex"] = self.patient["sex"]
+        for key, value in self.values.top.items():
+            if value is not None and key not in hidden:
+                case[key] = value
+        case["findings"] = {k: v for k, v in self.values.findings.items()
+                            if v is not None and k not in hidden}
+        return case
+
+    def classify_now(self) -> None:
+        try:
+            self.result = self.app.register.classify(self.build_case())  # type: ignore[attr-defined]
+            self.result_error = None
+        except ImportError:
+            self.result, self.result_error = None, "Mesin klasifikasi belum tersedia."
+        except Exception as exc:  # noqa: BLE001 - RegisterError/FieldError carry one Indonesian line
+            field = getattr(exc, "field", None)
+            message = getattr(exc, "message", None) or str(exc)
+            label = label_of(field.split(".", 1)[-1]) if field else ""
+            self.result = None
+            self.result_error = f"{label}: {message}" if label and label not in message else message
+
+    # --- refreshing --------------------------------------------------------------------------
+    def _refresh_state(self) -> None:
+        merged = self.values.merged()
+        for section in self.sections:
+            section.apply_folding(merged)
+        self.classify_now()
+        panel = self.query_one(ClassificationPanel)
+        panel.show(panel_lines(self.result, width=panel.text_width, values=merged, label_of=label_of,
+                               module_name=module_name, error=self.result_error))
+        self._refresh_title()
+        self._refresh_strip()
+
+    def _refresh_title(self) -> None:
+        form = "Bayi muda" if self.pathway == "bayi_muda" else "Balita sakit"
+        if self.correct_visit_id is not None:
+            form = "Koreksi · " + form
+        elif self.kind == "ulang":
+            form = "Kunjungan ulang · " + form
+        sex = self.patient.get("sex") or "?"
+        parts = [form, f"{self.patient.get('name', '')} ({sex})",
+                 self.age.text() if self.pathway == "bayi_muda" else f"{self.age.text()} ({self.age.days} hr)"]
+        top = self.values.top
+        if top.get("weight_kg") is not None:
+            parts.append(f"BB {fmt(top['weight_kg'])}")
+        if top.get("length_cm") is not None:
+            parts.append(f"{'TB' if top.get('length_position') == 'berdiri' else 'PB'} {fmt(top['length_cm'])}")
+        if top.get("temperature_c") is not None:
+            parts.append(f"{fmt(top['temperature_c'])}°C")
+        parts.append(f"Bagan {self.chart}")
+        self.query_one("#form-title", Static).update(" " + " · ".join(parts))
+
+    def section_mark(self, i: int, section: FormSection, merged: dict[str, Any]) -> str:
+        if i == self.index:
+            return "●"
+        if section.status_text(merged):
+            return "–"
+        if section.plan.id == HEADER_ID:
+            return "✓" if any(merged.get(k) is not None for k in section.plan.keys if k != "chart"
+                              and k != "malaria_area") else "·"
+        incomplete = {e.get("module") for e in (self.result or {}).get("incomplete") or []}
+        answered = any(merged.get(k) is not None for k in section.plan.keys)
+        if not answered or any(m in incomplete for m in section.plan.modules) or self.result is None:
+            return "·"
+        return "✓"
+
+    def _refresh_strip(self) -> None:
+        merged = self.values.merged()
+        pieces = [self.section_mark(i, s, merged) + s.plan.short for i, s in enumerate(self.sections)]
+        text = " " + " ".join(pieces)
+        if len(text) > 80:
+            text = " " + "".join(pieces)
+        self.query_one("#strip", Static).update(text)
+
+    def _set_help(self, text: str, *, error: bool = False) -> None:
+        line = self.query_one("#help-line", Static)
+        line.update(" " + text)
+        line.set_class(error, "error")
+
+    # --- sections ----------------------------------------------------------------------------
+    @property
+    def current(self) -> FormSection:
+        return self.sections[self.index]
+
+    def _show_section(self, index: int, *, focus: str = "first", save: bool = True) -> None:
+        index = max(0, min(index, len(self.sections) - 1))
+        changed = index != self.index
+        if self.sections:
+            self.current.display = False
+        self.index = index
+        section = self.current
+        section.display = True
+        column = self.query_one("#form-column", VerticalScroll)
+        column.border_title = f"{index + 1}/{len(self.sections)} {section.plan.title}"
+        column.scroll_home(animate=False)
+        fields = section.focusable_fields()
+        if fields:
+            target = fields[0] if focus == "first" else fields[-1]
+            self.set_focus(target)
+        self._refresh_strip()
+        if save and changed:
+            self.save_draft()
+
+    def action_next_section(self) -> None:
+        if self.index + 1 >= len(self.sections):
+            self.action_summary()
+            return
+        self._show_section(self.index + 1)
+
+    def action_prev_section(self) -> None:
+        self._show_section(self.index - 1)
+
+    def action_jump(self, digit: int) -> None:
+        self._show_section(digit - 1 if digit else 9)
+
+    def action_next_field(self) -> None:
+        fields = self.current.focusable_fields()
+        focused = self.focused
+        if isinstance(focused, FormField) and focused in fields:
+            i = fields.index(focused)
+            # A question already answered in an earlier box is passed over going forward
+            # (Shift+Tab still reaches it).
+            later = [f for f in fields[i + 1:] if not ("echo" in f.classes and f.value is not None)]
+            if later:
+                self.set_focus(later[0])
+                return
+        elif fields and focused not in fields:
+            self.set_focus(fields[0])
+            return
+        self.action_next_section()
+
+    def action_prev_field(self) -> None:
+        fields = self.current.focusable_fields()
+        focused = self.focused
+        if isinstance(focused, FormField) and focused in fields:
+            i = fields.index(focused)
+            if i > 0:
+                self.set_focus(fields[i - 1])
+                return
+        if self.index > 0:
+            self._show_section(self.index - 1, focus="last")
+
+    # --- messages ----------------------------------------------------------------------------
+    def on_field_changed(self, message: FieldChanged) -> None:
+        message.stop()
+        field = message.field
+        value = field.to_model()
+        self.values.set(field.key, value)
+        self.dirty = True
+        for other in self.query(FormField):
+            if other.key == field.key and other is not field:
+                other.load(value)
+        if field.key == "chart" and value is not None:
+            self.call_after_refresh(self._rebuild_sections)
+        self._refresh_state()
+        if field is self.focused:
+            self._set_help(field.help_text, error=bool(field.error))
+
+    def on_field_done(self, message: FieldDone) -> None:
+        message.stop()
+        if message.field is self.focused:
+            self.action_next_field()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        widget = event.widget
+        if isinstance(widget, FormField):
+            self._set_help(widget.help_text, error=bool(widget.error))
+
+    async def _rebuild_sections(self) -> None:
+        """The chart version changed: the boxes differ, so the sections are generated again."""
+        current_id = self.current.plan.id
+        column = self.query_one("#form-column", VerticalScroll)
+        await column.remove_children()
+        self.sections = self._make_sections()
+        await column.mount_all(self.sections)
+        merged = self.values.merged()
+        for section in self.sections:
+            section.load(merged)
+            section.display = False
+        ids = [s.plan.id for s in self.sections]
+        self.index = ids.index(current_id) if current_id in ids else 0
+        self._show_section(self.index, save=False)
+        chart_field = self.query("#f-chart")
+        if chart_field:
+            self.set_focus(chart_field.first())
+        self._refresh_state()
+
+    # --- drafts, leaving, summary --------------------------------------------------------------
+    def save_draft(self) -> None:
+        """Keep what was typed as a draft (not for corrections: the visit is already final)."""
+        if self.correct_visit_id is not None or self.load_error:
+            return
+        if not self.dirty and self.draft_id is None:
+            return
+        try:
+            self.draft_id = self.app.register.save_draft(  # type: ignore[attr-defined]
+                patient_id=self.patient_id, case=self.build_case(), section=self.current.plan.id,
+                kind=self.kind, follow_up_of=self.follow_up_of,
+                actor=self.app.actor, draft_id=self.draft_id)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - the form stays; the worker sees why
+            self._set_help(f"Draf tidak tersimpan: {getattr(exc, 'message', exc)}", error=True)
+
+    def action_leave(self) -> None:
+        if self.load_error:
+            self.dismiss(None)
+            return
+        if self.correct_visit_id is not None:
+            if not self.dirty:
+                self.dismiss(None)
+                return
+            dialog = LeaveDialog("Tinggalkan koreksi?", "Perubahan koreksi belum disimpan dan akan hilang.",
+                                 can_discard=False)
+        else:
+            if not self.dirty and self.draft_id is None:
+                self.dismiss(None)
+                return
+            self.save_draft()
+            dialog = LeaveDialog("Tinggalkan formulir?",
+                                 "Kunjungan sudah tersimpan sebagai draf; bisa dilanjutkan dari Beranda.",
+                                 can_discard=self.draft_id is not None)
+        self.app.push_screen(dialog, self._after_leave)
+
+    def _after_leave(self, answer: str | None) -> None:
+        if answer == "keluar":
+            self.dismiss(None)
+        elif answer == "buang" and self.draft_id is not None:
+            try:
+                self.app.register.discard_draft(self.draft_id, actor=self.app.actor)  # type: ignore[attr-defined]
+            except Exception as exc:  # noqa: BLE001
+                self._set_help(f"Draf tidak terbuang: {getattr(exc, 'message', exc)}", error=True)
+                return
+            self.app.notify("Draf dibuang.")
+            self.dismiss(None)
+
+    def action_summary(self) -> None:
+        if self.load_error:
+            return
+        self.save_draft()
+        self.classify_now()
+        if self.result is None:
+            self._set_help(f"Belum bisa diringkas: {self.result_error}", error=True)
+            return
+        from mtbs_tui.screens.summary import SaveRequest, SummaryScreen
+
+        unconfirmed = [f"{f.label} {f.text}" for f in self.query("NumberField")
+                       if getattr(f, "notice", None) and not f.error]  # type: ignore[attr-defined]
+        request = SaveRequest(
+            patient_id=self.patient_id, patient=self.patient, case=self.build_case(), result=self.result,
+            kind=self.kind, follow_up_of=self.follow_up_of, draft_id=self.draft_id,
+            correct_visit_id=self.correct_visit_id, age=self.age, warnings=unconfirmed)
+        self.app.push_screen(SummaryScreen(request), self._after_summary)
+
+    def _after_summary(self, visit_id: int | None) -> None:
+        if visit_id is not None:
+            self.dismiss(visit_id)
+        else:
+            fields = self.current.focusable_fields()
+            if fields and self.focused is None:
+                self.set_focus(fields[0])
+
+
+def _date_text(iso: str) -> str:
+    parts = iso.split("-")
+    return "-".join(reversed(parts)) if len(parts) == 3 else iso

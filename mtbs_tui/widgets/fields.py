@@ -1,0 +1,431 @@
+"""One-line answer fields generated from a vocabulary ``Finding``.
+
+* ``YesNoField``: ``y``/``1`` ya, ``t``/``0`` tidak, and focus moves on at once.
+* ``ChoiceField``: one digit per choice (``1 segera 2 lambat 3 sangat lambat``).
+* ``NumberField``: typed text checked on every key with ``vocabulary.parse_value``; Enter moves on
+  only when the value is valid; an implausible value needs a second Enter (reliability.md).
+* ``SetField``: several choices (vaccines received): arrows + Space, ``s`` all due for the age.
+
+Every field has ``load(value)`` / ``to_model()`` and ``help_text`` (the line that follows focus).
+Backspace/Delete on a yes/no, choice or set field clears it back to "not assessed" (unknown is not
+no). Keys a field does not use bubble up to the screen's bindings (Tab, PgDn, F9, Escape).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.widget import Widget
+
+from mtbs_tui.rules.errors import CaseError
+from mtbs_tui.rules.vocabulary import Finding, parse_value
+from mtbs_tui.widgets.messages import FieldChanged, FieldDone
+from mtbs_tui.widgets.plausible import fmt, implausible, unit_hint
+
+MIN_VALUE_W = 9
+
+
+class FormField(Widget, can_focus=True):
+    """Base: a label column and a value box; the subclasses handle keys and the box text."""
+
+    DEFAULT_CSS = """
+    FormField {
+        height: auto;
+        width: 1fr;
+    }
+    FormField > .formfield--box { text-style: bold; }
+    FormField:focus > .formfield--box { text-style: bold reverse; }
+    FormField > .formfield--invalid { color: $text-error; text-style: bold reverse; }
+    FormField > .formfield--notice { color: $text-warning; }
+    FormField > .formfield--hint { color: $text-muted; }
+    FormField > .formfield--marker { color: $text-accent; text-style: bold; }
+    FormField > .formfield--chosen { text-style: bold reverse; }
+    """
+    # Arrows move between questions (the set field uses them inside its list instead); bound here
+    # so that the scrolling column around the fields does not take them.
+    BINDINGS = [
+        Binding("down", "screen.next_field", "Lanjut", show=False),
+        Binding("up", "screen.prev_field", "Kembali", show=False),
+    ]
+    COMPONENT_CLASSES = {
+        "formfield--box",
+        "formfield--invalid",
+        "formfield--notice",
+        "formfield--hint",
+        "formfield--marker",
+        "formfield--chosen",
+    }
+
+    def __init__(self, spec: Finding, *, label: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(id=id or f"f-{spec.key}", classes=classes)
+        self.spec = spec
+        self.key = spec.key
+        self.label = label or spec.label
+        self.value: Any = None
+        self.error: str | None = None
+        self.notice: str | None = None
+
+    # --- model -------------------------------------------------------------------------------
+    def load(self, value: Any) -> None:
+        """Show a stored value without announcing a change (drafts, corrections)."""
+        self.value = value
+        self.error = None
+        self.notice = None
+        self.refresh(layout=True)
+
+    def to_model(self) -> Any:
+        """The answer for the case, or None (not assessed) when empty or invalid."""
+        return None if self.error else self.value
+
+    def set_value(self, value: Any, *, done: bool = False) -> None:
+        self.value = value
+        self.error = None
+        self.notice = None
+        self.refresh(layout=True)
+        self.post_message(FieldChanged(self))
+        if done:
+            self.post_message(FieldDone(self))
+
+    @property
+    def help_text(self) -> str:
+        if self.error:
+            return self.error
+        if self.notice:
+            return self.notice
+        return self.spec.help or self.default_help()
+
+    def default_help(self) -> str:
+        return self.spec.label
+
+    # --- rendering ---------------------------------------------------------------------------
+    def value_parts(self) -> list[tuple[str, str]]:
+        """The value column as (text, component class) pieces."""
+        raise NotImplementedError
+
+    def extra_lines(self, width: int) -> list[list[tuple[str, str]]]:
+        """Lines under the question (choices when focused, a message)."""
+        return []
+
+    def _lines(self, width: int) -> list[list[tuple[str, str]]]:
+        width = max(width, 24)
+        value = self.value_parts()
+        value_len = sum(len(t) for t, _ in value)
+        label_w = max(10, width - 2 - max(MIN_VALUE_W, value_len) - 1)
+        wrapped = textwrap.wrap(self.label, label_w) or [""]
+        marker = "▸ " if self.has_focus else "  "
+        lines: list[list[tuple[str, str]]] = []
+        first = [(marker, "formfield--marker"), (wrapped[0].ljust(label_w) + " ", ""), *value]
+        lines.append(first)
+        for rest in wrapped[1:]:
+            lines.append([("  " + rest, "")])
+        lines.extend(self.extra_lines(width))
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        styles: dict[str, Style] = {}
+        for i, line in enumerate(self._lines(self.content_region.width or self.size.width)):
+            if i:
+                text.append("\n")
+            for chunk, component in line:
+                if component:
+                    if component not in styles:
+                        styles[component] = self.get_component_rich_style(component)
+                    text.append(chunk, styles[component])
+                else:
+                    text.append(chunk)
+        return text
+
+    # --- focus -------------------------------------------------------------------------------
+    def on_focus(self, event: events.Focus) -> None:
+        self.refresh(layout=True)
+
+    def on_blur(self, event: events.Blur) -> None:
+        self.refresh(layout=True)
+
+    def _consume(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+
+
+class YesNoField(FormField):
+    """``y``/``1`` = ya, ``t``/``0`` = tidak; Backspace clears."""
+
+    YES_KEYS = frozenset({"y", "1"})
+    NO_KEYS = frozenset({"t", "0", "n"})
+
+    def value_parts(self) -> list[tuple[str, str]]:
+        if self.value is True:
+            return [("[y]", "formfield--box"), (" ya", "")]
+        if self.value is False:
+            return [("[t]", "formfield--box"), (" tidak", "")]
+        return [("[ ]", "formfield--box"), (" y/t" if self.has_focus else "", "formfield--hint")]
+
+    def default_help(self) -> str:
+        return f"{self.spec.label}? Tekan y (ya) atau t (tidak)."
+
+    def on_key(self, event: events.Key) -> None:
+        key = (event.character or "").lower() if event.is_printable else event.key
+        if key in self.YES_KEYS:
+            self._consume(event)
+            self.set_value(True, done=True)
+        elif key in self.NO_KEYS:
+            self._consume(event)
+            self.set_value(False, done=True)
+        elif event.key in ("backspace", "delete", "space"):
+            self._consume(event)
+            self.set_value(None)
+        elif event.key == "enter":
+            self._consume(event)
+            self.post_message(FieldDone(self))
+
+
+class ChoiceField(FormField):
+    """One digit per choice; the choices are listed under the question while it has focus."""
+
+    def __init__(self, spec: Finding, *, label: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(spec, label=label, id=id, classes=classes)
+        self.choices: tuple[tuple[str, str], ...] = spec.choices[:9]
+
+    def value_parts(self) -> list[tuple[str, str]]:
+        for i, (value, label) in enumerate(self.choices, 1):
+            if value == self.value:
+                return [(f"[{i}]", "formfield--box"), (" " + label, "")]
+        return [("[ ]", "formfield--box"),
+                (f" 1–{len(self.choices)}" if self.has_focus else "", "formfield--hint")]
+
+    def extra_lines(self, width: int) -> list[list[tuple[str, str]]]:
+        if not self.has_focus:
+            return []
+        lines: list[list[tuple[str, str]]] = []
+        line: list[tuple[str, str]] = [("    ", "")]
+        used = 4
+        for i, (value, label) in enumerate(self.choices, 1):
+            piece = f"{i} {label}"
+            if used + len(piece) + 2 > width and used > 4:
+                lines.append(line)
+                line, used = [("    ", "")], 4
+            line.append((piece, "formfield--chosen" if value == self.value else "formfield--hint"))
+            line.append(("  ", ""))
+            used += len(piece) + 2
+        lines.append(line)
+        return lines
+
+    def default_help(self) -> str:
+        return f"{self.spec.label}: tekan angka pilihan (1–{len(self.choices)})."
+
+    def on_key(self, event: events.Key) -> None:
+        char = event.character or ""
+        if char.isdigit() and 1 <= int(char) <= len(self.choices):
+            self._consume(event)
+            self.set_value(self.choices[int(char) - 1][0], done=True)
+        elif event.key in ("backspace", "delete", "space"):
+            self._consume(event)
+            self.set_value(None)
+        elif event.key == "enter":
+            self._consume(event)
+            self.post_message(FieldDone(self))
+
+
+class NumberField(FormField):
+    """Typed digits (decimal comma or point), checked as typed against the vocabulary range."""
+
+    ALLOWED = frozenset("0123456789,.-")
+
+    def __init__(self, spec: Finding, *, label: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(spec, label=label, id=id, classes=classes)
+        self.text = ""
+        self.confirmed_text: str | None = None
+
+    def load(self, value: Any) -> None:
+        self.text = "" if value is None else fmt(value)
+        self.confirmed_text = self.text if value is not None else None
+        super().load(value)
+
+    def value_parts(self) -> list[tuple[str, str]]:
+        box_w = 5 if self.spec.kind == "int" else 6
+        shown = self.text + ("▏" if self.has_focus else "")
+        style = "formfield--invalid" if self.error else "formfield--box"
+        parts = [(f"[{shown.ljust(box_w)}]", style)]
+        if self.spec.unit:
+            parts.append((" " + self.spec.unit, ""))
+        if self.notice and not self.error:
+            parts.append((" ?", "formfield--notice"))
+        return parts
+
+    def extra_lines(self, width: int) -> list[list[tuple[str, str]]]:
+        if self.error:
+            return [[("    ↳ " + self.error, "formfield--invalid")]]
+        if self.notice:
+            return [[("    ↳ " + self.notice, "formfield--notice")]]
+        return []
+
+    def default_help(self) -> str:
+        spec = self.spec
+        rng = ""
+        if spec.minimum is not None and spec.maximum is not None:
+            rng = f", rentang {fmt(spec.minimum if spec.kind != 'int' else int(spec.minimum))}–" \
+                  f"{fmt(spec.maximum if spec.kind != 'int' else int(spec.maximum))}"
+        return f"{spec.label}{rng}{' ' + spec.unit if spec.unit else ''}. Enter untuk lanjut."
+
+    def _check(self) -> None:
+        """Parse the text; set value, error and notice. Never raises."""
+        self.notice = None
+        try:
+            value = parse_value(self.key, self.text)
+        except CaseError as err:
+            hint = unit_hint(self.key, self.text)
+            self.error = err.message + (f"; {hint}" if hint else "")
+            self.value = None
+            return
+        self.error = None
+        self.value = value
+        warning = implausible(self.key, value)
+        if warning and self.confirmed_text != self.text:
+            self.notice = f"{self.spec.label}: {warning}. Tekan Enter sekali lagi untuk memastikan."
+
+    def _edited(self) -> None:
+        self._check()
+        self.refresh(layout=True)
+        self.post_message(FieldChanged(self))
+
+    def on_key(self, event: events.Key) -> None:
+        char = event.character or ""
+        if event.is_printable and char in self.ALLOWED:
+            self._consume(event)
+            if len(self.text) < 10:
+                self.text += char
+                self._edited()
+        elif event.key == "backspace":
+            self._consume(event)
+            self.text = self.text[:-1]
+            self._edited()
+        elif event.key == "delete":
+            self._consume(event)
+            self.text = ""
+            self._edited()
+        elif event.key == "enter":
+            self._consume(event)
+            if self.error:
+                self.app.bell()
+                return
+            if self.notice:
+                self.confirmed_text = self.text
+                self.notice = None
+                self.refresh(layout=True)
+                self.post_message(FieldChanged(self))
+            self.post_message(FieldDone(self))
+        elif event.is_printable and char.strip():
+            # A letter in a number field: mark it, keep what was typed.
+            self._consume(event)
+            self.error = f"{self.spec.label}: hanya angka (contoh 37,5)"
+            self.refresh(layout=True)
+            self.post_message(FieldChanged(self))
+
+
+class SetField(FormField):
+    """Several choices: arrows move, Space toggles, ``s`` = all due for the age, ``k`` = none."""
+
+    def __init__(self, spec: Finding, *, label: str | None = None, id: str | None = None,
+                 classes: str | None = None,
+                 suggest: Callable[[], Sequence[str]] | None = None) -> None:
+        super().__init__(spec, label=label, id=id, classes=classes)
+        self.cursor = 0
+        self.suggest = suggest
+
+    def value_parts(self) -> list[tuple[str, str]]:
+        if self.value is None:
+            return [("[ ]", "formfield--box"), (" s/k/spasi" if self.has_focus else "", "formfield--hint")]
+        if not self.value:
+            return [("[tidak ada]", "formfield--box")]
+        return [(f"[{len(self.value)} dipilih]", "formfield--box")]
+
+    def extra_lines(self, width: int) -> list[list[tuple[str, str]]]:
+        chosen = set(self.value or [])
+        if not self.has_focus:
+            if not chosen:
+                return []
+            names = ", ".join(label for value, label in self.spec.choices if value in chosen)
+            return [[("    " + line, "formfield--hint")] for line in textwrap.wrap(names, width - 4)]
+        lines: list[list[tuple[str, str]]] = []
+        line: list[tuple[str, str]] = [("    ", "")]
+        used = 4
+        for i, (value, label) in enumerate(self.spec.choices):
+            piece = ("■" if value in chosen else "□") + label
+            if used + len(piece) + 1 > width and used > 4:
+                lines.append(line)
+                line, used = [("    ", "")], 4
+            style = "formfield--chosen" if i == self.cursor else ("" if value in chosen else "formfield--hint")
+            line.append((piece, style))
+            line.append((" ", ""))
+            used += len(piece) + 1
+        lines.append(line)
+        return lines
+
+    def default_help(self) -> str:
+        return ("Panah pindah, Spasi centang, s = semua sesuai umur, k = tidak ada, "
+                "Enter lanjut.")
+
+    def _toggle(self, value: str) -> None:
+        chosen = list(self.value or [])
+        if value in chosen:
+            chosen.remove(value)
+        else:
+            chosen.append(value)
+        order = [v for v, _ in self.spec.choices]
+        self.set_value(sorted(chosen, key=order.index))
+
+    def on_key(self, event: events.Key) -> None:
+        n = len(self.spec.choices)
+        key = event.key
+        char = (event.character or "").lower()
+        if key in ("right", "down"):
+            self._consume(event)
+            self.cursor = (self.cursor + 1) % n
+            self.refresh()
+        elif key in ("left", "up"):
+            self._consume(event)
+            self.cursor = (self.cursor - 1) % n
+            self.refresh()
+        elif key == "space":
+            self._consume(event)
+            self._toggle(self.spec.choices[self.cursor][0])
+        elif char == "s" and self.suggest is not None:
+            self._consume(event)
+            order = [v for v, _ in self.spec.choices]
+            self.set_value([v for v in order if v in set(self.suggest())], done=True)
+        elif char == "k":
+            self._consume(event)
+            self.set_value([], done=True)
+        elif key in ("backspace", "delete"):
+            self._consume(event)
+            self.set_value(None)
+        elif key == "enter":
+            self._consume(event)
+            self.post_message(FieldDone(self))
+
+
+def field_for(spec: Finding, **kwargs: Any) -> FormField:
+    """The field widget for a vocabulary entry, by its kind."""
+    if spec.kind == "bool":
+        return YesNoField(spec, **{k: v for k, v in kwargs.items() if k != "suggest"})
+    if spec.kind == "enum":
+        return ChoiceField(spec, **{k: v for k, v in kwargs.items() if k != "suggest"})
+    if spec.kind in ("int", "number"):
+        return NumberField(spec, **{k: v for k, v in kwargs.items() if k != "suggest"})
+    if spec.kind == "set":
+        return SetField(spec, **kwargs)
+    raise ValueError(f"no form field for kind {spec.kind!r} ({spec.key})")

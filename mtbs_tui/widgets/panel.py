@@ -1,0 +1,167 @@
+"""The live classification panel: what the answers so far give, never focusable.
+
+Severity is a word and a colour (``MERAH``/``KUNING``/``HIJAU`` in reverse video), readable in 16
+colours and on a monochrome screen. The panel also names the modules still incomplete and lists
+the treatments with the doses for this child's weight, and the follow-up.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+from rich.style import Style
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+
+SEVERITY_WORD = {"merah": "MERAH ", "kuning": "KUNING", "hijau": "HIJAU "}
+URGENT = "MERAH - RUJUK SEGERA"
+
+
+def because_text(item: dict, values: dict[str, Any], label_of: Callable[[str], str]) -> str:
+    """The inputs that made a row true, with their values (``Frekuensi napas 52``)."""
+    parts = []
+    for name in item.get("because") or []:
+        value = values.get(name)
+        label = label_of(name)
+        if value is True or value is None:
+            parts.append(label)
+        elif value is False:
+            parts.append(f"tidak {label[0].lower()}{label[1:]}")
+        elif isinstance(value, list):
+            parts.append(f"{label}: {len(value)}")
+        elif isinstance(value, float):
+            parts.append(f"{label} {value:g}".replace(".", ","))
+        else:
+            parts.append(f"{label} {value}")
+    return "; ".join(parts)
+
+
+class ClassificationBody(Widget):
+    """The panel's text, rebuilt from one classify() result; no focus, one render."""
+
+    DEFAULT_CSS = """
+    ClassificationBody { height: auto; width: 1fr; }
+    ClassificationBody > .panel--merah { background: $error; color: $text; text-style: bold reverse; }
+    ClassificationBody > .panel--kuning { background: $warning; color: $text; text-style: bold reverse; }
+    ClassificationBody > .panel--hijau { background: $success; color: $text; text-style: bold reverse; }
+    ClassificationBody > .panel--urgent { background: $error; color: $text; text-style: bold reverse; }
+    ClassificationBody > .panel--muted { color: $text-muted; }
+    ClassificationBody > .panel--heading { text-style: bold underline; }
+    ClassificationBody > .panel--error { color: $text-error; text-style: bold; }
+    """
+    COMPONENT_CLASSES = {"panel--merah", "panel--kuning", "panel--hijau", "panel--urgent",
+                         "panel--muted", "panel--heading", "panel--error"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lines: list[list[tuple[str, str]]] = [[("Belum ada jawaban.", "panel--muted")]]
+
+    def show(self, lines: list[list[tuple[str, str]]]) -> None:
+        self.lines = lines
+        self.refresh(layout=True)
+
+    def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+        return max(1, len(self.lines))
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        cache: dict[str, Style] = {}
+        for i, line in enumerate(self.lines):
+            if i:
+                text.append("\n")
+            for chunk, component in line:
+                if component:
+                    style = cache.get(component)
+                    if style is None:
+                        style = cache[component] = self.get_component_rich_style(component)
+                    text.append(chunk, style)
+                else:
+                    text.append(chunk)
+        return text
+
+
+def panel_lines(result: dict | None, *, width: int, values: dict[str, Any],
+                label_of: Callable[[str], str], module_name: Callable[[str], str],
+                error: str | None = None) -> list[list[tuple[str, str]]]:
+    """The panel as lines of (text, component) pieces; a pure function so it is cheap to test."""
+    width = max(width, 20)
+    out: list[list[tuple[str, str]]] = []
+    if error:
+        for part in textwrap.wrap(error, width):
+            out.append([(part, "panel--error")])
+        return out
+    if result is None:
+        return [[("Belum ada jawaban.", "panel--muted")]]
+    if result.get("refer_urgently"):
+        out.append([(URGENT.center(width), "panel--urgent")])
+    items = result.get("classifications") or []
+    if not items:
+        out.append([("Belum ada klasifikasi.", "panel--muted")])
+    for item in items:
+        colour = item.get("colour", "")
+        word = SEVERITY_WORD.get(colour, "?     ")
+        label_w = width - len(word) - 1
+        wrapped = textwrap.wrap(item.get("label", item.get("code", "")), label_w) or [""]
+        out.append([(word, f"panel--{colour}" if colour in SEVERITY_WORD else ""), (" " + wrapped[0], "")])
+        for more in wrapped[1:]:
+            out.append([(" " * (len(word) + 1) + more, "")])
+        why = because_text(item, values, label_of)
+        if why:
+            for part in textwrap.wrap(why, width - 2)[:2]:
+                out.append([("  " + part, "panel--muted")])
+    incomplete = result.get("incomplete") or []
+    if incomplete:
+        names: list[str] = []
+        for entry in incomplete:
+            name = module_name(entry.get("module", ""))
+            if name not in names:
+                names.append(name)
+        out.append([])
+        for part in textwrap.wrap("Belum diisi: " + ", ".join(names), width):
+            out.append([(part, "")])
+    treatments = result.get("treatments") or []
+    if treatments:
+        out.append([])
+        out.append([("Tindakan", "panel--heading")])
+        for t in treatments:
+            for part in textwrap.wrap(t.get("label") or t.get("code", ""), width):
+                out.append([(part, "")])
+            if t.get("dose"):
+                for part in textwrap.wrap(t["dose"], width - 2):
+                    out.append([("  " + part, "panel--muted")])
+    days = result.get("follow_up_days")
+    if days is not None:
+        out.append([])
+        out.append([(f"Kunjungan ulang: {days} hari", "panel--heading")])
+    return out
+
+
+class ClassificationPanel(VerticalScroll, can_focus=False):
+    """The right-hand column; scrolls if the list is long, but never takes focus."""
+
+    DEFAULT_CSS = """
+    ClassificationPanel {
+        width: 32;
+        height: 1fr;
+        border: solid $secondary;
+        border-title-style: bold;
+        scrollbar-size-vertical: 1;
+        padding: 0 0 0 1;
+    }
+    """
+
+    def compose(self):  # type: ignore[override]
+        yield ClassificationBody(id="panel-body")
+
+    def on_mount(self) -> None:
+        self.border_title = "Klasifikasi"
+
+    def show(self, lines: list[list[tuple[str, str]]]) -> None:
+        self.query_one(ClassificationBody).show(lines)
+
+    @property
+    def text_width(self) -> int:
+        return max(20, (self.content_region.width or 31) - 1)

@@ -1,0 +1,279 @@
+"""Which questions a visit form asks, in which section: generated from the rules vocabulary.
+
+Pure Python (no Textual), so the plan is tested without a screen. The questions, their wording,
+types and ranges all come from ``mtbs_tui.rules.vocabulary`` (``modules_for`` + ``FINDINGS``);
+this module only decides the grouping (the chart's boxes) and when a block is not asked.
+
+Grouping follows the paper chart's boxes and the 80x24 sketch (shared/design/screens.md): the fever
+box holds malaria, measles and dengue; the nutrition box holds the 2022 growth and head checks;
+immunisation and vitamin A share one box. Every other module is its own section, so a module added
+to the vocabulary later still gets a section without touching this file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from mtbs_tui.rules import vocabulary as voc
+
+HEADER_ID = "kunjungan"
+
+# Sections that hold more than one module: first module id -> the others.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "demam_malaria": ("campak", "dengue"),
+    "gizi": ("pertumbuhan", "lingkar_kepala"),
+    "imunisasi": ("vitamin_a",),
+}
+
+# The word shown in the module strip (row 2 of the form).
+SHORT: dict[str, str] = {
+    HEADER_ID: "Data",
+    "tanda_bahaya": "Bahaya",
+    "batuk": "Batuk",
+    "diare": "Diare",
+    "demam_malaria": "Demam",
+    "telinga": "Telinga",
+    "gizi": "Gizi",
+    "anemia": "Anemia",
+    "hiv": "HIV",
+    "imunisasi": "Imun",
+    "pemberian_makan": "Makan",
+    "bm_infeksi": "Infeksi",
+    "bm_ikterus": "Ikterus",
+    "bm_diare": "Diare",
+    "bm_hiv": "HIV",
+    "bm_berat_badan_asi": "BB/ASI",
+    "bm_imunisasi": "Imun",
+    "bm_vitamin_k1": "VitK1",
+}
+
+SECTION_TITLES: dict[str, str] = {
+    HEADER_ID: "Data kunjungan dan pengukuran",
+    "demam_malaria": "Demam (malaria, campak, dengue)",
+    "gizi": "Status gizi, pertumbuhan, lingkar kepala",
+    "imunisasi": "Imunisasi dan vitamin A",
+}
+
+# Chart 2015 asks chest indrawing in the cough box; 2022 asks it on the SAGA "usaha napas" side.
+PLACEMENT: dict[tuple[str, str], str] = {("2015", "tarikan_dinding_dada"): "batuk"}
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of questions from one module inside a section (a sub-heading when grouped)."""
+
+    module: str
+    title: str | None
+    keys: tuple[str, ...]
+    opening_key: str | None
+
+
+@dataclass(frozen=True)
+class SectionPlan:
+    id: str
+    title: str
+    short: str
+    modules: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    echoes: tuple[str, ...] = ()  # keys asked in an earlier section that this box also reads
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(k for b in self.blocks for k in b.keys)
+
+
+@dataclass(frozen=True)
+class Age:
+    days: int
+    months: int
+
+    @property
+    def pathway(self) -> str:
+        return "bayi_muda" if self.days < 60 else "balita"
+
+    def text(self) -> str:
+        """How the form names the age: days under 2 months, else years and months."""
+        if self.days < 60:
+            return f"{self.days} hari"
+        years, months = divmod(self.months, 12)
+        if years:
+            return f"{years}t{months}b" if months else f"{years}t"
+        return f"{months}b"
+
+    def reason(self) -> str:
+        """Why this form: "umur 23 hari: formulir bayi muda"."""
+        if self.days < 60:
+            return f"umur {self.days} hari: formulir bayi muda (di bawah 2 bulan)"
+        return f"umur {self.text()} ({self.days} hari): formulir balita sakit"
+
+
+def completed_months(birth: dt.date, visit: dt.date) -> int:
+    """case-format.md §3: the largest m with birth + m months ≤ visit (clamped to month end)."""
+    months = (visit.year - birth.year) * 12 + (visit.month - birth.month)
+    while months > 0 and _add_months(birth, months) > visit:
+        months -= 1
+    return max(months, 0)
+
+
+def _add_months(d: dt.date, months: int) -> dt.date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    for day in (d.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(d.day, day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def age_at(birth_date: str, visit_date: str) -> Age:
+    birth = dt.date.fromisoformat(birth_date)
+    visit = dt.date.fromisoformat(visit_date)
+    return Age(days=(visit - birth).days, months=completed_months(birth, visit))
+
+
+def header_keys(pathway: str, chart: str, age: Age) -> tuple[str, ...]:
+    """The visit data asked first (anthropometry, temperature, area, chart)."""
+    keys = ["weight_kg", "length_cm", "length_position", "temperature_c"]
+    if pathway == "balita":
+        if age.months >= 6:
+            keys.append("muac_cm")  # read only from 6 months (§5.6)
+        if chart == "2022":
+            keys.append("head_circumference_cm")
+        keys.append("malaria_area")
+    keys.append("chart")
+    return tuple(keys)
+
+
+# Questions the chart asks only in an age band (their labels say so).
+UNDER_6_MONTHS = frozenset({"masalah_menyusu", "terlalu_lemah_menyusu", "berat_badan_tidak_naik"})
+
+
+def build_plan(pathway: str, chart: str, age: Age) -> list[SectionPlan]:
+    """The sections of the form: the visit header, then the chart's boxes in chart order."""
+    modules = voc.modules_for(pathway, chart)
+    by_id = {m.id: m for m in modules}
+    placed: dict[str, str] = {}
+    # Each key is asked once: in the first module (chart order) that reads it, unless the chart
+    # version asks it elsewhere (PLACEMENT).
+    for m in modules:
+        for key in voc.module_keys(m.id, chart):
+            placed.setdefault(key, PLACEMENT.get((chart, key), m.id))
+    grouped = {other for others in GROUPS.values() for other in others}
+    emitted: set[str] = set()
+    sections = [SectionPlan(HEADER_ID, SECTION_TITLES[HEADER_ID], SHORT[HEADER_ID], (),
+                            (Block(HEADER_ID, None, header_keys(pathway, chart, age), None),))]
+    for m in modules:
+        if m.id in grouped and any(m.id in GROUPS.get(first, ()) and first in by_id
+                                   for first in GROUPS):
+            continue
+        members = [m] + [by_id[o] for o in GROUPS.get(m.id, ()) if o in by_id]
+        blocks = []
+        echoes: list[str] = []
+        for member in members:
+            keys = []
+            for key in voc.module_keys(member.id, chart):
+                if key in voc.TOP_LEVEL:
+                    continue
+                if key in UNDER_6_MONTHS and age.months >= 6:
+                    continue
+                if placed[key] == member.id:
+                    keys.append(key)
+                elif key not in echoes and placed[key] in emitted:
+                    # Asked in an earlier box that this one also reads: asked again here, in the
+                    # chart's place (same answer, kept in step), because the earlier block may be
+                    # folded (dengue) or far away.
+                    echoes.append(key)
+                    keys.append(key)
+            if keys:
+                title = member.label if len(members) > 1 else None
+                blocks.append(Block(member.id, title, tuple(keys), member.opening_key))
+        emitted.update(x.id for x in members)
+        if not blocks:
+            continue
+        sections.append(SectionPlan(
+            id=m.id, title=SECTION_TITLES.get(m.id, m.label),
+            short=SHORT.get(m.id, m.label.split()[0]),
+            modules=tuple(x.id for x in members), blocks=tuple(blocks), echoes=tuple(echoes)))
+    return sections
+
+
+def has_fever(values: dict[str, Any]) -> bool | None:
+    """case-format.md §3 "fever": True, False or None (unknown)."""
+    temp = values.get("temperature_c")
+    if values.get("demam") is True or (temp is not None and temp >= 37.5):
+        return True
+    if values.get("demam") is False and (temp is None or temp < 37.5):
+        return False
+    return None
+
+
+def block_state(block: Block, values: dict[str, Any]) -> str | None:
+    """Why a block is folded to one line, or None when its questions are asked.
+
+    The opening question stays visible so ``y`` opens the block again in place.
+    """
+    if block.opening_key and values.get(block.opening_key) is False:
+        return "tidak ada"
+    if block.module == "campak":
+        if has_fever(values) is False:
+            return "tidak dinilai: tidak demam"
+    if block.module == "dengue":
+        fever = has_fever(values)
+        days = values.get("demam_hari")
+        if fever is False:
+            return "tidak dinilai: tidak demam"
+        if days is not None and not 2 <= days <= 7:
+            return "tidak dinilai: demam tidak 2–7 hari"
+    return None
+
+
+def campak_details_asked(values: dict[str, Any]) -> bool:
+    """The measles complications are asked when there is measles now or in the last 3 months."""
+    if values.get("campak_3_bulan_terakhir") is True:
+        return True
+    if values.get("ruam_seluruh_tubuh") is True and values.get("batuk_pilek_mata_merah") is True:
+        return True
+    return not (values.get("campak_3_bulan_terakhir") is False and (
+        values.get("ruam_seluruh_tubuh") is False or values.get("batuk_pilek_mata_merah") is False))
+
+
+CAMPAK_ENTRY = ("campak_3_bulan_terakhir", "ruam_seluruh_tubuh", "batuk_pilek_mata_merah")
+
+# Vaccine ages in completed months (case-format.md §9, IMUNISASI_<DOSE>): used only for the ``s``
+# key of the vaccine list ("all doses due for this age received"), a typing shortcut.
+VACCINE_AGE_MONTHS: dict[str, int] = {
+    "bcg": 1, "polio_1": 1, "dpt_hb_hib_1": 2, "polio_2": 2, "pcv_1": 2, "rotavirus_1": 2,
+    "dpt_hb_hib_2": 3, "polio_3": 3, "pcv_2": 3, "rotavirus_2": 3, "dpt_hb_hib_3": 4,
+    "polio_4": 4, "ipv_1": 4, "rotavirus_3": 4, "campak_rubela_1": 9, "ipv_2": 9, "pcv_3": 12,
+    "dpt_hb_hib_lanjutan": 18, "campak_rubela_lanjutan": 18,
+}
+
+
+def vaccines_for_age(age: Age) -> list[str]:
+    due = ["hb0"]  # HB0 is given at birth; a child seen later has had it or missed it for good
+    due += [v for v, months in VACCINE_AGE_MONTHS.items() if age.months >= months]
+    return due
+
+
+@dataclass
+class FormValues:
+    """The answers of one form, kept as the case-format object's parts."""
+
+    top: dict[str, Any] = field(default_factory=dict)
+    findings: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str) -> Any:
+        return self.top.get(key) if key in voc.TOP_LEVEL else self.findings.get(key)
+
+    def set(self, key: str, value: Any) -> None:
+        target = self.top if key in voc.TOP_LEVEL else self.findings
+        if value is None:
+            target.pop(key, None)
+        else:
+            target[key] = value
+
+    def merged(self) -> dict[str, Any]:
+        return {**self.findings, **self.top}

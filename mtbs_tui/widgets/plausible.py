@@ -1,0 +1,68 @@
+"""The second tier of input checking (shared/reference/reliability.md, "Plausible input").
+
+The vocabulary rejects the impossible (outside its range). Values inside the range that are
+still unlikely are accepted only after the worker confirms them; a rejected value that looks like
+a unit mistake (MUAC typed in mm, weight in grams) gets a hint. Pure Python: no Textual here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Plausible:
+    low: float | None
+    high: float | None
+
+
+# Proposed by reliability.md (a clinician should review); the chart's UI ranges (mtbs-chart.md
+# §3.0) for the measurements the vocabulary accepts more widely.
+PLAUSIBLE: dict[str, Plausible] = {
+    "temperature_c": Plausible(34.0, 41.5),
+    "napas_per_menit": Plausible(15, 100),
+    "napas_per_menit_ulang": Plausible(15, 100),
+    "weight_kg": Plausible(1.0, 30.0),
+    "length_cm": Plausible(45.0, 120.0),
+    "head_circumference_cm": Plausible(30.0, 56.0),
+    "spo2": Plausible(70, None),
+    "spo2_tangan_kanan": Plausible(70, None),
+    "spo2_kaki": Plausible(70, None),
+}
+
+
+def fmt(value: float | int) -> str:
+    """A number the Indonesian way: decimal comma, no trailing zeros beyond one decimal."""
+    if isinstance(value, int):
+        return str(value)
+    text = f"{value:.1f}" if abs(value - round(value, 1)) < 1e-9 else f"{value:g}"
+    return text.replace(".", ",")
+
+
+def implausible(key: str, value: float | int | None) -> str | None:
+    """An Indonesian warning when ``value`` is possible but unlikely, else None."""
+    if value is None or key not in PLAUSIBLE:
+        return None
+    p = PLAUSIBLE[key]
+    if p.low is not None and value < p.low:
+        return f"nilai {fmt(value)} tidak lazim (di bawah {fmt(p.low)})"
+    if p.high is not None and value > p.high:
+        return f"nilai {fmt(value)} tidak lazim (di atas {fmt(p.high)})"
+    return None
+
+
+def unit_hint(key: str, text: str) -> str | None:
+    """For a rejected number that looks like a unit slip, what the worker probably meant."""
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+    if key == "muac_cm" and 60 <= value <= 250:
+        return f"mungkin dalam mm: {fmt(value)} mm = {fmt(value / 10)} cm"
+    if key == "weight_kg" and 500 <= value <= 40000:
+        return f"mungkin dalam gram: {fmt(value)} g = {fmt(value / 1000)} kg"
+    if key == "temperature_c" and 300 <= value <= 430:
+        return f"mungkin maksudnya {fmt(value / 10)} °C"
+    if key in ("length_cm", "head_circumference_cm") and 0.3 <= value <= 1.3:
+        return f"mungkin dalam meter: {fmt(value)} m = {fmt(value * 100)} cm"
+    return None

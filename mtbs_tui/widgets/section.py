@@ -1,0 +1,102 @@
+"""One form section (a box of the chart): its fields, folding, ``load()`` / ``to_model()``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from mtbs_tui.rules import vocabulary as voc
+from mtbs_tui.widgets.fields import FormField, field_for
+from mtbs_tui.widgets.plan import CAMPAK_ENTRY, SectionPlan, block_state, campak_details_asked
+
+
+def spec_of(key: str) -> voc.Finding:
+    return voc.TOP_LEVEL[key] if key in voc.TOP_LEVEL else voc.FINDINGS[key]
+
+
+class FormSection(Vertical):
+    """The questions of one section, generated from the plan (and so from the vocabulary)."""
+
+    DEFAULT_CSS = """
+    FormSection { height: auto; width: 1fr; }
+    FormSection > .section-note { color: $text-muted; height: auto; }
+    FormSection > .block-title { text-style: bold; color: $text-accent; height: 1; margin-top: 1; }
+    FormSection > .folded { color: $text-muted; height: 1; padding-left: 2; }
+    """
+
+    def __init__(self, plan: SectionPlan, *, intro: Sequence[str] = (),
+                 suggest: Callable[[], Sequence[str]] | None = None,
+                 id: str | None = None) -> None:
+        super().__init__(id=id or f"sec-{plan.id}")
+        self.plan = plan
+        self.intro = tuple(intro)
+        self.suggest = suggest
+
+    def compose(self) -> ComposeResult:
+        for line in self.intro:
+            yield Static(line, classes="section-note", markup=False)
+        for block in self.plan.blocks:
+            if block.title:
+                yield Static(block.title, classes="block-title", markup=False)
+            for key in block.keys:
+                if key in self.plan.echoes:
+                    yield field_for(spec_of(key), id=f"f-{key}--{self.plan.id}", classes="echo")
+                else:
+                    yield field_for(spec_of(key), suggest=self.suggest)
+            note = Static("", classes="folded", id=f"fold-{block.module}", markup=False)
+            note.display = False
+            yield note
+
+    # --- model -------------------------------------------------------------------------------
+    @property
+    def fields(self) -> list[FormField]:
+        return list(self.query_children(FormField))
+
+    def focusable_fields(self) -> list[FormField]:
+        return [f for f in self.fields if f.display]
+
+    def load(self, values: dict[str, Any]) -> None:
+        for f in self.fields:
+            f.load(values.get(f.key))
+
+    def to_model(self) -> dict[str, Any]:
+        """The answers this section holds for questions it asks now (folded ones are left out)."""
+        return {f.key: f.to_model() for f in self.fields
+                if f.display and f.to_model() is not None and "echo" not in f.classes}
+
+    def hidden_keys(self) -> set[str]:
+        return {f.key for f in self.fields if not f.display and "echo" not in f.classes}
+
+    # --- folding -----------------------------------------------------------------------------
+    def apply_folding(self, values: dict[str, Any]) -> None:
+        """Fold a block the child does not have to its opening question (or one line)."""
+        by_key = {f.key: f for f in self.fields}
+        for block in self.plan.blocks:
+            reason = block_state(block, values)
+            note = self.query_one(f"#fold-{block.module}", Static)
+            for key in block.keys:
+                field = by_key.get(key)
+                if field is None:
+                    continue
+                if reason is None:
+                    show = True
+                    if block.module == "campak" and key not in CAMPAK_ENTRY:
+                        show = campak_details_asked(values)
+                else:
+                    show = key == block.opening_key
+                if field.display != show:
+                    field.display = show
+            if reason and not block.opening_key:
+                note.update(f"– {reason}")
+                note.display = True
+            else:
+                note.display = False
+
+    def status_text(self, values: dict[str, Any]) -> str | None:
+        """"not applicable" for the module strip when every block of the section is folded."""
+        reasons = [block_state(b, values) for b in self.plan.blocks]
+        return reasons[0] if reasons and all(reasons) else None

@@ -1,0 +1,64 @@
+"""A tiny App for the visit-form tests: it only sets ``register`` and ``actor`` and pushes the
+screen under test, so the form tests do not depend on the shell's start-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.screen import Screen
+
+from mtbs_tui.register import Register
+
+APP_TCSS = Path(__file__).resolve().parents[2] / "mtbs_tui" / "app.tcss"
+TODAY = dt.date.today()
+
+
+def birth_for(days: int) -> str:
+    return (TODAY - dt.timedelta(days=days)).isoformat()
+
+
+def months_ago(months: int, extra_days: int = 0) -> str:
+    """A birth date exactly ``months`` completed months (plus some days) before today."""
+    y, m = divmod(TODAY.month - 1 - months, 12)
+    day = min(TODAY.day, 28)
+    return (dt.date(TODAY.year + y, m + 1, day) - dt.timedelta(days=extra_days)).isoformat()
+
+
+class FormApp(App[Any]):
+    CSS_PATH = str(APP_TCSS) if APP_TCSS.exists() else None
+    ENABLE_COMMAND_PALETTE = False  # as the real shell
+
+    def __init__(self, register: Register, make_screen: Callable[[], Screen], actor: str = "Bd. Uji") -> None:
+        super().__init__()
+        self.theme = "ansi-dark"  # as the real shell: 16 colours
+        self.register = register
+        self.actor = actor
+        self.make_screen = make_screen
+        self.dismissed: list[Any] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make_screen(), self.dismissed.append)
+
+
+def open_register(tmp_path: Path, *, malaria_area: str = "non_endemis", chart: str = "2022",
+                  classifier: Any = None) -> Register:
+    reg = Register.open(tmp_path / "register.db", create=True, classifier=classifier)
+    reg.set_facility(name="Puskesmas Uji", malaria_area=malaria_area, chart_default=chart)
+    return reg
+
+
+def screen_text(app: App[Any]) -> str:
+    """The screen as plain text (what a nurse sees, without colours), for assertions."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()
