@@ -627,8 +627,8 @@ class Register:
     def get_visit(self, visit_id: int) -> dict:
         """The visit row plus `case`, `result`, `classifications`, `treatments`, `patient`, `referral`."""
         visit = self._visit_row(visit_id)
-        visit["case"] = json.loads(visit["case_json"])
         visit["findings"] = json.loads(visit["findings_json"])
+        visit["case"] = dict(json.loads(visit["case_json"]), findings=visit["findings"])
         visit["result"] = json.loads(visit["result_json"]) if visit["result_json"] else None
         visit["classifications"] = [
             dict(zip(("position", "module", "code", "label", "colour", "rule"), r))
@@ -858,6 +858,15 @@ class _WriteGuard:
 
 # --- row builders shared with the demo generator --------------------------------------------------
 
+# "Nothing found" rows (STABIL, GIZI BAIK, NORMAL, ...): left out of the short text of lists, so a
+# register row reads "PNEUMONIA, ANEMIA" and not five all-clear labels first.
+ALL_CLEAR = frozenset({
+    "STABIL", "TIDAK_ADA_INFEKSI_TELINGA", "GIZI_NORMAL", "GIZI_BAIK", "PERTUMBUHAN_NORMAL",
+    "LINGKAR_KEPALA_NORMAL", "TIDAK_ANEMIA", "MUNGKIN_BUKAN_INFEKSI_HIV", "MUNGKIN_BUKAN_INFEKSI",
+    "TIDAK_ADA_IKTERUS", "BUKAN_INFEKSI_HIV",
+    "BERAT_BADAN_TIDAK_RENDAH_MENURUT_UMUR_DAN_TIDAK_ADA_MASALAH_PEMBERIAN_ASI",
+    "BERAT_BADAN_TIDAK_RENDAH_MENURUT_UMUR_DAN_TIDAK_ADA_MASALAH_PEMBERIAN_MINUM",
+})
 _PATIENT_KEYS = ("id", "mrn", "nik", "mother_nik", "name", "sex", "birth_date", "parent_name", "address",
                  "village", "phone", "last_seen_at")
 _PATIENT_COLS = ", ".join(f"p.{k}" for k in _PATIENT_KEYS)
@@ -870,7 +879,8 @@ _LIST_COLS = (
     "v.status, v.section, v.refer_urgently, v.follow_up_days, v.follow_up_date, v.weight_kg, v.recorded_by, "
     "p.mrn, p.name, p.sex, p.birth_date, "
     "(SELECT group_concat(label, ', ') FROM (SELECT COALESCE(c.label, c.code) AS label FROM visit_classifications c "
-    "  WHERE c.visit_id = v.id ORDER BY c.position)), "
+    "  WHERE c.visit_id = v.id AND c.code NOT IN (" + ", ".join(f"'{code}'" for code in sorted(ALL_CLEAR)) + ") "
+    "  ORDER BY CASE c.colour WHEN 'merah' THEN 0 WHEN 'kuning' THEN 1 ELSE 2 END, c.position)), "
     "(SELECT CASE min(CASE c.colour WHEN 'merah' THEN 0 WHEN 'kuning' THEN 1 ELSE 2 END) "
     "  WHEN 0 THEN 'merah' WHEN 1 THEN 'kuning' WHEN 2 THEN 'hijau' END "
     "  FROM visit_classifications c WHERE c.visit_id = v.id)"
@@ -953,8 +963,8 @@ def _draft_columns(case: dict, patient: dict, vdate: _dt.date, section: str | No
     cols = dict(
         visit_date=vdate.isoformat(), pathway=pathway, kind=kind, follow_up_of=follow_up_of, chart=chart,
         age_days=age_days, age_months=age_months,
-        case_json=json.dumps(case, ensure_ascii=False, sort_keys=True),
-        findings_json=json.dumps(findings, ensure_ascii=False, sort_keys=True),
+        case_json=_dumps({k: v for k, v in case.items() if k != "findings"}),
+        findings_json=_dumps(findings),
         section=(section or None) and str(section)[:MAX_TEXT],
     )
     cols.update(_measurements(case))
@@ -972,9 +982,9 @@ def final_columns(case: dict, result: dict, *, patient_id: int, kind: str, follo
         visit_date=vdate.isoformat(), pathway=result.get("pathway"), kind=kind, follow_up_of=follow_up_of,
         chart=result.get("chart") or case.get("chart") or "2022",
         age_days=age.get("days"), age_months=age.get("months"),
-        case_json=json.dumps(case, ensure_ascii=False, sort_keys=True),
-        findings_json=json.dumps(case.get("findings") or {}, ensure_ascii=False, sort_keys=True),
-        result_json=json.dumps(result, ensure_ascii=False),
+        case_json=_dumps({k: v for k, v in case.items() if k != "findings"}),
+        findings_json=_dumps(case.get("findings") or {}),
+        result_json=json.dumps(result, ensure_ascii=False, separators=(",", ":")),
         refer_urgently=int(bool(result.get("refer_urgently"))),
         follow_up_days=days,
         follow_up_date=(vdate + _dt.timedelta(days=int(days))).isoformat() if days is not None else None,
@@ -1000,6 +1010,11 @@ def result_rows(visit_id: int, result: dict, at: str) -> tuple[list[tuple], list
                            if c.get("colour") == "merah")
         referral = (visit_id, reason[:MAX_TEXT], at)
     return cls_rows, tr_rows, referral
+
+
+def _dumps(value: Any) -> str:
+    """Compact, key-sorted JSON: case and findings are stored once per visit version."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _one(db: sqlite_utils.Database, sql: str, params: list | None = None) -> dict | None:

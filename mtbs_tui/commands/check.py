@@ -1,0 +1,85 @@
+"""`mtbs check`: is the register file healthy? Reads only; never writes, migrates or repairs.
+
+Checks, in order: network share, existence, the raw file header and size, then (read-only
+connection) `PRAGMA integrity_check`, `foreign_key_check`, the schema version and the counts.
+Exit 0 when healthy; 2 with one Indonesian line on stderr when not.
+"""
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+
+def _fail(message: str) -> int:
+    print(f"galat: {message}", file=sys.stderr)
+    return 2
+
+
+def run(path: Path) -> int:
+    from urllib.parse import quote
+
+    from mtbs_tui import db as dbmod
+
+    path = Path(path)
+    if dbmod.is_network_path(path):
+        return _fail(f"{path}: database di folder jaringan tidak didukung; simpan di disk lokal komputer ini")
+    if not path.exists():
+        return _fail(f"{path}: berkas database tidak ditemukan")
+    if path.is_dir():
+        return _fail(f"{path}: ini folder, bukan berkas database")
+    try:
+        dbmod.check_file_header(path)
+    except dbmod.DatabaseError as exc:
+        return _fail(exc.message)
+    if path.stat().st_size == 0:
+        return _fail(f"{path}: berkas kosong, bukan database register MTBS")
+
+    uri = "file:" + quote(str(path.resolve()).replace("\\", "/"), safe="/:") + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    except sqlite3.Error as exc:
+        return _fail(f"{path}: database tidak dapat dibuka ({exc})")
+    try:
+        conn.execute("PRAGMA busy_timeout = 5000")
+        try:
+            errors = dbmod.integrity_errors(conn)
+        except sqlite3.DatabaseError as exc:
+            return _fail(f"{path}: database rusak ({exc})")
+        if errors:
+            more = f" (dan {len(errors) - 1} masalah lain)" if len(errors) > 1 else ""
+            return _fail(f"{path}: database rusak: {errors[0]}{more}; pulihkan dari cadangan")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > dbmod.SCHEMA_VERSION:
+            return _fail(
+                f"{path}: database dibuat oleh versi aplikasi yang lebih baru (skema {version}, "
+                f"aplikasi ini {dbmod.SCHEMA_VERSION}); perbarui aplikasi"
+            )
+        if version == 0:
+            return _fail(f"{path}: bukan database register MTBS")
+        try:
+            q = conn.execute
+            patients = q("SELECT count(*) FROM patients").fetchone()[0]
+            visits = q("SELECT count(*) FROM visits WHERE status = 'final' AND is_current = 1").fetchone()[0]
+            corrections = q("SELECT count(*) FROM visits WHERE version > 1").fetchone()[0]
+            drafts = q("SELECT count(*) FROM visits WHERE status = 'draft'").fetchone()[0]
+            audit = q("SELECT count(*) FROM audit").fetchone()[0]
+            facility = q("SELECT name FROM facility WHERE id = 1").fetchone()
+            mode = q("PRAGMA journal_mode").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            return _fail(f"{path}: database rusak atau bukan register MTBS ({exc})")
+    finally:
+        conn.close()
+
+    print(f"Berkas: {path}")
+    print("Keutuhan: baik (integrity_check ok, kunci asing ok)")
+    if version < dbmod.SCHEMA_VERSION:
+        print(f"Versi skema: {version} (aplikasi: {dbmod.SCHEMA_VERSION}); akan diperbarui saat dibuka, "
+              "setelah cadangan terverifikasi")
+    else:
+        print(f"Versi skema: {version}")
+    print(f"Puskesmas: {facility[0] if facility else '(identitas belum diisi)'}")
+    print(f"Pasien: {patients}  Kunjungan: {visits}  Koreksi: {corrections}  Draf: {drafts}  Audit: {audit}")
+    print(f"SQLite {sqlite3.sqlite_version}, jurnal {mode}")
+    print("Database sehat.")
+    return 0

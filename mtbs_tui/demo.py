@@ -1,0 +1,608 @@
+"""Synthetic demo register: a fictional puskesmas, Indonesian children and a year of MTBS/MTBM visits.
+
+Every final visit carries REAL engine output (`mtbs_tui.rules.classify`). To make a 100,000-visit
+register in seconds, each scenario is classified once per *age bucket* and the result is reused for
+every visit of that scenario and bucket. Buckets never straddle an age at which the chart changes
+its answer (fast-breathing cut-off at 12 months, MUAC and vitamin A from 6 months, vaccine ages,
+dose bands by age), and everything else the engine reads is fixed per scenario and bucket: weight
+and length are the bucket's representative values and the z-scores are given as `zskor_*` findings.
+So re-classifying any stored demo case gives the stored result (tests/test_register_demo.py checks
+a sample). Only `age` in the result is set to the visit's own age.
+
+Rows are written with executemany in explicit transactions of a few thousand visits (an unwrapped
+sqlite-utils insert_all would commit every few rows).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mtbs_tui import db as dbmod
+from mtbs_tui.register import Register, age_on, result_rows
+
+Findings = dict[str, Any]
+BATCH = 4000
+
+DEMO_FACILITY = dict(
+    name="Puskesmas Sukamaju (DEMO)",
+    code="P5301999",
+    address="Jl. Contoh No. 1, Desa Sukamaju",
+    district="Kabupaten Contoh",
+    province="Nusa Tenggara Timur",
+    malaria_area="rendah",
+    head_name="dr. Contoh Kepala (fiktif)",
+    head_nip="198001012010012001",
+    chart_default="2022",
+    phone="0380000000",
+)
+WORKERS = ("Bd. Sari", "Ns. Rudi", "Bd. Yuliana", "Ns. Maria", "dr. Agus")
+
+BOYS = ("Budi", "Rizky", "Andi", "Putra", "Fajar", "Dimas", "Bayu", "Yohanes", "Stefanus", "Gabriel",
+        "Arif", "Bagas", "Rafi", "Kevin", "Aldo", "Fransiskus", "Yosef", "Ilham", "Reza", "Dafa",
+        "Muhammad", "Ahmad", "Galih", "Kristo", "Marselino")
+GIRLS = ("Aisyah", "Siti", "Dewi", "Putri", "Nur", "Maria", "Angelina", "Yasinta", "Fitri", "Intan",
+         "Nabila", "Keisha", "Zahra", "Anastasia", "Veronika", "Ayu", "Citra", "Lestari", "Rahma",
+         "Bunga", "Kartika", "Theresia", "Salsabila", "Naura", "Elisabet")
+FAMILY = ("Santoso", "Wijaya", "Saputra", "Lestari", "Ananda", "Halimah", "Pratama", "Kurniawan",
+          "Hidayat", "Manek", "Seran", "Bere", "Nahak", "Tefa", "Lake", "Sari", "Rahmawati", "Nugroho",
+          "Da Costa", "Fernandez", "Mau", "Klau", "Taek", "Amaral", "Siregar")
+MOTHERS = ("Wati", "Yuliana", "Maria", "Sri", "Nurhayati", "Agustina", "Fransiska", "Rosa", "Ani",
+           "Susanti", "Dominika", "Kristina", "Margareta", "Yanti", "Rina", "Imelda", "Sisilia", "Lina")
+VILLAGES = ("Sukamaju", "Oebelo", "Naibonat", "Tuapukan", "Oelnasi", "Manusak", "Pukdale", "Noelbaki",
+            "Oesao", "Bipolo", "Camplong", "Nunkurus")
+
+# --- ages: buckets in which the chart's answer does not change -------------------------------------
+
+BALITA_BUCKETS = ((1, 1), (2, 2), (3, 3), (4, 5), (6, 8), (9, 9), (10, 11), (12, 17), (18, 23), (24, 35),
+                  (36, 47), (48, 59))
+# Representative month of each bucket -> (weight kg, length cm) near the WHO median.
+_REP = {1: (4.5, 54.7), 2: (5.4, 57.8), 3: (6.2, 61.0), 4: (6.9, 64.4), 6: (7.9, 68.3), 9: (8.6, 71.5),
+        10: (9.0, 73.4), 12: (10.0, 78.4), 18: (11.3, 84.8), 24: (12.9, 91.3), 36: (14.8, 99.6),
+        48: (16.6, 106.8)}
+SCHEDULE = (("bcg", 1), ("polio_1", 1), ("dpt_hb_hib_1", 2), ("polio_2", 2), ("pcv_1", 2), ("rotavirus_1", 2),
+            ("dpt_hb_hib_2", 3), ("polio_3", 3), ("pcv_2", 3), ("rotavirus_2", 3), ("dpt_hb_hib_3", 4),
+            ("polio_4", 4), ("ipv_1", 4), ("rotavirus_3", 4), ("campak_rubela_1", 9), ("ipv_2", 9),
+            ("pcv_3", 12), ("dpt_hb_hib_lanjutan", 18), ("campak_rubela_lanjutan", 18))
+
+
+def bucket_key(days: int, months: int) -> tuple:
+    """The age bucket of a visit: bayi muda by (day 0-1 or later, completed months)."""
+    if days < 60:
+        return ("bm", 0 if days <= 1 else 1, months)
+    for lo, hi in BALITA_BUCKETS:
+        if lo <= months <= hi:
+            return ("b", lo)
+    raise ValueError(months)
+
+
+def vaccines_up_to(months: int, *, hb0: bool = True) -> list[str]:
+    doses = [name for name, due in SCHEDULE if due <= months]
+    return (["hb0"] if hb0 else []) + doses
+
+
+# --- scenarios ---------------------------------------------------------------------------------------
+
+SAGA_NORMAL: Findings = dict(
+    tidak_bisa_minum=False, memuntahkan_semua=False, riwayat_kejang=False, sedang_kejang=False,
+    tidak_berinteraksi=False, rewel_tidak_dapat_ditenangkan=False, tatapan_kosong=False,
+    tidak_bersuara_atau_tangis_melengking=False, stridor=False, tarikan_dinding_dada=False,
+    napas_cuping_hidung=False, mencari_posisi_nyaman=False, sianosis=False, kulit_pucat=False,
+    kutis_marmorata=False,
+)
+DENGUE_NORMAL: Findings = dict(
+    ujung_ekstremitas_dingin=False, nadi_lemah=False, crt_lebih_2_detik=False, ekstremitas_pucat=False,
+    nadi_cepat=False, nyeri_perut=False, muntah_berulang=False, perdarahan_hidung_gusi=False, petekie=False,
+    perdarahan_saluran_cerna=False, uji_torniket="tidak_dilakukan", distres_napas=False,
+    penurunan_kesadaran=False, frekuensi_nadi_menurun=False, tampak_kuning=False, nyeri_perut_hebat=False,
+    tidak_bak_6_jam=False, nyeri_tekan_perut_kanan_atas=False, akumulasi_cairan=False,
+    letargi_atau_gelisah=False, pembesaran_hati=False, nyeri_otot_sendi=False, ruam_kulit=False,
+)
+FEVER_NORMAL: Findings = dict(
+    demam=True, demam_hari=1, bepergian_daerah_malaria="tidak", kaku_kuduk=False, hasil_tes_malaria="negatif",
+    penyebab_demam_lain=False, campak_3_bulan_terakhir=False, ruam_seluruh_tubuh=False,
+    batuk_pilek_mata_merah=False,
+)
+BM_NORMAL: Findings = dict(
+    riwayat_kejang=False, sedang_kejang=False, sianosis=False, napas_cuping_hidung=False, merintih=False,
+    tarikan_dinding_dada_sangat_kuat=False, menyusu_lemah=False, belum_bab_48_jam=False,
+    muntah_semua_atau_hijau=False, perut_kembung_sesak=False, tidak_ada_lubang_anus=False,
+    pusar_kemerahan="tidak", pusar_bernanah=False, pustul_kulit=False, mata_bernanah="tidak",
+    napas_per_menit=48, tampak_kuning=False, diare=False, tes_hiv_ibu="negatif", tes_virologi_anak="belum",
+    tes_serologi_anak="belum", masih_menyusu_atau_baru_berhenti=True, menyusu=True, menyusu_per_24_jam=10,
+    minum_dengan_botol=False, makanan_minuman_lain=False, posisi_menyusu_benar=True, perlekatan_baik=True,
+    isapan_efektif=True, bibir_langit_sumbing=False, bercak_putih_mulut=False, zskor_bb_u=-0.3,
+    vitamin_k1_diberikan=True,
+)
+
+Override = Callable[[int], Findings]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    pathway: str            # "balita" | "bayi_muda"
+    weight: float           # how often it is chosen
+    findings: Findings = field(default_factory=dict)
+    by_age: Override | None = None  # extra findings that depend on completed months
+    temperature_c: float = 36.8
+    muac_cm: float = 14.2
+    weight_factor: float = 1.0
+    min_months: int = 0
+    recovery: str | None = None     # the scenario of its follow-up visit
+
+    def case_findings(self, months: int, days: int) -> Findings:
+        if self.pathway == "bayi_muda":
+            f = dict(BM_NORMAL)
+            f["imunisasi_diterima"] = ["hb0"] if days > 1 else []
+            if months >= 1 and days > 40:
+                f["imunisasi_diterima"] = ["hb0", "bcg", "polio_1"]
+        else:
+            f = dict(SAGA_NORMAL)
+            f.update(batuk=False, diare=False, demam=False, masalah_telinga=False, edema="tidak",
+                     anoreksia=False, penurunan_kesadaran=False, komplikasi_medis_lain=False,
+                     zskor_bb_pb=0.2, zskor_pb_u=-0.1, zskor_lk_u=0.1, kepucatan="tidak",
+                     tes_hiv_ibu="negatif", tes_virologi_anak="belum", tes_serologi_anak="belum",
+                     masih_menyusu_atau_baru_berhenti=months < 24, imunisasi_diterima=vaccines_up_to(months),
+                     vitamin_a_6_bulan_terakhir=True, masalah_pemberian_makan=False)
+            if months < 6:
+                f.update(terlalu_lemah_menyusu=False, berat_badan_tidak_naik=False)
+        f.update(self.findings)
+        if self.by_age is not None:
+            f.update(self.by_age(months))
+        return f
+
+
+def _slow(months: int) -> Findings:
+    return {"napas_per_menit": 42 if months < 12 else 32}
+
+
+def _fast(months: int) -> Findings:
+    return {"napas_per_menit": 56 if months < 12 else 46}
+
+
+def _fever(days: int = 1, **extra: Any) -> Findings:
+    f = dict(FEVER_NORMAL, demam_hari=days)
+    if 2 <= days <= 7:
+        f.update(DENGUE_NORMAL)
+    f.update(extra)
+    return f
+
+
+_COUGH = dict(batuk=True, batuk_hari=3)
+_DIARRHOEA = dict(diare=True, diare_hari=2, darah_dalam_tinja=False, keadaan_umum="normal", mata_cekung=False,
+                  kemampuan_minum="normal", cubitan_kulit_perut="segera")
+_EAR = dict(masalah_telinga=True, nyeri_telinga=False, rasa_penuh_telinga=False, keluar_cairan_telinga=False,
+            bengkak_nyeri_belakang_telinga=False)
+
+SCENARIOS: tuple[Scenario, ...] = (
+    # batuk
+    Scenario("batuk_bukan_pneumonia", "balita", 14, dict(_COUGH), _slow, recovery="sehat"),
+    Scenario("batuk_demam", "balita", 6, dict(_COUGH, **_fever(2)), _slow, temperature_c=38.2,
+             recovery="sehat"),
+    Scenario("pneumonia", "balita", 9, dict(_COUGH, batuk_hari=4), _fast, recovery="batuk_bukan_pneumonia"),
+    Scenario("pneumonia_demam", "balita", 3, dict(_COUGH, **_fever(3)), _fast, temperature_c=38.6,
+             recovery="batuk_bukan_pneumonia"),
+    Scenario("pneumonia_wheezing", "balita", 2, dict(_COUGH, wheezing=True), _fast,
+             recovery="batuk_bukan_pneumonia"),
+    Scenario("pneumonia_berat", "balita", 1.2, dict(_COUGH, batuk_hari=5, tarikan_dinding_dada=True), _fast),
+    Scenario("batuk_lama", "balita", 1, dict(_COUGH, batuk_hari=21), _slow, min_months=12),
+    Scenario("pneumonia_spo2_rendah", "balita", 0.3, dict(_COUGH, spo2=88), _fast),
+    # diare
+    Scenario("diare_tanpa_dehidrasi", "balita", 10, dict(_DIARRHOEA), recovery="sehat"),
+    Scenario("diare_dehidrasi_ringan", "balita", 3,
+             dict(_DIARRHOEA, keadaan_umum="gelisah_rewel", mata_cekung=True, kemampuan_minum="haus_lahap"),
+             recovery="diare_tanpa_dehidrasi"),
+    Scenario("diare_dehidrasi_berat", "balita", 0.6,
+             dict(_DIARRHOEA, keadaan_umum="letargis_tidak_sadar", mata_cekung=True,
+                  kemampuan_minum="malas_atau_tidak_bisa", cubitan_kulit_perut="sangat_lambat")),
+    Scenario("diare_persisten", "balita", 1.2, dict(_DIARRHOEA, diare_hari=16), recovery="sehat"),
+    Scenario("disentri", "balita", 1.5, dict(_DIARRHOEA, darah_dalam_tinja=True), recovery="sehat"),
+    Scenario("diare_demam", "balita", 2, dict(_DIARRHOEA, **_fever(1)), temperature_c=38.1, recovery="sehat"),
+    # demam, malaria, campak, dengue
+    Scenario("demam_bukan_malaria", "balita", 8, _fever(1, penyebab_demam_lain=True), temperature_c=38.0,
+             recovery="sehat"),
+    Scenario("demam_tes_negatif", "balita", 4, _fever(1), temperature_c=37.9, recovery="sehat"),
+    Scenario("malaria", "balita", 2, _fever(2, hasil_tes_malaria="positif"), temperature_c=38.9,
+             recovery="sehat"),
+    Scenario("demam_3_hari_bukan_dengue", "balita", 3, _fever(3, penyebab_demam_lain=True), temperature_c=38.3,
+             recovery="sehat"),
+    Scenario("dengue_ringan", "balita", 1.5, _fever(3, nyeri_otot_sendi=True, ruam_kulit=True),
+             temperature_c=38.7, recovery="sehat"),
+    Scenario("dengue_warning_signs", "balita", 0.5,
+             _fever(4, muntah_berulang=True, nyeri_perut=True, letargi_atau_gelisah=True), temperature_c=38.4),
+    Scenario("dengue_berat", "balita", 0.2,
+             _fever(5, ujung_ekstremitas_dingin=True, nadi_lemah=True, crt_lebih_2_detik=True),
+             temperature_c=37.2),
+    Scenario("campak", "balita", 0.8,
+             _fever(3, ruam_seluruh_tubuh=True, batuk_pilek_mata_merah=True, mata_bernanah="tidak",
+                    kekeruhan_kornea=False, luka_mulut="tidak"), temperature_c=38.8, min_months=6,
+             recovery="sehat"),
+    Scenario("campak_komplikasi_mata", "balita", 0.4,
+             _fever(4, ruam_seluruh_tubuh=True, batuk_pilek_mata_merah=True, mata_bernanah="sedikit",
+                    kekeruhan_kornea=False, luka_mulut="ada"), temperature_c=38.5, min_months=6,
+             recovery="sehat"),
+    Scenario("demam_kaku_kuduk", "balita", 0.2, _fever(2, kaku_kuduk=True), temperature_c=39.4),
+    # telinga
+    Scenario("infeksi_telinga_akut", "balita", 2.5,
+             dict(_EAR, nyeri_telinga=True, **_fever(1, penyebab_demam_lain=True)), temperature_c=38.0,
+             recovery="sehat"),
+    Scenario("infeksi_telinga_kronis", "balita", 0.8,
+             dict(_EAR, keluar_cairan_telinga=True, cairan_telinga_hari=20), recovery="sehat"),
+    Scenario("mastoiditis", "balita", 0.1,
+             dict(_EAR, nyeri_telinga=True, bengkak_nyeri_belakang_telinga=True,
+                  **_fever(1, penyebab_demam_lain=True)), temperature_c=38.9),
+    # gizi, pertumbuhan, anemia
+    Scenario("gizi_kurang", "balita", 3, dict(_COUGH, zskor_bb_pb=-2.4), _slow, muac_cm=12.1, weight_factor=0.8,
+             min_months=6, recovery="gizi_kurang_kontrol"),
+    Scenario("gizi_kurang_kontrol", "balita", 0.5, dict(zskor_bb_pb=-2.2), muac_cm=12.3, weight_factor=0.82,
+             min_months=6, recovery="sehat"),
+    Scenario("gizi_buruk", "balita", 0.7, dict(zskor_bb_pb=-3.3), muac_cm=11.2, weight_factor=0.7,
+             min_months=6, recovery="gizi_kurang_kontrol"),
+    Scenario("gizi_buruk_komplikasi", "balita", 0.2, dict(zskor_bb_pb=-3.5, anoreksia=True), muac_cm=10.9,
+             weight_factor=0.68, min_months=6),
+    Scenario("berisiko_gizi_lebih", "balita", 1, dict(_COUGH, zskor_bb_pb=1.4), _slow, weight_factor=1.15,
+             min_months=6, recovery="sehat"),
+    Scenario("pendek", "balita", 2, dict(_DIARRHOEA, zskor_pb_u=-2.6), min_months=6, recovery="sehat"),
+    Scenario("anemia", "balita", 2.5, dict(_COUGH, kepucatan="agak_pucat"), _slow, min_months=6,
+             recovery="sehat"),
+    Scenario("anemia_berat", "balita", 0.3, dict(kepucatan="sangat_pucat"), min_months=6),
+    Scenario("masalah_makan", "balita", 2, dict(_COUGH, masalah_pemberian_makan=True), _slow,
+             recovery="sehat"),
+    # HIV, imunisasi, tanda bahaya
+    Scenario("terpajan_hiv", "balita", 0.4, dict(_COUGH, tes_hiv_ibu="positif", tes_virologi_anak="belum"), _slow,
+             recovery="sehat"),
+    Scenario("imunisasi_tertinggal", "balita", 2, dict(_COUGH, vitamin_a_6_bulan_terakhir=False),
+             lambda m: dict(_slow(m), imunisasi_diterima=vaccines_up_to(min(m, 3))), min_months=6,
+             recovery="sehat"),
+    Scenario("kejang_demam", "balita", 0.4, _fever(1, riwayat_kejang=True), temperature_c=39.6),
+    Scenario("tidak_bisa_minum", "balita", 0.3, dict(_DIARRHOEA, tidak_bisa_minum=True)),
+    Scenario("sehat", "balita", 1.5, {}, recovery=None),
+    # bayi muda
+    Scenario("bm_sehat", "bayi_muda", 1.5, {}),
+    Scenario("bm_infeksi_lokal", "bayi_muda", 2, dict(pustul_kulit=True), recovery="bm_sehat"),
+    Scenario("bm_pusar_merah", "bayi_muda", 1, dict(pusar_kemerahan="terbatas"), recovery="bm_sehat"),
+    Scenario("bm_mata_bernanah", "bayi_muda", 0.8, dict(mata_bernanah="sedikit"), recovery="bm_sehat"),
+    Scenario("bm_infeksi_berat", "bayi_muda", 0.4, dict(napas_per_menit=68, merintih=True), temperature_c=38.2),
+    Scenario("bm_hipotermi", "bayi_muda", 0.2, {}, temperature_c=35.9),
+    Scenario("bm_ikterus", "bayi_muda", 1.5, dict(tampak_kuning=True, telapak_kuning=False, kuning_mulai_jam=72),
+             recovery="bm_sehat"),
+    Scenario("bm_ikterus_berat", "bayi_muda", 0.3,
+             dict(tampak_kuning=True, telapak_kuning=True, kuning_mulai_jam=20)),
+    Scenario("bm_diare", "bayi_muda", 0.7, dict(diare=True, keadaan_umum="normal", mata_cekung=False,
+                                               cubitan_kulit_perut="segera"), recovery="bm_sehat"),
+    Scenario("bm_masalah_menyusu", "bayi_muda", 1.2,
+             dict(perlekatan_baik=False, menyusu_per_24_jam=6), recovery="bm_sehat"),
+    Scenario("bm_berat_rendah", "bayi_muda", 0.6, dict(zskor_bb_u=-2.4), weight_factor=0.8,
+             recovery="bm_sehat"),
+    Scenario("bm_thrush", "bayi_muda", 0.5, dict(bercak_putih_mulut=True), recovery="bm_sehat"),
+    Scenario("bm_vitamin_k_belum", "bayi_muda", 0.3, dict(vitamin_k1_diberikan=False, pustul_kulit=True),
+             recovery="bm_sehat"),
+    Scenario("bm_ibu_hiv", "bayi_muda", 0.2, dict(tes_hiv_ibu="positif", tes_virologi_anak="belum")),
+)
+BY_ID = {s.id: s for s in SCENARIOS}
+
+
+def measurements(scenario: Scenario, months: int, days: int) -> dict:
+    """Weight, length, MUAC and temperature for the bucket (the same for every visit in it)."""
+    if scenario.pathway == "bayi_muda":
+        weight = round((3.3 + 0.9 * months + (0.02 * min(days, 1))) * scenario.weight_factor, 1)
+        return {"weight_kg": weight, "length_cm": 52.0 if months == 0 else 55.0, "length_position": "berbaring",
+                "temperature_c": scenario.temperature_c}
+    lo = bucket_key(days, months)[1]
+    w, length = _REP[lo]
+    out = {"weight_kg": round(w * scenario.weight_factor, 1), "length_cm": length,
+           "length_position": "berbaring" if lo < 24 else "berdiri", "temperature_c": scenario.temperature_c}
+    if lo >= 6:
+        out["muac_cm"] = scenario.muac_cm
+    return out
+
+
+# --- the classifier and its cache ------------------------------------------------------------------
+
+def default_classifier() -> Callable[[dict], dict]:
+    """`mtbs_tui.rules.classify`, or a clearly marked pending result while the engine is missing."""
+    try:
+        from mtbs_tui.rules import classify  # type: ignore[attr-defined]
+
+        return classify
+    except ImportError:
+        return _pending
+
+
+def _pending(case: dict) -> dict:
+    age = age_on(case["birth_date"], case["visit_date"])
+    return {"chart": case.get("chart", "2022"), "pathway": "bayi_muda" if age.days < 60 else "balita",
+            "age": {"days": age.days, "months": age.months}, "classifications": [],
+            "incomplete": [{"module": "mesin_aturan_belum_tersedia", "missing": []}],
+            "refer_urgently": False, "follow_up_days": None, "treatments": [], "pending_engine": True}
+
+
+class ResultCache:
+    """classify() once per (scenario, age bucket); results reused with the visit's own age."""
+
+    def __init__(self, classifier: Callable[[dict], dict], malaria_area: str) -> None:
+        self.classifier = classifier
+        self.malaria_area = malaria_area
+        self._cache: dict[tuple, tuple[dict, str, str, str]] = {}
+        self.calls = 0
+
+    def case(self, scenario: Scenario, birth: _dt.date, visit: _dt.date, sex: str) -> dict:
+        age = age_on(birth, visit)
+        case = {"chart": "2022", "visit_date": visit.isoformat(), "birth_date": birth.isoformat(), "sex": sex,
+                "malaria_area": self.malaria_area}
+        case.update(measurements(scenario, age.months, age.days))
+        case["findings"] = scenario.case_findings(age.months, age.days)
+        return case
+
+    def get(self, scenario: Scenario, birth: _dt.date, visit: _dt.date, sex: str) -> tuple[dict, str, str, str]:
+        """(result, case_json without findings, findings_json, result_json) for this visit."""
+        age = age_on(birth, visit)
+        key = (scenario.id, bucket_key(age.days, age.months))
+        hit = self._cache.get(key)
+        if hit is None:
+            case = self.case(scenario, birth, visit, sex)
+            result = self.classifier(case)
+            self.calls += 1
+            rest = {k: v for k, v in result.items() if k != "age"}
+            findings_json = json.dumps(case["findings"], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            top = {k: v for k, v in case.items() if k not in ("findings", "visit_date", "birth_date", "sex")}
+            hit = (result, json.dumps(top, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                   findings_json, json.dumps(rest, ensure_ascii=False, separators=(",", ":")))
+            self._cache[key] = hit
+        result, top_json, findings_json, rest_json = hit
+        case_json = (f'{{"birth_date":"{birth.isoformat()}","sex":"{sex}","visit_date":"{visit.isoformat()}",'
+                     + top_json[1:])
+        result_json = f'{{"age":{{"days":{age.days},"months":{age.months}}},' + rest_json[1:]
+        return result, case_json, findings_json, result_json
+
+
+# --- generation ------------------------------------------------------------------------------------
+
+@dataclass
+class _Patient:
+    id: int
+    birth: _dt.date
+    sex: str
+
+
+@dataclass(frozen=True)
+class DemoStats:
+    patients: int
+    visits: int
+    follow_ups: int
+    corrections: int
+    drafts: int
+    classify_calls: int
+    pending_engine: bool
+
+
+def _nik(rng: random.Random, birth: _dt.date | None = None, female: bool = False) -> str:
+    region = "5301" + f"{rng.randint(1, 30):02d}"
+    if birth is None:
+        birth = _dt.date(rng.randint(1985, 2004), rng.randint(1, 12), rng.randint(1, 28))
+    day = birth.day + (40 if female else 0)
+    return f"{region}{day:02d}{birth.month:02d}{birth.year % 100:02d}{rng.randint(1, 9999):04d}"
+
+
+def generate(
+    reg: Register,
+    *,
+    patients: int,
+    visits: int,
+    seed: int = 2026,
+    today: _dt.date | None = None,
+    classifier: Callable[[dict], dict] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> DemoStats:
+    """Fill an empty register with demo data. Deterministic for a given seed and today."""
+    rng = random.Random(seed)
+    today = today or _dt.date.today()
+    now = _dt.datetime.now().replace(microsecond=0)
+    classifier = classifier or default_classifier()
+    reg.set_facility(actor="mtbs demo", **DEMO_FACILITY)
+    cache = ResultCache(classifier, DEMO_FACILITY["malaria_area"])
+    conn = reg.db.conn
+    stamp = now.isoformat()
+
+    # Patients: ages today spread over 0-59 months, a few very young so bayi muda visits exist.
+    people: list[_Patient] = []
+    rows = []
+    for pid in range(1, patients + 1):
+        sex = "L" if rng.random() < 0.51 else "P"
+        age_days = int(rng.triangular(0, 59 * 30.4, 10 * 30.4)) if rng.random() > 0.06 else rng.randint(3, 70)
+        birth = today - _dt.timedelta(days=age_days)
+        family = rng.choice(FAMILY)
+        given = BOYS if sex == "L" else GIRLS
+        first, middle = rng.sample(given, 2)
+        name = f"{first} {family}" if rng.random() < 0.7 else f"{first} {middle} {family}"
+        if age_days < 40 and rng.random() < 0.5:
+            name = f"By. Ny. {rng.choice(MOTHERS)}"
+        mother = f"{rng.choice(MOTHERS)} {rng.choice(FAMILY)}"
+        nik = _nik(rng, birth, sex == "P") if rng.random() < 0.6 else None
+        village = rng.choice(VILLAGES)
+        rows.append((pid, f"RM{pid:06d}", nik, _nik(rng, female=True), name, sex, birth.isoformat(), mother,
+                     f"RT {rng.randint(1, 12):02d}/RW {rng.randint(1, 6):02d}, Desa {village}", village,
+                     f"08{rng.randint(1000000000, 9999999999)}" if rng.random() < 0.7 else None,
+                     stamp, stamp, birth.isoformat() + "T08:00:00"))
+        people.append(_Patient(pid, birth, sex))
+    for start in range(0, len(rows), 20000):
+        with dbmod.write(reg.db):
+            conn.executemany(
+                "INSERT INTO patients(id, mrn, nik, mother_nik, name, sex, birth_date, parent_name, address, village,"
+                " phone, created_at, updated_at, last_seen_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows[start:start + 20000])
+    if progress:
+        progress(f"{patients} pasien")
+
+    balita = [s for s in SCENARIOS if s.pathway == "balita" and s.id != "gizi_kurang_kontrol"]
+    bm = [s for s in SCENARIOS if s.pathway == "bayi_muda" and s.id != "bm_sehat"]
+    b_weights = [s.weight for s in balita]
+    m_weights = [s.weight for s in bm]
+
+    def pick_scenario(days: int, months: int) -> Scenario:
+        if days < 60:
+            return rng.choices(bm, m_weights)[0]
+        while True:
+            s = rng.choices(balita, b_weights)[0]
+            if months >= s.min_months and months >= 2:
+                return s
+            if months < 2:
+                return BY_ID["batuk_bukan_pneumonia"]
+
+    def visit_time(day: _dt.date) -> _dt.datetime:
+        minutes = rng.randint(7 * 60 + 30, 13 * 60 + 30)
+        at = _dt.datetime.combine(day, _dt.time(minutes // 60, minutes % 60, rng.randint(0, 59)))
+        if day == today and at > now:
+            at = max(_dt.datetime.combine(day, _dt.time(0, 1)), now - _dt.timedelta(minutes=rng.randint(1, 90)))
+        return at
+
+    # 1. First visits on random days of the last year, until first visits + possible follow-ups >= visits.
+    planned: list[dict] = []
+    candidates: list[int] = []
+    start_day = today - _dt.timedelta(days=364)
+    # About one visit in five is a follow-up ("kunjungan ulang"); the other candidates stay due/overdue.
+    target_follow_ups = visits // 5
+    while visits and len(planned) + min(len(candidates), target_follow_ups) < visits:
+        if len(planned) < min(6, visits // 20):
+            day = today  # the home screen of the demo always has visits of today
+        else:
+            day = start_day + _dt.timedelta(days=rng.randint(0, 364))
+        if day != today and day.weekday() == 6 and rng.random() < 0.9:
+            continue  # puskesmas are mostly closed on Sunday
+        for _ in range(30):
+            p = people[rng.randrange(len(people))]
+            if p.birth <= day - _dt.timedelta(days=2):
+                break
+        else:
+            continue
+        age = age_on(p.birth, day)
+        if age.days >= 60 and age.months < 2:
+            day = day + _dt.timedelta(days=3)
+            if day > today:
+                continue
+            age = age_on(p.birth, day)
+        scenario = pick_scenario(age.days, age.months)
+        result = cache.get(scenario, p.birth, day, p.sex)[0]
+        v = {"patient": p, "day": day, "at": visit_time(day), "scenario": scenario, "kind": "pertama",
+             "of": None, "uid": uuid.UUID(int=rng.getrandbits(128)).hex}
+        planned.append(v)
+        fu = result.get("follow_up_days")
+        if fu is not None and not result.get("refer_urgently"):
+            fu_day = day + _dt.timedelta(days=int(fu))
+            if fu_day <= today:
+                recovery = BY_ID.get(scenario.recovery or ("bm_sehat" if scenario.pathway == "bayi_muda" else "sehat"))
+                if recovery is not None:
+                    candidates.append(len(planned) - 1)
+    # 2. Follow-up visits for a random subset of the candidates (the rest are overdue or done).
+    need = max(0, visits - len(planned))
+    chosen = rng.sample(candidates, min(need, len(candidates)))
+    follow_ups = 0
+    for index in chosen:
+        first = planned[index]
+        fu_days = cache.get(first["scenario"], first["patient"].birth, first["day"], first["patient"].sex)[0][
+            "follow_up_days"]
+        day = first["day"] + _dt.timedelta(days=int(fu_days))
+        scenario = BY_ID[first["scenario"].recovery or ("bm_sehat" if first["scenario"].pathway == "bayi_muda"
+                                                         else "sehat")]
+        age = age_on(first["patient"].birth, day)
+        if (scenario.pathway == "bayi_muda") != (age.days < 60) or age.months < scenario.min_months:
+            scenario = BY_ID["bm_sehat" if age.days < 60 else "sehat"]
+        planned.append({"patient": first["patient"], "day": day, "at": visit_time(day), "scenario": scenario,
+                        "kind": "ulang", "of": first["uid"], "uid": uuid.UUID(int=rng.getrandbits(128)).hex})
+        follow_ups += 1
+    planned.sort(key=lambda v: (v["at"], v["uid"]))
+    # A follow-up visit must come after its first visit even on the same day.
+    first_at = {v["uid"]: v["at"] for v in planned}
+    for v in planned:
+        if v["of"] and v["at"] <= first_at[v["of"]]:
+            v["at"] = first_at[v["of"]] + _dt.timedelta(minutes=rng.randint(5, 60))
+    planned.sort(key=lambda v: (v["at"], v["uid"]))
+
+    # 3. Write in batches, one transaction each.
+    next_id = 1
+    last_seen: dict[int, str] = {}
+    visit_sql = (
+        "INSERT INTO visits(id, visit_uid, version, supersedes_id, is_current, patient_id, visit_at, visit_date,"
+        " pathway, kind, follow_up_of, chart, age_days, age_months, weight_kg, length_cm, length_position,"
+        " muac_cm, head_circumference_cm, temperature_c, malaria_area, case_json, findings_json, result_json,"
+        " refer_urgently, follow_up_days, follow_up_date, status, section, recorded_by, correction_reason,"
+        " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    )
+    corrections = 0
+    correction_every = 250
+    for start in range(0, len(planned), BATCH):
+        batch = planned[start:start + BATCH]
+        v_rows, c_rows, t_rows, r_rows, a_rows = [], [], [], [], []
+        for v in batch:
+            p: _Patient = v["patient"]
+            versions = [(v["scenario"], None)]
+            if v["kind"] == "pertama" and next_id % correction_every == 7 and v["scenario"].recovery:
+                versions.append((BY_ID[v["scenario"].recovery], "salah catat hasil pemeriksaan"))
+            if versions[-1][0].pathway != versions[0][0].pathway:
+                versions = versions[:1]
+            supersedes = None
+            for n, (scenario, reason) in enumerate(versions, start=1):
+                result, case_json, findings_json, result_json = cache.get(scenario, p.birth, v["day"], p.sex)
+                age = age_on(p.birth, v["day"])
+                m = measurements(scenario, age.months, age.days)
+                fu = result.get("follow_up_days")
+                at = v["at"].isoformat()
+                worker = rng.choice(WORKERS)
+                vid = next_id
+                next_id += 1
+                is_current = 1 if n == len(versions) else 0
+                v_rows.append((
+                    vid, v["uid"], n, supersedes, is_current, p.id, at, v["day"].isoformat(),
+                    result.get("pathway") or ("bayi_muda" if age.days < 60 else "balita"), v["kind"], v["of"],
+                    "2022", age.days, age.months, m.get("weight_kg"), m.get("length_cm"), m.get("length_position"),
+                    m.get("muac_cm"), None, m.get("temperature_c"), DEMO_FACILITY["malaria_area"], case_json,
+                    findings_json, result_json, int(bool(result.get("refer_urgently"))), fu,
+                    (v["day"] + _dt.timedelta(days=int(fu))).isoformat() if fu is not None else None,
+                    "final", None, worker, reason, at, at,
+                ))
+                cls, trs, referral = result_rows(vid, result, at)
+                c_rows.extend(cls)
+                t_rows.extend(trs)
+                if referral:
+                    r_rows.append(referral)
+                a_rows.append((at, worker, "demo", p.id, "kunjungan.koreksi" if reason else "kunjungan.simpan",
+                               f"kunjungan {vid}"))
+                if reason:
+                    corrections += 1
+                supersedes = vid
+            last_seen[p.id] = v["at"].isoformat()
+        with dbmod.write(reg.db):
+            conn.executemany(visit_sql, v_rows)
+            conn.executemany("INSERT INTO visit_classifications(visit_id, position, module, code, label, colour, rule)"
+                             " VALUES (?,?,?,?,?,?,?)", c_rows)
+            conn.executemany("INSERT INTO visit_treatments(visit_id, position, code, label, dose) VALUES (?,?,?,?,?)",
+                             t_rows)
+            conn.executemany("INSERT INTO referrals(visit_id, reason, referred_at) VALUES (?,?,?)", r_rows)
+            conn.executemany("INSERT INTO audit(at, actor, workstation, patient_id, action, detail)"
+                             " VALUES (?,?,?,?,?,?)", a_rows)
+        if progress:
+            progress(f"{min(start + BATCH, len(planned))}/{len(planned)} kunjungan")
+    with dbmod.write(reg.db):
+        conn.executemany("UPDATE patients SET last_seen_at = ? WHERE id = ?",
+                         [(at, pid) for pid, at in last_seen.items()])
+
+    # 4. A few open drafts of today, through the real API (what the home screen shows).
+    drafts = 0
+    young = [p for p in people if p.birth <= today - _dt.timedelta(days=70)]
+    for section, scenario_id in (("diare", "diare_tanpa_dehidrasi"), ("gizi", "batuk_bukan_pneumonia"),
+                                 ("demam", "demam_tes_negatif"))[: 3 if visits else 0]:
+        if not young:
+            break
+        p = rng.choice(young)
+        full = cache.case(BY_ID[scenario_id], p.birth, today, p.sex)
+        keep = list(full["findings"])[: len(full["findings"]) // 2]
+        partial = dict(full, findings={k: full["findings"][k] for k in keep})
+        reg.save_draft(patient_id=p.id, case=partial, section=section, actor=rng.choice(WORKERS))
+        drafts += 1
+    return DemoStats(patients=patients, visits=len(planned), follow_ups=follow_ups, corrections=corrections,
+                     drafts=drafts, classify_calls=cache.calls, pending_engine=classifier is _pending)
