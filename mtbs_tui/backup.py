@@ -1,0 +1,677 @@
+"""Verified backups of the register, their generations, and restore (reliability.md, "Backups").
+
+A backup is made in steps, and a file that did not pass every step never carries the final name:
+
+    online backup API -> temporary name (journal_mode=DELETE, backup facts in `meta`)
+    -> fsync -> integrity_check + foreign_key_check + row counts equal to the source snapshot
+    -> [seal: audit chain head, future] -> [encrypt with age/pyrage, future] -> fsync
+    -> atomic rename to `<stem>-cadangan-YYYYMMDD-HHMMSS.db` -> fsync the folder -> prune generations
+
+The future accounts/audit issue inserts its steps in `_finalise_steps()`; nothing else changes.
+
+Restore verifies the chosen file first, stages a verified copy beside the live database, keeps the
+current database aside (a verified copy, or the damaged file itself moved aside), and then replaces
+the content in one SQLite transaction (the backup API writing into the live file), so a kill at any
+moment leaves the old register or the restored one, never a mix.
+
+No Textual, reportlab or openpyxl here.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import json
+import os
+import re
+import sqlite3
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Generations kept in a backup folder (reliability.md proposes 7 daily, 4 weekly, 12 monthly).
+KEEP_DAILY = 7
+KEEP_WEEKLY = 4
+KEEP_MONTHLY = 12
+
+BACKUP_WORD = "cadangan"
+ASIDE_WORD = "sebelum-pulih"
+_STAMP = "%Y%m%d-%H%M%S"
+_NAME_RE = re.compile(r"^(?P<stem>.+)-cadangan-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.db$")
+# Keys this module writes into the copy's `meta` table; they describe the copy, not the register.
+META_CREATED = "backup_created_at"
+META_SOURCE = "backup_source"
+META_COUNTS = "backup_counts"
+
+
+class BackupError(Exception):
+    """A backup or restore that must not go on. `message` is one Indonesian line for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created_at: _dt.datetime
+    size: int
+    counts: dict[str, int]
+    seconds: float
+    pruned: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class BackupEntry:
+    path: Path
+    created_at: _dt.datetime
+    size: int
+    generations: tuple[str, ...]  # "harian", "mingguan", "bulanan": why pruning keeps it
+
+
+@dataclass(frozen=True)
+class RestoreInfo:
+    restored_from: Path
+    aside: Path | None  # where the previous database was kept
+    counts: dict[str, int]
+    seconds: float
+    steps: list[str] = field(default_factory=list)
+
+
+# --- small helpers --------------------------------------------------------------------------------
+
+def backup_dir_for(db_path: Path) -> Path:
+    """The folder chosen in the register's settings (`backup_dir`), else `cadangan/` beside it."""
+    from mtbs_tui.paths import default_backup_dir
+
+    chosen = _read_setting(db_path, "backup_dir")
+    return Path(chosen) if chosen else default_backup_dir(db_path)
+
+
+def _read_setting(db_path: Path, key: str) -> str | None:
+    if not db_path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{_uri_path(db_path)}?mode=ro", uri=True, timeout=5.0)
+        try:
+            row = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row and row[0] else None
+
+
+def _uri_path(path: Path) -> str:
+    text = str(Path(path).resolve()).replace("\\", "/")
+    # Windows drive paths need a leading slash in a file: URI; `?` and `#` must be escaped.
+    if re.match(r"^[A-Za-z]:", text):
+        text = "/" + text
+    return text.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+
+
+def table_names(conn: sqlite3.Connection) -> list[str]:
+    """Ordinary tables whose row counts are compared (FTS5 virtual and shadow tables excluded:
+    the external-content index is rebuilt from `patients` and counting it reads `patients` again)."""
+    virtual = [
+        r[0]
+        for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")
+    ]
+    names = []
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+        "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"
+    ):
+        if any(name.startswith(v + "_") for v in virtual):
+            continue
+        names.append(name)
+    return names
+
+
+def row_counts(conn: sqlite3.Connection, *, skip: Iterable[str] = ("meta",)) -> dict[str, int]:
+    skipped = set(skip)
+    return {
+        name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+        for name in table_names(conn)
+        if name not in skipped
+    }
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if sys.platform == "win32":
+        return  # a folder cannot be opened for fsync on Windows; NTFS journals the rename itself
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _unlink_quietly(*paths: Path) -> None:
+    for p in paths:
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
+def _check_header(path: Path) -> None:
+    from mtbs_tui.db import DatabaseError, check_file_header
+
+    try:
+        check_file_header(path)
+    except DatabaseError as exc:
+        raise BackupError(exc.message if exc.message.startswith("galat") else f"galat: {exc.message}") from exc
+
+
+def _write_lock(db_path: Path):  # type: ignore[no-untyped-def]
+    """The register's cross-process write lock (mtbs_tui.db.WriteLock), held around checkpoints
+    and the restore write so no other mtbs process writes at the same moment."""
+    from mtbs_tui.db import WriteLock
+
+    return WriteLock(db_path)
+
+
+def _folder_ready(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"galat: {folder}: folder cadangan tidak dapat dibuat ({exc.strerror or exc})") from exc
+    if not folder.is_dir():
+        raise BackupError(f"galat: {folder}: bukan folder")
+    probe = folder / f".tulis-{uuid.uuid4().hex[:8]}"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise BackupError(f"galat: {folder}: folder tidak dapat ditulisi ({exc.strerror or exc})") from exc
+
+
+def _final_name(folder: Path, stem: str, when: _dt.datetime) -> Path:
+    base = f"{stem}-{BACKUP_WORD}-{when.strftime(_STAMP)}"
+    candidate = folder / f"{base}.db"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{base}-{n}.db"
+        n += 1
+    return candidate
+
+
+# --- verification ---------------------------------------------------------------------------------
+
+def verify_backup(path: Path, *, expected_counts: dict[str, int] | None = None) -> dict[str, int]:
+    """Check a backup file without changing it: header, integrity, an MTBS register of a schema
+    this program knows, and the row counts recorded when it was made. Returns the counts."""
+    path = Path(path)
+    if not path.exists():
+        raise BackupError(f"galat: {path}: berkas cadangan tidak ditemukan")
+    if path.is_dir():
+        raise BackupError(f"galat: {path}: ini folder, bukan berkas cadangan")
+    _check_header(path)
+    if path.stat().st_size == 0:
+        raise BackupError(f"galat: {path}: berkas cadangan kosong")
+    try:
+        # immutable=1: a backup on read-only media (a write-protected flash disk) opens without
+        # SQLite trying to create a journal; the file is never modified here.
+        conn = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as exc:
+        raise BackupError(f"galat: {path}: cadangan tidak dapat dibuka ({exc})") from exc
+    try:
+        return _verify_conn(conn, path, expected_counts)
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"galat: {path}: cadangan rusak ({exc}); pilih berkas cadangan lain") from exc
+    finally:
+        conn.close()
+
+
+def _verify_conn(conn: sqlite3.Connection, path: Path, expected: dict[str, int] | None) -> dict[str, int]:
+    from mtbs_tui.db import SCHEMA_VERSION, integrity_errors
+
+    errors = integrity_errors(conn)
+    if errors:
+        raise BackupError(f"galat: {path}: cadangan rusak ({errors[0]}); pilih berkas cadangan lain")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    names = set(table_names(conn))
+    if version == 0 or not {"meta", "patients", "visits"} <= names:
+        raise BackupError(f"galat: {path}: bukan cadangan register MTBS")
+    if version > SCHEMA_VERSION:
+        raise BackupError(
+            f"galat: {path}: cadangan dibuat oleh versi aplikasi yang lebih baru (skema {version}, "
+            f"aplikasi ini {SCHEMA_VERSION}); perbarui aplikasi dulu"
+        )
+    counts = row_counts(conn)
+    if expected is None:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", [META_COUNTS]).fetchone()
+        if row and row[0]:
+            try:
+                expected = {str(k): int(v) for k, v in json.loads(row[0]).items()}
+            except (ValueError, TypeError, AttributeError):
+                raise BackupError(f"galat: {path}: catatan jumlah baris cadangan rusak") from None
+    if expected is not None:
+        for name, want in expected.items():
+            got = counts.get(name)
+            if got != want:
+                raise BackupError(
+                    f"galat: {path}: cadangan tidak lengkap (tabel {name}: {got if got is not None else 'tidak ada'}"
+                    f" baris, seharusnya {want})"
+                )
+    return counts
+
+
+# --- making a backup ------------------------------------------------------------------------------
+
+def _open_source(db_path: Path) -> sqlite3.Connection:
+    from mtbs_tui.db import DatabaseError, quick_check
+
+    if not db_path.exists():
+        raise BackupError(f"galat: {db_path}: berkas database tidak ditemukan")
+    _check_header(db_path)
+    try:
+        conn = sqlite3.connect(str(db_path), isolation_level=None, timeout=5.0)
+        conn.execute("PRAGMA busy_timeout = 5000")
+        quick_check(conn, db_path)
+        if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+            conn.close()
+            raise BackupError(f"galat: {db_path}: bukan database register MTBS")
+    except DatabaseError as exc:
+        raise BackupError(f"galat: {exc.message}; gunakan `mtbs restore` dari cadangan terakhir") from exc
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"galat: {db_path}: database rusak ({exc})") from exc
+    return conn
+
+
+def _checkpoint(conn: sqlite3.Connection, db_path: Path) -> None:
+    """Fold the WAL into the main file first (reliability.md), under the register's write lock."""
+    lock = _write_lock(db_path)
+    try:
+        with lock.held(timeout=10.0):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    except Exception:  # noqa: BLE001 - a busy checkpoint only makes the copy read more WAL
+        pass
+    finally:
+        lock.close()
+
+
+def _copy_snapshot(conn: sqlite3.Connection, tmp: Path) -> dict[str, int]:
+    """Copy one consistent snapshot and return the row counts of that same snapshot.
+
+    The counts are read inside a read transaction and the backup API runs on the same connection
+    inside it, so a visit saved by the TUI meanwhile is in neither or (next time) in both.
+    """
+    conn.execute("BEGIN")
+    try:
+        counts = row_counts(conn)
+        dest = sqlite3.connect(str(tmp), isolation_level=None)
+        try:
+            conn.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        conn.execute("COMMIT")
+    return counts
+
+
+def _stamp_copy(tmp: Path, counts: dict[str, int], source: Path, when: _dt.datetime) -> None:
+    dest = sqlite3.connect(str(tmp), isolation_level=None)
+    try:
+        # DELETE journal: a backup opens from read-only media and is one self-contained file.
+        dest.execute("PRAGMA journal_mode = DELETE").fetchall()
+        dest.execute("BEGIN IMMEDIATE")
+        for key, value in (
+            (META_CREATED, when.isoformat(timespec="seconds")),
+            (META_SOURCE, str(source)),
+            (META_COUNTS, json.dumps(counts, sort_keys=True)),
+        ):
+            dest.execute(
+                "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+        dest.execute("COMMIT")
+    finally:
+        dest.close()
+
+
+def _finalise_steps() -> list[Callable[[Path], Path]]:
+    """Steps between verification and the final rename, each `Path -> Path` on a temporary file.
+
+    Empty today. The accounts/audit issue adds: seal (write the audit chain head into the copy,
+    then re-verify) and encrypt (age with the head's public key via pyrage, to `<tmp>.age`).
+    """
+    return []
+
+
+def create_backup(
+    db_path: Path,
+    dest_dir: Path | None = None,
+    *,
+    actor: str | None = None,
+    prune: bool = True,
+    audit: bool = True,
+    now: _dt.datetime | None = None,
+) -> BackupInfo:
+    """Make one verified backup of the register in `dest_dir` (default: the register's backup folder)."""
+    started = time.perf_counter()
+    db_path = Path(db_path)
+    folder = Path(dest_dir) if dest_dir is not None else backup_dir_for(db_path)
+    when = now or _dt.datetime.now()
+    conn = _open_source(db_path)
+    try:
+        _folder_ready(folder)
+        final = _final_name(folder, db_path.stem, when)
+        tmp = folder / f".{final.name}.{uuid.uuid4().hex[:8]}.tmp"
+        made: list[Path] = [tmp]
+        try:
+            _checkpoint(conn, db_path)
+            counts = _copy_snapshot(conn, tmp)
+            _stamp_copy(tmp, counts, db_path, when)
+            _fsync_file(tmp)
+            verify_backup(tmp, expected_counts=counts)
+            current = tmp
+            for step in _finalise_steps():
+                current = step(current)
+                made.append(current)
+            _fsync_file(current)
+            os.replace(current, final)
+            _fsync_dir(folder)
+        except BackupError:
+            _unlink_quietly(*made)
+            raise
+        except OSError as exc:
+            _unlink_quietly(*made)
+            raise BackupError(f"galat: {folder}: cadangan gagal ditulis ({exc.strerror or exc})") from exc
+        except sqlite3.Error as exc:
+            _unlink_quietly(*made)
+            raise BackupError(f"galat: {folder}: cadangan gagal dibuat ({exc})") from exc
+        except BaseException:
+            _unlink_quietly(*made)
+            raise
+    finally:
+        conn.close()
+    pruned: tuple[Path, ...] = ()
+    if prune:
+        pruned = tuple(prune_backups(folder, db_path.stem, now=when))
+    info = BackupInfo(
+        path=final,
+        created_at=when,
+        size=final.stat().st_size,
+        counts=counts,
+        seconds=time.perf_counter() - started,
+        pruned=pruned,
+    )
+    if audit:
+        record_audit(db_path, "cadangan", detail=f"{final.name} ({info.size} bita) di {folder}", actor=actor)
+    return info
+
+
+def auto_backup_if_due(register_path: Path, *, now: _dt.datetime | None = None) -> Path | None:
+    """The automatic end-of-day backup (called when the TUI closes): one per calendar day.
+
+    Returns the new backup, or None when today's backup already exists. Raises BackupError (with
+    an Indonesian `.message`) when it fails; the caller shows it and may still quit.
+    """
+    register_path = Path(register_path)
+    when = now or _dt.datetime.now()
+    folder = backup_dir_for(register_path)
+    today = when.date()
+    for entry in list_backups(folder, register_path.stem):
+        if entry.created_at.date() == today:
+            return None
+    return create_backup(register_path, folder, actor="otomatis", now=when).path
+
+
+# --- generations ----------------------------------------------------------------------------------
+
+def list_backups(folder: Path, stem: str | None = None) -> list[BackupEntry]:
+    """Our backup files in `folder`, newest first, with the generations that keep them."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    found: list[tuple[_dt.datetime, Path]] = []
+    for path in folder.iterdir():
+        m = _NAME_RE.match(path.name)
+        if not m or (stem is not None and m.group("stem") != stem) or not path.is_file():
+            continue
+        try:
+            when = _dt.datetime.strptime(m.group("stamp"), _STAMP)
+        except ValueError:
+            continue
+        found.append((when, path))
+    found.sort(key=lambda item: (item[0], item[1].name), reverse=True)
+    keep = _generations([w for w, _ in found])
+    return [
+        BackupEntry(path=p, created_at=w, size=p.stat().st_size, generations=tuple(keep.get(i, ())))
+        for i, (w, p) in enumerate(found)
+    ]
+
+
+def _generations(times_newest_first: list[_dt.datetime]) -> dict[int, list[str]]:
+    """Grandfather-father-son: the newest backup of each of the last 7 days, 4 ISO weeks and
+    12 months is kept. Index -> the generations it belongs to."""
+    keep: dict[int, list[str]] = {}
+    for word, limit, key in (
+        ("harian", KEEP_DAILY, lambda t: t.date()),
+        ("mingguan", KEEP_WEEKLY, lambda t: tuple(t.isocalendar()[:2])),
+        ("bulanan", KEEP_MONTHLY, lambda t: (t.year, t.month)),
+    ):
+        seen: list[object] = []
+        for i, t in enumerate(times_newest_first):
+            k = key(t)
+            if k in seen:
+                continue
+            if len(seen) >= limit:
+                break
+            seen.append(k)
+            keep.setdefault(i, []).append(word)
+    return keep
+
+
+def prune_backups(folder: Path, stem: str, *, now: _dt.datetime | None = None) -> list[Path]:
+    """Delete our backups of `stem` that no generation keeps. Other files are never touched."""
+    removed = []
+    entries = list_backups(folder, stem)
+    for i, entry in enumerate(entries):
+        if entry.generations or i == 0:
+            continue
+        try:
+            entry.path.unlink()
+            removed.append(entry.path)
+        except OSError:
+            pass  # read-only media or a file in use: keep it, the next backup tries again
+    return removed
+
+
+# --- restore --------------------------------------------------------------------------------------
+
+def restore_backup(
+    backup_path: Path,
+    db_path: Path,
+    *,
+    actor: str | None = None,
+    aside_dir: Path | None = None,
+    _fail_after: str | None = None,
+) -> RestoreInfo:
+    """Replace the register with a verified backup; the current database is kept aside first.
+
+    `_fail_after` names a step after which to raise (tests prove nothing half-done is left).
+    """
+    started = time.perf_counter()
+    backup_path = Path(backup_path)
+    db_path = Path(db_path)
+    steps: list[str] = []
+
+    def step(name: str) -> None:
+        steps.append(name)
+        if _fail_after == name:
+            raise BackupError(f"galat: pemulihan dihentikan setelah langkah {name} (uji)")
+
+    expected = verify_backup(backup_path)
+    step("verifikasi")
+    if db_path.parent and not db_path.parent.exists():
+        raise BackupError(f"galat: {db_path.parent}: folder database tidak ditemukan")
+    staged = db_path.parent / f".{db_path.name}.pulih-{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        src = sqlite3.connect(f"file:{_uri_path(backup_path)}?mode=ro&immutable=1", uri=True)
+        try:
+            dest = sqlite3.connect(str(staged), isolation_level=None)
+            try:
+                src.backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE").fetchall()
+            finally:
+                dest.close()
+        finally:
+            src.close()
+        _fsync_file(staged)
+        verify_backup(staged, expected_counts=expected)
+        step("salinan-sementara")
+        aside = _restore_into(staged, db_path, aside_dir, step)
+    except OSError as exc:
+        raise BackupError(f"galat: {db_path}: pemulihan gagal ({exc.strerror or exc}); database lama tetap dipakai") from exc
+    except sqlite3.Error as exc:
+        raise BackupError(f"galat: {db_path}: pemulihan gagal ({exc}); database lama tetap dipakai") from exc
+    finally:
+        _unlink_quietly(staged, Path(str(staged) + "-journal"))
+    record_audit(
+        db_path,
+        "pulihkan",
+        detail=f"dari {backup_path.name}" + (f"; database lama disimpan: {aside.name}" if aside else ""),
+        actor=actor,
+    )
+    return RestoreInfo(
+        restored_from=backup_path,
+        aside=aside,
+        counts=expected,
+        seconds=time.perf_counter() - started,
+        steps=steps,
+    )
+
+
+def _live_is_healthy(db_path: Path) -> bool:
+    from mtbs_tui.db import DatabaseError, check_file_header
+
+    try:
+        check_file_header(db_path)
+        conn = sqlite3.connect(str(db_path), timeout=5.0)
+        try:
+            return conn.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
+        finally:
+            conn.close()
+    except (DatabaseError, sqlite3.Error, OSError):
+        return False
+
+
+def _restore_into(staged: Path, db_path: Path, aside_dir: Path | None, step: Callable[[str], None]) -> Path | None:
+    folder = aside_dir or backup_dir_for(db_path) if db_path.exists() else (aside_dir or db_path.parent)
+    now = _dt.datetime.now()
+    if not db_path.exists():
+        os.replace(staged, db_path)
+        _fsync_dir(db_path.parent)
+        step("ganti")
+        return None
+    lock = _write_lock(db_path)
+    try:
+        with lock.held(timeout=30.0):
+            if _live_is_healthy(db_path):
+                _folder_ready(folder)
+                aside = _keep_aside_copy(db_path, folder, now)
+                step("simpan-lama")
+                _write_over_live(staged, db_path, step)
+            else:
+                aside = _move_damaged_aside(db_path, now)
+                step("simpan-lama")
+                os.replace(staged, db_path)
+                _fsync_dir(db_path.parent)
+                step("ganti")
+    except BackupError:
+        raise
+    except Exception as exc:
+        from mtbs_tui.db import DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            raise BackupError(f"galat: {exc.message}") from exc
+        raise
+    finally:
+        lock.close()
+    return aside
+
+
+def _keep_aside_copy(db_path: Path, folder: Path, now: _dt.datetime) -> Path:
+    """A verified copy of the current database, named so that pruning never removes it."""
+    conn = sqlite3.connect(str(db_path), isolation_level=None, timeout=5.0)
+    final = folder / f"{db_path.stem}-{ASIDE_WORD}-{now.strftime(_STAMP)}.db"
+    n = 2
+    while final.exists():
+        final = folder / f"{db_path.stem}-{ASIDE_WORD}-{now.strftime(_STAMP)}-{n}.db"
+        n += 1
+    tmp = folder / f".{final.name}.{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        counts = _copy_snapshot(conn, tmp)
+        _stamp_copy(tmp, counts, db_path, now)
+        _fsync_file(tmp)
+        verify_backup(tmp, expected_counts=counts)
+        os.replace(tmp, final)
+        _fsync_dir(folder)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+    finally:
+        conn.close()
+    return final
+
+
+def _move_damaged_aside(db_path: Path, now: _dt.datetime) -> Path:
+    """A damaged register cannot be copied: the file itself (with its WAL) is renamed aside."""
+    aside = db_path.with_name(f"{db_path.name}.rusak-{now.strftime(_STAMP)}")
+    n = 2
+    while aside.exists():
+        aside = db_path.with_name(f"{db_path.name}.rusak-{now.strftime(_STAMP)}-{n}")
+        n += 1
+    for suffix in ("-wal", "-shm"):
+        side = Path(str(db_path) + suffix)
+        if side.exists():
+            os.replace(side, Path(str(aside) + suffix))
+    os.replace(db_path, aside)
+    return aside
+
+
+def _write_over_live(staged: Path, db_path: Path, step: Callable[[str], None]) -> None:
+    """Write the staged copy into the live file with the backup API: one write transaction on the
+    destination, so other connections (and a crash) see the old register or the new one."""
+    src = sqlite3.connect(str(staged), isolation_level=None)
+    dest = sqlite3.connect(str(db_path), isolation_level=None, timeout=5.0)
+    try:
+        dest.execute("PRAGMA busy_timeout = 5000")
+        src.backup(dest)
+        step("ganti")
+        errors = dest.execute("PRAGMA quick_check(5)").fetchall()
+        if [r[0] for r in errors] != ["ok"]:
+            raise BackupError(f"galat: {db_path}: database hasil pemulihan gagal diperiksa ({errors[0][0]})")
+        # Keep the live file in WAL mode as db.connect expects (the copy carried DELETE).
+        dest.execute("PRAGMA journal_mode = WAL").fetchall()
+        dest.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        dest.close()
+        src.close()
+
+
+# --- audit ----------------------------------------------------------------------------------------
+
+def record_audit(db_path: Path, action: str, *, detail: str | None = None, actor: str | None = None,
+                 patient_id: int | None = None) -> None:
+    """One audit row in the register (who, what, when; never clinical content).
+
+    Uses Register.audit when the register module is present; an audit failure never undoes a
+    finished backup or restore, so it is swallowed here (the file itself is the evidence).
+    """
+    from mtbs_tui.documents.common import record_audit as _record
+
+    with contextlib.suppress(Exception):
+        _record(db_path, action, detail=detail, actor=actor, patient_id=patient_id)

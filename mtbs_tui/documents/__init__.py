@@ -1,0 +1,1 @@
+"""Documents that leave the puskesmas: referral letter, mother's card, register export, monthly report."""

@@ -1,0 +1,253 @@
+"""What every document shares: Indonesian dates, safe output files, the audit row, PDF building blocks.
+
+The PDF helpers import reportlab inside the functions that need it, so `export` and `monthly --csv`
+never pay for it.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import getpass
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+MONTHS = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+    "November", "Desember",
+)
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+SEX_TEXT = {"L": "Laki-laki", "P": "Perempuan"}
+COLOUR_TEXT = {"merah": "MERAH", "kuning": "KUNING", "hijau": "HIJAU"}
+
+
+class DocumentError(Exception):
+    """A document that cannot be made. `message` is one Indonesian line (`galat: ...`)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message if message.startswith("galat") else f"galat: {message}"
+
+
+# --- words and dates ------------------------------------------------------------------------------
+
+def as_date(value: Any) -> _dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    return _dt.date.fromisoformat(str(value)[:10])
+
+
+def date_text(value: Any) -> str:
+    """`2026-11-29` -> `29 November 2026`."""
+    d = as_date(value)
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}" if d else "-"
+
+
+def datetime_text(value: Any) -> str:
+    """An ISO date-time as `29 November 2026, pukul 14.05` (Indonesian writes the time with a dot)."""
+    if not value:
+        return "-"
+    moment = value if isinstance(value, _dt.datetime) else _dt.datetime.fromisoformat(str(value))
+    return f"{date_text(moment.date())}, pukul {moment.hour:02d}.{moment.minute:02d}"
+
+
+def time_text(value: Any) -> str:
+    if not value:
+        return "-"
+    moment = value if isinstance(value, _dt.datetime) else _dt.datetime.fromisoformat(str(value))
+    return f"{moment.hour:02d}.{moment.minute:02d}"
+
+
+def age_text_long(days: int | None, months: int | None) -> str:
+    """`12 hari`, `5 bulan`, `1 tahun 3 bulan` (the letter spells it out; lists use `1 th 3 bl`)."""
+    if days is None:
+        return "-"
+    if days < 60:
+        return f"{days} hari"
+    years, rest = divmod(int(months or 0), 12)
+    if not years:
+        return f"{rest} bulan"
+    return f"{years} tahun {rest} bulan" if rest else f"{years} tahun"
+
+
+def number_text(value: Any, decimals: int | None = None) -> str:
+    """A number with the Indonesian decimal comma: 9.5 -> `9,5`."""
+    if value is None or value == "":
+        return "-"
+    if decimals is not None:
+        text = f"{float(value):.{decimals}f}"
+    else:
+        text = f"{value:g}" if isinstance(value, float) else str(value)
+    return text.replace(".", ",")
+
+
+def current_actor() -> str:
+    """Who is printing or exporting: $MTBS_USER (set by the TUI's login later), else the OS user."""
+    name = os.environ.get("MTBS_USER")
+    if name:
+        return name
+    try:
+        return getpass.getuser() or "admin"
+    except Exception:  # noqa: BLE001 - getuser can fail without a login name (services, containers)
+        return "admin"
+
+
+def app_version() -> str:
+    from mtbs_tui import __version__
+
+    return __version__
+
+
+def audit_head(db: Any) -> str | None:
+    """The audit chain head (meta `audit_head`) when the accounts/audit layer keeps one."""
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
+    except Exception:  # noqa: BLE001 - an older register without the chain
+        return None
+    return row[0] if row and row[0] else None
+
+
+# --- output files ---------------------------------------------------------------------------------
+
+def check_output_folder(path: Path) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.exists():
+        raise DocumentError(f"galat: {folder}: folder tidak ditemukan")
+    if not folder.is_dir():
+        raise DocumentError(f"galat: {folder}: bukan folder")
+    if path.exists() and path.is_dir():
+        raise DocumentError(f"galat: {path}: ini folder, bukan nama berkas")
+    if not os.access(folder, os.W_OK):
+        raise DocumentError(f"galat: {folder}: folder tidak dapat ditulisi (izin ditolak)")
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; on success it takes the final name, on any failure it
+    is deleted. A half-written PDF or export never carries the name the user asked for."""
+    path = Path(path)
+    check_output_folder(path)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise DocumentError(f"galat: {path}: berkas tidak dapat ditulis ({exc.strerror or exc})") from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+# --- audit ----------------------------------------------------------------------------------------
+
+def record_audit(target: Any, action: str, *, detail: str | None = None, actor: str | None = None,
+                 patient_id: int | None = None) -> None:
+    """One audit row for a print, export, backup or restore. `target` is an open Register or a path."""
+    from mtbs_tui.register import Register
+
+    who = actor or current_actor()
+    if isinstance(target, (str, Path)):
+        register = Register.open(Path(target))
+        try:
+            register.audit(action, actor=who, patient_id=patient_id, detail=detail)
+        finally:
+            register.close()
+    else:
+        target.audit(action, actor=who, patient_id=patient_id, detail=detail)
+
+
+# --- PDF text -------------------------------------------------------------------------------------
+
+# The 14 standard PDF fonts use WinAnsi (cp1252). Characters outside it would print as a black box,
+# so the few the chart texts use are spelled out.
+_PDF_REPLACE = {
+    "≥": ">=", "≤": "<=", "→": "->", "←": "<-", "−": "-", "‑": "-", "≈": "~", "✓": "v", "✔": "v",
+    "☐": "[ ]", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+}
+
+
+def pdf_safe(text: Any) -> str:
+    """Plain text that the built-in Helvetica can draw (cp1252), for canvas drawString."""
+    if text is None:
+        return ""
+    s = str(text)
+    for bad, good in _PDF_REPLACE.items():
+        if bad in s:
+            s = s.replace(bad, good)
+    return s.encode("cp1252", "replace").decode("cp1252")
+
+
+def para_text(text: Any) -> str:
+    """`pdf_safe` plus XML escaping, for platypus Paragraph markup."""
+    s = pdf_safe(text)
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def styles() -> dict[str, Any]:
+    """Paragraph styles shared by the letter, the card and the monthly report."""
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.styles import ParagraphStyle
+
+    base = ParagraphStyle("dasar", fontName="Helvetica", fontSize=8.6, leading=10.4)
+    return {
+        "base": base,
+        "small": ParagraphStyle("kecil", parent=base, fontSize=7.2, leading=8.6),
+        "bold": ParagraphStyle("tebal", parent=base, fontName="Helvetica-Bold"),
+        "title": ParagraphStyle("judul", parent=base, fontName="Helvetica-Bold", fontSize=12, leading=14,
+                                alignment=TA_CENTER, spaceAfter=1),
+        "center": ParagraphStyle("tengah", parent=base, alignment=TA_CENTER),
+        "head1": ParagraphStyle("kop1", parent=base, fontName="Helvetica-Bold", fontSize=10.5, leading=12.5,
+                                alignment=TA_CENTER),
+        "head2": ParagraphStyle("kop2", parent=base, fontName="Helvetica-Bold", fontSize=13, leading=15,
+                                alignment=TA_CENTER),
+        "section": ParagraphStyle("bagian", parent=base, fontName="Helvetica-Bold", fontSize=9.2, leading=11,
+                                  spaceBefore=4, spaceAfter=1.5),
+    }
+
+
+def letterhead(facility: dict | None, st: dict[str, Any]) -> list[Any]:
+    """The puskesmas letterhead from the settings: government, health office, puskesmas, address."""
+    from reportlab.lib import colors
+    from reportlab.platypus import HRFlowable, Paragraph
+
+    fac = facility or {}
+    district = fac.get("district")
+    gov = f"PEMERINTAH {district.upper()}" if district else "PEMERINTAH KABUPATEN/KOTA ........................"
+    if district and not district.lower().startswith(("kabupaten", "kota", "kab.")):
+        gov = f"PEMERINTAH KABUPATEN/KOTA {district.upper()}"
+    name = fac.get("name") or "........................"
+    addr_bits = [fac.get("address"), fac.get("district"), fac.get("province")]
+    addr = ", ".join(b for b in addr_bits if b)
+    contact = []
+    if fac.get("phone"):
+        contact.append(f"Telp. {fac['phone']}")
+    if fac.get("code"):
+        contact.append(f"Kode puskesmas {fac['code']}")
+    out = [
+        Paragraph(para_text(gov), st["head1"]),
+        Paragraph("DINAS KESEHATAN", st["head1"]),
+        Paragraph(para_text(f"UPTD PUSKESMAS {name.upper()}" if not name.lower().startswith("puskesmas")
+                            else f"UPTD {name.upper()}"), st["head2"]),
+    ]
+    if addr or contact:
+        out.append(Paragraph(para_text(" - ".join([x for x in [addr, ", ".join(contact)] if x])), st["center"]))
+    out.append(HRFlowable(width="100%", thickness=1.6, color=colors.black, spaceBefore=2, spaceAfter=0.6))
+    out.append(HRFlowable(width="100%", thickness=0.5, color=colors.black, spaceBefore=0, spaceAfter=4))
+    return out
+
+
+def footer_text(db: Any, what: str) -> str:
+    """The footer line: what, when, which program; the audit chain head has its place here."""
+    head = audit_head(db)
+    chain = f"rantai audit {head[:16]}" if head else "rantai audit -"
+    now = _dt.datetime.now()
+    return pdf_safe(f"{what} - dicetak {date_text(now.date())} {now:%H.%M} - mtbs_tui {app_version()} - {chain}")
