@@ -140,13 +140,13 @@ register(_mt("tanda_bahaya", "2015", (
     Row("PENYAKIT_SANGAT_BERAT", MERAH, _any(TBU_15),
         treatments=(DIAZEPAM,
                     Tx("JALAN_NAPAS", when=_is("stridor", True), note="jika stridor"),
-                    _oksigen("3–5", when=lambda c: any(c.value(k) is True for k in (
+                    _oksigen("3–5", when=lambda c: all(c.value(k) is True for k in (
                         "stridor", "sianosis", "ujung_tangan_kaki_pucat_dingin")),
-                        note="jika stridor, sianosis atau ujung tangan dan kaki pucat dan dingin"),
+                        note="jika stridor, sianosis dan ujung tangan dan kaki pucat dan dingin"),
                     CEGAH_GULA, HANGAT),
         source="ref §3.1 (2015); S1, S2, S3", confidence="H",
-        note="Oksigen diberikan bila salah satu dari stridor, sianosis, ujung ekstremitas pucat "
-             "dingin ada (rujukan menulis 'dan'; dipilih yang lebih aman)."),
+        note="Oksigen hanya bila stridor, sianosis DAN ujung ekstremitas pucat dingin (rujukan "
+             "§3.1 menebalkan 'dan'); periksa di bagan cetak."),
 ), source="ref §3.1"))
 
 register(_mt("tanda_bahaya", "2022", (

@@ -175,15 +175,18 @@ class Ctx:
             return Outcome(False)
         if res.applies is None:
             return Outcome(None, missing=res.missing)
-        for tr in res.tables:
-            for i, row in enumerate(tr.table.rows):
-                if row.code != code:
-                    continue
-                if tr.printed == i:
-                    return Outcome(True, because=tr.outcomes[i].because)
-                if tr.stop is not None and tr.stop <= i:
-                    return Outcome(None, missing=tr.missing)
-                return Outcome(False, because=_merge(o.because for o in tr.outcomes[: i + 1]))
+        # A code may have several rows (e.g. one per age band): printed by any of them wins.
+        rows = [(tr, i) for tr in res.tables for i, row in enumerate(tr.table.rows)
+                if row.code == code]
+        for tr, i in rows:
+            if tr.printed == i:
+                return Outcome(True, because=tr.outcomes[i].because)
+        for tr, i in rows:
+            if tr.stop is not None and tr.stop <= i:
+                return Outcome(None, missing=tr.missing)
+        if rows:
+            tr, i = rows[-1]
+            return Outcome(False, because=_merge(o.because for o in tr.outcomes[: i + 1]))
         return Outcome(False)
 
     def printed_rows(self) -> list[tuple[str, "Row", "TableResult"]]:
@@ -538,7 +541,9 @@ def evaluate_module(spec: ModuleTable, ctx: Ctx) -> ModuleResult:
         if opening.value is False:
             return ModuleResult(spec.module, False, [], (), False)
         if opening.value is None:
-            # It counts as the first row: its absent inputs and those of every row.
+            # It counts as the first row: its absent inputs and those of every row. Rows reading
+            # this module's own tables see it as unknown, missing the opening's inputs.
+            ctx.add_result(ModuleResult(spec.module, None, [], opening.missing, True))
             outs = [r.when(ctx) for t in spec.tables for r in t.rows if r.when is not None]
             missing = doc_sorted(_merge([opening.missing, *(o.missing for o in outs)]))
             return ModuleResult(spec.module, None, [], tuple(missing), True)
