@@ -1,0 +1,199 @@
+"""The Register MTBS export: one row per visit, CSV or XLSX, streamed from one query.
+
+Columns follow the working register of mtbs-chart.md §6.3 (date, no. RM, name, parent, address, age,
+sex, weight, first/follow-up visit, one column per chart module with its classification, treatment,
+referral, follow-up date, recorded by). Only current, final versions of visits are exported.
+
+CSV (docs/documents.md): separator `;`, UTF-8 with BOM, CRLF, decimal comma. Excel with Indonesian
+regional settings uses `;` as its list separator and `,` as the decimal mark, and reads UTF-8 only
+when the file starts with a BOM; LibreOffice detects all three in its import dialog.
+
+Memory stays flat: rows come from one SQL cursor and go straight to the file. Most formatting (age
+text, visit kind, referral words, Excel date serials) is done in SQL, so Python only spreads the
+classifications over the module columns.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mtbs_tui.documents.common import DocumentError, atomic_output, record_audit
+
+FORMATS = ("csv", "xlsx")
+CSV_DELIMITER = ";"
+CSV_ENCODING = "utf-8-sig"
+
+# Chart modules that print a classification, with the register's column title, in chart order.
+MODULE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("tanda_bahaya", "Tanda bahaya umum"),
+    ("batuk", "Batuk/sukar bernapas"),
+    ("diare", "Diare"),
+    ("demam_malaria", "Demam/malaria"),
+    ("campak", "Campak"),
+    ("dengue", "Dengue/DBD"),
+    ("telinga", "Masalah telinga"),
+    ("gizi", "Status gizi"),
+    ("pertumbuhan", "Pertumbuhan (PB/U, TB/U)"),
+    ("lingkar_kepala", "Lingkar kepala"),
+    ("anemia", "Anemia"),
+    ("hiv", "HIV"),
+    ("pemberian_makan", "Pemberian makan"),
+    ("bm_infeksi", "Bayi muda: infeksi"),
+    ("bm_ikterus", "Bayi muda: ikterus"),
+    ("bm_diare", "Bayi muda: diare"),
+    ("bm_hiv", "Bayi muda: HIV"),
+    ("bm_berat_badan_asi", "Bayi muda: BB dan ASI/minum"),
+)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int
+    fmt: str
+
+
+def columns() -> list[Any]:
+    from mtbs_tui.documents.xlsx import Column
+
+    head = [
+        Column("No.", 6, "int"), Column("Tanggal", 11, "date"), Column("No. RM", 11),
+        Column("Nama anak", 24), Column("Nama ibu/orang tua", 20), Column("Alamat", 32),
+        Column("Umur", 9), Column("JK", 4), Column("BB (kg)", 7, "num"), Column("Kunjungan", 9),
+    ]
+    mods = [Column(title, 22) for _, title in MODULE_COLUMNS]
+    tail = [
+        Column("Tindakan/pengobatan", 45), Column("Rujukan", 14), Column("Tanggal kunjungan ulang", 12, "date"),
+        Column("Dicatat oleh", 16),
+    ]
+    return head + mods + tail
+
+
+def headers() -> list[str]:
+    return [c.header for c in columns()]
+
+
+def _guard(expr: str) -> str:
+    """CSV only: a text cell starting with = + - @ would be run as a formula by Excel; prefix '."""
+    return f"CASE WHEN substr({expr}, 1, 1) IN ('=', '+', '-', '@') THEN '''' || {expr} ELSE {expr} END"
+
+
+def export_sql(fmt: str) -> str:
+    """The one query of the export. CSV gets text (ISO dates, decimal comma, formula guard); XLSX
+    gets Excel date serials and real numbers."""
+    if fmt == "xlsx":
+        date = "julianday(v.visit_date) - 2415018.5"
+        follow = "julianday(v.follow_up_date) - 2415018.5"
+        weight = "v.weight_kg"
+        g = lambda e: e  # noqa: E731 - XLSX inline strings are never formulas
+    else:
+        date, follow = "v.visit_date", "v.follow_up_date"
+        weight = "replace(CAST(v.weight_kg AS TEXT), '.', ',')"
+        g = _guard
+    address = "TRIM(COALESCE(p.address, '') || CASE WHEN p.village IS NOT NULL THEN ', ' || p.village ELSE '' END, ', ')"
+    return f"""
+SELECT {date}, {g('p.mrn')}, {g('p.name')}, {g("COALESCE(p.parent_name, '')")}, {g(address)},
+  CASE WHEN v.age_days < 60 THEN v.age_days || ' hr'
+       WHEN v.age_months < 12 THEN v.age_months || ' bl'
+       WHEN v.age_months % 12 = 0 THEN (v.age_months / 12) || ' th'
+       ELSE (v.age_months / 12) || ' th ' || (v.age_months % 12) || ' bl' END,
+  p.sex, {weight},
+  CASE WHEN v.kind = 'ulang' THEN 'Ulang' ELSE 'Pertama' END,
+  (SELECT group_concat(m, char(30)) FROM (
+     SELECT c.module || char(31) || COALESCE(c.label, c.code) || ' (' || c.colour || ')' AS m
+     FROM visit_classifications c WHERE c.visit_id = v.id ORDER BY c.position)),
+  (SELECT group_concat(t, '; ') FROM (
+     SELECT COALESCE(t.label, t.code) || CASE WHEN t.dose IS NOT NULL AND t.dose != '' THEN ': ' || t.dose ELSE '' END AS t
+     FROM visit_treatments t WHERE t.visit_id = v.id
+       AND t.code NOT IN ('RUJUK_SEGERA', 'RUJUK', 'NASIHAT_KEMBALI_SEGERA') ORDER BY t.position)),
+  CASE WHEN v.refer_urgently = 1 THEN 'Rujuk segera'
+       WHEN EXISTS (SELECT 1 FROM visit_treatments t WHERE t.visit_id = v.id AND t.code = 'RUJUK')
+       THEN 'Rujuk (tidak segera)' ELSE 'Tidak' END,
+  {follow}, {g('v.recorded_by')}
+FROM visits v INDEXED BY visits_final_at JOIN patients p ON p.id = v.patient_id
+WHERE v.is_current = 1 AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at <= ?
+ORDER BY v.visit_at, v.id
+"""
+
+
+def _range_params(date_from: _dt.date, date_to: _dt.date) -> list[str]:
+    return [f"{date_from.isoformat()}T", f"{date_to.isoformat()}T\uffff"]
+
+
+def count_rows(db: Any, date_from: _dt.date, date_to: _dt.date) -> int:
+    return int(db.execute(
+        "SELECT count(*) FROM visits INDEXED BY visits_final_at WHERE is_current = 1 AND status = 'final' "
+        "AND visit_at >= ? AND visit_at <= ?", _range_params(date_from, date_to)).fetchone()[0])
+
+
+def iter_rows(db: Any, fmt: str, date_from: _dt.date, date_to: _dt.date) -> Any:
+    """Yield the export rows (lists) one by one from a single cursor."""
+    index = {m: i for i, (m, _) in enumerate(MODULE_COLUMNS)}
+    width = len(MODULE_COLUMNS)
+    cur = db.execute(export_sql(fmt), _range_params(date_from, date_to))
+    n = 0
+    for row in cur:
+        n += 1
+        cells = [""] * width
+        packed = row[9]
+        if packed:
+            for item in packed.split("\x1e"):
+                module, _, text = item.partition("\x1f")
+                i = index.get(module)
+                if i is not None:
+                    cells[i] = text if not cells[i] else f"{cells[i]}; {text}"
+        yield [n, *row[:9], *cells, *row[10:]]
+
+
+def export_register(
+    register: Any,
+    date_from: _dt.date,
+    date_to: _dt.date,
+    fmt: str,
+    out_path: Path | str,
+    *,
+    progress: Callable[[int], None] | None = None,
+    audit: bool = True,
+    actor: str | None = None,
+) -> ExportResult:
+    """Write the register between two dates (inclusive) to `out_path`; nothing is left under that
+    name when it fails. `progress(n)` is called with the number of rows written so far."""
+    if fmt not in FORMATS:
+        raise DocumentError(f"galat: --format: pilihan: {', '.join(FORMATS)}")
+    if date_to < date_from:
+        raise DocumentError("galat: --to: tanggal akhir sebelum tanggal awal")
+    out_path = Path(out_path)
+    db = register.db
+    rows = 0
+    step = 2000
+    with atomic_output(out_path) as tmp:
+        if fmt == "csv":
+            with open(tmp, "w", encoding=CSV_ENCODING, newline="") as fh:
+                writer = csv.writer(fh, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+                writer.writerow(headers())
+                for row in iter_rows(db, fmt, date_from, date_to):
+                    writer.writerow(row)
+                    rows += 1
+                    if progress is not None and rows % step == 0:
+                        progress(rows)
+        else:
+            from mtbs_tui.documents.xlsx import XlsxStreamWriter
+
+            title = f"Register MTBS {date_from.isoformat()} s.d. {date_to.isoformat()}"
+            with XlsxStreamWriter(tmp, columns(), sheet_name="Register MTBS", freeze_columns=4,
+                                  title=title) as writer:
+                for row in iter_rows(db, fmt, date_from, date_to):
+                    writer.write_row(row)
+                    rows += 1
+                    if progress is not None and rows % step == 0:
+                        progress(rows)
+    if progress is not None:
+        progress(rows)
+    if audit:
+        record_audit(register, "ekspor.register",
+                     detail=f"{date_from.isoformat()} s.d. {date_to.isoformat()}, {fmt}, {rows} baris", actor=actor)
+    return ExportResult(path=out_path, rows=rows, fmt=fmt)
