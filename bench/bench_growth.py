@@ -8,7 +8,8 @@ arithmetic on constants (no lookup, no checks): what the table lookup, the
 input checks and the restricted method cost on top of the formula itself.
 The load cost is measured in fresh interpreters (cold: import of this module
 alone, then the first call, which reads one table), median of several runs.
-Figures move with machine load; compare ratios, not single runs.
+Times are CPU time of the benchmarking process (time.process_time), which a
+busy shared machine disturbs less than wall time; compare ratios across runs.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import json
 import statistics
 import subprocess
 import sys
+import time
 import timeit
 from pathlib import Path
 
@@ -49,16 +51,16 @@ CASES: list[tuple[str, str]] = [
 # so that "import" is this module's own cost (the package imports the engine).
 COLD_SNIPPET = """
 import importlib.util, sys, time
-t0 = time.perf_counter()
+t0 = time.process_time()
 spec = importlib.util.spec_from_file_location("growth", "mtbs_tui/rules/growth.py")
 growth = importlib.util.module_from_spec(spec)
 sys.modules["growth"] = growth  # dataclasses looks the module up by name
 spec.loader.exec_module(growth)
-t1 = time.perf_counter()
+t1 = time.process_time()
 growth.{call}
-t2 = time.perf_counter()
+t2 = time.process_time()
 growth.{call}
-t3 = time.perf_counter()
+t3 = time.process_time()
 print(t1 - t0, t2 - t1, t3 - t2)
 """
 
@@ -70,7 +72,9 @@ COLD_CALLS = {
 
 
 def per_call_ns(statement: str, number: int) -> float:
-    timer = timeit.Timer(statement, globals={"growth": growth, "baseline_z": baseline_z})
+    # CPU time of this process: the machine is shared, and wall time then
+    # counts the time other processes held the core.
+    timer = timeit.Timer(statement, timer=time.process_time, globals={"growth": growth, "baseline_z": baseline_z})
     timer.timeit(1000)  # warm up, and load the table outside the timing
     return min(timer.repeat(repeat=5, number=number)) / number * 1e9
 
