@@ -119,7 +119,7 @@ class PeriodDialog(ModalScreen["tuple[date, date] | None"]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label("Tampilkan register untuk", classes="dialog-question")
-            yield Label("Satu hari: HH-BB-TTTT (23-11-2026) · satu bulan: BB-TTTT (11-2026)")
+            yield Label("Hari: HH-BB-TTTT (23-11-2026) · bulan: BB-TTTT (11-2026)")
             yield Input(value=self.initial, id="period", compact=True, max_length=10)
             yield Label("Enter Tampilkan  Esc Batal", id="period-help", classes="dialog-keys")
 

@@ -29,7 +29,7 @@ from mtbs_tui.app import (
 )
 from mtbs_tui.register import completed_months
 
-PAGE_SIZE = 15
+PAGE_SIZE = 17
 YOUNG_INFANT_DAYS = 60
 MAX_MONTHS = 60
 
@@ -88,12 +88,13 @@ class PatientSearchScreen(Screen[None]):
         self.has_next = False
 
     def compose(self) -> ComposeResult:
-        title = "Kunjungan baru: pilih pasien" if self.purpose == "visit" else "Cari pasien"
+        title = "Kunjungan baru" if self.purpose == "visit" else "Cari pasien"
         yield TopBar(title)
         with Horizontal(id="search-bar"):
             yield Label("Cari:", id="search-label")
+            # select_on_focus off: a letter typed on the list is appended, never replaces the text.
             yield Input(placeholder="nama, no. RM, NIK, atau nama ibu", id="search", compact=True,
-                        max_length=60)
+                        max_length=60, select_on_focus=False)
         table: DataTable = DataTable(id="search-results", cursor_type="row", classes="panel")
         yield table
         yield Static("", id="search-status", classes="help-line", markup=False)
@@ -158,8 +159,8 @@ class PatientSearchScreen(Screen[None]):
         if action == "page":
             step = parameters[0] if parameters else 1
             if step == 1:
-                return True if self.has_next else None
-            return True if self.page > 0 else None
+                return self.has_next
+            return self.page > 0
         return True
 
     def action_page(self, step: int) -> None:
@@ -342,6 +343,7 @@ class NewPatientScreen(Screen["int | None"]):
     def __init__(self, initial_name: str = "") -> None:
         super().__init__()
         self.initial_name = initial_name
+        self.errors: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield TopBar("Pasien baru")
@@ -350,6 +352,8 @@ class NewPatientScreen(Screen["int | None"]):
                 with Horizontal(classes="form-row", id=f"row-{field}"):
                     yield Label(label, classes="form-label")
                     yield Input(id=f"f-{field}", compact=True, max_length=MAX_LENGTH[field],
+                                select_on_focus=False,
+                                placeholder="·" * min(MAX_LENGTH[field], 40),
                                 restrict=r"[LlPp]?" if field == "sex" else None)
                     if note:
                         yield Label(note, classes="form-note")
@@ -382,6 +386,10 @@ class NewPatientScreen(Screen["int | None"]):
         line.set_class(error, "error")
 
     def _mark(self, field: str, error: str | None) -> None:
+        if error:
+            self.errors[field] = error
+        else:
+            self.errors.pop(field, None)
         self.query_one(f"#row-{field}").set_class(bool(error), "-invalid")
         self.query_one(f"#f-{field}", Input).set_class(bool(error), "-invalid")
 
@@ -397,6 +405,7 @@ class NewPatientScreen(Screen["int | None"]):
             return
         raw = self.query_one(f"#f-{field}", Input).value
         _, error = validate_patient_field(field, raw, self.app.today()) if raw else (None, None)  # type: ignore[attr-defined]
+        error = error or self.errors.get(field)
         if error:
             self._help(error, error=True)
         else:
@@ -502,7 +511,7 @@ class PatientScreen(Screen[None]):
         yield TopBar("Pasien")
         yield Static("", id="patient-info", markup=False)
         yield DataTable(id="history", cursor_type="row", classes="panel")
-        yield Static(" Enter buka kunjungan · F2 kunjungan baru · F5 kunjungan ulang dari kunjungan terpilih",
+        yield Static(" Enter buka kunjungan · F5 kunjungan ulang dari kunjungan yang dipilih",
                      classes="help-line", markup=False)
         yield Footer(show_command_palette=False)
 
@@ -581,7 +590,7 @@ class PatientScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "follow_up":
             row = self._selected_visit()
-            return True if row and row.get("status") != "draft" else None
+            return bool(row) and row.get("status") != "draft"
         return True
 
     def action_new_visit(self) -> None:

@@ -30,7 +30,7 @@ from mtbs_tui.app import (
     visit_summaries,
 )
 
-PAGE_SIZE = 16
+PAGE_SIZE = 17
 
 
 def _month_bounds(day: date) -> tuple[date, date]:
@@ -79,8 +79,7 @@ class RegisterScreen(Screen[None]):
         if self.anchor is None:
             self.anchor = self.app.today()  # type: ignore[attr-defined]
         table = self.query_one("#register-table", DataTable)
-        table.add_columns("Tanggal", "Jam", "No. RM", "Nama", "Umur", "L/P", "Klasifikasi",
-                          "Rujuk", "Kontrol")
+        table.add_columns("Waktu", "No. RM", "Nama", "Umur", "Klasifikasi", "Rujuk", "Ulang")
         self.load_first()
         table.focus()
 
@@ -145,16 +144,15 @@ class RegisterScreen(Screen[None]):
         table = self.query_one("#register-table", DataTable)
         table.clear()
         for row in self.rows:
+            follow_up = row.get("follow_up_date")
             table.add_row(
-                date_text(row.get("visit_date")),
-                time_text(row.get("visit_at")),
+                f"{row['visit_date'][8:10]}-{row['visit_date'][5:7]} {time_text(row.get('visit_at'))}",
                 row.get("mrn") or "",
-                short_label(row.get("patient_name") or "", 18),
+                short_label(row.get("patient_name") or "", 14),
                 age_text(row.get("birth_date"), date.fromisoformat(row["visit_date"])),
-                row.get("sex") or "",
-                summary_text(summaries.get(row["id"]), 22),
+                summary_text(summaries.get(row["id"]), 19),
                 Text("RUJUK", style="bold bright_white on red") if row.get("refer_urgently") else "",
-                date_text(row.get("follow_up_date")),
+                f"{follow_up[8:10]}-{follow_up[5:7]}" if follow_up else "",
                 key=str(row["id"]),
             )
         if self.rows:
@@ -178,9 +176,9 @@ class RegisterScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page":
             step = parameters[0] if parameters else 1
-            return (True if self.has_next else None) if step == 1 else (True if self.page else None)
+            return self.has_next if step == 1 else self.page > 0
         if action == "correct":
-            return True if self.rows else None
+            return bool(self.rows)
         return True
 
     # --- period ------------------------------------------------------------------------------
@@ -373,7 +371,7 @@ class VisitScreen(Screen[None]):
         yield TopBar("Kunjungan")
         with VerticalScroll(id="visit-body", classes="panel"):
             yield Static("", id="visit-text", markup=False)
-        yield Static(" ↑/↓ gulir · [ ] versi lain · F2 koreksi (alasan ditanyakan, versi lama disimpan)",
+        yield Static(" ↑/↓ gulir · F2 koreksi: alasan ditanyakan, versi lama tetap tersimpan",
                      id="visit-help", classes="help-line", markup=False)
         yield Footer(show_command_palette=False)
 
@@ -404,12 +402,12 @@ class VisitScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "correct":
             ok = self.visit.get("status") == "final" and bool(self.visit.get("is_current"))
-            return True if ok else None
+            return ok
         if action == "version":
             step = parameters[0] if parameters else 1
             index = self._version_index()
             target = index + int(step)  # type: ignore[call-overload]
-            return True if 0 <= target < len(self.versions) else None
+            return 0 <= target < len(self.versions)
         return True
 
     def _version_index(self) -> int:

@@ -6,6 +6,8 @@ Monday 23-11-2026 08:12.
 """
 from __future__ import annotations
 
+import asyncio
+import inspect
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,6 +16,16 @@ import pytest
 FIXED_NOW = datetime(2026, 11, 23, 8, 12)
 TODAY = FIXED_NOW.date()
 SIZE = (80, 24)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run `async def` tests in a fresh event loop (no pytest-asyncio in the pinned test extras)."""
+    if inspect.iscoroutinefunction(pyfuncitem.obj):
+        names = pyfuncitem._fixtureinfo.argnames
+        asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+        return True
+    return None
 
 
 def stub_classify(case: dict) -> dict:

@@ -1,0 +1,269 @@
+"""Cari pasien / Pasien baru / patient page, driven by key presses only; assertions on the database."""
+from __future__ import annotations
+
+import pytest
+from conftest import SIZE, make_app
+from textual.widgets import DataTable, Input, Static
+
+from mtbs_tui.screens.patients import (
+    NewPatientScreen,
+    PatientScreen,
+    PatientSearchScreen,
+    form_choice,
+    parse_birth_date,
+)
+from conftest import TODAY
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def _help(app) -> str:
+    return str(app.screen.query_one("#help", Static).render())
+
+
+async def _open_new_patient(pilot) -> None:
+    await pilot.press("f3")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, PatientSearchScreen)
+    await pilot.press("f2")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, NewPatientScreen)
+
+
+async def _type(pilot, text: str) -> None:
+    await pilot.press(*list(text))
+
+
+def _patients(register) -> list[dict]:
+    return [dict(r) for r in register.db.query("SELECT * FROM patients ORDER BY id")]
+
+
+async def test_register_a_patient_with_keys_only(register) -> None:
+    before = len(_patients(register))
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_new_patient(pilot)
+        await _type(pilot, "Siti Rahma")
+        await pilot.press("enter")
+        await pilot.press("p")  # one key: moves on by itself
+        await _type(pilot, "05-03-2025")
+        await pilot.press("enter")
+        await pilot.press("enter")  # No. RM empty: made automatically
+        await _type(pilot, "3201011503250001")
+        await pilot.press("enter")
+        await _type(pilot, "3201014101950002")
+        await pilot.press("enter")
+        await _type(pilot, "Ny. Rahma")
+        await pilot.press("f10")
+        await pilot.pause()
+        # After saving from the search ("open" purpose) the patient's page opens.
+        assert isinstance(app.screen, PatientScreen)
+        info = str(app.screen.query_one("#patient-info", Static).render())
+        assert "Siti Rahma" in info
+        assert "formulir balita sakit" in info
+    rows = _patients(register)
+    assert len(rows) == before + 1
+    new = rows[-1]
+    assert (new["name"], new["sex"], new["birth_date"]) == ("Siti Rahma", "P", "2025-03-05")
+    assert new["nik"] == "3201011503250001" and new["mother_nik"] == "3201014101950002"
+    assert new["parent_name"] == "Ny. Rahma"
+    assert new["mrn"]  # generated
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("name", "", "Nama anak wajib diisi"),
+        ("sex", "", "Jenis kelamin: tekan L"),
+        ("birth_date", "31-12-2026", "tidak boleh sesudah hari ini"),
+        ("birth_date", "31-02-2025", "tidak ada di kalender"),
+        ("birth_date", "kemarin", "tulis HH-BB-TTTT"),
+        ("birth_date", "01-01-2020", "5 tahun atau lebih"),
+        ("nik", "12345", "harus 16 angka"),
+        ("mother_nik", "320101150325000X", "harus 16 angka"),
+        ("phone", "12ab", "Telepon: 8–15 angka"),
+        ("mrn", "RM 01", "No. RM"),
+    ],
+)
+async def test_invalid_input_shows_the_message_and_keeps_everything(register, field, typed, message) -> None:
+    valid = {"name": "Dewi Lestari", "sex": "P", "birth_date": "10-10-2025", "mrn": "",
+             "nik": "", "mother_nik": "", "phone": "", "parent_name": "Ny. Lestari"}
+    valid[field] = typed
+    before = len(_patients(register))
+    app = make_app(register, offer_drafts=False)
+    # What an earlier, interrupted form held (the form restores it): only F10 is pressed here;
+    # test_register_a_patient_with_keys_only types a whole form key by key.
+    app.new_patient_fields = {k: v for k, v in valid.items() if v}
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_new_patient(pilot)
+        screen = app.screen
+        await pilot.press("f10")
+        await pilot.pause()
+        assert app.screen is screen, "an invalid form must not be saved"
+        assert message in _help(app)
+        assert app.screen.focused is screen.query_one(f"#f-{field}", Input)
+        assert screen.query_one(f"#row-{field}").has_class("-invalid")
+        # Nothing typed is lost, the wrong value included.
+        for name, value in valid.items():
+            expected = value.upper() if name == "sex" else value
+            assert screen.query_one(f"#f-{name}", Input).value == expected
+    assert len(_patients(register)) == before
+
+
+async def test_sex_field_takes_only_l_or_p(register) -> None:
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_new_patient(pilot)
+        await pilot.press("tab")
+        sex = app.screen.query_one("#f-sex", Input)
+        assert app.screen.focused is sex
+        await pilot.press("x", "2")
+        assert sex.value == ""
+        assert app.screen.focused is sex
+        await pilot.press("l")
+        assert sex.value == "L"
+        assert app.screen.focused is app.screen.query_one("#f-birth_date", Input)
+
+
+async def test_enter_on_an_invalid_field_stays_there_with_the_range(register) -> None:
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_new_patient(pilot)
+        await pilot.press("tab", "tab")
+        await _type(pilot, "32-01-2025")
+        await pilot.press("enter")
+        birth = app.screen.query_one("#f-birth_date", Input)
+        assert app.screen.focused is birth
+        assert birth.value == "32-01-2025"
+        assert "tidak ada di kalender" in _help(app)
+
+
+async def test_duplicate_mrn_is_refused_by_the_register(register) -> None:
+    taken = _patients(register)[0]["mrn"]
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_new_patient(pilot)
+        await _type(pilot, "Putra Wijaya")
+        await pilot.press("tab", "l")
+        await _type(pilot, "01-01-2026")
+        await pilot.press("tab")
+        await _type(pilot, taken)
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, NewPatientScreen)
+        assert "sudah dipakai" in _help(app)
+        assert app.screen.focused is app.screen.query_one("#f-mrn", Input)
+    assert not [p for p in _patients(register) if p["name"] == "Putra Wijaya"]
+
+
+async def test_escape_keeps_what_was_typed(register) -> None:
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_new_patient(pilot)
+        await _type(pilot, "Andi Saputra")
+        await pilot.press("tab", "l")
+        await _type(pilot, "0103")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PatientSearchScreen)
+        await pilot.press("f2")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, NewPatientScreen)
+        assert screen.query_one("#f-name", Input).value == "Andi Saputra"
+        assert screen.query_one("#f-sex", Input).value == "L"
+        assert screen.query_one("#f-birth_date", Input).value == "0103"
+        assert screen.focused is screen.query_one("#f-mrn", Input)
+
+
+async def test_search_filters_while_typing_and_enter_opens_the_history(register) -> None:
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#search-results", DataTable)
+        assert table.row_count == 5
+        await _type(pilot, "ny wat")  # mother's name, two prefixes
+        await pilot.pause()
+        assert [r["name"] for r in screen.rows] == ["By. Ny. Wati"]
+        for _ in range(6):
+            await pilot.press("backspace")
+        await _type(pilot, "RM000002")
+        await pilot.pause()
+        assert [r["name"] for r in screen.rows] == ["Budi Santoso"]
+        await pilot.press("enter")
+        await pilot.pause()
+        page = app.screen
+        assert isinstance(page, PatientScreen)
+        history = page.query_one("#history", DataTable)
+        assert history.row_count == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one("#search", Input).value == "RM000002"
+
+
+async def test_typing_on_the_list_goes_on_in_the_search_box(register) -> None:
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.press("down")
+        screen = app.screen
+        assert screen.focused is screen.query_one("#search-results", DataTable)
+        await _type(pilot, "bud")
+        await pilot.pause()
+        assert screen.query_one("#search", Input).value == "bud"
+        assert [r["name"] for r in screen.rows] == ["Budi Santoso"]
+
+
+async def test_search_pages_through_sql(register) -> None:
+    for i in range(40):
+        register.add_patient(name=f"Anak Paging {i:02d}", sex="L", birth_date="2025-01-01", actor="t")
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await _type(pilot, "paging")
+        await pilot.pause()
+        screen = app.screen
+        first = [r["id"] for r in screen.rows]
+        assert len(first) == 17 and screen.has_next
+        await pilot.press("pagedown")
+        second = [r["id"] for r in screen.rows]
+        assert len(second) == 17 and not set(first) & set(second)
+        await pilot.press("pagedown")
+        third = [r["id"] for r in screen.rows]
+        assert len(third) == 6 and not screen.has_next
+        await pilot.press("pageup", "pageup")
+        assert [r["id"] for r in screen.rows] == first
+
+
+async def test_no_match_then_f2_prefills_the_name(register) -> None:
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await _type(pilot, "Zaskia")
+        await pilot.pause()
+        assert "Tidak ada pasien" in str(app.screen.query_one("#search-status", Static).render())
+        await pilot.press("enter")  # no match: Enter registers a new patient
+        await pilot.pause()
+        assert isinstance(app.screen, NewPatientScreen)
+        assert app.screen.query_one("#f-name", Input).value == "Zaskia"
+
+
+def test_form_choice_says_why() -> None:
+    assert form_choice("2026-11-11", TODAY) == (
+        "bayi_muda", "umur 12 hari (di bawah 60 hari): formulir bayi muda (MTBM)")
+    assert form_choice("2026-09-25", TODAY)[0] == "bayi_muda"  # day 59
+    assert form_choice("2026-09-24", TODAY)[0] == "balita"  # day 60
+    assert form_choice("2021-11-23", TODAY)[0] is None  # 60 months
+    assert form_choice("2021-11-24", TODAY)[0] == "balita"
+    assert form_choice("2026-12-01", TODAY)[0] is None
+
+
+def test_parse_birth_date_forms() -> None:
+    assert parse_birth_date("5-3-2025").isoformat() == "2025-03-05"
+    assert parse_birth_date("05032025").isoformat() == "2025-03-05"
+    assert parse_birth_date("2025-03-05").isoformat() == "2025-03-05"
+    with pytest.raises(ValueError):
+        parse_birth_date("2025/13/40")
