@@ -154,6 +154,99 @@ def classify_command(
     raise typer.Exit(run(case, chart))
 
 
+# --- documents, exports, reports, backups (issue 6) ------------------------------------------
+
+@app.command("referral")
+def referral_command(
+    ctx: typer.Context,
+    visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan yang dirujuk."),
+    out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas PDF tujuan.", metavar="BERKAS"),
+    print_it: bool = typer.Option(False, "--print", help="Kirim juga ke pencetak bawaan sistem."),
+) -> None:
+    """Buat surat pengantar rujukan (PDF satu halaman A4) untuk satu kunjungan."""
+    from mtbs_tui.commands.referral import run
+
+    raise typer.Exit(run(db_path(ctx), visit_id, out, print_it=print_it))
+
+
+@app.command("card")
+def card_command(
+    ctx: typer.Context,
+    visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan."),
+    out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas PDF tujuan.", metavar="BERKAS"),
+    print_it: bool = typer.Option(False, "--print", help="Kirim juga ke pencetak bawaan sistem."),
+) -> None:
+    """Buat kartu nasihat ibu (PDF setengah halaman): obat, tanda kembali segera, kunjungan ulang."""
+    from mtbs_tui.commands.card import run
+
+    raise typer.Exit(run(db_path(ctx), visit_id, out, print_it=print_it))
+
+
+export_app = typer.Typer(help="Ekspor data register.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("register")
+def export_register_command(
+    ctx: typer.Context,
+    date_from: str = typer.Option(..., "--from", help="Tanggal awal (TTTT-BB-HH).", metavar="TANGGAL"),
+    date_to: str = typer.Option(..., "--to", help="Tanggal akhir (TTTT-BB-HH), ikut dihitung.", metavar="TANGGAL"),
+    fmt: str = typer.Option("xlsx", "--format", help="csv atau xlsx.", metavar="FORMAT"),
+    out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas tujuan.", metavar="BERKAS"),
+) -> None:
+    """Ekspor Register MTBS (satu baris per kunjungan) ke CSV atau XLSX."""
+    from mtbs_tui.commands.export import run
+
+    raise typer.Exit(run(db_path(ctx), date_from, date_to, fmt, out))
+
+
+report_app = typer.Typer(help="Laporan untuk Dinas Kesehatan.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("monthly")
+def report_monthly_command(
+    ctx: typer.Context,
+    month: Optional[str] = typer.Argument(None, metavar="BULAN", help="Bulan laporan (TTTT-BB), mis. 2026-10."),
+    fmt: str = typer.Option("xlsx", "--format", help="xlsx, pdf atau csv.", metavar="FORMAT"),
+    out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas tujuan.", metavar="BERKAS"),
+    table: Optional[Path] = typer.Option(None, "--tabel", help="Tabel laporan sendiri (JSON).", metavar="BERKAS"),
+    write_table: Optional[Path] = typer.Option(
+        None, "--tulis-tabel", help="Tulis tabel bawaan ke BERKAS (JSON) untuk diubah, lalu keluar.", metavar="BERKAS"
+    ),
+) -> None:
+    """Buat laporan bulanan MTBS/MTBM (umur, jenis kelamin, klasifikasi, rujukan, kunjungan ulang)."""
+    from mtbs_tui.commands.report import run
+
+    if month is None and write_table is None:
+        raise UserError("galat: BULAN: wajib diisi")
+    raise typer.Exit(run(db_path(ctx), month or "", fmt, out, table, write_table))
+
+
+@app.command("backup")
+def backup_command(
+    ctx: typer.Context,
+    to: Optional[Path] = typer.Option(None, "--to", help="Folder tujuan (mis. flashdisk).", metavar="FOLDER"),
+    list_only: bool = typer.Option(False, "--list", help="Tampilkan daftar cadangan yang ada."),
+) -> None:
+    """Buat cadangan database yang terverifikasi (generasi harian, mingguan, bulanan)."""
+    from mtbs_tui.commands.backup import run
+
+    raise typer.Exit(run(db_path(ctx), to, list_only=list_only))
+
+
+@app.command("restore")
+def restore_command(
+    ctx: typer.Context,
+    backup_file: Path = typer.Argument(..., metavar="BERKAS", help="Berkas cadangan yang dipulihkan."),
+    yes: bool = typer.Option(False, "--ya", help="Jangan bertanya konfirmasi."),
+) -> None:
+    """Pulihkan database dari cadangan (diverifikasi dulu; database sekarang disimpan)."""
+    from mtbs_tui.commands.restore import run
+
+    raise typer.Exit(run(db_path(ctx), backup_file, yes=yes))
+
+
 # --- error reporting -------------------------------------------------------------------------
 
 _PYDANTIC_PHRASES = (

@@ -1,0 +1,65 @@
+"""`mtbs export register --from DATE --to DATE --format csv|xlsx [-o FILE]`: the Register MTBS."""
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from pathlib import Path
+
+from mtbs_tui.commands._docs import fail, open_register
+
+
+def _date(text: str, option: str) -> _dt.date:
+    from mtbs_tui.documents.common import DocumentError
+
+    try:
+        return _dt.date.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        raise DocumentError(f"galat: {option}: tanggal {text!r} tidak sah (format TTTT-BB-HH, mis. 2026-01-31)") from None
+
+
+def run(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None) -> int:
+    from mtbs_tui.documents.common import DocumentError
+    from mtbs_tui.documents.export import FORMATS, count_rows, export_register
+    from mtbs_tui.register import RegisterError
+
+    fmt = (fmt or "").lower()
+    if fmt not in FORMATS:
+        return fail(f"--format: nilai {fmt!r} tidak sah (pilihan: {', '.join(FORMATS)})")
+    try:
+        start = _date(date_from, "--from")
+        end = _date(date_to, "--to")
+    except DocumentError as exc:
+        return fail(exc.message)
+    if end < start:
+        return fail("--to: tanggal akhir sebelum tanggal awal")
+    target = out if out is not None else Path(f"register-mtbs-{start.isoformat()}-sd-{end.isoformat()}.{fmt}")
+    try:
+        register = open_register(db_path)
+    except RegisterError as exc:
+        return fail(exc.message)
+    try:
+        bar = None
+        progress = None
+        if sys.stderr.isatty():
+            import typer
+
+            total = count_rows(register.db, start, end)
+            if total >= 5000:
+                bar = typer.progressbar(length=total, label="Mengekspor", file=sys.stderr)
+                bar.__enter__()
+                done = [0]
+
+                def progress(n: int) -> None:
+                    bar.update(n - done[0])
+                    done[0] = n
+        try:
+            result = export_register(register, start, end, fmt, target, progress=progress)
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+    except (DocumentError, RegisterError) as exc:
+        return fail(exc.message)
+    finally:
+        register.close()
+    print(f"Register MTBS {start.isoformat()} s.d. {end.isoformat()}: {result.rows} kunjungan tersimpan di {result.path}")
+    return 0

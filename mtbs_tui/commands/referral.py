@@ -1,0 +1,44 @@
+"""`mtbs referral VISIT_ID [-o FILE] [--print]`: the referral letter (surat rujukan) as a PDF."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mtbs_tui.commands._docs import fail, open_register
+
+
+def run(db_path: Path, visit_id: int, out: Path | None, *, print_it: bool = False, kind: str = "referral") -> int:
+    from mtbs_tui.documents.common import DocumentError
+    from mtbs_tui.register import RegisterError
+
+    if kind == "card":
+        from mtbs_tui.documents.card import build_card_pdf as build
+        from mtbs_tui.documents.card import default_name
+        what = "Kartu nasihat ibu"
+    else:
+        from mtbs_tui.documents.referral import build_referral_pdf as build
+        from mtbs_tui.documents.referral import default_name
+        what = "Surat rujukan"
+    from mtbs_tui.documents.referral import load_visit
+
+    try:
+        register = open_register(db_path)
+    except RegisterError as exc:
+        return fail(exc.message)
+    try:
+        visit = load_visit(register, visit_id)
+        target = out if out is not None else Path(default_name(visit))
+        path = build(register, visit_id, target)
+    except (DocumentError, RegisterError) as exc:
+        return fail(exc.message)
+    finally:
+        register.close()
+    print(f"{what} tersimpan: {path}")
+    if print_it:
+        from mtbs_tui.printing import PrintError, print_file
+
+        try:
+            print_file(path)
+        except PrintError as exc:
+            return fail(exc.message, 1)
+        print(f"{what} dikirim ke pencetak.")
+    return 0

@@ -1,0 +1,43 @@
+"""`mtbs report monthly YYYY-MM --format xlsx|pdf|csv [-o FILE] [--tabel FILE.json]`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mtbs_tui.commands._docs import fail, open_register
+
+
+def run(db_path: Path, month: str, fmt: str, out: Path | None, table: Path | None = None,
+        write_table: Path | None = None) -> int:
+    from mtbs_tui.documents.common import DocumentError, atomic_output
+    from mtbs_tui.documents.monthly import FORMATS, default_table, load_table, parse_month, table_to_json, write_report
+    from mtbs_tui.register import RegisterError
+
+    if write_table is not None:
+        try:
+            with atomic_output(write_table) as tmp:
+                tmp.write_text(table_to_json(default_table()) + "\n", encoding="utf-8")
+        except DocumentError as exc:
+            return fail(exc.message)
+        print(f"Tabel laporan bawaan tersimpan di {write_table}; ubah lalu pakai dengan --tabel")
+        return 0
+    fmt = (fmt or "").lower()
+    if fmt not in FORMATS:
+        return fail(f"--format: nilai {fmt!r} tidak sah (pilihan: {', '.join(FORMATS)})")
+    try:
+        first, _ = parse_month(month)
+        rows = load_table(table) if table is not None else None
+    except DocumentError as exc:
+        return fail(exc.message)
+    target = out if out is not None else Path(f"laporan-mtbs-{first:%Y-%m}.{fmt}")
+    try:
+        register = open_register(db_path)
+    except RegisterError as exc:
+        return fail(exc.message)
+    try:
+        report = write_report(register, month, fmt, target, table=rows)
+    except (DocumentError, RegisterError) as exc:
+        return fail(exc.message)
+    finally:
+        register.close()
+    print(f"{report.title}: tersimpan di {target}")
+    return 0
