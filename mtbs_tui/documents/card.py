@@ -31,10 +31,11 @@ from mtbs_tui.documents.referral import load_visit
 WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 # Treatments the mother gives at home (drugs); the other home-care items are listed as advice.
+# Vitamin A and the deworming dose are single doses swallowed at the puskesmas, so not listed.
 HOME_MEDICINES = {
     "AMOKSISILIN", "KOTRIMOKSAZOL", "ANTIBIOTIK_KOLERA", "DHP", "PRIMAKUIN", "PARASETAMOL",
-    "VITAMIN_A", "SALEP_MATA", "ANTISEPTIK_MULUT", "PELEGA_TENGGOROKAN", "BRONKODILATOR", "ZINK",
-    "TETES_TELINGA_KUINOLON", "ZAT_BESI", "OBAT_CACING", "NISTATIN", "ANTISEPTIK_PUSAR_KULIT",
+    "SALEP_MATA", "ANTISEPTIK_MULUT", "PELEGA_TENGGOROKAN", "BRONKODILATOR", "ZINK",
+    "TETES_TELINGA_KUINOLON", "ZAT_BESI", "NISTATIN", "ANTISEPTIK_PUSAR_KULIT",
     "RENCANA_TERAPI_A",
 }
 HOME_CARE = {

@@ -36,6 +36,8 @@ from mtbs_tui.documents.common import (
 # referral itself (RUJUK_SEGERA) is the letter, not a line in the table.
 NOT_A_TREATMENT_LINE = {"RUJUK_SEGERA", "NASIHAT_KEMBALI_SEGERA"}
 
+TREATMENT_ONLY_MODULES = {"imunisasi", "vitamin_a", "bm_imunisasi", "bm_vitamin_k1"}
+
 MEASUREMENTS = (
     ("weight_kg", "Berat badan", "kg"),
     ("length_cm", "Panjang/tinggi badan", "cm"),
@@ -99,6 +101,8 @@ def _finding_lines(visit: dict) -> list[str]:
         if key in shown_measures or value is None or value is False:
             continue
         spec = FINDINGS.get(key)
+        if spec and spec.modules and all(m in TREATMENT_ONLY_MODULES for m in spec.modules):
+            continue  # vaccines and vitamin A history: not findings the hospital acts on
         label = spec.label if spec else key.replace("_", " ")
         module = _module_for(spec, pathway) if spec else "lain"
         if value is True:
