@@ -186,11 +186,13 @@ class RegisterScreen(Screen[None]):
     def action_shift_period(self, step: int) -> None:
         assert self.anchor is not None
         if self.span == "bulan":
-            first = self.anchor.replace(day=1)
-            if step > 0:
-                self.anchor = (first + timedelta(days=32)).replace(day=1)
-            else:
-                self.anchor = (first - timedelta(days=1)).replace(day=1)
+            # Keep the day of the month, so going back to one day lands where the nurse expects.
+            import calendar
+
+            month_index = self.anchor.year * 12 + self.anchor.month - 1 + step
+            year, month = divmod(month_index, 12)
+            last = calendar.monthrange(year, month + 1)[1]
+            self.anchor = date(year, month + 1, min(self.anchor.day, last))
         else:
             self.anchor = self.anchor + timedelta(days=step)
         self.load_first()
