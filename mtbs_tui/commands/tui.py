@@ -9,6 +9,10 @@ import sys
 from pathlib import Path
 
 
+# Size of the demo register made on first `mtbs tui --demo` (the same as `mtbs demo`'s default).
+_DEMO_SIZE = (300, 1200)
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -21,7 +25,8 @@ def _make_demo(path: Path) -> int:
         _say("galat: pembuat database demo belum tersedia di versi ini")
         return 2
     print("Membuat database demo (sekali saja)...", file=sys.stderr)
-    return int(demo_run(path, patients=300, visits=1200, if_missing=True, seed=2026) or 0)
+    patients, visits = _DEMO_SIZE
+    return int(demo_run(path, patients=patients, visits=visits, if_missing=True, seed=2026) or 0)
 
 
 def run(db_path: Path, *, demo: bool = False, db_chosen: bool = False) -> int:

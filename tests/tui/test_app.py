@@ -1,0 +1,121 @@
+"""`mtbs tui` start and stop: one Indonesian line on bad files, the register closed on quit."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import SIZE, build_register, make_app
+
+from mtbs_tui.commands import tui
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def _headless(monkeypatch: pytest.MonkeyPatch, keys: tuple[str, ...] = ("ctrl+q",)) -> list:
+    """Make MtbsApp.run headless and press `keys`; returns the apps that ran."""
+    from textual.app import App
+
+    from mtbs_tui.app import MtbsApp
+
+    ran: list = []
+
+    def run(self, *args, **kwargs):  # noqa: ANN001, ANN202
+        async def pilot_keys(pilot) -> None:  # noqa: ANN001
+            await pilot.pause()
+            ran.append(self)
+            await pilot.press(*keys)
+
+        return App.run(self, headless=True, size=SIZE, auto_pilot=pilot_keys)
+
+    monkeypatch.setattr(MtbsApp, "run", run)
+    return ran
+
+
+def test_missing_database_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = tui.run(tmp_path / "tidak-ada.db")
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1 and err.startswith("galat: ")
+    assert "mtbs init" in err and "mtbs demo" in err
+    assert not (tmp_path / "tidak-ada.db").exists()  # never created by accident
+
+
+def test_damaged_file_is_one_line_and_no_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "rusak.db"
+    bad.write_bytes(b"bukan database sqlite" * 100)
+    status = tui.run(bad)
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1 and err.startswith("galat: ")
+    assert "Traceback" not in err
+
+
+def test_real_command_reports_a_missing_database(tmp_path: Path, mtbs_exe: Path) -> None:
+    done = subprocess.run([str(mtbs_exe), "--db", str(tmp_path / "x.db"), "tui"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("galat: ") and "mtbs init" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_run_opens_the_app_and_closes_the_register_on_quit(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "mtbs.db"
+    build_register(path).close()
+    ran = _headless(monkeypatch)
+    status = tui.run(path)
+    assert status == 0
+    assert len(ran) == 1 and ran[0].register.path == path
+    # Closed: the WAL was checkpointed into the file, and the connection no longer works.
+    wal = Path(str(path) + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    with pytest.raises(Exception):
+        ran[0].register.db.execute("SELECT 1")
+
+
+def test_demo_creates_the_demo_register_when_missing(monkeypatch, _isolated_data_dir: Path) -> None:
+    pytest.importorskip("mtbs_tui.demo")
+    from mtbs_tui.paths import demo_db_path
+
+    monkeypatch.setattr("mtbs_tui.commands.tui._DEMO_SIZE", (20, 60))
+    ran = _headless(monkeypatch)
+    assert not demo_db_path().exists()
+    status = tui.run(Path("diabaikan.db"), demo=True, db_chosen=False)
+    assert status == 0
+    assert demo_db_path().exists()
+    assert ran[0].register.path == demo_db_path()
+
+
+async def test_header_shows_facility_user_and_clock(register) -> None:
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        from mtbs_tui.app import TopBar
+
+        line = str(app.screen.query_one(TopBar).render())
+        assert "Puskesmas Sukamaju" in line and "bidan.sari" in line
+        assert "Senin 23-11-2026 08:12" in line
+        await pilot.press("ctrl+q")
+    assert app.return_code in (0, None)
+
+
+def test_actor_comes_from_mtbs_user(monkeypatch) -> None:
+    from mtbs_tui.app import default_actor
+
+    monkeypatch.setenv("MTBS_USER", "perawat.ani")
+    assert default_actor() == "perawat.ani"
+    monkeypatch.delenv("MTBS_USER")
+    assert default_actor()
+
+
+def test_age_text() -> None:
+    from datetime import date
+
+    from mtbs_tui.app import age_text
+
+    on = date(2026, 11, 23)
+    assert age_text("2026-11-11", on) == "12hr"
+    assert age_text("2026-09-24", on) == "1b"  # day 60: no longer a young infant
+    assert age_text("2025-08-10", on) == "1t3b"
+    assert age_text("2024-11-23", on) == "2t"
+    assert age_text(None, on) == "?"
