@@ -1,0 +1,218 @@
+"""The Register MTBS export: CSV and XLSX read back, row counts equal to the database."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from mtbs_tui.documents.export import MODULE_COLUMNS, export_register, headers
+from mtbs_tui.register import Register
+from test_export_support import fake_classify, make_register
+
+ALL = (dt.date(2000, 1, 1), dt.date(2100, 1, 1))
+
+
+@pytest.fixture(scope="module")
+def register_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = make_register(tmp_path_factory.mktemp("exp") / "r.db", patients=14, visits=60)
+    # A correction: only the current version may appear in the register export.
+    reg = Register.open(path, classifier=fake_classify)
+    try:
+        vid = reg.db.execute("SELECT id FROM visits WHERE refer_urgently = 0 ORDER BY id LIMIT 1").fetchone()[0]
+        case = reg.get_visit(vid)["case"]
+        case["findings"] = {**case["findings"], "diare": True, "diare_hari": 3}
+        reg.correct_visit(vid, case=case, actor="uji", reason="salah ketik")
+        # A name that Excel would run as a formula if the CSV were opened naively.
+        pid = reg.add_patient(name="=HYPERLINK(1)", sex="P", birth_date="2025-06-01", actor="uji",
+                              address="-Dusun; \"Kulon\"", today=dt.date(2026, 9, 1))
+        reg.save_visit(patient_id=pid, case={"visit_date": "2026-09-30", "birth_date": "2025-06-01",
+                                             "weight_kg": 8.25, "findings": {"batuk": True, "napas_per_menit": 58}},
+                       actor="uji", visit_at="2026-09-30T10:00:00", today=dt.date(2026, 11, 29))
+    finally:
+        reg.close()
+    return path
+
+
+def sql_count(db: Path, lo: str, hi: str) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT count(*) FROM visits WHERE is_current = 1 AND status = 'final' "
+                            "AND visit_date BETWEEN ? AND ?", [lo, hi]).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_csv_is_semicolon_utf8_bom_crlf_with_one_row_per_current_visit(register_file: Path, tmp_path: Path) -> None:
+    reg = Register.open(register_file)
+    try:
+        result = export_register(reg, *ALL, "csv", tmp_path / "r.csv")
+    finally:
+        reg.close()
+    raw = (tmp_path / "r.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in raw and raw.count(b"\r\n") == raw.count(b"\n")
+    with open(tmp_path / "r.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    assert rows[0] == headers()
+    n = sql_count(register_file, "2000-01-01", "2100-01-01")
+    assert len(rows) - 1 == n == result.rows
+    assert [r[0] for r in rows[1:]] == [str(i) for i in range(1, n + 1)]
+    # Visits are in date order; weights with a decimal comma; the formula name is defused.
+    dates = [r[1] for r in rows[1:]]
+    assert dates == sorted(dates)
+    odd = [r for r in rows[1:] if "HYPERLINK" in r[3]][0]
+    assert odd[3] == "'=HYPERLINK(1)"
+    assert odd[5].startswith("'-Dusun; \"Kulon\"")
+    assert odd[8] == "8,25"
+    assert odd[headers().index("Batuk/sukar bernapas")] == "PNEUMONIA (kuning)"
+    # The corrected visit appears once, with its corrected classification.
+    conn = sqlite3.connect(register_file)
+    new_id, uid = conn.execute("SELECT id, visit_uid FROM visits WHERE version = 2").fetchone()
+    conn.close()
+    diare = headers().index("Diare")
+    assert sum(1 for r in rows[1:] if r[diare] == "DIARE TANPA DEHIDRASI (hijau)") >= 1
+
+
+def test_xlsx_has_header_frozen_panes_widths_dates_as_dates(register_file: Path, tmp_path: Path) -> None:
+    reg = Register.open(register_file)
+    try:
+        result = export_register(reg, *ALL, "xlsx", tmp_path / "r.xlsx")
+    finally:
+        reg.close()
+    wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    ws = wb.active
+    assert ws.title == "Register MTBS"
+    assert [c.value for c in ws[1]] == headers()
+    assert ws.freeze_panes == "E2"
+    assert ws.column_dimensions["D"].width == 24
+    assert ws[1][0].font.b
+    n = sql_count(register_file, "2000-01-01", "2100-01-01")
+    assert ws.max_row - 1 == n == result.rows
+    first = [c.value for c in ws[2]]
+    conn = sqlite3.connect(register_file)
+    d0 = conn.execute("SELECT visit_date FROM visits WHERE is_current = 1 AND status = 'final' "
+                      "ORDER BY visit_at, id LIMIT 1").fetchone()[0]
+    conn.close()
+    assert isinstance(first[1], dt.datetime) and first[1].date().isoformat() == d0
+    assert ws.cell(row=2, column=2).number_format == "dd/mm/yyyy"
+    assert isinstance(first[8], float)
+    fu = headers().index("Tanggal kunjungan ulang")
+    assert any(isinstance(r[fu].value, dt.datetime) for r in ws.iter_rows(min_row=2))
+    odd = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[3] == "=HYPERLINK(1)"]
+    assert len(odd) == 1 and odd[0][8] == 8.25  # a string in XLSX, never a formula
+    assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(headers()))}{n + 1}"
+
+
+def test_xlsx_and_csv_carry_the_same_rows(register_file: Path, tmp_path: Path) -> None:
+    reg = Register.open(register_file)
+    try:
+        export_register(reg, dt.date(2026, 9, 10), dt.date(2026, 10, 10), "csv", tmp_path / "a.csv", audit=False)
+        export_register(reg, dt.date(2026, 9, 10), dt.date(2026, 10, 10), "xlsx", tmp_path / "a.xlsx", audit=False)
+    finally:
+        reg.close()
+    with open(tmp_path / "a.csv", encoding="utf-8-sig", newline="") as fh:
+        c = list(csv.reader(fh, delimiter=";"))[1:]
+    x = list(openpyxl.load_workbook(tmp_path / "a.xlsx").active.iter_rows(min_row=2, values_only=True))
+    assert len(c) == len(x) == sql_count(register_file, "2026-09-10", "2026-10-10") > 0
+    for crow, xrow in zip(c, x):
+        assert crow[2] == xrow[2] and crow[3].lstrip("'") == xrow[3]
+        assert crow[1] == xrow[1].date().isoformat()
+        for i in range(10, 10 + len(MODULE_COLUMNS)):
+            assert crow[i] == (xrow[i] or "")
+
+
+def test_progress_is_reported_and_audit_recorded(register_file: Path, tmp_path: Path) -> None:
+    seen: list[int] = []
+    reg = Register.open(register_file)
+    try:
+        export_register(reg, *ALL, "csv", tmp_path / "p.csv", progress=seen.append)
+        last = reg.audit_log(limit=1)[0]
+    finally:
+        reg.close()
+    assert seen and seen[-1] == sql_count(register_file, "2000-01-01", "2100-01-01")
+    assert last["action"] == "ekspor.register" and "csv" in last["detail"]
+
+
+def run_mtbs(exe: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120, cwd=cwd,
+                          env=os.environ.copy())
+
+
+def test_cli_export_default_name(register_file: Path, tmp_path: Path, mtbs_exe: Path) -> None:
+    done = run_mtbs(mtbs_exe, "--db", str(register_file), "export", "register", "--from", "2026-09-01",
+                    "--to", "2026-09-30", "--format", "csv", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "register-mtbs-2026-09-01-sd-2026-09-30.csv"
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        assert len(list(csv.reader(fh, delimiter=";"))) - 1 == sql_count(register_file, "2026-09-01", "2026-09-30")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2026-13-01", "--to", "2026-12-31"], "galat: --from: tanggal '2026-13-01' tidak sah"),
+        (["--from", "2026-12-01", "--to", "2026-01-31"], "galat: --to: tanggal akhir sebelum tanggal awal"),
+        (["--from", "2026-01-01", "--to", "2026-12-31", "--format", "ods"], "galat: --format: nilai 'ods' tidak sah"),
+    ],
+)
+def test_cli_bad_input_one_line_no_file(register_file: Path, tmp_path: Path, mtbs_exe: Path, args: list[str],
+                                        message: str) -> None:
+    out = tmp_path / "x.csv"
+    done = run_mtbs(mtbs_exe, "--db", str(register_file), "export", "register", *args, "-o", str(out))
+    assert done.returncode == 2
+    assert done.stderr.startswith(message), done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_unwritable_folder(register_file: Path, tmp_path: Path, mtbs_exe: Path) -> None:
+    blocker = tmp_path / "berkas"
+    blocker.write_text("")
+    for fmt in ("csv", "xlsx"):
+        done = run_mtbs(mtbs_exe, "--db", str(register_file), "export", "register", "--from", "2026-01-01",
+                        "--to", "2026-12-31", "--format", fmt, "-o", str(blocker / f"r.{fmt}"))
+        assert done.returncode == 2 and done.stderr.startswith("galat: "), done.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["berkas"]
+
+
+@pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0, reason="root ignores folder permissions")
+def test_cli_read_only_folder(register_file: Path, tmp_path: Path, mtbs_exe: Path) -> None:
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        done = run_mtbs(mtbs_exe, "--db", str(register_file), "export", "register", "--from", "2026-01-01",
+                        "--to", "2026-12-31", "-o", str(ro / "r.xlsx"))
+        assert done.returncode == 2 and "tidak dapat ditulisi" in done.stderr
+        assert list(ro.iterdir()) == []
+    finally:
+        ro.chmod(0o700)
+
+
+def test_failure_mid_export_leaves_no_file(register_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mtbs_tui.documents.export as export
+
+    real = export.iter_rows
+
+    def dying(*a: object, **k: object):  # type: ignore[no-untyped-def]
+        for i, row in enumerate(real(*a, **k)):
+            if i == 5:
+                raise OSError(28, "No space left on device")
+            yield row
+
+    monkeypatch.setattr(export, "iter_rows", dying)
+    reg = Register.open(register_file)
+    try:
+        for fmt in ("csv", "xlsx"):
+            with pytest.raises(export.DocumentError) as err:
+                export.export_register(reg, *ALL, fmt, tmp_path / f"r.{fmt}")
+            assert err.value.message.startswith("galat: ")
+    finally:
+        reg.close()
+    assert list(tmp_path.iterdir()) == []

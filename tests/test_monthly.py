@@ -1,0 +1,257 @@
+"""The monthly report checked against counts made independently (SQL + Python) on a demo register
+made by `mtbs demo` with the real chart engine."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import sqlite3
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from conftest import MTBS
+from mtbs_tui.documents.common import DocumentError
+from mtbs_tui.documents.monthly import (
+    FOLLOW_UP_GRACE_DAYS,
+    build_report,
+    column_titles,
+    default_table,
+    load_table,
+    parse_month,
+    table_to_json,
+    write_report,
+)
+from mtbs_tui.register import Register
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    db = tmp_path_factory.mktemp("monthly") / "demo.db"
+    done = subprocess.run([str(MTBS), "--db", str(db), "demo", "--patients", "120", "--visits", "900"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    conn = sqlite3.connect(db)
+    month = conn.execute(
+        "SELECT substr(visit_date, 1, 7) m FROM visits WHERE status = 'final' AND is_current = 1 "
+        "AND visit_date < date('now', 'start of month') GROUP BY m ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    conn.close()
+    return db, month
+
+
+def group_of(age_days: int, age_months: int) -> int:
+    if age_days <= 7:
+        return 0
+    if age_days < 60:
+        return 1
+    return 2 if age_months < 12 else 3
+
+
+def expected_counts(db: Path, month: str, today: dt.date) -> dict:
+    """Independent counts: rows fetched with plain SQL, grouped in Python."""
+    conn = sqlite3.connect(db)
+    visits = conn.execute(
+        "SELECT v.id, v.pathway, v.age_days, v.age_months, p.sex, v.kind, v.refer_urgently, v.patient_id, "
+        "v.visit_at, v.visit_date, v.follow_up_date FROM visits v JOIN patients p ON p.id = v.patient_id "
+        "WHERE v.is_current = 1 AND v.status = 'final'").fetchall()
+    codes = conn.execute("SELECT visit_id, code FROM visit_classifications").fetchall()
+    rujuk = {r[0] for r in conn.execute("SELECT visit_id FROM visit_treatments WHERE code = 'RUJUK'")}
+    conn.close()
+    by_id = {v[0]: v for v in visits}
+    in_month = {v[0] for v in visits if v[9].startswith(month)}
+    out: dict = {"codes": Counter(), "measures": Counter()}
+    for vid, code in codes:
+        if vid in in_month:
+            v = by_id[vid]
+            out["codes"][(v[1], code, group_of(v[2], v[3]), v[4])] += 1
+    for vid in in_month:
+        v = by_id[vid]
+        key = (v[1], group_of(v[2], v[3]), v[4])
+        out["measures"][("kunjungan", *key)] += 1
+        out["measures"][(v[5], *key)] += 1
+        if v[6] == 1:
+            out["measures"][("rujuk_segera", *key)] += 1
+        elif vid in rujuk:
+            out["measures"][("rujuk", *key)] += 1
+    for v in visits:
+        if v[10] and v[10].startswith(month):
+            due = dt.date.fromisoformat(v[10])
+            limit = due + dt.timedelta(days=FOLLOW_UP_GRACE_DAYS)
+            done = any(w[7] == v[7] and w[8] > v[8] and dt.date.fromisoformat(w[9]) <= limit for w in visits)
+            key = (v[1], group_of(v[2], v[3]), v[4])
+            out["measures"][("kontrol_jatuh_tempo", *key)] += 1
+            state = "kontrol_selesai" if done else ("kontrol_terlewat" if limit < today else "kontrol_belum")
+            out["measures"][(state, *key)] += 1
+    return out
+
+
+def test_every_cell_matches_independent_counts(demo: tuple[Path, str]) -> None:
+    db, month = demo
+    today = dt.date.today()
+    reg = Register.open(db)
+    try:
+        report = build_report(reg, month, today=today)
+    finally:
+        reg.close()
+    exp = expected_counts(db, month, today)
+    nonzero = 0
+    for row, vals in zip(report.rows, report.values):
+        if row.heading:
+            assert vals is None
+            continue
+        for g in range(4):
+            for s, sex in enumerate("LP"):
+                want = 0
+                for pathway in ("balita", "bayi_muda"):
+                    if row.pathway not in (None, pathway):
+                        continue
+                    if row.measure:
+                        want += exp["measures"][(row.measure, pathway, g, sex)]
+                    want += sum(exp["codes"][(pathway, c, g, sex)] for c in row.codes)
+                assert vals[2 * g + s] == want, (row.label, g, sex)
+                nonzero += bool(want)
+        assert vals[8] == sum(vals[0:8:2]) and vals[9] == sum(vals[1:8:2]) and vals[10] == vals[8] + vals[9]
+    assert nonzero > 20  # the demo month really exercises the table
+
+
+def test_visit_total_equals_sql_count_and_every_code_is_in_the_table(demo: tuple[Path, str]) -> None:
+    db, month = demo
+    conn = sqlite3.connect(db)
+    total = conn.execute("SELECT count(*) FROM visits WHERE is_current = 1 AND status = 'final' "
+                         "AND visit_date LIKE ?", [month + "-%"]).fetchone()[0]
+    used = {(r[0], r[1]) for r in conn.execute(
+        "SELECT v.pathway, c.code FROM visit_classifications c JOIN visits v ON v.id = c.visit_id")}
+    conn.close()
+    reg = Register.open(db)
+    try:
+        report = build_report(reg, month)
+    finally:
+        reg.close()
+    visits = [v[-1] for r, v in zip(report.rows, report.values) if r.measure == "kunjungan"]
+    assert sum(visits) == total
+    in_table = {(r.pathway, c) for r in report.rows for c in r.codes}
+    assert used <= in_table
+
+
+def test_formats_read_back(demo: tuple[Path, str], tmp_path: Path) -> None:
+    db, month = demo
+    reg = Register.open(db)
+    try:
+        report = write_report(reg, month, "csv", tmp_path / "l.csv")
+        write_report(reg, month, "xlsx", tmp_path / "l.xlsx")
+        write_report(reg, month, "pdf", tmp_path / "l.pdf")
+        actions = [r["action"] for r in reg.audit_log(limit=3)]
+    finally:
+        reg.close()
+    assert actions.count("laporan.bulanan") == 3
+    with open(tmp_path / "l.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    assert rows[0] == ["Uraian", *column_titles()]
+    assert len(rows) - 1 == len(report.rows)
+    first_count = next(i for i, r in enumerate(report.rows) if not r.heading)
+    assert rows[first_count + 1] == [report.rows[first_count].label, *map(str, report.values[first_count])]
+    ws = openpyxl.load_workbook(tmp_path / "l.xlsx").active
+    labels = [c.value for c in ws["A"]]
+    assert report.title in labels[0]
+    idx = labels.index(report.rows[first_count].label)
+    assert [c.value for c in ws[idx + 1][1:]] == report.values[first_count]
+    reader = PdfReader(str(tmp_path / "l.pdf"))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert report.title.upper() in text
+    assert "PNEUMONIA" in text and "Kunjungan ulang terlewat" in text
+
+
+def test_custom_table_from_json(demo: tuple[Path, str], tmp_path: Path) -> None:
+    db, month = demo
+    custom = tmp_path / "tabel.json"
+    custom.write_text(json.dumps([
+        {"label": "Infeksi saluran napas", "heading": True},
+        {"label": "Semua pneumonia", "codes": ["PNEUMONIA", "PNEUMONIA_BERAT"], "pathway": "balita"},
+        {"label": "Semua kunjungan", "measure": "kunjungan"},
+    ]), encoding="utf-8")
+    rows = load_table(custom)
+    reg = Register.open(db)
+    try:
+        report = build_report(reg, month, table=rows)
+        full = build_report(reg, month)
+    finally:
+        reg.close()
+    by_label = {r.label: v for r, v in zip(full.rows, full.values) if v is not None}
+    assert report.values[1][-1] == by_label["PNEUMONIA"][-1] + by_label["PNEUMONIA BERAT"][-1]
+    assert report.values[2][-1] == sum(v[-1] for r, v in zip(full.rows, full.values) if r.measure == "kunjungan")
+    # The default table round-trips through its JSON form.
+    assert load_table_text(table_to_json(default_table()), tmp_path) == default_table()
+
+
+def load_table_text(text: str, folder: Path) -> list:
+    p = folder / "t.json"
+    p.write_text(text, encoding="utf-8")
+    return load_table(p)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[1, 2", "bukan JSON yang sah"),
+        ('[{"label": "x", "measure": "semua"}]', "measure 'semua' tidak dikenal"),
+        ('[{"label": "x"}]', "isi codes atau measure"),
+    ],
+)
+def test_bad_table_is_refused(tmp_path: Path, content: str, message: str) -> None:
+    p = tmp_path / "t.json"
+    p.write_text(content, encoding="utf-8")
+    with pytest.raises(DocumentError) as err:
+        load_table(p)
+    assert message in err.value.message and err.value.message.startswith("galat: --tabel")
+
+
+def test_parse_month() -> None:
+    today = dt.date(2026, 11, 29)
+    assert parse_month("2026-02", today=today) == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    assert parse_month("2026-11", today=today) == (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    for bad in ("2026-12", "2027-01"):
+        with pytest.raises(DocumentError, match="belum berjalan"):
+            parse_month(bad, today=today)
+    for bad in ("2026-13", "26-01", "2026/01", ""):
+        with pytest.raises(DocumentError, match="tidak sah"):
+            parse_month(bad, today=today)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["2999-01"], "galat: BULAN: 2999-01 belum berjalan"),
+        (["2026-1"], "galat: BULAN: '2026-1' tidak sah"),
+        (["2026-01", "--format", "docx"], "galat: --format: nilai 'docx' tidak sah"),
+        ([], "galat: BULAN: wajib diisi"),
+    ],
+)
+def test_cli_bad_month_or_format(demo: tuple[Path, str], tmp_path: Path, args: list[str], message: str) -> None:
+    db, _ = demo
+    done = subprocess.run([str(MTBS), "--db", str(db), "report", "monthly", *args], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path, env=os.environ.copy())
+    assert done.returncode == 2
+    assert done.stderr.startswith(message), done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_report_and_unwritable_folder(demo: tuple[Path, str], tmp_path: Path) -> None:
+    db, month = demo
+    done = subprocess.run([str(MTBS), "--db", str(db), "report", "monthly", month, "--format", "csv"],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / f"laporan-mtbs-{month}.csv").exists()
+    blocker = tmp_path / "f"
+    blocker.write_text("")
+    done = subprocess.run([str(MTBS), "--db", str(db), "report", "monthly", month, "--format", "pdf", "-o",
+                           str(blocker / "x.pdf")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stderr.startswith("galat: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f", f"laporan-mtbs-{month}.csv"]
+
+
