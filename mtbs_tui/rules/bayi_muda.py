@@ -5,8 +5,9 @@ they apply under both charts (case-format.md §11.7): every rule id keeps the ``
 the output echoes the requested chart. The module registers its tables with the one evaluator in
 ``table.py``; it owns no evaluation logic of its own, only:
 
-* the derived inputs the young-infant rows read (the temperature sign, the respiratory rate in use,
-  the hand-foot SpO2 difference, BB/U z-score, weight and temperature as *required* inputs);
+* the derived inputs only the young-infant rows read (the temperature sign, the hand-foot SpO2
+  difference, weight and temperature as *required* inputs); the respiratory rate in use
+  (``napas``) and the BB/U z-score (``zskor_bb_u``) are the engine's (§3);
 * the dose tables of the pre-referral drugs (reference §5.1 d): mg per kg by weight band
   "lower <= BB < upper", never extrapolated beyond the young-infant weight range.
 
@@ -19,8 +20,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
-from mtbs_tui.rules import doses, growth
-from mtbs_tui.rules.errors import CaseError
+from mtbs_tui.rules import doses
 from mtbs_tui.rules.table import (
     Cond,
     Ctx,
@@ -82,45 +82,15 @@ def _temperature(ctx: Ctx) -> Q:
     return Q(value, ("temperature_c",), () if value is not None else ("temperature_c",))
 
 
-@register_quantity("bm_napas")
-def _respiratory_rate(ctx: Ctx) -> Q:
-    """The recount replaces the first count when present (§3, reference §4.0)."""
-    recount = ctx.value("napas_per_menit_ulang")
-    if recount is not None:
-        return Q(recount, ("napas_per_menit_ulang",), ())
-    first = ctx.value("napas_per_menit")
-    return Q(first, ("napas_per_menit",), () if first is not None else ("napas_per_menit",))
-
-
+@register_quantity("bm_zskor_bb_u")
 def _weight_for_age(ctx: Ctx) -> Q:
-    """BB/U: the written ``zskor_bb_u`` wins (§11.8); otherwise WHO 2006 from sex and weight."""
-    given = ctx.value("zskor_bb_u")
-    if given is not None:
-        return Q(given, ("zskor_bb_u",), ())
-    missing = tuple(k for k in ("sex", "weight_kg") if ctx.value(k) is None)
-    if missing:
-        return Q(None, (), missing)
-    z = growth.weight_for_age(ctx.value("sex"), ctx.age_days, ctx.value("weight_kg"))
-    if z is None:
-        return Q(None, (), ("weight_kg",))
-    if not -6.0 <= z <= 6.0:
-        # §3/§10: a computed z-score outside -6..+6 is an input error naming the measurement.
-        raise CaseError("weight_kg", f"skor-z BB/U {_fmt(Decimal(repr(z)), 1)} di luar rentang "
-                                     f"−6 … +6; periksa berat badan dan tanggal lahir")
-    return Q(z, ("zskor_bb_u",), ())
-
-
-# The engine may register its own BB/U quantity under the vocabulary name; this one is the
-# fallback so that the bm rows never read zskor_bb_u as an optional "cannot fire" key.
-from mtbs_tui.rules import table as _table  # noqa: E402  (needed only for this check)
-
-if "zskor_bb_u" not in _table._QUANTITIES:  # noqa: SLF001
-    register_quantity("zskor_bb_u")(_weight_for_age)
-
-
-def bm_zscore_bb_u(ctx: Ctx) -> float | None:
-    """The BB/U z-score in use (for the engine's eager §3 range check and for forms)."""
-    return ctx.quantity("zskor_bb_u").value
+    """BB/U as the engine derives it (§3: the written ``zskor_bb_u`` wins, otherwise WHO 2006 from
+    sex and weight, range-checked once per case). Read through this name so that an unknown
+    z-score is never taken for "not low", whatever the import order of the modules."""
+    q = ctx.quantity("zskor_bb_u")
+    if q.value is None and not q.missing:
+        return Q(None, (), ("weight_kg",))  # outside the WHO table: ask for the measurement
+    return q
 
 
 @register_fact("bm_suhu_tidak_normal")
@@ -276,8 +246,8 @@ _BREATHING_SIGNS: tuple[Cond, ...] = (
     num("spo2_tangan_kanan", "<", 95),
     num("spo2_kaki", "<", 95),
     fact("bm_spo2_selisih", "selisih SpO2 tangan kanan dan kaki > 3"),
-    num("bm_napas", ">=", 60),
-    num("bm_napas", "<", 40),
+    num("napas", ">=", 60),
+    num("napas", "<", 40),
     yes("merintih"),
     yes("napas_cuping_hidung"),
     yes("tarikan_dinding_dada_sangat_kuat"),
@@ -467,7 +437,7 @@ HIV = register(ModuleTable(
 # ----------------------------------------------------------------------------------------------
 # bm_berat_badan_asi (reference §4.5, pp.44-45)
 
-_LOW_WEIGHT = num("zskor_bb_u", "<", -2.0)
+_LOW_WEIGHT = num("bm_zskor_bb_u", "<", -2.0)
 _ASI_PROBLEMS: tuple[Cond, ...] = (
     num("menyusu_per_24_jam", "<", 8),
     yes("minum_dengan_botol"),

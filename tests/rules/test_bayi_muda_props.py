@@ -1,0 +1,281 @@
+"""Property tests of the bayi muda (MTBM) pathway, as for the balita engine.
+
+Random young-infant cases (0-59 days, any subset of the bm_* inputs assessed, any values) must
+satisfy, under both charts:
+
+* adding a danger sign never lowers the most severe colour, and a row-1 infection sign always gives
+  PENYAKIT SANGAT BERAT ATAU INFEKSI BAKTERI BERAT and urgent referral;
+* removing a finding never produces a classification that needed it (unknown is not no): the
+  printed codes after removal are a subset of those before, except for the optional keys that §1
+  and §3 treat differently (an absent SpO2 cannot fire; an absent recount or written z-score hands
+  over to the first count or the computed z-score);
+* the result is deterministic, does not depend on key order, and is the same under 2015 and 2022
+  except for the echoed ``chart``;
+* every code, colour, label and treatment is one of the contract's (§8.2, §9), rule ids keep the
+  ``2022.`` prefix, and refer_urgently follows §11.5.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import strategies as st
+
+from mtbs_tui.rules import CaseError, classify
+from mtbs_tui.rules.codes import TREATMENTS
+from mtbs_tui.rules.vocabulary import FINDINGS
+
+
+def _load_rows_module() -> Any:
+    """The contract tables copied in the row tests, loaded by path (works whatever pytest's import
+    mode or package layout)."""
+    name = "_bayi_muda_rows_contract"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            name, Path(__file__).with_name("test_bayi_muda_rows.py"))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+_ROWS = _load_rows_module()
+CODES: dict[str, tuple[str, str, str]] = _ROWS.CODES
+MODULE_ORDER: tuple[str, ...] = _ROWS.MODULE_ORDER
+PSBI, IBL, DDB = _ROWS.PSBI, _ROWS.IBL, _ROWS.DDB
+
+SETTINGS = settings(max_examples=80, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+VISIT = dt.date(2026, 6, 15)
+SEVERITY = {"hijau": 0, "kuning": 1, "merah": 2}
+
+# Every finding any bm_* module reads (case-format.md §5.8 and "Bayi muda modules also read").
+BM_KEYS: tuple[str, ...] = (
+    "riwayat_kejang", "sedang_kejang", "sianosis", "napas_cuping_hidung", "napas_per_menit",
+    "napas_per_menit_ulang", "spo2_tangan_kanan", "spo2_kaki", "merintih",
+    "tarikan_dinding_dada_sangat_kuat", "menyusu_lemah", "belum_bab_48_jam",
+    "muntah_semua_atau_hijau", "perut_kembung_sesak", "tidak_ada_lubang_anus", "mata_bernanah",
+    "pusar_kemerahan", "pusar_bernanah", "pustul_kulit",
+    "tampak_kuning", "telapak_kuning", "kuning_mulai_jam",
+    "diare", "keadaan_umum", "mata_cekung", "cubitan_kulit_perut",
+    "tes_hiv_ibu", "tes_virologi_anak", "tes_serologi_anak", "masih_menyusu_atau_baru_berhenti",
+    "menyusu", "menyusu_per_24_jam", "minum_dengan_botol", "makanan_minuman_lain",
+    "posisi_menyusu_benar", "perlekatan_baik", "isapan_efektif", "bercak_putih_mulut",
+    "bibir_langit_sumbing", "susu_pengganti_tepat", "jumlah_minum_cukup", "frekuensi_minum_cukup",
+    "penyiapan_susu_bersih", "zskor_bb_u", "imunisasi_diterima", "vitamin_k1_diberikan",
+)
+# Row-1 infection signs that are yes/no findings (reference §4.1).
+PSBI_BOOL_SIGNS = ("sianosis", "merintih", "napas_cuping_hidung", "tarikan_dinding_dada_sangat_kuat",
+                   "menyusu_lemah", "riwayat_kejang", "sedang_kejang", "belum_bab_48_jam",
+                   "muntah_semua_atau_hijau", "perut_kembung_sesak", "tidak_ada_lubang_anus",
+                   "pusar_bernanah")
+# Findings whose abnormal value is "true": setting one never makes the infant look better.
+ABNORMAL_TRUE = PSBI_BOOL_SIGNS + ("pustul_kulit", "telapak_kuning", "mata_cekung",
+                                   "minum_dengan_botol", "makanan_minuman_lain",
+                                   "bercak_putih_mulut", "bibir_langit_sumbing")
+# §1/§3 exceptions to "absent is unknown": removing these may legitimately change the row.
+OPTIONAL_HANDOVER = ("spo2_tangan_kanan", "spo2_kaki", "napas_per_menit_ulang", "zskor_bb_u")
+TOP_REMOVABLE = ("sex", "weight_kg", "temperature_c")
+
+_INT_RANGES = {"napas_per_menit": (20, 100), "napas_per_menit_ulang": (20, 100),
+               "spo2_tangan_kanan": (85, 100), "spo2_kaki": (85, 100),
+               "kuning_mulai_jam": (0, 400), "menyusu_per_24_jam": (0, 16)}
+
+
+def _value_strategy(key: str) -> st.SearchStrategy[Any]:
+    spec = FINDINGS[key]
+    if spec.kind == "bool":
+        return st.booleans()
+    if spec.kind == "enum":
+        return st.sampled_from(spec.choice_values())
+    if spec.kind == "int":
+        lo, hi = _INT_RANGES[key]
+        return st.integers(lo, hi)
+    if key == "zskor_bb_u":
+        return st.integers(-50, 50).map(lambda tenths: tenths / 10)
+    if spec.kind == "set":
+        return st.lists(st.sampled_from(("hb0", "bcg", "polio_1", "polio_2")), unique=True)
+    raise AssertionError(f"no strategy for {key}")
+
+
+# The value of each key in a normal, complete visit; a drawn case departs from it key by key.
+NORMAL_VALUES: dict[str, Any] = {
+    **_ROWS.NORMAL, "napas_per_menit_ulang": 48, "spo2_tangan_kanan": 98, "spo2_kaki": 98,
+    "kuning_mulai_jam": 48, "keadaan_umum": "normal", "mata_cekung": False,
+    "cubitan_kulit_perut": "segera", "susu_pengganti_tepat": True, "jumlah_minum_cukup": True,
+    "frekuensi_minum_cukup": True, "penyiapan_susu_bersih": True,
+}
+
+
+@st.composite
+def young_infant_cases(draw: st.DrawFn) -> dict[str, Any]:
+    """Mostly-normal visits: per case, a rate of unassessed keys and a rate of abnormal values, so
+    that complete cases with one decisive sign are as common as sparse, very sick ones."""
+    age = draw(st.integers(0, 59))
+    missing_pct = draw(st.sampled_from((0, 0, 5, 25)))
+    abnormal_pct = draw(st.sampled_from((2, 8, 30)))
+    findings: dict[str, Any] = {}
+    for key in BM_KEYS:
+        if draw(st.integers(0, 99)) < missing_pct:
+            continue
+        if draw(st.integers(0, 99)) < abnormal_pct:
+            findings[key] = draw(_value_strategy(key))
+        else:
+            findings[key] = NORMAL_VALUES[key]
+    case: dict[str, Any] = {"visit_date": VISIT.isoformat(),
+                            "birth_date": (VISIT - dt.timedelta(days=age)).isoformat(),
+                            "findings": findings}
+    if draw(st.integers(0, 99)) >= missing_pct:
+        case["sex"] = draw(st.sampled_from(("L", "P")))
+    if draw(st.integers(0, 99)) >= missing_pct:
+        case["weight_kg"] = draw(st.integers(15, 65)) / 10
+    if draw(st.integers(0, 99)) >= missing_pct:
+        # Temperature is the commonest single young-infant sign: abnormal in half the cases.
+        normal = draw(st.booleans())
+        case["temperature_c"] = (draw(st.integers(365, 374)) if normal
+                                 else draw(st.integers(345, 390))) / 10
+    return case
+
+
+def run(case: dict[str, Any], chart: str = "2022") -> dict[str, Any]:
+    try:
+        return classify(case, chart=chart)
+    except CaseError:
+        # Only a computed BB/U z-score outside -6..+6 can be invalid here (§10): not a case to test.
+        reject()
+        raise
+
+
+def max_colour(out: dict[str, Any]) -> int:
+    return max((SEVERITY[c["colour"]] for c in out["classifications"]), default=-1)
+
+
+def printed(out: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(c["module"], c["code"]) for c in out["classifications"]}
+
+
+def without(case: dict[str, Any], key: str) -> dict[str, Any]:
+    new = {**case, "findings": dict(case["findings"])}
+    if key in new["findings"]:
+        del new["findings"][key]
+    else:
+        new.pop(key, None)
+    return new
+
+
+def with_finding(case: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
+    return {**case, "findings": {**case["findings"], key: value}}
+
+
+CHART = st.sampled_from(("2022", "2015"))
+
+
+@SETTINGS
+@given(case=young_infant_cases(), chart=CHART)
+def test_contract_codes_and_shape(case: dict[str, Any], chart: str) -> None:
+    out = run(case, chart)
+    assert out["pathway"] == "bayi_muda"
+    assert out["chart"] == chart
+    modules = [c["module"] for c in out["classifications"]]
+    assert modules == sorted(modules, key=MODULE_ORDER.index)  # chart order (§4)
+    assert len(modules) == len(set(modules))  # one row per bm module (no added tables here)
+    for c in out["classifications"]:
+        module, colour, label = CODES[c["code"]]
+        assert (c["module"], c["colour"], c["label"]) == (module, colour, label)
+        assert c["rule"].startswith(f"2022.{module}.{c['code']}")
+    for entry in out["incomplete"]:
+        assert entry["module"] in MODULE_ORDER
+        for name in entry["missing"]:
+            assert name not in case["findings"] and name not in case, (name, entry)
+    merah = {c["code"] for c in out["classifications"] if c["colour"] == "merah"}
+    assert out["refer_urgently"] is bool(merah - {DDB})  # §11.5, G6
+    codes = [t["code"] for t in out["treatments"]]
+    for code in codes:
+        assert code in TREATMENTS, code
+    assert ("RUJUK_SEGERA" in codes) is out["refer_urgently"]
+    if out["refer_urgently"]:
+        assert codes[-1] == "RUJUK_SEGERA"
+    assert out["follow_up_days"] in (None, 1, 2, 7)
+
+
+def check_sign_added(before: dict[str, Any], after: dict[str, Any]) -> None:
+    assert max_colour(after) >= max_colour(before), (before["classifications"],
+                                                      after["classifications"])
+    if before["refer_urgently"]:
+        assert after["refer_urgently"]
+
+
+def check_removed(before: dict[str, Any], after: dict[str, Any], key: str) -> None:
+    # A z-score is cited by its zskor_* key whether written or computed (§7).
+    if key != "zskor_bb_u":
+        for c in after["classifications"]:
+            assert key not in c["because"], (key, c)
+    if key not in OPTIONAL_HANDOVER:
+        assert printed(after) <= printed(before), (key, printed(before), printed(after))
+
+
+@SETTINGS
+@given(case=young_infant_cases(), chart=CHART)
+def test_adding_a_sign_never_lowers_the_most_severe_colour(case: dict[str, Any],
+                                                           chart: str) -> None:
+    before = run(case, chart)
+    for sign in ABNORMAL_TRUE:  # every sign, so that a rare decisive one is not left to chance
+        check_sign_added(before, run(with_finding(case, sign, True), chart))
+
+
+@SETTINGS
+@given(case=young_infant_cases(), sign=st.sampled_from(PSBI_BOOL_SIGNS), chart=CHART)
+def test_a_danger_sign_always_refers(case: dict[str, Any], sign: str, chart: str) -> None:
+    out = run(with_finding(case, sign, True), chart)
+    assert ("bm_infeksi", PSBI) in printed(out)
+    assert out["refer_urgently"] is True
+    codes = [t["code"] for t in out["treatments"]]
+    assert {"AMPISILIN_IM", "GENTAMISIN_IM", "JAGA_TETAP_HANGAT"} <= set(codes)
+    # Home-care items would delay the referral (G5).
+    assert not {"PERAWATAN_BAYI_MUDA", "NASIHAT_KEMBALI_SEGERA"} & set(codes)
+
+
+@SETTINGS
+@given(case=young_infant_cases(), chart=CHART)
+def test_removing_a_finding_never_produces_a_classification_that_needed_it(
+        case: dict[str, Any], chart: str) -> None:
+    before = run(case, chart)
+    for key in sorted(set(case["findings"]) | {k for k in TOP_REMOVABLE if k in case}):
+        check_removed(before, run(without(case, key), chart), key)
+
+
+@SETTINGS
+@given(case=young_infant_cases())
+def test_deterministic_order_free_and_chart_free(case: dict[str, Any]) -> None:
+    first = run(case, "2022")
+    assert run(case, "2022") == first
+    shuffled = {**case, "findings": dict(reversed(list(case["findings"].items())))}
+    assert run(dict(reversed(list(shuffled.items()))), "2022") == first
+    other = run(case, "2015")
+    assert {**other, "chart": "2022"} == first
+
+
+def test_property_checks_can_fail() -> None:
+    """Each property check rejects a deliberately broken result."""
+    case = _ROWS.make_case(20)
+    good = run(case)
+    # A broken engine that prints INFEKSI BAKTERI LOKAL once pustul_kulit is left out.
+    broken = {**good, "classifications": [
+        {**c, "code": IBL, "colour": "kuning", "because": ["pustul_kulit"]}
+        if c["module"] == "bm_infeksi" else c for c in good["classifications"]]}
+    with pytest.raises(AssertionError):
+        check_removed(good, broken, "pustul_kulit")
+    # A broken engine that drops the referral row when a sign is added.
+    referred = run(with_finding(case, "sianosis", True))
+    with pytest.raises(AssertionError):
+        check_sign_added(referred, good)
+    check_sign_added(good, referred)
+    check_removed(referred, run(without(with_finding(case, "sianosis", True), "sianosis")),
+                  "sianosis")
