@@ -1,0 +1,159 @@
+"""Property tests (hypothesis) of the balita engine over random, valid, partly assessed cases."""
+from __future__ import annotations
+
+import json
+import random
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from casebuild import TBU_15, SAGA_22, born
+from mtbs_tui.rules import classify
+from mtbs_tui.rules.codes import BALITA_CHART_ONLY, CLASSIFICATIONS, TREATMENTS
+from mtbs_tui.rules.table import severity
+from mtbs_tui.rules.vocabulary import DOC_ORDER, FINDINGS, TOP_LEVEL, modules_for
+
+BALITA_MODULES = {m.id for m in modules_for("balita", "2022")} | {
+    m.id for m in modules_for("balita", "2015")}
+KEYS = {chart: [k for k, f in FINDINGS.items()
+                if chart in f.charts and set(f.modules) & BALITA_MODULES
+                and not k.startswith("zskor_")]
+        for chart in ("2015", "2022")}
+Z_KEYS = {"2015": ["zskor_bb_pb"], "2022": ["zskor_bb_pb", "zskor_pb_u", "zskor_lk_u"]}
+PROPS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _value(draw, key: str):
+    f = FINDINGS[key]
+    if f.kind == "bool":
+        return draw(st.booleans())
+    if f.kind == "enum":
+        return draw(st.sampled_from(f.choice_values()))
+    if f.kind == "set":
+        return draw(st.lists(st.sampled_from(f.choice_values()), unique=True, max_size=6))
+    if f.kind == "int":
+        lo, hi = int(f.minimum), int(f.maximum)
+        if key.endswith("_hari"):
+            hi = 20
+        if key.startswith("napas"):
+            lo, hi = 20, 70
+        return draw(st.integers(lo, hi))
+    return round(draw(st.floats(f.minimum, f.maximum)), 1)
+
+
+@st.composite
+def cases(draw, chart: str | None = None):
+    chart = chart or draw(st.sampled_from(["2015", "2022"]))
+    months = draw(st.integers(2, 59))
+    findings = {}
+    for key in KEYS[chart]:
+        if draw(st.integers(0, 9)) < 8:  # most items assessed, some left unknown
+            findings[key] = _value(draw, key)
+    for key in Z_KEYS[chart]:
+        if draw(st.booleans()):
+            findings[key] = round(draw(st.floats(-4.5, 4.5)), 2)
+    case = {"chart": chart, "visit_date": "2025-06-15", "birth_date": born(months),
+            "findings": findings}
+    if draw(st.booleans()):
+        case["weight_kg"] = round(draw(st.floats(4.0, 20.0)), 1)
+    if draw(st.booleans()):
+        case["muac_cm"] = round(draw(st.floats(10.0, 16.0)), 1)
+    if draw(st.booleans()):
+        case["temperature_c"] = round(draw(st.floats(35.5, 40.5)), 1)
+    if draw(st.integers(0, 4)):
+        case["malaria_area"] = draw(st.sampled_from(["tinggi", "rendah", "non_endemis"]))
+    return case
+
+
+def _max_colour(out: dict) -> int:
+    return max((severity(c["colour"]) for c in out["classifications"]), default=-1)
+
+
+@PROPS
+@given(cases(), st.data())
+def test_adding_a_danger_sign_never_lowers_the_most_severe_colour(case, data) -> None:
+    before = classify(case)
+    signs = TBU_15 if case["chart"] == "2015" else SAGA_22
+    sign = data.draw(st.sampled_from(signs))
+    case2 = json.loads(json.dumps(case))
+    case2["findings"][sign] = True
+    after = classify(case2)
+    assert _max_colour(after) >= _max_colour(before)
+    assert _max_colour(after) == severity("merah")
+    assert after["refer_urgently"] is True
+    assert after["treatments"][-1]["code"] == "RUJUK_SEGERA"
+
+
+@PROPS
+@given(cases(), st.data())
+def test_removing_a_finding_never_produces_a_classification_that_needed_it(case, data) -> None:
+    if not case["findings"]:
+        return
+    key = data.draw(st.sampled_from(sorted(case["findings"])))
+    before = classify(case)
+    case2 = json.loads(json.dumps(case))
+    del case2["findings"][key]
+    after = classify(case2)
+    old = {(c["module"], c["code"]) for c in before["classifications"]}
+    incomplete = {e["module"] for e in after["incomplete"]}
+    for c in after["classifications"]:
+        assert key not in c["because"], (key, c)
+        if FINDINGS[key].optional:
+            continue  # an absent optional test cannot fire: a milder row may then print (§1)
+        if (c["module"], c["code"]) not in old:
+            # Only a merah row printed past a now-unknown merah row may be new (§6).
+            assert c["colour"] == "merah" and c["module"] in incomplete, (key, c)
+
+
+@PROPS
+@given(cases())
+def test_deterministic_and_independent_of_key_order(case) -> None:
+    first = json.dumps(classify(case), ensure_ascii=False)
+    items = list(case["findings"].items())
+    random.Random(0).shuffle(items)
+    shuffled = dict(case, findings=dict(items))
+    assert json.dumps(classify(shuffled), ensure_ascii=False) == first
+    assert json.dumps(classify(case), ensure_ascii=False) == first
+
+
+@PROPS
+@given(cases())
+def test_every_output_item_is_in_the_contract(case) -> None:
+    out = classify(case)
+    chart = case["chart"]
+    other = "2015" if chart == "2022" else "2022"
+    modules = [m.id for m in modules_for("balita", chart)]
+    assert out["chart"] == chart and out["pathway"] == "balita"
+    positions = []
+    for c in out["classifications"]:
+        info = CLASSIFICATIONS["balita"][c["code"]]
+        assert c["code"] not in BALITA_CHART_ONLY[other]
+        assert (info.module, info.colour, info.label) == (c["module"], c["colour"], c["label"])
+        assert c["rule"].startswith(f"{chart}.{c['module']}.{c['code']}")
+        assert all(name in DOC_ORDER for name in c["because"])
+        positions.append(modules.index(c["module"]))
+    assert positions == sorted(positions)
+    seen = []
+    for e in out["incomplete"]:
+        assert e["module"] in modules and e["module"] not in seen
+        seen.append(e["module"])
+        assert e["missing"] == sorted(set(e["missing"]), key=DOC_ORDER.__getitem__)
+        for name in e["missing"]:
+            assert name in TOP_LEVEL or not FINDINGS[name].optional
+    merah = [c["code"] for c in out["classifications"] if c["colour"] == "merah"]
+    assert out["refer_urgently"] == (bool(merah) and merah != ["DIARE_DEHIDRASI_BERAT"])
+    tx = [t["code"] for t in out["treatments"]]
+    assert all(code in TREATMENTS for code in tx)
+    assert ("RUJUK_SEGERA" in tx) == out["refer_urgently"]
+    if out["refer_urgently"]:
+        assert tx[-1] == "RUJUK_SEGERA"
+        assert not any(code.startswith("IMUNISASI_") for code in tx)
+        assert "NASIHAT_KEMBALI_SEGERA" not in tx
+    non_rujuk = [code for code in tx if code != "RUJUK"]
+    assert len(non_rujuk) == len(set(non_rujuk))
+    for t in out["treatments"]:
+        assert t["dose"] is None or (isinstance(t["dose"], str) and t["dose"])
+    if out["follow_up_days"] is not None:
+        assert out["follow_up_days"] in (1, 2, 3, 5, 7, 14, 30)
+    else:
+        assert not any(c["colour"] == "kuning" and c["code"] in (
+            "PNEUMONIA", "MALARIA", "MASALAH_PEMBERIAN_MAKAN") for c in out["classifications"])
