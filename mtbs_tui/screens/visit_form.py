@@ -18,11 +18,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from mtbs_tui.rules import vocabulary as voc
 from mtbs_tui.screens import follow_up as fu
 from mtbs_tui.widgets.fields import FormField
+from mtbs_tui.widgets.legend import KeyLegend
 from mtbs_tui.widgets.messages import FieldChanged, FieldDone
 from mtbs_tui.widgets.panel import ClassificationPanel, panel_lines
 from mtbs_tui.widgets.plan import (HEADER_ID, SHORT, Age, FormValues, SectionPlan, age_at, build_plan,
@@ -45,6 +46,9 @@ LeaveDialog { align: center middle; }
 LeaveDialog > Vertical { width: 62; height: auto; border: solid $accent; background: $surface; padding: 0 1; }
 LeaveDialog .keys { color: $text-muted; }
 """
+
+
+FOLLOW_UP_ID = "ulang"
 
 
 def label_of(key: str) -> str:
@@ -136,7 +140,8 @@ class VisitFormScreen(Screen["int | None"]):
         reg = self.app.register  # type: ignore[attr-defined]
         self.patient = reg.get_patient(self.patient_id)
         facility = reg.facility() or {}
-        today = dt.date.today().isoformat()
+        clock = getattr(self.app, "today", None)  # the shell's clock (fixed in tests)
+        today = (clock() if callable(clock) else dt.date.today()).isoformat()
         self.visit_date = today
         case: dict[str, Any] = {}
         if self.correct_visit_id is not None:
@@ -184,18 +189,18 @@ class VisitFormScreen(Screen["int | None"]):
         return plans
 
     def _intro(self) -> list[str]:
-        kind = "formulir bayi muda" if self.pathway == "bayi_muda" else "formulir balita sakit"
         lines = [self.age.reason()]
         if self.correct_visit_id is not None:
             lines.append(f"Koreksi kunjungan {_date_text(self.visit_date)}: alasan ditanyakan saat simpan.")
-        if self.kind == "ulang":
-            lines += fu.intro_lines(self.earlier)
-        del kind
         return lines
 
     def _make_sections(self) -> list[FormSection]:
         suggest = lambda: vaccines_for_age(self.age)  # noqa: E731 - the ``s`` key of the vaccine list
         out = []
+        if self.kind == "ulang":
+            # First, what is being followed and the follow-up box's questions (no fields: Tab on).
+            plan = SectionPlan(FOLLOW_UP_ID, "Kunjungan ulang: yang dipantau", "Ulang", (), ())
+            out.append(FormSection(plan, intro=fu.intro_lines(self.earlier)))
         for plan in self._plans():
             intro = self._intro() if plan.id == HEADER_ID else ()
             out.append(FormSection(plan, intro=intro, suggest=suggest))
@@ -209,7 +214,7 @@ class VisitFormScreen(Screen["int | None"]):
             self.load_error = getattr(exc, "message", None) or f"galat internal: {exc}"
             yield Static(f"Formulir tidak dapat dibuka: {self.load_error}", id="form-title")
             yield Static("Tekan Esc untuk kembali.", id="help-line")
-            yield Footer()
+            yield KeyLegend()
             return
         self.sections = self._make_sections()
         yield Static("", id="form-title", markup=False)
@@ -219,7 +224,7 @@ class VisitFormScreen(Screen["int | None"]):
                 yield from self.sections
             yield ClassificationPanel(id="panel")
         yield Static("", id="help-line", markup=False)
-        yield Footer()
+        yield KeyLegend()
 
     def on_mount(self) -> None:
         if self.load_error:
@@ -298,13 +303,15 @@ class VisitFormScreen(Screen["int | None"]):
         if top.get("temperature_c") is not None:
             parts.append(f"{fmt(top['temperature_c'])}°C")
         parts.append(f"Bagan {self.chart}")
-        self.query_one("#form-title", Static).update(" " + " · ".join(parts))
+        _set_text(self.query_one("#form-title", Static), " " + " · ".join(parts))
 
     def section_mark(self, i: int, section: FormSection, merged: dict[str, Any]) -> str:
         if i == self.index:
             return "●"
         if section.status_text(merged):
             return "–"
+        if section.plan.id == FOLLOW_UP_ID:
+            return "✓"
         if section.plan.id == HEADER_ID:
             return "✓" if any(merged.get(k) is not None for k in section.plan.keys if k != "chart"
                               and k != "malaria_area") else "·"
@@ -320,12 +327,13 @@ class VisitFormScreen(Screen["int | None"]):
         text = " " + " ".join(pieces)
         if len(text) > 80:
             text = " " + "".join(pieces)
-        self.query_one("#strip", Static).update(text)
+        _set_text(self.query_one("#strip", Static), text)
 
     def _set_help(self, text: str, *, error: bool = False) -> None:
         line = self.query_one("#help-line", Static)
-        line.update(" " + text)
-        line.set_class(error, "error")
+        _set_text(line, " " + text)
+        if line.has_class("error") != error:
+            line.set_class(error, "error")
 
     # --- sections ----------------------------------------------------------------------------
     @property
@@ -347,6 +355,9 @@ class VisitFormScreen(Screen["int | None"]):
         if fields:
             target = fields[0] if focus == "first" else fields[-1]
             self.set_focus(target)
+        else:
+            self.set_focus(None)
+            self._set_help("Tab atau PgDn: lanjut ke pengisian.")
         self._refresh_strip()
         if save and changed:
             self.save_draft()
@@ -493,7 +504,7 @@ class VisitFormScreen(Screen["int | None"]):
         from mtbs_tui.screens.summary import SaveRequest, SummaryScreen
 
         unconfirmed = [f"{f.label} {f.text}" for f in self.query("NumberField")
-                       if getattr(f, "notice", None) and not f.error]  # type: ignore[attr-defined]
+                       if getattr(f, "unconfirmed", False)]  # type: ignore[attr-defined]
         request = SaveRequest(
             patient_id=self.patient_id, patient=self.patient, case=self.build_case(), result=self.result,
             kind=self.kind, follow_up_of=self.follow_up_of, draft_id=self.draft_id,
@@ -507,6 +518,13 @@ class VisitFormScreen(Screen["int | None"]):
             fields = self.current.focusable_fields()
             if fields and self.focused is None:
                 self.set_focus(fields[0])
+
+
+def _set_text(widget: Static, text: str) -> None:
+    """Update a one-line Static only when its text changed (each update costs a layout)."""
+    if getattr(widget, "_last_text", None) != text:
+        widget._last_text = text  # type: ignore[attr-defined]
+        widget.update(text)
 
 
 def _date_text(iso: str) -> str:

@@ -79,7 +79,7 @@ class FormField(Widget, can_focus=True):
         self.value = value
         self.error = None
         self.notice = None
-        self.refresh(layout=True)
+        self.refresh_field()
 
     def to_model(self) -> Any:
         """The answer for the case, or None (not assessed) when empty or invalid."""
@@ -89,7 +89,7 @@ class FormField(Widget, can_focus=True):
         self.value = value
         self.error = None
         self.notice = None
-        self.refresh(layout=True)
+        self.refresh_field()
         self.post_message(FieldChanged(self))
         if done:
             self.post_message(FieldDone(self))
@@ -130,7 +130,14 @@ class FormField(Widget, can_focus=True):
         return lines
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._lines(width))
+        self._height = len(self._lines(width))
+        return self._height
+
+    def refresh_field(self) -> None:
+        """Redraw; ask for a new layout only when the field's height changed (cheap typing)."""
+        width = self.content_region.width or self.size.width
+        height = len(self._lines(width)) if width else -1
+        self.refresh(layout=height != getattr(self, "_height", None))
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -149,10 +156,10 @@ class FormField(Widget, can_focus=True):
 
     # --- focus -------------------------------------------------------------------------------
     def on_focus(self, event: events.Focus) -> None:
-        self.refresh(layout=True)
+        self.refresh_field()
 
     def on_blur(self, event: events.Blur) -> None:
-        self.refresh(layout=True)
+        self.refresh_field()
 
     def _consume(self, event: events.Key) -> None:
         event.stop()
@@ -249,6 +256,7 @@ class NumberField(FormField):
         super().__init__(spec, label=label, id=id, classes=classes)
         self.text = ""
         self.confirmed_text: str | None = None
+        self.warning: str | None = None
 
     def load(self, value: Any) -> None:
         self.text = "" if value is None else fmt(value)
@@ -262,16 +270,19 @@ class NumberField(FormField):
         parts = [(f"[{shown.ljust(box_w)}]", style)]
         if self.spec.unit:
             parts.append((" " + self.spec.unit, ""))
-        if self.notice and not self.error:
+        if self.unconfirmed:
             parts.append((" ?", "formfield--notice"))
         return parts
 
     def extra_lines(self, width: int) -> list[list[tuple[str, str]]]:
-        if self.error:
-            return [[("    ↳ " + self.error, "formfield--invalid")]]
-        if self.notice:
-            return [[("    ↳ " + self.notice, "formfield--notice")]]
-        return []
+        message, style = (self.error, "formfield--invalid") if self.error else \
+            (self.notice, "formfield--notice")
+        if not message:
+            return []
+        if message.startswith(self.spec.label + ": "):  # the label is on the line above
+            message = message[len(self.spec.label) + 2:]
+        lines = textwrap.wrap(message, max(10, width - 6)) or [""]
+        return [[(("    ↳ " if i == 0 else "      ") + line, style)] for i, line in enumerate(lines)]
 
     def default_help(self) -> str:
         spec = self.spec
@@ -282,8 +293,9 @@ class NumberField(FormField):
         return f"{spec.label}{rng}{' ' + spec.unit if spec.unit else ''}. Enter untuk lanjut."
 
     def _check(self) -> None:
-        """Parse the text; set value, error and notice. Never raises."""
+        """Parse the text; set value and error. Never raises."""
         self.notice = None
+        self.warning = None
         try:
             value = parse_value(self.key, self.text)
         except CaseError as err:
@@ -293,13 +305,16 @@ class NumberField(FormField):
             return
         self.error = None
         self.value = value
-        warning = implausible(self.key, value)
-        if warning and self.confirmed_text != self.text:
-            self.notice = f"{self.spec.label}: {warning}. Tekan Enter sekali lagi untuk memastikan."
+        self.warning = implausible(self.key, value)
+
+    @property
+    def unconfirmed(self) -> bool:
+        """An unlikely value (reliability.md second tier) that nobody confirmed yet."""
+        return bool(self.warning) and self.confirmed_text != self.text and not self.error
 
     def _edited(self) -> None:
         self._check()
-        self.refresh(layout=True)
+        self.refresh_field()
         self.post_message(FieldChanged(self))
 
     def on_key(self, event: events.Key) -> None:
@@ -322,17 +337,24 @@ class NumberField(FormField):
             if self.error:
                 self.app.bell()
                 return
+            if self.unconfirmed and not self.notice:
+                # First Enter on an unlikely value: say so, stay; the second Enter confirms.
+                self.notice = (f"{self.spec.label}: {self.warning}. "
+                               "Tekan Enter sekali lagi untuk memastikan.")
+                self.refresh_field()
+                self.post_message(FieldChanged(self))
+                return
             if self.notice:
                 self.confirmed_text = self.text
                 self.notice = None
-                self.refresh(layout=True)
+                self.refresh_field()
                 self.post_message(FieldChanged(self))
             self.post_message(FieldDone(self))
         elif event.is_printable and char.strip():
             # A letter in a number field: mark it, keep what was typed.
             self._consume(event)
             self.error = f"{self.spec.label}: hanya angka (contoh 37,5)"
-            self.refresh(layout=True)
+            self.refresh_field()
             self.post_message(FieldChanged(self))
 
 

@@ -60,8 +60,11 @@ class ClassificationBody(Widget):
         self.lines: list[list[tuple[str, str]]] = [[("Belum ada jawaban.", "panel--muted")]]
 
     def show(self, lines: list[list[tuple[str, str]]]) -> None:
+        if lines == self.lines:
+            return
+        grew = len(lines) != len(self.lines)
         self.lines = lines
-        self.refresh(layout=True)
+        self.refresh(layout=grew)
 
     def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
         return max(1, len(self.lines))
@@ -108,7 +111,9 @@ def panel_lines(result: dict | None, *, width: int, values: dict[str, Any],
         out.append([(word, f"panel--{colour}" if colour in SEVERITY_WORD else ""), (" " + wrapped[0], "")])
         for more in wrapped[1:]:
             out.append([(" " * (len(word) + 1) + more, "")])
-        why = because_text(item, values, label_of)
+        # Why, for the rows that call for action; a green "none of the above" row would list
+        # every sign that was absent.
+        why = because_text(item, values, label_of) if colour != "hijau" else ""
         if why:
             for part in textwrap.wrap(why, width - 2)[:2]:
                 out.append([("  " + part, "panel--muted")])

@@ -40,6 +40,11 @@ SHORT: dict[str, str] = {
     "hiv": "HIV",
     "imunisasi": "Imun",
     "pemberian_makan": "Makan",
+    "vitamin_a": "Vit A",
+    "campak": "Campak",
+    "dengue": "Dengue",
+    "pertumbuhan": "Pertumbuhan",
+    "lingkar_kepala": "LK",
     "bm_infeksi": "Infeksi",
     "bm_ikterus": "Ikterus",
     "bm_diare": "Diare",
@@ -188,6 +193,9 @@ def build_plan(pathway: str, chart: str, age: Age) -> list[SectionPlan]:
                     echoes.append(key)
                     keys.append(key)
             if keys:
+                # Optional items ("if available": SpO2, recount, z-scores) go to the end of their
+                # block, so PgDn skips them all once the chart's questions are answered.
+                keys.sort(key=lambda k: k != member.opening_key and _optional(k))
                 title = member.label if len(members) > 1 else None
                 blocks.append(Block(member.id, title, tuple(keys), member.opening_key))
         emitted.update(x.id for x in members)
@@ -198,6 +206,11 @@ def build_plan(pathway: str, chart: str, age: Age) -> list[SectionPlan]:
             short=SHORT.get(m.id, m.label.split()[0]),
             modules=tuple(x.id for x in members), blocks=tuple(blocks), echoes=tuple(echoes)))
     return sections
+
+
+def _optional(key: str) -> bool:
+    spec = voc.FINDINGS.get(key) or voc.TOP_LEVEL.get(key)
+    return bool(spec and spec.optional)
 
 
 def has_fever(values: dict[str, Any]) -> bool | None:

@@ -57,12 +57,13 @@ def unit_hint(key: str, text: str) -> str | None:
         value = float(text.strip().replace(",", "."))
     except ValueError:
         return None
+    typed = text.strip()
     if key == "muac_cm" and 60 <= value <= 250:
-        return f"mungkin dalam mm: {fmt(value)} mm = {fmt(value / 10)} cm"
+        return f"mungkin dalam mm: {typed} mm = {fmt(value / 10)} cm"
     if key == "weight_kg" and 500 <= value <= 40000:
-        return f"mungkin dalam gram: {fmt(value)} g = {fmt(value / 1000)} kg"
+        return f"mungkin dalam gram: {typed} g = {fmt(value / 1000)} kg"
     if key == "temperature_c" and 300 <= value <= 430:
         return f"mungkin maksudnya {fmt(value / 10)} °C"
     if key in ("length_cm", "head_circumference_cm") and 0.3 <= value <= 1.3:
-        return f"mungkin dalam meter: {fmt(value)} m = {fmt(value * 100)} cm"
+        return f"mungkin dalam meter: {typed} m = {fmt(value * 100)} cm"
     return None

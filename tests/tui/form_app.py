@@ -32,8 +32,10 @@ class FormApp(App[Any]):
     CSS_PATH = str(APP_TCSS) if APP_TCSS.exists() else None
     ENABLE_COMMAND_PALETTE = False  # as the real shell
 
-    def __init__(self, register: Register, make_screen: Callable[[], Screen], actor: str = "Bd. Uji") -> None:
+    def __init__(self, register: Register, make_screen: Callable[[], Screen], actor: str = "Bd. Uji",
+                 today: dt.date | None = None) -> None:
         super().__init__()
+        self.fixed_today = today
         self.theme = "ansi-dark"  # as the real shell: 16 colours
         self.register = register
         self.actor = actor
@@ -43,10 +45,24 @@ class FormApp(App[Any]):
     def on_mount(self) -> None:
         self.push_screen(self.make_screen(), self.dismissed.append)
 
+    def today(self) -> dt.date:
+        return self.fixed_today or dt.date.today()
+
+
+def engine_classify() -> Any:
+    """The chart engine (``mtbs_tui.rules.classify``; its module directly while the package's
+    export is being written)."""
+    try:
+        from mtbs_tui.rules import classify
+    except ImportError:
+        from mtbs_tui.rules.engine import classify
+    return classify
+
 
 def open_register(tmp_path: Path, *, malaria_area: str = "non_endemis", chart: str = "2022",
                   classifier: Any = None) -> Register:
-    reg = Register.open(tmp_path / "register.db", create=True, classifier=classifier)
+    reg = Register.open(tmp_path / "register.db", create=True,
+                        classifier=classifier or engine_classify())
     reg.set_facility(name="Puskesmas Uji", malaria_area=malaria_area, chart_default=chart)
     return reg
 
@@ -62,3 +78,15 @@ def screen_text(app: App[Any]) -> str:
                       color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()
+
+
+def press_list(spec: str) -> list[str]:
+    """Keys from a compact spec: space-separated key names; a token of digits, ``,`` or ``.`` is
+    typed one character at a time (``"9,0 enter y"`` -> 9 , 0 enter y)."""
+    keys: list[str] = []
+    for token in spec.split():
+        if all(ch.isdigit() or ch in ",." for ch in token):
+            keys.extend(token)
+        else:
+            keys.append(token)
+    return keys

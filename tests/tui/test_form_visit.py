@@ -1,0 +1,310 @@
+"""Recording visits with the keyboard only; the database is checked afterwards.
+
+These tests use the real chart engine (the form shows what the engine says), a real register file
+in tmp_path, and key presses only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from form_app import FormApp, months_ago, open_register, press_list, screen_text
+
+from mtbs_tui.screens.summary import SummaryScreen
+from mtbs_tui.screens.visit_form import VisitFormScreen
+from mtbs_tui.widgets.fields import NumberField
+
+# An 11-month-old with cough and fast breathing, every other module answered (design/screens.md
+# "Measuring the promise"). One line per section; the count is pinned below.
+STANDARD_VISIT = [
+    "9 enter 74 enter 1 36,8 enter 14 enter 45 enter enter enter",  # data: BB PB cara suhu LiLA LK area bagan
+    "t t t t t t t t t t t t t t t",  # tanda bahaya / SAGA (15 items)
+    "y 52 enter pagedown",  # batuk: ya, napas 52 (indrawing already answered), skip the optional items
+    "t",  # diare: tidak (the section folds; on to the next)
+    "t",  # demam: tidak (malaria, campak, dengue fold)
+    "t",  # telinga: tidak
+    "1 t t t pagedown",  # gizi: edema tidak, 3 complications tidak, skip the z-scores
+    "1 pagedown",  # anemia: tidak pucat, skip Hb and deworming
+    "2 1 1 y t pagedown",  # HIV: ibu negatif, virologi belum, serologi belum, menyusu, thrush
+    "s y",  # imunisasi: all due for the age; vitamin A received
+    "t",  # pemberian makan: no problem -> the summary opens
+    "f10",  # save
+]
+STANDARD_VISIT_KEYS = 59
+
+
+async def _run(app: FormApp, keys: list[str]) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause()
+
+
+def _visits(reg) -> list[dict]:
+    rows = reg.db.execute("SELECT id FROM visits ORDER BY id").fetchall()
+    return [reg.get_visit(r[0]) for r in rows]
+
+
+async def test_standard_visit_key_count(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Aisyah Putri", sex="P", birth_date=months_ago(11, 3), actor="t")
+    keys = [k for line in STANDARD_VISIT for k in press_list(line)]
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    await _run(app, keys)
+    [visit] = _visits(reg)
+    assert visit["status"] == "final"
+    codes = [c["code"] for c in visit["classifications"]]
+    assert "PNEUMONIA" in codes
+    assert visit["result"]["incomplete"] == [], visit["result"]["incomplete"]
+    assert app.dismissed == [visit["id"]]
+    # The paper form needs one mark per answer; the keyboard needs about one key per answer.
+    case = visit["case"]
+    answers = len(case["findings"]) + sum(1 for k in ("weight_kg", "length_cm", "length_position",
+                                                      "temperature_c", "muac_cm",
+                                                      "head_circumference_cm") if k in case)
+    assert answers == 38
+    assert len(keys) == STANDARD_VISIT_KEYS, f"{len(keys)} keys for {answers} answers"
+
+
+async def test_record_balita_pneumonia_and_some_dehydration(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Budi Santoso", sex="L", birth_date=months_ago(15, 2), actor="t")
+    keys = press_list(
+        "10,5 enter 78 enter 1 37 enter 13,5 enter 46 enter enter enter "
+        "t t t t t t t t t t t t t t t "
+        "y 48 enter pagedown "  # batuk, napas 48 >= 40 from 12 months
+        "y 3 enter t 2 y 3 2 t "  # diare 3 hari, tidak berdarah, gelisah, mata cekung, haus, lambat, kolera t
+        "t t 1 t t t pagedown 1 pagedown 2 1 1 y t pagedown s y t"
+    )
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    await _run(app, [*keys, "f10"])
+    [visit] = _visits(reg)
+    assert visit["status"] == "final" and visit["kind"] == "pertama"
+    codes = [c["code"] for c in visit["classifications"]]
+    assert "PNEUMONIA" in codes and "DIARE_DEHIDRASI_RINGAN_SEDANG" in codes
+    treatments = {t["code"]: t["dose"] for t in visit["treatments"]}
+    assert treatments.get("AMOKSISILIN")  # with a dose for 10.5 kg
+    assert "ZINK" in treatments
+    assert visit["weight_kg"] == 10.5
+    findings = visit["case"]["findings"]
+    assert findings["napas_per_menit"] == 48 and findings["cubitan_kulit_perut"] == "lambat"
+
+
+async def test_record_bayi_muda_visit_says_why(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="By. Ny. Wati", sex="L",
+                          birth_date=(dt.date.today() - dt.timedelta(days=23)).isoformat(), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "umur 23 hari: formulir bayi muda" in text
+        assert "Bayi muda" in text and "Infeksi" in text  # the MTBM sections in the strip
+        for key in press_list("3,4 enter 50 enter 1 36,9 enter enter "  # BB PB cara suhu bagan
+                              "t t t 48 enter t t t t t t t t 1 1 t t pagedown "  # infeksi
+                              "t "  # ikterus: tidak tampak kuning
+                              "t "  # diare: tidak
+                              "2 1 1 y "  # HIV: ibu negatif, virologi belum, serologi belum, menyusu
+                              "y 10 enter t t y y y t t pagedown "  # ASI
+                              "k "  # imunisasi: none received yet
+                              "y"):  # vitamin K1 given -> summary
+            await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("f10")
+        await pilot.pause()
+    [visit] = _visits(reg)
+    assert visit["pathway"] == "bayi_muda" and visit["status"] == "final"
+    assert visit["case"]["findings"]["napas_per_menit"] == 48
+    assert visit["case"]["findings"]["imunisasi_diterima"] == []
+    assert visit["classifications"], "a bayi muda visit is classified"
+    assert all(c["module"].startswith("bm_") for c in visit["classifications"])
+
+
+async def test_follow_up_visit_is_linked_and_asks_the_follow_up_questions(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    birth = months_ago(20)
+    pid = reg.add_patient(name="Rizky Ananda", sex="L", birth_date=birth, actor="t")
+    first_day = dt.date.today() - dt.timedelta(days=2)
+    first = reg.save_visit(patient_id=pid, actor="t", case={
+        "visit_date": first_day.isoformat(), "birth_date": birth, "weight_kg": 11.0,
+        "findings": {"batuk": True, "napas_per_menit": 50, "tarikan_dinding_dada": False}})
+    uid = reg.get_visit(first)["visit_uid"]
+    assert "PNEUMONIA" in [c["code"] for c in reg.get_visit(first)["classifications"]]
+    app = FormApp(reg, lambda: VisitFormScreen(pid, kind="ulang", follow_up_of=uid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Kunjungan ulang dari kunjungan" in text
+        assert "napas lebih lambat" in text  # the pneumonia follow-up box's question
+        form = app.screen
+        assert isinstance(form, VisitFormScreen)
+        order = [s.plan.id for s in form.sections]
+        assert order[:4] == ["ulang", "kunjungan", "tanda_bahaya", "batuk"]  # followed box first
+        for key in press_list("tab 11 enter enter enter 36,7 enter enter enter enter enter "
+                              "t t t t t t t t t t t t t t t y 36 enter f9 f10"):
+            await pilot.press(key)
+        await pilot.pause()
+    visits = _visits(reg)
+    assert len(visits) == 2
+    follow = visits[-1]
+    assert follow["kind"] == "ulang" and follow["follow_up_of"] == uid
+    assert follow["status"] == "final"
+    assert "BATUK_BUKAN_PNEUMONIA" in [c["code"] for c in follow["classifications"]]
+
+
+async def test_correct_a_visit_keeps_the_old_version(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    birth = months_ago(20)
+    pid = reg.add_patient(name="Nur Halimah", sex="P", birth_date=birth, actor="t")
+    first = reg.save_visit(patient_id=pid, actor="t", case={
+        "visit_date": dt.date.today().isoformat(), "birth_date": birth, "weight_kg": 11.0,
+        "findings": {"batuk": True, "napas_per_menit": 52, "tarikan_dinding_dada": False}})
+    app = FormApp(reg, lambda: VisitFormScreen(pid, correct_visit_id=first))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Koreksi" in screen_text(app)
+        # Data -> Bahaya -> Batuk; the loaded answers are there; fix the breath count.
+        for key in ["pagedown", "pagedown", "down", "backspace", "backspace", *"32", "enter", "f9", "f10"]:
+            await pilot.press(key)
+        await pilot.pause()
+        for key in [*"salah hitung napas", "enter"]:
+            await pilot.press(key if key != " " else "space")
+        await pilot.pause()
+    old = reg.get_visit(first)
+    assert old["is_current"] == 0
+    assert "PNEUMONIA" in [c["code"] for c in old["classifications"]]
+    new_id = reg.db.execute("SELECT id FROM visits WHERE supersedes_id = ?", [first]).fetchone()[0]
+    new = reg.get_visit(new_id)
+    assert new["correction_reason"] == "salah hitung napas"
+    assert new["version"] == 2 and new["visit_uid"] == old["visit_uid"]
+    assert new["case"]["findings"]["napas_per_menit"] == 32
+    assert "BATUK_BUKAN_PNEUMONIA" in [c["code"] for c in new["classifications"]]
+    assert app.dismissed == [new_id]
+
+
+async def test_escape_keeps_a_draft_and_reopening_restores_it(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Siti Rahma", sex="P", birth_date=months_ago(30), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    await _run(app, press_list("12,5 enter pagedown t t escape y"))
+    assert app.dismissed == [None]
+    [draft] = _visits(reg)
+    assert draft["status"] == "draft" and draft["section"] == "tanda_bahaya"
+    assert draft["case"]["weight_kg"] == 12.5
+    assert draft["case"]["findings"] == {"tidak_bisa_minum": False, "memuntahkan_semua": False}
+
+    app2 = FormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft["id"]))
+    async with app2.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app2.screen
+        assert isinstance(form, VisitFormScreen)
+        assert form.current.plan.id == "tanda_bahaya"  # back where she stopped
+        assert form.values.top["weight_kg"] == 12.5
+        assert "BB 12,5" in screen_text(app2)
+        await pilot.press("t")  # the third question is next to answer? focus is on the first
+        await pilot.press("escape")
+        await pilot.press("t")  # stay
+        assert app2.screen is form
+
+
+async def test_escape_can_discard_the_draft(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Siti Rahma", sex="P", birth_date=months_ago(30), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    await _run(app, press_list("12,5 enter pagedown escape h"))
+    assert _visits(reg) == []
+
+
+async def test_invalid_number_is_marked_and_nothing_else_is_lost(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(20), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in press_list("11 enter pagedown pagedown y 200 enter"):
+            await pilot.press(key)
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VisitFormScreen)
+        field = form.focused
+        assert isinstance(field, NumberField) and field.key == "napas_per_menit"  # Enter stayed
+        text = screen_text(app)
+        assert "di luar rentang 5–150" in text  # on the field and on the help line
+        assert field.text == "200"
+        assert form.values.top["weight_kg"] == 11.0 and form.values.findings["batuk"] is True
+        assert "napas_per_menit" not in form.build_case()["findings"]
+        # Tab still moves on; the field stays marked and the rest of the form stays.
+        await pilot.press("tab")
+        assert form.focused is not field and field.error
+        await pilot.press("shift+tab", "backspace", "backspace", "enter")
+        assert form.focused is field and field.text == "2"
+        assert field.error and "napas_per_menit" not in form.values.findings  # 2 is out of range too
+        await pilot.press("backspace", *"36", "enter")
+        assert form.values.findings["napas_per_menit"] == 36 and not field.error
+        assert form.values.findings["batuk"] is True
+
+
+async def test_invalid_weight_in_grams_names_the_range_and_the_likely_unit(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(20), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in press_list("9500 enter"):
+            await pilot.press(key)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "0.5–40.0" in text or "0,5–40,0" in text
+        assert "9,5 kg" in text
+        assert app.screen.values.top.get("weight_kg") is None
+
+
+async def test_summary_escape_goes_back_to_the_form_without_loss(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(20), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in press_list("11 enter f9"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, VisitFormScreen)
+        assert app.screen.values.top["weight_kg"] == 11.0
+    [draft] = _visits(reg)
+    assert draft["status"] == "draft"  # F9 kept a draft; nothing was saved as final
+
+
+async def test_saved_only_after_commit_and_error_keeps_the_summary(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(20), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+
+    def broken_save(**kwargs):  # the database refuses the write
+        from mtbs_tui.register import RegisterError
+
+        raise RegisterError("register sedang dipakai, coba lagi")
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in press_list("11 enter f9"):
+            await pilot.press(key)
+        await pilot.pause()
+        original = reg.save_visit
+        reg.save_visit = broken_save  # type: ignore[method-assign]
+        await pilot.press("f10")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Tidak tersimpan: register sedang dipakai" in text
+        assert "Tersimpan" not in text.replace("Tidak tersimpan", "")
+        assert isinstance(app.screen, SummaryScreen)
+        reg.save_visit = original  # type: ignore[method-assign]
+        await pilot.press("f10")
+        await pilot.pause()
+    rows = reg.db.execute("SELECT status FROM visits").fetchall()
+    assert rows == [("final",)]
