@@ -85,7 +85,7 @@ RUJUK_DEMAM_7 = _rujuk("demam lebih dari 7 hari", when=lambda c: (c.value("demam
 
 def _oksigen(flow: str, when: Callable[[Ctx], bool] | None = None, note: str = "") -> Tx:
     return Tx("OKSIGEN", dose=lambda c: f"{flow} liter/menit dengan nasal prong", when=when,
-              note=note)
+              note=f"{flow} L/menit" + (f", {note}" if note else ""))
 
 
 def _vitamin_a(schedule: str) -> Tx:

@@ -1,0 +1,39 @@
+"""docs/chart.md is generated from the tables; advice lists for the mother."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from casebuild import normal
+from mtbs_tui.rules import classify
+from mtbs_tui.rules.advice import advice_for
+from mtbs_tui.rules.chartdoc import render
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "chart.md"
+
+
+def test_chart_md_is_generated_from_the_tables() -> None:
+    # Regenerate with: .venv/bin/python -m mtbs_tui.rules.chartdoc > docs/chart.md
+    assert DOC.read_text("utf-8") == render()
+
+
+def test_chart_md_lists_every_balita_rule_and_setting() -> None:
+    text = render()
+    for rid in ("2022.tanda_bahaya.GAGAL_JANTUNG_PARU", "2015.dengue.MUNGKIN_DBD",
+                "2022.demam_malaria.PENYAKIT_BERAT_DENGAN_DEMAM.non_endemis",
+                "2022.gizi.GIZI_BURUK_DENGAN_KOMPLIKASI.bawah_6_bulan",
+                "2015.hiv.DIDUGA_TERINFEKSI_HIV"):
+        assert f"`{rid}`" in text
+    for name in ("spo2_pneumonia_berat_2022", "hb_anemia_berat_g_dl", "imunisasi_je"):
+        assert f"`{name}`" in text
+
+
+def test_advice_follows_the_classifications() -> None:
+    out = classify(normal("2022", 18, batuk=True, napas_per_menit=45))
+    adv = advice_for(out)
+    assert "Napas menjadi cepat" in adv.kembali_segera
+    assert "Ada darah dalam tinja" not in adv.kembali_segera
+    assert adv.kunjungan_ulang == "Kembali untuk kunjungan ulang dalam 2 hari"
+    assert adv.rujuk_segera is False
+    out = classify(normal("2022", 18, batuk=True, tarikan_dinding_dada=True))
+    adv = advice_for(out)
+    assert adv.rujuk_segera and adv.nasihat[0].startswith("Segera bawa anak")
