@@ -1464,3 +1464,138 @@ def test_null_finding_is_absent() -> None:
     a = classify(case(18, {"batuk": True, "tarikan_dinding_dada": None, "napas_per_menit": 60}), "2022")
     b = classify(case(18, {"batuk": True, "napas_per_menit": 60}), "2022")
     assert _view(a, "batuk") == _view(b, "batuk")
+
+
+# ============================================================================================
+# Cross-module treatment and follow-up rules (spec §7, §9, §11.5, §11.6).
+add(
+    Row("2015.treatments: PNEUMONIA_BERAT + DISENTRI -> only merah pre-referral treatments (G5)", "2015",
+        case(18, {**DS15, "batuk": True, "tarikan_dinding_dada": True, "napas_per_menit": 30,
+                  "diare": True, "diare_hari": 3, "darah_dalam_tinja": True, "keadaan_umum": "normal",
+                  "mata_cekung": False, "kemampuan_minum": "normal", "cubitan_kulit_perut": "segera"},
+             weight_kg=10.0),
+        "diare", ["DIARE_TANPA_DEHIDRASI", "DISENTRI"], refer=True,
+        tx=("AMPISILIN_IM", "RUJUK_SEGERA"),
+        no_tx=("KOTRIMOKSAZOL", "RENCANA_TERAPI_A", "NASIHAT_KEMBALI_SEGERA")),
+    Row("2015.treatments: referred child gets no vitamin A supplementation", "2015",
+        case(18, {**DS15, "batuk": True, "tarikan_dinding_dada": True, "napas_per_menit": 30,
+                  "vitamin_a_6_bulan_terakhir": False}, weight_kg=10.0),
+        "batuk", ["PNEUMONIA_BERAT"], refer=True, no_tx=("VITAMIN_A",)),
+    Row("2015.follow_up: still reported when referred (PNEUMONIA_BERAT + ANEMIA 14)", "2015",
+        case(18, {**DS15, "batuk": True, "tarikan_dinding_dada": True, "napas_per_menit": 30,
+                  "kepucatan": "agak_pucat"}), "anemia", ["ANEMIA"], refer=True, fu=14),
+    Row("2015.follow_up: earliest of PNEUMONIA (2) and ANEMIA (14)", "2015",
+        case(18, {"batuk": True, "tarikan_dinding_dada": False, "napas_per_menit": 45,
+                  "kepucatan": "agak_pucat"}), "anemia", ["ANEMIA"], fu=2),
+    Row("2015.follow_up: conditional ones count: BATUK_BUKAN_PNEUMONIA 2* + DIARE 3*", "2015",
+        case(18, {"batuk": True, "tarikan_dinding_dada": False, "napas_per_menit": 30,
+                  "diare": True, "diare_hari": 3, "darah_dalam_tinja": False, "keadaan_umum": "normal",
+                  "mata_cekung": False, "kemampuan_minum": "normal", "cubitan_kulit_perut": "segera"}),
+        "diare", ["DIARE_TANPA_DEHIDRASI"], fu=2),
+    Row("2022.follow_up: DENGUE_TANPA_WARNING_SIGNS (1) before PNEUMONIA (2)", "2022",
+        case(18, w(D22, ruam_kulit=True, batuk=True, napas_per_menit=45)), "dengue", [DTWS], fu=1),
+    Row("2022.demam_malaria: non-endemic PENYAKIT_BERAT_DENGAN_DEMAM -> no antimalarial", "2022",
+        case(18, {**DS22, "demam": True, "demam_hari": 3, "kaku_kuduk": True,
+                  "bepergian_daerah_malaria": "tidak"}, malaria_area="non_endemis"),
+        "demam_malaria", ["PENYAKIT_BERAT_DENGAN_DEMAM"], no_tx=("ANTIMALARIA_INJEKSI", "TES_MALARIA")),
+    Row("2022.telinga.MASTOIDITIS: first dose of paracetamol for the pain, kept before referral", "2022",
+        case(18, {"masalah_telinga": True, "bengkak_nyeri_belakang_telinga": True}, weight_kg=10.0),
+        "telinga", ["MASTOIDITIS"], refer=True, tx=("PARASETAMOL", "RUJUK_SEGERA")),
+    Row("2022.gizi.GIZI_BURUK_DENGAN_KOMPLIKASI + shock sign -> CAIRAN_INTRAVENA, DEKSTROSA_IV", "2022",
+        g22(edema="+3", nadi_lemah=True), "gizi", [GBDK], tx=("CAIRAN_INTRAVENA", "DEKSTROSA_IV")),
+    Row("2022.gizi.GIZI_BURUK_DENGAN_KOMPLIKASI without shock -> no IV fluid", "2022",
+        g22(edema="+3", nadi_lemah=False, ujung_ekstremitas_dingin=False, crt_lebih_2_detik=False),
+        "gizi", [GBDK], no_tx=("CAIRAN_INTRAVENA", "DEKSTROSA_IV")),
+    Row("2022.hiv.TERPAJAN_HIV -> cotrimoxazole prophylaxis", "2022",
+        case(18, hiv("positif", "belum", "belum", True)), "hiv", [TP], tx=("KOTRIMOKSAZOL",)),
+)
+
+
+def test_rujuk_once_per_reason() -> None:
+    """Spec §7: RUJUK appears once per reason (cough >= 14 days for TB; fever > 7 days)."""
+    f = {**DS22, "batuk": True, "napas_per_menit": 45, "batuk_hari": 20, "demam": True, "demam_hari": 9,
+         "kaku_kuduk": False, "hasil_tes_malaria": "negatif", "penyebab_demam_lain": False}
+    out = classify(case(18, f, malaria_area="tinggi"), "2022")
+    assert [t["code"] for t in out["treatments"]].count("RUJUK") == 2, out["treatments"]
+    assert [t["code"] for t in out["treatments"]].count("NASIHAT_KEMBALI_SEGERA") == 1
+
+
+def _because(out: dict, code: str) -> list[str]:
+    return next(c["because"] for c in out["classifications"] if c["code"] == code)
+
+
+def test_because_names_zskor_when_computed() -> None:
+    """Spec §7: a z-score is named by its zskor_* key, whether it was given or computed."""
+    out = classify(case(12, HEALTHY["2022"] | {"edema": "tidak"}, sex="L", weight_kg=9.6, length_cm=75.0,
+                        muac_cm=14.0), "2022")
+    assert "zskor_bb_pb" in _because(out, "GIZI_BAIK")
+
+
+def test_because_includes_inputs_of_another_module() -> None:
+    """Spec §7: tarikan_dinding_dada for a gizi complication that comes from PNEUMONIA_BERAT."""
+    out = classify(g22(zskor_bb_pb=-3.5, batuk=True, tarikan_dinding_dada=True, napas_per_menit=30), "2022")
+    assert "tarikan_dinding_dada" in _because(out, GBDK)
+
+
+def test_because_lists_the_present_sign() -> None:
+    out = classify(case(18, w(DS15, stridor=True)), "2015")
+    assert "stridor" in _because(out, "PENYAKIT_SANGAT_BERAT")
+    out = classify(case(18, {"kepucatan": "tidak", "hb_g_dl": 6.9}), "2022")
+    assert "hb_g_dl" in _because(out, "ANEMIA_BERAT")
+
+
+# Spec §3: standing below 24 months -> + 0.7 cm; lying from 24 months -> - 0.7 cm. Without table
+# values: the converted length must classify exactly like the same length measured the usual way,
+# over a sweep of weights wide enough to cross every cut-off.
+@pytest.mark.parametrize("chart", ["2015", "2022"])
+def test_length_position_conversion_weight_for_length(chart: str) -> None:
+    base = HEALTHY[chart] | {"edema": "tidak", "tampak_sangat_kurus": False}
+    for tenth in range(60, 130, 2):
+        wt = tenth / 10
+        lying = classify(case(12, base, sex="P", weight_kg=wt, length_cm=75.0, length_position="berbaring",
+                              muac_cm=14.0), chart)
+        standing = classify(case(12, base, sex="P", weight_kg=wt, length_cm=74.3, length_position="berdiri",
+                                 muac_cm=14.0), chart)
+        assert _view(lying, "gizi")[0] == _view(standing, "gizi")[0], f"{wt} kg"
+        default = classify(case(12, base, sex="P", weight_kg=wt, length_cm=75.0, muac_cm=14.0), chart)
+        assert _view(default, "gizi")[0] == _view(lying, "gizi")[0], f"{wt} kg: default below 24 months"
+
+
+def test_length_position_conversion_from_24_months() -> None:
+    base = HEALTHY["2022"] | {"edema": "tidak"}
+    seen = set()
+    for tenth in range(80, 160, 2):
+        wt = tenth / 10
+        standing = classify(case(30, base, sex="L", weight_kg=wt, length_cm=90.0, length_position="berdiri",
+                                 muac_cm=14.0), "2022")
+        lying = classify(case(30, base, sex="L", weight_kg=wt, length_cm=90.7, length_position="berbaring",
+                              muac_cm=14.0), "2022")
+        default = classify(case(30, base, sex="L", weight_kg=wt, length_cm=90.0, muac_cm=14.0), "2022")
+        g = _view(standing, "gizi")[0]
+        seen.update(c["code"] for c in g)
+        assert g == _view(lying, "gizi")[0], f"{wt} kg"
+        assert g == _view(default, "gizi")[0], f"{wt} kg: default from 24 months"
+        assert _view(standing, "pertumbuhan")[0] == _view(lying, "pertumbuhan")[0]
+    assert len(seen) >= 4, seen  # the sweep really crossed cut-offs
+
+
+def test_length_for_age_conversion_below_24_months() -> None:
+    seen = set()
+    for tenth in range(670, 950, 5):
+        ln = tenth / 10
+        standing = classify(case(18, {}, sex="L", length_cm=ln, length_position="berdiri"), "2022")
+        lying = classify(case(18, {}, sex="L", length_cm=round(ln + 0.7, 1), length_position="berbaring"),
+                         "2022")
+        p = _view(standing, "pertumbuhan")[0]
+        seen.update(c["code"] for c in p)
+        assert p == _view(lying, "pertumbuhan")[0], f"{ln} cm"
+    assert len(seen) >= 3, seen
+
+
+# Spec §9 / §11.14: HB0 due only at an age of 0 or 1 days (bm_imunisasi).
+@pytest.mark.parametrize("visit, due", [("2025-06-01", True), ("2025-06-02", True), ("2025-06-03", False)])
+def test_hb0_only_at_day_0_or_1(visit: str, due: bool) -> None:
+    out = classify({"visit_date": visit, "birth_date": "2025-06-01", "findings": {"imunisasi_diterima": []}},
+                   "2022")
+    assert out["pathway"] == "bayi_muda"
+    assert ("IMUNISASI_HB0" in [t["code"] for t in out["treatments"]]) is due
