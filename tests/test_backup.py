@@ -1,0 +1,183 @@
+"""Verified backups: the copy is complete, a damaged copy never carries the final name, generations
+are kept and pruned, the end-of-day backup runs once a day, the CLI speaks one Indonesian line."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mtbs_tui import backup as B
+from mtbs_tui.register import Register
+from test_export_support import make_register
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_register(tmp_path_factory.mktemp("bk") / "mtbs.db", patients=8, visits=25)
+
+
+def dump(path: Path) -> dict[str, list[tuple]]:
+    """Every ordinary table's rows, sorted (backup facts in meta left out)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        out = {}
+        for name in B.table_names(conn):
+            rows = conn.execute(f'SELECT * FROM "{name}"').fetchall()
+            if name == "meta":
+                rows = [r for r in rows if not str(r[0]).startswith("backup_")]
+            out[name] = sorted(rows, key=repr)
+        return out
+    finally:
+        conn.close()
+
+
+def test_backup_is_a_complete_verified_copy(source: Path, tmp_path: Path) -> None:
+    info = B.create_backup(source, tmp_path / "usb", audit=False)
+    assert info.path.parent == tmp_path / "usb"
+    assert info.path.name.startswith("mtbs-cadangan-") and info.path.suffix == ".db"
+    assert [p.name for p in (tmp_path / "usb").iterdir()] == [info.path.name]  # no temporary file left
+    assert dump(info.path) == dump(source)
+    conn = sqlite3.connect(info.path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    assert info.counts["visits"] == 25 and B.verify_backup(info.path)["visits"] == 25
+
+
+def test_backup_is_audited(source: Path, tmp_path: Path) -> None:
+    B.create_backup(source, tmp_path)
+    reg = Register.open(source)
+    try:
+        last = reg.audit_log(limit=1)[0]
+    finally:
+        reg.close()
+    assert last["action"] == "cadangan" and "mtbs-cadangan-" in last["detail"]
+
+
+def flip(path: Path, offset: int, data: bytes) -> None:
+    with open(path, "r+b") as fh:
+        fh.seek(offset)
+        fh.write(data)
+
+
+@pytest.mark.parametrize("damage", ["header", "page", "truncate", "rows"])
+def test_damaged_backup_is_refused(source: Path, tmp_path: Path, damage: str) -> None:
+    info = B.create_backup(source, tmp_path, audit=False)
+    page = 4096
+    if damage == "header":
+        flip(info.path, 0, b"NOT A DATABASE!!")
+    elif damage == "page":
+        size = info.path.stat().st_size
+        for n in range(2, size // page):
+            flip(info.path, n * page + 200, os.urandom(600))
+    elif damage == "truncate":
+        with open(info.path, "r+b") as fh:
+            fh.truncate(info.path.stat().st_size - 3 * page)
+    else:
+        # A well-formed file whose rows do not match what was recorded at backup time.
+        conn = sqlite3.connect(info.path)
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DELETE FROM audit WHERE id IN (SELECT id FROM audit LIMIT 2)")
+        conn.commit()
+        conn.close()
+    with pytest.raises(B.BackupError) as err:
+        B.verify_backup(info.path)
+    assert err.value.message.startswith("galat: ") and "\n" not in err.value.message
+
+
+def test_copy_failing_verification_never_gets_the_final_name(source: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    real = B._stamp_copy
+
+    def damaging(tmp: Path, counts: dict, src: Path, when: dt.datetime) -> None:
+        real(tmp, counts, src, when)
+        conn = sqlite3.connect(tmp)
+        conn.execute("DELETE FROM audit WHERE id = (SELECT min(id) FROM audit)")
+        conn.commit()
+        conn.close()
+
+    monkeypatch.setattr(B, "_stamp_copy", damaging)
+    with pytest.raises(B.BackupError, match="tidak lengkap"):
+        B.create_backup(source, tmp_path / "c", audit=False)
+    assert list((tmp_path / "c").iterdir()) == []
+
+
+def test_damaged_source_is_refused(tmp_path: Path) -> None:
+    db = make_register(tmp_path / "x.db", patients=3, visits=5)
+    size = db.stat().st_size
+    with open(db, "r+b") as fh:
+        fh.truncate(size - 4096 * 2)
+    with pytest.raises(B.BackupError) as err:
+        B.create_backup(db, tmp_path / "out", audit=False)
+    assert "rusak" in err.value.message
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_generations_keep_daily_weekly_monthly_and_prune_the_rest(source: Path, tmp_path: Path) -> None:
+    start = dt.datetime(2025, 1, 1, 17, 0)
+    folder = tmp_path / "gen"
+    made = []
+    for day in range(0, 400, 7):
+        made.append(B.create_backup(source, folder, now=start + dt.timedelta(days=day), audit=False).path)
+    entries = B.list_backups(folder, "mtbs")
+    kept = {e.created_at for e in entries}
+    newest = max(kept)
+    # 7 daily (every seventh day here), 4 weekly, 12 monthly: never more than 7 + 4 + 12 files.
+    assert len(entries) <= 23
+    assert newest == start + dt.timedelta(days=399 // 7 * 7)
+    daily = sorted(kept, reverse=True)[:7]
+    assert all((newest - d).days <= 6 * 7 for d in daily)
+    months = {(e.created_at.year, e.created_at.month) for e in entries}
+    assert len(months) >= 12
+    # Files that are not ours are never pruned.
+    other = folder / "catatan.txt"
+    other.write_text("jangan dihapus")
+    B.create_backup(source, folder, now=start + dt.timedelta(days=401), audit=False)
+    assert other.exists()
+    assert all(e.generations for e in B.list_backups(folder, "mtbs"))
+
+
+def test_auto_backup_once_per_day(source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(B, "backup_dir_for", lambda db: tmp_path / "auto")
+    now = dt.datetime(2026, 11, 29, 16, 30)
+    first = B.auto_backup_if_due(source, now=now)
+    assert first is not None and first.exists()
+    assert B.auto_backup_if_due(source, now=now + dt.timedelta(hours=1)) is None
+    nxt = B.auto_backup_if_due(source, now=now + dt.timedelta(days=1))
+    assert nxt is not None and nxt != first
+
+
+def test_backup_dir_setting_is_used(tmp_path: Path) -> None:
+    db = make_register(tmp_path / "s.db", patients=2, visits=3)
+    reg = Register.open(db)
+    try:
+        reg.set_setting("backup_dir", str(tmp_path / "pilihan"), actor="uji")
+    finally:
+        reg.close()
+    assert B.backup_dir_for(db) == tmp_path / "pilihan"
+    assert B.create_backup(db, audit=False).path.parent == tmp_path / "pilihan"
+
+
+def mtbs(exe: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120, env=os.environ.copy())
+
+
+def test_cli_backup_list_and_errors(source: Path, tmp_path: Path, mtbs_exe: Path) -> None:
+    usb = tmp_path / "FLASHDISK"
+    done = mtbs(mtbs_exe, "--db", str(source), "backup", "--to", str(usb))
+    assert done.returncode == 0, done.stderr
+    assert "Cadangan terverifikasi" in done.stdout and "25 kunjungan" in done.stdout
+    done = mtbs(mtbs_exe, "--db", str(source), "backup", "--to", str(usb), "--list")
+    assert done.returncode == 0 and "mtbs-cadangan-" in done.stdout and "harian" in done.stdout
+    blocker = tmp_path / "berkas"
+    blocker.write_text("")
+    done = mtbs(mtbs_exe, "--db", str(source), "backup", "--to", str(blocker / "sub"))
+    assert done.returncode == 2
+    assert done.stderr.startswith("galat: ") and "folder cadangan tidak dapat dibuat" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    done = mtbs(mtbs_exe, "--db", str(tmp_path / "tidak-ada.db"), "backup", "--to", str(usb))
+    assert done.returncode == 2 and "tidak ditemukan" in done.stderr
