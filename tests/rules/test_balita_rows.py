@@ -1334,50 +1334,6 @@ def run(c: dict, chart: str) -> dict:
     return classify(copy.deepcopy(c), chart)
 
 
-@pytest.mark.parametrize("row", [pytest.param(r, id=r.id) for r in ROWS])
-def test_row(row: Row) -> None:
-    out = run(row.case, row.chart)
-    assert out["chart"] == row.chart
-    assert out["pathway"] == "balita"
-    cls, inc = _view(out, row.module)
-    assert [c["code"] for c in cls] == row.codes, (
-        f"{row.module}: printed {[c['code'] for c in cls]}, incomplete={inc}")
-    for c in cls:
-        colour, label = CODES[c["code"]]
-        assert (c["colour"], c["label"]) == (colour, label), f"spec §8: {c['code']}"
-    if row.incomplete is not ANY:
-        assert (inc is not None) == row.incomplete, f"{row.module} incomplete entry: {inc}"
-    if row.missing is not ANY:
-        assert inc is not None and inc["missing"] == row.missing
-    for name in row.missing_has:
-        assert inc is not None and name in inc["missing"], f"{name} not in {inc}"
-    for name in row.missing_not:
-        assert inc is None or name not in inc["missing"], f"optional/unread {name} listed: {inc}"
-    if row.refer is not ANY:
-        assert out["refer_urgently"] is row.refer
-    if row.fu is not ANY:
-        assert out["follow_up_days"] == row.fu
-    tx = [t["code"] for t in out["treatments"]]
-    for code in row.tx:
-        assert code in tx, f"{code} missing from treatments {tx}"
-    for code in row.no_tx:
-        assert code not in tx, f"{code} unexpectedly in treatments {tx}"
-    for code, parts in row.dose_has.items():
-        doses = [t["dose"] for t in out["treatments"] if t["code"] == code]
-        assert doses and doses[0] is not None, f"{code} has no dose: {out['treatments']}"
-        for part in parts:
-            assert part in doses[0], f"{code} dose {doses[0]!r} lacks {part!r}"
-
-
-@pytest.mark.parametrize("row", [pytest.param(r, id=r.id) for r in ROWS if r.refer is True])
-def test_rujuk_segera_last_when_referred(row: Row) -> None:
-    """Spec §7/§9: RUJUK_SEGERA is always the last treatment when refer_urgently."""
-    out = run(row.case, row.chart)
-    assert out["refer_urgently"] is True
-    assert out["treatments"] and out["treatments"][-1]["code"] == "RUJUK_SEGERA"
-    assert sum(t["code"] == "RUJUK_SEGERA" for t in out["treatments"]) == 1
-
-
 # ============================================================================================
 # Spec §3 derived values, §7 output shape, chart selection.
 @pytest.mark.parametrize(
@@ -1599,3 +1555,144 @@ def test_hb0_only_at_day_0_or_1(visit: str, due: bool) -> None:
                    "2022")
     assert out["pathway"] == "bayi_muda"
     assert ("IMUNISASI_HB0" in [t["code"] for t in out["treatments"]]) is due
+
+
+# ============================================================================================
+# More §6 cross-module semantics and chart contrasts.
+DIARE_Q = {"diare": True, "diare_hari": 3, "darah_dalam_tinja": False, "keadaan_umum": "normal",
+           "mata_cekung": False, "kemampuan_minum": "normal", "cubitan_kulit_perut": "segera"}
+add(
+    # opening conditions that are false although a part is unknown ("all of" false on one item)
+    Row("2022.campak: no fever -> not applied even with measles unassessed", "2022",
+        case(18, {"demam": False}), "campak", [], incomplete=False),
+    Row("2022.campak: no measles (history false, no rash) -> not applied with fever unknown", "2022",
+        case(18, {"campak_3_bulan_terakhir": False, "ruam_seluruh_tubuh": False}), "campak", [],
+        incomplete=False),
+    Row("2022.dengue: no fever -> not applied even with duration unknown", "2022",
+        case(18, {"demam": False}), "dengue", [], incomplete=False),
+    Row("2022.dengue: fever 1 day -> not applied even with fever itself unknown", "2022",
+        case(18, {"demam_hari": 1}), "dengue", [], incomplete=False),
+    # 2022: every SAGA item is a danger sign for the other boxes (spec §3, §11.3)
+    Row("2022.campak.CAMPAK_DENGAN_KOMPLIKASI_BERAT fires on chest indrawing (SAGA item)", "2022",
+        case(18, {**DS22, "tarikan_dinding_dada": True, "demam": True, "demam_hari": 1,
+                  "campak_3_bulan_terakhir": True, "mata_bernanah": "tidak", "kekeruhan_kornea": False,
+                  "luka_mulut": "tidak"}), "campak", ["CAMPAK_DENGAN_KOMPLIKASI_BERAT"]),
+    Row("2022.demam_malaria.PENYAKIT_BERAT_DENGAN_DEMAM fires on kulit_pucat (SAGA item)", "2022",
+        case(18, {**DS22, "kulit_pucat": True, "demam": True, "demam_hari": 1, "kaku_kuduk": False,
+                  "hasil_tes_malaria": "negatif"}, malaria_area="tinggi"),
+        "demam_malaria", ["PENYAKIT_BERAT_DENGAN_DEMAM"]),
+    Row("2022.dengue.DENGUE_BERAT fires on mencari_posisi_nyaman (SAGA item)", "2022",
+        case(18, w(D22, mencari_posisi_nyaman=True)), "dengue", [DB]),
+    Row("2015.campak: a 2022 SAGA item is no danger sign in 2015 (kulit_pucat)", "2015",
+        case(18, {**DS15, "kulit_pucat": True, "demam": True, "demam_hari": 1,
+                  "campak_3_bulan_terakhir": True, "mata_bernanah": "tidak", "kekeruhan_kornea": False,
+                  "luka_mulut": "tidak"}), "campak", ["CAMPAK"]),
+    # complication read through another module (§6: false when that module stopped below the row)
+    Row("2022.gizi: diare stopped below DIARE_DEHIDRASI_BERAT -> no complication -> GBTK", "2022",
+        g22(zskor_bb_pb=-3.5, **{**without(DIARE_Q, "mata_cekung"), "keadaan_umum": "gelisah_rewel"}),
+        "gizi", [GBTK], incomplete=False),
+    Row("2022.gizi: diare stopped at DIARE_DEHIDRASI_BERAT -> complication unknown -> stops", "2022",
+        g22(zskor_bb_pb=-3.5, **{**without(DIARE_Q, "mata_cekung"), "keadaan_umum": "letargis_tidak_sadar"}),
+        "gizi", [], incomplete=True, missing_has=("mata_cekung",)),
+    Row("2022.gizi: anaemia unassessed -> ANEMIA_BERAT unknown -> complication unknown", "2022",
+        case(18, without(w(G22, zskor_bb_pb=-3.5), "kepucatan"), weight_kg=10.0, muac_cm=14.0), "gizi", [],
+        incomplete=True, missing_has=("kepucatan",)),
+    Row("2022.gizi: anaemia unassessed does not matter without wasting -> GIZI_BAIK", "2022",
+        case(18, without(G22, "kepucatan"), weight_kg=10.0, muac_cm=14.0), "gizi", ["GIZI_BAIK"],
+        incomplete=False),
+    Row("2022.gizi: MASTOIDITIS is not a 2022 complication -> GBTK", "2022",
+        g22(zskor_bb_pb=-3.5, masalah_telinga=True, bengkak_nyeri_belakang_telinga=True), "gizi", [GBTK]),
+    Row("2022.gizi: DENGUE_BERAT is not a 2022 complication -> GBTK", "2022",
+        case(18, w(G22, zskor_bb_pb=-3.5, demam=True, demam_hari=3, kaku_kuduk=False,
+                   hasil_tes_malaria="negatif", **w(DENGUE22, tidak_bak_6_jam=True)),
+             weight_kg=10.0, muac_cm=14.0, malaria_area="tinggi"), "gizi", [GBTK]),
+    Row("2015.gizi: DEMAM_BERDARAH_DENGUE is a 2015 complication (any merah row)", "2015",
+        case(18, w(G15, zskor_bb_pb=-3.5, demam=True, demam_hari=3, kaku_kuduk=False,
+                   hasil_tes_malaria="negatif", penyebab_demam_lain=False, **w(DENGUE15, muntah_berulang=True)),
+             weight_kg=10.0, muac_cm=14.0, malaria_area="tinggi"), "gizi", [SKDK]),
+    Row("2015.gizi: DIARE_DEHIDRASI_BERAT alone is a complication", "2015",
+        g15(zskor_bb_pb=-3.5, **{**DIARE_Q, "mata_cekung": True, "cubitan_kulit_perut": "sangat_lambat"}),
+        "gizi", [SKDK]),
+    Row("2015.gizi: CAMPAK_DENGAN_KOMPLIKASI_BERAT is a complication", "2015",
+        g15(zskor_bb_pb=-3.5, demam=True, demam_hari=1, kaku_kuduk=False, hasil_tes_malaria="negatif",
+            penyebab_demam_lain=False, campak_3_bulan_terakhir=True, mata_bernanah="tidak",
+            kekeruhan_kornea=True, luka_mulut="tidak"),
+        "gizi", [SKDK]),
+    Row("2015.gizi: below 6 months z -2.5 -> KURUS", "2015", g15(4, muac=None, zskor_bb_pb=-2.5), "gizi",
+        ["KURUS"]),
+    Row("2022.gizi (<6 months): PNEUMONIA_BERAT is a complication -> GBDK", "2022",
+        g22y(batuk=True, tarikan_dinding_dada=True, napas_per_menit=40), "gizi", [GBDK]),
+    Row("2022.gizi (<6 months): a danger sign alone is not -> GIZI_BAIK", "2022",
+        g22y(stridor=True), "gizi", ["GIZI_BAIK"]),
+    Row("2015.gizi: length outside the WHO table -> z unknown, incomplete, no error", "2015",
+        case(18, G15 | {"zskor_bb_pb": None}, sex="L", weight_kg=5.0, length_cm=30.0, muac_cm=14.0), "gizi",
+        [], incomplete=True),
+    # pemberian_makan opening reads the exact codes
+    Row("2022.pemberian_makan: 24 months with ANEMIA_BERAT (not ANEMIA) -> not assessed", "2022",
+        case(24, w(G22, kepucatan="sangat_pucat", masalah_pemberian_makan=True), weight_kg=12.0, muac_cm=14.0),
+        "pemberian_makan", [], incomplete=False),
+    # one dose per series needs every earlier dose
+    imrow("2022.imunisasi: 9 months without ipv_1 -> ipv_1, not ipv_2", "2022",
+          imm(9, [d for d in TO_4 if d != "ipv_1"]), ["ipv_1", "campak_rubela_1"], ["ipv_2"]),
+    imrow("2022.imunisasi: 12 months with pcv_1 only -> pcv_2, not pcv_3", "2022",
+          imm(12, [d for d in TO_4 if d != "pcv_2"] + ["campak_rubela_1", "ipv_2"]), ["pcv_2"], ["pcv_3"]),
+    imrow("2022.imunisasi: 18 months without campak_rubela_1 -> it, not the booster", "2022",
+          imm(18, TO_4 + ["ipv_2", "pcv_3"]), ["campak_rubela_1", "dpt_hb_hib_lanjutan"],
+          ["campak_rubela_lanjutan"]),
+    imrow("2022.imunisasi: 4 months with rotavirus_1 only -> rotavirus_2", "2022",
+          imm(4, ["bcg", "polio_1", "polio_2", "polio_3", "dpt_hb_hib_1", "dpt_hb_hib_2", "pcv_1", "pcv_2",
+                  "rotavirus_1"]), ["rotavirus_2", "polio_4", "dpt_hb_hib_3", "ipv_1"], ["rotavirus_3"]),
+)
+
+
+def test_incomplete_follows_module_order() -> None:
+    out = classify(case(18, {}), "2022")
+    mods = [i["module"] for i in out["incomplete"]]
+    assert mods == sorted(mods, key=SPEC_ORDER.index), mods
+    assert len(mods) == len(set(mods))
+
+
+# ============================================================================================
+# The row checks: parametrized last, so that every add() above is collected.
+@pytest.mark.parametrize("row", [pytest.param(r, id=r.id) for r in ROWS])
+def test_row(row: Row) -> None:
+    out = run(row.case, row.chart)
+    assert out["chart"] == row.chart
+    assert out["pathway"] == "balita"
+    cls, inc = _view(out, row.module)
+    assert [c["code"] for c in cls] == row.codes, (
+        f"{row.module}: printed {[c['code'] for c in cls]}, incomplete={inc}")
+    for c in cls:
+        colour, label = CODES[c["code"]]
+        assert (c["colour"], c["label"]) == (colour, label), f"spec §8: {c['code']}"
+    if row.incomplete is not ANY:
+        assert (inc is not None) == row.incomplete, f"{row.module} incomplete entry: {inc}"
+    if row.missing is not ANY:
+        assert inc is not None and inc["missing"] == row.missing
+    for name in row.missing_has:
+        assert inc is not None and name in inc["missing"], f"{name} not in {inc}"
+    for name in row.missing_not:
+        assert inc is None or name not in inc["missing"], f"optional/unread {name} listed: {inc}"
+    if row.refer is not ANY:
+        assert out["refer_urgently"] is row.refer
+    if row.fu is not ANY:
+        assert out["follow_up_days"] == row.fu
+    tx = [t["code"] for t in out["treatments"]]
+    for code in row.tx:
+        assert code in tx, f"{code} missing from treatments {tx}"
+    for code in row.no_tx:
+        assert code not in tx, f"{code} unexpectedly in treatments {tx}"
+    for code, parts in row.dose_has.items():
+        doses = [t["dose"] for t in out["treatments"] if t["code"] == code]
+        assert doses and doses[0] is not None, f"{code} has no dose: {out['treatments']}"
+        for part in parts:
+            assert part in doses[0], f"{code} dose {doses[0]!r} lacks {part!r}"
+
+
+@pytest.mark.parametrize("row", [pytest.param(r, id=r.id) for r in ROWS if r.refer is True])
+def test_rujuk_segera_last_when_referred(row: Row) -> None:
+    """Spec §7/§9: RUJUK_SEGERA is always the last treatment when refer_urgently."""
+    out = run(row.case, row.chart)
+    assert out["refer_urgently"] is True
+    assert out["treatments"] and out["treatments"][-1]["code"] == "RUJUK_SEGERA"
+    assert sum(t["code"] == "RUJUK_SEGERA" for t in out["treatments"]) == 1
