@@ -55,7 +55,7 @@ class HomeScreen(Screen[None]):
         Binding("f4", "register", "Register", key_display="F4", id="register"),
         Binding("f5", "follow_ups", "Kunjungan ulang", key_display="F5", id="kunjungan_ulang"),
         Binding("f6", "drafts", "Draf", key_display="F6", id="draf"),
-        Binding("delete", "discard_draft", "Hapus draf", key_display="Del", id="hapus_draf"),
+        Binding("delete", "discard_draft", "Hapus", key_display="Del", id="hapus_draf"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -198,9 +198,12 @@ class HomeScreen(Screen[None]):
     # --- actions -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        on_drafts = self.focused is not None and self.focused.id == "drafts"
         if action == "discard_draft":
-            focused = self.focused
-            return bool(self._drafts) and focused is not None and focused.id == "drafts"
+            return bool(self._drafts) and on_drafts
+        if action == "drafts":
+            # Already there: hiding F6 leaves room in 80 columns for "Del Hapus".
+            return not on_drafts
         return True
 
     def on_descendant_focus(self) -> None:
