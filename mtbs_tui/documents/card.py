@@ -196,7 +196,8 @@ def card_story(register: Any, visit: dict) -> list[Any]:
     care = home_advice(visit)
     if care:
         story.append(Paragraph("Perawatan di rumah", section))
-        story.append(Paragraph(para_text("; ".join(care)), big))
+        for item in care:
+            story.append(Paragraph("&bull; " + para_text(item), big))
     story.append(Paragraph("SEGERA BAWA ANAK KEMBALI ke puskesmas bila:", section))
     signs = return_signs(visit)
     half = (len(signs) + 1) // 2
