@@ -349,3 +349,25 @@ def test_spec_example_treatments(spec_example_output: dict) -> None:
     assert tx[0]["dose"] == "¾ tablet 500 mg, 2 kali sehari selama 3 hari"
     assert tx[1]["dose"] is None and tx[2]["dose"] is None
     assert all(isinstance(t["label"], str) and t["label"] for t in tx)
+
+
+# Spec §3: only the z-scores that the selected chart and pathway read are computed, so an absurd
+# head circumference is an error under 2022 (LK/U) and ignored under 2015.
+HEAD_20 = {"visit_date": "2025-06-15", "birth_date": "2023-06-05", "sex": "L", "head_circumference_cm": 20.0,
+           "findings": {}}
+
+
+def test_head_z_outside_6_is_an_error_in_2022(tmp_path: Path) -> None:
+    line = assert_galat(run(["classify", str(write(tmp_path, HEAD_20)), "--chart", "2022"]), None)
+    assert "head_circumference_cm" in line, line
+
+
+def test_head_z_not_computed_in_2015(tmp_path: Path) -> None:
+    proc = run(["classify", str(write(tmp_path, HEAD_20)), "--chart", "2015"])
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_given_zskor_means_no_computation(tmp_path: Path) -> None:
+    c = dict(HEAD_20, findings={"zskor_lk_u": 0.0})
+    proc = run(["classify", str(write(tmp_path, c)), "--chart", "2022"])
+    assert proc.returncode == 0, proc.stderr
