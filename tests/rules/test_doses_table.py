@@ -460,3 +460,32 @@ def test_cholera_antibiotic_needs_outbreak(chart: str) -> None:
     c = t_cholera(chart, 10.0, 30)
     c["findings"]["wabah_kolera"] = False
     assert not dose_of(_run(chart, c), "ANTIBIOTIK_KOLERA")[0]
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+@pytest.mark.parametrize("months, qty", [(4, "½"), (8, "½"), (9, "¾"), (11, "¾")])
+def test_pyrantel_by_age_below_12_months(chart: str, months: int, qty: str) -> None:
+    """ref §5.9 pyrantel "> 4 – 9" ½, "> 9 – 12" ¾, read as 4 <= months < 9, 9 <= months < 12 (spec §9)."""
+    present, dose = dose_of(_run(chart, t_anemia(chart, 8.0, months)), "OBAT_CACING")
+    assert present and dose is not None
+    text = norm(dose)
+    assert re.search("pirantel", text, re.I) and re.search(tab(qty), text), dose
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_no_deworming_dose_below_4_months(chart: str) -> None:
+    present, dose = dose_of(_run(chart, t_anemia(chart, 6.0, 3)), "OBAT_CACING")
+    assert dose is None, dose
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_iron_not_below_6_months(chart: str) -> None:
+    """ref §5.8: iron for 6 months - 5 years."""
+    _, dose = dose_of(_run(chart, t_anemia(chart, 8.0, 5)), "ZAT_BESI")
+    assert dose is None, dose
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_plan_b_without_weight_is_null(chart: str) -> None:
+    present, dose = dose_of(_run(chart, t_some_dehydration(chart, None)), "RENCANA_TERAPI_B")
+    assert present and dose is None, dose
