@@ -632,6 +632,9 @@ V1_SQL: tuple[str, ...] = (
     "AND follow_up_date IS NOT NULL",
     "CREATE INDEX visits_follow_up_of ON visits(follow_up_of) WHERE follow_up_of IS NOT NULL",
     "CREATE INDEX visits_drafts ON visits(visit_date) WHERE status = 'draft'",
+    # No index on code: reports count codes over a date range, reaching these rows from the
+    # visits' date index through the (visit_id, position) key; an index on code would only slow
+    # every save.
     """CREATE TABLE visit_classifications (
         visit_id INTEGER NOT NULL REFERENCES visits(id),
         position INTEGER NOT NULL,
@@ -639,13 +642,11 @@ V1_SQL: tuple[str, ...] = (
         colour TEXT NOT NULL CHECK (colour IN ('merah','kuning','hijau')),
         rule TEXT,
         PRIMARY KEY (visit_id, position)) WITHOUT ROWID""",
-    "CREATE INDEX visit_classifications_code ON visit_classifications(code)",
     """CREATE TABLE visit_treatments (
         visit_id INTEGER NOT NULL REFERENCES visits(id),
         position INTEGER NOT NULL,
         code TEXT NOT NULL, label TEXT, dose TEXT,
         PRIMARY KEY (visit_id, position)) WITHOUT ROWID""",
-    "CREATE INDEX visit_treatments_code ON visit_treatments(code)",
     """CREATE TABLE referrals (
         visit_id INTEGER PRIMARY KEY REFERENCES visits(id),
         destination TEXT, reason TEXT, pre_referral_notes TEXT,
@@ -667,12 +668,13 @@ V2_SQL: tuple[str, ...] = (
         row_json TEXT NOT NULL,
         changed_at TEXT NOT NULL, changed_by TEXT NOT NULL, reason TEXT NOT NULL)""",
     "CREATE INDEX patient_versions_patient ON patient_versions(patient_id)",
-    # External-content FTS5: the text lives once, in patients; prefix indexes for 1-3 characters
-    # keep "first page for a 2-letter prefix" fast on large registers.
+    # External-content FTS5: the text lives once, in patients; prefix indexes for 2 and 3
+    # characters keep "first page for a short prefix" fast on large registers (a 1-character
+    # index would cost more on every insert than it saves).
     """CREATE VIRTUAL TABLE patients_fts USING fts5(
         name, mrn, nik, mother_nik, parent_name,
         content='patients', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')""",
+        tokenize='unicode61 remove_diacritics 2', prefix='2 3')""",
     """CREATE TRIGGER patients_fts_ai AFTER INSERT ON patients BEGIN
         INSERT INTO patients_fts(rowid, name, mrn, nik, mother_nik, parent_name)
         VALUES (new.id, new.name, new.mrn, new.nik, new.mother_nik, new.parent_name);

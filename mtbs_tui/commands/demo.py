@@ -64,7 +64,7 @@ def run(path: Path | None, *, patients: int, visits: int, if_missing: bool = Fal
     try:
         reg = Register.open(tmp, create=True)
         try:
-            stats = generate(reg, patients=patients, visits=visits, seed=seed)
+            stats = generate(reg, patients=patients, visits=visits, seed=seed, bulk=True)
             with dbmod.write(reg.db):
                 reg.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('demo', '1')")
         finally:
