@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
-from rich.text import Text
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from mtbs_tui.widgets.legend import KeyLegend
 from mtbs_tui.widgets.plan import Age
 from mtbs_tui.widgets.plausible import fmt
 
@@ -37,7 +37,11 @@ SummaryScreen .sev-merah { text-style: bold reverse; color: $text-error; }
 
 WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 WORD = {"merah": "MERAH ", "kuning": "KUNING", "hijau": "HIJAU "}
-STYLE = {"merah": "bold reverse red", "kuning": "bold reverse yellow", "hijau": "bold reverse green"}
+# Theme variables, so the 16-colour ansi theme and the RGB themes both work; reverse video keeps
+# the word readable on a monochrome screen.
+STYLE = {"merah": "bold reverse $error", "kuning": "bold reverse $warning",
+         "hijau": "bold reverse $success"}
+GENERIC_LABELS = {"NORMAL"}  # labels that need their module's name to be understood
 
 
 @dataclass
@@ -102,52 +106,53 @@ class SummaryScreen(Screen["int | None"]):
         elif r.kind == "ulang":
             parts.append("kunjungan ulang")
         yield Static(" " + " · ".join(parts), id="sum-title", markup=False)
-        with VerticalScroll(id="sum-body", can_focus=False):
+        # The body takes focus so the arrows and PgUp/PgDn scroll a long advice list.
+        with VerticalScroll(id="sum-body"):
             if result.get("refer_urgently"):
                 yield Static("MERAH - RUJUK SEGERA", id="sum-urgent", markup=False)
+            extra = self._incomplete()
+            if extra:
+                yield Static(extra, id="sum-incomplete", markup=False)
             box = Static(self._classifications(), classes="box", id="sum-klasifikasi")
             box.border_title = "Klasifikasi"
             yield box
             box = Static(self._treatments(), classes="box", id="sum-tindakan")
             box.border_title = "Tindakan"
             yield box
-            box = Static(self._advice(), classes="box", id="sum-nasihat")
-            box.border_title = "Nasihat dan kapan kembali segera"
-            yield box
             box = Static(self._follow_up(), classes="box", id="sum-ulang")
             box.border_title = "Kunjungan ulang"
             yield box
-            extra = self._incomplete()
-            if extra:
-                yield Static(extra, id="sum-incomplete", markup=False)
+            box = Static(self._advice(), classes="box", id="sum-nasihat")
+            box.border_title = "Nasihat dan kapan kembali segera"
+            yield box
         yield Static(" F10 menyimpan kunjungan ini.", id="sum-status", markup=False)
-        yield Footer()
+        yield KeyLegend()
 
-    def _classifications(self) -> Text:
-        text = Text()
+    def _classifications(self) -> Content:
+        from mtbs_tui.screens.visit_form import module_name
+
         items = self.request.result.get("classifications") or []
         if not items:
-            text.append("Belum ada klasifikasi.")
-        for i, item in enumerate(items):
-            if i:
-                text.append("\n")
+            return Content("Belum ada klasifikasi.")
+        lines = []
+        for item in items:
             colour = item.get("colour", "")
-            text.append(WORD.get(colour, "?     "), STYLE.get(colour, "reverse"))
-            text.append(" " + (item.get("label") or item.get("code", "")))
-        return text
+            label = item.get("label") or item.get("code", "")
+            if label in GENERIC_LABELS:
+                label = f"{label} ({module_name(item.get('module', ''))})"
+            lines.append(Content.from_markup(f"[{STYLE.get(colour, 'reverse')}]$word[/] $label",
+                                             word=WORD.get(colour, "?     "), label=label))
+        return Content("\n").join(lines)
 
-    def _treatments(self) -> Text:
-        text = Text()
+    def _treatments(self) -> Content:
         treatments = self.request.result.get("treatments") or []
         if not treatments:
-            text.append("Tidak ada tindakan khusus.")
-        for i, t in enumerate(treatments):
-            if i:
-                text.append("\n")
-            text.append(t.get("label") or t.get("code", ""))
-            if t.get("dose"):
-                text.append(": " + t["dose"])
-        return text
+            return Content("Tidak ada tindakan khusus.")
+        lines = []
+        for t in treatments:
+            text = (t.get("label") or t.get("code", "")) + (": " + t["dose"] if t.get("dose") else "")
+            lines.append(Content(text))
+        return Content("\n").join(lines)
 
     def _advice(self) -> str:
         lines: list[str] = []
@@ -170,16 +175,19 @@ class SummaryScreen(Screen["int | None"]):
         return text or "Tidak perlu kunjungan ulang."
 
     def _incomplete(self) -> str:
-        from mtbs_tui.screens.visit_form import label_of, module_name
+        from mtbs_tui.screens.visit_form import module_name
 
         lines = []
+        names = []
         for entry in self.request.result.get("incomplete") or []:
-            missing = ", ".join(label_of(k) for k in entry.get("missing") or [])
-            lines.append(f"Belum diisi: {module_name(entry.get('module', ''))}"
-                         + (f" ({missing})" if missing else ""))
+            name = module_name(entry.get("module", ""))
+            if name not in names:
+                names.append(name)
+        if names:
+            lines.append("Belum diisi: " + ", ".join(names))
         for warning in self.request.warnings:
             lines.append(f"Nilai tidak lazim belum dipastikan: {warning}")
-        return "\n".join(" " + textwrap.shorten(line, 78, placeholder="…") for line in lines)
+        return "\n".join(" " + line for line in lines)
 
     # --- actions -----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

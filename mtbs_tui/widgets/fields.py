@@ -137,7 +137,13 @@ class FormField(Widget, can_focus=True):
         """Redraw; ask for a new layout only when the field's height changed (cheap typing)."""
         width = self.content_region.width or self.size.width
         height = len(self._lines(width)) if width else -1
-        self.refresh(layout=height != getattr(self, "_height", None))
+        if height != getattr(self, "_height", None):
+            self._height = height
+            self.refresh(layout=True)
+            if self.parent is not None:  # the section re-arranges its (auto-height) children
+                self.parent.refresh(layout=True)
+        else:
+            self.refresh()
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -156,10 +162,12 @@ class FormField(Widget, can_focus=True):
 
     # --- focus -------------------------------------------------------------------------------
     def on_focus(self, event: events.Focus) -> None:
-        self.refresh_field()
+        # After the focus change has settled: a layout asked for in the middle of it is lost
+        # (the choice list under a focused question would not appear).
+        self.call_after_refresh(self.refresh_field)
 
     def on_blur(self, event: events.Blur) -> None:
-        self.refresh_field()
+        self.call_after_refresh(self.refresh_field)
 
     def _consume(self, event: events.Key) -> None:
         event.stop()

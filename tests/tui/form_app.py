@@ -90,3 +90,51 @@ def press_list(spec: str) -> list[str]:
         else:
             keys.append(token)
     return keys
+
+
+def fixed_classify(case: dict, chart: str | None = None) -> dict:
+    """Fixed answers for the snapshot tests, so a tuned chart row does not change the pictures
+    (the engine has its own tests; the behaviour tests use the real engine)."""
+    from mtbs_tui.widgets.plan import age_at
+
+    f = case.get("findings") or {}
+    age = age_at(case["birth_date"], case["visit_date"])
+    items: list[dict] = []
+    treatments: list[dict] = []
+    incomplete: list[dict] = []
+    follow: list[int] = []
+    refer = False
+    if f.get("tidak_bisa_minum") is False:
+        items.append({"module": "tanda_bahaya", "code": "STABIL", "label": "STABIL", "colour": "hijau",
+                      "rule": "2022.tanda_bahaya.STABIL", "because": ["tidak_bisa_minum"]})
+    if f.get("tarikan_dinding_dada"):
+        items.append({"module": "batuk", "code": "PNEUMONIA_BERAT", "label": "PNEUMONIA BERAT",
+                      "colour": "merah", "rule": "2022.batuk.PNEUMONIA_BERAT",
+                      "because": ["tarikan_dinding_dada"]})
+        treatments += [{"code": "AMPISILIN_IM", "label": "Ampisilin IM (dosis pertama)", "dose": "2 ml"},
+                       {"code": "RUJUK_SEGERA", "label": "Rujuk segera", "dose": None}]
+        refer = True
+    elif f.get("batuk") and f.get("napas_per_menit") is not None:
+        fast = f["napas_per_menit"] >= (50 if age.months < 12 else 40)
+        code, label, colour = (("PNEUMONIA", "PNEUMONIA", "kuning") if fast else
+                               ("BATUK_BUKAN_PNEUMONIA", "BATUK BUKAN PNEUMONIA", "hijau"))
+        items.append({"module": "batuk", "code": code, "label": label, "colour": colour,
+                      "rule": f"2022.batuk.{code}", "because": ["napas_per_menit"]})
+        if fast:
+            treatments.append({"code": "AMOKSISILIN", "label": "Amoksisilin oral",
+                               "dose": "¾ tablet 500 mg, 2 kali sehari selama 3 hari"})
+        follow.append(2 if fast else 5)
+    elif "batuk" not in f:
+        incomplete.append({"module": "batuk", "missing": ["batuk"]})
+    for module in ("diare", "demam_malaria", "telinga", "gizi", "anemia", "hiv"):
+        if not any(k in f for k in ("diare", "demam", "masalah_telinga", "edema", "kepucatan",
+                                    "tes_hiv_ibu")[("diare", "demam_malaria", "telinga", "gizi",
+                                                    "anemia", "hiv").index(module)].split()):
+            incomplete.append({"module": module, "missing": []})
+    if items and not refer:
+        treatments.append({"code": "NASIHAT_KEMBALI_SEGERA", "label": "Nasihati kapan kembali segera",
+                           "dose": None})
+    return {"chart": case.get("chart") or "2022", "pathway": age.pathway,
+            "age": {"days": age.days, "months": age.months}, "classifications": items,
+            "incomplete": incomplete, "refer_urgently": refer,
+            "follow_up_days": min(follow) if follow else None, "treatments": treatments}

@@ -1,0 +1,48 @@
+"""Pictures of the visit form and the summary at 80x24 (pytest-textual-snapshot).
+
+A fixed date and a fixed stand-in classifier keep the pictures stable; the behaviour is tested with
+the real engine in test_form_visit.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from form_app import FormApp, fixed_classify, open_register, press_list
+
+from mtbs_tui.screens.visit_form import VisitFormScreen
+
+TODAY = dt.date(2026, 11, 23)
+SIZE = (80, 24)
+DATA_AND_SAGA = "8,9 enter 76 enter 1 37,2 enter 14 enter 45 enter enter enter " + "t " * 15
+
+
+def _app(tmp_path: Path, birth: str, name: str, sex: str = "P") -> FormApp:
+    reg = open_register(tmp_path, classifier=fixed_classify)
+    pid = reg.add_patient(name=name, sex=sex, birth_date=birth, actor="t")
+    return FormApp(reg, lambda: VisitFormScreen(pid), today=TODAY)
+
+
+def test_snapshot_form_cough_section(tmp_path: Path, snap_compare) -> None:
+    app = _app(tmp_path, "2025-12-20", "Aisyah Putri")
+    keys = press_list(DATA_AND_SAGA + "y 52 enter")
+    assert snap_compare(app, press=keys, terminal_size=SIZE)
+
+
+def test_snapshot_form_choice_and_invalid_number(tmp_path: Path, snap_compare) -> None:
+    app = _app(tmp_path, "2025-12-20", "Aisyah Putri")
+    # Diarrhoea section: a choice with its digits shown, after an invalid duration (400 days).
+    keys = press_list(DATA_AND_SAGA + "y 52 enter pagedown y 400 enter tab t")
+    assert snap_compare(app, press=keys, terminal_size=SIZE)
+
+
+def test_snapshot_summary(tmp_path: Path, snap_compare) -> None:
+    app = _app(tmp_path, "2025-12-20", "Aisyah Putri")
+    keys = press_list(DATA_AND_SAGA + "y 52 enter f9")
+    assert snap_compare(app, press=keys, terminal_size=SIZE)
+
+
+def test_snapshot_bayi_muda_form(tmp_path: Path, snap_compare) -> None:
+    app = _app(tmp_path, (TODAY - dt.timedelta(days=23)).isoformat(), "By. Ny. Wati", "L")
+    assert snap_compare(app, press=press_list("3,4 enter"), terminal_size=SIZE)
