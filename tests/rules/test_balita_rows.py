@@ -161,6 +161,7 @@ class Row:
     tx: tuple = ()                 # treatment codes that must be present
     no_tx: tuple = ()              # treatment codes that must be absent
     dose_has: dict = field(default_factory=dict)  # code -> substrings of its dose
+    xfail: str | None = None       # doubtful reading: non-strict xfail with this reason
 
 
 ROWS: list[Row] = []
@@ -1653,8 +1654,34 @@ def test_incomplete_follows_module_order() -> None:
 
 
 # ============================================================================================
+# Spec §6, literal reading of "missing lists the absent inputs read by the stopping row and every
+# row below it": also the absent inputs of a lower row that is already true (they cannot change the
+# printed row any more). Doubtful: the engine lists only inputs that could still matter.
+_LIT = ("spec §6 literal reading: absent inputs of every row at/below the stopping row, even of a row "
+        "already true; the engine omits those that can no longer change the result")
+_f = {k: v for k, v in DS22.items() if k not in PENAMPILAN + HISTORY22}
+add(
+    Row("2022.tanda_bahaya: GJP unknown, history unassessed -> missing lists history keys too (literal §6)",
+        "2022", case(18, w(_f, stridor=True, sianosis=True)), "tanda_bahaya", ["PENYAKIT_SANGAT_BERAT"],
+        incomplete=True, missing=HISTORY22 + PENAMPILAN, xfail=_LIT),
+    Row("2022.telinga: KRONIS unknown, pain true, fullness unassessed -> rasa_penuh_telinga listed (literal §6)",
+        "2022", case(18, {"masalah_telinga": True, "nyeri_telinga": True, "bengkak_nyeri_belakang_telinga": False}),
+        "telinga", [], incomplete=True,
+        missing=["rasa_penuh_telinga", "keluar_cairan_telinga", "cairan_telinga_hari"], xfail=_LIT),
+    Row("2022.dengue: DB unknown, DWS printed -> warning-sign inputs listed too (literal §6)", "2022",
+        case(18, {**DS22, "demam": True, "demam_hari": 3, "muntah_berulang": True}), "dengue", [DWS],
+        incomplete=True, missing_has=("nyeri_perut", "petekie", "pembesaran_hati"), xfail=_LIT),
+)
+
+
+# ============================================================================================
 # The row checks: parametrized last, so that every add() above is collected.
-@pytest.mark.parametrize("row", [pytest.param(r, id=r.id) for r in ROWS])
+def _param(r: Row):
+    marks = [pytest.mark.xfail(reason=r.xfail, strict=False)] if r.xfail else []
+    return pytest.param(r, id=r.id, marks=marks)
+
+
+@pytest.mark.parametrize("row", [_param(r) for r in ROWS])
 def test_row(row: Row) -> None:
     out = run(row.case, row.chart)
     assert out["chart"] == row.chart
@@ -1689,7 +1716,7 @@ def test_row(row: Row) -> None:
             assert part in doses[0], f"{code} dose {doses[0]!r} lacks {part!r}"
 
 
-@pytest.mark.parametrize("row", [pytest.param(r, id=r.id) for r in ROWS if r.refer is True])
+@pytest.mark.parametrize("row", [_param(r) for r in ROWS if r.refer is True])
 def test_rujuk_segera_last_when_referred(row: Row) -> None:
     """Spec §7/§9: RUJUK_SEGERA is always the last treatment when refer_urgently."""
     out = run(row.case, row.chart)
