@@ -1654,6 +1654,31 @@ def test_incomplete_follows_module_order() -> None:
 
 
 # ============================================================================================
+# Added diarrhoea tables reading an unknown dehydration row; DDB that is not the only merah row.
+add(
+    Row("2022.diare: 14 days, dehydration stopped at the severe row -> persistent rows unknown", "2022",
+        case(18, {**without(DIARE_Q, "mata_cekung"), "diare_hari": 14, "keadaan_umum": "letargis_tidak_sadar"}),
+        "diare", [], incomplete=True, missing=["mata_cekung"]),
+    Row("2022.diare: 14 days, dehydration stopped at the some row -> DIARE_PERSISTEN_BERAT unknown", "2022",
+        case(18, {**without(DIARE_Q, "mata_cekung"), "diare_hari": 14, "keadaan_umum": "gelisah_rewel"}),
+        "diare", [], incomplete=True, missing=["mata_cekung"]),
+    Row("2022.diare.DISENTRI printed although the dehydration row is unknown", "2022",
+        case(18, {**without(DIARE_Q, "mata_cekung"), "darah_dalam_tinja": True, "keadaan_umum": "gelisah_rewel"}),
+        "diare", ["DISENTRI"], incomplete=True, missing=["mata_cekung"]),
+    Row("2015.diare.DIARE_DEHIDRASI_BERAT + SANGAT_KURUS_DENGAN_KOMPLIKASI -> referred, ORS on the way", "2015",
+        g15(zskor_bb_pb=-3.5, **{**DIARE_Q, "mata_cekung": True, "cubitan_kulit_perut": "sangat_lambat"}),
+        "gizi", [SKDK], refer=True, tx=("ORALIT_PERJALANAN", "RUJUK_SEGERA"), no_tx=("RENCANA_TERAPI_C",)),
+    Row("2022.gizi.GIZI_BURUK_DENGAN_KOMPLIKASI with diarrhoea -> RESOMAL, referred", "2022",
+        g22(zskor_bb_pb=-3.5, **{**DIARE_Q, "mata_cekung": True, "cubitan_kulit_perut": "sangat_lambat"}),
+        "gizi", [GBDK], refer=True, tx=("RESOMAL", "ORALIT_PERJALANAN", "RUJUK_SEGERA"),
+        no_tx=("RENCANA_TERAPI_C",)),
+    Row("2022.pemberian_makan: 24 months, gizi unknown (no MUAC) -> opening unknown, incomplete", "2022",
+        case(24, w(G22, masalah_pemberian_makan=True), weight_kg=12.0), "pemberian_makan", [],
+        incomplete=True, missing_has=("muac_cm",)),
+)
+
+
+# ============================================================================================
 # Spec §6, literal reading of "missing lists the absent inputs read by the stopping row and every
 # row below it": also the absent inputs of a lower row that is already true (they cannot change the
 # printed row any more). Doubtful: the engine lists only inputs that could still matter.
