@@ -216,3 +216,25 @@ def test_failure_mid_export_leaves_no_file(register_file: Path, tmp_path: Path, 
     finally:
         reg.close()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_merged_cursors_give_exactly_the_rows_of_the_single_reference_query(register_file: Path, fmt: str) -> None:
+    from mtbs_tui.documents.export import MODULE_COLUMNS, export_sql, iter_rows
+
+    reg = Register.open(register_file)
+    try:
+        fast = list(iter_rows(reg.db, fmt, *ALL))
+        ref = []
+        for n, row in enumerate(reg.db.execute(export_sql(fmt), [f"{ALL[0]}T", f"{ALL[1]}T\uffff"]), 1):
+            cells = [""] * len(MODULE_COLUMNS)
+            index = {m: i for i, (m, _) in enumerate(MODULE_COLUMNS)}
+            for item in (row[9] or "").split("\x1e"):
+                if item:
+                    module, _, text = item.partition("\x1f")
+                    i = index[module]
+                    cells[i] = text if not cells[i] else f"{cells[i]}; {text}"
+            ref.append([n, *row[:9], *cells, *row[10:]])
+    finally:
+        reg.close()
+    assert fast == ref and len(fast) > 40

@@ -83,8 +83,9 @@ def _guard(expr: str) -> str:
 
 
 def export_sql(fmt: str) -> str:
-    """The one query of the export. CSV gets text (ISO dates, decimal comma, formula guard); XLSX
-    gets Excel date serials and real numbers."""
+    """The export as ONE query (correlated subqueries), kept as the reference: `iter_rows` yields
+    exactly these rows, faster. CSV gets text (ISO dates, decimal comma, formula guard); XLSX gets
+    Excel date serials and real numbers."""
     if fmt == "xlsx":
         date = "julianday(v.visit_date) - 2415018.5"
         follow = "julianday(v.follow_up_date) - 2415018.5"
@@ -130,23 +131,95 @@ def count_rows(db: Any, date_from: _dt.date, date_to: _dt.date) -> int:
         "AND visit_at >= ? AND visit_at <= ?", _range_params(date_from, date_to)).fetchone()[0])
 
 
+def _main_sql(fmt: str) -> str:
+    """The visit columns of the export (everything but classifications, treatments, referral)."""
+    if fmt == "xlsx":
+        date, follow, weight = ("julianday(v.visit_date) - 2415018.5", "julianday(v.follow_up_date) - 2415018.5",
+                                "v.weight_kg")
+        g = lambda e: e  # noqa: E731
+    else:
+        date, follow = "v.visit_date", "v.follow_up_date"
+        weight = "replace(CAST(v.weight_kg AS TEXT), '.', ',')"
+        g = _guard
+    address = "TRIM(COALESCE(p.address, '') || CASE WHEN p.village IS NOT NULL THEN ', ' || p.village ELSE '' END, ', ')"
+    return f"""
+SELECT v.id, {date}, {g('p.mrn')}, {g('p.name')}, {g("COALESCE(p.parent_name, '')")}, {g(address)},
+  CASE WHEN v.age_days < 60 THEN v.age_days || ' hr'
+       WHEN v.age_months < 12 THEN v.age_months || ' bl'
+       WHEN v.age_months % 12 = 0 THEN (v.age_months / 12) || ' th'
+       ELSE (v.age_months / 12) || ' th ' || (v.age_months % 12) || ' bl' END,
+  p.sex, {weight}, CASE WHEN v.kind = 'ulang' THEN 'Ulang' ELSE 'Pertama' END,
+  v.refer_urgently, {follow}, {g('v.recorded_by')}
+FROM visits v INDEXED BY visits_final_at JOIN patients p ON p.id = v.patient_id
+WHERE v.is_current = 1 AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at <= ?
+ORDER BY v.visit_at, v.id
+"""
+
+
+# Child rows in the same (visit_at, id) order as the visits: the planner walks visits_final_at and
+# each visit's rows by primary key, so no sort is needed and the three cursors merge in one pass.
+_CHILD_SQL = """
+SELECT v.id, {cols} FROM visits v INDEXED BY visits_final_at JOIN {table} x ON x.visit_id = v.id
+WHERE v.is_current = 1 AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at <= ?
+ORDER BY v.visit_at, v.id, x.position
+"""
+_HIDDEN_TREATMENTS = frozenset({"RUJUK_SEGERA", "RUJUK", "NASIHAT_KEMBALI_SEGERA"})
+
+
 def iter_rows(db: Any, fmt: str, date_from: _dt.date, date_to: _dt.date) -> Any:
-    """Yield the export rows (lists) one by one from a single cursor."""
+    """Yield the export rows (lists) one by one.
+
+    Three cursors in one read transaction (visits, classifications, treatments), merged on the
+    visit id: the same rows as the single query `export_sql()` (tests/test_export.py proves it),
+    at about half its CPU time, because SQLite's correlated subqueries cost ~13 us per visit each.
+    """
+    conn = db.conn
+    params = _range_params(date_from, date_to)
     index = {m: i for i, (m, _) in enumerate(MODULE_COLUMNS)}
     width = len(MODULE_COLUMNS)
-    cur = db.execute(export_sql(fmt), _range_params(date_from, date_to))
-    n = 0
-    for row in cur:
-        n += 1
-        cells = [""] * width
-        packed = row[9]
-        if packed:
-            for item in packed.split("\x1e"):
-                module, _, text = item.partition("\x1f")
-                i = index.get(module)
+    own_txn = not conn.in_transaction
+    if own_txn:
+        conn.execute("BEGIN")  # one snapshot for the three cursors
+    try:
+        visits = conn.execute(_main_sql(fmt), params)
+        cls = conn.execute(_CHILD_SQL.format(cols="x.module, COALESCE(x.label, x.code), x.colour",
+                                             table="visit_classifications"), params)
+        trs = conn.execute(_CHILD_SQL.format(cols="x.code, COALESCE(x.label, x.code), x.dose",
+                                             table="visit_treatments"), params)
+        c_next = next(cls, None)
+        t_next = next(trs, None)
+        n = 0
+        for row in visits:
+            vid = row[0]
+            n += 1
+            cells = [""] * width
+            while c_next is not None and c_next[0] == vid:
+                i = index.get(c_next[1])
                 if i is not None:
+                    text = f"{c_next[2]} ({c_next[3]})"
                     cells[i] = text if not cells[i] else f"{cells[i]}; {text}"
-        yield [n, *row[:9], *cells, *row[10:]]
+                c_next = next(cls, None)
+            done: list[str] = []
+            other_referral = False
+            while t_next is not None and t_next[0] == vid:
+                code = t_next[1]
+                if code in _HIDDEN_TREATMENTS:
+                    other_referral = other_referral or code == "RUJUK"
+                else:
+                    done.append(f"{t_next[2]}: {t_next[3]}" if t_next[3] else t_next[2])
+                t_next = next(trs, None)
+            if row[10] == 1:
+                referral = "Rujuk segera"
+            elif other_referral:
+                referral = "Rujuk (tidak segera)"
+            else:
+                referral = "Tidak"
+            # Treatment labels and doses come from the chart engine, never from typed text: no guard.
+            treatment = "; ".join(done) if done else None
+            yield [n, *row[1:10], *cells, treatment, referral, row[11], row[12]]
+    finally:
+        if own_txn and conn.in_transaction:
+            conn.execute("COMMIT")
 
 
 def export_register(

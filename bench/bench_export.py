@@ -1,0 +1,129 @@
+"""Register export on a 100,000-visit register, as ratios to reference programs run in the same run.
+
+CSV: `mtbs_tui.documents.export` against Python's csv module writing the rows of the same query
+straight to a file (target: within 1.5x). XLSX: our streaming writer against xlsxwriter in
+constant-memory mode writing the same rows (target: within 1.25x; peak memory under 150 MB).
+Each program runs in its own child process so its peak memory (ru_maxrss) is its own.
+
+The register is made once with `mtbs demo` and reused: $MTBS_BENCH_DB or <tmp>/mtbs-bench-100k.db.
+Run: .venv/bin/python bench/bench_export.py [--visits N]
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+MTBS = BIN / ("mtbs.exe" if os.name == "nt" else "mtbs")
+
+
+def bench_db(visits: int) -> Path:
+    default = Path(tempfile.gettempdir()) / f"mtbs-bench-{visits // 1000}k.db"
+    path = Path(os.environ.get("MTBS_BENCH_DB", default))
+    if not path.exists():
+        print(f"membuat register demo {visits} kunjungan di {path} ...", flush=True)
+        subprocess.run([str(MTBS), "--db", str(path), "demo", "--patients", str(max(visits // 5, 10)),
+                        "--visits", str(visits)], check=True)
+    return path
+
+
+def child(mode: str, db: str, out: str) -> None:
+    """One measured program; prints {"seconds", "rows", "peak_mb"} as JSON."""
+    import datetime as dt
+    import sqlite3
+
+    lo, hi = dt.date(2000, 1, 1), dt.date(2100, 1, 1)
+    start = time.perf_counter()
+    rows = 0
+    if mode in ("csv", "xlsx"):
+        from mtbs_tui.documents.export import export_register
+        from mtbs_tui.register import Register
+
+        reg = Register.open(db, check=False)
+        rows = export_register(reg, lo, hi, mode, out, audit=False).rows
+        reg.close()
+    elif mode == "csv-ref":
+        import csv
+
+        from mtbs_tui.documents.export import export_sql, headers
+
+        conn = sqlite3.connect(db)
+        with open(out, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+            w.writerow(headers())
+            cur = conn.execute(export_sql("csv"), [f"{lo}T", f"{hi}T\uffff"])
+            w.writerows(cur)
+        rows = conn.execute("SELECT count(*) FROM visits WHERE is_current = 1 AND status = 'final'").fetchone()[0]
+    elif mode == "xlsx-ref":
+        import xlsxwriter
+
+        from mtbs_tui.documents.export import columns, iter_rows
+        from mtbs_tui.register import Register
+
+        reg = Register.open(db, check=False)
+        cols = columns()
+        wb = xlsxwriter.Workbook(out, {"constant_memory": True})
+        ws = wb.add_worksheet("Register MTBS")
+        date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
+        bold = wb.add_format({"bold": True})
+        for j, c in enumerate(cols):
+            ws.set_column(j, j, c.width)
+        ws.write_row(0, 0, [c.header for c in cols], bold)
+        ws.freeze_panes(1, 4)
+        dates = [j for j, c in enumerate(cols) if c.kind == "date"]
+        for r, row in enumerate(iter_rows(reg.db, "xlsx", lo, hi), 1):
+            ws.write_row(r, 0, row)
+            for j in dates:
+                if row[j] is not None:
+                    ws.write_number(r, j, row[j], date_fmt)
+            rows += 1
+        wb.close()
+        reg.close()
+    seconds = time.perf_counter() - start
+    peak_mb = None
+    try:
+        import resource
+
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    except ImportError:
+        pass
+    print(json.dumps({"seconds": seconds, "rows": rows, "peak_mb": peak_mb}))
+
+
+def measure(mode: str, db: Path, out: Path) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child", mode, str(db), str(out)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    visits = 100_000
+    if "--visits" in sys.argv:
+        visits = int(sys.argv[sys.argv.index("--visits") + 1])
+    db = bench_db(visits)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        res = {m: measure(m, db, out / f"{m}.{m.split('-')[0]}") for m in ("csv-ref", "csv", "xlsx-ref", "xlsx")}
+        sizes = {m: (out / f"{m}.{m.split('-')[0]}").stat().st_size / 1e6 for m in res}
+    print(f"register: {db} ({res['csv']['rows']} kunjungan)")
+    for m, r in res.items():
+        peak = f"{r['peak_mb']:.0f} MB" if r["peak_mb"] else "-"
+        print(f"  {m:9s} {r['seconds']:7.2f} s   puncak memori {peak:>7}   berkas {sizes[m]:6.1f} MB")
+    csv_ratio = res["csv"]["seconds"] / res["csv-ref"]["seconds"]
+    xlsx_ratio = res["xlsx"]["seconds"] / res["xlsx-ref"]["seconds"]
+    print(f"CSV  ekspor / csv modul (kueri sama):        {csv_ratio:.2f}x  (target <= 1.5x)")
+    print(f"XLSX ekspor / xlsxwriter constant_memory:    {xlsx_ratio:.2f}x  (target <= 1.25x)")
+    if res["xlsx"]["peak_mb"]:
+        print(f"XLSX puncak memori: {res['xlsx']['peak_mb']:.0f} MB (target < 150 MB)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3], sys.argv[4])
+    else:
+        main()
