@@ -24,18 +24,20 @@ from mtbs_tui.rules.table import (
 from mtbs_tui.rules.vocabulary import MODULES
 
 _MODULE_POS = {m.id: i for i, m in enumerate(MODULES)}
-_loaded = False
+_PATHWAY_MODULES = {"balita": "mtbs_tui.rules.balita", "bayi_muda": "mtbs_tui.rules.bayi_muda"}
+_loaded: set[str] = set()
 
 
-def _load_pathways() -> None:
-    """Import the table modules once; each registers its tables (bayi_muda.py may not exist yet)."""
-    global _loaded
-    if _loaded:
-        return
-    importlib.import_module("mtbs_tui.rules.balita")
-    if importlib.util.find_spec("mtbs_tui.rules.bayi_muda") is not None:
-        importlib.import_module("mtbs_tui.rules.bayi_muda")
-    _loaded = True
+def _load_pathways(*pathways: str) -> None:
+    """Import the table modules of the pathways (all when none is named) once; each registers its
+    tables. Only what a case needs is imported: start-up time counts on old clinic PCs."""
+    for pathway in pathways or tuple(_PATHWAY_MODULES):
+        if pathway in _loaded:
+            continue
+        name = _PATHWAY_MODULES[pathway]
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
+        _loaded.add(pathway)
 
 
 # --------------------------------------------------------------------------------------------
@@ -207,8 +209,8 @@ def classify(case: Mapping[str, Any], chart: str | None = None,
              settings: ChartSettings = DEFAULT) -> dict[str, Any]:
     """Classify one visit. ``chart`` (``--chart``) overrides the case's ``chart``. Raises
     ``CaseError`` on invalid input; returns the §7 object."""
-    _load_pathways()
     c = validate_case(case, chart)
+    _load_pathways(c.pathway)
     return run(c, settings)
 
 

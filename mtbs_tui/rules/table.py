@@ -39,7 +39,7 @@ the pathway in ``ModuleTable.order``. Treatment-only modules (immunisation, vita
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from mtbs_tui.rules.vocabulary import FINDINGS, TOP_LEVEL, doc_sorted
 
@@ -54,11 +54,10 @@ def severity(colour: str) -> int:
 # --------------------------------------------------------------------------------------------
 # Three-valued outcomes
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """The value of a condition: ``value`` True/False/None, ``because`` the inputs that settle a
     known value (present signs for true, ruling-out inputs for false), ``missing`` the absent
-    inputs that leave it unknown."""
+    inputs that leave it unknown. (A NamedTuple: immutable and cheap, it is built per leaf.)"""
 
     value: bool | None
     because: tuple[str, ...] = ()
@@ -66,15 +65,15 @@ class Outcome:
 
 
 def _merge(parts: Iterable[Sequence[str]]) -> tuple[str, ...]:
+    """Union of name lists in first-seen order (hot path: most parts are empty or one name)."""
     out: dict[str, None] = {}
     for part in parts:
-        for name in part:
-            out[name] = None
+        if part:
+            out.update(dict.fromkeys(part))
     return tuple(out)
 
 
-@dataclass(frozen=True)
-class Q:
+class Q(NamedTuple):
     """A quantity read from the case: a value or None, the names to cite, the names to ask for."""
 
     value: Any
@@ -135,7 +134,6 @@ class Ctx:
         self.age_months = age_months
         self.settings = settings
         self.results: dict[str, ModuleResult] = {}
-        self._code_table: dict[str, tuple[str, TableResult, int]] = {}
         self._cache: dict[str, Any] = {}
         # Set after classification, read by treatment conditions.
         self.printed_codes: tuple[str, ...] = ()
@@ -161,9 +159,6 @@ class Ctx:
 
     def add_result(self, res: ModuleResult) -> None:
         self.results[res.module] = res
-        for tr in res.tables:
-            for i, row in enumerate(tr.table.rows):
-                self._code_table.setdefault(row.code, (res.module, tr, i))
 
     def printed(self, module: str, code: str) -> Outcome:
         """§6: true when the module printed the code; false when it printed another row, did not
@@ -232,14 +227,20 @@ class Cond:
 
 def _leaf(name: str, test: Callable[[Any], bool], text: str) -> Cond:
     optional = _is_optional(name)
+    cite_, ask = (name,), (name,)
+    unknown = Outcome(False) if optional else Outcome(None, (), ask)
 
     def fn(ctx: Ctx) -> Outcome:
-        q = ctx.quantity(name)
-        if q.value is None:
-            if optional:  # §1: an absent optional test cannot fire, the row is still decided
-                return Outcome(False)
-            return Outcome(None, missing=q.missing)
-        return Outcome(bool(test(q.value)), because=q.because)
+        if name in _QUANTITIES:
+            q = ctx.quantity(name)
+            if q.value is None:
+                return Outcome(False) if optional else Outcome(None, (), q.missing)
+            return Outcome(bool(test(q.value)), q.because, ())
+        # Hot path: a plain input read straight from the case.
+        value = ctx.values.get(name)
+        if value is None:
+            return unknown  # §1: an absent optional test cannot fire, the row is still decided
+        return Outcome(bool(test(value)), cite_, ())
     return Cond(fn, text)
 
 
@@ -332,7 +333,7 @@ def not_(cond: Cond) -> Cond:
 def any_of(*conds: Cond) -> Cond:
     """True as soon as one known item is true; false when every item is false."""
     def fn(ctx: Ctx) -> Outcome:
-        outs = [c(ctx) for c in conds]
+        outs = [c.fn(ctx) for c in conds]
         true = [o for o in outs if o.value is True]
         if true:
             return Outcome(True, _merge(o.because for o in true))
@@ -346,10 +347,13 @@ def any_of(*conds: Cond) -> Cond:
 def all_of(*conds: Cond) -> Cond:
     """False as soon as one known item is false; true when every item is true."""
     def fn(ctx: Ctx) -> Outcome:
-        outs = [c(ctx) for c in conds]
-        false = [o for o in outs if o.value is False]
-        if false:
-            return Outcome(False, _merge(o.because for o in false))
+        outs = []
+        for c in conds:
+            out = c.fn(ctx)
+            if out.value is False:
+                # One known false item settles it; it is what ruled the row out.
+                return Outcome(False, out.because, ())
+            outs.append(out)
         unknown = [o for o in outs if o.value is None]
         if unknown:
             return Outcome(None, missing=_merge(o.missing for o in unknown))
@@ -360,7 +364,7 @@ def all_of(*conds: Cond) -> Cond:
 def at_least(n: int, *conds: Cond) -> Cond:
     """True when ``n`` known items are true; false when even the unknown ones could not make n."""
     def fn(ctx: Ctx) -> Outcome:
-        outs = [c(ctx) for c in conds]
+        outs = [c.fn(ctx) for c in conds]
         true = [o for o in outs if o.value is True]
         unknown = [o for o in outs if o.value is None]
         if len(true) >= n:
