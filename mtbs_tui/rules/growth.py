@@ -34,7 +34,18 @@ __all__ = [
     "weight_for_length_or_height",
 ]
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "who"
+def _find_data_dir() -> Path:
+    """`data/who` of the source tree (editable install, the normal case), else the copy a wheel
+    install puts under `<prefix>/share/mtbs_tui/who` (pyproject's data-files)."""
+    import sys
+
+    source = Path(__file__).resolve().parents[2] / "data" / "who"
+    if source.is_dir():
+        return source
+    return Path(sys.prefix) / "share" / "mtbs_tui" / "who"
+
+
+DATA_DIR = _find_data_dir()
 
 AGE_MAX_DAYS = 1856
 """Last day of WHO's expanded age tables (day 0 is birth)."""
