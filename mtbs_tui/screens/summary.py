@@ -8,7 +8,9 @@ kembali segera", the follow-up date; F10 saves (a correction asks for its reason
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import importlib.util
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,12 +62,16 @@ class SaveRequest:
     warnings: list[str] = field(default_factory=list)
 
 
-def referral_available() -> bool:
-    """The referral letter key is shown only once the documents package provides it."""
+def document_available(name: str) -> bool:
+    """A document key is shown only once the documents package provides that document."""
     try:
-        return importlib.util.find_spec("mtbs_tui.documents.referral") is not None
+        return importlib.util.find_spec(f"mtbs_tui.documents.{name}") is not None
     except (ImportError, ValueError):
         return False
+
+
+def referral_available() -> bool:
+    return document_available("referral")
 
 
 def follow_up_date(visit_date: str, days: int | None) -> str | None:
@@ -82,7 +88,8 @@ class SummaryScreen(Screen["int | None"]):
 
     BINDINGS = [
         Binding("f10", "save", "Simpan", key_display="F10", id="simpan"),
-        Binding("f8", "referral", "Surat rujukan", key_display="F8", id="surat_rujukan"),
+        Binding("f7", "document('card')", "Kartu ibu", key_display="F7", id="kartu_ibu"),
+        Binding("f8", "document('referral')", "Surat rujukan", key_display="F8", id="surat_rujukan"),
         Binding("escape", "back", "Kembali ke formulir", key_display="Esc", id="kembali"),
     ]
 
@@ -193,9 +200,11 @@ class SummaryScreen(Screen["int | None"]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save":
             return self.saved_id is None
-        if action == "referral":
-            return (self.saved_id is not None and bool(self.request.result.get("refer_urgently"))
-                    and referral_available())
+        if action == "document" and parameters:
+            kind = str(parameters[0])
+            if self.saved_id is None or not document_available(kind):
+                return False
+            return kind != "referral" or bool(self.request.result.get("refer_urgently"))
         return True
 
     def _status(self, text: str, cls: str | None = None) -> None:
@@ -250,22 +259,28 @@ class SummaryScreen(Screen["int | None"]):
         if not (r.result.get("refer_urgently") and referral_available()):
             self.dismiss(visit_id)
         else:
+            # A referred child leaves with a letter: stay so F8 can print it; Esc is done.
             self._status(f"Tersimpan (kunjungan {visit_id}). F8 surat rujukan, Esc selesai.", "saved")
 
-    def action_referral(self) -> None:
+    def action_document(self, kind: str) -> None:
+        """Write the referral letter (F8) or the mother's card (F7) of the saved visit."""
         if self.saved_id is None:
             return
+        what = "Surat rujukan" if kind == "referral" else "Kartu ibu"
         try:
-            from mtbs_tui.documents import referral  # type: ignore[attr-defined]
+            module = importlib.import_module(f"mtbs_tui.documents.{kind}")
+            build = getattr(module, f"build_{kind}_pdf")
+            from mtbs_tui.documents.referral import load_visit
 
-            make = getattr(referral, "print_referral", None) or getattr(referral, "build", None)
-            if make is None:
-                raise ImportError("referral")
-            path = make(self.app.register, self.saved_id)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001
-            self._status(f"Surat rujukan gagal: {getattr(exc, 'message', None) or exc}", "error")
+            reg = self.app.register  # type: ignore[attr-defined]
+            folder = Path(getattr(reg, "path", Path("x"))).parent / "dokumen"
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / module.default_name(load_visit(reg, self.saved_id))
+            path = build(reg, self.saved_id, target, actor=self.app.actor)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - DocumentError carries one Indonesian line
+            self._status(f"{what} gagal: {getattr(exc, 'message', None) or exc}", "error")
             return
-        self._status(f"Surat rujukan dibuat: {path}", "saved")
+        self._status(f"{what} tersimpan: {Path(path).name} (folder {Path(path).parent})", "saved")
 
     def action_back(self) -> None:
         self.dismiss(self.saved_id)

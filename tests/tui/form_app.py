@@ -126,11 +126,13 @@ def fixed_classify(case: dict, chart: str | None = None) -> dict:
         follow.append(2 if fast else 5)
     elif "batuk" not in f:
         incomplete.append({"module": "batuk", "missing": ["batuk"]})
-    for module in ("diare", "demam_malaria", "telinga", "gizi", "anemia", "hiv"):
-        if not any(k in f for k in ("diare", "demam", "masalah_telinga", "edema", "kepucatan",
-                                    "tes_hiv_ibu")[("diare", "demam_malaria", "telinga", "gizi",
-                                                    "anemia", "hiv").index(module)].split()):
-            incomplete.append({"module": module, "missing": []})
+    openers = ({"bm_infeksi": "sedang_kejang", "bm_ikterus": "tampak_kuning", "bm_diare": "diare",
+                "bm_hiv": "tes_hiv_ibu"} if age.pathway == "bayi_muda" else
+               {"diare": "diare", "demam_malaria": "demam", "telinga": "masalah_telinga",
+                "gizi": "edema", "anemia": "kepucatan", "hiv": "tes_hiv_ibu"})
+    incomplete += [{"module": m, "missing": [k]} for m, k in openers.items() if k not in f]
+    if age.pathway == "bayi_muda":
+        incomplete = [e for e in incomplete if e["module"] != "batuk"]
     if items and not refer:
         treatments.append({"code": "NASIHAT_KEMBALI_SEGERA", "label": "Nasihati kapan kembali segera",
                            "dose": None})
