@@ -21,6 +21,7 @@ import datetime as dt
 import importlib.util
 import sys
 from pathlib import Path
+from random import Random
 from typing import Any
 
 import pytest
@@ -53,6 +54,8 @@ PSBI, IBL, DDB = _ROWS.PSBI, _ROWS.IBL, _ROWS.DDB
 
 SETTINGS = settings(max_examples=80, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+# The two exhaustive-loop properties classify ~50 variants per example: fewer examples each.
+LOOP_SETTINGS = settings(SETTINGS, max_examples=40)
 VISIT = dt.date(2026, 6, 15)
 SEVERITY = {"hijau": 0, "kuning": 1, "merah": 2}
 
@@ -88,23 +91,6 @@ _INT_RANGES = {"napas_per_menit": (20, 100), "napas_per_menit_ulang": (20, 100),
                "spo2_tangan_kanan": (85, 100), "spo2_kaki": (85, 100),
                "kuning_mulai_jam": (0, 400), "menyusu_per_24_jam": (0, 16)}
 
-
-def _value_strategy(key: str) -> st.SearchStrategy[Any]:
-    spec = FINDINGS[key]
-    if spec.kind == "bool":
-        return st.booleans()
-    if spec.kind == "enum":
-        return st.sampled_from(spec.choice_values())
-    if spec.kind == "int":
-        lo, hi = _INT_RANGES[key]
-        return st.integers(lo, hi)
-    if key == "zskor_bb_u":
-        return st.integers(-50, 50).map(lambda tenths: tenths / 10)
-    if spec.kind == "set":
-        return st.lists(st.sampled_from(("hb0", "bcg", "polio_1", "polio_2")), unique=True)
-    raise AssertionError(f"no strategy for {key}")
-
-
 # The value of each key in a normal, complete visit; a drawn case departs from it key by key.
 NORMAL_VALUES: dict[str, Any] = {
     **_ROWS.NORMAL, "napas_per_menit_ulang": 48, "spo2_tangan_kanan": 98, "spo2_kaki": 98,
@@ -114,33 +100,49 @@ NORMAL_VALUES: dict[str, Any] = {
 }
 
 
+def _random_value(key: str, rnd: Random) -> Any:
+    spec = FINDINGS[key]
+    if spec.kind == "bool":
+        return rnd.random() < 0.5
+    if spec.kind == "enum":
+        return rnd.choice(spec.choice_values())
+    if spec.kind == "int":
+        return rnd.randint(*_INT_RANGES[key])
+    if key == "zskor_bb_u":
+        return rnd.randint(-50, 50) / 10
+    if spec.kind == "set":
+        return rnd.sample(("hb0", "bcg", "polio_1", "polio_2"), rnd.randint(0, 4))
+    raise AssertionError(f"no generator for {key}")
+
+
 @st.composite
 def young_infant_cases(draw: st.DrawFn) -> dict[str, Any]:
     """Mostly-normal visits: per case, a rate of unassessed keys and a rate of abnormal values, so
-    that complete cases with one decisive sign are as common as sparse, very sick ones."""
-    age = draw(st.integers(0, 59))
-    missing_pct = draw(st.sampled_from((0, 0, 5, 25)))
-    abnormal_pct = draw(st.sampled_from((2, 8, 30)))
+    that complete cases with one decisive sign are as common as sparse, very sick ones. Choices
+    come from a Random seeded by hypothesis: hypothesis' own draws (and its ``randoms()``) favour
+    0 and the edges, which would make nearly every key missing or abnormal."""
+    rnd = Random(draw(st.integers(0, 2**32 - 1)))
+    age = rnd.randint(0, 59)
+    missing = rnd.choice((0.0, 0.0, 0.05, 0.25))
+    abnormal = rnd.choice((0.02, 0.08, 0.3))
     findings: dict[str, Any] = {}
     for key in BM_KEYS:
-        if draw(st.integers(0, 99)) < missing_pct:
+        if rnd.random() < missing:
             continue
-        if draw(st.integers(0, 99)) < abnormal_pct:
-            findings[key] = draw(_value_strategy(key))
-        else:
-            findings[key] = NORMAL_VALUES[key]
+        findings[key] = _random_value(key, rnd) if rnd.random() < abnormal else NORMAL_VALUES[key]
     case: dict[str, Any] = {"visit_date": VISIT.isoformat(),
                             "birth_date": (VISIT - dt.timedelta(days=age)).isoformat(),
                             "findings": findings}
-    if draw(st.integers(0, 99)) >= missing_pct:
-        case["sex"] = draw(st.sampled_from(("L", "P")))
-    if draw(st.integers(0, 99)) >= missing_pct:
-        case["weight_kg"] = draw(st.integers(15, 65)) / 10
-    if draw(st.integers(0, 99)) >= missing_pct:
+    if rnd.random() >= missing:
+        case["sex"] = rnd.choice(("L", "P"))
+    if rnd.random() >= missing:
+        # Light enough for BERAT BADAN SANGAT RENDAH in the first week, and a computed BB/U
+        # z-score inside -6..+6 (outside it the case is invalid input, §10).
+        case["weight_kg"] = (rnd.randint(15, 45) if age < 7 else rnd.randint(25, 65)) / 10
+    if rnd.random() >= missing:
         # Temperature is the commonest single young-infant sign: abnormal in half the cases.
-        normal = draw(st.booleans())
-        case["temperature_c"] = (draw(st.integers(365, 374)) if normal
-                                 else draw(st.integers(345, 390))) / 10
+        low, high = (365, 374) if rnd.random() < 0.5 else (345, 390)
+        case["temperature_c"] = rnd.randint(low, high) / 10
     return case
 
 
@@ -221,7 +223,7 @@ def check_removed(before: dict[str, Any], after: dict[str, Any], key: str) -> No
         assert printed(after) <= printed(before), (key, printed(before), printed(after))
 
 
-@SETTINGS
+@LOOP_SETTINGS
 @given(case=young_infant_cases(), chart=CHART)
 def test_adding_a_sign_never_lowers_the_most_severe_colour(case: dict[str, Any],
                                                            chart: str) -> None:
@@ -242,7 +244,7 @@ def test_a_danger_sign_always_refers(case: dict[str, Any], sign: str, chart: str
     assert not {"PERAWATAN_BAYI_MUDA", "NASIHAT_KEMBALI_SEGERA"} & set(codes)
 
 
-@SETTINGS
+@LOOP_SETTINGS
 @given(case=young_infant_cases(), chart=CHART)
 def test_removing_a_finding_never_produces_a_classification_that_needed_it(
         case: dict[str, Any], chart: str) -> None:
