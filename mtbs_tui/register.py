@@ -290,7 +290,7 @@ class Register:
                 values["mrn"] = self._next_mrn()
             elif self.db.execute("SELECT 1 FROM patients WHERE mrn = ?", [values["mrn"]]).fetchone():
                 raise FieldError("mrn", f"no. rekam medis {values['mrn']} sudah dipakai pasien lain")
-            values.update(created_at=now, updated_at=now, last_seen_at=now)
+            values.update(created_at=now, updated_at=now, last_seen_at=_dt.datetime.now().isoformat())
             cols = list(values)
             cur = self.db.execute(
                 f"INSERT INTO patients ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
@@ -575,9 +575,12 @@ class Register:
                 )
                 visit_id = int(cur.lastrowid)
             self._write_result_rows(visit_id, result, at)
+            # Seen today: the precise moment (microseconds order children seen within one second);
+            # a visit entered later for an earlier day moves the child only if it is newer.
+            seen = _dt.datetime.now().isoformat() if at[:10] == now.date().isoformat() else at
             self.db.execute(
                 "UPDATE patients SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)",
-                [at, patient_id, at],
+                [seen, patient_id, seen],
             )
             self._audit("kunjungan.simpan", actor=actor, patient_id=patient_id, detail=f"kunjungan {visit_id}")
         return visit_id
