@@ -12,7 +12,7 @@ from typing import Callable
 from mtbs_tui.rules import doses
 from mtbs_tui.rules.table import (
     HIJAU, KUNING, MERAH, Ctx, ModuleResult, ModuleTable, Outcome, Row, Table, TreatmentModule, Tx,
-    TxItem, all_of, any_of, at_least, between, cite, eq, fact, gate, no, none_of, not_, num,
+    TxItem, all_of, any_of, at_least, only_if, between, cite, eq, fact, gate, no, none_of, not_, num,
     printed, register, register_variant, yes,
 )
 
@@ -653,7 +653,8 @@ def _gizi_15(oedema_is_complicated: bool) -> ModuleTable:
             treatments=(_rujuk("pemeriksaan penyakit penyerta (TB, dll.)"),),
             follow_up=30, source="ref §3.8 (2015) baris 3; S1, S2, S3", confidence="H"),
         Row("GIZI_NORMAL", HIJAU,
-            all_of(num(Z, ">=", -2), any_of(UNDER_6, num("muac_cm", ">=", 12.5)),
+            all_of(num(Z, ">=", -2), only_if(lambda c: c.age_months >= 6,
+                                             num("muac_cm", ">=", 12.5), "umur ≥ 6 bulan"),
                    eq("edema", "tidak"), no("tampak_sangat_kurus")),
             source="ref §3.8 (2015) baris 4; S1, S2, S3", confidence="H"),
     ), source="ref §3.8")

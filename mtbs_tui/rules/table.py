@@ -55,9 +55,12 @@ def severity(colour: str) -> int:
 # Three-valued outcomes
 
 class Outcome(NamedTuple):
-    """The value of a condition: ``value`` True/False/None, ``because`` the inputs that settle a
-    known value (present signs for true, ruling-out inputs for false), ``missing`` the absent
-    inputs that leave it unknown. (A NamedTuple: immutable and cheap, it is built per leaf.)"""
+    """The value of a condition: ``value`` True/False/None; ``because`` the inputs that settle a
+    known value (present signs for true, ruling-out inputs for false); ``missing`` the absent
+    inputs the condition reads (§6: listed for the stopping row and every row below it, even a
+    row already decided). An ``all_of`` that is false reads nothing more: that is how a gate (age
+    below 6 months for MUAC, no ear discharge for its duration) keeps an input out of ``missing``.
+    (A NamedTuple: immutable and cheap, it is built per leaf.)"""
 
     value: bool | None
     because: tuple[str, ...] = ()
@@ -314,19 +317,19 @@ def gate(test: Callable[[Ctx], bool], text: str) -> Cond:
 def cite(names: Sequence[str], cond: Cond) -> Cond:
     """``cond``, citing ``names`` as well when it is known (e.g. birth_date for an age rule)."""
     def fn(ctx: Ctx) -> Outcome:
-        out = cond(ctx)
+        out = cond.fn(ctx)
         if out.value is None:
             return out
-        return Outcome(out.value, _merge((out.because, names)), ())
+        return Outcome(out.value, _merge((out.because, names)), out.missing)
     return Cond(fn, cond.text)
 
 
 def not_(cond: Cond) -> Cond:
     def fn(ctx: Ctx) -> Outcome:
-        out = cond(ctx)
+        out = cond.fn(ctx)
         if out.value is None:
             return out
-        return Outcome(not out.value, out.because, ())
+        return Outcome(not out.value, out.because, out.missing)
     return Cond(fn, f"bukan ({cond.text})")
 
 
@@ -334,13 +337,13 @@ def any_of(*conds: Cond) -> Cond:
     """True as soon as one known item is true; false when every item is false."""
     def fn(ctx: Ctx) -> Outcome:
         outs = [c.fn(ctx) for c in conds]
+        missing = _merge(o.missing for o in outs)
         true = [o for o in outs if o.value is True]
         if true:
-            return Outcome(True, _merge(o.because for o in true))
-        unknown = [o for o in outs if o.value is None]
-        if unknown:
-            return Outcome(None, missing=_merge(o.missing for o in unknown))
-        return Outcome(False, _merge(o.because for o in outs))
+            return Outcome(True, _merge(o.because for o in true), missing)
+        if any(o.value is None for o in outs):
+            return Outcome(None, (), missing)
+        return Outcome(False, _merge(o.because for o in outs), missing)
     return Cond(fn, "(" + " ATAU ".join(c.text for c in conds) + ")")
 
 
@@ -351,13 +354,14 @@ def all_of(*conds: Cond) -> Cond:
         for c in conds:
             out = c.fn(ctx)
             if out.value is False:
-                # One known false item settles it; it is what ruled the row out.
+                # One known false item settles it; it is what ruled the row out, and the other
+                # items are not read (a gate).
                 return Outcome(False, out.because, ())
             outs.append(out)
-        unknown = [o for o in outs if o.value is None]
-        if unknown:
-            return Outcome(None, missing=_merge(o.missing for o in unknown))
-        return Outcome(True, _merge(o.because for o in outs))
+        missing = _merge(o.missing for o in outs)
+        if any(o.value is None for o in outs):
+            return Outcome(None, (), missing)
+        return Outcome(True, _merge(o.because for o in outs), missing)
     return Cond(fn, "(" + " DAN ".join(c.text for c in conds) + ")")
 
 
@@ -365,14 +369,23 @@ def at_least(n: int, *conds: Cond) -> Cond:
     """True when ``n`` known items are true; false when even the unknown ones could not make n."""
     def fn(ctx: Ctx) -> Outcome:
         outs = [c.fn(ctx) for c in conds]
+        missing = _merge(o.missing for o in outs)
         true = [o for o in outs if o.value is True]
         unknown = [o for o in outs if o.value is None]
         if len(true) >= n:
-            return Outcome(True, _merge(o.because for o in true))
+            return Outcome(True, _merge(o.because for o in true), missing)
         if len(true) + len(unknown) < n:
-            return Outcome(False, _merge(o.because for o in outs if o.value is False))
-        return Outcome(None, missing=_merge(o.missing for o in unknown))
+            return Outcome(False, _merge(o.because for o in outs if o.value is False), missing)
+        return Outcome(None, (), missing)
     return Cond(fn, f"sedikitnya {n} dari (" + "; ".join(c.text for c in conds) + ")")
+
+
+def only_if(test: Callable[[Ctx], bool], cond: Cond, text: str) -> Cond:
+    """``cond`` when ``test`` holds; otherwise true, reading nothing (e.g. MUAC only from 6
+    months: below it the clause is left out of the row, §5.6)."""
+    def fn(ctx: Ctx) -> Outcome:
+        return cond.fn(ctx) if test(ctx) else Outcome(True)
+    return Cond(fn, f"({text}: {cond.text})")
 
 
 def none_of(*conds: Cond) -> Cond:
