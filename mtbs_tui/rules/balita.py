@@ -329,7 +329,9 @@ for _chart in BOTH:
             treatments=(PARASETAMOL_DEMAM, RUJUK_DEMAM_7),
             follow_up=3, follow_up_conditional=True,
             source="ref §3.4 endemis baris 3; S1–S4", confidence="H"),
-        Row("DEMAM_BUKAN_MALARIA", HIJAU, NON_ENDEMIC,
+        # "Otherwise" of the non-endemic table: cites the inputs that ruled out its severe row.
+        Row("DEMAM_BUKAN_MALARIA", HIJAU,
+            all_of(NON_ENDEMIC, none_of(DANGER, yes("kaku_kuduk"), AGE_LE_3)),
             treatments=(PARASETAMOL_DEMAM, RUJUK_DEMAM_7),
             follow_up=2, follow_up_conditional=True,
             source="ref §3.4 non-endemis baris 2; S2, S3, S4", confidence="H"),
