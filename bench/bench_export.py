@@ -37,6 +37,7 @@ def child(mode: str, db: str, out: str) -> None:
     import datetime as dt
     import sqlite3
 
+    cpu0 = time.process_time()
     lo, hi = dt.date(2000, 1, 1), dt.date(2100, 1, 1)
     start = time.perf_counter()
     rows = 0
@@ -85,6 +86,7 @@ def child(mode: str, db: str, out: str) -> None:
         wb.close()
         reg.close()
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu0
     peak_mb = None
     try:
         import resource
@@ -92,7 +94,7 @@ def child(mode: str, db: str, out: str) -> None:
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     except ImportError:
         pass
-    print(json.dumps({"seconds": seconds, "rows": rows, "peak_mb": peak_mb}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "rows": rows, "peak_mb": peak_mb}))
 
 
 def measure(mode: str, db: Path, out: Path) -> dict:
@@ -106,18 +108,29 @@ def main() -> None:
     if "--visits" in sys.argv:
         visits = int(sys.argv[sys.argv.index("--visits") + 1])
     db = bench_db(visits)
+    # Interleaved and repeated; the best of each is kept. CPU time is the main figure: on a shared
+    # machine wall time mostly measures the other processes.
+    repeats = 2
+    res: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        res = {m: measure(m, db, out / f"{m}.{m.split('-')[0]}") for m in ("csv-ref", "csv", "xlsx-ref", "xlsx")}
+        for _ in range(repeats):
+            for m in ("csv-ref", "csv", "xlsx-ref", "xlsx"):
+                r = measure(m, db, out / f"{m}.{m.split('-')[0]}")
+                best = res.get(m)
+                if best is None or r["cpu"] < best["cpu"]:
+                    res[m] = {**r, "wall_best": min(r["seconds"], best["wall_best"]) if best else r["seconds"]}
         sizes = {m: (out / f"{m}.{m.split('-')[0]}").stat().st_size / 1e6 for m in res}
-    print(f"register: {db} ({res['csv']['rows']} kunjungan)")
+    print(f"register: {db} ({res['csv']['rows']} kunjungan), terbaik dari {repeats} putaran")
     for m, r in res.items():
         peak = f"{r['peak_mb']:.0f} MB" if r["peak_mb"] else "-"
-        print(f"  {m:9s} {r['seconds']:7.2f} s   puncak memori {peak:>7}   berkas {sizes[m]:6.1f} MB")
-    csv_ratio = res["csv"]["seconds"] / res["csv-ref"]["seconds"]
-    xlsx_ratio = res["xlsx"]["seconds"] / res["xlsx-ref"]["seconds"]
-    print(f"CSV  ekspor / csv modul (kueri sama):        {csv_ratio:.2f}x  (target <= 1.5x)")
-    print(f"XLSX ekspor / xlsxwriter constant_memory:    {xlsx_ratio:.2f}x  (target <= 1.25x)")
+        print(f"  {m:9s} CPU {r['cpu']:7.2f} s  dinding {r['wall_best']:7.2f} s  puncak memori {peak:>7}"
+              f"  berkas {sizes[m]:6.1f} MB")
+    for name, ours, ref, target in (("CSV  ekspor / csv modul (kueri sama)", "csv", "csv-ref", 1.5),
+                                    ("XLSX ekspor / xlsxwriter constant_memory", "xlsx", "xlsx-ref", 1.25)):
+        cpu_ratio = res[ours]["cpu"] / res[ref]["cpu"]
+        wall_ratio = res[ours]["wall_best"] / res[ref]["wall_best"]
+        print(f"{name}: CPU {cpu_ratio:.2f}x, dinding {wall_ratio:.2f}x  (target <= {target}x)")
     if res["xlsx"]["peak_mb"]:
         print(f"XLSX puncak memori: {res['xlsx']['peak_mb']:.0f} MB (target < 150 MB)")
 
