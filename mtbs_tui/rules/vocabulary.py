@@ -27,6 +27,11 @@ C22 = frozenset({"2022"})
 
 @dataclass(frozen=True)
 class Finding:
+    """One input. ``optional`` is the §5 **opt** mark (an absent value cannot fire a criterion
+    and is never listed as missing); ``visit_date``, ``birth_date`` and ``findings`` are the only
+    required fields of a case (``case.REQUIRED``). ``charts`` is the §5 chart mark (balita rows;
+    the bayi muda modules read their keys under both charts, see ``module_keys``)."""
+
     key: str
     label: str
     kind: str  # "bool" | "int" | "number" | "enum" | "set" | "date" | "text"
@@ -222,7 +227,7 @@ _add(
     _f("distres_napas", "Distres pernapasan", _BOOL, _YES_NO_DENGUE, charts=C22),
     _f("penurunan_kesadaran", "Penurunan kesadaran", _BOOL, (_YES_NO_DENGUE, "gizi"), charts=C22),
     _f("frekuensi_nadi_menurun", "Frekuensi nadi menurun", _BOOL, _YES_NO_DENGUE, charts=C22),
-    _f("tampak_kuning", "Tampak kuning (ikterus)", _BOOL, (_YES_NO_DENGUE, "bm_ikterus"), charts=BOTH),
+    _f("tampak_kuning", "Tampak kuning (ikterus)", _BOOL, (_YES_NO_DENGUE, "bm_ikterus"), charts=C22),
     _f("nyeri_perut_hebat", "Nyeri perut hebat", _BOOL, _YES_NO_DENGUE, charts=C22),
     _f("tidak_bak_6_jam", "Tidak buang air kecil selama 6 jam", _BOOL, _YES_NO_DENGUE, charts=C22),
     _f("nyeri_tekan_perut_kanan_atas", "Nyeri tekan perut kanan atas", _BOOL, _YES_NO_DENGUE, charts=C22),
@@ -456,9 +461,15 @@ MODULES: tuple[Module, ...] = (
 )
 MODULE_BY_ID: dict[str, Module] = {m.id: m for m in MODULES}
 
-# Which keys a module reads under one chart (form sections hide the other chart's keys).
 def module_keys(module_id: str, chart: str) -> tuple[str, ...]:
+    """The keys a module reads under one chart (form sections hide the other chart's keys).
+
+    ``Finding.charts`` is the §5 chart mark, which describes the balita rows; the bayi muda
+    modules use the 2022 rows under both charts (§11.7), so they read all their keys under both.
+    """
     m = MODULE_BY_ID[module_id]
+    if m.pathway == "bayi_muda":
+        return m.keys
     return tuple(k for k in m.keys if chart in (FINDINGS[k].charts if k in FINDINGS else BOTH))
 
 

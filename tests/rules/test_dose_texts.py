@@ -1,0 +1,63 @@
+"""Dose bands read "lower <= value < upper" (§9, §11.10), never extrapolated, as engine output."""
+from __future__ import annotations
+
+import pytest
+
+from casebuild import normal, top
+from mtbs_tui.rules import classify, doses
+
+
+@pytest.mark.parametrize("weight,text", [
+    (3.9, None), (4.0, "½"), (5.99, "½"), (6.0, "¾"), (9.9, "¾"), (10.0, "1 ¼"), (16.0, "1 ½"),
+    (18.9, "1 ½"), (19.0, None), (None, None)])
+def test_amoxicillin_pneumonia_bands(weight, text) -> None:
+    dose = doses.amoksisilin_pneumonia(weight, 3)
+    assert dose == (None if text is None else f"{text} tablet 500 mg, 2 kali sehari selama 3 hari")
+
+
+@pytest.mark.parametrize("weight,dhp,prim", [
+    (3.99, "⅓", None), (4.0, "½", None), (10.0, "1", "¼"), (17.0, "1 ½", "½"), (30.0, None, None)])
+def test_dhp_and_primaquine_read_lower_inclusive(weight, dhp, prim) -> None:
+    assert (doses.DHP.lookup(weight) or doses.Band(0, 0, None)).text == dhp
+    band = doses.PRIMAKUIN.lookup(weight)
+    assert (band.text if band else None) == prim
+
+
+@pytest.mark.parametrize("months,drug", [
+    (3, None), (4, "pirantel pamoat 125 mg ½"), (11, "pirantel pamoat 125 mg ¾"),
+    (12, "albendazol 400 mg ½"), (24, "albendazol 400 mg 1 tablet")])
+def test_deworming_by_completed_months(months, drug) -> None:
+    text = doses.obat_cacing(months)
+    assert (text is None) if drug is None else text.startswith(drug)
+
+
+def test_iron_has_no_dose_below_7_kg() -> None:
+    assert doses.zat_besi(6.9) is None
+    assert doses.zat_besi(7.0).startswith("¼ tablet")
+    assert doses.zat_besi(19.0) is None
+
+
+def test_vitamin_a_bands() -> None:
+    assert doses.vitamin_a_treatment(5, "hari ke-1").startswith("50.000 IU")
+    assert doses.vitamin_a_treatment(6, "hari ke-1").startswith("100.000 IU")
+    assert doses.vitamin_a_treatment(12, "hari ke-1").startswith("200.000 IU")
+    assert doses.vitamin_a_supplement(5) is None
+
+
+def test_plan_volumes_for_this_child() -> None:
+    assert doses.rencana_b(9.0).startswith("oralit 75 mL/kgBB = 675 mL dalam 3 jam")
+    assert "270 mL dalam 1 jam, lalu 630 mL dalam 5 jam" in doses.rencana_c(9.0, 11)
+    assert "300 mL dalam 30 menit, lalu 700 mL dalam 2½ jam" in doses.rencana_c(10.0, 12)
+    assert doses.rencana_b(None) is None
+    assert "50–100 mL" in doses.rencana_a(23) and "100–200 mL" in doses.rencana_a(24)
+
+
+def test_engine_output_carries_band_doses() -> None:
+    case = top(normal("2015", 30, diare=True, diare_hari=2, keadaan_umum="normal",
+                      mata_cekung=False, kemampuan_minum="normal", cubitan_kulit_perut="segera",
+                      darah_dalam_tinja=True), weight_kg=10.0)
+    tx = {t["code"]: t["dose"] for t in classify(case)["treatments"]}
+    assert tx["KOTRIMOKSAZOL"] == ("2 ½ tablet anak (20 mg TMP + 100 mg SMX), 2 kali sehari "
+                                   "selama 5 hari")
+    assert tx["ZINK"].startswith("1 tablet (20 mg)")
+    assert tx["RENCANA_TERAPI_A"].startswith("oralit 100–200 mL")
