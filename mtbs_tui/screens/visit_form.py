@@ -27,7 +27,7 @@ from mtbs_tui.widgets.legend import KeyLegend
 from mtbs_tui.widgets.messages import FieldChanged, FieldDone
 from mtbs_tui.widgets.panel import ClassificationPanel, panel_lines
 from mtbs_tui.widgets.plan import (HEADER_ID, SHORT, Age, FormValues, SectionPlan, age_at, build_plan,
-                                   vaccines_for_age)
+                                   excluded_keys, vaccines_for_age)
 from mtbs_tui.widgets.plausible import fmt
 from mtbs_tui.widgets.section import FormSection
 
@@ -217,35 +217,52 @@ class VisitFormScreen(Screen["int | None"]):
             yield KeyLegend()
             return
         self.sections = self._make_sections()
+        self.index = self._start_index()
         yield Static("", id="form-title", markup=False)
         yield Static("", id="strip", markup=False)
         with Horizontal(id="form-body"):
             with VerticalScroll(id="form-column", can_focus=False):
-                yield from self.sections
+                # Only the section shown first is mounted with the screen; the others follow in
+                # the background (or at once when the worker goes there): opening stays fast.
+                yield self.sections[self.index]
             yield ClassificationPanel(id="panel")
         yield Static("", id="help-line", markup=False)
         yield KeyLegend()
 
-    def on_mount(self) -> None:
+    def _start_index(self) -> int:
+        ids = [s.plan.id for s in self.sections]
+        return ids.index(self.start_section) if self.start_section in ids else 0
+
+    async def on_mount(self) -> None:
         if self.load_error:
             return
-        merged = self.values.merged()
-        for section in self.sections:
-            section.load(merged)
-            section.display = False
-        start = 0
-        if self.start_section:
-            ids = [s.plan.id for s in self.sections]
-            start = ids.index(self.start_section) if self.start_section in ids else 0
-        self._show_section(start, focus="first", save=False)
+        section = self.sections[self.index]
+        section.load(self.values.merged())
+        await self._show_section(self.index, focus="first", save=False)
         self._refresh_state()
+        self.set_timer(0.3, self._mount_next_in_background)
+
+    async def _ensure_mounted(self, section: FormSection) -> None:
+        if section.is_mounted:
+            return
+        section.display = False
+        await self.query_one("#form-column", VerticalScroll).mount(section)
+        merged = self.values.merged()
+        section.load(merged)
+        section.apply_folding(merged)
+
+    async def _mount_next_in_background(self) -> None:
+        """Mount one more section while the worker types; again until all are mounted."""
+        pending = [s for s in self.sections if not s.is_mounted]
+        if not pending or not self.is_attached:
+            return
+        await self._ensure_mounted(pending[0])
+        if len(pending) > 1:
+            self.set_timer(0.05, self._mount_next_in_background)
 
     # --- the model ---------------------------------------------------------------------------
     def hidden_keys(self) -> set[str]:
-        hidden: set[str] = set()
-        for section in self.sections:
-            hidden |= section.hidden_keys()
-        return hidden
+        return excluded_keys([s.plan for s in self.sections], self.values.merged())
 
     def build_case(self) -> dict[str, Any]:
         """The case-format object for the register and the engine (folded blocks left out)."""
@@ -278,7 +295,8 @@ class VisitFormScreen(Screen["int | None"]):
     def _refresh_state(self) -> None:
         merged = self.values.merged()
         for section in self.sections:
-            section.apply_folding(merged)
+            if section.is_mounted:
+                section.apply_folding(merged)
         self.classify_now()
         panel = self.query_one(ClassificationPanel)
         panel.show(panel_lines(self.result, width=panel.text_width, values=merged, label_of=label_of,
@@ -340,13 +358,14 @@ class VisitFormScreen(Screen["int | None"]):
     def current(self) -> FormSection:
         return self.sections[self.index]
 
-    def _show_section(self, index: int, *, focus: str = "first", save: bool = True) -> None:
+    async def _show_section(self, index: int, *, focus: str = "first", save: bool = True) -> None:
         index = max(0, min(index, len(self.sections) - 1))
         changed = index != self.index
-        if self.sections:
+        section = self.sections[index]
+        await self._ensure_mounted(section)
+        if changed and self.current.is_mounted:
             self.current.display = False
         self.index = index
-        section = self.current
         section.display = True
         column = self.query_one("#form-column", VerticalScroll)
         column.border_title = f"{index + 1}/{len(self.sections)} {section.plan.title}"
@@ -362,19 +381,19 @@ class VisitFormScreen(Screen["int | None"]):
         if save and changed:
             self.save_draft()
 
-    def action_next_section(self) -> None:
+    async def action_next_section(self) -> None:
         if self.index + 1 >= len(self.sections):
             self.action_summary()
             return
-        self._show_section(self.index + 1)
+        await self._show_section(self.index + 1)
 
-    def action_prev_section(self) -> None:
-        self._show_section(self.index - 1)
+    async def action_prev_section(self) -> None:
+        await self._show_section(self.index - 1)
 
-    def action_jump(self, digit: int) -> None:
-        self._show_section(digit - 1 if digit else 9)
+    async def action_jump(self, digit: int) -> None:
+        await self._show_section(digit - 1 if digit else 9)
 
-    def action_next_field(self) -> None:
+    async def action_next_field(self) -> None:
         fields = self.current.focusable_fields()
         focused = self.focused
         if isinstance(focused, FormField) and focused in fields:
@@ -388,9 +407,9 @@ class VisitFormScreen(Screen["int | None"]):
         elif fields and focused not in fields:
             self.set_focus(fields[0])
             return
-        self.action_next_section()
+        await self.action_next_section()
 
-    def action_prev_field(self) -> None:
+    async def action_prev_field(self) -> None:
         fields = self.current.focusable_fields()
         focused = self.focused
         if isinstance(focused, FormField) and focused in fields:
@@ -399,7 +418,7 @@ class VisitFormScreen(Screen["int | None"]):
                 self.set_focus(fields[i - 1])
                 return
         if self.index > 0:
-            self._show_section(self.index - 1, focus="last")
+            await self._show_section(self.index - 1, focus="last")
 
     # --- messages ----------------------------------------------------------------------------
     def on_field_changed(self, message: FieldChanged) -> None:
@@ -417,10 +436,10 @@ class VisitFormScreen(Screen["int | None"]):
         if field is self.focused:
             self._set_help(field.help_text, error=bool(field.error))
 
-    def on_field_done(self, message: FieldDone) -> None:
+    async def on_field_done(self, message: FieldDone) -> None:
         message.stop()
         if message.field is self.focused:
-            self.action_next_field()
+            await self.action_next_field()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         widget = event.widget
@@ -433,18 +452,14 @@ class VisitFormScreen(Screen["int | None"]):
         column = self.query_one("#form-column", VerticalScroll)
         await column.remove_children()
         self.sections = self._make_sections()
-        await column.mount_all(self.sections)
-        merged = self.values.merged()
-        for section in self.sections:
-            section.load(merged)
-            section.display = False
         ids = [s.plan.id for s in self.sections]
         self.index = ids.index(current_id) if current_id in ids else 0
-        self._show_section(self.index, save=False)
+        await self._show_section(self.index, save=False)
         chart_field = self.query("#f-chart")
         if chart_field:
             self.set_focus(chart_field.first())
         self._refresh_state()
+        self.set_timer(0.3, self._mount_next_in_background)
 
     # --- drafts, leaving, summary --------------------------------------------------------------
     def save_draft(self) -> None:

@@ -255,6 +255,35 @@ def campak_details_asked(values: dict[str, Any]) -> bool:
 
 CAMPAK_ENTRY = ("campak_3_bulan_terakhir", "ruam_seluruh_tubuh", "batuk_pilek_mata_merah")
 
+
+def visibility(plan: SectionPlan, values: dict[str, Any]) -> dict[str, bool]:
+    """Which questions of a section are asked now (False: folded away). Pure, so the form can
+    tell what the case holds for sections that are not on screen (or not even mounted)."""
+    shown: dict[str, bool] = {}
+    for block in plan.blocks:
+        reason = block_state(block, values)
+        for key in block.keys:
+            if reason is not None:
+                shown[key] = key == block.opening_key
+            elif block.module == "campak" and key not in CAMPAK_ENTRY:
+                shown[key] = campak_details_asked(values)
+            else:
+                shown[key] = True
+    return shown
+
+
+def excluded_keys(plans: list[SectionPlan], values: dict[str, Any]) -> set[str]:
+    """Keys that are folded away everywhere they are asked: left out of the case (kept in the
+    form, so "y" on the opening question brings them back)."""
+    present: set[str] = set()
+    visible: set[str] = set()
+    for plan in plans:
+        for key, show in visibility(plan, values).items():
+            present.add(key)
+            if show:
+                visible.add(key)
+    return present - visible
+
 # Vaccine ages in completed months (case-format.md §9, IMUNISASI_<DOSE>): used only for the ``s``
 # key of the vaccine list ("all doses due for this age received"), a typing shortcut.
 VACCINE_AGE_MONTHS: dict[str, int] = {

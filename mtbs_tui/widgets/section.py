@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from mtbs_tui.rules import vocabulary as voc
 from mtbs_tui.widgets.fields import FormField, field_for
-from mtbs_tui.widgets.plan import CAMPAK_ENTRY, SectionPlan, block_state, campak_details_asked
+from mtbs_tui.widgets.plan import SectionPlan, block_state, visibility
 
 
 def spec_of(key: str) -> voc.Finding:
@@ -68,33 +68,22 @@ class FormSection(Vertical):
         return {f.key: f.to_model() for f in self.fields
                 if f.display and f.to_model() is not None and "echo" not in f.classes}
 
-    def hidden_keys(self) -> set[str]:
-        return {f.key for f in self.fields if not f.display and "echo" not in f.classes}
-
     # --- folding -----------------------------------------------------------------------------
     def apply_folding(self, values: dict[str, Any]) -> None:
         """Fold a block the child does not have to its opening question (or one line)."""
-        by_key = {f.key: f for f in self.fields}
+        shown = visibility(self.plan, values)
+        for field in self.fields:
+            show = shown.get(field.key, True)
+            if field.display != show:
+                field.display = show
         for block in self.plan.blocks:
             reason = block_state(block, values)
             note = self.query_one(f"#fold-{block.module}", Static)
-            for key in block.keys:
-                field = by_key.get(key)
-                if field is None:
-                    continue
-                if reason is None:
-                    show = True
-                    if block.module == "campak" and key not in CAMPAK_ENTRY:
-                        show = campak_details_asked(values)
-                else:
-                    show = key == block.opening_key
-                if field.display != show:
-                    field.display = show
-            if reason and not block.opening_key:
+            want = bool(reason and not block.opening_key)
+            if want:
                 note.update(f"– {reason}")
-                note.display = True
-            else:
-                note.display = False
+            if note.display != want:
+                note.display = want
 
     def status_text(self, values: dict[str, Any]) -> str | None:
         """"not applicable" for the module strip when every block of the section is folded."""

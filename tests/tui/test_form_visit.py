@@ -64,7 +64,7 @@ async def test_standard_visit_key_count(tmp_path: Path) -> None:
     answers = len(case["findings"]) + sum(1 for k in ("weight_kg", "length_cm", "length_position",
                                                       "temperature_c", "muac_cm",
                                                       "head_circumference_cm") if k in case)
-    assert answers == 38
+    assert answers == 39
     assert len(keys) == STANDARD_VISIT_KEYS, f"{len(keys)} keys for {answers} answers"
 
 

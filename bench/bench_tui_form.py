@@ -1,0 +1,160 @@
+"""Benchmark of the visit form: opening it, and a key press until the classification panel shows.
+
+Plain script (not a test). Figures are printed as ratios against baselines measured in the same
+run, because the absolute numbers depend on the machine and on its load:
+
+* open: pushing ``VisitFormScreen`` (balita 2022, every section mounted) until it is displayed,
+  against pushing a bare screen (one Static) and a screen of 40 default ``Input`` widgets (the
+  issue's reference point: "a form screen with 40 default Inputs costs about 2.5x a bare app").
+  Target: under 300 ms.
+* key: one key press in the breath-count field until the panel has the new classification
+  (``pilot.press`` waits for the screen to be refreshed), against one key press in a screen with
+  a single ``Input`` (the cost of the test driver and a redraw). The form's own work per key
+  (``_refresh_state``: folding, classify, panel text) is timed separately. Target: under 50 ms.
+
+Run:  .venv/bin/python bench/bench_tui_form.py [--rounds N]
+      taskset -c 0 .venv/bin/python bench/bench_tui_form.py     (one core)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "tui"))
+
+from textual.app import App, ComposeResult  # noqa: E402
+from textual.screen import Screen  # noqa: E402
+from textual.widgets import Input, Static  # noqa: E402
+
+from form_app import FormApp, months_ago, open_register, press_list  # noqa: E402
+from mtbs_tui.screens.visit_form import VisitFormScreen  # noqa: E402
+
+
+class BareScreen(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("kosong")
+
+
+class InputsScreen(Screen[None]):
+    def compose(self) -> ComposeResult:
+        for i in range(40):
+            yield Input(placeholder=f"isian {i}")
+
+
+class OneInputScreen(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Input(id="one")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+
+async def time_push(app: App, make: type[Screen] | object, rounds: int) -> list[float]:
+    out = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            screen = make() if callable(make) else make
+            await app.push_screen(screen)
+            await pilot.pause()
+            out.append(time.perf_counter() - t0)
+            app.pop_screen()
+            await pilot.pause()
+    return out
+
+
+async def key_latency_form(reg, pid: int, rounds: int) -> tuple[list[float], list[float]]:
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    inner: list[float] = []
+    original = VisitFormScreen._refresh_state
+
+    def timed(self: VisitFormScreen) -> None:
+        t0 = time.perf_counter()
+        original(self)
+        inner.append(time.perf_counter() - t0)
+
+    VisitFormScreen._refresh_state = timed  # type: ignore[method-assign]
+    out = []
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            for key in press_list("11 enter pagedown " + "t " * 15 + "y"):
+                await pilot.press(key)
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, VisitFormScreen)
+            inner.clear()
+            for i in range(rounds):
+                # Alternate 38 (no pneumonia) and 48 (pneumonia): each press changes the panel.
+                for key in ("backspace", "backspace", "3", "8") if i % 2 else ("backspace", "backspace", "4", "8"):
+                    t0 = time.perf_counter()
+                    await pilot.press(key)
+                    out.append(time.perf_counter() - t0)
+            codes = [c["code"] for c in (form.result or {}).get("classifications", [])]
+            assert "PNEUMONIA" in codes or "BATUK_BUKAN_PNEUMONIA" in codes, codes
+    finally:
+        VisitFormScreen._refresh_state = original  # type: ignore[method-assign]
+    return out, inner
+
+
+async def key_latency_baseline(rounds: int) -> list[float]:
+    class OneInputApp(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(OneInputScreen())
+
+    app = OneInputApp()
+    out = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for i in range(rounds * 4):
+            t0 = time.perf_counter()
+            await pilot.press("backspace" if i % 4 < 2 else "4")
+            out.append(time.perf_counter() - t0)
+    return out
+
+
+def ms(values: list[float]) -> str:
+    return f"median {statistics.median(values) * 1000:7.1f} ms  (min {min(values) * 1000:6.1f})"
+
+
+async def main(rounds: int) -> None:
+    tmp = Path(tempfile.mkdtemp())
+    reg = open_register(tmp)
+    pid = reg.add_patient(name="Aisyah Putri", sex="P", birth_date=months_ago(11, 3), actor="bench")
+
+    class Holder(App[None]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.register = reg
+            self.actor = "bench"
+
+    bare = await time_push(Holder(), BareScreen, rounds)
+    inputs = await time_push(Holder(), InputsScreen, rounds)
+    form = await time_push(Holder(), lambda: VisitFormScreen(pid), rounds)
+    print(f"open  bare screen      {ms(bare)}")
+    print(f"open  40 Inputs        {ms(inputs)}   {statistics.median(inputs) / statistics.median(bare):5.2f}x bare")
+    print(f"open  visit form       {ms(form)}   {statistics.median(form) / statistics.median(bare):5.2f}x bare, "
+          f"{statistics.median(form) / statistics.median(inputs):5.2f}x 40 Inputs   (target < 300 ms)")
+
+    base = await key_latency_baseline(rounds)
+    keys, inner = await key_latency_form(reg, pid, rounds)
+    print(f"key   one Input        {ms(base)}")
+    print(f"key   form -> panel    {ms(keys)}   {statistics.median(keys) / statistics.median(base):5.2f}x one Input   "
+          f"(target < 50 ms)")
+    print(f"key   form's own work  {ms(inner)}   {statistics.median(inner) / statistics.median(base):5.2f}x one Input "
+          "(fold, classify, panel text)")
+    reg.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=10)
+    asyncio.run(main(parser.parse_args().rounds))
