@@ -146,6 +146,47 @@ class TopBar(Static):
         self.refresh_text()
 
 
+class KeyBar(Static):
+    """The footer of keys as ONE line of text.
+
+    Textual's Footer is a widget per key and recomposes on every focus change; on an old PC that
+    was most of the time spent opening a screen. This bar keeps the Footer's behaviour (the
+    screen's active bindings, hidden when check_action() says False, dimmed when None) at the
+    cost of one Static."""
+
+    DEFAULT_CSS = """
+    KeyBar { dock: bottom; height: 1; width: 100%; }
+    KeyBar > .keybar--key { color: $accent; text-style: bold; }
+    KeyBar > .keybar--disabled { color: $text-disabled; }
+    """
+    COMPONENT_CLASSES = {"keybar--key", "keybar--disabled"}
+
+    def __init__(self) -> None:
+        super().__init__("", markup=False)
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.call_after_refresh(self._bindings_changed, self.screen)
+
+    def _bindings_changed(self, screen) -> None:  # noqa: ANN001 - a Screen
+        if self.is_attached and screen is self.screen:
+            self.update(self.key_text())
+
+    def key_text(self) -> Text:
+        key_style = self.get_component_rich_style("keybar--key", partial=True)
+        off_style = self.get_component_rich_style("keybar--disabled", partial=True)
+        text = Text(no_wrap=True, overflow="crop")
+        seen: set[tuple[str, str]] = set()
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if not binding.show or (binding.action, binding.description) in seen:
+                continue
+            seen.add((binding.action, binding.description))
+            key = self.app.get_key_display(binding)
+            text.append(f" {key} ", style=key_style if enabled else off_style)
+            text.append(f"{binding.description} ", style="" if enabled else off_style)
+        return text
+
+
 class MtbsApp(App[int]):
     """The MTBS register TUI. `register` and `actor` are what every screen works with."""
 

@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from mtbs_tui.app import (
+    KeyBar,
     TopBar,
     age_text,
     parse_iso_date,
@@ -58,6 +59,14 @@ class HomeScreen(Screen[None]):
         Binding("delete", "discard_draft", "Hapus", key_display="Del", id="hapus_draf"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._today_rows: list[dict] = []
+        self._due_today: list[dict] = []
+        self._overdue: list[dict] = []
+        self._drafts: list[dict] = []
+        self._summaries: dict = {}
+
     def compose(self) -> ComposeResult:
         yield TopBar()
         with Horizontal(id="home-top"):
@@ -65,7 +74,7 @@ class HomeScreen(Screen[None]):
             yield OptionList(id="followups", classes="panel")
         yield OptionList(id="drafts", classes="panel")
         yield Static(LEGEND, id="legend", classes="help-line", markup=False)
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

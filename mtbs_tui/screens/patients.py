@@ -16,9 +16,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from mtbs_tui.app import (
+    KeyBar,
     TopBar,
     age_text,
     date_text,
@@ -98,7 +99,7 @@ class PatientSearchScreen(Screen[None]):
         table: DataTable = DataTable(id="search-results", cursor_type="row", classes="panel")
         yield table
         yield Static("", id="search-status", classes="help-line", markup=False)
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#search-results", DataTable)
@@ -358,7 +359,7 @@ class NewPatientScreen(Screen["int | None"]):
                     if note:
                         yield Label(note, classes="form-note")
         yield Static("", id="help", classes="help-line", markup=False)
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#patient-form").border_title = "Data pasien"
@@ -513,7 +514,7 @@ class PatientScreen(Screen[None]):
         yield DataTable(id="history", cursor_type="row", classes="panel")
         yield Static(" Enter buka kunjungan · F5 kunjungan ulang dari kunjungan yang dipilih",
                      classes="help-line", markup=False)
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#history", DataTable)

@@ -15,9 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from mtbs_tui.app import (
+    KeyBar,
     TopBar,
     age_text,
     date_text,
@@ -73,7 +74,7 @@ class RegisterScreen(Screen[None]):
         yield TopBar("Register")
         yield DataTable(id="register-table", cursor_type="row", classes="panel")
         yield Static("", id="register-status", classes="help-line", markup=False)
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.anchor is None:
@@ -375,7 +376,7 @@ class VisitScreen(Screen[None]):
             yield Static("", id="visit-text", markup=False)
         yield Static(" ↑/↓ gulir · F2 koreksi: alasan ditanyakan, versi lama tetap tersimpan",
                      id="visit-help", classes="help-line", markup=False)
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load(self.visit_id)

@@ -1,0 +1,153 @@
+"""Time to the first usable screen of `mtbs tui` in a real terminal, against a bare Textual app.
+
+Both programs run in tmux at 80x24, launched the same way; the clock stops when capture-pane shows
+the screen (the bare app: its one Label; mtbs: the home screen's footer of keys and the lists).
+Peak memory is the process's VmHWM (Linux /proc) read just before quitting. Figures are medians of
+N alternating runs, printed as ratios to the bare app measured in the same run. Targets (issue 5):
+time at most 1.5x, peak memory at most 1.5x.
+
+    .venv/bin/python bench/bench_tui_start.py [--runs 7] [--no-taskset]
+
+It runs once normally and once pinned to one CPU (`taskset -c 0`) when taskset exists.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+MTBS = BIN / "mtbs"
+
+BARE_APP = '''
+from textual.app import App
+from textual.widgets import Label
+
+
+class Bare(App):
+    def compose(self):
+        yield Label("SIAP-BARE")
+
+
+Bare().run()
+'''
+
+
+class Tmux:
+    def __init__(self) -> None:
+        self.socket = f"mtbs-bench-{uuid.uuid4().hex[:8]}"
+
+    def __call__(self, *args: str, check: bool = True) -> str:
+        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True,
+                              check=check, timeout=30)
+        return done.stdout
+
+    def kill(self) -> None:
+        self("kill-server", check=False)
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def measure(command: str, markers: tuple[str, ...], env: dict[str, str], quit_key: str) -> tuple[float, int]:
+    """(seconds to the first screen showing every marker, peak RSS in kB)."""
+    tmux = Tmux()
+    exports = " ".join(f"{k}={_quote(v)}" for k, v in env.items())
+    try:
+        start = time.perf_counter()
+        tmux("new-session", "-d", "-s", "b", "-x", "80", "-y", "24", f"exec env {exports} {command}")
+        deadline = start + 60
+        while True:
+            screen = tmux("capture-pane", "-p", "-t", "b", check=False)
+            if all(m in screen for m in markers):
+                elapsed = time.perf_counter() - start
+                break
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"layar tidak muncul: {command}\n{screen}")
+            time.sleep(0.005)
+        pid = tmux("list-panes", "-t", "b", "-F", "#{pane_pid}").strip()
+        # Let the app settle (idle after first paint) before reading the peak.
+        time.sleep(0.3)
+        peak = 0
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = int(line.split()[1])
+        except OSError:
+            pass
+        tmux("send-keys", "-t", "b", quit_key, check=False)
+        time.sleep(0.2)
+        return elapsed, peak
+    finally:
+        tmux.kill()
+
+
+def run_series(runs: int, pin: bool, demo_db: Path, bare_py: Path, data_dir: Path) -> dict:
+    prefix = "taskset -c 0 " if pin else ""
+    env = {"MTBS_DATA_DIR": str(data_dir), "TERM": "xterm-256color", "PATH": os.environ.get("PATH", ""),
+           "MTBS_USER": "bench"}
+    bare_cmd = f"{prefix}{_quote(sys.executable)} {_quote(str(bare_py))}"
+    mtbs_cmd = f"{prefix}{_quote(str(MTBS))} --db {_quote(str(demo_db))} tui"
+    bare_t, bare_m, app_t, app_m = [], [], [], []
+    # Warm the OS file cache once for both, then alternate so drift hits both equally.
+    measure(bare_cmd, ("SIAP-BARE",), env, "C-q")
+    measure(mtbs_cmd, ("F2 Baru", "Hari ini ("), env, "C-q")
+    for _ in range(runs):
+        t, m = measure(bare_cmd, ("SIAP-BARE",), env, "C-q")
+        bare_t.append(t)
+        bare_m.append(m)
+        t, m = measure(mtbs_cmd, ("F2 Baru", "Hari ini ("), env, "C-q")
+        app_t.append(t)
+        app_m.append(m)
+    return {
+        "bare_s": statistics.median(bare_t), "app_s": statistics.median(app_t),
+        "bare_kb": statistics.median(bare_m), "app_kb": statistics.median(app_m),
+    }
+
+
+def report(title: str, r: dict) -> None:
+    time_ratio = r["app_s"] / r["bare_s"]
+    mem_ratio = r["app_kb"] / r["bare_kb"] if r["bare_kb"] else float("nan")
+    print(f"{title}")
+    print(f"  aplikasi kosong (satu Label): {r['bare_s'] * 1000:7.0f} ms   puncak memori {r['bare_kb'] / 1024:6.1f} MB")
+    print(f"  mtbs tui (beranda):           {r['app_s'] * 1000:7.0f} ms   puncak memori {r['app_kb'] / 1024:6.1f} MB")
+    print(f"  rasio waktu   {time_ratio:5.2f}x  (target <= 1.5x) {'OK' if time_ratio <= 1.5 else 'MELEBIHI'}")
+    print(f"  rasio memori  {mem_ratio:5.2f}x  (target <= 1.5x) {'OK' if mem_ratio <= 1.5 else 'MELEBIHI'}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--no-taskset", action="store_true")
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        print("tmux tidak terpasang: benchmark dilewati")
+        return 0
+    with tempfile.TemporaryDirectory(prefix="mtbs-bench-start-") as tmp:
+        tmp_path = Path(tmp)
+        data_dir = tmp_path / "data"
+        data_dir.mkdir()
+        demo_db = tmp_path / "demo.db"
+        env = dict(os.environ, MTBS_DATA_DIR=str(data_dir))
+        subprocess.run([str(MTBS), "--db", str(demo_db), "demo"], check=True, env=env,
+                       capture_output=True, timeout=600)
+        bare_py = tmp_path / "bare.py"
+        bare_py.write_text(BARE_APP)
+        print(f"Waktu sampai layar pertama di tmux 80x24, median {args.runs} kali (database demo bawaan)")
+        report("Normal:", run_series(args.runs, False, demo_db, bare_py, data_dir))
+        if not args.no_taskset and shutil.which("taskset"):
+            report("taskset -c 0 (satu CPU):", run_series(args.runs, True, demo_db, bare_py, data_dir))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
