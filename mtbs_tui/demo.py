@@ -443,6 +443,7 @@ def generate(
     classifier: Callable[[dict], dict] | None = None,
     progress: Callable[[str], None] | None = None,
     bulk: bool = False,
+    now: _dt.datetime | None = None,
 ) -> DemoStats:
     """Fill an empty register with demo data. Deterministic for a given seed and today.
 
@@ -458,7 +459,7 @@ def generate(
         reg.db.conn.execute("PRAGMA secure_delete = OFF")  # a fresh file: nothing deleted to scrub
     try:
         return _generate(reg, patients=patients, visits=visits, seed=seed, today=today, classifier=classifier,
-                         progress=progress)
+                         progress=progress, now=now)
     finally:
         if bulk:
             reg.db.conn.execute("PRAGMA synchronous = FULL")
@@ -476,10 +477,11 @@ def _generate(
     today: _dt.date | None,
     classifier: Callable[[dict], dict] | None,
     progress: Callable[[str], None] | None,
+    now: _dt.datetime | None,
 ) -> DemoStats:
     rng = random.Random(seed)
-    today = today or _dt.date.today()
-    now = _dt.datetime.now().replace(microsecond=0)
+    now = (now or _dt.datetime.now()).replace(microsecond=0)
+    today = today or now.date()
     classifier = classifier or default_classifier()
     reg.set_facility(actor="mtbs demo", **DEMO_FACILITY)
     cache = ResultCache(classifier, DEMO_FACILITY["malaria_area"])

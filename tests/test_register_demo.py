@@ -1,0 +1,99 @@
+"""The demo register: real engine output, the usual mix, and content for the home screen."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from mtbs_tui.demo import SCENARIOS, generate
+from mtbs_tui.register import Register
+from mtbs_tui.rules import classify
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Register:
+    reg = Register.open(tmp_path_factory.mktemp("demo") / "demo.db", create=True)
+    stats = generate(reg, patients=120, visits=900, seed=11, bulk=True)
+    assert stats.visits == 900 and not stats.pending_engine
+    yield reg
+    reg.close()
+
+
+def test_stored_results_are_what_the_engine_says_for_the_stored_case(demo: Register) -> None:
+    ids = [r[0] for r in demo.db.execute("SELECT id FROM visits WHERE status = 'final'")]
+    for vid in random.Random(3).sample(ids, 60):
+        visit = demo.get_visit(vid)
+        fresh = classify(visit["case"])
+        assert visit["result"] == fresh, (vid, visit["case"]["findings"])
+        assert [c["code"] for c in visit["classifications"]] == [c["code"] for c in fresh["classifications"]]
+        assert visit["age_days"] == fresh["age"]["days"] and visit["pathway"] == fresh["pathway"]
+
+
+def test_the_usual_mix(demo: Register) -> None:
+    codes = dict(demo.db.execute(
+        "SELECT c.code, count(*) FROM visit_classifications c JOIN visits v ON v.id = c.visit_id "
+        "WHERE v.is_current = 1 GROUP BY c.code").fetchall())
+    for code in ("BATUK_BUKAN_PNEUMONIA", "PNEUMONIA", "DIARE_TANPA_DEHIDRASI", "DEMAM_MUNGKIN_BUKAN_MALARIA",
+                 "GIZI_KURANG", "INFEKSI_BAKTERI_LOKAL"):
+        assert codes.get(code, 0) > 0, code
+    assert codes["BATUK_BUKAN_PNEUMONIA"] > codes["PNEUMONIA"] > codes.get("PNEUMONIA_BERAT", 0)
+    colours = dict(demo.db.execute(
+        "SELECT colour, count(*) FROM visit_classifications GROUP BY colour").fetchall())
+    assert colours["hijau"] > colours["kuning"] > colours["merah"] > 0
+    pathways = dict(demo.db.execute("SELECT pathway, count(*) FROM visits GROUP BY pathway").fetchall())
+    assert pathways["balita"] > pathways["bayi_muda"] > 0
+    ages = [r[0] for r in demo.db.execute("SELECT age_months FROM visits")]
+    assert min(ages) == 0 and max(ages) >= 48
+    # Every case is complete enough to classify without an "incomplete" module, except HIV tests
+    # not done and a few deliberately partial scenarios.
+    complete = demo.db.execute(
+        "SELECT count(*) FROM visits WHERE status='final' AND json_array_length(result_json, '$.incomplete') = 0"
+    ).fetchone()[0]
+    assert complete > 0.9 * demo.count_visits()
+
+
+def test_follow_ups_drafts_corrections_and_today(demo: Register) -> None:
+    kinds = dict(demo.db.execute("SELECT kind, count(*) FROM visits WHERE is_current = 1 GROUP BY kind").fetchall())
+    assert kinds["ulang"] >= 100
+    bad_links = demo.db.execute(
+        "SELECT count(*) FROM visits v WHERE v.kind = 'ulang' AND NOT EXISTS (SELECT 1 FROM visits w "
+        "WHERE w.visit_uid = v.follow_up_of AND w.patient_id = v.patient_id AND w.visit_at < v.visit_at)"
+    ).fetchone()[0]
+    assert bad_links == 0
+    assert demo.counts()["koreksi"] >= 1
+    corrected = demo.db.execute("SELECT visit_uid FROM visits WHERE version = 2 LIMIT 1").fetchone()[0]
+    versions = demo.visit_versions(corrected)
+    assert [v["is_current"] for v in versions] == [0, 1] and versions[1]["correction_reason"]
+    assert len(demo.drafts()) == 3
+    today = demo.visits_on(TODAY)
+    assert any(v["status"] == "final" for v in today) and any(v["status"] == "draft" for v in today)
+    due = demo.follow_ups_due(TODAY)
+    assert due["overdue"] or due["today"]
+    assert demo.integrity_errors() == []
+
+
+def test_demo_is_deterministic_for_a_seed(tmp_path: Path) -> None:
+    rows = []
+    for n in range(2):
+        reg = Register.open(tmp_path / f"d{n}.db", create=True)
+        generate(reg, patients=15, visits=40, seed=5, now=dt.datetime.combine(TODAY, dt.time(10, 30)))
+        rows.append(reg.db.execute("SELECT visit_uid, findings_json FROM visits WHERE status='final' ORDER BY id"
+                                   ).fetchall())
+        reg.close()
+    assert rows[0] == rows[1]
+
+
+def test_scenarios_use_only_known_finding_keys() -> None:
+    from mtbs_tui.rules.vocabulary import FINDINGS
+
+    known = {f.key for f in FINDINGS} if not isinstance(FINDINGS, dict) else set(FINDINGS)
+    for scenario in SCENARIOS:
+        for months, days in ((0, 20), (1, 50), (11, 340), (30, 920)):
+            unknown = set(scenario.case_findings(months, days)) - known
+            assert not unknown, (scenario.id, unknown)
+    assert len(SCENARIOS) >= 50
