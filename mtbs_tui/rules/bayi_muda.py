@@ -126,6 +126,11 @@ def _moves_only_when_stimulated(ctx: Ctx) -> Outcome:
     return Outcome(value == "letargis_tidak_sadar", because=("keadaan_umum",))
 
 
+def _shown(cond: Cond, text: str) -> Cond:
+    """The same condition with the text docs/chart.md shows (input names, not helper names)."""
+    return Cond(cond.fn, text)
+
+
 def _age_under(days: int) -> Cond:
     return cite(("birth_date",), gate(lambda ctx: ctx.age_days < days, f"umur < {days} hari"))
 
@@ -201,6 +206,16 @@ def _mg_dose(bands: tuple[MgPerKgBand, ...]) -> Callable[[Ctx], str | None]:
     return dose
 
 
+def _band_note(bands: tuple[MgPerKgBand, ...]) -> str:
+    """The band table in words, for docs/chart.md (the clinician reviews the data, not code)."""
+    parts = []
+    for b in bands:
+        age = f" bila {b.age_text}" if b.age_text else ""
+        parts.append(f"{_fmt(b.mg_per_kg, 2)} mg/kg BB{age}, {_fmt(b.lower_kg, 2)} ≤ BB < "
+                     f"{_fmt(b.upper_kg, 2)} kg")
+    return "; ".join(parts) + "; tanpa BB atau di luar pita: dosis kosong"
+
+
 def _dekstrosa_dose(ctx: Ctx) -> str | None:
     w = _weight_decimal(ctx)
     if w is None or not (_BM_KG[0] <= w < _BM_KG[1]):
@@ -246,8 +261,8 @@ _BREATHING_SIGNS: tuple[Cond, ...] = (
     num("spo2_tangan_kanan", "<", 95),
     num("spo2_kaki", "<", 95),
     fact("bm_spo2_selisih", "selisih SpO2 tangan kanan dan kaki > 3"),
-    num("napas", ">=", 60),
-    num("napas", "<", 40),
+    _shown(num("napas", ">=", 60), "napas (hitung ulang bila ada) >= 60"),
+    _shown(num("napas", "<", 40), "napas (hitung ulang bila ada) < 40"),
     yes("merintih"),
     yes("napas_cuping_hidung"),
     yes("tarikan_dinding_dada_sangat_kuat"),
@@ -264,7 +279,7 @@ _PSBI_SIGNS: tuple[Cond, ...] = (
     yes("menyusu_lemah"),
     yes("riwayat_kejang"),
     yes("sedang_kejang"),
-    fact("bm_suhu_tidak_normal", "suhu ≥ 37,5 °C atau < 36,5 °C (setelan)"),
+    fact("bm_suhu_tidak_normal", "temperature_c ≥ 37,5 atau < 36,5 (setelan)"),
     fact("bm_bergerak_jika_dirangsang", "bergerak hanya jika dirangsang (setelan, bawaan: tidak)"),
     *_GUT_SIGNS,
     eq("mata_bernanah", "banyak"),
@@ -289,11 +304,11 @@ INFEKSI = register(ModuleTable(
                    when=_any_true(*_BREATHING_SIGNS, _PERUT_KEMBUNG_SESAK),
                    note="bila ada gangguan napas"),
                 Tx("AMPISILIN_IM", "Ampisilin intramuskular dosis pertama",
-                   dose=_mg_dose(AMPISILIN_BANDS)),
+                   dose=_mg_dose(AMPISILIN_BANDS), note=_band_note(AMPISILIN_BANDS)),
                 Tx("GENTAMISIN_IM", "Gentamisin intramuskular dosis pertama",
-                   dose=_mg_dose(GENTAMISIN_BANDS)),
+                   dose=_mg_dose(GENTAMISIN_BANDS), note=_band_note(GENTAMISIN_BANDS)),
                 Tx("DEKSTROSA_IV", "Dekstrosa 10 % intravena, bila petugas mampu memasang infus",
-                   dose=_dekstrosa_dose),
+                   dose=_dekstrosa_dose, note="60 mL/kg BB per 24 jam, 0,5 ≤ BB < 7 kg"),
                 CEGAH_HIPOGLIKEMIA,
             ),
             source=_src("1", "baris 1", "40, 46"), confidence="M",
@@ -437,7 +452,7 @@ HIV = register(ModuleTable(
 # ----------------------------------------------------------------------------------------------
 # bm_berat_badan_asi (reference §4.5, pp.44-45)
 
-_LOW_WEIGHT = num("bm_zskor_bb_u", "<", -2.0)
+_LOW_WEIGHT = _shown(num("bm_zskor_bb_u", "<", -2.0), "zskor_bb_u < −2")
 _ASI_PROBLEMS: tuple[Cond, ...] = (
     num("menyusu_per_24_jam", "<", 8),
     yes("minum_dengan_botol"),
@@ -478,7 +493,7 @@ BERAT_BADAN = register(ModuleTable(
     source="ref §4.5; Buku Bagan MTBS 2022 hlm. 44-45 (S4)",
     tables=(Table("bm_berat_badan_asi", (
         Row("BERAT_BADAN_SANGAT_RENDAH_MENURUT_UMUR", "merah",
-            all_of(_age_under(7), num("bm_berat_badan", "<", 2.0)),
+            all_of(_age_under(7), _shown(num("bm_berat_badan", "<", 2.0), "weight_kg < 2,0")),
             treatments=(Tx("METODE_KANGURU"), CEGAH_HIPOGLIKEMIA, JAGA_HANGAT),
             source=_src("5", "baris 1", "44"), confidence="M",
             note="Umur < 7 hari dan BB < 2,0 kg (S4)."),
