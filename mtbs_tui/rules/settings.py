@@ -81,7 +81,13 @@ class ChartSettings:
     """HB0 is due only at an age of 0 to this many days. Reference §3.11, §4.6."""
 
     batas_umur_atas_vaksin: bool = False
-    """Upper age limits of vaccines. Default none. Reference §3.11, §10 item 13."""
+    """Upper age limits of vaccines. Default none. Reference §3.11, §10 item 13. No limit table
+    was found, so turning it on is refused rather than silently ignored."""
+
+    def __post_init__(self) -> None:
+        if self.batas_umur_atas_vaksin:
+            raise ValueError("batas_umur_atas_vaksin: tabel batas umur vaksin belum tersedia "
+                             "(rujukan §10 butir 13); setelan ini belum dapat dinyalakan")
 
     def spo2_cutoff(self, chart: str) -> int:
         return self.spo2_pneumonia_berat_2015 if chart == "2015" else self.spo2_pneumonia_berat_2022
@@ -93,20 +99,44 @@ class ChartSettings:
 DEFAULT = ChartSettings()
 
 
-def describe() -> list[tuple[str, object, str]]:
-    """(name, default, docstring) of every setting, for docs/chart.md."""
-    import inspect
+# Indonesian descriptions for the clinician's review table in docs/chart.md.
+KETERANGAN: dict[str, str] = {
+    "spo2_pneumonia_berat_2015": "PNEUMONIA BERAT bila SpO2 di bawah nilai ini (2015). Rujukan §3.2.",
+    "spo2_pneumonia_berat_2022": "PNEUMONIA BERAT bila SpO2 di bawah nilai ini (2022; S4 memakai "
+                                 "≤ 92). Rujukan §3.2, §10 butir 2.",
+    "napas_cepat_tanda_dengue_berat": "Napas cepat menurut umur dihitung sebagai distres napas "
+                                      "DENGUE BERAT (2022). Bawaan tidak: hanya distres_napas. "
+                                      "Rujukan §3.6.",
+    "umur_maks_bulan_penyakit_berat_demam_non_endemis": "PENYAKIT BERAT DENGAN DEMAM (non-endemis) "
+                                                        "pada umur (bulan genap) ≤ nilai ini. "
+                                                        "Rujukan §3.4, §10 butir 4.",
+    "malaria_tanpa_tes_endemis": "Daerah endemis, tanpa tes malaria: MALARIA (2022 selalu; 2015 "
+                                 "bila tidak ada penyebab lain). Rujukan §3.4; kontrak §11.11.",
+    "hiv_2015_terpajan_sebelum_diduga": "Urutan HIV 2015: TERPAJAN HIV diperiksa sebelum DIDUGA "
+                                        "TERINFEKSI HIV. Rujukan §3.10, §10 butir 9.",
+    "edema_2015_sangat_kurus_dengan_komplikasi": "2015: edema kedua kaki tanpa komplikasi = SANGAT "
+                                                 "KURUS DENGAN KOMPLIKASI. Rujukan §3.8 (WHO 2014).",
+    "suhu_bayi_muda_tinggi_c": "Bayi muda: tanda infeksi bila suhu ≥ nilai ini. Rujukan §4.1.",
+    "suhu_bayi_muda_rendah_c": "Bayi muda: tanda infeksi bila suhu < nilai ini. Rujukan §4.1.",
+    "bergerak_jika_dirangsang_tanda_infeksi_bayi_muda": "Bayi muda: 'bergerak hanya jika "
+                                                        "dirangsang' dihitung tanda infeksi "
+                                                        "(S4: tidak). Rujukan §4.1.",
+    "parasetamol_suhu_2015_c": "Parasetamol bila suhu ≥ nilai ini (2015). Rujukan §5.3.",
+    "parasetamol_suhu_2022_c": "Parasetamol bila suhu ≥ nilai ini (2022, S4). Rujukan §5.3.",
+    "hb_anemia_berat_g_dl": "2022: ANEMIA BERAT bila Hb < nilai ini. Rujukan §3.9, §10 butir 6.",
+    "hb_anemia_g_dl": "2022: ANEMIA bila Hb < nilai ini (dan tidak di bawah batas berat). §3.9.",
+    "zskor_pb_u_sangat_pendek": "SANGAT PENDEK bila skor-z PB/U atau TB/U < nilai ini. §3.8.",
+    "zskor_pb_u_pendek": "PENDEK bila skor-z PB/U atau TB/U < nilai ini. Rujukan §3.8.",
+    "zskor_pb_u_tinggi": "TINGGI bila skor-z PB/U atau TB/U > nilai ini. Rujukan §3.8.",
+    "zskor_lk_u_mikrosefali": "MIKROSEFALI bila skor-z LK/U < nilai ini. Rujukan §3.8.",
+    "zskor_lk_u_makrosefali": "MAKROSEFALI bila skor-z LK/U > nilai ini. Rujukan §3.8.",
+    "imunisasi_je": "Vaksin JE diberikan (daerah endemis JE). Bawaan tidak. Rujukan §3.11.",
+    "hb0_umur_maks_hari": "HB0 jatuh tempo hanya pada umur 0 sampai nilai ini (hari). §3.11, §4.6.",
+    "batas_umur_atas_vaksin": "Batas umur atas vaksin. Bawaan tidak ada; tabelnya tidak ditemukan, "
+                              "jadi belum dapat dinyalakan. Rujukan §3.11, §10 butir 13.",
+}
 
-    src = inspect.getsource(ChartSettings)
-    out = []
-    for f in fields(ChartSettings):
-        doc = ""
-        marker = f"    {f.name}:"
-        idx = src.find(marker)
-        if idx >= 0:
-            rest = src[idx:]
-            start = rest.find('"""')
-            end = rest.find('"""', start + 3)
-            doc = " ".join(rest[start + 3:end].split())
-        out.append((f.name, f.default, doc))
-    return out
+
+def describe() -> list[tuple[str, object, str]]:
+    """(name, default, Indonesian description) of every setting, for docs/chart.md."""
+    return [(f.name, f.default, KETERANGAN[f.name]) for f in fields(ChartSettings)]
