@@ -697,3 +697,48 @@ def test_command_bad_input_exit_2(findings: dict[str, Any], top: dict[str, Any],
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith(f"galat: {field_name}:"), lines[0]
     assert "Traceback" not in proc.stderr
+
+
+# --- named settings that change young-infant rows (§11.14) ---------------------------------------
+
+
+def test_setting_moves_only_when_stimulated_as_infection_sign() -> None:
+    from dataclasses import replace
+
+    from mtbs_tui.rules import DEFAULT
+
+    case = make_case(20, {"keadaan_umum": "letargis_tidak_sadar"})
+    assert _codes(classify(case))[0] == ("bm_infeksi", MBI)  # S4 default: not a sign
+    on = replace(DEFAULT, bergerak_jika_dirangsang_tanda_infeksi_bayi_muda=True)
+    out = classify(case, settings=on)
+    assert _codes(out)[0] == ("bm_infeksi", PSBI)
+    assert "keadaan_umum" in out["classifications"][0]["because"]
+    # With the setting on, an unassessed keadaan_umum leaves the infection module open.
+    unknown = classify(make_case(20), settings=on)
+    assert {"module": "bm_infeksi", "missing": ["keadaan_umum"]} in unknown["incomplete"]
+
+
+def test_setting_temperature_cut_offs() -> None:
+    from dataclasses import replace
+
+    from mtbs_tui.rules import DEFAULT
+
+    who = replace(DEFAULT, suhu_bayi_muda_rendah_c=35.5)  # WHO 2014 hypothermia cut-off
+    assert _codes(classify(make_case(20, top={"temperature_c": 36.0})))[0][1] == PSBI
+    assert _codes(classify(make_case(20, top={"temperature_c": 36.0}), settings=who))[0][1] == MBI
+    assert _codes(classify(make_case(20, top={"temperature_c": 35.4}), settings=who))[0][1] == PSBI
+    s4 = replace(DEFAULT, suhu_bayi_muda_tinggi_c=37.6)  # S4 reads "> 37.5"
+    assert _codes(classify(make_case(20, top={"temperature_c": 37.5}), settings=s4))[0][1] == MBI
+
+
+def test_setting_hb0_age() -> None:
+    from dataclasses import replace
+
+    from mtbs_tui.rules import DEFAULT
+
+    case = make_case(3, {"imunisasi_diterima": []})
+    codes = [t["code"] for t in classify(case)["treatments"]]
+    assert "IMUNISASI_HB0" not in codes
+    later = replace(DEFAULT, hb0_umur_maks_hari=7)
+    codes = [t["code"] for t in classify(case, settings=later)["treatments"]]
+    assert "IMUNISASI_HB0" in codes
