@@ -16,6 +16,7 @@ import json
 import re
 import socket
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -167,6 +168,45 @@ class Register:
         self.backup_path = opened.backup_path
         self._classifier = classifier
         self.workstation = socket.gethostname()[:64]
+        # check="background": quick_check runs in a thread on its own read-only connection; every
+        # write waits for it and is refused if the file is damaged.
+        self._health_done = threading.Event()
+        self._health_error: str | None = None
+        if opened.check_deferred:
+            threading.Thread(target=self._background_check, name="mtbs-quick-check", daemon=True).start()
+        else:
+            self._health_done.set()
+
+    def _background_check(self) -> None:
+        from urllib.parse import quote
+
+        uri = "file:" + quote(str(self.path.resolve()).replace("\\", "/"), safe="/:") + "?mode=ro"
+        try:
+            conn = sqlite3.connect(uri, uri=True)
+            try:
+                conn.execute("PRAGMA busy_timeout = 5000")
+                dbmod.quick_check(conn, self.path)
+            finally:
+                conn.close()
+        except dbmod.DatabaseError as exc:
+            self._health_error = exc.message
+        except sqlite3.Error as exc:
+            self._health_error = f"{self.path}: database rusak ({exc})"
+        finally:
+            self._health_done.set()
+
+    def health(self, *, wait: bool = False, timeout: float | None = None) -> str | None:
+        """None while the start-up check runs (check="background"), then "ok" or the error line."""
+        if wait:
+            self._health_done.wait(timeout)
+        if not self._health_done.is_set():
+            return None
+        return self._health_error or "ok"
+
+    def _require_healthy(self) -> None:
+        self._health_done.wait()
+        if self._health_error:
+            raise RegisterError(self._health_error, kind="rusak")
 
     # -- opening and closing --
 
@@ -176,13 +216,17 @@ class Register:
         path: str | Path,
         *,
         create: bool = False,
-        check: bool = True,
+        check: bool | str = True,
         classifier: Classifier | None = None,
         backup_dir: Path | None = None,
     ) -> "Register":
         """Open (or with create=True make) a register: refuses network shares, damaged files and
         newer schemas; upgrades an older schema after a verified backup into `backup_dir`
-        (default: `cadangan/` beside the database)."""
+        (default: `cadangan/` beside the database).
+
+        check=True runs `PRAGMA quick_check` before returning (seconds on a very large register);
+        check="background" returns at once and checks in a thread: reads work meanwhile, every
+        write waits for the result and a damaged file refuses it (see `health()`)."""
         path = Path(path)
         if backup_dir is None:
             from mtbs_tui.paths import default_backup_dir
@@ -205,6 +249,7 @@ class Register:
         self.close()
 
     def _write(self):  # noqa: ANN202 - a context manager
+        self._require_healthy()
         return _WriteGuard(self.db)
 
     @property

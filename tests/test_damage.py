@@ -123,3 +123,27 @@ def test_the_healthy_copy_passes(healthy: Path, tmp_path: Path, mtbs_exe: Path) 
     assert "Database sehat." in result.stdout and "Kunjungan: 40" in result.stdout
     Register.open(db).close()
     assert os.path.getsize(db) > 0
+
+
+def test_background_check_holds_writes_until_it_passed(healthy: Path, tmp_path: Path) -> None:
+    """check="background" (a fast start on a big register): reads at once, writes only when healthy."""
+    db = _copy(healthy, tmp_path)
+    random_bytes_in("visits")(db)
+    digest = _digest(db)
+    reg = Register.open(db, check="background")
+    try:
+        assert reg.health(wait=True, timeout=60) is not None and "rusak" in reg.health()
+        with pytest.raises(RegisterError, match="rusak"):
+            reg.add_patient(name="Baru", sex="P", birth_date=dt.date.today().isoformat(), actor="uji")
+    finally:
+        reg.close()
+    assert _digest(db) == digest
+
+    fine = tmp_path / "baik.db"
+    fine.write_bytes(healthy.read_bytes())
+    reg = Register.open(fine, check="background")
+    try:
+        reg.add_patient(name="Baru", sex="P", birth_date=dt.date.today().isoformat(), actor="uji")
+        assert reg.health() == "ok" and reg.count_patients() == 41
+    finally:
+        reg.close()
