@@ -179,8 +179,13 @@ def _prepare_zscores(ctx: Ctx) -> None:
             z = _compute_z(key, ctx)
         except ImportError:
             z = None  # growth tables not installed: unknown, never a guess
-        if z is not None and not (-6.0 <= z <= 6.0):
-            measured = [k for k in inputs if k != "sex"]
+        measured = tuple(k for k in inputs if k != "sex")
+        if z is None:
+            # Outside WHO's table (or no tables installed): unknown; name the measurement the
+            # worker can check, never the zskor_* key (§6).
+            zs[key] = Q(None, (), measured)
+            continue
+        if not (-6.0 <= z <= 6.0):
             raise CaseError(measured[0], f"skor-z {_Z_LABEL[key]} {z:.2f} di luar rentang −6 … +6; "
                                          f"periksa {' dan '.join(measured)}")
         zs[key] = Q(z, (key,), ())
