@@ -223,7 +223,7 @@ def render_card(register: Any, visit: dict, out: Any) -> None:
     width, height = A4
     margin = 14 * mm
     buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=A4, invariant=1)
+    canvas = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1)
     canvas.setTitle(pdf_safe(f"Kartu nasihat ibu - {(visit.get('patient') or {}).get('name') or ''}"))
     canvas.setAuthor("mtbs_tui")
     half = height / 2

@@ -75,17 +75,18 @@ def letter_number(register: Any, visit: dict) -> str:
     referral = visit.get("referral") or {}
     at = str(referral.get("referred_at") or visit.get("visit_at") or visit["visit_date"])
     month = at[:7]
+    year, mon = int(month[:4]), int(month[5:7])
+    nxt = f"{year + (mon == 12):04d}-{mon % 12 + 1:02d}"
     try:
+        # referrals is small and referred_at is always set by the register: a plain scan, no join.
         row = register.db.execute(
-            "SELECT count(*) FROM referrals r JOIN visits v ON v.id = r.visit_id "
-            "WHERE substr(COALESCE(r.referred_at, v.visit_at), 1, 7) = ? "
-            "AND (COALESCE(r.referred_at, v.visit_at) < ? OR (COALESCE(r.referred_at, v.visit_at) = ? AND r.visit_id <= ?))",
-            [month, at, at, visit["id"]],
+            "SELECT count(*) FROM referrals WHERE referred_at >= ? AND referred_at < ? "
+            "AND (referred_at < ? OR (referred_at = ? AND visit_id <= ?))",
+            [month, nxt, at, at, visit["id"]],
         ).fetchone()
         seq = max(int(row[0]), 1)
     except Exception:  # noqa: BLE001 - a register without referral rows still gets a letter
         seq = 1
-    year, mon = int(month[:4]), int(month[5:7])
     return f"{seq:03d}/RUJ-MTBS/{ROMAN[mon - 1]}/{year}"
 
 
@@ -168,7 +169,8 @@ def referral_story(register: Any, visit: dict) -> list[Any]:
 
     story: list[Any] = letterhead(facility, st)
     story.append(Paragraph("SURAT PENGANTAR RUJUKAN", st["title"]))
-    story.append(Paragraph(para_text(f"Nomor: {letter_number(register, visit)}"), st["center"]))
+    number = letter_number(register, visit)
+    story.append(Paragraph(para_text(f"Nomor: {number}"), st["center"]))
     story.append(Spacer(1, 3))
     dest = referral.get("destination") or "RSUD/rumah sakit rujukan ...................................."
     story.append(Paragraph(
@@ -181,24 +183,35 @@ def referral_story(register: Any, visit: dict) -> list[Any]:
     if nik and patient.get("mother_nik"):
         nik_text = f"{nik} (NIK ibu: {patient['mother_nik']})"
     address = ", ".join(x for x in [patient.get("address"), patient.get("village")] if x) or "-"
+    # Short values are plain table strings (no paragraph parsing and line breaking: most of the
+    # letter's layout time); only values that may need wrapping are Paragraphs.
+    def cell(text: str, bold_value: bool = False) -> Any:
+        plain = pdf_safe(text)
+        if len(plain) <= 34:
+            return plain
+        return Paragraph(f"<b>{para_text(text)}</b>" if bold_value else para_text(text), base)
+
     ident = [
-        ("Nama anak", f"<b>{para_text(patient.get('name') or '-')}</b>", "No. RM", para_text(patient.get("mrn") or "-")),
+        ("Nama anak", cell(patient.get("name") or "-", True), "No. RM", cell(patient.get("mrn") or "-")),
         ("Tanggal lahir / umur",
-         para_text(f"{date_text(patient.get('birth_date'))} / {age_text_long(visit.get('age_days'), visit.get('age_months'))}"),
-         "Jenis kelamin", para_text(SEX_TEXT.get(patient.get("sex") or "", "-"))),
-        ("NIK", para_text(nik_text), "Nama ibu/orang tua", para_text(patient.get("parent_name") or "-")),
-        ("Alamat", para_text(address), "Telepon", para_text(patient.get("phone") or "-")),
-        ("Tanggal/jam periksa", para_text(datetime_text(visit.get("visit_at"))),
-         "Kunjungan", para_text("pertama" if visit.get("kind") != "ulang" else "ulang")),
+         cell(f"{date_text(patient.get('birth_date'))} / {age_text_long(visit.get('age_days'), visit.get('age_months'))}"),
+         "Jenis kelamin", cell(SEX_TEXT.get(patient.get("sex") or "", "-"))),
+        ("NIK", cell(nik_text), "Nama ibu/orang tua", cell(patient.get("parent_name") or "-")),
+        ("Alamat", cell(address), "Telepon", cell(patient.get("phone") or "-")),
+        ("Tanggal/jam periksa", cell(datetime_text(visit.get("visit_at"))),
+         "Kunjungan", cell("pertama" if visit.get("kind") != "ulang" else "ulang")),
     ]
-    rows = [[Paragraph(a, small), Paragraph(b, base), Paragraph(c, small), Paragraph(d, base)] for a, b, c, d in ident]
-    t = Table(rows, colWidths=[30 * mm, 62 * mm, 28 * mm, 60 * mm])
+    t = Table([list(r) for r in ident], colWidths=[30 * mm, 62 * mm, 28 * mm, 60 * mm])
     t.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), "Helvetica", 8.6),
+        ("FONT", (0, 0), (0, -1), "Helvetica", 7.2),
+        ("FONT", (2, 0), (2, -1), "Helvetica", 7.2),
+        ("FONT", (1, 0), (1, 0), "Helvetica-Bold", 8.6),
         ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
         ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eeeeee")),
         ("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#eeeeee")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]))
     story.append(t)
 
@@ -220,14 +233,13 @@ def referral_story(register: Any, visit: dict) -> list[Any]:
         story.append(Paragraph("Tidak ada tanda yang dicatat.", base))
 
     story.append(Paragraph("3. Tindakan/pengobatan pra-rujukan yang telah diberikan", st["section"]))
-    header = [Paragraph("<b>Tindakan/obat</b>", small), Paragraph("<b>Dosis/cara</b>", small),
-              Paragraph("<b>Jam diberikan</b>", small)]
+    header = ["Tindakan/obat", "Dosis/cara", "Jam diberikan"]
     body = [header]
     for tr in treatments:
         body.append([
             Paragraph(para_text(tr.get("label") or tr.get("code")), base),
             Paragraph(para_text(tr.get("dose") or "-"), base),
-            Paragraph(para_text(time_text(given_at)) if given_at else "....... ", base),
+            pdf_safe(time_text(given_at)) if given_at else ".......",
         ])
     if len(body) == 1:
         body.append([Paragraph("Tidak ada tindakan pra-rujukan yang dicatat.", base), "", ""])
@@ -235,8 +247,10 @@ def referral_story(register: Any, visit: dict) -> list[Any]:
     t.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dddddd")),
+        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7.2),
+        ("FONT", (0, 1), (-1, -1), "Helvetica", 8.6),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6),
     ]))
     story.append(t)
     if referral.get("pre_referral_notes"):
@@ -254,14 +268,18 @@ def referral_story(register: Any, visit: dict) -> list[Any]:
         "Selama perjalanan: jaga anak tetap hangat, teruskan ASI bila anak bisa menyusu.", small))
 
     place = facility.get("district") or facility.get("name") or ""
+    who = visit.get("recorded_by") or "........................"
     sign = Table(
-        [[Paragraph("", base), Paragraph(para_text(f"{place}, {date_text(visit.get('visit_date'))}"), base)],
-         [Paragraph("", base), Paragraph("Petugas yang merujuk,", base)],
-         [Paragraph("", base), Spacer(1, 13 * mm)],
-         [Paragraph("", base), Paragraph(f"( <b>{para_text(visit.get('recorded_by') or '........................')}</b> )", base)],
-         [Paragraph("", base), Paragraph("NIP/STR: ..............................", small)]],
-        colWidths=[110 * mm, 70 * mm])
-    sign.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+        [["", pdf_safe(f"{place}, {date_text(visit.get('visit_date'))}")],
+         ["", "Petugas yang merujuk,"],
+         ["", ""],
+         ["", pdf_safe(f"( {who} )")],
+         ["", "NIP/STR: .............................."]],
+        colWidths=[110 * mm, 70 * mm], rowHeights=[None, None, 13 * mm, None, None])
+    sign.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                              ("FONT", (0, 0), (-1, -1), "Helvetica", 8.6),
+                              ("FONT", (1, 3), (1, 3), "Helvetica-Bold", 8.6),
+                              ("FONT", (1, 4), (1, 4), "Helvetica", 7.2)]))
     story.append(Spacer(1, 3))
     story.append(sign)
 
@@ -275,17 +293,21 @@ def referral_story(register: Any, visit: dict) -> list[Any]:
     story.append(Paragraph(
         f"Kepada Yth. Petugas <b>{para_text(fac_name)}</b>. Anak <b>{para_text(patient.get('name') or '-')}</b> "
         f"(No. RM {para_text(patient.get('mrn') or '-')}), dirujuk tanggal {para_text(date_text(visit.get('visit_date')))}, "
-        f"surat nomor {para_text(letter_number(register, visit))}, telah kami periksa:", base))
-    dots = "." * 150
-    for label in ("Diagnosis", "Tindakan/terapi yang diberikan", "Anjuran tindak lanjut di puskesmas"):
-        story.append(Paragraph(f"{label}: {dots}", base))
+        f"surat nomor {para_text(number)}, telah kami periksa:", base))
+    lines = Table([[f"{label}: " + "." * 120] for label in
+                   ("Diagnosis", "Tindakan/terapi yang diberikan", "Anjuran tindak lanjut di puskesmas")],
+                  colWidths=[180 * mm])
+    lines.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 8.6), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
+    story.append(lines)
     reply = Table(
-        [[Paragraph("Pasien: [ ] dirawat inap  [ ] rawat jalan  [ ] dirujuk lagi ke ........................", base),
-          Paragraph("Tanggal ..............., dokter yang memeriksa,", base)],
-         ["", Spacer(1, 10 * mm)],
-         ["", Paragraph("( ........................................ )", base)]],
-        colWidths=[110 * mm, 70 * mm])
-    reply.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        [["Pasien: [ ] dirawat inap  [ ] rawat jalan  [ ] dirujuk lagi ke ....................",
+          "Tanggal ..............., dokter yang memeriksa,"],
+         ["", ""],
+         ["", "( ........................................ )"]],
+        colWidths=[110 * mm, 70 * mm], rowHeights=[None, 10 * mm, None])
+    reply.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                               ("FONT", (0, 0), (-1, -1), "Helvetica", 8.6), ("LEFTPADDING", (0, 0), (0, -1), 0),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story.append(reply)
     return story
@@ -326,7 +348,7 @@ def render_referral(register: Any, visit: dict, out: Any) -> None:
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="isi")
         doc = BaseDocTemplate(
             buf, pagesize=A4, title=pdf_safe(f"Surat rujukan - {patient_name}"), author="mtbs_tui",
-            subject="Surat pengantar rujukan MTBS/MTBM", creator="mtbs_tui", invariant=1,
+            subject="Surat pengantar rujukan MTBS/MTBM", creator="mtbs_tui", invariant=1, pageCompression=1,
             leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
         )
         doc.addPageTemplates([PageTemplate(id="surat", frames=[frame], onPage=on_page)])
