@@ -246,8 +246,11 @@ NASIHAT = Tx("NASIHAT_KEMBALI_SEGERA",
 PERAWATAN = Tx("PERAWATAN_BAYI_MUDA",
                "Nasihati ibu cara merawat bayi muda di rumah: ASI sesering mungkin, jaga tetap "
                "hangat, kebersihan tali pusat")
-JAGA_HANGAT = Tx("JAGA_TETAP_HANGAT", "Jaga bayi tetap hangat selama perjalanan (kontak kulit ke "
-                                      "kulit)")
+JAGA_HANGAT = Tx("JAGA_TETAP_HANGAT", "Jaga bayi tetap hangat (kontak kulit ke kulit)")
+# One label for both rows that call for it: the engine keeps the first label of a code.
+KONSELING_MENYUSUI = Tx("KONSELING_MENYUSUI",
+                        "Konseling menyusui: lebih sering siang dan malam, posisi dan perlekatan "
+                        "yang benar, cangkir bukan botol")
 CEGAH_HIPOGLIKEMIA = Tx("CEGAH_GULA_DARAH_TURUN",
                         "Cegah gula darah turun: teruskan ASI (atau ASI perah) selama perjalanan")
 
@@ -352,7 +355,7 @@ IKTERUS = register(ModuleTable(
                    not_(_age_over(14))),
             treatments=(
                 PERAWATAN,
-                Tx("KONSELING_MENYUSUI", "Nasihati ibu menyusui lebih sering, siang dan malam"),
+                KONSELING_MENYUSUI,
                 Tx("RUJUK", "Rujuk untuk pemeriksaan kadar bilirubin bila memungkinkan"),
                 NASIHAT,
             ),
@@ -367,19 +370,13 @@ IKTERUS = register(ModuleTable(
 # bm_diare (reference §4.3, p.42): opened by ``diare``; no drinking sign in young infants.
 
 def _rencana_b_dose(ctx: Ctx) -> str | None:
-    w = _weight_decimal(ctx)
-    if w is None or not (_BM_KG[0] <= w < _BM_KG[1]):
-        return None
-    return f"Oralit 75 mL/kg BB dalam 3 jam = {_fmt(Decimal('75') * w)} mL; teruskan ASI"
+    # The balita Plan B text (75 mL/kg in 3 hours, reference §5.6), from a recorded weight only.
+    return doses.rencana_b(ctx.value("weight_kg"))
 
 
 def _rencana_c_dose(ctx: Ctx) -> str | None:
-    w = _weight_decimal(ctx)
-    if w is None or not (_BM_KG[0] <= w < _BM_KG[1]):
-        return None
-    # Reference §5.6: below 12 months 30 mL/kg in 1 hour, then 70 mL/kg in 5 hours.
-    return (f"Ringer laktat 100 mL/kg BB: {_fmt(Decimal('30') * w)} mL dalam 1 jam, lalu "
-            f"{_fmt(Decimal('70') * w)} mL dalam 5 jam")
+    # Below 12 months: 30 mL/kg in 1 hour, then 70 mL/kg in 5 hours (reference §5.6).
+    return doses.rencana_c(ctx.value("weight_kg"), ctx.age_months)
 
 
 DIARE = register(ModuleTable(
@@ -501,9 +498,7 @@ BERAT_BADAN = register(ModuleTable(
             all_of(yes("menyusu"), any_of(_LOW_WEIGHT, _ASI_PROBLEM)),
             treatments=(
                 PERAWATAN,
-                Tx("KONSELING_MENYUSUI", "Konseling menyusui: posisi dan perlekatan yang benar, "
-                                         "menyusui lebih sering siang dan malam, cangkir bukan "
-                                         "botol"),
+                KONSELING_MENYUSUI,
                 _NISTATIN, NASIHAT,
             ),
             follow_up=_feeding_follow_up(_ASI_PROBLEM),
