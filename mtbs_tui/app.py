@@ -223,6 +223,21 @@ class MtbsApp(App[int]):
         # Typed fields of an unfinished "Pasien baru" form, so Escape never loses them.
         self.new_patient_fields: dict[str, str] = {}
 
+    def on_mount(self) -> None:
+        if getattr(self.register, "health", None) is not None and self.register.health() is None:
+            self._health_timer = self.set_interval(0.5, self._check_health)
+
+    def _check_health(self) -> None:
+        """Report the background start-up check of the database file once it has finished."""
+        status = self.register.health()
+        if status is None:
+            return
+        self._health_timer.stop()
+        if status != "ok":
+            self.notify(f"{status}. Data tidak dapat disimpan; pulihkan dari cadangan (mtbs restore) "
+                        "atau hubungi petugas IT.", title="Database rusak", severity="error",
+                        timeout=3600)
+
     def now(self) -> datetime:
         return self._clock()
 

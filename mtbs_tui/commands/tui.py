@@ -47,7 +47,9 @@ def run(db_path: Path, *, demo: bool = False, db_chosen: bool = False) -> int:
              "atau `mtbs demo` untuk mencoba dengan data contoh")
         return 2
     try:
-        register = Register.open(path)
+        # quick_check of a big register takes seconds on an old PC: it runs in a thread while the
+        # home screen is already usable; writes wait for it (Register.health()).
+        register = Register.open(path, check="background")
     except RegisterError as exc:
         _say(f"galat: {exc.message}")
         return 2

@@ -119,3 +119,21 @@ def test_age_text() -> None:
     assert age_text("2025-08-10", on) == "1t3b"
     assert age_text("2024-11-23", on) == "2t"
     assert age_text(None, on) == "?"
+
+
+async def test_a_damaged_file_found_by_the_background_check_is_reported(register) -> None:
+    answers = iter([None, None, "mtbs.db: database rusak (quick_check: halaman 7)"])
+    last = {"value": None}
+
+    def health(**_kwargs):  # noqa: ANN202
+        last["value"] = next(answers, last["value"])
+        return last["value"]
+
+    register.health = health
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(1.3)
+        titles = [n.title for n in app._notifications]
+        messages = [n.message for n in app._notifications]
+    assert "Database rusak" in titles
+    assert any("quick_check: halaman 7" in m and "mtbs restore" in m for m in messages)
