@@ -107,7 +107,7 @@ class VisitFormScreen(Screen["int | None"]):
 
     BINDINGS = [
         Binding("tab", "next_field", "Lanjut", key_display="Tab", priority=True, id="lanjut"),
-        Binding("shift+tab", "prev_field", "Kembali", key_display="⇧Tab", priority=True, id="kembali"),
+        Binding("shift+tab", "prev_field", "Kembali", key_display="Shift+Tab", priority=True, id="kembali"),
         # Priority: the scrolling column would otherwise take PgUp/PgDn for itself.
         Binding("pagedown", "next_section", "Bagian", key_display="PgDn", priority=True,
                 id="bagian_berikut"),
@@ -329,15 +329,15 @@ class VisitFormScreen(Screen["int | None"]):
         if section.status_text(merged):
             return "–"
         if section.plan.id == FOLLOW_UP_ID:
-            return "✓"
+            return "√"
         if section.plan.id == HEADER_ID:
-            return "✓" if any(merged.get(k) is not None for k in section.plan.keys if k != "chart"
+            return "√" if any(merged.get(k) is not None for k in section.plan.keys if k != "chart"
                               and k != "malaria_area") else "·"
         incomplete = {e.get("module") for e in (self.result or {}).get("incomplete") or []}
         answered = any(merged.get(k) is not None for k in section.plan.keys)
         if not answered or any(m in incomplete for m in section.plan.modules) or self.result is None:
             return "·"
-        return "✓"
+        return "√"
 
     def _refresh_strip(self) -> None:
         merged = self.values.merged()

@@ -8,7 +8,7 @@
 
 Every field has ``load(value)`` / ``to_model()`` and ``help_text`` (the line that follows focus).
 Backspace/Delete on a yes/no, choice or set field clears it back to "not assessed" (unknown is not
-no). Keys a field does not use bubble up to the screen's bindings (Tab, PgDn, F9, Escape).
+no). Only characters of the WGL4 set (Consolas, Lucida Console) are drawn, for Windows conhost. Keys a field does not use bubble up to the screen's bindings (Tab, PgDn, F9, Escape).
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ class FormField(Widget, can_focus=True):
         value_len = sum(len(t) for t, _ in value)
         label_w = max(10, width - 2 - max(MIN_VALUE_W, value_len) - 1)
         wrapped = textwrap.wrap(self.label, label_w) or [""]
-        marker = "▸ " if self.has_focus else "  "
+        marker = "► " if self.has_focus else "  "
         lines: list[list[tuple[str, str]]] = []
         first = [(marker, "formfield--marker"), (wrapped[0].ljust(label_w) + " ", ""), *value]
         lines.append(first)
@@ -186,6 +186,11 @@ class YesNoField(FormField):
         if self.value is False:
             return [("[t]", "formfield--box"), (" tidak", "")]
         return [("[ ]", "formfield--box"), (" y/t" if self.has_focus else "", "formfield--hint")]
+
+    @property
+    def help_text(self) -> str:
+        text = super().help_text
+        return text if self.error or self.notice or not self.spec.help else f"{text}  (y/t)"
 
     def default_help(self) -> str:
         return f"{self.spec.label}? Tekan y (ya) atau t (tidak)."
@@ -273,7 +278,7 @@ class NumberField(FormField):
 
     def value_parts(self) -> list[tuple[str, str]]:
         box_w = 5 if self.spec.kind == "int" else 6
-        shown = self.text + ("▏" if self.has_focus else "")
+        shown = self.text + ("_" if self.has_focus else "")
         style = "formfield--invalid" if self.error else "formfield--box"
         parts = [(f"[{shown.ljust(box_w)}]", style)]
         if self.spec.unit:
@@ -290,7 +295,7 @@ class NumberField(FormField):
         if message.startswith(self.spec.label + ": "):  # the label is on the line above
             message = message[len(self.spec.label) + 2:]
         lines = textwrap.wrap(message, max(10, width - 6)) or [""]
-        return [[(("    ↳ " if i == 0 else "      ") + line, style)] for i, line in enumerate(lines)]
+        return [[(("    → " if i == 0 else "      ") + line, style)] for i, line in enumerate(lines)]
 
     def default_help(self) -> str:
         spec = self.spec
