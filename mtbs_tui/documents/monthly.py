@@ -242,8 +242,8 @@ def count_month(db: Any, first: _dt.date, last: _dt.date, rows: list[ReportRow],
     # code -> (pathway, group, sex) -> visits with that classification
     codes: dict[str, dict[tuple[str, int, str], int]] = {}
     for pathway, code, g, sex, n in db.execute(
-        f"SELECT v.pathway, c.code, {grp}, (SELECT sex FROM patients p WHERE p.id = v.patient_id), "
-        f"count(DISTINCT v.id) FROM visit_classifications c JOIN visits v ON v.id = c.visit_id "
+        f"SELECT v.pathway, c.code, {grp}, p.sex, count(DISTINCT v.id) "
+        f"FROM visit_classifications c JOIN visits v ON v.id = c.visit_id JOIN patients p ON p.id = v.patient_id "
         f"WHERE v.id IN (SELECT v.id {base}) GROUP BY 1, 2, 3, 4", rng
     ):
         codes.setdefault(code, {})[(pathway, g, sex)] = int(n)
