@@ -405,8 +405,7 @@ class Register:
 
         Every word typed must match the start of a word in one of those columns ("siti ra" finds
         "Siti Rahma"). The MATCH expression is bound as ONE parameter. "" gives the patients seen
-        most recently. Results are ordered by most recently seen, so the child who came last week
-        comes before a namesake from last year.
+        most recently; a search lists the most recently registered first.
         """
         limit = max(1, min(int(limit), 500))
         offset = max(0, int(offset))
@@ -418,9 +417,12 @@ class Register:
             ).fetchall()
         else:
             match = " AND ".join(f'"{t}"*' for t in tokens)
+            # FTS5 streams matches in rowid order and stops at LIMIT; any other ORDER BY would
+            # collect and sort every match first (tens of ms for a 2-letter prefix on 25,000
+            # children instead of a tenth of one).
             rows = self.db.execute(
-                f"SELECT {_PATIENT_COLS} FROM patients_fts f JOIN patients p ON p.id = f.rowid "
-                "WHERE patients_fts MATCH ? ORDER BY p.last_seen_at DESC, p.id DESC LIMIT ? OFFSET ?",
+                f"SELECT {_PATIENT_COLS} FROM (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ? "
+                "ORDER BY rowid DESC LIMIT ? OFFSET ?) f JOIN patients p ON p.id = f.rowid ORDER BY p.id DESC",
                 [match, limit, offset],
             ).fetchall()
         today = _dt.date.today()
