@@ -42,9 +42,6 @@ VisitFormScreen #form-column {
 }
 VisitFormScreen #help-line { height: 1; color: $text-muted; }
 VisitFormScreen #help-line.error { color: $text-error; text-style: bold; }
-LeaveDialog { align: center middle; }
-LeaveDialog > Vertical { width: 62; height: auto; border: solid $accent; background: $surface; padding: 0 1; }
-LeaveDialog .keys { color: $text-muted; }
 """
 
 
@@ -69,6 +66,15 @@ def module_name(module_id: str) -> str:
 class LeaveDialog(ModalScreen[str]):
     """Escape on the form: leave (the draft is kept), stay, or throw the draft away."""
 
+    CSS = """
+    LeaveDialog { align: center middle; }
+    LeaveDialog > Vertical {
+        width: 64; height: auto; border: solid $accent; background: $surface; padding: 0 1;
+    }
+    LeaveDialog .question { text-style: bold; }
+    LeaveDialog .keys { color: $text-muted; margin-top: 1; }
+    """
+
     BINDINGS = [
         Binding("y,1,enter", "answer('keluar')", "Keluar, simpan draf", key_display="y", id="keluar"),
         Binding("t,0,escape", "answer('tetap')", "Tetap di formulir", key_display="t", id="tetap"),
@@ -83,7 +89,7 @@ class LeaveDialog(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question)
+            yield Label(self.question, classes="question")
             yield Static(self.detail, markup=False)
             keys = "[y] keluar    [t] tetap di formulir"
             if self.can_discard:

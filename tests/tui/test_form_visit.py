@@ -308,3 +308,35 @@ async def test_saved_only_after_commit_and_error_keeps_the_summary(tmp_path: Pat
         await pilot.pause()
     rows = reg.db.execute("SELECT status FROM visits").fetchall()
     assert rows == [("final",)]
+
+
+async def test_chart_version_from_the_facility_and_switching_rebuilds_the_boxes(tmp_path: Path) -> None:
+    reg = open_register(tmp_path, chart="2015", malaria_area="tinggi")
+    pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(20), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VisitFormScreen)
+        assert form.chart == "2015" and form.values.top["malaria_area"] == "tinggi"  # facility defaults
+        assert "Bagan 2015" in screen_text(app)
+        ids = {f.id for f in form.query("FormField")}
+        # 2015 asks no head circumference; chart field is the last one of the data section.
+        assert "f-head_circumference_cm" not in ids
+        for key in press_list("11 enter enter enter enter enter enter"):
+            await pilot.press(key)
+        assert form.focused is not None and form.focused.id == "f-chart"
+        await pilot.press("1")  # Buku Bagan MTBS 2022
+        await pilot.pause()
+        await pilot.pause()
+        assert form.chart == "2022" and "Bagan 2022" in screen_text(app)
+        assert "head_circumference_cm" in form.sections[0].plan.keys  # the 2022 data section
+        await pilot.press("alt+1")
+        await pilot.pause()
+        assert form.query("#f-head_circumference_cm")
+        await pilot.press("alt+2")  # jump to the danger signs
+        await pilot.pause()
+        assert form.current.plan.id == "tanda_bahaya"
+        assert form.query("#f-tidak_berinteraksi")  # SAGA (2022), not the 2015 list
+        assert form.values.top["weight_kg"] == 11.0  # nothing typed was lost
+    assert reg.db.execute("SELECT count(*) FROM visits").fetchone() == (1,)  # kept as a draft
