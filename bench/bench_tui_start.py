@@ -124,6 +124,34 @@ def report(title: str, r: dict) -> None:
     print(f"  rasio memori  {mem_ratio:5.2f}x  (target <= 1.5x) {'OK' if mem_ratio <= 1.5 else 'MELEBIHI'}")
 
 
+def import_breakdown(runs: int = 3) -> None:
+    """Where the start-up goes: cumulative import time (ms) and memory of each part, fresh process."""
+    code = (
+        "import time, resource, sys\n"
+        "marks = []\n"
+        "def mark(name):\n"
+        "    marks.append((name, time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+        "mark('python')\n"
+        "import textual.app, textual.widgets._static, textual.widgets._label; mark('textual')\n"
+        "import typer; mark('typer (mtbs_tui.cli)')\n"
+        "import sqlite_utils; mark('sqlite_utils (register)')\n"
+        "import mtbs_tui.cli, mtbs_tui.register; mark('mtbs_tui.cli + register + db')\n"
+        "import mtbs_tui.app, mtbs_tui.screens.home; mark('mtbs_tui.app + home')\n"
+        "for (a, t0, m0), (b, t1, m1) in zip(marks, marks[1:]):\n"
+        "    print(f'{b}\\t{(t1 - t0) * 1000:.1f}\\t{(m1 - m0) / 1024:.1f}')\n"
+    )
+    rows: dict[str, list[tuple[float, float]]] = {}
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            name, ms, mb = line.split("\t")
+            rows.setdefault(name, []).append((float(ms), float(mb)))
+    print("Rincian impor (median, proses baru):")
+    for name, values in rows.items():
+        print(f"  {name:<30} {statistics.median(v[0] for v in values):6.1f} ms  "
+              f"+{statistics.median(v[1] for v in values):5.1f} MB")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -146,6 +174,7 @@ def main() -> int:
         report("Normal:", run_series(args.runs, False, demo_db, bare_py, data_dir))
         if not args.no_taskset and shutil.which("taskset"):
             report("taskset -c 0 (satu CPU):", run_series(args.runs, True, demo_db, bare_py, data_dir))
+        import_breakdown()
     return 0
 
 

@@ -267,3 +267,38 @@ def test_parse_birth_date_forms() -> None:
     assert parse_birth_date("2025-03-05").isoformat() == "2025-03-05"
     with pytest.raises(ValueError):
         parse_birth_date("2025/13/40")
+
+
+async def test_f2_baru_chooses_the_form_from_the_birth_date_and_says_why(register) -> None:
+    app = make_app(register, offer_drafts=False)
+    calls: list[tuple] = []
+    app.start_visit = lambda patient_id, **kw: calls.append((patient_id, kw))  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, PatientSearchScreen) and app.screen.purpose == "visit"
+        await _type(pilot, "wati")
+        await pilot.press("enter")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        # The search is closed: leaving the form lands on the home screen.
+        from mtbs_tui.screens.home import HomeScreen
+
+        assert isinstance(app.screen, HomeScreen)
+    assert calls == [(register.ids["wati"], {})]
+    assert any("Umur 12 hari (di bawah 60 hari): formulir bayi muda (MTBM)." in m for m in messages)
+
+
+async def test_f2_baru_opens_the_real_visit_form(register) -> None:
+    pytest.importorskip("mtbs_tui.screens.visit_form")
+    from mtbs_tui.screens.visit_form import VisitFormScreen
+
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2")
+        await _type(pilot, "aisyah")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, VisitFormScreen)
+        assert app.screen.patient_id == register.ids["aisyah"]
+        assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen", "VisitFormScreen"]
