@@ -640,8 +640,9 @@ V1_SQL: tuple[str, ...] = (
     "CREATE UNIQUE INDEX visits_uid_current ON visits(visit_uid) WHERE is_current = 1",
     "CREATE INDEX visits_final_at ON visits(visit_at, id) WHERE is_current = 1 AND status = 'final'",
     "CREATE INDEX visits_patient ON visits(patient_id, visit_at)",
-    "CREATE INDEX visits_follow_up ON visits(follow_up_date) WHERE is_current = 1 AND status = 'final' "
-    "AND follow_up_date IS NOT NULL",
+    # (patient_id, visit_at) too: "is there a later visit?" is answered from the index alone.
+    "CREATE INDEX visits_follow_up ON visits(follow_up_date, patient_id, visit_at) WHERE is_current = 1 "
+    "AND status = 'final' AND follow_up_date IS NOT NULL",
     "CREATE INDEX visits_follow_up_of ON visits(follow_up_of) WHERE follow_up_of IS NOT NULL",
     "CREATE INDEX visits_drafts ON visits(visit_date) WHERE status = 'draft'",
     # No index on code: reports count codes over a date range, reaching these rows from the

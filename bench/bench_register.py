@@ -1,0 +1,209 @@
+"""Register benchmarks on a 100,000-visit demo register (issue 2).
+
+Figures, each with a baseline measured in the same run on the same disk:
+
+* creating the register (`mtbs demo --patients 25000 --visits 100000`, a whole process)
+  vs. inserting the same visit rows into an empty copy of the schema with one executemany;
+* opening it: Register.open with the start-up quick_check, and with check="background",
+  vs. a bare sqlite3 connect + one query;
+* saving one visit (save_visit: classify + one BEGIN IMMEDIATE transaction, synchronous=FULL),
+  median and p99, vs. a bare one-row INSERT + COMMIT under the same pragmas (the fsync floor);
+* patient search, first page, for name prefixes, vs. an index range query on no. RM.
+
+Targets (issue 2): save < 5 ms median and < 50 ms p99; first search page < 5 ms; creating the
+100,000-visit register < 10 s. The register is kept in the temp folder between runs
+(`mtbs-bench-register-100k.db`); `--fresh` rebuilds it (the creation figure is measured only then).
+
+    .venv/bin/python bench/bench_register.py [--fresh] [--saves 200]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+MTBS = BIN / ("mtbs.exe" if os.name == "nt" else "mtbs")
+BIG = Path(tempfile.gettempdir()) / "mtbs-bench-register-100k.db"
+PATIENTS, VISITS = 25_000, 100_000
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.2f} ms"
+
+
+def p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+
+
+def create(path: Path) -> float:
+    for suffix in ("", "-wal", "-shm", ".writelock"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    data = Path(tempfile.mkdtemp(prefix="mtbs-bench-data-"))
+    env = dict(os.environ, MTBS_DATA_DIR=str(data))
+    started = time.perf_counter()
+    subprocess.run([str(MTBS), "--db", str(path), "demo", "--patients", str(PATIENTS), "--visits", str(VISITS)],
+                   check=True, env=env, capture_output=True, timeout=3600)
+    return time.perf_counter() - started
+
+
+def create_baseline(path: Path, work: Path) -> float:
+    """The same visit rows inserted into an empty copy of the schema: SQLite's own cost."""
+    from mtbs_tui import db as dbmod
+
+    src = sqlite3.connect(path)
+    rows = src.execute("SELECT * FROM visits").fetchall()
+    src.close()
+    target = work / "baseline-insert.db"
+    conn = sqlite3.connect(target, isolation_level=None)
+    for sql in dbmod.V1_SQL + dbmod.V2_SQL:
+        conn.execute(sql)
+    conn.execute("PRAGMA journal_mode = MEMORY")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    marks = ",".join("?" * len(rows[0]))
+    started = time.perf_counter()
+    conn.execute("BEGIN")
+    conn.executemany(f"INSERT INTO visits VALUES ({marks})", rows)
+    conn.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    conn.close()
+    target.unlink()
+    return elapsed
+
+
+def bench_open(path: Path, runs: int = 5) -> dict[str, float]:
+    from mtbs_tui.register import Register
+
+    out: dict[str, list[float]] = {"check": [], "background": [], "baseline": []}
+    for _ in range(runs):
+        started = time.perf_counter()
+        reg = Register.open(path)
+        out["check"].append(time.perf_counter() - started)
+        reg.close()
+        started = time.perf_counter()
+        reg = Register.open(path, check="background")
+        reg.visits_on(dt.date.today())
+        out["background"].append(time.perf_counter() - started)
+        reg.health(wait=True)
+        reg.close()
+        started = time.perf_counter()
+        conn = sqlite3.connect(path)
+        conn.execute("SELECT count(*) FROM meta").fetchone()
+        out["baseline"].append(time.perf_counter() - started)
+        conn.close()
+    return {k: statistics.median(v) for k, v in out.items()}
+
+
+def bench_save(path: Path, saves: int, work: Path) -> dict[str, float]:
+    from mtbs_tui.demo import BY_ID, ResultCache
+    from mtbs_tui.register import Register
+    from mtbs_tui.rules import classify
+
+    reg = Register.open(path)
+    birth = dt.date.today() - dt.timedelta(days=400)
+    pid = reg.add_patient(name="Pasien Bench", sex="P", birth_date=birth.isoformat(), actor="bench")
+    cache = ResultCache(classify, "rendah")
+    names = ("pneumonia", "diare_tanpa_dehidrasi", "batuk_bukan_pneumonia", "demam_tes_negatif")
+    cases = [cache.case(BY_ID[n], birth, dt.date.today(), "P") for n in names]
+    classify(cases[0])
+    total, engine = [], []
+    for i in range(saves):
+        case = cases[i % len(cases)]
+        started = time.perf_counter()
+        classify(case)
+        engine.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        reg.save_visit(patient_id=pid, case=case, actor="bench")
+        total.append(time.perf_counter() - started)
+    reg.close()
+
+    floor = work / "baseline-save.db"
+    conn = sqlite3.connect(floor, isolation_level=None)
+    for pragma in ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON", "secure_delete = ON"):
+        conn.execute(f"PRAGMA {pragma}")
+    conn.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, body TEXT)")
+    base = []
+    for i in range(saves):
+        started = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t(body) VALUES (?)", ["x" * 3000])
+        conn.execute("COMMIT")
+        base.append(time.perf_counter() - started)
+    conn.close()
+    return {"median": statistics.median(total), "p99": p99(total), "classify": statistics.median(engine),
+            "baseline": statistics.median(base), "baseline_p99": p99(base)}
+
+
+def bench_search(path: Path, runs: int = 50) -> dict[str, tuple[float, float]]:
+    from mtbs_tui.register import Register
+
+    reg = Register.open(path)
+    conn = reg.db.conn
+    out = {}
+    for text in ("si", "sit", "siti ra", "yul", "RM0123"):
+        reg.search_patients(text)
+        times, base = [], []
+        for _ in range(runs):
+            started = time.perf_counter()
+            reg.search_patients(text, limit=20)
+            times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            conn.execute("SELECT * FROM patients WHERE mrn >= ? AND mrn < ? ORDER BY mrn LIMIT 20",
+                         ["RM0123", "RM0124"]).fetchall()
+            base.append(time.perf_counter() - started)
+        out[text] = (statistics.median(times), statistics.median(base))
+    reg.close()
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fresh", action="store_true", help="buat ulang database 100.000 kunjungan")
+    parser.add_argument("--saves", type=int, default=200)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="mtbs-bench-"))
+    print(f"SQLite {sqlite3.sqlite_version}, Python {sys.version.split()[0]}, {os.cpu_count()} CPU")
+    if args.fresh or not BIG.exists():
+        seconds = create(BIG)
+        baseline = create_baseline(BIG, work)
+        print(f"Membuat register {VISITS} kunjungan: {seconds:6.2f} s  (target < 10 s: {seconds / 10:.2f}x target; "
+              f"baris kunjungan saja, satu executemany: {baseline:5.2f} s, rasio {seconds / baseline:.1f}x)")
+    else:
+        print(f"Register {BIG} sudah ada (pakai --fresh untuk mengukur pembuatannya)")
+    size = BIG.stat().st_size / 1e6
+    print(f"Ukuran berkas: {size:.0f} MB")
+    copy = work / "bench.db"
+    shutil.copy(BIG, copy)
+
+    opened = bench_open(copy)
+    print(f"Buka (quick_check)      {ms(opened['check'])}  rasio {opened['check'] / opened['baseline']:7.1f}x "
+          f"dasar {ms(opened['baseline'])}")
+    print(f"Buka (cek di latar)     {ms(opened['background'])}  rasio "
+          f"{opened['background'] / opened['baseline']:7.1f}x (termasuk daftar hari ini)")
+
+    saved = bench_save(copy, args.saves, work)
+    print(f"Simpan kunjungan median {ms(saved['median'])}  p99 {ms(saved['p99'])}  (target < 5 ms / < 50 ms)")
+    print(f"  dasar INSERT+COMMIT   {ms(saved['baseline'])}  p99 {ms(saved['baseline_p99'])}  "
+          f"rasio median {saved['median'] / saved['baseline']:.1f}x; klasifikasi saja {ms(saved['classify'])}")
+
+    for text, (took, base) in bench_search(copy).items():
+        print(f"Cari {text!r:10} hal. 1  {ms(took)}  (target < 5 ms)  rasio {took / base:6.1f}x "
+              f"terhadap rentang indeks no. RM {ms(base)}")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
