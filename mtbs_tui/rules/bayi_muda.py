@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
 from mtbs_tui.rules import doses
+from mtbs_tui.rules.codes import treatment_label
 from mtbs_tui.rules.table import (
     Cond,
     Ctx,
@@ -48,7 +49,6 @@ from mtbs_tui.rules.table import (
     register_quantity,
     yes,
 )
-from mtbs_tui.rules.codes import treatment_label
 
 PATHWAY = "bayi_muda"
 CHARTS = ("2015", "2022")
@@ -169,6 +169,7 @@ GENTAMISIN_BANDS: tuple[MgPerKgBand, ...] = (
 )
 # 10 % dextrose 60 mL/kg per 24 hours, only where the worker can run an infusion (S4 p.46).
 DEKSTROSA_ML_PER_KG_24_JAM = Decimal("60")
+
 
 def _fmt(value: Decimal, places: int = 1) -> str:
     """Indonesian decimal comma, rounded half-up, no trailing zeros: 17,5 / 175 / 26,3."""
