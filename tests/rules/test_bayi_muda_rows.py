@@ -742,3 +742,25 @@ def test_setting_hb0_age() -> None:
     later = replace(DEFAULT, hb0_umur_maks_hari=7)
     codes = [t["code"] for t in classify(case, settings=later)["treatments"]]
     assert "IMUNISASI_HB0" in codes
+
+
+# --- the tables carry what docs/chart.md shows ---------------------------------------------------
+
+
+def test_every_row_has_source_confidence_and_appears_in_chart_doc() -> None:
+    from mtbs_tui.rules.bayi_muda import MODULE_TABLES
+    from mtbs_tui.rules.chartdoc import render
+
+    text = render()
+    section = text[text.index("## Bayi muda"):text.index("## Tabel dosis")]
+    ids = []
+    for spec in MODULE_TABLES:
+        for table in spec.tables:
+            for row in table.rows:
+                assert row.source.startswith("ref §4."), row.code
+                assert row.confidence in ("H", "M", "L"), row.code
+                ids.append(spec.rule_id(row))
+                assert f"`{spec.rule_id(row)}`" in section
+    assert sorted(c for c in ids) == sorted(f"2022.{m}.{c}" for c, (m, _, _) in CODES.items())
+    for module in ("bm_imunisasi", "bm_vitamin_k1"):
+        assert f"`{module}`" in section
