@@ -226,6 +226,10 @@ def verify_backup(path: Path, *, expected_counts: dict[str, int] | None = None) 
     except sqlite3.Error as exc:
         raise BackupError(f"galat: {path}: cadangan tidak dapat dibuka ({exc})") from exc
     try:
+        # Memory-mapped reads and a larger page cache: integrity_check and foreign_key_check visit
+        # every page (index pages several times); this roughly halves their time on a large file.
+        conn.execute("PRAGMA mmap_size = 1073741824").fetchall()
+        conn.execute("PRAGMA cache_size = -65536").fetchall()
         return _verify_conn(conn, path, expected_counts)
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"galat: {path}: cadangan rusak ({exc}); pilih berkas cadangan lain") from exc
@@ -270,23 +274,40 @@ def _verify_conn(conn: sqlite3.Connection, path: Path, expected: dict[str, int] 
 # --- making a backup ------------------------------------------------------------------------------
 
 def _open_source(db_path: Path) -> sqlite3.Connection:
-    from mtbs_tui.db import DatabaseError, quick_check
+    """The live register, after a header check only.
 
+    No quick_check here: the copy is page-for-page the source, and the copy's integrity_check
+    (which is stricter) runs anyway; a full quick_check of the source as well made a backup of a
+    100,000-visit register take twice as long. When the copy fails, `_source_damage()` says whether
+    the register itself is damaged.
+    """
     if not db_path.exists():
         raise BackupError(f"galat: {db_path}: berkas database tidak ditemukan")
+    if db_path.is_dir():
+        raise BackupError(f"galat: {db_path}: ini folder, bukan berkas database")
     _check_header(db_path)
     try:
         conn = sqlite3.connect(str(db_path), isolation_level=None, timeout=5.0)
         conn.execute("PRAGMA busy_timeout = 5000")
-        quick_check(conn, db_path)
         if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
             conn.close()
             raise BackupError(f"galat: {db_path}: bukan database register MTBS")
-    except DatabaseError as exc:
-        raise BackupError(f"galat: {exc.message}; gunakan `mtbs restore` dari cadangan terakhir") from exc
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"galat: {db_path}: database rusak ({exc})") from exc
+        raise BackupError(f"galat: {db_path}: database rusak ({exc}); gunakan `mtbs restore` dari cadangan terakhir") from exc
     return conn
+
+
+def _source_damage(db_path: Path) -> str | None:
+    """quick_check of the register, run only after a copy failed verification."""
+    try:
+        conn = sqlite3.connect(str(db_path), timeout=5.0)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA quick_check(1)")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if rows == ["ok"] else rows[0]
 
 
 def _checkpoint(conn: sqlite3.Connection, db_path: Path) -> None:
@@ -374,7 +395,15 @@ def create_backup(
             counts = _copy_snapshot(conn, tmp)
             _stamp_copy(tmp, counts, db_path, when)
             _fsync_file(tmp)
-            verify_backup(tmp, expected_counts=counts)
+            try:
+                verify_backup(tmp, expected_counts=counts)
+            except BackupError:
+                damage = _source_damage(db_path)
+                if damage:
+                    raise BackupError(
+                        f"galat: {db_path}: database rusak ({damage}); gunakan `mtbs restore` dari cadangan terakhir"
+                    ) from None
+                raise
             current = tmp
             for step in _finalise_steps():
                 current = step(current)
@@ -390,6 +419,11 @@ def create_backup(
             raise BackupError(f"galat: {folder}: cadangan gagal ditulis ({exc.strerror or exc})") from exc
         except sqlite3.Error as exc:
             _unlink_quietly(*made)
+            damage = _source_damage(db_path)
+            if damage:
+                raise BackupError(
+                    f"galat: {db_path}: database rusak ({damage}); gunakan `mtbs restore` dari cadangan terakhir"
+                ) from exc
             raise BackupError(f"galat: {folder}: cadangan gagal dibuat ({exc})") from exc
         except BaseException:
             _unlink_quietly(*made)

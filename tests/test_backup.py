@@ -181,3 +181,19 @@ def test_cli_backup_list_and_errors(source: Path, tmp_path: Path, mtbs_exe: Path
     assert len(done.stderr.strip().splitlines()) == 1
     done = mtbs(mtbs_exe, "--db", str(tmp_path / "tidak-ada.db"), "backup", "--to", str(usb))
     assert done.returncode == 2 and "tidak ditemukan" in done.stderr
+
+
+def test_source_with_damaged_pages_is_refused_and_named(tmp_path: Path) -> None:
+    db = make_register(tmp_path / "y.db", patients=4, visits=12)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    size = db.stat().st_size
+    with open(db, "r+b") as fh:
+        for n in range(2, size // 4096):
+            fh.seek(n * 4096 + 8)
+            fh.write(os.urandom(300))
+    with pytest.raises(B.BackupError) as err:
+        B.create_backup(db, tmp_path / "out", audit=False)
+    assert err.value.message.startswith(f"galat: {db}: database rusak")
+    assert list((tmp_path / "out").iterdir()) == []
