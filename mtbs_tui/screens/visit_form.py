@@ -17,6 +17,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
@@ -110,10 +111,14 @@ class VisitFormScreen(Screen["int | None"]):
 
     CSS = FORM_CSS
     AUTO_FOCUS = None
+    # Seconds after opening before the other sections are mounted (one per idle moment).
+    BACKGROUND_MOUNT_DELAY = 0.3
 
     BINDINGS = [
         Binding("tab", "next_field", "Lanjut", key_display="Tab", priority=True, id="lanjut"),
         Binding("shift+tab", "prev_field", "Kembali", key_display="Shift+Tab", priority=True, id="kembali"),
+        # Reached only when no field took the Enter (e.g. the follow-up overview has no fields).
+        Binding("enter", "next_field", "Lanjut", show=False),
         # Priority: the scrolling column would otherwise take PgUp/PgDn for itself.
         Binding("pagedown", "next_section", "Bagian", key_display="PgDn", priority=True,
                 id="bagian_berikut"),
@@ -246,21 +251,26 @@ class VisitFormScreen(Screen["int | None"]):
         section.load(self.values.merged())
         await self._show_section(self.index, focus="first", save=False)
         self._refresh_state()
-        self.set_timer(0.3, self._mount_next_in_background)
+        self.set_timer(self.BACKGROUND_MOUNT_DELAY, self._mount_next_in_background)
 
     async def _ensure_mounted(self, section: FormSection) -> None:
         if section.is_mounted:
             return
         section.display = False
         await self.query_one("#form-column", VerticalScroll).mount(section)
+        if not (self.is_attached and section.is_attached):
+            return  # the form was closed while the section was being mounted
         merged = self.values.merged()
-        section.load(merged)
-        section.apply_folding(merged)
+        try:
+            section.load(merged)
+            section.apply_folding(merged)
+        except NoMatches:  # closed in the middle: nothing to show any more
+            return
 
     async def _mount_next_in_background(self) -> None:
         """Mount one more section while the worker types; again until all are mounted."""
         pending = [s for s in self.sections if not s.is_mounted]
-        if not pending or not self.is_attached:
+        if not pending or not self.is_attached or self.app.screen_stack.count(self) == 0:
             return
         await self._ensure_mounted(pending[0])
         if len(pending) > 1:
@@ -465,7 +475,7 @@ class VisitFormScreen(Screen["int | None"]):
         if chart_field:
             self.set_focus(chart_field.first())
         self._refresh_state()
-        self.set_timer(0.3, self._mount_next_in_background)
+        self.set_timer(self.BACKGROUND_MOUNT_DELAY, self._mount_next_in_background)
 
     # --- drafts, leaving, summary --------------------------------------------------------------
     def save_draft(self) -> None:
