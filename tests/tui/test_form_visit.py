@@ -37,8 +37,7 @@ STANDARD_VISIT_KEYS = 59
 async def _run(app: FormApp, keys: list[str]) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        for key in keys:
-            await pilot.press(key)
+        await pilot.press(*keys)  # the pilot still waits for each key to be handled
         await pilot.pause()
 
 
