@@ -270,7 +270,7 @@ def _label_of(key: str) -> str:
     return spec.label if spec is not None else key
 
 
-def visit_text(visit: dict, versions: list[dict]) -> Text:
+def visit_text(visit: dict, versions: list[dict], *, earlier_date: str | None = None) -> Text:
     """Everything about one visit version, as the nurse reads it on the paper form."""
     patient = visit.get("patient") or {}
     visit_day = date.fromisoformat(visit["visit_date"])
@@ -283,6 +283,8 @@ def visit_text(visit: dict, versions: list[dict]) -> Text:
                f" · bagan {visit.get('chart') or '-'}")
     if visit.get("kind") == "ulang":
         out.append(" · kunjungan ulang")
+        if earlier_date:
+            out.append(f" dari kunjungan {date_text(earlier_date)}")
     out.append("\n")
     measures = []
     for key, name in (("weight_kg", "BB"), ("length_cm", "PB/TB"), ("muac_cm", "LiLA"),
@@ -399,7 +401,14 @@ class VisitScreen(Screen[None]):
         version = self.visit.get("version") or 1
         state = "berlaku" if self.visit.get("is_current") else "versi lama, sudah dikoreksi"
         body.border_title = f"Kunjungan · versi {version} dari {len(self.versions)} ({state})"
-        self.query_one("#visit-text", Static).update(visit_text(self.visit, self.versions))
+        earlier = None
+        if self.visit.get("follow_up_of"):
+            row = register.db.execute(
+                "SELECT visit_date FROM visits WHERE visit_uid = ? ORDER BY version DESC LIMIT 1",
+                [self.visit["follow_up_of"]]).fetchone()
+            earlier = row[0] if row else None
+        self.query_one("#visit-text", Static).update(
+            visit_text(self.visit, self.versions, earlier_date=earlier))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -124,9 +124,10 @@ def build_register(path: Path, *, populated: bool = True):
     visit("wati", TODAY, "08:02", {"tarikan_dinding_dada": True})
     draft = register.save_draft(patient_id=ids["nur"], case=_case(births["nur"], TODAY, {"diare": True}),
                                 section="diare", actor="bidan.sari")
-    # The draft's time is the real clock; pin it so the home snapshot is stable.
+    # Record times come from the real clock; pin them so the snapshots are stable.
     register.db.execute("UPDATE visits SET updated_at = ?, visit_at = ? WHERE id = ?",
                         ["2026-11-23T08:10:00", "2026-11-23T08:10:00", draft])
+    register.db.execute("UPDATE visits SET created_at = visit_at, updated_at = visit_at")
     register.db.conn.commit()
     register.ids = ids  # type: ignore[attr-defined]
     return register

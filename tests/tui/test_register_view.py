@@ -172,3 +172,17 @@ async def test_escape_on_the_reason_saves_nothing(register) -> None:
         await pilot.pause()
         assert not isinstance(app.screen, ReasonDialog)
     assert register.db.execute("SELECT count(*) FROM visits").fetchone()[0] == before
+
+
+async def test_a_follow_up_visit_names_the_earlier_visit(register) -> None:
+    rizky = register.ids["rizky"]
+    uid = register.db.execute("SELECT visit_uid FROM visits WHERE patient_id = ?", [rizky]).fetchone()[0]
+    register.save_visit(patient_id=rizky, kind="ulang", follow_up_of=uid, actor="bidan.sari",
+                        case={"visit_date": TODAY.isoformat(), "findings": {"batuk": True, "napas_per_menit": 40}},
+                        visit_at=f"{TODAY.isoformat()}T08:11:00")
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4", "down", "down", "down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, VisitScreen)
+        assert "kunjungan ulang dari kunjungan 21-11-2026" in _visit_text(app)
