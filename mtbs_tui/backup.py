@@ -141,7 +141,9 @@ def row_counts(conn: sqlite3.Connection, *, skip: Iterable[str] = ("meta",)) -> 
 
 
 def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    # Windows' FlushFileBuffers needs a handle opened for writing; POSIX fsync works read-only.
+    mode = os.O_RDWR if os.name == "nt" else os.O_RDONLY
+    fd = os.open(path, mode | getattr(os, "O_BINARY", 0))
     try:
         os.fsync(fd)
     finally:
