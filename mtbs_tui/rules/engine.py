@@ -219,15 +219,31 @@ def classify(case: Mapping[str, Any], chart: str | None = None,
     return run(c, settings)
 
 
+_PLANS: dict[tuple[str, str, ChartSettings, int], tuple[list, list]] = {}
+
+
+def _plan(pathway: str, chart: str, settings: ChartSettings) -> tuple[list, list]:
+    """The modules in evaluation order and in chart (output) order, computed once per pathway,
+    chart and settings (the registry only grows, so its size is part of the key)."""
+    from mtbs_tui.rules.table import REGISTRY, VARIANTS
+
+    size = sum(len(m) for p in REGISTRY.values() for m in p.values()) + len(VARIANTS)
+    key = (pathway, chart, settings, size)
+    plan = _PLANS.get(key)
+    if plan is None:
+        specs = registered(pathway, chart, settings)
+        ordered = sorted(specs, key=lambda s: _MODULE_POS.get(s.module, 999))
+        plan = _PLANS[key] = (specs, ordered)
+    return plan
+
+
 def run(c: Case, settings: ChartSettings = DEFAULT) -> dict[str, Any]:
     ctx = Ctx(c.values, c.chart, c.pathway, c.age_days, c.age_months, settings)
     _prepare_zscores(ctx)
-    specs = registered(c.pathway, c.chart, settings)
+    specs, ordered = _plan(c.pathway, c.chart, settings)
     for spec in specs:
         if isinstance(spec, ModuleTable):
             ctx.add_result(evaluate_module(spec, ctx))
-    by_module = {s.module: s for s in specs}
-    ordered = sorted(specs, key=lambda s: _MODULE_POS.get(s.module, 999))
 
     classifications: list[dict[str, Any]] = []
     printed: list[tuple[ModuleTable, Any, Outcome]] = []

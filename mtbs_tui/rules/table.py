@@ -39,6 +39,7 @@ the pathway in ``ModuleTable.order``. Treatment-only modules (immunisation, vita
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from mtbs_tui.rules.vocabulary import FINDINGS, TOP_LEVEL, doc_sorted
@@ -68,12 +69,14 @@ class Outcome(NamedTuple):
 
 
 def _merge(parts: Iterable[Sequence[str]]) -> tuple[str, ...]:
-    """Union of name lists in first-seen order (hot path: most parts are empty or one name)."""
-    out: dict[str, None] = {}
-    for part in parts:
-        if part:
-            out.update(dict.fromkeys(part))
-    return tuple(out)
+    """Union of name lists in first-seen order (hot path: most parts are empty, or just one is
+    not, and that one is returned as it is)."""
+    nonempty = [p for p in parts if p] if not isinstance(parts, list) else parts
+    if not nonempty:
+        return ()
+    if len(nonempty) == 1:
+        return tuple(nonempty[0])
+    return tuple(dict.fromkeys(chain.from_iterable(nonempty)))
 
 
 class Q(NamedTuple):
@@ -335,47 +338,82 @@ def not_(cond: Cond) -> Cond:
 
 def any_of(*conds: Cond) -> Cond:
     """True as soon as one known item is true; false when every item is false."""
+    fns = tuple(c.fn for c in conds)
+
     def fn(ctx: Ctx) -> Outcome:
-        outs = [c.fn(ctx) for c in conds]
-        missing = _merge(o.missing for o in outs)
-        true = [o for o in outs if o.value is True]
-        if true:
-            return Outcome(True, _merge(o.because for o in true), missing)
-        if any(o.value is None for o in outs):
+        true_b: list[tuple[str, ...]] = []
+        false_b: list[tuple[str, ...]] = []
+        miss: list[tuple[str, ...]] = []
+        unknown = False
+        for f in fns:  # every item: a true row cites every sign present
+            out = f(ctx)
+            if out.missing:
+                miss.append(out.missing)
+            if out.value is True:
+                true_b.append(out.because)
+            elif out.value is None:
+                unknown = True
+            else:
+                false_b.append(out.because)
+        missing = _merge(miss)
+        if true_b:
+            return Outcome(True, _merge(true_b), missing)
+        if unknown:
             return Outcome(None, (), missing)
-        return Outcome(False, _merge(o.because for o in outs), missing)
+        return Outcome(False, _merge(false_b), missing)
     return Cond(fn, "(" + " ATAU ".join(c.text for c in conds) + ")")
 
 
 def all_of(*conds: Cond) -> Cond:
     """False as soon as one known item is false; true when every item is true."""
+    fns = tuple(c.fn for c in conds)
+
     def fn(ctx: Ctx) -> Outcome:
-        outs = []
-        for c in conds:
-            out = c.fn(ctx)
+        because: list[tuple[str, ...]] = []
+        miss: list[tuple[str, ...]] = []
+        unknown = False
+        for f in fns:
+            out = f(ctx)
             if out.value is False:
                 # One known false item settles it; it is what ruled the row out, and the other
                 # items are not read (a gate).
                 return Outcome(False, out.because, ())
-            outs.append(out)
-        missing = _merge(o.missing for o in outs)
-        if any(o.value is None for o in outs):
-            return Outcome(None, (), missing)
-        return Outcome(True, _merge(o.because for o in outs), missing)
+            if out.missing:
+                miss.append(out.missing)
+            if out.value is None:
+                unknown = True
+            else:
+                because.append(out.because)
+        if unknown:
+            return Outcome(None, (), _merge(miss))
+        return Outcome(True, _merge(because), _merge(miss))
     return Cond(fn, "(" + " DAN ".join(c.text for c in conds) + ")")
 
 
 def at_least(n: int, *conds: Cond) -> Cond:
     """True when ``n`` known items are true; false when even the unknown ones could not make n."""
+    fns = tuple(c.fn for c in conds)
+
     def fn(ctx: Ctx) -> Outcome:
-        outs = [c.fn(ctx) for c in conds]
-        missing = _merge(o.missing for o in outs)
-        true = [o for o in outs if o.value is True]
-        unknown = [o for o in outs if o.value is None]
-        if len(true) >= n:
-            return Outcome(True, _merge(o.because for o in true), missing)
-        if len(true) + len(unknown) < n:
-            return Outcome(False, _merge(o.because for o in outs if o.value is False), missing)
+        true_b: list[tuple[str, ...]] = []
+        false_b: list[tuple[str, ...]] = []
+        miss: list[tuple[str, ...]] = []
+        unknown = 0
+        for f in fns:
+            out = f(ctx)
+            if out.missing:
+                miss.append(out.missing)
+            if out.value is True:
+                true_b.append(out.because)
+            elif out.value is None:
+                unknown += 1
+            else:
+                false_b.append(out.because)
+        missing = _merge(miss)
+        if len(true_b) >= n:
+            return Outcome(True, _merge(true_b), missing)
+        if len(true_b) + unknown < n:
+            return Outcome(False, _merge(false_b), missing)
         return Outcome(None, (), missing)
     return Cond(fn, f"sedikitnya {n} dari (" + "; ".join(c.text for c in conds) + ")")
 

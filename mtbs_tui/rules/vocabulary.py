@@ -526,6 +526,16 @@ def range_text(spec: Finding) -> str:
     return f"{format_number(float(lo))}–{format_number(float(hi))}"  # type: ignore[arg-type]
 
 
+_CHOICE_SETS: dict[str, frozenset[str]] = {}
+
+
+def _choice_set(spec: Finding) -> frozenset[str]:
+    found = _CHOICE_SETS.get(spec.key)
+    if found is None:
+        found = _CHOICE_SETS[spec.key] = frozenset(spec.choice_values())
+    return found
+
+
 def validate_value(key: str, value: Any) -> Any:
     """Check one already-typed JSON value against its declaration; return it unchanged.
 
@@ -553,7 +563,7 @@ def validate_value(key: str, value: Any) -> Any:
             raise CaseError(field, f"nilai {_json_repr(value)} di luar rentang {range_text(spec)}")
         return value
     if kind == "enum":
-        if not isinstance(value, str) or value not in spec.choice_values():
+        if not isinstance(value, str) or value not in _choice_set(spec):
             raise CaseError(field, f"nilai {_json_repr(value)} tidak dikenal "
                                    f"(pilihan: {', '.join(spec.choice_values())})")
         return value
@@ -561,8 +571,9 @@ def validate_value(key: str, value: Any) -> Any:
         if not isinstance(value, list):
             raise CaseError(field, f"nilai {_json_repr(value)} harus daftar (array)")
         seen: set[str] = set()
+        allowed = _choice_set(spec)
         for item in value:
-            if not isinstance(item, str) or item not in spec.choice_values():
+            if not isinstance(item, str) or item not in allowed:
                 raise CaseError(field, f"nilai {_json_repr(item)} tidak dikenal "
                                        f"(pilihan: {', '.join(spec.choice_values())})")
             if item in seen:
