@@ -97,7 +97,10 @@ def run_series(runs: int, pin: bool, demo_db: Path, bare_py: Path, data_dir: Pat
            "MTBS_USER": "bench"}
     bare_cmd = f"{prefix}{_quote(sys.executable)} {_quote(str(bare_py))}"
     mtbs_cmd = f"{prefix}{_quote(str(MTBS))} --db {_quote(str(demo_db))} tui"
-    bare_t, bare_m, app_t, app_m = [], [], [], []
+    # The same app started without the Typer command line (to show what the CLI layer costs).
+    direct_cmd = (f"{prefix}{_quote(sys.executable)} -c "
+                  + _quote(f"from pathlib import Path; from mtbs_tui.commands.tui import run; run(Path({str(demo_db)!r}))"))
+    bare_t, bare_m, app_t, app_m, direct_t = [], [], [], [], []
     # Warm the OS file cache once for both, then alternate so drift hits both equally.
     measure(bare_cmd, ("SIAP-BARE",), env, "C-q")
     measure(mtbs_cmd, ("F2 Baru", "Hari ini ("), env, "C-q")
@@ -108,7 +111,10 @@ def run_series(runs: int, pin: bool, demo_db: Path, bare_py: Path, data_dir: Pat
         t, m = measure(mtbs_cmd, ("F2 Baru", "Hari ini ("), env, "C-q")
         app_t.append(t)
         app_m.append(m)
+        t, _ = measure(direct_cmd, ("F2 Baru", "Hari ini ("), env, "C-q")
+        direct_t.append(t)
     return {
+        "direct_s": statistics.median(direct_t),
         "bare_s": statistics.median(bare_t), "app_s": statistics.median(app_t),
         "bare_kb": statistics.median(bare_m), "app_kb": statistics.median(app_m),
     }
@@ -120,6 +126,7 @@ def report(title: str, r: dict) -> None:
     print(f"{title}")
     print(f"  aplikasi kosong (satu Label): {r['bare_s'] * 1000:7.0f} ms   puncak memori {r['bare_kb'] / 1024:6.1f} MB")
     print(f"  mtbs tui (beranda):           {r['app_s'] * 1000:7.0f} ms   puncak memori {r['app_kb'] / 1024:6.1f} MB")
+    print(f"  tanpa Typer (run() langsung): {r['direct_s'] * 1000:7.0f} ms   rasio {r['direct_s'] / r['bare_s']:5.2f}x")
     print(f"  rasio waktu   {time_ratio:5.2f}x  (target <= 1.5x) {'OK' if time_ratio <= 1.5 else 'MELEBIHI'}")
     print(f"  rasio memori  {mem_ratio:5.2f}x  (target <= 1.5x) {'OK' if mem_ratio <= 1.5 else 'MELEBIHI'}")
 

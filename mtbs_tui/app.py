@@ -238,6 +238,16 @@ class MtbsApp(App[int]):
                         "atau hubungi petugas IT.", title="Database rusak", severity="error",
                         timeout=3600)
 
+    def on_register_changed(self, message) -> None:  # noqa: ANN001 - messages.RegisterChanged
+        """A form saved something: the screen below re-reads its lists (if it is one of ours)."""
+        for screen in self.screen_stack:
+            reload = getattr(screen, "reload", None)
+            if callable(reload) and screen.is_mounted:
+                try:
+                    reload()
+                except Exception:  # noqa: BLE001 - a stale list must never break the save that just happened
+                    pass
+
     def now(self) -> datetime:
         return self._clock()
 

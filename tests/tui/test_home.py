@@ -160,3 +160,20 @@ async def test_home_refreshes_when_coming_back(register) -> None:
         assert len(today) == 5 and "Rizky Ananda" in today[-1]
         follow = _texts(app, "#followups")
         assert follow[0].startswith("Hari ini (0)")
+
+
+async def test_register_changed_message_refreshes_the_lists(register) -> None:
+    from conftest import TODAY
+
+    from mtbs_tui.messages import RegisterChanged
+
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert len(_texts(app, "#today")) == 4
+        register.save_visit(patient_id=register.ids["rizky"], actor="bidan.sari",
+                            case={"visit_date": TODAY.isoformat(), "findings": {"diare": True}},
+                            visit_at=f"{TODAY.isoformat()}T08:11:00")
+        app.post_message(RegisterChanged(patient_id=register.ids["rizky"]))
+        await pilot.pause()
+        assert len(_texts(app, "#today")) == 5
