@@ -12,7 +12,10 @@ is based on. A clinician should check them against the printed Buku Bagan before
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
+
+WIDTH = 44  # the form column of the 80x24 layout, so wrapped lines keep their indent
 
 # code -> the follow-up box's questions, in Indonesian.
 GUIDE: dict[str, tuple[str, ...]] = {
@@ -86,8 +89,12 @@ GUIDE: dict[str, tuple[str, ...]] = {
         "Periksa pusar dan kulit: kemerahan atau nanah bertambah? Memburuk: rujuk.",
     ),
     "IKTERUS": ("Periksa kuning: telapak tangan/kaki kuning atau bertambah kuning: rujuk.",),
-    "MASALAH_PEMBERIAN_ASI": ("Nilai kembali cara menyusui: posisi, perlekatan, isapan.",),
-    "BERAT_BADAN_RENDAH_MENURUT_UMUR": ("Timbang bayi; tanyakan cara menyusui.",),
+    "BERAT_BADAN_RENDAH_MENURUT_UMUR_DAN_ATAU_MASALAH_PEMBERIAN_ASI": (
+        "Timbang bayi. Nilai kembali cara menyusui: posisi, perlekatan, isapan, berapa kali sehari.",
+    ),
+    "BERAT_BADAN_RENDAH_MENURUT_UMUR_DAN_ATAU_MASALAH_PEMBERIAN_MINUM": (
+        "Timbang bayi. Tanyakan jenis susu, jumlah dan frekuensi minum, cara menyiapkan susu.",
+    ),
 }
 
 
@@ -123,7 +130,7 @@ def intro_lines(visit: dict | None) -> list[str]:
         word = {"merah": "MERAH", "kuning": "KUNING", "hijau": "HIJAU"}.get(c.get("colour", ""), "")
         lines.append(f"  {word} {c.get('label') or c.get('code')}")
         for question in GUIDE.get(c.get("code", ""), ()):
-            lines.append(f"    · {question}")
+            lines += textwrap.wrap(question, WIDTH, initial_indent="    · ", subsequent_indent="      ")
     return lines
 
 

@@ -223,7 +223,7 @@ class VisitFormScreen(Screen["int | None"]):
             self._load()
         except Exception as exc:  # noqa: BLE001 - shown as one Indonesian line, never a traceback
             self.load_error = getattr(exc, "message", None) or f"galat internal: {exc}"
-            yield Static(f"Formulir tidak dapat dibuka: {self.load_error}", id="form-title")
+            yield Static(f"Formulir tidak dapat dibuka: {self.load_error}", id="form-title", markup=False)
             yield Static("Tekan Esc untuk kembali.", id="help-line")
             yield KeyLegend()
             return

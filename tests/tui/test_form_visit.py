@@ -339,3 +339,14 @@ async def test_chart_version_from_the_facility_and_switching_rebuilds_the_boxes(
         assert form.query("#f-tidak_berinteraksi")  # SAGA (2022), not the 2015 list
         assert form.values.top["weight_kg"] == 11.0  # nothing typed was lost
     assert reg.db.execute("SELECT count(*) FROM visits").fetchone() == (1,)  # kept as a draft
+
+
+async def test_unknown_patient_says_why_and_escape_goes_back(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    app = FormApp(reg, lambda: VisitFormScreen(4242))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Formulir tidak dapat dibuka" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.dismissed == [None]
