@@ -15,6 +15,7 @@ sqlite-utils insert_all would commit every few rows).
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import json
 import random
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mtbs_tui import db as dbmod
-from mtbs_tui.register import Age, Register, age_on, new_visit_uid, result_rows
+from mtbs_tui.register import Age, Register, age_on, result_rows
 
 Findings = dict[str, Any]
 BATCH = 10000
@@ -425,12 +426,21 @@ class DemoStats:
     pending_engine: bool
 
 
+def _ri(rng: random.Random, lo: int, hi: int) -> int:
+    """rng.randint without its argument checks (called hundreds of thousands of times)."""
+    return lo + int(rng.random() * (hi - lo + 1))
+
+
+def _pick(rng: random.Random, items: tuple | list) -> Any:
+    return items[int(rng.random() * len(items))]
+
+
 def _nik(rng: random.Random, birth: _dt.date | None = None, female: bool = False) -> str:
-    region = "5301" + f"{rng.randint(1, 30):02d}"
+    region = "5301" + f"{_ri(rng, 1, 30):02d}"
     if birth is None:
-        birth = _dt.date(rng.randint(1985, 2004), rng.randint(1, 12), rng.randint(1, 28))
+        birth = _dt.date(_ri(rng, 1985, 2004), _ri(rng, 1, 12), _ri(rng, 1, 28))
     day = birth.day + (40 if female else 0)
-    return f"{region}{day:02d}{birth.month:02d}{birth.year % 100:02d}{rng.randint(1, 9999):04d}"
+    return f"{region}{day:02d}{birth.month:02d}{birth.year % 100:02d}{_ri(rng, 1, 9999):04d}"
 
 
 def generate(
@@ -493,20 +503,20 @@ def _generate(
     rows = []
     for pid in range(1, patients + 1):
         sex = "L" if rng.random() < 0.51 else "P"
-        age_days = int(rng.triangular(0, 59 * 30.4, 10 * 30.4)) if rng.random() > 0.06 else rng.randint(3, 70)
+        age_days = int(rng.triangular(0, 59 * 30.4, 10 * 30.4)) if rng.random() > 0.06 else _ri(rng, 3, 70)
         birth = today - _dt.timedelta(days=age_days)
-        family = rng.choice(FAMILY)
+        family = _pick(rng, FAMILY)
         given = BOYS if sex == "L" else GIRLS
         first, middle = rng.sample(given, 2)
         name = f"{first} {family}" if rng.random() < 0.7 else f"{first} {middle} {family}"
         if age_days < 40 and rng.random() < 0.5:
-            name = f"By. Ny. {rng.choice(MOTHERS)}"
-        mother = f"{rng.choice(MOTHERS)} {rng.choice(FAMILY)}"
+            name = f"By. Ny. {_pick(rng, MOTHERS)}"
+        mother = f"{_pick(rng, MOTHERS)} {_pick(rng, FAMILY)}"
         nik = _nik(rng, birth, sex == "P") if rng.random() < 0.6 else None
-        village = rng.choice(VILLAGES)
+        village = _pick(rng, VILLAGES)
         rows.append((pid, f"RM{pid:06d}", nik, _nik(rng, female=True), name, sex, birth.isoformat(), mother,
-                     f"RT {rng.randint(1, 12):02d}/RW {rng.randint(1, 6):02d}, Desa {village}", village,
-                     f"08{rng.randint(1000000000, 9999999999)}" if rng.random() < 0.7 else None,
+                     f"RT {_ri(rng, 1, 12):02d}/RW {_ri(rng, 1, 6):02d}, Desa {village}", village,
+                     f"08{_ri(rng, 1000000000, 9999999999)}" if rng.random() < 0.7 else None,
                      stamp, stamp, birth.isoformat() + "T08:00:00"))
         people.append(_Patient(pid, birth, sex))
     with dbmod.write(reg.db):
@@ -524,14 +534,15 @@ def _generate(
 
     balita = [s for s in SCENARIOS if s.pathway == "balita" and s.id != "gizi_kurang_kontrol"]
     bm = [s for s in SCENARIOS if s.pathway == "bayi_muda" and s.id != "bm_sehat"]
-    b_weights = [s.weight for s in balita]
-    m_weights = [s.weight for s in bm]
+    # Cumulative weights once: rng.choices would rebuild them on every call.
+    b_cum = list(itertools.accumulate(s.weight for s in balita))
+    m_cum = list(itertools.accumulate(s.weight for s in bm))
 
     def pick_scenario(days: int, months: int) -> Scenario:
         if days < 60:
-            return rng.choices(bm, m_weights)[0]
+            return rng.choices(bm, cum_weights=m_cum)[0]
         while True:
-            s = rng.choices(balita, b_weights)[0]
+            s = rng.choices(balita, cum_weights=b_cum)[0]
             if months >= s.min_months and months >= 2:
                 return s
             if months < 2:
@@ -605,8 +616,11 @@ def _generate(
             first = planned[v["of"]]
             if v["at"] <= first["at"]:
                 v["at"] = first["at"] + _dt.timedelta(minutes=rng.randint(5, 60))
+    epoch = _dt.datetime(1970, 1, 1)
     for v in planned:
-        v["uid"] = new_visit_uid(v["at"], f"{rng.getrandbits(80):020x}")
+        # Local visit time as if UTC: only the order matters, and this avoids mktime per visit.
+        ms = int((v["at"] - epoch).total_seconds() * 1000)
+        v["uid"] = f"{ms & 0xFFFFFFFFFFFF:012x}{rng.getrandbits(80):020x}"
     for v in planned:
         if v["of"] is not None:
             v["of"] = planned[v["of"]]["uid"]
@@ -639,12 +653,13 @@ def _generate(
             if versions[-1][0].pathway != versions[0][0].pathway:
                 versions = versions[:1]
             supersedes = None
+            at_iso = v["at"].isoformat()
             for n, (scenario, reason) in enumerate(versions, start=1):
                 age = v["age"]
                 hit = v["hit"] if n == 1 else cache.get(scenario, p.birth, v["day"], p.sex, age)
                 result, m = hit.result, hit.measurements
                 fu = result.get("follow_up_days")
-                at = v["at"].isoformat()
+                at = at_iso
                 worker = WORKERS[int(rng.random() * len(WORKERS))]
                 vid = next_id
                 next_id += 1
@@ -672,7 +687,7 @@ def _generate(
                 if reason:
                     corrections += 1
                 supersedes = vid
-            last_seen[p.id] = v["at"].isoformat()
+            last_seen[p.id] = at_iso
         with dbmod.write(reg.db):
             conn.executemany(visit_sql, v_rows)
             _insert_flat(conn, "visit_classifications(visit_id, position, module, code, label, colour, rule)", 7,
