@@ -81,3 +81,11 @@ def test_rules_import_no_ui_pdf_spreadsheet_or_sql() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_every_input_has_an_indonesian_label_and_help_line() -> None:
+    from mtbs_tui.rules.vocabulary import TOP_LEVEL as TOP
+
+    for key, f in {**TOP, **FINDINGS}.items():
+        assert f.label and f.help, key
+        assert len(f.help) <= 100, key  # one line on an 80-column screen
