@@ -64,8 +64,12 @@ PARASETAMOL_NYERI = Tx("PARASETAMOL", dose=lambda c: doses.parasetamol(_w(c)),
                        note="untuk nyeri telinga")
 AMPISILIN = Tx("AMPISILIN_IM", dose=lambda c: doses.ampisilin_im(_w(c)))
 GENTAMISIN = Tx("GENTAMISIN_IM", dose=lambda c: doses.gentamisin_im(_w(c)))
+# Reference §5.10: the amounts are the chart's, the same for every weight.
 CEGAH_GULA = Tx("CEGAH_GULA_DARAH_TURUN",
-                dose=lambda c: None)
+                dose=lambda c: "bila masih bisa menyusu: teruskan ASI; bila tidak bisa menyusu tetapi "
+                               "bisa menelan: ASI perah, susu atau air gula 30–50 mL (4 sendok teh "
+                               "gula dalam 200 mL air matang); bila tidak bisa menelan: 50 mL "
+                               "melalui pipa orogastrik")
 HANGAT = Tx("JAGA_TETAP_HANGAT")
 DIAZEPAM = Tx("DIAZEPAM", dose=lambda c: doses.diazepam(_w(c)), when=_is("sedang_kejang", True),
               note="jika sedang kejang")
