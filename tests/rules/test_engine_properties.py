@@ -157,3 +157,33 @@ def test_every_output_item_is_in_the_contract(case) -> None:
     else:
         assert not any(c["colour"] == "kuning" and c["code"] in (
             "PNEUMONIA", "MALARIA", "MASALAH_PEMBERIAN_MAKAN") for c in out["classifications"])
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False)
+    | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6)
+
+
+@PROPS
+@given(cases(), st.data())
+def test_bad_input_is_always_a_case_error_never_a_crash(case, data) -> None:
+    from mtbs_tui.rules import CaseError
+
+    bad = json.loads(json.dumps(case))
+    where = data.draw(st.sampled_from(["finding", "top", "new_key"]))
+    value = data.draw(JSONISH)
+    if where == "finding" and bad["findings"]:
+        bad["findings"][data.draw(st.sampled_from(sorted(bad["findings"])))] = value
+    elif where == "top":
+        bad[data.draw(st.sampled_from(["visit_date", "birth_date", "findings", "sex", "weight_kg",
+                                       "chart", "malaria_area", "length_position"]))] = value
+    else:
+        bad["findings"][data.draw(st.text(min_size=1, max_size=10))] = value
+    try:
+        out = classify(bad)
+    except CaseError as err:
+        assert str(err).startswith(f"galat: {err.field}: ") and "\n" not in str(err)
+    else:
+        assert out["pathway"] in ("balita", "bayi_muda")
