@@ -102,6 +102,30 @@ def _posix_fs_type(path: Path, mounts_file: str) -> str | None:
     return best_type
 
 
+def readonly_uri(path: Path) -> str:
+    """A `mode=ro` SQLite URI for `path` (file:///C:/... on Windows, file:///... elsewhere)."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
+def sqlite_reason(exc: BaseException) -> str:
+    """SQLite's English error as a short Indonesian reason (the original stays in parentheses)."""
+    text = str(exc)
+    lowered = text.lower()
+    for needle, reason in (
+        ("disk is full", "disk penuh"),
+        ("readonly", "berkas atau folder hanya-baca"),
+        ("locked", "database sedang dipakai proses lain"),
+        ("busy", "database sedang dipakai proses lain"),
+        ("disk i/o", "galat baca/tulis disk"),
+        ("unable to open", "berkas tidak dapat dibuka"),
+        ("malformed", "database rusak"),
+        ("not a database", "bukan database SQLite"),
+    ):
+        if needle in lowered:
+            return f"{reason} ({text})"
+    return text
+
+
 # --- raw file checks (before SQLite touches the file) ---------------------------------------------
 
 def check_file_header(path: Path) -> None:
@@ -353,6 +377,8 @@ def connect(
         _LOCKS.pop(id(conn), None)
         conn.close()
         lock.close()
+        if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc).lower():
+            raise DatabaseError(f"{path}: database tidak dapat dipakai: {sqlite_reason(exc)}", kind="izin") from exc
         raise DatabaseError(f"{path}: database rusak atau tidak dapat dibaca ({exc})") from exc
 
 

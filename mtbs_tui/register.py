@@ -178,9 +178,7 @@ class Register:
             self._health_done.set()
 
     def _background_check(self) -> None:
-        from urllib.parse import quote
-
-        uri = "file:" + quote(str(self.path.resolve()).replace("\\", "/"), safe="/:") + "?mode=ro"
+        uri = dbmod.readonly_uri(self.path)
         try:
             conn = sqlite3.connect(uri, uri=True)
             try:
@@ -917,7 +915,8 @@ class _WriteGuard:
         try:
             return bool(self._cm.__exit__(exc_type, exc, tb))
         except sqlite3.OperationalError as err:
-            raise RegisterError(f"penyimpanan gagal ({err}); data belum tersimpan", kind="io") from err
+            raise RegisterError(f"penyimpanan gagal: {dbmod.sqlite_reason(err)}; data belum tersimpan",
+                                kind="io") from err
 
 
 # --- row builders shared with the demo generator --------------------------------------------------

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from mtbs_tui import db as dbmod
+
 IDENTITY = ["--nama", "Puskesmas Sukamaju", "--kode", "P5301011", "--alamat", "Jl. Mawar 1",
             "--kabupaten", "Kupang", "--provinsi", "NTT", "--daerah-malaria", "rendah",
             "--kepala", "dr. Maria", "--nip-kepala", "198001012010012001"]
@@ -115,11 +117,12 @@ def test_demo_never_overwrites_a_real_register(tmp_path: Path, mtbs_exe: Path) -
 
 
 def test_check_reports_counts_and_exit_zero(tmp_path: Path, mtbs_exe: Path) -> None:
-    db = tmp_path / "demo.db"
+    (tmp_path / "data puskesmas").mkdir()
+    db = tmp_path / "data puskesmas" / "demo #1.db"  # spaces and '#' survive the read-only URI
     assert run(mtbs_exe, "--db", str(db), "demo", "--patients", "20", "--visits", "60").returncode == 0
     result = run(mtbs_exe, "--db", str(db), "check")
     assert result.returncode == 0, result.stderr
-    assert "Keutuhan: baik" in result.stdout and "Versi skema: 2" in result.stdout
+    assert "Keutuhan: baik" in result.stdout and f"Versi skema: {dbmod.SCHEMA_VERSION}\n" in result.stdout
     assert "Pasien: 20" in result.stdout and "Kunjungan: 60" in result.stdout and "Database sehat." in result.stdout
 
 

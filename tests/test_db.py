@@ -24,7 +24,7 @@ def test_every_connection_gets_the_reliability_pragmas(tmp_path: Path) -> None:
         assert q("PRAGMA secure_delete") == 1
         assert q("PRAGMA busy_timeout") == 5000
         assert q("PRAGMA user_version") == dbmod.SCHEMA_VERSION
-        assert reg.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+        assert reg.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(dbmod.SCHEMA_VERSION)
     finally:
         reg.close()
     # close() checkpointed (TRUNCATE): the .db file alone holds everything.

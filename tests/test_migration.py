@@ -67,7 +67,7 @@ def test_v1_file_with_data_is_upgraded_after_a_verified_backup(tmp_path: Path) -
 
     reg = Register.open(db)
     try:
-        assert reg.migrated_from == 1 and reg.schema_version == 2
+        assert reg.migrated_from == 1 and reg.schema_version == dbmod.SCHEMA_VERSION
         # The backup: beside the register in cadangan/, verified, still the v1 schema and data.
         backup = reg.backup_path
         assert backup is not None and backup.parent == tmp_path / "cadangan" and "sebelum-migrasi-v1" in backup.name
@@ -120,8 +120,10 @@ def _consistent(path: Path) -> int:
     version, names = schema_of(path)
     if version == 1:
         assert not set(V1_ONLY) & names, "v1 with v2 tables: a mixed schema"
+    elif version == 2:
+        assert set(V1_ONLY) <= names and "users" not in names, "v2 with v3 tables: a mixed schema"
     else:
-        assert version == 2 and set(V1_ONLY) <= names
+        assert version == dbmod.SCHEMA_VERSION and set(V1_ONLY) <= names and "users" in names
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM patients").fetchone()[0] == 30
     assert conn.execute("SELECT count(*) FROM visits").fetchone()[0] == 30
@@ -143,7 +145,7 @@ def test_kill_inside_the_migration_transaction_leaves_v1(tmp_path: Path) -> None
     assert _consistent(db) == 1
     assert list((tmp_path / "cadangan").glob("*sebelum-migrasi-v1*.db"))  # the backup came first
     reg = Register.open(db)  # the next start-up completes the upgrade
-    assert reg.schema_version == 2 and reg.search_patients("lama")
+    assert reg.schema_version == dbmod.SCHEMA_VERSION and reg.search_patients("lama")
     reg.close()
 
 
@@ -165,9 +167,9 @@ def test_kill_at_random_moments_of_the_upgrade(tmp_path: Path) -> None:
         proc.wait()
         seen.add(_consistent(db))
         reg = Register.open(db)
-        assert reg.schema_version == 2 and reg.counts()["kunjungan"] == 30
+        assert reg.schema_version == dbmod.SCHEMA_VERSION and reg.counts()["kunjungan"] == 30
         reg.close()
-    assert seen <= {1, 2}
+    assert seen <= {1, 2, dbmod.SCHEMA_VERSION}
 
 
 def test_mixed_schema_would_be_caught(tmp_path: Path) -> None:

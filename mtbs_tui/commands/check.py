@@ -17,8 +17,6 @@ def _fail(message: str) -> int:
 
 
 def run(path: Path) -> int:
-    from urllib.parse import quote
-
     from mtbs_tui import db as dbmod
 
     path = Path(path)
@@ -35,7 +33,7 @@ def run(path: Path) -> int:
     if path.stat().st_size == 0:
         return _fail(f"{path}: berkas kosong, bukan database register MTBS")
 
-    uri = "file:" + quote(str(path.resolve()).replace("\\", "/"), safe="/:") + "?mode=ro"
+    uri = dbmod.readonly_uri(path)
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None)
     except sqlite3.Error as exc:

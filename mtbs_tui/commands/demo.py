@@ -21,9 +21,9 @@ def _err(message: str) -> int:
 def _is_demo(path: Path) -> bool | None:
     """True/False when the file is a readable register, None when it is not one at all."""
     import sqlite3
-    from urllib.parse import quote
+    from mtbs_tui.db import readonly_uri
 
-    uri = "file:" + quote(str(path.resolve()).replace("\\", "/"), safe="/:") + "?mode=ro"
+    uri = readonly_uri(path)
     try:
         conn = sqlite3.connect(uri, uri=True)
         try:
