@@ -638,6 +638,14 @@ def _generate(
     )
     corrections = 0
     correction_every = 250
+    # From schema v3 the audit trail is hash-chained (mtbs_tui.audit): demo entries join the chain
+    # exactly as Register.audit() entries do, so `verify` holds on a demo register too.
+    chained = "hash" in {r[1] for r in conn.execute("PRAGMA table_info(audit)")}
+    audit_id = conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
+    if chained:
+        from mtbs_tui import audit as trail
+
+        audit_count, audit_head = trail.chain_head(conn)
     for start in range(0, len(planned), BATCH):
         batch = planned[start:start + BATCH]
         v_rows: list[tuple] = []
@@ -682,8 +690,15 @@ def _generate(
                     t_flat.extend(row)
                 if hit.referral_reason is not None:
                     r_rows.append((vid, hit.referral_reason, at))
-                a_flat.extend((at, worker, "demo", p.id, "kunjungan.koreksi" if reason else "kunjungan.simpan",
-                               f"kunjungan {vid}"))
+                audit_id += 1
+                entry = (audit_id, at, worker, "demo", p.id, "kunjungan.koreksi" if reason else "kunjungan.simpan",
+                         f"kunjungan {vid}")
+                a_flat.extend(entry)
+                if chained:
+                    digest = trail.entry_hash(audit_head, dict(zip(trail.COLUMNS, entry)))
+                    a_flat.extend((audit_head, digest))
+                    audit_head = digest
+                    audit_count += 1
                 if reason:
                     corrections += 1
                 supersedes = vid
@@ -694,7 +709,14 @@ def _generate(
                          c_flat)
             _insert_flat(conn, "visit_treatments(visit_id, position, code, label, dose)", 5, t_flat)
             conn.executemany("INSERT INTO referrals(visit_id, reason, referred_at) VALUES (?,?,?)", r_rows)
-            _insert_flat(conn, "audit(at, actor, workstation, patient_id, action, detail)", 6, a_flat)
+            if chained:
+                _insert_flat(conn, "audit(id, at, actor, workstation, patient_id, action, detail, prev_hash, hash)",
+                             9, a_flat)
+                conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+                                 "value = excluded.value",
+                                 [("audit_head", audit_head), ("audit_count", str(audit_count))])
+            else:
+                _insert_flat(conn, "audit(id, at, actor, workstation, patient_id, action, detail)", 7, a_flat)
         if progress:
             progress(f"{min(start + BATCH, len(planned))}/{len(planned)} kunjungan")
     with dbmod.write(reg.db):
