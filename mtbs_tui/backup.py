@@ -95,7 +95,7 @@ def _read_setting(db_path: Path, key: str) -> str | None:
     if not db_path.exists():
         return None
     try:
-        conn = sqlite3.connect(f"file:{_uri_path(db_path)}?mode=ro", uri=True, timeout=5.0)
+        conn = sqlite3.connect(f"{_uri(db_path)}?mode=ro", uri=True, timeout=5.0)
         try:
             row = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         finally:
@@ -105,12 +105,9 @@ def _read_setting(db_path: Path, key: str) -> str | None:
     return row[0] if row and row[0] else None
 
 
-def _uri_path(path: Path) -> str:
-    text = str(Path(path).resolve()).replace("\\", "/")
-    # Windows drive paths need a leading slash in a file: URI; `?` and `#` must be escaped.
-    if re.match(r"^[A-Za-z]:", text):
-        text = "/" + text
-    return text.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+def _uri(path: Path) -> str:
+    """A file: URI for SQLite's URI filenames: Windows drive letters, spaces, `?` and `#` escaped."""
+    return Path(path).resolve().as_uri()
 
 
 def table_names(conn: sqlite3.Connection) -> list[str]:
@@ -224,7 +221,7 @@ def verify_backup(path: Path, *, expected_counts: dict[str, int] | None = None) 
     try:
         # immutable=1: a backup on read-only media (a write-protected flash disk) opens without
         # SQLite trying to create a journal; the file is never modified here.
-        conn = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro&immutable=1", uri=True)
+        conn = sqlite3.connect(f"{_uri(path)}?mode=ro&immutable=1", uri=True)
     except sqlite3.Error as exc:
         raise BackupError(f"galat: {path}: cadangan tidak dapat dibuka ({exc})") from exc
     try:
@@ -555,7 +552,7 @@ def restore_backup(
         raise BackupError(f"galat: {db_path.parent}: folder database tidak ditemukan")
     staged = db_path.parent / f".{db_path.name}.pulih-{uuid.uuid4().hex[:8]}.tmp"
     try:
-        src = sqlite3.connect(f"file:{_uri_path(backup_path)}?mode=ro&immutable=1", uri=True)
+        src = sqlite3.connect(f"{_uri(backup_path)}?mode=ro&immutable=1", uri=True)
         try:
             dest = sqlite3.connect(str(staged), isolation_level=None)
             try:

@@ -14,6 +14,20 @@ def _size(n: int) -> str:
     return str(n)
 
 
+def _audit_head(path: Path) -> str | None:
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
 def run(db_path: Path, to: Path | None, *, list_only: bool = False) -> int:
     from mtbs_tui.backup import BackupError, backup_dir_for, create_backup, list_backups
 
@@ -35,6 +49,9 @@ def run(db_path: Path, to: Path | None, *, list_only: bool = False) -> int:
     visits = info.counts.get("visits", 0)
     patients = info.counts.get("patients", 0)
     print(f"Cadangan terverifikasi: {info.path} ({_size(info.size)}, {patients} pasien, {visits} kunjungan)")
+    head = _audit_head(info.path)
+    if head:
+        print(f"Kepala rantai audit dalam cadangan: {head[:16]}")
     if info.pruned:
         print(f"Cadangan lama dihapus menurut aturan generasi: {len(info.pruned)} berkas")
     return 0
