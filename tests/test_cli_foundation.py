@@ -137,7 +137,7 @@ def test_check_bad_inputs(tmp_path: Path, mtbs_exe: Path) -> None:
     newer = tmp_path / "baru.db"
     assert run(mtbs_exe, "--db", str(newer), "init", *IDENTITY).returncode == 0
     conn = sqlite3.connect(newer)
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute(f"PRAGMA user_version = {dbmod.SCHEMA_VERSION + 1}")
     conn.commit()
     conn.close()
     line = one_error_line(run(mtbs_exe, "--db", str(newer), "check"))
