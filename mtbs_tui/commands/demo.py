@@ -69,11 +69,15 @@ def run(path: Path | None, *, patients: int, visits: int, if_missing: bool = Fal
                 reg.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('demo', '1')")
         finally:
             reg.close()
-        for suffix in ("-wal", "-shm"):
-            stale = Path(str(target) + suffix)
-            if stale.exists():
-                stale.unlink()
-        os.replace(tmp, target)
+        try:
+            for suffix in ("-wal", "-shm"):
+                stale = Path(str(target) + suffix)
+                if stale.exists():
+                    stale.unlink()
+            os.replace(tmp, target)
+        except OSError:
+            # Windows refuses to replace a file another program has open (the TUI on the demo).
+            return _err(f"{target}: database demo sedang dipakai; tutup aplikasi lalu coba lagi")
     except RegisterError as exc:
         print(str(exc), file=sys.stderr)
         return 2
