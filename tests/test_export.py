@@ -238,3 +238,23 @@ def test_merged_cursors_give_exactly_the_rows_of_the_single_reference_query(regi
     finally:
         reg.close()
     assert fast == ref and len(fast) > 40
+
+
+def test_progress_bar_on_a_terminal(register_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal the command shows a progress bar (here with the threshold lowered to 1 row)."""
+    import io
+    import sys
+
+    from mtbs_tui.commands import export as command
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    err = Tty()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(command, "PROGRESS_MIN_ROWS", 1)
+    monkeypatch.setattr("mtbs_tui.documents.export.PROGRESS_STEP", 10)
+    code = command.run(register_file, "2000-01-01", "2100-01-01", "csv", tmp_path / "p.csv")
+    assert code == 0
+    assert "Mengekspor" in err.getvalue() and "100%" in err.getvalue()

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from mtbs_tui.commands._docs import fail, open_register
 
+# A progress bar is worth drawing only for exports that take more than a moment.
+PROGRESS_MIN_ROWS = 5000
+
 
 def _date(text: str, option: str) -> _dt.date:
     from mtbs_tui.documents.common import DocumentError
@@ -44,7 +47,7 @@ def run(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None)
             import typer
 
             total = count_rows(register.db, start, end)
-            if total >= 5000:
+            if total >= PROGRESS_MIN_ROWS:
                 bar = typer.progressbar(length=total, label="Mengekspor", file=sys.stderr)
                 bar.__enter__()
                 done = [0]

@@ -26,6 +26,7 @@ from mtbs_tui.documents.common import DocumentError, atomic_output, record_audit
 FORMATS = ("csv", "xlsx")
 CSV_DELIMITER = ";"
 CSV_ENCODING = "utf-8-sig"
+PROGRESS_STEP = 2000  # rows between progress callbacks
 
 # Chart modules that print a classification, with the register's column title, in chart order.
 MODULE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -242,7 +243,6 @@ def export_register(
     out_path = Path(out_path)
     db = register.db
     rows = 0
-    step = 2000
     with atomic_output(out_path) as tmp:
         if fmt == "csv":
             with open(tmp, "w", encoding=CSV_ENCODING, newline="") as fh:
@@ -251,7 +251,7 @@ def export_register(
                 for row in iter_rows(db, fmt, date_from, date_to):
                     writer.writerow(row)
                     rows += 1
-                    if progress is not None and rows % step == 0:
+                    if progress is not None and rows % PROGRESS_STEP == 0:
                         progress(rows)
         else:
             from mtbs_tui.documents.xlsx import XlsxStreamWriter
@@ -262,7 +262,7 @@ def export_register(
                 for row in iter_rows(db, fmt, date_from, date_to):
                     writer.write_row(row)
                     rows += 1
-                    if progress is not None and rows % step == 0:
+                    if progress is not None and rows % PROGRESS_STEP == 0:
                         progress(rows)
     if progress is not None:
         progress(rows)

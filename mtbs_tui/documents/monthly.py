@@ -298,7 +298,10 @@ def build_report(register: Any, month: str, *, table: list[ReportRow] | None = N
 
 def _identity_lines(report: MonthlyReport) -> list[str]:
     fac = report.facility
-    lines = [report.title, f"Puskesmas: {fac.get('name') or '-'}" + (f" ({fac['code']})" if fac.get("code") else "")]
+    name = fac.get("name") or "-"
+    if not name.lower().startswith("puskesmas"):
+        name = f"Puskesmas {name}"
+    lines = [report.title, name + (f" (kode {fac['code']})" if fac.get("code") else "")]
     where = ", ".join(x for x in [fac.get("district"), fac.get("province")] if x)
     if where:
         lines.append(f"Kabupaten/kota, provinsi: {where}")
@@ -404,6 +407,9 @@ def write_pdf(report: MonthlyReport, path: Path, db: Any) -> None:
         ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
         ("BACKGROUND", (-3, 2), (-1, -1), colors.HexColor("#f3f3f3")),
     ]
+    for i in heading_rows:
+        style += [("FONT", (0, i), (-1, i), "Helvetica-Bold", 7.6), ("SPAN", (0, i), (-1, i)),
+                  ("BACKGROUND", (0, i), (-1, i), colors.HexColor("#eeeeee"))]
     t.setStyle(TableStyle(style))
     story.append(t)
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
