@@ -652,7 +652,9 @@ class Register:
         if not old["is_current"]:
             raise RegisterError("kunjungan ini sudah dikoreksi; koreksi versi terbarunya", kind="masukan")
         patient = self._patient_row(old["patient_id"])
-        full = self.prepare_case(patient, case)
+        # A correction classifies with the child's record as it is now (its birth date may itself
+        # have been corrected since the visit).
+        full = self.prepare_case(patient, dict(case, birth_date=patient["birth_date"]))
         vdate = parse_date(full.get("visit_date"), "visit_date")
         if vdate.isoformat() != old["visit_date"]:
             raise FieldError("visit_date", f"tanggal kunjungan tidak boleh diubah ({old['visit_date']})")
