@@ -255,3 +255,52 @@ def test_cli_report_and_unwritable_folder(demo: tuple[Path, str], tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f", f"laporan-mtbs-{month}.csv"]
 
 
+
+
+def test_age_group_and_follow_up_boundaries(tmp_path: Path) -> None:
+    """Hand-made register at the edges: 7/8 days, 59/60 days, 11/12 months; follow-ups done on the
+    last day of grace, one day late, and still within grace on the report day."""
+    from test_export_support import FACILITY, fake_classify
+
+    reg = Register.open(tmp_path / "b.db", create=True, classifier=fake_classify)
+    today = dt.date(2026, 9, 30)
+    visit_day = dt.date(2026, 9, 10)
+
+    def child(age_days: int, sex: str = "L") -> tuple[int, str]:
+        birth = visit_day - dt.timedelta(days=age_days)
+        pid = reg.add_patient(name=f"Anak {age_days}", sex=sex, birth_date=birth.isoformat(), actor="uji", today=today)
+        return pid, birth.isoformat()
+
+    def visit(pid: int, birth: str, day: dt.date, findings: dict, **kw: object) -> int:
+        return reg.save_visit(patient_id=pid, case={"visit_date": day.isoformat(), "birth_date": birth,
+                                                    "findings": findings}, actor="uji",
+                              visit_at=f"{day.isoformat()}T09:00:00", today=today, **kw)
+
+    try:
+        reg.set_facility(actor="uji", **FACILITY)
+        for age in (7, 8, 59, 60, 364):
+            visit(*child(age), visit_day, {})
+        visit(*child(366, "P"), visit_day, {})  # 12 completed months
+        # Follow-ups (PNEUMONIA: due after 2 days).
+        cough = {"batuk": True, "napas_per_menit": 58}
+        a, ab = child(500)
+        visit(a, ab, dt.date(2026, 9, 20), cough)                     # due 09-22
+        visit(a, ab, dt.date(2026, 9, 25), {})                        # 09-25 = due + 3: done
+        b, bb = child(501)
+        visit(b, bb, dt.date(2026, 9, 20), cough)                     # due 09-22
+        visit(b, bb, dt.date(2026, 9, 26), {})                        # due + 4: late, missed
+        c, cb = child(502)
+        visit(c, cb, dt.date(2026, 9, 26), cough)                     # due 09-28, grace to 10-01
+        report = build_report(reg, "2026-09", today=today)
+    finally:
+        reg.close()
+    vals = {(r.measure, r.pathway): v for r, v in zip(report.rows, report.values) if r.measure}
+    bm = vals[("kunjungan", "bayi_muda")]
+    assert bm[0] == 1 and bm[2] == 2  # 7 days -> 0-7; 8 and 59 days -> 8 hari-<2 bulan
+    balita = vals[("kunjungan", "balita")]
+    assert balita[4] == 2  # 60 and 364 days -> 2-<12 bulan (L)
+    assert balita[7] == 1  # 366 days, girl -> 1-<5 tahun (P)
+    assert vals[("kontrol_jatuh_tempo", None)][-1] == 3
+    assert vals[("kontrol_selesai", None)][-1] == 1
+    assert vals[("kontrol_terlewat", None)][-1] == 1
+    assert vals[("kontrol_belum", None)][-1] == 1
