@@ -200,3 +200,55 @@ def test_source_with_damaged_pages_is_refused_and_named(tmp_path: Path) -> None:
         B.create_backup(db, tmp_path / "out", audit=False)
     assert err.value.message.startswith(f"galat: {db}: database rusak")
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_backup_while_visits_are_being_saved(tmp_path: Path) -> None:
+    """The counts are read in the snapshot the copy is made from: a backup taken while another
+    process saves visits still verifies, and holds a whole number of visits (never half of one)."""
+    import sys
+
+    db = make_register(tmp_path / "busy.db", patients=4, visits=8)
+    writer = subprocess.Popen([sys.executable, "-c", f"""
+import datetime as dt, sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from test_export_support import fake_classify
+from mtbs_tui.register import Register
+reg = Register.open({str(db)!r}, classifier=fake_classify)
+pid = reg.add_patient(name="Anak Sibuk", sex="P", birth_date="2025-01-01", actor="uji", today=dt.date(2026, 11, 1))
+for i in range(400):
+    reg.save_visit(patient_id=pid, case={{"visit_date": "2026-11-02", "birth_date": "2025-01-01",
+                   "findings": {{"batuk": True, "napas_per_menit": 30 + i % 20}}}}, actor="uji",
+                   visit_at=f"2026-11-02T{{10 + i // 60:02d}}:{{i % 60:02d}}:00", today=dt.date(2026, 11, 29))
+reg.close()
+"""], env=os.environ.copy())
+    made = []
+    import time
+
+    def visits_now() -> int:
+        conn = sqlite3.connect(db, timeout=5)
+        try:
+            return conn.execute("SELECT count(*) FROM visits").fetchone()[0]
+        finally:
+            conn.close()
+
+    deadline = time.monotonic() + 60
+    while visits_now() <= 9 and time.monotonic() < deadline and writer.poll() is None:
+        time.sleep(0.05)  # wait until the writer is saving
+    try:
+        while writer.poll() is None and len(made) < 4:
+            made.append(B.create_backup(db, tmp_path / "out", audit=False, prune=False).path)
+    finally:
+        writer.wait(timeout=180)
+    assert writer.returncode == 0
+    assert made
+    seen = set()
+    for path in made:
+        counts = B.verify_backup(path)
+        conn = sqlite3.connect(path)
+        # Every visit in the copy has its classification rows: no visit was copied half-saved.
+        orphans = conn.execute("SELECT count(*) FROM visits v WHERE v.status = 'final' AND NOT EXISTS "
+                               "(SELECT 1 FROM visit_classifications c WHERE c.visit_id = v.id)").fetchone()[0]
+        conn.close()
+        assert orphans == 0 and counts["visits"] >= 8
+        seen.add(counts["visits"])
+    assert max(seen) > 9  # the backups really ran while visits were being saved
