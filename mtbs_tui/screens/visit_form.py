@@ -25,10 +25,11 @@ from mtbs_tui.rules import vocabulary as voc
 from mtbs_tui.screens import follow_up as fu
 from mtbs_tui.widgets.fields import FormField
 from mtbs_tui.widgets.legend import KeyLegend
+from mtbs_tui.widgets.line import TextLine
 from mtbs_tui.widgets.messages import FieldChanged, FieldDone
 from mtbs_tui.widgets.panel import ClassificationPanel, panel_lines
-from mtbs_tui.widgets.plan import (HEADER_ID, SHORT, Age, FormValues, SectionPlan, age_at, build_plan,
-                                   excluded_keys, vaccines_for_age)
+from mtbs_tui.widgets.plan import (CAMPAK_ENTRY, HEADER_ID, SHORT, Age, FormValues, SectionPlan, age_at,
+                                   build_plan, excluded_keys, vaccines_for_age)
 from mtbs_tui.widgets.plausible import fmt
 from mtbs_tui.widgets.section import FormSection
 
@@ -47,6 +48,10 @@ VisitFormScreen #help-line.error { color: $text-error; text-style: bold; }
 
 
 FOLLOW_UP_ID = "ulang"
+# Answers that can fold or unfold a block (plan.block_state / campak_details_asked).
+FOLD_KEYS = frozenset(
+    {m.opening_key for m in voc.MODULES if m.opening_key}
+    | {"demam", "demam_hari", "temperature_c", *CAMPAK_ENTRY})
 
 
 def label_of(key: str) -> str:
@@ -223,21 +228,21 @@ class VisitFormScreen(Screen["int | None"]):
             self._load()
         except Exception as exc:  # noqa: BLE001 - shown as one Indonesian line, never a traceback
             self.load_error = getattr(exc, "message", None) or f"galat internal: {exc}"
-            yield Static(f"Formulir tidak dapat dibuka: {self.load_error}", id="form-title", markup=False)
-            yield Static("Tekan Esc untuk kembali.", id="help-line")
+            yield TextLine(f"Formulir tidak dapat dibuka: {self.load_error}", id="form-title")
+            yield TextLine("Tekan Esc untuk kembali.", id="help-line")
             yield KeyLegend()
             return
         self.sections = self._make_sections()
         self.index = self._start_index()
-        yield Static("", id="form-title", markup=False)
-        yield Static("", id="strip", markup=False)
+        yield TextLine(id="form-title")
+        yield TextLine(id="strip")
         with Horizontal(id="form-body"):
             with VerticalScroll(id="form-column", can_focus=False):
                 # Only the section shown first is mounted with the screen; the others follow in
                 # the background (or at once when the worker goes there): opening stays fast.
                 yield self.sections[self.index]
             yield ClassificationPanel(id="panel")
-        yield Static("", id="help-line", markup=False)
+        yield TextLine(id="help-line")
         yield KeyLegend()
 
     def _start_index(self) -> int:
@@ -308,11 +313,12 @@ class VisitFormScreen(Screen["int | None"]):
             self.result_error = f"{label}: {message}" if label and label not in message else message
 
     # --- refreshing --------------------------------------------------------------------------
-    def _refresh_state(self) -> None:
+    def _refresh_state(self, *, fold: bool = True) -> None:
         merged = self.values.merged()
-        for section in self.sections:
-            if section.is_mounted:
-                section.apply_folding(merged)
+        if fold:  # only the answers that open or close a block change the folding
+            for section in self.sections:
+                if section.is_mounted:
+                    section.apply_folding(merged)
         self.classify_now()
         panel = self.query_one(ClassificationPanel)
         panel.show(panel_lines(self.result, width=panel.text_width, values=merged, label_of=label_of,
@@ -337,7 +343,7 @@ class VisitFormScreen(Screen["int | None"]):
         if top.get("temperature_c") is not None:
             parts.append(f"{fmt(top['temperature_c'])}°C")
         parts.append(f"Bagan {self.chart}")
-        _set_text(self.query_one("#form-title", Static), " " + " · ".join(parts))
+        self.query_one("#form-title", TextLine).set_text(" " + " · ".join(parts))
 
     def section_mark(self, i: int, section: FormSection, merged: dict[str, Any]) -> str:
         if i == self.index:
@@ -361,11 +367,11 @@ class VisitFormScreen(Screen["int | None"]):
         text = " " + " ".join(pieces)
         if len(text) > 80:
             text = " " + "".join(pieces)
-        _set_text(self.query_one("#strip", Static), text)
+        self.query_one("#strip", TextLine).set_text(text)
 
     def _set_help(self, text: str, *, error: bool = False) -> None:
-        line = self.query_one("#help-line", Static)
-        _set_text(line, " " + text)
+        line = self.query_one("#help-line", TextLine)
+        line.set_text(" " + text)
         if line.has_class("error") != error:
             line.set_class(error, "error")
 
@@ -443,12 +449,15 @@ class VisitFormScreen(Screen["int | None"]):
         value = field.to_model()
         self.values.set(field.key, value)
         self.dirty = True
-        for other in self.query(FormField):
-            if other.key == field.key and other is not field:
-                other.load(value)
+        # The same question shown in another box (an echo) follows the answer.
+        for section in self.sections:
+            if section.is_mounted and field.key in section.plan.keys:
+                for other in section.fields:
+                    if other.key == field.key and other is not field:
+                        other.load(value)
         if field.key == "chart" and value is not None:
             self.call_after_refresh(self._rebuild_sections)
-        self._refresh_state()
+        self._refresh_state(fold=field.key in FOLD_KEYS)
         if field is self.focused:
             self._set_help(field.help_text, error=bool(field.error))
 
@@ -549,13 +558,6 @@ class VisitFormScreen(Screen["int | None"]):
             fields = self.current.focusable_fields()
             if fields and self.focused is None:
                 self.set_focus(fields[0])
-
-
-def _set_text(widget: Static, text: str) -> None:
-    """Update a one-line Static only when its text changed (each update costs a layout)."""
-    if getattr(widget, "_last_text", None) != text:
-        widget._last_text = text  # type: ignore[attr-defined]
-        widget.update(text)
 
 
 def _date_text(iso: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from rich.style import Style
 from rich.text import Text
-from textual.containers import VerticalScroll
+from textual.containers import Vertical
 from textual.widget import Widget
 
 SEVERITY_WORD = {"merah": "MERAH ", "kuning": "KUNING", "hijau": "HIJAU "}
@@ -40,10 +40,15 @@ def because_text(item: dict, values: dict[str, Any], label_of: Callable[[str], s
 
 
 class ClassificationBody(Widget):
-    """The panel's text, rebuilt from one classify() result; no focus, one render."""
+    """The panel's text, rebuilt from one classify() result; no focus, one render.
+
+    Its height is fixed by the layout (the whole column), so new text is only a repaint, never a
+    new layout of the screen: that keeps a key press in the form cheap. Lines that do not fit end
+    with "…"; the summary (F9) shows everything.
+    """
 
     DEFAULT_CSS = """
-    ClassificationBody { height: auto; width: 1fr; }
+    ClassificationBody { height: 1fr; width: 1fr; }
     ClassificationBody > .panel--merah { background: $error; color: $text; text-style: bold reverse; }
     ClassificationBody > .panel--kuning { background: $warning; color: $text; text-style: bold reverse; }
     ClassificationBody > .panel--hijau { background: $success; color: $text; text-style: bold reverse; }
@@ -60,19 +65,18 @@ class ClassificationBody(Widget):
         self.lines: list[list[tuple[str, str]]] = [[("Belum ada jawaban.", "panel--muted")]]
 
     def show(self, lines: list[list[tuple[str, str]]]) -> None:
-        if lines == self.lines:
-            return
-        grew = len(lines) != len(self.lines)
-        self.lines = lines
-        self.refresh(layout=grew)
-
-    def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
-        return max(1, len(self.lines))
+        if lines != self.lines:
+            self.lines = lines
+            self.refresh()
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         cache: dict[str, Style] = {}
-        for i, line in enumerate(self.lines):
+        height = self.size.height or len(self.lines)
+        lines = self.lines
+        if len(lines) > height:
+            lines = lines[: max(height - 1, 0)] + [[("… (lengkap di Ringkasan, F9)", "panel--muted")]]
+        for i, line in enumerate(lines):
             if i:
                 text.append("\n")
             for chunk, component in line:
@@ -144,8 +148,8 @@ def panel_lines(result: dict | None, *, width: int, values: dict[str, Any],
     return out
 
 
-class ClassificationPanel(VerticalScroll, can_focus=False):
-    """The right-hand column; scrolls if the list is long, but never takes focus."""
+class ClassificationPanel(Vertical, can_focus=False):
+    """The right-hand column; never takes focus."""
 
     DEFAULT_CSS = """
     ClassificationPanel {
@@ -153,7 +157,6 @@ class ClassificationPanel(VerticalScroll, can_focus=False):
         height: 1fr;
         border: solid $secondary;
         border-title-style: bold;
-        scrollbar-size-vertical: 1;
         padding: 0 0 0 1;
     }
     """
@@ -169,4 +172,4 @@ class ClassificationPanel(VerticalScroll, can_focus=False):
 
     @property
     def text_width(self) -> int:
-        return max(20, (self.content_region.width or 31) - 1)
+        return max(20, (self.content_region.width or 30))
