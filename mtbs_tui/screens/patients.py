@@ -331,6 +331,17 @@ def validate_patient_field(field: str, raw: str, today: date) -> tuple[object, s
     return text or None, None
 
 
+class SexInput(Input):
+    """The L/P field. It lets L and P through to the screen's priority bindings (an Input
+    normally keeps printable keys for itself), so the answer and the move to the next field
+    happen in one step, before the next typed key is dispatched."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if character is not None and character.upper() in ("L", "P"):
+            return False
+        return super().check_consume_key(key, character)
+
+
 class NewPatientScreen(Screen["int | None"]):
     """Register a new patient. Enter moves on when the field is valid; F10 saves. Escape goes back
     and keeps the typed text (offered again the next time this form opens)."""
@@ -339,6 +350,12 @@ class NewPatientScreen(Screen["int | None"]):
         Binding("f10", "save", "Simpan", key_display="F10", id="simpan", priority=True),
         Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
         Binding("ctrl+r", "clear_form", "Kosongkan", key_display="^R", id="kosongkan"),
+        # Priority bindings run while the app reads the keys, before the next key is dispatched:
+        # focus moves at once, so a nurse typing ahead (or a burst from a slow PC catching up)
+        # never sends the next field's text into the previous field.
+        Binding("enter", "enter_field", show=False, priority=True),
+        Binding("l,L", "sex('L')", show=False, priority=True),
+        Binding("p,P", "sex('P')", show=False, priority=True),
     ]
 
     def __init__(self, initial_name: str = "") -> None:
@@ -352,7 +369,8 @@ class NewPatientScreen(Screen["int | None"]):
             for field, label, note, _ in PATIENT_FIELDS:
                 with Horizontal(classes="form-row", id=f"row-{field}"):
                     yield Label(label, classes="form-label")
-                    yield Input(id=f"f-{field}", compact=True, max_length=MAX_LENGTH[field],
+                    field_class = SexInput if field == "sex" else Input
+                    yield field_class(id=f"f-{field}", compact=True, max_length=MAX_LENGTH[field],
                                 select_on_focus=False,
                                 placeholder="·" * min(MAX_LENGTH[field], 40),
                                 restrict=r"[LlPp]?" if field == "sex" else None)
@@ -415,15 +433,9 @@ class NewPatientScreen(Screen["int | None"]):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         field = self._field_of(event.input.id)
-        if field is None:
-            return
-        if field == "sex" and event.value:
-            if event.value != event.value.upper():
-                event.input.value = event.value.upper()
-                return
-            # One key per answer: L or P moves on at once.
-            self._mark(field, None)
-            self.focus_next()
+        # L/P arrive through the priority bindings (action_sex); this only tidies a pasted value.
+        if field == "sex" and event.value and event.value != event.value.upper():
+            event.input.value = event.value.upper()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -442,6 +454,40 @@ class NewPatientScreen(Screen["int | None"]):
             self.focus_next()
 
     # --- actions -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "sex":
+            # Only on the sex field; elsewhere L and P are ordinary letters of a name.
+            return self.focused is not None and self.focused.id == "f-sex"
+        return True
+
+    def action_sex(self, value: str) -> None:
+        sex = self.query_one("#f-sex", Input)
+        sex.value = value
+        self._mark("sex", None)
+        self.focus_next()
+
+    def action_enter_field(self) -> None:
+        focused = self.focused
+        field = self._field_of(getattr(focused, "id", None))
+        if focused is None or field is None:
+            return
+        if field == PATIENT_FIELDS[-1][0]:
+            # After the keys already on their way to this field.
+            focused.call_later(self.action_save)
+            return
+        self.focus_next()
+        focused.call_later(self._check_after_enter, field)
+
+    def _check_after_enter(self, field: str) -> None:
+        """Validate a field left with Enter once its typed keys have all arrived; an invalid
+        value takes the focus back, marked, with the allowed range on the help line."""
+        field_input = self.query_one(f"#f-{field}", Input)
+        _, error = validate_patient_field(field, field_input.value, self.app.today())  # type: ignore[attr-defined]
+        self._mark(field, error)
+        if error:
+            field_input.focus()
+            self._help(error, error=True)
 
     def action_save(self) -> None:
         values = self._values()

@@ -302,3 +302,22 @@ async def test_f2_baru_opens_the_real_visit_form(register) -> None:
         assert isinstance(app.screen, VisitFormScreen)
         assert app.screen.patient_id == register.ids["aisyah"]
         assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen", "VisitFormScreen"]
+
+
+async def test_typing_ahead_never_lands_in_the_previous_field(register) -> None:
+    """Keys sent in one burst (faster than the app handles them, as on a busy old PC): each key
+    still lands in the field it was typed for."""
+    from textual import events
+
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_new_patient(pilot)
+        burst = [*"Putri Lola", "enter", "p", *"05-03-2025", "enter", "enter", *"3201011503250001"]
+        for key in burst:
+            char = key if len(key) == 1 else ("\r" if key == "enter" else None)
+            app._driver.send_message(events.Key(key, char))
+        await pilot.pause(0.5)
+        screen = app.screen
+        values = {f: screen.query_one(f"#f-{f}", Input).value for f in ("name", "sex", "birth_date", "mrn", "nik")}
+    assert values == {"name": "Putri Lola", "sex": "P", "birth_date": "05-03-2025", "mrn": "",
+                      "nik": "3201011503250001"}
