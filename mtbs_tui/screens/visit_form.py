@@ -11,6 +11,7 @@ Only the current section is displayed, so the next field is always on screen.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from textual import events
@@ -116,8 +117,10 @@ class VisitFormScreen(Screen["int | None"]):
 
     CSS = FORM_CSS
     AUTO_FOCUS = None
-    # Seconds after opening before the other sections are mounted (one per idle moment).
+    # Seconds after opening before the other sections are mounted (one per idle moment), and the
+    # pause in typing that counts as idle.
     BACKGROUND_MOUNT_DELAY = 0.3
+    IDLE_BEFORE_MOUNT = 0.6
 
     BINDINGS = [
         Binding("tab", "next_field", "Lanjut", key_display="Tab", priority=True, id="lanjut"),
@@ -150,6 +153,7 @@ class VisitFormScreen(Screen["int | None"]):
         self.load_error: str | None = None
         self.dirty = False
         self.start_section: str | None = None
+        self.last_activity = 0.0
 
     # --- loading -----------------------------------------------------------------------------
     def _load(self) -> None:
@@ -273,9 +277,16 @@ class VisitFormScreen(Screen["int | None"]):
             return
 
     async def _mount_next_in_background(self) -> None:
-        """Mount one more section while the worker types; again until all are mounted."""
+        """Mount one more section when the worker pauses; again until all are mounted.
+
+        Mounting a big section (the fever box) keeps the event loop busy for a moment, so it is
+        done only after a short pause in typing, never between two keys of a number.
+        """
         pending = [s for s in self.sections if not s.is_mounted]
         if not pending or not self.is_attached or self.app.screen_stack.count(self) == 0:
+            return
+        if time.monotonic() - self.last_activity < self.IDLE_BEFORE_MOUNT:
+            self.set_timer(self.IDLE_BEFORE_MOUNT / 2, self._mount_next_in_background)
             return
         await self._ensure_mounted(pending[0])
         if len(pending) > 1:
@@ -445,6 +456,7 @@ class VisitFormScreen(Screen["int | None"]):
     # --- messages ----------------------------------------------------------------------------
     def on_field_changed(self, message: FieldChanged) -> None:
         message.stop()
+        self.last_activity = time.monotonic()
         field = message.field
         value = field.to_model()
         self.values.set(field.key, value)
@@ -467,6 +479,7 @@ class VisitFormScreen(Screen["int | None"]):
             await self.action_next_field()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.last_activity = time.monotonic()
         widget = event.widget
         if isinstance(widget, FormField):
             self._set_help(widget.help_text, error=bool(widget.error))
