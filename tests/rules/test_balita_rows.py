@@ -1679,23 +1679,20 @@ add(
 
 
 # ============================================================================================
-# Spec §6, literal reading of "missing lists the absent inputs read by the stopping row and every
-# row below it": also the absent inputs of a lower row that is already true (they cannot change the
-# printed row any more). Doubtful: the engine lists only inputs that could still matter.
-_LIT = ("spec §6 literal reading: absent inputs of every row at/below the stopping row, even of a row "
-        "already true; the engine omits those that can no longer change the result")
+# Spec §6: "missing lists the absent inputs read by the stopping row and every row below it",
+# read literally: also the absent inputs of a lower row that is already true.
 _f = {k: v for k, v in DS22.items() if k not in PENAMPILAN + HISTORY22}
 add(
     Row("2022.tanda_bahaya: GJP unknown, history unassessed -> missing lists history keys too (literal §6)",
         "2022", case(18, w(_f, stridor=True, sianosis=True)), "tanda_bahaya", ["PENYAKIT_SANGAT_BERAT"],
-        incomplete=True, missing=HISTORY22 + PENAMPILAN, xfail=_LIT),
+        incomplete=True, missing=HISTORY22 + PENAMPILAN),
     Row("2022.telinga: KRONIS unknown, pain true, fullness unassessed -> rasa_penuh_telinga listed (literal §6)",
         "2022", case(18, {"masalah_telinga": True, "nyeri_telinga": True, "bengkak_nyeri_belakang_telinga": False}),
         "telinga", [], incomplete=True,
-        missing=["rasa_penuh_telinga", "keluar_cairan_telinga", "cairan_telinga_hari"], xfail=_LIT),
+        missing=["rasa_penuh_telinga", "keluar_cairan_telinga", "cairan_telinga_hari"]),
     Row("2022.dengue: DB unknown, DWS printed -> warning-sign inputs listed too (literal §6)", "2022",
         case(18, {**DS22, "demam": True, "demam_hari": 3, "muntah_berulang": True}), "dengue", [DWS],
-        incomplete=True, missing_has=("nyeri_perut", "petekie", "pembesaran_hati"), xfail=_LIT),
+        incomplete=True, missing_has=("nyeri_perut", "petekie", "pembesaran_hati")),
 )
 
 
