@@ -51,8 +51,10 @@ class HomeScreen(Screen[None]):
     """Beranda."""
 
     BINDINGS = [
-        Binding("f2", "new_visit", "Baru", key_display="F2", id="baru"),
-        Binding("f3", "search", "Cari", key_display="F3", id="cari"),
+        # priority: the search screen is pushed while the app reads the keys, so letters typed
+        # right after F2/F3 reach the search box instead of this screen.
+        Binding("f2", "new_visit", "Baru", key_display="F2", id="baru", priority=True),
+        Binding("f3", "search", "Cari", key_display="F3", id="cari", priority=True),
         Binding("f4", "register", "Register", key_display="F4", id="register"),
         Binding("f5", "follow_ups", "Kunjungan ulang", key_display="F5", id="kunjungan_ulang"),
         Binding("f6", "drafts", "Draf", key_display="F6", id="draf"),

@@ -182,6 +182,14 @@ class PatientSearchScreen(Screen[None]):
             if table.row_count > 1 and table.cursor_row == 0:
                 table.move_cursor(row=1)
             return
+        if self.focused is None and event.character and event.character.isprintable() \
+                and len(event.character) == 1:
+            # Typed before the screen had set its focus (a fast F3 + name): keep every letter.
+            event.stop()
+            event.prevent_default()
+            search.focus()
+            search.insert_text_at_cursor(event.character)
+            return
         if self.focused is table:
             if event.key == "up" and table.cursor_row == 0:
                 event.stop()

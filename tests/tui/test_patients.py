@@ -321,3 +321,18 @@ async def test_typing_ahead_never_lands_in_the_previous_field(register) -> None:
         values = {f: screen.query_one(f"#f-{f}", Input).value for f in ("name", "sex", "birth_date", "mrn", "nik")}
     assert values == {"name": "Putri Lola", "sex": "P", "birth_date": "05-03-2025", "mrn": "",
                       "nik": "3201011503250001"}
+
+
+async def test_letters_typed_right_after_f3_reach_the_search(register) -> None:
+    from textual import events
+
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in ("f3", "b", "u", "d"):
+            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause(0.5)
+        screen = app.screen
+        assert isinstance(screen, PatientSearchScreen)
+        assert screen.query_one("#search", Input).value == "bud"
+        assert [r["name"] for r in screen.rows] == ["Budi Santoso"]
