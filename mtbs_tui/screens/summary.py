@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import importlib.util
-from pathlib import Path
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
