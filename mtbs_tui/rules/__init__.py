@@ -14,9 +14,19 @@ Modules: ``vocabulary`` (every input), ``table`` (rows and the §6 evaluator), `
 
 from __future__ import annotations
 
-from mtbs_tui.rules.advice import Advice, advice_for
+from typing import Any
+
 from mtbs_tui.rules.engine import classify
 from mtbs_tui.rules.errors import CaseError
 from mtbs_tui.rules.settings import DEFAULT, ChartSettings
 
 __all__ = ["classify", "CaseError", "ChartSettings", "DEFAULT", "Advice", "advice_for"]
+
+
+def __getattr__(name: str) -> Any:
+    # advice is for screens and documents; `mtbs classify` does not pay for importing it.
+    if name in ("Advice", "advice_for"):
+        from mtbs_tui.rules import advice
+
+        return getattr(advice, name)
+    raise AttributeError(name)

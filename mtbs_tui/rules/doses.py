@@ -10,11 +10,10 @@ weight.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 
-@dataclass(frozen=True)
-class Band:
+class Band(NamedTuple):
     lower: float
     upper: float
     text: str | None  # None: the chart says "do not give" in this band

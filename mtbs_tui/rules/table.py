@@ -38,7 +38,7 @@ the pathway in ``ModuleTable.order``. Treatment-only modules (immunisation, vita
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
@@ -109,23 +109,29 @@ def register_fact(name: str) -> Callable[[Callable[["Ctx"], Outcome]], Callable[
 # --------------------------------------------------------------------------------------------
 # The evaluation context
 
-@dataclass
+# Internal results: plain slotted classes, not dataclasses (import time counts on old PCs).
 class TableResult:
-    table: "Table"
-    outcomes: list[Outcome]
-    printed: int | None  # index of the printed row
-    stop: int | None  # index of the row that stopped the table (unknown), if any
-    missing: tuple[str, ...]
+    __slots__ = ("table", "outcomes", "printed", "stop", "missing")
+
+    def __init__(self, table: "Table", outcomes: list[Outcome], printed: int | None,
+                 stop: int | None, missing: tuple[str, ...]) -> None:
+        self.table = table
+        self.outcomes = outcomes
+        self.printed = printed  # index of the printed row
+        self.stop = stop  # index of the row that stopped the table (unknown), if any
+        self.missing = missing
 
 
-@dataclass
 class ModuleResult:
-    module: str
-    applies: bool | None  # opening condition
-    tables: list[TableResult]
-    missing: tuple[str, ...]
-    incomplete: bool
-    treatments: list["TxItem"] = field(default_factory=list)  # treatment-only modules
+    __slots__ = ("module", "applies", "tables", "missing", "incomplete")
+
+    def __init__(self, module: str, applies: bool | None, tables: list[TableResult],
+                 missing: tuple[str, ...], incomplete: bool) -> None:
+        self.module = module
+        self.applies = applies  # opening condition
+        self.tables = tables
+        self.missing = missing
+        self.incomplete = incomplete
 
 
 class Ctx:
@@ -219,10 +225,14 @@ def _is_optional(name: str) -> bool:
 # --------------------------------------------------------------------------------------------
 # Conditions
 
-@dataclass(frozen=True)
 class Cond:
-    fn: Callable[[Ctx], Outcome]
-    text: str
+    """A condition: ``fn(ctx) -> Outcome`` and its text for docs/chart.md."""
+
+    __slots__ = ("fn", "text")
+
+    def __init__(self, fn: Callable[[Ctx], Outcome], text: str) -> None:
+        self.fn = fn
+        self.text = text
 
     def __call__(self, ctx: Ctx) -> Outcome:
         return self.fn(ctx)
@@ -451,8 +461,7 @@ class Tx:
     note: str = ""  # when/why, for docs/chart.md
 
 
-@dataclass(frozen=True)
-class TxItem:
+class TxItem(NamedTuple):
     code: str
     label: str
     dose: str | None
