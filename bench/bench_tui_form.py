@@ -219,7 +219,7 @@ async def main(rounds: int) -> None:
 
     print(f"later each section mounted in the background: {ms(sections)}, max "
           f"{max(sections) * 1000:.1f} ms ({statistics.median(sections) / statistics.median(bare):5.2f}x bare; "
-          "the longest the event loop is busy with it while the worker types)")
+          "the event loop is busy that long, only after a pause in typing)")
 
     base = await key_latency_baseline(rounds)
     keys, inner = await key_latency_form(reg, pid, rounds)
