@@ -602,7 +602,6 @@ def _live_is_healthy(db_path: Path) -> bool:
 
 
 def _restore_into(staged: Path, db_path: Path, aside_dir: Path | None, step: Callable[[str], None]) -> Path | None:
-    folder = aside_dir or backup_dir_for(db_path) if db_path.exists() else (aside_dir or db_path.parent)
     now = _dt.datetime.now()
     if not db_path.exists():
         os.replace(staged, db_path)
@@ -613,6 +612,7 @@ def _restore_into(staged: Path, db_path: Path, aside_dir: Path | None, step: Cal
     try:
         with lock.held(timeout=30.0):
             if _live_is_healthy(db_path):
+                folder = aside_dir or backup_dir_for(db_path)
                 _folder_ready(folder)
                 aside = _keep_aside_copy(db_path, folder, now)
                 step("simpan-lama")

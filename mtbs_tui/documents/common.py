@@ -156,7 +156,9 @@ def record_audit(target: Any, action: str, *, detail: str | None = None, actor: 
 
     who = actor or current_actor()
     if isinstance(target, (str, Path)):
-        register = Register.open(Path(target))
+        # check=False: the caller has just verified or written the file; a second full quick_check
+        # only to append one audit row doubled `mtbs backup` on a large register.
+        register = Register.open(Path(target), check=False)
         try:
             register.audit(action, actor=who, patient_id=patient_id, detail=detail)
         finally:
