@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mtbs_tui.documents.common import os_reason  # plain Python: no reportlab at import
+
 # Generations kept in a backup folder (reliability.md proposes 7 daily, 4 weekly, 12 monthly).
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
@@ -184,7 +186,7 @@ def _folder_ready(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BackupError(f"galat: {folder}: folder cadangan tidak dapat dibuat ({exc.strerror or exc})") from exc
+        raise BackupError(f"galat: {folder}: folder cadangan tidak dapat dibuat ({os_reason(exc)})") from exc
     if not folder.is_dir():
         raise BackupError(f"galat: {folder}: bukan folder")
     probe = folder / f".tulis-{uuid.uuid4().hex[:8]}"
@@ -192,7 +194,7 @@ def _folder_ready(folder: Path) -> None:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise BackupError(f"galat: {folder}: folder tidak dapat ditulisi ({exc.strerror or exc})") from exc
+        raise BackupError(f"galat: {folder}: folder tidak dapat ditulisi ({os_reason(exc)})") from exc
 
 
 def _final_name(folder: Path, stem: str, when: _dt.datetime) -> Path:
@@ -415,7 +417,7 @@ def create_backup(
             raise
         except OSError as exc:
             _unlink_quietly(*made)
-            raise BackupError(f"galat: {folder}: cadangan gagal ditulis ({exc.strerror or exc})") from exc
+            raise BackupError(f"galat: {folder}: cadangan gagal ditulis ({os_reason(exc)})") from exc
         except sqlite3.Error as exc:
             _unlink_quietly(*made)
             damage = _source_damage(db_path)
@@ -567,7 +569,7 @@ def restore_backup(
         step("salinan-sementara")
         aside = _restore_into(staged, db_path, aside_dir, step)
     except OSError as exc:
-        raise BackupError(f"galat: {db_path}: pemulihan gagal ({exc.strerror or exc}); database lama tetap dipakai") from exc
+        raise BackupError(f"galat: {db_path}: pemulihan gagal ({os_reason(exc)}); database lama tetap dipakai") from exc
     except sqlite3.Error as exc:
         raise BackupError(f"galat: {db_path}: pemulihan gagal ({exc}); database lama tetap dipakai") from exc
     finally:

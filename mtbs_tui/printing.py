@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from mtbs_tui.documents.common import os_reason  # plain Python: no reportlab at import
+
 
 class PrintError(Exception):
     """Printing failed. `message` is one Indonesian line; the PDF itself is kept."""
@@ -52,7 +54,7 @@ def print_file(path: Path | str) -> None:
             os.startfile(str(path), "print")  # type: ignore[attr-defined]  # Windows only
         except OSError as exc:
             raise PrintError(
-                f"galat: --print: tidak dapat mencetak ({exc.strerror or exc}); berkas tersimpan di {path}"
+                f"galat: --print: tidak dapat mencetak ({os_reason(exc)}); berkas tersimpan di {path}"
             ) from exc
         return
     try:

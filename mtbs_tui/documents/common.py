@@ -115,6 +115,34 @@ def audit_head(db: Any) -> str | None:
 
 # --- output files ---------------------------------------------------------------------------------
 
+_ERRNO_TEXT = {
+    "EACCES": "izin ditolak, atau berkas sedang dibuka program lain",
+    "EPERM": "izin ditolak",
+    "ENOSPC": "disk penuh",
+    "EDQUOT": "kuota disk habis",
+    "EROFS": "media hanya-baca (flashdisk terkunci?)",
+    "ENOENT": "folder atau berkas tidak ditemukan",
+    "ENOTDIR": "bagian jalurnya bukan folder",
+    "EISDIR": "ini folder, bukan berkas",
+    "EEXIST": "sudah ada",
+    "EIO": "kesalahan baca/tulis perangkat",
+    "ENAMETOOLONG": "nama terlalu panjang",
+    "EBUSY": "sedang dipakai",
+}
+
+
+def os_reason(exc: BaseException) -> str:
+    """An OSError in Bahasa Indonesia (strerror is English on Linux and localised on Windows)."""
+    import errno as _errno
+
+    code = getattr(exc, "errno", None)
+    name = _errno.errorcode.get(code, "") if isinstance(code, int) else ""
+    if name in _ERRNO_TEXT:
+        return _ERRNO_TEXT[name]
+    if getattr(exc, "winerror", None) == 32:  # ERROR_SHARING_VIOLATION
+        return "berkas sedang dibuka program lain"
+    return f"kesalahan sistem {code}" if code is not None else str(exc)
+
 def check_output_folder(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.exists():
@@ -140,7 +168,7 @@ def atomic_output(path: Path) -> Iterator[Path]:
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise DocumentError(f"galat: {path}: berkas tidak dapat ditulis ({exc.strerror or exc})") from exc
+        raise DocumentError(f"galat: {path}: berkas tidak dapat ditulis ({os_reason(exc)})") from exc
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

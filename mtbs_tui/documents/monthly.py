@@ -30,6 +30,7 @@ from mtbs_tui.documents.common import (
     MONTHS,
     DocumentError,
     atomic_output,
+    os_reason,
     footer_text,
     para_text,
     pdf_safe,
@@ -170,7 +171,7 @@ def load_table(path: Path | str) -> list[ReportRow]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise DocumentError(f"galat: --tabel: {path}: berkas tidak dapat dibaca ({exc.strerror or exc})") from exc
+        raise DocumentError(f"galat: --tabel: {path}: berkas tidak dapat dibaca ({os_reason(exc)})") from exc
     except ValueError as exc:
         raise DocumentError(f"galat: --tabel: {path}: bukan JSON yang sah ({exc})") from exc
     if not isinstance(data, list) or not data:
