@@ -222,6 +222,7 @@ class MtbsApp(App[int]):
         self.facility_name: str = (facility or {}).get("name") or ""
         # Typed fields of an unfinished "Pasien baru" form, so Escape never loses them.
         self.new_patient_fields: dict[str, str] = {}
+        self.patient_edits: dict[int, dict[str, str]] = {}
 
     def on_mount(self) -> None:
         if getattr(self.register, "health", None) is not None and self.register.health() is None:

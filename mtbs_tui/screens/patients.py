@@ -293,8 +293,12 @@ MAX_LENGTH = {"name": 80, "sex": 1, "birth_date": 10, "mrn": 20, "nik": 16, "mot
               "parent_name": 80, "address": 120, "village": 60, "phone": 16}
 
 
-def validate_patient_field(field: str, raw: str, today: date) -> tuple[object, str | None]:
-    """(value for the register, error message or None). The message names the allowed range."""
+def validate_patient_field(field: str, raw: str, today: date, *,
+                           existing_birth: str | None = None) -> tuple[object, str | None]:
+    """(value for the register, error message or None). The message names the allowed range.
+
+    `existing_birth`: when editing a patient, an unchanged birth date stays valid even after the
+    child turned five (as the register does)."""
     text = raw.strip()
     if field == "name":
         if not text:
@@ -316,7 +320,7 @@ def validate_patient_field(field: str, raw: str, today: date) -> tuple[object, s
             return None, f"Tanggal lahir: {exc}."
         if born > today:
             return None, f"Tanggal lahir tidak boleh sesudah hari ini ({date_text(today)})."
-        if completed_months(born, today) >= MAX_MONTHS:
+        if born.isoformat() != existing_birth and completed_months(born, today) >= MAX_MONTHS:
             return None, "Tanggal lahir: umur 5 tahun atau lebih, di luar cakupan MTBS."
         return born.isoformat(), None
     if field in ("nik", "mother_nik"):
@@ -366,13 +370,37 @@ class NewPatientScreen(Screen["int | None"]):
         Binding("p,P", "sex('P')", show=False, priority=True),
     ]
 
-    def __init__(self, initial_name: str = "") -> None:
+    def __init__(self, initial_name: str = "", *, patient: dict | None = None) -> None:
         super().__init__()
         self.initial_name = initial_name
+        # Edit mode: the patient's current row; saving asks for the reason (patient_versions).
+        self.patient = patient
         self.errors: dict[str, str] = {}
 
+    def _validate(self, field: str, raw: str) -> tuple[object, str | None]:
+        existing = self.patient.get("birth_date") if self.patient else None
+        return validate_patient_field(field, raw, self.app.today(), existing_birth=existing)  # type: ignore[attr-defined]
+
+    def _kept(self) -> dict[str, str]:
+        """What an earlier, interrupted form held (Escape keeps it), else the record itself."""
+        app = self.app
+        if self.patient is None:
+            return dict(app.new_patient_fields)  # type: ignore[attr-defined]
+        kept = app.patient_edits.get(self.patient["id"])  # type: ignore[attr-defined]
+        if kept:
+            return dict(kept)
+        row = {f: str(self.patient.get(f) or "") for f, _, _, _ in PATIENT_FIELDS}
+        row["birth_date"] = date_text(self.patient.get("birth_date"))
+        return row
+
+    def _keep(self, values: dict[str, str]) -> None:
+        if self.patient is None:
+            self.app.new_patient_fields = values  # type: ignore[attr-defined]
+        else:
+            self.app.patient_edits[self.patient["id"]] = values  # type: ignore[attr-defined]
+
     def compose(self) -> ComposeResult:
-        yield TopBar("Pasien baru")
+        yield TopBar("Ubah data pasien" if self.patient else "Pasien baru")
         with VerticalScroll(id="patient-form"):
             for field, label, note, _ in PATIENT_FIELDS:
                 with Horizontal(classes="form-row", id=f"row-{field}"):
@@ -389,7 +417,7 @@ class NewPatientScreen(Screen["int | None"]):
 
     def on_mount(self) -> None:
         self.query_one("#patient-form").border_title = "Data pasien"
-        kept = dict(self.app.new_patient_fields)  # type: ignore[attr-defined]
+        kept = self._kept()
         if not kept and self.initial_name:
             kept = {"name": self.initial_name}
         for field, _, _, _ in PATIENT_FIELDS:
@@ -399,7 +427,11 @@ class NewPatientScreen(Screen["int | None"]):
             (f for f, _, _, _ in PATIENT_FIELDS if not kept.get(f)), PATIENT_FIELDS[0][0]
         )
         self.query_one(f"#f-{first_empty}", Input).focus()
-        if kept and kept != {"name": self.initial_name}:
+        if self.patient is not None:
+            self.query_one("#patient-form").border_title = f"Data pasien {self.patient.get('mrn') or ''}"
+            self.query_one("#f-name", Input).focus()
+            self._help("Ubah yang salah lalu F10; alasan perubahan akan ditanyakan.")
+        elif kept and kept != {"name": self.initial_name}:
             self._help("Isian sebelumnya dipulihkan. ^R untuk mengosongkan.")
 
     # --- helpers -----------------------------------------------------------------------------
@@ -431,7 +463,7 @@ class NewPatientScreen(Screen["int | None"]):
         if field is None:
             return
         raw = self.query_one(f"#f-{field}", Input).value
-        _, error = validate_patient_field(field, raw, self.app.today()) if raw else (None, None)  # type: ignore[attr-defined]
+        _, error = self._validate(field, raw) if raw else (None, None)
         error = error or self.errors.get(field)
         if error:
             self._help(error, error=True)
@@ -451,7 +483,7 @@ class NewPatientScreen(Screen["int | None"]):
         field = self._field_of(event.input.id)
         if field is None:
             return
-        _, error = validate_patient_field(field, event.value, self.app.today())  # type: ignore[attr-defined]
+        _, error = self._validate(field, event.value)
         self._mark(field, error)
         if error:
             self._help(error, error=True)
@@ -491,7 +523,7 @@ class NewPatientScreen(Screen["int | None"]):
         """Validate a field left with Enter once its typed keys have all arrived; an invalid
         value takes the focus back, marked, with the allowed range on the help line."""
         field_input = self.query_one(f"#f-{field}", Input)
-        _, error = validate_patient_field(field, field_input.value, self.app.today())  # type: ignore[attr-defined]
+        _, error = self._validate(field, field_input.value)
         self._mark(field, error)
         if error:
             field_input.focus()
@@ -503,7 +535,7 @@ class NewPatientScreen(Screen["int | None"]):
         clean: dict[str, object] = {}
         first_error: tuple[str, str] | None = None
         for field, _, _, _ in PATIENT_FIELDS:
-            value, error = validate_patient_field(field, values[field], today)
+            value, error = self._validate(field, values[field])
             self._mark(field, error)
             if error and first_error is None:
                 first_error = (field, error)
@@ -512,6 +544,9 @@ class NewPatientScreen(Screen["int | None"]):
             field, error = first_error
             self.query_one(f"#f-{field}", Input).focus()
             self._help(error, error=True)
+            return
+        if self.patient is not None:
+            self._save_changes(clean)
             return
         from mtbs_tui.register import FieldError, RegisterError
 
@@ -531,16 +566,57 @@ class NewPatientScreen(Screen["int | None"]):
         self.notify(f"Pasien {clean['name']} tersimpan.", title="Tersimpan")
         self.dismiss(patient_id)
 
+    def _save_changes(self, clean: dict[str, object]) -> None:
+        """Edit mode: only the changed fields, after a reason; the old row stays in
+        patient_versions."""
+        assert self.patient is not None
+        changes = {k: v for k, v in clean.items() if (v or None) != (self.patient.get(k) or None)}
+        if changes.get("mrn", "") is None:
+            changes.pop("mrn")  # an emptied no. RM keeps the old one
+        if not changes:
+            self.app.patient_edits.pop(self.patient["id"], None)  # type: ignore[attr-defined]
+            self.notify("Tidak ada perubahan.")
+            self.dismiss(None)
+            return
+        from mtbs_tui.screens.dialogs import ReasonDialog
+
+        names = ", ".join(FIELD_LABELS[k].lower() for k in changes)
+
+        def with_reason(reason: str | None) -> None:
+            if not reason:
+                self._help("Belum disimpan: alasan perubahan wajib diisi.", error=True)
+                return
+            from mtbs_tui.register import FieldError, RegisterError
+
+            try:
+                self.app.register.update_patient(  # type: ignore[attr-defined]
+                    self.patient["id"], changes, actor=self.app.actor, reason=reason)  # type: ignore[attr-defined,index]
+            except FieldError as exc:
+                if exc.field in FIELD_LABELS:
+                    self._mark(exc.field, exc.message)
+                    self.query_one(f"#f-{exc.field}", Input).focus()
+                self._help(exc.message, error=True)
+                return
+            except RegisterError as exc:
+                self._help(exc.message, error=True)
+                return
+            self.app.patient_edits.pop(self.patient["id"], None)  # type: ignore[attr-defined,index]
+            self.notify(f"Data pasien tersimpan ({names}).", title="Tersimpan")
+            self.dismiss(self.patient["id"])  # type: ignore[index]
+
+        self.app.push_screen(ReasonDialog("Alasan perubahan data pasien", f"Diubah: {names}. Alasan:"),
+                             with_reason)
+
     def action_back(self) -> None:
         values = {k: v for k, v in self._values().items() if v.strip()}
-        self.app.new_patient_fields = values  # type: ignore[attr-defined]
+        self._keep(values)
         self.dismiss(None)
 
     def action_clear_form(self) -> None:
         for field, _, _, _ in PATIENT_FIELDS:
             self.query_one(f"#f-{field}", Input).value = ""
             self._mark(field, None)
-        self.app.new_patient_fields = {}  # type: ignore[attr-defined]
+        self._keep({})
         self.query_one("#f-name", Input).focus()
         self._help("Formulir dikosongkan.")
 
@@ -554,6 +630,7 @@ class PatientScreen(Screen[None]):
         Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
         Binding("f2", "new_visit", "Kunjungan baru", key_display="F2", id="kunjungan_baru"),
         Binding("f5", "follow_up", "Kunjungan ulang", key_display="F5", id="kunjungan_ulang"),
+        Binding("f7", "edit", "Ubah data", key_display="F7", id="ubah_data"),
     ]
 
     def __init__(self, patient_id: int) -> None:
@@ -660,6 +737,9 @@ class PatientScreen(Screen[None]):
             self.notify(reason, severity="error")
             return
         self.app.start_visit(self.patient_id, kind="ulang", follow_up_of=row.get("visit_uid"))  # type: ignore[attr-defined]
+
+    def action_edit(self) -> None:
+        self.app.push_screen(NewPatientScreen(patient=self.patient))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -336,3 +336,46 @@ async def test_letters_typed_right_after_f3_reach_the_search(register) -> None:
         assert isinstance(screen, PatientSearchScreen)
         assert screen.query_one("#search", Input).value == "bud"
         assert [r["name"] for r in screen.rows] == ["Budi Santoso"]
+
+
+async def test_edit_a_patient_asks_the_reason_and_keeps_the_old_row(register) -> None:
+    from mtbs_tui.screens.dialogs import ReasonDialog
+
+    wati = register.ids["wati"]
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", *"wati", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PatientScreen)
+        await pilot.press("f7")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, NewPatientScreen)
+        assert form.query_one("#f-birth_date", Input).value == "11-11-2026"
+        await pilot.press("tab", "p")  # sex L -> P, moves on to the birth date
+        for _ in range(10):
+            await pilot.press("backspace")
+        await _type(pilot, "09-11-2026")
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonDialog)
+        await pilot.press(*"salah ketik", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PatientScreen)
+        assert "lahir 09-11-2026" in str(app.screen.query_one("#patient-info", Static).render())
+    row = register.get_patient(wati)
+    assert (row["sex"], row["birth_date"]) == ("P", "2026-11-09")
+    versions = register.patient_versions(wati)
+    assert len(versions) == 1 and versions[0]["reason"] == "salah ketik"
+    assert (versions[0]["row"]["sex"], versions[0]["row"]["birth_date"]) == ("L", "2026-11-11")
+
+
+async def test_edit_without_changes_saves_nothing(register) -> None:
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", *"budi", "enter", "f7")
+        await pilot.pause()
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, PatientScreen)
+    assert register.patient_versions(register.ids["budi"]) == []
