@@ -24,7 +24,7 @@ from textual.widgets import Label, Static
 
 from mtbs_tui.rules import vocabulary as voc
 from mtbs_tui.screens import follow_up as fu
-from mtbs_tui.widgets.fields import FormField
+from mtbs_tui.widgets.fields import FormField, NumberField
 from mtbs_tui.widgets.legend import KeyLegend
 from mtbs_tui.widgets.line import TextLine
 from mtbs_tui.widgets.messages import FieldChanged, FieldDone
@@ -49,6 +49,7 @@ VisitFormScreen #help-line.error { color: $text-error; text-style: bold; }
 
 
 FOLLOW_UP_ID = "ulang"
+ANSWER_KEYS = "ytn0123456789sk"
 # Answers that can fold or unfold a block (plan.block_state / campak_details_asked).
 FOLD_KEYS = frozenset(
     {m.opening_key for m in voc.MODULES if m.opening_key}
@@ -125,8 +126,11 @@ class VisitFormScreen(Screen["int | None"]):
     BINDINGS = [
         Binding("tab", "next_field", "Lanjut", key_display="Tab", priority=True, id="lanjut"),
         Binding("shift+tab", "prev_field", "Kembali", key_display="Shift+Tab", priority=True, id="kembali"),
-        # Reached only when no field took the Enter (e.g. the follow-up overview has no fields).
-        Binding("enter", "next_field", "Lanjut", show=False),
+        # One-key answers and Enter are read with priority, i.e. while the app reads the keys and
+        # before the next key is dispatched: the focus has moved on before a key typed ahead (or
+        # a burst from a slow PC catching up) arrives, so it never lands in the previous question.
+        Binding("enter", "enter", "Lanjut", show=False, priority=True),
+        *[Binding(k, f"answer('{k}')", show=False, priority=True) for k in ANSWER_KEYS],
         # Priority: the scrolling column would otherwise take PgUp/PgDn for itself.
         Binding("pagedown", "next_section", "Bagian", key_display="PgDn", priority=True,
                 id="bagian_berikut"),
@@ -456,8 +460,11 @@ class VisitFormScreen(Screen["int | None"]):
     # --- messages ----------------------------------------------------------------------------
     def on_field_changed(self, message: FieldChanged) -> None:
         message.stop()
+        self.field_changed(message.field)
+
+    def field_changed(self, field: FormField) -> None:
+        """A field's answer changed: the model, its echoes, the folding, the panel."""
         self.last_activity = time.monotonic()
-        field = message.field
         value = field.to_model()
         self.values.set(field.key, value)
         self.dirty = True
@@ -473,12 +480,55 @@ class VisitFormScreen(Screen["int | None"]):
         if field is self.focused:
             self._set_help(field.help_text, error=bool(field.error))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "answer":
+            field = self.focused
+            return isinstance(field, FormField) and field.answer_for(str(parameters[0]))[0]
+        return True
+
+    async def action_answer(self, key: str) -> None:
+        field = self.focused
+        if not isinstance(field, FormField):
+            return
+        ok, value = field.answer_for(key)
+        if not ok:
+            return
+        field.set_value(value, announce=False)
+        self.field_changed(field)  # now, so the folding is right before focus moves on
+        await self.action_next_field()
+
+    async def action_enter(self) -> None:
+        field = self.focused
+        if isinstance(field, NumberField):
+            queue = getattr(field, "_message_queue", None)
+            if queue is None or queue.empty():
+                if field.enter_moves_on():
+                    await self.action_next_field()
+                return
+            # Digits typed just before this Enter are still on their way to the field: move on
+            # now, and check the value once they have arrived (coming back if it is invalid).
+            await self.action_next_field()
+            field.call_later(self._check_number_after_enter, field)
+            return
+        await self.action_next_field()
+
+    async def _check_number_after_enter(self, field: NumberField) -> None:
+        if not field.is_attached or field.enter_moves_on():
+            return
+        for i, section in enumerate(self.sections):
+            if field in section.fields:
+                if i != self.index:
+                    await self._show_section(i, save=False)
+                self.set_focus(field)
+                self._set_help(field.help_text, error=bool(field.error))
+                return
+
     async def on_field_done(self, message: FieldDone) -> None:
         message.stop()
         if message.field is self.focused:
             await self.action_next_field()
 
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:  # noqa: D102
         self.last_activity = time.monotonic()
         widget = event.widget
         if isinstance(widget, FormField):

@@ -85,14 +85,22 @@ class FormField(Widget, can_focus=True):
         """The answer for the case, or None (not assessed) when empty or invalid."""
         return None if self.error else self.value
 
-    def set_value(self, value: Any, *, done: bool = False) -> None:
+    def set_value(self, value: Any, *, done: bool = False, announce: bool = True) -> None:
         self.value = value
         self.error = None
         self.notice = None
         self.refresh_field()
-        self.post_message(FieldChanged(self))
+        if announce:
+            self.post_message(FieldChanged(self))
         if done:
             self.post_message(FieldDone(self))
+
+    # --- one-key answers -----------------------------------------------------------------
+    # A form reads these keys with priority bindings (while the app reads the keys, before the
+    # next one is dispatched), so focus has moved on before a key typed ahead arrives.
+    def answer_for(self, key: str) -> tuple[bool, Any]:
+        """(True, value) when ``key`` answers this question at once; (False, None) otherwise."""
+        return False, None
 
     @property
     def help_text(self) -> str:
@@ -195,6 +203,13 @@ class YesNoField(FormField):
     def default_help(self) -> str:
         return f"{self.spec.label}? Tekan y (ya) atau t (tidak)."
 
+    def answer_for(self, key: str) -> tuple[bool, Any]:
+        if key in self.YES_KEYS:
+            return True, True
+        if key in self.NO_KEYS:
+            return True, False
+        return False, None
+
     def on_key(self, event: events.Key) -> None:
         key = (event.character or "").lower() if event.is_printable else event.key
         if key in self.YES_KEYS:
@@ -245,6 +260,11 @@ class ChoiceField(FormField):
 
     def default_help(self) -> str:
         return f"{self.spec.label}: tekan angka pilihan (1–{len(self.choices)})."
+
+    def answer_for(self, key: str) -> tuple[bool, Any]:
+        if key.isdigit() and 1 <= int(key) <= len(self.choices):
+            return True, self.choices[int(key) - 1][0]
+        return False, None
 
     def on_key(self, event: events.Key) -> None:
         char = event.character or ""
@@ -347,28 +367,34 @@ class NumberField(FormField):
             self._edited()
         elif event.key == "enter":
             self._consume(event)
-            if self.error:
-                self.app.bell()
-                return
-            if self.unconfirmed and not self.notice:
-                # First Enter on an unlikely value: say so, stay; the second Enter confirms.
-                self.notice = (f"{self.spec.label}: {self.warning}. "
-                               "Tekan Enter sekali lagi untuk memastikan.")
-                self.refresh_field()
-                self.post_message(FieldChanged(self))
-                return
-            if self.notice:
-                self.confirmed_text = self.text
-                self.notice = None
-                self.refresh_field()
-                self.post_message(FieldChanged(self))
-            self.post_message(FieldDone(self))
+            if self.enter_moves_on():
+                self.post_message(FieldDone(self))
         elif event.is_printable and char.strip():
             # A letter in a number field: mark it, keep what was typed.
             self._consume(event)
             self.error = f"{self.spec.label}: hanya angka (contoh 37,5)"
             self.refresh_field()
             self.post_message(FieldChanged(self))
+
+    def enter_moves_on(self) -> bool:
+        """Enter on this field: False (stay) on an invalid value, or on an unlikely value not yet
+        confirmed (the notice asks for a second Enter); True when the form may move on."""
+        if self.error:
+            self.app.bell()
+            return False
+        if self.unconfirmed and not self.notice:
+            # First Enter on an unlikely value: say so, stay; the second Enter confirms.
+            self.notice = (f"{self.spec.label}: {self.warning}. "
+                           "Tekan Enter sekali lagi untuk memastikan.")
+            self.refresh_field()
+            self.post_message(FieldChanged(self))
+            return False
+        if self.notice:
+            self.confirmed_text = self.text
+            self.notice = None
+            self.refresh_field()
+            self.post_message(FieldChanged(self))
+        return True
 
 
 class SetField(FormField):
@@ -413,6 +439,14 @@ class SetField(FormField):
     def default_help(self) -> str:
         return ("Panah pindah, Spasi centang, s = semua sesuai umur, k = tidak ada, "
                 "Enter lanjut.")
+
+    def answer_for(self, key: str) -> tuple[bool, Any]:
+        if key == "s" and self.suggest is not None:
+            order = [v for v, _ in self.spec.choices]
+            return True, [v for v in order if v in set(self.suggest())]
+        if key == "k":
+            return True, []
+        return False, None
 
     def _toggle(self, value: str) -> None:
         chosen = list(self.value or [])

@@ -350,3 +350,30 @@ async def test_unknown_patient_says_why_and_escape_goes_back(tmp_path: Path) -> 
         await pilot.press("escape")
         await pilot.pause()
     assert app.dismissed == [None]
+
+
+async def test_keys_typed_ahead_never_land_in_the_previous_question(tmp_path: Path) -> None:
+    """A burst of keys (a fast nurse, or a slow PC catching up) is posted without waiting for the
+    form: every answer still goes to its own question."""
+    from textual import events
+
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(20), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        burst = press_list("11 enter 80 enter 1 " + "pagedown " + "t " * 15 + "y 44 enter")
+        for key in burst:
+            if key == "pagedown":  # a section change is awaited, as PgDn's action is
+                await pilot.press(key)
+                continue
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VisitFormScreen)
+        assert form.values.top["weight_kg"] == 11.0 and form.values.top["length_cm"] == 80.0
+        assert form.values.top["length_position"] == "berbaring"
+        saga = [k for k in form.sections[1].plan.keys]
+        assert all(form.values.findings.get(k) is False for k in saga), form.values.findings
+        assert form.values.findings["batuk"] is True and form.values.findings["napas_per_menit"] == 44
