@@ -29,7 +29,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # How long a writer waits for another process's write transaction (the lock file) before it gives
 # up with a readable message. Our own transactions last milliseconds; a demo batch well under 1 s.
@@ -608,6 +608,17 @@ def _v2_search_and_history(db: sqlite_utils.Database) -> None:
         "UPDATE patients SET last_seen_at = COALESCE("
         "(SELECT max(v.visit_at) FROM visits v WHERE v.patient_id = patients.id), created_at)"
     )
+
+
+@migration(3)
+def _v3_accounts_and_audit_chain(db: sqlite_utils.Database) -> None:
+    """Accounts (one per person, argon2id) and the tamper-evident audit trail (issue 7): the
+    entries written so far are chained in id order, then the table becomes append-only."""
+    from mtbs_tui import audit, users
+
+    for sql in users.USERS_SQL:
+        db.execute(sql)
+    audit.install(db.conn)
 
 
 V1_SQL: tuple[str, ...] = (

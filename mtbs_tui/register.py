@@ -847,9 +847,12 @@ class Register:
             self._audit(action, actor=actor, patient_id=patient_id, detail=detail)
 
     def _audit(self, action: str, *, actor: str, patient_id: int | None = None, detail: str | None = None) -> None:
-        self.db.execute(
-            "INSERT INTO audit(at, actor, workstation, patient_id, action, detail) VALUES (?,?,?,?,?,?)",
-            [_iso(_now()), actor, self.workstation, patient_id, action, (detail or None) and detail[:MAX_TEXT]],
+        # Hash-chained and append-only (mtbs_tui.audit); runs inside the caller's write transaction.
+        from mtbs_tui import audit as audit_trail
+
+        audit_trail.append(
+            self.db.conn, action, actor=actor, patient_id=patient_id,
+            detail=(detail or None) and detail[:MAX_TEXT], at=_iso(_now()), host=self.workstation,
         )
 
     def audit_log(self, *, patient_id: int | None = None, limit: int = 100) -> list[dict]:

@@ -1,0 +1,178 @@
+"""User accounts stored in the register: create, list, disable, reset password, log in.
+
+Every change and every login (failed ones too) is written to the audit trail in the same
+transaction. Failed logins are counted in the database, so restarting the app does not reset the
+slow-down. No textual or reportlab imports.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from mtbs_tui import accounts
+from mtbs_tui.accounts import AccountError, User
+
+if TYPE_CHECKING:
+    from mtbs_tui.register import Register
+
+Now = Callable[[], _dt.datetime]
+
+
+def _now() -> _dt.datetime:
+    return _dt.datetime.now()
+
+
+def _iso(moment: _dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _user(row: dict | tuple) -> User:
+    if isinstance(row, dict):
+        return User(row["id"], row["username"], row["full_name"], row["role"], bool(row["active"]))
+    return User(row[0], row[1], row[2], row[3], bool(row[4]))
+
+
+_COLUMNS = "id, username, full_name, role, active"
+
+
+def count_users(register: Register) -> int:
+    return int(register.db.execute("SELECT count(*) FROM users").fetchone()[0])
+
+
+def list_users(register: Register) -> list[dict]:
+    rows = register.db.execute(
+        "SELECT id, username, full_name, role, active, last_login_at, created_at FROM users ORDER BY username"
+    ).fetchall()
+    keys = ("id", "username", "full_name", "role", "active", "last_login_at", "created_at")
+    return [dict(zip(keys, row)) for row in rows]
+
+
+def get_user(register: Register, username: str) -> User | None:
+    row = register.db.execute(f"SELECT {_COLUMNS} FROM users WHERE username = ?", [username]).fetchone()
+    return None if row is None else _user(row)
+
+
+def add_user(
+    register: Register,
+    *,
+    username: str,
+    full_name: str,
+    role: str,
+    password: str,
+    actor: str,
+    now: Now = _now,
+) -> User:
+    """Create an account. The first account of a register must be a head/admin (`kepala`)."""
+    name = accounts.validate_username(username)
+    accounts.validate_role(role)
+    full_name = full_name.strip()
+    if not full_name:
+        raise AccountError("nama_lengkap", "wajib diisi")
+    password_hash = accounts.hash_password(password)
+    with register._write():
+        if count_users(register) == 0 and role != "kepala":
+            raise AccountError("peran", "akun pertama harus kepala puskesmas / admin (kepala)")
+        if get_user(register, name) is not None:
+            raise AccountError("nama_pengguna", f"{name} sudah dipakai")
+        stamp = _iso(now())
+        cursor = register.db.execute(
+            "INSERT INTO users(username, full_name, role, password_hash, active, failed_count, "
+            "created_at, created_by, updated_at) VALUES (?, ?, ?, ?, 1, 0, ?, ?, ?)",
+            [name, full_name, role, password_hash, stamp, actor, stamp],
+        )
+        register._audit("akun.tambah", actor=actor, detail=f"{name} ({role})")
+        return User(cursor.lastrowid, name, full_name, role, True)
+
+
+def set_active(register: Register, username: str, active: bool, *, actor: str, now: Now = _now) -> None:
+    with register._write():
+        user = _require_user(register, username)
+        if not active and user.role == "kepala" and _active_heads(register) <= 1 and user.active:
+            raise AccountError("nama_pengguna", "kepala puskesmas aktif terakhir tidak boleh dinonaktifkan")
+        register.db.execute(
+            "UPDATE users SET active = ?, updated_at = ? WHERE id = ?", [int(active), _iso(now()), user.id]
+        )
+        register._audit("akun.aktifkan" if active else "akun.nonaktifkan", actor=actor, detail=user.username)
+
+
+def reset_password(register: Register, username: str, password: str, *, actor: str, now: Now = _now) -> None:
+    password_hash = accounts.hash_password(password)
+    with register._write():
+        user = _require_user(register, username)
+        register.db.execute(
+            "UPDATE users SET password_hash = ?, failed_count = 0, last_failed_at = NULL, updated_at = ? "
+            "WHERE id = ?",
+            [password_hash, _iso(now()), user.id],
+        )
+        register._audit("akun.ganti_sandi", actor=actor, detail=user.username)
+
+
+def authenticate(register: Register, username: str, password: str, *, now: Now = _now) -> User:
+    """Check a login. Raises AccountError (field `nama_pengguna`, `kata_sandi` or `tunggu`).
+
+    The same message is given for an unknown user and a wrong password, so the login screen does
+    not tell an outsider which names exist. After a few failures each further attempt must wait.
+    """
+    name = username.strip().lower()
+    moment = now()
+    row = register.db.execute(
+        f"SELECT {_COLUMNS}, password_hash, failed_count, last_failed_at FROM users WHERE username = ?",
+        [name],
+    ).fetchone()
+    if row is not None and row[6] and row[7]:
+        wait = accounts.login_delay(int(row[6]))
+        allowed_at = _dt.datetime.fromisoformat(row[7]) + _dt.timedelta(seconds=wait)
+        if moment < allowed_at:
+            seconds = max(1, int((allowed_at - moment).total_seconds() + 0.999))
+            raise AccountError("tunggu", f"terlalu banyak percobaan gagal; coba lagi dalam {seconds} detik")
+    ok, new_hash = (False, None) if row is None else accounts.verify_password(row[5], password)
+    with register._write():
+        if not ok or row is None or not row[4]:
+            if row is not None:
+                register.db.execute(
+                    "UPDATE users SET failed_count = failed_count + 1, last_failed_at = ? WHERE id = ?",
+                    [_iso(moment), row[0]],
+                )
+            register._audit("login.gagal", actor=name or "-", detail=None)
+        else:
+            register.db.execute(
+                "UPDATE users SET failed_count = 0, last_failed_at = NULL, last_login_at = ?"
+                + (", password_hash = ?" if new_hash else "")
+                + " WHERE id = ?",
+                [_iso(moment), *([new_hash] if new_hash else []), row[0]],
+            )
+            register._audit("login", actor=name)
+    if row is None or not ok:
+        raise AccountError("kata_sandi", "nama pengguna atau kata sandi salah")
+    if not row[4]:
+        raise AccountError("nama_pengguna", "akun ini dinonaktifkan; hubungi kepala puskesmas")
+    return _user(row[:5])
+
+
+def _require_user(register: Register, username: str) -> User:
+    user = get_user(register, username.strip().lower())
+    if user is None:
+        raise AccountError("nama_pengguna", f"pengguna {username!r} tidak ada")
+    return user
+
+
+def _active_heads(register: Register) -> int:
+    return int(register.db.execute("SELECT count(*) FROM users WHERE role = 'kepala' AND active = 1").fetchone()[0])
+
+
+USERS_SQL = (
+    f"""CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        full_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ({", ".join(repr(r) for r in accounts.ROLES)})),
+        password_hash TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        failed_count INTEGER NOT NULL DEFAULT 0,
+        last_failed_at TEXT,
+        last_login_at TEXT,
+        created_at TEXT NOT NULL,
+        created_by TEXT,
+        updated_at TEXT NOT NULL)""",
+)
