@@ -4,10 +4,16 @@ A backup is made in steps, and a file that did not pass every step never carries
 
     online backup API -> temporary name (journal_mode=DELETE, backup facts in `meta`)
     -> fsync -> integrity_check + foreign_key_check + row counts equal to the source snapshot
-    -> [seal: audit chain head, future] -> [encrypt with age/pyrage, future] -> fsync
-    -> atomic rename to `<stem>-cadangan-YYYYMMDD-HHMMSS.db` -> fsync the folder -> prune generations
+    -> seal: the copy's audit chain is recomputed and its head (count + hash) recorded
+    -> [encrypt with age/pyrage when `backup_public_key` is set] -> fsync
+    -> atomic rename to `<stem>-cadangan-YYYYMMDD-HHMMSS.db` (`.db.age` when encrypted)
+    -> fsync the folder -> prune generations
 
-The future accounts/audit issue inserts its steps in `_finalise_steps()`; nothing else changes.
+Encryption (reliability.md): with a public key (an age recipient `age1...`, setting
+`backup_public_key`) the plaintext copy is made and verified beside the live database (which holds
+the same data in the clear anyway), and only the encrypted file is written to the backup folder,
+so a stolen flash disk never held a readable copy, not even a deleted temporary one. Restore
+decrypts to a temporary file beside the live database with the head's private key file.
 
 Restore verifies the chosen file first, stages a verified copy beside the live database, keeps the
 current database aside (a verified copy, or the damaged file itself moved aside), and then replaces
@@ -41,7 +47,11 @@ KEEP_MONTHLY = 12
 BACKUP_WORD = "cadangan"
 ASIDE_WORD = "sebelum-pulih"
 _STAMP = "%Y%m%d-%H%M%S"
-_NAME_RE = re.compile(r"^(?P<stem>.+)-cadangan-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.db$")
+_NAME_RE = re.compile(r"^(?P<stem>.+)-cadangan-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.db(?P<age>\.age)?$")
+SETTING_PUBLIC_KEY = "backup_public_key"
+AGE_SUFFIX = ".age"
+# Per folder: one line per backup (name, audit entries, chain head), readable without the key.
+CHAIN_INDEX = "rantai-audit-cadangan.txt"
 # Keys this module writes into the copy's `meta` table; they describe the copy, not the register.
 META_CREATED = "backup_created_at"
 META_SOURCE = "backup_source"
@@ -64,6 +74,10 @@ class BackupInfo:
     counts: dict[str, int]
     seconds: float
     pruned: tuple[Path, ...] = ()
+    encrypted: bool = False
+    audit_count: int = 0
+    audit_head: str | None = None
+    audit_ok: bool = True
 
 
 @dataclass(frozen=True)
@@ -72,6 +86,10 @@ class BackupEntry:
     created_at: _dt.datetime
     size: int
     generations: tuple[str, ...]  # "harian", "mingguan", "bulanan": why pruning keeps it
+
+    @property
+    def encrypted(self) -> bool:
+        return self.path.name.endswith(AGE_SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -197,12 +215,13 @@ def _folder_ready(folder: Path) -> None:
         raise BackupError(f"galat: {folder}: folder tidak dapat ditulisi ({os_reason(exc)})") from exc
 
 
-def _final_name(folder: Path, stem: str, when: _dt.datetime) -> Path:
+def _final_name(folder: Path, stem: str, when: _dt.datetime, suffix: str = ".db") -> Path:
     base = f"{stem}-{BACKUP_WORD}-{when.strftime(_STAMP)}"
-    candidate = folder / f"{base}.db"
+    candidate = folder / f"{base}{suffix}"
     n = 2
-    while candidate.exists():
-        candidate = folder / f"{base}-{n}.db"
+    while candidate.exists() or Path(str(candidate)[: -len(suffix)] + ".db").exists() \
+            or Path(str(candidate)[: -len(suffix)] + ".db" + AGE_SUFFIX).exists():
+        candidate = folder / f"{base}-{n}{suffix}"
         n += 1
     return candidate
 
@@ -362,13 +381,156 @@ def _stamp_copy(tmp: Path, counts: dict[str, int], source: Path, when: _dt.datet
         dest.close()
 
 
-def _finalise_steps() -> list[Callable[[Path], Path]]:
+def _finalise_steps(public_key: str | None = None, folder: Path | None = None) -> list[Callable[[Path], Path]]:
     """Steps between verification and the final rename, each `Path -> Path` on a temporary file.
 
-    Empty today. The accounts/audit issue adds: seal (write the audit chain head into the copy,
-    then re-verify) and encrypt (age with the head's public key via pyrage, to `<tmp>.age`).
+    With a public key: encrypt the verified copy (age, pyrage) into `folder` and delete the
+    plaintext copy. The seal (audit chain head) is computed before, in `create_backup`.
     """
-    return []
+    if not public_key:
+        return []
+    target_dir = folder
+
+    def encrypt(plain: Path) -> Path:
+        out = (target_dir or plain.parent) / f".{uuid.uuid4().hex}{AGE_SUFFIX}.tmp"
+        try:
+            encrypt_file(plain, out, public_key)
+        finally:
+            _unlink_quietly(plain)
+        return out
+
+    return [encrypt]
+
+
+# --- encryption (age format, pyrage) --------------------------------------------------------------
+
+def validate_public_key(text: str) -> str:
+    """An age X25519 recipient (`age1...`), or BackupError saying what is wrong."""
+    key = (text or "").strip()
+    if not key.startswith("age1"):
+        raise BackupError("galat: --set-key: kunci publik age harus diawali age1... (buat dengan age-keygen)")
+    import pyrage
+
+    try:
+        pyrage.x25519.Recipient.from_str(key)
+    except Exception:  # noqa: BLE001 - pyrage raises RecipientError/ValueError variants
+        raise BackupError("galat: --set-key: kunci publik age tidak sah (salah ketik?)") from None
+    return key
+
+
+def public_key_for(db_path: Path) -> str | None:
+    return _read_setting(Path(db_path), SETTING_PUBLIC_KEY)
+
+
+def encrypt_file(plain: Path, out: Path, public_key: str) -> None:
+    import pyrage
+
+    recipient = pyrage.x25519.Recipient.from_str(public_key)
+    try:
+        pyrage.encrypt_file(str(plain), str(out), [recipient])
+    except BaseException:
+        _unlink_quietly(out)
+        raise
+    _fsync_file(out)
+
+
+def read_identities(key_file: Path) -> list:  # list[pyrage.x25519.Identity]
+    """The private keys in an age identity file (lines `AGE-SECRET-KEY-1...`; comments ignored)."""
+    import pyrage
+
+    key_file = Path(key_file)
+    try:
+        text = key_file.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise BackupError(f"galat: --kunci: {key_file}: berkas kunci tidak dapat dibaca ({os_reason(exc)})") from None
+    identities = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line.upper().startswith("AGE-SECRET-KEY-"):
+            try:
+                identities.append(pyrage.x25519.Identity.from_str(line))
+            except Exception:  # noqa: BLE001
+                raise BackupError(f"galat: --kunci: {key_file}: kunci privat age tidak sah") from None
+    if not identities:
+        raise BackupError(f"galat: --kunci: {key_file}: tidak berisi kunci privat age (AGE-SECRET-KEY-...)")
+    return identities
+
+
+def decrypt_backup(path: Path, key_file: Path | None, work_dir: Path) -> Path:
+    """Decrypt an `.age` backup into a temporary file in `work_dir` (the live database's folder)
+    and return it; the caller deletes it. A wrong key, a tampered or truncated file: BackupError,
+    and no plaintext is left behind."""
+    import pyrage
+
+    path = Path(path)
+    if not path.exists():
+        raise BackupError(f"galat: {path}: berkas cadangan tidak ditemukan")
+    if key_file is None:
+        raise BackupError(f"galat: {path.name}: cadangan terenkripsi; beri --kunci BERKAS_KUNCI_PRIVAT")
+    identities = read_identities(key_file)
+    out = Path(work_dir) / f".dekripsi-{uuid.uuid4().hex[:12]}.tmp"
+    try:
+        pyrage.decrypt_file(str(path), str(out), identities)
+    except pyrage.DecryptError as exc:
+        _unlink_quietly(out)
+        if "no matching" in str(exc).lower():
+            raise BackupError(f"galat: {path.name}: kunci privat tidak cocok dengan cadangan ini") from None
+        raise BackupError(f"galat: {path.name}: cadangan terenkripsi rusak atau diubah; pilih berkas lain") from None
+    except Exception:  # noqa: BLE001 - pyrage reports a failed chunk MAC / truncation as OSError
+        _unlink_quietly(out)
+        raise BackupError(
+            f"galat: {path.name}: cadangan terenkripsi rusak, terpotong atau diubah; pilih berkas cadangan lain"
+        ) from None
+    return out
+
+
+@contextlib.contextmanager
+def plain_backup(path: Path, key_file: Path | None, work_dir: Path):  # type: ignore[no-untyped-def]
+    """The backup as a plain SQLite file: itself, or a decrypted temporary copy deleted afterwards."""
+    path = Path(path)
+    if not path.name.endswith(AGE_SUFFIX):
+        yield path
+        return
+    plain = decrypt_backup(path, key_file, work_dir)
+    try:
+        yield plain
+    finally:
+        _unlink_quietly(plain, Path(str(plain) + "-journal"))
+
+
+# --- the audit chain in a copy --------------------------------------------------------------------
+
+def copy_chain(path: Path) -> tuple[bool, int, str | None]:
+    """(chain verifies, entries, head) of a plain backup copy; (True, 0, None) before schema v3."""
+    from mtbs_tui import audit
+
+    conn = sqlite3.connect(f"{_uri(path)}?mode=ro&immutable=1", uri=True)
+    try:
+        cols = {r[1] for r in conn.execute("PRAGMA table_info(audit)")}
+        if "hash" not in cols:
+            return True, 0, None
+        result = audit.verify(conn)
+        return result.ok, result.count, result.head
+    finally:
+        conn.close()
+
+
+def _record_chain(folder: Path, name: str, count: int, head: str | None, ok: bool) -> None:
+    """Append the backup's chain head to the folder's index (hashes only: no patient data)."""
+    with contextlib.suppress(OSError):
+        with open(folder / CHAIN_INDEX, "a", encoding="utf-8") as fh:
+            fh.write(f"{name}\t{count}\t{head or '-'}\t{'utuh' if ok else 'rusak'}\n")
+
+
+def chain_index(folder: Path) -> dict[str, tuple[int, str, bool]]:
+    """name -> (entries, head, chain intact) from the folder's index."""
+    out: dict[str, tuple[int, str, bool]] = {}
+    with contextlib.suppress(OSError, ValueError):
+        for line in (Path(folder) / CHAIN_INDEX).read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) == 4:
+                out[parts[0]] = (int(parts[1]), parts[2], parts[3] == "utuh")
+    return out
 
 
 def create_backup(
@@ -386,11 +548,15 @@ def create_backup(
     folder = Path(dest_dir) if dest_dir is not None else backup_dir_for(db_path)
     when = now or _dt.datetime.now()
     conn = _open_source(db_path)
+    public_key = public_key_for(db_path)
+    chain: tuple[bool, int, str | None] = (True, 0, None)
     try:
         _folder_ready(folder)
-        final = _final_name(folder, db_path.stem, when)
-        tmp = folder / f".{final.name}.{uuid.uuid4().hex[:8]}.tmp"
-        made: list[Path] = [tmp]
+        final = _final_name(folder, db_path.stem, when, ".db" + AGE_SUFFIX if public_key else ".db")
+        # Encrypted: the plaintext copy stays on the live database's disk (see the module docstring).
+        work = db_path.parent if public_key else folder
+        tmp = work / f".{final.name}.{uuid.uuid4().hex[:8]}.tmp"
+        made: list[Path] = [tmp, Path(str(tmp) + "-journal")]
         try:
             _checkpoint(conn, db_path)
             counts = _copy_snapshot(conn, tmp)
@@ -405,8 +571,9 @@ def create_backup(
                         f"galat: {db_path}: database rusak ({damage}); gunakan `mtbs restore` dari cadangan terakhir"
                     ) from None
                 raise
+            chain = copy_chain(tmp)
             current = tmp
-            for step in _finalise_steps():
+            for step in _finalise_steps(public_key, folder):
                 current = step(current)
                 made.append(current)
             _fsync_file(current)
@@ -441,7 +608,12 @@ def create_backup(
         counts=counts,
         seconds=time.perf_counter() - started,
         pruned=pruned,
+        encrypted=bool(public_key),
+        audit_ok=chain[0],
+        audit_count=chain[1],
+        audit_head=chain[2],
     )
+    _record_chain(folder, final.name, chain[1], chain[2], chain[0])
     if audit:
         record_audit(db_path, "cadangan", detail=f"{final.name} ({info.size} bita) di {folder}", actor=actor)
     return info
@@ -532,6 +704,7 @@ def restore_backup(
     *,
     actor: str | None = None,
     aside_dir: Path | None = None,
+    source_name: str | None = None,
     _fail_after: str | None = None,
 ) -> RestoreInfo:
     """Replace the register with a verified backup; the current database is kept aside first.
@@ -577,7 +750,7 @@ def restore_backup(
     record_audit(
         db_path,
         "pulihkan",
-        detail=f"dari {backup_path.name}" + (f"; database lama disimpan: {aside.name}" if aside else ""),
+        detail=f"dari {source_name or backup_path.name}" + (f"; database lama disimpan: {aside.name}" if aside else ""),
         actor=actor,
     )
     return RestoreInfo(

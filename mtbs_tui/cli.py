@@ -64,9 +64,23 @@ def main_callback(
         help="Berkas database register (bawaan: $MTBS_DB, atau folder data pengguna).",
         metavar="BERKAS",
     ),
+    user: Optional[str] = typer.Option(
+        None,
+        "--user",
+        help="Nama pengguna yang menjalankan perintah (bawaan: $MTBS_USER); kata sandi ditanyakan.",
+        metavar="NAMA",
+    ),
+    password_stdin: bool = typer.Option(
+        False,
+        "--password-stdin",
+        help="Baca kata sandi dari baris pertama stdin (untuk tugas terjadwal). $MTBS_PASSWORD juga "
+        "diterima, hanya untuk tugas terjadwal pada PC yang terkunci.",
+    ),
 ) -> None:
     """Register MTBS/MTBM elektronik untuk puskesmas."""
     _state(ctx)["db"] = db
+    _state(ctx)["user"] = user
+    _state(ctx)["password_stdin"] = password_stdin
     if ctx.invoked_subcommand is None:
         from mtbs_tui.commands.tui import run
 
@@ -88,6 +102,17 @@ def _db_chosen(ctx: typer.Context) -> bool:
     return bool(_state(ctx).get("db") or os.environ.get("MTBS_DB"))
 
 
+def _login(ctx: typer.Context, action: str) -> str:
+    """Log the command's user in and check the role (mtbs_tui.session); returns the username,
+    which is the actor of every audit entry the command writes."""
+    from mtbs_tui.session import SessionError, login_at
+
+    try:
+        return login_at(db_path(ctx), _state(ctx), action).username
+    except SessionError as exc:
+        raise UserError(exc.message, exc.code) from None
+
+
 @app.command("init")
 def init_command(
     ctx: typer.Context,
@@ -101,6 +126,15 @@ def init_command(
     ),
     head_name: Optional[str] = typer.Option(None, "--kepala", help="Nama kepala puskesmas."),
     head_nip: Optional[str] = typer.Option(None, "--nip-kepala", help="NIP kepala puskesmas."),
+    admin: Optional[str] = typer.Option(
+        None, "--admin", metavar="NAMA", help="Nama pengguna akun pertama (kepala puskesmas / admin)."
+    ),
+    admin_full_name: Optional[str] = typer.Option(
+        None, "--admin-nama-lengkap", metavar="TEKS", help="Nama lengkap pemilik akun pertama (bawaan: --kepala)."
+    ),
+    password_from_stdin: bool = typer.Option(
+        False, "--sandi-stdin", help="Baca kata sandi akun pertama dari stdin (tanpa terminal)."
+    ),
 ) -> None:
     """Buat database kosong dan isi identitas puskesmas (ditanyakan bila tidak diberikan)."""
     from mtbs_tui.commands.init import run
@@ -116,6 +150,10 @@ def init_command(
             malaria_area=malaria_area,
             head_name=head_name,
             head_nip=head_nip,
+            admin=admin,
+            admin_full_name=admin_full_name,
+            password_from_stdin=password_from_stdin,
+            options=_state(ctx),
         )
     )
 
@@ -166,7 +204,8 @@ def referral_command(
     """Buat surat pengantar rujukan (PDF satu halaman A4) untuk satu kunjungan."""
     from mtbs_tui.commands.referral import run
 
-    raise typer.Exit(run(db_path(ctx), visit_id, out, print_it=print_it))
+    actor = _login(ctx, "document.print")
+    raise typer.Exit(run(db_path(ctx), visit_id, out, print_it=print_it, actor=actor))
 
 
 @app.command("card")
@@ -179,7 +218,8 @@ def card_command(
     """Buat kartu nasihat ibu (PDF setengah halaman): obat, tanda kembali segera, kunjungan ulang."""
     from mtbs_tui.commands.card import run
 
-    raise typer.Exit(run(db_path(ctx), visit_id, out, print_it=print_it))
+    actor = _login(ctx, "document.print")
+    raise typer.Exit(run(db_path(ctx), visit_id, out, print_it=print_it, actor=actor))
 
 
 export_app = typer.Typer(help="Ekspor data register.", no_args_is_help=True, rich_markup_mode=None)
@@ -197,7 +237,8 @@ def export_register_command(
     """Ekspor Register MTBS (satu baris per kunjungan) ke CSV atau XLSX."""
     from mtbs_tui.commands.export import run
 
-    raise typer.Exit(run(db_path(ctx), date_from, date_to, fmt, out))
+    actor = _login(ctx, "register.export")
+    raise typer.Exit(run(db_path(ctx), date_from, date_to, fmt, out, actor=actor))
 
 
 report_app = typer.Typer(help="Laporan untuk Dinas Kesehatan.", no_args_is_help=True, rich_markup_mode=None)
@@ -220,7 +261,11 @@ def report_monthly_command(
 
     if month is None and write_table is None:
         raise UserError("galat: BULAN: wajib diisi")
-    raise typer.Exit(run(db_path(ctx), month or "", fmt, out, table, write_table))
+    if write_table is not None:
+        # Writing the built-in table reads no patient data: no login needed.
+        raise typer.Exit(run(db_path(ctx), month or "", fmt, out, table, write_table))
+    actor = _login(ctx, "report.monthly")
+    raise typer.Exit(run(db_path(ctx), month or "", fmt, out, table, write_table, actor=actor))
 
 
 @app.command("backup")
@@ -228,11 +273,16 @@ def backup_command(
     ctx: typer.Context,
     to: Optional[Path] = typer.Option(None, "--to", help="Folder tujuan (mis. flashdisk).", metavar="FOLDER"),
     list_only: bool = typer.Option(False, "--list", help="Tampilkan daftar cadangan yang ada."),
+    set_key: Optional[str] = typer.Option(
+        None, "--set-key", metavar="age1...",
+        help="Simpan kunci publik age kepala puskesmas: sejak itu setiap cadangan dienkripsi.",
+    ),
 ) -> None:
     """Buat cadangan database yang terverifikasi (generasi harian, mingguan, bulanan)."""
     from mtbs_tui.commands.backup import run
 
-    raise typer.Exit(run(db_path(ctx), to, list_only=list_only))
+    actor = _login(ctx, "backup.create")
+    raise typer.Exit(run(db_path(ctx), to, list_only=list_only, set_key=set_key, actor=actor))
 
 
 @app.command("restore")
@@ -240,11 +290,107 @@ def restore_command(
     ctx: typer.Context,
     backup_file: Path = typer.Argument(..., metavar="BERKAS", help="Berkas cadangan yang dipulihkan."),
     yes: bool = typer.Option(False, "--ya", help="Jangan bertanya konfirmasi."),
+    key_file: Optional[Path] = typer.Option(
+        None, "--kunci", metavar="BERKAS",
+        help="Berkas kunci privat age (AGE-SECRET-KEY-...) untuk cadangan terenkripsi (.age).",
+    ),
 ) -> None:
     """Pulihkan database dari cadangan (diverifikasi dulu; database sekarang disimpan)."""
     from mtbs_tui.commands.restore import run
 
-    raise typer.Exit(run(db_path(ctx), backup_file, yes=yes))
+    actor = _login(ctx, "backup.restore")
+    raise typer.Exit(run(db_path(ctx), backup_file, yes=yes, key_file=key_file, actor=actor))
+
+
+# --- accounts and the audit trail (issue 7) -------------------------------------------------------
+
+user_app = typer.Typer(help="Akun pengguna (kepala puskesmas).", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add_command(
+    ctx: typer.Context,
+    username: str = typer.Argument(..., metavar="NAMA", help="Nama pengguna (huruf kecil, angka, . _ -)."),
+    full_name: Optional[str] = typer.Option(None, "--nama-lengkap", help="Nama lengkap petugas.", metavar="TEKS"),
+    role: str = typer.Option(
+        ..., "--peran", metavar="PERAN", help="pendaftaran, klinis, kepala atau peninjau.",
+    ),
+    password_from_stdin: bool = typer.Option(
+        False, "--sandi-stdin", help="Baca kata sandi akun baru dari stdin (baris setelah kata sandi masuk).",
+    ),
+) -> None:
+    """Buat akun baru. Akun pertama (tanpa masuk) harus kepala puskesmas."""
+    from mtbs_tui.commands.user import add
+
+    raise typer.Exit(add(ctx, username, full_name, role, password_from_stdin))
+
+
+@user_app.command("list")
+def user_list_command(ctx: typer.Context) -> None:
+    """Tampilkan semua akun dengan peran dan statusnya."""
+    from mtbs_tui.commands.user import list_users
+
+    raise typer.Exit(list_users(ctx))
+
+
+@user_app.command("disable")
+def user_disable_command(
+    ctx: typer.Context, username: str = typer.Argument(..., metavar="NAMA", help="Nama pengguna."),
+) -> None:
+    """Nonaktifkan akun (tidak bisa masuk lagi; jejaknya tetap)."""
+    from mtbs_tui.commands.user import set_active
+
+    raise typer.Exit(set_active(ctx, username, False))
+
+
+@user_app.command("enable")
+def user_enable_command(
+    ctx: typer.Context, username: str = typer.Argument(..., metavar="NAMA", help="Nama pengguna."),
+) -> None:
+    """Aktifkan kembali akun yang dinonaktifkan."""
+    from mtbs_tui.commands.user import set_active
+
+    raise typer.Exit(set_active(ctx, username, True))
+
+
+@user_app.command("reset-password")
+def user_reset_command(
+    ctx: typer.Context,
+    username: str = typer.Argument(..., metavar="NAMA", help="Nama pengguna."),
+    password_from_stdin: bool = typer.Option(
+        False, "--sandi-stdin", help="Baca kata sandi baru dari stdin (baris setelah kata sandi masuk).",
+    ),
+) -> None:
+    """Ganti kata sandi akun (mis. petugas lupa kata sandi)."""
+    from mtbs_tui.commands.user import reset_password
+
+    raise typer.Exit(reset_password(ctx, username, password_from_stdin))
+
+
+audit_app = typer.Typer(help="Jejak audit (siapa, pasien mana, apa, kapan).", no_args_is_help=True,
+                        rich_markup_mode=None)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify_command(ctx: typer.Context) -> None:
+    """Hitung ulang rantai hash jejak audit; laporkan entri pertama yang rusak."""
+    from mtbs_tui.commands.audit_cmd import verify
+
+    raise typer.Exit(verify(ctx))
+
+
+@audit_app.command("show")
+def audit_show_command(
+    ctx: typer.Context,
+    patient: Optional[int] = typer.Option(None, "--pasien", metavar="ID", help="Hanya entri untuk pasien ini."),
+    limit: int = typer.Option(50, "--limit", min=1, max=100_000, help="Jumlah entri terbaru."),
+) -> None:
+    """Tampilkan entri jejak audit terbaru (tanpa isi klinis)."""
+    from mtbs_tui.commands.audit_cmd import show
+
+    raise typer.Exit(show(ctx, patient, limit))
 
 
 # --- error reporting -------------------------------------------------------------------------
@@ -366,7 +512,10 @@ def main(argv: list[str] | None = None) -> int:
         print("galat: dibatalkan", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
-        print(f"galat internal: {type(exc).__name__}: {exc}", file=sys.stderr)
+        # Only the type: an exception's text can carry a value from the register (a constraint
+        # message, a name in a path), and patient data must not reach a terminal log or a screenshot.
+        print(f"galat internal: {type(exc).__name__}; kesalahan di dalam aplikasi (rinciannya tidak "
+              "ditampilkan agar data pasien tidak bocor)", file=sys.stderr)
         return 1
     return result if isinstance(result, int) else 0
 

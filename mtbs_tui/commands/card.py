@@ -4,7 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def run(db_path: Path, visit_id: int, out: Path | None, *, print_it: bool = False) -> int:
+def run(db_path: Path, visit_id: int, out: Path | None, *, print_it: bool = False,
+        actor: str | None = None) -> int:
     from mtbs_tui.commands.referral import run as run_document
 
-    return run_document(db_path, visit_id, out, print_it=print_it, kind="card")
+    return run_document(db_path, visit_id, out, print_it=print_it, kind="card", actor=actor)

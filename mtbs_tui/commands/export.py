@@ -20,7 +20,8 @@ def _date(text: str, option: str) -> _dt.date:
         raise DocumentError(f"galat: {option}: tanggal {text!r} tidak sah (format TTTT-BB-HH, mis. 2026-01-31)") from None
 
 
-def run(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None) -> int:
+def run(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None, *,
+        actor: str | None = None) -> int:
     from mtbs_tui.documents.common import DocumentError
     from mtbs_tui.documents.export import FORMATS, count_rows, export_register
     from mtbs_tui.register import RegisterError
@@ -56,7 +57,7 @@ def run(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None)
                     bar.update(n - done[0])
                     done[0] = n
         try:
-            result = export_register(register, start, end, fmt, target, progress=progress)
+            result = export_register(register, start, end, fmt, target, progress=progress, actor=actor)
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)

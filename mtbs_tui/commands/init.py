@@ -4,6 +4,10 @@ The identity (name, code, address, kabupaten/kota, province, malaria area, head)
 every document. Values not given as options are asked for when a person is at the keyboard; in a
 script (no terminal) the name and the malaria area are required options. Running `init` on an
 existing register only updates the identity: it never empties a register.
+
+The first account: a new register gets its head/admin (`kepala`) account here (asked at a terminal,
+or `--admin NAMA --admin-nama-lengkap TEKS --sandi-stdin` in a script). Once a register has accounts,
+changing its identity needs a login with the right `facility.edit` (the head).
 """
 from __future__ import annotations
 
@@ -45,8 +49,13 @@ def run(
     malaria_area: str | None = None,
     head_name: str | None = None,
     head_nip: str | None = None,
+    admin: str | None = None,
+    admin_full_name: str | None = None,
+    password_from_stdin: bool = False,
+    options: dict | None = None,
 ) -> int:
     from mtbs_tui.register import FieldError, Register, RegisterError
+    from mtbs_tui.session import SessionError, has_users, login_at
 
     if malaria_area is not None:
         malaria_area = malaria_area.strip().lower().replace("-", "_").replace(" ", "_")
@@ -96,6 +105,13 @@ def run(
             return _err(f"--{_option(key)}: terlalu panjang (paling banyak 200 huruf)")
     if not path.parent.exists():
         return _err(f"{path.parent}: folder tidak ditemukan")
+    actor = "mtbs init"
+    if existed and given and has_users(path):
+        try:
+            actor = login_at(path, options or {}, "facility.edit").username
+        except SessionError as exc:
+            print(exc.message, file=sys.stderr)
+            return exc.code
     try:
         reg = Register.open(path, create=True)
     except RegisterError as exc:
@@ -103,11 +119,15 @@ def run(
         return 2
     try:
         if given:
-            reg.set_facility(actor="mtbs init", **given)
+            reg.set_facility(actor=actor, **given)
         facility = reg.facility()
+        first_account = _first_account(reg, admin, admin_full_name or head_name, password_from_stdin, interactive)
     except FieldError as exc:
         print(f"galat: --{_option(exc.field)}: {exc.message}", file=sys.stderr)
         return 2
+    except SessionError as exc:
+        print(exc.message, file=sys.stderr)
+        return exc.code
     finally:
         reg.close()
     if existed:
@@ -117,7 +137,40 @@ def run(
         print(f"Database dibuat: {path}")
     if facility:
         print(f"Puskesmas: {facility['name']} (daerah malaria: {facility.get('malaria_area') or '-'})")
+    if first_account:
+        print(first_account)
     return 0
+
+
+def _first_account(reg: object, admin: str | None, full_name: str | None, from_stdin: bool,
+                   interactive: bool) -> str | None:
+    """Create the head's account when the register has none; returns the line to print."""
+    from mtbs_tui import users
+    from mtbs_tui.accounts import AccountError
+    from mtbs_tui.session import SessionError, new_password
+
+    if users.count_users(reg) > 0:  # type: ignore[arg-type]
+        return None
+    if admin is None and not interactive:
+        return ("Belum ada akun. Buat akun kepala puskesmas: mtbs user add NAMA --peran kepala "
+                "--nama-lengkap \"...\"")
+    if interactive:
+        print("Akun pertama (kepala puskesmas / admin):")
+    name = admin or _ask("Nama pengguna (mis. kepala)", required=True) or ""
+    label = full_name or (_ask("Nama lengkap", required=True) if interactive else None)
+    if not label:
+        raise SessionError("galat: --admin-nama-lengkap: wajib diisi (nama lengkap kepala puskesmas)")
+    try:
+        from mtbs_tui import accounts
+
+        name = accounts.validate_username(name)
+        secret = new_password(from_stdin=from_stdin, who=name)
+        user = users.add_user(reg, username=name, full_name=label, role="kepala",  # type: ignore[arg-type]
+                              password=secret, actor=name)
+    except AccountError as exc:
+        field = {"nama_pengguna": "--admin", "nama_lengkap": "--admin-nama-lengkap"}.get(exc.field, exc.field)
+        raise SessionError(f"galat: {field}: {exc.message}") from None
+    return f"Akun kepala puskesmas dibuat: {user.username} ({user.full_name})."
 
 
 def _option(field: str) -> str:

@@ -6,7 +6,8 @@ from pathlib import Path
 from mtbs_tui.commands._docs import fail, open_register
 
 
-def run(db_path: Path, visit_id: int, out: Path | None, *, print_it: bool = False, kind: str = "referral") -> int:
+def run(db_path: Path, visit_id: int, out: Path | None, *, print_it: bool = False, kind: str = "referral",
+        actor: str | None = None) -> int:
     from mtbs_tui.documents.common import DocumentError
     from mtbs_tui.register import RegisterError
 
@@ -27,7 +28,7 @@ def run(db_path: Path, visit_id: int, out: Path | None, *, print_it: bool = Fals
     try:
         visit = load_visit(register, visit_id)
         target = out if out is not None else Path(default_name(visit))
-        path = build(register, visit_id, target)
+        path = build(register, visit_id, target, actor=actor)
     except (DocumentError, RegisterError) as exc:
         return fail(exc.message)
     finally:

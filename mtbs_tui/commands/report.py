@@ -7,7 +7,7 @@ from mtbs_tui.commands._docs import fail, open_register
 
 
 def run(db_path: Path, month: str, fmt: str, out: Path | None, table: Path | None = None,
-        write_table: Path | None = None) -> int:
+        write_table: Path | None = None, *, actor: str | None = None) -> int:
     from mtbs_tui.documents.common import DocumentError, atomic_output
     from mtbs_tui.documents.monthly import FORMATS, default_table, load_table, parse_month, table_to_json, write_report
     from mtbs_tui.register import RegisterError
@@ -34,7 +34,7 @@ def run(db_path: Path, month: str, fmt: str, out: Path | None, table: Path | Non
     except RegisterError as exc:
         return fail(exc.message)
     try:
-        report = write_report(register, month, fmt, target, table=rows)
+        report = write_report(register, month, fmt, target, table=rows, actor=actor)
     except (DocumentError, RegisterError) as exc:
         return fail(exc.message)
     finally:

@@ -1,4 +1,6 @@
-"""`mtbs restore FILE [--ya]`: replace the register with a verified backup (the current one is kept)."""
+"""`mtbs restore FILE [--ya] [--kunci KEYFILE]`: replace the register with a verified backup (the
+current one is kept). An encrypted backup (`.db.age`) is decrypted with the head's private key file
+into a temporary file beside the live database, verified, restored, and the temporary file deleted."""
 from __future__ import annotations
 
 import sys
@@ -7,24 +9,30 @@ from pathlib import Path
 from mtbs_tui.commands._docs import fail
 
 
-def run(db_path: Path, backup_file: Path, *, yes: bool = False) -> int:
-    from mtbs_tui.backup import BackupError, restore_backup, verify_backup
+def run(db_path: Path, backup_file: Path, *, yes: bool = False, key_file: Path | None = None,
+        actor: str | None = None) -> int:
+    from mtbs_tui.backup import BackupError, plain_backup, restore_backup, verify_backup
 
+    work_dir = db_path.parent if str(db_path.parent) else Path(".")
+    if not work_dir.is_dir():
+        return fail(f"{work_dir}: folder database tidak ditemukan")
+    plain: Path | None = None
     try:
-        counts = verify_backup(backup_file)
+        with plain_backup(backup_file, key_file, work_dir) as plain:
+            counts = verify_backup(plain)
+            print(f"Cadangan {backup_file} utuh: {counts.get('patients', 0)} pasien, "
+                  f"{counts.get('visits', 0)} kunjungan.")
+            if not yes and sys.stdin.isatty():
+                answer = input(f"Ganti isi database {db_path} dengan cadangan ini? Database sekarang disimpan dulu. [y/T] ")
+                if answer.strip().lower() not in ("y", "ya"):
+                    print("Dibatalkan; database tidak diubah.")
+                    return 1
+            info = restore_backup(plain, db_path, actor=actor, source_name=Path(backup_file).name)
     except BackupError as exc:
-        return fail(exc.message)
-    print(f"Cadangan {backup_file} utuh: {counts.get('patients', 0)} pasien, {counts.get('visits', 0)} kunjungan.")
-    if not yes and sys.stdin.isatty():
-        answer = input(f"Ganti isi database {db_path} dengan cadangan ini? Database sekarang disimpan dulu. [y/T] ")
-        if answer.strip().lower() not in ("y", "ya"):
-            print("Dibatalkan; database tidak diubah.")
-            return 1
-    try:
-        info = restore_backup(backup_file, db_path)
-    except BackupError as exc:
-        return fail(exc.message)
-    print(f"Database dipulihkan dari {info.restored_from}.")
+        # Name the file the user gave, not the decrypted temporary copy.
+        message = exc.message.replace(str(plain), str(backup_file)) if plain is not None else exc.message
+        return fail(message)
+    print(f"Database dipulihkan dari {backup_file}.")
     if info.aside is not None:
         print(f"Database sebelumnya disimpan di {info.aside.resolve()}")
     return 0

@@ -10,6 +10,7 @@ many classifications still gets exactly one page.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import os
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,6 @@ from mtbs_tui.documents.common import (
     number_text,
     para_text,
     pdf_safe,
-    record_audit,
     styles,
     time_text,
 )
@@ -378,13 +378,20 @@ def build_referral_pdf(register: Any, visit_id: int, out_path: Path | str, *, au
     with atomic_output(out_path) as tmp:
         render_referral(register, visit, str(tmp))
     if audit:
-        try:
-            register.mark_referral(int(visit_id), actor=actor or _actor(), letter_printed=True)
-        except Exception:  # noqa: BLE001 - the letter exists; failing to note it must not hide it
-            pass
-        record_audit(register, "rujukan.cetak", detail=f"kunjungan {visit_id}", actor=actor,
-                     patient_id=visit.get("patient_id"))
+        _note_printed(register, int(visit_id), visit.get("patient_id"), actor or _actor())
     return out_path
+
+
+def _note_printed(register: Any, visit_id: int, patient_id: int | None, actor: str) -> None:
+    """The letter's print time and its audit entry in ONE transaction, so a print is exactly one
+    audit entry (`rujukan.cetak`; `mark_referral` would add a second, `rujukan.catat`)."""
+    stamp = _dt.datetime.now().isoformat(timespec="seconds")
+    with register._write():
+        register.db.execute(
+            "INSERT INTO referrals(visit_id, referred_at) SELECT id, visit_at FROM visits WHERE id = ? "
+            "ON CONFLICT(visit_id) DO NOTHING", [visit_id])
+        register.db.execute("UPDATE referrals SET letter_printed_at = ? WHERE visit_id = ?", [stamp, visit_id])
+        register._audit("rujukan.cetak", actor=actor, patient_id=patient_id, detail=f"kunjungan {visit_id}")
 
 
 def default_name(visit: dict) -> str:
