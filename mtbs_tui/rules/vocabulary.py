@@ -173,7 +173,7 @@ _add(
     _f("keadaan_umum", "Keadaan umum", "enum", ("diare", "bm_diare"),
        choices=(("normal", "Normal"), ("gelisah_rewel", "Gelisah, rewel/mudah marah"),
                 ("letargis_tidak_sadar", "Letargis atau tidak sadar")),
-       help="Bayi muda: letargis = bergerak hanya jika dirangsang atau tidak bergerak."),
+       help="Lihat keadaan anak. Bayi muda: letargis = hanya bergerak bila dirangsang."),
     _f("mata_cekung", "Mata cekung", _BOOL, ("diare", "bm_diare")),
     _f("kemampuan_minum", "Diberi minum", "enum", "diare",
        choices=(("normal", "Minum biasa"), ("malas_atau_tidak_bisa", "Malas minum atau tidak bisa minum"),

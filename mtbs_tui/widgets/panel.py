@@ -111,7 +111,11 @@ def panel_lines(result: dict | None, *, width: int, values: dict[str, Any],
         colour = item.get("colour", "")
         word = SEVERITY_WORD.get(colour, "?     ")
         label_w = width - len(word) - 1
-        wrapped = textwrap.wrap(item.get("label", item.get("code", "")), label_w) or [""]
+        text = item.get("label", item.get("code", ""))
+        if text.strip().upper() == "NORMAL":
+            # Growth, head size and 2015 gizi all print a bare "NORMAL" (spec §8): say which.
+            text = f"{module_name(item.get('module', ''))}: {text}"
+        wrapped = textwrap.wrap(text, label_w) or [""]
         out.append([(word, f"panel--{colour}" if colour in SEVERITY_WORD else ""), (" " + wrapped[0], "")])
         for more in wrapped[1:]:
             out.append([(" " * (len(word) + 1) + more, "")])
