@@ -284,19 +284,16 @@ def excluded_keys(plans: list[SectionPlan], values: dict[str, Any]) -> set[str]:
                 visible.add(key)
     return present - visible
 
-# Vaccine ages in completed months (case-format.md §9, IMUNISASI_<DOSE>): used only for the ``s``
-# key of the vaccine list ("all doses due for this age received"), a typing shortcut.
-VACCINE_AGE_MONTHS: dict[str, int] = {
-    "bcg": 1, "polio_1": 1, "dpt_hb_hib_1": 2, "polio_2": 2, "pcv_1": 2, "rotavirus_1": 2,
-    "dpt_hb_hib_2": 3, "polio_3": 3, "pcv_2": 3, "rotavirus_2": 3, "dpt_hb_hib_3": 4,
-    "polio_4": 4, "ipv_1": 4, "rotavirus_3": 4, "campak_rubela_1": 9, "ipv_2": 9, "pcv_3": 12,
-    "dpt_hb_hib_lanjutan": 18, "campak_rubela_lanjutan": 18,
-}
-
-
 def vaccines_for_age(age: Age) -> list[str]:
+    """Doses a child of this age should have had, for the ``s`` key of the vaccine list ("all doses
+    due for this age received", a typing shortcut). Read from the engine's schedule, so the form and
+    the chart never disagree (case-format.md §9, IMUNISASI_<DOSE>)."""
+    from mtbs_tui.rules.balita import SCHEDULE
+    from mtbs_tui.rules.settings import DEFAULT
+
     due = ["hb0"]  # HB0 is given at birth; a child seen later has had it or missed it for good
-    due += [v for v, months in VACCINE_AGE_MONTHS.items() if age.months >= months]
+    due += [dose for dose, months, _earlier in SCHEDULE
+            if age.months >= months and (dose != "je" or DEFAULT.imunisasi_je)]
     return due
 
 
