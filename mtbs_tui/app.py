@@ -8,16 +8,46 @@ from __future__ import annotations
 
 import getpass
 import os
+import time
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from rich.text import Text
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.widgets import Static
 
+from mtbs_tui.accounts import AccessDenied, User, allowed, require
+
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
     from mtbs_tui.register import Register
+
+# Idle lock (issue 7): minutes without a key press before the screen locks; the register's
+# `settings` table may hold `idle_lock_minutes` (1..120).
+DEFAULT_IDLE_LOCK_MINUTES = 5.0
+
+# Every protected key of every screen: (screen class name, action name) -> accounts action.
+# The app checks these before any screen action runs (MtbsApp._dispatch_action), so a screen written
+# by someone else (the visit form, the summary) is covered too; KeyBar hides what the role can never
+# use. Names, not classes, so this module imports no screen.
+GATED_ACTIONS: dict[tuple[str, str], str] = {
+    ("HomeScreen", "new_visit"): "visit.create",
+    ("HomeScreen", "register"): "visit.view",
+    ("HomeScreen", "drafts"): "visit.create",
+    ("HomeScreen", "discard_draft"): "visit.create",
+    ("HomeScreen", "users"): "user.manage",
+    ("PatientSearchScreen", "new_patient"): "patient.create",
+    ("PatientScreen", "new_visit"): "visit.create",
+    ("PatientScreen", "follow_up"): "visit.create",
+    ("PatientScreen", "edit"): "patient.edit",
+    ("RegisterScreen", "correct"): "visit.correct",
+    ("VisitScreen", "correct"): "visit.correct",
+    ("SummaryScreen", "save"): "visit.create",
+    ("SummaryScreen", "document"): "document.print",
+}
 
 DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 MONTH_NAMES = (
@@ -177,9 +207,13 @@ class KeyBar(Static):
         off_style = self.get_component_rich_style("keybar--disabled", partial=True)
         text = Text(no_wrap=True, overflow="crop")
         seen: set[tuple[str, str]] = set()
-        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+        app = self.app
+        may = getattr(app, "role_may_ever", None)
+        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if not binding.show or (binding.action, binding.description) in seen:
                 continue
+            if may is not None and not may(node, binding.action.split("(", 1)[0]):
+                continue  # the role can never use this key: not offered at all
             seen.add((binding.action, binding.description))
             key = self.app.get_key_display(binding)
             text.append(f" {key} ", style=key_style if enabled else off_style)
@@ -194,24 +228,44 @@ class MtbsApp(App[int]):
     TITLE = "MTBS"
     ENABLE_COMMAND_PALETTE = False
 
+    # Class defaults: Textual may ask check_action() while App.__init__ runs.
+    user: User | None = None
+    locked: bool = False
+    last_input: float = 0.0
+    idle_clock: Callable[[], float] = staticmethod(time.monotonic)  # type: ignore[assignment]
+
     BINDINGS = [
         Binding("ctrl+q", "quit", "Keluar", key_display="^Q", id="keluar", priority=True),
         Binding("ctrl+c", "quit", "Keluar", show=False, id="keluar_ctrl_c", priority=True),
+        Binding("ctrl+l", "lock", "Kunci", key_display="^L", show=False, id="kunci", priority=True),
     ]
 
     def __init__(
         self,
         register: "Register",
         *,
+        user: User | None = None,
         actor: str | None = None,
         clock: Callable[[], datetime] | None = None,
+        idle_clock: Callable[[], float] | None = None,
+        idle_check_seconds: float = 5.0,
         offer_drafts: bool = True,
         theme: str = "ansi-dark",
     ) -> None:
+        """`user=None` starts at the login screen (or the first-run screen on a register without
+        accounts). A given `user` starts at the home screen already logged in (the tests do this;
+        `mtbs tui` never does)."""
         super().__init__()
         self.register = register
-        self.actor = actor or default_actor()
+        self.user: User | None = user
+        self.actor = user.username if user is not None else (actor or default_actor())
         self._clock = clock or datetime.now
+        # Idle lock: seconds from `idle_clock` (monotonic; a fake one in the tests), checked every
+        # `idle_check_seconds`.
+        self.idle_clock: Callable[[], float] = idle_clock or time.monotonic
+        self.idle_check_seconds = idle_check_seconds
+        self.last_input = self.idle_clock()
+        self.locked = False
         self.offer_drafts = offer_drafts
         self.theme = theme
         facility = None
@@ -227,6 +281,116 @@ class MtbsApp(App[int]):
     def on_mount(self) -> None:
         if getattr(self.register, "health", None) is not None and self.register.health() is None:
             self._health_timer = self.set_interval(0.5, self._check_health)
+        self.last_input = self.idle_clock()
+        self.set_interval(self.idle_check_seconds, self.check_idle)
+
+    # --- the logged-in user, roles and the audit of views -------------------------------------
+
+    @property
+    def is_demo(self) -> bool:
+        """A demo register (fictional data): the login screen may show the demo accounts."""
+        if self.facility_name.rstrip().endswith("(DEMO)"):
+            return True
+        try:
+            row = self.register.db.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
+        except Exception:  # noqa: BLE001 - an older register without meta is simply not a demo
+            return False
+        return bool(row) and str(row[0]) == "1"
+
+    def logged_in(self, user: User) -> None:
+        """Called by the login / first-run screen: the user works from the home screen on."""
+        from mtbs_tui.screens.home import HomeScreen
+
+        self.user = user
+        self.actor = user.username
+        self.last_input = self.idle_clock()
+        self.switch_screen(HomeScreen())
+
+    def can(self, action: str, *, owner: str | None = None) -> bool:
+        try:
+            require(self.user, action, owner=owner)
+        except AccessDenied:
+            return False
+        return True
+
+    def permit(self, action: str, *, owner: str | None = None) -> bool:
+        """True when the user may do `action`; otherwise says why (a notification) and is False."""
+        try:
+            require(self.user, action, owner=owner)
+        except AccessDenied as exc:
+            self.notify(exc.message, title="Akses ditolak", severity="error")
+            return False
+        return True
+
+    def role_may_ever(self, node: Any, action_name: str) -> bool:
+        """False for a screen key the user's role can never use (KeyBar hides it)."""
+        gate = GATED_ACTIONS.get((type(node).__name__, action_name))
+        if gate is None:
+            return True
+        return self.user is not None and allowed(self.user.role, gate)
+
+    async def _dispatch_action(self, namespace: "DOMNode", action_name: str, params: Any) -> bool:
+        # The one place every screen key passes: a protected action is refused here, with the
+        # reason, before the screen's own code runs.
+        gate = GATED_ACTIONS.get((type(namespace).__name__, action_name))
+        if gate is not None and not self.permit(gate):
+            return True
+        return await super()._dispatch_action(namespace, action_name, params)
+
+    def audit_view(self, action: str, patient_id: int | None, detail: str | None = None) -> None:
+        """Record a view (who, which patient id, what, when, which computer; no clinical content)."""
+        try:
+            self.register.audit(action, actor=self.actor, patient_id=patient_id, detail=detail)
+        except Exception as exc:  # noqa: BLE001 - say it, but a read must not crash the app
+            self.notify(f"Jejak audit tidak tersimpan: {exc}", title="Audit", severity="warning")
+
+    # --- idle lock ------------------------------------------------------------------------------
+
+    def idle_lock_seconds(self) -> float:
+        minutes = DEFAULT_IDLE_LOCK_MINUTES
+        try:
+            value = self.register.setting("idle_lock_minutes")
+            if value not in (None, ""):
+                minutes = min(max(float(str(value).replace(",", ".")), 1.0), 120.0)
+        except Exception:  # noqa: BLE001 - a bad setting falls back to the default, never off
+            minutes = DEFAULT_IDLE_LOCK_MINUTES
+        return minutes * 60.0
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.last_input = self.idle_clock()
+        await super().on_event(event)
+
+    def check_idle(self) -> None:
+        if self.user is None or self.locked:
+            return
+        if self.idle_clock() - self.last_input >= self.idle_lock_seconds():
+            self.lock()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "lock":
+            return self.user is not None and not self.locked
+        if action == "quit" and self.locked:
+            # Locked: quitting would throw away someone's half-typed form.
+            return False
+        return True
+
+    def action_lock(self) -> None:
+        self.lock()
+
+    def lock(self) -> None:
+        """Cover everything with the lock screen; the screens below stay exactly as they were."""
+        if self.user is None or self.locked:
+            return
+        from mtbs_tui.screens.lock import LockScreen
+
+        self.locked = True
+        self.audit_view("kunci", None)
+        self.push_screen(LockScreen(), self._unlocked)
+
+    def _unlocked(self, _result: object = None) -> None:
+        self.locked = False
+        self.last_input = self.idle_clock()
 
     def _check_health(self) -> None:
         """Report the background start-up check of the database file once it has finished."""
@@ -256,16 +420,34 @@ class MtbsApp(App[int]):
         return self._clock().date()
 
     def get_default_screen(self):  # type: ignore[override]
-        from mtbs_tui.screens.home import HomeScreen
+        if self.user is not None:
+            from mtbs_tui.screens.home import HomeScreen
 
-        return HomeScreen()
+            return HomeScreen()
+        from mtbs_tui.screens import login
+
+        try:
+            from mtbs_tui.users import count_users
+
+            first_run = count_users(self.register) == 0
+        except Exception:  # noqa: BLE001 - no accounts table yet: the first run creates one
+            first_run = True
+        return login.FirstRunScreen() if first_run else login.LoginScreen()
 
     # --- pushing the screens that are not shown first (imported only when needed) -------------
 
     def start_visit(self, patient_id: int, *, kind: str = "pertama", follow_up_of: str | None = None,
                     draft_id: int | None = None, correct_visit_id: int | None = None) -> None:
         """Open the visit form; the forms live in another module that the home screen never pays
-        for."""
+        for. A correction needs `visit.correct` for the visit's author; anything else
+        `visit.create`."""
+        if correct_visit_id is not None:
+            row = self.register.db.execute("SELECT recorded_by FROM visits WHERE id = ?",
+                                           [int(correct_visit_id)]).fetchone()
+            if not self.permit("visit.correct", owner=row[0] if row else None):
+                return
+        elif not self.permit("visit.create"):
+            return
         try:
             from mtbs_tui.screens.visit_form import VisitFormScreen
         except ImportError:
@@ -278,14 +460,28 @@ class MtbsApp(App[int]):
         )
 
     def open_visit(self, visit_id: int) -> None:
+        if not self.permit("visit.view"):
+            return
         from mtbs_tui.screens.register_view import VisitScreen
 
+        row = self.register.db.execute("SELECT patient_id FROM visits WHERE id = ?", [int(visit_id)]).fetchone()
+        self.audit_view("kunjungan.lihat", row[0] if row else None, f"kunjungan {int(visit_id)}")
         self.push_screen(VisitScreen(visit_id))
 
     def open_patient(self, patient_id: int) -> None:
+        if not self.permit("patient.view"):
+            return
         from mtbs_tui.screens.patients import PatientScreen
 
+        self.audit_view("pasien.lihat", int(patient_id))
         self.push_screen(PatientScreen(patient_id))
+
+    def open_users(self) -> None:
+        if not self.permit("user.manage"):
+            return
+        from mtbs_tui.screens.users_admin import UsersAdminScreen
+
+        self.push_screen(UsersAdminScreen())
 
 
 # --- reading register rows (tolerant: list rows and full visits carry slightly different keys) ---

@@ -51,12 +51,14 @@ def run(db_path: Path, *, demo: bool = False, db_chosen: bool = False) -> int:
         # home screen is already usable; writes wait for it (Register.health()).
         register = Register.open(path, check="background")
     except RegisterError as exc:
-        _say(f"galat: {exc.message}")
+        _say(exc.message if exc.message.startswith("galat") else f"galat: {exc.message}")
         return 2
+    is_demo = demo
     try:
         from mtbs_tui.app import MtbsApp
 
-        app = MtbsApp(register)
+        app = MtbsApp(register)  # starts at the login screen (or the first-run screen)
+        is_demo = is_demo or app.is_demo
         app.run()
         return_code = app.return_code
     finally:
@@ -64,4 +66,18 @@ def run(db_path: Path, *, demo: bool = False, db_chosen: bool = False) -> int:
             register.close()
         except Exception as exc:  # noqa: BLE001 - closing must not hide the app's own outcome
             _say(f"galat: database tidak tertutup dengan rapi: {exc}")
+    if not is_demo:
+        _auto_backup(path)
     return int(return_code or 0)
+
+
+def _auto_backup(path: Path) -> None:
+    """The end-of-day backup (one per calendar day); a failure is one Indonesian line."""
+    try:
+        from mtbs_tui.backup import BackupError, auto_backup_if_due
+    except ImportError:
+        return
+    try:
+        auto_backup_if_due(path)
+    except BackupError as exc:
+        _say(exc.message if exc.message.startswith("galat") else f"galat: {exc.message}")

@@ -59,6 +59,8 @@ class HomeScreen(Screen[None]):
         Binding("f5", "follow_ups", "Kunjungan ulang", key_display="F5", id="kunjungan_ulang"),
         Binding("f6", "drafts", "Draf", key_display="F6", id="draf"),
         Binding("delete", "discard_draft", "Hapus", key_display="Del", id="hapus_draf"),
+        # Only the head (user.manage) sees this key: KeyBar hides it for the other roles.
+        Binding("f8", "users", "Pengguna", key_display="F8", id="pengguna"),
     ]
 
     def __init__(self) -> None:
@@ -82,7 +84,8 @@ class HomeScreen(Screen[None]):
         self.reload()
         self.query_one("#today", OptionList).focus()
         app = self.app
-        if getattr(app, "offer_drafts", False) and self._drafts:
+        may_resume = getattr(app, "can", lambda action: True)("visit.create")
+        if getattr(app, "offer_drafts", False) and self._drafts and may_resume:
             app.offer_drafts = False  # type: ignore[attr-defined]
             self.call_after_refresh(self._offer_last_draft)
 
@@ -281,6 +284,9 @@ class HomeScreen(Screen[None]):
         from mtbs_tui.screens.register_view import RegisterScreen
 
         self.app.push_screen(RegisterScreen())
+
+    def action_users(self) -> None:
+        self.app.open_users()  # type: ignore[attr-defined]
 
     def action_follow_ups(self) -> None:
         self.query_one("#followups", OptionList).focus()

@@ -56,6 +56,8 @@ def start_visit_for(app, patient: dict, *, before=None) -> bool:  # noqa: ANN001
 
     `before` runs first when the form can open (e.g. dismiss the search, so Escape from the form
     lands on the home screen)."""
+    if not app.permit("visit.create"):
+        return False
     pathway, reason = form_choice(patient.get("birth_date"), app.today())
     if pathway is None:
         app.notify(f"{patient.get('name', 'Pasien')}: {reason}.", title="Tidak bisa dibuka",

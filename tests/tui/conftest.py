@@ -147,9 +147,73 @@ def empty_register(tmp_path: Path):
     reg.close()
 
 
-def make_app(register, **kwargs):
+# --- accounts -------------------------------------------------------------------------------------
+
+# Demo-style accounts of the tests: username -> (full name, role); password is `<username>-demo`.
+ACCOUNTS = {
+    "bidan.sari": ("Sari Wulandari", "klinis"),
+    "kepala": ("dr. Hadi Prasetyo", "kepala"),
+    "bidan": ("Bidan Rina", "klinis"),
+    "daftar": ("Dewi Pendaftaran", "pendaftaran"),
+    "tinjau": ("Tono Peninjau", "peninjau"),
+}
+_HASHES: dict[str, str] = {}
+
+
+def password_of(username: str) -> str:
+    return f"{username}-demo"
+
+
+def add_account(register, username: str, role: str | None = None, *, active: bool = True):
+    """Insert an account straight into the register (an argon2 hash costs ~0.25 s: each password
+    is hashed once per test process). Returns the accounts.User."""
+    from mtbs_tui import accounts
+    from mtbs_tui.users import get_user
+
+    existing = get_user(register, username)
+    if existing is not None:
+        return existing
+    full_name, default_role = ACCOUNTS.get(username, (username.title(), "klinis"))
+    role = role or default_role
+    password = password_of(username)
+    if password not in _HASHES:
+        _HASHES[password] = accounts.hash_password(password)
+    stamp = FIXED_NOW.isoformat(timespec="seconds")
+    register.db.execute(
+        "INSERT INTO users(username, full_name, role, password_hash, active, failed_count, created_at, "
+        "created_by, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, 'tes', ?)",
+        [username, full_name, role, _HASHES[password], int(active), stamp, stamp],
+    )
+    register.db.conn.commit()
+    return get_user(register, username)
+
+
+def make_app(register, *, user: str | None = "bidan.sari", role: str | None = None, **kwargs):
+    """The real app, logged in as `user` (an account in the register; role from ACCOUNTS unless
+    given). `user=None` starts at the login screen like `mtbs tui`."""
     from mtbs_tui.app import MtbsApp
 
-    kwargs.setdefault("actor", "bidan.sari")
     kwargs.setdefault("clock", lambda: FIXED_NOW)
+    if user is not None:
+        kwargs["user"] = add_account(register, user, role)
     return MtbsApp(register, **kwargs)
+
+
+async def log_in(pilot, username: str, password: str | None = None) -> None:
+    """Type a login on the login screen, as a person would."""
+    await pilot.press(*username, "enter", *(password if password is not None else password_of(username)),
+                      "enter")
+    await pilot.pause()
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand (the idle lock)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds

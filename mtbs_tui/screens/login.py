@@ -1,0 +1,143 @@
+"""Masuk (login) and the first run (the first account, a `kepala`).
+
+The first screen of `mtbs tui`. It imports only Textual's Input/Static and mtbs_tui.users (which
+imports argon2 only when a password is checked): the home screen and the forms are imported after
+a successful login, so the login screen appears quickly.
+"""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Input, Label, Static
+
+DEMO_ACCOUNTS = ("kepala", "bidan", "daftar", "tinjau")
+
+
+def demo_hint() -> str:
+    names = ", ".join(DEMO_ACCOUNTS)
+    return f"Database DEMO. Akun contoh: {names}; kata sandi: <nama>-demo (mis. bidan-demo)."
+
+
+def _row(label: str, field: Input) -> Horizontal:
+    return Horizontal(Label(label, classes="form-label"), field, classes="form-row")
+
+
+class _AccountScreen(Screen[None]):
+    """A centred box of one-line fields; Enter goes to the next field, on the last one submits."""
+
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Keluar", key_display="^Q", id="keluar")]
+
+    TITLE_TEXT = ""
+    FIELDS: tuple[tuple[str, str, bool], ...] = ()  # (id, label, masked)
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        with Vertical(id="login-box"):
+            yield Static(f"MTBS  {getattr(app, 'facility_name', '') or 'Puskesmas'}", id="login-title",
+                         markup=False)
+            yield Static(self.TITLE_TEXT, classes="dialog-question", markup=False)
+            for field_id, label, masked in self.FIELDS:
+                yield _row(label, Input(id=field_id, password=masked, compact=True, max_length=64))
+            yield Static("", id="login-message", classes="help-line", markup=False)
+            yield Static(self.help_text(), id="login-help", classes="help-line", markup=False)
+
+    def help_text(self) -> str:
+        return "Enter lanjut · ^Q keluar"
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.FIELDS[0][0]}", Input).focus()
+
+    def say(self, message: str, *, error: bool = True) -> None:
+        line = self.query_one("#login-message", Static)
+        line.update(message)
+        line.set_class(error, "error")
+
+    def value(self, field_id: str) -> str:
+        return self.query_one(f"#{field_id}", Input).value
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        ids = [f[0] for f in self.FIELDS]
+        position = ids.index(event.input.id) if event.input.id in ids else len(ids) - 1
+        if position < len(ids) - 1:
+            self.query_one(f"#{ids[position + 1]}", Input).focus()
+            return
+        self.submit()
+
+    def submit(self) -> None:  # pragma: no cover - each screen has its own
+        raise NotImplementedError
+
+
+class LoginScreen(_AccountScreen):
+    """Nama pengguna + kata sandi. Failed logins are counted and slowed down by mtbs_tui.users."""
+
+    TITLE_TEXT = "Masuk"
+    FIELDS = (("username", "Nama pengguna", False), ("password", "Kata sandi", True))
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        if getattr(self.app, "is_demo", False):
+            yield Static(demo_hint(), id="demo-hint", classes="help-line", markup=False)
+
+    def submit(self) -> None:
+        from mtbs_tui.accounts import AccountError
+        from mtbs_tui.users import authenticate
+
+        username = self.value("username").strip()
+        password = self.query_one("#password", Input)
+        if not username:
+            self.say("Nama pengguna wajib diisi.")
+            self.query_one("#username", Input).focus()
+            return
+        try:
+            user = authenticate(self.app.register, username, password.value,  # type: ignore[attr-defined]
+                                now=self.app.now)  # type: ignore[attr-defined]
+        except AccountError as exc:
+            password.value = ""
+            self.say(exc.message[0].upper() + exc.message[1:] + ".")
+            password.focus()
+            return
+        self.app.logged_in(user)  # type: ignore[attr-defined]
+
+
+class FirstRunScreen(_AccountScreen):
+    """A register without accounts: create the head's (kepala) account, then log in with it."""
+
+    TITLE_TEXT = "Pertama kali: buat akun kepala puskesmas / admin"
+    FIELDS = (
+        ("full_name", "Nama lengkap", False),
+        ("username", "Nama pengguna", False),
+        ("password", "Kata sandi", True),
+        ("password2", "Ulangi kata sandi", True),
+    )
+
+    def help_text(self) -> str:
+        return "Kata sandi minimal 8 karakter · Enter lanjut · ^Q keluar"
+
+    def submit(self) -> None:
+        from mtbs_tui.accounts import AccountError
+        from mtbs_tui.users import add_user, authenticate
+
+        fields = {"nama_lengkap": "full_name", "nama_pengguna": "username", "kata_sandi": "password",
+                  "peran": "full_name"}
+        if self.value("password") != self.value("password2"):
+            self.say("Kedua kata sandi tidak sama.")
+            self.query_one("#password2", Input).value = ""
+            self.query_one("#password2", Input).focus()
+            return
+        register = self.app.register  # type: ignore[attr-defined]
+        username = self.value("username").strip().lower()
+        try:
+            add_user(register, username=username, full_name=self.value("full_name"), role="kepala",
+                     password=self.value("password"), actor=username or "-")
+            user = authenticate(register, username, self.value("password"),
+                                now=self.app.now)  # type: ignore[attr-defined]
+        except AccountError as exc:
+            label = {"nama_lengkap": "Nama lengkap", "nama_pengguna": "Nama pengguna",
+                     "kata_sandi": "Kata sandi"}.get(exc.field, "Akun")
+            self.say(f"{label}: {exc.message}.")
+            self.query_one(f"#{fields.get(exc.field, 'full_name')}", Input).focus()
+            return
+        self.app.logged_in(user)  # type: ignore[attr-defined]

@@ -1,0 +1,186 @@
+"""Pengguna (kepala only): list accounts, add one, disable/enable, reset a password.
+
+Every change goes through mtbs_tui.users, which checks the input and writes the audit trail.
+"""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Input, Label, Static
+
+from mtbs_tui.accounts import ROLE_LABELS, ROLES, AccountError
+from mtbs_tui.app import KeyBar, TopBar, date_text
+
+FIELD_LABELS = {"nama_lengkap": "Nama lengkap", "nama_pengguna": "Nama pengguna",
+                "kata_sandi": "Kata sandi", "peran": "Peran"}
+ROLE_CHOICES = " ".join(f"{i}={ROLE_LABELS[r].split(' ')[0]}" for i, r in enumerate(ROLES, start=1))
+
+
+class AccountDialog(ModalScreen["dict | None"]):
+    """Fields of a new account (or only the two password fields for a reset). Enter = next field;
+    Enter on the last field returns the values; Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Batal", key_display="Esc", id="batal")]
+
+    def __init__(self, title: str, *, reset_for: str | None = None) -> None:
+        super().__init__(classes="dialog")
+        self.title_text = title
+        self.fields: list[tuple[str, str, bool]] = [
+            ("password", "Kata sandi", True), ("password2", "Ulangi kata sandi", True)]
+        if reset_for is None:
+            self.fields = [("full_name", "Nama lengkap", False), ("username", "Nama pengguna", False),
+                           ("role", "Peran (angka)", False), *self.fields]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(self.title_text, classes="dialog-question")
+            for field_id, label, masked in self.fields:
+                field = Input(id=field_id, password=masked, compact=True, max_length=64,
+                              restrict="[1-4]?" if field_id == "role" else None)
+                yield Horizontal(Label(label, classes="form-label"), field, classes="form-row")
+            if any(f[0] == "role" for f in self.fields):
+                yield Static(f"Peran: {ROLE_CHOICES}", classes="dialog-detail", markup=False)
+            yield Static("Enter lanjut · Esc batal · kata sandi minimal 8 karakter", id="account-help",
+                         classes="dialog-keys", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.fields[0][0]}", Input).focus()
+
+    def show_error(self, message: str, field_id: str | None = None) -> None:
+        help_line = self.query_one("#account-help", Static)
+        help_line.update(message)
+        help_line.add_class("error")
+        if field_id:
+            self.query_one(f"#{field_id}", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        ids = [f[0] for f in self.fields]
+        position = ids.index(event.input.id) if event.input.id in ids else len(ids) - 1
+        if position < len(ids) - 1:
+            self.query_one(f"#{ids[position + 1]}", Input).focus()
+            return
+        values = {i: self.query_one(f"#{i}", Input).value for i in ids}
+        if values["password"] != values["password2"]:
+            self.query_one("#password2", Input).value = ""
+            self.show_error("Kedua kata sandi tidak sama.", "password2")
+            return
+        if "role" in values:
+            if values["role"] not in ("1", "2", "3", "4"):
+                self.show_error(f"Peran: pilih angka ({ROLE_CHOICES}).", "role")
+                return
+            values["role"] = ROLES[int(values["role"]) - 1]
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class UsersAdminScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
+        Binding("f2", "add", "Tambah", key_display="F2", id="tambah"),
+        Binding("f3", "toggle_active", "Aktif/nonaktif", key_display="F3", id="aktif"),
+        Binding("f4", "reset_password", "Ganti sandi", key_display="F4", id="ganti_sandi"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("Pengguna")
+        table: DataTable = DataTable(id="users-table", cursor_type="row", zebra_stripes=False)
+        table.add_columns("Nama pengguna", "Nama lengkap", "Peran", "Status", "Terakhir masuk")
+        yield table
+        yield Static("", id="users-message", classes="help-line", markup=False)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#users-table", DataTable).focus()
+
+    def reload(self) -> None:
+        from mtbs_tui.users import list_users
+
+        table = self.query_one("#users-table", DataTable)
+        table.clear()
+        self.rows = list_users(self.app.register)  # type: ignore[attr-defined]
+        for row in self.rows:
+            table.add_row(row["username"], row["full_name"], ROLE_LABELS.get(row["role"], row["role"]),
+                          "aktif" if row["active"] else "NONAKTIF", date_text(row.get("last_login_at")),
+                          key=row["username"])
+
+    def selected(self) -> dict | None:
+        table = self.query_one("#users-table", DataTable)
+        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        line = self.query_one("#users-message", Static)
+        line.update(message)
+        line.set_class(error, "error")
+
+    def _error(self, exc: AccountError) -> str:
+        return f"{FIELD_LABELS.get(exc.field, exc.field)}: {exc.message}."
+
+    def action_add(self) -> None:
+        from mtbs_tui.users import add_user
+
+        def done(values: dict | None) -> None:
+            if not values:
+                return
+            try:
+                user = add_user(self.app.register, username=values["username"],  # type: ignore[attr-defined]
+                                full_name=values["full_name"], role=values["role"],
+                                password=values["password"], actor=self.app.actor)  # type: ignore[attr-defined]
+            except AccountError as exc:
+                self.say(self._error(exc), error=True)
+                return
+            self.reload()
+            self.say(f"Akun {user.username} ({user.role_label}) dibuat.")
+
+        self.app.push_screen(AccountDialog("Tambah pengguna"), done)
+
+    def action_toggle_active(self) -> None:
+        from mtbs_tui.users import set_active
+
+        row = self.selected()
+        if row is None:
+            return
+        if row["username"] == self.app.actor and row["active"]:  # type: ignore[attr-defined]
+            self.say("Akun Anda sendiri tidak dapat dinonaktifkan dari sini.", error=True)
+            return
+        try:
+            set_active(self.app.register, row["username"], not row["active"],  # type: ignore[attr-defined]
+                       actor=self.app.actor)  # type: ignore[attr-defined]
+        except AccountError as exc:
+            self.say(self._error(exc), error=True)
+            return
+        cursor = self.query_one("#users-table", DataTable).cursor_row
+        self.reload()
+        self.query_one("#users-table", DataTable).move_cursor(row=cursor)
+        self.say(f"Akun {row['username']} {'dinonaktifkan' if row['active'] else 'diaktifkan'}.")
+
+    def action_reset_password(self) -> None:
+        from mtbs_tui.users import reset_password
+
+        row = self.selected()
+        if row is None:
+            return
+
+        def done(values: dict | None) -> None:
+            if not values:
+                return
+            try:
+                reset_password(self.app.register, row["username"], values["password"],  # type: ignore[attr-defined]
+                               actor=self.app.actor)  # type: ignore[attr-defined]
+            except AccountError as exc:
+                self.say(self._error(exc), error=True)
+                return
+            self.say(f"Kata sandi {row['username']} diganti.")
+
+        self.app.push_screen(AccountDialog(f"Kata sandi baru untuk {row['username']}", reset_for=row["username"]),
+                             done)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
