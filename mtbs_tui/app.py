@@ -283,6 +283,8 @@ class MtbsApp(App[int]):
             self._health_timer = self.set_interval(0.5, self._check_health)
         self.last_input = self.idle_clock()
         self.set_interval(self.idle_check_seconds, self.check_idle)
+        if self.user is None:
+            self.push_screen(self._login_screen())
 
     # --- the logged-in user, roles and the audit of views -------------------------------------
 
@@ -424,6 +426,13 @@ class MtbsApp(App[int]):
             from mtbs_tui.screens.home import HomeScreen
 
             return HomeScreen()
+        # Not logged in: an empty screen at the bottom, the login screen pushed on it (on_mount),
+        # so a successful login can switch it for the home screen.
+        from textual.screen import Screen
+
+        return Screen()
+
+    def _login_screen(self):  # noqa: ANN202 - a Screen
         from mtbs_tui.screens import login
 
         try:

@@ -1,0 +1,157 @@
+"""Login and first run, through the real login screen (keys only); assertions on the database."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from conftest import FIXED_NOW, SIZE, add_account, make_app, password_of
+from textual.widgets import Static
+
+from mtbs_tui.screens.home import HomeScreen
+from mtbs_tui.screens.login import FirstRunScreen, LoginScreen
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def _keys(text: str) -> list[str]:
+    return ["space" if ch == " " else ch for ch in text]
+
+
+def _message(app) -> str:
+    return str(app.screen.query_one("#login-message", Static).render())
+
+
+def _audit(register, action: str) -> list[tuple]:
+    return register.db.execute("SELECT actor, patient_id, workstation FROM audit WHERE action = ?",
+                               [action]).fetchall()
+
+
+async def test_login_with_the_right_password_opens_home(register) -> None:
+    add_account(register, "bidan")
+    app = make_app(register, user=None, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, LoginScreen)
+        await pilot.press(*"bidan", "enter", *password_of("bidan"), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.user is not None and app.user.username == "bidan" and app.user.role == "klinis"
+        assert app.actor == "bidan"
+    rows = _audit(register, "login")
+    assert [r[0] for r in rows] == ["bidan"] and rows[0][2]  # who, and from which computer
+
+
+async def test_the_password_is_masked(register) -> None:
+    add_account(register, "bidan")
+    app = make_app(register, user=None, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"bidan", "enter", *"rahasia1")
+        await pilot.pause()
+        assert "rahasia1" not in app.export_screenshot()
+        assert "bidan" in app.export_screenshot()
+
+
+async def test_wrong_password_is_refused_and_recorded(register) -> None:
+    add_account(register, "bidan")
+    app = make_app(register, user=None, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"bidan", "enter", *"salah-sandi", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen) and app.user is None
+        assert "salah" in _message(app)
+    assert _audit(register, "login.gagal") == [("bidan", None, _audit(register, "login.gagal")[0][2])]
+    assert _audit(register, "login") == []
+    assert register.db.execute("SELECT failed_count FROM users WHERE username='bidan'").fetchone()[0] == 1
+
+
+async def test_failed_logins_slow_down_even_the_right_password(register) -> None:
+    add_account(register, "bidan")
+    moment = {"now": FIXED_NOW}
+    app = make_app(register, user=None, offer_drafts=False, clock=lambda: moment["now"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"bidan", "enter")
+        for _ in range(3):
+            await pilot.press(*"salah-sandi", "enter")  # focus stays on the password after a failure
+            await pilot.pause()
+        await pilot.press(*password_of("bidan"), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen) and app.user is None
+        assert "coba lagi dalam 2 detik" in _message(app)
+        # Two seconds later (the app clock, not a real wait) the right password works.
+        moment["now"] = FIXED_NOW + timedelta(seconds=3)
+        await pilot.press(*password_of("bidan"), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.user.username == "bidan"
+    assert len(_audit(register, "login.gagal")) == 3
+
+
+async def test_a_disabled_account_cannot_log_in(register) -> None:
+    add_account(register, "bidan", active=False)
+    app = make_app(register, user=None, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"bidan", "enter", *password_of("bidan"), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen) and app.user is None
+        assert "dinonaktifkan" in _message(app)
+
+
+async def test_first_run_creates_the_head_account_and_logs_in(empty_register) -> None:
+    register = empty_register
+    app = make_app(register, user=None, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, FirstRunScreen)
+        await pilot.press(*_keys("dr. Hadi Prasetyo"), "enter", *"hadi", "enter",
+                          *"sandi-kepala", "enter", *"sandi-lain", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)
+        assert "tidak sama" in _message(app)
+        assert register.db.execute("SELECT count(*) FROM users").fetchone()[0] == 0
+        await pilot.press(*"sandi-kepala", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.user.username == "hadi" and app.user.role == "kepala"
+    rows = register.db.execute("SELECT username, full_name, role, active FROM users").fetchall()
+    assert rows == [("hadi", "dr. Hadi Prasetyo", "kepala", 1)]
+    assert [r[0] for r in _audit(register, "akun.tambah")] == ["hadi"]
+    assert [r[0] for r in _audit(register, "login")] == ["hadi"]
+
+
+async def test_first_run_refuses_a_short_password(empty_register) -> None:
+    app = make_app(empty_register, user=None, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"Ani", "enter", *"ani", "enter", *"pendek", "enter", *"pendek", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)
+        assert "minimal 8" in _message(app)
+    assert empty_register.db.execute("SELECT count(*) FROM users").fetchone()[0] == 0
+
+
+async def test_demo_register_shows_the_demo_accounts(register) -> None:
+    add_account(register, "kepala")
+    register.set_facility(name="Puskesmas Sukamaju (DEMO)")
+    app = make_app(register, user=None, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        hint = str(app.screen.query_one("#demo-hint", Static).render())
+        assert "kepala" in hint and "bidan" in hint and "daftar" in hint and "tinjau" in hint
+        assert "-demo" in hint
+        await pilot.press(*"kepala", "enter", *password_of("kepala"), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.user.role == "kepala"
+
+
+async def test_a_real_register_shows_no_demo_hint(register) -> None:
+    add_account(register, "kepala")
+    app = make_app(register, user=None, offer_drafts=False)
+    async with app.run_test(size=SIZE):
+        assert not app.screen.query("#demo-hint")
+
+
+def test_the_login_screen_imports_no_home_screen_or_forms() -> None:
+    code = ("import sys; import mtbs_tui.app, mtbs_tui.screens.login; "
+            "print(sorted(m for m in sys.modules if m.startswith(('mtbs_tui.screens.home', "
+            "'mtbs_tui.screens.visit_form', 'mtbs_tui.screens.summary', 'mtbs_tui.widgets', "
+            "'mtbs_tui.rules', 'argon2'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
