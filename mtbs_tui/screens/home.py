@@ -60,7 +60,7 @@ class HomeScreen(Screen[None]):
         Binding("f6", "drafts", "Draf", key_display="F6", id="draf"),
         Binding("delete", "discard_draft", "Hapus", key_display="Del", id="hapus_draf"),
         # Only the head (user.manage) sees this key: KeyBar hides it for the other roles.
-        Binding("f8", "users", "Pengguna", key_display="F8", id="pengguna"),
+        Binding("f8", "users", "Akun", key_display="F8", id="pengguna"),
     ]
 
     def __init__(self) -> None:
@@ -215,6 +215,9 @@ class HomeScreen(Screen[None]):
         on_drafts = self.focused is not None and self.focused.id == "drafts"
         if action == "discard_draft":
             return bool(self._drafts) and on_drafts
+        if action == "users":
+            # 80 columns: on the drafts panel "Del Hapus" takes this place.
+            return not on_drafts
         if action == "drafts":
             # Already there: hiding F6 leaves room in 80 columns for "Del Hapus".
             return not on_drafts

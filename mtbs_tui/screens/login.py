@@ -17,7 +17,7 @@ DEMO_ACCOUNTS = ("kepala", "bidan", "daftar", "tinjau")
 
 def demo_hint() -> str:
     names = ", ".join(DEMO_ACCOUNTS)
-    return f"Database DEMO. Akun contoh: {names}; kata sandi: <nama>-demo (mis. bidan-demo)."
+    return f"Database DEMO (data fiktif). Akun: {names}; kata sandi <nama>-demo, mis. bidan-demo."
 
 
 def _row(label: str, field: Input) -> Horizontal:
@@ -42,6 +42,10 @@ class _AccountScreen(Screen[None]):
                 yield _row(label, Input(id=field_id, password=masked, compact=True, max_length=64))
             yield Static("", id="login-message", classes="help-line", markup=False)
             yield Static(self.help_text(), id="login-help", classes="help-line", markup=False)
+            yield from self.extra()
+
+    def extra(self) -> ComposeResult:
+        return iter(())
 
     def help_text(self) -> str:
         return "Enter lanjut · ^Q keluar"
@@ -76,8 +80,7 @@ class LoginScreen(_AccountScreen):
     TITLE_TEXT = "Masuk"
     FIELDS = (("username", "Nama pengguna", False), ("password", "Kata sandi", True))
 
-    def compose(self) -> ComposeResult:
-        yield from super().compose()
+    def extra(self) -> ComposeResult:
         if getattr(self.app, "is_demo", False):
             yield Static(demo_hint(), id="demo-hint", classes="help-line", markup=False)
 

@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SIZE, build_register, make_app
+from conftest import SIZE, add_account, build_register, make_app, password_of
 
 from mtbs_tui.commands import tui
 
@@ -61,11 +61,14 @@ def test_real_command_reports_a_missing_database(tmp_path: Path, mtbs_exe: Path)
 
 def test_run_opens_the_app_and_closes_the_register_on_quit(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "mtbs.db"
-    build_register(path).close()
-    ran = _headless(monkeypatch)
+    built = build_register(path)
+    add_account(built, "bidan")
+    built.close()
+    ran = _headless(monkeypatch, ("b", "i", "d", "a", "n", "enter", *password_of("bidan"), "enter", "ctrl+q"))
     status = tui.run(path)
     assert status == 0
     assert len(ran) == 1 and ran[0].register.path == path
+    assert ran[0].user is not None and ran[0].user.username == "bidan"  # logged in, then quit
     # Closed: the WAL was checkpointed into the file, and the connection no longer works.
     wal = Path(str(path) + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0

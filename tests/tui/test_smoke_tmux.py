@@ -58,6 +58,22 @@ class Tmux:
         self.run("kill-server", check=False)
 
 
+def _demo_accounts(db: Path) -> None:
+    """The demo accounts (kepala, bidan, daftar, tinjau; password `<name>-demo`) unless the demo
+    generator already made them."""
+    from mtbs_tui.register import Register
+    from mtbs_tui.users import add_user, get_user
+
+    register = Register.open(db)
+    try:
+        for name, role in (("kepala", "kepala"), ("bidan", "klinis")):
+            if get_user(register, name) is None:
+                add_user(register, username=name, full_name=name.title(), role=role,
+                         password=f"{name}-demo", actor="tes")
+    finally:
+        register.close()
+
+
 def _quote(value: str) -> str:
     return "'" + value.replace("'", "'\\''") + "'"
 
@@ -75,14 +91,19 @@ def test_real_mtbs_command_at_80x24(tmp_path: Path, tmux: Tmux, mtbs_exe: Path,
     made = subprocess.run([str(mtbs_exe), "--db", str(db), "demo", "--patients", "40", "--visits", "150"],
                           capture_output=True, text=True, timeout=120)
     assert made.returncode == 0, made.stderr
+    _demo_accounts(db)
     env = {"MTBS_DATA_DIR": str(_isolated_data_dir), "MTBS_USER": "bidan.uji", "TERM": "xterm-256color",
            "PATH": os.environ.get("PATH", "")}
     tmux.start(f"{_quote(str(mtbs_exe))} --db {_quote(str(db))} tui", env)
 
+    # The real login screen first; the demo register shows its accounts.
+    login = tmux.wait_for("Nama pengguna")
+    assert "bidan-demo" in login or "<nama>-demo" in login
+    tmux.keys(*"bidan", "Enter", *"bidan-demo", "Enter")
     home = tmux.wait_for("F6 Draf")
     lines = home.splitlines()
     assert len(lines) == 24 and all(len(line) <= 80 for line in lines)
-    assert "MTBS" in lines[0] and "bidan.uji" in lines[0]
+    assert "MTBS" in lines[0] and "bidan" in lines[0]
     assert "Hari ini" in home and "Kunjungan ulang" in home and "Draf belum selesai" in home
     assert "F2 Baru" in lines[-1] and "^Q Keluar" in lines[-1]
 
