@@ -13,6 +13,7 @@ import pytest
 from mtbs_tui import backup as B
 from mtbs_tui.register import Register
 from test_export_support import make_register
+from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,8 @@ def test_backup_is_a_complete_verified_copy(source: Path, tmp_path: Path) -> Non
     info = B.create_backup(source, tmp_path / "usb", audit=False)
     assert info.path.parent == tmp_path / "usb"
     assert info.path.name.startswith("mtbs-cadangan-") and info.path.suffix == ".db"
-    assert [p.name for p in (tmp_path / "usb").iterdir()] == [info.path.name]  # no temporary file left
+    # No temporary file left; beside the copy only the folder's audit-chain index (hashes, no data).
+    assert sorted(p.name for p in (tmp_path / "usb").iterdir()) == sorted([info.path.name, B.CHAIN_INDEX])
     assert dump(info.path) == dump(source)
     conn = sqlite3.connect(info.path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from mtbs_tui.documents.card import build_card_pdf, render_card, split_dose
 from mtbs_tui.register import Register
 from test_export_support import make_register
+from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 
 
 @pytest.fixture(scope="module")

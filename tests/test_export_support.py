@@ -12,6 +12,7 @@ import random
 import sqlite3
 from pathlib import Path
 
+from cli_login import add_account
 from mtbs_tui.register import Register
 
 FACILITY = dict(
@@ -171,7 +172,8 @@ def make_register(path: Path, *, patients: int = 12, visits: int = 40, seed: int
             last[pid] = (uid, day)
     finally:
         reg.close()
-    return path
+    # Every register command of the CLI logs in: the head's account (kepala / kepala-demo).
+    return add_account(path)
 
 
 def first_referred_visit(path: Path) -> int:

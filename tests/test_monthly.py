@@ -28,6 +28,7 @@ from mtbs_tui.documents.monthly import (
     write_report,
 )
 from mtbs_tui.register import Register
+from cli_login import add_account, login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     done = subprocess.run([str(MTBS), "--db", str(db), "demo", "--patients", "120", "--visits", "900"],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+    add_account(db)
     conn = sqlite3.connect(db)
     month = conn.execute(
         "SELECT substr(visit_date, 1, 7) m FROM visits WHERE status = 'final' AND is_current = 1 "

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from mtbs_tui.documents.referral import build_referral_pdf, render_referral
 from mtbs_tui.register import Register
 from test_export_support import FACILITY, first_referred_visit, make_register
+from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from mtbs_tui import backup as B
 from mtbs_tui.register import Register
 from test_backup import dump
 from test_export_support import fake_classify, make_register
+from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 
 
 def add_visit(db: Path) -> None:

@@ -1,0 +1,51 @@
+"""Credentials for tests that run `mtbs` commands on a register (every register command logs in).
+
+`add_account(db)` gives a test register the head's account (`kepala`, password `kepala-demo`, the
+same as the demo register's); `login_env` (autouse when imported into a test module) makes every
+`mtbs` subprocess of that module log in as that account through MTBS_USER / MTBS_PASSWORD.
+The argon2 hash is computed once per process and reused: hashing costs ~0.25 s.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+
+HEAD_USER = "kepala"
+HEAD_PASSWORD = "kepala-demo"
+
+
+@functools.lru_cache(maxsize=None)
+def password_hash(password: str) -> str:
+    from mtbs_tui import accounts
+
+    return accounts.hash_password(password)
+
+
+def add_account(db: Path, username: str = HEAD_USER, role: str = "kepala", password: str | None = None) -> Path:
+    """Add an account (once) to the register at `db`, with its audit entry, like `mtbs user add`."""
+    from mtbs_tui import users
+    from mtbs_tui.register import Register
+
+    secret = password if password is not None else f"{username}-demo"
+    reg = Register.open(Path(db), check=False)
+    try:
+        if users.get_user(reg, username) is None:
+            with reg._write():
+                reg.db.execute(
+                    "INSERT INTO users(username, full_name, role, password_hash, active, failed_count, "
+                    "created_at, created_by, updated_at) VALUES (?, ?, ?, ?, 1, 0, datetime('now'), 'uji', "
+                    "datetime('now'))",
+                    [username, f"Petugas {username}", role, password_hash(secret)],
+                )
+                reg._audit("akun.tambah", actor="uji", detail=f"{username} ({role})")
+    finally:
+        reg.close()
+    return Path(db)
+
+
+@pytest.fixture(autouse=True)
+def login_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MTBS_USER", HEAD_USER)
+    monkeypatch.setenv("MTBS_PASSWORD", HEAD_PASSWORD)
