@@ -443,6 +443,31 @@ def _nik(rng: random.Random, birth: _dt.date | None = None, female: bool = False
     return f"{region}{day:02d}{birth.month:02d}{birth.year % 100:02d}{_ri(rng, 1, 9999):04d}"
 
 
+# One account per role, so a demo shows the login and the role checks (issue 7). The passwords
+# are printed on the demo login screen: a demo register holds only synthetic patients.
+DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
+    ("kepala", "dr. Ani Rahmawati (kepala puskesmas)", "kepala"),
+    ("bidan", "Bd. Sari Wulandari", "klinis"),
+    ("daftar", "Dewi Lestari (pendaftaran)", "pendaftaran"),
+    ("tinjau", "Budi Santoso (peninjau)", "peninjau"),
+)
+
+
+def demo_password(username: str) -> str:
+    return f"{username}-demo"
+
+
+def add_demo_accounts(reg: Register) -> None:
+    """The demo accounts (`kepala`, `bidan`, `daftar`, `tinjau`, password `<name>-demo`)."""
+    from mtbs_tui import users
+
+    if "users" not in reg.db.table_names() or users.count_users(reg):
+        return
+    for username, full_name, role in DEMO_ACCOUNTS:
+        users.add_user(reg, username=username, full_name=full_name, role=role,
+                       password=demo_password(username), actor="mtbs demo")
+
+
 def generate(
     reg: Register,
     *,
@@ -494,6 +519,7 @@ def _generate(
     today = today or now.date()
     classifier = classifier or default_classifier()
     reg.set_facility(actor="mtbs demo", **DEMO_FACILITY)
+    add_demo_accounts(reg)
     cache = ResultCache(classifier, DEMO_FACILITY["malaria_area"])
     conn = reg.db.conn
     stamp = now.isoformat()
