@@ -26,39 +26,42 @@ CYCLES = 200
 SOAK_CYCLES = 2000
 
 
-def half_saved(conn: sqlite3.Connection) -> list[str]:
-    """Visits that are not wholly there: the SQL form of "no half-saved visit"."""
+def half_saved(conn: sqlite3.Connection, since: int = 0) -> list[str]:
+    """Visits (id > since) that are not wholly there: the SQL form of "no half-saved visit"."""
     problems = []
     for (vid,) in conn.execute(
-        "SELECT v.id FROM visits v WHERE v.status = 'final' AND ("
+        "SELECT v.id FROM visits v WHERE v.id > ? AND v.status = 'final' AND ("
         " v.result_json IS NULL"
         " OR (SELECT count(*) FROM visit_classifications c WHERE c.visit_id = v.id)"
         "    != json_array_length(v.result_json, '$.classifications')"
         " OR (SELECT count(*) FROM visit_treatments t WHERE t.visit_id = v.id)"
         "    != json_array_length(v.result_json, '$.treatments')"
         " OR NOT EXISTS (SELECT 1 FROM audit a WHERE a.action = 'kunjungan.simpan'"
-        "    AND a.detail = 'kunjungan ' || v.id))"
+        "    AND a.detail = 'kunjungan ' || v.id))", [since]
     ):
         problems.append(f"kunjungan {vid} tidak lengkap")
     for (vid,) in conn.execute(
-        "SELECT id FROM visits WHERE status = 'draft' AND (result_json IS NOT NULL OR EXISTS "
-        "(SELECT 1 FROM visit_classifications c WHERE c.visit_id = visits.id))"
+        "SELECT id FROM visits WHERE id > ? AND status = 'draft' AND (result_json IS NOT NULL OR EXISTS "
+        "(SELECT 1 FROM visit_classifications c WHERE c.visit_id = visits.id))", [since]
     ):
         problems.append(f"draf {vid} punya hasil")
     return problems
 
 
-def verify(db: Path, acknowledged: set[int]) -> None:
+def verify(db: Path, acknowledged: set[int], since: int = 0) -> int:
+    """integrity_check of the whole file; every acknowledged visit present and final; no visit
+    with id > since half-saved (earlier ones were verified by earlier cycles). Returns max id."""
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'visits'").fetchone():
             assert not acknowledged  # killed while creating the register: nothing acknowledged yet
-            return
+            return 0
         final = {r[0] for r in conn.execute("SELECT id FROM visits WHERE status = 'final'")}
         lost = acknowledged - final
         assert not lost, f"kunjungan yang sudah diakui hilang: {sorted(lost)[:10]}"
-        assert half_saved(conn) == []
+        assert half_saved(conn, since) == []
+        return conn.execute("SELECT COALESCE(MAX(id), 0) FROM visits").fetchone()[0]
     finally:
         conn.close()
 
@@ -69,6 +72,7 @@ def run_zygote_cycles(db: Path, cycles: int, max_delay: float, seed: int) -> tup
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
     acknowledged: set[int] = set()
     killed_mid_run = 0
+    checked = 0
     try:
         assert zygote.stdout.readline().strip() == "READY"
         for cycle in range(cycles):
@@ -97,7 +101,9 @@ def run_zygote_cycles(db: Path, cycles: int, max_delay: float, seed: int) -> tup
                     acknowledged.add(int(line[1]))
                 elif line[0] == "DONE":
                     break
-            verify(db, acknowledged)
+            # A draft row may be finalised later, so recheck a margin below the last max id.
+            checked = max(0, verify(db, acknowledged, since=checked - 10))
+        verify(db, acknowledged)  # and once over the whole register
     finally:
         zygote.stdin.close()
         zygote.wait(timeout=30)
