@@ -873,9 +873,12 @@ class Register:
         }
 
     def integrity_errors(self) -> list[str]:
+        """integrity_check, foreign keys and the FTS5 index against its content table; [] = healthy."""
         errors = dbmod.integrity_errors(self.db.conn)
         try:
-            self.db.execute("INSERT INTO patients_fts(patients_fts, rank) VALUES('integrity-check', 1)")
+            # An FTS5 command is an INSERT: it runs under the write discipline although it changes nothing.
+            with dbmod.write(self.db):
+                self.db.execute("INSERT INTO patients_fts(patients_fts, rank) VALUES('integrity-check', 1)")
         except sqlite3.DatabaseError as exc:
             errors.append(f"indeks pencarian pasien rusak ({exc})")
         return errors
