@@ -388,6 +388,7 @@ class MtbsApp(App[int]):
 
         self.locked = True
         self.audit_view("kunci", None)
+        self.clear_notifications()  # a toast may name a patient
         self.push_screen(LockScreen(), self._unlocked)
 
     def _unlocked(self, _result: object = None) -> None:

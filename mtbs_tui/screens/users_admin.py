@@ -15,6 +15,8 @@ from mtbs_tui.app import KeyBar, TopBar, date_text
 
 FIELD_LABELS = {"nama_lengkap": "Nama lengkap", "nama_pengguna": "Nama pengguna",
                 "kata_sandi": "Kata sandi", "peran": "Peran"}
+SHORT_ROLES = {"pendaftaran": "Pendaftaran", "klinis": "Klinis", "kepala": "Kepala/admin",
+               "peninjau": "Peninjau"}
 ROLE_CHOICES = " ".join(f"{i}={ROLE_LABELS[r].split(' ')[0]}" for i, r in enumerate(ROLES, start=1))
 
 
@@ -89,7 +91,7 @@ class UsersAdminScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TopBar("Pengguna")
         table: DataTable = DataTable(id="users-table", cursor_type="row", zebra_stripes=False)
-        table.add_columns("Nama pengguna", "Nama lengkap", "Peran", "Status", "Terakhir masuk")
+        table.add_columns("Nama pengguna", "Nama lengkap", "Peran", "Status", "Masuk terakhir")
         yield table
         yield Static("", id="users-message", classes="help-line", markup=False)
         yield KeyBar()
@@ -105,7 +107,7 @@ class UsersAdminScreen(Screen[None]):
         table.clear()
         self.rows = list_users(self.app.register)  # type: ignore[attr-defined]
         for row in self.rows:
-            table.add_row(row["username"], row["full_name"], ROLE_LABELS.get(row["role"], row["role"]),
+            table.add_row(row["username"], row["full_name"][:28], SHORT_ROLES.get(row["role"], row["role"]),
                           "aktif" if row["active"] else "NONAKTIF", date_text(row.get("last_login_at")),
                           key=row["username"])
 

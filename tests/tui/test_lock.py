@@ -123,3 +123,19 @@ async def test_nothing_locks_before_login(register) -> None:
         await pilot.pause()
         assert not isinstance(app.screen, LockScreen)
     assert _audit(register, "kunci") == []
+
+
+async def test_lock_clears_toasts_that_name_a_patient(register) -> None:
+    pytest.importorskip("mtbs_tui.screens.visit_form")
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", *"Aisyah", "enter")
+        await pilot.pause()
+        await pilot.press("f2")  # the form opens with a toast titled with the child's name
+        await pilot.pause()
+        assert any("Aisyah" in (n.title or "") + n.message for n in app._notifications)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        assert list(app._notifications) == []
+        assert "Aisyah" not in _shown(app)
