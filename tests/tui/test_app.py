@@ -140,3 +140,44 @@ async def test_a_damaged_file_found_by_the_background_check_is_reported(register
         messages = [n.message for n in app._notifications]
     assert "Database rusak" in titles
     assert any("quick_check: halaman 7" in m and "mtbs restore" in m for m in messages)
+
+
+def test_quit_makes_the_end_of_day_backup_once(tmp_path: Path, monkeypatch, capsys) -> None:
+    from mtbs_tui.backup import backup_dir_for, list_backups
+
+    path = tmp_path / "mtbs.db"
+    build_register(path).close()
+    _headless(monkeypatch)
+    assert tui.run(path) == 0
+    folder = backup_dir_for(path)
+    assert len(list_backups(folder, path.stem)) == 1
+    assert tui.run(path) == 0  # the same day: no second backup
+    assert len(list_backups(folder, path.stem)) == 1
+    assert capsys.readouterr().err == ""
+
+
+def test_a_failed_end_of_day_backup_is_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    from mtbs_tui.backup import BackupError
+
+    path = tmp_path / "mtbs.db"
+    build_register(path).close()
+    _headless(monkeypatch)
+
+    def fail(_path, **_kwargs):  # noqa: ANN001, ANN202
+        raise BackupError("galat: cadangan: disk penuh")
+
+    monkeypatch.setattr("mtbs_tui.backup.auto_backup_if_due", fail)
+    assert tui.run(path) == 0
+    assert capsys.readouterr().err == "galat: cadangan: disk penuh\n"
+
+
+def test_no_end_of_day_backup_of_the_demo_register(tmp_path: Path, monkeypatch) -> None:
+    from mtbs_tui.backup import backup_dir_for, list_backups
+
+    path = tmp_path / "demo.db"
+    built = build_register(path)
+    built.set_facility(name="Puskesmas Sukamaju (DEMO)")
+    built.close()
+    _headless(monkeypatch)
+    assert tui.run(path) == 0
+    assert list_backups(backup_dir_for(path), path.stem) == []
