@@ -474,7 +474,10 @@ def decrypt_backup(path: Path, key_file: Path | None, work_dir: Path) -> Path:
     except pyrage.DecryptError as exc:
         _unlink_quietly(out)
         if "no matching" in str(exc).lower():
-            raise BackupError(f"galat: {path.name}: kunci privat tidak cocok dengan cadangan ini") from None
+            raise BackupError(
+                f"galat: {path.name}: kunci privat tidak cocok dengan cadangan ini (atau kepala berkas "
+                "cadangan rusak)"
+            ) from None
         raise BackupError(f"galat: {path.name}: cadangan terenkripsi rusak atau diubah; pilih berkas lain") from None
     except Exception:  # noqa: BLE001 - pyrage reports a failed chunk MAC / truncation as OSError
         _unlink_quietly(out)
