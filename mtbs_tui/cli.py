@@ -297,9 +297,18 @@ def restore_command(
 ) -> None:
     """Pulihkan database dari cadangan (diverifikasi dulu; database sekarang disimpan)."""
     from mtbs_tui.commands.restore import run
+    from mtbs_tui.session import SessionError, login_at
 
-    actor = _login(ctx, "backup.restore")
-    raise typer.Exit(run(db_path(ctx), backup_file, yes=yes, key_file=key_file, actor=actor))
+    try:
+        actor: Optional[str] = login_at(db_path(ctx), _state(ctx), "backup.restore").username
+        offline = None
+    except SessionError as exc:
+        if not exc.unusable:
+            raise UserError(exc.message, exc.code) from None
+        # The register is missing or damaged: log in with the accounts inside the backup instead.
+        actor, offline = None, _state(ctx)
+    raise typer.Exit(run(db_path(ctx), backup_file, yes=yes, key_file=key_file, actor=actor,
+                         offline_login=offline))
 
 
 # --- accounts and the audit trail (issue 7) -------------------------------------------------------

@@ -37,10 +37,12 @@ NO_ACCOUNTS = (
 class SessionError(Exception):
     """A login or permission failure; `message` is one Indonesian line starting with `galat:`."""
 
-    def __init__(self, message: str, code: int = 2) -> None:
+    def __init__(self, message: str, code: int = 2, *, unusable: bool = False) -> None:
         super().__init__(message)
         self.message = message if message.startswith("galat") else f"galat: {message}"
         self.code = code
+        # True when the register itself is missing or damaged (no accounts can be read from it).
+        self.unusable = unusable
 
 
 def _interactive() -> bool:
@@ -142,11 +144,44 @@ def login_at(db_path: Path, options: dict[str, Any], action: str) -> User:
     try:
         register = Register.open(Path(db_path), check=False)
     except RegisterError as exc:
-        raise SessionError(str(exc)) from None
+        raise SessionError(str(exc), unusable=exc.kind in ("rusak", "hilang")) from None
     try:
         return login_for(register, options, action)
     finally:
         register.close()
+
+
+def login_with_copy(copy: Path, options: dict[str, Any], action: str) -> User:
+    """Log in against the accounts inside a verified backup copy (read-only).
+
+    For `mtbs restore` when the live register is missing or too damaged to read its accounts: the
+    head proves who they are with the account they had when the backup was made. Nothing can be
+    recorded in a damaged register, so the restored register's `pulihkan` entry names the user.
+    """
+    import sqlite3
+
+    from mtbs_tui import accounts
+    from mtbs_tui.accounts import AccessDenied, User
+
+    name = username(options)
+    secret = password(options, name)
+    conn = sqlite3.connect(f"{Path(copy).resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        row = conn.execute(
+            "SELECT id, username, full_name, role, active, password_hash FROM users WHERE username = ?", [name]
+        ).fetchone()
+    except sqlite3.Error:
+        row = None
+    finally:
+        conn.close()
+    if row is None or not accounts.verify_password(row[5], secret)[0]:
+        raise SessionError("galat: masuk gagal: nama pengguna atau kata sandi salah (akun dalam cadangan)")
+    user = User(row[0], row[1], row[2], row[3], bool(row[4]))
+    try:
+        accounts.require(user, action)
+    except AccessDenied as exc:
+        raise SessionError(f"galat: {exc.message}") from None
+    return user
 
 
 def has_users(db_path: Path) -> bool:

@@ -179,3 +179,37 @@ def test_encrypted_backup_through_the_library_records_the_chain_head(live: Path,
     assert B.chain_index(tmp_path / "usb")[info.path.name] == (int(count), head, True)
     [entry] = B.list_backups(tmp_path / "usb", live.stem)
     assert entry.encrypted and entry.path == info.path
+
+
+def test_damaged_register_is_restored_with_the_accounts_inside_the_backup(live: Path, tmp_path: Path,
+                                                                          key: tuple[str, Path]) -> None:
+    """A register too damaged to read its accounts must still be restorable (that is when restore
+    is needed): the head logs in with the account stored in the (decrypted, verified) backup."""
+    from cli_login import add_account
+
+    public, key_file = key
+    add_account(live, "bidan", "klinis")
+    backup = encrypted_backup(live, tmp_path, public)
+    expected = content(live)
+    with open(live, "r+b") as fh:  # a destroyed header: the register cannot be opened at all
+        fh.write(b"\0" * 100)
+    assert mtbs(live, "audit", "verify").returncode == 2
+    clinical = subprocess.run(
+        [str(MTBS), "--db", str(live), "restore", str(backup), "--kunci", str(key_file), "--ya"],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        env={**os.environ, "MTBS_USER": "bidan", "MTBS_PASSWORD": "bidan-demo"})
+    assert clinical.returncode == 2 and "akses ditolak" in clinical.stderr
+    wrong = subprocess.run(
+        [str(MTBS), "--db", str(live), "restore", str(backup), "--kunci", str(key_file), "--ya"],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        env={**os.environ, "MTBS_PASSWORD": "salah-sandi"})
+    assert wrong.returncode == 2 and "masuk gagal" in wrong.stderr
+    done = mtbs(live, "restore", str(backup), "--kunci", str(key_file), "--ya")
+    assert done.returncode == 0, done.stderr
+    assert content(live) == expected
+    assert list(live.parent.glob("mtbs.db.rusak-*"))  # the damaged file is kept aside
+    import sqlite3
+
+    conn = sqlite3.connect(live)
+    assert conn.execute("SELECT actor, action FROM audit ORDER BY id DESC LIMIT 1").fetchone() == ("kepala", "pulihkan")
+    conn.close()

@@ -10,7 +10,9 @@ from mtbs_tui.commands._docs import fail
 
 
 def run(db_path: Path, backup_file: Path, *, yes: bool = False, key_file: Path | None = None,
-        actor: str | None = None) -> int:
+        actor: str | None = None, offline_login: dict | None = None) -> int:
+    """`offline_login` (the CLI's options) is set when the live register could not be opened: the
+    user then logs in with the accounts inside the verified backup."""
     from mtbs_tui.backup import BackupError, plain_backup, restore_backup, verify_backup
 
     work_dir = db_path.parent if str(db_path.parent) else Path(".")
@@ -20,6 +22,13 @@ def run(db_path: Path, backup_file: Path, *, yes: bool = False, key_file: Path |
     try:
         with plain_backup(backup_file, key_file, work_dir) as plain:
             counts = verify_backup(plain)
+            if offline_login is not None:
+                from mtbs_tui.session import SessionError, login_with_copy
+
+                try:
+                    actor = login_with_copy(plain, offline_login, "backup.restore").username
+                except SessionError as exc:
+                    return fail(exc.message, exc.code)
             print(f"Cadangan {backup_file} utuh: {counts.get('patients', 0)} pasien, "
                   f"{counts.get('visits', 0)} kunjungan.")
             if not yes and sys.stdin.isatty():
