@@ -102,9 +102,12 @@ class HomeScreen(Screen[None]):
         self._due_today = list(due.get("today", []))
         self._overdue = list(due.get("overdue", []))
         self._drafts = list(register.drafts())
+        # Classifications are clinical content: only roles that may view visits see them
+        # (registration staff see who came and when).
+        clinical = getattr(self.app, "can", lambda _action: True)("visit.view")
         self._summaries = visit_summaries(
             register, [r["id"] for r in self._today_rows + self._due_today + self._overdue]
-        )
+        ) if clinical else {}
         self._fill_today(today)
         self._fill_followups(today)
         self._fill_drafts(today)

@@ -29,6 +29,12 @@ def _footer(app) -> str:
     return str(app.screen.query_one(KeyBar).key_text())
 
 
+def _shown(app) -> str:
+    import html
+
+    return html.unescape(app.export_screenshot()).replace("\xa0", " ")
+
+
 def _counts(register) -> tuple[int, int, int]:
     db = register.db
     return (db.execute("SELECT count(*) FROM patients").fetchone()[0],
@@ -56,6 +62,9 @@ async def test_home_keys_by_role(register, username) -> None:
         assert ("F4 Register" in footer) == allowed(role, "visit.view")
         assert ("F8 Akun" in footer) == allowed(role, "user.manage")
         assert "F3 Cari" in footer and "^Q Keluar" in footer
+        shown = _shown(app)
+        assert "Aisyah Putri" in shown  # who came today: every role
+        assert ("PNEUMONIA" in shown) == allowed(role, "visit.view")  # clinical content: not all
 
         # F2 Baru (visit.create)
         await pilot.press("f2")
