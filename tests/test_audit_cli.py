@@ -135,3 +135,19 @@ def test_verify_finds_every_tampering_of_a_copy(register: Path, tmp_path: Path, 
     assert done.returncode == 1, (kind, done.stdout, done.stderr)
     assert done.stderr.startswith("jejak audit RUSAK pada "), done.stderr
     assert done.stdout == ""
+
+
+@pytest.mark.parametrize("command", ["referral", "card"])
+def test_documents_print_the_chain_head_of_the_moment(register: Path, tmp_path: Path, command: str) -> None:
+    """The footer carries the audit chain head as it was when the document was made (after the
+    login entry, before the print entry), so a paper copy can be matched to the trail."""
+    from pypdf import PdfReader
+
+    out = tmp_path / "d.pdf"
+    done = mtbs(register, command, str(first_referred_visit(register)), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    conn = sqlite3.connect(register)
+    login_hash = conn.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1 OFFSET 1").fetchone()[0]
+    conn.close()
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(out)).pages).split())
+    assert f"rantai audit {login_hash[:16]}" in text
