@@ -44,11 +44,13 @@ class LockScreen(Screen[None]):
         field = self.query_one("#password", Input)
         message = self.query_one("#login-message", Static)
         try:
-            authenticate(app.register, app.user.username, field.value,  # type: ignore[attr-defined]
-                         now=app.now)  # type: ignore[attr-defined]
+            user = authenticate(app.register, app.user.username, field.value,  # type: ignore[attr-defined]
+                                now=app.now)  # type: ignore[attr-defined]
         except AccountError as exc:
             field.value = ""
             message.update(exc.message[0].upper() + exc.message[1:] + ".")
             message.add_class("error")
             return
+        # The account as it is now (the head may have changed the role meanwhile).
+        app.user = user  # type: ignore[attr-defined]
         self.dismiss(None)
