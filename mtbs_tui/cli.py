@@ -371,7 +371,7 @@ def user_reset_command(
         False, "--sandi-stdin", help="Baca kata sandi baru dari stdin (baris setelah kata sandi masuk).",
     ),
 ) -> None:
-    """Ganti kata sandi akun (mis. petugas lupa kata sandi)."""
+    """Ganti kata sandi akun, misalnya bila petugas lupa kata sandinya."""
     from mtbs_tui.commands.user import reset_password
 
     raise typer.Exit(reset_password(ctx, username, password_from_stdin))
