@@ -158,8 +158,16 @@ def test_failed_logins_are_recorded_and_slowed_down(tmp_path: Path) -> None:
         done = mtbs(db, "audit", "verify", env=wrong)
         assert done.returncode == 2
         assert one_line(done) == "galat: masuk gagal: nama pengguna atau kata sandi salah"
-    # After three failures even the right password must wait; the wait is in the database, so a
-    # new process (a new command) does not reset it.
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT failed_count FROM users WHERE username = 'kepala'").fetchone()[0] == 3
+    # Two more failures (each after its wait) would make the next wait 8 s; set that state directly
+    # so the check does not depend on how fast a loaded test machine starts the next process.
+    conn.execute("UPDATE users SET failed_count = 5, last_failed_at = datetime('now', 'localtime') "
+                 "WHERE username = 'kepala'")
+    conn.commit()
+    conn.close()
+    # Even the right password must wait; the wait is in the database, so a new process (a new
+    # command) does not reset it.
     waiting = mtbs(db, "audit", "verify", env=HEAD_ENV)
     assert waiting.returncode == 2 and "coba lagi dalam" in one_line(waiting)
     assert audit_actions(db).count(("kepala", "login.gagal")) == 3
