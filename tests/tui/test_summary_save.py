@@ -22,7 +22,10 @@ async def test_visit_through_the_real_app(tmp_path: Path) -> None:
 
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Dewi Lestari", sex="P", birth_date=months_ago(24), actor="t")
-    app = MtbsApp(reg, actor="bidan.sari", offer_drafts=False)
+    from conftest import make_app
+
+    app = make_app(reg, user="bidan.sari", offer_drafts=False)  # logged in as a clinical account
+    assert isinstance(app, MtbsApp)
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(50):  # the home screen loads its lists on mount
             await pilot.pause()
