@@ -17,7 +17,9 @@ from __future__ import annotations
 import datetime as _dt
 import itertools
 import json
+import queue
 import random
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -384,6 +386,40 @@ class ResultCache:
         return hit
 
 
+class _BatchWriter:
+    """Runs `write` on queued batches in one background thread; `finish` re-raises its error."""
+
+    def __init__(self, write: Callable[[tuple], None]) -> None:
+        self._write = write
+        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="mtbs-demo-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self._error is None:
+                try:
+                    self._write(item)
+                except BaseException as exc:  # noqa: BLE001 - handed to the caller in finish()
+                    self._error = exc
+
+    def put(self, item: tuple) -> None:
+        if self._error is not None:
+            self.finish()
+        self._queue.put(item)
+
+    def finish(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
 def _insert_flat(conn: Any, target: str, width: int, flat: list, rows_per_statement: int = 200) -> None:
     """Insert rows given as one flat parameter list, many rows per INSERT statement.
 
@@ -672,6 +708,28 @@ def _generate(
         from mtbs_tui import audit as trail
 
         audit_count, audit_head = trail.chain_head(conn)
+    def write_batch(item: tuple) -> None:
+        v_rows, c_flat, t_flat, r_rows, a_flat, head_now, done = item
+        with dbmod.write(reg.db):
+            conn.executemany(visit_sql, v_rows)
+            _insert_flat(conn, "visit_classifications(visit_id, position, module, code, label, colour, rule)", 7,
+                         c_flat)
+            _insert_flat(conn, "visit_treatments(visit_id, position, code, label, dose)", 5, t_flat)
+            conn.executemany("INSERT INTO referrals(visit_id, reason, referred_at) VALUES (?,?,?)", r_rows)
+            if head_now is not None:
+                _insert_flat(conn, "audit(id, at, actor, workstation, patient_id, action, detail, prev_hash, hash)",
+                             9, a_flat)
+                conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+                                 "value = excluded.value",
+                                 [("audit_head", head_now[0]), ("audit_count", str(head_now[1]))])
+            else:
+                _insert_flat(conn, "audit(id, at, actor, workstation, patient_id, action, detail)", 7, a_flat)
+        if progress:
+            progress(f"{done}/{len(planned)} kunjungan")
+
+    # SQLite releases the GIL while it steps, so one thread writes batch n while this one builds
+    # batch n + 1: on two cores the Python work and the SQLite work overlap.
+    writer = _BatchWriter(write_batch)
     for start in range(0, len(planned), BATCH):
         batch = planned[start:start + BATCH]
         v_rows: list[tuple] = []
@@ -729,22 +787,9 @@ def _generate(
                     corrections += 1
                 supersedes = vid
             last_seen[p.id] = at_iso
-        with dbmod.write(reg.db):
-            conn.executemany(visit_sql, v_rows)
-            _insert_flat(conn, "visit_classifications(visit_id, position, module, code, label, colour, rule)", 7,
-                         c_flat)
-            _insert_flat(conn, "visit_treatments(visit_id, position, code, label, dose)", 5, t_flat)
-            conn.executemany("INSERT INTO referrals(visit_id, reason, referred_at) VALUES (?,?,?)", r_rows)
-            if chained:
-                _insert_flat(conn, "audit(id, at, actor, workstation, patient_id, action, detail, prev_hash, hash)",
-                             9, a_flat)
-                conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
-                                 "value = excluded.value",
-                                 [("audit_head", audit_head), ("audit_count", str(audit_count))])
-            else:
-                _insert_flat(conn, "audit(id, at, actor, workstation, patient_id, action, detail)", 7, a_flat)
-        if progress:
-            progress(f"{min(start + BATCH, len(planned))}/{len(planned)} kunjungan")
+        head_now = (audit_head, audit_count) if chained else None
+        writer.put((v_rows, c_flat, t_flat, r_rows, a_flat, head_now, min(start + BATCH, len(planned))))
+    writer.finish()
     with dbmod.write(reg.db):
         conn.executemany("UPDATE patients SET last_seen_at = ? WHERE id = ?",
                          [(at, pid) for pid, at in last_seen.items()])
