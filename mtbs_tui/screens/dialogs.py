@@ -16,6 +16,36 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+# A priority binding runs while the app reads the keys, before the next key is dispatched: focus
+# moves at once, so text typed ahead ("bidan⏎bidan-demo⏎") never lands in the previous field.
+ENTER_MOVES_ON = Binding("enter", "enter_field", show=False, priority=True)
+
+
+class EnterMovesOn:
+    """Mixin for a screen of one-line Inputs (with ENTER_MOVES_ON in its BINDINGS): Enter moves to
+    the next field; on the last field it calls `last_field_entered()`."""
+
+    def field_ids(self) -> list[str]:
+        raise NotImplementedError
+
+    def last_field_entered(self) -> None:
+        raise NotImplementedError
+
+    def action_enter_field(self) -> None:
+        ids = self.field_ids()
+        focused_id = getattr(self.focused, "id", None)  # type: ignore[attr-defined]
+        position = ids.index(focused_id) if focused_id in ids else len(ids) - 1
+        if position < len(ids) - 1:
+            self.set_focus(self.query_one(f"#{ids[position + 1]}", Input))  # type: ignore[attr-defined]
+            return
+        # Characters typed before this Enter may still wait in the field's own message queue:
+        # submit from that queue, after them.
+        focused = self.focused  # type: ignore[attr-defined]
+        if focused is not None:
+            focused.call_later(self.last_field_entered)
+        else:
+            self.last_field_entered()
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """A yes/no question answered with one key."""

@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
+from mtbs_tui.screens.dialogs import ENTER_MOVES_ON, EnterMovesOn
+
 DEMO_ACCOUNTS = ("kepala", "bidan", "daftar", "tinjau")
 
 
@@ -24,10 +26,10 @@ def _row(label: str, field: Input) -> Horizontal:
     return Horizontal(Label(label, classes="form-label"), field, classes="form-row")
 
 
-class _AccountScreen(Screen[None]):
+class _AccountScreen(EnterMovesOn, Screen[None]):
     """A centred box of one-line fields; Enter goes to the next field, on the last one submits."""
 
-    BINDINGS = [Binding("ctrl+q", "app.quit", "Keluar", key_display="^Q", id="keluar")]
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Keluar", key_display="^Q", id="keluar"), ENTER_MOVES_ON]
 
     TITLE_TEXT = ""
     FIELDS: tuple[tuple[str, str, bool], ...] = ()  # (id, label, masked)
@@ -61,13 +63,10 @@ class _AccountScreen(Screen[None]):
     def value(self, field_id: str) -> str:
         return self.query_one(f"#{field_id}", Input).value
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        ids = [f[0] for f in self.FIELDS]
-        position = ids.index(event.input.id) if event.input.id in ids else len(ids) - 1
-        if position < len(ids) - 1:
-            self.query_one(f"#{ids[position + 1]}", Input).focus()
-            return
+    def field_ids(self) -> list[str]:
+        return [f[0] for f in self.FIELDS]
+
+    def last_field_entered(self) -> None:
         self.submit()
 
     def submit(self) -> None:  # pragma: no cover - each screen has its own

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 from mtbs_tui.accounts import ROLE_LABELS, ROLES, AccountError
+from mtbs_tui.screens.dialogs import ENTER_MOVES_ON, EnterMovesOn
 from mtbs_tui.app import KeyBar, TopBar, date_text
 
 FIELD_LABELS = {"nama_lengkap": "Nama lengkap", "nama_pengguna": "Nama pengguna",
@@ -20,11 +21,11 @@ SHORT_ROLES = {"pendaftaran": "Pendaftaran", "klinis": "Klinis", "kepala": "Kepa
 ROLE_CHOICES = " ".join(f"{i}={ROLE_LABELS[r].split(' ')[0]}" for i, r in enumerate(ROLES, start=1))
 
 
-class AccountDialog(ModalScreen["dict | None"]):
+class AccountDialog(EnterMovesOn, ModalScreen["dict | None"]):
     """Fields of a new account (or only the two password fields for a reset). Enter = next field;
     Enter on the last field returns the values; Escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Batal", key_display="Esc", id="batal")]
+    BINDINGS = [Binding("escape", "cancel", "Batal", key_display="Esc", id="batal"), ENTER_MOVES_ON]
 
     def __init__(self, title: str, *, reset_for: str | None = None) -> None:
         super().__init__(classes="dialog")
@@ -57,14 +58,11 @@ class AccountDialog(ModalScreen["dict | None"]):
         if field_id:
             self.query_one(f"#{field_id}", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        ids = [f[0] for f in self.fields]
-        position = ids.index(event.input.id) if event.input.id in ids else len(ids) - 1
-        if position < len(ids) - 1:
-            self.query_one(f"#{ids[position + 1]}", Input).focus()
-            return
-        values = {i: self.query_one(f"#{i}", Input).value for i in ids}
+    def field_ids(self) -> list[str]:
+        return [f[0] for f in self.fields]
+
+    def last_field_entered(self) -> None:
+        values = {i: self.query_one(f"#{i}", Input).value for i in self.field_ids()}
         if values["password"] != values["password2"]:
             self.query_one("#password2", Input).value = ""
             self.show_error("Kedua kata sandi tidak sama.", "password2")
