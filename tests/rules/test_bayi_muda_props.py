@@ -208,8 +208,19 @@ def test_contract_codes_and_shape(case: dict[str, Any], chart: str) -> None:
 
 
 def check_sign_added(before: dict[str, Any], after: dict[str, Any]) -> None:
-    assert max_colour(after) >= max_colour(before), (before["classifications"],
-                                                      after["classifications"])
+    # A present sign can turn a settled "none of the above" row into an unknown one (e.g. sunken
+    # eyes with the skin pinch not assessed: the dehydration rows now depend on the pinch, §6), so
+    # that module stops and is listed as incomplete. That is the only way a colour may drop.
+    newly_incomplete = ({e["module"] for e in after["incomplete"]}
+                        - {e["module"] for e in before["incomplete"]})
+    worst_after: dict[str, int] = {}
+    for c in after["classifications"]:
+        worst_after[c["module"]] = max(worst_after.get(c["module"], -1), SEVERITY[c["colour"]])
+    for c in before["classifications"]:
+        if c["module"] in newly_incomplete:
+            continue
+        assert worst_after.get(c["module"], -1) >= SEVERITY[c["colour"]], (before["classifications"],
+                                                                         after["classifications"])
     if before["refer_urgently"]:
         assert after["refer_urgently"]
 
