@@ -163,15 +163,21 @@ def login_with_copy(copy: Path, options: dict[str, Any], action: str) -> User:
     from mtbs_tui import accounts
     from mtbs_tui.accounts import AccessDenied, User
 
-    name = username(options)
-    secret = password(options, name)
     conn = sqlite3.connect(f"{Path(copy).resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     try:
+        try:
+            accounts_in_copy = conn.execute("SELECT count(*) FROM users").fetchone()[0]
+        except sqlite3.Error:
+            accounts_in_copy = 0  # a backup made before accounts existed (schema < 3)
+        if not accounts_in_copy:
+            # Nobody to log in as, in the copy or in the (missing/damaged) register: like the
+            # first run, restoring it needs no login; its first `mtbs user add` makes the head.
+            return User(0, "tanpa-akun", "-", "kepala", True)
+        name = username(options)
+        secret = password(options, name)
         row = conn.execute(
             "SELECT id, username, full_name, role, active, password_hash FROM users WHERE username = ?", [name]
         ).fetchone()
-    except sqlite3.Error:
-        row = None
     finally:
         conn.close()
     if row is None or not accounts.verify_password(row[5], secret)[0]:

@@ -213,3 +213,17 @@ def test_damaged_register_is_restored_with_the_accounts_inside_the_backup(live: 
     conn = sqlite3.connect(live)
     assert conn.execute("SELECT actor, action FROM audit ORDER BY id DESC LIMIT 1").fetchone() == ("kepala", "pulihkan")
     conn.close()
+
+
+def test_restore_on_a_new_pc_logs_in_with_the_backup_accounts(live: Path, tmp_path: Path) -> None:
+    assert mtbs(live, "backup", "--to", str(tmp_path / "usb")).returncode == 0
+    [backup] = (tmp_path / "usb").glob("*.db")
+    fresh = tmp_path / "pc-baru" / "mtbs.db"
+    fresh.parent.mkdir()
+    wrong = subprocess.run([str(MTBS), "--db", str(fresh), "restore", str(backup), "--ya"], capture_output=True,
+                           text=True, timeout=120, stdin=subprocess.DEVNULL,
+                           env={**os.environ, "MTBS_PASSWORD": "bukan-ini-1"})
+    assert wrong.returncode == 2 and "masuk gagal" in wrong.stderr and not fresh.exists()
+    done = mtbs(fresh, "restore", str(backup), "--ya")
+    assert done.returncode == 0, done.stderr
+    assert content(fresh) == content(live)
