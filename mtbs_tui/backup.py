@@ -37,6 +37,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# One implementation of the durability calls, shared with the database layer.
+from mtbs_tui.db import fsync_dir as _fsync_dir
+from mtbs_tui.db import fsync_file as _fsync_file
 from mtbs_tui.documents.common import os_reason  # plain Python: no reportlab at import
 
 # Generations kept in a backup folder (reliability.md proposes 7 daily, 4 weekly, 12 monthly).
@@ -157,24 +160,6 @@ def row_counts(conn: sqlite3.Connection, *, skip: Iterable[str] = ("meta",)) -> 
     }
 
 
-def _fsync_file(path: Path) -> None:
-    # Windows' FlushFileBuffers needs a handle opened for writing; POSIX fsync works read-only.
-    mode = os.O_RDWR if os.name == "nt" else os.O_RDONLY
-    fd = os.open(path, mode | getattr(os, "O_BINARY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if sys.platform == "win32":
-        return  # a folder cannot be opened for fsync on Windows; NTFS journals the rename itself
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _unlink_quietly(*paths: Path) -> None:

@@ -497,9 +497,9 @@ def verified_copy(conn: sqlite3.Connection, path: Path, folder: Path, *, label: 
                     raise DatabaseError(f"salinan cadangan gagal diverifikasi (tabel {name}: {b} != {a})")
         finally:
             dest.close()
-        _fsync_file(tmp)
+        fsync_file(tmp)
         os.replace(tmp, final)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -517,17 +517,22 @@ def _table_names(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+def fsync_file(path: Path) -> None:
+    """Force a file's data to disk. Windows' FlushFileBuffers needs a handle opened for writing
+    (a read-only one fails); POSIX fsync works on a read-only descriptor."""
+    mode = os.O_RDWR if os.name == "nt" else os.O_RDONLY
+    fd = os.open(path, mode | getattr(os, "O_BINARY", 0))
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX). A folder cannot be opened for fsync on Windows;
+    NTFS journals the rename itself."""
     if sys.platform == "win32":
-        return  # directories cannot be opened for fsync on Windows; NTFS journals the rename
+        return
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

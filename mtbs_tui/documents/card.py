@@ -9,13 +9,13 @@ line, because clinic printers hold A4 and a scaled A5 page prints too large or t
 from __future__ import annotations
 
 import io
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mtbs_tui.documents.common import (
+    write_bytes,
     age_text_long,
     as_date,
     atomic_output,
@@ -241,13 +241,7 @@ def render_card(register: Any, visit: dict, out: Any) -> None:
     canvas.showPage()
     canvas.save()
     data = buf.getvalue()
-    if hasattr(out, "write"):
-        out.write(data)
-    else:
-        with open(out, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+    write_bytes(out, data)
 
 
 def build_card_pdf(register: Any, visit_id: int, out_path: Path | str, *, audit: bool = True,

@@ -177,6 +177,17 @@ def atomic_output(path: Path) -> Iterator[Path]:
 
 # --- audit ----------------------------------------------------------------------------------------
 
+def write_bytes(out: Any, data: bytes) -> None:
+    """Write a finished document to `out`: a binary file object, or a path (flushed to disk)."""
+    if hasattr(out, "write"):
+        out.write(data)
+        return
+    with open(out, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
 def record_audit(target: Any, action: str, *, detail: str | None = None, actor: str | None = None,
                  patient_id: int | None = None) -> None:
     """One audit row for a print, export, backup or restore. `target` is an open Register or a path."""

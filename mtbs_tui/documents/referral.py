@@ -11,11 +11,11 @@ many classifications still gets exactly one page.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from pathlib import Path
 from typing import Any
 
 from mtbs_tui.documents.common import (
+    write_bytes,
     ROMAN,
     SEX_TEXT,
     DocumentError,
@@ -361,13 +361,7 @@ def render_referral(register: Any, visit: dict, out: Any) -> None:
     data, pages = build(shrink=False)
     if pages > 1:
         data, pages = build(shrink=True)
-    if hasattr(out, "write"):
-        out.write(data)
-    else:
-        with open(out, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+    write_bytes(out, data)
 
 
 def build_referral_pdf(register: Any, visit_id: int, out_path: Path | str, *, audit: bool = True,
