@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_export import MTBS, bench_db  # noqa: E402
+from bench_export import LOGIN, MTBS, PASSWORD, bench_db  # noqa: E402
 
 
 CPU: dict[int, float] = {}
@@ -99,8 +99,9 @@ def main() -> None:
                  for f in ("csv", "xlsx", "pdf")}
         env = os.environ.copy()
         help_s = best(lambda: subprocess.run([str(MTBS), "--help"], capture_output=True, check=True, env=env), 5)
-        cmd_s = best(lambda: subprocess.run([str(MTBS), "--db", str(db), "referral", str(vid), "-o",
-                                             str(Path(tmp) / "s.pdf")], capture_output=True, check=True, env=env), 5)
+        cmd_s = best(lambda: subprocess.run([str(MTBS), "--db", str(db), *LOGIN, "referral", str(vid), "-o",
+                                             str(Path(tmp) / "s.pdf")], input=PASSWORD, text=True,
+                                            capture_output=True, check=True, env=env), 5)
     reg.close()
     print(f"register: {db}; kunjungan #{vid}; bulan {month}")
     print(f"surat rujukan dalam proses: dinding {letter_ms:6.1f} ms, CPU {letter_cpu:5.1f} ms = "

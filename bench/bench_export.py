@@ -29,7 +29,21 @@ def bench_db(visits: int) -> Path:
         print(f"membuat register demo {visits} kunjungan di {path} ...", flush=True)
         subprocess.run([str(MTBS), "--db", str(path), "demo", "--patients", str(max(visits // 5, 10)),
                         "--visits", str(visits)], check=True)
+    # A register kept from before the accounts landed gets the demo accounts (the CLI needs a login).
+    from mtbs_tui.demo import add_demo_accounts
+    from mtbs_tui.register import Register
+
+    reg = Register.open(path, check=False)
+    try:
+        add_demo_accounts(reg)
+    finally:
+        reg.close()
     return path
+
+
+# The commands log in as the demo head of the puskesmas (mtbs_tui.demo).
+LOGIN = ["--user", "kepala", "--password-stdin"]
+PASSWORD = "kepala-demo\n"
 
 
 def child(mode: str, db: str, out: str) -> None:

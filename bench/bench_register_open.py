@@ -69,7 +69,11 @@ async def measure_once(path: Path) -> dict[str, float]:
     from datetime import datetime
 
     clock = datetime.fromisoformat(f"{day}T12:00:00")
-    app = MtbsApp(register, actor="bench", clock=lambda: clock, offer_drafts=False)
+    from mtbs_tui.accounts import User
+
+    # Logged in as a clinical worker (the login itself is timed by bench_tui_start.py).
+    app = MtbsApp(register, user=User(1, "bench", "Bench", "klinis", True), clock=lambda: clock,
+                  offer_drafts=False)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
