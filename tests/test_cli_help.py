@@ -51,3 +51,39 @@ def test_entry_point_imports_only_typer() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], (None, False)),
+        (["tui"], (None, False)),
+        (["tui", "--demo"], (None, True)),
+        (["--db", "x.db"], ("x.db", False)),
+        (["--db", "x.db", "tui", "--demo"], ("x.db", True)),
+        (["--db=x.db", "tui"], ("x.db", False)),
+        (["--db", "x.db", "check"], None),
+        (["tui", "--bogus"], None),
+        (["--user", "sari", "tui"], None),
+        (["--db="], None),
+        (["--help"], None),
+    ],
+)
+def test_launcher_opens_the_app_directly_only_for_plain_requests(args: list[str], expected: object) -> None:
+    from mtbs_tui.launcher import _tui_request
+
+    assert _tui_request(args) == expected
+
+
+def test_opening_the_app_does_not_import_typer(tmp_path: Path) -> None:
+    """`mtbs` (the app) skips the Typer command tree: a missing register is reported without it."""
+    import sys
+
+    code = (
+        "import sys; from mtbs_tui.launcher import main; "
+        f"rc = main(['--db', {str(tmp_path / 'tidak-ada.db')!r}]); "
+        "print(rc, 'typer' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["2", "False"], result
+    assert result.stderr.startswith("galat: ") and "Traceback" not in result.stderr
