@@ -8,9 +8,15 @@ The argon2 hash is computed once per process and reused: hashing costs ~0.25 s.
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from pathlib import Path
 
 import pytest
+
+# The real console script of the virtualenv. Kept here, not in conftest.py: tests/tui has a
+# conftest.py too, and `from conftest import ...` resolves to whichever pytest imported last.
+MTBS = Path(sys.executable).parent / ("mtbs.exe" if os.name == "nt" else "mtbs")
 
 HEAD_USER = "kepala"
 HEAD_PASSWORD = "kepala-demo"

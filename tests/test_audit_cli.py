@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
-from conftest import MTBS
+from cli_login import MTBS
 from test_export_support import first_referred_visit, make_register
 
 

@@ -15,7 +15,7 @@ import pyrage
 import pytest
 
 from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
-from conftest import MTBS
+from cli_login import MTBS
 from test_backup import dump
 from test_export_support import make_register
 

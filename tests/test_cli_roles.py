@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from cli_login import add_account
-from conftest import MTBS
+from cli_login import MTBS
 from test_export_support import first_referred_visit, make_register
 
 ROLES = {"kepala": "kepala", "bidan": "klinis", "daftar": "pendaftaran", "tinjau": "peninjau"}

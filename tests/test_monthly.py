@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from conftest import MTBS
+from cli_login import MTBS
 from mtbs_tui.documents.common import DocumentError
 from mtbs_tui.documents.monthly import (
     FOLLOW_UP_GRACE_DAYS,

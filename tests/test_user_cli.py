@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cli_login import add_account
-from conftest import MTBS
+from cli_login import MTBS
 
 IDENTITY = ["--nama", "Puskesmas Uji", "--daerah-malaria", "rendah"]
 
