@@ -466,14 +466,7 @@ class Register:
             cols = _draft_columns(case, patient, vdate, section, kind, follow_up_of)
             cols.update(recorded_by=actor, updated_at=_iso(now))
             if draft_id is not None:
-                row = self.db.execute(
-                    "SELECT patient_id FROM visits WHERE id = ? AND status = 'draft'", [draft_id]
-                ).fetchone()
-                if row is None:
-                    raise RegisterError(f"draf {draft_id} tidak ditemukan (sudah disimpan atau dibuang?)",
-                                        kind="tidak_ada")
-                if row[0] != patient_id:
-                    raise FieldError("patient_id", "draf ini milik pasien lain")
+                self._draft_of(draft_id, patient_id)
                 names = list(cols)
                 self.db.execute(
                     f"UPDATE visits SET {', '.join(f'{c} = ?' for c in names)} WHERE id = ? AND status = 'draft'",
@@ -590,15 +583,7 @@ class Register:
                 self._check_follow_up_of(follow_up_of, patient_id)
             draft_at = None
             if draft_id is not None:
-                row = self.db.execute(
-                    "SELECT patient_id, visit_at FROM visits WHERE id = ? AND status = 'draft'", [draft_id]
-                ).fetchone()
-                if row is None:
-                    raise RegisterError(f"draf {draft_id} tidak ditemukan (sudah disimpan atau dibuang?)",
-                                        kind="tidak_ada")
-                if row[0] != patient_id:
-                    raise FieldError("patient_id", "draf ini milik pasien lain")
-                draft_at = row[1]
+                draft_at = self._draft_of(draft_id, patient_id)
             at = _choose_visit_at(vdate, visit_at, draft_at, now)
             cols = final_columns(full, result, patient_id=patient_id, kind=kind, follow_up_of=follow_up_of,
                                  actor=actor, visit_at=at, now=_iso(now))
@@ -845,6 +830,18 @@ class Register:
         """Record an access or action (who, which patient id, what, when). Never clinical content."""
         with self._write():
             self._audit(action, actor=actor, patient_id=patient_id, detail=detail)
+
+    def _draft_of(self, draft_id: int, patient_id: int) -> str:
+        """The open draft `draft_id` of this patient (its visit_at); a clear error otherwise."""
+        row = self.db.execute(
+            "SELECT patient_id, visit_at FROM visits WHERE id = ? AND status = 'draft'", [draft_id]
+        ).fetchone()
+        if row is None:
+            raise RegisterError(f"draf {draft_id} tidak ditemukan (sudah disimpan atau dibuang?)",
+                                kind="tidak_ada")
+        if row[0] != patient_id:
+            raise FieldError("patient_id", "draf ini milik pasien lain")
+        return row[1]
 
     def _audit(self, action: str, *, actor: str, patient_id: int | None = None, detail: str | None = None) -> None:
         # Hash-chained and append-only (mtbs_tui.audit); runs inside the caller's write transaction.

@@ -111,35 +111,22 @@ def default_table() -> list[ReportRow]:
     with every classification code of the chart in chart order."""
     from mtbs_tui.rules.codes import CLASSIFICATIONS
 
-    rows: list[ReportRow] = [
-        ReportRow("A. MTBS: BALITA SAKIT (2 BULAN - <5 TAHUN)", heading=True),
-        ReportRow(MEASURES["kunjungan"], measure="kunjungan", pathway="balita"),
-        ReportRow(MEASURES["pertama"], measure="pertama", pathway="balita"),
-        ReportRow(MEASURES["ulang"], measure="ulang", pathway="balita"),
-    ]
-    for title, module in _BALITA_SECTIONS:
-        rows.append(ReportRow(title, heading=True))
-        for c in CLASSIFICATIONS["balita"].values():
-            if c.module == module:
-                rows.append(ReportRow(c.label, codes=(c.code,), pathway="balita"))
+    def pathway_rows(title: str, pathway: str, sections: Any, referral_title: str) -> list[ReportRow]:
+        rows = [ReportRow(title, heading=True)]
+        rows += [ReportRow(MEASURES[m], measure=m, pathway=pathway) for m in ("kunjungan", "pertama", "ulang")]
+        for section_title, module in sections:
+            rows.append(ReportRow(section_title, heading=True))
+            rows += [ReportRow(c.label, codes=(c.code,), pathway=pathway)
+                     for c in CLASSIFICATIONS[pathway].values() if c.module == module]
+        rows.append(ReportRow(referral_title, heading=True))
+        rows += [ReportRow(MEASURES[m], measure=m, pathway=pathway) for m in ("rujuk_segera", "rujuk")]
+        return rows
+
+    rows = pathway_rows("A. MTBS: BALITA SAKIT (2 BULAN - <5 TAHUN)", "balita", _BALITA_SECTIONS,
+                        "Rujukan balita")
+    rows += pathway_rows("B. MTBM: BAYI MUDA (0 - <2 BULAN)", "bayi_muda", _BAYI_MUDA_SECTIONS,
+                         "Rujukan bayi muda")
     rows += [
-        ReportRow("Rujukan balita", heading=True),
-        ReportRow(MEASURES["rujuk_segera"], measure="rujuk_segera", pathway="balita"),
-        ReportRow(MEASURES["rujuk"], measure="rujuk", pathway="balita"),
-        ReportRow("B. MTBM: BAYI MUDA (0 - <2 BULAN)", heading=True),
-        ReportRow(MEASURES["kunjungan"], measure="kunjungan", pathway="bayi_muda"),
-        ReportRow(MEASURES["pertama"], measure="pertama", pathway="bayi_muda"),
-        ReportRow(MEASURES["ulang"], measure="ulang", pathway="bayi_muda"),
-    ]
-    for title, module in _BAYI_MUDA_SECTIONS:
-        rows.append(ReportRow(title, heading=True))
-        for c in CLASSIFICATIONS["bayi_muda"].values():
-            if c.module == module:
-                rows.append(ReportRow(c.label, codes=(c.code,), pathway="bayi_muda"))
-    rows += [
-        ReportRow("Rujukan bayi muda", heading=True),
-        ReportRow(MEASURES["rujuk_segera"], measure="rujuk_segera", pathway="bayi_muda"),
-        ReportRow(MEASURES["rujuk"], measure="rujuk", pathway="bayi_muda"),
         ReportRow("C. KUNJUNGAN ULANG (MTBS DAN MTBM)", heading=True),
         ReportRow(MEASURES["kontrol_jatuh_tempo"], measure="kontrol_jatuh_tempo"),
         ReportRow(MEASURES["kontrol_selesai"], measure="kontrol_selesai"),
