@@ -123,7 +123,7 @@ def _read_setting(db_path: Path, key: str) -> str | None:
             row = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         finally:
             conn.close()
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError):  # a damaged file can yield a non-UTF-8 error text
         return None
     return row[0] if row and row[0] else None
 
@@ -228,7 +228,7 @@ def verify_backup(path: Path, *, expected_counts: dict[str, int] | None = None) 
         # immutable=1: a backup on read-only media (a write-protected flash disk) opens without
         # SQLite trying to create a journal; the file is never modified here.
         conn = sqlite3.connect(f"{_uri(path)}?mode=ro&immutable=1", uri=True)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
         raise BackupError(f"galat: {path}: cadangan tidak dapat dibuka ({exc})") from exc
     try:
         # Memory-mapped reads and a larger page cache: integrity_check and foreign_key_check visit
@@ -236,7 +236,7 @@ def verify_backup(path: Path, *, expected_counts: dict[str, int] | None = None) 
         conn.execute("PRAGMA mmap_size = 1073741824").fetchall()
         conn.execute("PRAGMA cache_size = -65536").fetchall()
         return _verify_conn(conn, path, expected_counts)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
         raise BackupError(f"galat: {path}: cadangan rusak ({exc}); pilih berkas cadangan lain") from exc
     finally:
         conn.close()
@@ -297,7 +297,7 @@ def _open_source(db_path: Path) -> sqlite3.Connection:
         if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
             conn.close()
             raise BackupError(f"galat: {db_path}: bukan database register MTBS")
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
         raise BackupError(f"galat: {db_path}: database rusak ({exc}); gunakan `mtbs restore` dari cadangan terakhir") from exc
     return conn
 
@@ -310,7 +310,7 @@ def _source_damage(db_path: Path) -> str | None:
             rows = [r[0] for r in conn.execute("PRAGMA quick_check(1)")]
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
         return str(exc)
     return None if rows == ["ok"] else rows[0]
 
@@ -573,7 +573,7 @@ def create_backup(
         except OSError as exc:
             _unlink_quietly(*made)
             raise BackupError(f"galat: {folder}: cadangan gagal ditulis ({os_reason(exc)})") from exc
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
             _unlink_quietly(*made)
             damage = _source_damage(db_path)
             if damage:
@@ -731,7 +731,7 @@ def restore_backup(
         aside = _restore_into(staged, db_path, aside_dir, step)
     except OSError as exc:
         raise BackupError(f"galat: {db_path}: pemulihan gagal ({os_reason(exc)}); database lama tetap dipakai") from exc
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
         raise BackupError(f"galat: {db_path}: pemulihan gagal ({exc}); database lama tetap dipakai") from exc
     finally:
         _unlink_quietly(staged, Path(str(staged) + "-journal"))

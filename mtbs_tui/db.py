@@ -321,7 +321,7 @@ def connect(
         # (deferred) could turn a read-then-write into an unfixable SQLITE_BUSY.
         # check_same_thread=False: the TUI may save from a worker thread; WriteLock serialises.
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=5.0, check_same_thread=False)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
         raise DatabaseError(f"{path}: database tidak dapat dibuka ({exc})", kind="izin") from exc
     lock = WriteLock(path)
     try:
@@ -373,7 +373,7 @@ def connect(
         conn.close()
         lock.close()
         raise
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
         _LOCKS.pop(id(conn), None)
         conn.close()
         lock.close()
@@ -407,7 +407,7 @@ def quick_check(conn: sqlite3.Connection, path: Path) -> None:
     """`PRAGMA quick_check`: catches damaged pages at start-up in a fraction of integrity_check."""
     try:
         rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
         raise DatabaseError(f"{path}: database rusak ({exc})") from exc
     if rows != ["ok"]:
         raise DatabaseError(f"{path}: database rusak (quick_check: {rows[0]})")

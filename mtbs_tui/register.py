@@ -188,7 +188,7 @@ class Register:
                 conn.close()
         except dbmod.DatabaseError as exc:
             self._health_error = exc.message
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
             self._health_error = f"{self.path}: database rusak ({exc})"
         finally:
             self._health_done.set()
@@ -876,7 +876,7 @@ class Register:
             # An FTS5 command is an INSERT: it runs under the write discipline although it changes nothing.
             with dbmod.write(self.db):
                 self.db.execute("INSERT INTO patients_fts(patients_fts, rank) VALUES('integrity-check', 1)")
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
             errors.append(f"indeks pencarian pasien rusak ({exc})")
         return errors
 

@@ -36,13 +36,13 @@ def run(path: Path) -> int:
     uri = dbmod.readonly_uri(path)
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
         return _fail(f"{path}: database tidak dapat dibuka ({exc})")
     try:
         conn.execute("PRAGMA busy_timeout = 5000")
         try:
             errors = dbmod.integrity_errors(conn)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
             return _fail(f"{path}: database rusak ({exc})")
         if errors:
             more = f" (dan {len(errors) - 1} masalah lain)" if len(errors) > 1 else ""
@@ -64,7 +64,7 @@ def run(path: Path) -> int:
             audit = q("SELECT count(*) FROM audit").fetchone()[0]
             facility = q("SELECT name FROM facility WHERE id = 1").fetchone()
             mode = q("PRAGMA journal_mode").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
             return _fail(f"{path}: database rusak atau bukan register MTBS ({exc})")
     finally:
         conn.close()
