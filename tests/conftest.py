@@ -24,3 +24,15 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
 def mtbs_exe() -> Path:
     """The real console script installed in the virtualenv."""
     return MTBS
+
+
+# Hypothesis explores new examples on every local run; in CI (CI=true) it is derandomized, so a
+# landing is decided by the code, not by the luck of one run. `make test` locally still explores.
+try:
+    from hypothesis import settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+    if os.environ.get("CI"):
+        _hypothesis_settings.load_profile("ci")
+except ImportError:  # pragma: no cover - hypothesis is a test dependency
+    pass

@@ -9,12 +9,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import random
 
 from mtbs_tui import backup as B
 from mtbs_tui.register import Register
 from test_export_support import make_register
 from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 
+
+
+# Damage bytes from a seeded generator: the same damage every run, so CI cannot be flaky.
+_DAMAGE = random.Random(2026)
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -76,7 +81,7 @@ def test_damaged_backup_is_refused(source: Path, tmp_path: Path, damage: str) ->
     elif damage == "page":
         size = info.path.stat().st_size
         for n in range(2, size // page):
-            flip(info.path, n * page + 200, os.urandom(600))
+            flip(info.path, n * page + 200, _DAMAGE.randbytes(600))
     elif damage == "truncate":
         with open(info.path, "r+b") as fh:
             fh.truncate(info.path.stat().st_size - 3 * page)
@@ -197,7 +202,7 @@ def test_source_with_damaged_pages_is_refused_and_named(tmp_path: Path) -> None:
     with open(db, "r+b") as fh:
         for n in range(2, size // 4096):
             fh.seek(n * 4096 + 8)
-            fh.write(os.urandom(300))
+            fh.write(_DAMAGE.randbytes(300))
     with pytest.raises(B.BackupError) as err:
         B.create_backup(db, tmp_path / "out", audit=False)
     assert err.value.message.startswith(f"galat: {db}: database rusak")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import os
 import sqlite3
 import subprocess
@@ -15,6 +16,10 @@ from test_backup import dump
 from test_export_support import fake_classify, make_register
 from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 
+
+
+# Damage bytes from a seeded generator: the same damage every run, so CI cannot be flaky.
+_DAMAGE = random.Random(2026)
 
 def add_visit(db: Path) -> None:
     reg = Register.open(db, classifier=fake_classify)
@@ -71,7 +76,7 @@ def test_damaged_backup_is_refused_and_live_untouched(live: Path, tmp_path: Path
     with open(info.path, "r+b") as fh:
         for n in range(3, size // 4096):
             fh.seek(n * 4096 + 100)
-            fh.write(os.urandom(1000))
+            fh.write(_DAMAGE.randbytes(1000))
     before = dump(live)
     with pytest.raises(B.BackupError) as err:
         B.restore_backup(info.path, live)
@@ -191,7 +196,6 @@ def test_random_page_damage_is_always_a_clear_refusal(live: Path, tmp_path: Path
     """Seeded random bytes over the pages (the test above uses fresh ones each run): whatever the
     damage, verification answers with BackupError, never another exception. SQLite's error text
     for such a file can itself be non-UTF-8 bytes (seen once as a UnicodeDecodeError)."""
-    import random
 
     rng = random.Random(seed)
     info = B.create_backup(live, tmp_path / "usb", audit=False)
