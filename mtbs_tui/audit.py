@@ -56,7 +56,12 @@ def now_iso() -> str:
 
 
 def entry_hash(prev_hash: str, row: dict) -> str:
-    parts = [prev_hash] + ["" if row.get(c) is None else str(row.get(c)) for c in COLUMNS]
+    return entry_hash_values(prev_hash, [row.get(c) for c in COLUMNS])
+
+
+def entry_hash_values(prev_hash: str, values: tuple | list) -> str:
+    """entry_hash of an entry given as its values in COLUMNS order (the bulk demo writer's form)."""
+    parts = [prev_hash] + ["" if v is None else str(v) for v in values]
     return hashlib.sha256(SEPARATOR.join(parts).encode("utf-8")).hexdigest()
 
 

@@ -14,11 +14,13 @@ sqlite-utils insert_all would commit every few rows).
 """
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import itertools
 import json
 import queue
 import random
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +30,7 @@ from mtbs_tui import db as dbmod
 from mtbs_tui.register import Age, Register, age_on, result_rows
 
 Findings = dict[str, Any]
-BATCH = 10000
+BATCH = 5000
 
 DEMO_FACILITY = dict(
     name="Puskesmas Sukamaju (DEMO)",
@@ -72,14 +74,17 @@ SCHEDULE = (("bcg", 1), ("polio_1", 1), ("dpt_hb_hib_1", 2), ("polio_2", 2), ("p
             ("pcv_3", 12), ("dpt_hb_hib_lanjutan", 18), ("campak_rubela_lanjutan", 18))
 
 
+_BUCKET_OF_MONTH = {m: ("b", lo) for lo, hi in BALITA_BUCKETS for m in range(lo, hi + 1)}
+
+
 def bucket_key(days: int, months: int) -> tuple:
     """The age bucket of a visit: bayi muda by (day 0-1 or later, completed months)."""
     if days < 60:
         return ("bm", 0 if days <= 1 else 1, months)
-    for lo, hi in BALITA_BUCKETS:
-        if lo <= months <= hi:
-            return ("b", lo)
-    raise ValueError(months)
+    try:
+        return _BUCKET_OF_MONTH[months]
+    except KeyError:
+        raise ValueError(months) from None
 
 
 def vaccines_up_to(months: int, *, hb0: bool = True) -> list[str]:
@@ -327,6 +332,7 @@ def _pending(case: dict) -> dict:
 @dataclass(frozen=True)
 class Hit:
     """One classified (scenario, bucket): everything a visit row needs except dates and ids."""
+    id: int              # its row in the bulk writer's temp.demo_hit table
     result: dict
     measurements: dict
     top_json: str        # case top-level fields except visit_date, birth_date, sex
@@ -337,6 +343,7 @@ class Hit:
     referral_reason: str | None
 
     def case_json(self, birth: _dt.date, visit: _dt.date, sex: str) -> str:
+        # _CASE_JSON_SQL builds the same text inside SQLite; test_register_demo holds them together.
         return (f'{{"birth_date":"{birth.isoformat()}","sex":"{sex}","visit_date":"{visit.isoformat()}",'
                 + self.top_json[1:])
 
@@ -352,6 +359,7 @@ class ResultCache:
         self.malaria_area = malaria_area
         self._cache: dict[tuple, Hit] = {}
         self.calls = 0
+        self.created: list[Hit] = []  # every Hit in creation order (the bulk writer sends new ones)
 
     def case(self, scenario: Scenario, birth: _dt.date, visit: _dt.date, sex: str) -> dict:
         age = age_on(birth, visit)
@@ -371,6 +379,7 @@ class ResultCache:
             self.calls += 1
             cls, trs, referral = result_rows(0, result, "")
             hit = Hit(
+                id=len(self.created) + 1,
                 result=result,
                 measurements=measurements(scenario, age.months, age.days),
                 top_json=_compact({k: v for k, v in case.items()
@@ -383,14 +392,16 @@ class ResultCache:
                 referral_reason=referral[1] if referral else None,
             )
             self._cache[key] = hit
+            self.created.append(hit)
         return hit
 
 
 class _BatchWriter:
-    """Runs `write` on queued batches in one background thread; `finish` re-raises its error."""
+    """Runs queued jobs in order in one background thread; `finish` re-raises the first error.
 
-    def __init__(self, write: Callable[[tuple], None]) -> None:
-        self._write = write
+    After an error the remaining jobs are skipped, so nothing is written past a failed batch."""
+
+    def __init__(self) -> None:
         self._queue: queue.Queue = queue.Queue(maxsize=2)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="mtbs-demo-writer", daemon=True)
@@ -402,15 +413,25 @@ class _BatchWriter:
             if item is None:
                 return
             if self._error is None:
+                job, args = item
                 try:
-                    self._write(item)
+                    job(*args)
                 except BaseException as exc:  # noqa: BLE001 - handed to the caller in finish()
                     self._error = exc
 
-    def put(self, item: tuple) -> None:
+    def put(self, job: Callable[..., None], *args: Any) -> None:
         if self._error is not None:
             self.finish()
-        self._queue.put(item)
+        self._queue.put((job, args))
+
+    def sync(self) -> None:
+        """Wait until every job put so far has run."""
+        done = threading.Event()
+        self.put(done.set)
+        while not done.wait(0.05):
+            if self._error is not None or not self._thread.is_alive():
+                self.finish()
+                raise RuntimeError("demo writer stopped")  # pragma: no cover - finish() raises first
 
     def finish(self) -> None:
         if self._thread.is_alive():
@@ -442,6 +463,53 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+# --- the bulk writer's staging tables ----------------------------------------------------------------
+
+# One row per visit version: what differs between visits that share a Hit. Its id is the visit id,
+# as INTEGER PRIMARY KEY, so the INSERT ... SELECTs below read it in id order without a sort.
+_STAGE_COLUMNS = ("id", "uid", "version", "supersedes", "is_current", "patient_id", "at", "visit_date", "kind",
+                  "follow_up_of", "age_days", "age_months", "hit", "worker", "reason", "birth_date", "sex")
+_STAGE_WIDTH = len(_STAGE_COLUMNS)
+_STAGE_SQL = f"""
+CREATE TEMP TABLE IF NOT EXISTS demo_hit (
+    id INTEGER PRIMARY KEY, top_json TEXT, findings_json TEXT, rest_json TEXT, pathway TEXT, refer INTEGER,
+    follow_up_days INTEGER, weight_kg REAL, length_cm REAL, length_position TEXT, muac_cm REAL,
+    temperature_c REAL, referral_reason TEXT);
+CREATE TEMP TABLE IF NOT EXISTS demo_hit_class (
+    hit INTEGER, position INTEGER, module TEXT, code TEXT, label TEXT, colour TEXT, rule TEXT,
+    PRIMARY KEY (hit, position)) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS demo_hit_treat (
+    hit INTEGER, position INTEGER, code TEXT, label TEXT, dose TEXT,
+    PRIMARY KEY (hit, position)) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS demo_stage (id INTEGER PRIMARY KEY, {", ".join(_STAGE_COLUMNS[1:])});
+DELETE FROM temp.demo_hit; DELETE FROM temp.demo_hit_class; DELETE FROM temp.demo_hit_treat;
+DELETE FROM temp.demo_stage;
+"""
+_STAGE_DROP_SQL = """
+DROP TABLE IF EXISTS temp.demo_hit; DROP TABLE IF EXISTS temp.demo_hit_class;
+DROP TABLE IF EXISTS temp.demo_hit_treat; DROP TABLE IF EXISTS temp.demo_stage;
+"""
+# The same text as Hit.case_json() and Hit.result_json(), built inside SQLite.
+_VISITS_FROM_STAGE = """
+INSERT INTO visits(id, visit_uid, version, supersedes_id, is_current, patient_id, visit_at, visit_date, pathway,
+    kind, follow_up_of, chart, age_days, age_months, weight_kg, length_cm, length_position, muac_cm,
+    head_circumference_cm, temperature_c, malaria_area, case_json, findings_json, result_json, refer_urgently,
+    follow_up_days, follow_up_date, status, section, recorded_by, correction_reason, created_at, updated_at)
+SELECT s.id, s.uid, s.version, s.supersedes, s.is_current, s.patient_id, s.at, s.visit_date,
+    COALESCE(h.pathway, CASE WHEN s.age_days < 60 THEN 'bayi_muda' ELSE 'balita' END),
+    s.kind, s.follow_up_of, '2022', s.age_days, s.age_months, h.weight_kg, h.length_cm, h.length_position,
+    h.muac_cm, NULL, h.temperature_c, ?,
+    '{"birth_date":"' || s.birth_date || '","sex":"' || s.sex || '","visit_date":"' || s.visit_date || '",'
+        || substr(h.top_json, 2),
+    h.findings_json,
+    '{"age":{"days":' || s.age_days || ',"months":' || s.age_months || '},' || substr(h.rest_json, 2),
+    h.refer, h.follow_up_days,
+    CASE WHEN h.follow_up_days IS NULL THEN NULL ELSE date(s.visit_date, '+' || h.follow_up_days || ' days') END,
+    'final', NULL, s.worker, s.reason, s.at, s.at
+FROM temp.demo_stage s JOIN temp.demo_hit h ON h.id = s.hit ORDER BY s.id
+"""
+
+
 # --- generation ------------------------------------------------------------------------------------
 
 @dataclass
@@ -449,6 +517,7 @@ class _Patient:
     id: int
     birth: _dt.date
     sex: str
+    birth_iso: str
 
 
 @dataclass(frozen=True)
@@ -528,10 +597,15 @@ def generate(
         reg.db.conn.execute("PRAGMA synchronous = OFF")
         reg.db.conn.execute("PRAGMA cache_size = -65536")
         reg.db.conn.execute("PRAGMA secure_delete = OFF")  # a fresh file: nothing deleted to scrub
+    # Short GIL turns while the writer thread runs: each return from SQLite or argon2 otherwise
+    # waits up to the default 5 ms for this thread to let go, which more than doubled the writer's time.
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(0.0002)
     try:
         return _generate(reg, patients=patients, visits=visits, seed=seed, today=today, classifier=classifier,
                          progress=progress, now=now)
     finally:
+        sys.setswitchinterval(switch)
         if bulk:
             reg.db.conn.execute("PRAGMA synchronous = FULL")
             reg.db.conn.execute("PRAGMA journal_mode = WAL")
@@ -555,7 +629,20 @@ def _generate(
     today = today or now.date()
     classifier = classifier or default_classifier()
     reg.set_facility(actor="mtbs demo", **DEMO_FACILITY)
-    add_demo_accounts(reg)
+    # One background thread writes while this one generates: SQLite and argon2 release the GIL, so
+    # on two cores the work overlaps. Jobs run in the order they are put.
+    writer = _BatchWriter()
+    try:
+        return _fill(reg, writer, rng=rng, patients=patients, visits=visits, today=today, now=now,
+                     classifier=classifier, progress=progress)
+    finally:
+        writer.finish()
+
+
+def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: int, visits: int,
+          today: _dt.date, now: _dt.datetime, classifier: Callable[[dict], dict],
+          progress: Callable[[str], None] | None) -> DemoStats:
+    writer.put(add_demo_accounts, reg)  # argon2id, 4 x ~0.2 s, while the patients are made up
     cache = ResultCache(classifier, DEMO_FACILITY["malaria_area"])
     conn = reg.db.conn
     stamp = now.isoformat()
@@ -580,19 +667,23 @@ def _generate(
                      f"RT {_ri(rng, 1, 12):02d}/RW {_ri(rng, 1, 6):02d}, Desa {village}", village,
                      f"08{_ri(rng, 1000000000, 9999999999)}" if rng.random() < 0.7 else None,
                      stamp, stamp, birth.isoformat() + "T08:00:00"))
-        people.append(_Patient(pid, birth, sex))
-    with dbmod.write(reg.db):
-        # One FTS 'rebuild' after the inserts costs a tenth of the per-row trigger.
-        trigger = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'patients_fts_ai'"
-                               ).fetchone()[0]
-        conn.execute("DROP TRIGGER patients_fts_ai")
-        conn.executemany(
-            "INSERT INTO patients(id, mrn, nik, mother_nik, name, sex, birth_date, parent_name, address, village,"
-            " phone, created_at, updated_at, last_seen_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-        conn.execute("INSERT INTO patients_fts(patients_fts) VALUES('rebuild')")
-        conn.execute(trigger)
-    if progress:
-        progress(f"{patients} pasien")
+        people.append(_Patient(pid, birth, sex, birth.isoformat()))
+
+    def write_patients() -> None:
+        with dbmod.write(reg.db):
+            # One FTS 'rebuild' after the inserts costs a tenth of the per-row trigger.
+            trigger = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'patients_fts_ai'"
+                                   ).fetchone()[0]
+            conn.execute("DROP TRIGGER patients_fts_ai")
+            _insert_flat(conn, "patients(id, mrn, nik, mother_nik, name, sex, birth_date, parent_name, address,"
+                         " village, phone, created_at, updated_at, last_seen_at)", 14,
+                         [value for row in rows for value in row])
+            conn.execute("INSERT INTO patients_fts(patients_fts) VALUES('rebuild')")
+            conn.execute(trigger)
+        if progress:
+            progress(f"{patients} pasien")
+
+    writer.put(write_patients)  # while the visits are planned
 
     balita = [s for s in SCENARIOS if s.pathway == "balita" and s.id != "gizi_kurang_kontrol"]
     bm = [s for s in SCENARIOS if s.pathway == "bayi_muda" and s.id != "bm_sehat"]
@@ -600,11 +691,15 @@ def _generate(
     b_cum = list(itertools.accumulate(s.weight for s in balita))
     m_cum = list(itertools.accumulate(s.weight for s in bm))
 
+    # What rng.choices(population, cum_weights=cum)[0] does, draw for draw, without its set-up per call.
+    b_total, m_total = b_cum[-1], m_cum[-1]
+    b_hi, m_hi = len(balita) - 1, len(bm) - 1
+
     def pick_scenario(days: int, months: int) -> Scenario:
         if days < 60:
-            return rng.choices(bm, cum_weights=m_cum)[0]
+            return bm[bisect.bisect(m_cum, rng.random() * m_total, 0, m_hi)]
         while True:
-            s = rng.choices(balita, cum_weights=b_cum)[0]
+            s = balita[bisect.bisect(b_cum, rng.random() * b_total, 0, b_hi)]
             if months >= s.min_months and months >= 2:
                 return s
             if months < 2:
@@ -688,34 +783,53 @@ def _generate(
             v["of"] = planned[v["of"]]["uid"]
     planned.sort(key=lambda v: (v["at"], v["uid"]))
 
-    # 3. Write in batches, one transaction each.
+    # 3. Write in batches, one transaction each. Python stages one small row per visit version; SQLite
+    # expands it into the visit, its classifications, treatments and referral with INSERT ... SELECT
+    # joins on the distinct results (temp.demo_hit*). Those statements run without the GIL, so on two
+    # cores the writer thread's SQLite work overlaps this thread's Python work.
     next_id = 1
-    last_seen: dict[int, str] = {}
-    visit_sql = (
-        "INSERT INTO visits(id, visit_uid, version, supersedes_id, is_current, patient_id, visit_at, visit_date,"
-        " pathway, kind, follow_up_of, chart, age_days, age_months, weight_kg, length_cm, length_position,"
-        " muac_cm, head_circumference_cm, temperature_c, malaria_area, case_json, findings_json, result_json,"
-        " refer_urgently, follow_up_days, follow_up_date, status, section, recorded_by, correction_reason,"
-        " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-    )
     corrections = 0
     correction_every = 250
     # From schema v3 the audit trail is hash-chained (mtbs_tui.audit): demo entries join the chain
     # exactly as Register.audit() entries do, so `verify` holds on a demo register too.
+    writer.sync()  # the accounts' audit entries come first in the chain
     chained = "hash" in {r[1] for r in conn.execute("PRAGMA table_info(audit)")}
     audit_id = conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
     if chained:
         from mtbs_tui import audit as trail
 
         audit_count, audit_head = trail.chain_head(conn)
-    def write_batch(item: tuple) -> None:
-        v_rows, c_flat, t_flat, r_rows, a_flat, head_now, done = item
+    conn.executescript(_STAGE_SQL)
+    malaria_area = DEMO_FACILITY["malaria_area"]
+
+    def write_batch(hits: list[Hit], stage: list, a_flat: list, head_now: tuple | None, done: int) -> None:
         with dbmod.write(reg.db):
-            conn.executemany(visit_sql, v_rows)
-            _insert_flat(conn, "visit_classifications(visit_id, position, module, code, label, colour, rule)", 7,
-                         c_flat)
-            _insert_flat(conn, "visit_treatments(visit_id, position, code, label, dose)", 5, t_flat)
-            conn.executemany("INSERT INTO referrals(visit_id, reason, referred_at) VALUES (?,?,?)", r_rows)
+            if hits:
+                conn.executemany(f"INSERT INTO temp.demo_hit VALUES ({','.join('?' * 13)})", [
+                    (h.id, h.top_json, h.findings_json, h.rest_json, h.result.get("pathway"),
+                     int(bool(h.result.get("refer_urgently"))), h.result.get("follow_up_days"),
+                     h.measurements.get("weight_kg"), h.measurements.get("length_cm"),
+                     h.measurements.get("length_position"), h.measurements.get("muac_cm"),
+                     h.measurements.get("temperature_c"), h.referral_reason) for h in hits])
+                conn.executemany("INSERT INTO temp.demo_hit_class VALUES (?,?,?,?,?,?,?)",
+                                 [(h.id, *row) for h in hits for row in h.classifications])
+                conn.executemany("INSERT INTO temp.demo_hit_treat VALUES (?,?,?,?,?)",
+                                 [(h.id, *row) for h in hits for row in h.treatments])
+            conn.execute("DELETE FROM temp.demo_stage")
+            _insert_flat(conn, "temp.demo_stage", _STAGE_WIDTH, stage)
+            conn.execute(_VISITS_FROM_STAGE, (malaria_area,))
+            conn.execute(
+                "INSERT INTO visit_classifications(visit_id, position, module, code, label, colour, rule) "
+                "SELECT s.id, c.position, c.module, c.code, c.label, c.colour, c.rule FROM temp.demo_stage s "
+                "JOIN temp.demo_hit_class c ON c.hit = s.hit ORDER BY s.id, c.position")
+            conn.execute(
+                "INSERT INTO visit_treatments(visit_id, position, code, label, dose) "
+                "SELECT s.id, t.position, t.code, t.label, t.dose FROM temp.demo_stage s "
+                "JOIN temp.demo_hit_treat t ON t.hit = s.hit ORDER BY s.id, t.position")
+            conn.execute(
+                "INSERT INTO referrals(visit_id, reason, referred_at) SELECT s.id, h.referral_reason, s.at "
+                "FROM temp.demo_stage s JOIN temp.demo_hit h ON h.id = s.hit "
+                "WHERE h.referral_reason IS NOT NULL ORDER BY s.id")
             if head_now is not None:
                 _insert_flat(conn, "audit(id, at, actor, workstation, patient_id, action, detail, prev_hash, hash)",
                              9, a_flat)
@@ -727,15 +841,10 @@ def _generate(
         if progress:
             progress(f"{done}/{len(planned)} kunjungan")
 
-    # SQLite releases the GIL while it steps, so one thread writes batch n while this one builds
-    # batch n + 1: on two cores the Python work and the SQLite work overlap.
-    writer = _BatchWriter(write_batch)
+    sent_hits = 0
     for start in range(0, len(planned), BATCH):
         batch = planned[start:start + BATCH]
-        v_rows: list[tuple] = []
-        r_rows: list[tuple] = []
-        c_flat: list = []
-        t_flat: list = []
+        stage: list = []
         a_flat: list = []
         for v in batch:
             p: _Patient = v["patient"]
@@ -745,54 +854,39 @@ def _generate(
             if versions[-1][0].pathway != versions[0][0].pathway:
                 versions = versions[:1]
             supersedes = None
-            at_iso = v["at"].isoformat()
+            at = v["at"].isoformat()
+            day = v["day"].isoformat()
+            age = v["age"]
             for n, (scenario, reason) in enumerate(versions, start=1):
-                age = v["age"]
                 hit = v["hit"] if n == 1 else cache.get(scenario, p.birth, v["day"], p.sex, age)
-                result, m = hit.result, hit.measurements
-                fu = result.get("follow_up_days")
-                at = at_iso
                 worker = WORKERS[int(rng.random() * len(WORKERS))]
                 vid = next_id
                 next_id += 1
-                is_current = 1 if n == len(versions) else 0
-                v_rows.append((
-                    vid, v["uid"], n, supersedes, is_current, p.id, at, v["day"].isoformat(),
-                    result.get("pathway") or ("bayi_muda" if age.days < 60 else "balita"), v["kind"], v["of"],
-                    "2022", age.days, age.months, m.get("weight_kg"), m.get("length_cm"), m.get("length_position"),
-                    m.get("muac_cm"), None, m.get("temperature_c"), DEMO_FACILITY["malaria_area"],
-                    hit.case_json(p.birth, v["day"], p.sex), hit.findings_json, hit.result_json(age.days, age.months),
-                    int(bool(result.get("refer_urgently"))), fu,
-                    (v["day"] + _dt.timedelta(days=int(fu))).isoformat() if fu is not None else None,
-                    "final", None, worker, reason, at, at,
-                ))
-                for row in hit.classifications:
-                    c_flat.append(vid)
-                    c_flat.extend(row)
-                for row in hit.treatments:
-                    t_flat.append(vid)
-                    t_flat.extend(row)
-                if hit.referral_reason is not None:
-                    r_rows.append((vid, hit.referral_reason, at))
+                stage.extend((vid, v["uid"], n, supersedes, 1 if n == len(versions) else 0, p.id, at, day,
+                              v["kind"], v["of"], age.days, age.months, hit.id, worker, reason, p.birth_iso,
+                              p.sex))
                 audit_id += 1
-                entry = (audit_id, at, worker, "demo", p.id, "kunjungan.koreksi" if reason else "kunjungan.simpan",
-                         f"kunjungan {vid}")
+                entry = (audit_id, at, worker, "demo", p.id,
+                         "kunjungan.koreksi" if reason else "kunjungan.simpan", f"kunjungan {vid}")
                 a_flat.extend(entry)
                 if chained:
-                    digest = trail.entry_hash(audit_head, dict(zip(trail.COLUMNS, entry)))
+                    digest = trail.entry_hash_values(audit_head, entry)
                     a_flat.extend((audit_head, digest))
                     audit_head = digest
                     audit_count += 1
                 if reason:
                     corrections += 1
                 supersedes = vid
-            last_seen[p.id] = at_iso
         head_now = (audit_head, audit_count) if chained else None
-        writer.put((v_rows, c_flat, t_flat, r_rows, a_flat, head_now, min(start + BATCH, len(planned))))
-    writer.finish()
+        hits = cache.created[sent_hits:]
+        sent_hits = len(cache.created)
+        writer.put(write_batch, hits, stage, a_flat, head_now, min(start + BATCH, len(planned)))
+    writer.sync()
+    conn.executescript(_STAGE_DROP_SQL)
     with dbmod.write(reg.db):
-        conn.executemany("UPDATE patients SET last_seen_at = ? WHERE id = ?",
-                         [(at, pid) for pid, at in last_seen.items()])
+        # Each patient's newest visit (only demo visits exist yet), one statement in SQLite.
+        conn.execute("UPDATE patients SET last_seen_at = (SELECT MAX(visit_at) FROM visits v "
+                     "WHERE v.patient_id = patients.id) WHERE id IN (SELECT patient_id FROM visits)")
 
     # 4. A few open drafts of today, through the real API (what the home screen shows).
     drafts = 0

@@ -91,10 +91,15 @@ class Age:
         return f"{years} th {months} bl" if months else f"{years} th"
 
 
+_ONE_DAY = _dt.timedelta(days=1)
+
+
 def completed_months(birth: _dt.date, on: _dt.date) -> int:
     """Largest m with birth + m calendar months <= on (case-format.md §3, month-end clamped)."""
     months = (on.year - birth.year) * 12 + (on.month - birth.month)
-    if months > 0 and on.day < birth.day and _add_months(birth, months) > on:
+    # birth + months lands in on's month, on day min(birth.day, days in that month); it is after `on`
+    # exactly when on.day < birth.day and `on` is not the last day of its month.
+    if months > 0 and on.day < birth.day and (on.day < 28 or (on + _ONE_DAY).month == on.month):
         months -= 1
     return max(months, 0)
 

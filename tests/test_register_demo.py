@@ -97,3 +97,70 @@ def test_scenarios_use_only_known_finding_keys() -> None:
             unknown = set(scenario.case_findings(months, days)) - known
             assert not unknown, (scenario.id, unknown)
     assert len(SCENARIOS) >= 50
+
+
+def test_row_tables_and_dates_agree_with_the_stored_result(demo: Register) -> None:
+    """The bulk writer builds rows and JSON inside SQLite; they must say what result_json says."""
+    from mtbs_tui.register import result_rows
+
+    rows = demo.db.execute(
+        "SELECT v.id, v.visit_at, v.visit_date, v.follow_up_days, v.follow_up_date, v.refer_urgently, v.case_json,"
+        " v.result_json, v.age_days, v.age_months, p.birth_date, p.sex FROM visits v JOIN patients p"
+        " ON p.id = v.patient_id WHERE v.status = 'final'").fetchall()
+    assert len(rows) >= 900
+    for vid, at, day, fu_days, fu_date, refer, case_json, result_json, days, months, birth, sex in rows:
+        case, result = json.loads(case_json), json.loads(result_json)
+        assert (case["birth_date"], case["sex"], case["visit_date"]) == (birth, sex, day)
+        assert result["age"] == {"days": days, "months": months}
+        assert result["follow_up_days"] == fu_days and bool(result["refer_urgently"]) == bool(refer)
+        expected_fu = (dt.date.fromisoformat(day) + dt.timedelta(days=fu_days)).isoformat() if fu_days else None
+        assert fu_date == expected_fu
+        cls, trs, referral = result_rows(vid, result, at)
+        assert demo.db.execute("SELECT * FROM visit_classifications WHERE visit_id = ? ORDER BY position",
+                               [vid]).fetchall() == cls
+        assert demo.db.execute("SELECT * FROM visit_treatments WHERE visit_id = ? ORDER BY position",
+                               [vid]).fetchall() == trs
+        stored = demo.db.execute("SELECT visit_id, reason, referred_at FROM referrals WHERE visit_id = ?",
+                                 [vid]).fetchall()
+        assert stored == ([referral] if referral else [])
+    assert demo.db.execute("SELECT count(*) FROM patients p WHERE p.last_seen_at < (SELECT MAX(visit_at)"
+                           " FROM visits v WHERE v.patient_id = p.id AND v.status = 'final')").fetchone()[0] == 0
+
+
+def test_a_failure_mid_generation_stops_the_writer_and_reaches_the_caller(tmp_path: Path) -> None:
+    from mtbs_tui.rules import classify as real
+
+    calls = []
+
+    def failing(case: dict) -> dict:
+        calls.append(1)
+        if len(calls) > 25:
+            raise RuntimeError("engine broke")
+        return real(case)
+
+    reg = Register.open(tmp_path / "broken.db", create=True)
+    with pytest.raises(RuntimeError, match="engine broke"):
+        generate(reg, patients=40, visits=300, seed=2, classifier=failing, bulk=True)
+    # No visit was written for a half-planned register, the writer thread is gone, the file is sound.
+    import threading
+
+    assert not [t for t in threading.enumerate() if t.name == "mtbs-demo-writer"]
+    assert reg.db.execute("SELECT count(*) FROM visits").fetchone()[0] == 0
+    assert reg.integrity_errors() == []
+    reg.close()
+
+
+def test_a_write_failure_in_the_writer_thread_reaches_the_caller_and_rolls_back(tmp_path: Path) -> None:
+    import sqlite3
+    import threading
+
+    reg = Register.open(tmp_path / "full.db", create=True)
+    reg.db.conn.execute("CREATE TEMP TRIGGER full BEFORE INSERT ON main.visit_treatments WHEN NEW.visit_id > 50 "
+                        "BEGIN SELECT RAISE(ABORT, 'disk penuh'); END")
+    with pytest.raises(sqlite3.DatabaseError, match="disk penuh"):
+        generate(reg, patients=40, visits=300, seed=2, bulk=True)
+    assert not [t for t in threading.enumerate() if t.name == "mtbs-demo-writer"]
+    # The failed batch left nothing behind: no visit without its treatments.
+    assert reg.db.execute("SELECT count(*) FROM visits").fetchone()[0] == 0
+    assert reg.integrity_errors() == []
+    reg.close()
