@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mtbs_tui import db as dbmod
-from mtbs_tui.register import Age, Register, age_on, result_rows
+from mtbs_tui.register import Age, Register, age_on, completed_months, result_rows
 
 Findings = dict[str, Any]
 BATCH = 5000
@@ -467,12 +467,13 @@ def _compact(value: Any) -> str:
 
 # One row per visit version: what differs between visits that share a Hit. Its id is the visit id,
 # as INTEGER PRIMARY KEY, so the INSERT ... SELECTs below read it in id order without a sort.
-_STAGE_COLUMNS = ("id", "uid", "version", "supersedes", "is_current", "patient_id", "at", "visit_date", "kind",
-                  "follow_up_of", "age_days", "age_months", "hit", "worker", "reason", "birth_date", "sex")
+# The visit date, kind, birth date and sex are derived in SQL (from `at`, `follow_up_of` and the patient).
+_STAGE_COLUMNS = ("id", "uid", "version", "supersedes", "is_current", "patient_id", "at", "follow_up_of", "age_days",
+                  "age_months", "hit", "worker", "reason")
 _STAGE_WIDTH = len(_STAGE_COLUMNS)
 _STAGE_SQL = f"""
 CREATE TEMP TABLE IF NOT EXISTS demo_hit (
-    id INTEGER PRIMARY KEY, top_json TEXT, findings_json TEXT, rest_json TEXT, pathway TEXT, refer INTEGER,
+    id INTEGER PRIMARY KEY, top_tail TEXT, findings_json TEXT, rest_tail TEXT, pathway TEXT, refer INTEGER,
     follow_up_days INTEGER, weight_kg REAL, length_cm REAL, length_position TEXT, muac_cm REAL,
     temperature_c REAL, referral_reason TEXT);
 CREATE TEMP TABLE IF NOT EXISTS demo_hit_class (
@@ -489,24 +490,26 @@ _STAGE_DROP_SQL = """
 DROP TABLE IF EXISTS temp.demo_hit; DROP TABLE IF EXISTS temp.demo_hit_class;
 DROP TABLE IF EXISTS temp.demo_hit_treat; DROP TABLE IF EXISTS temp.demo_stage;
 """
-# The same text as Hit.case_json() and Hit.result_json(), built inside SQLite.
+# The same text as Hit.case_json() and Hit.result_json(), built inside SQLite. The hit's JSON is
+# stored without its opening brace (a "tail"): substr() would scan every character of it per row,
+# and one printf() copies it once where a chain of || copies it at each step.
 _VISITS_FROM_STAGE = """
 INSERT INTO visits(id, visit_uid, version, supersedes_id, is_current, patient_id, visit_at, visit_date, pathway,
     kind, follow_up_of, chart, age_days, age_months, weight_kg, length_cm, length_position, muac_cm,
     head_circumference_cm, temperature_c, malaria_area, case_json, findings_json, result_json, refer_urgently,
     follow_up_days, follow_up_date, status, section, recorded_by, correction_reason, created_at, updated_at)
-SELECT s.id, s.uid, s.version, s.supersedes, s.is_current, s.patient_id, s.at, s.visit_date,
+SELECT s.id, s.uid, s.version, s.supersedes, s.is_current, s.patient_id, s.at, substr(s.at, 1, 10),
     COALESCE(h.pathway, CASE WHEN s.age_days < 60 THEN 'bayi_muda' ELSE 'balita' END),
-    s.kind, s.follow_up_of, '2022', s.age_days, s.age_months, h.weight_kg, h.length_cm, h.length_position,
+    CASE WHEN s.follow_up_of IS NULL THEN 'pertama' ELSE 'ulang' END, s.follow_up_of, '2022', s.age_days, s.age_months, h.weight_kg, h.length_cm, h.length_position,
     h.muac_cm, NULL, h.temperature_c, ?,
-    '{"birth_date":"' || s.birth_date || '","sex":"' || s.sex || '","visit_date":"' || s.visit_date || '",'
-        || substr(h.top_json, 2),
+    printf('{"birth_date":"%s","sex":"%s","visit_date":"%.10s",%s', p.birth_date, p.sex, s.at, h.top_tail),
     h.findings_json,
-    '{"age":{"days":' || s.age_days || ',"months":' || s.age_months || '},' || substr(h.rest_json, 2),
+    printf('{"age":{"days":%d,"months":%d},%s', s.age_days, s.age_months, h.rest_tail),
     h.refer, h.follow_up_days,
-    CASE WHEN h.follow_up_days IS NULL THEN NULL ELSE date(s.visit_date, '+' || h.follow_up_days || ' days') END,
+    CASE WHEN h.follow_up_days IS NULL THEN NULL ELSE date(substr(s.at, 1, 10), '+' || h.follow_up_days || ' days') END,
     'final', NULL, s.worker, s.reason, s.at, s.at
-FROM temp.demo_stage s JOIN temp.demo_hit h ON h.id = s.hit ORDER BY s.id
+FROM temp.demo_stage s JOIN temp.demo_hit h ON h.id = s.hit JOIN main.patients p ON p.id = s.patient_id
+ORDER BY s.id
 """
 
 
@@ -517,7 +520,6 @@ class _Patient:
     id: int
     birth: _dt.date
     sex: str
-    birth_iso: str
 
 
 @dataclass(frozen=True)
@@ -667,7 +669,7 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
                      f"RT {_ri(rng, 1, 12):02d}/RW {_ri(rng, 1, 6):02d}, Desa {village}", village,
                      f"08{_ri(rng, 1000000000, 9999999999)}" if rng.random() < 0.7 else None,
                      stamp, stamp, birth.isoformat() + "T08:00:00"))
-        people.append(_Patient(pid, birth, sex, birth.isoformat()))
+        people.append(_Patient(pid, birth, sex))
 
     def write_patients() -> None:
         with dbmod.write(reg.db):
@@ -718,20 +720,27 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
     start_day = today - _dt.timedelta(days=364)
     # About one visit in five is a follow-up ("kunjungan ulang"); the other candidates stay due/overdue.
     target_follow_ups = visits // 5
+    # The year's days, their Sundays and the latest birth date allowed on each, computed once.
+    year = [start_day + _dt.timedelta(days=i) for i in range(365)]
+    closed = [d.weekday() == 6 for d in year]
+    born_by = [d - _dt.timedelta(days=2) for d in year]
+    n_people = len(people)
+    today_first = min(6, visits // 20)
     while visits and len(planned) + min(len(candidates), target_follow_ups) < visits:
-        if len(planned) < min(6, visits // 20):
-            day = today  # the home screen of the demo always has visits of today
+        if len(planned) < today_first:
+            day, latest = today, today - _dt.timedelta(days=2)  # the demo's home screen has visits today
         else:
-            day = start_day + _dt.timedelta(days=int(rng.random() * 365))
-        if day != today and day.weekday() == 6 and rng.random() < 0.9:
-            continue  # puskesmas are mostly closed on Sunday
+            i = int(rng.random() * 365)
+            day, latest = year[i], born_by[i]
+            if closed[i] and day != today and rng.random() < 0.9:
+                continue  # puskesmas are mostly closed on Sunday
         for _ in range(30):
-            p = people[int(rng.random() * len(people))]
-            if p.birth <= day - _dt.timedelta(days=2):
+            p = people[int(rng.random() * n_people)]
+            if p.birth <= latest:
                 break
         else:
             continue
-        age = age_on(p.birth, day)
+        age = Age(days=(day - p.birth).days, months=completed_months(p.birth, day))
         if age.days >= 60 and age.months < 2:
             day = day + _dt.timedelta(days=3)
             if day > today:
@@ -806,7 +815,7 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
         with dbmod.write(reg.db):
             if hits:
                 conn.executemany(f"INSERT INTO temp.demo_hit VALUES ({','.join('?' * 13)})", [
-                    (h.id, h.top_json, h.findings_json, h.rest_json, h.result.get("pathway"),
+                    (h.id, h.top_json[1:], h.findings_json, h.rest_json[1:], h.result.get("pathway"),
                      int(bool(h.result.get("refer_urgently"))), h.result.get("follow_up_days"),
                      h.measurements.get("weight_kg"), h.measurements.get("length_cm"),
                      h.measurements.get("length_position"), h.measurements.get("muac_cm"),
@@ -855,16 +864,14 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
                 versions = versions[:1]
             supersedes = None
             at = v["at"].isoformat()
-            day = v["day"].isoformat()
             age = v["age"]
             for n, (scenario, reason) in enumerate(versions, start=1):
                 hit = v["hit"] if n == 1 else cache.get(scenario, p.birth, v["day"], p.sex, age)
                 worker = WORKERS[int(rng.random() * len(WORKERS))]
                 vid = next_id
                 next_id += 1
-                stage.extend((vid, v["uid"], n, supersedes, 1 if n == len(versions) else 0, p.id, at, day,
-                              v["kind"], v["of"], age.days, age.months, hit.id, worker, reason, p.birth_iso,
-                              p.sex))
+                stage.extend((vid, v["uid"], n, supersedes, 1 if n == len(versions) else 0, p.id, at, v["of"],
+                              age.days, age.months, hit.id, worker, reason))
                 audit_id += 1
                 entry = (audit_id, at, worker, "demo", p.id,
                          "kunjungan.koreksi" if reason else "kunjungan.simpan", f"kunjungan {vid}")
