@@ -10,6 +10,7 @@ import getpass
 import os
 import time
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from rich.text import Text
@@ -242,8 +243,9 @@ class MtbsApp(App[int]):
 
     def __init__(
         self,
-        register: "Register",
+        register: "Register | None" = None,
         *,
+        db_path: "Path | None" = None,
         user: User | None = None,
         actor: str | None = None,
         clock: Callable[[], datetime] | None = None,
@@ -254,9 +256,17 @@ class MtbsApp(App[int]):
     ) -> None:
         """`user=None` starts at the login screen (or the first-run screen on a register without
         accounts). A given `user` starts at the home screen already logged in (the tests do this;
-        `mtbs tui` never does)."""
+        `mtbs tui` never does).
+
+        `mtbs tui` passes `db_path` instead of an open register: the login screen is drawn first and
+        the register (sqlite_utils, the file, the schema check) is opened right after, while the
+        nurse types her name. A register that cannot be opened ends the app with `open_error`."""
         super().__init__()
+        if register is None and db_path is None:
+            raise ValueError("MtbsApp needs a register or a db_path")
         self.register = register
+        self.db_path = Path(db_path) if register is None else register.path
+        self.open_error: str | None = None
         self.user: User | None = user
         self.actor = user.username if user is not None else (actor or default_actor())
         self._clock = clock or datetime.now
@@ -268,29 +278,84 @@ class MtbsApp(App[int]):
         self.locked = False
         self.offer_drafts = offer_drafts
         self.theme = theme
-        facility = None
-        try:
-            facility = register.facility()
-        except Exception:  # noqa: BLE001 - a register without a facility row is still usable
-            facility = None
-        self.facility_name: str = (facility or {}).get("name") or ""
+        self.facility_name: str = ""
+        if register is not None:
+            self._read_facility()
         # Typed fields of an unfinished "Pasien baru" form, so Escape never loses them.
         self.new_patient_fields: dict[str, str] = {}
         self.patient_edits: dict[int, dict[str, str]] = {}
 
     def on_mount(self) -> None:
-        if getattr(self.register, "health", None) is not None and self.register.health() is None:
-            self._health_timer = self.set_interval(0.5, self._check_health)
+        if self.register is not None:
+            self._watch_health()
         self.last_input = self.idle_clock()
         self.set_interval(self.idle_check_seconds, self.check_idle)
         if self.user is None:
             self.push_screen(self._login_screen())
+        if self.register is None:
+            # First the login screen on the terminal, then the register (about 0.13 s of imports
+            # and opening on this kind of PC); keys typed meanwhile wait in the login fields.
+            self.call_after_refresh(self.ensure_register)
+
+    # --- the register, opened after the first screen is drawn -----------------------------------
+
+    def ensure_register(self) -> bool:
+        """Open the register if it is not open yet. False (and the app ends with `open_error`, one
+        Indonesian line that `mtbs tui` prints) when the file cannot be used."""
+        if self.register is not None:
+            return True
+        if self.open_error is not None:
+            return False
+        from mtbs_tui.register import Register, RegisterError
+
+        try:
+            # quick_check of a big register takes seconds on an old PC: it runs in a thread; every
+            # write waits for it (Register.health()).
+            self.register = Register.open(self.db_path, check="background")
+        except RegisterError as exc:
+            self.open_error = exc.message if exc.message.startswith("galat") else f"galat: {exc.message}"
+        except Exception as exc:  # noqa: BLE001 - one line, never a traceback (no patient data either)
+            self.open_error = (f"galat: {self.db_path}: database tidak dapat dibuka ({type(exc).__name__}); "
+                               "jalankan `mtbs check` untuk rinciannya")
+        if self.register is None:
+            self.exit(return_code=2)
+            return False
+        self._read_facility()
+        self._watch_health()
+        self._register_opened()
+        return True
+
+    def _read_facility(self) -> None:
+        try:
+            facility = self.register.facility()
+        except Exception:  # noqa: BLE001 - a register without a facility row is still usable
+            facility = None
+        self.facility_name = (facility or {}).get("name") or ""
+
+    def _watch_health(self) -> None:
+        if getattr(self.register, "health", None) is not None and self.register.health() is None:
+            self._health_timer = self.set_interval(0.5, self._check_health)
+
+    def _register_opened(self) -> None:
+        """The login screen drawn before the register was open learns the facility, the demo
+        accounts, or that this register has no account yet (then it becomes the first-run screen)."""
+        from mtbs_tui.screens import login
+
+        for screen in list(self.screen_stack):
+            if not isinstance(screen, login.LoginScreen):
+                continue
+            if not self._first_run():
+                screen.register_opened()
+            elif screen is self.screen:
+                self.switch_screen(login.FirstRunScreen())
 
     # --- the logged-in user, roles and the audit of views -------------------------------------
 
     @property
     def is_demo(self) -> bool:
         """A demo register (fictional data): the login screen may show the demo accounts."""
+        if self.register is None:
+            return False
         if self.facility_name.rstrip().endswith("(DEMO)"):
             return True
         try:
@@ -436,13 +501,19 @@ class MtbsApp(App[int]):
     def _login_screen(self):  # noqa: ANN202 - a Screen
         from mtbs_tui.screens import login
 
+        # Before the register is open: the login screen (the usual case); _register_opened()
+        # turns it into the first-run screen when the register has no account.
+        if self.register is not None and self._first_run():
+            return login.FirstRunScreen()
+        return login.LoginScreen()
+
+    def _first_run(self) -> bool:
         try:
             from mtbs_tui.users import count_users
 
-            first_run = count_users(self.register) == 0
+            return count_users(self.register) == 0
         except Exception:  # noqa: BLE001 - no accounts table yet: the first run creates one
-            first_run = True
-        return login.FirstRunScreen() if first_run else login.LoginScreen()
+            return True
 
     # --- pushing the screens that are not shown first (imported only when needed) -------------
 

@@ -31,7 +31,7 @@ def _make_demo(path: Path) -> int:
 
 def run(db_path: Path, *, demo: bool = False, db_chosen: bool = False) -> int:
     """Open `db_path` (or the demo register) and run the app until the user quits."""
-    from mtbs_tui.register import Register, RegisterError
+    from mtbs_tui.dbfile import DatabaseError, check_file_header, is_network_path
 
     path = Path(db_path)
     if demo and not db_chosen:
@@ -46,26 +46,34 @@ def run(db_path: Path, *, demo: bool = False, db_chosen: bool = False) -> int:
         _say(f"galat: database {path} belum ada; jalankan `mtbs init` untuk register baru "
              "atau `mtbs demo` untuk mencoba dengan data contoh")
         return 2
-    try:
-        # quick_check of a big register takes seconds on an old PC: it runs in a thread while the
-        # home screen is already usable; writes wait for it (Register.health()).
-        register = Register.open(path, check="background")
-    except RegisterError as exc:
-        _say(exc.message if exc.message.startswith("galat") else f"galat: {exc.message}")
+    # What can be refused without SQLite is refused before the screen changes: a network share, a
+    # file that is not SQLite or is cut short. The rest (schema, quick_check) the app finds when it
+    # opens the register, right after drawing the login screen.
+    if is_network_path(path):
+        _say(f"galat: {path}: database di folder jaringan tidak didukung; simpan di disk lokal komputer ini")
         return 2
+    try:
+        check_file_header(path)
+    except DatabaseError as exc:
+        _say(str(exc))
+        return 2
+    from mtbs_tui.app import MtbsApp
+
+    app = MtbsApp(db_path=path)  # the login screen (or the first-run screen) first
     is_demo = demo
     try:
-        from mtbs_tui.app import MtbsApp
-
-        app = MtbsApp(register)  # starts at the login screen (or the first-run screen)
-        is_demo = is_demo or app.is_demo
         app.run()
         return_code = app.return_code
+        is_demo = is_demo or app.is_demo
     finally:
-        try:
-            register.close()
-        except Exception as exc:  # noqa: BLE001 - closing must not hide the app's own outcome
-            _say(f"galat: database tidak tertutup dengan rapi: {exc}")
+        if app.register is not None:
+            try:
+                app.register.close()
+            except Exception as exc:  # noqa: BLE001 - closing must not hide the app's own outcome
+                _say(f"galat: database tidak tertutup dengan rapi: {exc}")
+    if app.open_error is not None:
+        _say(app.open_error)
+        return 2
     if not is_demo:
         _auto_backup(path)
     return int(return_code or 0)

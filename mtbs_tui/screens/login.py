@@ -1,8 +1,8 @@
 """Masuk (login) and the first run (the first account, a `kepala`).
 
-The first screen of `mtbs tui`. It imports only Textual's Input/Static and mtbs_tui.users (which
-imports argon2 only when a password is checked): the home screen and the forms are imported after
-a successful login, so the login screen appears quickly.
+The first screen of `mtbs tui`. It imports only Textual's Input/Static; mtbs_tui.users (and
+argon2) when a password is checked, the home screen and the forms after a successful login. The
+app draws it before the register is even open (MtbsApp.ensure_register), so it appears quickly.
 """
 from __future__ import annotations
 
@@ -35,16 +35,17 @@ class _AccountScreen(EnterMovesOn, Screen[None]):
     FIELDS: tuple[tuple[str, str, bool], ...] = ()  # (id, label, masked)
 
     def compose(self) -> ComposeResult:
-        app = self.app
         with Vertical(id="login-box"):
-            yield Static(f"MTBS  {getattr(app, 'facility_name', '') or 'Puskesmas'}", id="login-title",
-                         markup=False)
+            yield Static(self.title_text(), id="login-title", markup=False)
             yield Static(self.TITLE_TEXT, classes="dialog-question", markup=False)
             for field_id, label, masked in self.FIELDS:
                 yield _row(label, Input(id=field_id, password=masked, compact=True, max_length=64))
             yield Static("", id="login-message", classes="help-line", markup=False)
             yield Static(self.help_text(), id="login-help", classes="help-line", markup=False)
             yield from self.extra()
+
+    def title_text(self) -> str:
+        return f"MTBS  {getattr(self.app, 'facility_name', '') or 'Puskesmas'}"
 
     def extra(self) -> ComposeResult:
         return iter(())
@@ -83,10 +84,20 @@ class LoginScreen(_AccountScreen):
         if getattr(self.app, "is_demo", False):
             yield Static(demo_hint(), id="demo-hint", classes="help-line", markup=False)
 
+    def register_opened(self) -> None:
+        """Drawn before the register was open (mtbs tui): now show the facility and, on a demo
+        register, the demo accounts."""
+        self.query_one("#login-title", Static).update(self.title_text())
+        if getattr(self.app, "is_demo", False) and not self.query("#demo-hint"):
+            self.query_one("#login-box").mount(Static(demo_hint(), id="demo-hint", classes="help-line",
+                                                      markup=False))
+
     def submit(self) -> None:
         from mtbs_tui.accounts import AccountError
         from mtbs_tui.users import authenticate
 
+        if not self.app.ensure_register():  # type: ignore[attr-defined]
+            return  # the app ends with the reason
         username = self.value("username").strip()
         password = self.query_one("#password", Input)
         if not username:
@@ -124,6 +135,8 @@ class FirstRunScreen(_AccountScreen):
 
         fields = {"nama_lengkap": "full_name", "nama_pengguna": "username", "kata_sandi": "password",
                   "peran": "full_name"}
+        if not self.app.ensure_register():  # type: ignore[attr-defined]
+            return
         if self.value("password") != self.value("password2"):
             self.say("Kedua kata sandi tidak sama.")
             self.query_one("#password2", Input).value = ""

@@ -181,3 +181,21 @@ def test_no_end_of_day_backup_of_the_demo_register(tmp_path: Path, monkeypatch) 
     _headless(monkeypatch)
     assert tui.run(path) == 0
     assert list_backups(backup_dir_for(path), path.stem) == []
+
+
+def test_a_file_refused_when_the_app_opens_it_is_one_line_and_exit_2(tmp_path: Path, monkeypatch, capsys) -> None:
+    """The login screen is drawn before the register opens; a refusal then still ends `mtbs tui`
+    with one Indonesian line and status 2, and no end-of-day backup of a file that never opened."""
+    import sqlite3
+
+    other = tmp_path / "lain.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE belanja(x)")
+    conn.commit()
+    conn.close()
+    ran = _headless(monkeypatch, ())
+    status = tui.run(other)
+    err = capsys.readouterr().err
+    assert status == 2 and len(ran) == 1 and ran[0].register is None
+    assert err.count("\n") == 1 and err.startswith("galat: ") and "bukan database register MTBS" in err
+    assert not (tmp_path / "cadangan").exists()

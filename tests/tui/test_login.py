@@ -168,10 +168,96 @@ async def test_a_real_register_shows_no_demo_hint(register) -> None:
 
 
 def test_the_login_screen_imports_no_home_screen_or_forms() -> None:
-    code = ("import sys; import mtbs_tui.app, mtbs_tui.screens.login; "
+    """Nor the register: `mtbs tui` draws the login screen before importing sqlite_utils."""
+    code = ("import sys; import mtbs_tui.app, mtbs_tui.screens.login, mtbs_tui.commands.tui, mtbs_tui.dbfile; "
             "print(sorted(m for m in sys.modules if m.startswith(('mtbs_tui.screens.home', "
             "'mtbs_tui.screens.visit_form', 'mtbs_tui.screens.summary', 'mtbs_tui.widgets', "
-            "'mtbs_tui.rules', 'argon2'))))")
+            "'mtbs_tui.rules', 'argon2', 'sqlite_utils', 'mtbs_tui.register', 'mtbs_tui.db'))"
+            " and m != 'mtbs_tui.dbfile'))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+# --- `mtbs tui` draws the login screen before the register is open ------------------------------
+
+def _closed_register_path(register, *, demo: bool = False, accounts: tuple[str, ...] = ("bidan",)):
+    for name in accounts:
+        add_account(register, name)
+    if demo:
+        register.set_facility(name="Puskesmas Sukamaju (DEMO)")
+    path = register.path
+    register.close()
+    return path
+
+
+async def test_the_login_screen_comes_first_then_the_register_fills_it_in(register) -> None:
+    from mtbs_tui.app import MtbsApp
+
+    path = _closed_register_path(register, demo=True)
+    app = MtbsApp(db_path=path, clock=lambda: FIXED_NOW, offer_drafts=False)
+    opened_at_first_paint = []
+    async with app.run_test(size=SIZE) as pilot:
+        # The first screen needs no register: it is drawn while the register is still closed.
+        opened_at_first_paint.append(app.register is not None)
+        assert isinstance(app.screen, LoginScreen)
+        await pilot.pause()
+        assert app.register is not None and app.register.path == path
+        title = str(app.screen.query_one("#login-title", Static).render())
+        assert "Puskesmas Sukamaju (DEMO)" in title
+        assert "-demo" in str(app.screen.query_one("#demo-hint", Static).render())
+        await pilot.press(*"bidan", "enter", *password_of("bidan"), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.user.username == "bidan"
+    app.register.close()
+    assert opened_at_first_paint == [False]
+
+
+async def test_keys_typed_before_the_register_opens_still_log_in(register) -> None:
+    from textual import events
+
+    from mtbs_tui.app import MtbsApp
+
+    path = _closed_register_path(register)
+    app = MtbsApp(db_path=path, clock=lambda: FIXED_NOW, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        # The whole login in one burst, queued before the app had a chance to open the register.
+        for key in [*"bidan", "enter", *password_of("bidan"), "enter"]:
+            app._driver.send_message(events.Key(key, key if len(key) == 1 else "\r"))
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, HomeScreen):
+                break
+        assert isinstance(app.screen, HomeScreen) and app.user.username == "bidan"
+    app.register.close()
+
+
+async def test_a_register_without_accounts_turns_the_login_into_the_first_run(empty_register) -> None:
+    from mtbs_tui.app import MtbsApp
+
+    path = _closed_register_path(empty_register, accounts=())
+    app = MtbsApp(db_path=path, clock=lambda: FIXED_NOW, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)
+        assert app.screen.focused is not None and app.screen.focused.id == "full_name"
+    app.register.close()
+
+
+async def test_a_register_that_cannot_be_opened_ends_the_app_with_one_line(tmp_path) -> None:
+    """Not an MTBS register (a SQLite file of another program): found when the app opens it."""
+    import sqlite3
+
+    from mtbs_tui.app import MtbsApp
+
+    other = tmp_path / "lain.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE belanja(x)")
+    conn.commit()
+    conn.close()
+    app = MtbsApp(db_path=other, clock=lambda: FIXED_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+    assert app.register is None and app.return_code == 2
+    assert app.open_error.startswith("galat: ") and "\n" not in app.open_error
+    assert "bukan database register MTBS" in app.open_error

@@ -96,9 +96,11 @@ def test_real_mtbs_command_at_80x24(tmp_path: Path, tmux: Tmux, mtbs_exe: Path,
            "PATH": os.environ.get("PATH", "")}
     tmux.start(f"{_quote(str(mtbs_exe))} --db {_quote(str(db))} tui", env)
 
-    # The real login screen first; the demo register shows its accounts.
-    login = tmux.wait_for("Nama pengguna")
-    assert "bidan-demo" in login or "<nama>-demo" in login
+    # The real login screen first; once the register is open (right after the first paint) it names
+    # the facility and, on a demo register, the demo accounts.
+    tmux.wait_for("Nama pengguna")
+    login = tmux.wait_for("<nama>-demo")
+    assert "Puskesmas Sukamaju (DEMO)" in login
     tmux.keys(*"bidan", "Enter", *"bidan-demo", "Enter")
     home = tmux.wait_for("F6 Draf")
     lines = home.splitlines()

@@ -1,0 +1,115 @@
+"""Checks of a register file that need no SQLite: its path and its first bytes.
+
+Kept apart from mtbs_tui.db (which imports sqlite_utils) so that `mtbs tui` can refuse a network
+share or a file that is not SQLite with one line before it starts the app, and open the register
+itself only after the login screen is on the screen. No Textual, reportlab or openpyxl here.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# Filesystems on which SQLite's locking is unreliable (reliability.md): refused.
+NETWORK_FS = frozenset(
+    {
+        "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs", "coda", "9p",
+        "fuse.sshfs", "sshfs", "davfs", "fuse.davfs2", "fuse.gvfsd-fuse", "glusterfs",
+        "fuse.glusterfs", "ceph", "fuse.ceph", "lustre", "gpfs", "fuse.rclone", "fuse.s3fs",
+    }
+)
+
+
+class DatabaseError(Exception):
+    """A file we cannot or must not use. `message` is one Indonesian line for the user."""
+
+    def __init__(self, message: str, *, kind: str = "rusak") -> None:
+        super().__init__(message)
+        self.message = message
+        # kind: "hilang" (missing), "rusak" (damaged), "jaringan" (network share), "baru" (newer
+        # schema), "asing" (not an MTBS register), "terkunci" (busy), "izin" (permission)
+        self.kind = kind
+
+    def __str__(self) -> str:
+        return f"galat: {self.message}"
+
+
+# --- paths ----------------------------------------------------------------------------------------
+
+def is_network_path(path: str | Path, *, mounts_file: str = "/proc/mounts") -> bool:
+    """True when `path` is a UNC path or lies on a network filesystem (SMB, NFS, ...)."""
+    text = str(path)
+    # A UNC name (\\server\share) is a network path on every platform: on POSIX `//x` is legal but
+    # nobody keeps a register there, and a Windows path copied into a Linux config is still remote.
+    if text.startswith("\\\\") or text.startswith("//"):
+        return True
+    if sys.platform == "win32":
+        return _windows_drive_is_remote(text)
+    return _posix_fs_type(Path(text), mounts_file) in NETWORK_FS
+
+
+def _windows_drive_is_remote(text: str) -> bool:
+    import ctypes
+
+    full = os.path.abspath(text)
+    drive = os.path.splitdrive(full)[0]
+    if not drive or drive.startswith("\\\\"):
+        return bool(drive)
+    DRIVE_REMOTE = 4
+    return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == DRIVE_REMOTE  # type: ignore[attr-defined]
+
+
+def _posix_fs_type(path: Path, mounts_file: str) -> str | None:
+    """The filesystem type of the longest mount point containing `path` (None when unknown)."""
+    try:
+        with open(mounts_file, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None  # macOS and others: no /proc/mounts; UNC check above still applies
+    target = os.path.realpath(path.parent if not path.exists() else path)
+    best, best_type = "", None
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount = parts[1].replace("\\040", " ")
+        if (target == mount or target.startswith(mount.rstrip("/") + "/")) and len(mount) >= len(best):
+            best, best_type = mount, parts[2]
+    return best_type
+
+
+# --- raw file checks (before SQLite touches the file) ---------------------------------------------
+
+def check_file_header(path: Path) -> None:
+    """Detect a bad header or a truncated file by reading bytes only (no SQLite, no write)."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except PermissionError as exc:
+        raise DatabaseError(f"{path}: berkas tidak dapat dibaca (izin ditolak)", kind="izin") from exc
+    except OSError as exc:
+        raise DatabaseError(f"{path}: berkas tidak dapat dibaca ({exc.strerror})", kind="izin") from exc
+    if size == 0:
+        return  # an empty file is a new database to SQLite; the schema check decides
+    if len(header) < 100 or header[:16] != SQLITE_MAGIC:
+        raise DatabaseError(f"{path}: berkas rusak atau bukan database SQLite (kepala berkas salah)")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise DatabaseError(f"{path}: berkas rusak (ukuran halaman {page_size} tidak sah)")
+    if size % page_size:
+        raise DatabaseError(f"{path}: berkas rusak atau terpotong (ukuran bukan kelipatan halaman)")
+    change_counter = int.from_bytes(header[24:28], "big")
+    header_pages = int.from_bytes(header[28:32], "big")
+    valid_for = int.from_bytes(header[92:96], "big")
+    wal = Path(str(path) + "-wal")
+    wal_has_frames = wal.exists() and wal.stat().st_size > 32
+    # The in-header page count is trustworthy when valid_for matches the change counter. With a
+    # non-empty WAL a checkpoint may have been cut short while growing the file: the WAL replays it.
+    if valid_for == change_counter and header_pages and not wal_has_frames:
+        if size < header_pages * page_size:
+            raise DatabaseError(
+                f"{path}: berkas rusak atau terpotong ({size // page_size} dari {header_pages} halaman)"
+            )
