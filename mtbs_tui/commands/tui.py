@@ -49,6 +49,9 @@ def run(db_path: Path, *, demo: bool = False, db_chosen: bool = False) -> int:
     # What can be refused without SQLite is refused before the screen changes: a network share, a
     # file that is not SQLite or is cut short. The rest (schema, quick_check) the app finds when it
     # opens the register, right after drawing the login screen.
+    if path.is_dir():
+        _say(f"galat: {path}: ini folder, bukan berkas database")
+        return 2
     if is_network_path(path):
         _say(f"galat: {path}: database di folder jaringan tidak didukung; simpan di disk lokal komputer ini")
         return 2
@@ -74,6 +77,8 @@ def run(db_path: Path, *, demo: bool = False, db_chosen: bool = False) -> int:
     if app.open_error is not None:
         _say(app.open_error)
         return 2
+    if app.register is None:
+        return int(return_code or 0)  # quit before the register was even opened: nothing to back up
     if not is_demo:
         _auto_backup(path)
     return int(return_code or 0)

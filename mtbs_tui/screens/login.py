@@ -98,6 +98,10 @@ class LoginScreen(_AccountScreen):
 
         if not self.app.ensure_register():  # type: ignore[attr-defined]
             return  # the app ends with the reason
+        if self.app.screen is not self:
+            return  # the register had no account: the first-run screen took this one's place
+        from mtbs_tui.register import RegisterError
+
         username = self.value("username").strip()
         password = self.query_one("#password", Input)
         if not username:
@@ -111,6 +115,9 @@ class LoginScreen(_AccountScreen):
             password.value = ""
             self.say(exc.message[0].upper() + exc.message[1:] + ".")
             password.focus()
+            return
+        except RegisterError as exc:  # e.g. the background quick_check found the file damaged
+            self.say(exc.message[0].upper() + exc.message[1:] + ".")
             return
         self.app.logged_in(user)  # type: ignore[attr-defined]
 
@@ -142,6 +149,8 @@ class FirstRunScreen(_AccountScreen):
             self.query_one("#password2", Input).value = ""
             self.query_one("#password2", Input).focus()
             return
+        from mtbs_tui.register import RegisterError
+
         register = self.app.register  # type: ignore[attr-defined]
         username = self.value("username").strip().lower()
         try:
@@ -154,5 +163,8 @@ class FirstRunScreen(_AccountScreen):
                      "kata_sandi": "Kata sandi"}.get(exc.field, "Akun")
             self.say(f"{label}: {exc.message}.")
             self.query_one(f"#{fields.get(exc.field, 'full_name')}", Input).focus()
+            return
+        except RegisterError as exc:  # e.g. the background quick_check found the file damaged
+            self.say(exc.message[0].upper() + exc.message[1:] + ".")
             return
         self.app.logged_in(user)  # type: ignore[attr-defined]

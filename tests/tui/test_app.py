@@ -199,3 +199,25 @@ def test_a_file_refused_when_the_app_opens_it_is_one_line_and_exit_2(tmp_path: P
     assert status == 2 and len(ran) == 1 and ran[0].register is None
     assert err.count("\n") == 1 and err.startswith("galat: ") and "bukan database register MTBS" in err
     assert not (tmp_path / "cadangan").exists()
+
+
+def test_quitting_before_the_register_opened_makes_no_backup(tmp_path: Path, monkeypatch, capsys) -> None:
+    """^Q can arrive before the app opened the register (keys typed during start-up): the file was
+    never opened or checked, so there is nothing to back up and nothing to report."""
+    from mtbs_tui.app import MtbsApp
+    from mtbs_tui.backup import backup_dir_for, list_backups
+
+    path = tmp_path / "mtbs.db"
+    build_register(path).close()
+    monkeypatch.setattr(MtbsApp, "ensure_register", lambda self: False)  # the open never got its turn
+    ran = _headless(monkeypatch)
+    assert tui.run(path) == 0
+    assert ran[0].register is None
+    assert list_backups(backup_dir_for(path), path.stem) == []
+    assert capsys.readouterr().err == ""
+
+
+def test_a_folder_is_refused_in_one_line(tmp_path: Path, capsys) -> None:
+    status = tui.run(tmp_path)
+    err = capsys.readouterr().err
+    assert status == 2 and err == f"galat: {tmp_path}: ini folder, bukan berkas database\n"

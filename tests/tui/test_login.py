@@ -261,3 +261,39 @@ async def test_a_register_that_cannot_be_opened_ends_the_app_with_one_line(tmp_p
     assert app.register is None and app.return_code == 2
     assert app.open_error.startswith("galat: ") and "\n" not in app.open_error
     assert "bukan database register MTBS" in app.open_error
+
+
+async def test_a_login_typed_ahead_on_a_register_without_accounts_becomes_the_first_run(empty_register) -> None:
+    from textual import events
+
+    from mtbs_tui.app import MtbsApp
+
+    path = _closed_register_path(empty_register, accounts=())
+    app = MtbsApp(db_path=path, clock=lambda: FIXED_NOW, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for key in [*"bidan", "enter", *"rahasia12", "enter"]:
+            app._driver.send_message(events.Key(key, key if len(key) == 1 else "\r"))
+        for _ in range(10):
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, FirstRunScreen)
+        # The swapped-out login did not go on to check a password against an empty register.
+        assert _audit(app.register, "login.gagal") == []
+        assert app.user is None
+    app.register.close()
+
+
+async def test_a_register_found_damaged_while_logging_in_is_a_message_not_a_crash(register, monkeypatch) -> None:
+    from mtbs_tui.register import RegisterError
+
+    add_account(register, "bidan")
+    app = make_app(register, user=None, offer_drafts=False)
+
+    def damaged() -> None:
+        raise RegisterError("database rusak (quick_check: halaman 7); data tidak dapat disimpan", kind="rusak")
+
+    monkeypatch.setattr(register, "_require_healthy", damaged)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"bidan", "enter", *password_of("bidan"), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen) and app.user is None
+        assert "Database rusak" in _message(app)
