@@ -22,7 +22,7 @@ import queue
 import random
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,10 +77,20 @@ SCHEDULE = (("bcg", 1), ("polio_1", 1), ("dpt_hb_hib_1", 2), ("polio_2", 2), ("p
 _BUCKET_OF_MONTH = {m: ("b", lo) for lo, hi in BALITA_BUCKETS for m in range(lo, hi + 1)}
 
 
+def _bm_day_band(days: int) -> int:
+    """The MTBM chart's own day limits: HB0 on day 0-1, weight < 2 kg under 7 days (and the
+    gentamicin band from day 7), jaundice after day 14."""
+    if days <= 1:
+        return 0
+    if days < 7:
+        return 1
+    return 2 if days <= 14 else 3
+
+
 def bucket_key(days: int, months: int) -> tuple:
-    """The age bucket of a visit: bayi muda by (day 0-1 or later, completed months)."""
+    """The age bucket of a visit: bayi muda by (the chart's day band, completed months)."""
     if days < 60:
-        return ("bm", 0 if days <= 1 else 1, months)
+        return ("bm", _bm_day_band(days), months)
     try:
         return _BUCKET_OF_MONTH[months]
     except KeyError:
@@ -459,6 +469,18 @@ def _insert_flat(conn: Any, target: str, width: int, flat: list, rows_per_statem
         conn.execute(f"INSERT INTO {target} VALUES " + ",".join([one] * rest), flat[full:])
 
 
+def _batches(days: Iterable[list[dict]], size: int) -> Iterator[list[dict]]:
+    """The visits of consecutive days, regrouped into lists of `size` (the last one shorter)."""
+    pending: list[dict] = []
+    for day in days:
+        pending.extend(day)
+        while len(pending) >= size:
+            yield pending[:size]
+            pending = pending[size:]
+    if pending:
+        yield pending
+
+
 def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -714,83 +736,125 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
             at = max(_dt.datetime.combine(day, _dt.time(0, 1)), now - _dt.timedelta(minutes=rng.randint(1, 90)))
         return at
 
-    # 1. First visits on random days of the last year, until first visits + possible follow-ups >= visits.
-    planned: list[dict] = []
-    candidates: list[int] = []
+    # 1-2. The visits, planned day by day in time order, so that the writer thread stores the first
+    # batches while the later days are still being planned. First visits fall on random days of the
+    # last year (puskesmas mostly closed on Sunday, a few always today for the home screen); about
+    # one visit in five is a follow-up ("kunjungan ulang") of an earlier first visit, booked when
+    # that visit is planned. The last week is planned to make the count exact.
     start_day = today - _dt.timedelta(days=364)
-    # About one visit in five is a follow-up ("kunjungan ulang"); the other candidates stay due/overdue.
-    target_follow_ups = visits // 5
-    # The year's days, their Sundays and the latest birth date allowed on each, computed once.
     year = [start_day + _dt.timedelta(days=i) for i in range(365)]
-    closed = [d.weekday() == 6 for d in year]
     born_by = [d - _dt.timedelta(days=2) for d in year]
-    n_people = len(people)
+    last = 364  # year[last] == today
+    target_follow_ups = visits // 5
     today_first = min(6, visits // 20)
-    while visits and len(planned) + min(len(candidates), target_follow_ups) < visits:
-        if len(planned) < today_first:
-            day, latest = today, today - _dt.timedelta(days=2)  # the demo's home screen has visits today
-        else:
-            i = int(rng.random() * 365)
-            day, latest = year[i], born_by[i]
-            if closed[i] and day != today and rng.random() < 0.9:
-                continue  # puskesmas are mostly closed on Sunday
+    first_per_day = [0] * 365
+    drawn = 0
+    while drawn < visits - target_follow_ups - today_first:
+        i = int(rng.random() * 365)
+        if year[i].weekday() == 6 and i != last and rng.random() < 0.9:
+            continue  # puskesmas are mostly closed on Sunday
+        first_per_day[i] += 1
+        drawn += 1
+    due: list[list[dict]] = [[] for _ in range(365)]  # follow-ups booked for each day
+    n_people = len(people)
+    counts = {"first": 0, "follow_ups": 0, "booked": 0, "candidates": 0}
+
+    def first_visit(i: int) -> dict | None:
+        """A first visit on year[i] of a random child old enough that day (None if none found)."""
+        day, latest = year[i], born_by[i]
         for _ in range(30):
             p = people[int(rng.random() * n_people)]
-            if p.birth <= latest:
-                break
-        else:
-            continue
-        age = Age(days=(day - p.birth).days, months=completed_months(p.birth, day))
-        if age.days >= 60 and age.months < 2:
-            day = day + _dt.timedelta(days=3)
-            if day > today:
+            if p.birth > latest:
                 continue
-            age = age_on(p.birth, day)
-        scenario = pick_scenario(age.days, age.months)
-        hit = cache.get(scenario, p.birth, day, p.sex, age)
-        result = hit.result
-        v = {"patient": p, "day": day, "at": visit_time(day), "scenario": scenario, "kind": "pertama",
-             "of": None, "uid": None, "age": age, "hit": hit}
-        planned.append(v)
+            age = Age(days=(day - p.birth).days, months=completed_months(p.birth, day))
+            if age.days >= 60 and age.months < 2:
+                continue  # between the bayi-muda and the balita chart for a few days: another child
+            scenario = pick_scenario(age.days, age.months)
+            return {"patient": p, "day": day, "at": visit_time(day), "scenario": scenario, "kind": "pertama",
+                    "of": None, "uid": None, "age": age, "hit": cache.get(scenario, p.birth, day, p.sex, age)}
+        return None
+
+    def book_follow_up(v: dict, i: int, planned_first: int) -> None:
+        """Book the follow-up of first visit `v` (on year[i], before the last week) with the
+        probability that makes about target_follow_ups of them (the share of first visits that can
+        have one is estimated as we go)."""
+        result = v["hit"].result
         fu = result.get("follow_up_days")
-        if fu is not None and not result.get("refer_urgently"):
-            fu_day = day + _dt.timedelta(days=int(fu))
-            if fu_day <= today:
-                recovery = BY_ID.get(scenario.recovery or ("bm_sehat" if scenario.pathway == "bayi_muda" else "sehat"))
-                if recovery is not None:
-                    candidates.append(len(planned) - 1)
-    # 2. Follow-up visits for a random subset of the candidates (the rest are overdue or done).
-    need = max(0, visits - len(planned))
-    chosen = rng.sample(candidates, min(need, len(candidates)))
-    follow_ups = 0
-    for index in chosen:
-        first = planned[index]
-        fu_days = first["hit"].result["follow_up_days"]
-        day = first["day"] + _dt.timedelta(days=int(fu_days))
+        if fu is None or result.get("refer_urgently") or int(fu) < 1 or i + int(fu) > last:
+            return
+        if BY_ID.get(v["scenario"].recovery or ("bm_sehat" if v["scenario"].pathway == "bayi_muda"
+                                                 else "sehat")) is None:
+            return
+        counts["candidates"] += 1
+        remaining = max(1.0, (counts["candidates"] / max(1, counts["first"])) * (planned_first - counts["first"]))
+        wanted = target_follow_ups - counts["booked"]
+        if wanted > 0 and rng.random() < wanted / remaining:
+            due[i + int(fu)].append(v)
+            counts["booked"] += 1
+
+    def follow_up_of(first: dict) -> dict:
+        day = first["day"] + _dt.timedelta(days=int(first["hit"].result["follow_up_days"]))
         scenario = BY_ID[first["scenario"].recovery or ("bm_sehat" if first["scenario"].pathway == "bayi_muda"
                                                          else "sehat")]
         age = age_on(first["patient"].birth, day)
         if (scenario.pathway == "bayi_muda") != (age.days < 60) or age.months < scenario.min_months:
             scenario = BY_ID["bm_sehat" if age.days < 60 else "sehat"]
-        planned.append({"patient": first["patient"], "day": day, "at": visit_time(day), "scenario": scenario,
-                        "kind": "ulang", "of": index, "uid": None, "age": age,
-                        "hit": cache.get(scenario, first["patient"].birth, day, first["patient"].sex, age)})
-        follow_ups += 1
-    # A follow-up visit must come after its first visit even on the same day.
-    for v in planned:
-        if v["of"] is not None:
-            first = planned[v["of"]]
-            if v["at"] <= first["at"]:
-                v["at"] = first["at"] + _dt.timedelta(minutes=rng.randint(5, 60))
+        at = visit_time(day)
+        if at <= first["at"]:  # the same day: a follow-up comes after its first visit
+            at = first["at"] + _dt.timedelta(minutes=rng.randint(5, 60))
+        return {"patient": first["patient"], "day": day, "at": at, "scenario": scenario, "kind": "ulang",
+                "of": first["uid"], "uid": None, "age": age,
+                "hit": cache.get(scenario, first["patient"].birth, day, first["patient"].sex, age)}
+
     epoch = _dt.datetime(1970, 1, 1)
-    for v in planned:
-        # Local visit time as if UTC: only the order matters, and this avoids mktime per visit.
-        ms = int((v["at"] - epoch).total_seconds() * 1000)
-        v["uid"] = f"{ms & 0xFFFFFFFFFFFF:012x}{rng.getrandbits(80):020x}"
-    for v in planned:
-        if v["of"] is not None:
-            v["of"] = planned[v["of"]]["uid"]
-    planned.sort(key=lambda v: (v["at"], v["uid"]))
+    # First visits of the last week book no follow-up: theirs are the ones due or overdue on the
+    # home screen. So every booking is known when the last week starts, and the first visits still
+    # needed for the exact count are spread over that week in its own proportions.
+    last_week = last - 7
+    planned_first = sum(first_per_day[:last_week])
+
+    def spread_last_week() -> None:
+        days = range(last_week, last + 1)
+        share = [first_per_day[d] for d in days]
+        needed = max(0, visits - counts["first"] - counts["booked"])
+        reserved = min(today_first, needed)  # the home screen of the demo always has visits today
+        total = sum(share) or 1
+        plan = [(needed - reserved) * w // total for w in share]
+        plan[-1] += needed - sum(plan)  # today: the reserved visits and the rounding
+        for d, n in zip(days, plan):
+            first_per_day[d] = n
+
+    def planned_days() -> Iterator[list[dict]]:
+        """Each day's visits in time order (visit_at, then uid), day after day."""
+        for i in range(365):
+            todays: list[dict] = []
+            if i == last_week:
+                spread_last_week()
+            wanted = first_per_day[i]
+            if i == last:  # today takes what is left, so the count is exact
+                wanted = visits - counts["first"] - counts["booked"]
+            made = tries = 0
+            while made < wanted and tries < wanted * 20 + 20:
+                tries += 1
+                v = first_visit(i)
+                if v is None:
+                    continue
+                made += 1
+                counts["first"] += 1
+                todays.append(v)
+                if i < last_week:
+                    book_follow_up(v, i, planned_first)
+            if i != last and made < wanted:
+                first_per_day[i + 1] += wanted - made  # no child old enough that day: the next day
+            for first in due[i]:
+                todays.append(follow_up_of(first))
+                counts["follow_ups"] += 1
+            for v in todays:
+                # Local visit time as if UTC: only the order matters, and this avoids mktime per visit.
+                ms = int((v["at"] - epoch).total_seconds() * 1000)
+                v["uid"] = f"{ms & 0xFFFFFFFFFFFF:012x}{rng.getrandbits(80):020x}"
+            todays.sort(key=lambda v: (v["at"], v["uid"]))
+            yield todays
 
     # 3. Write in batches, one transaction each. Python stages one small row per visit version; SQLite
     # expands it into the visit, its classifications, treatments and referral with INSERT ... SELECT
@@ -814,16 +878,17 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
     def write_batch(hits: list[Hit], stage: list, a_flat: list, head_now: tuple | None, done: int) -> None:
         with dbmod.write(reg.db):
             if hits:
-                conn.executemany(f"INSERT INTO temp.demo_hit VALUES ({','.join('?' * 13)})", [
-                    (h.id, h.top_json[1:], h.findings_json, h.rest_json[1:], h.result.get("pathway"),
-                     int(bool(h.result.get("refer_urgently"))), h.result.get("follow_up_days"),
-                     h.measurements.get("weight_kg"), h.measurements.get("length_cm"),
-                     h.measurements.get("length_position"), h.measurements.get("muac_cm"),
-                     h.measurements.get("temperature_c"), h.referral_reason) for h in hits])
-                conn.executemany("INSERT INTO temp.demo_hit_class VALUES (?,?,?,?,?,?,?)",
-                                 [(h.id, *row) for h in hits for row in h.classifications])
-                conn.executemany("INSERT INTO temp.demo_hit_treat VALUES (?,?,?,?,?)",
-                                 [(h.id, *row) for h in hits for row in h.treatments])
+                # Multi-row VALUES, not executemany: each row of executemany waits for the GIL.
+                _insert_flat(conn, "temp.demo_hit", 13, [value for h in hits for value in (
+                    h.id, h.top_json[1:], h.findings_json, h.rest_json[1:], h.result.get("pathway"),
+                    int(bool(h.result.get("refer_urgently"))), h.result.get("follow_up_days"),
+                    h.measurements.get("weight_kg"), h.measurements.get("length_cm"),
+                    h.measurements.get("length_position"), h.measurements.get("muac_cm"),
+                    h.measurements.get("temperature_c"), h.referral_reason)])
+                _insert_flat(conn, "temp.demo_hit_class", 7,
+                             [value for h in hits for row in h.classifications for value in (h.id, *row)])
+                _insert_flat(conn, "temp.demo_hit_treat", 5,
+                             [value for h in hits for row in h.treatments for value in (h.id, *row)])
             conn.execute("DELETE FROM temp.demo_stage")
             _insert_flat(conn, "temp.demo_stage", _STAGE_WIDTH, stage)
             conn.execute(_VISITS_FROM_STAGE, (malaria_area,))
@@ -848,11 +913,11 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
             else:
                 _insert_flat(conn, "audit(id, at, actor, workstation, patient_id, action, detail)", 7, a_flat)
         if progress:
-            progress(f"{done}/{len(planned)} kunjungan")
+            progress(f"{done}/{visits} kunjungan")
 
     sent_hits = 0
-    for start in range(0, len(planned), BATCH):
-        batch = planned[start:start + BATCH]
+    done = 0
+    for batch in _batches(planned_days(), BATCH):
         stage: list = []
         a_flat: list = []
         for v in batch:
@@ -887,7 +952,8 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
         head_now = (audit_head, audit_count) if chained else None
         hits = cache.created[sent_hits:]
         sent_hits = len(cache.created)
-        writer.put(write_batch, hits, stage, a_flat, head_now, min(start + BATCH, len(planned)))
+        done += len(batch)
+        writer.put(write_batch, hits, stage, a_flat, head_now, done)
     writer.sync()
     conn.executescript(_STAGE_DROP_SQL)
     with dbmod.write(reg.db):
@@ -908,5 +974,6 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
         partial = dict(full, findings={k: full["findings"][k] for k in keep})
         reg.save_draft(patient_id=p.id, case=partial, section=section, actor=rng.choice(WORKERS))
         drafts += 1
-    return DemoStats(patients=patients, visits=len(planned), follow_ups=follow_ups, corrections=corrections,
+    return DemoStats(patients=patients, visits=counts["first"] + counts["follow_ups"],
+                     follow_ups=counts["follow_ups"], corrections=corrections,
                      drafts=drafts, classify_calls=cache.calls, pending_engine=classifier is _pending)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import random
 from pathlib import Path
 
 import pytest
@@ -25,8 +24,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Register:
 
 
 def test_stored_results_are_what_the_engine_says_for_the_stored_case(demo: Register) -> None:
+    # Every visit, not a sample: results are reused per (scenario, age bucket), and a bucket that
+    # spans one of the chart's age limits (e.g. jaundice after day 14) shows up in a few visits only.
     ids = [r[0] for r in demo.db.execute("SELECT id FROM visits WHERE status = 'final'")]
-    for vid in random.Random(3).sample(ids, 60):
+    for vid in ids:
         visit = demo.get_visit(vid)
         fresh = classify(visit["case"])
         assert visit["result"] == fresh, (vid, visit["case"]["findings"])
