@@ -4,13 +4,15 @@ Every final visit carries REAL engine output (`mtbs_tui.rules.classify`). To mak
 register in seconds, each scenario is classified once per *age bucket* and the result is reused for
 every visit of that scenario and bucket. Buckets never straddle an age at which the chart changes
 its answer (fast-breathing cut-off at 12 months, MUAC and vitamin A from 6 months, vaccine ages,
-dose bands by age), and everything else the engine reads is fixed per scenario and bucket: weight
-and length are the bucket's representative values and the z-scores are given as `zskor_*` findings.
-So re-classifying any stored demo case gives the stored result (tests/test_register_demo.py checks
-a sample). Only `age` in the result is set to the visit's own age.
+dose bands by age; for bayi muda day 1, day 7 and day 14), and everything else the engine reads is
+fixed per scenario and bucket: weight and length are the bucket's representative values and the
+z-scores are given as `zskor_*` findings. So re-classifying any stored demo case gives the stored
+result (tests/test_register_demo.py checks every visit). Only `age` in the result is set to the
+visit's own age.
 
-Rows are written with executemany in explicit transactions of a few thousand visits (an unwrapped
-sqlite-utils insert_all would commit every few rows).
+The visits are planned day by day in time order and written in explicit transactions of 5,000
+visits by a writer thread, while this thread plans the next days (docs/architecture.md explains
+how the rows are expanded inside SQLite).
 """
 from __future__ import annotations
 
