@@ -259,3 +259,18 @@ reg.close()
         assert orphans == 0 and counts["visits"] >= 8
         seen.add(counts["visits"])
     assert max(seen) > 9  # the backups really ran while visits were being saved
+
+
+def test_verification_and_the_audit_chain_run_together_and_a_failed_check_wins(source: Path, tmp_path: Path) -> None:
+    """create_backup checks the copy (integrity, counts) in a thread while it reads the audit chain;
+    a failed check is what the caller sees, exactly as when the two ran one after the other."""
+    info = B.create_backup(source, tmp_path / "cadangan", audit=False, prune=False)
+    counts = dict(info.counts)
+    assert B._verify_with_chain(info.path, counts) == B.copy_chain(info.path)
+    counts["visits"] += 1
+    with pytest.raises(B.BackupError, match="cadangan tidak lengkap"):
+        B._verify_with_chain(info.path, counts)
+    broken = tmp_path / "rusak.db"
+    broken.write_bytes(info.path.read_bytes()[: 4096 * 3])
+    with pytest.raises(B.BackupError):
+        B._verify_with_chain(broken, dict(info.counts))
