@@ -209,3 +209,14 @@ def test_real_engine_visit_gets_a_letter(tmp_path: Path, mtbs_exe: Path) -> None
                     assert squash(t["dose"]).replace("≥", ">=")[:25] in flat
     finally:
         reg.close()
+
+
+def test_reportlab_runs_with_its_c_accelerator() -> None:
+    """rl_accel is pinned with reportlab: without it every letter takes about 1.7x as long."""
+    import builtins
+    import types
+
+    from reportlab.lib import rl_accel
+
+    assert isinstance(rl_accel.fp_str, types.BuiltinFunctionType)
+    assert rl_accel.fp_str is not getattr(builtins, "fp_str", None)
