@@ -267,6 +267,8 @@ class MtbsApp(App[int]):
         self.register = register
         self.db_path = Path(db_path) if register is None else register.path
         self.open_error: str | None = None
+        # Shown on the login screen while a slow open (an upgrade) runs; None when opening is quick.
+        self.opening_message: str | None = None
         self.user: User | None = user
         self.actor = user.username if user is not None else (actor or default_actor())
         self._clock = clock or datetime.now
@@ -294,7 +296,13 @@ class MtbsApp(App[int]):
             self.push_screen(self._login_screen())
         if self.register is None:
             # First the login screen on the terminal, then the register (about 0.13 s of imports
-            # and opening on this kind of PC); keys typed meanwhile wait in the login fields.
+            # and opening on this kind of PC); keys typed meanwhile wait in the login fields. An
+            # upgrade takes longer: the login screen then says so while it runs.
+            from mtbs_tui.dbfile import open_needs_work
+
+            if open_needs_work(self.db_path):
+                self.opening_message = ("Membuka database: cadangan dan pembaruan berjalan, mohon tunggu "
+                                        "(hanya sekali)...")
             self.call_after_refresh(self.ensure_register)
 
     # --- the register, opened after the first screen is drawn -----------------------------------
@@ -320,6 +328,7 @@ class MtbsApp(App[int]):
         if self.register is None:
             self.exit(return_code=2)
             return False
+        self.opening_message = None
         self._read_facility()
         self._watch_health()
         self._register_opened()

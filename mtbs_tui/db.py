@@ -31,6 +31,7 @@ import sqlite_utils
 
 from mtbs_tui.dbfile import (  # noqa: F401 - re-exported: mtbs_tui.db is where callers look
     NETWORK_FS,
+    SCHEMA_VERSION,
     SQLITE_MAGIC,
     DatabaseError,
     _posix_fs_type,
@@ -39,7 +40,6 @@ from mtbs_tui.dbfile import (  # noqa: F401 - re-exported: mtbs_tui.db is where 
     is_network_path,
 )
 
-SCHEMA_VERSION = 3
 # How long a writer waits for another process's write transaction (the lock file) before it gives
 # up with a readable message. Our own transactions last milliseconds; a demo batch well under 1 s.
 LOCK_TIMEOUT_S = 30.0

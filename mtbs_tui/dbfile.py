@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# The register schema this code writes (PRAGMA user_version); mtbs_tui.db re-exports it.
+SCHEMA_VERSION = 3
 # Filesystems on which SQLite's locking is unreliable (reliability.md): refused.
 NETWORK_FS = frozenset(
     {
@@ -113,3 +115,19 @@ def check_file_header(path: Path) -> None:
             raise DatabaseError(
                 f"{path}: berkas rusak atau terpotong ({size // page_size} dari {header_pages} halaman)"
             )
+
+
+def open_needs_work(path: Path) -> bool:
+    """True when opening `path` will not be instant: an older schema (a verified backup and the
+    upgrade come first) or a file not yet in WAL mode (quick_check cannot wait in the background).
+    Read from the header only (user_version at offset 60, WAL read/write versions at 18-19)."""
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError:
+        return False
+    if len(header) < 100 or header[:16] != SQLITE_MAGIC:
+        return False
+    user_version = int.from_bytes(header[60:64], "big")
+    wal = header[18] == 2 and header[19] == 2
+    return user_version < SCHEMA_VERSION or not wal

@@ -55,6 +55,9 @@ class _AccountScreen(EnterMovesOn, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(f"#{self.FIELDS[0][0]}", Input).focus()
+        waiting = getattr(self.app, "opening_message", None)
+        if waiting:
+            self.say(waiting, error=False)
 
     def say(self, message: str, *, error: bool = True) -> None:
         line = self.query_one("#login-message", Static)
@@ -88,6 +91,7 @@ class LoginScreen(_AccountScreen):
         """Drawn before the register was open (mtbs tui): now show the facility and, on a demo
         register, the demo accounts."""
         self.query_one("#login-title", Static).update(self.title_text())
+        self.say("", error=False)
         if getattr(self.app, "is_demo", False) and not self.query("#demo-hint"):
             self.query_one("#login-box").mount(Static(demo_hint(), id="demo-hint", classes="help-line",
                                                       markup=False))

@@ -297,3 +297,38 @@ async def test_a_register_found_damaged_while_logging_in_is_a_message_not_a_cras
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen) and app.user is None
         assert "Database rusak" in _message(app)
+
+
+async def test_an_upgrade_at_start_up_is_announced_on_the_login_screen(tmp_path) -> None:
+    """An older register is backed up and upgraded when the app opens it (seconds on a big file):
+    the login screen says so while it runs, and the message goes once the register is open."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from test_migration import make_v1
+
+    from mtbs_tui import dbfile
+    from mtbs_tui.app import MtbsApp
+
+    old = tmp_path / "lama.db"
+    make_v1(old, patients=3)
+    assert dbfile.open_needs_work(old)
+    app = MtbsApp(db_path=old, clock=lambda: FIXED_NOW, offer_drafts=False)
+    seen = []
+    async with app.run_test(size=SIZE) as pilot:
+        seen.append(_message(app))
+        await pilot.pause()
+        assert app.register is not None and app.register.schema_version == dbfile.SCHEMA_VERSION
+        assert isinstance(app.screen, FirstRunScreen)  # the old register had no accounts
+    app.register.close()
+    assert "mohon tunggu" in seen[0]
+    assert not dbfile.open_needs_work(old)  # upgraded and in WAL: the next start is quick
+
+
+def test_a_current_register_opens_without_the_upgrade_message(register) -> None:
+    from mtbs_tui import dbfile
+
+    path = register.path
+    register.close()
+    assert not dbfile.open_needs_work(path)
