@@ -7,7 +7,7 @@ the bodies live in `mtbs_tui.commands.*`.
 Errors: invalid input ends with exit status 2 and one Indonesian line on stderr (`galat: ...`); an
 internal fault prints `galat internal: ...` and exits 1. Never a traceback.
 """
-from __future__ import annotations
+# No `from __future__ import annotations`: Typer would compile every string annotation at each start.
 
 import os
 import sys
