@@ -14,6 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
+from mtbs_tui.screens.login import sentence
+
 
 class LockScreen(Screen[None]):
     def compose(self) -> ComposeResult:
@@ -48,7 +50,7 @@ class LockScreen(Screen[None]):
                                 now=app.now)  # type: ignore[attr-defined]
         except AccountError as exc:
             field.value = ""
-            message.update(exc.message[0].upper() + exc.message[1:] + ".")
+            message.update(sentence(exc.message))
             message.add_class("error")
             return
         # The account as it is now (the head may have changed the role meanwhile).

@@ -22,6 +22,11 @@ def demo_hint() -> str:
     return f"Database DEMO (data fiktif). Akun: {names}; kata sandi <nama>-demo, mis. bidan-demo."
 
 
+def sentence(message: str) -> str:
+    """A register or account message ("kata sandi salah") as a sentence for the screen."""
+    return message[:1].upper() + message[1:] + "."
+
+
 def _row(label: str, field: Input) -> Horizontal:
     return Horizontal(Label(label, classes="form-label"), field, classes="form-row")
 
@@ -117,11 +122,11 @@ class LoginScreen(_AccountScreen):
                                 now=self.app.now)  # type: ignore[attr-defined]
         except AccountError as exc:
             password.value = ""
-            self.say(exc.message[0].upper() + exc.message[1:] + ".")
+            self.say(sentence(exc.message))
             password.focus()
             return
         except RegisterError as exc:  # e.g. the background quick_check found the file damaged
-            self.say(exc.message[0].upper() + exc.message[1:] + ".")
+            self.say(sentence(exc.message))
             return
         self.app.logged_in(user)  # type: ignore[attr-defined]
 
@@ -169,6 +174,6 @@ class FirstRunScreen(_AccountScreen):
             self.query_one(f"#{fields.get(exc.field, 'full_name')}", Input).focus()
             return
         except RegisterError as exc:  # e.g. the background quick_check found the file damaged
-            self.say(exc.message[0].upper() + exc.message[1:] + ".")
+            self.say(sentence(exc.message))
             return
         self.app.logged_in(user)  # type: ignore[attr-defined]
