@@ -301,8 +301,7 @@ class MtbsApp(App[int]):
             from mtbs_tui.dbfile import open_needs_work
 
             if open_needs_work(self.db_path):
-                self.opening_message = ("Membuka database: cadangan dan pembaruan berjalan, mohon tunggu "
-                                        "(hanya sekali)...")
+                self.opening_message = "Membuka database: pemeriksaan dan pembaruan berjalan, mohon tunggu..."
             self.call_after_refresh(self.ensure_register)
 
     # --- the register, opened after the first screen is drawn -----------------------------------
