@@ -588,15 +588,24 @@ def demo_password(username: str) -> str:
     return f"{username}-demo"
 
 
-def add_demo_accounts(reg: Register) -> None:
-    """The demo accounts (`kepala`, `bidan`, `daftar`, `tinjau`, password `<name>-demo`)."""
+def add_demo_accounts(reg: Register, hashes: dict[str, str] | None = None) -> None:
+    """The demo accounts (`kepala`, `bidan`, `daftar`, `tinjau`, password `<name>-demo`).
+    `hashes`: their argon2id hashes made beforehand (demo_password_hashes)."""
     from mtbs_tui import users
 
     if "users" not in reg.db.table_names() or users.count_users(reg):
         return
     for username, full_name, role in DEMO_ACCOUNTS:
         users.add_user(reg, username=username, full_name=full_name, role=role,
-                       password=demo_password(username), actor="mtbs demo")
+                       password=demo_password(username), actor="mtbs demo",
+                       password_hash=(hashes or {}).get(username))
+
+
+def demo_password_hashes() -> dict[str, str]:
+    """username -> argon2id hash of its demo password (about 0.2 s each, in C without the GIL)."""
+    from mtbs_tui import accounts
+
+    return {username: accounts.hash_password(demo_password(username)) for username, _, _ in DEMO_ACCOUNTS}
 
 
 def generate(
@@ -668,7 +677,12 @@ def _generate(
 def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: int, visits: int,
           today: _dt.date, now: _dt.datetime, classifier: Callable[[dict], dict],
           progress: Callable[[str], None] | None) -> DemoStats:
-    writer.put(add_demo_accounts, reg)  # argon2id, 4 x ~0.2 s, while the patients are made up
+    # The accounts' argon2id hashes (4 x ~0.2 s of C without the GIL) are made in a thread of their
+    # own while the visits are written; the accounts are added after the visits.
+    hashes: dict[str, str] = {}
+    hasher = threading.Thread(target=lambda: hashes.update(demo_password_hashes()), name="mtbs-demo-hash",
+                              daemon=True)
+    hasher.start()
     cache = ResultCache(classifier, DEMO_FACILITY["malaria_area"])
     conn = reg.db.conn
     stamp = now.isoformat()
@@ -867,7 +881,7 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
     correction_every = 250
     # From schema v3 the audit trail is hash-chained (mtbs_tui.audit): demo entries join the chain
     # exactly as Register.audit() entries do, so `verify` holds on a demo register too.
-    writer.sync()  # the accounts' audit entries come first in the chain
+    writer.sync()  # the patients are in
     chained = "hash" in {r[1] for r in conn.execute("PRAGMA table_info(audit)")}
     audit_id = conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
     if chained:
@@ -962,6 +976,8 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
         # Each patient's newest visit (only demo visits exist yet), one statement in SQLite.
         conn.execute("UPDATE patients SET last_seen_at = (SELECT MAX(visit_at) FROM visits v "
                      "WHERE v.patient_id = patients.id) WHERE id IN (SELECT patient_id FROM visits)")
+    hasher.join()
+    add_demo_accounts(reg, hashes)  # a missing hash (the thread failed) is made by add_user itself
 
     # 4. A few open drafts of today, through the real API (what the home screen shows).
     drafts = 0

@@ -62,14 +62,21 @@ def add_user(
     password: str,
     actor: str,
     now: Now = _now,
+    password_hash: str | None = None,
 ) -> User:
-    """Create an account. The first account of a register must be a head/admin (`kepala`)."""
+    """Create an account. The first account of a register must be a head/admin (`kepala`).
+
+    `password_hash`: accounts.hash_password(password) made beforehand (the demo hashes its accounts
+    in a thread while it writes the visits); the password's strength is still checked here."""
     name = accounts.validate_username(username)
     accounts.validate_role(role)
     full_name = full_name.strip()
     if not full_name:
         raise AccountError("nama_lengkap", "wajib diisi")
-    password_hash = accounts.hash_password(password)
+    if password_hash is None:
+        password_hash = accounts.hash_password(password)
+    else:
+        accounts.check_password_strength(password)
     with register._write():
         if count_users(register) == 0 and role != "kepala":
             raise AccountError("peran", "akun pertama harus kepala puskesmas / admin (kepala)")
