@@ -347,20 +347,14 @@ class Hit:
     id: int              # its row in the bulk writer's temp.demo_hit table
     result: dict
     measurements: dict
+    # case_json = {"birth_date","sex","visit_date"} + top_json's fields; result_json = {"age"} +
+    # rest_json's fields. _VISITS_FROM_STAGE joins them inside SQLite for each visit.
     top_json: str        # case top-level fields except visit_date, birth_date, sex
     findings_json: str
     rest_json: str       # the result without "age"
     classifications: tuple[tuple, ...]  # visit_classifications rows without visit_id
     treatments: tuple[tuple, ...]
     referral_reason: str | None
-
-    def case_json(self, birth: _dt.date, visit: _dt.date, sex: str) -> str:
-        # _CASE_JSON_SQL builds the same text inside SQLite; test_register_demo holds them together.
-        return (f'{{"birth_date":"{birth.isoformat()}","sex":"{sex}","visit_date":"{visit.isoformat()}",'
-                + self.top_json[1:])
-
-    def result_json(self, days: int, months: int) -> str:
-        return f'{{"age":{{"days":{days},"months":{months}}},' + self.rest_json[1:]
 
 
 class ResultCache:
@@ -514,7 +508,7 @@ _STAGE_DROP_SQL = """
 DROP TABLE IF EXISTS temp.demo_hit; DROP TABLE IF EXISTS temp.demo_hit_class;
 DROP TABLE IF EXISTS temp.demo_hit_treat; DROP TABLE IF EXISTS temp.demo_stage;
 """
-# The same text as Hit.case_json() and Hit.result_json(), built inside SQLite. The hit's JSON is
+# Each visit's case_json and result_json, built inside SQLite from its hit's JSON. The hit's JSON is
 # stored without its opening brace (a "tail"): substr() would scan every character of it per row,
 # and one printf() copies it once where a chain of || copies it at each step.
 _VISITS_FROM_STAGE = """
