@@ -87,10 +87,15 @@ def run(db_path: Path, *, demo: bool = False, db_chosen: bool = False) -> int:
 def _auto_backup(path: Path) -> None:
     """The end-of-day backup (one per calendar day); a failure is one Indonesian line."""
     try:
-        from mtbs_tui.backup import BackupError, auto_backup_if_due
+        from mtbs_tui.backup import AGE_SUFFIX, BackupError, auto_backup_if_due
     except ImportError:
         return
     try:
-        auto_backup_if_due(path)
+        made = auto_backup_if_due(path)
     except BackupError as exc:
         _say(exc.message if exc.message.startswith("galat") else f"galat: {exc.message}")
+        return
+    if made is not None and not made.name.endswith(AGE_SUFFIX):
+        # Once a day, like the backup itself: patient data in a copy anyone with the PC can read.
+        _say(f"peringatan: cadangan harian TIDAK dienkripsi ({made.name}); kepala puskesmas: buat kunci "
+             "dengan age-keygen, lalu mtbs backup --set-key age1...")

@@ -151,8 +151,29 @@ def test_quit_makes_the_end_of_day_backup_once(tmp_path: Path, monkeypatch, caps
     assert tui.run(path) == 0
     folder = backup_dir_for(path)
     assert len(list_backups(folder, path.stem)) == 1
-    assert tui.run(path) == 0  # the same day: no second backup
+    first = capsys.readouterr().err
+    assert tui.run(path) == 0  # the same day: no second backup, and no second warning
     assert len(list_backups(folder, path.stem)) == 1
+    assert capsys.readouterr().err == ""
+    # No encryption key set: the day's backup says so, in one line.
+    assert first.count("\n") == 1 and first.startswith("peringatan: cadangan harian TIDAK dienkripsi")
+    assert "mtbs backup --set-key" in first
+
+
+def test_an_encrypted_end_of_day_backup_needs_no_warning(tmp_path: Path, monkeypatch, capsys) -> None:
+    pyrage = pytest.importorskip("pyrage")
+    from mtbs_tui.backup import backup_dir_for, list_backups
+
+    from mtbs_tui.backup import SETTING_PUBLIC_KEY
+
+    path = tmp_path / "mtbs.db"
+    built = build_register(path)
+    built.set_setting(SETTING_PUBLIC_KEY, str(pyrage.x25519.Identity.generate().to_public()), actor="tes")
+    built.close()
+    _headless(monkeypatch)
+    assert tui.run(path) == 0
+    made = list_backups(backup_dir_for(path), path.stem)
+    assert len(made) == 1 and made[0].path.name.endswith(".age")
     assert capsys.readouterr().err == ""
 
 
