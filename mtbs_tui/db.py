@@ -36,8 +36,10 @@ from mtbs_tui.dbfile import (  # noqa: F401 - re-exported: mtbs_tui.db is where 
     DatabaseError,
     _posix_fs_type,
     _windows_drive_is_remote,
+    check_existing_file,
     check_file_header,
     is_network_path,
+    refuse_network_path,
 )
 
 # How long a writer waits for another process's write transaction (the lock file) before it gives
@@ -206,15 +208,9 @@ def connect(
     screen can appear at once (Register holds every write until the check has passed).
     """
     path = Path(path)
-    if is_network_path(path):
-        raise DatabaseError(
-            f"{path}: database di folder jaringan tidak didukung; simpan di disk lokal komputer ini",
-            kind="jaringan",
-        )
+    refuse_network_path(path)
     if path.exists():
-        if path.is_dir():
-            raise DatabaseError(f"{path}: ini folder, bukan berkas database", kind="hilang")
-        check_file_header(path)
+        check_existing_file(path)
         fresh = path.stat().st_size == 0
     else:
         if not create:

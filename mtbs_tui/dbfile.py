@@ -39,6 +39,13 @@ class DatabaseError(Exception):
 
 # --- paths ----------------------------------------------------------------------------------------
 
+def refuse_network_path(path: Path) -> None:
+    """DatabaseError (kind "jaringan") for a register on a network share."""
+    if is_network_path(path):
+        raise DatabaseError(f"{path}: database di folder jaringan tidak didukung; simpan di disk lokal komputer ini",
+                            kind="jaringan")
+
+
 def is_network_path(path: str | Path, *, mounts_file: str = "/proc/mounts") -> bool:
     """True when `path` is a UNC path or lies on a network filesystem (SMB, NFS, ...)."""
     text = str(path)
@@ -82,6 +89,13 @@ def _posix_fs_type(path: Path, mounts_file: str) -> str | None:
 
 
 # --- raw file checks (before SQLite touches the file) ---------------------------------------------
+
+def check_existing_file(path: Path) -> None:
+    """An existing path that should be a register: not a folder, and a sound SQLite header."""
+    if path.is_dir():
+        raise DatabaseError(f"{path}: ini folder, bukan berkas database", kind="hilang")
+    check_file_header(path)
+
 
 def check_file_header(path: Path) -> None:
     """Detect a bad header or a truncated file by reading bytes only (no SQLite, no write)."""

@@ -20,14 +20,11 @@ def run(path: Path) -> int:
     from mtbs_tui import db as dbmod
 
     path = Path(path)
-    if dbmod.is_network_path(path):
-        return _fail(f"{path}: database di folder jaringan tidak didukung; simpan di disk lokal komputer ini")
-    if not path.exists():
-        return _fail(f"{path}: berkas database tidak ditemukan")
-    if path.is_dir():
-        return _fail(f"{path}: ini folder, bukan berkas database")
     try:
-        dbmod.check_file_header(path)
+        dbmod.refuse_network_path(path)
+        if not path.exists():
+            return _fail(f"{path}: berkas database tidak ditemukan")
+        dbmod.check_existing_file(path)
     except dbmod.DatabaseError as exc:
         return _fail(exc.message)
     if path.stat().st_size == 0:

@@ -40,8 +40,10 @@ def run(path: Path | None, *, patients: int, visits: int, if_missing: bool = Fal
     from mtbs_tui.paths import demo_db_path
 
     target = Path(path) if path is not None else demo_db_path()
-    if dbmod.is_network_path(target):
-        return _err(f"{target}: database di folder jaringan tidak didukung; simpan di disk lokal komputer ini")
+    try:
+        dbmod.refuse_network_path(target)
+    except dbmod.DatabaseError as exc:
+        return _err(exc.message)
     if not target.parent.exists():
         return _err(f"{target.parent}: folder tidak ditemukan")
     if patients < 1:

@@ -31,7 +31,7 @@ def _make_demo(path: Path) -> int:
 
 def run(db_path: Path, *, demo: bool = False, db_chosen: bool = False) -> int:
     """Open `db_path` (or the demo register) and run the app until the user quits."""
-    from mtbs_tui.dbfile import DatabaseError, check_file_header, is_network_path
+    from mtbs_tui.dbfile import DatabaseError, check_existing_file, refuse_network_path
 
     path = Path(db_path)
     if demo and not db_chosen:
@@ -49,14 +49,9 @@ def run(db_path: Path, *, demo: bool = False, db_chosen: bool = False) -> int:
     # What can be refused without SQLite is refused before the screen changes: a network share, a
     # file that is not SQLite or is cut short. The rest (schema, quick_check) the app finds when it
     # opens the register, right after drawing the login screen.
-    if path.is_dir():
-        _say(f"galat: {path}: ini folder, bukan berkas database")
-        return 2
-    if is_network_path(path):
-        _say(f"galat: {path}: database di folder jaringan tidak didukung; simpan di disk lokal komputer ini")
-        return 2
     try:
-        check_file_header(path)
+        refuse_network_path(path)
+        check_existing_file(path)
     except DatabaseError as exc:
         _say(str(exc))
         return 2

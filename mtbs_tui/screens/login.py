@@ -97,9 +97,8 @@ class LoginScreen(_AccountScreen):
         register, the demo accounts."""
         self.query_one("#login-title", Static).update(self.title_text())
         self.say("", error=False)
-        if getattr(self.app, "is_demo", False) and not self.query("#demo-hint"):
-            self.query_one("#login-box").mount(Static(demo_hint(), id="demo-hint", classes="help-line",
-                                                      markup=False))
+        if not self.query("#demo-hint"):
+            self.query_one("#login-box").mount(*self.extra())  # the demo hint, on a demo register
 
     def submit(self) -> None:
         from mtbs_tui.accounts import AccountError
