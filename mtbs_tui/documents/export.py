@@ -83,9 +83,9 @@ def _guard(expr: str) -> str:
     return f"CASE WHEN substr({expr}, 1, 1) IN ('=', '+', '-', '@') THEN '''' || {expr} ELSE {expr} END"
 
 
-def export_sql(fmt: str) -> str:
-    """The export as ONE query (correlated subqueries), kept as the reference: `iter_rows` yields
-    exactly these rows, faster. CSV gets text (ISO dates, decimal comma, formula guard); XLSX gets
+def _visit_columns(fmt: str) -> tuple[str, str]:
+    """The visit's own columns of an export row, as SQL: (those before the classification columns,
+    those after the referral). CSV gets text (ISO dates, decimal comma, formula guard); XLSX gets
     Excel date serials and real numbers."""
     if fmt == "xlsx":
         date = "julianday(v.visit_date) - 2415018.5"
@@ -97,14 +97,31 @@ def export_sql(fmt: str) -> str:
         weight = "replace(CAST(v.weight_kg AS TEXT), '.', ',')"
         g = _guard
     address = "TRIM(COALESCE(p.address, '') || CASE WHEN p.village IS NOT NULL THEN ', ' || p.village ELSE '' END, ', ')"
-    return f"""
-SELECT {date}, {g('p.mrn')}, {g('p.name')}, {g("COALESCE(p.parent_name, '')")}, {g(address)},
+    head = f"""{date}, {g('p.mrn')}, {g('p.name')}, {g("COALESCE(p.parent_name, '')")}, {g(address)},
   CASE WHEN v.age_days < 60 THEN v.age_days || ' hr'
        WHEN v.age_months < 12 THEN v.age_months || ' bl'
        WHEN v.age_months % 12 = 0 THEN (v.age_months / 12) || ' th'
        ELSE (v.age_months / 12) || ' th ' || (v.age_months % 12) || ' bl' END,
   p.sex, {weight},
-  CASE WHEN v.kind = 'ulang' THEN 'Ulang' ELSE 'Pertama' END,
+  CASE WHEN v.kind = 'ulang' THEN 'Ulang' ELSE 'Pertama' END"""
+    return head, f"{follow}, {g('v.recorded_by')}"
+
+
+# The final visits of a date range in (visit_at, id) order, along the index that has that order.
+_VISITS_IN_RANGE = """
+FROM visits v INDEXED BY visits_final_at JOIN patients p ON p.id = v.patient_id
+WHERE v.is_current = 1 AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at <= ?
+ORDER BY v.visit_at, v.id
+"""
+
+
+def export_sql(fmt: str) -> str:
+    """The export as ONE query (correlated subqueries), kept as the reference: `iter_rows` yields
+    exactly these rows, faster. CSV gets text (ISO dates, decimal comma, formula guard); XLSX gets
+    Excel date serials and real numbers."""
+    head, tail = _visit_columns(fmt)
+    return f"""
+SELECT {head},
   (SELECT group_concat(m, char(30)) FROM (
      SELECT c.module || char(31) || COALESCE(c.label, c.code) || ' (' || c.colour || ')' AS m
      FROM visit_classifications c WHERE c.visit_id = v.id ORDER BY c.position)),
@@ -115,11 +132,7 @@ SELECT {date}, {g('p.mrn')}, {g('p.name')}, {g("COALESCE(p.parent_name, '')")}, 
   CASE WHEN v.refer_urgently = 1 THEN 'Rujuk segera'
        WHEN EXISTS (SELECT 1 FROM visit_treatments t WHERE t.visit_id = v.id AND t.code = 'RUJUK')
        THEN 'Rujuk (tidak segera)' ELSE 'Tidak' END,
-  {follow}, {g('v.recorded_by')}
-FROM visits v INDEXED BY visits_final_at JOIN patients p ON p.id = v.patient_id
-WHERE v.is_current = 1 AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at <= ?
-ORDER BY v.visit_at, v.id
-"""
+  {tail}{_VISITS_IN_RANGE}"""
 
 
 def _range_params(date_from: _dt.date, date_to: _dt.date) -> list[str]:
@@ -134,27 +147,8 @@ def count_rows(db: Any, date_from: _dt.date, date_to: _dt.date) -> int:
 
 def _main_sql(fmt: str) -> str:
     """The visit columns of the export (everything but classifications, treatments, referral)."""
-    if fmt == "xlsx":
-        date, follow, weight = ("julianday(v.visit_date) - 2415018.5", "julianday(v.follow_up_date) - 2415018.5",
-                                "v.weight_kg")
-        g = lambda e: e  # noqa: E731
-    else:
-        date, follow = "v.visit_date", "v.follow_up_date"
-        weight = "replace(CAST(v.weight_kg AS TEXT), '.', ',')"
-        g = _guard
-    address = "TRIM(COALESCE(p.address, '') || CASE WHEN p.village IS NOT NULL THEN ', ' || p.village ELSE '' END, ', ')"
-    return f"""
-SELECT v.id, {date}, {g('p.mrn')}, {g('p.name')}, {g("COALESCE(p.parent_name, '')")}, {g(address)},
-  CASE WHEN v.age_days < 60 THEN v.age_days || ' hr'
-       WHEN v.age_months < 12 THEN v.age_months || ' bl'
-       WHEN v.age_months % 12 = 0 THEN (v.age_months / 12) || ' th'
-       ELSE (v.age_months / 12) || ' th ' || (v.age_months % 12) || ' bl' END,
-  p.sex, {weight}, CASE WHEN v.kind = 'ulang' THEN 'Ulang' ELSE 'Pertama' END,
-  v.refer_urgently, {follow}, {g('v.recorded_by')}
-FROM visits v INDEXED BY visits_final_at JOIN patients p ON p.id = v.patient_id
-WHERE v.is_current = 1 AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at <= ?
-ORDER BY v.visit_at, v.id
-"""
+    head, tail = _visit_columns(fmt)
+    return f"SELECT v.id, {head},\n  v.refer_urgently, {tail}{_VISITS_IN_RANGE}"
 
 
 # Child rows in the same (visit_at, id) order as the visits: the planner walks visits_final_at and
