@@ -767,7 +767,7 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
         drawn += 1
     due: list[list[dict]] = [[] for _ in range(365)]  # follow-ups booked for each day
     n_people = len(people)
-    counts = {"first": 0, "follow_ups": 0, "booked": 0, "candidates": 0}
+    counts = {"first": 0, "booked": 0, "candidates": 0}  # every booked follow-up falls on or before today
 
     def first_visit(i: int) -> dict | None:
         """A first visit on year[i] of a random child old enough that day (None if none found)."""
@@ -784,16 +784,13 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
                     "of": None, "uid": None, "age": age, "hit": cache.get(scenario, p.birth, day, p.sex, age)}
         return None
 
-    def book_follow_up(v: dict, i: int, planned_first: int) -> None:
+    def book_follow_up(v: dict, i: int) -> None:
         """Book the follow-up of first visit `v` (on year[i], before the last week) with the
         probability that makes about target_follow_ups of them (the share of first visits that can
         have one is estimated as we go)."""
         result = v["hit"].result
         fu = result.get("follow_up_days")
         if fu is None or result.get("refer_urgently") or int(fu) < 1 or i + int(fu) > last:
-            return
-        if BY_ID.get(v["scenario"].recovery or ("bm_sehat" if v["scenario"].pathway == "bayi_muda"
-                                                 else "sehat")) is None:
             return
         counts["candidates"] += 1
         remaining = max(1.0, (counts["candidates"] / max(1, counts["first"])) * (planned_first - counts["first"]))
@@ -804,6 +801,7 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
 
     def follow_up_of(first: dict) -> dict:
         day = first["day"] + _dt.timedelta(days=int(first["hit"].result["follow_up_days"]))
+        # The child got better: the scenario's own recovery, or simply well.
         scenario = BY_ID[first["scenario"].recovery or ("bm_sehat" if first["scenario"].pathway == "bayi_muda"
                                                          else "sehat")]
         age = age_on(first["patient"].birth, day)
@@ -853,12 +851,10 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
                 counts["first"] += 1
                 todays.append(v)
                 if i < last_week:
-                    book_follow_up(v, i, planned_first)
+                    book_follow_up(v, i)
             if i != last and made < wanted:
                 first_per_day[i + 1] += wanted - made  # no child old enough that day: the next day
-            for first in due[i]:
-                todays.append(follow_up_of(first))
-                counts["follow_ups"] += 1
+            todays.extend(follow_up_of(first) for first in due[i])
             for v in todays:
                 # Local visit time as if UTC: only the order matters, and this avoids mktime per visit.
                 ms = int((v["at"] - epoch).total_seconds() * 1000)
@@ -986,6 +982,6 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
         partial = dict(full, findings={k: full["findings"][k] for k in keep})
         reg.save_draft(patient_id=p.id, case=partial, section=section, actor=rng.choice(WORKERS))
         drafts += 1
-    return DemoStats(patients=patients, visits=counts["first"] + counts["follow_ups"],
-                     follow_ups=counts["follow_ups"], corrections=corrections,
+    return DemoStats(patients=patients, visits=counts["first"] + counts["booked"],
+                     follow_ups=counts["booked"], corrections=corrections,
                      drafts=drafts, classify_calls=cache.calls, pending_engine=classifier is _pending)
