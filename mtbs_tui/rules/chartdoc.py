@@ -37,7 +37,10 @@ Cara membaca (kontrak `shared/spec/case-format.md` §6):
   RUJUK_SEGERA. Setiap klasifikasi KUNING/HIJAU (kecuali STABIL) mendapat NASIHAT_KEMBALI_SEGERA.
 * Kunjungan ulang = yang paling awal dari semua klasifikasi; `*` = bersyarat (jika tidak membaik /
   jika demam berlanjut).
-* Pita dosis dibaca "batas bawah ≤ BB < batas atas"; di luar pita atau tanpa BB: dosis kosong.
+* Pita dosis dibaca seperti tabelnya menulis (kontrak §9, §11.15 butir 6): "a – < b" berarti
+  a ≤ BB < b; "> a – b" berarti a < BB ≤ b (DHP, primakuin: BB tepat 10,0 kg mendapat baris
+  "> 6 – 10"); "≤ a" berarti BB ≤ a; baris terakhir yang ditulis "a – b" memuat b (zat besi:
+  19,0 kg mendapat "10 – 19"). Di luar pita atau tanpa BB: dosis kosong.
 """
 
 
@@ -124,7 +127,7 @@ def render() -> str:
         lines.append(f"| {unit} | Dosis |")
         lines.append("|---|---|")
         for b in t.bands:
-            lines.append(f"| {b.lower:g} ≤ x < {b.upper:g} | {b.text or 'jangan diberikan'} |")
+            lines.append(f"| {b.written()} | {b.text or 'jangan diberikan'} |")
         lines.append("")
     lines.append("Rumus per kg (hanya dengan BB tercatat): Rencana Terapi B 75 mL/kgBB dalam 3 jam; "
                  "Rencana Terapi C 100 mL/kgBB (30 + 70 mL/kgBB); artesunat 3 mg/kgBB (BB < 20 kg) "

@@ -1,8 +1,10 @@
 """Dose tables of reference §5 as data, and the Indonesian dose texts built from them.
 
-Every band is read "lower <= value < upper" (case-format.md §9, §11.10), also where the reference
-writes "> lower – upper" (DHP, primaquine) or "10 – 19". A weight or age outside every band, or an
-absent weight, gives ``None``: the worker decides, the engine never extrapolates. Formulas the
+Every band is read as its table writes it (case-format.md §9, §11.15 item 6): "a – < b" is
+a <= value < b; "> a – b" (DHP, primaquine) is a < value <= b, so 10.0 kg takes the "> 6 – 10" row;
+"≤ a" is value <= a; a last band written "a – b" (iron, cholera "10 – 19") includes b. A weight or
+age outside every band, or an absent weight, gives ``None``: the worker decides, the engine never
+extrapolates. Formulas the
 reference gives per kg (Plan B 75 mL/kg, artesunate, ReSoMal) are computed only from a recorded
 weight.
 """
@@ -14,9 +16,26 @@ from typing import NamedTuple, Sequence
 
 
 class Band(NamedTuple):
-    lower: float
+    lower: float | None  # None: the band is written "≤ upper"
     upper: float
     text: str | None  # None: the chart says "do not give" in this band
+    lower_open: bool = False  # written "> lower – upper": lower itself is in the band below
+    upper_closed: bool = False  # "> lower – upper", "≤ upper" or a last band "lower – upper"
+
+    def contains(self, value: float) -> bool:
+        if self.lower is not None and (value <= self.lower if self.lower_open else value < self.lower):
+            return False
+        return value <= self.upper if self.upper_closed else value < self.upper
+
+    def written(self) -> str:
+        """The band as the reference table writes it: "4 – < 6", "> 6 – 10", "≤ 4", "10 – 19"."""
+        if self.lower is None:
+            return f"≤ {self.upper:g}"
+        if self.lower_open:
+            return f"> {self.lower:g} – {self.upper:g}"
+        if self.upper_closed:
+            return f"{self.lower:g} – {self.upper:g}"
+        return f"{self.lower:g} – < {self.upper:g}"
 
 
 @dataclass(frozen=True)
@@ -30,13 +49,26 @@ class DoseTable:
         if value is None:
             return None
         for band in self.bands:
-            if band.lower <= value < band.upper:
+            if band.contains(value):
                 return band
         return None
 
 
-def _t(name: str, unit: str, source: str, rows: Sequence[tuple[float, float, str | None]]) -> DoseTable:
-    return DoseTable(name, unit, tuple(Band(lo, hi, text) for lo, hi, text in rows), source)
+def _t(name: str, unit: str, source: str, rows: Sequence[tuple[float, float, str | None]], *,
+       last_closed: bool = False) -> DoseTable:
+    """A table written "a – < b" in every row; ``last_closed``: its last row is written "a – b"."""
+    bands = [Band(lo, hi, text) for lo, hi, text in rows]
+    if last_closed:
+        bands[-1] = bands[-1]._replace(upper_closed=True)
+    return DoseTable(name, unit, tuple(bands), source)
+
+
+def _gt(name: str, unit: str, source: str, first_upper: float, first_text: str | None,
+        rows: Sequence[tuple[float, float, str | None]]) -> DoseTable:
+    """A table written "≤ a", then "> a – b" rows (a < value <= b)."""
+    bands = [Band(None, first_upper, first_text, upper_closed=True)]
+    bands += [Band(lo, hi, text, lower_open=True, upper_closed=True) for lo, hi, text in rows]
+    return DoseTable(name, unit, tuple(bands), source)
 
 
 # §5.1a amoxicillin for PNEUMONIA, tablet 500 mg, 2x/day.
@@ -64,19 +96,23 @@ PARASETAMOL = _t("Parasetamol", "kg", "ref §5.3 [H]", [
 KOTRIMOKSAZOL_DISENTRI = _t("Kotrimoksazol (disentri)", "kg", "ref §5.4 [H]", [
     (4, 6, "1"), (6, 10, "2"), (10, 16, "2 ½"), (16, 19, "3")])
 # §5.5 cholera: tetracycline 250 mg caps (not below 6 kg) or cotrimoxazole child tablet.
+# The last row is written "10 – 19": 19.0 kg is in it.
 TETRASIKLIN_KOLERA = _t("Tetrasiklin (kolera)", "kg", "ref §5.5 [H]", [
-    (4, 6, None), (6, 10, "½"), (10, 19, "1")])
+    (4, 6, None), (6, 10, "½"), (10, 19, "1")], last_closed=True)
 KOTRIMOKSAZOL_KOLERA = _t("Kotrimoksazol (kolera)", "kg", "ref §5.5 [H]", [
-    (4, 6, "1"), (6, 10, "2"), (10, 19, "3")])
-# §5.7 DHP once daily for 3 days; primaquine 15 mg (none below 6 kg).
-DHP = _t("DHP", "kg", "ref §5.7 [M]", [
-    (0, 4, "⅓"), (4, 6, "½"), (6, 10, "½"), (10, 17, "1"), (17, 30, "1 ½")])
-PRIMAKUIN = _t("Primakuin", "kg", "ref §5.7 [M]", [
-    (0, 4, None), (4, 6, None), (6, 10, "¼"), (10, 17, "¼"), (17, 30, "½")])
-# §5.8 iron once daily for 4 weeks (no band below 7 kg: no dose).
-ZAT_BESI = _t("Zat besi", "kg", "ref §5.8 [H]", [
+    (4, 6, "1"), (6, 10, "2"), (10, 19, "3")], last_closed=True)
+# §5.7 DHP once daily for 3 days; primaquine 15 mg (none up to 6 kg). Written "≤ 4", "> 4 – 6",
+# "> 6 – 10", "> 10 – 17", "> 17 – 30": exactly 10.0 kg takes ½ tablet DHP and ¼ primaquine.
+DHP = _gt("DHP", "kg", "ref §5.7 [M]; kontrak §9, §11.15 butir 6", 4, "⅓", [
+    (4, 6, "½"), (6, 10, "½"), (10, 17, "1"), (17, 30, "1 ½")])
+PRIMAKUIN = _gt("Primakuin", "kg", "ref §5.7 [M]; kontrak §9, §11.15 butir 6", 4, None, [
+    (4, 6, None), (6, 10, "¼"), (10, 17, "¼"), (17, 30, "½")])
+# §5.8 iron once daily for 4 weeks (no band below 7 kg: no dose); the last row is written
+# "10 – 19": 19.0 kg takes ½ tablet.
+ZAT_BESI = _t("Zat besi", "kg", "ref §5.8 [H]; kontrak §9, §11.15 butir 6", [
     (7, 10, "¼ tablet besi-folat (60 mg Fe + 0,25 mg asam folat) atau sirup besi (30 mg/5 mL) 2,5 mL"),
-    (10, 19, "½ tablet besi-folat (60 mg Fe + 0,25 mg asam folat) atau sirup besi (30 mg/5 mL) 5 mL")])
+    (10, 19, "½ tablet besi-folat (60 mg Fe + 0,25 mg asam folat) atau sirup besi (30 mg/5 mL) 5 mL")],
+    last_closed=True)
 # §5.9 deworming by completed months (albendazole from 12 months, pyrantel below).
 OBAT_CACING = _t("Obat cacing", "bulan", "ref §5.9 [M]", [
     (4, 9, "pirantel pamoat 125 mg ½ tablet, dosis tunggal"),

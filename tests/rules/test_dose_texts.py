@@ -1,4 +1,4 @@
-"""Dose bands read "lower <= value < upper" (§9, §11.10), never extrapolated, as engine output."""
+"""Dose bands read as each table writes them (§9, §11.15 item 6), never extrapolated."""
 from __future__ import annotations
 
 import pytest
@@ -16,8 +16,11 @@ def test_amoxicillin_pneumonia_bands(weight, text) -> None:
 
 
 @pytest.mark.parametrize("weight,dhp,prim", [
-    (3.99, "⅓", None), (4.0, "½", None), (10.0, "1", "¼"), (17.0, "1 ½", "½"), (30.0, None, None)])
-def test_dhp_and_primaquine_read_lower_inclusive(weight, dhp, prim) -> None:
+    (3.99, "⅓", None), (4.0, "⅓", None), (4.01, "½", None), (6.0, "½", None), (6.01, "½", "¼"),
+    (10.0, "½", "¼"), (10.01, "1", "¼"), (17.0, "1", "¼"), (17.01, "1 ½", "½"), (30.0, "1 ½", "½"),
+    (30.01, None, None)])
+def test_dhp_and_primaquine_read_as_written(weight, dhp, prim) -> None:
+    """"≤ 4", then "> a – b" rows: a < BB <= b, so 10.0 kg takes DHP ½ tablet."""
     assert (doses.DHP.lookup(weight) or doses.Band(0, 0, None)).text == dhp
     band = doses.PRIMAKUIN.lookup(weight)
     assert (band.text if band else None) == prim
@@ -34,7 +37,17 @@ def test_deworming_by_completed_months(months, drug) -> None:
 def test_iron_has_no_dose_below_7_kg() -> None:
     assert doses.zat_besi(6.9) is None
     assert doses.zat_besi(7.0).startswith("¼ tablet")
-    assert doses.zat_besi(19.0) is None
+    assert doses.zat_besi(19.0).startswith("½ tablet")  # the last row is written "10 – 19"
+    assert doses.zat_besi(19.01) is None
+
+
+@pytest.mark.parametrize("table,written", [
+    (doses.DHP, ["≤ 4", "> 4 – 6", "> 6 – 10", "> 10 – 17", "> 17 – 30"]),
+    (doses.ZAT_BESI, ["7 – < 10", "10 – 19"]),
+    (doses.KOTRIMOKSAZOL_KOLERA, ["4 – < 6", "6 – < 10", "10 – 19"]),
+    (doses.AMOKSISILIN_PNEUMONIA, ["4 – < 6", "6 – < 10", "10 – < 16", "16 – < 19"])])
+def test_bands_render_as_the_table_writes_them(table, written) -> None:
+    assert [b.written() for b in table.bands] == written
 
 
 def test_vitamin_a_bands() -> None:

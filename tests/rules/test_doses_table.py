@@ -1,7 +1,7 @@
 """Every weight (or age) band edge of the dose tables of reference §5 that spec §9 codes use.
 
-Independent reading of spec §9 ("lower <= BB < upper"; the "> lower - upper" tables read the same
-way; age bands in completed months; `null` without weight or outside the table) and reference §5.
+Independent reading of spec §9 (bands as each table writes them, §11.15 item 6: "a – < b" is
+a <= BB < b, "> a – b" is a < BB <= b, a last band "a – b" includes b; age bands in completed months; `null` without weight or outside the table) and reference §5.
 Asserts the facts a nurse needs (tablet fraction, mL, number of days), not the wording, except the
 one exact dose text that spec §7 gives.
 """
@@ -213,19 +213,24 @@ table("KOTRIMOKSAZOL", t_dysentery, [
     (3.9, None), (4.0, (tab("1"),)), (5.9, (tab("1"),)), (6.0, (tab("2"),)), (9.9, (tab("2"),)),
     (10.0, (tab("2½"),)), (15.9, (tab("2½"),)), (16.0, (tab("3"),)), (18.9, (tab("3"),)),
     (19.0, None)], all_of=("5 hari",))
-# ref §5.7 DHP once daily for 3 days; "≤ 4" / "> 4 – 6" ... read as lower <= BB < upper (spec §9)
+# ref §5.7 DHP once daily for 3 days, written "≤ 4", "> 4 – 6", "> 6 – 10", "> 10 – 17",
+# "> 17 – 30": a < BB <= b (spec §9, §11.15 item 6), so exactly 6.0 / 10.0 / 17.0 kg take the row
+# that ends there.
 table("DHP", t_malaria, [
-    (3.9, (tab("⅓"),)), (4.0, (tab("½"),)), (9.9, (tab("½"),)), (10.0, (tab("1"),)),
-    (16.9, (tab("1"),)), (17.0, (tab("1½"),)), (29.9, (tab("1½"),)), (30.0, None)],
+    (3.9, (tab("⅓"),)), (4.0, (tab("⅓"),)), (4.1, (tab("½"),)), (6.0, (tab("½"),)),
+    (10.0, (tab("½"),)), (10.1, (tab("1"),)), (17.0, (tab("1"),)), (17.1, (tab("1½"),)),
+    (30.0, (tab("1½"),)), (30.1, None)],
     all_of=("3 hari",))
-# ref §5.7 primaquine 15 mg: none below 6 kg
+# ref §5.7 primaquine 15 mg: none up to 6 kg ("≤ 4", "> 4 – 6" rows say none)
 table("PRIMAKUIN", t_malaria, [
-    (5.9, None), (6.0, (tab("¼"),)), (16.9, (tab("¼"),)), (17.0, (tab("½"),)), (29.9, (tab("½"),)),
-    (30.0, None)], absent_ok_below=6.0)
-# ref §5.8 iron once daily for 4 weeks, from 6 months; no row below 7 kg
+    (5.9, None), (6.0, None), (6.1, (tab("¼"),)), (10.0, (tab("¼"),)), (17.0, (tab("¼"),)),
+    (17.1, (tab("½"),)), (30.0, (tab("½"),)), (30.1, None)], absent_ok_below=6.05)
+# ref §5.8 iron once daily for 4 weeks, from 6 months; no row below 7 kg; the last row is written
+# "10 – 19", so 19.0 kg is in it
 table("ZAT_BESI", t_anemia, [
     (6.9, None), (7.0, (tab("¼"), ml("2.5"))), (9.9, (tab("¼"), ml("2.5"))),
-    (10.0, (tab("½"), ml("5"))), (18.9, (tab("½"), ml("5"))), (19.0, None)])
+    (10.0, (tab("½"), ml("5"))), (18.9, (tab("½"), ml("5"))), (19.0, (tab("½"), ml("5"))),
+    (19.1, None)])
 # ref §5.2 diazepam 10 mg/2 mL rectal
 table("DIAZEPAM", t_convulsing, [
     (4.9, None), (5.0, (ml("0.5"),)), (6.9, (ml("0.5"),)), (7.0, (ml("1"),)), (9.9, (ml("1"),)),
@@ -240,13 +245,13 @@ table("GENTAMISIN_IM", t_severe_pneumonia, [
     (3.9, None), (4.0, (mg("40"),)), (5.9, (mg("40"),)), (6.0, (mg("50"),)), (7.9, (mg("50"),)),
     (8.0, (mg("70"),)), (9.9, (mg("70"),)), (10.0, (mg("100"),)), (13.9, (mg("100"),)),
     (14.0, (mg("120"),)), (18.9, (mg("120"),)), (19.0, None)])
-# ref §5.5 cholera (> 2 years, outbreak, severe dehydration); "10 – 19" read as 10 <= BB < 19
+# ref §5.5 cholera (> 2 years, outbreak, severe dehydration); the last row "10 – 19" includes 19
 # cotrimoxazole adult tab ¼/½/1, child tab 1/2/3, syrup 2.5/5/10 mL; tetracycline none/½/1 capsule
 _K1 = (tab("¼"), tab("1"), ml("2.5"))
 _K2 = (tab("½"), tab("2"), ml("5"), amount("½", "kaps"))
 _K3 = (tab("1"), tab("3"), ml("10"), amount("1", "kaps"))
 table("ANTIBIOTIK_KOLERA", t_cholera, [
-    (4.0, _K1), (5.9, _K1), (6.0, _K2), (9.9, _K2), (10.0, _K3), (18.9, _K3), (19.0, None)])
+    (4.0, _K1), (5.9, _K1), (6.0, _K2), (9.9, _K2), (10.0, _K3), (19.0, _K3), (19.1, None)])
 for wt, alts in [(3.9, None)]:
     BANDS.append(Band("2015.ANTIBIOTIK_KOLERA at 3.9 kg", "2015", t_cholera, "ANTIBIOTIK_KOLERA", wt,
                       None, alts))
