@@ -929,6 +929,76 @@ class _WriteGuard:
                                 kind="io") from err
 
 
+# --- follow-up outcome and main symptoms, as SQL for reports and exports ---------------------------
+
+# A follow-up is kept when the child is seen again (any later final visit) on or before the due date
+# plus this many days; a later visit is late, and no visit by then is missed. One rule for the
+# monthly report's counts and the export's "Hasil kunjungan ulang" column.
+FOLLOW_UP_GRACE_DAYS = 3
+
+
+def next_visit_date_sql(v: str = "v") -> str:
+    """SQL: the date of the child's first final visit after visit `v` (NULL when none); it walks
+    the (patient_id, visit_at) index."""
+    return (f"(SELECT x.visit_date FROM visits x WHERE x.patient_id = {v}.patient_id AND x.is_current = 1 "
+            f"AND x.status = 'final' AND x.visit_at > {v}.visit_at ORDER BY x.visit_at LIMIT 1)")
+
+
+def follow_up_kept_sql(v: str = "v") -> str:
+    """SQL: 1 when visit `v`'s follow-up was kept in time (see FOLLOW_UP_GRACE_DAYS), else 0."""
+    return (f"EXISTS (SELECT 1 FROM visits x WHERE x.patient_id = {v}.patient_id AND x.is_current = 1 "
+            f"AND x.status = 'final' AND x.visit_at > {v}.visit_at "
+            f"AND x.visit_date <= date({v}.follow_up_date, '+{FOLLOW_UP_GRACE_DAYS} days'))")
+
+
+def follow_up_outcome_sql(today: _dt.date, v: str = "v") -> str:
+    """SQL: the outcome of visit `v`'s follow-up as one Indonesian phrase, NULL without a follow-up:
+    "Datang 03/09/2026", "Datang terlambat 10/09/2026", "Belum jatuh tempo", "Belum datang" (due,
+    still within the grace days) or "Tidak datang"."""
+    limit = f"date({v}.follow_up_date, '+{FOLLOW_UP_GRACE_DAYS} days')"
+    day = f"'{today.isoformat()}'"
+    return (
+        f"CASE WHEN {v}.follow_up_date IS NULL THEN NULL ELSE COALESCE("
+        f"(SELECT CASE WHEN x.visit_date <= {limit} THEN 'Datang ' ELSE 'Datang terlambat ' END "
+        f"|| strftime('%d/%m/%Y', x.visit_date) FROM visits x WHERE x.patient_id = {v}.patient_id "
+        f"AND x.is_current = 1 AND x.status = 'final' AND x.visit_at > {v}.visit_at ORDER BY x.visit_at LIMIT 1), "
+        f"CASE WHEN {v}.follow_up_date > {day} THEN 'Belum jatuh tempo' WHEN {limit} >= {day} THEN 'Belum datang' "
+        f"ELSE 'Tidak datang' END) END"
+    )
+
+
+def main_symptoms() -> list[tuple[str, str, str | None]]:
+    """The chart's main symptoms (the opening question of each module that has one, both
+    pathways): (finding key, short label, key of its duration in days or None)."""
+    from mtbs_tui.rules.vocabulary import FINDINGS, MODULES
+
+    out: list[tuple[str, str, str | None]] = []
+    for module in MODULES:
+        key = module.opening_key
+        if key is None or key in [k for k, _, _ in out] or key not in FINDINGS:
+            continue
+        label = re.sub(r"\s*\(.*\)$", "", FINDINGS[key].label)
+        days = f"{key}_hari" if f"{key}_hari" in FINDINGS else None
+        out.append((key, label, days))
+    return out
+
+
+def main_symptoms_sql(v: str = "v") -> str:
+    """SQL: the visit's main symptoms as text ("Batuk atau sukar bernapas 3 hari; Demam"), NULL when
+    none was recorded. The register keeps no free-text complaint (case-format §5: not part of the
+    case), so this is the complaint column of exports.
+
+    `findings_json` is compact JSON (`_dumps`), so a true symptom is the text `"batuk":true`: found
+    with instr() without parsing the JSON, which is parsed only for the duration of a symptom
+    present (parsing every visit's findings several times tripled the export's SQL time)."""
+    parts = []
+    for key, label, days in main_symptoms():
+        dur = (f" || COALESCE(' ' || json_extract({v}.findings_json, '$.{days}') || ' hari', '')"
+               if days else "")
+        parts.append(f"CASE WHEN instr({v}.findings_json, '\"{key}\":true') THEN '; {label}'{dur} ELSE '' END")
+    return f"NULLIF(LTRIM({' || '.join(parts)}, '; '), '')"
+
+
 # --- row builders shared with the demo generator --------------------------------------------------
 
 # "Nothing found" rows (STABIL, GIZI BAIK, NORMAL, ...): left out of the short text of lists, so a

@@ -31,9 +31,12 @@ def register_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
         reg.correct_visit(vid, case=case, actor="uji", reason="salah ketik")
         # A name that Excel would run as a formula if the CSV were opened naively.
         pid = reg.add_patient(name="=HYPERLINK(1)", sex="P", birth_date="2025-06-01", actor="uji",
-                              address="-Dusun; \"Kulon\"", today=dt.date(2026, 9, 1))
+                              address="-Dusun; \"Kulon\"", village="@Desa", today=dt.date(2026, 9, 1))
         reg.save_visit(patient_id=pid, case={"visit_date": "2026-09-30", "birth_date": "2025-06-01",
-                                             "weight_kg": 8.25, "findings": {"batuk": True, "napas_per_menit": 58}},
+                                             "weight_kg": 8.25, "length_cm": 74.5, "muac_cm": 13.5,
+                                             "temperature_c": 37.8,
+                                             "findings": {"batuk": True, "batuk_hari": 4, "napas_per_menit": 58,
+                                                          "demam": True}},
                        actor="uji", visit_at="2026-09-30T10:00:00", today=dt.date(2026, 11, 29))
     finally:
         reg.close()
@@ -68,9 +71,14 @@ def test_csv_is_semicolon_utf8_bom_crlf_with_one_row_per_current_visit(register_
     dates = [r[1] for r in rows[1:]]
     assert dates == sorted(dates)
     odd = [r for r in rows[1:] if "HYPERLINK" in r[3]][0]
+    col = {h: i for i, h in enumerate(rows[0])}
     assert odd[3] == "'=HYPERLINK(1)"
-    assert odd[5].startswith("'-Dusun; \"Kulon\"")
-    assert odd[8] == "8,25"
+    assert odd[col["Alamat"]] == "'-Dusun; \"Kulon\""
+    assert odd[col["BB (kg)"]] == "8,25"
+    # The measurements, village and main symptoms of the visit, each in its own column.
+    assert odd[col["Desa/kelurahan"]] == "'@Desa"
+    assert (odd[col["PB/TB (cm)"]], odd[col["LiLA (cm)"]], odd[col["Suhu (°C)"]]) == ("74,5", "13,5", "37,8")
+    assert odd[col["Keluhan/gejala utama"]] == "Batuk atau sukar bernapas 4 hari; Demam"
     assert odd[headers().index("Batuk/sukar bernapas")] == "PNEUMONIA (kuning)"
     # The corrected visit appears once, with its corrected classification.
     conn = sqlite3.connect(register_file)
@@ -91,7 +99,13 @@ def test_xlsx_has_header_frozen_panes_widths_dates_as_dates(register_file: Path,
     assert ws.title == "Register MTBS"
     assert [c.value for c in ws[1]] == headers()
     assert ws.freeze_panes == "E2"
-    assert ws.column_dimensions["D"].width == 24
+    assert ws.column_dimensions["D"].width == 22
+    # Print setup: A4 landscape, one page wide, the header row on every page, page numbers.
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.print_title_rows == "$1:$1"
+    assert "halaman &P dari &N" in ws.oddFooter.right.text
     assert ws[1][0].font.b
     n = sql_count(register_file, "2000-01-01", "2100-01-01")
     assert ws.max_row - 1 == n == result.rows
@@ -102,11 +116,15 @@ def test_xlsx_has_header_frozen_panes_widths_dates_as_dates(register_file: Path,
     conn.close()
     assert isinstance(first[1], dt.datetime) and first[1].date().isoformat() == d0
     assert ws.cell(row=2, column=2).number_format == "dd/mm/yyyy"
-    assert isinstance(first[8], float)
+    assert isinstance(first[headers().index("BB (kg)")], float)
     fu = headers().index("Tanggal kunjungan ulang")
     assert any(isinstance(r[fu].value, dt.datetime) for r in ws.iter_rows(min_row=2))
     odd = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[3] == "=HYPERLINK(1)"]
-    assert len(odd) == 1 and odd[0][8] == 8.25  # a string in XLSX, never a formula
+    assert len(odd) == 1 and odd[0][headers().index("BB (kg)")] == 8.25  # a string in XLSX, never a formula
+    col = {h: i for i, h in enumerate(headers())}
+    assert odd[0][col["Desa/kelurahan"]] == "@Desa"
+    assert (odd[0][col["PB/TB (cm)"]], odd[0][col["LiLA (cm)"]], odd[0][col["Suhu (°C)"]]) == (74.5, 13.5, 37.8)
+    assert odd[0][col["Keluhan/gejala utama"]] == "Batuk atau sukar bernapas 4 hari; Demam"
     assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(headers()))}{n + 1}"
 
 
@@ -124,7 +142,8 @@ def test_xlsx_and_csv_carry_the_same_rows(register_file: Path, tmp_path: Path) -
     for crow, xrow in zip(c, x):
         assert crow[2] == xrow[2] and crow[3].lstrip("'") == xrow[3]
         assert crow[1] == xrow[1].date().isoformat()
-        for i in range(10, 10 + len(MODULE_COLUMNS)):
+        first_module = headers().index(MODULE_COLUMNS[0][1])
+        for i in range(first_module, first_module + len(MODULE_COLUMNS)):
             assert crow[i] == (xrow[i] or "")
 
 
@@ -227,15 +246,17 @@ def test_merged_cursors_give_exactly_the_rows_of_the_single_reference_query(regi
     try:
         fast = list(iter_rows(reg.db, fmt, *ALL))
         ref = []
+        from mtbs_tui.documents.export import HEAD_COLUMNS
+
         for n, row in enumerate(reg.db.execute(export_sql(fmt), [f"{ALL[0]}T", f"{ALL[1]}T\uffff"]), 1):
             cells = [""] * len(MODULE_COLUMNS)
             index = {m: i for i, (m, _) in enumerate(MODULE_COLUMNS)}
-            for item in (row[9] or "").split("\x1e"):
+            for item in (row[HEAD_COLUMNS] or "").split("\x1e"):
                 if item:
                     module, _, text = item.partition("\x1f")
                     i = index[module]
                     cells[i] = text if not cells[i] else f"{cells[i]}; {text}"
-            ref.append([n, *row[:9], *cells, *row[10:]])
+            ref.append([n, *row[:HEAD_COLUMNS], *cells, *row[HEAD_COLUMNS + 1:]])
     finally:
         reg.close()
     assert fast == ref and len(fast) > 40
@@ -259,3 +280,45 @@ def test_progress_bar_on_a_terminal(register_file: Path, tmp_path: Path, monkeyp
     code = command.run(register_file, "2000-01-01", "2100-01-01", "csv", tmp_path / "p.csv")
     assert code == 0
     assert "Mengekspor" in err.getvalue() and "100%" in err.getvalue()
+
+
+def test_follow_up_outcome_column_kept_late_missed_and_not_yet_due(tmp_path: Path) -> None:
+    """"Hasil kunjungan ulang": kept within FOLLOW_UP_GRACE_DAYS of the due date, late, missed,
+    within the grace days, not yet due, and empty for a visit without a follow-up."""
+    from mtbs_tui.register import FOLLOW_UP_GRACE_DAYS
+
+    assert FOLLOW_UP_GRACE_DAYS == 3
+    reg = Register.open(tmp_path / "r.db", create=True, classifier=fake_classify)
+    today = dt.date(2026, 10, 20)
+    pneumonia = {"batuk": True, "napas_per_menit": 58}  # PNEUMONIA: follow-up in 2 days
+    plan = {  # child: [(visit day, findings)]
+        "Tepat": [(dt.date(2026, 10, 1), pneumonia), (dt.date(2026, 10, 3), {"batuk": False})],
+        "Telat": [(dt.date(2026, 10, 1), pneumonia), (dt.date(2026, 10, 9), {"batuk": False})],
+        "Hilang": [(dt.date(2026, 10, 1), pneumonia)],
+        "Tenggang": [(dt.date(2026, 10, 17), pneumonia)],
+        "Nanti": [(dt.date(2026, 10, 19), pneumonia)],
+    }
+    try:
+        for name, visits in plan.items():
+            pid = reg.add_patient(name=name, sex="L", birth_date="2025-01-01", actor="uji", today=today)
+            for day, findings in visits:
+                reg.save_visit(patient_id=pid, case={"visit_date": day.isoformat(), "birth_date": "2025-01-01",
+                                                     "findings": findings},
+                               actor="uji", visit_at=f"{day.isoformat()}T09:00:00", today=today)
+        for fmt in ("csv", "xlsx"):
+            export_register(reg, dt.date(2026, 10, 1), today, fmt, tmp_path / f"r.{fmt}", audit=False, today=today)
+    finally:
+        reg.close()
+    with open(tmp_path / "r.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    outcome = rows[0].index("Hasil kunjungan ulang")
+    seen = {(r[3], r[1]): r[outcome] for r in rows[1:]}
+    assert seen == {
+        ("Tepat", "2026-10-01"): "Datang 03/10/2026", ("Tepat", "2026-10-03"): "",
+        ("Telat", "2026-10-01"): "Datang terlambat 09/10/2026", ("Telat", "2026-10-09"): "",
+        ("Hilang", "2026-10-01"): "Tidak datang",
+        ("Tenggang", "2026-10-17"): "Belum datang",  # due on the 19th, grace until the 22nd
+        ("Nanti", "2026-10-19"): "Belum jatuh tempo",
+    }
+    x = list(openpyxl.load_workbook(tmp_path / "r.xlsx").active.iter_rows(min_row=2, values_only=True))
+    assert [r[outcome] or "" for r in x] == [r[outcome] for r in rows[1:]]

@@ -1,8 +1,15 @@
 """The Register MTBS export: one row per visit, CSV or XLSX, streamed from one query.
 
-Columns follow the working register of mtbs-chart.md §6.3 (date, no. RM, name, parent, address, age,
-sex, weight, first/follow-up visit, one column per chart module with its classification, treatment,
-referral, follow-up date, recorded by). Only current, final versions of visits are exported.
+Columns follow the working register of mtbs-chart.md §6.3 and the form fields of §6.1 (date, no. RM,
+name, parent, address, village, age, sex, weight, length, MUAC, temperature, main symptoms, first/
+follow-up visit, one column per chart module with its classification, treatment, referral, follow-up
+date, outcome of the follow-up, recorded by). Only current, final versions of visits are exported.
+The register keeps no free-text complaint, so the complaint column lists the chart's main symptoms
+that were recorded (`register.main_symptoms_sql`); the follow-up outcome follows the one rule of
+`register.follow_up_outcome_sql` (kept in time, late, not yet due, missed).
+
+XLSX print setup: A4 landscape, fit to one page wide, the header row repeated on every page, the
+header row and the first four columns frozen.
 
 CSV (docs/documents.md): separator `;`, UTF-8 with BOM, CRLF, decimal comma. Excel with Indonesian
 regional settings uses `;` as its list separator and `,` as the decimal mark, and reads UTF-8 only
@@ -63,17 +70,21 @@ def columns() -> list[Any]:
 
     head = [
         Column("No.", 6, "int"), Column("Tanggal", 11, "date"), Column("No. RM", 11),
-        Column("Nama anak", 24), Column("Nama ibu/orang tua", 20), Column("Alamat", 32),
-        Column("Umur", 9), Column("JK", 4), Column("BB (kg)", 7, "num"), Column("Kunjungan", 9),
+        Column("Nama anak", 22), Column("Nama ibu/orang tua", 20), Column("Alamat", 26),
+        Column("Desa/kelurahan", 14), Column("Umur", 9), Column("JK", 4), Column("BB (kg)", 7, "num"),
+        Column("PB/TB (cm)", 7, "num"), Column("LiLA (cm)", 7, "num"), Column("Suhu (°C)", 7, "num"),
+        Column("Keluhan/gejala utama", 24), Column("Kunjungan", 9),
     ]
-    mods = [Column(title, 22) for _, title in MODULE_COLUMNS]
+    mods = [Column(title, 20) for _, title in MODULE_COLUMNS]
     tail = [
         Column("Tindakan/pengobatan", 45), Column("Rujukan", 14), Column("Tanggal kunjungan ulang", 12, "date"),
-        Column("Dicatat oleh", 16),
+        Column("Hasil kunjungan ulang", 20), Column("Dicatat oleh", 16),
     ]
     return head + mods + tail
 
 
+# Positions in a row of `_main_sql`: v.id, the HEAD visit columns, refer_urgently, the TAIL columns.
+HEAD_COLUMNS = 14  # "Tanggal" ... "Kunjungan"
 def headers() -> list[str]:
     return [c.header for c in columns()]
 
@@ -83,28 +94,31 @@ def _guard(expr: str) -> str:
     return f"CASE WHEN substr({expr}, 1, 1) IN ('=', '+', '-', '@') THEN '''' || {expr} ELSE {expr} END"
 
 
-def _visit_columns(fmt: str) -> tuple[str, str]:
+def _visit_columns(fmt: str, today: _dt.date) -> tuple[str, str]:
     """The visit's own columns of an export row, as SQL: (those before the classification columns,
     those after the referral). CSV gets text (ISO dates, decimal comma, formula guard); XLSX gets
     Excel date serials and real numbers."""
+    from mtbs_tui.register import follow_up_outcome_sql, main_symptoms_sql
+
     if fmt == "xlsx":
         date = "julianday(v.visit_date) - 2415018.5"
         follow = "julianday(v.follow_up_date) - 2415018.5"
-        weight = "v.weight_kg"
+        num = lambda e: e  # noqa: E731
         g = lambda e: e  # noqa: E731 - XLSX inline strings are never formulas
     else:
         date, follow = "v.visit_date", "v.follow_up_date"
-        weight = "replace(CAST(v.weight_kg AS TEXT), '.', ',')"
+        num = lambda e: f"replace(CAST({e} AS TEXT), '.', ',')"  # noqa: E731
         g = _guard
-    address = "TRIM(COALESCE(p.address, '') || CASE WHEN p.village IS NOT NULL THEN ', ' || p.village ELSE '' END, ', ')"
-    head = f"""{date}, {g('p.mrn')}, {g('p.name')}, {g("COALESCE(p.parent_name, '')")}, {g(address)},
+    head = f"""{date}, {g('p.mrn')}, {g('p.name')}, {g("COALESCE(p.parent_name, '')")}, {g("COALESCE(p.address, '')")},
+  {g("COALESCE(p.village, '')")},
   CASE WHEN v.age_days < 60 THEN v.age_days || ' hr'
        WHEN v.age_months < 12 THEN v.age_months || ' bl'
        WHEN v.age_months % 12 = 0 THEN (v.age_months / 12) || ' th'
        ELSE (v.age_months / 12) || ' th ' || (v.age_months % 12) || ' bl' END,
-  p.sex, {weight},
+  p.sex, {num('v.weight_kg')}, {num('v.length_cm')}, {num('v.muac_cm')}, {num('v.temperature_c')},
+  {main_symptoms_sql('v')},
   CASE WHEN v.kind = 'ulang' THEN 'Ulang' ELSE 'Pertama' END"""
-    return head, f"{follow}, {g('v.recorded_by')}"
+    return head, f"{follow}, {follow_up_outcome_sql(today, 'v')}, {g('v.recorded_by')}"
 
 
 # The final visits of a date range in (visit_at, id) order, along the index that has that order.
@@ -115,11 +129,11 @@ ORDER BY v.visit_at, v.id
 """
 
 
-def export_sql(fmt: str) -> str:
+def export_sql(fmt: str, today: _dt.date | None = None) -> str:
     """The export as ONE query (correlated subqueries), kept as the reference: `iter_rows` yields
     exactly these rows, faster. CSV gets text (ISO dates, decimal comma, formula guard); XLSX gets
-    Excel date serials and real numbers."""
-    head, tail = _visit_columns(fmt)
+    Excel date serials and real numbers. `today` decides the follow-up outcome of recent visits."""
+    head, tail = _visit_columns(fmt, today or _dt.date.today())
     return f"""
 SELECT {head},
   (SELECT group_concat(m, char(30)) FROM (
@@ -145,9 +159,9 @@ def count_rows(db: Any, date_from: _dt.date, date_to: _dt.date) -> int:
         "AND visit_at >= ? AND visit_at <= ?", _range_params(date_from, date_to)).fetchone()[0])
 
 
-def _main_sql(fmt: str) -> str:
+def _main_sql(fmt: str, today: _dt.date) -> str:
     """The visit columns of the export (everything but classifications, treatments, referral)."""
-    head, tail = _visit_columns(fmt)
+    head, tail = _visit_columns(fmt, today)
     return f"SELECT v.id, {head},\n  v.refer_urgently, {tail}{_VISITS_IN_RANGE}"
 
 
@@ -161,7 +175,8 @@ ORDER BY v.visit_at, v.id, x.position
 _HIDDEN_TREATMENTS = frozenset({"RUJUK_SEGERA", "RUJUK", "NASIHAT_KEMBALI_SEGERA"})
 
 
-def iter_rows(db: Any, fmt: str, date_from: _dt.date, date_to: _dt.date) -> Any:
+def iter_rows(db: Any, fmt: str, date_from: _dt.date, date_to: _dt.date, *,
+              today: _dt.date | None = None) -> Any:
     """Yield the export rows (lists) one by one.
 
     Three cursors in one read transaction (visits, classifications, treatments), merged on the
@@ -176,7 +191,7 @@ def iter_rows(db: Any, fmt: str, date_from: _dt.date, date_to: _dt.date) -> Any:
     if own_txn:
         conn.execute("BEGIN")  # one snapshot for the three cursors
     try:
-        visits = conn.execute(_main_sql(fmt), params)
+        visits = conn.execute(_main_sql(fmt, today or _dt.date.today()), params)
         cls = conn.execute(_CHILD_SQL.format(cols="x.module, COALESCE(x.label, x.code), x.colour",
                                              table="visit_classifications"), params)
         trs = conn.execute(_CHILD_SQL.format(cols="x.code, COALESCE(x.label, x.code), x.dose",
@@ -203,7 +218,7 @@ def iter_rows(db: Any, fmt: str, date_from: _dt.date, date_to: _dt.date) -> Any:
                 else:
                     done.append(f"{t_next[2]}: {t_next[3]}" if t_next[3] else t_next[2])
                 t_next = next(trs, None)
-            if row[10] == 1:
+            if row[HEAD_COLUMNS + 1] == 1:
                 referral = "Rujuk segera"
             elif other_referral:
                 referral = "Rujuk (tidak segera)"
@@ -211,7 +226,7 @@ def iter_rows(db: Any, fmt: str, date_from: _dt.date, date_to: _dt.date) -> Any:
                 referral = "Tidak"
             # Treatment labels and doses come from the chart engine, never from typed text: no guard.
             treatment = "; ".join(done) if done else None
-            yield [n, *row[1:10], *cells, treatment, referral, row[11], row[12]]
+            yield [n, *row[1:HEAD_COLUMNS + 1], *cells, treatment, referral, *row[HEAD_COLUMNS + 2:]]
     finally:
         if own_txn and conn.in_transaction:
             conn.execute("COMMIT")
@@ -227,6 +242,7 @@ def export_register(
     progress: Callable[[int], None] | None = None,
     audit: bool = True,
     actor: str | None = None,
+    today: _dt.date | None = None,
 ) -> ExportResult:
     """Write the register between two dates (inclusive) to `out_path`; nothing is left under that
     name when it fails. `progress(n)` is called with the number of rows written so far."""
@@ -242,7 +258,7 @@ def export_register(
             with open(tmp, "w", encoding=CSV_ENCODING, newline="") as fh:
                 writer = csv.writer(fh, delimiter=CSV_DELIMITER, lineterminator="\r\n")
                 writer.writerow(headers())
-                for row in iter_rows(db, fmt, date_from, date_to):
+                for row in iter_rows(db, fmt, date_from, date_to, today=today):
                     writer.writerow(row)
                     rows += 1
                     if progress is not None and rows % PROGRESS_STEP == 0:
@@ -253,7 +269,7 @@ def export_register(
             title = f"Register MTBS {date_from.isoformat()} s.d. {date_to.isoformat()}"
             with XlsxStreamWriter(tmp, columns(), sheet_name="Register MTBS", freeze_columns=4,
                                   title=title) as writer:
-                for row in iter_rows(db, fmt, date_from, date_to):
+                for row in iter_rows(db, fmt, date_from, date_to, today=today):
                     writer.write_row(row)
                     rows += 1
                     if progress is not None and rows % PROGRESS_STEP == 0:

@@ -4,7 +4,9 @@ Why not openpyxl (a dependency) or xlsxwriter (test-only)? On a 100,000-visit re
 write-only mode took about 40 s and xlsxwriter's constant-memory mode about 21 s here; this writer
 takes a few seconds with flat memory, because the register export knows its column types up front
 and writes each row as one string. The file is a plain SpreadsheetML package (ECMA-376): inline
-strings, a date number format, a bold header row, frozen panes, column widths and an autofilter.
+strings, a date number format, a bold header row, frozen panes, column widths, an autofilter and a
+print setup (A4 landscape, fit to one page wide, the header row repeated on every page, page numbers
+in the footer).
 tests/test_export*.py read every file back with openpyxl.
 """
 from __future__ import annotations
@@ -148,6 +150,7 @@ class XlsxStreamWriter:
         header = "".join(_text(self._letters[i], 1, c.header, style=2) for i, c in enumerate(self.columns))
         self._sheet.write(
             (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
+             '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
              f'<sheetViews><sheetView tabSelected="1" workbookViewId="0">{pane}</sheetView></sheetViews>'
              f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
              f'<row r="1">{header}</row>').encode("utf-8")
@@ -159,7 +162,9 @@ class XlsxStreamWriter:
         self._sheet.write(
             (f'</sheetData><autoFilter ref="A1:{last}"/>'
              '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
-             '<pageSetup paperSize="9" orientation="landscape"/></worksheet>').encode("utf-8")
+             # Landscape, one page wide and as many pages tall as needed (fitToHeight 0).
+             '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+             f'<headerFooter><oddFooter>{self._footer()}</oddFooter></headerFooter></worksheet>').encode("utf-8")
         )
         self._sheet.close()
         self.rows_written = self._row - 1
@@ -178,9 +183,18 @@ class XlsxStreamWriter:
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
             f'<bookViews><workbookView/></bookViews><sheets><sheet name={sheet_attr} sheetId="1" r:id="rId1"/></sheets>'
             f'<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
-            f'{xml_text(quoted)}!$A$1:${self._letters[-1]}${max(self._row, 1)}</definedName></definedNames></workbook>',
+            f'{xml_text(quoted)}!$A$1:${self._letters[-1]}${max(self._row, 1)}</definedName>'
+            # The header row printed at the top of every page.
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="0">{xml_text(quoted)}!$1:$1</definedName>'
+            '</definedNames></workbook>',
         )
         z.close()
+
+    def _footer(self) -> str:
+        """The printed footer: the title on the left, "halaman P dari N" on the right ("&" starts a
+        code in Excel's header/footer language, so a literal one is doubled)."""
+        title = self.title.replace("&", "&&")
+        return xml_text(f"&L{title}&Rhalaman &P dari &N")
 
     def abort(self) -> None:
         try:
