@@ -30,6 +30,8 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "patient.view": ("melihat data pasien", _ALL),
     "patient.create": ("mendaftarkan pasien", frozenset({"pendaftaran", "klinis", "kepala"})),
     "patient.edit": ("mengubah identitas pasien", frozenset({"pendaftaran", "klinis", "kepala"})),
+    "patient.duplicates": ("melihat daftar pasien ganda", _HEAD),
+    "patient.merge": ("menggabungkan data pasien ganda", _HEAD),
     "visit.view": ("melihat kunjungan", frozenset({"klinis", "kepala", "peninjau"})),
     "visit.create": ("mencatat kunjungan", _CLINICAL),
     "visit.correct": ("mengoreksi kunjungan", _CLINICAL),

@@ -377,6 +377,49 @@ def user_reset_command(
     raise typer.Exit(reset_password(ctx, username, password_from_stdin))
 
 
+patient_app = typer.Typer(help="Data pasien: pasien ganda dan penggabungan (kepala puskesmas).",
+                          no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(patient_app, name="pasien")
+
+
+@patient_app.command("duplikat")
+def patient_duplicates_command(
+    ctx: typer.Context,
+    limit: int = typer.Option(500, "--limit", min=1, max=100_000, help="Jumlah pasangan paling banyak."),
+) -> None:
+    """Daftar pasangan pasien yang mungkin anak yang sama (NIK sama; NIK ibu sama; atau nama dan nama
+    ibu sama, dengan tanggal lahir berdekatan: pengaturan duplicate_birth_days, bawaan 3 hari)."""
+    from mtbs_tui.commands.patients_cmd import duplicates
+
+    raise typer.Exit(duplicates(ctx, limit))
+
+
+@patient_app.command("gabung")
+def patient_merge_command(
+    ctx: typer.Context,
+    keep: str = typer.Argument(..., metavar="A", help="No. RM (atau id) pasien yang dipakai terus."),
+    other: str = typer.Argument(..., metavar="B", help="No. RM (atau id) pasien yang digabung ke A."),
+    reason: str = typer.Option(..., "--alasan", metavar="TEKS", help="Alasan penggabungan (wajib)."),
+) -> None:
+    """Gabungkan B ke A: semua kunjungan B pindah ke A; data B tetap tersimpan. Dapat dibatalkan
+    dengan `mtbs pasien batal-gabung`."""
+    from mtbs_tui.commands.patients_cmd import merge
+
+    raise typer.Exit(merge(ctx, keep, other, reason))
+
+
+@patient_app.command("batal-gabung")
+def patient_unmerge_command(
+    ctx: typer.Context,
+    number: int = typer.Argument(..., metavar="NOMOR", help="Nomor penggabungan (dicetak oleh `gabung`)."),
+    reason: str = typer.Option(..., "--alasan", metavar="TEKS", help="Alasan pembatalan (wajib)."),
+) -> None:
+    """Batalkan penggabungan: kunjungan yang dipindahkan kembali ke pasien asalnya."""
+    from mtbs_tui.commands.patients_cmd import unmerge
+
+    raise typer.Exit(unmerge(ctx, number, reason))
+
+
 audit_app = typer.Typer(help="Jejak audit (siapa, pasien mana, apa, kapan).", no_args_is_help=True,
                         rich_markup_mode=None)
 app.add_typer(audit_app, name="audit")

@@ -531,6 +531,36 @@ def _v3_accounts_and_audit_chain(db: sqlite_utils.Database) -> None:
     audit.install(db.conn)
 
 
+@migration(4)
+def _v4_duplicates_and_merges(db: sqlite_utils.Database) -> None:
+    """Duplicate patients (issue 14): normalised name keys to find the same child registered twice,
+    and merges of two records that can be reversed."""
+    from mtbs_tui.patient_fields import name_key
+
+    for sql in V4_SQL:
+        db.execute(sql)
+    rows = db.execute("SELECT id, name, parent_name FROM patients").fetchall()
+    db.conn.executemany("UPDATE patients SET name_key = ?, parent_key = ? WHERE id = ?",
+                        [(name_key(name), name_key(parent), pid) for pid, name, parent in rows])
+
+
+V4_SQL: tuple[str, ...] = (
+    "ALTER TABLE patients ADD COLUMN name_key TEXT",
+    "ALTER TABLE patients ADD COLUMN parent_key TEXT",
+    "ALTER TABLE patients ADD COLUMN merged_into INTEGER REFERENCES patients(id)",
+    # The duplicate query's three tests, each through an index: nik, mother_nik (v1) and this one.
+    "CREATE INDEX patients_name_key ON patients(name_key, parent_key, birth_date)",
+    "CREATE INDEX patients_merged ON patients(merged_into) WHERE merged_into IS NOT NULL",
+    """CREATE TABLE patient_merges (
+        id INTEGER PRIMARY KEY,
+        kept_id INTEGER NOT NULL REFERENCES patients(id),
+        merged_id INTEGER NOT NULL REFERENCES patients(id),
+        visit_uids TEXT NOT NULL,
+        merged_at TEXT NOT NULL, merged_by TEXT NOT NULL, reason TEXT NOT NULL,
+        undone_at TEXT, undone_by TEXT, undo_reason TEXT)""",
+)
+
+
 V1_SQL: tuple[str, ...] = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
     """CREATE TABLE facility (

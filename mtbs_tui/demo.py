@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mtbs_tui import db as dbmod
+from mtbs_tui.patient_fields import name_key
 from mtbs_tui.register import Age, Register, age_on, completed_months, result_rows
 
 Findings = dict[str, Any]
@@ -700,7 +701,7 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
         rows.append((pid, f"RM{pid:06d}", nik, _nik(rng, female=True), name, sex, birth.isoformat(), mother,
                      f"RT {_ri(rng, 1, 12):02d}/RW {_ri(rng, 1, 6):02d}, Desa {village}", village,
                      f"08{_ri(rng, 1000000000, 9999999999)}" if rng.random() < 0.7 else None,
-                     stamp, stamp, birth.isoformat() + "T08:00:00"))
+                     stamp, stamp, birth.isoformat() + "T08:00:00", name_key(name), name_key(mother)))
         people.append(_Patient(pid, birth, sex))
 
     def write_patients() -> None:
@@ -710,7 +711,7 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
                                    ).fetchone()[0]
             conn.execute("DROP TRIGGER patients_fts_ai")
             _insert_flat(conn, "patients(id, mrn, nik, mother_nik, name, sex, birth_date, parent_name, address,"
-                         " village, phone, created_at, updated_at, last_seen_at)", 14,
+                         " village, phone, created_at, updated_at, last_seen_at, name_key, parent_key)", 16,
                          [value for row in rows for value in row])
             conn.execute("INSERT INTO patients_fts(patients_fts) VALUES('rebuild')")
             conn.execute(trigger)

@@ -26,6 +26,7 @@ from typing import Any
 import sqlite_utils
 
 from mtbs_tui import db as dbmod
+from mtbs_tui import patient_fields
 
 Classifier = Callable[[dict], dict]
 
@@ -38,17 +39,17 @@ FACILITY_FIELDS = (
     "name", "code", "address", "district", "province", "malaria_area", "head_name", "head_nip",
     "chart_default", "phone",
 )
-PATIENT_FIELDS = ("mrn", "nik", "mother_nik", "name", "sex", "birth_date", "parent_name", "address", "village", "phone")
+PATIENT_FIELDS = patient_fields.KEYS
 MEASUREMENTS = (
     "weight_kg", "length_cm", "length_position", "muac_cm", "head_circumference_cm", "temperature_c",
     "malaria_area",
 )
 # Labels of the fields named in FieldError messages (Bahasa Indonesia for the user).
-FIELD_LABELS = {
-    "name": "nama", "sex": "jenis kelamin", "birth_date": "tanggal lahir", "nik": "NIK",
-    "mother_nik": "NIK ibu", "mrn": "no. rekam medis", "phone": "nomor telepon",
-    "parent_name": "nama ibu/orang tua", "address": "alamat", "village": "desa/kelurahan",
-}
+FIELD_LABELS = patient_fields.LABELS
+# Two records are likely the same child when their birth dates differ by at most this many days
+# (and the name + mother's name, or the mother's NIK, agree). Setting `duplicate_birth_days`.
+DEFAULT_DUPLICATE_BIRTH_DAYS = 3
+MAX_DUPLICATE_BIRTH_DAYS = 30
 
 
 class RegisterError(Exception):
@@ -73,6 +74,19 @@ class FieldError(RegisterError):
 
     def __str__(self) -> str:
         return f"galat: {self.field}: {self.message}"
+
+
+class DuplicatePatientError(RegisterError):
+    """The child looks registered already. `matches` are the existing records (get_patient rows,
+    each with `duplicate_reasons`); register anyway with `add_patient(..., allow_duplicate=True)`."""
+
+    def __init__(self, matches: list[dict]) -> None:
+        first = matches[0]
+        more = f" dan {len(matches) - 1} lainnya" if len(matches) > 1 else ""
+        super().__init__(
+            f"mungkin sudah terdaftar: {first['mrn']} {first['name']} ({', '.join(first['duplicate_reasons'])})"
+            f"{more}", kind="duplikat")
+        self.matches = matches
 
 
 @dataclass(frozen=True)
@@ -325,8 +339,11 @@ class Register:
         phone: str | None = None,
         actor: str,
         today: _dt.date | None = None,
+        allow_duplicate: bool = False,
     ) -> int:
-        """Register a child; returns the patient id. Raises FieldError for invalid input."""
+        """Register a child; returns the patient id. Raises FieldError for invalid input and
+        DuplicatePatientError when the child looks registered already (`find_duplicates`);
+        `allow_duplicate=True` registers anyway and records that in the audit trail."""
         values = validate_patient(
             dict(name=name, sex=sex, birth_date=birth_date, mrn=mrn, nik=nik, mother_nik=mother_nik,
                  parent_name=parent_name, address=address, village=village, phone=phone),
@@ -334,6 +351,10 @@ class Register:
         )
         now = _iso(_now())
         with self._write():
+            # Inside the transaction: two desks registering the same child at once see each other.
+            matches = self.find_duplicates(values)
+            if matches and not allow_duplicate:
+                raise DuplicatePatientError(matches)
             if values["mrn"] is None:
                 values["mrn"] = self._next_mrn()
             elif self.db.execute("SELECT 1 FROM patients WHERE mrn = ?", [values["mrn"]]).fetchone():
@@ -346,7 +367,162 @@ class Register:
             )
             patient_id = int(cur.lastrowid)
             self._audit("pasien.tambah", actor=actor, patient_id=patient_id)
+            if matches:
+                self._audit("pasien.tambah_walau_mirip", actor=actor, patient_id=patient_id,
+                            detail="mirip pasien " + ", ".join(str(m["id"]) for m in matches))
         return patient_id
+
+    # -- duplicates and merging --
+
+    def duplicate_birth_days(self) -> int:
+        """Setting `duplicate_birth_days`: how far apart two birth dates may be (days) for the
+        records to count as the same child (default 3, 0..30)."""
+        value = self.setting("duplicate_birth_days")
+        try:
+            days = int(str(value).strip()) if value not in (None, "") else DEFAULT_DUPLICATE_BIRTH_DAYS
+        except ValueError:
+            days = DEFAULT_DUPLICATE_BIRTH_DAYS
+        return min(max(days, 0), MAX_DUPLICATE_BIRTH_DAYS)
+
+    def _duplicate_pairs(self, source: str, params: list, *, pairs: bool) -> list[tuple[int | None, int, list[str]]]:
+        """THE duplicate query: (candidate id, existing id, reasons) for each candidate row of
+        `source` (columns id, nik, mother_nik, name_key, parent_key, birth_date). Same NIK; or the
+        same mother's NIK with birth dates at most `duplicate_birth_days` apart; or the same
+        normalised name and mother's name with such birth dates. Merged records are left out.
+        `pairs`: each pair once (the register-wide list), else every match of the candidate."""
+        days = self.duplicate_birth_days()
+        rows = self.db.execute(
+            f"WITH c AS (SELECT id, nik, mother_nik, name_key, parent_key, date(birth_date, ?) AS lo, "
+            f"  date(birth_date, ?) AS hi FROM ({source})) "
+            "SELECT c.id, p.id, p.nik = c.nik, "
+            "  p.mother_nik = c.mother_nik AND p.birth_date BETWEEN c.lo AND c.hi, "
+            "  p.name_key = c.name_key AND p.parent_key = c.parent_key AND p.birth_date BETWEEN c.lo AND c.hi "
+            "FROM c JOIN patients p ON p.merged_into IS NULL AND p.id IS NOT c.id AND (? = 0 OR p.id > c.id) "
+            "  AND (p.nik = c.nik OR (p.mother_nik = c.mother_nik AND p.birth_date BETWEEN c.lo AND c.hi) "
+            "   OR (p.name_key = c.name_key AND p.parent_key = c.parent_key AND p.birth_date BETWEEN c.lo AND c.hi)) "
+            "ORDER BY c.id, p.id",
+            [f"-{days} days", f"+{days} days", *params, int(pairs)],
+        ).fetchall()
+        out = []
+        for cand, match, same_nik, same_mother, same_name in rows:
+            reasons = [text for flag, text in ((same_nik, "NIK sama"),
+                                               (same_mother, "NIK ibu sama, lahir berdekatan"),
+                                               (same_name, "nama, nama ibu dan tanggal lahir cocok")) if flag]
+            out.append((cand, int(match), reasons))
+        return out
+
+    def find_duplicates(self, values: dict, *, patient_id: int | None = None) -> list[dict]:
+        """Existing records that are likely the same child as `values` (validated patient fields),
+        each a get_patient row with `duplicate_reasons`. `patient_id`: the record itself (an edit)."""
+        birth = values.get("birth_date")
+        if isinstance(birth, _dt.date):
+            birth = birth.isoformat()
+        found = self._duplicate_pairs(
+            "SELECT ? AS id, ? AS nik, ? AS mother_nik, ? AS name_key, ? AS parent_key, ? AS birth_date",
+            [patient_id, values.get("nik"), values.get("mother_nik"),
+             values.get("name_key") or patient_fields.name_key(values.get("name")),
+             values.get("parent_key") or patient_fields.name_key(values.get("parent_name")), birth],
+            pairs=False)
+        out = []
+        for _, match, reasons in found:
+            row = self.get_patient(match)
+            row["duplicate_reasons"] = reasons
+            out.append(row)
+        return out
+
+    def likely_duplicates(self, *, limit: int = 500) -> list[dict]:
+        """Pairs of records in the register that are likely the same child (the same query as at
+        registration): {"a": patient, "b": patient, "reasons": [...]}, older record first."""
+        found = self._duplicate_pairs(
+            "SELECT id, nik, mother_nik, name_key, parent_key, birth_date FROM patients WHERE merged_into IS NULL",
+            [], pairs=True)[:max(1, int(limit))]
+        cache: dict[int, dict] = {}
+
+        def patient(pid: int) -> dict:
+            if pid not in cache:
+                cache[pid] = self.get_patient(pid)
+                cache[pid]["visit_count"] = self.db.execute(
+                    "SELECT count(*) FROM visits WHERE patient_id = ? AND is_current = 1", [pid]).fetchone()[0]
+            return cache[pid]
+
+        return [{"a": patient(int(a)), "b": patient(b), "reasons": reasons} for a, b, reasons in found]
+
+    def resolve_patient(self, ref: str | int) -> dict:
+        """A patient by no. RM (exact, any case) or by id; RegisterError if there is none."""
+        text = str(ref).strip()
+        row = self.db.execute("SELECT id FROM patients WHERE mrn = ? COLLATE NOCASE", [text]).fetchone()
+        if row is None and text.isdigit():
+            row = self.db.execute("SELECT id FROM patients WHERE id = ?", [int(text)]).fetchone()
+        if row is None:
+            raise RegisterError(f"pasien {text!r} tidak ditemukan (tulis no. RM atau id pasien)", kind="tidak_ada")
+        return self.get_patient(int(row[0]))
+
+    def merge_patients(self, keep_id: int, merge_id: int, *, actor: str, reason: str) -> int:
+        """Merge record `merge_id` into `keep_id`: every visit (all versions and drafts) moves to
+        `keep_id`, the merged record stays (marked `merged_into`, out of searches and lists).
+        Recorded in `patient_merges` with the moved visits, author and reason, and audited on both
+        patients; `unmerge_patients` reverses it. Returns the merge id."""
+        if not reason or not str(reason).strip():
+            raise FieldError("reason", "alasan penggabungan wajib diisi")
+        if int(keep_id) == int(merge_id):
+            raise FieldError("patient_id", "pasien yang sama tidak dapat digabung dengan dirinya sendiri")
+        with self._write():
+            keep = self._patient_row(int(keep_id))
+            merge = self._patient_row(int(merge_id))
+            for row in (keep, merge):
+                if row.get("merged_into") is not None:
+                    raise RegisterError(f"pasien {row['mrn']} sudah digabung ke pasien {row['merged_into']}",
+                                        kind="masukan")
+            uids = [r[0] for r in self.db.execute(
+                "SELECT DISTINCT visit_uid FROM visits WHERE patient_id = ? ORDER BY visit_uid", [merge["id"]])]
+            now = _iso(_now())
+            self.db.execute("UPDATE visits SET patient_id = ? WHERE patient_id = ?", [keep["id"], merge["id"]])
+            self.db.execute("UPDATE patients SET merged_into = ?, updated_at = ? WHERE id = ?",
+                            [keep["id"], now, merge["id"]])
+            self.db.execute(
+                "UPDATE patients SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)",
+                [merge.get("last_seen_at"), keep["id"], merge.get("last_seen_at")])
+            cur = self.db.execute(
+                "INSERT INTO patient_merges(kept_id, merged_id, visit_uids, merged_at, merged_by, reason) "
+                "VALUES (?,?,?,?,?,?)",
+                [keep["id"], merge["id"], json.dumps(uids), now, actor, str(reason).strip()[:MAX_TEXT]])
+            merge_no = int(cur.lastrowid)
+            detail = f"gabung {merge_no}: {merge['mrn']} -> {keep['mrn']}, {len(uids)} kunjungan"
+            self._audit("pasien.gabung", actor=actor, patient_id=keep["id"], detail=detail)
+            self._audit("pasien.gabung", actor=actor, patient_id=merge["id"], detail=detail)
+        return merge_no
+
+    def unmerge_patients(self, merge_no: int, *, actor: str, reason: str) -> None:
+        """Reverse a merge (a correction with author and reason): the visits that were moved go
+        back to their record (with any later versions of them), the record is active again."""
+        if not reason or not str(reason).strip():
+            raise FieldError("reason", "alasan pembatalan wajib diisi")
+        with self._write():
+            row = _one(self.db, "SELECT * FROM patient_merges WHERE id = ?", [int(merge_no)])
+            if row is None:
+                raise RegisterError(f"penggabungan {merge_no} tidak ditemukan", kind="tidak_ada")
+            if row["undone_at"]:
+                raise RegisterError(f"penggabungan {merge_no} sudah dibatalkan", kind="masukan")
+            uids = json.loads(row["visit_uids"])
+            now = _iso(_now())
+            moved = 0
+            for uid in uids:
+                moved += self.db.execute("UPDATE visits SET patient_id = ? WHERE visit_uid = ? AND patient_id = ?",
+                                         [row["merged_id"], uid, row["kept_id"]]).rowcount
+            self.db.execute("UPDATE patients SET merged_into = NULL, updated_at = ? WHERE id = ?",
+                            [now, row["merged_id"]])
+            self.db.execute("UPDATE patient_merges SET undone_at = ?, undone_by = ?, undo_reason = ? WHERE id = ?",
+                            [now, actor, str(reason).strip()[:MAX_TEXT], int(merge_no)])
+            detail = f"batal gabung {merge_no}: {moved} baris kunjungan kembali"
+            self._audit("pasien.batal_gabung", actor=actor, patient_id=row["kept_id"], detail=detail)
+            self._audit("pasien.batal_gabung", actor=actor, patient_id=row["merged_id"], detail=detail)
+
+    def patient_merges(self, patient_id: int | None = None) -> list[dict]:
+        """Merges (newest first), all or those touching one patient."""
+        if patient_id is None:
+            return _all(self.db, "SELECT * FROM patient_merges ORDER BY id DESC")
+        return _all(self.db, "SELECT * FROM patient_merges WHERE kept_id = ? OR merged_id = ? ORDER BY id DESC",
+                    [patient_id, patient_id])
 
     def _next_mrn(self) -> str:
         n = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM patients").fetchone()[0]
@@ -415,7 +591,8 @@ class Register:
         tokens = re.findall(r"\w+", text or "", flags=re.UNICODE)[:8]
         if not tokens:
             rows = self.db.execute(
-                f"SELECT {_PATIENT_COLS} FROM patients p ORDER BY p.last_seen_at DESC, p.id DESC LIMIT ? OFFSET ?",
+                f"SELECT {_PATIENT_COLS} FROM patients p WHERE p.merged_into IS NULL "
+                "ORDER BY p.last_seen_at DESC, p.id DESC LIMIT ? OFFSET ?",
                 [limit, offset],
             ).fetchall()
         else:
@@ -425,6 +602,7 @@ class Register:
             # children instead of a tenth of one).
             rows = self.db.execute(
                 f"SELECT {_PATIENT_COLS} FROM (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ? "
+                "AND rowid NOT IN (SELECT id FROM patients WHERE merged_into IS NOT NULL) "
                 "ORDER BY rowid DESC LIMIT ? OFFSET ?) f JOIN patients p ON p.id = f.rowid ORDER BY p.id DESC",
                 [match, limit, offset],
             ).fetchall()
@@ -1031,38 +1209,14 @@ _LIST_COLS = (
 
 
 def validate_patient(values: dict, *, today: _dt.date, existing_birth: str | None = None) -> dict:
-    """Clean and check patient fields; raises FieldError naming the field and the allowed range."""
-    out: dict[str, Any] = {}
-    for key in PATIENT_FIELDS:
-        value = values.get(key)
-        if isinstance(value, str):
-            value = " ".join(value.split()) or None
-        out[key] = value
-    if not out["name"]:
-        raise FieldError("name", "nama anak wajib diisi")
-    for key in ("name", "parent_name", "address", "village", "mrn"):
-        if out[key] is not None and len(out[key]) > MAX_TEXT:
-            raise FieldError(key, f"terlalu panjang (paling banyak {MAX_TEXT} huruf)")
-    if out["sex"] not in SEXES:
-        raise FieldError("sex", "pilihan: L (laki-laki) atau P (perempuan)")
-    birth = parse_date(out["birth_date"], "birth_date")
-    if birth > today:
-        raise FieldError("birth_date", "tanggal lahir tidak boleh di masa depan")
-    # Age under 5 years for a new child; an existing record keeps its birth date valid as it ages.
-    if out["birth_date"] != existing_birth and completed_months(birth, today) >= 60:
-        raise FieldError("birth_date", "umur 5 tahun atau lebih, di luar cakupan MTBS (0–59 bulan)")
-    out["birth_date"] = birth.isoformat()
-    for key in ("nik", "mother_nik"):
-        if out[key] is not None:
-            digits = str(out[key]).replace(" ", "")
-            if not re.fullmatch(r"\d{16}", digits):
-                raise FieldError(key, "NIK harus 16 angka")
-            out[key] = digits
-    if out["phone"] is not None:
-        phone = re.sub(r"[\s\-()]", "", str(out["phone"]))
-        if not re.fullmatch(r"\+?\d{6,15}", phone):
-            raise FieldError("phone", "nomor telepon 6–15 angka (boleh diawali +)")
-        out["phone"] = phone
+    """Clean and check patient fields (`patient_fields`, the same checks as the form); raises
+    FieldError naming the field and the allowed range."""
+    try:
+        out = patient_fields.check_patient(values, today=today, existing_birth=existing_birth)
+    except patient_fields.InvalidField as exc:
+        raise FieldError(exc.field, exc.message) from None
+    out["name_key"] = patient_fields.name_key(out["name"])
+    out["parent_key"] = patient_fields.name_key(out["parent_name"])
     return out
 
 

@@ -28,8 +28,13 @@ def case_for(scenario: str, birth: dt.date = BIRTH, visit: dt.date = TODAY, sex:
     return ResultCache(classify, "rendah").case(BY_ID[scenario], birth, visit, sex)
 
 
+_MOTHERS = iter(range(1, 10_000))
+
+
 def child(reg: Register, name: str = "Aisyah Putri", **kw) -> int:
-    fields = dict(name=name, sex="P", birth_date=BIRTH.isoformat(), mother_nik="5301015912860001",
+    # Each child its own mother unless a test says otherwise: the same mother's NIK and birth date
+    # would be the same child (or twins) to the duplicate check.
+    fields = dict(name=name, sex="P", birth_date=BIRTH.isoformat(), mother_nik=f"530101591286{next(_MOTHERS):04d}",
                   parent_name="Wati Lestari", actor="bd")
     fields.update(kw)
     return reg.add_patient(**fields)
@@ -52,12 +57,15 @@ def test_facility_identity_round_trip(reg: Register) -> None:
         ("nik", "123", "16 angka"),
         ("mother_nik", "53010159128600011", "16 angka"),
         ("sex", "X", "L (laki-laki)"),
-        ("birth_date", (TODAY + dt.timedelta(days=1)).isoformat(), "masa depan"),
+        ("birth_date", (TODAY + dt.timedelta(days=1)).isoformat(), "sesudah hari ini"),
         ("birth_date", (TODAY - dt.timedelta(days=5 * 366)).isoformat(), "5 tahun"),
         ("birth_date", "2025-02-30", "tidak ada di kalender"),
-        ("birth_date", "17-03-2025", "TTTT-BB-HH"),
+        ("birth_date", "2025/03/17", "HH-BB-TTTT"),
         ("name", "  ", "wajib"),
-        ("phone", "12ab", "6–15 angka"),
+        ("phone", "12ab", "8–15 angka"),
+        ("phone", "1234567", "8–15 angka"),
+        ("nik", "12345678901234567", "sekarang 17"),
+        ("name", "A" * 101, "paling banyak 100"),
     ],
 )
 def test_add_patient_refuses_bad_input(reg: Register, field: str, value: str, words: str) -> None:

@@ -13,9 +13,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Key
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 from mtbs_tui.app import (
@@ -28,11 +28,20 @@ from mtbs_tui.app import (
     time_text,
     visit_summaries,
 )
+from mtbs_tui.patient_fields import (
+    FIELD_BY_KEY,
+    FIELDS,
+    KEYS,
+    LABELS,
+    MAX_MONTHS,
+    InvalidField,
+    check_field,
+    parse_birth_date,  # noqa: F401 - the form's date format, re-exported for callers of this screen
+)
 from mtbs_tui.register import completed_months
 
 PAGE_SIZE = 17
 YOUNG_INFANT_DAYS = 60
-MAX_MONTHS = 60
 
 
 def form_choice(birth_date: str | None, on: date) -> tuple[str | None, str]:
@@ -256,93 +265,13 @@ class PatientSearchScreen(Screen[None]):
 
 # --- new patient ------------------------------------------------------------------------------
 
-_DIGITS = re.compile(r"^\d+$")
-
-
-def parse_birth_date(text: str) -> date:
-    """`23-11-2026`, `23/11/2026`, `23112026` or ISO `2026-11-23`. ValueError: Indonesian text."""
-    value = text.strip()
-    match = re.match(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$", value)
-    if match:
-        d, m, y = (int(g) for g in match.groups())
-    elif re.match(r"^\d{8}$", value):
-        d, m, y = int(value[:2]), int(value[2:4]), int(value[4:])
-    elif re.match(r"^\d{4}-\d{2}-\d{2}$", value):
-        y, m, d = (int(g) for g in value.split("-"))
-    else:
-        raise ValueError("tulis HH-BB-TTTT, misalnya 05-03-2025")
-    try:
-        return date(y, m, d)
-    except ValueError:
-        raise ValueError("tanggal tidak ada di kalender") from None
-
-
-# (field, label, note, help) in form order.
-PATIENT_FIELDS: tuple[tuple[str, str, str, str], ...] = (
-    ("name", "Nama anak", "wajib", "Nama lengkap anak; bayi yang belum bernama: By. Ny. <nama ibu>."),
-    ("sex", "Jenis kelamin", "L/P", "Tekan L (laki-laki) atau P (perempuan)."),
-    ("birth_date", "Tanggal lahir", "HH-BB-TTTT", "Tanggal lahir anak, misalnya 05-03-2025; tidak boleh sesudah hari ini."),
-    ("mrn", "No. RM", "kosong: otomatis", "Nomor rekam medis puskesmas; kosongkan agar dibuat otomatis."),
-    ("nik", "NIK anak", "16 angka", "NIK anak dari Kartu Keluarga (16 angka); boleh kosong."),
-    ("mother_nik", "NIK ibu", "16 angka", "NIK ibu (16 angka); boleh kosong."),
-    ("parent_name", "Nama ibu/orang tua", "", "Nama ibu atau pengasuh yang membawa anak."),
-    ("address", "Alamat", "", "Alamat rumah (jalan, RT/RW)."),
-    ("village", "Desa/kelurahan", "", "Desa atau kelurahan tempat tinggal."),
-    ("phone", "Telepon", "angka", "Nomor telepon/HP orang tua; boleh kosong."),
-)
-FIELD_LABELS = {field: label for field, label, _, _ in PATIENT_FIELDS}
-MAX_LENGTH = {"name": 80, "sex": 1, "birth_date": 10, "mrn": 20, "nik": 16, "mother_nik": 16,
-              "parent_name": 80, "address": 120, "village": 60, "phone": 16}
-
-
 def validate_patient_field(field: str, raw: str, today: date, *,
                            existing_birth: str | None = None) -> tuple[object, str | None]:
-    """(value for the register, error message or None). The message names the allowed range.
-
-    `existing_birth`: when editing a patient, an unchanged birth date stays valid even after the
-    child turned five (as the register does)."""
-    text = raw.strip()
-    if field == "name":
-        if not text:
-            return None, "Nama anak wajib diisi."
-        if len(text) < 2:
-            return None, "Nama anak paling sedikit 2 huruf."
-        return text, None
-    if field == "sex":
-        value = text.upper()
-        if value not in ("L", "P"):
-            return None, "Jenis kelamin: tekan L (laki-laki) atau P (perempuan)."
-        return value, None
-    if field == "birth_date":
-        if not text:
-            return None, "Tanggal lahir wajib diisi (HH-BB-TTTT)."
-        try:
-            born = parse_birth_date(text)
-        except ValueError as exc:
-            return None, f"Tanggal lahir: {exc}."
-        if born > today:
-            return None, f"Tanggal lahir tidak boleh sesudah hari ini ({date_text(today)})."
-        if born.isoformat() != existing_birth and completed_months(born, today) >= MAX_MONTHS:
-            return None, "Tanggal lahir: umur 5 tahun atau lebih, di luar cakupan MTBS."
-        return born.isoformat(), None
-    if field in ("nik", "mother_nik"):
-        if not text:
-            return None, None
-        if not _DIGITS.match(text) or len(text) != 16:
-            return None, f"{FIELD_LABELS[field]} harus 16 angka (sekarang {len(text)} karakter)."
-        return text, None
-    if field == "phone":
-        if not text:
-            return None, None
-        compact = text.replace(" ", "").replace("-", "")
-        if not re.match(r"^\+?\d{8,15}$", compact):
-            return None, "Telepon: 8–15 angka, boleh diawali +."
-        return compact, None
-    if field == "mrn":
-        if text and not re.match(r"^[A-Za-z0-9./-]{1,20}$", text):
-            return None, "No. RM: huruf, angka, titik, garis miring atau strip, paling banyak 20."
-        return text or None, None
-    return text or None, None
+    """(value for the register, error line or None): the register's own check (patient_fields)."""
+    try:
+        return check_field(field, raw, today=today, existing_birth=existing_birth), None
+    except InvalidField as exc:
+        return None, exc.message
 
 
 class SexInput(Input):
@@ -354,6 +283,73 @@ class SexInput(Input):
         if character is not None and character.upper() in ("L", "P"):
             return False
         return super().check_consume_key(key, character)
+
+
+REGISTER_ANYWAY = "daftar"
+
+
+class DuplicateDialog(ModalScreen["int | str | None"]):
+    """The child may be registered already: the existing record(s), one key each way.
+
+    Dismissed with the id of the record to open (Enter), REGISTER_ANYWAY (F9: register the new
+    child anyway; the register audits it) or None (Esc: back to the form, everything kept)."""
+
+    CSS = """
+    #duplicate-box { width: 78; }
+    #duplicates { height: auto; max-height: 8; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Kembali ke formulir", key_display="Esc", id="kembali"),
+        Binding("f9", "register_anyway", "Tetap daftarkan baru", key_display="F9", id="tetap_daftar"),
+    ]
+
+    def __init__(self, matches: list[dict], today: date) -> None:
+        super().__init__(classes="dialog")
+        self.matches = matches
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box", id="duplicate-box"):
+            yield Label("Anak ini mungkin sudah terdaftar:", classes="dialog-question")
+            yield DataTable(id="duplicates", cursor_type="row", show_cursor=True)
+            yield Static("", id="duplicate-reason", classes="dialog-detail", markup=False)
+            yield Label("Enter buka data ini · F9 tetap daftarkan baru · Esc kembali",
+                        classes="dialog-keys", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#duplicates", DataTable)
+        table.add_columns("No. RM", "Nama", "L/P", "Tgl lahir", "Ibu/orang tua")
+        for row in self.matches:
+            table.add_row(row.get("mrn") or "", short_text(row.get("name"), 22), row.get("sex") or "",
+                          date_text(row.get("birth_date")), short_text(row.get("parent_name"), 24),
+                          key=str(row["id"]))
+        table.focus()
+        self._show_reason()
+
+    @on(DataTable.RowHighlighted, "#duplicates")
+    def _show_reason(self, event: DataTable.RowHighlighted | None = None) -> None:
+        table = self.query_one("#duplicates", DataTable)
+        row = self.matches[min(max(table.cursor_row, 0), len(self.matches) - 1)]
+        village = f" · {row['village']}" if row.get("village") else ""
+        self.query_one("#duplicate-reason", Static).update(
+            f"{', '.join(row['duplicate_reasons']).capitalize()}{village}")
+
+    @on(DataTable.RowSelected, "#duplicates")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.dismiss(int(event.row_key.value))
+
+    def action_register_anyway(self) -> None:
+        self.dismiss(REGISTER_ANYWAY)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def short_text(value: object, width: int) -> str:
+    text = str(value or "")
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class NewPatientScreen(Screen["int | None"]):
@@ -391,7 +387,7 @@ class NewPatientScreen(Screen["int | None"]):
         kept = app.patient_edits.get(self.patient["id"])  # type: ignore[attr-defined]
         if kept:
             return dict(kept)
-        row = {f: str(self.patient.get(f) or "") for f, _, _, _ in PATIENT_FIELDS}
+        row = {f: str(self.patient.get(f) or "") for f in KEYS}
         row["birth_date"] = date_text(self.patient.get("birth_date"))
         return row
 
@@ -404,16 +400,18 @@ class NewPatientScreen(Screen["int | None"]):
     def compose(self) -> ComposeResult:
         yield TopBar("Ubah data pasien" if self.patient else "Pasien baru")
         with VerticalScroll(id="patient-form"):
-            for field, label, note, _ in PATIENT_FIELDS:
+            for spec in FIELDS:
+                field = spec.key
                 with Horizontal(classes="form-row", id=f"row-{field}"):
-                    yield Label(label, classes="form-label")
+                    yield Label(spec.label, classes="form-label")
                     field_class = SexInput if field == "sex" else Input
-                    yield field_class(id=f"f-{field}", compact=True, max_length=MAX_LENGTH[field],
-                                select_on_focus=False,
-                                placeholder="·" * min(MAX_LENGTH[field], 40),
-                                restrict=r"[LlPp]?" if field == "sex" else None)
-                    if note:
-                        yield Label(note, classes="form-note")
+                    # input_length > the valid length: a 17-digit NIK is shown and refused, not cut.
+                    yield field_class(id=f"f-{field}", compact=True, max_length=spec.input_length,
+                                      select_on_focus=False,
+                                      placeholder="·" * min(spec.max_length, 40),
+                                      restrict=r"[LlPp]?" if field == "sex" else None)
+                    if spec.note:
+                        yield Label(spec.note, classes="form-note")
         yield Static("", id="help", classes="help-line", markup=False)
         yield KeyBar()
 
@@ -422,11 +420,11 @@ class NewPatientScreen(Screen["int | None"]):
         kept = self._kept()
         if not kept and self.initial_name:
             kept = {"name": self.initial_name}
-        for field, _, _, _ in PATIENT_FIELDS:
+        for field in KEYS:
             if kept.get(field):
                 self.query_one(f"#f-{field}", Input).value = kept[field]
         first_empty = next(
-            (f for f, _, _, _ in PATIENT_FIELDS if not kept.get(f)), PATIENT_FIELDS[0][0]
+            (f for f in KEYS if not kept.get(f)), KEYS[0]
         )
         self.query_one(f"#f-{first_empty}", Input).focus()
         if self.patient is not None:
@@ -439,7 +437,7 @@ class NewPatientScreen(Screen["int | None"]):
     # --- helpers -----------------------------------------------------------------------------
 
     def _values(self) -> dict[str, str]:
-        return {field: self.query_one(f"#f-{field}", Input).value for field, _, _, _ in PATIENT_FIELDS}
+        return {field: self.query_one(f"#f-{field}", Input).value for field in KEYS}
 
     def _help(self, text: str, *, error: bool = False) -> None:
         line = self.query_one("#help", Static)
@@ -470,7 +468,7 @@ class NewPatientScreen(Screen["int | None"]):
         if error:
             self._help(error, error=True)
         else:
-            self._help(next(h for f, _, _, h in PATIENT_FIELDS if f == field))
+            self._help(FIELD_BY_KEY[field].help)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -490,7 +488,7 @@ class NewPatientScreen(Screen["int | None"]):
         if error:
             self._help(error, error=True)
             return
-        if field == PATIENT_FIELDS[-1][0]:
+        if field == KEYS[-1]:
             self.action_save()
         else:
             self.focus_next()
@@ -514,7 +512,7 @@ class NewPatientScreen(Screen["int | None"]):
         field = self._field_of(getattr(focused, "id", None))
         if focused is None or field is None:
             return
-        if field == PATIENT_FIELDS[-1][0]:
+        if field == KEYS[-1]:
             # After the keys already on their way to this field.
             focused.call_later(self.action_save)
             return
@@ -536,7 +534,7 @@ class NewPatientScreen(Screen["int | None"]):
         today = self.app.today()  # type: ignore[attr-defined]
         clean: dict[str, object] = {}
         first_error: tuple[str, str] | None = None
-        for field, _, _, _ in PATIENT_FIELDS:
+        for field in KEYS:
             value, error = self._validate(field, values[field])
             self._mark(field, error)
             if error and first_error is None:
@@ -550,12 +548,32 @@ class NewPatientScreen(Screen["int | None"]):
         if self.patient is not None:
             self._save_changes(clean)
             return
-        from mtbs_tui.register import FieldError, RegisterError
+        self._add(clean, allow_duplicate=False)
+
+    def _add(self, clean: dict[str, object], *, allow_duplicate: bool) -> None:
+        from mtbs_tui.register import DuplicatePatientError, FieldError, RegisterError
 
         try:
-            patient_id = self.app.register.add_patient(actor=self.app.actor, **clean)  # type: ignore[attr-defined]
+            patient_id = self.app.register.add_patient(  # type: ignore[attr-defined]
+                actor=self.app.actor, allow_duplicate=allow_duplicate, **clean)  # type: ignore[attr-defined]
+        except DuplicatePatientError as exc:
+            self._help("Mungkin sudah terdaftar: buka data yang ada, atau F9 tetap daftarkan.", error=True)
+
+            def decided(choice: int | str | None) -> None:
+                if choice == REGISTER_ANYWAY:
+                    self._add(clean, allow_duplicate=True)
+                elif choice is not None:
+                    # The existing record instead of a second one: the typed form is done with.
+                    self.app.new_patient_fields = {}  # type: ignore[attr-defined]
+                    self.app.audit_view("pasien.duplikat.buka", int(choice))  # type: ignore[attr-defined]
+                    self.dismiss(int(choice))
+                else:
+                    self._help("Belum disimpan. Periksa data lalu F10.")
+
+            self.app.push_screen(DuplicateDialog(exc.matches, self.app.today()), decided)  # type: ignore[attr-defined]
+            return
         except FieldError as exc:
-            field = exc.field if exc.field in FIELD_LABELS else None
+            field = exc.field if exc.field in LABELS else None
             if field:
                 self._mark(field, exc.message)
                 self.query_one(f"#f-{field}", Input).focus()
@@ -565,7 +583,8 @@ class NewPatientScreen(Screen["int | None"]):
             self._help(exc.message, error=True)
             return
         self.app.new_patient_fields = {}  # type: ignore[attr-defined]
-        self.notify(f"Pasien {clean['name']} tersimpan.", title="Tersimpan")
+        self.notify(f"Pasien {clean['name']} tersimpan"
+                    + (" (walau mirip data yang ada)." if allow_duplicate else "."), title="Tersimpan")
         self.dismiss(patient_id)
 
     def _save_changes(self, clean: dict[str, object]) -> None:
@@ -582,7 +601,7 @@ class NewPatientScreen(Screen["int | None"]):
             return
         from mtbs_tui.screens.dialogs import ReasonDialog
 
-        names = ", ".join(FIELD_LABELS[k].lower() for k in changes)
+        names = ", ".join(LABELS[k].lower() for k in changes)
 
         def with_reason(reason: str | None) -> None:
             if not reason:
@@ -594,7 +613,7 @@ class NewPatientScreen(Screen["int | None"]):
                 self.app.register.update_patient(  # type: ignore[attr-defined]
                     self.patient["id"], changes, actor=self.app.actor, reason=reason)  # type: ignore[attr-defined,index]
             except FieldError as exc:
-                if exc.field in FIELD_LABELS:
+                if exc.field in LABELS:
                     self._mark(exc.field, exc.message)
                     self.query_one(f"#f-{exc.field}", Input).focus()
                 self._help(exc.message, error=True)
@@ -615,7 +634,7 @@ class NewPatientScreen(Screen["int | None"]):
         self.dismiss(None)
 
     def action_clear_form(self) -> None:
-        for field, _, _, _ in PATIENT_FIELDS:
+        for field in KEYS:
             self.query_one(f"#f-{field}", Input).value = ""
             self._mark(field, None)
         self._keep({})

@@ -379,3 +379,56 @@ async def test_edit_without_changes_saves_nothing(register) -> None:
         await pilot.pause()
         assert isinstance(app.screen, PatientScreen)
     assert register.patient_versions(register.ids["budi"]) == []
+
+
+# --- duplicates (issue 14 item 2) ------------------------------------------------------------------
+
+_SAME_CHILD = {"name": "aisyah  PUTRI", "sex": "P", "birth_date": "11-08-2025", "parent_name": "ny rina"}
+
+
+@pytest.mark.parametrize("choice", ["enter", "f9", "escape"])
+async def test_a_child_registered_already_is_offered_instead(register, choice) -> None:
+    from mtbs_tui.screens.patients import DuplicateDialog
+
+    before = len(_patients(register))
+    app = make_app(register, offer_drafts=False)
+    app.new_patient_fields = dict(_SAME_CHILD)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_new_patient(pilot)
+        form = app.screen
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, DuplicateDialog)
+        text = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "Nama, nama ibu dan tanggal lahir cocok" in text and "F9 tetap daftarkan baru" in text
+        table = app.screen.query_one("#duplicates", DataTable)
+        assert table.row_count == 1 and table.get_row_at(0)[0] == "RM000001"
+        await pilot.press(choice)
+        await pilot.pause()
+        rows = _patients(register)
+        actions = [a["action"] for a in register.audit_log()]
+        if choice == "enter":  # the existing record opens; nothing new
+            assert isinstance(app.screen, PatientScreen) and app.screen.patient_id == register.ids["aisyah"]
+            assert len(rows) == before and app.new_patient_fields == {}
+        elif choice == "f9":  # registered anyway, and the audit trail says so
+            assert isinstance(app.screen, PatientScreen) and app.screen.patient_id == rows[-1]["id"]
+            assert len(rows) == before + 1 and "pasien.tambah_walau_mirip" in actions
+        else:  # back to the form, every typed value kept
+            assert app.screen is form and len(rows) == before
+            assert form.query_one("#f-name", Input).value == "aisyah  PUTRI"
+            assert "Belum disimpan" in _help(app)
+
+
+async def test_a_17_digit_nik_is_refused_whole_not_cut(register) -> None:
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_new_patient(pilot)
+        await pilot.press("tab", "tab", "tab", "tab")
+        nik = app.screen.query_one("#f-nik", Input)
+        assert app.screen.focused is nik
+        await _type(pilot, "32010115032500011")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert nik.value == "32010115032500011"  # all 17 digits kept on screen
+        assert app.screen.focused is nik
+        assert "NIK anak harus 16 angka (sekarang 17 karakter)." in _help(app)
