@@ -50,7 +50,9 @@ KEEP_MONTHLY = 12
 BACKUP_WORD = "cadangan"
 ASIDE_WORD = "sebelum-pulih"
 _STAMP = "%Y%m%d-%H%M%S"
-_NAME_RE = re.compile(r"^(?P<stem>.+)-cadangan-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.db(?P<age>\.age)?$")
+_NAME_RE = re.compile(
+    r"^(?P<stem>.+)-(?P<word>cadangan|sebelum-pulih)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.db(?P<age>\.age)?$"
+)
 SETTING_PUBLIC_KEY = "backup_public_key"
 AGE_SUFFIX = ".age"
 # Per folder: one line per backup (name, audit entries, chain head), readable without the key.
@@ -185,9 +187,99 @@ def _write_lock(db_path: Path):  # type: ignore[no-untyped-def]
     return WriteLock(db_path)
 
 
+# How long a backup or restore waits for another backup or restore of the same register.
+BACKUP_LOCK_TIMEOUT_S = 600.0
+_BACKUP_LOCKS: dict[str, object] = {}
+
+
+@contextlib.contextmanager
+def backup_lock(db_path: Path, *, timeout: float = BACKUP_LOCK_TIMEOUT_S):  # type: ignore[no-untyped-def]
+    """One backup or restore of a register at a time, across processes (`<db>.cadangan.writelock`,
+    released by the OS when a process dies). Re-entrant within a process. While it is held, a
+    temporary file of ours for this register is being written by this holder or is stale."""
+    from mtbs_tui.db import DatabaseError, WriteLock
+
+    key = os.path.normcase(os.path.realpath(db_path))
+    lock = _BACKUP_LOCKS.get(key)
+    if lock is None:
+        lock = _BACKUP_LOCKS[key] = WriteLock(Path(str(db_path) + ".cadangan"))
+    try:
+        lock.acquire(timeout)  # type: ignore[attr-defined]
+    except DatabaseError:
+        raise BackupError(
+            "galat: cadangan atau pemulihan lain untuk database ini sedang berjalan; coba lagi setelah selesai"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()  # type: ignore[attr-defined]
+
+
+def _private_file(path: Path) -> Path:
+    """Create `path` empty, readable by its owner only (0600 on POSIX), before SQLite or age
+    writes into it: a copy of children's health data is never readable by other accounts, not even
+    for a moment, and SQLite gives its -journal the same mode."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    os.close(fd)
+    return path
+
+
+def temp_patterns(db_path: Path) -> list[tuple[Path, str]]:
+    """(folder, glob) of the temporary files our backups and restores of `db_path` make."""
+    stem, name = db_path.stem, db_path.name
+    here = db_path.parent if str(db_path.parent) else Path(".")
+    return [
+        (here, f".{stem}-{BACKUP_WORD}-*.tmp*"),      # encrypted backup: plaintext work copy
+        (here, f".{name}.pulih-*.tmp*"),             # restore: staged copy
+        (here, f".{name}.dekripsi-*.tmp*"),          # restore: decrypted backup
+        (here, f".{stem}-{ASIDE_WORD}-*.tmp*"),      # restore: aside copy before encryption
+    ]
+
+
+def folder_temp_patterns(db_path: Path) -> list[str]:
+    stem = db_path.stem
+    return [f".{stem}-{BACKUP_WORD}-*.tmp*", f".{stem}-{ASIDE_WORD}-*.tmp*"]
+
+
+def remove_stale_temps(db_path: Path, folders: Iterable[Path] = ()) -> list[Path]:
+    """Delete the temporary files a killed backup or restore of `db_path` left behind (plaintext
+    copies of the register among them). Only while holding `backup_lock`: then none is in use."""
+    db_path = Path(db_path)
+    removed: list[Path] = []
+    places = temp_patterns(db_path) + [(Path(f), pat) for f in folders for pat in folder_temp_patterns(db_path)]
+    for folder, pattern in places:
+        with contextlib.suppress(OSError):
+            for path in folder.glob(pattern):
+                if path.is_file():
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                        removed.append(path)
+    return removed
+
+
+def clean_after_crash(db_path: Path) -> list[Path]:
+    """At open: remove stale temporary files when no backup or restore of this register runs now
+    (the lock is free); otherwise leave them to the holder."""
+    db_path = Path(db_path)
+    try:
+        with backup_lock(db_path, timeout=0):
+            folders = {default_backup_folder(db_path), backup_dir_for(db_path)}
+            return remove_stale_temps(db_path, folders)
+    except BackupError:
+        return []
+
+
+def default_backup_folder(db_path: Path) -> Path:
+    from mtbs_tui.paths import default_backup_dir
+
+    return default_backup_dir(Path(db_path))
+
+
 def _folder_ready(folder: Path) -> None:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.exists():
+            # Owner only (POSIX): a folder of backups of children's health data.
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise BackupError(f"galat: {folder}: folder cadangan tidak dapat dibuat ({os_reason(exc)})") from exc
     if not folder.is_dir():
@@ -201,14 +293,16 @@ def _folder_ready(folder: Path) -> None:
 
 
 def _final_name(folder: Path, stem: str, when: _dt.datetime, suffix: str = ".db") -> Path:
+    """A name no backup of this folder ever had: not on disk (plain or encrypted) and not in the
+    chain index (a pruned backup's name is never given to a new file). Called under backup_lock."""
     base = f"{stem}-{BACKUP_WORD}-{when.strftime(_STAMP)}"
-    candidate = folder / f"{base}{suffix}"
-    n = 2
-    while candidate.exists() or Path(str(candidate)[: -len(suffix)] + ".db").exists() \
-            or Path(str(candidate)[: -len(suffix)] + ".db" + AGE_SUFFIX).exists():
-        candidate = folder / f"{base}-{n}{suffix}"
+    used = chain_index(folder)
+    n = 1
+    while True:
+        name = base if n == 1 else f"{base}-{n}"
+        if not any((folder / f"{name}{s}").exists() or f"{name}{s}" in used for s in (".db", ".db" + AGE_SUFFIX)):
+            return folder / f"{name}{suffix}"
         n += 1
-    return candidate
 
 
 # --- verification ---------------------------------------------------------------------------------
@@ -366,7 +460,8 @@ def _stamp_copy(tmp: Path, counts: dict[str, int], source: Path, when: _dt.datet
         dest.close()
 
 
-def _finalise_steps(public_key: str | None = None, folder: Path | None = None) -> list[Callable[[Path], Path]]:
+def _finalise_steps(public_key: str | None = None, folder: Path | None = None,
+                    name: str = "cadangan") -> list[Callable[[Path], Path]]:
     """Steps between verification and the final rename, each `Path -> Path` on a temporary file.
 
     With a public key: encrypt the verified copy (age, pyrage) into `folder` and delete the
@@ -377,7 +472,8 @@ def _finalise_steps(public_key: str | None = None, folder: Path | None = None) -
     target_dir = folder
 
     def encrypt(plain: Path) -> Path:
-        out = (target_dir or plain.parent) / f".{uuid.uuid4().hex}{AGE_SUFFIX}.tmp"
+        # Named after the backup, so a killed run's leftover is recognised (remove_stale_temps).
+        out = _private_file((target_dir or plain.parent) / f".{name}.{uuid.uuid4().hex[:8]}.tmp")
         try:
             encrypt_file(plain, out, public_key)
         finally:
@@ -441,7 +537,7 @@ def read_identities(key_file: Path) -> list:  # list[pyrage.x25519.Identity]
     return identities
 
 
-def decrypt_backup(path: Path, key_file: Path | None, work_dir: Path) -> Path:
+def decrypt_backup(path: Path, key_file: Path | None, work_dir: Path, owner: Path | None = None) -> Path:
     """Decrypt an `.age` backup into a temporary file in `work_dir` (the live database's folder)
     and return it; the caller deletes it. A wrong key, a tampered or truncated file: BackupError,
     and no plaintext is left behind."""
@@ -453,7 +549,9 @@ def decrypt_backup(path: Path, key_file: Path | None, work_dir: Path) -> Path:
     if key_file is None:
         raise BackupError(f"galat: {path.name}: cadangan terenkripsi; beri --kunci BERKAS_KUNCI_PRIVAT")
     identities = read_identities(key_file)
-    out = Path(work_dir) / f".dekripsi-{uuid.uuid4().hex[:12]}.tmp"
+    # Named after the register it is restored into, so a killed restore's leftover is recognised.
+    prefix = f".{Path(owner).name}." if owner is not None else "."
+    out = _private_file(Path(work_dir) / f"{prefix}dekripsi-{uuid.uuid4().hex[:12]}.tmp")
     try:
         pyrage.decrypt_file(str(path), str(out), identities)
     except pyrage.DecryptError as exc:
@@ -473,13 +571,14 @@ def decrypt_backup(path: Path, key_file: Path | None, work_dir: Path) -> Path:
 
 
 @contextlib.contextmanager
-def plain_backup(path: Path, key_file: Path | None, work_dir: Path):  # type: ignore[no-untyped-def]
+def plain_backup(path: Path, key_file: Path | None, work_dir: Path,  # type: ignore[no-untyped-def]
+                 owner: Path | None = None):
     """The backup as a plain SQLite file: itself, or a decrypted temporary copy deleted afterwards."""
     path = Path(path)
     if not path.name.endswith(AGE_SUFFIX):
         yield path
         return
-    plain = decrypt_backup(path, key_file, work_dir)
+    plain = decrypt_backup(path, key_file, work_dir, owner)
     try:
         yield plain
     finally:
@@ -559,22 +658,38 @@ def create_backup(
     audit: bool = True,
     now: _dt.datetime | None = None,
 ) -> BackupInfo:
-    """Make one verified backup of the register in `dest_dir` (default: the register's backup folder)."""
-    started = time.perf_counter()
+    """Make one verified backup of the register in `dest_dir` (default: the register's backup folder).
+
+    Backups of one register take turns (`backup_lock`): each gets its own name (a second one in the
+    same second is `...-2.db`), and pruning never removes the backup this run made nor the newest
+    backup recorded as verified in the folder's chain index.
+    """
     db_path = Path(db_path)
     folder = Path(dest_dir) if dest_dir is not None else backup_dir_for(db_path)
+    with backup_lock(db_path):
+        info = _create_backup_locked(db_path, folder, prune=prune, now=now)
+    if audit:
+        record_audit(db_path, "cadangan", detail=f"{info.path.name} ({info.size} bita) di {folder}", actor=actor)
+    return info
+
+
+def _create_backup_locked(db_path: Path, folder: Path, *, prune: bool, now: _dt.datetime | None) -> BackupInfo:
+    started = time.perf_counter()
     when = now or _dt.datetime.now()
     conn = _open_source(db_path)
     public_key = public_key_for(db_path)
     chain: tuple[bool, int, str | None] = (True, 0, None)
     try:
         _folder_ready(folder)
-        final = _final_name(folder, db_path.stem, when, ".db" + AGE_SUFFIX if public_key else ".db")
+        remove_stale_temps(db_path, {folder, default_backup_folder(db_path)})
+        suffix = ".db" + AGE_SUFFIX if public_key else ".db"
+        final = _final_name(folder, db_path.stem, when, suffix)
         # Encrypted: the plaintext copy stays on the live database's disk (see the module docstring).
         work = db_path.parent if public_key else folder
         tmp = work / f".{final.name}.{uuid.uuid4().hex[:8]}.tmp"
         made: list[Path] = [tmp, Path(str(tmp) + "-journal")]
         try:
+            _private_file(tmp)
             _checkpoint(conn, db_path)
             counts = _copy_snapshot(conn, tmp)
             _stamp_copy(tmp, counts, db_path, when)
@@ -589,10 +704,12 @@ def create_backup(
                     ) from None
                 raise
             current = tmp
-            for step in _finalise_steps(public_key, folder):
+            for step in _finalise_steps(public_key, folder, final.name):
                 current = step(current)
                 made.append(current)
             _fsync_file(current)
+            # Under backup_lock no other backup of this register names a file now: the name is free.
+            final = _final_name(folder, db_path.stem, when, suffix)
             os.replace(current, final)
             _fsync_dir(folder)
         except BackupError:
@@ -614,13 +731,15 @@ def create_backup(
             raise
     finally:
         conn.close()
+    size = final.stat().st_size
+    _record_chain(folder, final.name, chain[1], chain[2], chain[0])
     pruned: tuple[Path, ...] = ()
     if prune:
-        pruned = tuple(prune_backups(folder, db_path.stem, now=when))
-    info = BackupInfo(
+        pruned = tuple(prune_backups(folder, db_path.stem, now=when, keep=(final,)))
+    return BackupInfo(
         path=final,
         created_at=when,
-        size=final.stat().st_size,
+        size=size,
         counts=counts,
         seconds=time.perf_counter() - started,
         pruned=pruned,
@@ -629,10 +748,6 @@ def create_backup(
         audit_count=chain[1],
         audit_head=chain[2],
     )
-    _record_chain(folder, final.name, chain[1], chain[2], chain[0])
-    if audit:
-        record_audit(db_path, "cadangan", detail=f"{final.name} ({info.size} bita) di {folder}", actor=actor)
-    return info
 
 
 def auto_backup_if_due(register_path: Path, *, now: _dt.datetime | None = None) -> Path | None:
@@ -646,33 +761,37 @@ def auto_backup_if_due(register_path: Path, *, now: _dt.datetime | None = None) 
     folder = backup_dir_for(register_path)
     today = when.date()
     for entry in list_backups(folder, register_path.stem):
-        if entry.created_at.date() == today:
+        # A file named for later than now (a wrong clock, a copied file) does not count as today's.
+        if entry.created_at.date() == today and entry.created_at <= when + _FUTURE_SLACK:
             return None
     return create_backup(register_path, folder, actor="otomatis", now=when).path
 
 
 # --- generations ----------------------------------------------------------------------------------
 
-def list_backups(folder: Path, stem: str | None = None) -> list[BackupEntry]:
-    """Our backup files in `folder`, newest first, with the generations that keep them."""
+def list_backups(folder: Path, stem: str | None = None, *, word: str = BACKUP_WORD) -> list[BackupEntry]:
+    """Our backup files in `folder` (or, with word=ASIDE_WORD, the copies restores kept aside),
+    newest first, with the generations that keep them."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    found: list[tuple[_dt.datetime, Path]] = []
+    found: list[tuple[_dt.datetime, int, Path]] = []
     for path in folder.iterdir():
         m = _NAME_RE.match(path.name)
-        if not m or (stem is not None and m.group("stem") != stem) or not path.is_file():
+        if not m or m.group("word") != word or (stem is not None and m.group("stem") != stem) \
+                or not path.is_file():
             continue
         try:
             when = _dt.datetime.strptime(m.group("stamp"), _STAMP)
         except ValueError:
             continue
-        found.append((when, path))
-    found.sort(key=lambda item: (item[0], item[1].name), reverse=True)
-    keep = _generations([w for w, _ in found])
+        found.append((when, int(m.group("n") or 1), path))
+    # Same second: `-2` was made after the plain name, `-3` after `-2`.
+    found.sort(key=lambda item: (item[0], item[1], item[2].name), reverse=True)
+    keep = _generations([w for w, _, _ in found])
     return [
         BackupEntry(path=p, created_at=w, size=p.stat().st_size, generations=tuple(keep.get(i, ())))
-        for i, (w, p) in enumerate(found)
+        for i, (w, _, p) in enumerate(found)
     ]
 
 
@@ -697,18 +816,32 @@ def _generations(times_newest_first: list[_dt.datetime]) -> dict[int, list[str]]
     return keep
 
 
-def prune_backups(folder: Path, stem: str, *, now: _dt.datetime | None = None) -> list[Path]:
-    """Delete our backups of `stem` that no generation keeps. Other files are never touched."""
+# A backup named more than this after "now" was not made by this clock: never pruned, never counted.
+_FUTURE_SLACK = _dt.timedelta(minutes=5)
+
+
+def prune_backups(folder: Path, stem: str, *, now: _dt.datetime | None = None,
+                  keep: Iterable[Path] = ()) -> list[Path]:
+    """Delete our backups of `stem` that no generation keeps. Other files are never touched; nor
+    are `keep` (the backup just made), the newest backup the chain index records as verified, a
+    file named for the future, and (in `_generations`) the newest backup of each kept period.
+    Aside copies kept by restores (`sebelum-pulih`) follow the same rule among themselves."""
+    now = now or _dt.datetime.now()
+    protected = {Path(p).name for p in keep}
+    verified = chain_index(folder)
     removed = []
-    entries = list_backups(folder, stem)
-    for i, entry in enumerate(entries):
-        if entry.generations or i == 0:
-            continue
-        try:
-            entry.path.unlink()
-            removed.append(entry.path)
-        except OSError:
-            pass  # read-only media or a file in use: keep it, the next backup tries again
+    for word in (BACKUP_WORD, ASIDE_WORD):
+        entries = [e for e in list_backups(folder, stem, word=word) if e.created_at <= now + _FUTURE_SLACK]
+        keep_sets = _generations([e.created_at for e in entries])
+        newest_verified = next((e.path.name for e in entries if e.path.name in verified), None)
+        for i, entry in enumerate(entries):
+            if i in keep_sets or i == 0 or entry.path.name in protected or entry.path.name == newest_verified:
+                continue
+            try:
+                entry.path.unlink()
+                removed.append(entry.path)
+            except OSError:
+                pass  # read-only media or a file in use: keep it, the next backup tries again
     return removed
 
 
@@ -727,9 +860,14 @@ def restore_backup(
 
     `_fail_after` names a step after which to raise (tests prove nothing half-done is left).
     """
+    with backup_lock(Path(db_path)):
+        return _restore_locked(Path(backup_path), Path(db_path), actor=actor, aside_dir=aside_dir,
+                               source_name=source_name, _fail_after=_fail_after)
+
+
+def _restore_locked(backup_path: Path, db_path: Path, *, actor: str | None, aside_dir: Path | None,
+                    source_name: str | None, _fail_after: str | None) -> RestoreInfo:
     started = time.perf_counter()
-    backup_path = Path(backup_path)
-    db_path = Path(db_path)
     steps: list[str] = []
 
     def step(name: str) -> None:
@@ -743,6 +881,7 @@ def restore_backup(
         raise BackupError(f"galat: {db_path.parent}: folder database tidak ditemukan")
     staged = db_path.parent / f".{db_path.name}.pulih-{uuid.uuid4().hex[:8]}.tmp"
     try:
+        _private_file(staged)
         src = sqlite3.connect(f"{_uri(backup_path)}?mode=ro&immutable=1", uri=True)
         try:
             dest = sqlite3.connect(str(staged), isolation_level=None)
@@ -828,26 +967,38 @@ def _restore_into(staged: Path, db_path: Path, aside_dir: Path | None, step: Cal
 
 
 def _keep_aside_copy(db_path: Path, folder: Path, now: _dt.datetime) -> Path:
-    """A verified copy of the current database, named so that pruning never removes it."""
+    """A verified copy of the current database, encrypted like the backups when the head's public
+    key is set; it follows the generation pruning of the aside copies (`prune_backups`)."""
+    public_key = public_key_for(db_path)
     conn = sqlite3.connect(str(db_path), isolation_level=None, timeout=5.0)
-    final = folder / f"{db_path.stem}-{ASIDE_WORD}-{now.strftime(_STAMP)}.db"
+    suffix = ".db" + AGE_SUFFIX if public_key else ".db"
+    base = f"{db_path.stem}-{ASIDE_WORD}-{now.strftime(_STAMP)}"
+    final = folder / f"{base}{suffix}"
     n = 2
     while final.exists():
-        final = folder / f"{db_path.stem}-{ASIDE_WORD}-{now.strftime(_STAMP)}-{n}.db"
+        final = folder / f"{base}-{n}{suffix}"
         n += 1
-    tmp = folder / f".{final.name}.{uuid.uuid4().hex[:8]}.tmp"
+    # Encrypted: the plaintext copy is made beside the live database, never in the backup folder.
+    tmp = (db_path.parent if public_key else folder) / f".{final.name}.{uuid.uuid4().hex[:8]}.tmp"
+    made = [tmp, Path(str(tmp) + "-journal")]
     try:
+        _private_file(tmp)
         counts = _copy_snapshot(conn, tmp)
         _stamp_copy(tmp, counts, db_path, now)
         _fsync_file(tmp)
         verify_backup(tmp, expected_counts=counts)
-        os.replace(tmp, final)
+        current = tmp
+        for step in _finalise_steps(public_key, folder, final.name):
+            current = step(current)
+            made.append(current)
+        os.replace(current, final)
         _fsync_dir(folder)
     except BaseException:
-        _unlink_quietly(tmp)
+        _unlink_quietly(*made)
         raise
     finally:
         conn.close()
+    prune_backups(folder, db_path.stem, now=now, keep=(final,))
     return final
 
 

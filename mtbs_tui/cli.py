@@ -200,12 +200,15 @@ def referral_command(
     visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan yang dirujuk."),
     out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas PDF tujuan.", metavar="BERKAS"),
     print_it: bool = typer.Option(False, "--print", help="Kirim juga ke pencetak bawaan sistem."),
+    overwrite: bool = typer.Option(
+        False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
+    ),
 ) -> None:
     """Buat surat pengantar rujukan (PDF satu halaman A4) untuk satu kunjungan."""
     from mtbs_tui.commands.referral import run
 
     actor = _login(ctx, "document.print")
-    raise typer.Exit(run(db_path(ctx), visit_id, out, print_it=print_it, actor=actor))
+    raise typer.Exit(run(db_path(ctx), visit_id, out, print_it=print_it, actor=actor, overwrite=overwrite))
 
 
 @app.command("card")
@@ -214,12 +217,15 @@ def card_command(
     visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan."),
     out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas PDF tujuan.", metavar="BERKAS"),
     print_it: bool = typer.Option(False, "--print", help="Kirim juga ke pencetak bawaan sistem."),
+    overwrite: bool = typer.Option(
+        False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
+    ),
 ) -> None:
     """Buat kartu nasihat ibu (PDF setengah halaman): obat, tanda kembali segera, kunjungan ulang."""
     from mtbs_tui.commands.card import run
 
     actor = _login(ctx, "document.print")
-    raise typer.Exit(run(db_path(ctx), visit_id, out, print_it=print_it, actor=actor))
+    raise typer.Exit(run(db_path(ctx), visit_id, out, print_it=print_it, actor=actor, overwrite=overwrite))
 
 
 export_app = typer.Typer(help="Ekspor data register.", no_args_is_help=True, rich_markup_mode=None)
@@ -233,12 +239,15 @@ def export_register_command(
     date_to: str = typer.Option(..., "--to", help="Tanggal akhir (TTTT-BB-HH), ikut dihitung.", metavar="TANGGAL"),
     fmt: str = typer.Option("xlsx", "--format", help="csv atau xlsx.", metavar="FORMAT"),
     out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas tujuan.", metavar="BERKAS"),
+    overwrite: bool = typer.Option(
+        False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
+    ),
 ) -> None:
     """Ekspor Register MTBS (satu baris per kunjungan) ke CSV atau XLSX."""
     from mtbs_tui.commands.export import run
 
     actor = _login(ctx, "register.export")
-    raise typer.Exit(run(db_path(ctx), date_from, date_to, fmt, out, actor=actor))
+    raise typer.Exit(run(db_path(ctx), date_from, date_to, fmt, out, actor=actor, overwrite=overwrite))
 
 
 report_app = typer.Typer(help="Laporan untuk Dinas Kesehatan.", no_args_is_help=True, rich_markup_mode=None)
@@ -255,6 +264,9 @@ def report_monthly_command(
     write_table: Optional[Path] = typer.Option(
         None, "--tulis-tabel", help="Tulis tabel bawaan ke BERKAS (JSON) untuk diubah, lalu keluar.", metavar="BERKAS"
     ),
+    overwrite: bool = typer.Option(
+        False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
+    ),
 ) -> None:
     """Buat laporan bulanan MTBS/MTBM (umur, jenis kelamin, klasifikasi, rujukan, kunjungan ulang)."""
     from mtbs_tui.commands.report import run
@@ -263,9 +275,10 @@ def report_monthly_command(
         raise UserError("galat: BULAN: wajib diisi")
     if write_table is not None:
         # Writing the built-in table reads no patient data: no login needed.
-        raise typer.Exit(run(db_path(ctx), month or "", fmt, out, table, write_table))
+        raise typer.Exit(run(db_path(ctx), month or "", fmt, out, table, write_table, overwrite=overwrite))
     actor = _login(ctx, "report.monthly")
-    raise typer.Exit(run(db_path(ctx), month or "", fmt, out, table, write_table, actor=actor))
+    raise typer.Exit(run(db_path(ctx), month or "", fmt, out, table, write_table, actor=actor,
+                         overwrite=overwrite))
 
 
 @app.command("backup")
@@ -545,6 +558,8 @@ def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the app, turn every failure into one readable line."""
     from typer._click import exceptions as click
 
+    from mtbs_tui.outputs import Terminated
+
     args = sys.argv[1:] if argv is None else argv
     _localise_help()
     try:
@@ -563,6 +578,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("galat: dibatalkan", file=sys.stderr)
         return 130
+    except Terminated:
+        print("galat: dihentikan (SIGTERM); berkas yang belum selesai dihapus", file=sys.stderr)
+        return 143
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
         # Only the type: an exception's text can carry a value from the register (a constraint
         # message, a name in a path), and patient data must not reach a terminal log or a screenshot.

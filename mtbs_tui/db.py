@@ -220,6 +220,9 @@ def connect(
         if not path.parent.exists():
             raise DatabaseError(f"{path.parent}: folder tidak ditemukan", kind="hilang")
         fresh = True
+        # Owner only from the first byte: SQLite gives -wal and -shm the mode of the main file.
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600))
 
     try:
         # isolation_level=None: we issue BEGIN IMMEDIATE/COMMIT ourselves; Python's implicit BEGIN
@@ -254,6 +257,7 @@ def connect(
                 f"{path}: database kosong, belum dibuat sebagai register (jalankan `mtbs init`)",
                 kind="asing",
             )
+        owner_only(path)
         _apply_pragmas(conn)
         db = sqlite_utils.Database(conn)
         _LOCKS[id(conn)] = lock
@@ -271,6 +275,7 @@ def connect(
                 )
                 migrated_from = version
             migrate_to(db, target_version)
+        _clean_after_crash(path)
         return Opened(db=db, lock=lock, migrated_from=migrated_from, backup_path=backup_path,
                       check_deferred=deferred)
     except DatabaseError:
@@ -285,6 +290,28 @@ def connect(
         if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc).lower():
             raise DatabaseError(f"{path}: database tidak dapat dipakai: {sqlite_reason(exc)}", kind="izin") from exc
         raise DatabaseError(f"{path}: database rusak atau tidak dapat dibaca ({exc})") from exc
+
+
+def owner_only(path: Path) -> None:
+    """Children's health data is readable by its owner only (POSIX 0600): the register and its
+    -wal/-shm, tightened at every open when this account owns them (files made before this rule,
+    or copied in). Windows: the per-user data folder's ACL already limits it to the user."""
+    if os.name == "nt":
+        return
+    for name in (str(path), str(path) + "-wal", str(path) + "-shm", str(path) + ".writelock"):
+        with contextlib.suppress(OSError):
+            info = os.stat(name)
+            if info.st_uid == os.getuid() and info.st_mode & 0o077:
+                os.chmod(name, info.st_mode & 0o700)
+
+
+def _clean_after_crash(path: Path) -> None:
+    """Temporary copies a killed backup or restore left beside the register (or in its backup
+    folder) are removed now, when no backup or restore of it runs (mtbs_tui.backup)."""
+    from mtbs_tui.backup import clean_after_crash
+
+    with contextlib.suppress(Exception):
+        clean_after_crash(path)
 
 
 def _apply_pragmas(conn: sqlite3.Connection) -> None:

@@ -20,7 +20,8 @@ def data_dir() -> Path:
         from platformdirs import user_data_dir
 
         path = Path(user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    # Owner only (POSIX 0700): it holds the register, children's health data.
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 

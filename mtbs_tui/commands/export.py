@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from mtbs_tui.commands._docs import fail, open_register
+from mtbs_tui.outputs import policy
 
 # A progress bar is worth drawing only for exports that take more than a moment.
 PROGRESS_MIN_ROWS = 5000
@@ -21,7 +22,7 @@ def _date(text: str, option: str) -> _dt.date:
 
 
 def run(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None, *,
-        actor: str | None = None) -> int:
+        actor: str | None = None, overwrite: bool = False) -> int:
     from mtbs_tui.documents.common import DocumentError
     from mtbs_tui.documents.export import FORMATS, count_rows, export_register
     from mtbs_tui.register import RegisterError
@@ -57,7 +58,8 @@ def run(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None,
                     bar.update(n - done[0])
                     done[0] = n
         try:
-            result = export_register(register, start, end, fmt, target, progress=progress, actor=actor)
+            with policy(register=db_path, overwrite=overwrite):
+                result = export_register(register, start, end, fmt, target, progress=progress, actor=actor)
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)

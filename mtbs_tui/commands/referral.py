@@ -4,10 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from mtbs_tui.commands._docs import fail, open_register
+from mtbs_tui.outputs import policy
 
 
 def run(db_path: Path, visit_id: int, out: Path | None, *, print_it: bool = False, kind: str = "referral",
-        actor: str | None = None) -> int:
+        actor: str | None = None, overwrite: bool = False) -> int:
     from mtbs_tui.documents.common import DocumentError
     from mtbs_tui.register import RegisterError
 
@@ -28,7 +29,8 @@ def run(db_path: Path, visit_id: int, out: Path | None, *, print_it: bool = Fals
     try:
         visit = load_visit(register, visit_id)
         target = out if out is not None else Path(default_name(visit))
-        path = build(register, visit_id, target, actor=actor)
+        with policy(register=db_path, overwrite=overwrite):
+            path = build(register, visit_id, target, actor=actor)
     except (DocumentError, RegisterError) as exc:
         return fail(exc.message)
     finally:

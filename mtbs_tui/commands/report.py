@@ -4,17 +4,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from mtbs_tui.commands._docs import fail, open_register
+from mtbs_tui.outputs import policy
 
 
 def run(db_path: Path, month: str, fmt: str, out: Path | None, table: Path | None = None,
-        write_table: Path | None = None, *, actor: str | None = None) -> int:
+        write_table: Path | None = None, *, actor: str | None = None, overwrite: bool = False) -> int:
     from mtbs_tui.documents.common import DocumentError, atomic_output
     from mtbs_tui.documents.monthly import FORMATS, default_table, load_table, parse_month, table_to_json, write_report
     from mtbs_tui.register import RegisterError
 
     if write_table is not None:
         try:
-            with atomic_output(write_table) as tmp:
+            with policy(register=db_path, overwrite=overwrite), atomic_output(write_table) as tmp:
                 tmp.write_text(table_to_json(default_table()) + "\n", encoding="utf-8")
         except DocumentError as exc:
             return fail(exc.message)
@@ -34,7 +35,8 @@ def run(db_path: Path, month: str, fmt: str, out: Path | None, table: Path | Non
     except RegisterError as exc:
         return fail(exc.message)
     try:
-        report = write_report(register, month, fmt, target, table=rows, actor=actor)
+        with policy(register=db_path, overwrite=overwrite):
+            report = write_report(register, month, fmt, target, table=rows, actor=actor)
     except (DocumentError, RegisterError) as exc:
         return fail(exc.message)
     finally:

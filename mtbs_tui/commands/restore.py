@@ -13,14 +13,14 @@ def run(db_path: Path, backup_file: Path, *, yes: bool = False, key_file: Path |
         actor: str | None = None, offline_login: dict | None = None) -> int:
     """`offline_login` (the CLI's options) is set when the live register could not be opened: the
     user then logs in with the accounts inside the verified backup."""
-    from mtbs_tui.backup import BackupError, plain_backup, restore_backup, verify_backup
+    from mtbs_tui.backup import BackupError, backup_lock, plain_backup, restore_backup, verify_backup
 
     work_dir = db_path.parent if str(db_path.parent) else Path(".")
     if not work_dir.is_dir():
         return fail(f"{work_dir}: folder database tidak ditemukan")
     plain: Path | None = None
     try:
-        with plain_backup(backup_file, key_file, work_dir) as plain:
+        with backup_lock(db_path), plain_backup(backup_file, key_file, work_dir, db_path) as plain:
             counts = verify_backup(plain)
             if offline_login is not None:
                 from mtbs_tui.session import SessionError, login_with_copy

@@ -144,13 +144,19 @@ def os_reason(exc: BaseException) -> str:
     return f"kesalahan sistem {code}" if code is not None else str(exc)
 
 def check_output_folder(path: Path) -> None:
+    """The output path passes `outputs.check_target` (never the register, its side files or
+    backups, nor an existing file without --timpa) and its folder exists and is writable."""
+    from mtbs_tui.outputs import OutputRefused, check_target
+
+    try:
+        check_target(path)
+    except OutputRefused as exc:
+        raise DocumentError(exc.message) from None
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.exists():
         raise DocumentError(f"galat: {folder}: folder tidak ditemukan")
     if not folder.is_dir():
         raise DocumentError(f"galat: {folder}: bukan folder")
-    if path.exists() and path.is_dir():
-        raise DocumentError(f"galat: {path}: ini folder, bukan nama berkas")
     if not os.access(folder, os.W_OK):
         raise DocumentError(f"galat: {folder}: folder tidak dapat ditulisi (izin ditolak)")
 
@@ -158,13 +164,21 @@ def check_output_folder(path: Path) -> None:
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside `path`; on success it takes the final name, on any failure it
-    is deleted. A half-written PDF or export never carries the name the user asked for."""
+    is deleted (SIGTERM included, while a command's `outputs.policy` is active). A half-written PDF
+    or export never carries the name the user asked for, and the name is checked again just before
+    it is taken (`outputs.place`)."""
+    from mtbs_tui.outputs import OutputRefused, place
+
     path = Path(path)
     check_output_folder(path)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         yield tmp
-        os.replace(tmp, path)
+        place(tmp, path)
+    except OutputRefused as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise DocumentError(exc.message) from None
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
