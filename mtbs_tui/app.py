@@ -233,6 +233,9 @@ class MtbsApp(App[int]):
     user: User | None = None
     locked: bool = False
     last_input: float = 0.0
+    _quit_refused_at: float = float("-inf")
+    # Lines `mtbs tui` prints after the app ended (what Ctrl+Q kept, e.g. a visit draft).
+    exit_lines: list[str] = []
     idle_clock: Callable[[], float] = staticmethod(time.monotonic)  # type: ignore[assignment]
 
     BINDINGS = [
@@ -453,12 +456,45 @@ class MtbsApp(App[int]):
     def action_lock(self) -> None:
         self.lock()
 
+    # --- nothing typed is lost: quitting and locking keep the open work first -------------------
+
+    def keep_open_work(self) -> list[tuple[bool, str]]:
+        """Ask every screen that holds typed work (``keep_work()``, e.g. the visit form writes its
+        draft) to keep it now. Returns (kept, one line saying what was kept or why not) each."""
+        out: list[tuple[bool, str]] = []
+        for screen in list(self.screen_stack):
+            keep = getattr(screen, "keep_work", None)
+            if callable(keep) and screen.is_attached:
+                try:
+                    outcome = keep()
+                except Exception as exc:  # noqa: BLE001 - say it; quitting must still be possible
+                    outcome = (False, f"Isian tidak tersimpan: {exc}")
+                if outcome:
+                    out.append(outcome)
+        return out
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q / Ctrl+C: keep every open form's work (its draft, COMMIT returned), then quit and
+        say what was kept (`mtbs tui` prints `exit_lines` after the screen is restored). When a
+        draft could not be written the app stays and says so; a second Ctrl+Q within 5 s quits."""
+        kept = self.keep_open_work()
+        failed = [line for ok, line in kept if not ok]
+        now = self.idle_clock()
+        if failed and now - self._quit_refused_at > 5.0:
+            self._quit_refused_at = now
+            self.notify(failed[0] + " Tekan Ctrl+Q sekali lagi untuk tetap keluar.",
+                        title="Belum keluar", severity="error", timeout=10)
+            return
+        self.exit_lines = [line for _, line in kept]
+        self.exit()
+
     def lock(self) -> None:
         """Cover everything with the lock screen; the screens below stay exactly as they were."""
         if self.user is None or self.locked:
             return
         from mtbs_tui.screens.lock import LockScreen
 
+        self.keep_open_work()  # the draft is written before the screen is covered
         self.locked = True
         self.audit_view("kunci", None)
         self.clear_notifications()  # a toast may name a patient

@@ -72,6 +72,8 @@ def run(db_path: Path, *, demo: bool = False, db_chosen: bool = False) -> int:
     if app.open_error is not None:
         _say(app.open_error)
         return 2
+    for line in app.exit_lines:  # what quitting kept (a visit draft), after the screen is restored
+        print(line)
     if app.register is None:
         return int(return_code or 0)  # quit before the register was even opened: nothing to back up
     if not is_demo:

@@ -1,8 +1,12 @@
 """Recording a visit: the balita or bayi-muda form, generated from the rules vocabulary.
 
 The screen reads ``app.register`` and ``app.actor``; it loads the patient (and a draft or the visit
-being corrected), chooses the form from the age and says why, keeps a draft on every section
-change, shows the live classification, and hands over to the summary (F9) to save.
+being corrected), chooses the form from the age and says why, shows the live classification, and
+hands over to the summary (F9) to save.
+
+Nothing typed is lost: every changed answer writes the draft within ``AUTOSAVE_DELAY`` seconds (one
+small transaction, the open section's answers and where the nurse is), and so does every section
+change; Ctrl+Q/Ctrl+C and the idle lock call ``keep_work()`` first (the app asks every screen).
 
 Layout (80x24): title, module strip, [section | classification panel], help line, footer.
 Only the current section is displayed, so the next field is always on screen.
@@ -122,6 +126,10 @@ class VisitFormScreen(Screen["int | None"]):
     # pause in typing that counts as idle.
     BACKGROUND_MOUNT_DELAY = 0.3
     IDLE_BEFORE_MOUNT = 0.6
+    # The first change after a write starts this timer; when it fires the draft is written, so an
+    # answer is durable at most this long (plus one write, a few ms) after it was given, even
+    # while the nurse keeps typing.
+    AUTOSAVE_DELAY = 0.5
 
     BINDINGS = [
         Binding("tab", "next_field", "Lanjut", key_display="Tab", priority=True, id="lanjut"),
@@ -156,6 +164,9 @@ class VisitFormScreen(Screen["int | None"]):
         self.result_error: str | None = None
         self.load_error: str | None = None
         self.dirty = False
+        self.unsaved = False  # answers changed since the draft was last written
+        self._autosave_timer: Any = None
+        self.draft_error: str | None = None
         self.start_section: str | None = None
         self.last_activity = 0.0
 
@@ -468,6 +479,8 @@ class VisitFormScreen(Screen["int | None"]):
         value = field.to_model()
         self.values.set(field.key, value)
         self.dirty = True
+        self.unsaved = True
+        self._schedule_autosave()
         # The same question shown in another box (an echo) follows the answer.
         for section in self.sections:
             if section.is_mounted and field.key in section.plan.keys:
@@ -550,19 +563,65 @@ class VisitFormScreen(Screen["int | None"]):
         self.set_timer(self.BACKGROUND_MOUNT_DELAY, self._mount_next_in_background)
 
     # --- drafts, leaving, summary --------------------------------------------------------------
-    def save_draft(self) -> None:
-        """Keep what was typed as a draft (not for corrections: the visit is already final)."""
-        if self.correct_visit_id is not None or self.load_error:
-            return
+    @property
+    def keeps_drafts(self) -> bool:
+        """A correction is not a draft (the visit is already final); a form that did not load
+        has nothing to keep."""
+        return self.correct_visit_id is None and not self.load_error
+
+    def _schedule_autosave(self) -> None:
+        if self.keeps_drafts and self._autosave_timer is None:
+            self._autosave_timer = self.set_timer(self.AUTOSAVE_DELAY, self._autosave)
+
+    def _autosave(self) -> None:
+        self._autosave_timer = None
+        if self.unsaved and self.is_attached:
+            self.save_draft()
+
+    def save_draft(self) -> bool:
+        """Write what was typed as the draft (one transaction). True when the draft in the register
+        now holds every answer on screen (COMMIT returned), or there was nothing to keep."""
+        if not self.keeps_drafts:
+            return False
         if not self.dirty and self.draft_id is None:
-            return
+            return True
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+            self._autosave_timer = None
+        self.unsaved = False  # changes from here on (none while this runs) need another write
         try:
             self.draft_id = self.app.register.save_draft(  # type: ignore[attr-defined]
                 patient_id=self.patient_id, case=self.build_case(), section=self.current.plan.id,
                 kind=self.kind, follow_up_of=self.follow_up_of,
                 actor=self.app.actor, draft_id=self.draft_id)  # type: ignore[attr-defined]
         except Exception as exc:  # noqa: BLE001 - the form stays; the worker sees why
-            self._set_help(f"Draf tidak tersimpan: {getattr(exc, 'message', exc)}", error=True)
+            self.unsaved = True
+            self.draft_error = str(getattr(exc, "message", None) or exc)
+            self._set_help(f"Draf tidak tersimpan: {self.draft_error}", error=True)
+            return False
+        if self.draft_error is not None:  # the earlier failure is over: say so once
+            self.draft_error = None
+            self._set_help("Draf tersimpan lagi.")
+        return True
+
+    def keep_work(self) -> tuple[bool, str] | None:
+        """Called by the app before it quits or locks: write the draft now. Returns (kept, one
+        line for the nurse), or None when this form holds nothing to keep."""
+        if not self.keeps_drafts:
+            if self.correct_visit_id is not None and self.dirty:
+                return False, "Koreksi kunjungan belum disimpan (koreksi tidak disimpan sebagai draf)."
+            return None
+        if not self.dirty and self.draft_id is None:
+            return None
+        name = self.patient.get("name", "")
+        if self.save_draft():
+            return True, f"Draf kunjungan {name} tersimpan; lanjutkan dari Beranda (F6 Draf)."
+        return False, f"Draf kunjungan {name} tidak tersimpan: {self.draft_error}."
+
+    def on_unmount(self) -> None:
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+            self._autosave_timer = None
 
     def action_leave(self) -> None:
         if self.load_error:
@@ -578,21 +637,39 @@ class VisitFormScreen(Screen["int | None"]):
             if not self.dirty and self.draft_id is None:
                 self.dismiss(None)
                 return
-            self.save_draft()
-            dialog = LeaveDialog("Tinggalkan formulir?",
-                                 "Kunjungan sudah tersimpan sebagai draf; bisa dilanjutkan dari Beranda.",
-                                 can_discard=self.draft_id is not None)
+            # "tersimpan" only once the write returned (COMMIT done).
+            if self.save_draft():
+                detail = "Kunjungan sudah tersimpan sebagai draf; bisa dilanjutkan dari Beranda."
+            else:
+                detail = (f"Draf TIDAK tersimpan: {self.draft_error}. "
+                          "Keluar sekarang menghilangkan isian ini.")
+            dialog = LeaveDialog("Tinggalkan formulir?", detail, can_discard=self.draft_id is not None)
         self.app.push_screen(dialog, self._after_leave)
 
     def _after_leave(self, answer: str | None) -> None:
         if answer == "keluar":
             self.dismiss(None)
         elif answer == "buang" and self.draft_id is not None:
+            from mtbs_tui.screens.dialogs import ConfirmDialog
+
+            # Throwing a visit away cannot be undone: one more key, with the patient named.
+            self.app.push_screen(
+                ConfirmDialog(f"Buang draf kunjungan {self.patient.get('name', '')}?",
+                              detail="Semua isian kunjungan ini hilang dan tidak dapat dikembalikan.",
+                              yes="Buang", no="Batal"),
+                self._after_discard_confirm)
+
+    def _after_discard_confirm(self, sure: bool | None) -> None:
+        if sure and self.draft_id is not None:
             try:
                 self.app.register.discard_draft(self.draft_id, actor=self.app.actor)  # type: ignore[attr-defined]
             except Exception as exc:  # noqa: BLE001
                 self._set_help(f"Draf tidak terbuang: {getattr(exc, 'message', exc)}", error=True)
                 return
+            if self._autosave_timer is not None:
+                self._autosave_timer.stop()
+                self._autosave_timer = None
+            self.draft_id, self.dirty, self.unsaved = None, False, False
             self.app.notify("Draf dibuang.")
             self.dismiss(None)
 

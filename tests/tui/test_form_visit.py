@@ -214,7 +214,21 @@ async def test_escape_can_discard_the_draft(tmp_path: Path) -> None:
     pid = reg.add_patient(name="Siti Rahma", sex="P", birth_date=months_ago(30), actor="t")
     app = FormApp(reg, lambda: VisitFormScreen(pid))
     await _run(app, press_list("12,5 enter pagedown escape h"))
+    [draft] = _visits(reg)  # "h" alone only asks: the draft is still there
+    assert draft["status"] == "draft"
+    app = FormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft["id"]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape", "h")
+        await pilot.pause()
+        assert "Buang draf kunjungan Siti Rahma?" in screen_text(app)
+        await pilot.press("t")  # Batal: back in the leave dialog's caller, the form
+        await pilot.pause()
+        assert isinstance(app.screen, VisitFormScreen) and _visits(reg)
+        await pilot.press("escape", "h", "y")
+        await pilot.pause()
     assert _visits(reg) == []
+    assert app.dismissed == [None]
 
 
 async def test_invalid_number_is_marked_and_nothing_else_is_lost(tmp_path: Path) -> None:
