@@ -1,4 +1,5 @@
-"""The mother's card: doses split into how much / how often / how long, signs, follow-up date."""
+"""The mother's card: doses printed from their parts (how much / how often / how long), signs,
+follow-up date; a referred child's card says only: go to the hospital now."""
 from __future__ import annotations
 
 import io
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from mtbs_tui.documents.card import build_card_pdf, render_card, split_dose
+from mtbs_tui.documents.card import build_card_pdf, dose_lines, medicine_lines, render_card
 from mtbs_tui.register import Register
 from test_export_support import make_register
 from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
@@ -38,19 +39,25 @@ def text_of(data: bytes | Path) -> str:
     return " ".join(reader.pages[0].extract_text().split())
 
 
-@pytest.mark.parametrize(
-    ("dose", "expected"),
-    [
-        ("¾ tablet 500 mg, 2 kali sehari selama 3 hari", ("¾ tablet 500 mg", "2 kali sehari", "3 hari")),
-        ("1 tablet 20 mg, 1 kali sehari selama 10 hari", ("1 tablet 20 mg", "1 kali sehari", "10 hari")),
-        ("1/2 tablet 500 mg, setiap 6 jam sampai demam hilang", ("1/2 tablet 500 mg", "setiap 6 jam", "sampai demam hilang")),
-        ("1 sendok takar (5 mL), 1 kali sehari selama 4 minggu", ("1 sendok takar (5 mL)", "1 kali sehari", "4 minggu")),
-        ("200.000 IU (1 kapsul merah)", ("200.000 IU (1 kapsul merah)", "-", "-")),
-        (None, ("sesuai petunjuk petugas", "-", "-")),
-    ],
-)
-def test_split_dose(dose: str | None, expected: tuple[str, str, str]) -> None:
-    assert split_dose(dose) == expected
+def test_dose_rows_come_from_the_parts_never_from_cutting_the_text() -> None:
+    from mtbs_tui.rules import doses
+
+    [row] = dose_lines("Parasetamol", doses.parasetamol(5.0))
+    assert row.amount.split("\n") == ["⅛ tablet 500 mg", "atau ½ tablet 100 mg", "atau 2,5 mL sirup 120 mg/5 mL"]
+    assert (row.times, row.days) == ("setiap 6 jam", "sampai demam atau nyeri hilang")
+    [row] = dose_lines("Zat besi", doses.zat_besi(8.0))
+    assert row.amount.split("\n")[0] == "¼ tablet besi-folat (60 mg Fe + 0,25 mg asam folat)"
+    assert (row.times, row.days) == ("sekali sehari", "selama 4 minggu")
+    first, second = dose_lines("Antibiotik kolera", doses.antibiotik_kolera(12.0))
+    assert (first.name, first.amount, first.times) == ("Antibiotik kolera", "tetrasiklin 1 kapsul 250 mg", "4 kali sehari")
+    assert (second.name, second.amount, second.times) == ("atau", "kotrimoksazol 3 tablet anak", "2 kali sehari")
+    [row] = dose_lines("DHP", doses.dhp(10.0))
+    assert (row.amount, row.times, row.days) == ("½ tablet", "sekali sehari, sesudah makan", "selama 3 hari")
+    # A text without parts (a visit classified by older tables) is printed whole, not cut.
+    [row] = dose_lines("Zink", "1 tablet 20 mg, 1 kali sehari selama 10 hari")
+    assert row.whole == "1 tablet 20 mg, 1 kali sehari selama 10 hari" and row.amount == ""
+    [row] = dose_lines("Salep mata", None)
+    assert row.whole == "cara pakai dijelaskan petugas"
 
 
 def test_card_lists_medicines_signs_and_follow_up(register_file: Path, tmp_path: Path) -> None:
@@ -92,9 +99,19 @@ def test_referred_child_card_says_so_and_lists_no_home_medicine(register_file: P
     finally:
         reg.close()
     text = text_of(buf.getvalue())
-    assert "DIRUJUK SEGERA" in text
-    assert "Tidak ada obat untuk diberikan di rumah" in text
-    assert "Diazepam" not in text
+    assert "BAWA ANAK KE RUMAH SAKIT SEKARANG JUGA" in text
+    assert "Sudah diberikan di puskesmas sebelum dirujuk" in text
+    for absent in ("Obat yang diberikan di rumah", "Kunjungan ulang", "SEGERA BAWA ANAK KEMBALI",
+                   "Timbul demam", "timbul demam", "hari lagi"):
+        assert absent not in text
+    reg = Register.open(register_file)
+    try:
+        visit = reg.get_visit(vid)
+    finally:
+        reg.close()
+    for t in visit["treatments"]:
+        if t["code"] != "RUJUK_SEGERA":
+            assert " ".join(t["label"].split()) in text
 
 
 def test_cli_card_and_bad_input(register_file: Path, tmp_path: Path, mtbs_exe: Path) -> None:
@@ -115,3 +132,45 @@ def test_cli_card_and_bad_input(register_file: Path, tmp_path: Path, mtbs_exe: P
     assert done.returncode == 2 and done.stderr.startswith("galat: ")
     assert len(done.stderr.strip().splitlines()) == 1
     assert not list(tmp_path.glob("kartu-*.pdf"))
+
+
+def test_the_card_embeds_dejavu_and_draws_every_fraction(register_file: Path) -> None:
+    """⅛ ⅓ ⅔ print as themselves (no "?"), from the font shipped as package data."""
+    import fnmatch
+    import re as _re
+
+    from mtbs_tui.documents.common import FONT_DIR
+
+    conn = sqlite3.connect(register_file)
+    vid = conn.execute("SELECT id FROM visits WHERE refer_urgently = 0 AND is_current = 1 "
+                       "AND status = 'final' ORDER BY id LIMIT 1").fetchone()[0]
+    conn.close()
+    reg = Register.open(register_file)
+    try:
+        visit = reg.get_visit(vid)
+        from mtbs_tui.rules import doses
+
+        visit["treatments"] = [
+            {"code": "PARASETAMOL", "label": "Parasetamol", "dose": doses.parasetamol(5.0)},
+            {"code": "AMOKSISILIN", "label": "Amoksisilin oral", "dose": doses.amoksisilin_telinga(12.0, 7)},
+            {"code": "DHP", "label": "DHP", "dose": doses.dhp(3.5)}]
+        buf = io.BytesIO()
+        render_card(reg, visit, buf)
+    finally:
+        reg.close()
+    reader = PdfReader(io.BytesIO(buf.getvalue()))
+    fonts = {str(f["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()
+             if "/BaseFont" in f.get_object()}
+    assert any("DejaVuSans" in f for f in fonts), fonts
+    text = text_of(buf.getvalue())
+    assert "?" not in text
+    for piece in ("⅛ tablet 500 mg", "atau 2,5 mL sirup 120 mg/5 mL", "⅔ tablet 500 mg", "⅓ tablet",
+                  "selama 7 hari", "setiap 6 jam"):
+        assert piece in text
+    # The font and its license install with the package (pyproject package-data).
+    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    globs = _re.search(r'^mtbs_tui = \[(.*)\]$', pyproject, _re.M).group(1)
+    patterns = [g.strip().strip('"') for g in globs.split(",")]
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE.txt"):
+        assert (FONT_DIR / name).is_file()
+        assert any(fnmatch.fnmatch(f"documents/fonts/{name}", p) for p in patterns), name

@@ -1,30 +1,36 @@
 """The mother's card (kartu nasihat ibu): half an A4 page in plain Indonesian to take home.
 
-What it says: each medicine, how much, how many times a day and for how many days; the signs to
-come back immediately; the follow-up date. It is printed in the top half of an A4 sheet with a cut
-line, because clinic printers hold A4 and a scaled A5 page prints too large or too small.
+What it says: each medicine, how much, how often and for how long, printed from the engine's
+structured dose (`rules.doses.Dose`: amount, unit, form, frequency, duration), never by cutting a
+dose text; the signs to come back immediately; the follow-up date. A child referred urgently gets
+a card that says one thing: go to the hospital now, with what was given before the referral (no
+home medicine, no follow-up date, no return signs). It is printed in the top half of an A4 sheet
+with a cut line, because clinic printers hold A4 and a scaled A5 page prints too large or too small.
 
 `build_card_pdf(register, visit_id, out_path)` is what the TUI and `mtbs card` call.
 """
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mtbs_tui.documents.common import (
-    write_bytes,
+    FONT,
+    FONT_BOLD,
     age_text_long,
     as_date,
     atomic_output,
     date_text,
     footer_text,
     para_text,
-    pdf_safe,
+    pdf_text,
     record_audit,
     styles,
+    text_width,
+    visit_doses,
+    write_bytes,
 )
 from mtbs_tui.documents.referral import load_visit
 
@@ -56,52 +62,56 @@ RETURN_YOUNG_INFANT = (
 
 @dataclass(frozen=True)
 class MedicineLine:
+    """One row of the medicine table. ``whole`` is a dose text without parts (a visit classified by
+    older tables): printed whole across the three columns, never cut."""
+
     name: str
-    amount: str
-    times: str
-    days: str
+    amount: str = ""
+    times: str = ""
+    days: str = ""
+    whole: str | None = None
 
 
-def split_dose(dose: str | None) -> tuple[str, str, str]:
-    """`¾ tablet 500 mg, 2 kali sehari selama 3 hari` -> (`¾ tablet 500 mg`, `2 kali sehari`, `3 hari`).
+NO_DOSE = "cara pakai dijelaskan petugas"
 
-    A dose text that does not follow the chart's pattern is kept whole in the first column: it is
-    better printed as written than guessed.
-    """
-    if not dose:
-        return ("sesuai petunjuk petugas", "-", "-")
-    text = " ".join(str(dose).split())
-    times = ""
-    m = re.search(r"(\d+)\s*(?:x|kali)\s*(?:sehari|per hari|/hari)", text, re.I)
-    if m:
-        times = f"{m.group(1)} kali sehari"
-    else:
-        m2 = re.search(r"setiap\s+(\d+)\s*jam", text, re.I)
-        if m2:
-            times = f"setiap {m2.group(1)} jam"
-    days = ""
-    m3 = re.search(r"selama\s+(\d+\s*(?:hari|minggu|bulan))", text, re.I)
-    if m3:
-        days = m3.group(1)
-    else:
-        m4 = re.search(r"(sampai\s+[^,;]+)", text, re.I)
-        if m4:
-            days = m4.group(1)
-    if not times and not days:
-        return (text, "-", "-")
-    amount = text.split(",")[0].strip()
-    if amount and (amount.lower().startswith(("setiap", "selama", "sampai")) or re.match(r"^\d+\s*kali", amount)):
-        amount = "-"
-    return (amount or "-", times or "-", days or "-")
+
+def dose_lines(name: str, dose: str | None) -> list[MedicineLine]:
+    """The rows of one medicine: one per dose part; alternatives start with "atau"."""
+    from mtbs_tui.rules.doses import EITHER, parts_of
+
+    parts = parts_of(dose)
+    if not parts:
+        return [MedicineLine(name, whole=NO_DOSE)]
+    either = getattr(dose, "separator", None) == EITHER
+    out = []
+    for i, part in enumerate(parts):
+        label = name if i == 0 else ("atau" if either else "")
+        amounts = getattr(part, "amounts", None)
+        if not amounts:
+            out.append(MedicineLine(label, whole=str(part)))
+            continue
+        how = "\n".join(("atau " if j else "") + a.text() for j, a in enumerate(amounts))
+        if part.route:
+            how += f"\n{part.route}"
+        times = ", ".join(x for x in (part.frequency, part.note) if x)
+        out.append(MedicineLine(label, how, times, part.duration))
+    return out
 
 
 def medicine_lines(visit: dict) -> list[MedicineLine]:
-    out = []
-    for t in visit.get("treatments") or []:
+    """The home medicines of a visit that is not an urgent referral."""
+    out: list[MedicineLine] = []
+    for t, dose in zip(visit.get("treatments") or [], visit_doses(visit)):
         if t.get("code") in HOME_MEDICINES:
-            amount, times, days = split_dose(t.get("dose"))
-            out.append(MedicineLine(t.get("label") or t.get("code"), amount, times, days))
+            out.extend(dose_lines(t.get("label") or t.get("code"), dose))
     return out
+
+
+def given_before_referral(visit: dict) -> list[tuple[str, str | None]]:
+    """What the puskesmas gave before an urgent referral: (label, dose text or None)."""
+    skip = {"RUJUK_SEGERA", "NASIHAT_KEMBALI_SEGERA"}
+    return [(t.get("label") or t.get("code"), t.get("dose")) for t in visit.get("treatments") or []
+            if t.get("code") not in skip]
 
 
 def return_signs(visit: dict) -> list[str]:
@@ -150,16 +160,22 @@ def follow_up_text(visit: dict) -> str:
     return f"{WEEKDAYS[due.weekday()]}, {date_text(due)}" + (f" ({days} hari lagi)" if days is not None else "")
 
 
+# Medicine table: column widths (mm) and the body font size; tests/test_card_layout.py checks that
+# every amount line fits its column at this size.
+MED_COLS_MM = (40, 70, 40, 32)
+MED_SIZE = 10.5
+CELL_PAD = 6  # points of left + right padding in a table cell
+
+
 def card_story(register: Any, visit: dict) -> list[Any]:
-    from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer
 
     st = styles()
     big = ParagraphStyle("besar", parent=st["base"], fontSize=11.5, leading=14)
-    bigb = ParagraphStyle("besarb", parent=big, fontName="Helvetica-Bold")
+    bigb = ParagraphStyle("besarb", parent=big, fontName=FONT_BOLD)
     section = ParagraphStyle("bagiank", parent=st["section"], fontSize=12, leading=14.5, spaceBefore=6)
+
     patient = visit.get("patient") or {}
     facility = register.facility() or {}
     story: list[Any] = [
@@ -171,23 +187,75 @@ def card_story(register: Any, visit: dict) -> list[Any]:
             f" &nbsp; No. RM: {para_text(patient.get('mrn') or '-')}", big),
     ]
     if visit.get("refer_urgently"):
-        story.append(Spacer(1, 3))
-        story.append(Paragraph(
-            "<b>ANAK PERLU DIRUJUK SEGERA KE RUMAH SAKIT.</b> Bawa surat rujukan dan kartu ini. "
-            "Jaga anak tetap hangat dan teruskan menyusui selama perjalanan.", bigb))
+        return story + _referred_story(visit, big, bigb, section)
+    return story + _home_story(visit, st, big, bigb, section)
+
+
+def _referred_story(visit: dict, big: Any, bigb: Any, section: Any) -> list[Any]:
+    """One message: go to the hospital now; what was given here before the referral."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    alarm = ParagraphStyle("rujuk", parent=bigb, fontSize=15, leading=19)
+    dest = ((visit.get("referral") or {}).get("destination") or "").strip()
+    where = f"ke <b>{para_text(dest)}</b>" if dest else "ke rumah sakit rujukan"
+    out: list[Any] = [
+        Spacer(1, 6),
+        Paragraph("BAWA ANAK KE RUMAH SAKIT SEKARANG JUGA.", alarm),
+        Paragraph(f"Anak perlu dirujuk segera {where}. Jangan ditunda, jangan pulang dulu. "
+                  "Bawa surat rujukan dan kartu ini.", big),
+        Paragraph("Sudah diberikan di puskesmas sebelum dirujuk", section),
+    ]
+    given = given_before_referral(visit)
+    if given:
+        rows = [[Paragraph(para_text(label), big), Paragraph(para_text(dose or ""), big)]
+                for label, dose in given]
+        t = Table(rows, colWidths=[70 * mm, 112 * mm])
+        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+        out.append(t)
+    else:
+        out.append(Paragraph("Belum ada obat yang diberikan.", big))
+    out.append(Paragraph("Selama perjalanan", section))
+    out.append(Paragraph("&bull; Jaga anak tetap hangat (dekap kulit ke kulit bila bayi).", big))
+    out.append(Paragraph("&bull; Teruskan menyusui bila anak bisa menyusu.", big))
+    if any(t.get("code") == "ORALIT_PERJALANAN" for t in visit.get("treatments") or []):
+        out.append(Paragraph("&bull; Beri oralit sedikit-sedikit tetapi sering selama perjalanan.", big))
+    return out
+
+
+def _home_story(visit: dict, st: dict, big: Any, bigb: Any, section: Any) -> list[Any]:
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    cell = ParagraphStyle("sel", parent=big, fontSize=MED_SIZE, leading=MED_SIZE + 2.4)
+    story: list[Any] = []
     meds = medicine_lines(visit)
     story.append(Paragraph("Obat yang diberikan di rumah", section))
     if meds:
-        rows = [[Paragraph(f"<b>{h}</b>", big) for h in ("Obat", "Berapa banyak", "Berapa kali sehari", "Berapa hari")]]
-        for m in meds:
-            rows.append([Paragraph(para_text(m.name), big), Paragraph(para_text(m.amount), big),
-                         Paragraph(para_text(m.times), big), Paragraph(para_text(m.days), big)])
-        t = Table(rows, colWidths=[58 * mm, 50 * mm, 36 * mm, 34 * mm])
+        rows = [[Paragraph(f"<b>{h}</b>", cell) for h in ("Obat", "Berapa banyak", "Berapa kali", "Berapa lama")]]
+        spans = []
+        for i, m in enumerate(meds, start=1):
+            if m.whole is not None:
+                rows.append([Paragraph(para_text(m.name), cell), Paragraph(para_text(m.whole), cell), "", ""])
+                spans.append(("SPAN", (1, i), (3, i)))
+                continue
+            rows.append([Paragraph(para_text(m.name), cell),
+                         Paragraph(para_text(m.amount).replace("\n", "<br/>"), cell),
+                         Paragraph(para_text(m.times), cell), Paragraph(para_text(m.days), cell)])
+        t = Table(rows, colWidths=[w * mm for w in MED_COLS_MM])
         t.setStyle(TableStyle([
             ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dddddd")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD / 2), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD / 2),
             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            *spans,
         ]))
         story.append(t)
         story.append(Paragraph("Habiskan obat sesuai jumlah hari walaupun anak sudah tampak sembuh.", st["base"]))
@@ -204,13 +272,21 @@ def card_story(register: Any, visit: dict) -> list[Any]:
     cols = [signs[:half], signs[half:]]
     rows = [[Paragraph("[ ] " + para_text(cols[0][i]), big),
              Paragraph("[ ] " + para_text(cols[1][i]), big) if i < len(cols[1]) else ""] for i in range(half)]
-    t = Table(rows, colWidths=[89 * mm, 89 * mm])
+    t = Table(rows, colWidths=[91 * mm, 91 * mm])
     t.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
                            ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
     story.append(t)
     story.append(Paragraph("Kunjungan ulang", section))
     story.append(Paragraph(f"<b>{para_text(follow_up_text(visit))}</b>", bigb))
     return story
+
+
+def amount_lines_fit(visit: dict) -> list[str]:
+    """Amount lines of the card's medicine table wider than their column (should be none): the
+    table wraps them, which is readable but splits "2,5 mL" from its syrup; tests assert none."""
+    width = MED_COLS_MM[1] * 72 / 25.4 - CELL_PAD
+    return [line for m in medicine_lines(visit) for line in m.amount.split("\n")
+            if line and text_width(line, MED_SIZE) > width]
 
 
 def render_card(register: Any, visit: dict, out: Any) -> None:
@@ -224,19 +300,19 @@ def render_card(register: Any, visit: dict, out: Any) -> None:
     margin = 14 * mm
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1)
-    canvas.setTitle(pdf_safe(f"Kartu nasihat ibu - {(visit.get('patient') or {}).get('name') or ''}"))
+    canvas.setTitle(pdf_text(f"Kartu nasihat ibu - {(visit.get('patient') or {}).get('name') or ''}"))
     canvas.setAuthor("mtbs_tui")
     half = height / 2
     frame = Frame(margin, half + 8 * mm, width - 2 * margin, half - margin - 8 * mm,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     story = card_story(register, visit)
     frame.addFromList([KeepInFrame(frame._aW, frame._aH, story, mode="shrink")], canvas)
-    canvas.setFont("Helvetica", 6.5)
+    canvas.setFont(FONT, 6.5)
     canvas.drawString(margin, half + 3 * mm, footer_text(register.db, f"Kartu nasihat ibu kunjungan #{visit['id']}"))
     canvas.setDash(3, 3)
     canvas.setLineWidth(0.4)
     canvas.line(margin / 2, half, width - margin / 2, half)
-    canvas.setFont("Helvetica", 7)
+    canvas.setFont(FONT, 7)
     canvas.drawCentredString(width / 2, half - 3.5 * mm, "gunting di sini - bawa pulang bagian atas")
     canvas.showPage()
     canvas.save()

@@ -222,8 +222,39 @@ def record_audit(target: Any, action: str, *, detail: str | None = None, actor: 
 
 # --- PDF text -------------------------------------------------------------------------------------
 
-# The 14 standard PDF fonts use WinAnsi (cp1252). Characters outside it would print as a black box,
-# so the few the chart texts use are spelled out.
+# The letter, the card and the report draw with DejaVu Sans, embedded from package data
+# (documents/fonts, license in LICENSE.txt): it has every glyph the chart texts use (⅛ ⅓ ⅔ ≥ °),
+# so a dose prints exactly as the TUI shows it. The 14 standard PDF fonts only know cp1252.
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+
+
+def register_fonts() -> None:
+    """Register the embedded fonts with reportlab once per process (about 0.1 s)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    try:
+        pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    except (OSError, ValueError) as exc:  # the package was installed without its data files
+        raise DocumentError(f"galat: huruf PDF tidak ditemukan di {FONT_DIR}; pasang ulang aplikasi") from exc
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The width in points of `text` drawn in the document font (for layout checks)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    register_fonts()
+    return stringWidth(text, FONT_BOLD if bold else FONT, size)
+
+
+# The built-in Helvetica (still used by the monthly report's table cells) uses WinAnsi (cp1252).
+# Characters outside it would print as a black box, so the few the chart texts use are spelled out.
 _PDF_REPLACE = {
     "≥": ">=", "≤": "<=", "→": "->", "←": "<-", "−": "-", "‑": "-", "≈": "~", "✓": "v", "✔": "v",
     "☐": "[ ]", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
@@ -241,9 +272,14 @@ def pdf_safe(text: Any) -> str:
     return s.encode("cp1252", "replace").decode("cp1252")
 
 
+def pdf_text(text: Any) -> str:
+    """Text for the document font (DejaVu Sans draws it all): a plain str, None as ""."""
+    return "" if text is None else str(text)
+
+
 def para_text(text: Any) -> str:
-    """`pdf_safe` plus XML escaping, for platypus Paragraph markup."""
-    s = pdf_safe(text)
+    """XML-escaped text for platypus Paragraph markup (drawn in the document font)."""
+    s = pdf_text(text)
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -256,20 +292,21 @@ def styles() -> dict[str, Any]:
     # Compressed streams as binary, not also ASCII85-encoded: reportlab's pure-Python ASCII85 cost
     # ~4 ms of a 15 ms referral letter, and every PDF reader takes binary streams.
     rl_config.useA85 = 0
+    register_fonts()
 
-    base = ParagraphStyle("dasar", fontName="Helvetica", fontSize=8.6, leading=10.4)
+    base = ParagraphStyle("dasar", fontName=FONT, fontSize=8.6, leading=10.4)
     return {
         "base": base,
         "small": ParagraphStyle("kecil", parent=base, fontSize=7.2, leading=8.6),
-        "bold": ParagraphStyle("tebal", parent=base, fontName="Helvetica-Bold"),
-        "title": ParagraphStyle("judul", parent=base, fontName="Helvetica-Bold", fontSize=12, leading=14,
+        "bold": ParagraphStyle("tebal", parent=base, fontName=FONT_BOLD),
+        "title": ParagraphStyle("judul", parent=base, fontName=FONT_BOLD, fontSize=12, leading=14,
                                 alignment=TA_CENTER, spaceAfter=1),
         "center": ParagraphStyle("tengah", parent=base, alignment=TA_CENTER),
-        "head1": ParagraphStyle("kop1", parent=base, fontName="Helvetica-Bold", fontSize=10.5, leading=12.5,
+        "head1": ParagraphStyle("kop1", parent=base, fontName=FONT_BOLD, fontSize=10.5, leading=12.5,
                                 alignment=TA_CENTER),
-        "head2": ParagraphStyle("kop2", parent=base, fontName="Helvetica-Bold", fontSize=13, leading=15,
+        "head2": ParagraphStyle("kop2", parent=base, fontName=FONT_BOLD, fontSize=13, leading=15,
                                 alignment=TA_CENTER),
-        "section": ParagraphStyle("bagian", parent=base, fontName="Helvetica-Bold", fontSize=9.2, leading=11,
+        "section": ParagraphStyle("bagian", parent=base, fontName=FONT_BOLD, fontSize=9.2, leading=11,
                                   spaceBefore=4, spaceAfter=1.5),
     }
 
@@ -311,3 +348,30 @@ def footer_text(db: Any, what: str) -> str:
     chain = f"rantai audit {head[:16]}" if head else "rantai audit -"
     now = _dt.datetime.now()
     return pdf_safe(f"{what} - dicetak {date_text(now.date())} {now:%H.%M} - mtbs_tui {app_version()} - {chain}")
+
+
+# --- doses ----------------------------------------------------------------------------------------
+
+def visit_doses(visit: dict) -> list[str | None]:
+    """The dose of each of the visit's treatments (in `visit["treatments"]` order) as the engine's
+    structure (`rules.doses.Dose`/`Doses`), so documents print amount, frequency and duration from
+    their parts and never split a text.
+
+    The register keeps the dose texts; the structure is the engine's output for the stored case,
+    used only where it gives exactly the stored text. A visit classified by other rules (an older
+    version of the tables) keeps its stored text, which documents print whole.
+    """
+    from mtbs_tui.rules import classify
+    from mtbs_tui.rules.errors import CaseError
+
+    stored = [t.get("dose") for t in visit.get("treatments") or []]
+    try:
+        fresh = classify(visit["case"])["treatments"]
+    except (CaseError, KeyError, TypeError, ValueError):
+        return stored
+    by_item = {(t["code"], t["label"]): t["dose"] for t in fresh}
+    out: list[str | None] = []
+    for t, text in zip(visit.get("treatments") or [], stored):
+        again = by_item.get((t.get("code"), t.get("label")))
+        out.append(again if text is not None and again == text else text)
+    return out

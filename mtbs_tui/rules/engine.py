@@ -13,7 +13,7 @@ import importlib
 import importlib.util
 from typing import Any, Mapping
 
-from mtbs_tui.rules import codes
+from mtbs_tui.rules import codes, doses
 from mtbs_tui.rules.case import Case, validate_case
 from mtbs_tui.rules.errors import CaseError
 from mtbs_tui.rules.settings import DEFAULT, ChartSettings
@@ -313,7 +313,8 @@ def run(c: Case, settings: ChartSettings = DEFAULT) -> dict[str, Any]:
 
 
 class _Treatments:
-    """First-use order; one entry per code (per reason for RUJUK), distinct doses joined by "; "."""
+    """First-use order; one entry per code (per reason for RUJUK), distinct doses joined by "; "
+    (``doses.joined`` keeps each dose's parts for the documents)."""
 
     def __init__(self) -> None:
         self._items: dict[tuple[str, str], dict[str, Any]] = {}
@@ -327,7 +328,7 @@ class _Treatments:
             self._doses[key] = []
         if dose and dose not in self._doses[key]:
             self._doses[key].append(dose)
-            self._items[key]["dose"] = "; ".join(self._doses[key])
+            self._items[key]["dose"] = doses.joined(self._doses[key])
 
     def items(self) -> list[dict[str, Any]]:
         return [dict(item) for item in self._items.values()]

@@ -21,9 +21,10 @@ def test_amoxicillin_pneumonia_bands(weight, text) -> None:
     (30.01, None, None)])
 def test_dhp_and_primaquine_read_as_written(weight, dhp, prim) -> None:
     """"≤ 4", then "> a – b" rows: a < BB <= b, so 10.0 kg takes DHP ½ tablet."""
-    assert (doses.DHP.lookup(weight) or doses.Band(0, 0, None)).text == dhp
+    band = doses.DHP.lookup(weight)
+    assert (band.amounts[0].quantity if band else None) == dhp
     band = doses.PRIMAKUIN.lookup(weight)
-    assert (band.text if band else None) == prim
+    assert (band.amounts[0].quantity if band and band.amounts else None) == prim
 
 
 @pytest.mark.parametrize("months,drug", [
@@ -58,7 +59,7 @@ def test_vitamin_a_bands() -> None:
 
 
 def test_plan_volumes_for_this_child() -> None:
-    assert doses.rencana_b(9.0).startswith("oralit 75 mL/kgBB = 675 mL dalam 3 jam")
+    assert doses.rencana_b(9.0).startswith("oralit 675 mL (75 mL/kgBB), dalam 3 jam")
     assert "270 mL dalam 1 jam, lalu 630 mL dalam 5 jam" in doses.rencana_c(9.0, 11)
     assert "300 mL dalam 30 menit, lalu 700 mL dalam 2½ jam" in doses.rencana_c(10.0, 12)
     assert doses.rencana_b(None) is None
@@ -74,3 +75,39 @@ def test_engine_output_carries_band_doses() -> None:
                                    "selama 5 hari")
     assert tx["ZINK"].startswith("1 tablet (20 mg)")
     assert tx["RENCANA_TERAPI_A"].startswith("oralit 100–200 mL")
+
+
+def test_a_dose_is_a_structure_whose_text_is_built_from_its_parts() -> None:
+    """The card and the letter print from the parts; the §7 text is the same parts joined."""
+    dose = doses.parasetamol(5.0)
+    assert [a.text() for a in dose.amounts] == [
+        "⅛ tablet 500 mg", "½ tablet 100 mg", "2,5 mL sirup 120 mg/5 mL"]
+    assert (dose.frequency, dose.duration) == ("setiap 6 jam", "sampai demam atau nyeri hilang")
+    assert dose == ("⅛ tablet 500 mg atau ½ tablet 100 mg atau 2,5 mL sirup 120 mg/5 mL, "
+                    "setiap 6 jam sampai demam atau nyeri hilang")
+    iron = doses.zat_besi(8.0)
+    assert iron.amounts[0].form == "besi-folat (60 mg Fe + 0,25 mg asam folat)"
+    assert (iron.amounts[1].quantity, iron.amounts[1].unit) == ("2,5", "mL")
+    gizi = doses.amoksisilin_gizi_buruk(6.3)
+    assert (gizi.amounts[0].quantity, gizi.amounts[0].unit) == ("94,5", "mg")
+    cholera = doses.antibiotik_kolera(12.0)
+    assert [p.frequency for p in doses.parts_of(cholera)] == ["4 kali sehari", "2 kali sehari"]
+    assert doses.parts_of(None) == () and doses.parts_of("1 liter/menit") == ("1 liter/menit",)
+
+
+def test_the_engine_keeps_the_parts_of_joined_doses() -> None:
+    """Pneumonia and ear infection both call for AMOKSISILIN: one item, two doses, both parts kept."""
+    import copy
+    import json
+    import pickle
+
+    case = top(normal("2022", 18, batuk=True, napas_per_menit=60, tarikan_dinding_dada=False,
+                      masalah_telinga=True, nyeri_telinga=True, rasa_penuh_telinga=False,
+                      keluar_cairan_telinga=False, bengkak_nyeri_belakang_telinga=False),
+               weight_kg=10.0)
+    amox = next(t["dose"] for t in classify(case)["treatments"] if t["code"] == "AMOKSISILIN")
+    parts = doses.parts_of(amox)
+    assert [p.duration for p in parts] == ["selama 3 hari", "selama 10 hari"]
+    assert amox == "; ".join(parts)
+    assert doses.parts_of(copy.deepcopy(amox)) == parts == doses.parts_of(pickle.loads(pickle.dumps(amox)))
+    assert json.loads(json.dumps({"dose": amox}))["dose"] == str(amox)
