@@ -8,6 +8,7 @@ This module never imports textual or reportlab.
 """
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -53,6 +54,12 @@ MIN_PASSWORD_LENGTH = 8
 # Failed logins: the first few are free, then each further attempt waits longer (capped).
 FREE_ATTEMPTS = 3
 MAX_DELAY_SECONDS = 30.0
+# After this many consecutive failures the account is locked until the head lifts it (`mtbs user
+# buka-kunci NAMA`, or a new password). The register's setting `login_lockout_failures` overrides
+# it. The last active head that is not locked is never locked (nobody could lift it): the delay
+# above still applies to it.
+LOCKOUT_FAILURES = 10
+LOCKOUT_SETTING = "login_lockout_failures"
 
 
 class AccessDenied(Exception):
@@ -115,13 +122,21 @@ def require(user: User | None, action: str, *, owner: str | None = None) -> None
 
 # --- passwords ---------------------------------------------------------------------------------
 
+# Test-only: tests that are not about password strength set this variable (tests/conftest.py, which
+# `mtbs` subprocesses inherit) so a hash costs microseconds instead of ~0.25 s and 64 MiB. Never set
+# it on a clinic PC: hashes made under it are weak. Without it, such a hash is upgraded to today's
+# parameters at the next login (`verify_password` returns the new hash).
+FAST_HASH_ENV = "MTBS_UJI_HASH_CEPAT"
+
+
 def _hasher() -> Any:
     # RFC 9106 "second recommended option" (argon2id, t=3, m=64 MiB, p=4): above the OWASP minimum
     # (m=19 MiB, t=2) and about 0.25 s on the development machine, acceptable for a login.
     from argon2 import PasswordHasher
-    from argon2.profiles import RFC_9106_LOW_MEMORY
+    from argon2.profiles import CHEAPEST, RFC_9106_LOW_MEMORY
 
-    return PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY)
+    fast = os.environ.get(FAST_HASH_ENV) == "1"
+    return PasswordHasher.from_parameters(CHEAPEST if fast else RFC_9106_LOW_MEMORY)
 
 
 def hash_password(password: str) -> str:
@@ -148,6 +163,18 @@ def verify_password(stored_hash: str, password: str) -> tuple[bool, str | None]:
     if hasher.check_needs_rehash(stored_hash):
         return True, hasher.hash(password)
     return True, None
+
+
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def dummy_hash() -> str:
+    """A hash of no one's password, verified for an unknown name so that it takes as long as a
+    known one (the time does not tell which names exist). Made once per parameter set."""
+    key = os.environ.get(FAST_HASH_ENV, "")
+    if key not in _DUMMY_HASH:
+        _DUMMY_HASH[key] = _hasher().hash("tidak-ada-akun-" + os.urandom(8).hex())
+    return _DUMMY_HASH[key]
 
 
 def login_delay(failed_count: int) -> float:

@@ -65,6 +65,21 @@ def entry_hash_values(prev_hash: str, values: tuple | list) -> str:
     return hashlib.sha256(SEPARATOR.join(parts).encode("utf-8")).hexdigest()
 
 
+UNKNOWN_ACTOR = "tak-dikenal#"
+
+
+def unknown_actor(conn: sqlite3.Connection, typed: str) -> str:
+    """The actor recorded for a failed login with a name that has no account: a fixed marker plus a
+    keyed hash of what was typed, never the text itself (it may be a password typed into the name
+    field, 100,000 characters, or a terminal escape sequence). Repeated tries with the same text
+    get the same marker, so a reviewer still sees them as one source."""
+    import hmac
+
+    key = (_meta_get(conn, "install_id") or "mtbs").encode("utf-8")
+    digest = hmac.new(key, typed.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    return UNKNOWN_ACTOR + digest[:12]
+
+
 def _meta_get(conn: sqlite3.Connection, key: str) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else row[0]

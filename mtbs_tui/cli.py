@@ -376,6 +376,16 @@ def user_enable_command(
     raise typer.Exit(set_active(ctx, username, True))
 
 
+@user_app.command("buka-kunci")
+def user_unlock_command(
+    ctx: typer.Context, username: str = typer.Argument(..., metavar="NAMA", help="Nama pengguna."),
+) -> None:
+    """Buka akun yang terkunci karena terlalu banyak percobaan masuk gagal."""
+    from mtbs_tui.commands.user import unlock
+
+    raise typer.Exit(unlock(ctx, username))
+
+
 @user_app.command("reset-password")
 def user_reset_command(
     ctx: typer.Context,

@@ -42,9 +42,10 @@ def count_users(register: Register) -> int:
 
 def list_users(register: Register) -> list[dict]:
     rows = register.db.execute(
-        "SELECT id, username, full_name, role, active, last_login_at, created_at FROM users ORDER BY username"
+        "SELECT id, username, full_name, role, active, last_login_at, created_at, failed_count FROM users "
+        "ORDER BY username"
     ).fetchall()
-    keys = ("id", "username", "full_name", "role", "active", "last_login_at", "created_at")
+    keys = ("id", "username", "full_name", "role", "active", "last_login_at", "created_at", "failed_count")
     return [dict(zip(keys, row)) for row in rows]
 
 
@@ -115,46 +116,113 @@ def reset_password(register: Register, username: str, password: str, *, actor: s
         register._audit("akun.ganti_sandi", actor=actor, detail=user.username)
 
 
-def authenticate(register: Register, username: str, password: str, *, now: Now = _now) -> User:
-    """Check a login. Raises AccountError (field `nama_pengguna`, `kata_sandi` or `tunggu`).
+def lockout_limit(register: Register) -> int:
+    """Consecutive failures that lock an account (setting `login_lockout_failures`, else the default)."""
+    value = register.setting(accounts.LOCKOUT_SETTING)
+    try:
+        limit = int(value) if value is not None else accounts.LOCKOUT_FAILURES
+    except ValueError:
+        limit = accounts.LOCKOUT_FAILURES
+    return limit if limit >= 1 else accounts.LOCKOUT_FAILURES
 
+
+def is_locked(register: Register, user_id: int, role: str, failed_count: int) -> bool:
+    """True when the account is locked: `failed_count` reached the limit, unless it is the last
+    active head that is not locked (then nobody could lift it; the slow-down still applies)."""
+    limit = lockout_limit(register)
+    if failed_count < limit:
+        return False
+    if role != "kepala":
+        return True
+    others = register.db.execute(
+        "SELECT count(*) FROM users WHERE role = 'kepala' AND active = 1 AND id != ? AND failed_count < ?",
+        [user_id, limit],
+    ).fetchone()[0]
+    return others > 0
+
+
+LOCKED_MESSAGE = ("akun terkunci setelah terlalu banyak percobaan gagal; minta kepala puskesmas "
+                  "membukanya (mtbs user buka-kunci NAMA)")
+WRONG_MESSAGE = "nama pengguna atau kata sandi salah"
+DISABLED_MESSAGE = "akun ini dinonaktifkan; hubungi kepala puskesmas"
+
+
+def authenticate(register: Register, username: str, password: str, *, now: Now = _now) -> User:
+    """Check a login. Raises AccountError (field `nama_pengguna`, `kata_sandi`, `tunggu` or `terkunci`).
+
+    The whole check runs inside one write transaction: the failure count is read, the password
+    verified and the result counted and audited before another attempt (another process, another
+    PC) can read the count, so parallel tries cannot skip the slow-down or the lockout.
     The same message is given for an unknown user and a wrong password, so the login screen does
-    not tell an outsider which names exist. After a few failures each further attempt must wait.
+    not tell an outsider which names exist; a disabled or locked account is refused without
+    checking the password (the answer never confirms a password). An unknown name is recorded as a
+    marker plus a hash, never as typed (it may be a password typed into the wrong field).
     """
+    from mtbs_tui import audit as audit_trail
+
     name = username.strip().lower()
     moment = now()
-    row = register.db.execute(
-        f"SELECT {_COLUMNS}, password_hash, failed_count, last_failed_at FROM users WHERE username = ?",
-        [name],
-    ).fetchone()
-    if row is not None and row[6] and row[7]:
-        wait = accounts.login_delay(int(row[6]))
-        allowed_at = _dt.datetime.fromisoformat(row[7]) + _dt.timedelta(seconds=wait)
-        if moment < allowed_at:
-            seconds = max(1, int((allowed_at - moment).total_seconds() + 0.999))
-            raise AccountError("tunggu", f"terlalu banyak percobaan gagal; coba lagi dalam {seconds} detik")
-    ok, new_hash = (False, None) if row is None else accounts.verify_password(row[5], password)
+    failure: AccountError | None = None
     with register._write():
-        if not ok or row is None or not row[4]:
-            if row is not None:
-                register.db.execute(
-                    "UPDATE users SET failed_count = failed_count + 1, last_failed_at = ? WHERE id = ?",
-                    [_iso(moment), row[0]],
-                )
-            register._audit("login.gagal", actor=name or "-", detail=None)
+        row = register.db.execute(
+            f"SELECT {_COLUMNS}, password_hash, failed_count, last_failed_at FROM users WHERE username = ?",
+            [name],
+        ).fetchone()
+        if row is None:
+            accounts.verify_password(accounts.dummy_hash(), password)  # the same time as a known name
+            register._audit("login.gagal", actor=audit_trail.unknown_actor(register.db.conn, username))
+            failure = AccountError("kata_sandi", WRONG_MESSAGE)
+        elif is_locked(register, row[0], row[3], int(row[6])):
+            register._audit("login.gagal", actor=name, detail="akun terkunci")
+            failure = AccountError("terkunci", LOCKED_MESSAGE)
+        elif not row[4]:
+            register._audit("login.gagal", actor=name, detail="akun nonaktif")
+            failure = AccountError("nama_pengguna", DISABLED_MESSAGE)
         else:
+            if row[6] and row[7]:
+                wait = accounts.login_delay(int(row[6]))
+                allowed_at = _dt.datetime.fromisoformat(row[7]) + _dt.timedelta(seconds=wait)
+                if moment < allowed_at:
+                    seconds = max(1, int((allowed_at - moment).total_seconds() + 0.999))
+                    raise AccountError("tunggu", f"terlalu banyak percobaan gagal; coba lagi dalam {seconds} detik")
+            ok, new_hash = accounts.verify_password(row[5], password)
+            if ok:
+                register.db.execute(
+                    "UPDATE users SET failed_count = 0, last_failed_at = NULL, last_login_at = ?"
+                    + (", password_hash = ?" if new_hash else "")
+                    + " WHERE id = ?",
+                    [_iso(moment), *([new_hash] if new_hash else []), row[0]],
+                )
+                register._audit("login", actor=name)
+                return _user(row[:5])
+            failed = int(row[6]) + 1
             register.db.execute(
-                "UPDATE users SET failed_count = 0, last_failed_at = NULL, last_login_at = ?"
-                + (", password_hash = ?" if new_hash else "")
-                + " WHERE id = ?",
-                [_iso(moment), *([new_hash] if new_hash else []), row[0]],
+                "UPDATE users SET failed_count = ?, last_failed_at = ? WHERE id = ?",
+                [failed, _iso(moment), row[0]],
             )
-            register._audit("login", actor=name)
-    if row is None or not ok:
-        raise AccountError("kata_sandi", "nama pengguna atau kata sandi salah")
-    if not row[4]:
-        raise AccountError("nama_pengguna", "akun ini dinonaktifkan; hubungi kepala puskesmas")
-    return _user(row[:5])
+            if is_locked(register, row[0], row[3], failed):
+                register._audit("login.gagal", actor=name, detail=f"akun dikunci setelah {failed} kali gagal")
+                failure = AccountError("terkunci", f"{WRONG_MESSAGE}; {LOCKED_MESSAGE}")
+            else:
+                register._audit("login.gagal", actor=name)
+                failure = AccountError("kata_sandi", WRONG_MESSAGE)
+    raise failure
+
+
+def unlock(register: Register, username: str, *, actor: str, now: Now = _now) -> bool:
+    """Lift a lockout (and the slow-down): the head's `mtbs user buka-kunci`. False when the account
+    was not locked (nothing is written then)."""
+    with register._write():
+        user = _require_user(register, username)
+        failed = int(register.db.execute("SELECT failed_count FROM users WHERE id = ?", [user.id]).fetchone()[0])
+        if not failed:
+            return False
+        register.db.execute(
+            "UPDATE users SET failed_count = 0, last_failed_at = NULL, updated_at = ? WHERE id = ?",
+            [_iso(now()), user.id],
+        )
+        register._audit("akun.buka_kunci", actor=actor, detail=user.username)
+        return True
 
 
 def _require_user(register: Register, username: str) -> User:

@@ -17,7 +17,20 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     data = tmp_path_factory.mktemp("mtbs-data")
     monkeypatch.setenv("MTBS_DATA_DIR", str(data))
     monkeypatch.delenv("MTBS_DB", raising=False)
+    # Fast argon2 for every test and every `mtbs` subprocess (they inherit the environment): a
+    # login costs microseconds instead of ~0.25 s. Tests about password strength use `strong_hash`.
+    from mtbs_tui.accounts import FAST_HASH_ENV
+
+    monkeypatch.setenv(FAST_HASH_ENV, "1")
     return data
+
+
+@pytest.fixture
+def strong_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real argon2id parameters (for tests about password strength and rehashing)."""
+    from mtbs_tui.accounts import FAST_HASH_ENV
+
+    monkeypatch.delenv(FAST_HASH_ENV, raising=False)
 
 
 @pytest.fixture

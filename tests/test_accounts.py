@@ -53,7 +53,7 @@ def test_clinical_staff_correct_only_their_own_visits() -> None:
     accounts.require(user("kepala", "ani"), "visit.correct", owner="budi")
 
 
-def test_password_hash_is_argon2id_above_owasp_minimum() -> None:
+def test_password_hash_is_argon2id_above_owasp_minimum(strong_hash: None) -> None:
     stored = accounts.hash_password("rahasia-123")
     assert stored.startswith("$argon2id$")
     params = dict(p.split("=") for p in stored.split("$")[3].split(","))
@@ -63,7 +63,7 @@ def test_password_hash_is_argon2id_above_owasp_minimum() -> None:
     assert accounts.verify_password("bukan-hash", "rahasia-123") == (False, None)
 
 
-def test_weaker_hash_is_rehashed_on_login() -> None:
+def test_weaker_hash_is_rehashed_on_login(strong_hash: None) -> None:
     from argon2 import PasswordHasher
 
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash("rahasia-123")
@@ -94,3 +94,13 @@ def test_usernames(raw: str, ok: bool) -> None:
     else:
         with pytest.raises(AccountError):
             accounts.validate_username(raw)
+
+
+def test_fast_test_hash_is_upgraded_on_a_real_login(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fast profile of the test suite (conftest) never sticks: without the variable, a hash made
+    # under it is rehashed with the real parameters at the next login.
+    fast = accounts.hash_password("rahasia-123")
+    assert "m=8," in fast
+    monkeypatch.delenv(accounts.FAST_HASH_ENV)
+    ok, new_hash = accounts.verify_password(fast, "rahasia-123")
+    assert ok and new_hash is not None and "m=65536" in new_hash

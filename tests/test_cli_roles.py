@@ -43,6 +43,7 @@ COMMANDS: dict[str, tuple[set[str], list[str], str | None]] = {
     "user-disable": (HEAD, ["user", "disable", "sasaran"], None),
     "user-enable": (HEAD, ["user", "enable", "sasaran"], None),
     "user-reset-password": (HEAD, ["user", "reset-password", "sasaran", "--sandi-stdin"], None),
+    "user-buka-kunci": (HEAD, ["user", "buka-kunci", "sasaran"], None),
     "audit-verify": (REVIEW, ["audit", "verify"], None),
     "audit-show": (REVIEW, ["audit", "show", "--limit", "5"], None),
 }

@@ -173,7 +173,10 @@ def test_failed_logins_are_recorded_and_slowed_down(tmp_path: Path) -> None:
     assert audit_actions(db).count(("kepala", "login.gagal")) == 3
     unknown = mtbs(db, "audit", "verify", env={"MTBS_USER": "hantu", "MTBS_PASSWORD": "apa-saja-1"})
     assert one_line(unknown) == "galat: masuk gagal: nama pengguna atau kata sandi salah"  # same words
-    assert ("hantu", "login.gagal") in audit_actions(db)
+    # An unknown name is recorded as a marker plus a hash, never as typed (issue 20 item 10).
+    unknown_actors = [a for a, act in audit_actions(db) if act == "login.gagal" and a != "kepala"]
+    assert len(unknown_actors) == 1 and unknown_actors[0].startswith("tak-dikenal#")
+    assert "hantu" not in unknown_actors[0]
 
 
 def test_no_terminal_and_no_password_is_one_line(accounts_db: Path) -> None:

@@ -1,4 +1,4 @@
-"""`mtbs user add|list|disable|enable|reset-password`: accounts, managed by the head (kepala).
+"""`mtbs user add|list|disable|enable|buka-kunci|reset-password`: accounts, managed by the head (kepala).
 
 Every command logs its user in and checks `user.manage`, except the very first `user add` of a
 register without accounts: that one needs no login and must create a `kepala` account.
@@ -90,6 +90,8 @@ def list_users(ctx: Any) -> int:
         print(f"{'NAMA':<20} {'PERAN':<26} {'STATUS':<9} {'MASUK TERAKHIR':<20} NAMA LENGKAP")
         for row in rows:
             status = "aktif" if row["active"] else "nonaktif"
+            if users.is_locked(register, row["id"], row["role"], row["failed_count"]):
+                status = "terkunci"
             last = (row["last_login_at"] or "-").replace("T", " ")[:19]
             role = accounts.ROLE_LABELS.get(row["role"], row["role"])
             print(f"{row['username']:<20} {role:<26} {status:<9} {last:<20} {row['full_name']}")
@@ -106,6 +108,21 @@ def set_active(ctx: Any, username: str, active: bool) -> int:
         name = username.strip().lower()
         users.set_active(register, name, active, actor=actor)
         print(f"Akun {name} " + ("diaktifkan kembali." if active else "dinonaktifkan; tidak bisa masuk lagi."))
+        return 0
+
+    return _run(ctx, body)
+
+
+def unlock(ctx: Any, username: str) -> int:
+    from mtbs_tui import users
+
+    def body(register: Any) -> int:
+        actor = _session(ctx, register)
+        name = username.strip().lower()
+        if users.unlock(register, name, actor=actor):
+            print(f"Akun {name} dibuka: boleh mencoba masuk lagi.")
+        else:
+            print(f"Akun {name} tidak terkunci; tidak ada yang diubah.")
         return 0
 
     return _run(ctx, body)

@@ -114,6 +114,26 @@ async def test_a_disabled_account_cannot_log_in(register) -> None:
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen) and app.user is None
         assert "dinonaktifkan" in _message(app)
+        right = _message(app)
+        # A wrong password gets the same answer: the screen never confirms a disabled account's password.
+        await pilot.press(*"salah-sandi", "enter")
+        await pilot.pause()
+        assert _message(app) == right
+
+
+async def test_a_locked_account_is_told_it_is_locked(register) -> None:
+    from mtbs_tui import accounts
+
+    add_account(register, "kepala")  # the head, who can lift the lock
+    add_account(register, "bidan")
+    register.db.execute("UPDATE users SET failed_count = ? WHERE username = 'bidan'", [accounts.LOCKOUT_FAILURES])
+    register.db.conn.commit()
+    app = make_app(register, user=None, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"bidan", "enter", *password_of("bidan"), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen) and app.user is None
+        assert "terkunci" in _message(app) and "kepala puskesmas" in _message(app)
 
 
 async def test_first_run_creates_the_head_account_and_logs_in(empty_register) -> None:
