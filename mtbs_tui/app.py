@@ -48,6 +48,9 @@ GATED_ACTIONS: dict[tuple[str, str], str] = {
     ("VisitScreen", "correct"): "visit.correct",
     ("SummaryScreen", "save"): "visit.create",
     ("SummaryScreen", "document"): "document.print",
+    ("PatientScreen", "document"): "document.print",
+    ("RegisterScreen", "document"): "document.print",
+    ("VisitScreen", "document"): "document.print",
 }
 
 DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")

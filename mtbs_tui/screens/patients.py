@@ -39,6 +39,7 @@ from mtbs_tui.patient_fields import (
     parse_birth_date,  # noqa: F401 - the form's date format, re-exported for callers of this screen
 )
 from mtbs_tui.register import completed_months
+from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
 
 PAGE_SIZE = 17
 YOUNG_INFANT_DAYS = 60
@@ -644,14 +645,21 @@ class NewPatientScreen(Screen["int | None"]):
 
 # --- the patient's page -----------------------------------------------------------------------
 
-class PatientScreen(Screen[None]):
-    """Identity, which form applies today and why, and the history of visits."""
+PATIENT_HELP = " Enter buka kunjungan · F5 kunjungan ulang · F7 kartu ibu · F8 surat rujukan"
+
+
+class PatientScreen(DocumentKeys, Screen[None]):
+    """Identity, which form applies today and why, and the history of visits. F7/F8: the mother's
+    card / the referral letter of the visit under the cursor."""
+
+    DOCUMENT_LINE = "#patient-help"
 
     BINDINGS = [
         Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
         Binding("f2", "new_visit", "Kunjungan baru", key_display="F2", id="kunjungan_baru"),
+        Binding("f4", "edit", "Ubah data", key_display="F4", id="ubah_data"),
         Binding("f5", "follow_up", "Kunjungan ulang", key_display="F5", id="kunjungan_ulang"),
-        Binding("f7", "edit", "Ubah data", key_display="F7", id="ubah_data"),
+        *DOCUMENT_BINDINGS,
     ]
 
     def __init__(self, patient_id: int) -> None:
@@ -664,8 +672,7 @@ class PatientScreen(Screen[None]):
         yield TopBar("Pasien")
         yield Static("", id="patient-info", markup=False)
         yield DataTable(id="history", cursor_type="row", classes="panel")
-        yield Static(" Enter buka kunjungan · F5 kunjungan ulang dari kunjungan yang dipilih",
-                     classes="help-line", markup=False)
+        yield Static(PATIENT_HELP, id="patient-help", classes="help-line", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -744,7 +751,11 @@ class PatientScreen(Screen[None]):
         if action == "follow_up":
             row = self._selected_visit()
             return bool(row) and row.get("status") != "draft"
-        return True
+        document = self.document_check(action, parameters)
+        return True if document is None else document
+
+    def document_visit(self) -> dict | None:
+        return self._selected_visit()
 
     def action_new_visit(self) -> None:
         start_visit_for(self.app, self.patient)

@@ -31,6 +31,8 @@ from mtbs_tui.app import (
     visit_summaries,
 )
 
+from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
+
 PAGE_SIZE = 17
 
 
@@ -40,8 +42,11 @@ def _month_bounds(day: date) -> tuple[date, date]:
     return first, following - timedelta(days=1)
 
 
-class RegisterScreen(Screen[None]):
-    """The register of one day (default: today) or one month."""
+class RegisterScreen(DocumentKeys, Screen[None]):
+    """The register of one day (default: today) or one month. F7/F8: the mother's card / the
+    referral letter of the visit under the cursor."""
+
+    DOCUMENT_LINE = "#register-status"
 
     BINDINGS = [
         Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
@@ -52,6 +57,7 @@ class RegisterScreen(Screen[None]):
         Binding("right_square_bracket", "shift_period(1)", "Sesudah", key_display="]", id="sesudah"),
         Binding("pagedown", "page(1)", "Hal.", key_display="PgDn", id="hal_berikut", priority=True),
         Binding("pageup", "page(-1)", "Hal.", key_display="PgUp", id="hal_sebelum", priority=True),
+        *DOCUMENT_BINDINGS,
     ]
 
     def __init__(self, day: date | None = None, *, span: str = "hari") -> None:
@@ -180,7 +186,15 @@ class RegisterScreen(Screen[None]):
             return self.has_next if step == 1 else self.page > 0
         if action == "correct":
             return bool(self.rows)
-        return True
+        document = self.document_check(action, parameters)
+        return True if document is None else document
+
+    def document_visit(self) -> dict | None:
+        return self._current_row()
+
+    @on(DataTable.RowHighlighted, "#register-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
 
     # --- period ------------------------------------------------------------------------------
 
@@ -356,14 +370,18 @@ def visit_text(visit: dict, versions: list[dict], *, earlier_date: str | None = 
     return out
 
 
-class VisitScreen(Screen[None]):
-    """One visit, read-only, with its versions. F2 starts a correction of the current version."""
+class VisitScreen(DocumentKeys, Screen[None]):
+    """One visit, read-only, with its versions. F2 starts a correction of the current version;
+    F7/F8 make the mother's card / the referral letter of the version shown."""
+
+    DOCUMENT_LINE = "#visit-help"
 
     BINDINGS = [
         Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
         Binding("f2", "correct", "Koreksi", key_display="F2", id="koreksi"),
         Binding("left_square_bracket", "version(-1)", "Versi lama", key_display="[", id="versi_lama"),
         Binding("right_square_bracket", "version(1)", "Versi baru", key_display="]", id="versi_baru"),
+        *DOCUMENT_BINDINGS,
     ]
 
     def __init__(self, visit_id: int) -> None:
@@ -420,7 +438,11 @@ class VisitScreen(Screen[None]):
             index = self._version_index()
             target = index + int(step)  # type: ignore[call-overload]
             return 0 <= target < len(self.versions)
-        return True
+        document = self.document_check(action, parameters)
+        return True if document is None else document
+
+    def document_visit(self) -> dict | None:
+        return self.visit or None
 
     def _version_index(self) -> int:
         for index, version in enumerate(self.versions):

@@ -8,10 +8,7 @@ kembali segera", the follow-up date; F10 saves (a correction asks for its reason
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +17,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys, document_available
 from mtbs_tui.widgets.legend import KeyLegend
 from mtbs_tui.widgets.plan import Age
 from mtbs_tui.widgets.plausible import fmt
@@ -61,14 +59,6 @@ class SaveRequest:
     warnings: list[str] = field(default_factory=list)
 
 
-def document_available(name: str) -> bool:
-    """A document key is shown only once the documents package provides that document."""
-    try:
-        return importlib.util.find_spec(f"mtbs_tui.documents.{name}") is not None
-    except (ImportError, ValueError):
-        return False
-
-
 def referral_available() -> bool:
     return document_available("referral")
 
@@ -80,15 +70,14 @@ def follow_up_date(visit_date: str, days: int | None) -> str | None:
     return f"{days} hari lagi: {WEEKDAYS[day.weekday()]} {day.strftime('%d-%m-%Y')}"
 
 
-class SummaryScreen(Screen["int | None"]):
+class SummaryScreen(DocumentKeys, Screen["int | None"]):
     """Dismissed with the saved visit id, or None (Escape: back to the form, nothing lost)."""
 
     CSS = SUMMARY_CSS
 
     BINDINGS = [
         Binding("f10", "save", "Simpan", key_display="F10", id="simpan"),
-        Binding("f7", "document('card')", "Kartu ibu", key_display="F7", id="kartu_ibu"),
-        Binding("f8", "document('referral')", "Surat rujukan", key_display="F8", id="surat_rujukan"),
+        *DOCUMENT_BINDINGS,
         Binding("escape", "back", "Kembali ke formulir", key_display="Esc", id="kembali"),
     ]
 
@@ -199,12 +188,8 @@ class SummaryScreen(Screen["int | None"]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save":
             return self.saved_id is None
-        if action == "document" and parameters:
-            kind = str(parameters[0])
-            if self.saved_id is None or not document_available(kind):
-                return False
-            return kind != "referral" or bool(self.request.result.get("refer_urgently"))
-        return True
+        document = self.document_check(action, parameters)
+        return True if document is None else document
 
     def _status(self, text: str, cls: str | None = None) -> None:
         status = self.query_one("#sum-status", Static)
@@ -255,31 +240,22 @@ class SummaryScreen(Screen["int | None"]):
         except ImportError:  # pragma: no cover - the shell's messages module is optional here
             pass
         self.refresh_bindings()
-        if not (r.result.get("refer_urgently") and referral_available()):
+        # Stay, so the mother leaves with her card (and a referred child with the letter).
+        keys = [text for kind, text in (("card", "F7 kartu ibu"), ("referral", "F8 surat rujukan"))
+                if self.document_check("document", (kind,))]
+        if not keys:
             self.dismiss(visit_id)
-        else:
-            # A referred child leaves with a letter: stay so F8 can print it; Esc is done.
-            self._status(f"Tersimpan (kunjungan {visit_id}). F8 surat rujukan, Esc selesai.", "saved")
+            return
+        self._status(f"Tersimpan (kunjungan {visit_id}). {' · '.join(keys)} · Esc selesai.", "saved")
 
-    def action_document(self, kind: str) -> None:
-        """Write the referral letter (F8) or the mother's card (F7) of the saved visit."""
+    def document_visit(self) -> dict | None:
         if self.saved_id is None:
-            return
-        what = "Surat rujukan" if kind == "referral" else "Kartu ibu"
-        try:
-            module = importlib.import_module(f"mtbs_tui.documents.{kind}")
-            build = getattr(module, f"build_{kind}_pdf")
-            from mtbs_tui.documents.referral import load_visit
+            return None
+        return {"id": self.saved_id, "status": "final",
+                "refer_urgently": bool(self.request.result.get("refer_urgently"))}
 
-            reg = self.app.register  # type: ignore[attr-defined]
-            folder = Path(getattr(reg, "path", Path("x"))).parent / "dokumen"
-            folder.mkdir(parents=True, exist_ok=True)
-            target = folder / module.default_name(load_visit(reg, self.saved_id))
-            path = build(reg, self.saved_id, target, actor=self.app.actor)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - DocumentError carries one Indonesian line
-            self._status(f"{what} gagal: {getattr(exc, 'message', None) or exc}", "error")
-            return
-        self._status(f"{what} tersimpan: {Path(path).name} (folder {Path(path).parent})", "saved")
+    def show_document_line(self, text: str, *, error: bool) -> None:
+        self._status(text, "error" if error else "saved")
 
     def action_back(self) -> None:
         self.dismiss(self.saved_id)

@@ -347,7 +347,7 @@ async def test_edit_a_patient_asks_the_reason_and_keeps_the_old_row(register) ->
         await pilot.press("f3", *"wati", "enter")
         await pilot.pause()
         assert isinstance(app.screen, PatientScreen)
-        await pilot.press("f7")
+        await pilot.press("f4")
         await pilot.pause()
         form = app.screen
         assert isinstance(form, NewPatientScreen)
@@ -373,7 +373,7 @@ async def test_edit_a_patient_asks_the_reason_and_keeps_the_old_row(register) ->
 async def test_edit_without_changes_saves_nothing(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3", *"budi", "enter", "f7")
+        await pilot.press("f3", *"budi", "enter", "f4")
         await pilot.pause()
         await pilot.press("f10")
         await pilot.pause()

@@ -136,6 +136,10 @@ async def test_correct_a_visit_asks_the_reason_and_keeps_the_old_version(registe
         await pilot.press(*"salah ketik napas", "enter")
         await pilot.pause()
         await pilot.pause()
+        # Saved: the summary stays for the mother's card; Esc goes back.
+        assert "Tersimpan (kunjungan" in str(app.screen.query_one("#sum-status").render())
+        await pilot.press("escape")
+        await pilot.pause()
         # Back on the visit view, now showing the new version.
         for _ in range(5):
             if isinstance(app.screen, VisitScreen):

@@ -138,8 +138,8 @@ async def test_patient_keys_by_role(register, username) -> None:
         assert isinstance(page, PatientScreen)  # every role may see the identity
         footer = _footer(app)
         assert ("F2 Kunjungan baru" in footer) == allowed(role, "visit.create")
-        assert ("F7 Ubah data" in footer) == allowed(role, "patient.edit")
-        await pilot.press("f7")
+        assert ("F4 Ubah data" in footer) == allowed(role, "patient.edit")
+        await pilot.press("f4")
         if allowed(role, "patient.edit"):
             await pilot.pause()
             assert isinstance(app.screen, NewPatientScreen)

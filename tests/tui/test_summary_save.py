@@ -40,6 +40,18 @@ async def test_visit_through_the_real_app(tmp_path: Path) -> None:
         assert isinstance(app.screen, SummaryScreen)
         await pilot.press("f10")
         await pilot.pause()
+        # Saved: the summary stays so the mother's card can be made (F7); Esc is done.
+        assert isinstance(app.screen, SummaryScreen)
+        text = screen_text(app)
+        assert "Tersimpan (kunjungan" in text and "F7 kartu ibu · Esc selesai" in text
+        assert "F8" not in text  # not referred: no letter offered
+        await pilot.press("f7")
+        await pilot.pause()
+        status = str(app.screen.query_one("#sum-status").render())
+        assert "Kartu ibu tersimpan:" in status and status.rstrip().endswith(".pdf")
+        assert len(status.rstrip()) <= 80
+        await pilot.press("escape")
+        await pilot.pause()
         assert not isinstance(app.screen, (SummaryScreen, VisitFormScreen))  # back to the shell
     row = reg.db.execute("SELECT status, recorded_by, weight_kg FROM visits").fetchall()
     assert row == [("final", "bidan.sari", 11.0)]
@@ -90,6 +102,9 @@ async def test_referral_key_hidden_until_the_documents_exist(tmp_path: Path,
         assert "MERAH - RUJUK SEGERA" in text
         assert "Surat rujukan" not in text
         await pilot.press("f10")
+        await pilot.pause()
+        assert "F8 surat rujukan" not in screen_text(app)  # no letter module: not offered
+        await pilot.press("escape")
         await pilot.pause()
         assert app.dismissed and app.dismissed[0] is not None  # saved and popped back
     assert reg.db.execute("SELECT refer_urgently FROM visits").fetchone() == (1,)
