@@ -22,6 +22,7 @@ from mtbs_tui.documents.monthly import (
     build_report,
     column_titles,
     default_table,
+    label_lines,
     load_table,
     parse_month,
     table_to_json,
@@ -63,10 +64,13 @@ def expected_counts(db: Path, month: str, today: dt.date) -> dict:
         "WHERE v.is_current = 1 AND v.status = 'final'").fetchall()
     codes = conn.execute("SELECT visit_id, code FROM visit_classifications").fetchall()
     rujuk = {r[0] for r in conn.execute("SELECT visit_id FROM visit_treatments WHERE code = 'RUJUK'")}
+    given: dict = {}
+    for vid, code in conn.execute("SELECT visit_id, code FROM visit_treatments"):
+        given.setdefault(vid, set()).add(code)
     conn.close()
     by_id = {v[0]: v for v in visits}
     in_month = {v[0] for v in visits if v[9].startswith(month)}
-    out: dict = {"codes": Counter(), "measures": Counter()}
+    out: dict = {"codes": Counter(), "measures": Counter(), "treated": {}}
     for vid, code in codes:
         if vid in in_month:
             v = by_id[vid]
@@ -74,6 +78,7 @@ def expected_counts(db: Path, month: str, today: dt.date) -> dict:
     for vid in in_month:
         v = by_id[vid]
         key = (v[1], group_of(v[2], v[3]), v[4])
+        out["treated"][vid] = (key, given.get(vid, set()))
         out["measures"][("kunjungan", *key)] += 1
         out["measures"][(v[5], *key)] += 1
         if v[6] == 1:
@@ -115,6 +120,10 @@ def test_every_cell_matches_independent_counts(demo: tuple[Path, str]) -> None:
                     if row.measure:
                         want += exp["measures"][(row.measure, pathway, g, sex)]
                     want += sum(exp["codes"][(pathway, c, g, sex)] for c in row.codes)
+                    if row.treatments:
+                        want += sum(1 for key, codes in exp["treated"].values() if key == (pathway, g, sex)
+                                    and any(t == c or (c.endswith("*") and t.startswith(c[:-1]))
+                                            for c in row.treatments for t in codes))
                 assert vals[2 * g + s] == want, (row.label, g, sex)
                 nonzero += bool(want)
         assert vals[8] == sum(vals[0:8:2]) and vals[9] == sum(vals[1:8:2]) and vals[10] == vals[8] + vals[9]
@@ -144,28 +153,107 @@ def test_formats_read_back(demo: tuple[Path, str], tmp_path: Path) -> None:
     db, month = demo
     reg = Register.open(db)
     try:
-        report = write_report(reg, month, "csv", tmp_path / "l.csv")
-        write_report(reg, month, "xlsx", tmp_path / "l.xlsx")
-        write_report(reg, month, "pdf", tmp_path / "l.pdf")
+        report = write_report(reg, month, "csv", tmp_path / "l.csv", actor="kepala")
+        write_report(reg, month, "xlsx", tmp_path / "l.xlsx", actor="kepala")
+        write_report(reg, month, "pdf", tmp_path / "l.pdf", actor="kepala")
         actions = [r["action"] for r in reg.audit_log(limit=3)]
+        facility = reg.facility()
+        reporter = reg.db.execute("SELECT full_name FROM users WHERE username = 'kepala'").fetchone()[0]
     finally:
         reg.close()
     assert actions.count("laporan.bulanan") == 3
+    # CSV: key/value lines naming the puskesmas and the month, an empty line, then the table.
     with open(tmp_path / "l.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh, delimiter=";"))
-    assert rows[0] == ["Uraian", *column_titles()]
-    assert len(rows) - 1 == len(report.rows)
+    assert rows[:8] == [["Laporan", report.title], ["Puskesmas", facility["name"]],
+                        ["Kode puskesmas", facility["code"] or ""], ["Kabupaten/kota", facility["district"] or ""],
+                        ["Provinsi", facility["province"] or ""], ["Bulan", month],
+                        ["Dibuat", dt.date.today().isoformat()], []]
+    assert rows[8] == ["Uraian", *column_titles()]
+    assert len(rows) - 9 == len(report.rows)
     first_count = next(i for i, r in enumerate(report.rows) if not r.heading)
-    assert rows[first_count + 1] == [report.rows[first_count].label, *map(str, report.values[first_count])]
+    assert rows[first_count + 9] == [report.rows[first_count].label, *map(str, report.values[first_count])]
+    # XLSX: the counts, print setup (A4 landscape, one page wide, header repeated, frozen), signatures.
     ws = openpyxl.load_workbook(tmp_path / "l.xlsx").active
     labels = [c.value for c in ws["A"]]
     assert report.title in labels[0]
     idx = labels.index(report.rows[first_count].label)
     assert [c.value for c in ws[idx + 1][1:]] == report.values[first_count]
-    reader = PdfReader(str(tmp_path / "l.pdf"))
-    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
-    assert report.title.upper() in text
-    assert "PNEUMONIA" in text and "Kunjungan ulang terlewat" in text
+    head = labels.index("Uraian") + 1
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.print_title_rows == f"$${head}:$${head}".replace("$$", "$")
+    assert ws.freeze_panes == f"B{head + 1}"
+    cells = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
+    for text in ("Mengetahui,", "Pelapor,", f"Kepala {facility['name']}", facility["head_name"],
+                 f"NIP {facility['head_nip']}", reporter):
+        assert text in cells, text
+    long_label = max((r.label for r in report.rows), key=len)
+    assert ws.cell(row=labels.index(long_label) + 1, column=1).alignment.wrap_text
+    # PDF: read back as a receiver would (pdftotext keeps the layout).
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "l.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    flat = " ".join(text.split())
+    assert report.title.upper() in flat
+    assert "PNEUMONIA" in flat and "Kunjungan ulang terlewat" in flat
+    for text_ in ("Mengetahui,", "Pelapor,", f"Kepala {facility['name']}", facility["head_name"],
+                  f"NIP {facility['head_nip']}", reporter):
+        assert text_ in flat, text_
+    for row in report.rows:  # every label is printed whole, line by line
+        for line in label_lines(row.label, heading=row.heading):
+            assert line in flat, row.label
+
+
+def test_every_label_and_count_fits_its_cell(demo: tuple[Path, str]) -> None:
+    """Measured with reportlab's stringWidth against the column widths: no label, header or count
+    runs into the next column, for every row of the default table, a 5-digit count in every cell,
+    a long custom label and a word longer than the column."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from mtbs_tui.documents.monthly import LABEL_WIDTH, PAD, MonthlyReport, ReportRow, layout_problems
+
+    rows = default_table() + [
+        ReportRow("Balita dengan klasifikasi apa pun yang dirujuk ke fasilitas kesehatan tingkat lanjut "
+                  "setelah penanganan awal di puskesmas pembantu atau poskesdes", measure="kunjungan"),
+        ReportRow("X" * 140, measure="kunjungan"),
+    ]
+    values = [None if r.heading else [99999] * 11 for r in rows]
+    report = MonthlyReport(month="2026-01", facility={}, rows=rows, values=values, columns=column_titles())
+    assert layout_problems(report) == []
+    wrapped = 0
+    for row in rows:
+        lines = label_lines(row.label, heading=row.heading)
+        assert "".join(lines).replace(" ", "") == row.label.replace(" ", "")
+        if not row.heading:
+            assert all(stringWidth(line, "Helvetica", 7.4) <= LABEL_WIDTH - 2 * PAD for line in lines)
+        wrapped += len(lines) > 1
+    assert wrapped >= 3  # the long MTBM labels really wrap
+    # The measurement itself catches a label that would not fit.
+    assert layout_problems(MonthlyReport(month="2026-01", facility={}, rows=[ReportRow("a", measure="kunjungan")],
+                                         values=[[10 ** 40] * 11], columns=column_titles()))
+
+
+def test_bayi_muda_action_rows_count_the_recorded_treatments(demo: tuple[Path, str]) -> None:
+    """§6.4 MTBM rows: vitamin K1, immunisation, breastfeeding counselling (from the treatments)."""
+    db, month = demo
+    reg = Register.open(db)
+    try:
+        report = build_report(reg, month)
+    finally:
+        reg.close()
+    conn = sqlite3.connect(db)
+    want = {}
+    for label, pattern in (("Vitamin K1", "VITAMIN_K1"), ("Imunisasi", "IMUNISASI_%"),
+                           ("Konseling menyusui", "KONSELING_MENYUSUI")):
+        want[label] = conn.execute(
+            "SELECT count(DISTINCT v.id) FROM visits v JOIN visit_treatments t ON t.visit_id = v.id "
+            "WHERE v.is_current = 1 AND v.status = 'final' AND v.pathway = 'bayi_muda' AND v.visit_date LIKE ? "
+            "AND t.code LIKE ?", [month + "-%", pattern]).fetchone()[0]
+    conn.close()
+    got = {label: next(v[-1] for r, v in zip(report.rows, report.values) if r.label.startswith(label))
+           for label in want}
+    assert got == want and sum(want.values()) > 0
 
 
 def test_custom_table_from_json(demo: tuple[Path, str], tmp_path: Path) -> None:
@@ -201,7 +289,8 @@ def load_table_text(text: str, folder: Path) -> list:
     [
         ("[1, 2", "bukan JSON yang sah"),
         ('[{"label": "x", "measure": "semua"}]', "measure 'semua' tidak dikenal"),
-        ('[{"label": "x"}]', "isi codes atau measure"),
+        ('[{"label": "x"}]', "isi codes, treatments atau measure"),
+        ('[{"label": "x", "treatments": "VITAMIN_K1"}]', "treatments harus daftar"),
     ],
 )
 def test_bad_table_is_refused(tmp_path: Path, content: str, message: str) -> None:

@@ -3,9 +3,12 @@
 The layout is ONE table definition (`default_table()`, or a JSON file given with `--tabel`): a list
 of rows, each either a heading or a count. A count row counts visits of the month that
 
-* printed any of its classification `codes` (optionally only on one `pathway`), or
+* printed any of its classification `codes`, or
+* were given any of its `treatments` (a code, or a prefix ending in `*` such as `IMUNISASI_*`), or
 * match one named `measure` (visits, first visits, follow-up visits, urgent and non-urgent
-  referrals, follow-ups due / done / missed / not yet due).
+  referrals, follow-ups due / done / missed / not yet due),
+
+optionally only on one `pathway`; a visit is counted once per row.
 
 Every row is counted in the same columns: the four age groups of the Dinas template (bayi muda
 0-7 days and 8 days - <2 months; 2 - <12 months; 1 - <5 years) by sex, then totals. Age groups use
@@ -13,8 +16,14 @@ the age in days for young infants (as the chart routes them) and completed month
 A district changes the rows, their order or their wording by editing the JSON file; see
 docs/documents.md.
 
-Counting is done in SQL (three grouped queries over the month's visits), so a month of a
-100,000-visit register takes well under a second.
+The register reads the month (`Register.month_tally`: four plain reads along the final-visit
+index, no SQL here); this module only sums the visit ids of each row into the columns, so a month of
+a 100,000-visit register takes well under a second.
+
+Every printed text is measured: `label_lines()` wraps a label to the width of the label column with
+reportlab's stringWidth (a word wider than the column is broken), and `layout_problems()` lists any
+cell text wider than its cell (tests assert it is empty). The PDF and XLSX end with the signature
+block (pelapor: the account that made the report; mengetahui: the head of the puskesmas).
 """
 from __future__ import annotations
 
@@ -30,36 +39,29 @@ from mtbs_tui.documents.common import (
     MONTHS,
     DocumentError,
     atomic_output,
+    date_text,
     os_reason,
     footer_text,
     para_text,
     pdf_safe,
     record_audit,
 )
+# The follow-up rule and the age groups are the register's (one home); re-exported for callers.
+from mtbs_tui.register import FOLLOW_UP_GRACE_DAYS, REPORT_AGE_GROUPS as AGE_GROUPS  # noqa: F401
 
 FORMATS = ("xlsx", "pdf", "csv")
-# A follow-up counts as done when the child is seen again on or before the due date plus this many
-# days; after that it is missed. A named constant so a district can align it with its own rule.
-FOLLOW_UP_GRACE_DAYS = 3
-
-AGE_GROUPS: tuple[tuple[str, str], ...] = (
-    ("0-7 hari", "v.age_days <= 7"),
-    ("8 hari-<2 bulan", "v.age_days BETWEEN 8 AND 59"),
-    ("2-<12 bulan", "v.age_days >= 60 AND v.age_months < 12"),
-    ("1-<5 tahun", "v.age_days >= 60 AND v.age_months >= 12"),
-)
 SEXES = ("L", "P")
 
 MEASURES = {
     "kunjungan": "Jumlah kunjungan sakit yang dilayani",
     "pertama": "Kunjungan pertama",
     "ulang": "Kunjungan ulang (kontrol)",
-    "rujuk_segera": "Dirujuk segera (klasifikasi merah)",
-    "rujuk": "Dirujuk tidak segera",
-    "kontrol_jatuh_tempo": "Kunjungan ulang jatuh tempo bulan ini",
-    "kontrol_selesai": "Kunjungan ulang dilakukan",
+    "rujuk_segera": "Rujukan luar gedung: rujuk segera ke rumah sakit (klasifikasi merah)",
+    "rujuk": "Rujukan tidak segera (dalam atau luar gedung; register tidak membedakan)",
+    "kontrol_jatuh_tempo": "Kunjungan ulang yang jatuh tempo bulan ini",
+    "kontrol_selesai": "Kunjungan ulang dilakukan tepat waktu",
     "kontrol_terlewat": "Kunjungan ulang terlewat",
-    "kontrol_belum": "Kunjungan ulang belum jatuh tempo lewat",
+    "kontrol_belum": "Kunjungan ulang belum dilakukan, batas waktunya belum lewat",
 }
 
 
@@ -70,6 +72,7 @@ class ReportRow:
     measure: str | None = None
     pathway: str | None = None  # "balita" | "bayi_muda" | None (both)
     heading: bool = False
+    treatments: tuple[str, ...] = ()  # treatment codes; "IMUNISASI_*" matches every code with that prefix
 
 
 @dataclass
@@ -79,11 +82,23 @@ class MonthlyReport:
     rows: list[ReportRow]
     values: list[list[int] | None]  # per row: the count per column (None for headings)
     columns: list[str] = field(default_factory=list)
+    signatures: list["Signature"] = field(default_factory=list)
+    made_on: _dt.date = field(default_factory=_dt.date.today)
 
     @property
     def title(self) -> str:
         year, mon = int(self.month[:4]), int(self.month[5:])
         return f"Laporan Bulanan MTBS/MTBM - {MONTHS[mon - 1]} {year}"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """One signature place: who signs in which role, with the name and NIP printed under the line
+    (dots to fill in by hand when the register does not know them)."""
+    role: str  # "Pelapor," / "Mengetahui,"
+    title: str  # the office under the role ("Kepala Puskesmas Sukamaju"), or ""
+    name: str | None
+    number: str | None  # NIP (or STR) of the signer
 
 
 def column_titles() -> list[str]:
@@ -106,18 +121,32 @@ _BAYI_MUDA_SECTIONS = (
 )
 
 
+# The MTBM sheet's rows of mtbs-chart.md §6.4 that the register can count from the recorded
+# treatments (case-format.md §9 codes): vitamin K1 and immunisation given today, breastfeeding
+# counselling.
+_BAYI_MUDA_ACTIONS = (
+    ("Vitamin K1 diberikan hari ini (belum diberikan saat lahir)", ("VITAMIN_K1",)),
+    ("Imunisasi diberikan hari ini (HB0, BCG, polio)", ("IMUNISASI_*",)),
+    ("Konseling menyusui (posisi, perlekatan, frekuensi)", ("KONSELING_MENYUSUI",)),
+)
+
+
 def default_table() -> list[ReportRow]:
     """The report as the Dinas template of mtbs-chart.md §6.4 lays it out (MTBS then MTBM sheet),
     with every classification code of the chart in chart order."""
     from mtbs_tui.rules.codes import CLASSIFICATIONS
 
-    def pathway_rows(title: str, pathway: str, sections: Any, referral_title: str) -> list[ReportRow]:
+    def pathway_rows(title: str, pathway: str, sections: Any, referral_title: str,
+                     actions: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> list[ReportRow]:
         rows = [ReportRow(title, heading=True)]
         rows += [ReportRow(MEASURES[m], measure=m, pathway=pathway) for m in ("kunjungan", "pertama", "ulang")]
         for section_title, module in sections:
             rows.append(ReportRow(section_title, heading=True))
             rows += [ReportRow(c.label, codes=(c.code,), pathway=pathway)
                      for c in CLASSIFICATIONS[pathway].values() if c.module == module]
+        if actions:
+            rows.append(ReportRow("Tindakan hari ini", heading=True))
+            rows += [ReportRow(label, treatments=codes, pathway=pathway) for label, codes in actions]
         rows.append(ReportRow(referral_title, heading=True))
         rows += [ReportRow(MEASURES[m], measure=m, pathway=pathway) for m in ("rujuk_segera", "rujuk")]
         return rows
@@ -125,7 +154,7 @@ def default_table() -> list[ReportRow]:
     rows = pathway_rows("A. MTBS: BALITA SAKIT (2 BULAN - <5 TAHUN)", "balita", _BALITA_SECTIONS,
                         "Rujukan balita")
     rows += pathway_rows("B. MTBM: BAYI MUDA (0 - <2 BULAN)", "bayi_muda", _BAYI_MUDA_SECTIONS,
-                         "Rujukan bayi muda")
+                         "Rujukan bayi muda", _BAYI_MUDA_ACTIONS)
     rows += [
         ReportRow("C. KUNJUNGAN ULANG (MTBS DAN MTBM)", heading=True),
         ReportRow(MEASURES["kontrol_jatuh_tempo"], measure="kontrol_jatuh_tempo"),
@@ -144,6 +173,8 @@ def table_to_json(rows: list[ReportRow]) -> str:
             item["heading"] = True
         if r.codes:
             item["codes"] = list(r.codes)
+        if r.treatments:
+            item["treatments"] = list(r.treatments)
         if r.measure:
             item["measure"] = r.measure
         if r.pathway:
@@ -153,7 +184,7 @@ def table_to_json(rows: list[ReportRow]) -> str:
 
 
 def load_table(path: Path | str) -> list[ReportRow]:
-    """A district's own table: a JSON list of {label, heading?, codes?, measure?, pathway?}."""
+    """A district's own table: a JSON list of {label, heading?, codes?, treatments?, measure?, pathway?}."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -167,7 +198,7 @@ def load_table(path: Path | str) -> list[ReportRow]:
     for i, item in enumerate(data, 1):
         if not isinstance(item, dict) or not isinstance(item.get("label"), str):
             raise DocumentError(f"galat: --tabel: baris {i}: wajib berupa objek dengan \"label\" teks")
-        unknown = set(item) - {"label", "heading", "codes", "measure", "pathway"}
+        unknown = set(item) - {"label", "heading", "codes", "treatments", "measure", "pathway"}
         if unknown:
             raise DocumentError(f"galat: --tabel: baris {i}: kunci tidak dikenal {sorted(unknown)[0]}")
         measure = item.get("measure")
@@ -180,10 +211,13 @@ def load_table(path: Path | str) -> list[ReportRow]:
         codes = item.get("codes") or []
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
             raise DocumentError(f"galat: --tabel: baris {i}: codes harus daftar kode klasifikasi")
+        treatments = item.get("treatments") or []
+        if not isinstance(treatments, list) or not all(isinstance(c, str) for c in treatments):
+            raise DocumentError(f"galat: --tabel: baris {i}: treatments harus daftar kode tindakan")
         heading = bool(item.get("heading"))
-        if not heading and not codes and not measure:
-            raise DocumentError(f"galat: --tabel: baris {i}: isi codes atau measure (atau heading: true)")
-        rows.append(ReportRow(item["label"], tuple(codes), measure, pathway, heading))
+        if not heading and not codes and not measure and not treatments:
+            raise DocumentError(f"galat: --tabel: baris {i}: isi codes, treatments atau measure (atau heading: true)")
+        rows.append(ReportRow(item["label"], tuple(codes), measure, pathway, heading, tuple(treatments)))
     return rows
 
 
@@ -202,84 +236,63 @@ def parse_month(text: str, *, today: _dt.date | None = None) -> tuple[_dt.date, 
     return first, nxt - _dt.timedelta(days=1)
 
 
-def _group_case() -> str:
-    parts = " ".join(f"WHEN {cond} THEN {i}" for i, (_, cond) in enumerate(AGE_GROUPS))
-    return f"CASE {parts} END"
-
-
-def count_month(db: Any, first: _dt.date, last: _dt.date, rows: list[ReportRow], *,
-                today: _dt.date | None = None) -> list[list[int] | None]:
-    today = today or _dt.date.today()
-    grp = _group_case()
-    base = ("FROM visits v INDEXED BY visits_final_at WHERE v.is_current = 1 AND v.status = 'final' "
-            "AND v.visit_at >= ? AND v.visit_at <= ?")
-    rng = [f"{first.isoformat()}T", f"{last.isoformat()}T\uffff"]
-    # measure -> (pathway, group, sex) -> count
-    m: dict[str, dict[tuple[str, int, str], int]] = {k: {} for k in MEASURES}
-    for pathway, g, sex, total, pertama, ulang, segera, rujuk in db.execute(
-        f"SELECT v.pathway, {grp}, (SELECT sex FROM patients p WHERE p.id = v.patient_id), count(*), "
-        "sum(v.kind = 'pertama'), sum(v.kind = 'ulang'), sum(v.refer_urgently = 1), "
-        "sum(v.refer_urgently IS NOT 1 AND EXISTS (SELECT 1 FROM visit_treatments t WHERE t.visit_id = v.id "
-        "  AND t.code = 'RUJUK')) "
-        f"{base} GROUP BY 1, 2, 3", rng
-    ):
-        key = (pathway, g, sex)
-        for name, value in (("kunjungan", total), ("pertama", pertama), ("ulang", ulang),
-                            ("rujuk_segera", segera), ("rujuk", rujuk)):
-            m[name][key] = int(value or 0)
-    # code -> (pathway, group, sex) -> visits with that classification
-    codes: dict[str, dict[tuple[str, int, str], int]] = {}
-    for pathway, code, g, sex, n in db.execute(
-        f"SELECT v.pathway, c.code, {grp}, p.sex, count(DISTINCT v.id) "
-        f"FROM visit_classifications c JOIN visits v ON v.id = c.visit_id JOIN patients p ON p.id = v.patient_id "
-        f"WHERE v.id IN (SELECT v.id {base}) GROUP BY 1, 2, 3, 4", rng
-    ):
-        codes.setdefault(code, {})[(pathway, g, sex)] = int(n)
-    # Follow-ups due this month, by the age group of the visit that asked for them.
-    grace = FOLLOW_UP_GRACE_DAYS
-    for pathway, g, sex, due, done, missed in db.execute(
-        f"SELECT v.pathway, {grp}, (SELECT sex FROM patients p WHERE p.id = v.patient_id), count(*), "
-        "sum(d.done), sum(NOT d.done AND date(v.follow_up_date, ?) < ?) "
-        "FROM visits v JOIN (SELECT w.id, EXISTS (SELECT 1 FROM visits x WHERE x.patient_id = w.patient_id "
-        "  AND x.is_current = 1 AND x.status = 'final' AND x.visit_at > w.visit_at "
-        "  AND x.visit_date <= date(w.follow_up_date, ?)) AS done FROM visits w "
-        "  WHERE w.is_current = 1 AND w.status = 'final' AND w.follow_up_date BETWEEN ? AND ?) d ON d.id = v.id "
-        "GROUP BY 1, 2, 3",
-        [f"+{grace} days", today.isoformat(), f"+{grace} days", first.isoformat(), last.isoformat()],
-    ):
-        key = (pathway, g, sex)
-        m["kontrol_jatuh_tempo"][key] = int(due)
-        m["kontrol_selesai"][key] = int(done or 0)
-        m["kontrol_terlewat"][key] = int(missed or 0)
-        m["kontrol_belum"][key] = int(due) - int(done or 0) - int(missed or 0)
-
+def count_month(tally: dict, rows: list[ReportRow]) -> list[list[int] | None]:
+    """The cells of every row from the register's `month_tally`: each row's visits (the union of
+    its measure, codes and treatments, limited to its pathway) counted once, by age group and sex."""
+    visits = tally["visits"]
+    treatments = tally["treatments"]
     values: list[list[int] | None] = []
     for row in rows:
         if row.heading:
             values.append(None)
             continue
-        sources: list[dict[tuple[str, int, str], int]] = []
+        ids: set[int] = set()
         if row.measure:
-            sources.append(m[row.measure])
-        sources += [codes.get(c, {}) for c in row.codes]
-        cells = []
-        for g in range(len(AGE_GROUPS)):
-            for sex in SEXES:
-                cells.append(sum(n for src in sources for (p, gg, s), n in src.items()
-                                 if gg == g and s == sex and (row.pathway is None or p == row.pathway)))
+            ids |= tally["measures"][row.measure]
+        for code in row.codes:
+            ids |= tally["classifications"].get(code, set())
+        for code in row.treatments:
+            if code.endswith("*"):
+                for have, given in treatments.items():
+                    if have.startswith(code[:-1]):
+                        ids |= given
+            else:
+                ids |= treatments.get(code, set())
+        cells = [0] * (len(AGE_GROUPS) * len(SEXES))
+        for vid in ids:
+            pathway, g, sex = visits[vid]
+            if g is not None and sex in SEXES and (row.pathway is None or pathway == row.pathway):
+                cells[2 * g + SEXES.index(sex)] += 1
         total_l = sum(cells[0::2])
         total_p = sum(cells[1::2])
         values.append(cells + [total_l, total_p, total_l + total_p])
     return values
 
 
+def signatures(register: Any, actor: str | None) -> list[Signature]:
+    """Pelapor (the account that makes the report: its full name) and, mengetahui, the head of the
+    puskesmas (name and NIP from the facility settings)."""
+    from mtbs_tui import users
+
+    fac = register.facility() or {}
+    user = users.get_user(register, actor) if actor else None
+    name = fac.get("name") or ""
+    office = f"Kepala {name}" if name.lower().startswith("puskesmas") else f"Kepala Puskesmas {name}".strip()
+    return [
+        Signature("Pelapor,", "", user.full_name if user else None, None),
+        Signature("Mengetahui,", office, fac.get("head_name"), fac.get("head_nip")),
+    ]
+
+
 def build_report(register: Any, month: str, *, table: list[ReportRow] | None = None,
-                 today: _dt.date | None = None) -> MonthlyReport:
+                 today: _dt.date | None = None, actor: str | None = None) -> MonthlyReport:
+    today = today or _dt.date.today()
     first, last = parse_month(month, today=today)
     rows = table or default_table()
-    values = count_month(register.db, first, last, rows, today=today)
+    values = count_month(register.month_tally(first, last, today=today), rows)
     return MonthlyReport(month=first.strftime("%Y-%m"), facility=register.facility() or {}, rows=rows,
-                         values=values, columns=column_titles())
+                         values=values, columns=column_titles(), signatures=signatures(register, actor),
+                         made_on=today)
 
 
 # --- output ---------------------------------------------------------------------------------------
@@ -296,23 +309,55 @@ def _identity_lines(report: MonthlyReport) -> list[str]:
     return lines
 
 
+def _place_and_date(report: MonthlyReport) -> str:
+    """`Bogor, 1 Desember 2026`: the district without its "Kabupaten"/"Kota" word, and the day the
+    report was made."""
+    district = (report.facility.get("district") or "").strip()
+    place = re.sub(r"^(kabupaten|kab\.|kota)\s+", "", district, flags=re.IGNORECASE) or "................"
+    return f"{place}, {date_text(report.made_on)}"
+
+
+def _signature_texts(sig: Signature) -> tuple[str, str]:
+    """The name and the NIP line under a signature (dots to fill in when unknown)."""
+    name = sig.name or "...................................."
+    number = f"NIP {sig.number}" if sig.number else "NIP/STR ..............................."
+    return name, number
+
+
 def write_csv(report: MonthlyReport, path: Path) -> None:
+    """Key/value lines naming the puskesmas and the month, an empty line, then the table."""
+    fac = report.facility
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        w.writerow(["Laporan", report.title])
+        w.writerow(["Puskesmas", fac.get("name") or ""])
+        w.writerow(["Kode puskesmas", fac.get("code") or ""])
+        w.writerow(["Kabupaten/kota", fac.get("district") or ""])
+        w.writerow(["Provinsi", fac.get("province") or ""])
+        w.writerow(["Bulan", report.month])
+        w.writerow(["Dibuat", report.made_on.isoformat()])
+        w.writerow([])
         w.writerow(["Uraian", *report.columns])
         for row, vals in zip(report.rows, report.values):
             w.writerow([row.label] + ([""] * len(report.columns) if vals is None else vals))
 
 
+XLSX_LABEL_WIDTH = 58  # characters
+
+
 def write_xlsx(report: MonthlyReport, path: Path) -> None:
+    import textwrap
+
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
 
     wb = Workbook()
     ws = wb.active
     ws.title = f"MTBS {report.month}"
     bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
     lines = _identity_lines(report)
     for i, text in enumerate(lines, 1):
         ws.cell(row=i, column=1, value=text).font = Font(bold=True, size=13 if i == 1 else 11)
@@ -327,80 +372,240 @@ def write_xlsx(report: MonthlyReport, path: Path) -> None:
     for row, vals in zip(report.rows, report.values):
         r += 1
         c = ws.cell(row=r, column=1, value=row.label)
+        c.alignment = wrap
+        # A label longer than the column wraps; the row is made tall enough for its lines.
+        n_lines = len(textwrap.wrap(row.label, XLSX_LABEL_WIDTH - 4)) or 1
+        if n_lines > 1:
+            ws.row_dimensions[r].height = 15 * n_lines
         if vals is None:
             c.font = bold
             continue
         for j, v in enumerate(vals, 2):
             ws.cell(row=r, column=j, value=v)
-    ws.column_dimensions["A"].width = 58
+    ws.column_dimensions["A"].width = XLSX_LABEL_WIDTH
     for j in range(2, len(report.columns) + 2):
         ws.column_dimensions[get_column_letter(j)].width = 10
     ws.row_dimensions[head_row].height = 32
     ws.freeze_panes = ws.cell(row=head_row + 1, column=2)
+    # The signature block: mengetahui (head of the puskesmas) left, pelapor right under the date.
+    r += 2
+    right = 2 + len(report.columns) - 4
+    ws.cell(row=r, column=right, value=_place_and_date(report))
+    for col, sig in zip((1, right), report.signatures[::-1]):
+        name, number = _signature_texts(sig)
+        ws.cell(row=r + 1, column=col, value=sig.role)
+        ws.cell(row=r + 2, column=col, value=sig.title or "Petugas MTBS")
+        ws.cell(row=r + 6, column=col, value=name).font = Font(bold=True, underline="single")
+        ws.cell(row=r + 7, column=col, value=number)
+    # Print setup: A4 landscape, one page wide, the table header on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = f"{head_row}:{head_row}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.left.text = report.title.replace("&", "&&")
+    ws.oddFooter.right.text = "halaman &P dari &N"
     wb.properties.title = report.title
     wb.properties.creator = "mtbs_tui"
     wb.save(path)
 
 
+# --- PDF layout: every width measured ------------------------------------------------------------
+
+PDF_FONT, PDF_BOLD = "Helvetica", "Helvetica-Bold"
+BODY_SIZE, HEADING_SIZE, HEAD_SIZE = 7.4, 7.6, 7.2
+PAD = 3.0  # left/right cell padding, points
+MM = 72 / 25.4
+LABEL_WIDTH = 95 * MM
+COUNT_WIDTHS = [16 * MM] * 8 + [15 * MM] * 3
+
+
+def _column_widths() -> list[float]:
+    return [LABEL_WIDTH, *COUNT_WIDTHS]
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """`text` in lines no wider than `width` points: split at spaces, and a word wider than the
+    line broken between letters."""
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    out: list[str] = []
+    for line in simpleSplit(text, font, size, width) or [""]:
+        while stringWidth(line, font, size) > width:
+            cut = len(line) - 1
+            while cut > 1 and stringWidth(line[:cut], font, size) > width:
+                cut -= 1
+            out.append(line[:cut])
+            line = line[cut:]
+        out.append(line)
+    return out
+
+
+def label_lines(label: str, *, heading: bool = False) -> list[str]:
+    """A row label as printed: headings span the whole table, counts fit the label column."""
+    width = sum(_column_widths()) if heading else LABEL_WIDTH
+    return _wrap(pdf_safe(label), PDF_BOLD if heading else PDF_FONT, HEADING_SIZE if heading else BODY_SIZE,
+                 width - 2 * PAD)
+
+
+def _header_cells() -> list[tuple[str, float]]:
+    """The two header rows' texts with the width of the (spanned) cell each is drawn in."""
+    widths = _column_widths()
+    cells = [("Uraian", widths[0])]
+    for g, (label, _) in enumerate(AGE_GROUPS):
+        cells.append((label, widths[1 + 2 * g] + widths[2 + 2 * g]))
+        cells += [(sex, widths[1 + 2 * g + i]) for i, sex in enumerate(SEXES)]
+    cells.append(("Jumlah", sum(widths[-3:])))
+    cells += [(t, w) for t, w in zip(("L", "P", "L+P"), widths[-3:])]
+    return cells
+
+
+def layout_problems(report: MonthlyReport) -> list[str]:
+    """Every printed table text wider than its cell (empty when the layout is right)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    widths = _column_widths()
+    problems = []
+    for text, width in _header_cells():
+        if stringWidth(text, PDF_BOLD, HEAD_SIZE) > width - 2 * PAD:
+            problems.append(f"kepala kolom {text!r}")
+    for row, vals in zip(report.rows, report.values):
+        heading = vals is None
+        font, size = (PDF_BOLD, HEADING_SIZE) if heading else (PDF_FONT, BODY_SIZE)
+        room = (sum(widths) if heading else widths[0]) - 2 * PAD
+        for line in label_lines(row.label, heading=heading):
+            if stringWidth(line, font, size) > room:
+                problems.append(f"label {line!r}")
+        for v, width in zip(vals or [], widths[1:]):
+            if stringWidth(str(v), PDF_FONT, BODY_SIZE) > width - 2 * PAD:
+                problems.append(f"angka {v} pada {row.label!r}")
+    return problems
+
+
+# Rows of the table kept on the signature's page when the signature would otherwise start a page alone.
+SIGNATURE_KEEPS_ROWS = 3
+
+
 def write_pdf(report: MonthlyReport, path: Path, db: Any) -> None:
+    """A4 landscape; the two header rows repeat on every page. The signature block never stands
+    alone on a page: when it would, the layout is made again with the last rows of the table
+    moved to the signature's page (under their own header rows)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     from mtbs_tui.documents.common import styles
 
     st = styles()
-    page = landscape(A4)
     footer = footer_text(db, report.title)
-
-    def on_page(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont("Helvetica", 6.5)
-        canvas.drawString(12 * mm, 7 * mm, f"{footer} - halaman {doc.page}")
-        canvas.restoreState()
-
-    doc = SimpleDocTemplate(str(path), pagesize=page, leftMargin=12 * mm, rightMargin=12 * mm,
-                            topMargin=11 * mm, bottomMargin=13 * mm, title=report.title, author="mtbs_tui",
-                            invariant=1)
-    story: list[Any] = [Paragraph(para_text(report.title.upper()), st["title"])]
-    for line in _identity_lines(report)[1:]:
-        story.append(Paragraph(para_text(line), st["center"]))
-    story.append(Spacer(1, 4))
     ncols = len(report.columns)
     top: list[Any] = ["Uraian"]
     for label, _ in AGE_GROUPS:
         top += [label, ""]
     top += ["Jumlah", "", ""]
-    data: list[list[Any]] = [top, [""] + [s for _ in AGE_GROUPS for s in SEXES] + ["L", "P", "L+P"]]
-    heading_rows = []
-    for i, (row, vals) in enumerate(zip(report.rows, report.values), 2):
+    header = [top, [""] + [s for _ in AGE_GROUPS for s in SEXES] + ["L", "P", "L+P"]]
+    body: list[tuple[list[Any], bool]] = []
+    for row, vals in zip(report.rows, report.values):
+        text = "\n".join(label_lines(row.label, heading=vals is None))
         if vals is None:
-            data.append([pdf_safe(row.label)] + [""] * ncols)
-            heading_rows.append(i)
+            body.append(([text] + [""] * ncols, True))
         else:
-            data.append([pdf_safe(row.label)] + [str(v) if v else "-" for v in vals])
-    widths = [95 * mm] + [16 * mm] * 8 + [15 * mm] * 3
-    t = Table(data, colWidths=widths, repeatRows=2)
-    style = [
-        ("FONT", (0, 0), (-1, -1), "Helvetica", 7.4),
-        ("FONT", (0, 0), (-1, 1), "Helvetica-Bold", 7.2),
-        ("BACKGROUND", (0, 0), (-1, 1), colors.HexColor("#dddddd")),
-        ("SPAN", (0, 0), (0, 1)),
-        *[("SPAN", (1 + 2 * g, 0), (2 + 2 * g, 0)) for g in range(len(AGE_GROUPS))],
-        ("SPAN", (1 + 2 * len(AGE_GROUPS), 0), (-1, 0)),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-        ("ALIGN", (1, 0), (-1, -1), "CENTER"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ("BACKGROUND", (-3, 2), (-1, -1), colors.HexColor("#f3f3f3")),
-    ]
-    for i in heading_rows:
-        style += [("FONT", (0, i), (-1, i), "Helvetica-Bold", 7.6), ("SPAN", (0, i), (-1, i)),
-                  ("BACKGROUND", (0, i), (-1, i), colors.HexColor("#eeeeee"))]
-    t.setStyle(TableStyle(style))
-    story.append(t)
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+            body.append(([text] + [str(v) if v else "-" for v in vals], False))
+
+    def table(rows: list[tuple[list[Any], bool]]) -> Any:
+        t = Table(header + [cells for cells, _ in rows], colWidths=_column_widths(), repeatRows=2)
+        style = [
+            ("FONT", (0, 0), (-1, -1), PDF_FONT, BODY_SIZE, BODY_SIZE * 1.2),
+            ("FONT", (0, 0), (-1, 1), PDF_BOLD, HEAD_SIZE, HEAD_SIZE * 1.2),
+            ("BACKGROUND", (0, 0), (-1, 1), colors.HexColor("#dddddd")),
+            ("SPAN", (0, 0), (0, 1)),
+            *[("SPAN", (1 + 2 * g, 0), (2 + 2 * g, 0)) for g in range(len(AGE_GROUPS))],
+            ("SPAN", (1 + 2 * len(AGE_GROUPS), 0), (-1, 0)),
+            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+            ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), PAD), ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+            ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ("BACKGROUND", (-3, 2), (-1, -1), colors.HexColor("#f3f3f3")),
+        ]
+        for i, (_, heading) in enumerate(rows, 2):
+            if heading:
+                style += [("FONT", (0, i), (-1, i), PDF_BOLD, HEADING_SIZE, HEADING_SIZE * 1.2),
+                          ("SPAN", (0, i), (-1, i)), ("BACKGROUND", (0, i), (-1, i), colors.HexColor("#eeeeee"))]
+        t.setStyle(TableStyle(style))
+        return t
+
+    pages: dict[str, int] = {}
+
+    class Mark(Flowable):
+        """Draws nothing; tells on which page the story reached it."""
+
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+        def wrap(self, *_: Any) -> tuple[float, float]:
+            return 0, 0
+
+        def draw(self) -> None:
+            pass
+
+    class Doc(SimpleDocTemplate):
+        def afterFlowable(self, flowable: Any) -> None:  # noqa: N802 - reportlab's hook name
+            if isinstance(flowable, Mark):
+                pages[flowable.name] = self.page
+
+    def on_page(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(PDF_FONT, 6.5)
+        canvas.drawString(12 * mm, 7 * mm, f"{footer} - halaman {doc.page}")
+        canvas.restoreState()
+
+    def build(keep: int) -> None:
+        pages.clear()
+        doc = Doc(str(path), pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
+                  topMargin=11 * mm, bottomMargin=13 * mm, title=report.title, author="mtbs_tui", invariant=1)
+        story: list[Any] = [Paragraph(para_text(report.title.upper()), st["title"])]
+        for line in _identity_lines(report)[1:]:
+            story.append(Paragraph(para_text(line), st["center"]))
+        story.append(Spacer(1, 4))
+        story += [table(body[:len(body) - keep]), Mark("table")]
+        signature = _signature_table(report, ParagraphStyle("ttd", parent=st["base"]))
+        tail = [table(body[len(body) - keep:])] if keep else []
+        story.append(KeepTogether([*tail, Spacer(1, 10), signature, Mark("signature")]))
+        doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+
+    build(0)
+    if pages["signature"] > pages["table"] and len(body) > SIGNATURE_KEEPS_ROWS:
+        build(SIGNATURE_KEEPS_ROWS)
+
+
+def _signature_table(report: MonthlyReport, style: Any) -> Any:
+    """Mengetahui (head of the puskesmas) on the left, pelapor on the right under the place and date;
+    room to sign and stamp between the office and the name."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    cols = []
+    for sig in report.signatures[::-1]:
+        name, number = _signature_texts(sig)
+        cols.append([Paragraph(para_text(sig.role), style), Paragraph(para_text(sig.title or "Petugas MTBS"), style),
+                     "", Paragraph(f"<b><u>{para_text(name)}</u></b>", style), Paragraph(para_text(number), style)])
+    rows = [["", Paragraph(para_text(_place_and_date(report)), style)]]
+    rows += [[left, right] for left, right in zip(*cols)]
+    t = Table(rows, colWidths=[160 * mm, 95 * mm], rowHeights=[None, None, None, 16 * mm, None, None],
+              hAlign="LEFT")
+    t.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+                           ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    # Indented a little from the table's left edge.
+    outer = Table([["", t]], colWidths=[15 * mm, 255 * mm], hAlign="LEFT")
+    outer.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return outer
 
 
 def write_report(register: Any, month: str, fmt: str, out_path: Path | str, *,
@@ -408,7 +613,7 @@ def write_report(register: Any, month: str, fmt: str, out_path: Path | str, *,
                  today: _dt.date | None = None) -> MonthlyReport:
     if fmt not in FORMATS:
         raise DocumentError(f"galat: --format: pilihan: {', '.join(FORMATS)}")
-    report = build_report(register, month, table=table, today=today)
+    report = build_report(register, month, table=table, today=today, actor=actor)
     out_path = Path(out_path)
     with atomic_output(out_path) as tmp:
         if fmt == "csv":
