@@ -209,9 +209,8 @@ def test_every_label_and_count_fits_its_cell(demo: tuple[Path, str]) -> None:
     """Measured with reportlab's stringWidth against the column widths: no label, header or count
     runs into the next column, for every row of the default table, a 5-digit count in every cell,
     a long custom label and a word longer than the column."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    from mtbs_tui.documents.monthly import LABEL_WIDTH, PAD, MonthlyReport, ReportRow, layout_problems
+    from mtbs_tui.documents.common import text_width
+    from mtbs_tui.documents.monthly import BODY_SIZE, LABEL_WIDTH, PAD, MonthlyReport, ReportRow, layout_problems
 
     rows = default_table() + [
         ReportRow("Balita dengan klasifikasi apa pun yang dirujuk ke fasilitas kesehatan tingkat lanjut "
@@ -226,7 +225,7 @@ def test_every_label_and_count_fits_its_cell(demo: tuple[Path, str]) -> None:
         lines = label_lines(row.label, heading=row.heading)
         assert "".join(lines).replace(" ", "") == row.label.replace(" ", "")
         if not row.heading:
-            assert all(stringWidth(line, "Helvetica", 7.4) <= LABEL_WIDTH - 2 * PAD for line in lines)
+            assert all(text_width(line, BODY_SIZE) <= LABEL_WIDTH - 2 * PAD for line in lines)
         wrapped += len(lines) > 1
     assert wrapped >= 3  # the long MTBM labels really wrap
     # The measurement itself catches a label that would not fit.

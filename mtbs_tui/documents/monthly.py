@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from mtbs_tui.documents.common import (
+    FONT,
+    FONT_BOLD,
     MONTHS,
     DocumentError,
     atomic_output,
@@ -43,8 +45,10 @@ from mtbs_tui.documents.common import (
     os_reason,
     footer_text,
     para_text,
-    pdf_safe,
+    pdf_text,
     record_audit,
+    register_fonts,
+    text_width,
 )
 # The follow-up rule and the age groups are the register's (one home); re-exported for callers.
 from mtbs_tui.register import FOLLOW_UP_GRACE_DAYS, REPORT_AGE_GROUPS as AGE_GROUPS  # noqa: F401
@@ -414,7 +418,7 @@ def write_xlsx(report: MonthlyReport, path: Path) -> None:
 
 # --- PDF layout: every width measured ------------------------------------------------------------
 
-PDF_FONT, PDF_BOLD = "Helvetica", "Helvetica-Bold"
+PDF_FONT, PDF_BOLD = FONT, FONT_BOLD  # the embedded DejaVu Sans of every document
 BODY_SIZE, HEADING_SIZE, HEAD_SIZE = 7.4, 7.6, 7.2
 PAD = 3.0  # left/right cell padding, points
 MM = 72 / 25.4
@@ -430,13 +434,14 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     """`text` in lines no wider than `width` points: split at spaces, and a word wider than the
     line broken between letters."""
     from reportlab.lib.utils import simpleSplit
-    from reportlab.pdfbase.pdfmetrics import stringWidth
 
+    register_fonts()
+    bold = font == PDF_BOLD
     out: list[str] = []
     for line in simpleSplit(text, font, size, width) or [""]:
-        while stringWidth(line, font, size) > width:
+        while text_width(line, size, bold) > width:
             cut = len(line) - 1
-            while cut > 1 and stringWidth(line[:cut], font, size) > width:
+            while cut > 1 and text_width(line[:cut], size, bold) > width:
                 cut -= 1
             out.append(line[:cut])
             line = line[cut:]
@@ -447,7 +452,7 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
 def label_lines(label: str, *, heading: bool = False) -> list[str]:
     """A row label as printed: headings span the whole table, counts fit the label column."""
     width = sum(_column_widths()) if heading else LABEL_WIDTH
-    return _wrap(pdf_safe(label), PDF_BOLD if heading else PDF_FONT, HEADING_SIZE if heading else BODY_SIZE,
+    return _wrap(pdf_text(label), PDF_BOLD if heading else PDF_FONT, HEADING_SIZE if heading else BODY_SIZE,
                  width - 2 * PAD)
 
 
@@ -465,22 +470,20 @@ def _header_cells() -> list[tuple[str, float]]:
 
 def layout_problems(report: MonthlyReport) -> list[str]:
     """Every printed table text wider than its cell (empty when the layout is right)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     widths = _column_widths()
     problems = []
     for text, width in _header_cells():
-        if stringWidth(text, PDF_BOLD, HEAD_SIZE) > width - 2 * PAD:
+        if text_width(text, HEAD_SIZE, bold=True) > width - 2 * PAD:
             problems.append(f"kepala kolom {text!r}")
     for row, vals in zip(report.rows, report.values):
         heading = vals is None
-        font, size = (PDF_BOLD, HEADING_SIZE) if heading else (PDF_FONT, BODY_SIZE)
+        size = HEADING_SIZE if heading else BODY_SIZE
         room = (sum(widths) if heading else widths[0]) - 2 * PAD
         for line in label_lines(row.label, heading=heading):
-            if stringWidth(line, font, size) > room:
+            if text_width(line, size, bold=heading) > room:
                 problems.append(f"label {line!r}")
         for v, width in zip(vals or [], widths[1:]):
-            if stringWidth(str(v), PDF_FONT, BODY_SIZE) > width - 2 * PAD:
+            if text_width(str(v), BODY_SIZE) > width - 2 * PAD:
                 problems.append(f"angka {v} pada {row.label!r}")
     return problems
 
