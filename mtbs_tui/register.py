@@ -965,17 +965,20 @@ class Register:
             "AND visit_at >= ? AND visit_at <= ?",
             [f"{date_from.isoformat()}T", f"{date_to.isoformat()}T\uffff"]).fetchone()[0])
 
-    def month_tally(self, first: _dt.date, last: _dt.date, *, today: _dt.date) -> dict:
+    def month_tally(self, first: _dt.date, last: _dt.date, *, today: _dt.date,
+                    findings: list[str] | tuple[str, ...] = ()) -> dict:
         """What the monthly report counts, for the final visits of `first`..`last` (inclusive):
 
-        * ``visits``: visit id -> (pathway, age group index in REPORT_AGE_GROUPS, sex), for the
-          month's visits and for the visits whose follow-up falls due in the month;
+        * ``visits``: visit id -> (pathway, age group index in REPORT_AGE_GROUPS, sex, kind), for
+          the month's visits and for the visits whose follow-up falls due in the month;
         * ``measures``: name -> set of visit ids: ``kunjungan``, ``pertama``, ``ulang``,
           ``rujuk_segera`` (refer_urgently), ``rujuk`` (a non-urgent RUJUK treatment), and the
           follow-ups due in the month ``kontrol_jatuh_tempo``, of which ``kontrol_selesai`` (kept
           in time, `follow_up_kept_sql`), ``kontrol_terlewat`` (the grace days have passed) and
           ``kontrol_belum`` (not kept, the grace days not yet over);
-        * ``classifications`` and ``treatments``: code -> set of the month's visit ids.
+        * ``classifications`` and ``treatments``: code -> set of the month's visit ids;
+        * ``findings``: each asked yes/no finding key -> the month's visits that recorded it true
+          (`findings_json` is compact JSON, `_dumps`: the text `"key":true`).
 
         Plain reads along the final-visit index: a month of a 100,000-visit register in well
         under a second."""
@@ -983,21 +986,22 @@ class Register:
         rng = [f"{first.isoformat()}T", f"{last.isoformat()}T\uffff"]
         in_month = ("FROM visits v INDEXED BY visits_final_at {join} WHERE v.is_current = 1 "
                     "AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at <= ?")
-        visits: dict[int, tuple[str, int, str]] = {}
+        visits: dict[int, tuple[str, int, str, str]] = {}
         names = ("kunjungan", "pertama", "ulang", "rujuk_segera", "rujuk", "kontrol_jatuh_tempo",
                  "kontrol_selesai", "kontrol_terlewat", "kontrol_belum")
         measures: dict[str, set[int]] = {name: set() for name in names}
         classifications: dict[str, set[int]] = {}
         treatments: dict[str, set[int]] = {}
+        found: dict[str, set[int]] = {}
         conn = self.db.conn
         own_txn = not conn.in_transaction
         if own_txn:
-            conn.execute("BEGIN")  # one snapshot for the four reads
+            conn.execute("BEGIN")  # one snapshot for every read
         try:
             for vid, pathway, g, sex, kind, urgent in conn.execute(
                     f"SELECT v.id, v.pathway, {grp}, p.sex, v.kind, v.refer_urgently "
                     + in_month.format(join="JOIN patients p ON p.id = v.patient_id"), rng):
-                visits[vid] = (pathway, g, sex)
+                visits[vid] = (pathway, g, sex, kind)
                 measures["kunjungan"].add(vid)
                 measures["ulang" if kind == "ulang" else "pertama"].add(vid)
                 if urgent == 1:
@@ -1007,13 +1011,17 @@ class Register:
                         "SELECT x.visit_id, x.code " + in_month.format(join=f"JOIN {table} x ON x.visit_id = v.id"), rng):
                     out.setdefault(code, set()).add(vid)
             measures["rujuk"] = treatments.get("RUJUK", set()) - measures["rujuk_segera"]
-            for vid, pathway, g, sex, kept, over in conn.execute(
-                    f"SELECT v.id, v.pathway, {grp}, p.sex, {follow_up_kept_sql('v')}, "
+            for key in findings:
+                found[key] = {vid for (vid,) in conn.execute(
+                    "SELECT v.id " + in_month.format(join="") + " AND instr(v.findings_json, ?)",
+                    [*rng, json.dumps({key: True}, separators=(",", ":"))[1:-1]])}
+            for vid, pathway, g, sex, kind, kept, over in conn.execute(
+                    f"SELECT v.id, v.pathway, {grp}, p.sex, v.kind, {follow_up_kept_sql('v')}, "
                     f"date(v.follow_up_date, '+{FOLLOW_UP_GRACE_DAYS} days') < ? "
                     "FROM visits v JOIN patients p ON p.id = v.patient_id WHERE v.is_current = 1 "
                     "AND v.status = 'final' AND v.follow_up_date >= ? AND v.follow_up_date <= ?",
                     [today.isoformat(), first.isoformat(), last.isoformat()]):
-                visits[vid] = (pathway, g, sex)
+                visits[vid] = (pathway, g, sex, kind)
                 measures["kontrol_jatuh_tempo"].add(vid)
                 state = "kontrol_selesai" if kept else ("kontrol_terlewat" if over else "kontrol_belum")
                 measures[state].add(vid)
@@ -1021,7 +1029,7 @@ class Register:
             if own_txn and conn.in_transaction:
                 conn.execute("COMMIT")
         return {"visits": visits, "measures": measures, "classifications": classifications,
-                "treatments": treatments}
+                "treatments": treatments, "findings": found}
 
     def follow_ups_due(self, today: _dt.date, *, overdue_days: int = 14) -> dict:
         """Follow-ups not yet done: {"today": [...], "overdue": [...]} (overdue up to `overdue_days`).

@@ -56,34 +56,31 @@ def group_of(age_days: int, age_months: int) -> int:
 
 
 def expected_counts(db: Path, month: str, today: dt.date) -> dict:
-    """Independent counts: rows fetched with plain SQL, grouped in Python."""
+    """Independent counts: rows fetched with plain SQL, grouped in Python. `measures` counts by
+    (measure, pathway, group, sex); `visits` keeps each visit of the month with what it recorded."""
     conn = sqlite3.connect(db)
     visits = conn.execute(
         "SELECT v.id, v.pathway, v.age_days, v.age_months, p.sex, v.kind, v.refer_urgently, v.patient_id, "
-        "v.visit_at, v.visit_date, v.follow_up_date FROM visits v JOIN patients p ON p.id = v.patient_id "
-        "WHERE v.is_current = 1 AND v.status = 'final'").fetchall()
-    codes = conn.execute("SELECT visit_id, code FROM visit_classifications").fetchall()
-    rujuk = {r[0] for r in conn.execute("SELECT visit_id FROM visit_treatments WHERE code = 'RUJUK'")}
+        "v.visit_at, v.visit_date, v.follow_up_date, v.findings_json FROM visits v "
+        "JOIN patients p ON p.id = v.patient_id WHERE v.is_current = 1 AND v.status = 'final'").fetchall()
+    printed: dict = {}
+    for vid, code in conn.execute("SELECT visit_id, code FROM visit_classifications"):
+        printed.setdefault(vid, set()).add(code)
     given: dict = {}
     for vid, code in conn.execute("SELECT visit_id, code FROM visit_treatments"):
         given.setdefault(vid, set()).add(code)
     conn.close()
-    by_id = {v[0]: v for v in visits}
-    in_month = {v[0] for v in visits if v[9].startswith(month)}
-    out: dict = {"codes": Counter(), "measures": Counter(), "treated": {}}
-    for vid, code in codes:
-        if vid in in_month:
-            v = by_id[vid]
-            out["codes"][(v[1], code, group_of(v[2], v[3]), v[4])] += 1
-    for vid in in_month:
-        v = by_id[vid]
+    in_month = [v for v in visits if v[9].startswith(month)]
+    out: dict = {"measures": Counter(), "visits": []}
+    for v in in_month:
         key = (v[1], group_of(v[2], v[3]), v[4])
-        out["treated"][vid] = (key, given.get(vid, set()))
+        out["visits"].append({"key": key, "kind": v[5], "codes": printed.get(v[0], set()),
+                              "given": given.get(v[0], set()), "findings": json.loads(v[11])})
         out["measures"][("kunjungan", *key)] += 1
         out["measures"][(v[5], *key)] += 1
         if v[6] == 1:
             out["measures"][("rujuk_segera", *key)] += 1
-        elif vid in rujuk:
+        elif "RUJUK" in given.get(v[0], set()):
             out["measures"][("rujuk", *key)] += 1
     for v in visits:
         if v[10] and v[10].startswith(month):
@@ -97,6 +94,15 @@ def expected_counts(db: Path, month: str, today: dt.date) -> dict:
     return out
 
 
+def matches(row, visit: dict) -> bool:  # noqa: ANN001 - a ReportRow
+    """Does a month's visit fall in a codes/treatments/findings row (any of them, its visit kind)?"""
+    if row.kind not in (None, visit["kind"]):
+        return False
+    return (bool(set(row.codes) & visit["codes"])
+            or any(t == c or (c.endswith("*") and t.startswith(c[:-1])) for c in row.treatments for t in visit["given"])
+            or any(visit["findings"].get(k) is True for k in row.findings))
+
+
 def test_every_cell_matches_independent_counts(demo: tuple[Path, str]) -> None:
     db, month = demo
     today = dt.date.today()
@@ -107,6 +113,7 @@ def test_every_cell_matches_independent_counts(demo: tuple[Path, str]) -> None:
         reg.close()
     exp = expected_counts(db, month, today)
     nonzero = 0
+    kinds = set()
     for row, vals in zip(report.rows, report.values):
         if row.heading:
             assert vals is None
@@ -118,16 +125,25 @@ def test_every_cell_matches_independent_counts(demo: tuple[Path, str]) -> None:
                     if row.pathway not in (None, pathway):
                         continue
                     if row.measure:
+                        assert row.kind is None and not (row.codes or row.treatments or row.findings)
                         want += exp["measures"][(row.measure, pathway, g, sex)]
-                    want += sum(exp["codes"][(pathway, c, g, sex)] for c in row.codes)
-                    if row.treatments:
-                        want += sum(1 for key, codes in exp["treated"].values() if key == (pathway, g, sex)
-                                    and any(t == c or (c.endswith("*") and t.startswith(c[:-1]))
-                                            for c in row.treatments for t in codes))
+                    else:
+                        want += sum(1 for v in exp["visits"] if v["key"] == (pathway, g, sex) and matches(row, v))
                 assert vals[2 * g + s] == want, (row.label, g, sex)
                 nonzero += bool(want)
+                if want and row.kind:
+                    kinds.add(row.kind)
         assert vals[8] == sum(vals[0:8:2]) and vals[9] == sum(vals[1:8:2]) and vals[10] == vals[8] + vals[9]
     assert nonzero > 20  # the demo month really exercises the table
+    by_label = {r.label: v for r, v in zip(report.rows, report.values)}
+    assert by_label["Tarikan dinding dada bagian bawah ke dalam (+)"][-1] > 0
+    # Weight/breastfeeding rows at the first and at the follow-up visit add up to every visit.
+    assert "pertama" in kinds
+    split = [(r, v) for r, v in zip(report.rows, report.values) if r.kind]
+    assert len(split) >= 6 and {r.kind for r, _ in split} == {"pertama", "ulang"}
+    for code in {c for r, _ in split for c in r.codes}:
+        both = [v[-1] for r, v in split if code in r.codes]
+        assert sum(both) == sum(1 for v in exp["visits"] if code in v["codes"] and v["key"][0] == "bayi_muda")
 
 
 def test_visit_total_equals_sql_count_and_every_code_is_in_the_table(demo: tuple[Path, str]) -> None:
@@ -288,8 +304,10 @@ def load_table_text(text: str, folder: Path) -> list:
     [
         ("[1, 2", "bukan JSON yang sah"),
         ('[{"label": "x", "measure": "semua"}]', "measure 'semua' tidak dikenal"),
-        ('[{"label": "x"}]', "isi codes, treatments atau measure"),
+        ('[{"label": "x"}]', "isi codes, treatments, findings atau measure"),
         ('[{"label": "x", "treatments": "VITAMIN_K1"}]', "treatments harus daftar"),
+        ('[{"label": "x", "findings": ["napas_per_menit"]}]', "findings harus daftar kunci temuan ya/tidak"),
+        ('[{"label": "x", "codes": ["PNEUMONIA"], "kind": "kontrol"}]', "kind harus pertama atau ulang"),
     ],
 )
 def test_bad_table_is_refused(tmp_path: Path, content: str, message: str) -> None:

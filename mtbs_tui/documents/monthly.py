@@ -16,7 +16,7 @@ the age in days for young infants (as the chart routes them) and completed month
 A district changes the rows, their order or their wording by editing the JSON file; see
 docs/documents.md.
 
-The register reads the month (`Register.month_tally`: four plain reads along the final-visit
+The register reads the month (`Register.month_tally`: plain reads along the final-visit
 index, no SQL here); this module only sums the visit ids of each row into the columns, so a month of
 a 100,000-visit register takes well under a second.
 
@@ -77,6 +77,8 @@ class ReportRow:
     pathway: str | None = None  # "balita" | "bayi_muda" | None (both)
     heading: bool = False
     treatments: tuple[str, ...] = ()  # treatment codes; "IMUNISASI_*" matches every code with that prefix
+    findings: tuple[str, ...] = ()  # yes/no finding keys recorded as true (e.g. tarikan_dinding_dada)
+    kind: str | None = None  # "pertama" | "ulang" | None (both): the kind of the counted visit
 
 
 @dataclass
@@ -121,8 +123,14 @@ _BALITA_SECTIONS = (
 )
 _BAYI_MUDA_SECTIONS = (
     ("Infeksi bakteri", "bm_infeksi"), ("Ikterus", "bm_ikterus"), ("Diare", "bm_diare"),
-    ("Status HIV", "bm_hiv"), ("Berat badan dan pemberian ASI/minum", "bm_berat_badan_asi"),
+    ("Status HIV", "bm_hiv"),
+    # §6.4: the MTBM sheet tallies weight/breastfeeding at the first visit and at the follow-up visit.
+    ("Berat badan dan pemberian ASI/minum: kunjungan pertama", "bm_berat_badan_asi", "pertama"),
+    ("Berat badan dan pemberian ASI/minum: kunjungan ulang", "bm_berat_badan_asi", "ulang"),
 )
+# Signs the §6.4 template counts before a module's classifications (the cough block starts with the
+# count of chest indrawing).
+_FINDING_ROWS = {"batuk": ("tarikan_dinding_dada",)}
 
 
 # The MTBM sheet's rows of mtbs-chart.md §6.4 that the register can count from the recorded
@@ -139,14 +147,17 @@ def default_table() -> list[ReportRow]:
     """The report as the Dinas template of mtbs-chart.md §6.4 lays it out (MTBS then MTBM sheet),
     with every classification code of the chart in chart order."""
     from mtbs_tui.rules.codes import CLASSIFICATIONS
+    from mtbs_tui.rules.vocabulary import FINDINGS
 
     def pathway_rows(title: str, pathway: str, sections: Any, referral_title: str,
                      actions: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> list[ReportRow]:
         rows = [ReportRow(title, heading=True)]
         rows += [ReportRow(MEASURES[m], measure=m, pathway=pathway) for m in ("kunjungan", "pertama", "ulang")]
-        for section_title, module in sections:
+        for section_title, module, *kind in sections:
             rows.append(ReportRow(section_title, heading=True))
-            rows += [ReportRow(c.label, codes=(c.code,), pathway=pathway)
+            rows += [ReportRow(f"{FINDINGS[key].label} (+)", findings=(key,), pathway=pathway)
+                     for key in _FINDING_ROWS.get(module, ())]
+            rows += [ReportRow(c.label, codes=(c.code,), pathway=pathway, kind=kind[0] if kind else None)
                      for c in CLASSIFICATIONS[pathway].values() if c.module == module]
         if actions:
             rows.append(ReportRow("Tindakan hari ini", heading=True))
@@ -179,6 +190,10 @@ def table_to_json(rows: list[ReportRow]) -> str:
             item["codes"] = list(r.codes)
         if r.treatments:
             item["treatments"] = list(r.treatments)
+        if r.findings:
+            item["findings"] = list(r.findings)
+        if r.kind:
+            item["kind"] = r.kind
         if r.measure:
             item["measure"] = r.measure
         if r.pathway:
@@ -188,7 +203,10 @@ def table_to_json(rows: list[ReportRow]) -> str:
 
 
 def load_table(path: Path | str) -> list[ReportRow]:
-    """A district's own table: a JSON list of {label, heading?, codes?, treatments?, measure?, pathway?}."""
+    """A district's own table: a JSON list of {label, heading?, codes?, treatments?, findings?, measure?,
+    pathway?, kind?}."""
+    from mtbs_tui.rules.vocabulary import FINDINGS
+
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -202,7 +220,7 @@ def load_table(path: Path | str) -> list[ReportRow]:
     for i, item in enumerate(data, 1):
         if not isinstance(item, dict) or not isinstance(item.get("label"), str):
             raise DocumentError(f"galat: --tabel: baris {i}: wajib berupa objek dengan \"label\" teks")
-        unknown = set(item) - {"label", "heading", "codes", "treatments", "measure", "pathway"}
+        unknown = set(item) - {"label", "heading", "codes", "treatments", "findings", "measure", "pathway", "kind"}
         if unknown:
             raise DocumentError(f"galat: --tabel: baris {i}: kunci tidak dikenal {sorted(unknown)[0]}")
         measure = item.get("measure")
@@ -218,10 +236,20 @@ def load_table(path: Path | str) -> list[ReportRow]:
         treatments = item.get("treatments") or []
         if not isinstance(treatments, list) or not all(isinstance(c, str) for c in treatments):
             raise DocumentError(f"galat: --tabel: baris {i}: treatments harus daftar kode tindakan")
+        findings = item.get("findings") or []
+        if not isinstance(findings, list) or not all(
+                isinstance(k, str) and k in FINDINGS and FINDINGS[k].kind == "bool" for k in findings):
+            raise DocumentError(f"galat: --tabel: baris {i}: findings harus daftar kunci temuan ya/tidak "
+                                "(case-format.md §5, mis. tarikan_dinding_dada)")
+        kind = item.get("kind")
+        if kind not in (None, "pertama", "ulang"):
+            raise DocumentError(f"galat: --tabel: baris {i}: kind harus pertama atau ulang")
         heading = bool(item.get("heading"))
-        if not heading and not codes and not measure and not treatments:
-            raise DocumentError(f"galat: --tabel: baris {i}: isi codes, treatments atau measure (atau heading: true)")
-        rows.append(ReportRow(item["label"], tuple(codes), measure, pathway, heading, tuple(treatments)))
+        if not heading and not codes and not measure and not treatments and not findings:
+            raise DocumentError(f"galat: --tabel: baris {i}: isi codes, treatments, findings atau measure "
+                                "(atau heading: true)")
+        rows.append(ReportRow(item["label"], tuple(codes), measure, pathway, heading, tuple(treatments),
+                              tuple(findings), kind))
     return rows
 
 
@@ -242,7 +270,8 @@ def parse_month(text: str, *, today: _dt.date | None = None) -> tuple[_dt.date, 
 
 def count_month(tally: dict, rows: list[ReportRow]) -> list[list[int] | None]:
     """The cells of every row from the register's `month_tally`: each row's visits (the union of
-    its measure, codes and treatments, limited to its pathway) counted once, by age group and sex."""
+    its measure, codes, treatments and findings, limited to its pathway and visit kind) counted once,
+    by age group and sex."""
     visits = tally["visits"]
     treatments = tally["treatments"]
     values: list[list[int] | None] = []
@@ -262,10 +291,13 @@ def count_month(tally: dict, rows: list[ReportRow]) -> list[list[int] | None]:
                         ids |= given
             else:
                 ids |= treatments.get(code, set())
+        for key in row.findings:
+            ids |= tally["findings"].get(key, set())
         cells = [0] * (len(AGE_GROUPS) * len(SEXES))
         for vid in ids:
-            pathway, g, sex = visits[vid]
-            if g is not None and sex in SEXES and (row.pathway is None or pathway == row.pathway):
+            pathway, g, sex, kind = visits[vid]
+            if (g is not None and sex in SEXES and row.pathway in (None, pathway)
+                    and row.kind in (None, kind)):
                 cells[2 * g + SEXES.index(sex)] += 1
         total_l = sum(cells[0::2])
         total_p = sum(cells[1::2])
@@ -293,7 +325,8 @@ def build_report(register: Any, month: str, *, table: list[ReportRow] | None = N
     today = today or _dt.date.today()
     first, last = parse_month(month, today=today)
     rows = table or default_table()
-    values = count_month(register.month_tally(first, last, today=today), rows)
+    keys = sorted({key for row in rows for key in row.findings})
+    values = count_month(register.month_tally(first, last, today=today, findings=keys), rows)
     return MonthlyReport(month=first.strftime("%Y-%m"), facility=register.facility() or {}, rows=rows,
                          values=values, columns=column_titles(), signatures=signatures(register, actor),
                          made_on=today)
