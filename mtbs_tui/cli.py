@@ -186,7 +186,11 @@ def classify_command(
     case: str = typer.Argument(..., metavar="KASUS.json", help="Berkas kasus (format: docs/case-format)."),
     chart: Optional[str] = typer.Option(None, "--chart", help="Versi bagan: 2022 (bawaan) atau 2015."),
 ) -> None:
-    """Klasifikasikan satu kasus menurut bagan MTBS/MTBM dan cetak hasilnya sebagai JSON."""
+    """Klasifikasikan satu kasus menurut bagan MTBS/MTBM dan cetak hasilnya sebagai JSON.
+
+    Mengikuti kontrak format kasus versi 2 (shared/spec/case-format.md, termasuk amandemen
+    keselamatan §11.15). Tanda bahaya balita pada kasus bayi muda dicantumkan di unread_findings.
+    """
     from mtbs_tui.commands.classify import run
 
     raise typer.Exit(run(case, chart))

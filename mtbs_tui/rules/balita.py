@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Callable
 
 from mtbs_tui.rules import doses
+from mtbs_tui.rules.settings import within_vaccine_limit
+from mtbs_tui.rules.vocabulary import SHOCK_SIGNS
 from mtbs_tui.rules.table import (
     HIJAU, KUNING, MERAH, Ctx, ModuleResult, ModuleTable, Outcome, Row, Table, TreatmentModule, Tx,
     TxItem, all_of, any_of, at_least, only_if, between, cite, eq, fact, gate, no, none_of, not_, num,
@@ -54,8 +56,7 @@ def _colour(code: str) -> str:
 
 
 def _shock(ctx: Ctx) -> bool:
-    return any(ctx.value(k) is True for k in ("ujung_ekstremitas_dingin", "nadi_lemah",
-                                               "crt_lebih_2_detik"))
+    return any(ctx.value(k) is True for k in SHOCK_SIGNS)
 
 
 PARASETAMOL_DEMAM = Tx("PARASETAMOL", dose=lambda c: doses.parasetamol(_w(c)), when=_hot,
@@ -140,28 +141,47 @@ def _any(keys: tuple[str, ...]):
     return any_of(*(yes(k) for k in keys))
 
 
+# §11.15 item 3: a shock sign recorded true is a danger sign (optional here: absent never makes the
+# box incomplete). 2022 counts it on the sirkulasi side, 2015 like cold pale extremities.
+SHOCK = fact("syok_tercatat", "tanda syok tercatat: crt_lebih_2_detik / nadi_lemah / "
+                              "ujung_ekstremitas_dingin (opsional; setelan)")
+
+
+def _oxygen_2015(ctx: Ctx) -> bool:
+    """§11.15 item 4: cyanosis alone (WHO Pocket Book); the setting off restores the reference's
+    "stridor, cyanosis and cold pale extremities"."""
+    if ctx.settings.oksigen_2015_sianosis_saja:
+        return ctx.value("sianosis") is True
+    return all(ctx.value(k) is True for k in ("stridor", "sianosis",
+                                               "ujung_tangan_kaki_pucat_dingin"))
+
+
 register(_mt("tanda_bahaya", "2015", (
-    Row("PENYAKIT_SANGAT_BERAT", MERAH, _any(TBU_15),
+    Row("PENYAKIT_SANGAT_BERAT", MERAH, any_of(_any(TBU_15), SHOCK),
         treatments=(DIAZEPAM,
                     Tx("JALAN_NAPAS", when=_is("stridor", True), note="jika stridor"),
-                    _oksigen("3–5", when=lambda c: all(c.value(k) is True for k in (
-                        "stridor", "sianosis", "ujung_tangan_kaki_pucat_dingin")),
-                        note="jika stridor, sianosis dan ujung tangan dan kaki pucat dan dingin"),
+                    _oksigen("3–5", when=_oxygen_2015,
+                             note="jika sianosis (kontrak §11.15 butir 4; setelan)"),
                     CEGAH_GULA, HANGAT),
-        source="ref §3.1 (2015); S1, S2, S3", confidence="H",
-        note="Oksigen hanya bila stridor, sianosis DAN ujung ekstremitas pucat dingin (rujukan "
-             "§3.1 menebalkan 'dan'); periksa di bagan cetak."),
+        source="ref §3.1 (2015); S1, S2, S3; kontrak §11.15 butir 3, 4", confidence="H",
+        note="Oksigen bila sianosis (WHO Pocket Book; rujukan §3.1 menulis stridor, sianosis DAN "
+             "ujung ekstremitas pucat dingin). Tanda syok = tanda bahaya (§11.15 butir 3)."),
 ), source="ref §3.1"))
 
 register(_mt("tanda_bahaya", "2022", (
-    Row("GAGAL_JANTUNG_PARU", MERAH, all_of(_any(PENAMPILAN), _any(USAHA_NAPAS), _any(SIRKULASI)),
-        treatments=(Tx("BANTUAN_HIDUP_DASAR"), HANGAT),
-        source="ref §3.1 (2022) baris 1; S4", confidence="M"),
-    Row("PENYAKIT_SANGAT_BERAT", MERAH, _any(SAGA_ALL),
+    Row("GAGAL_JANTUNG_PARU", MERAH,
+        all_of(_any(PENAMPILAN), _any(USAHA_NAPAS), any_of(_any(SIRKULASI), SHOCK)),
+        treatments=(Tx("BANTUAN_HIDUP_DASAR"),
+                    Tx("JALAN_NAPAS", when=_is("stridor", True), note="jika stridor"),
+                    _oksigen("3–5"), DIAZEPAM, CEGAH_GULA, HANGAT),
+        source="ref §3.1 (2022) baris 1; S4; kontrak §11.15 butir 3, 4", confidence="M",
+        note="Tindakan pra-rujukan seperti PENYAKIT SANGAT BERAT sesudah bantuan hidup dasar "
+             "(§11.15 butir 4); tanda syok di sisi sirkulasi (§11.15 butir 3)."),
+    Row("PENYAKIT_SANGAT_BERAT", MERAH, any_of(_any(SAGA_ALL), SHOCK),
         treatments=(Tx("JALAN_NAPAS", when=_is("stridor", True), note="jika stridor"),
                     _oksigen("3–5"), DIAZEPAM, CEGAH_GULA, HANGAT),
-        source="ref §3.1 (2022) baris 2; S4; kontrak §11.3", confidence="M"),
-    Row("STABIL", HIJAU, none_of(*(yes(k) for k in SAGA_ALL)),
+        source="ref §3.1 (2022) baris 2; S4; kontrak §11.3, §11.15 butir 3", confidence="M"),
+    Row("STABIL", HIJAU, none_of(*(yes(k) for k in SAGA_ALL), SHOCK),
         source="ref §3.1 (2022) baris 3; S4", confidence="M"),
 ), source="ref §3.1"))
 
@@ -170,15 +190,18 @@ register(_mt("tanda_bahaya", "2022", (
 # §3.2 batuk
 
 def _amox_pneumonia_days(ctx: Ctx) -> int:
-    hiv = ("INFEKSI_HIV_TERKONFIRMASI", "TERPAJAN_HIV") if ctx.chart == "2022" else (
-        "INFEKSI_HIV_TERKONFIRMASI", "DIDUGA_TERINFEKSI_HIV")
+    hiv = ["INFEKSI_HIV_TERKONFIRMASI", "TERPAJAN_HIV"]
+    if ctx.chart == "2015":
+        hiv.append("DIDUGA_TERINFEKSI_HIV")
+        if not ctx.settings.amoksisilin_5_hari_terpajan_hiv_2015:
+            hiv.remove("TERPAJAN_HIV")
     return 5 if any(code in ctx.printed_codes for code in hiv) else 3
 
 
 AMOX_PNEUMONIA = Tx("AMOKSISILIN",
                     dose=lambda c: doses.amoksisilin_pneumonia(_w(c), _amox_pneumonia_days(c)),
                     note="3 hari; 5 hari bila HIV terkonfirmasi/terpajan (2022) atau "
-                         "terkonfirmasi/diduga (2015)")
+                         "terkonfirmasi/terpajan/diduga (2015, kontrak §11.15 butir 7)")
 PELEGA = Tx("PELEGA_TENGGOROKAN")
 
 for _chart, _flow, _fu_bbp, _fu_cond, _conf in (("2015", "2–3", 2, True, "H"),
@@ -813,6 +836,8 @@ def doses_due(ctx: Ctx, received: list[str] | tuple[str, ...]) -> list[str]:
             continue
         if dose in got or ctx.age_months < months:
             continue
+        if not within_vaccine_limit(dose, ctx.age_days, ctx.age_months, ctx.settings):
+            continue  # §11.15 item 5: past its upper age limit
         if all(e in got for e in earlier):
             due.add(dose)
     return [d for d in IMMUNISATION_DOSES if d in due]
@@ -850,7 +875,9 @@ for _chart in BOTH:
     register(TreatmentModule("imunisasi", "balita", (_chart,), _imunisasi, order=ORDER["imunisasi"],
                              source="ref §3.11; kontrak §9",
                              text="Dosis yang jatuh tempo hari ini (umur dalam bulan genap), satu "
-                                  "dosis per seri; tidak ada bila rujuk segera."))
+                                  "dosis per seri, bila belum lewat batas umur atasnya "
+                                  "(kontrak §11.15 butir 5; setelan batas_umur_atas_vaksin); "
+                                  "tidak ada bila rujuk segera."))
     register(TreatmentModule("vitamin_a", "balita", (_chart,), _vitamin_a_supplement,
                              order=ORDER["vitamin_a"], source="ref §3.12; kontrak §9",
                              text="Suplementasi mulai 6 bulan bila belum mendapat kapsul dalam 6 "

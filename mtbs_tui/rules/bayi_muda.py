@@ -22,6 +22,7 @@ from typing import Callable
 
 from mtbs_tui.rules import doses
 from mtbs_tui.rules.codes import treatment_label
+from mtbs_tui.rules.settings import within_vaccine_limit
 from mtbs_tui.rules.table import (
     Cond,
     Ctx,
@@ -117,7 +118,8 @@ def _spo2_difference(ctx: Ctx) -> Outcome:
 
 @register_fact("bm_bergerak_jika_dirangsang")
 def _moves_only_when_stimulated(ctx: Ctx) -> Outcome:
-    """Off by default (§11.14, S4): then it is no infection sign at all and reads nothing."""
+    """``keadaan_umum`` ``letargis_tidak_sadar`` ("moves only when stimulated or not at all"), a
+    required key (§11.15 item 1). With the setting off it is no infection sign and reads nothing."""
     if not ctx.settings.bergerak_jika_dirangsang_tanda_infeksi_bayi_muda:
         return Outcome(False)
     value = ctx.value("keadaan_umum")
@@ -284,7 +286,10 @@ _PSBI_SIGNS: tuple[Cond, ...] = (
     yes("riwayat_kejang"),
     yes("sedang_kejang"),
     fact("bm_suhu_tidak_normal", "temperature_c ≥ 37,5 atau < 36,5 (setelan)"),
-    fact("bm_bergerak_jika_dirangsang", "bergerak hanya jika dirangsang (setelan, bawaan: tidak)"),
+    fact("bm_bergerak_jika_dirangsang",
+         "keadaan_umum = letargis_tidak_sadar (bergerak hanya jika dirangsang; setelan)"),
+    fact("syok_tercatat", "tanda syok tercatat: crt_lebih_2_detik / nadi_lemah / "
+                          "ujung_ekstremitas_dingin (opsional; setelan)"),
     *_GUT_SIGNS,
     eq("mata_bernanah", "banyak"),
     yes("pusar_bernanah"),
@@ -316,8 +321,9 @@ INFEKSI = register(ModuleTable(
                 CEGAH_HIPOGLIKEMIA,
             ),
             source=_src("1", "baris 1", "40, 46"), confidence="M",
-            note="Suhu: gabungan S4 (> 37,5 / < 36,5) dan WHO (≥ 37,5); 'bergerak hanya jika "
-                 "dirangsang' bukan tanda infeksi (S4), §11.14."),
+            note="Suhu: gabungan S4 (> 37,5 / < 36,5) dan WHO (≥ 37,5), §11.14. 'Bergerak hanya "
+                 "jika dirangsang' (WHO 2014; S4 tidak) dan tanda syok: kontrak §11.15 butir 1 "
+                 "dan 3."),
         Row("INFEKSI_BAKTERI_LOKAL", "kuning",
             any_of(eq("mata_bernanah", "sedikit"), eq("pusar_kemerahan", "terbatas"),
                    yes("pustul_kulit")),
@@ -380,35 +386,80 @@ def _rencana_c_dose(ctx: Ctx) -> str | None:
     return doses.rencana_c(ctx.value("weight_kg"), ctx.age_months)
 
 
+_DIARE_CODES = ("DIARE_DEHIDRASI_BERAT", "DIARE_PERSISTEN_BERAT", "DISENTRI")
+
+
+def _other_severe(ctx: Ctx) -> bool:
+    """A merah classification other than bm_diare's own rows: then the infant is referred at once
+    and no fluid plan is started here (§11.15 item 2, as DIARE_DEHIDRASI_BERAT, G6)."""
+    from mtbs_tui.rules.codes import CLASSIFICATIONS
+    return any(code not in _DIARE_CODES and CLASSIFICATIONS[PATHWAY][code].colour == "merah"
+               for code in ctx.printed_codes)
+
+
+def _diare_setting(ctx: Ctx) -> bool:
+    return ctx.settings.diare_persisten_disentri_bayi_muda
+
+
+_DIARE_SETTING = gate(_diare_setting, "setelan diare_persisten_disentri_bayi_muda")
+# §11.15 item 2: the rows that refer a young infant with diarrhoea keep the fluid plan of the
+# dehydration row that applies (started before referral unless another merah row forbids it).
+_REFERRED_DIARRHOEA_TX = (
+    Tx("RENCANA_TERAPI_B", dose=_rencana_b_dose,
+       when=lambda ctx: "DIARE_DEHIDRASI_RINGAN_SEDANG" in ctx.printed_codes
+       and not _other_severe(ctx),
+       note="dehidrasi ringan/sedang: atasi dulu bila tidak ada klasifikasi merah lain"),
+    Tx("ORALIT_PERJALANAN"), CEGAH_HIPOGLIKEMIA, JAGA_HANGAT,
+)
+
 DIARE = register(ModuleTable(
     module="bm_diare", pathway=PATHWAY, charts=CHARTS, rule_chart=RULE_CHART, opening=yes("diare"),
-    order=_ORDER["bm_diare"], source="ref §4.3; Buku Bagan MTBS 2022 hlm. 42 (S4)",
-    tables=(Table("bm_diare", (
-        Row("DIARE_DEHIDRASI_BERAT", "merah",
-            at_least(2, eq("keadaan_umum", "letargis_tidak_sadar"), yes("mata_cekung"),
-                     eq("cubitan_kulit_perut", "sangat_lambat")),
-            treatments=(
-                # G6: alone, the infant is treated here with Plan C; with another merah row the
-                # infant is referred with ORS sips and breast milk on the way.
-                Tx("RENCANA_TERAPI_C", dose=_rencana_c_dose, when=lambda ctx: not ctx.refer_urgently,
-                   note="bila tidak ada klasifikasi merah lain"),
-                Tx("ORALIT_PERJALANAN", when=lambda ctx: ctx.refer_urgently,
-                   note="bila dirujuk karena klasifikasi merah lain"),
-                JAGA_HANGAT,
-            ),
-            source=_src("3", "baris 1", "42"), confidence="M"),
-        Row("DIARE_DEHIDRASI_RINGAN_SEDANG", "kuning",
-            at_least(2, eq("keadaan_umum", "gelisah_rewel"), yes("mata_cekung"),
-                     eq("cubitan_kulit_perut", "lambat")),
-            treatments=(Tx("RENCANA_TERAPI_B", dose=_rencana_b_dose), PERAWATAN, NASIHAT),
-            follow_up=1, source=_src("3", "baris 2", "42") + "; kunjungan ulang [L]",
-            confidence="M"),
-        Row("DIARE_TANPA_DEHIDRASI", "hijau", None,
-            treatments=(Tx("RENCANA_TERAPI_A", dose=lambda ctx: "Teruskan ASI lebih sering dan "
-                           "lebih lama; oralit setelah setiap buang air besar"), PERAWATAN, NASIHAT),
-            follow_up=1, source=_src("3", "baris 3", "42") + "; kunjungan ulang [L]",
-            confidence="M"),
-    )),),
+    order=_ORDER["bm_diare"], source="ref §4.3; Buku Bagan MTBS 2022 hlm. 42 (S4); kontrak §11.15",
+    tables=(
+        Table("bm_diare.persisten", (
+            Row("DIARE_PERSISTEN_BERAT", "merah",
+                all_of(_DIARE_SETTING, num("diare_hari", ">=", 14)),
+                treatments=_REFERRED_DIARRHOEA_TX,
+                source="ref §4.3 (tidak ada di sumber Indonesia); kontrak §11.15 butir 2; WHO "
+                       "IMCI 2014 (S11)", confidence="M",
+                note="Dicetak bersama baris dehidrasi; rujuk segera."),
+        )),
+        Table("bm_diare.disentri", (
+            Row("DISENTRI", "merah", all_of(_DIARE_SETTING, yes("darah_dalam_tinja")),
+                treatments=_REFERRED_DIARRHOEA_TX,
+                source="ref §4.3 (tidak ada di sumber Indonesia); kontrak §11.15 butir 2; WHO "
+                       "IMCI 2014 (S11)", confidence="M",
+                note="Dicetak bersama baris dehidrasi; rujuk segera."),
+        )),
+        Table("bm_diare.dehidrasi", (
+            Row("DIARE_DEHIDRASI_BERAT", "merah",
+                at_least(2, eq("keadaan_umum", "letargis_tidak_sadar"), yes("mata_cekung"),
+                         eq("cubitan_kulit_perut", "sangat_lambat")),
+                treatments=(
+                    # G6: alone (or with the other bm_diare rows) the infant gets Plan C here; with
+                    # another merah row the infant is referred with ORS sips on the way.
+                    Tx("RENCANA_TERAPI_C", dose=_rencana_c_dose,
+                       when=lambda ctx: not _other_severe(ctx),
+                       note="bila tidak ada klasifikasi merah lain (selain diare)"),
+                    Tx("ORALIT_PERJALANAN", when=_other_severe,
+                       note="bila dirujuk karena klasifikasi merah lain"),
+                    JAGA_HANGAT,
+                ),
+                source=_src("3", "baris 1", "42"), confidence="M"),
+            Row("DIARE_DEHIDRASI_RINGAN_SEDANG", "kuning",
+                at_least(2, eq("keadaan_umum", "gelisah_rewel"), yes("mata_cekung"),
+                         eq("cubitan_kulit_perut", "lambat")),
+                treatments=(Tx("RENCANA_TERAPI_B", dose=_rencana_b_dose), PERAWATAN, NASIHAT),
+                follow_up=1, source=_src("3", "baris 2", "42") + "; kunjungan ulang [L]",
+                confidence="M"),
+            Row("DIARE_TANPA_DEHIDRASI", "hijau", None,
+                treatments=(Tx("RENCANA_TERAPI_A", dose=lambda ctx: "Teruskan ASI lebih sering dan "
+                               "lebih lama; oralit setelah setiap buang air besar"), PERAWATAN,
+                            NASIHAT),
+                follow_up=1, source=_src("3", "baris 3", "42") + "; kunjungan ulang [L]",
+                confidence="M"),
+        )),
+    ),
 ))
 
 
@@ -540,7 +591,8 @@ _BM_VACCINES: tuple[tuple[str, str | None], ...] = (
 def _vaccine_due(dose: str, ctx: Ctx) -> bool:
     if dose == "hb0":
         return ctx.age_days <= ctx.settings.hb0_umur_maks_hari
-    return ctx.age_months >= 1
+    return ctx.age_months >= 1 and within_vaccine_limit(dose, ctx.age_days, ctx.age_months,
+                                                        ctx.settings)
 
 
 def _imunisasi(ctx: Ctx) -> tuple[list[TxItem], tuple[str, ...]]:
@@ -565,7 +617,8 @@ def _vitamin_k1(ctx: Ctx) -> tuple[list[TxItem], tuple[str, ...]]:
 IMUNISASI = register(TreatmentModule(
     module="bm_imunisasi", pathway=PATHWAY, charts=CHARTS, run=_imunisasi,
     order=_ORDER["bm_imunisasi"], source="ref §4.6, §3.11; contract §9 (S4, S5, S15) [M]",
-    text="HB0 pada umur 0–1 hari; BCG dan polio 1 mulai umur 1 bulan, bila belum diterima."))
+    text="HB0 pada umur 0–1 hari; BCG dan polio 1 mulai umur 1 bulan, bila belum diterima "
+         "(batas umur atas: kontrak §11.15 butir 5)."))
 
 VITAMIN_K1 = register(TreatmentModule(
     module="bm_vitamin_k1", pathway=PATHWAY, charts=CHARTS, run=_vitamin_k1,

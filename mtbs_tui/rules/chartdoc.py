@@ -141,8 +141,34 @@ def render() -> str:
     for name, default, doc in settings.describe():
         lines.append(f"| `{name}` | `{default}` | {_cell(doc)} |")
     lines.append("")
+    lines.append("Batas umur atas vaksin (setelan `batas_umur_atas_vaksin`; dosis jatuh tempo hanya "
+                 "*sebelum* batasnya):\n")
+    lines.append("| Dosis | Batas | Sumber | Keyakinan |")
+    lines.append("|---|---|---|---|")
+    for lim in settings.VACCINE_UPPER_LIMITS:
+        lines.append(f"| `{lim.dose}{'*' if lim.dose.endswith('_') else ''}` | umur < {lim.limit} "
+                     f"{lim.unit} | {_cell(lim.source)} | {_CONF[lim.confidence]} |")
+    lines.append("")
+    lines.extend(_amendments())
     lines.append(DECISIONS)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _amendments() -> list[str]:
+    from mtbs_tui.rules.engine import CONTRACT_VERSION
+
+    out = [f"## Wajib dikonfirmasi klinisi: amandemen keselamatan kontrak versi {CONTRACT_VERSION} "
+           "(§11.15)\n",
+           "Tinjauan klinis luar menemukan kasus yang dipulangkan oleh kontrak versi 1. Setiap "
+           "amandemen di bawah adalah baris tabel atau setelan bernama dengan bawaan yang aman; "
+           "semuanya harus dikonfirmasi klinisi terhadap Buku Bagan cetak.\n",
+           "| Butir | Amandemen | Di mana (id aturan / setelan) | Sumber | Keyakinan |",
+           "|---|---|---|---|---|"]
+    for a in settings.AMENDMENTS:
+        out.append(f"| {a.item} | {_cell(a.title)} | {_cell(a.where)} | {_cell(a.source)} | "
+                   f"{_CONF[a.confidence]} |")
+    out.append("")
+    return out
 
 
 DECISIONS = """\
@@ -151,9 +177,9 @@ DECISIONS = """\
 1. **Daerah malaria belum diketahui + tanda bahaya atau kaku kuduk**: baris
    `PENYAKIT_BERAT_DENGAN_DEMAM.endemis` tetap dicetak (tindakan pra-rujukan malaria berat tidak
    ditunda karena data daerah kosong). Tanpa tanda berat, modul `demam_malaria` tidak lengkap.
-2. **Oksigen 2015 (PENYAKIT SANGAT BERAT)**: hanya bila stridor, sianosis **dan** ujung ekstremitas
-   pucat dingin, seperti rujukan §3.1 menulisnya (ditebalkan). Secara klinis oksigen untuk salah
-   satu tanda saja mungkin lebih aman: periksa pada bagan cetak.
+2. **Oksigen 2015 (PENYAKIT SANGAT BERAT)**: bila sianosis (kontrak §11.15 butir 4, WHO Pocket
+   Book); rujukan §3.1 menulis stridor, sianosis **dan** ujung ekstremitas pucat dingin (setelan
+   `oksigen_2015_sianosis_saja`).
 3. **Oksigen 2022 (PENYAKIT SANGAT BERAT)** selalu dicantumkan (rujukan §3.1 tabel 2022 tanpa
    syarat); DIAZEPAM hanya bila sedang kejang (kontrak §9).
 4. **JAGA_TETAP_HANGAT** pada setiap baris MERAH (rujukan §5.10 "every red classification").

@@ -92,6 +92,8 @@ _BAYI_MUDA = (
     _c("IKTERUS_BERAT", "bm_ikterus", "M", "IKTERUS BERAT"),
     _c("IKTERUS", "bm_ikterus", "K", "IKTERUS"),
     _c("TIDAK_ADA_IKTERUS", "bm_ikterus", "H", "TIDAK ADA IKTERUS"),
+    _c("DIARE_PERSISTEN_BERAT", "bm_diare", "M", "DIARE PERSISTEN BERAT"),  # §11.15 item 2
+    _c("DISENTRI", "bm_diare", "M", "DISENTRI PADA BAYI MUDA"),  # §11.15 item 2
     _c("DIARE_DEHIDRASI_BERAT", "bm_diare", "M", "DIARE DEHIDRASI BERAT"),
     _c("DIARE_DEHIDRASI_RINGAN_SEDANG", "bm_diare", "K", "DIARE DEHIDRASI RINGAN/SEDANG"),
     _c("DIARE_TANPA_DEHIDRASI", "bm_diare", "H", "DIARE TANPA DEHIDRASI"),

@@ -21,7 +21,13 @@ from mtbs_tui.rules.table import (
     HIJAU, KUNING, MERAH, Ctx, ModuleTable, Outcome, Q, TreatmentModule, TxItem, evaluate_module,
     register_fact, register_quantity, registered,
 )
-from mtbs_tui.rules.vocabulary import MODULES
+from mtbs_tui.rules.vocabulary import FINDINGS, MODULES, SHOCK_SIGNS, doc_sorted, module_keys
+
+# The contract this engine implements (shared/spec/case-format.md, version 2: the §11.15 safety
+# amendments). The register stores RULES_VERSION with every visit it classifies, so a visit keeps
+# the classification it was saved with and a reader can tell which rules made it.
+CONTRACT_VERSION = 2
+RULES_VERSION = f"contract {CONTRACT_VERSION}"
 
 _MODULE_POS = {m.id: i for i, m in enumerate(MODULES)}
 _PATHWAY_MODULES = {"balita": "mtbs_tui.rules.balita", "bayi_muda": "mtbs_tui.rules.bayi_muda"}
@@ -92,6 +98,19 @@ def _danger_sign(ctx: Ctx) -> Outcome:
         tr = res.tables[0]
         return Outcome(False, tr.outcomes[0].because)
     return Outcome(None, missing=res.missing)
+
+
+@register_fact("syok_tercatat")
+def _shock_recorded(ctx: Ctx) -> Outcome:
+    """§11.15 item 3: a shock sign recorded true is a danger sign wherever it is recorded. The keys
+    are optional here (absent never makes a danger-sign box incomplete), so this is never unknown;
+    the dengue box still reads them as required keys."""
+    if not ctx.settings.tanda_syok_tanda_bahaya:
+        return Outcome(False)
+    present = tuple(k for k in SHOCK_SIGNS if ctx.value(k) is True)
+    if present:
+        return Outcome(True, present)
+    return Outcome(False, tuple(k for k in SHOCK_SIGNS if ctx.value(k) is False))
 
 
 @register_fact("rute_endemis")
@@ -237,8 +256,48 @@ def _plan(pathway: str, chart: str, settings: ChartSettings) -> tuple[list, list
     return plan
 
 
+# §11.15 item 8: balita danger-sign keys that have a young-infant meaning, and that meaning.
+YOUNG_INFANT_MAPPING: dict[str, tuple[str, Any]] = {
+    "tidak_bisa_minum": ("menyusu_lemah", True),
+    "memuntahkan_semua": ("muntah_semua_atau_hijau", True),
+    "letargis_tidak_sadar": ("keadaan_umum", "letargis_tidak_sadar"),
+}
+
+
+def _balita_only_danger_keys() -> tuple[str, ...]:
+    """The danger-sign keys (2015 and SAGA) that no young-infant module reads."""
+    read = {k for m in MODULES if m.pathway == "bayi_muda" for k in m.keys}
+    danger = module_keys("tanda_bahaya", "2015") + module_keys("tanda_bahaya", "2022")
+    return tuple(k for k in dict.fromkeys(danger) if k not in read and k in FINDINGS)
+
+
+BALITA_ONLY_DANGER_KEYS = _balita_only_danger_keys()
+
+
+def young_infant_values(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], dict[str, str]]:
+    """§11.15 item 8 for a case routed to bayi muda: the values with the balita danger signs that
+    have a young-infant meaning mapped onto it (unless the case gives that key itself), the true
+    balita-only danger-sign keys (``unread_findings``, in document order) and, for ``because``
+    lists, which young-infant key stands for which recorded key."""
+    unread = doc_sorted(k for k in BALITA_ONLY_DANGER_KEYS if values.get(k) is True)
+    mapped = dict(values)
+    cited: dict[str, str] = {}
+    for key in unread:
+        if key in YOUNG_INFANT_MAPPING:
+            target, value = YOUNG_INFANT_MAPPING[key]
+            if values.get(target) is None:
+                mapped[target] = value
+                cited[target] = key
+    return mapped, unread, cited
+
+
 def run(c: Case, settings: ChartSettings = DEFAULT) -> dict[str, Any]:
-    ctx = Ctx(c.values, c.chart, c.pathway, c.age_days, c.age_months, settings)
+    values: Mapping[str, Any] = c.values
+    unread: list[str] = []
+    cited: dict[str, str] = {}
+    if c.pathway == "bayi_muda":
+        values, unread, cited = young_infant_values(c.values)
+    ctx = Ctx(values, c.chart, c.pathway, c.age_days, c.age_months, settings)
     _prepare_zscores(ctx)
     specs, ordered = _plan(c.pathway, c.chart, settings)
     for spec in specs:
@@ -258,9 +317,10 @@ def run(c: Case, settings: ChartSettings = DEFAULT) -> dict[str, Any]:
             out = tr.outcomes[tr.printed]
             printed.append((spec, row, out))
             info = codes.classification(c.pathway, row.code)
+            because = list(dict.fromkeys(cited.get(k, k) for k in out.because))
             classifications.append({
                 "module": spec.module, "code": row.code, "label": info.label,
-                "colour": row.colour, "rule": spec.rule_id(row), "because": list(out.because)})
+                "colour": row.colour, "rule": spec.rule_id(row), "because": because})
 
     merah = [row.code for _, row, _ in printed if row.colour == MERAH]
     refer = bool(merah) and merah != ["DIARE_DEHIDRASI_BERAT"]
@@ -300,7 +360,7 @@ def run(c: Case, settings: ChartSettings = DEFAULT) -> dict[str, Any]:
     if refer:
         treatments.add("RUJUK_SEGERA", None, None)
 
-    return {
+    result = {
         "chart": c.chart,
         "pathway": c.pathway,
         "age": {"days": c.age_days, "months": c.age_months},
@@ -310,6 +370,9 @@ def run(c: Case, settings: ChartSettings = DEFAULT) -> dict[str, Any]:
         "follow_up_days": min(follow_ups) if follow_ups else None,
         "treatments": treatments.items(),
     }
+    if unread:
+        result["unread_findings"] = unread  # §11.15 item 8: never silently dropped
+    return result
 
 
 class _Treatments:

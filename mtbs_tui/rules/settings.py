@@ -43,9 +43,24 @@ class ChartSettings:
     suhu_bayi_muda_rendah_c: float = 36.5
     """Young-infant infection sign: temperature < this. Reference §4.1, §10 item 10."""
 
-    bergerak_jika_dirangsang_tanda_infeksi_bayi_muda: bool = False
-    """Whether "moves only when stimulated" is a young-infant infection sign (S4: no; read by
-    bm_diare only). Reference §4.1, §10 item 10."""
+    bergerak_jika_dirangsang_tanda_infeksi_bayi_muda: bool = True
+    """Whether "moves only when stimulated" (``keadaan_umum`` ``letargis_tidak_sadar``) is a
+    young-infant infection sign, read by bm_infeksi row 1 as a required key. Default yes (WHO 2014
+    [H]; contract §11.15 item 1; S4 reads it for bm_diare only). Reference §4.1, §10 item 10."""
+
+    diare_persisten_disentri_bayi_muda: bool = True
+    """Young infant: diarrhoea ≥ 14 days (DIARE_PERSISTEN_BERAT) or blood in the stool (DISENTRI)
+    is merah and referred (WHO 2014 [H]; contract §11.15 item 2). Reference §4.3."""
+
+    tanda_syok_tanda_bahaya: bool = True
+    """The shock signs (``crt_lebih_2_detik``, ``nadi_lemah``, ``ujung_ekstremitas_dingin``) count
+    as danger signs wherever they are recorded, whatever the fever duration (contract §11.15
+    item 3). Reference §3.1, §3.6."""
+
+    oksigen_2015_sianosis_saja: bool = True
+    """2015 PENYAKIT_SANGAT_BERAT: oxygen when ``sianosis`` alone is true (WHO Pocket Book; contract
+    §11.15 item 4). Off: only with stridor, cyanosis and cold pale extremities together (reference
+    §3.1 as written)."""
 
     parasetamol_suhu_2015_c: float = 38.5
     """PARASETAMOL at a temperature ≥ this (2015). Reference §5.3, §10 item 4."""
@@ -80,14 +95,13 @@ class ChartSettings:
     hb0_umur_maks_hari: int = 1
     """HB0 is due only at an age of 0 to this many days. Reference §3.11, §4.6."""
 
-    batas_umur_atas_vaksin: bool = False
-    """Upper age limits of vaccines. Default none. Reference §3.11, §10 item 13. No limit table
-    was found, so turning it on is refused rather than silently ignored."""
+    batas_umur_atas_vaksin: bool = True
+    """Upper age limits of vaccines (``VACCINE_UPPER_LIMITS``): past its limit a dose is not
+    listed as due. Contract §11.15 item 5; reference §3.11, §10 item 13."""
 
-    def __post_init__(self) -> None:
-        if self.batas_umur_atas_vaksin:
-            raise ValueError("batas_umur_atas_vaksin: tabel batas umur vaksin belum tersedia "
-                             "(rujukan §10 butir 13); setelan ini belum dapat dinyalakan")
+    amoksisilin_5_hari_terpajan_hiv_2015: bool = True
+    """2015: PNEUMONIA with TERPAJAN_HIV gets amoxicillin for 5 days, like the confirmed and
+    suspected rows (contract §11.15 item 7, §9)."""
 
     def spo2_cutoff(self, chart: str) -> int:
         return self.spo2_pneumonia_berat_2015 if chart == "2015" else self.spo2_pneumonia_berat_2022
@@ -97,6 +111,114 @@ class ChartSettings:
 
 
 DEFAULT = ChartSettings()
+
+
+# ---------------------------------------------------------------------------------------------
+# Vaccine upper age limits (contract §11.15 item 5), read by ``within_vaccine_limit`` for both
+# pathways. A dose is due only *before* its limit: (dose or series prefix, unit, limit, source,
+# confidence). ``hb0`` keeps its own setting (``hb0_umur_maks_hari``); ``je`` has no upper limit
+# (contract §9). The first matching entry wins, so ``rotavirus_1`` comes before ``rotavirus_``.
+
+@dataclass(frozen=True)
+class VaccineLimit:
+    dose: str  # a dose, or a series prefix ending in "_"
+    unit: str  # "hari" (days since birth) or "bulan" (completed months)
+    limit: int
+    source: str
+    confidence: str
+
+    def applies_to(self, dose: str) -> bool:
+        return dose == self.dose or (self.dose.endswith("_") and dose.startswith(self.dose))
+
+    def text(self) -> str:
+        shown = self.dose + "*" if self.dose.endswith("_") else self.dose
+        return f"{shown}: umur < {self.limit} {self.unit}"
+
+
+_REVIEW = "kontrak §11.15 butir 5 (tinjauan klinis luar)"
+_MTBS_AGE = _REVIEW + "; sama dengan batas umur MTBS"
+VACCINE_UPPER_LIMITS: tuple[VaccineLimit, ...] = (
+    VaccineLimit("bcg", "bulan", 12, _REVIEW + "; tidak ditemukan di sumber Indonesia", "L"),
+    VaccineLimit("rotavirus_1", "hari", 105, _REVIEW + "; ACIP: dosis pertama paling lambat "
+                 "14 minggu 6 hari", "L"),
+    VaccineLimit("rotavirus_", "bulan", 8, _REVIEW + "; ACIP: dosis terakhir paling lambat 8 "
+                 "bulan", "L"),
+    VaccineLimit("polio_", "bulan", 60, _MTBS_AGE, "L"),
+    VaccineLimit("dpt_hb_hib_", "bulan", 60, _MTBS_AGE, "L"),
+    VaccineLimit("pcv_", "bulan", 60, _MTBS_AGE, "L"),
+    VaccineLimit("ipv_", "bulan", 60, _MTBS_AGE, "L"),
+    VaccineLimit("campak_rubela_", "bulan", 60, _MTBS_AGE, "L"),
+)
+
+
+def within_vaccine_limit(dose: str, age_days: int, age_months: int,
+                         settings: ChartSettings = DEFAULT) -> bool:
+    """True when ``dose`` may still be given at this age (no limit, limits off, or below it)."""
+    if not settings.batas_umur_atas_vaksin:
+        return True
+    for lim in VACCINE_UPPER_LIMITS:
+        if lim.applies_to(dose):
+            age = age_days if lim.unit == "hari" else age_months
+            return age < lim.limit
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# The safety amendments of contract version 2 (case-format.md §11.15): where each one lives, so
+# docs/chart.md can list them for the clinician who must confirm them against the printed chart.
+
+@dataclass(frozen=True)
+class Amendment:
+    item: int
+    title: str
+    where: str  # rule ids and/or setting names
+    source: str
+    confidence: str
+
+
+AMENDMENTS: tuple[Amendment, ...] = (
+    Amendment(1, "Bayi muda yang bergerak hanya jika dirangsang atau tidak bergerak (keadaan_umum "
+                 "letargis) = PENYAKIT SANGAT BERAT ATAU INFEKSI BAKTERI BERAT; ditanyakan di "
+                 "bagian infeksi untuk setiap bayi muda",
+              "`2022.bm_infeksi.PENYAKIT_SANGAT_BERAT_ATAU_INFEKSI_BAKTERI_BERAT`; setelan "
+              "`bergerak_jika_dirangsang_tanda_infeksi_bayi_muda`",
+              "WHO IMCI 2014 (S11); rujukan §4.1, §10 butir 10", "M"),
+    Amendment(2, "Bayi muda: diare ≥ 14 hari (DIARE PERSISTEN BERAT) atau darah dalam tinja "
+                 "(DISENTRI PADA BAYI MUDA) = MERAH, dicetak bersama baris dehidrasi, rujuk segera",
+              "`2022.bm_diare.DIARE_PERSISTEN_BERAT`, `2022.bm_diare.DISENTRI`; setelan "
+              "`diare_persisten_disentri_bayi_muda`",
+              "WHO IMCI 2014 (S11); tidak ditemukan di sumber Indonesia (rujukan §4.3)", "M"),
+    Amendment(3, "Tanda syok (CRT > 2 detik, nadi lemah, tangan dan kaki dingin) = tanda bahaya di "
+                 "mana pun dicatat, berapa pun lama demam; formulir menawarkannya di bagian tanda "
+                 "bahaya (boleh dilewati)",
+              "`2022.tanda_bahaya.*`, `2015.tanda_bahaya.PENYAKIT_SANGAT_BERAT`, "
+              "`2022.bm_infeksi.PENYAKIT_SANGAT_BERAT_ATAU_INFEKSI_BAKTERI_BERAT`; setelan "
+              "`tanda_syok_tanda_bahaya`",
+              "WHO IMCI 2014 / Pocket Book (S11); rujukan §3.1, §3.6", "M"),
+    Amendment(4, "Tindakan pra-rujukan GAGAL JANTUNG PARU (jalan napas, oksigen, diazepam bila "
+                 "kejang, cegah gula darah turun, jaga hangat); 2015: oksigen bila sianosis saja",
+              "`2022.tanda_bahaya.GAGAL_JANTUNG_PARU`, `2015.tanda_bahaya.PENYAKIT_SANGAT_BERAT`; "
+              "setelan `oksigen_2015_sianosis_saja`",
+              "WHO Pocket Book 2013 (S11); rujukan §3.1, §5.10", "M"),
+    Amendment(5, "Batas umur atas vaksin: BCG < 12 bulan, rotavirus dosis 1 < 15 minggu (105 "
+                 "hari), semua dosis rotavirus < 8 bulan, lainnya < 60 bulan",
+              "modul `imunisasi`, `bm_imunisasi`; setelan `batas_umur_atas_vaksin` "
+              "(tabel `VACCINE_UPPER_LIMITS`)",
+              "tinjauan klinis luar; ACIP (rotavirus); rujukan §3.11, §10 butir 13", "L"),
+    Amendment(6, "Pita dosis dibaca seperti ditulis tabelnya: \"> a – b\" = a < BB ≤ b (DHP, "
+                 "primakuin: 10,0 kg = ½ tablet DHP); pita terakhir \"a – b\" termasuk b",
+              "tabel dosis `mtbs_tui/rules/doses.py` (bagian \"Tabel dosis\" di atas)",
+              "rujukan §5; kontrak §9", "M"),
+    Amendment(7, "2015: PNEUMONIA dengan TERPAJAN HIV mendapat amoksisilin 5 hari",
+              "`2015.batuk.PNEUMONIA` (AMOKSISILIN); setelan "
+              "`amoksisilin_5_hari_terpajan_hiv_2015`",
+              "rujukan §3.2, §3.10; kontrak §9", "M"),
+    Amendment(8, "Tanda bahaya balita pada kasus bayi muda tidak dibuang diam-diam: dicantumkan di "
+                 "`unread_findings`; tidak_bisa_minum → menyusu_lemah, memuntahkan_semua → "
+                 "muntah_semua_atau_hijau, letargis_tidak_sadar → keadaan_umum letargis",
+              "`mtbs_tui/rules/engine.py` (`YOUNG_INFANT_MAPPING`, `unread_findings`)",
+              "kontrak §11.1, §11.15 butir 8", "M"),
+)
 
 
 # Indonesian descriptions for the clinician's review table in docs/chart.md.
@@ -119,8 +241,24 @@ KETERANGAN: dict[str, str] = {
     "suhu_bayi_muda_tinggi_c": "Bayi muda: tanda infeksi bila suhu ≥ nilai ini. Rujukan §4.1.",
     "suhu_bayi_muda_rendah_c": "Bayi muda: tanda infeksi bila suhu < nilai ini. Rujukan §4.1.",
     "bergerak_jika_dirangsang_tanda_infeksi_bayi_muda": "Bayi muda: 'bergerak hanya jika "
-                                                        "dirangsang' dihitung tanda infeksi "
-                                                        "(S4: tidak). Rujukan §4.1.",
+                                                        "dirangsang atau tidak bergerak' "
+                                                        "(keadaan_umum letargis) = PENYAKIT SANGAT "
+                                                        "BERAT ATAU INFEKSI BAKTERI BERAT (WHO "
+                                                        "2014; S4: tidak). Kontrak §11.15 butir 1; "
+                                                        "rujukan §4.1.",
+    "diare_persisten_disentri_bayi_muda": "Bayi muda: diare ≥ 14 hari (DIARE PERSISTEN BERAT) atau "
+                                          "darah dalam tinja (DISENTRI PADA BAYI MUDA) = MERAH, "
+                                          "rujuk segera (WHO 2014). Kontrak §11.15 butir 2; "
+                                          "rujukan §4.3.",
+    "tanda_syok_tanda_bahaya": "Tanda syok (CRT > 2 detik, nadi lemah, tangan dan kaki dingin) "
+                               "dihitung tanda bahaya di mana pun dicatat, berapa pun lama "
+                               "demamnya (2022: sisi sirkulasi SAGA; 2015: seperti ujung "
+                               "ekstremitas pucat dingin; bayi muda: infeksi baris 1). Kontrak "
+                               "§11.15 butir 3.",
+    "oksigen_2015_sianosis_saja": "2015 PENYAKIT SANGAT BERAT: oksigen bila sianosis saja (WHO "
+                                  "Pocket Book). Tidak: hanya bila stridor, sianosis dan ujung "
+                                  "ekstremitas pucat dingin bersama (rujukan §3.1). Kontrak "
+                                  "§11.15 butir 4.",
     "parasetamol_suhu_2015_c": "Parasetamol bila suhu ≥ nilai ini (2015). Rujukan §5.3.",
     "parasetamol_suhu_2022_c": "Parasetamol bila suhu ≥ nilai ini (2022, S4). Rujukan §5.3.",
     "hb_anemia_berat_g_dl": "2022: ANEMIA BERAT bila Hb < nilai ini. Rujukan §3.9, §10 butir 6.",
@@ -132,8 +270,12 @@ KETERANGAN: dict[str, str] = {
     "zskor_lk_u_makrosefali": "MAKROSEFALI bila skor-z LK/U > nilai ini. Rujukan §3.8.",
     "imunisasi_je": "Vaksin JE diberikan (daerah endemis JE). Bawaan tidak. Rujukan §3.11.",
     "hb0_umur_maks_hari": "HB0 jatuh tempo hanya pada umur 0 sampai nilai ini (hari). §3.11, §4.6.",
-    "batas_umur_atas_vaksin": "Batas umur atas vaksin. Bawaan tidak ada; tabelnya tidak ditemukan, "
-                              "jadi belum dapat dinyalakan. Rujukan §3.11, §10 butir 13.",
+    "batas_umur_atas_vaksin": "Batas umur atas vaksin (tabel di bawah): lewat batasnya dosis tidak "
+                              "dicantumkan jatuh tempo. Aturan kejar imunisasi Indonesia mungkin "
+                              "berbeda. Kontrak §11.15 butir 5; rujukan §3.11, §10 butir 13.",
+    "amoksisilin_5_hari_terpajan_hiv_2015": "2015: PNEUMONIA dengan TERPAJAN HIV mendapat "
+                                            "amoksisilin 5 hari, seperti HIV terkonfirmasi dan "
+                                            "diduga. Kontrak §11.15 butir 7, §9.",
 }
 
 

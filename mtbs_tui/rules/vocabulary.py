@@ -167,10 +167,10 @@ _add(
 # §5.3 Diare
 _add(
     _f("diare", "Diare", _BOOL, ("diare", "bm_diare"), help="Tanyakan: apakah anak diare?"),
-    _f("diare_hari", "Lama diare", "int", "diare", unit="hari", minimum=0, maximum=365,
+    _f("diare_hari", "Lama diare", "int", ("diare", "bm_diare"), unit="hari", minimum=0, maximum=365,
        help="Sudah berapa hari diare?"),
-    _f("darah_dalam_tinja", "Ada darah dalam tinja", _BOOL, "diare"),
-    _f("keadaan_umum", "Keadaan umum", "enum", ("diare", "bm_diare"),
+    _f("darah_dalam_tinja", "Ada darah dalam tinja", _BOOL, ("diare", "bm_diare")),
+    _f("keadaan_umum", "Keadaan umum", "enum", ("diare", "bm_diare", "bm_infeksi"),
        choices=(("normal", "Normal"), ("gelisah_rewel", "Gelisah, rewel/mudah marah"),
                 ("letargis_tidak_sadar", "Letargis atau tidak sadar")),
        help="Lihat keadaan anak. Bayi muda: letargis = hanya bergerak bila dirangsang."),
@@ -188,6 +188,9 @@ _add(
 
 # §5.4 Demam
 _YES_NO_DENGUE = "dengue"
+# §11.15 item 3: the shock signs of the dengue box are also optional danger-sign items (the
+# dengue box stays first: it reads them as required keys).
+_SHOCK_MODULES = ("dengue", "tanda_bahaya", "bm_infeksi")
 _add(
     _f("demam", "Demam (riwayat atau teraba panas)", _BOOL, "demam_malaria",
        help="Riwayat demam, teraba panas, atau suhu 37,5 °C atau lebih."),
@@ -209,9 +212,9 @@ _add(
     _f("kekeruhan_kornea", "Kekeruhan pada kornea", _BOOL, "campak"),
     _f("luka_mulut", "Luka di mulut", "enum", "campak",
        choices=(("tidak", "Tidak ada"), ("ada", "Ada"), ("dalam_atau_luas", "Dalam atau luas"))),
-    _f("ujung_ekstremitas_dingin", "Syok: tangan dan kaki dingin", _BOOL, _YES_NO_DENGUE),
-    _f("nadi_lemah", "Syok: nadi lemah atau tidak teraba", _BOOL, _YES_NO_DENGUE),
-    _f("crt_lebih_2_detik", "Pengisian kapiler lebih dari 2 detik", _BOOL, _YES_NO_DENGUE),
+    _f("ujung_ekstremitas_dingin", "Syok: tangan dan kaki dingin", _BOOL, _SHOCK_MODULES),
+    _f("nadi_lemah", "Syok: nadi lemah atau tidak teraba", _BOOL, _SHOCK_MODULES),
+    _f("crt_lebih_2_detik", "Pengisian kapiler lebih dari 2 detik", _BOOL, _SHOCK_MODULES),
     _f("ekstremitas_pucat", "Syok: tangan dan kaki tampak pucat", _BOOL, _YES_NO_DENGUE, charts=C22),
     _f("nadi_cepat", "Syok: nadi cepat", _BOOL, _YES_NO_DENGUE, charts=C22),
     _f("nyeri_perut", "Nyeri perut / nyeri ulu hati", _BOOL, _YES_NO_DENGUE),
@@ -482,6 +485,13 @@ class Module:
     opening_key: str | None
     keys: tuple[str, ...]
     produces_classification: bool
+    # Keys this module reads as optional although the vocabulary does not mark them so (another
+    # module needs them): the shock signs in the danger-sign boxes (§11.15 item 3).
+    optional_keys: frozenset[str] = frozenset()
+
+    def is_optional(self, key: str) -> bool:
+        spec = FINDINGS.get(key) or TOP_LEVEL.get(key)
+        return key in self.optional_keys or bool(spec and spec.optional)
 
 
 _SAGA_22 = ("tidak_bisa_minum", "memuntahkan_semua", "riwayat_kejang", "sedang_kejang",
@@ -492,9 +502,13 @@ _SAGA_22 = ("tidak_bisa_minum", "memuntahkan_semua", "riwayat_kejang", "sedang_k
 _TBU_15 = ("tidak_bisa_minum", "memuntahkan_semua", "riwayat_kejang", "sedang_kejang", "gelisah",
            "letargis_tidak_sadar", "stridor", "sianosis", "ujung_tangan_kaki_pucat_dingin")
 
+# Capillary refill, weak pulse, cold hands and feet (§5.4; danger signs too, §11.15 item 3).
+SHOCK_SIGNS = ("crt_lebih_2_detik", "nadi_lemah", "ujung_ekstremitas_dingin")
+
 MODULES: tuple[Module, ...] = (
     Module("tanda_bahaya", "Tanda bahaya umum / SAGA", "balita", BOTH, None,
-           tuple(dict.fromkeys(_SAGA_22 + _TBU_15)), True),
+           tuple(dict.fromkeys(_SAGA_22 + _TBU_15 + SHOCK_SIGNS)), True,
+           frozenset(SHOCK_SIGNS)),
     Module("batuk", "Batuk atau sukar bernapas", "balita", BOTH, "batuk",
            ("batuk", "batuk_hari", "napas_per_menit", "napas_per_menit_ulang", "tarikan_dinding_dada",
             "spo2", "wheezing"), True),
@@ -535,11 +549,13 @@ MODULES: tuple[Module, ...] = (
             "spo2_tangan_kanan", "spo2_kaki", "merintih", "napas_cuping_hidung",
             "tarikan_dinding_dada_sangat_kuat", "menyusu_lemah", "belum_bab_48_jam",
             "muntah_semua_atau_hijau", "perut_kembung_sesak", "tidak_ada_lubang_anus",
-            "mata_bernanah", "pusar_kemerahan", "pusar_bernanah", "pustul_kulit"), True),
+            "mata_bernanah", "pusar_kemerahan", "pusar_bernanah", "pustul_kulit", "keadaan_umum",
+            *SHOCK_SIGNS), True, frozenset(SHOCK_SIGNS)),
     Module("bm_ikterus", "Ikterus", "bayi_muda", BOTH, "tampak_kuning",
            ("tampak_kuning", "telapak_kuning", "kuning_mulai_jam"), True),
     Module("bm_diare", "Diare (bayi muda)", "bayi_muda", BOTH, "diare",
-           ("diare", "keadaan_umum", "mata_cekung", "cubitan_kulit_perut"), True),
+           ("diare", "diare_hari", "darah_dalam_tinja", "keadaan_umum", "mata_cekung",
+            "cubitan_kulit_perut"), True),
     Module("bm_hiv", "Status HIV (bayi muda)", "bayi_muda", BOTH, None,
            ("tes_hiv_ibu", "tes_virologi_anak", "tes_serologi_anak",
             "masih_menyusu_atau_baru_berhenti"), True),

@@ -193,9 +193,10 @@ def build_plan(pathway: str, chart: str, age: Age) -> list[SectionPlan]:
                     echoes.append(key)
                     keys.append(key)
             if keys:
-                # Optional items ("if available": SpO2, recount, z-scores) go to the end of their
-                # block, so PgDn skips them all once the chart's questions are answered.
-                keys.sort(key=lambda k: k != member.opening_key and _optional(k))
+                # Optional items ("if available": SpO2, recount, z-scores; the shock signs in the
+                # danger-sign boxes, §11.15 item 3) go to the end of their block, so PgDn skips
+                # them all once the chart's questions are answered.
+                keys.sort(key=lambda k: k != member.opening_key and member.is_optional(k))
                 title = member.label if len(members) > 1 else None
                 blocks.append(Block(member.id, title, tuple(keys), member.opening_key))
         emitted.update(x.id for x in members)
@@ -206,11 +207,6 @@ def build_plan(pathway: str, chart: str, age: Age) -> list[SectionPlan]:
             short=SHORT.get(m.id, m.label.split()[0]),
             modules=tuple(x.id for x in members), blocks=tuple(blocks), echoes=tuple(echoes)))
     return sections
-
-
-def _optional(key: str) -> bool:
-    spec = voc.FINDINGS.get(key) or voc.TOP_LEVEL.get(key)
-    return bool(spec and spec.optional)
 
 
 def has_fever(values: dict[str, Any]) -> bool | None:

@@ -79,3 +79,17 @@ def incomplete(result: dict[str, Any], module: str) -> list[str] | None:
         if entry["module"] == module:
             return entry["missing"]
     return None
+
+
+def vaccine_allowed(dose: str, days: int, months: int) -> bool:
+    """Contract §11.15 item 5, written from its text (not from the engine's table): may ``dose``
+    still be listed as due at this age? HB0 and JE have their own rules (§9)."""
+    if dose == "bcg":
+        return months < 12
+    if dose == "rotavirus_1":
+        return days < 105  # 15 weeks
+    if dose.startswith("rotavirus_"):
+        return months < 8
+    if dose in ("hb0", "je"):
+        return True
+    return months < 60

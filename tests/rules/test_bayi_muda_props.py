@@ -28,6 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
+from casebuild import vaccine_allowed
 from mtbs_tui.rules import CaseError, classify
 from mtbs_tui.rules.codes import TREATMENTS
 from mtbs_tui.rules.vocabulary import FINDINGS
@@ -67,7 +68,8 @@ BM_KEYS: tuple[str, ...] = (
     "muntah_semua_atau_hijau", "perut_kembung_sesak", "tidak_ada_lubang_anus", "mata_bernanah",
     "pusar_kemerahan", "pusar_bernanah", "pustul_kulit",
     "tampak_kuning", "telapak_kuning", "kuning_mulai_jam",
-    "diare", "keadaan_umum", "mata_cekung", "cubitan_kulit_perut",
+    "diare", "diare_hari", "darah_dalam_tinja", "keadaan_umum", "mata_cekung",
+    "cubitan_kulit_perut", "crt_lebih_2_detik", "nadi_lemah", "ujung_ekstremitas_dingin",
     "tes_hiv_ibu", "tes_virologi_anak", "tes_serologi_anak", "masih_menyusu_atau_baru_berhenti",
     "menyusu", "menyusu_per_24_jam", "minum_dengan_botol", "makanan_minuman_lain",
     "posisi_menyusu_benar", "perlekatan_baik", "isapan_efektif", "bercak_putih_mulut",
@@ -78,23 +80,30 @@ BM_KEYS: tuple[str, ...] = (
 PSBI_BOOL_SIGNS = ("sianosis", "merintih", "napas_cuping_hidung", "tarikan_dinding_dada_sangat_kuat",
                    "menyusu_lemah", "riwayat_kejang", "sedang_kejang", "belum_bab_48_jam",
                    "muntah_semua_atau_hijau", "perut_kembung_sesak", "tidak_ada_lubang_anus",
-                   "pusar_bernanah")
+                   "pusar_bernanah",
+                   # §11.15 item 3: shock signs count as danger signs wherever they are recorded
+                   "crt_lebih_2_detik", "nadi_lemah", "ujung_ekstremitas_dingin")
 # Findings whose abnormal value is "true": setting one never makes the infant look better.
-ABNORMAL_TRUE = PSBI_BOOL_SIGNS + ("pustul_kulit", "telapak_kuning", "mata_cekung",
+ABNORMAL_TRUE = PSBI_BOOL_SIGNS + ("pustul_kulit", "telapak_kuning", "mata_cekung", "darah_dalam_tinja",
                                    "minum_dengan_botol", "makanan_minuman_lain",
                                    "bercak_putih_mulut", "bibir_langit_sumbing")
 # §1/§3 exceptions to "absent is unknown": removing these may legitimately change the row.
-OPTIONAL_HANDOVER = ("spo2_tangan_kanan", "spo2_kaki", "napas_per_menit_ulang", "zskor_bb_u")
+OPTIONAL_HANDOVER = ("spo2_tangan_kanan", "spo2_kaki", "napas_per_menit_ulang", "zskor_bb_u",
+                     # optional row-1 signs of bm_infeksi (§11.15 item 3)
+                     "crt_lebih_2_detik", "nadi_lemah", "ujung_ekstremitas_dingin")
 TOP_REMOVABLE = ("sex", "weight_kg", "temperature_c")
 
 _INT_RANGES = {"napas_per_menit": (20, 100), "napas_per_menit_ulang": (20, 100),
                "spo2_tangan_kanan": (85, 100), "spo2_kaki": (85, 100),
-               "kuning_mulai_jam": (0, 400), "menyusu_per_24_jam": (0, 16)}
+               "kuning_mulai_jam": (0, 400), "menyusu_per_24_jam": (0, 16),
+               "diare_hari": (0, 20)}
 
 # The value of each key in a normal, complete visit; a drawn case departs from it key by key.
 NORMAL_VALUES: dict[str, Any] = {
     **_ROWS.NORMAL, "napas_per_menit_ulang": 48, "spo2_tangan_kanan": 98, "spo2_kaki": 98,
-    "kuning_mulai_jam": 48, "keadaan_umum": "normal", "mata_cekung": False,
+    "kuning_mulai_jam": 48, "keadaan_umum": "normal", "mata_cekung": False, "diare_hari": 3,
+    "darah_dalam_tinja": False, "crt_lebih_2_detik": False, "nadi_lemah": False,
+    "ujung_ekstremitas_dingin": False,
     "cubitan_kulit_perut": "segera", "susu_pengganti_tepat": True, "jumlah_minum_cukup": True,
     "frekuensi_minum_cukup": True, "penyiapan_susu_bersih": True,
 }
@@ -187,7 +196,12 @@ def test_contract_codes_and_shape(case: dict[str, Any], chart: str) -> None:
     assert out["chart"] == chart
     modules = [c["module"] for c in out["classifications"]]
     assert modules == sorted(modules, key=MODULE_ORDER.index)  # chart order (§4)
-    assert len(modules) == len(set(modules))  # one row per bm module (no added tables here)
+    # One row per bm module, except bm_diare's added tables (§11.15 item 2): persistent
+    # and dysentery rows printed with the one dehydration row.
+    rows = [(c["module"], c["code"]) for c in out["classifications"]]
+    assert len(rows) == len(set(rows))
+    single = [m for m, code in rows if code not in ("DIARE_PERSISTEN_BERAT", "DISENTRI")]
+    assert len(single) == len(set(single))
     for c in out["classifications"]:
         module, colour, label = CODES[c["code"]]
         assert (c["module"], c["colour"], c["label"]) == (module, colour, label)
@@ -253,6 +267,27 @@ def test_a_danger_sign_always_refers(case: dict[str, Any], sign: str, chart: str
     assert {"AMPISILIN_IM", "GENTAMISIN_IM", "JAGA_TETAP_HANGAT"} <= set(codes)
     # Home-care items would delay the referral (G5).
     assert not {"PERAWATAN_BAYI_MUDA", "NASIHAT_KEMBALI_SEGERA"} & set(codes)
+
+
+@SETTINGS
+@given(case=young_infant_cases(), chart=CHART)
+def test_moving_only_when_stimulated_is_merah_and_referred(case: dict[str, Any],
+                                                           chart: str) -> None:
+    """§11.15 item 1: ``keadaan_umum`` ``letargis_tidak_sadar`` is a row-1 infection sign."""
+    out = run(with_finding(case, "keadaan_umum", "letargis_tidak_sadar"), chart)
+    assert ("bm_infeksi", PSBI) in printed(out)
+    assert out["refer_urgently"] is True and out["treatments"][-1]["code"] == "RUJUK_SEGERA"
+
+
+@SETTINGS
+@given(case=young_infant_cases(), chart=CHART)
+def test_no_vaccine_is_due_past_its_upper_age_limit(case: dict[str, Any], chart: str) -> None:
+    """§11.15 item 5, for the young-infant doses (HB0 keeps its own day-0/1 rule)."""
+    out = run(case, chart)
+    for t in out["treatments"]:
+        if t["code"].startswith("IMUNISASI_") and t["code"] != "IMUNISASI_HB0":
+            dose = t["code"].removeprefix("IMUNISASI_").lower()
+            assert vaccine_allowed(dose, out["age"]["days"], out["age"]["months"]), t
 
 
 @LOOP_SETTINGS

@@ -53,6 +53,8 @@ CODES: dict[str, tuple[str, str, str]] = {  # code -> (module, colour, label)
     IB: ("bm_ikterus", "merah", "IKTERUS BERAT"),
     IK: ("bm_ikterus", "kuning", "IKTERUS"),
     TAI: ("bm_ikterus", "hijau", "TIDAK ADA IKTERUS"),
+    "DIARE_PERSISTEN_BERAT": ("bm_diare", "merah", "DIARE PERSISTEN BERAT"),  # §11.15 item 2
+    "DISENTRI": ("bm_diare", "merah", "DISENTRI PADA BAYI MUDA"),  # §11.15 item 2
     DDB: ("bm_diare", "merah", "DIARE DEHIDRASI BERAT"),
     DDRS: ("bm_diare", "kuning", "DIARE DEHIDRASI RINGAN/SEDANG"),
     DTD: ("bm_diare", "hijau", "DIARE TANPA DEHIDRASI"),
@@ -86,6 +88,7 @@ NORMAL: dict[str, Any] = {
     "tarikan_dinding_dada_sangat_kuat": False, "menyusu_lemah": False, "belum_bab_48_jam": False,
     "muntah_semua_atau_hijau": False, "perut_kembung_sesak": False, "tidak_ada_lubang_anus": False,
     "pusar_kemerahan": "tidak", "pusar_bernanah": False, "pustul_kulit": False,
+    "keadaan_umum": "normal",  # read by bm_infeksi for every young infant (§11.15 item 1)
     # bm_ikterus (kuning_mulai_jam is only needed when tampak_kuning is true)
     "tampak_kuning": False, "telapak_kuning": False,
     # bm_diare
@@ -108,8 +111,8 @@ REPLACEMENT: dict[str, Any] = {
     "susu_pengganti_tepat": True, "jumlah_minum_cukup": True, "frekuensi_minum_cukup": True,
     "penyiapan_susu_bersih": True,
 }
-DIARE = {"diare": True, "keadaan_umum": "normal", "mata_cekung": False,
-         "cubitan_kulit_perut": "segera"}
+DIARE = {"diare": True, "diare_hari": 3, "darah_dalam_tinja": False, "keadaan_umum": "normal",
+         "mata_cekung": False, "cubitan_kulit_perut": "segera"}
 NORMAL_TOP: dict[str, Any] = {"sex": "L", "weight_kg": 3.5, "temperature_c": 36.8}
 
 
@@ -152,7 +155,7 @@ class Vec:
     f: dict[str, Any] = field(default_factory=dict)
     top: dict[str, Any] = field(default_factory=dict)
     age: int = 20
-    expect: dict[str, str | None] = field(default_factory=dict)  # over BASE_EXPECT; None = nothing
+    expect: dict[str, Any] = field(default_factory=dict)  # over BASE_EXPECT; None = nothing; tuple = several
     incomplete: dict[str, Any] = field(default_factory=dict)  # module -> exact list, or Has(...)
     refer: bool = False
     follow_up: int | None = None
@@ -216,10 +219,9 @@ VECTORS: list[Vec] = [
     V("psbi.spo2_selisih.4_kaki_lebih_tinggi", f={"spo2_tangan_kanan": 95, "spo2_kaki": 99},
       expect={"bm_infeksi": PSBI}, refer=True),
     V("miss.spo2_selisih.3", f={"spo2_tangan_kanan": 98, "spo2_kaki": 95}),
-    # balita-only signs are accepted and ignored (§1), and "moves only when stimulated" is read by
-    # bm_diare only (§11.14)
-    V("miss.balita_keys_ignored", f={"tarikan_dinding_dada": True, "stridor": True, "batuk": True,
-                                     "keadaan_umum": "letargis_tidak_sadar"}),
+    # balita-only signs without a young-infant meaning change no row (they are listed in
+    # unread_findings, §11.15 item 8; see test_contract_v2.py)
+    V("miss.balita_keys_ignored", f={"tarikan_dinding_dada": True, "stridor": True, "batuk": True}),
 
     # ---- bm_infeksi row 2 (INFEKSI BAKTERI LOKAL) and its edges ----
     V("ibl.pustul", f={"pustul_kulit": True}, expect={"bm_infeksi": IBL}, follow_up=2,
@@ -275,22 +277,26 @@ VECTORS: list[Vec] = [
       incomplete={"bm_ikterus": Has("tampak_kuning")}),
 
     # ---- bm_diare (reference §4.3, p.42): two of three signs; no drinking sign ----
+    # "Moves only when stimulated" is also a bm_infeksi row-1 sign (§11.15 item 1): the infant is
+    # referred, so no Plan C here, ORS on the way.
     V("ddb.letargis_mata", f={**DIARE, "keadaan_umum": "letargis_tidak_sadar", "mata_cekung": True},
-      expect={"bm_diare": DDB}, refer=False, has=("RENCANA_TERAPI_C",),
-      lacks=("RUJUK_SEGERA", "ORALIT_PERJALANAN"),
-      because={"bm_diare": ("keadaan_umum", "mata_cekung")}),
+      expect={"bm_infeksi": PSBI, "bm_diare": DDB}, refer=True,
+      has=("ORALIT_PERJALANAN", "RUJUK_SEGERA"), lacks=("RENCANA_TERAPI_C",),
+      because={"bm_diare": ("keadaan_umum", "mata_cekung"), "bm_infeksi": ("keadaan_umum",)}),
     V("ddb.letargis_sangat_lambat",
       f={**DIARE, "keadaan_umum": "letargis_tidak_sadar", "cubitan_kulit_perut": "sangat_lambat"},
-      expect={"bm_diare": DDB}),
+      expect={"bm_infeksi": PSBI, "bm_diare": DDB}, refer=True),
     V("ddb.mata_sangat_lambat",
       f={**DIARE, "mata_cekung": True, "cubitan_kulit_perut": "sangat_lambat"},
-      expect={"bm_diare": DDB}),
+      expect={"bm_diare": DDB}, refer=False, has=("RENCANA_TERAPI_C",),
+      lacks=("RUJUK_SEGERA", "ORALIT_PERJALANAN"),
+      because={"bm_diare": ("mata_cekung", "cubitan_kulit_perut")}),
     V("ddb.with_psbi_refers", f={**DIARE, "mata_cekung": True, "cubitan_kulit_perut": "sangat_lambat",
                                  "sianosis": True},
       expect={"bm_infeksi": PSBI, "bm_diare": DDB}, refer=True,
       has=("ORALIT_PERJALANAN", "RUJUK_SEGERA"), lacks=("RENCANA_TERAPI_C",)),
     V("dtd.letargis_alone", f={**DIARE, "keadaan_umum": "letargis_tidak_sadar"},
-      expect={"bm_diare": DTD}, follow_up=1, has=("RENCANA_TERAPI_A",)),
+      expect={"bm_infeksi": PSBI, "bm_diare": DTD}, refer=True, follow_up=1),
     V("ddrs.gelisah_mata", f={**DIARE, "keadaan_umum": "gelisah_rewel", "mata_cekung": True},
       expect={"bm_diare": DDRS}, follow_up=1, has=("RENCANA_TERAPI_B",)),
     V("ddrs.gelisah_lambat", f={**DIARE, "keadaan_umum": "gelisah_rewel",
@@ -304,19 +310,27 @@ VECTORS: list[Vec] = [
     # §5.3: letargis counts only toward the severe row, sangat_lambat only toward the severe row
     V("dtd.letargis_is_not_gelisah", f={**DIARE, "keadaan_umum": "letargis_tidak_sadar",
                                         "cubitan_kulit_perut": "lambat"},
-      expect={"bm_diare": DTD}, follow_up=1),
+      expect={"bm_infeksi": PSBI, "bm_diare": DTD}, refer=True, follow_up=1),
     V("dtd.sangat_lambat_is_not_lambat", f={**DIARE, "keadaan_umum": "gelisah_rewel",
                                             "cubitan_kulit_perut": "sangat_lambat"},
       expect={"bm_diare": DTD}, follow_up=1),
     V("dtd.none", f=DIARE, expect={"bm_diare": DTD}, follow_up=1),
+    # §11.15 item 2: persistent diarrhoea and blood in the stool are merah, printed with the
+    # dehydration row (test_contract_v2.py has the edges and treatments)
+    V("dpb.14_hari", f={**DIARE, "diare_hari": 14},
+      expect={"bm_diare": ("DIARE_PERSISTEN_BERAT", DTD)}, refer=True, follow_up=1),
+    V("dis.darah", f={**DIARE, "darah_dalam_tinja": True},
+      expect={"bm_diare": ("DISENTRI", DTD)}, refer=True, follow_up=1),
     V("incomplete.diare_open", f={"diare": DROP}, expect={"bm_diare": None},
-      incomplete={"bm_diare": ["diare", "keadaan_umum", "mata_cekung", "cubitan_kulit_perut"]}),
+      incomplete={"bm_diare": ["diare", "diare_hari", "darah_dalam_tinja", "mata_cekung",
+                               "cubitan_kulit_perut"]}),
     V("incomplete.mata_cekung", f={**DIARE, "keadaan_umum": "letargis_tidak_sadar",
                                    "mata_cekung": DROP},
-      expect={"bm_diare": None}, incomplete={"bm_diare": ["mata_cekung"]}),
+      expect={"bm_infeksi": PSBI, "bm_diare": None}, refer=True,
+      incomplete={"bm_diare": ["mata_cekung"]}),
     V("ddb.two_known_one_unknown", f={**DIARE, "keadaan_umum": "letargis_tidak_sadar",
                                       "mata_cekung": DROP, "cubitan_kulit_perut": "sangat_lambat"},
-      expect={"bm_diare": DDB}),
+      expect={"bm_infeksi": PSBI, "bm_diare": DDB}, refer=True),
 
     # ---- bm_hiv, exactly §11.12 (reference §4.4, S4 p.43) ----
     V("hiv.terkonfirmasi", f={"tes_virologi_anak": "positif"}, expect={"bm_hiv": HIV_T}),
@@ -492,7 +506,8 @@ def check_vector(vec: Vec, out: dict[str, Any], chart: str) -> None:
     assert out["age"]["days"] == vec.age
 
     expect = {**BASE_EXPECT, **vec.expect}
-    wanted = [(m, expect[m]) for m in MODULE_ORDER if expect.get(m)]
+    wanted = [(m, code) for m in MODULE_ORDER if expect.get(m)
+              for code in ((expect[m],) if isinstance(expect[m], str) else expect[m])]
     assert _codes(out) == wanted
 
     for item in out["classifications"]:
@@ -559,7 +574,8 @@ def test_vector_names_unique() -> None:
 
 
 def test_every_code_is_fired_by_some_vector() -> None:
-    fired = set(BASE_EXPECT.values()) | {c for v in VECTORS for c in v.expect.values()}
+    fired = set(BASE_EXPECT.values()) | {c for v in VECTORS for e in v.expect.values() if e
+                                         for c in ((e,) if isinstance(e, str) else e)}
     assert set(CODES) <= fired, set(CODES) - fired
 
 
@@ -708,14 +724,15 @@ def test_setting_moves_only_when_stimulated_as_infection_sign() -> None:
     from mtbs_tui.rules import DEFAULT
 
     case = make_case(20, {"keadaan_umum": "letargis_tidak_sadar"})
-    assert _codes(classify(case))[0] == ("bm_infeksi", MBI)  # S4 default: not a sign
-    on = replace(DEFAULT, bergerak_jika_dirangsang_tanda_infeksi_bayi_muda=True)
-    out = classify(case, settings=on)
+    out = classify(case)  # contract v2 default (§11.15 item 1, WHO 2014): a row-1 sign
     assert _codes(out)[0] == ("bm_infeksi", PSBI)
     assert "keadaan_umum" in out["classifications"][0]["because"]
-    # With the setting on, an unassessed keadaan_umum leaves the infection module open.
-    unknown = classify(make_case(20), settings=on)
+    # An unassessed keadaan_umum leaves the infection module open.
+    unknown = classify(make_case(20, {"keadaan_umum": DROP}))
     assert {"module": "bm_infeksi", "missing": ["keadaan_umum"]} in unknown["incomplete"]
+    off = replace(DEFAULT, bergerak_jika_dirangsang_tanda_infeksi_bayi_muda=False)  # S4's reading
+    assert _codes(classify(case, settings=off))[0] == ("bm_infeksi", MBI)
+    assert not classify(make_case(20, {"keadaan_umum": DROP}), settings=off)["incomplete"]
 
 
 def test_setting_temperature_cut_offs() -> None:

@@ -6,11 +6,11 @@ import random
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from casebuild import TBU_15, SAGA_22, born
+from casebuild import TBU_15, SAGA_22, born, vaccine_allowed
 from mtbs_tui.rules import classify
 from mtbs_tui.rules.codes import BALITA_CHART_ONLY, CLASSIFICATIONS, TREATMENTS
 from mtbs_tui.rules.table import severity
-from mtbs_tui.rules.vocabulary import DOC_ORDER, FINDINGS, TOP_LEVEL, modules_for
+from mtbs_tui.rules.vocabulary import DOC_ORDER, FINDINGS, SHOCK_SIGNS, TOP_LEVEL, modules_for
 
 BALITA_MODULES = {m.id for m in modules_for("balita", "2022")} | {
     m.id for m in modules_for("balita", "2015")}
@@ -84,6 +84,30 @@ def test_adding_a_danger_sign_never_lowers_the_most_severe_colour(case, data) ->
 
 
 @PROPS
+@given(cases(), st.sampled_from(SHOCK_SIGNS))
+def test_a_shock_sign_is_always_merah_and_referred(case, sign) -> None:
+    """§11.15 item 3: whatever else was recorded (fever of any duration or none)."""
+    case2 = json.loads(json.dumps(case))
+    case2["findings"][sign] = True
+    out = classify(case2)
+    assert _max_colour(out) == severity("merah")
+    assert out["refer_urgently"] is True and out["treatments"][-1]["code"] == "RUJUK_SEGERA"
+    danger = [c for c in out["classifications"] if c["module"] == "tanda_bahaya"]
+    assert danger and danger[0]["code"] in ("PENYAKIT_SANGAT_BERAT", "GAGAL_JANTUNG_PARU")
+
+
+@PROPS
+@given(cases())
+def test_no_vaccine_is_listed_past_its_upper_age_limit(case) -> None:
+    """§11.15 item 5, against the contract's numbers (casebuild.vaccine_allowed)."""
+    out = classify(case)
+    for t in out["treatments"]:
+        if t["code"].startswith("IMUNISASI_"):
+            dose = t["code"].removeprefix("IMUNISASI_").lower()
+            assert vaccine_allowed(dose, out["age"]["days"], out["age"]["months"]), t
+
+
+@PROPS
 @given(cases(), st.data())
 def test_removing_a_finding_never_produces_a_classification_that_needed_it(case, data) -> None:
     if not case["findings"]:
@@ -97,8 +121,11 @@ def test_removing_a_finding_never_produces_a_classification_that_needed_it(case,
     incomplete = {e["module"] for e in after["incomplete"]}
     for c in after["classifications"]:
         assert key not in c["because"], (key, c)
-        if FINDINGS[key].optional:
-            continue  # an absent optional test cannot fire: a milder row may then print (§1)
+        if FINDINGS[key].optional or key in SHOCK_SIGNS:
+            # An absent optional test cannot fire: a milder row may then print (§1). The shock
+            # signs are optional danger signs (§11.15 item 3), read by every box that reads
+            # "danger sign present".
+            continue
         if (c["module"], c["code"]) not in old:
             # Only a merah row printed past a now-unknown merah row may be new (§6).
             assert c["colour"] == "merah" and c["module"] in incomplete, (key, c)

@@ -15,7 +15,7 @@ from mtbs_tui.screens.visit_form import VisitFormScreen
 
 TODAY = dt.date(2026, 11, 23)
 SIZE = (80, 24)
-DATA_AND_SAGA = "8,9 enter 76 enter 1 37,2 enter 14 enter 45 enter enter enter " + "t " * 15
+DATA_AND_SAGA = "8,9 enter 76 enter 1 37,2 enter 14 enter 45 enter enter enter " + "t " * 15 + "pagedown "
 
 
 def _app(tmp_path: Path, birth: str, name: str, sex: str = "P") -> FormApp:

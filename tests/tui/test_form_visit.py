@@ -11,6 +11,7 @@ from pathlib import Path
 
 from form_app import FormApp, months_ago, open_register, press_list, screen_text
 
+from mtbs_tui.rules.vocabulary import SHOCK_SIGNS
 from mtbs_tui.screens.summary import SummaryScreen
 from mtbs_tui.screens.visit_form import VisitFormScreen
 from mtbs_tui.widgets.fields import NumberField
@@ -19,7 +20,8 @@ from mtbs_tui.widgets.fields import NumberField
 # "Measuring the promise"). One line per section; the count is pinned below.
 STANDARD_VISIT = [
     "9 enter 74 enter 1 36,8 enter 14 enter 45 enter enter enter",  # data: BB PB cara suhu LiLA LK area bagan
-    "t t t t t t t t t t t t t t t",  # tanda bahaya / SAGA (15 items)
+    # tanda bahaya / SAGA (15 items), then PgDn skips the three optional shock signs (§11.15 item 3)
+    "t t t t t t t t t t t t t t t pagedown",
     "y 52 enter pagedown",  # batuk: ya, napas 52 (indrawing already answered), skip the optional items
     "t",  # diare: tidak (the section folds; on to the next)
     "t",  # demam: tidak (malaria, campak, dengue fold)
@@ -31,7 +33,7 @@ STANDARD_VISIT = [
     "t",  # pemberian makan: no problem -> the summary opens
     "f10",  # save
 ]
-STANDARD_VISIT_KEYS = 59
+STANDARD_VISIT_KEYS = 60  # contract v2 allows at most 3 more (the optional shock signs): 1 more
 
 
 async def _run(app: FormApp, keys: list[str]) -> None:
@@ -72,7 +74,7 @@ async def test_record_balita_pneumonia_and_some_dehydration(tmp_path: Path) -> N
     pid = reg.add_patient(name="Budi Santoso", sex="L", birth_date=months_ago(15, 2), actor="t")
     keys = press_list(
         "10,5 enter 78 enter 1 37 enter 13,5 enter 46 enter enter enter "
-        "t t t t t t t t t t t t t t t "
+        "t t t t t t t t t t t t t t t pagedown "
         "y 48 enter pagedown "  # batuk, napas 48 >= 40 from 12 months
         "y 3 enter t 2 y 3 2 t "  # diare 3 hari, tidak berdarah, gelisah, mata cekung, haus, lambat, kolera t
         "t t 1 t t t pagedown 1 pagedown 2 1 1 y t pagedown s y t"
@@ -102,7 +104,8 @@ async def test_record_bayi_muda_visit_says_why(tmp_path: Path) -> None:
         assert "umur 23 hari: formulir bayi muda" in text
         assert "Bayi muda" in text and "Infeksi" in text  # the MTBM sections in the strip
         for key in press_list("3,4 enter 50 enter 1 36,9 enter enter "  # BB PB cara suhu bagan
-                              "t t t 48 enter t t t t t t t t 1 1 t t pagedown "  # infeksi
+                              # infeksi, movement (keadaan umum) normal (§11.15 item 1)
+                              "t t t 48 enter t t t t t t t t 1 1 t t 1 pagedown "
                               "t "  # ikterus: tidak tampak kuning
                               "t "  # diare: tidak
                               "2 1 1 y "  # HIV: ibu negatif, virologi belum, serologi belum, menyusu
@@ -143,7 +146,7 @@ async def test_follow_up_visit_is_linked_and_asks_the_follow_up_questions(tmp_pa
         order = [s.plan.id for s in form.sections]
         assert order[:4] == ["ulang", "kunjungan", "tanda_bahaya", "batuk"]  # followed box first
         for key in press_list("tab 11 enter enter enter 36,7 enter enter enter enter enter "
-                              "t t t t t t t t t t t t t t t y 36 enter f9 f10"):
+                              "t t t t t t t t t t t t t t t pagedown y 36 enter f9 f10"):
             await pilot.press(key)
         await pilot.pause()
     visits = _visits(reg)
@@ -376,7 +379,8 @@ async def test_keys_typed_ahead_never_land_in_the_previous_question(tmp_path: Pa
     app = FormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        burst = press_list("11 enter 80 enter 1 " + "pagedown " + "t " * 15 + "y 44 enter")
+        # 15 SAGA answers, then PgDn past the optional shock signs (§11.15 item 3)
+        burst = press_list("11 enter 80 enter 1 " + "pagedown " + "t " * 15 + "pagedown y 44 enter")
         for key in burst:
             if key == "pagedown":  # a section change is awaited, as PgDn's action is
                 await pilot.press(key)
@@ -388,6 +392,8 @@ async def test_keys_typed_ahead_never_land_in_the_previous_question(tmp_path: Pa
         assert isinstance(form, VisitFormScreen)
         assert form.values.top["weight_kg"] == 11.0 and form.values.top["length_cm"] == 80.0
         assert form.values.top["length_position"] == "berbaring"
-        saga = [k for k in form.sections[1].plan.keys]
+        saga = [k for k in form.sections[1].plan.keys if k not in SHOCK_SIGNS]
+        assert len(saga) == 15
         assert all(form.values.findings.get(k) is False for k in saga), form.values.findings
+        assert not set(SHOCK_SIGNS) & set(form.values.findings)  # skipped, not "no"
         assert form.values.findings["batuk"] is True and form.values.findings["napas_per_menit"] == 44

@@ -1,0 +1,91 @@
+"""The visit form asks the questions of contract version 2 (case-format.md §11.15) where the chart
+asks them: movement for every young infant in the infection section, duration and blood in the
+young-infant diarrhoea section, the three shock signs as optional one-key items in the danger-sign
+section. Real engine, real register, keys only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from form_app import FormApp, months_ago, open_register, press_list, screen_text
+
+from mtbs_tui.rules.vocabulary import SHOCK_SIGNS
+from mtbs_tui.screens.summary import SummaryScreen
+from mtbs_tui.screens.visit_form import VisitFormScreen
+from mtbs_tui.widgets.plan import Age, build_plan
+
+
+def test_plan_places_the_new_questions() -> None:
+    infant = {p.id: p for p in build_plan("bayi_muda", "2022", Age(23, 0))}
+    assert "keadaan_umum" in infant["bm_infeksi"].keys  # asked for every young infant
+    assert "keadaan_umum" in infant["bm_diare"].echoes  # the diarrhoea box reuses the answer
+    assert infant["bm_diare"].keys[:3] == ("diare", "diare_hari", "darah_dalam_tinja")
+    for chart in ("2022", "2015"):
+        child = {p.id: p for p in build_plan("balita", chart, Age(335, 11))}
+        danger = child["tanda_bahaya"].keys
+        assert danger[-3:] == SHOCK_SIGNS  # optional: last, so one PgDn skips them
+        assert set(SHOCK_SIGNS) <= set(child["demam_malaria"].echoes)  # the dengue box reads them
+        assert not set(SHOCK_SIGNS) & set(child["tanda_bahaya"].echoes)
+
+
+def _visit(reg) -> dict:
+    [row] = reg.db.execute("SELECT id FROM visits").fetchall()
+    return reg.get_visit(row[0])
+
+
+async def test_young_infant_movement_duration_and_blood_are_asked(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="By. Ny. Sari", sex="P",
+                          birth_date=(dt.date.today() - dt.timedelta(days=30)).isoformat(), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in press_list("3,6 enter 52 enter 1 36,8 enter enter "  # BB PB cara suhu bagan
+                              "t t t 48 enter t t t t t t t t 1 1 t t"):  # infection signs
+            await pilot.press(key)
+        await pilot.pause()
+        assert "Keadaan umum" in screen_text(app)  # movement, asked in the infection section
+        for key in press_list("1 pagedown "  # normal movement; skip the optional items
+                              "t "  # ikterus: no
+                              "y 15 enter y t 1 "  # diare 15 days, blood, eyes not sunken, pinch
+                              "2 1 1 y "  # HIV
+                              "y 10 enter t t y y y t t pagedown "  # ASI
+                              "k y"):  # vaccines none yet; vitamin K1 given -> summary
+            await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen), screen_text(app)
+        await pilot.press("f10")
+        await pilot.pause()
+    visit = _visit(reg)
+    findings = visit["case"]["findings"]
+    assert findings["keadaan_umum"] == "normal"  # asked once, reused by the diarrhoea box
+    assert findings["diare_hari"] == 15 and findings["darah_dalam_tinja"] is True
+    codes = [c["code"] for c in visit["classifications"] if c["module"] == "bm_diare"]
+    assert codes == ["DIARE_PERSISTEN_BERAT", "DISENTRI", "DIARE_TANPA_DEHIDRASI"]
+    assert visit["refer_urgently"]
+
+
+async def test_shock_sign_in_the_danger_section_refers(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Dewi Lestari", sex="P", birth_date=months_ago(20), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in press_list("11 enter 80 enter 1 pagedown " + "t " * 15):
+            await pilot.press(key)
+        await pilot.pause()
+        text = screen_text(app)
+        # Offered after the SAGA items, the first one focused, none answered yet.
+        assert "► Pengisian kapiler lebih dari 2" in text
+        assert "Syok: nadi lemah atau tidak" in text and "Syok: tangan dan kaki dingin" in text
+        for key in press_list("t y t f9"):  # capillary refill no, weak pulse YES, cold no
+            await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("f10")
+        await pilot.pause()
+    visit = _visit(reg)
+    assert visit["case"]["findings"]["nadi_lemah"] is True
+    assert visit["classifications"][0]["code"] == "PENYAKIT_SANGAT_BERAT"
+    assert visit["refer_urgently"]
