@@ -8,10 +8,12 @@ This module never imports textual or reportlab.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 ROLE_LABELS: dict[str, str] = {
@@ -144,11 +146,33 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-def check_password_strength(password: str) -> None:
+# The most common passwords (shipped as data, compared case-insensitively): guessed first by anyone.
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("data") / "common-passwords.txt"
+
+
+@functools.lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _is_run(text: str) -> bool:
+    """One character repeated (aaaaaaaa) or a straight run of characters (abcdefgh, 87654321)."""
+    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:])}
+    return len(steps) == 1 and steps <= {-1, 0, 1}
+
+
+def check_password_strength(password: str, *, username: str | None = None) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError("kata_sandi", f"minimal {MIN_PASSWORD_LENGTH} karakter")
     if password.strip() != password:
         raise AccountError("kata_sandi", "tidak boleh diawali atau diakhiri spasi")
+    lowered = password.lower()
+    if lowered in common_passwords() or _is_run(lowered):
+        raise AccountError("kata_sandi", "terlalu mudah ditebak (termasuk kata sandi yang paling umum); "
+                           "pakai gabungan beberapa kata atau angka yang tidak berurutan")
+    if username is not None and lowered == username.strip().lower():
+        raise AccountError("kata_sandi", "tidak boleh sama dengan nama pengguna")
 
 
 def verify_password(stored_hash: str, password: str) -> tuple[bool, str | None]:

@@ -80,6 +80,26 @@ def unknown_actor(conn: sqlite3.Connection, typed: str) -> str:
     return UNKNOWN_ACTOR + digest[:12]
 
 
+def printable(value: object) -> str:
+    """An entry's field as one safe terminal line: control and format characters (newlines, ESC,
+    bidi overrides, lone surrogates) are shown as escapes (`\\x1b`, `\\u202e`), never executed, so
+    a stored value cannot forge a line or move the cursor of the reviewer's terminal."""
+    import unicodedata
+
+    text = "" if value is None else str(value)
+    out = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif unicodedata.category(ch)[0] == "C":
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000
+                       else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def _meta_get(conn: sqlite3.Connection, key: str) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else row[0]

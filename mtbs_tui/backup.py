@@ -519,9 +519,13 @@ def read_identities(key_file: Path) -> list:  # list[pyrage.x25519.Identity]
     """The private keys in an age identity file (lines `AGE-SECRET-KEY-1...`; comments ignored)."""
     import pyrage
 
+    from mtbs_tui.inputs import KEY_MAX_BYTES, InputTooLarge, read_capped
+
     key_file = Path(key_file)
     try:
-        text = key_file.read_text(encoding="utf-8", errors="replace")
+        text = read_capped(key_file, KEY_MAX_BYTES).decode("utf-8", errors="replace")
+    except InputTooLarge as exc:
+        raise BackupError(f"galat: --kunci: {key_file}: {exc}") from None
     except OSError as exc:
         raise BackupError(f"galat: --kunci: {key_file}: berkas kunci tidak dapat dibaca ({os_reason(exc)})") from None
     identities = []

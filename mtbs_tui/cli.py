@@ -28,6 +28,13 @@ app = typer.Typer(
 )
 
 
+# The largest row id SQLite stores (a signed 64-bit integer): a bigger number given as a visit,
+# patient or merge number is refused as input, not passed on to overflow inside SQLite.
+ROW_ID_MAX = 2**63 - 1
+# Environment variables whose text reaches the register (a name, a password, a path).
+_TEXT_ENV = ("MTBS_USER", "MTBS_PASSWORD", "MTBS_DB")
+
+
 class UserError(Exception):
     """Invalid input or an unusable file: reported as one line, exit status 2."""
 
@@ -201,7 +208,8 @@ def classify_command(
 @app.command("referral")
 def referral_command(
     ctx: typer.Context,
-    visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan yang dirujuk."),
+    visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan yang dirujuk.", min=1,
+                                   max=ROW_ID_MAX),
     out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas PDF tujuan.", metavar="BERKAS"),
     print_it: bool = typer.Option(False, "--print", help="Kirim juga ke pencetak bawaan sistem."),
     overwrite: bool = typer.Option(
@@ -218,7 +226,7 @@ def referral_command(
 @app.command("card")
 def card_command(
     ctx: typer.Context,
-    visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan."),
+    visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan.", min=1, max=ROW_ID_MAX),
     out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas PDF tujuan.", metavar="BERKAS"),
     print_it: bool = typer.Option(False, "--print", help="Kirim juga ke pencetak bawaan sistem."),
     overwrite: bool = typer.Option(
@@ -438,7 +446,8 @@ def patient_merge_command(
 @patient_app.command("batal-gabung")
 def patient_unmerge_command(
     ctx: typer.Context,
-    number: int = typer.Argument(..., metavar="NOMOR", help="Nomor penggabungan (dicetak oleh `gabung`)."),
+    number: int = typer.Argument(..., metavar="NOMOR", help="Nomor penggabungan (dicetak oleh `gabung`).",
+                                 min=1, max=ROW_ID_MAX),
     reason: str = typer.Option(..., "--alasan", metavar="TEKS", help="Alasan pembatalan (wajib)."),
 ) -> None:
     """Batalkan penggabungan: kunjungan yang dipindahkan kembali ke pasien asalnya."""
@@ -463,7 +472,8 @@ def audit_verify_command(ctx: typer.Context) -> None:
 @audit_app.command("show")
 def audit_show_command(
     ctx: typer.Context,
-    patient: Optional[int] = typer.Option(None, "--pasien", metavar="ID", help="Hanya entri untuk pasien ini."),
+    patient: Optional[int] = typer.Option(None, "--pasien", metavar="ID", help="Hanya entri untuk pasien ini.",
+                                          min=1, max=ROW_ID_MAX),
     limit: int = typer.Option(50, "--limit", min=1, max=100_000, help="Jumlah entri terbaru."),
 ) -> None:
     """Tampilkan entri jejak audit terbaru (tanpa isi klinis)."""
@@ -568,6 +578,30 @@ def _localise_help() -> None:
     typer_core._mtbs_localised = True  # type: ignore[attr-defined]
 
 
+def _undecodable_input(args: list[str]) -> str | None:
+    """One line naming the argument or variable that is not valid text, else None."""
+    from mtbs_tui.inputs import has_lone_surrogate
+
+    for position, arg in enumerate(args, 1):
+        if has_lone_surrogate(arg):
+            return f"galat: argumen ke-{position}: bukan teks UTF-8 yang sah (ada karakter yang tidak terbaca)"
+    for name in _TEXT_ENV:
+        if has_lone_surrogate(os.environ.get(name, "")):
+            return f"galat: {name}: bukan teks UTF-8 yang sah (ada karakter yang tidak terbaca)"
+    return None
+
+
+def _is_path_too_long(exc: OSError) -> bool:
+    import errno
+
+    return exc.errno == errno.ENAMETOOLONG or getattr(exc, "winerror", None) == 206  # ERROR_FILENAME_EXCED_RANGE
+
+
+def _short(name: object) -> str:
+    text = os.fsdecode(name) if isinstance(name, (str, bytes)) else "-"
+    return text if len(text) <= 40 else f"{text[:37]}..."
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the app, turn every failure into one readable line."""
     from typer._click import exceptions as click
@@ -576,6 +610,10 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     _localise_help()
+    unreadable = _undecodable_input(args)
+    if unreadable:
+        print(unreadable, file=sys.stderr)
+        return 2
     try:
         result = app(args=args, prog_name="mtbs", standalone_mode=False)
     except typer.Exit as exc:
@@ -595,6 +633,14 @@ def main(argv: list[str] | None = None) -> int:
     except Terminated:
         print("galat: dihentikan (SIGTERM); berkas yang belum selesai dihapus", file=sys.stderr)
         return 143
+    except OSError as exc:
+        if _is_path_too_long(exc):
+            print(f"galat: jalur berkas: nama terlalu panjang untuk sistem berkas ({_short(exc.filename)})",
+                  file=sys.stderr)
+            return 2
+        print(f"galat internal: {type(exc).__name__}; kesalahan di dalam aplikasi (rinciannya tidak "
+              "ditampilkan agar data pasien tidak bocor)", file=sys.stderr)
+        return 1
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
         # Only the type: an exception's text can carry a value from the register (a constraint
         # message, a name in a path), and patient data must not reach a terminal log or a screenshot.

@@ -250,6 +250,8 @@ def connect(
                 f"(skema {version}, aplikasi ini {target_version}); perbarui aplikasi",
                 kind="baru",
             )
+        if not fresh:
+            _check_recorded_version(conn, path, version, target_version)
         if version == 0 and not fresh and _has_foreign_tables(conn):
             raise DatabaseError(f"{path}: bukan database register MTBS", kind="asing")
         if version == 0 and not create:
@@ -290,6 +292,33 @@ def connect(
         if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc).lower():
             raise DatabaseError(f"{path}: database tidak dapat dipakai: {sqlite_reason(exc)}", kind="izin") from exc
         raise DatabaseError(f"{path}: database rusak atau tidak dapat dibaca ({exc})") from exc
+
+
+def _check_recorded_version(conn: sqlite3.Connection, path: Path, version: int, target_version: int) -> None:
+    """`meta.schema_version` is written with `PRAGMA user_version` in every migration: both must
+    agree. A newer recorded version means a newer app wrote the file; any other disagreement means
+    one of them was changed outside the application, and migrating such a file could damage it."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
+        return
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        return
+    try:
+        recorded = int(row[0])
+    except (TypeError, ValueError):
+        recorded = -1
+    if recorded > target_version:
+        raise DatabaseError(
+            f"{path}: database dibuat oleh versi aplikasi yang lebih baru "
+            f"(skema {recorded}, aplikasi ini {target_version}); perbarui aplikasi",
+            kind="baru",
+        )
+    if recorded != version:
+        raise DatabaseError(
+            f"{path}: versi skema tidak cocok (PRAGMA user_version {version}, meta.schema_version "
+            f"{row[0]!s:.20}); berkas diubah di luar aplikasi, pulihkan dari cadangan",
+            kind="rusak",
+        )
 
 
 def owner_only(path: Path) -> None:

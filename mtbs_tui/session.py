@@ -51,7 +51,14 @@ def _interactive() -> bool:
 
 def read_stdin_line(what: str) -> str:
     """One line of standard input without its line ending (passwords may contain spaces)."""
-    line = sys.stdin.readline() if sys.stdin is not None else ""
+    try:
+        line = sys.stdin.readline() if sys.stdin is not None else ""
+    except UnicodeDecodeError:
+        line = "\udcff"
+    from mtbs_tui.inputs import has_lone_surrogate
+
+    if has_lone_surrogate(line):
+        raise SessionError(f"galat: {what}: baris dari stdin bukan teks UTF-8 yang sah")
     if not line:
         raise SessionError(f"galat: {what}: tidak ada baris yang bisa dibaca dari stdin")
     return line.rstrip("\r\n")
@@ -111,7 +118,7 @@ def new_password(*, from_stdin: bool, who: str) -> str:
     else:
         raise SessionError("galat: kata sandi baru: ketik di terminal, atau beri --sandi-stdin")
     try:
-        accounts.check_password_strength(secret)
+        accounts.check_password_strength(secret, username=who)
     except AccountError as exc:
         raise SessionError(f"galat: kata sandi: {exc.message}") from None
     return secret

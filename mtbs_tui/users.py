@@ -74,10 +74,9 @@ def add_user(
     full_name = full_name.strip()
     if not full_name:
         raise AccountError("nama_lengkap", "wajib diisi")
+    accounts.check_password_strength(password, username=name)
     if password_hash is None:
         password_hash = accounts.hash_password(password)
-    else:
-        accounts.check_password_strength(password)
     with register._write():
         if count_users(register) == 0 and role != "kepala":
             raise AccountError("peran", "akun pertama harus kepala puskesmas / admin (kepala)")
@@ -105,6 +104,7 @@ def set_active(register: Register, username: str, active: bool, *, actor: str, n
 
 
 def reset_password(register: Register, username: str, password: str, *, actor: str, now: Now = _now) -> None:
+    accounts.check_password_strength(password, username=username.strip().lower())
     password_hash = accounts.hash_password(password)
     with register._write():
         user = _require_user(register, username)

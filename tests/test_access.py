@@ -156,3 +156,139 @@ def test_an_unknown_name_is_stored_as_a_marker_and_a_hash(db: Path, typed: str) 
     assert len(actors) == 2 and actors[0] == actors[1]  # the same source is recognisable
     assert actors[0].startswith("tak-dikenal#") and len(actors[0]) == len("tak-dikenal#") + 12
     assert typed.strip().lower()[:20].encode() not in db.read_bytes()
+
+
+def test_audit_show_escapes_control_characters(db: Path) -> None:
+    reg = Register.open(db, check=False)
+    try:
+        # A value that reached the trail before the fix (or through a future caller): a forged line,
+        # a terminal escape and a bidi override.
+        reg.audit("pengaturan.ubah", actor="kepala", detail="x\n    99  2026-01-01 00:00:00  kepala\x1b[2J\u202e")
+    finally:
+        reg.close()
+    shown = mtbs(db, "audit", "show", "--limit", "2", env=HEAD_ENV)
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert len(lines) == 3  # the heading, that entry and the login of `audit show`
+    assert "\x1b" not in shown.stdout and "\u202e" not in shown.stdout
+    assert "x\\x0a    99" in lines[1] and "\\x1b[2J\\u202e" in lines[1]
+
+
+# --- item 12: weak passwords, disabled accounts ---------------------------------------------------
+
+@pytest.mark.parametrize("weak", ["aaaaaaaa", "password", "Password123", "12345678", "abcdefgh", "87654321",
+                                  "bismillah", "PUSKESMAS", "qwertyuiop"])
+def test_common_and_trivial_passwords_are_refused(weak: str) -> None:
+    with pytest.raises(AccountError) as err:
+        accounts.check_password_strength(weak)
+    assert err.value.field == "kata_sandi" and "mudah ditebak" in err.value.message
+
+
+def test_a_password_equal_to_the_name_is_refused_and_good_ones_pass() -> None:
+    with pytest.raises(AccountError, match="nama pengguna"):
+        accounts.check_password_strength("bidan.rina", username="bidan.rina")
+    for good in ("kepala-demo", "sore hujan 7 kali", "Tiga-Ekor-Kucing"):
+        accounts.check_password_strength(good, username="bidan.rina")
+    # The list is shipped as data and every entry is long enough to matter.
+    assert len(accounts.common_passwords()) >= 100
+    assert all(len(p) >= accounts.MIN_PASSWORD_LENGTH for p in accounts.common_passwords())
+
+
+def test_cli_refuses_a_common_password_in_one_line(db: Path) -> None:
+    done = mtbs(db, "user", "add", "perawat", "--nama-lengkap", "Perawat", "--peran", "klinis", "--sandi-stdin",
+                stdin="password\n", env=HEAD_ENV)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "galat: kata sandi: terlalu mudah ditebak (termasuk kata sandi yang paling umum); "
+        "pakai gabungan beberapa kata atau angka yang tidak berurutan"]
+
+
+def test_a_disabled_account_does_not_confirm_its_password(db: Path) -> None:
+    reg = Register.open(db, check=False)
+    try:
+        users.set_active(reg, "bidan", False, actor="kepala")
+        answers = []
+        for secret in ("bidan-demo", "bukan-sandinya"):
+            with pytest.raises(AccountError) as err:
+                users.authenticate(reg, "bidan", secret, now=lambda: MOMENT)
+            answers.append((err.value.field, err.value.message))
+        assert answers[0] == answers[1] and "dinonaktifkan" in answers[0][1]
+    finally:
+        reg.close()
+
+
+@pytest.mark.parametrize(("sql", "kind", "words"), [
+    ("UPDATE meta SET value = '99' WHERE key = 'schema_version'", "baru", "perbarui aplikasi"),
+    ("PRAGMA user_version = 2", "rusak", "versi skema tidak cocok"),
+    ("UPDATE meta SET value = 'x' WHERE key = 'schema_version'", "rusak", "versi skema tidak cocok"),
+])
+def test_meta_schema_version_is_honoured(tmp_path: Path, sql: str, kind: str, words: str) -> None:
+    import sqlite3
+
+    from mtbs_tui.register import RegisterError
+
+    path = tmp_path / "r.db"
+    Register.open(path, create=True).close()
+    conn = sqlite3.connect(path)
+    conn.execute(sql)
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(RegisterError) as err:
+        Register.open(path)
+    assert err.value.kind == kind and words in err.value.message
+    assert path.read_bytes() == before
+    assert not (tmp_path / "cadangan").exists() or not list((tmp_path / "cadangan").glob("*migrasi*"))
+
+
+# --- item 12: the former "galat internal" cases, as a table --------------------------------------
+
+HUGE = "99999999999999999999999"
+LONG = "a" * 5000
+NOT_UTF8 = "Bu\udcffdi"  # the bytes b"Bu\xffdi" in argv (Python's surrogateescape)
+ZERO = "/dev/zero"
+
+# (case id, argv after `mtbs`, extra environment, stdin, words expected in the one line)
+FUZZ = [
+    ("referral-huge-id", ["--db", "{db}", "referral", HUGE], {}, "", "VISIT_ID"),
+    ("card-huge-id", ["--db", "{db}", "card", HUGE], {}, "", "VISIT_ID"),
+    ("audit-huge-patient", ["--db", "{db}", "audit", "show", "--pasien", HUGE], {}, "", "--pasien"),
+    ("unmerge-huge-number", ["--db", "{db}", "pasien", "batal-gabung", HUGE, "--alasan", "x"], {}, "", "NOMOR"),
+    ("init-name-not-utf8", ["--db", "{db}", "init", "--nama", NOT_UTF8], {}, "", "argumen ke-5"),
+    ("user-full-name-not-utf8", ["--db", "{db}", "user", "add", "budi", "--nama-lengkap", NOT_UTF8, "--peran",
+                                 "klinis", "--sandi-stdin"], {}, "budi-rahasia-9\n", "UTF-8"),
+    ("env-user-not-utf8", ["--db", "{db}", "audit", "verify"], {"MTBS_USER": NOT_UTF8}, "", "MTBS_USER"),
+    ("stdin-password-not-utf8", ["--db", "{db}", "--user", "kepala", "--password-stdin", "audit", "verify"],
+     {"MTBS_PASSWORD": ""}, b"\xff\xfe\n", "--password-stdin"),
+    ("db-path-too-long-check", ["--db", LONG + ".db", "check"], {}, "", "terlalu panjang"),
+    ("db-path-too-long-login", ["--db", LONG + ".db", "audit", "verify"], {}, "", "terlalu panjang"),
+    ("export-output-too-long", ["--db", "{db}", "export", "register", "--from", "2026-01-01", "--to", "2026-01-31",
+                                "--format", "csv", "-o", "{tmp}/" + "b" * 300 + ".csv"], {}, "", "terlalu panjang"),
+    ("classify-year-9999", ["classify", "{case9999}"], {}, "", "visit_date"),
+    ("classify-dev-zero", ["classify", ZERO], {}, "", "terlalu besar"),
+    ("report-table-dev-zero", ["--db", "{db}", "report", "monthly", "2026-10", "--format", "csv", "--tabel", ZERO,
+                               "-o", "{tmp}/t.csv"], {}, "", "--tabel"),
+    ("restore-key-dev-zero", ["--db", "{db}", "restore", "{tmp}/b.db.age", "--kunci", ZERO, "--ya"], {}, "",
+     "--kunci"),
+]
+
+
+@pytest.mark.parametrize(("argv", "env", "stdin", "words"), [case[1:] for case in FUZZ],
+                         ids=[case[0] for case in FUZZ])
+def test_hostile_input_is_one_line_and_exit_2(db: Path, tmp_path: Path, argv: list[str], env: dict,
+                                              stdin: str | bytes, words: str) -> None:
+    if ZERO in argv and not Path(ZERO).exists():
+        pytest.skip("no /dev/zero on this system")
+    case9999 = tmp_path / "c.json"
+    case9999.write_text('{"visit_date": "9999-12-31", "birth_date": "9999-01-01", "sex": "L", "findings": {}}',
+                        encoding="utf-8")
+    (tmp_path / "b.db.age").write_bytes(b"age-encryption.org/v1\n")
+    args = [a.format(db=db, tmp=tmp_path, case9999=case9999) for a in argv]
+    environment = {**{k: v for k, v in os.environ.items() if k not in ("MTBS_USER", "MTBS_PASSWORD")},
+                   **HEAD_ENV, **env}
+    data = stdin if isinstance(stdin, bytes) else stdin.encode()
+    done = subprocess.run([str(MTBS), *args], input=data, capture_output=True, timeout=120, env=environment)
+    err = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    assert done.returncode == 2, err
+    assert len(err) == 1 and err[0].startswith("galat: ") and "internal" not in err[0], err
+    assert words in err[0]

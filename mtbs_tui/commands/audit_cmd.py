@@ -43,6 +43,7 @@ def verify(ctx: Any) -> int:
 
 
 def show(ctx: Any, patient: int | None, limit: int) -> int:
+    from mtbs_tui import audit
     from mtbs_tui.register import RegisterError
     from mtbs_tui.session import SessionError
 
@@ -59,10 +60,12 @@ def show(ctx: Any, patient: int | None, limit: int) -> int:
         print("Tidak ada entri jejak audit" + (f" untuk pasien {patient}." if patient is not None else "."))
         return 0
     print(f"{'#':>6}  {'WAKTU':<19}  {'PENGGUNA':<14} {'KOMPUTER':<16} {'PASIEN':>7}  TINDAKAN / KETERANGAN")
+    # Every stored text goes through audit.printable: one entry is one line, whatever it holds.
+    safe = audit.printable
     for row in reversed(rows):
-        at = str(row.get("at") or "").replace("T", " ")[:19]
-        pid = "" if row.get("patient_id") is None else str(row["patient_id"])
-        detail = f"  {row['detail']}" if row.get("detail") else ""
-        print(f"{row['id']:>6}  {at:<19}  {str(row.get('actor') or '-'):<14} "
-              f"{str(row.get('workstation') or '-')[:16]:<16} {pid:>7}  {row['action']}{detail}")
+        at = safe(row.get("at")).replace("T", " ")[:19]
+        pid = "" if row.get("patient_id") is None else safe(row["patient_id"])
+        detail = f"  {safe(row['detail'])}" if row.get("detail") else ""
+        print(f"{safe(row['id']):>6}  {at:<19}  {safe(row.get('actor') or '-'):<14} "
+              f"{safe(row.get('workstation') or '-')[:16]:<16} {pid:>7}  {safe(row['action'])}{detail}")
     return 0

@@ -36,11 +36,13 @@ def _out(text: str) -> None:
 
 def load_case(case_path: str) -> Any:
     """Read and parse a case file; raises CaseError ("berkas") when it cannot be used."""
+    from mtbs_tui.inputs import CASE_MAX_BYTES, InputTooLarge, read_capped
     from mtbs_tui.rules.errors import CaseError
 
     try:
-        with open(case_path, "rb") as fh:
-            raw = fh.read()
+        raw = read_capped(case_path, CASE_MAX_BYTES)
+    except InputTooLarge as exc:
+        raise CaseError("berkas", f"{case_path}: {exc}") from None
     except FileNotFoundError:
         raise CaseError("berkas", f"{case_path} tidak ditemukan") from None
     except IsADirectoryError:

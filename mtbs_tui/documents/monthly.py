@@ -205,11 +205,14 @@ def table_to_json(rows: list[ReportRow]) -> str:
 def load_table(path: Path | str) -> list[ReportRow]:
     """A district's own table: a JSON list of {label, heading?, codes?, treatments?, findings?, measure?,
     pathway?, kind?}."""
+    from mtbs_tui.inputs import TABLE_MAX_BYTES, InputTooLarge, read_capped
     from mtbs_tui.rules.vocabulary import FINDINGS
 
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_capped(path, TABLE_MAX_BYTES).decode("utf-8"))
+    except InputTooLarge as exc:
+        raise DocumentError(f"galat: --tabel: {path}: {exc}") from None
     except OSError as exc:
         raise DocumentError(f"galat: --tabel: {path}: berkas tidak dapat dibaca ({os_reason(exc)})") from exc
     except ValueError as exc:

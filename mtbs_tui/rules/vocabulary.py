@@ -646,6 +646,11 @@ def _choice_set(spec: Finding) -> frozenset[str]:
     return found
 
 
+# Every date of a case lies in this range (issue 20 item 12: 9999-12-31 overflowed the follow-up date).
+DATE_MIN = _dt.date(1900, 1, 1)
+DATE_MAX = _dt.date(2199, 12, 31)
+
+
 def validate_value(key: str, value: Any) -> Any:
     """Check one already-typed JSON value against its declaration; return it unchanged.
 
@@ -694,9 +699,12 @@ def validate_value(key: str, value: Any) -> Any:
         if not isinstance(value, str) or not _DATE_RE.match(value):
             raise CaseError(field, f"nilai {_json_repr(value)} bukan tanggal TTTT-BB-HH")
         try:
-            _dt.date.fromisoformat(value)
+            day = _dt.date.fromisoformat(value)
         except ValueError:
             raise CaseError(field, f"nilai {_json_repr(value)} bukan tanggal yang sah") from None
+        if not DATE_MIN <= day <= DATE_MAX:
+            # A follow-up date is computed from the visit: a year near 9999 would overflow it.
+            raise CaseError(field, f"nilai {_json_repr(value)} di luar rentang {DATE_MIN} s.d. {DATE_MAX}")
         return value
     if kind == "text":
         if not isinstance(value, str):
