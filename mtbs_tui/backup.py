@@ -261,9 +261,12 @@ def clean_after_crash(db_path: Path) -> list[Path]:
     """At open: remove stale temporary files when no backup or restore of this register runs now
     (the lock is free); otherwise leave them to the holder."""
     db_path = Path(db_path)
+    folders = {default_backup_folder(db_path), backup_dir_for(db_path)}
+    places = temp_patterns(db_path) + [(f, pat) for f in folders for pat in folder_temp_patterns(db_path)]
+    if not any(True for folder, pat in places if folder.is_dir() for _ in folder.glob(pat)):
+        return []  # the usual case: nothing to clean, no lock file made
     try:
         with backup_lock(db_path, timeout=0):
-            folders = {default_backup_folder(db_path), backup_dir_for(db_path)}
             return remove_stale_temps(db_path, folders)
     except BackupError:
         return []
@@ -337,9 +340,9 @@ def verify_backup(path: Path, *, expected_counts: dict[str, int] | None = None) 
 
 
 def _verify_conn(conn: sqlite3.Connection, path: Path, expected: dict[str, int] | None) -> dict[str, int]:
-    from mtbs_tui.db import SCHEMA_VERSION, integrity_errors
+    from mtbs_tui.db import SCHEMA_VERSION, integrity_errors, row_errors
 
-    errors = integrity_errors(conn)
+    errors = integrity_errors(conn) or row_errors(conn)
     if errors:
         raise BackupError(f"galat: {path}: cadangan rusak ({errors[0]}); pilih berkas cadangan lain")
     version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -385,6 +388,12 @@ def _open_source(db_path: Path) -> sqlite3.Connection:
     if db_path.is_dir():
         raise BackupError(f"galat: {db_path}: ini folder, bukan berkas database")
     _check_header(db_path)
+    from mtbs_tui.db import DatabaseError, wal_guard
+
+    try:
+        wal_guard(db_path)  # before the read-write connection: its close would checkpoint the WAL
+    except DatabaseError as exc:
+        raise BackupError(f"galat: {exc.message}") from None
     try:
         conn = sqlite3.connect(str(db_path), isolation_level=None, timeout=5.0)
         conn.execute("PRAGMA busy_timeout = 5000")
@@ -397,11 +406,16 @@ def _open_source(db_path: Path) -> sqlite3.Connection:
 
 
 def _source_damage(db_path: Path) -> str | None:
-    """quick_check of the register, run only after a copy failed verification."""
+    """quick_check of the register, run only after a copy failed verification (read-only: a
+    read-only connection never checkpoints a WAL into a damaged file)."""
     try:
-        conn = sqlite3.connect(str(db_path), timeout=5.0)
+        conn = sqlite3.connect(f"{_uri(db_path)}?mode=ro", uri=True, timeout=5.0)
         try:
+            from mtbs_tui.db import row_errors
+
             rows = [r[0] for r in conn.execute("PRAGMA quick_check(1)")]
+            if rows == ["ok"]:
+                rows = row_errors(conn, limit=1) or rows
         finally:
             conn.close()
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
@@ -851,6 +865,90 @@ def prune_backups(folder: Path, stem: str, *, now: _dt.datetime | None = None,
 
 # --- restore --------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Identity:
+    """Whose register a file is: installation, puskesmas, and how much a restore would replace."""
+
+    install_id: str | None
+    name: str | None
+    code: str | None
+    patients: int | None
+    accounts: int | None
+
+    def text(self) -> str:
+        who = self.name or "puskesmas tanpa nama"
+        code = f", kode {self.code}" if self.code else ""
+        counts = []
+        if self.patients is not None:
+            counts.append(f"{self.patients} pasien")
+        if self.accounts is not None:
+            counts.append(f"{self.accounts} akun")
+        return f"{who}{code}" + (f" ({', '.join(counts)})" if counts else "")
+
+
+def identity_of(path: Path) -> Identity | None:
+    """The identity recorded in a register or a plain backup (read-only); None when unreadable."""
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    try:
+        # The file through its WAL when it has one (read-only never checkpoints); else immutable.
+        conn = sqlite3.connect(f"{_uri(path)}?mode=ro", uri=True, timeout=5.0)
+        try:
+            def one(sql: str) -> object:
+                try:
+                    row = conn.execute(sql).fetchone()
+                except sqlite3.Error:
+                    return None
+                return row[0] if row else None
+
+            install = one("SELECT value FROM meta WHERE key = 'install_id'")
+            facility = None
+            with contextlib.suppress(sqlite3.Error):
+                facility = conn.execute("SELECT name, code FROM facility WHERE id = 1").fetchone()
+            patients = one("SELECT count(*) FROM patients")
+            accounts = one("SELECT count(*) FROM users")
+        finally:
+            conn.close()
+    except (sqlite3.Error, UnicodeDecodeError):
+        return None
+    return Identity(
+        install_id=str(install) if install else None,
+        name=(facility[0] or None) if facility else None,
+        code=(str(facility[1]).strip() or None) if facility and facility[1] else None,
+        patients=int(patients) if isinstance(patients, int) else None,
+        accounts=int(accounts) if isinstance(accounts, int) else None,
+    )
+
+
+OTHER_FACILITY_OPTION = "--puskesmas-lain"
+
+
+def other_facility(backup_plain: Path, db_path: Path) -> tuple[Identity, Identity] | None:
+    """(register, backup) when the backup belongs to another puskesmas or installation than the
+    register it would replace; None when they match or nothing could be lost.
+
+    A mismatch: different facility codes (both filled in), or a different installation id while the
+    register holds patients (a fresh `mtbs init` on a new PC has nothing to lose). A register that
+    cannot be read (damaged) cannot be compared: the restore goes on, as it must then."""
+    live = identity_of(db_path)
+    backup = identity_of(backup_plain)
+    if live is None or backup is None:
+        return None
+    if live.code and backup.code and live.code.casefold() != backup.code.casefold():
+        return live, backup
+    if live.install_id and backup.install_id and live.install_id != backup.install_id and (live.patients or 0) > 0:
+        return live, backup
+    return None
+
+
+def other_facility_message(backup_name: str, pair: tuple[Identity, Identity]) -> str:
+    live, backup = pair
+    return (f"galat: {backup_name}: cadangan ini milik puskesmas/instalasi lain ({backup.text()}); database "
+            f"ini: {live.text()}. Pemulihan akan mengganti identitas puskesmas, semua akun dan semua pasien; "
+            f"bila memang dimaksud, ulangi dengan {OTHER_FACILITY_OPTION}")
+
+
 def restore_backup(
     backup_path: Path,
     db_path: Path,
@@ -858,13 +956,21 @@ def restore_backup(
     actor: str | None = None,
     aside_dir: Path | None = None,
     source_name: str | None = None,
+    other_facility_ok: bool = False,
     _fail_after: str | None = None,
 ) -> RestoreInfo:
     """Replace the register with a verified backup; the current database is kept aside first.
 
+    A backup of another puskesmas or installation (`other_facility`) is refused unless
+    `other_facility_ok` (the CLI's --puskesmas-lain).
+
     `_fail_after` names a step after which to raise (tests prove nothing half-done is left).
     """
     with backup_lock(Path(db_path)):
+        if not other_facility_ok:
+            pair = other_facility(Path(backup_path), Path(db_path))
+            if pair is not None:
+                raise BackupError(other_facility_message(source_name or Path(backup_path).name, pair))
         return _restore_locked(Path(backup_path), Path(db_path), actor=actor, aside_dir=aside_dir,
                                source_name=source_name, _fail_after=_fail_after)
 
@@ -922,11 +1028,12 @@ def _restore_locked(backup_path: Path, db_path: Path, *, actor: str | None, asid
 
 
 def _live_is_healthy(db_path: Path) -> bool:
-    from mtbs_tui.db import DatabaseError, check_file_header
+    from mtbs_tui.db import DatabaseError, check_file_header, wal_guard
 
     try:
         check_file_header(db_path)
-        conn = sqlite3.connect(str(db_path), timeout=5.0)
+        wal_guard(db_path)  # a foreign -wal: the file and that -wal are moved aside together, untouched
+        conn = sqlite3.connect(f"{_uri(db_path)}?mode=ro", uri=True, timeout=5.0)
         try:
             return conn.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
         finally:

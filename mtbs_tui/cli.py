@@ -319,6 +319,11 @@ def restore_command(
         None, "--kunci", metavar="BERKAS",
         help="Berkas kunci privat age (AGE-SECRET-KEY-...) untuk cadangan terenkripsi (.age).",
     ),
+    other_facility_ok: bool = typer.Option(
+        False, "--puskesmas-lain",
+        help="Izinkan cadangan dari puskesmas/instalasi lain (mengganti identitas, akun dan semua pasien; "
+        "tanpa ini ditolak, juga dengan --ya).",
+    ),
 ) -> None:
     """Pulihkan database dari cadangan (diverifikasi dulu; database sekarang disimpan)."""
     from mtbs_tui.commands.restore import run
@@ -333,7 +338,7 @@ def restore_command(
         # The register is missing or damaged: log in with the accounts inside the backup instead.
         actor, offline = None, _state(ctx)
     raise typer.Exit(run(db_path(ctx), backup_file, yes=yes, key_file=key_file, actor=actor,
-                         offline_login=offline))
+                         offline_login=offline, other_facility_ok=other_facility_ok))
 
 
 # --- accounts and the audit trail (issue 7) -------------------------------------------------------

@@ -209,9 +209,15 @@ def connect(
     """
     path = Path(path)
     refuse_network_path(path)
+    checked = False
     if path.exists():
         check_existing_file(path)
         fresh = path.stat().st_size == 0
+        if not fresh:
+            # Before the read-write connection exists (closing it would checkpoint the WAL into the
+            # file): a -wal that is not this register's, or a failed quick_check, refuses the file
+            # and leaves it, and its -wal, byte for byte as they were.
+            checked = wal_guard(path) or (check is True and readonly_quick_check(path))
     else:
         if not create:
             raise DatabaseError(
@@ -237,12 +243,12 @@ def connect(
         conn.execute("PRAGMA busy_timeout = 5000")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         deferred = False
-        if check == "background" and not fresh:
+        if check == "background" and not fresh and not checked:
             # The caller checks in a thread and holds every write until the check passed. Only
             # when opening itself writes nothing: already WAL (no header rewrite) and no migration.
             mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
             deferred = mode == "wal" and version == target_version
-        if check and not fresh and not deferred:
+        if check and not fresh and not deferred and not checked:
             quick_check(conn, path)
         if version > target_version:
             raise DatabaseError(
@@ -364,6 +370,100 @@ def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
     return bool(names)
 
 
+WAL_MAGIC = (0x377F0682, 0x377F0683)
+
+
+def wal_has_frames(path: Path) -> bool:
+    """True when `<path>-wal` has a valid WAL header and at least one frame after it."""
+    wal = Path(str(path) + "-wal")
+    try:
+        with open(wal, "rb") as fh:
+            head = fh.read(32)
+            size = os.fstat(fh.fileno()).st_size
+    except OSError:
+        return False
+    return len(head) == 32 and int.from_bytes(head[:4], "big") in WAL_MAGIC and size > 32
+
+
+def _install_id(uri: str) -> str | None:
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout = 5000")
+        row = conn.execute("SELECT value FROM meta WHERE key = 'install_id'").fetchone()
+        return str(row[0]) if row and row[0] else None
+    finally:
+        conn.close()
+
+
+def wal_guard(path: Path) -> bool:
+    """Refuse a register whose -wal does not belong to it, reading only (issue 20 item 3).
+
+    SQLite replays any self-consistent WAL beside a file, so another database's -wal (copied or
+    left beside it) would become this register's content at the next checkpoint. Refused when the
+    WAL's page size differs from the file's, when the file alone and the file through its WAL name
+    different installations (`meta.install_id`), or when quick_check of the file through its WAL
+    fails. Read-only connections never checkpoint, so nothing is changed. Returns True when it ran
+    the quick_check (the WAL had frames), False when there is no WAL to judge.
+    """
+    if not wal_has_frames(path):
+        return False
+    wal = Path(str(path) + "-wal")
+    foreign = DatabaseError(
+        f"{wal}: berkas -wal di samping database ini bukan miliknya (dari database lain?); database "
+        "tidak disentuh. Pindahkan berkas -wal itu ke folder lain, lalu jalankan mtbs check",
+        kind="rusak",
+    )
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    with open(wal, "rb") as fh:
+        wal_page_size = int.from_bytes(fh.read(32)[8:12], "big")
+    if len(header) == 100 and header[:16] == SQLITE_MAGIC:
+        page_size = int.from_bytes(header[16:18], "big")
+        if (65536 if page_size == 1 else page_size) != wal_page_size:
+            raise foreign
+    uri = Path(path).resolve().as_uri()
+    try:
+        alone = _install_id(f"{uri}?mode=ro&immutable=1")  # the main file without its WAL
+    except (sqlite3.Error, UnicodeDecodeError):
+        alone = None  # unreadable alone (a checkpoint cut short): the check through the WAL decides
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout = 5000")
+            quick_check(conn, path)
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            merged = None
+            if "meta" in tables:
+                row = conn.execute("SELECT value FROM meta WHERE key = 'install_id'").fetchone()
+                merged = str(row[0]) if row and row[0] else None
+        finally:
+            conn.close()
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
+        raise DatabaseError(f"{path}: database rusak atau -wal bukan miliknya ({exc}); database tidak disentuh") from exc
+    if alone is not None and merged != alone:
+        raise foreign
+    return True
+
+
+def readonly_quick_check(path: Path) -> bool:
+    """quick_check on a read-only connection (which never checkpoints): True when it ran, False
+    when the file needs a writer first (a hot rollback journal of a file not yet in WAL mode)."""
+    try:
+        conn = sqlite3.connect(readonly_uri(path), uri=True, isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout = 5000")
+            quick_check(conn, path)
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:
+        if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
+            return False
+        raise DatabaseError(f"{path}: database tidak dapat dibaca ({sqlite_reason(exc)})") from exc
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise DatabaseError(f"{path}: database rusak ({exc})") from exc
+    return True
+
+
 def quick_check(conn: sqlite3.Connection, path: Path) -> None:
     """`PRAGMA quick_check`: catches damaged pages at start-up in a fraction of integrity_check."""
     try:
@@ -371,7 +471,10 @@ def quick_check(conn: sqlite3.Connection, path: Path) -> None:
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
         raise DatabaseError(f"{path}: database rusak ({exc})") from exc
     if rows != ["ok"]:
-        raise DatabaseError(f"{path}: database rusak (quick_check: {rows[0]})")
+        # SQLite's first finding can span lines ("*** in database main ***\nOn tree page ..."):
+        # the message is one line.
+        finding = "; ".join(part.strip() for part in str(rows[0]).splitlines() if part.strip())[:200]
+        raise DatabaseError(f"{path}: database rusak (quick_check: {finding}); pulihkan dari cadangan")
 
 
 def integrity_errors(conn: sqlite3.Connection, limit: int = 20) -> list[str]:
@@ -381,6 +484,45 @@ def integrity_errors(conn: sqlite3.Connection, limit: int = 20) -> list[str]:
     for row in conn.execute("PRAGMA foreign_key_check").fetchmany(limit):
         errors.append(f"kunci asing: tabel {row[0]} baris {row[1]} menunjuk {row[2]} yang tidak ada")
     return errors
+
+
+# Clinical tables: columns every row must have, and columns that must hold valid JSON. SQLite has
+# no page checksums, so a damaged page whose b-tree still holds together passes integrity_check;
+# decoding every row catches the damage that breaks rows (issue 20 item 8).
+CLINICAL_ROWS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "patients": (("mrn", "name", "sex", "birth_date", "created_at", "updated_at"), ()),
+    "patient_versions": (("patient_id", "row_json", "changed_at", "changed_by", "reason"), ("row_json",)),
+    "visits": (("visit_uid", "version", "patient_id", "visit_at", "visit_date", "case_json", "findings_json",
+                "status", "recorded_by", "created_at", "updated_at"), ("case_json", "findings_json", "result_json")),
+    "visit_classifications": (("visit_id", "position", "module", "code", "colour"), ()),
+    "visit_treatments": (("visit_id", "position", "code"), ()),
+    "referrals": (("visit_id",), ()),
+}
+
+
+def row_errors(conn: sqlite3.Connection, limit: int = 5) -> list[str]:
+    """Rows of the clinical tables that do not decode: a required column empty, a JSON column that
+    does not parse, a final visit without a result, a visit date that is not a date. [] = all rows
+    decode. Each table is read once, every column of every row, inside SQLite."""
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    errors: list[str] = []
+    for table, (required, json_cols) in CLINICAL_ROWS.items():
+        if table not in present:
+            continue
+        columns = {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')}
+        tests = [f'"{c}" IS NULL' for c in required if c in columns]
+        tests += [f'("{c}" IS NOT NULL AND json_valid("{c}") = 0)' for c in json_cols if c in columns]
+        if table == "visits":
+            tests += ["(status = 'final' AND result_json IS NULL)", "date(visit_date) IS NULL",
+                      "status NOT IN ('draft', 'final')"]
+        if not tests:
+            continue
+        key = "rowid" if table not in ("visit_classifications", "visit_treatments") else "visit_id"
+        for (row_key,) in conn.execute(f'SELECT {key} FROM "{table}" WHERE {" OR ".join(tests)} LIMIT {int(limit)}'):
+            errors.append(f"tabel {table} baris {row_key} tidak terbaca utuh")
+        if len(errors) >= limit:
+            break
+    return errors[:limit]
 
 
 # --- writes ---------------------------------------------------------------------------------------
@@ -414,10 +556,30 @@ def write(db: sqlite_utils.Database, *, timeout: float = LOCK_TIMEOUT_S) -> Iter
         lock.release()
 
 
-def close(db: sqlite_utils.Database) -> None:
-    """Checkpoint (TRUNCATE) under the write lock, then close: the .db file alone is complete."""
+def close(db: sqlite_utils.Database, *, checkpoint: bool = True) -> None:
+    """Checkpoint (TRUNCATE) under the write lock, then close: the .db file alone is complete.
+
+    checkpoint=False (the file failed its health check, or the check has not finished): nothing
+    reaches the main file. SQLite checkpoints when the last connection closes, so a read-only
+    connection holding a read transaction stays open until this one is closed."""
     conn = db.conn
     lock = _LOCKS.pop(id(conn), None)
+    if not checkpoint:
+        guard = None
+        with contextlib.suppress(sqlite3.Error, OSError):
+            file = conn.execute("PRAGMA database_list").fetchone()[2]
+            guard = sqlite3.connect(readonly_uri(Path(file)), uri=True, isolation_level=None)
+            guard.execute("BEGIN")
+            guard.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        try:
+            conn.close()
+        finally:
+            if guard is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    guard.close()
+            if lock is not None:
+                lock.close()
+        return
     try:
         if lock is not None:
             try:
@@ -439,11 +601,13 @@ def verified_copy(conn: sqlite3.Connection, path: Path, folder: Path, *, label: 
     copy to a temporary name -> journal_mode=DELETE -> fsync -> integrity_check and row counts equal
     to the source -> atomic rename. A copy that failed verification never carries the final name.
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     final = folder / f"{path.stem}-{label}-{stamp}.db"
     tmp = folder / f".{final.name}.{uuid.uuid4().hex[:8]}.tmp"
     try:
+        # Owner only (POSIX 0600) from the first byte, like every copy of the register.
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600))
         dest = sqlite3.connect(str(tmp), isolation_level=None)
         try:
             conn.backup(dest)

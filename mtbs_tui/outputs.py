@@ -27,7 +27,7 @@ from pathlib import Path
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # The files SQLite and our write lock keep beside a register.
-REGISTER_SIDE_FILES = ("-wal", "-shm", "-journal", ".writelock")
+REGISTER_SIDE_FILES = ("-wal", "-shm", "-journal", ".writelock", ".cadangan.writelock")
 OVERWRITE_OPTION = "--timpa"
 
 

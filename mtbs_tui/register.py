@@ -256,8 +256,10 @@ class Register:
         return cls(opened, path, classifier)
 
     def close(self) -> None:
-        """Checkpoint the WAL into the file (TRUNCATE) and close."""
-        dbmod.close(self.db)
+        """Checkpoint the WAL into the file (TRUNCATE) and close; a file whose health check failed
+        or has not finished is closed without any checkpoint (nothing reaches the main file)."""
+        healthy = self._health_done.is_set() and self._health_error is None
+        dbmod.close(self.db, checkpoint=healthy)
 
     def __enter__(self) -> "Register":
         return self

@@ -145,11 +145,12 @@ def login_for(register: Register, options: dict[str, Any], action: str) -> User:
 
 
 def login_at(db_path: Path, options: dict[str, Any], action: str) -> User:
-    """Open the register (header checks only, like the document commands), log in, close."""
+    """Open the register (with the health check, before the login writes its audit row), log in,
+    close."""
     from mtbs_tui.register import Register, RegisterError
 
     try:
-        register = Register.open(Path(db_path), check=False)
+        register = Register.open(Path(db_path))
     except RegisterError as exc:
         raise SessionError(str(exc), unusable=exc.kind in ("rusak", "hilang")) from None
     try:

@@ -193,3 +193,59 @@ def test_register_wal_backups_and_aside_copies_are_owner_only(tmp_path: Path) ->
         assert stat.S_IMODE(db.stat().st_mode) == 0o600
     finally:
         os.umask(old)
+
+
+# --- item 5: a backup of another puskesmas ------------------------------------------------------------
+
+def _facility_code(db: Path, code: str) -> None:
+    reg = Register.open(db)
+    try:
+        reg.set_facility(code=code, actor="uji")
+    finally:
+        reg.close()
+
+
+def test_restore_refuses_another_puskesmas_backup_even_with_ya(live: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    from cli_login import MTBS
+
+    (tmp_path / "lain").mkdir()
+    other = make_register(tmp_path / "lain" / "mtbs.db", patients=3, visits=4, seed=99)
+    _facility_code(other, "P9999999999")
+    theirs = B.create_backup(other, tmp_path / "usb", audit=False).path
+    before = sorted(Register.open(live).search_patients("", limit=100), key=lambda r: r["id"])
+    env = {**os.environ, "MTBS_USER": "kepala", "MTBS_PASSWORD": "kepala-demo"}
+    done = subprocess.run([str(MTBS), "--db", str(live), "restore", str(theirs), "--ya"], capture_output=True,
+                          text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2, done.stdout + done.stderr
+    line = done.stderr.strip()
+    assert len(line.splitlines()) == 1 and "--puskesmas-lain" in line and "kode P9999999999" in line, line
+    assert "5 pasien" in line
+    reg = Register.open(live)
+    try:
+        assert sorted(reg.search_patients("", limit=100), key=lambda r: r["id"]) == before
+    finally:
+        reg.close()
+    # The library refuses too (the TUI or a script cannot slip past the command).
+    with pytest.raises(B.BackupError, match="--puskesmas-lain"):
+        B.restore_backup(theirs, live, actor="uji")
+    done = subprocess.run([str(MTBS), "--db", str(live), "restore", str(theirs), "--ya", "--puskesmas-lain"],
+                          capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert "Yang akan diganti" in done.stdout and "5 pasien" in done.stdout and "3 pasien" in done.stdout
+
+
+def test_restore_into_a_fresh_register_of_the_same_puskesmas_needs_no_override(live: Path, tmp_path: Path) -> None:
+    mine = B.create_backup(live, tmp_path / "usb", audit=False).path
+    fresh = tmp_path / "pc-baru" / "mtbs.db"
+    fresh.parent.mkdir()
+    reg = Register.open(fresh, create=True)
+    try:
+        reg.set_facility(name="Puskesmas Sukamaju", code="P3201010101", actor="uji")
+    finally:
+        reg.close()
+    assert B.other_facility(mine, fresh) is None
+    B.restore_backup(mine, fresh, actor="uji")
+    # Its own backup, after visits were added, is never "another puskesmas".
+    assert B.other_facility(mine, live) is None

@@ -16,10 +16,10 @@ def fail(message: str, code: int = 2) -> int:
 def open_register(path: Path) -> Any:
     """The register, or a RegisterError whose message the caller prints.
 
-    Without the start-up quick_check: these commands read and append one audit row, and a full
-    quick_check of a 100,000-visit register (560 MB) took ~4 s of a 4.2 s `mtbs referral`. The
-    header/size checks still run; the TUI, `mtbs check` and every backup verify the whole file.
+    With the start-up health check (header, a -wal that is its own, quick_check) before the first
+    write, like every command (issue 20 item 4): these commands append an audit row, and a file
+    known to be damaged must not be written. It costs seconds only on a very large register.
     """
     from mtbs_tui.register import Register
 
-    return Register.open(path, check=False)
+    return Register.open(path)

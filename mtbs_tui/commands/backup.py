@@ -60,7 +60,7 @@ def run(db_path: Path, to: Path | None, *, list_only: bool = False, set_key: str
 
         try:
             key = validate_public_key(set_key)
-            register = Register.open(db_path, check=False)
+            register = Register.open(db_path)
         except BackupError as exc:
             return fail(exc.message)
         except RegisterError as exc:

@@ -25,6 +25,8 @@ def run(path: Path) -> int:
         if not path.exists():
             return _fail(f"{path}: berkas database tidak ditemukan")
         dbmod.check_existing_file(path)
+        if path.stat().st_size:
+            dbmod.wal_guard(path)
     except dbmod.DatabaseError as exc:
         return _fail(exc.message)
     if path.stat().st_size == 0:
@@ -41,6 +43,11 @@ def run(path: Path) -> int:
             errors = dbmod.integrity_errors(conn)
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
             return _fail(f"{path}: database rusak ({exc})")
+        if not errors and conn.execute("PRAGMA user_version").fetchone()[0]:
+            try:
+                errors = dbmod.row_errors(conn)
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+                return _fail(f"{path}: database rusak ({exc}); pulihkan dari cadangan")
         if errors:
             more = f" (dan {len(errors) - 1} masalah lain)" if len(errors) > 1 else ""
             return _fail(f"{path}: database rusak: {errors[0]}{more}; pulihkan dari cadangan")
@@ -67,7 +74,7 @@ def run(path: Path) -> int:
         conn.close()
 
     print(f"Berkas: {path}")
-    print("Keutuhan: baik (integrity_check ok, kunci asing ok)")
+    print("Keutuhan: baik (integrity_check ok, kunci asing ok, setiap baris klinis terbaca)")
     if version < dbmod.SCHEMA_VERSION:
         print(f"Versi skema: {version} (aplikasi: {dbmod.SCHEMA_VERSION}); akan diperbarui saat dibuka, "
               "setelah cadangan terverifikasi")

@@ -14,7 +14,7 @@ def _open_and_login(ctx: Any, action: str) -> tuple[Any, str]:
     from mtbs_tui.register import Register
     from mtbs_tui.session import login_for
 
-    register = Register.open(db_path(ctx), check=False)
+    register = Register.open(db_path(ctx))
     try:
         return register, login_for(register, ctx.obj, action).username
     except BaseException:

@@ -15,7 +15,7 @@ def _open(ctx: Any) -> Any:
     from mtbs_tui.cli import db_path
     from mtbs_tui.register import Register
 
-    return Register.open(db_path(ctx), check=False)
+    return Register.open(db_path(ctx))
 
 
 def _session(ctx: Any, register: Any) -> str:
