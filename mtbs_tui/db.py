@@ -764,6 +764,15 @@ def _v4_duplicates_and_merges(db: sqlite_utils.Database) -> None:
                         [(name_key(name), name_key(parent), pid) for pid, name, parent in rows])
 
 
+@migration(5)
+def _v5_rules_version(db: sqlite_utils.Database) -> None:
+    """The rules version each visit was classified with (contract v2, issue 13): a saved visit keeps
+    its stored classification, and a reader can tell which rules made it. Every final visit saved
+    before this migration was classified by contract version 1; drafts have no classification."""
+    db.execute("ALTER TABLE visits ADD COLUMN rules_version TEXT")
+    db.execute("UPDATE visits SET rules_version = 'contract 1' WHERE status = 'final'")
+
+
 V4_SQL: tuple[str, ...] = (
     "ALTER TABLE patients ADD COLUMN name_key TEXT",
     "ALTER TABLE patients ADD COLUMN parent_key TEXT",

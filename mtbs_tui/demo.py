@@ -30,7 +30,7 @@ from typing import Any
 
 from mtbs_tui import db as dbmod
 from mtbs_tui.patient_fields import name_key
-from mtbs_tui.register import Age, Register, age_on, completed_months, result_rows
+from mtbs_tui.register import Age, Register, age_on, completed_months, result_rows, rules_version
 
 Findings = dict[str, Any]
 BATCH = 5000
@@ -517,7 +517,8 @@ _VISITS_FROM_STAGE = """
 INSERT INTO visits(id, visit_uid, version, supersedes_id, is_current, patient_id, visit_at, visit_date, pathway,
     kind, follow_up_of, chart, age_days, age_months, weight_kg, length_cm, length_position, muac_cm,
     head_circumference_cm, temperature_c, malaria_area, case_json, findings_json, result_json, refer_urgently,
-    follow_up_days, follow_up_date, status, section, recorded_by, correction_reason, created_at, updated_at)
+    follow_up_days, follow_up_date, status, section, recorded_by, correction_reason, created_at, updated_at,
+    rules_version)
 SELECT s.id, s.uid, s.version, s.supersedes, s.is_current, s.patient_id, s.at, substr(s.at, 1, 10),
     COALESCE(h.pathway, CASE WHEN s.age_days < 60 THEN 'bayi_muda' ELSE 'balita' END),
     CASE WHEN s.follow_up_of IS NULL THEN 'pertama' ELSE 'ulang' END, s.follow_up_of, '2022', s.age_days, s.age_months, h.weight_kg, h.length_cm, h.length_position,
@@ -527,7 +528,7 @@ SELECT s.id, s.uid, s.version, s.supersedes, s.is_current, s.patient_id, s.at, s
     printf('{"age":{"days":%d,"months":%d},%s', s.age_days, s.age_months, h.rest_tail),
     h.refer, h.follow_up_days,
     CASE WHEN h.follow_up_days IS NULL THEN NULL ELSE date(substr(s.at, 1, 10), '+' || h.follow_up_days || ' days') END,
-    'final', NULL, s.worker, s.reason, s.at, s.at
+    'final', NULL, s.worker, s.reason, s.at, s.at, ?
 FROM temp.demo_stage s JOIN temp.demo_hit h ON h.id = s.hit JOIN main.patients p ON p.id = s.patient_id
 ORDER BY s.id
 """
@@ -899,7 +900,7 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
                              [value for h in hits for row in h.treatments for value in (h.id, *row)])
             conn.execute("DELETE FROM temp.demo_stage")
             _insert_flat(conn, "temp.demo_stage", _STAGE_WIDTH, stage)
-            conn.execute(_VISITS_FROM_STAGE, (malaria_area,))
+            conn.execute(_VISITS_FROM_STAGE, (malaria_area, rules_version()))
             conn.execute(
                 "INSERT INTO visit_classifications(visit_id, position, module, code, label, colour, rule) "
                 "SELECT s.id, c.position, c.module, c.code, c.label, c.colour, c.rule FROM temp.demo_stage s "

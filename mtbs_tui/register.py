@@ -1358,9 +1358,18 @@ def final_columns(case: dict, result: dict, *, patient_id: int, kind: str, follo
         follow_up_days=days,
         follow_up_date=(vdate + _dt.timedelta(days=int(days))).isoformat() if days is not None else None,
         status="final", recorded_by=actor, created_at=now, updated_at=now,
+        rules_version=rules_version(),
     )
     cols.update(_measurements(case))
     return cols
+
+
+def rules_version() -> str:
+    """What final visits store in ``visits.rules_version``: the engine's rules version (a
+    correction reclassifies with the current rules, so it stores the current version too)."""
+    from mtbs_tui.rules.engine import RULES_VERSION
+
+    return RULES_VERSION
 
 
 def result_rows(visit_id: int, result: dict, at: str) -> tuple[list[tuple], list[tuple], tuple | None]:

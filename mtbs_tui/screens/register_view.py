@@ -284,6 +284,14 @@ def _label_of(key: str) -> str:
     return spec.label if spec is not None else key
 
 
+def rules_text(rules_version: str | None) -> str:
+    """Which rules classified the visit (visits.rules_version, "contract 2"), as the nurse reads
+    it: " (kontrak 2)"; nothing for a visit without one."""
+    if not rules_version:
+        return ""
+    return f" ({rules_version.replace('contract', 'kontrak')})"
+
+
 def visit_text(visit: dict, versions: list[dict], *, earlier_date: str | None = None) -> Text:
     """Everything about one visit version, as the nurse reads it on the paper form."""
     patient = visit.get("patient") or {}
@@ -294,7 +302,7 @@ def visit_text(visit: dict, versions: list[dict], *, earlier_date: str | None = 
     out.append(f"{patient.get('name', '?')} ({sex})", style="bold")
     out.append(f" · No. RM {patient.get('mrn') or '-'} · umur {age_text(patient.get('birth_date'), visit_day)}\n")
     out.append(f"{pathway} · {long_date_text(visit_day)} {time_text(visit.get('visit_at'))}"
-               f" · bagan {visit.get('chart') or '-'}")
+               f" · bagan {visit.get('chart') or '-'}{rules_text(visit.get('rules_version'))}")
     if visit.get("kind") == "ulang":
         out.append(" · kunjungan ulang")
         if earlier_date:
