@@ -172,7 +172,13 @@ class TopBar(Static):
         if self.title:
             left += f"  · {self.title}"
         right = f"{app.actor}   {long_date_text(now.date())} {now.strftime('%H:%M')} "
-        width = max(self.size.width, 80)
+        width = self.size.width or 80
+        if len(left) + 1 + len(right) > width:
+            # The clock and the user stay whole; the puskesmas name gives way first.
+            right = f"{app.actor[:20]} {now.strftime('%d-%m-%Y %H:%M')} "
+            room = max(width - len(right) - 1, 8)
+            if len(left) > room:
+                left = left[: room - 1] + "…"
         gap = max(width - len(left) - len(right), 1)
         self.update(Text(left + " " * gap + right))
 
@@ -207,22 +213,41 @@ class KeyBar(Static):
             self.update(self.key_text())
 
     def key_text(self) -> Text:
+        """The keys that fit on one line, then "F1 Bantuan"; when they do not all fit, the last
+        ones give way (F1 lists them all)."""
         key_style = self.get_component_rich_style("keybar--key", partial=True)
         off_style = self.get_component_rich_style("keybar--disabled", partial=True)
-        text = Text(no_wrap=True, overflow="crop")
         seen: set[tuple[str, str]] = set()
         app = self.app
         may = getattr(app, "role_may_ever", None)
+        keys: list[tuple[str, str, bool]] = []
+        help_key: tuple[str, str, bool] | None = None
         for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if binding.action == "help":
+                help_key = (self.app.get_key_display(binding), binding.description, bool(enabled))
+                continue
             if not binding.show or (binding.action, binding.description) in seen:
                 continue
             if may is not None and not may(node, binding.action.split("(", 1)[0]):
                 continue  # the role can never use this key: not offered at all
             seen.add((binding.action, binding.description))
-            key = self.app.get_key_display(binding)
+            keys.append((self.app.get_key_display(binding), binding.description, bool(enabled)))
+        width = self.size.width or 80
+
+        def length(entries: list[tuple[str, str, bool]]) -> int:
+            return sum(len(k) + len(d) + 3 for k, d, _ in entries)
+
+        reserve = [help_key] if help_key is not None else []
+        while keys and length(keys + reserve) > width:
+            keys.pop()  # the app's ^Q (last) first: F1 lists every key
+        text = Text(no_wrap=True, overflow="crop")
+        for key, description, enabled in keys + ([help_key] if help_key else []):
             text.append(f" {key} ", style=key_style if enabled else off_style)
-            text.append(f"{binding.description} ", style="" if enabled else off_style)
+            text.append(f"{description} ", style="" if enabled else off_style)
         return text
+
+    def on_resize(self) -> None:
+        self.update(self.key_text())
 
 
 class MtbsApp(App[int]):
@@ -245,6 +270,8 @@ class MtbsApp(App[int]):
         Binding("ctrl+q", "quit", "Keluar", key_display="^Q", id="keluar", priority=True),
         Binding("ctrl+c", "quit", "Keluar", show=False, id="keluar_ctrl_c", priority=True),
         Binding("ctrl+l", "lock", "Kunci", key_display="^L", show=False, id="kunci", priority=True),
+        # Not in the form's legend (its own footer); KeyBar always shows it, last.
+        Binding("f1", "help", "Bantuan", key_display="F1", show=False, id="bantuan"),
     ]
 
     def __init__(
@@ -454,7 +481,17 @@ class MtbsApp(App[int]):
         if action == "quit" and self.locked:
             # Locked: quitting would throw away someone's half-typed form.
             return False
+        if action == "help" and self.locked:
+            return False
         return True
+
+    def action_help(self) -> None:
+        """F1 on any screen: the keys of the screen in front, in Indonesian."""
+        from mtbs_tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
 
     def action_lock(self) -> None:
         self.lock()

@@ -106,6 +106,8 @@ class Age:
 
 
 _ONE_DAY = _dt.timedelta(days=1)
+# A number typed in a search that may be (part of) a no. RM: "301", "rm301", "RM000301".
+_RM_NUMBER = re.compile(r"(?i)(?:rm)?(\d{1,8})")
 
 
 def completed_months(birth: _dt.date, on: _dt.date) -> int:
@@ -585,7 +587,7 @@ class Register:
         """Prefix search over name, no. RM, NIK, mother's NIK and mother's/parent's name (FTS5).
 
         Every word typed must match the start of a word in one of those columns ("siti ra" finds
-        "Siti Rahma"). The MATCH expression is bound as ONE parameter. "" gives the patients seen
+        "Siti Rahma"); a number also matches anywhere in the no. RM ("301" finds RM000301). The MATCH expression is bound as ONE parameter. "" gives the patients seen
         most recently; a search lists the most recently registered first.
         """
         limit = max(1, min(int(limit), 500))
@@ -599,14 +601,27 @@ class Register:
             ).fetchall()
         else:
             match = " AND ".join(f'"{t}"*' for t in tokens)
+            # A number ("301", "rm301") is also looked for anywhere in the no. RM: RM000301 is
+            # known as "301" at the desk, and FTS5 only matches the start of a word.
+            # (A longer number is a NIK: its start, through FTS5.)
+            numbers = [m.group(1) for t in tokens if (m := _RM_NUMBER.fullmatch(t))]
+            words = [t for t in tokens if not _RM_NUMBER.fullmatch(t)]
+            found = "SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?"
+            params: list[Any] = [match]
+            if numbers:
+                found += " UNION SELECT id FROM patients WHERE " + " AND ".join("mrn LIKE ?" for _ in numbers)
+                params += [f"%{n}%" for n in numbers]
+                if words:
+                    found += " AND id IN (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?)"
+                    params.append(" AND ".join(f'"{t}"*' for t in words))
             # FTS5 streams matches in rowid order and stops at LIMIT; any other ORDER BY would
             # collect and sort every match first (tens of ms for a 2-letter prefix on 25,000
             # children instead of a tenth of one).
             rows = self.db.execute(
-                f"SELECT {_PATIENT_COLS} FROM (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ? "
-                "AND rowid NOT IN (SELECT id FROM patients WHERE merged_into IS NOT NULL) "
+                f"SELECT {_PATIENT_COLS} FROM (SELECT rowid FROM ({found}) "
+                "WHERE rowid NOT IN (SELECT id FROM patients WHERE merged_into IS NOT NULL) "
                 "ORDER BY rowid DESC LIMIT ? OFFSET ?) f JOIN patients p ON p.id = f.rowid ORDER BY p.id DESC",
-                [match, limit, offset],
+                params + [limit, offset],
             ).fetchall()
         today = _dt.date.today()
         out = []

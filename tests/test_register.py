@@ -34,7 +34,7 @@ _MOTHERS = iter(range(1, 10_000))
 def child(reg: Register, name: str = "Aisyah Putri", **kw) -> int:
     # Each child its own mother unless a test says otherwise: the same mother's NIK and birth date
     # would be the same child (or twins) to the duplicate check.
-    fields = dict(name=name, sex="P", birth_date=BIRTH.isoformat(), mother_nik=f"530101591286{next(_MOTHERS):04d}",
+    fields = dict(name=name, sex="P", birth_date=BIRTH.isoformat(), mother_nik=f"530101701286{next(_MOTHERS):04d}",
                   parent_name="Wati Lestari", actor="bd")
     fields.update(kw)
     return reg.add_patient(**fields)
@@ -116,8 +116,20 @@ def test_search_by_name_prefix_mrn_nik_and_mother(reg: Register) -> None:
     assert ids("5301014101") == [siti]            # NIK prefix
     assert ids("5301015912860003") == [2]         # mother's NIK
     assert ids("RM000002") == [2]
+    assert ids("2") == [2]                        # a number anywhere in the no. RM (RM000002)
+    assert ids("rm2") == [2] and ids("0002") == [2]
+    assert ids("siti 1") == [siti] and ids("budi 1") == []  # the name and the number both match
+    assert ids("5301014101250002 1") == [siti]
     assert ids('"; DROP TABLE patients; --') == []  # the text is data, never SQL or FTS syntax
     assert ids("zzz") == []
+
+
+def test_search_finds_a_number_in_the_middle_of_the_no_rm(reg: Register) -> None:
+    for i in range(12):
+        child(reg, name=f"Anak {i}", mrn=f"RM000{301 + i * 10}")
+    found = [p["mrn"] for p in reg.search_patients("301")]
+    assert found == ["RM000301"]
+    assert [p["mrn"] for p in reg.search_patients("41")] == ["RM000411", "RM000341"]
 
 
 def test_search_pages_and_empty_text_lists_recent(reg: Register) -> None:

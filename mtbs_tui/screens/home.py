@@ -56,7 +56,7 @@ class HomeScreen(Screen[None]):
         Binding("f2", "new_visit", "Baru", key_display="F2", id="baru", priority=True),
         Binding("f3", "search", "Cari", key_display="F3", id="cari", priority=True),
         Binding("f4", "register", "Register", key_display="F4", id="register"),
-        Binding("f5", "follow_ups", "Kunjungan ulang", key_display="F5", id="kunjungan_ulang"),
+        Binding("f5", "follow_ups", "Kunj. ulang", key_display="F5", id="kunjungan_ulang"),
         Binding("f6", "drafts", "Draf", key_display="F6", id="draf"),
         Binding("delete", "discard_draft", "Hapus", key_display="Del", id="hapus_draf"),
         # Only the head (user.manage) sees this key: KeyBar hides it for the other roles.

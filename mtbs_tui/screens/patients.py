@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from mtbs_tui.app import (
     KeyBar,
+    short_label,
     TopBar,
     age_text,
     date_text,
@@ -43,6 +44,9 @@ from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
 
 PAGE_SIZE = 17
 YOUNG_INFANT_DAYS = 60
+# Search list columns cut with "…" beyond these (No. RM 8, Umur 7, Tgl lahir 10 are fixed):
+# 8 + 16 + 7 + 10 + 13 + 10 + 2 per column = 76: inside the border and the scrollbar at 80.
+SEARCH_WIDTHS = {"name": 16, "parent_name": 13, "village": 10}
 
 
 def form_choice(birth_date: str | None, on: date) -> tuple[str | None, str]:
@@ -115,7 +119,7 @@ class PatientSearchScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#search-results", DataTable)
-        table.add_columns("No. RM", "Nama", "L/P", "Umur", "Tgl lahir", "Ibu/orang tua", "Desa")
+        table.add_columns("No. RM", "Nama", "Umur", "Tgl lahir", "Ibu/orang tua", "Desa")
         self.run_search()
         self.query_one("#search", Input).focus()
 
@@ -143,15 +147,16 @@ class PatientSearchScreen(Screen[None]):
         table = self.query_one("#search-results", DataTable)
         today = self.app.today()  # type: ignore[attr-defined]
         table.clear()
+        # Every column inside 80 characters (no column pushed off the edge); a long name, mother's
+        # name or village ends in "…" and the line below the list shows the chosen row in full.
         for row in self.rows:
             table.add_row(
                 row.get("mrn") or "",
-                Text(str(row.get("name") or ""), overflow="ellipsis", no_wrap=True),
-                row.get("sex") or "",
-                age_text(row.get("birth_date"), today),
+                short_label(str(row.get("name") or ""), SEARCH_WIDTHS["name"]),
+                f"{row.get('sex') or '?'} {age_text(row.get('birth_date'), today)}",
                 date_text(row.get("birth_date")),
-                row.get("parent_name") or "",
-                row.get("village") or "",
+                short_label(str(row.get("parent_name") or ""), SEARCH_WIDTHS["parent_name"]),
+                short_label(str(row.get("village") or ""), SEARCH_WIDTHS["village"]),
                 key=str(row["id"]),
             )
         text = self.query_one("#search", Input).value.strip()
@@ -162,11 +167,34 @@ class PatientSearchScreen(Screen[None]):
                 if text else " Register masih kosong. F2 daftarkan pasien baru."
             )
         else:
-            what = "pasien terakhir diperiksa" if not text else "pasien cocok"
-            more = " · PgDn berikutnya" if self.has_next else ""
-            back = " · PgUp sebelumnya" if self.page else ""
-            status.update(f" Hal. {self.page + 1}: {len(self.rows)} {what}{more}{back} · Enter buka")
+            self._show_detail()
         self.refresh_bindings()
+
+    def _page_text(self) -> str:
+        what = "terakhir diperiksa" if not self.query_one("#search", Input).value.strip() else "cocok"
+        more = " · PgDn berikut" if self.has_next else ""
+        back = " · PgUp sebelum" if self.page else ""
+        return f"Hal. {self.page + 1}: {len(self.rows)} pasien {what}{more}{back} · Enter buka"
+
+    @on(DataTable.RowHighlighted, "#search-results")
+    def _show_detail(self, event: DataTable.RowHighlighted | None = None) -> None:
+        """On the list: the highlighted child's mother and village in full; else the page line."""
+        table = self.query_one("#search-results", DataTable)
+        status = self.query_one("#search-status", Static)
+        if self.focused is not table or not 0 <= table.cursor_row < len(self.rows):
+            status.update(" " + self._page_text())
+            return
+        row = self.rows[table.cursor_row]
+        # What the list may cut comes first; the child's name (its start is in the list) last.
+        parts = [str(row.get("mrn")), f"ibu {row.get('parent_name') or '-'}"]
+        if row.get("village"):
+            parts.append(f"desa {row['village']}")
+        parts.append(str(row.get("name")))
+        status.update(" " + short_label(" · ".join(parts), 79))
+
+    def on_descendant_focus(self, event) -> None:  # noqa: ANN001
+        if self.rows:
+            self._show_detail()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page":

@@ -53,11 +53,19 @@ class RegisterScreen(DocumentKeys, Screen[None]):
         Binding("f2", "correct", "Koreksi", key_display="F2", id="koreksi"),
         Binding("f3", "choose_period", "Tanggal", key_display="F3", id="tanggal"),
         Binding("f5", "toggle_span", "Hari/Bulan", key_display="F5", id="hari_bulan"),
-        Binding("left_square_bracket", "shift_period(-1)", "Sebelum", key_display="[", id="sebelum"),
-        Binding("right_square_bracket", "shift_period(1)", "Sesudah", key_display="]", id="sesudah"),
+        # [ ] are on the status line ("[ ] periode lain"): the footer keeps its room for the rest.
+        Binding("left_square_bracket", "shift_period(-1)", "Periode sebelum", key_display="[", id="sebelum",
+                show=False),
+        Binding("right_square_bracket", "shift_period(1)", "Periode sesudah", key_display="]", id="sesudah",
+                show=False),
         Binding("pagedown", "page(1)", "Hal.", key_display="PgDn", id="hal_berikut", priority=True),
         Binding("pageup", "page(-1)", "Hal.", key_display="PgUp", id="hal_sebelum", priority=True),
         *DOCUMENT_BINDINGS,
+        # priority: the table would take End/Home to scroll sideways.
+        Binding("home", "edge('first')", "Baris pertama", key_display="Home", show=False, id="awal",
+                priority=True),
+        Binding("end", "edge('last')", "Baris terakhir", key_display="End", show=False, id="akhir",
+                priority=True),
     ]
 
     def __init__(self, day: date | None = None, *, span: str = "hari") -> None:
@@ -86,7 +94,6 @@ class RegisterScreen(DocumentKeys, Screen[None]):
         if self.anchor is None:
             self.anchor = self.app.today()  # type: ignore[attr-defined]
         table = self.query_one("#register-table", DataTable)
-        table.add_columns("Waktu", "No. RM", "Nama", "Umur", "Klasifikasi", "Rujuk", "Ulang")
         self.load_first()
         table.focus()
 
@@ -141,6 +148,25 @@ class RegisterScreen(DocumentKeys, Screen[None]):
             self.has_next = True
             self._show(rows, forward=False)
 
+    def action_edge(self, which: str) -> None:
+        """Home: the first row of the period; End: the last one (its last page)."""
+        if not self.rows:
+            return
+        table = self.query_one("#register-table", DataTable)
+        if which == "first":
+            if self.page:
+                self.load_first()
+            table.move_cursor(row=0)
+            return
+        if self.has_next:
+            date_from, date_to = self.period
+            register = self.app.register  # type: ignore[attr-defined]
+            rows = register.visits_page(date_from, date_to, limit=PAGE_SIZE, before=(f"{date_to.isoformat()}T\uffff", 0))
+            self.page = max((self.total + PAGE_SIZE - 1) // PAGE_SIZE, 1) - 1
+            self.has_next = False
+            self._show(rows, forward=False)
+        table.move_cursor(row=len(self.rows) - 1)
+
     def _show(self, rows: list[dict], *, forward: bool, cursor: int = 0) -> None:
         if forward:
             self.has_next = len(rows) > PAGE_SIZE
@@ -149,15 +175,23 @@ class RegisterScreen(DocumentKeys, Screen[None]):
         register = self.app.register  # type: ignore[attr-defined]
         summaries = visit_summaries(register, [r["id"] for r in self.rows])
         table = self.query_one("#register-table", DataTable)
-        table.clear()
+        # Columns anew: their widths only ever grow, and a day's rows are narrower than a month's.
+        table.clear(columns=True)
+        table.add_columns("Waktu", "No. RM", "Nama", "Umur", "Klasifikasi", "Rujuk", "Ulang")
+        # 80 columns: a day's register needs no date on each row, so its names and classifications
+        # get those 6 characters.
+        month = self.span == "bulan"
         for row in self.rows:
             follow_up = row.get("follow_up_date")
+            when = time_text(row.get("visit_at"))
+            if month:
+                when = f"{row['visit_date'][8:10]}-{row['visit_date'][5:7]} {when}"
             table.add_row(
-                f"{row['visit_date'][8:10]}-{row['visit_date'][5:7]} {time_text(row.get('visit_at'))}",
+                when,
                 row.get("mrn") or "",
-                short_label(row.get("patient_name") or "", 14),
+                short_label(row.get("patient_name") or "", 12 if month else 15),
                 age_text(row.get("birth_date"), date.fromisoformat(row["visit_date"])),
-                summary_text(summaries.get(row["id"]), 19),
+                summary_text(summaries.get(row["id"]), 16 if month else 20),
                 Text("RUJUK", style="bold bright_white on red") if row.get("refer_urgently") else "",
                 f"{follow_up[8:10]}-{follow_up[5:7]}" if follow_up else "",
                 key=str(row["id"]),
@@ -177,7 +211,7 @@ class RegisterScreen(DocumentKeys, Screen[None]):
         if not self.rows:
             status.update(f" Tidak ada kunjungan pada {what}. [ ] periode lain · F3 pilih tanggal")
         else:
-            status.update(f" Hal. {self.page + 1}/{pages} · Enter buka kunjungan · F2 koreksi · "
+            status.update(f" Hal. {self.page + 1}/{pages} · Enter buka · F7 kartu ibu · F8 surat rujukan · "
                           "[ ] periode lain")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

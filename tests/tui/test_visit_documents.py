@@ -47,9 +47,12 @@ async def test_card_from_the_patient_history(register) -> None:
         await pilot.press("f3", *"aisyah", "enter")
         await pilot.pause()
         assert isinstance(app.screen, PatientScreen)
-        footer = _footer(app)
-        assert "F7 Kartu ibu" in footer and "F8 Surat rujukan" not in footer  # not referred
-        assert "F4 Ubah data" in footer
+        screen = app.screen
+        # The keys are on the line under the history (the footer has no room for all of them).
+        assert "F7 kartu ibu · F8 surat rujukan" in _line(app, "#patient-help")
+        assert screen.check_action("document", ("card",)) is True
+        assert screen.check_action("document", ("referral",)) is False  # not referred
+        assert "F4 Ubah data" in _footer(app)
         await pilot.press("f7")
         await pilot.pause()
         _assert_saved_line(_line(app, "#patient-help"), "Kartu ibu", folder, "kartu-ibu")
@@ -67,10 +70,11 @@ async def test_card_and_letter_from_the_register_and_the_visit_view(register) ->
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, RegisterScreen)
-        assert "F8 Surat rujukan" not in _footer(app)  # first row: Aisyah, not referred
+        assert "F7 kartu ibu · F8 surat rujukan" in _line(app, "#register-status")
+        assert screen.check_action("document", ("referral",)) is False  # first row: Aisyah, not referred
         await pilot.press("down", "down")  # By. Ny. Wati: referred
         await pilot.pause()
-        assert screen.rows[2]["refer_urgently"] and "F8 Surat rujukan" in _footer(app)
+        assert screen.rows[2]["refer_urgently"] and screen.check_action("document", ("referral",)) is True
         await pilot.press("f8")
         await pilot.pause()
         _assert_saved_line(_line(app, "#register-status"), "Surat rujukan", folder, "rujukan")

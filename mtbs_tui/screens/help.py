@@ -1,0 +1,91 @@
+"""F1 Bantuan: the keys of the screen below, in Indonesian, with a few lines on what the screen is
+for. The key list is read from the screen's own bindings (the same ones the footer shows, plus
+those the footer has no room for), so it cannot drift from what the keys do."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label, Static
+
+# What each screen is for, by class name (the help of screens not listed is their keys alone).
+SCREEN_HELP: dict[str, tuple[str, str]] = {
+    "HomeScreen": ("Beranda", "Kunjungan hari ini, kunjungan ulang yang jatuh tempo dan draf yang belum "
+                   "selesai. Tab pindah antardaftar, Enter membuka baris yang dipilih."),
+    "PatientSearchScreen": ("Cari pasien", "Ketik nama anak, nama ibu, NIK, atau nomor RM (boleh sebagian, "
+                            "mis. 301 untuk RM000301). ↓ masuk ke daftar, Enter membuka pasien."),
+    "NewPatientScreen": ("Data pasien", "Isi dari atas ke bawah; Enter pindah ke isian berikutnya bila "
+                         "isian benar. Bila anak mungkin sudah terdaftar, data yang ada ditawarkan."),
+    "DuplicateDialog": ("Mungkin sudah terdaftar", "Periksa apakah anak ini sama dengan data yang ada. "
+                        "Enter membuka data yang ada; F9 tetap mendaftarkan anak baru (dicatat)."),
+    "PatientScreen": ("Pasien", "Identitas anak dan riwayat kunjungannya. ↑/↓ memilih kunjungan; "
+                      "F7/F8 membuat kartu ibu / surat rujukan kunjungan yang dipilih."),
+    "RegisterScreen": ("Register", "Kunjungan satu hari atau satu bulan. ↑/↓ memilih, Enter membuka; "
+                       "F7/F8 membuat kartu ibu / surat rujukan kunjungan yang dipilih."),
+    "VisitScreen": ("Kunjungan", "Isi kunjungan (hanya baca). F2 koreksi membuat versi baru; versi lama "
+                    "tetap tersimpan dan dapat dilihat dengan [ dan ]."),
+    "SummaryScreen": ("Ringkasan", "Klasifikasi, tindakan dan nasihat. F10 menyimpan; sesudah tersimpan "
+                      "F7 kartu ibu, F8 surat rujukan (anak yang dirujuk)."),
+    "VisitFormScreen": ("Formulir kunjungan", "Jawab pertanyaan dari atas ke bawah; jawaban tersimpan "
+                        "sebagai draf selama mengisi. F9 ringkasan."),
+    "UsersAdminScreen": ("Akun pengguna", "Akun petugas: tambah, aktif/nonaktif, ganti kata sandi."),
+    "LoginScreen": ("Masuk", "Ketik nama pengguna dan kata sandi, Enter untuk masuk."),
+    "FirstRunScreen": ("Penggunaan pertama", "Buat akun kepala puskesmas yang pertama."),
+}
+
+def key_rows(screen: Screen) -> list[tuple[str, str, bool]]:
+    """(key, description, available now) for every described binding active on `screen`,
+    screen keys first, each key once."""
+    app = screen.app
+    may = getattr(app, "role_may_ever", None)
+    rows: list[tuple[str, str, bool]] = []
+    seen: set[tuple[str, str]] = set()
+    for node, binding, enabled, _tooltip in screen.active_bindings.values():
+        if not binding.description or binding.action == "help":
+            continue
+        if not type(node).__module__.startswith("mtbs_tui") and node is not app:
+            continue  # Textual's own widget keys (cursor, scrolling) have English descriptions
+        if may is not None and not may(node, binding.action.split("(", 1)[0]):
+            continue
+        key = app.get_key_display(binding)
+        if (key, binding.description) in seen:
+            continue
+        seen.add((key, binding.description))
+        rows.append((key, binding.description, bool(enabled)))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys of `screen`; Esc, Enter or F1 closes it."""
+
+    CSS = """
+    #help-box { width: 76; max-height: 22; }
+    #help-keys { height: auto; max-height: 14; }
+    """
+    BINDINGS = [
+        Binding("escape,enter,f1", "close", "Tutup", key_display="Esc", id="tutup"),
+    ]
+
+    def __init__(self, screen: Screen) -> None:
+        super().__init__(classes="dialog")
+        self.for_screen = screen
+
+    def compose(self) -> ComposeResult:
+        name = type(self.for_screen).__name__
+        title, text = SCREEN_HELP.get(name, (str(getattr(self.for_screen, "title", "") or "Layar ini"), ""))
+        with Vertical(classes="dialog-box", id="help-box"):
+            yield Label(f"Bantuan: {title}", classes="dialog-question")
+            if text:
+                yield Static(text, classes="dialog-detail", markup=False)
+            keys = Text()
+            for key, description, enabled in key_rows(self.for_screen):
+                keys.append(f"{key:>9}  ", style="bold")
+                keys.append(description + ("" if enabled else " (tidak tersedia sekarang)") + "\n")
+            with VerticalScroll(id="help-keys"):
+                yield Static(keys, id="help-key-list", markup=False)
+            yield Label("Esc tutup · ^Q keluar dari aplikasi", classes="dialog-keys", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
