@@ -157,6 +157,7 @@ def test_migration_fills_the_name_keys(tmp_path: Path) -> None:
     reg.close()
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA user_version = 3")
+    conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     for sql in ("DROP TABLE patient_merges", "DROP INDEX patients_name_key", "DROP INDEX patients_merged",
                 "ALTER TABLE patients DROP COLUMN name_key", "ALTER TABLE patients DROP COLUMN parent_key",
                 "ALTER TABLE patients DROP COLUMN merged_into"):
