@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -151,19 +150,12 @@ def test_migration_fills_the_name_keys(tmp_path: Path) -> None:
     from mtbs_tui import db as dbmod
 
     path = tmp_path / "old.db"
-    reg = Register.open(path, create=True)
-    add(reg, name="By. Ny. Rina", parent_name="Rina")
-    reg.db.execute("UPDATE patients SET name_key = NULL, parent_key = NULL")
-    reg.close()
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 3")
-    conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-    for sql in ("DROP TABLE patient_merges", "DROP INDEX patients_name_key", "DROP INDEX patients_merged",
-                "ALTER TABLE patients DROP COLUMN name_key", "ALTER TABLE patients DROP COLUMN parent_key",
-                "ALTER TABLE patients DROP COLUMN merged_into"):
-        conn.execute(sql)
-    conn.commit()
-    conn.close()
+    opened = dbmod.connect(path, create=True, target_version=3)  # before the name keys
+    with dbmod.write(opened.db):
+        opened.db.execute("INSERT INTO patients(id, mrn, name, sex, birth_date, parent_name, created_at, updated_at)"
+                          " VALUES (1, 'RM000001', 'By. Ny. Rina', 'P', ?, 'Rina', '2026-01-01', '2026-01-01')",
+                          [BIRTH.isoformat()])
+    dbmod.close(opened.db)
     reg = Register.open(path)
     try:
         assert reg.schema_version == dbmod.SCHEMA_VERSION
