@@ -93,3 +93,21 @@ def vaccine_allowed(dose: str, days: int, months: int) -> bool:
     if dose in ("hb0", "je"):
         return True
     return months < 60
+
+
+def bayi_muda_rows() -> Any:
+    """The young-infant row tests (test_bayi_muda_rows.py: the contract tables and the complete,
+    normal young-infant case builder), loaded by path once (works whatever pytest's import mode)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    name = "_bayi_muda_rows_contract"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            name, Path(__file__).with_name("test_bayi_muda_rows.py"))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]

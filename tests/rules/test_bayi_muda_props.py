@@ -18,9 +18,6 @@ satisfy, under both charts:
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
-from pathlib import Path
 from random import Random
 from typing import Any
 
@@ -28,27 +25,13 @@ import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from casebuild import vaccine_allowed
+from casebuild import bayi_muda_rows, vaccine_allowed
 from mtbs_tui.rules import CaseError, classify
 from mtbs_tui.rules.codes import TREATMENTS
 from mtbs_tui.rules.vocabulary import FINDINGS
 
 
-def _load_rows_module() -> Any:
-    """The contract tables copied in the row tests, loaded by path (works whatever pytest's import
-    mode or package layout)."""
-    name = "_bayi_muda_rows_contract"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).with_name("test_bayi_muda_rows.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-_ROWS = _load_rows_module()
+_ROWS = bayi_muda_rows()
 CODES: dict[str, tuple[str, str, str]] = _ROWS.CODES
 MODULE_ORDER: tuple[str, ...] = _ROWS.MODULE_ORDER
 PSBI, IBL, DDB = _ROWS.PSBI, _ROWS.IBL, _ROWS.DDB

@@ -9,34 +9,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.util
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from casebuild import codes, incomplete, normal, top, tx_codes
+from casebuild import bayi_muda_rows, codes, incomplete, normal, top, tx_codes
 from mtbs_tui.rules import DEFAULT, classify
 from mtbs_tui.rules.engine import CONTRACT_VERSION, RULES_VERSION
 
 CHARTS = ("2022", "2015")
 
 
-def _rows_module() -> Any:
-    """The young-infant case builder of the row tests (a complete, normal visit to vary from)."""
-    name = "_bayi_muda_rows_contract"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).with_name("test_bayi_muda_rows.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-_ROWS = _rows_module()
+_ROWS = bayi_muda_rows()
 DROP = _ROWS.DROP
 DIARE = _ROWS.DIARE
 PSBI = "PENYAKIT_SANGAT_BERAT_ATAU_INFEKSI_BAKTERI_BERAT"
