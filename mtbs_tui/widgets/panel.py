@@ -16,6 +16,8 @@ from rich.text import Text
 from textual.containers import Vertical
 from textual.widget import Widget
 
+from mtbs_tui.rules.vocabulary import FINDINGS
+
 SEVERITY_WORD = {"merah": "MERAH ", "kuning": "KUNING", "hijau": "HIJAU "}
 URGENT = "MERAH - RUJUK SEGERA"
 
@@ -34,6 +36,9 @@ def because_text(item: dict, values: dict[str, Any], label_of: Callable[[str], s
             parts.append(f"{label}: {len(value)}")
         elif isinstance(value, float):
             parts.append(f"{label} {value:g}".replace(".", ","))
+        elif isinstance(value, str) and name in FINDINGS and FINDINGS[name].choices:
+            # An enum as the form shows it ("Letargis atau tidak sadar"), never its key.
+            parts.append(f"{label}: {FINDINGS[name].choice_label(value).lower()}")
         else:
             parts.append(f"{label} {value}")
     return "; ".join(parts)

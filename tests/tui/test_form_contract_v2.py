@@ -89,3 +89,12 @@ async def test_shock_sign_in_the_danger_section_refers(tmp_path: Path) -> None:
     assert visit["case"]["findings"]["nadi_lemah"] is True
     assert visit["classifications"][0]["code"] == "PENYAKIT_SANGAT_BERAT"
     assert visit["refer_urgently"]
+
+
+def test_panel_names_an_enum_answer_by_its_label() -> None:
+    from mtbs_tui.widgets.panel import because_text
+
+    item = {"because": ["keadaan_umum", "mata_cekung"]}
+    text = because_text(item, {"keadaan_umum": "letargis_tidak_sadar", "mata_cekung": True},
+                        lambda k: {"keadaan_umum": "Keadaan umum", "mata_cekung": "Mata cekung"}[k])
+    assert text == "Keadaan umum: letargis atau tidak sadar; Mata cekung"
