@@ -2,6 +2,8 @@
 #   make run    create .venv, install, start the TUI on the demo database (created if missing)
 #   make test   create .venv if needed, install test dependencies and tools, run the whole suite
 #   make bench  run the benchmarks (figures as ratios against baselines measured in the same run)
+#   make docs-preview  render the card, the referral letter and the monthly report of a demo
+#               register to PNG in build/preview, and refresh the PNGs in docs/
 
 PYTHON ?= python3
 VENV   := .venv
@@ -14,12 +16,13 @@ PY   := $(BIN)/python
 MTBS := $(BIN)/mtbs
 PYTEST_ARGS ?=
 
-.PHONY: run test test-slow bench tools clean help
+.PHONY: run test test-slow bench docs-preview tools clean help
 
 help:
 	@echo "make run    - pasang dan buka aplikasi dengan database demo"
 	@echo "make test   - pasang dependensi uji dan jalankan semua uji"
 	@echo "make bench  - jalankan benchmark"
+	@echo "make docs-preview - gambar PNG kartu ibu, surat rujukan dan laporan bulanan (demo)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +68,14 @@ bench: $(VENV)/.installed-test tools
 	@set -e; for script in bench/bench_*.py; do \
 	  echo "== $$script"; $(PY) $$script; echo; \
 	done
+
+# What a mother, a hospital and the Dinas receive, as PNG for a person to look at (one demo register).
+docs-preview: $(VENV)/.installed-test tools
+	@mkdir -p build/preview
+	rm -f build/preview/demo.db build/preview/demo.db-wal build/preview/demo.db-shm
+	$(MTBS) --db build/preview/demo.db demo
+	$(PY) bench/preview_documents.py --db build/preview/demo.db --docs
+	$(PY) bench/preview_monthly.py --db build/preview/demo.db --docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -9,15 +9,11 @@ Run: .venv/bin/python bench/preview_monthly.py [--db FILE] [--out DIR] [--docs]
 """
 from __future__ import annotations
 
-import argparse
 import datetime as _dt
 import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-MTBS = Path(sys.executable).parent / "mtbs"
+from preview_common import ROOT, preview_main
 
 
 def busiest_month(register) -> str:  # noqa: ANN001 - a Register
@@ -64,23 +60,14 @@ def stack(pages: list[Path], target: Path) -> None:
     sheet.save(target, optimize=True)
 
 
+def to_docs(pages: list[Path]) -> list[Path]:
+    stack(pages, ROOT / "docs" / "laporan-bulanan.png")
+    return [ROOT / "docs" / "laporan-bulanan.png"]
+
+
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--db", type=Path, help="register to use (default: a new 1,200-visit demo register)")
-    ap.add_argument("--out", type=Path, default=ROOT / "build" / "preview")
-    ap.add_argument("--docs", action="store_true", help="also write docs/laporan-bulanan.png")
-    args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        db = args.db
-        if db is None:
-            db = Path(tmp) / "demo.db"
-            subprocess.run([str(MTBS), "--db", str(db), "demo"], check=True, capture_output=True)
-        pages = render(db, args.out)
-    print("\n".join(str(p) for p in pages))
-    if args.docs:
-        stack(pages, ROOT / "docs" / "laporan-bulanan.png")
-        print(ROOT / "docs" / "laporan-bulanan.png")
-    return 0
+    return preview_main(__doc__.splitlines()[0], render, lambda pages: pages, to_docs,
+                        "also write docs/laporan-bulanan.png")
 
 
 if __name__ == "__main__":

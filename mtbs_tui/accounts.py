@@ -208,6 +208,9 @@ def login_delay(failed_count: int) -> float:
     return min(MAX_DELAY_SECONDS, 2.0 ** (failed_count - FREE_ATTEMPTS + 1))
 
 
+STR_RE = re.compile(r"^[0-9A-Za-z ./-]+$")
+
+
 def validate_username(username: str) -> str:
     name = username.strip().lower()
     if not USERNAME_RE.match(name):
@@ -216,6 +219,33 @@ def validate_username(username: str) -> str:
             "2-32 karakter: huruf kecil, angka, titik, garis bawah atau tanda minus",
         )
     return name
+
+
+NIP_LENGTH = 18  # NIP of a civil servant (PP 11/2017): 18 digits
+STR_MAX = 40
+
+
+def validate_nip(text: str | None) -> str | None:
+    """The worker's NIP for a signature: 18 digits (spaces allowed when typed), or None when empty
+    (a worker who is not a civil servant has none)."""
+    value = "".join((text or "").split())
+    if not value:
+        return None
+    if not value.isdigit() or len(value) != NIP_LENGTH:
+        raise AccountError("nip", f"NIP harus {NIP_LENGTH} angka, atau kosong")
+    return value
+
+
+def validate_str_number(text: str | None) -> str | None:
+    """The worker's STR (Surat Tanda Registrasi) number, or None when empty: digits, letters,
+    spaces, dots, slashes and dashes, at most 40 characters."""
+    value = " ".join((text or "").split())
+    if not value:
+        return None
+    if len(value) > STR_MAX or not STR_RE.match(value):
+        raise AccountError("str", f"nomor STR: angka, huruf, spasi, titik, garis miring atau tanda minus, "
+                                  f"paling banyak {STR_MAX} karakter")
+    return value
 
 
 def validate_role(role: str) -> str:

@@ -358,11 +358,27 @@ def user_add_command(
     password_from_stdin: bool = typer.Option(
         False, "--sandi-stdin", help="Baca kata sandi akun baru dari stdin (baris setelah kata sandi masuk).",
     ),
+    nip: Optional[str] = typer.Option(None, "--nip", metavar="NIP", help="NIP petugas (18 angka), untuk tanda tangan surat."),
+    str_number: Optional[str] = typer.Option(None, "--str", metavar="NOMOR", help="Nomor STR petugas, untuk tanda tangan surat."),
 ) -> None:
     """Buat akun baru. Akun pertama (tanpa masuk) harus kepala puskesmas."""
     from mtbs_tui.commands.user import add
 
-    raise typer.Exit(add(ctx, username, full_name, role, password_from_stdin))
+    raise typer.Exit(add(ctx, username, full_name, role, password_from_stdin, nip=nip, str_number=str_number))
+
+
+@user_app.command("ubah")
+def user_change_command(
+    ctx: typer.Context,
+    username: str = typer.Argument(..., metavar="NAMA", help="Nama pengguna."),
+    full_name: Optional[str] = typer.Option(None, "--nama-lengkap", help="Nama lengkap petugas.", metavar="TEKS"),
+    nip: Optional[str] = typer.Option(None, "--nip", metavar="NIP", help="NIP (18 angka); \"\" menghapus."),
+    str_number: Optional[str] = typer.Option(None, "--str", metavar="NOMOR", help="Nomor STR; \"\" menghapus."),
+) -> None:
+    """Ubah nama lengkap, NIP atau STR petugas (dicetak pada tanda tangan surat rujukan)."""
+    from mtbs_tui.commands.user import change
+
+    raise typer.Exit(change(ctx, username, full_name=full_name, nip=nip, str_number=str_number))
 
 
 @user_app.command("list")

@@ -790,6 +790,30 @@ V4_SQL: tuple[str, ...] = (
 )
 
 
+@migration(6)
+def _v6_referral_letters_and_signatures(db: sqlite_utils.Database) -> None:
+    """Referral letter numbers (issue 15): assigned once, at a referral's first print, kept with
+    the referral (its visit_uid: every corrected version prints the same number), unique per
+    year in this puskesmas's register; the worker's NIP and STR on the accounts for the letter's
+    signature block."""
+    for sql in V6_SQL:
+        db.execute(sql)
+
+
+V6_SQL: tuple[str, ...] = (
+    "ALTER TABLE users ADD COLUMN nip TEXT",
+    "ALTER TABLE users ADD COLUMN str_number TEXT",
+    """CREATE TABLE referral_letters (
+        visit_uid TEXT PRIMARY KEY,
+        year INTEGER NOT NULL,
+        seq INTEGER NOT NULL CHECK (seq > 0),
+        number TEXT NOT NULL UNIQUE,
+        assigned_at TEXT NOT NULL,
+        assigned_by TEXT NOT NULL,
+        UNIQUE (year, seq)) WITHOUT ROWID""",
+)
+
+
 V1_SQL: tuple[str, ...] = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
     """CREATE TABLE facility (

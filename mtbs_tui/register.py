@@ -46,6 +46,7 @@ MEASUREMENTS = (
 )
 # Labels of the fields named in FieldError messages (Bahasa Indonesia for the user).
 FIELD_LABELS = patient_fields.LABELS
+ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 # Two records are likely the same child when their birth dates differ by at most this many days
 # (and the name + mother's name, or the mother's NIK, agree). Setting `duplicate_birth_days`.
 DEFAULT_DUPLICATE_BIRTH_DAYS = 3
@@ -899,7 +900,8 @@ class Register:
 
     def mark_referral(self, visit_id: int, *, actor: str, destination: str | None = None,
                       letter_printed: bool = False, pre_referral_notes: str | None = None) -> None:
-        """Record the referral destination / letter printing (administrative, not clinical data)."""
+        """Record the referral destination / letter printing (administrative, not clinical data); one
+        audit entry, `rujukan.cetak` for a printed letter, else `rujukan.catat`."""
         with self._write():
             row = self.db.execute("SELECT patient_id, visit_at FROM visits WHERE id = ?", [visit_id]).fetchone()
             if row is None:
@@ -919,7 +921,47 @@ class Register:
                 params.append(_iso(_now()))
             if sets:
                 self.db.execute(f"UPDATE referrals SET {', '.join(sets)} WHERE visit_id = ?", params + [visit_id])
-            self._audit("rujukan.catat", actor=actor, patient_id=row[0], detail=f"kunjungan {visit_id}")
+            self._audit("rujukan.cetak" if letter_printed else "rujukan.catat", actor=actor, patient_id=row[0],
+                        detail=f"kunjungan {visit_id}")
+
+    def referral_letter_number(self, visit_id: int, *, actor: str) -> str:
+        """The number of the referral letter of an urgently referred visit, `007/RUJ-MTBS/XII/2025`
+        (S14 SOP: sequence/month/year): assigned at the first print, the next in the referral's
+        year, then the same at every reprint and for every version of the visit. A draft, or a
+        visit that was not referred urgently, has no letter: RegisterError, nothing written."""
+        with self._write():
+            row = self.db.execute(
+                "SELECT patient_id, visit_uid, visit_at, status, refer_urgently FROM visits WHERE id = ?",
+                [visit_id]).fetchone()
+            if row is None:
+                raise RegisterError(f"kunjungan {visit_id} tidak ditemukan", kind="tidak_ada")
+            _patient_id, uid, visit_at, status, refer = row
+            if status != "final":
+                raise RegisterError(f"kunjungan {visit_id} masih draf; simpan dulu sebelum dicetak", kind="masukan")
+            if not refer:
+                raise RegisterError(f"kunjungan {visit_id} tidak dirujuk segera; surat rujukan hanya untuk "
+                                    "anak dengan klasifikasi merah yang dirujuk", kind="masukan")
+            known = self.db.execute("SELECT number FROM referral_letters WHERE visit_uid = ?", [uid]).fetchone()
+            if known:
+                return str(known[0])
+            year, month = int(visit_at[:4]), int(visit_at[5:7])
+            seq = int(self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM referral_letters WHERE year = ?",
+                                      [year]).fetchone()[0])
+            number = f"{seq:03d}/RUJ-MTBS/{ROMAN_MONTHS[month - 1]}/{year}"
+            # Who and when are in the row; the print itself is audited by mark_referral (one
+            # `rujukan.cetak` entry per print).
+            self.db.execute(
+                "INSERT INTO referral_letters(visit_uid, year, seq, number, assigned_at, assigned_by) "
+                "VALUES (?, ?, ?, ?, ?, ?)", [uid, year, seq, number, _iso(_now()), actor])
+            return number
+
+    def worker(self, username: str | None) -> dict | None:
+        """The account behind a username, for a document's signature: username, full_name, nip,
+        str_number; None when no such account exists."""
+        if not username:
+            return None
+        return _one(self.db, "SELECT username, full_name, nip, str_number FROM users WHERE username = ?",
+                    [username])
 
     # -- lists --
 

@@ -42,10 +42,11 @@ def count_users(register: Register) -> int:
 
 def list_users(register: Register) -> list[dict]:
     rows = register.db.execute(
-        "SELECT id, username, full_name, role, active, last_login_at, created_at, failed_count FROM users "
-        "ORDER BY username"
+        "SELECT id, username, full_name, role, active, last_login_at, created_at, failed_count, nip, str_number "
+        "FROM users ORDER BY username"
     ).fetchall()
-    keys = ("id", "username", "full_name", "role", "active", "last_login_at", "created_at", "failed_count")
+    keys = ("id", "username", "full_name", "role", "active", "last_login_at", "created_at", "failed_count", "nip",
+            "str_number")
     return [dict(zip(keys, row)) for row in rows]
 
 
@@ -64,6 +65,8 @@ def add_user(
     actor: str,
     now: Now = _now,
     password_hash: str | None = None,
+    nip: str | None = None,
+    str_number: str | None = None,
 ) -> User:
     """Create an account. The first account of a register must be a head/admin (`kepala`).
 
@@ -75,6 +78,7 @@ def add_user(
     if not full_name:
         raise AccountError("nama_lengkap", "wajib diisi")
     accounts.check_password_strength(password, username=name)
+    nip, str_number = accounts.validate_nip(nip), accounts.validate_str_number(str_number)
     if password_hash is None:
         password_hash = accounts.hash_password(password)
     with register._write():
@@ -85,11 +89,42 @@ def add_user(
         stamp = _iso(now())
         cursor = register.db.execute(
             "INSERT INTO users(username, full_name, role, password_hash, active, failed_count, "
-            "created_at, created_by, updated_at) VALUES (?, ?, ?, ?, 1, 0, ?, ?, ?)",
-            [name, full_name, role, password_hash, stamp, actor, stamp],
+            "created_at, created_by, updated_at, nip, str_number) VALUES (?, ?, ?, ?, 1, 0, ?, ?, ?, ?, ?)",
+            [name, full_name, role, password_hash, stamp, actor, stamp, nip, str_number],
         )
         register._audit("akun.tambah", actor=actor, detail=f"{name} ({role})")
         return User(cursor.lastrowid, name, full_name, role, True)
+
+
+_UNSET = object()
+
+
+def set_identity(register: Register, username: str, *, actor: str, full_name: object = _UNSET,
+                 nip: object = _UNSET, str_number: object = _UNSET, now: Now = _now) -> dict:
+    """Change the name, NIP or STR printed in a worker's signature (an argument left out is kept;
+    an empty NIP or STR clears it). Returns the changed fields, {} when nothing changed."""
+    changes: dict[str, str | None] = {}
+    if full_name is not _UNSET:
+        name_text = str(full_name or "").strip()
+        if not name_text:
+            raise AccountError("nama_lengkap", "wajib diisi")
+        changes["full_name"] = name_text
+    if nip is not _UNSET:
+        changes["nip"] = accounts.validate_nip(nip)  # type: ignore[arg-type]
+    if str_number is not _UNSET:
+        changes["str_number"] = accounts.validate_str_number(str_number)  # type: ignore[arg-type]
+    with register._write():
+        user = _require_user(register, username)
+        old = register.db.execute("SELECT full_name, nip, str_number FROM users WHERE id = ?", [user.id]).fetchone()
+        current = dict(zip(("full_name", "nip", "str_number"), old))
+        changes = {k: v for k, v in changes.items() if current[k] != v}
+        if not changes:
+            return {}
+        sets = ", ".join(f"{k} = ?" for k in changes)
+        register.db.execute(f"UPDATE users SET {sets}, updated_at = ? WHERE id = ?",
+                            [*changes.values(), _iso(now()), user.id])
+        register._audit("akun.ubah", actor=actor, detail=f"{user.username}: {', '.join(sorted(changes))}")
+        return changes
 
 
 def set_active(register: Register, username: str, active: bool, *, actor: str, now: Now = _now) -> None:

@@ -43,16 +43,19 @@ def test_dose_rows_come_from_the_parts_never_from_cutting_the_text() -> None:
     from mtbs_tui.rules import doses
 
     [row] = dose_lines("Parasetamol", doses.parasetamol(5.0))
-    assert row.amount.split("\n") == ["⅛ tablet 500 mg", "atau ½ tablet 100 mg", "atau 2,5 mL sirup 120 mg/5 mL"]
+    # Quantity and unit are bound by a no-break space: "2,5 mL" never wraps apart.
+    assert row.amount.split("\n") == ["⅛\u00a0tablet 500 mg", "atau ½\u00a0tablet 100 mg",
+                                      "atau 2,5\u00a0mL sirup 120 mg/5 mL"]
     assert (row.times, row.days) == ("setiap 6 jam", "sampai demam atau nyeri hilang")
     [row] = dose_lines("Zat besi", doses.zat_besi(8.0))
-    assert row.amount.split("\n")[0] == "¼ tablet besi-folat (60 mg Fe + 0,25 mg asam folat)"
+    assert row.amount.split("\n")[0] == "¼\u00a0tablet besi-folat (60 mg Fe + 0,25 mg asam folat)"
     assert (row.times, row.days) == ("sekali sehari", "selama 4 minggu")
     first, second = dose_lines("Antibiotik kolera", doses.antibiotik_kolera(12.0))
-    assert (first.name, first.amount, first.times) == ("Antibiotik kolera", "tetrasiklin 1 kapsul 250 mg", "4 kali sehari")
-    assert (second.name, second.amount, second.times) == ("atau", "kotrimoksazol 3 tablet anak", "2 kali sehari")
+    assert (first.name, first.amount, first.times) == ("Antibiotik kolera", "tetrasiklin 1\u00a0kapsul 250 mg",
+                                                       "4 kali sehari")
+    assert (second.name, second.amount, second.times) == ("atau", "kotrimoksazol 3\u00a0tablet anak", "2 kali sehari")
     [row] = dose_lines("DHP", doses.dhp(10.0))
-    assert (row.amount, row.times, row.days) == ("½ tablet", "sekali sehari, sesudah makan", "selama 3 hari")
+    assert (row.amount, row.times, row.days) == ("½\u00a0tablet", "sekali sehari, sesudah makan", "selama 3 hari")
     # A text without parts (a visit classified by older tables) is printed whole, not cut.
     [row] = dose_lines("Zink", "1 tablet 20 mg, 1 kali sehari selama 10 hari")
     assert row.whole == "1 tablet 20 mg, 1 kali sehari selama 10 hari" and row.amount == ""
@@ -169,8 +172,8 @@ def test_the_card_embeds_dejavu_and_draws_every_fraction(register_file: Path) ->
         assert piece in text
     # The font and its license install with the package (pyproject package-data).
     pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
-    globs = _re.search(r'^mtbs_tui = \[(.*)\]$', pyproject, _re.M).group(1)
-    patterns = [g.strip().strip('"') for g in globs.split(",")]
+    globs = _re.search(r'^mtbs_tui = \[(.*?)\]', pyproject, _re.M | _re.S).group(1)
+    patterns = [g.strip().strip('"') for g in globs.replace("\n", " ").split(",")]
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE.txt"):
         assert (FONT_DIR / name).is_file()
         assert any(fnmatch.fnmatch(f"documents/fonts/{name}", p) for p in patterns), name

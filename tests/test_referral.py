@@ -74,7 +74,8 @@ def test_letter_is_recorded_in_audit_and_referral(register_file: Path, tmp_path:
     assert printed
 
 
-def test_a_crowded_letter_still_fits_on_one_page(register_file: Path) -> None:
+def test_a_crowded_letter_continues_on_a_second_page_at_full_size(register_file: Path) -> None:
+    """A long case is never shrunk: it continues on page 2, each page numbered, the reply slip whole."""
     vid = first_referred_visit(register_file)
     reg = Register.open(register_file)
     try:
@@ -84,13 +85,21 @@ def test_a_crowded_letter_still_fits_on_one_page(register_file: Path) -> None:
             for i in range(30)
         ]
         buf = io.BytesIO()
-        render_referral(reg, visit, buf)
+        pages_drawn = render_referral(reg, visit, buf)
     finally:
         reg.close()
-    text, pages = pdf_text(buf.getvalue())
-    assert pages == 1
-    assert "Tindakan nomor 29" in squash(text)
-    assert "BALASAN RUJUKAN" in text
+    reader = PdfReader(io.BytesIO(buf.getvalue()))
+    assert len(reader.pages) == pages_drawn == 2
+    first, last = (squash(p.extract_text()) for p in reader.pages)
+    assert "halaman 1 dari 2" in first and "halaman 2 dari 2" in last
+    assert "Tindakan nomor 29" in first + last
+    assert "BALASAN RUJUKAN" in last and "dokter yang memeriksa" in last
+    # Full size: the body font is the letter's, not scaled down.
+    from mtbs_tui.documents.referral import BODY_SIZE
+
+    sizes = set()
+    reader.pages[0].extract_text(visitor_text=lambda t, cm, tm, font, size: sizes.add(round(size * tm[0], 1)) if t.strip() else None)
+    assert BODY_SIZE in sizes
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) tidak terpasang")

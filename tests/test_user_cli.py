@@ -137,6 +137,8 @@ def test_disable_enable_reset_password_and_list(accounts_db: Path) -> None:
         (["user", "disable", "bidan"], "", "akun.nonaktifkan"),
         (["user", "enable", "bidan"], "", "akun.aktifkan"),
         (["user", "reset-password", "bidan", "--sandi-stdin"], "bidan-demo\n", "akun.ganti_sandi"),
+        (["user", "ubah", "bidan", "--nip", "198801012010012001", "--str", "3312/STR-B/2020"], "",
+         "akun.ubah"),
     ],
 )
 def test_each_user_command_is_one_audit_entry_after_the_login(accounts_db: Path, argv: list[str], stdin: str,
@@ -184,3 +186,27 @@ def test_no_terminal_and_no_password_is_one_line(accounts_db: Path) -> None:
     assert done.returncode == 2 and "kata sandi" in one_line(done)
     empty = mtbs(accounts_db, "--user", "kepala", "--password-stdin", "audit", "verify", stdin="")
     assert empty.returncode == 2 and "--password-stdin" in one_line(empty)
+
+
+def test_nip_and_str_for_the_letter_signature(accounts_db: Path) -> None:
+    """`user add/ubah --nip --str` store what the referral letter signs with; bad input is one line."""
+    bad = mtbs(accounts_db, "user", "add", "dua", "--nama-lengkap", "Dua", "--peran", "klinis", "--nip", "1234",
+               "--sandi-stdin", stdin="rahasia-dua\n", env=HEAD_ENV)
+    assert bad.returncode == 2 and one_line(bad) == "galat: --nip: NIP harus 18 angka, atau kosong"
+    made = mtbs(accounts_db, "user", "add", "dua", "--nama-lengkap", "Ns. Dua Lestari, S.Kep", "--peran", "klinis",
+                "--nip", "1988 0101 2010 0120 01", "--sandi-stdin", stdin="rahasia-dua\n", env=HEAD_ENV)
+    assert made.returncode == 0, made.stderr
+    changed = mtbs(accounts_db, "user", "ubah", "dua", "--str", "33.12/STR-B/2020", env=HEAD_ENV)
+    assert changed.returncode == 0 and "STR" in changed.stdout
+    nothing = mtbs(accounts_db, "user", "ubah", "dua", env=HEAD_ENV)
+    assert nothing.returncode == 2 and "--nama-lengkap, --nip atau --str" in one_line(nothing)
+    bad_str = mtbs(accounts_db, "user", "ubah", "dua", "--str", "STR#1", env=HEAD_ENV)
+    assert bad_str.returncode == 2 and one_line(bad_str).startswith("galat: --str: nomor STR")
+    conn = sqlite3.connect(accounts_db)
+    try:
+        row = conn.execute("SELECT full_name, nip, str_number FROM users WHERE username = 'dua'").fetchone()
+    finally:
+        conn.close()
+    assert row == ("Ns. Dua Lestari, S.Kep", "198801012010012001", "33.12/STR-B/2020")
+    cleared = mtbs(accounts_db, "user", "ubah", "dua", "--nip", "", env=HEAD_ENV)
+    assert cleared.returncode == 0, cleared.stderr

@@ -1,4 +1,4 @@
-"""`mtbs user add|list|disable|enable|buka-kunci|reset-password`: accounts, managed by the head (kepala).
+"""`mtbs user add|ubah|list|disable|enable|buka-kunci|reset-password`: accounts, managed by the head (kepala).
 
 Every command logs its user in and checks `user.manage`, except the very first `user add` of a
 register without accounts: that one needs no login and must create a `kepala` account.
@@ -51,10 +51,13 @@ _OPTION = {
     "nama_lengkap": "--nama-lengkap",
     "peran": "--peran",
     "kata_sandi": "kata sandi",
+    "nip": "--nip",
+    "str": "--str",
 }
 
 
-def add(ctx: Any, username: str, full_name: str | None, role: str, password_from_stdin: bool) -> int:
+def add(ctx: Any, username: str, full_name: str | None, role: str, password_from_stdin: bool, *,
+        nip: str | None = None, str_number: str | None = None) -> int:
     from mtbs_tui import accounts, users
     from mtbs_tui.session import new_password
 
@@ -72,12 +75,36 @@ def add(ctx: Any, username: str, full_name: str | None, role: str, password_from
         label = (full_name or "").strip()
         if not label:
             return fail("--nama-lengkap: wajib diisi (nama lengkap petugas)")
+        accounts.validate_nip(nip)  # before the password prompt: a typo costs no retyping
+        accounts.validate_str_number(str_number)
         secret = new_password(from_stdin=password_from_stdin, who=name)
-        user = users.add_user(register, username=name, full_name=label, role=role_, password=secret, actor=actor)
+        user = users.add_user(register, username=name, full_name=label, role=role_, password=secret, actor=actor,
+                              nip=nip, str_number=str_number)
         print(f"Akun {user.username} dibuat: {user.full_name}, peran {user.role_label}.")
         return 0
 
     return _run(ctx, body)
+
+
+def change(ctx: Any, username: str, *, full_name: str | None, nip: str | None, str_number: str | None) -> int:
+    from mtbs_tui import users
+
+    def body(register: Any) -> int:
+        if full_name is None and nip is None and str_number is None:
+            return fail("ubah: beri paling sedikit satu dari --nama-lengkap, --nip atau --str")
+        actor = _session(ctx, register)
+        name = username.strip().lower()
+        given = {k: v for k, v in (("full_name", full_name), ("nip", nip), ("str_number", str_number))
+                 if v is not None}
+        changed = users.set_identity(register, name, actor=actor, **given)
+        print(f"Akun {name} diubah: {', '.join(_CHANGED[k] for k in sorted(changed))}." if changed
+              else f"Akun {name} tidak berubah.")
+        return 0
+
+    return _run(ctx, body)
+
+
+_CHANGED = {"full_name": "nama lengkap", "nip": "NIP", "str_number": "STR"}
 
 
 def list_users(ctx: Any) -> int:

@@ -12,6 +12,7 @@ with a cut line, because clinic printers hold A4 and a scaled A5 page prints too
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,15 @@ class MedicineLine:
 NO_DOSE = "cara pakai dijelaskan petugas"
 
 
+NBSP = "\u00a0"
+
+
+def _amount_text(amount: Any) -> str:
+    """The amount with its quantity and unit bound together ("2,5 mL" is never broken across lines;
+    a long product name after it may wrap inside the cell)."""
+    return " ".join(p for p in (amount.drug, f"{amount.quantity}{NBSP}{amount.unit}", amount.form) if p)
+
+
 def dose_lines(name: str, dose: str | None) -> list[MedicineLine]:
     """The rows of one medicine: one per dose part; alternatives start with "atau"."""
     from mtbs_tui.rules.doses import EITHER, parts_of
@@ -90,7 +100,7 @@ def dose_lines(name: str, dose: str | None) -> list[MedicineLine]:
         if not amounts:
             out.append(MedicineLine(label, whole=str(part)))
             continue
-        how = "\n".join(("atau " if j else "") + a.text() for j, a in enumerate(amounts))
+        how = "\n".join(("atau " if j else "") + _amount_text(a) for j, a in enumerate(amounts))
         if part.route:
             how += f"\n{part.route}"
         times = ", ".join(x for x in (part.frequency, part.note) if x)
@@ -210,9 +220,10 @@ def _referred_story(visit: dict, big: Any, bigb: Any, section: Any) -> list[Any]
     ]
     given = given_before_referral(visit)
     if given:
-        rows = [[Paragraph(para_text(label), big), Paragraph(para_text(dose or ""), big)]
+        cell = ParagraphStyle("sel_rujuk", parent=big, fontSize=MED_SIZE, leading=MED_SIZE + 2.4)
+        rows = [[Paragraph(para_text(label), cell), Paragraph(para_text(dose or ""), cell)]
                 for label, dose in given]
-        t = Table(rows, colWidths=[70 * mm, 112 * mm])
+        t = Table(rows, colWidths=[62 * mm, 120 * mm], hAlign="LEFT")
         t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.black),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
@@ -248,7 +259,7 @@ def _home_story(visit: dict, st: dict, big: Any, bigb: Any, section: Any) -> lis
             rows.append([Paragraph(para_text(m.name), cell),
                          Paragraph(para_text(m.amount).replace("\n", "<br/>"), cell),
                          Paragraph(para_text(m.times), cell), Paragraph(para_text(m.days), cell)])
-        t = Table(rows, colWidths=[w * mm for w in MED_COLS_MM])
+        t = Table(rows, colWidths=[w * mm for w in MED_COLS_MM], hAlign="LEFT")
         t.setStyle(TableStyle([
             ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dddddd")),
@@ -272,9 +283,9 @@ def _home_story(visit: dict, st: dict, big: Any, bigb: Any, section: Any) -> lis
     cols = [signs[:half], signs[half:]]
     rows = [[Paragraph("[ ] " + para_text(cols[0][i]), big),
              Paragraph("[ ] " + para_text(cols[1][i]), big) if i < len(cols[1]) else ""] for i in range(half)]
-    t = Table(rows, colWidths=[91 * mm, 91 * mm])
+    t = Table(rows, colWidths=[91 * mm, 91 * mm], hAlign="LEFT")
     t.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
-                           ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
+                           ("LEFTPADDING", (0, 0), (-1, -1), 2), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story.append(t)
     story.append(Paragraph("Kunjungan ulang", section))
     story.append(Paragraph(f"<b>{para_text(follow_up_text(visit))}</b>", bigb))
@@ -282,11 +293,18 @@ def _home_story(visit: dict, st: dict, big: Any, bigb: Any, section: Any) -> lis
 
 
 def amount_lines_fit(visit: dict) -> list[str]:
-    """Amount lines of the card's medicine table wider than their column (should be none): the
-    table wraps them, which is readable but splits "2,5 mL" from its syrup; tests assert none."""
-    width = MED_COLS_MM[1] * 72 / 25.4 - CELL_PAD
-    return [line for m in medicine_lines(visit) for line in m.amount.split("\n")
-            if line and text_width(line, MED_SIZE) > width]
+    """Parts of the card's medicine table that cannot fit their column (should be none): each
+    unbreakable run of an amount ("2,5 mL", "besi-folat") measured against the amount column,
+    each word of the other columns against theirs. A cell wraps at spaces and after hyphens, so
+    anything else fits."""
+    widths = [w * 72 / 25.4 - CELL_PAD for w in MED_COLS_MM]
+    too_wide = []
+    for m in medicine_lines(visit):
+        for col, text in ((0, m.name), (1, m.amount), (2, m.times), (3, m.days)):
+            for word in re.split(r" |(?<=-)", text.replace("\n", " ")):  # reportlab wraps after "-" too
+                if word and text_width(word, MED_SIZE) > widths[col]:
+                    too_wide.append(word)
+    return too_wide
 
 
 def render_card(register: Any, visit: dict, out: Any) -> None:

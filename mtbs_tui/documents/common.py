@@ -18,7 +18,6 @@ MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
     "November", "Desember",
 )
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 SEX_TEXT = {"L": "Laki-laki", "P": "Perempuan"}
 COLOUR_TEXT = {"merah": "MERAH", "kuning": "KUNING", "hijau": "HIJAU"}
 
@@ -253,25 +252,6 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return stringWidth(text, FONT_BOLD if bold else FONT, size)
 
 
-# The built-in Helvetica (still used by the monthly report's table cells) uses WinAnsi (cp1252).
-# Characters outside it would print as a black box, so the few the chart texts use are spelled out.
-_PDF_REPLACE = {
-    "≥": ">=", "≤": "<=", "→": "->", "←": "<-", "−": "-", "‑": "-", "≈": "~", "✓": "v", "✔": "v",
-    "☐": "[ ]", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
-}
-
-
-def pdf_safe(text: Any) -> str:
-    """Plain text that the built-in Helvetica can draw (cp1252), for canvas drawString."""
-    if text is None:
-        return ""
-    s = str(text)
-    for bad, good in _PDF_REPLACE.items():
-        if bad in s:
-            s = s.replace(bad, good)
-    return s.encode("cp1252", "replace").decode("cp1252")
-
-
 def pdf_text(text: Any) -> str:
     """Text for the document font (DejaVu Sans draws it all): a plain str, None as ""."""
     return "" if text is None else str(text)
@@ -347,7 +327,7 @@ def footer_text(db: Any, what: str) -> str:
     head = audit_head(db)
     chain = f"rantai audit {head[:16]}" if head else "rantai audit -"
     now = _dt.datetime.now()
-    return pdf_safe(f"{what} - dicetak {date_text(now.date())} {now:%H.%M} - mtbs_tui {app_version()} - {chain}")
+    return pdf_text(f"{what} - dicetak {date_text(now.date())} {now:%H.%M} - mtbs_tui {app_version()} - {chain}")
 
 
 # --- doses ----------------------------------------------------------------------------------------

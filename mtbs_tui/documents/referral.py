@@ -1,10 +1,13 @@
-"""The referral letter (surat pengantar rujukan), one A4 page a hospital doctor can act on.
+"""The referral letter (surat pengantar rujukan): A4 pages a hospital doctor can act on.
 
-Layout follows mtbs-chart.md §6.6: letterhead, title and number, addressee, patient identity, the
-reason (every merah classification), findings and measurements, the pre-referral treatment with
-doses and the time given, other classifications, the referring worker's signature, and a reply slip
-(balasan rujukan) below a cut line. The body is wrapped in a shrink-to-fit frame, so a child with
-many classifications still gets exactly one page.
+Layout follows mtbs-chart.md §6.6: letterhead, title and number, addressee, patient identity (with
+the BPJS/JKN number), the reason (every merah classification), findings and measurements, the
+pre-referral treatment with each dose on its own line and the time given, other classifications
+with their module, the referring worker's signature (full name, NIP/STR from the account) beside
+the stamp place, and a reply slip (balasan rujukan) below a cut line. A long case continues on a
+second page at full size (never shrunk). Only an urgently referred visit has a letter; its number
+is assigned once, at the first print (`Register.referral_letter_number`), and a corrected
+(superseded) version prints with a mark saying so.
 
 `build_referral_pdf(register, visit_id, out_path)` is what the TUI and `mtbs referral` call.
 """
@@ -15,21 +18,22 @@ from pathlib import Path
 from typing import Any
 
 from mtbs_tui.documents.common import (
-    write_bytes,
-    ROMAN,
+    FONT,
+    FONT_BOLD,
     SEX_TEXT,
     DocumentError,
     age_text_long,
     atomic_output,
     date_text,
-    datetime_text,
     footer_text,
     letterhead,
     number_text,
     para_text,
-    pdf_safe,
+    pdf_text,
     styles,
     time_text,
+    visit_doses,
+    write_bytes,
 )
 
 # Treatment codes that are actions or drugs given at the puskesmas before the child leaves; the
@@ -70,24 +74,27 @@ def load_visit(register: Any, visit_id: int) -> dict:
     return visit
 
 
-def letter_number(register: Any, visit: dict) -> str:
-    """`007/RUJ-MTBS/XI/2026`: the referral's sequence in its month (S14 SOP: sequence/month/year)."""
-    referral = visit.get("referral") or {}
-    at = str(referral.get("referred_at") or visit.get("visit_at") or visit["visit_date"])
-    month = at[:7]
-    year, mon = int(month[:4]), int(month[5:7])
-    nxt = f"{year + (mon == 12):04d}-{mon % 12 + 1:02d}"
-    try:
-        # referrals is small and referred_at is always set by the register: a plain scan, no join.
-        row = register.db.execute(
-            "SELECT count(*) FROM referrals WHERE referred_at >= ? AND referred_at < ? "
-            "AND (referred_at < ? OR (referred_at = ? AND visit_id <= ?))",
-            [month, nxt, at, at, visit["id"]],
-        ).fetchone()
-        seq = max(int(row[0]), 1)
-    except Exception:  # noqa: BLE001 - a register without referral rows still gets a letter
-        seq = 1
-    return f"{seq:03d}/RUJ-MTBS/{ROMAN[mon - 1]}/{year}"
+def kept_number(register: Any, visit: dict) -> str | None:
+    """The number this referral's letter was given at its first print, or None (never printed)."""
+    row = register.db.execute("SELECT number FROM referral_letters WHERE visit_uid = ?",
+                              [visit.get("visit_uid")]).fetchone()
+    return row[0] if row else None
+
+
+def time_known(visit_at: Any) -> bool:
+    """A visit entered later for an earlier day without a time is stored at 00:00:00: unknown."""
+    return bool(visit_at) and not str(visit_at).endswith("T00:00:00")
+
+
+def visit_time_text(visit: dict) -> str:
+    """`29 November 2026, pukul 14.05`, or the date alone when the time was not recorded."""
+    at = visit.get("visit_at")
+    if not time_known(at):
+        return f"{date_text(visit.get('visit_date'))} (jam tidak dicatat)"
+    return f"{date_text(visit.get('visit_date'))}, pukul {time_text(at)}"
+
+
+HAND = "........................"  # a blank the worker fills in by hand
 
 
 def _finding_lines(visit: dict) -> list[str]:
@@ -113,7 +120,9 @@ def _finding_lines(visit: dict) -> list[str]:
                 continue
             text = f"{label}: {', '.join(spec.choice_label(v) if spec else str(v) for v in value)}"
         elif isinstance(value, str):
-            if value in ("normal", "tidak", "segera", "negatif", "belum") and key not in ("hasil_tes_malaria",):
+            # A negative or missing HIV test is stated, so the HIV line never reads as a finding.
+            shown_always = key == "hasil_tes_malaria" or bool(spec and {"hiv", "bm_hiv"} & set(spec.modules))
+            if value in ("normal", "tidak", "segera", "negatif", "belum") and not shown_always:
                 continue
             text = f"{label}: {spec.choice_label(value) if spec else value}"
         else:
@@ -150,27 +159,91 @@ def _measure_text(visit: dict) -> str:
     return "; ".join(parts) if parts else "tidak diukur"
 
 
-def referral_story(register: Any, visit: dict) -> list[Any]:
-    """The flowables of the letter (used by the PDF and by the benchmark)."""
+# Column widths (mm) of the letter's tables; the frame is 182 mm wide (A4 less 2 x 14 mm).
+IDENT_COLS_MM = (30, 62, 28, 62)
+TREAT_COLS_MM = (62, 96, 24)
+BODY_SIZE = 8.1  # DejaVu Sans at 8.1 pt reads like Helvetica at 8.6 pt (a taller x-height)
+SMALL_SIZE = 6.9
+
+
+def treatment_rows(visit: dict) -> list[tuple[str, str]]:
+    """(treatment, dose) rows of the pre-referral table: one row per dose part, so two oxygen
+    flows or two antibiotic doses stand on separate lines; an item the engine gave no dose gets
+    a blank to fill in by hand, never "-"."""
+    from mtbs_tui.rules.doses import parts_of
+
+    rows: list[tuple[str, str]] = []
+    for t, dose in zip(visit.get("treatments") or [], visit_doses(visit)):
+        if t.get("code") in NOT_A_TREATMENT_LINE:
+            continue
+        label = t.get("label") or t.get("code")
+        parts = parts_of(dose)
+        if not parts:
+            rows.append((label, f"dosis/cara: {HAND}"))
+        for i, part in enumerate(parts):
+            rows.append((label if i == 0 else "", str(part)))
+    return rows
+
+
+def other_classifications(visit: dict) -> list[str]:
+    """The classifications that are not merah, as "Module: LABEL (colour)", each once."""
+    out: list[str] = []
+    for c in visit.get("classifications") or []:
+        if c.get("colour") == "merah":
+            continue
+        text = f"{_module_label(c.get('module'))}: {c.get('label') or c.get('code')} ({c.get('colour')})"
+        if text not in out:
+            out.append(text)
+    return out
+
+
+def signature_lines(register: Any, visit: dict) -> tuple[str, str]:
+    """(name, NIP/STR line) of the worker who recorded the visit, from the account."""
+    username = visit.get("recorded_by")
+    worker = register.worker(username) if hasattr(register, "worker") else None
+    if not worker:
+        return (username or HAND, f"NIP/STR: {HAND}")
+    ids = []
+    if worker.get("nip"):
+        ids.append(f"NIP {worker['nip']}")
+    if worker.get("str_number"):
+        ids.append(f"STR {worker['str_number']}")
+    return (worker.get("full_name") or username, " / ".join(ids) if ids else f"NIP/STR: {HAND}")
+
+
+def referral_story(register: Any, visit: dict, number: str | None = None) -> list[Any]:
+    """The flowables of the letter (used by the PDF and by the benchmark). `number`: the letter's
+    number (`Register.referral_letter_number`); None prints the number kept for this referral,
+    or a blank when it was never printed."""
     from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import HRFlowable, Paragraph, Spacer, Table, TableStyle
+    from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
     st = styles()
-    base, bold, small = st["base"], st["bold"], st["small"]
+    base = ParagraphStyle("surat", parent=st["base"], fontSize=BODY_SIZE, leading=BODY_SIZE + 1.5)
+    small = ParagraphStyle("surat_kecil", parent=st["small"], fontSize=SMALL_SIZE, leading=SMALL_SIZE + 1.3)
+    st = dict(st, section=ParagraphStyle("surat_bagian", parent=st["section"], fontSize=8.8, leading=10.4,
+                                         spaceBefore=3, spaceAfter=1))
     patient = visit.get("patient") or {}
     referral = visit.get("referral") or {}
     facility = register.facility() or {}
     classifications = visit.get("classifications") or []
     red = [c for c in classifications if c.get("colour") == "merah"]
-    other = [c for c in classifications if c.get("colour") != "merah"]
-    treatments = [t for t in visit.get("treatments") or [] if t.get("code") not in NOT_A_TREATMENT_LINE]
-    given_at = referral.get("referred_at") or visit.get("visit_at")
+    given_at = visit.get("visit_at")
+    if number is None:
+        number = kept_number(register, visit) or HAND
 
     story: list[Any] = letterhead(facility, st)
     story.append(Paragraph("SURAT PENGANTAR RUJUKAN", st["title"]))
-    number = letter_number(register, visit)
     story.append(Paragraph(para_text(f"Nomor: {number}"), st["center"]))
+    if not visit.get("is_current", 1):
+        warn = ParagraphStyle("versi_lama", parent=st["bold"], textColor=colors.HexColor("#b00000"),
+                              borderColor=colors.HexColor("#b00000"), borderWidth=0.8, borderPadding=3,
+                              alignment=1, spaceBefore=4, spaceAfter=4)
+        story.append(Paragraph(
+            f"VERSI LAMA (versi {visit.get('version')}): kunjungan ini sudah dikoreksi. Surat ini tidak "
+            "berlaku; cetak surat dari versi terbaru.", warn))
     story.append(Spacer(1, 3))
     dest = referral.get("destination") or "RSUD/rumah sakit rujukan ...................................."
     story.append(Paragraph(
@@ -186,7 +259,7 @@ def referral_story(register: Any, visit: dict) -> list[Any]:
     # Short values are plain table strings (no paragraph parsing and line breaking: most of the
     # letter's layout time); only values that may need wrapping are Paragraphs.
     def cell(text: str, bold_value: bool = False) -> Any:
-        plain = pdf_safe(text)
+        plain = pdf_text(text)
         if len(plain) <= 34:
             return plain
         return Paragraph(f"<b>{para_text(text)}</b>" if bold_value else para_text(text), base)
@@ -196,20 +269,21 @@ def referral_story(register: Any, visit: dict) -> list[Any]:
         ("Tanggal lahir / umur",
          cell(f"{date_text(patient.get('birth_date'))} / {age_text_long(visit.get('age_days'), visit.get('age_months'))}"),
          "Jenis kelamin", cell(SEX_TEXT.get(patient.get("sex") or "", "-"))),
-        ("NIK", cell(nik_text), "Nama ibu/orang tua", cell(patient.get("parent_name") or "-")),
-        ("Alamat", cell(address), "Telepon", cell(patient.get("phone") or "-")),
-        ("Tanggal/jam periksa", cell(datetime_text(visit.get("visit_at"))),
-         "Kunjungan", cell("pertama" if visit.get("kind") != "ulang" else "ulang")),
+        ("NIK", cell(nik_text), "No. BPJS/JKN", cell(patient.get("bpjs") or HAND)),
+        ("Nama ibu/orang tua", cell(patient.get("parent_name") or "-"), "Telepon", cell(patient.get("phone") or "-")),
+        ("Alamat", cell(address), "Kunjungan", cell("pertama" if visit.get("kind") != "ulang" else "ulang")),
+        ("Tanggal/jam periksa", cell(visit_time_text(visit)), "", ""),
     ]
-    t = Table([list(r) for r in ident], colWidths=[30 * mm, 62 * mm, 28 * mm, 60 * mm])
+    t = Table([list(r) for r in ident], colWidths=[w * mm for w in IDENT_COLS_MM])
     t.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), "Helvetica", 8.6),
-        ("FONT", (0, 0), (0, -1), "Helvetica", 7.2),
-        ("FONT", (2, 0), (2, -1), "Helvetica", 7.2),
-        ("FONT", (1, 0), (1, 0), "Helvetica-Bold", 8.6),
+        ("FONT", (0, 0), (-1, -1), FONT, BODY_SIZE),
+        ("FONT", (0, 0), (0, -1), FONT, SMALL_SIZE),
+        ("FONT", (2, 0), (2, -1), FONT, SMALL_SIZE),
+        ("FONT", (1, 0), (1, 0), FONT_BOLD, BODY_SIZE),
+        ("SPAN", (1, -1), (3, -1)),
         ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
         ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eeeeee")),
-        ("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#eeeeee")),
+        ("BACKGROUND", (2, 0), (2, -2), colors.HexColor("#eeeeee")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]))
@@ -233,22 +307,18 @@ def referral_story(register: Any, visit: dict) -> list[Any]:
         story.append(Paragraph("Tidak ada tanda yang dicatat.", base))
 
     story.append(Paragraph("3. Tindakan/pengobatan pra-rujukan yang telah diberikan", st["section"]))
-    header = ["Tindakan/obat", "Dosis/cara", "Jam diberikan"]
-    body = [header]
-    for tr in treatments:
-        body.append([
-            Paragraph(para_text(tr.get("label") or tr.get("code")), base),
-            Paragraph(para_text(tr.get("dose") or "-"), base),
-            pdf_safe(time_text(given_at)) if given_at else ".......",
-        ])
+    hour = time_text(given_at) if time_known(given_at) else "......."
+    body = [["Tindakan/obat", "Dosis/cara", "Jam diberikan"]]
+    for label, dose in treatment_rows(visit):
+        body.append([Paragraph(para_text(label), base), Paragraph(para_text(dose), base), hour])
     if len(body) == 1:
         body.append([Paragraph("Tidak ada tindakan pra-rujukan yang dicatat.", base), "", ""])
-    t = Table(body, colWidths=[68 * mm, 88 * mm, 24 * mm], repeatRows=1)
+    t = Table(body, colWidths=[w * mm for w in TREAT_COLS_MM], repeatRows=1)
     t.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dddddd")),
-        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7.2),
-        ("FONT", (0, 1), (-1, -1), "Helvetica", 8.6),
+        ("FONT", (0, 0), (-1, 0), FONT_BOLD, SMALL_SIZE),
+        ("FONT", (0, 1), (-1, -1), FONT, BODY_SIZE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6),
     ]))
@@ -256,60 +326,65 @@ def referral_story(register: Any, visit: dict) -> list[Any]:
     if referral.get("pre_referral_notes"):
         story.append(Paragraph(f"<b>Catatan:</b> {para_text(referral['pre_referral_notes'])}", base))
     story.append(Paragraph(
-        "Jam diberikan = jam pemeriksaan/rujukan yang tercatat; koreksi dengan tangan bila berbeda.", small))
+        "Jam diberikan = jam pemeriksaan yang tercatat; koreksi dengan tangan bila berbeda"
+        + ("." if time_known(given_at) else "; jam pemeriksaan tidak dicatat, isi dengan tangan."), small))
 
     story.append(Paragraph("4. Klasifikasi lain", st["section"]))
-    if other:
-        text = "; ".join(f"{c.get('label') or c.get('code')} ({c.get('colour')})" for c in other)
-        story.append(Paragraph(para_text(text), base))
-    else:
-        story.append(Paragraph("-", base))
+    others = other_classifications(visit)
+    story.append(Paragraph(para_text("; ".join(others)) if others else "Tidak ada.", base))
     story.append(Paragraph(
         "Selama perjalanan: jaga anak tetap hangat, teruskan ASI bila anak bisa menyusu.", small))
 
     place = facility.get("district") or facility.get("name") or ""
-    who = visit.get("recorded_by") or "........................"
+    name, ids = signature_lines(register, visit)
+    stamp = Table([["Cap puskesmas"]], colWidths=[36 * mm], rowHeights=[19 * mm])
+    stamp.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.4, colors.grey, None, (2, 2)),
+                               ("FONT", (0, 0), (-1, -1), FONT, SMALL_SIZE),
+                               ("TEXTCOLOR", (0, 0), (-1, -1), colors.grey),
+                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
     sign = Table(
-        [["", pdf_safe(f"{place}, {date_text(visit.get('visit_date'))}")],
-         ["", "Petugas yang merujuk,"],
-         ["", ""],
-         ["", pdf_safe(f"( {who} )")],
-         ["", "NIP/STR: .............................."]],
-        colWidths=[110 * mm, 70 * mm], rowHeights=[None, None, 13 * mm, None, None])
+        [["", stamp, pdf_text(f"{place}, {date_text(visit.get('visit_date'))}")],
+         ["", "", "Petugas yang merujuk,"],
+         ["", "", ""],
+         ["", "", pdf_text(f"( {name} )")],
+         ["", "", pdf_text(ids)]],
+        colWidths=[62 * mm, 50 * mm, 70 * mm], rowHeights=[None, None, 10 * mm, None, None])
     sign.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-                              ("FONT", (0, 0), (-1, -1), "Helvetica", 8.6),
-                              ("FONT", (1, 3), (1, 3), "Helvetica-Bold", 8.6),
-                              ("FONT", (1, 4), (1, 4), "Helvetica", 7.2)]))
+                              ("SPAN", (1, 0), (1, -1)), ("VALIGN", (1, 0), (1, -1), "MIDDLE"),
+                              ("FONT", (0, 0), (-1, -1), FONT, BODY_SIZE),
+                              ("FONT", (2, 3), (2, 3), FONT_BOLD, BODY_SIZE),
+                              ("FONT", (2, 4), (2, 4), FONT, SMALL_SIZE)]))
     story.append(Spacer(1, 3))
-    story.append(sign)
+    story.append(KeepTogether([sign]))
 
-    # The reply slip: the hospital cuts it off and sends it back with the child.
-    story.append(Spacer(1, 5))
-    story.append(Paragraph("- - - - - - - - - - - - - - - - - - - - gunting di sini - - - - - - - - - - - - - - - - - - - -",
-                           st["center"]))
-    story.append(HRFlowable(width="100%", thickness=0.3, color=colors.grey, dash=(2, 2), spaceAfter=2))
-    story.append(Paragraph("BALASAN RUJUKAN", st["title"]))
+    # The reply slip: the hospital cuts it off and sends it back with the child. Kept whole.
+    slip: list[Any] = [Spacer(1, 3)]
+    slip.append(Paragraph("- - - - - - - - - - - - - - - - - - - - gunting di sini - - - - - - - - - - - - - - - - - - - -",
+                          st["center"]))
+    slip.append(HRFlowable(width="100%", thickness=0.3, color=colors.grey, dash=(2, 2), spaceAfter=2))
+    slip.append(Paragraph("BALASAN RUJUKAN", st["title"]))
     fac_name = facility.get("name") or "........................"
-    story.append(Paragraph(
+    slip.append(Paragraph(
         f"Kepada Yth. Petugas <b>{para_text(fac_name)}</b>. Anak <b>{para_text(patient.get('name') or '-')}</b> "
         f"(No. RM {para_text(patient.get('mrn') or '-')}), dirujuk tanggal {para_text(date_text(visit.get('visit_date')))}, "
         f"surat nomor {para_text(number)}, telah kami periksa:", base))
-    lines = Table([[f"{label}: " + "." * 120] for label in
-                   ("Diagnosis", "Tindakan/terapi yang diberikan", "Anjuran tindak lanjut di puskesmas")],
-                  colWidths=[180 * mm])
-    lines.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 8.6), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
-    story.append(lines)
+    lines_t = Table([[f"{label}: " + "." * 110] for label in
+                     ("Diagnosis", "Tindakan/terapi yang diberikan", "Anjuran tindak lanjut di puskesmas")],
+                    colWidths=[182 * mm])
+    lines_t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, BODY_SIZE), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                 ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
+    slip.append(lines_t)
     reply = Table(
         [["Pasien: [ ] dirawat inap  [ ] rawat jalan  [ ] dirujuk lagi ke ....................",
           "Tanggal ..............., dokter yang memeriksa,"],
          ["", ""],
          ["", "( ........................................ )"]],
-        colWidths=[110 * mm, 70 * mm], rowHeights=[None, 10 * mm, None])
+        colWidths=[112 * mm, 70 * mm], rowHeights=[None, 8 * mm, None])
     reply.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-                               ("FONT", (0, 0), (-1, -1), "Helvetica", 8.6), ("LEFTPADDING", (0, 0), (0, -1), 0),
+                               ("FONT", (0, 0), (-1, -1), FONT, BODY_SIZE), ("LEFTPADDING", (0, 0), (0, -1), 0),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story.append(reply)
+    slip.append(reply)
+    story.append(KeepTogether(slip))
     return story
 
 
@@ -319,73 +394,78 @@ def _module_label(module: str | None) -> str:
     return MODULE_BY_ID[module].label if module in MODULE_BY_ID else (module or "-")
 
 
-def render_referral(register: Any, visit: dict, out: Any) -> None:
-    """Draw the letter into `out` (a path or a binary file object): exactly one A4 page.
-
-    The story is laid out once as it is; only when it overflows one page is it laid out again
-    inside a shrink-to-fit frame (that costs several layout passes, so not for every letter).
-    """
+def render_referral(register: Any, visit: dict, out: Any, number: str | None = None) -> int:
+    """Draw the letter into `out` (a path or a binary file object); returns the page count. A
+    long case continues on the next page at full size; every page's footer names the child, the
+    letter number and the page."""
     import io
 
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import BaseDocTemplate, Frame, KeepInFrame, PageTemplate
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
     width, height = A4
     margin = 14 * mm
     footer = footer_text(register.db, f"Surat rujukan kunjungan #{visit['id']}")
-    patient_name = pdf_safe((visit.get("patient") or {}).get("name") or "")
+    patient_name = pdf_text((visit.get("patient") or {}).get("name") or "")
+    shown_number = number or kept_number(register, visit) or HAND
 
-    def on_page(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont("Helvetica", 6.5)
-        canvas.drawString(margin, margin - 2 * mm, footer)
-        canvas.restoreState()
+    def build(total: int | None) -> tuple[bytes, int]:
+        def on_page(canvas: Any, doc: Any) -> None:
+            canvas.saveState()
+            canvas.setFont(FONT, 6.5)
+            canvas.drawString(margin, margin - 2 * mm, footer)
+            if total and total > 1:
+                canvas.drawRightString(width - margin, margin + 1 * mm, pdf_text(
+                    f"{patient_name} - surat {shown_number} - halaman {doc.page} dari {total}"))
+            canvas.restoreState()
 
-    def build(shrink: bool) -> tuple[bytes, int]:
         buf = io.BytesIO()
         frame = Frame(margin, margin + 4 * mm, width - 2 * margin, height - 2 * margin - 4 * mm,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="isi")
         doc = BaseDocTemplate(
-            buf, pagesize=A4, title=pdf_safe(f"Surat rujukan - {patient_name}"), author="mtbs_tui",
+            buf, pagesize=A4, title=pdf_text(f"Surat rujukan - {patient_name}"), author="mtbs_tui",
             subject="Surat pengantar rujukan MTBS/MTBM", creator="mtbs_tui", invariant=1, pageCompression=1,
             leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
         )
         doc.addPageTemplates([PageTemplate(id="surat", frames=[frame], onPage=on_page)])
-        story = referral_story(register, visit)
-        if shrink:
-            story = [KeepInFrame(frame._aW, frame._aH, story, mode="shrink")]
-        doc.build(story)
+        doc.build(referral_story(register, visit, number))
         return buf.getvalue(), doc.page
 
-    data, pages = build(shrink=False)
-    if pages > 1:
-        data, pages = build(shrink=True)
+    data, pages = build(None)
+    if pages > 1:  # a second pass, to print "halaman 1 dari 2"
+        data, pages = build(pages)
     write_bytes(out, data)
+    return pages
 
 
 def build_referral_pdf(register: Any, visit_id: int, out_path: Path | str, *, audit: bool = True,
                        actor: str | None = None) -> Path:
-    """Write the referral letter of `visit_id` to `out_path` (atomically) and record it."""
+    """Write the referral letter of `visit_id` to `out_path` (atomically) and record it.
+
+    A visit that was not referred urgently (or a draft) is refused with one line before anything
+    is written. The letter's number is assigned at the first print and kept (`Register.
+    referral_letter_number`); the print itself is recorded with `Register.mark_referral`."""
+    from mtbs_tui.register import RegisterError
+
     out_path = Path(out_path)
     visit = load_visit(register, visit_id)
+    if not visit.get("refer_urgently"):
+        raise DocumentError(f"galat: VISIT_ID: kunjungan {visit_id} tidak dirujuk segera; surat rujukan "
+                            "hanya untuk anak dengan klasifikasi merah yang dirujuk")
+    from mtbs_tui.documents.common import check_output_folder
+
+    check_output_folder(out_path)
+    who = actor or _actor()
+    try:
+        number = register.referral_letter_number(int(visit_id), actor=who) if audit else None
+    except RegisterError as exc:
+        raise DocumentError(f"galat: VISIT_ID: {exc.message}") from exc
     with atomic_output(out_path) as tmp:
-        render_referral(register, visit, str(tmp))
+        render_referral(register, visit, str(tmp), number)
     if audit:
-        _note_printed(register, int(visit_id), visit.get("patient_id"), actor or _actor())
+        register.mark_referral(int(visit_id), actor=who, letter_printed=True)
     return out_path
-
-
-def _note_printed(register: Any, visit_id: int, patient_id: int | None, actor: str) -> None:
-    """The letter's print time and its audit entry in ONE transaction, so a print is exactly one
-    audit entry (`rujukan.cetak`; `mark_referral` would add a second, `rujukan.catat`)."""
-    stamp = _dt.datetime.now().isoformat(timespec="seconds")
-    with register._write():
-        register.db.execute(
-            "INSERT INTO referrals(visit_id, referred_at) SELECT id, visit_at FROM visits WHERE id = ? "
-            "ON CONFLICT(visit_id) DO NOTHING", [visit_id])
-        register.db.execute("UPDATE referrals SET letter_printed_at = ? WHERE visit_id = ?", [stamp, visit_id])
-        register._audit("rujukan.cetak", actor=actor, patient_id=patient_id, detail=f"kunjungan {visit_id}")
 
 
 def default_name(visit: dict) -> str:

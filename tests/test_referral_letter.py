@@ -1,0 +1,156 @@
+"""The referral letter on a demo register (the real engine): its number, its refusal for a child
+who was not referred, the signature, the time, the dose lines, the other classifications, the HIV
+line and the mark on a superseded version (issue 15 item 3)."""
+from __future__ import annotations
+
+import io
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from mtbs_tui import users
+from mtbs_tui.demo import generate
+from mtbs_tui.documents.common import DocumentError
+from mtbs_tui.documents.referral import (
+    build_referral_pdf,
+    other_classifications,
+    render_referral,
+    treatment_rows,
+)
+from mtbs_tui.register import Register
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Register:
+    reg = Register.open(tmp_path_factory.mktemp("letter") / "demo.db", create=True)
+    generate(reg, patients=60, visits=300, seed=5, bulk=True)
+    yield reg
+    reg.close()
+
+
+def text_of(data: bytes | Path) -> str:
+    reader = PdfReader(io.BytesIO(data) if isinstance(data, bytes) else str(data))
+    return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+
+
+def ids(reg: Register, where: str) -> list[int]:
+    return [r[0] for r in reg.db.execute(
+        f"SELECT id FROM visits WHERE status = 'final' AND is_current = 1 AND {where} ORDER BY visit_at, id")]
+
+
+def audit_count(reg: Register) -> int:
+    return reg.db.execute("SELECT count(*) FROM audit").fetchone()[0]
+
+
+def test_number_is_assigned_once_kept_across_reprints_and_corrections(demo: Register, tmp_path: Path) -> None:
+    first, second = ids(demo, "refer_urgently = 1")[:2]
+    build_referral_pdf(demo, first, tmp_path / "a.pdf", actor="kepala")
+    number = demo.db.execute("SELECT number FROM referral_letters").fetchone()[0]
+    year = demo.get_visit(first)["visit_at"][:4]
+    assert re.fullmatch(rf"001/RUJ-MTBS/[IVX]+/{year}", number)
+    assert f"Nomor: {number}" in text_of(tmp_path / "a.pdf")
+    build_referral_pdf(demo, first, tmp_path / "b.pdf", actor="kepala")  # a reprint: the same number
+    assert f"Nomor: {number}" in text_of(tmp_path / "b.pdf")
+    build_referral_pdf(demo, second, tmp_path / "c.pdf", actor="kepala")
+    rows = demo.db.execute("SELECT year, seq, number FROM referral_letters ORDER BY year, seq").fetchall()
+    assert len(rows) == 2 and len({r[2] for r in rows}) == 2
+    # A corrected visit keeps its letter's number; the old version prints marked as superseded.
+    old = demo.get_visit(first)
+    new_id = demo.correct_visit(first, case=old["case"], actor="kepala", reason="uji koreksi")
+    build_referral_pdf(demo, new_id, tmp_path / "d.pdf", actor="kepala")
+    text_new = text_of(tmp_path / "d.pdf")
+    assert f"Nomor: {number}" in text_new and "VERSI LAMA" not in text_new
+    build_referral_pdf(demo, first, tmp_path / "e.pdf", actor="kepala")
+    text_old = text_of(tmp_path / "e.pdf")
+    assert f"Nomor: {number}" in text_old and "VERSI LAMA (versi 1): kunjungan ini sudah dikoreksi" in text_old
+    assert demo.db.execute("SELECT count(*) FROM referral_letters").fetchone()[0] == 2
+    with pytest.raises(sqlite3.IntegrityError):  # unique per year, whatever writes the table
+        with demo._write():
+            demo.db.execute("INSERT INTO referral_letters VALUES ('x', ?, ?, 'y', 'now', 'uji')", list(rows[0][:2]))
+
+
+def test_a_letter_for_a_visit_not_referred_is_refused_and_writes_nothing(demo: Register, tmp_path: Path) -> None:
+    vid = ids(demo, "refer_urgently = 0")[0]
+    before = (audit_count(demo), demo.db.execute("SELECT count(*) FROM referrals").fetchone()[0],
+              demo.db.execute("SELECT count(*) FROM referral_letters").fetchone()[0])
+    with pytest.raises(DocumentError) as err:
+        build_referral_pdf(demo, vid, tmp_path / "x.pdf", actor="kepala")
+    assert err.value.message == (f"galat: VISIT_ID: kunjungan {vid} tidak dirujuk segera; surat rujukan hanya "
+                                 "untuk anak dengan klasifikasi merah yang dirujuk")
+    assert list(tmp_path.iterdir()) == []
+    after = (audit_count(demo), demo.db.execute("SELECT count(*) FROM referrals").fetchone()[0],
+             demo.db.execute("SELECT count(*) FROM referral_letters").fetchone()[0])
+    assert after == before
+    from mtbs_tui.register import RegisterError
+
+    with pytest.raises(RegisterError):
+        demo.referral_letter_number(vid, actor="kepala")
+
+
+def test_signature_is_the_workers_full_name_and_nip_str(demo: Register) -> None:
+    """The TUI records a visit under the worker's username; the letter signs with the account."""
+    vid = ids(demo, "refer_urgently = 1")[2]
+    visit = dict(demo.get_visit(vid), recorded_by="bidan")  # a demo account (the demo's visits carry names)
+    buf = io.BytesIO()
+    render_referral(demo, visit, buf)
+    text = text_of(buf.getvalue())
+    assert "( Bd. Sari Wulandari )" in text and "NIP/STR: ....." in text
+    users.set_identity(demo, "bidan", actor="kepala", nip="198703152010012003", str_number="3312/STR-B/2021")
+    buf = io.BytesIO()
+    render_referral(demo, visit, buf)
+    text = text_of(buf.getvalue())
+    assert "( Bd. Sari Wulandari )" in text
+    assert "NIP 198703152010012003 / STR 3312/STR-B/2021" in text
+    assert "( bidan )" not in text
+    assert "Cap puskesmas" in text and "No. BPJS/JKN" in text
+
+
+def test_unknown_visit_time_is_not_printed_as_midnight(demo: Register) -> None:
+    vid = ids(demo, "refer_urgently = 1")[3]
+    visit = demo.get_visit(vid)
+    visit["visit_at"] = f"{visit['visit_date']}T00:00:00"  # entered later for an earlier day
+    buf = io.BytesIO()
+    render_referral(demo, visit, buf)
+    text = text_of(buf.getvalue())
+    assert "00.00" not in text and "jam tidak dicatat" in text
+    known = demo.get_visit(vid)
+    buf = io.BytesIO()
+    render_referral(demo, known, buf)
+    hh, mm = known["visit_at"][11:13], known["visit_at"][14:16]
+    assert f"pukul {hh}.{mm}" in text_of(buf.getvalue())
+
+
+def test_dose_lines_are_whole_separate_and_never_a_dash(demo: Register) -> None:
+    for vid in ids(demo, "refer_urgently = 1"):
+        visit = demo.get_visit(vid)
+        rows = treatment_rows(visit)
+        assert all(dose and dose.strip() != "-" for _, dose in rows), rows
+        oxygen = [t["dose"] for t in visit["treatments"] if t["code"] == "OKSIGEN" and t["dose"]]
+        for dose in oxygen:  # two flows from two rows: two lines, never "a; b" in one
+            assert all(";" not in d for label, d in rows if "liter/menit" in d)
+            assert sum(1 for _, d in rows if "liter/menit" in d) == dose.count(";") + 1
+
+
+def test_other_classifications_name_their_module_once() -> None:
+    visit = {"classifications": [
+        {"module": "pertumbuhan", "code": "PERTUMBUHAN_NORMAL", "label": "NORMAL", "colour": "hijau"},
+        {"module": "lingkar_kepala", "code": "LINGKAR_KEPALA_NORMAL", "label": "NORMAL", "colour": "hijau"},
+        {"module": "lingkar_kepala", "code": "LINGKAR_KEPALA_NORMAL", "label": "NORMAL", "colour": "hijau"},
+        {"module": "batuk", "code": "PNEUMONIA_BERAT", "label": "PNEUMONIA BERAT", "colour": "merah"}]}
+    lines = other_classifications(visit)
+    assert len(lines) == 2 and len(set(lines)) == 2
+    assert all(": NORMAL (hijau)" in line and not line.startswith("NORMAL") for line in lines)
+
+
+def test_hiv_tests_are_stated_even_when_negative(demo: Register) -> None:
+    vid = ids(demo, "refer_urgently = 1")[0]
+    visit = demo.get_visit(vid)
+    visit["findings"] = dict(visit["findings"], tes_hiv_ibu="negatif", tes_virologi_anak="belum")
+    buf = io.BytesIO()
+    render_referral(demo, visit, buf)
+    text = text_of(buf.getvalue())
+    assert "Tes HIV ibu: Negatif" in text
+    assert re.search(r"Tes virologis anak: \w+", text)
