@@ -53,7 +53,8 @@ async def test_standard_visit_key_count(tmp_path: Path) -> None:
     pid = reg.add_patient(name="Aisyah Putri", sex="P", birth_date=months_ago(11, 3), actor="t")
     keys = [k for line in STANDARD_VISIT for k in press_list(line)]
     app = FormApp(reg, lambda: VisitFormScreen(pid))
-    await _run(app, keys)
+    # After saving, the summary stays for the mother's card; Esc leaves it (not a recording key).
+    await _run(app, [*keys, "escape"])
     [visit] = _visits(reg)
     assert visit["status"] == "final"
     codes = [c["code"] for c in visit["classifications"]]
@@ -174,6 +175,8 @@ async def test_correct_a_visit_keeps_the_old_version(tmp_path: Path) -> None:
         await pilot.pause()
         for key in [*"salah hitung napas", "enter"]:
             await pilot.press(key if key != " " else "space")
+        await pilot.pause()
+        await pilot.press("escape")  # the summary stays after saving (documents); Esc leaves it
         await pilot.pause()
     old = reg.get_visit(first)
     assert old["is_current"] == 0
