@@ -170,7 +170,7 @@ _add(
     _f("diare_hari", "Lama diare", "int", ("diare", "bm_diare"), unit="hari", minimum=0, maximum=365,
        help="Sudah berapa hari diare?"),
     _f("darah_dalam_tinja", "Ada darah dalam tinja", _BOOL, ("diare", "bm_diare")),
-    _f("keadaan_umum", "Keadaan umum", "enum", ("diare", "bm_diare", "bm_infeksi"),
+    _f("keadaan_umum", "Keadaan umum", "enum", ("diare", "bm_infeksi", "bm_diare"),
        choices=(("normal", "Normal"), ("gelisah_rewel", "Gelisah, rewel/mudah marah"),
                 ("letargis_tidak_sadar", "Letargis atau tidak sadar")),
        help="Lihat keadaan anak. Bayi muda: letargis = hanya bergerak bila dirangsang."),

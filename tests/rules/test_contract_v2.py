@@ -337,3 +337,14 @@ def test_help_and_readme_name_the_contract_version() -> None:
     assert f"kontrak format kasus versi {CONTRACT_VERSION}" in " ".join(done.stdout.split())
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert f"**version {CONTRACT_VERSION}** of the case-file contract" in readme
+
+
+def test_movement_is_an_infection_finding_first() -> None:
+    """Documents show a finding under its first module on the visit's pathway (the referral
+    letter's "Hasil pemeriksaan"): a young infant who moves only when stimulated is an infection
+    sign even without diarrhoea (§11.15 item 1)."""
+    from mtbs_tui.documents.referral import _module_for
+    from mtbs_tui.rules.vocabulary import FINDINGS
+
+    assert _module_for(FINDINGS["keadaan_umum"], "bayi_muda") == "bm_infeksi"
+    assert _module_for(FINDINGS["keadaan_umum"], "balita") == "diare"
