@@ -348,3 +348,24 @@ def test_movement_is_an_infection_finding_first() -> None:
 
     assert _module_for(FINDINGS["keadaan_umum"], "bayi_muda") == "bm_infeksi"
     assert _module_for(FINDINGS["keadaan_umum"], "balita") == "diare"
+
+
+def test_chart_doc_lists_all_eight_amendments_for_the_clinician() -> None:
+    import re
+    from dataclasses import fields
+
+    from mtbs_tui.rules.chartdoc import render
+    from mtbs_tui.rules.settings import AMENDMENTS, ChartSettings
+
+    assert [a.item for a in AMENDMENTS] == list(range(1, 9))
+    text = render()
+    section = text[text.index("## Wajib dikonfirmasi klinisi"):]
+    section = section[:section.index("\n## ", 1)]
+    for a in AMENDMENTS:
+        assert f"| {a.item} | " in section and a.confidence in ("H", "M", "L") and a.source
+    names = {f.name for f in fields(ChartSettings)}
+    for name in re.findall(r"setelan `(\w+)`", section):
+        assert name in names, name  # every named setting exists and is in the settings table
+        assert f"| `{name}` |" in text
+    for rule in re.findall(r"`(20\d\d\.\w+\.\w+)`", section):
+        assert f"| `{rule}`" in text or f"`{rule}." in text, rule  # a real rule id of the tables
