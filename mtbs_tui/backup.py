@@ -189,6 +189,7 @@ def _write_lock(db_path: Path):  # type: ignore[no-untyped-def]
 
 # How long a backup or restore waits for another backup or restore of the same register.
 BACKUP_LOCK_TIMEOUT_S = 600.0
+AUTO_LOCK_TIMEOUT_S = 20.0
 _BACKUP_LOCKS: dict[str, object] = {}
 
 
@@ -675,6 +676,7 @@ def create_backup(
     prune: bool = True,
     audit: bool = True,
     now: _dt.datetime | None = None,
+    lock_timeout: float = BACKUP_LOCK_TIMEOUT_S,
 ) -> BackupInfo:
     """Make one verified backup of the register in `dest_dir` (default: the register's backup folder).
 
@@ -684,7 +686,7 @@ def create_backup(
     """
     db_path = Path(db_path)
     folder = Path(dest_dir) if dest_dir is not None else backup_dir_for(db_path)
-    with backup_lock(db_path):
+    with backup_lock(db_path, timeout=lock_timeout):
         info = _create_backup_locked(db_path, folder, prune=prune, now=now)
     if audit:
         record_audit(db_path, "cadangan", detail=f"{info.path.name} ({info.size} bita) di {folder}", actor=actor)
@@ -782,7 +784,8 @@ def auto_backup_if_due(register_path: Path, *, now: _dt.datetime | None = None) 
         # A file named for later than now (a wrong clock, a copied file) does not count as today's.
         if entry.created_at.date() == today and entry.created_at <= when + _FUTURE_SLACK:
             return None
-    return create_backup(register_path, folder, actor="otomatis", now=when).path
+    # The TUI is closing: wait a little for a backup or restore another process is making, not long.
+    return create_backup(register_path, folder, actor="otomatis", now=when, lock_timeout=AUTO_LOCK_TIMEOUT_S).path
 
 
 # --- generations ----------------------------------------------------------------------------------

@@ -249,3 +249,36 @@ def test_restore_into_a_fresh_register_of_the_same_puskesmas_needs_no_override(l
     B.restore_backup(mine, fresh, actor="uji")
     # Its own backup, after visits were added, is never "another puskesmas".
     assert B.other_facility(mine, live) is None
+
+
+def test_the_end_of_day_backup_is_not_skipped_by_a_file_named_for_tonight(live: Path) -> None:
+    folder = B.backup_dir_for(live)
+    folder.mkdir()
+    now = dt.datetime(2026, 12, 6, 16, 0, 0)
+    shutil.copy(live, folder / "mtbs-cadangan-20261206-235959.db")
+    made = B.auto_backup_if_due(live, now=now)
+    assert made is not None and made.exists()
+    assert B.auto_backup_if_due(live, now=now + dt.timedelta(minutes=30)) is None  # once a day
+
+
+def test_a_closing_tui_waits_only_briefly_for_another_backup(live: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.setattr(B, "AUTO_LOCK_TIMEOUT_S", 0.2)
+    held, release = threading.Event(), threading.Event()
+
+    def other_backup() -> None:
+        with B.backup_lock(live):
+            held.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=other_backup)
+    worker.start()
+    try:
+        held.wait(5)
+        with pytest.raises(B.BackupError, match="sedang berjalan"):
+            B.auto_backup_if_due(live)
+    finally:
+        release.set()
+        worker.join()
+    assert B.auto_backup_if_due(live) is not None

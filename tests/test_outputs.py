@@ -168,6 +168,8 @@ def test_documents_refuse_to_overwrite_without_timpa_and_say_so(register: Path, 
     assert digest(out) == first
     forced = mtbs(register, "card", str(visit), "-o", str(out), "--timpa")
     assert forced.returncode == 0, forced.stderr
+    if os.name != "nt":  # a card carries a child's health data: owner only
+        assert (out.stat().st_mode & 0o777) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kartu.pdf"]
     from mtbs_tui.cli import main
 

@@ -172,6 +172,8 @@ def atomic_output(path: Path) -> Iterator[Path]:
     check_output_folder(path)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
+        # Owner only (POSIX 0600): letters, cards, exports and reports carry children's health data.
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600))
         yield tmp
         place(tmp, path)
     except OutputRefused as exc:
