@@ -154,3 +154,31 @@ def test_hiv_tests_are_stated_even_when_negative(demo: Register) -> None:
     text = text_of(buf.getvalue())
     assert "Tes HIV ibu: Negatif" in text
     assert re.search(r"Tes virologis anak: \w+", text)
+
+
+def test_long_names_wrap_inside_their_columns(demo: Register, tmp_path: Path) -> None:
+    """Values are measured against their column (`referral.fits`); what does not fit wraps, so no
+    text runs into the next column or past the margin (pdftotext -bbox)."""
+    import shutil
+
+    from mtbs_tui.documents.referral import IDENT_COLS_MM, fits
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils tidak terpasang")
+    from test_documents_demo import read_pdf
+
+    assert fits("Aldo Bere", IDENT_COLS_MM[1]) and not fits("x" * 80, IDENT_COLS_MM[1])
+    vid = ids(demo, "refer_urgently = 1")[0]
+    visit = demo.get_visit(vid)
+    visit["patient"] = dict(visit["patient"], name="Muhammad Alfarizqi Ramadhan Syahputra Wijayakusuma",
+                            parent_name="Siti Nurhaliza Kusumawardhani Prameswari Lestari",
+                            address="Jl. Pahlawan Kemerdekaan Republik Indonesia Gg. Mawar No. 117, RT 012/RW 009")
+    visit["recorded_by"] = "bidan"
+    users.set_identity(demo, "bidan", actor="kepala",
+                       full_name="Bd. Sri Wahyuningsih Kusumaningrum Puspitasari, S.Tr.Keb., M.Kes.")
+    pdf = tmp_path / "panjang.pdf"
+    with open(pdf, "wb") as fh:
+        render_referral(demo, visit, fh)
+    text, outside = read_pdf(pdf)
+    assert not outside, outside
+    assert "Wijayakusuma" in text and "M.Kes." in text

@@ -31,6 +31,7 @@ from mtbs_tui.documents.common import (
     para_text,
     pdf_text,
     styles,
+    text_width,
     time_text,
     visit_doses,
     write_bytes,
@@ -162,8 +163,15 @@ def _measure_text(visit: dict) -> str:
 # Column widths (mm) of the letter's tables; the frame is 182 mm wide (A4 less 2 x 14 mm).
 IDENT_COLS_MM = (30, 62, 28, 62)
 TREAT_COLS_MM = (62, 96, 24)
+SIGN_COL_MM = 70
 BODY_SIZE = 8.1  # DejaVu Sans at 8.1 pt reads like Helvetica at 8.6 pt (a taller x-height)
 SMALL_SIZE = 6.9
+CELL_PAD_PT = 12  # reportlab's default cell padding, left + right
+
+
+def fits(text: str, column_mm: float, bold: bool = False, size: float = BODY_SIZE) -> bool:
+    """Whether `text` drawn on one line fits a table column of `column_mm` (less its padding)."""
+    return text_width(text, size, bold) <= column_mm * 72 / 25.4 - CELL_PAD_PT
 
 
 def treatment_rows(visit: dict) -> list[tuple[str, str]]:
@@ -256,11 +264,12 @@ def referral_story(register: Any, visit: dict, number: str | None = None) -> lis
     if nik and patient.get("mother_nik"):
         nik_text = f"{nik} (NIK ibu: {patient['mother_nik']})"
     address = ", ".join(x for x in [patient.get("address"), patient.get("village")] if x) or "-"
-    # Short values are plain table strings (no paragraph parsing and line breaking: most of the
-    # letter's layout time); only values that may need wrapping are Paragraphs.
+    # Values that fit their column are plain table strings (no paragraph parsing and line breaking:
+    # most of the letter's layout time), measured in the document font; longer ones wrap as
+    # Paragraphs. Columns 1 and 3 of the identity table are 62 mm wide.
     def cell(text: str, bold_value: bool = False) -> Any:
         plain = pdf_text(text)
-        if len(plain) <= 34:
+        if fits(plain, IDENT_COLS_MM[1], bold_value):
             return plain
         return Paragraph(f"<b>{para_text(text)}</b>" if bold_value else para_text(text), base)
 
@@ -337,6 +346,10 @@ def referral_story(register: Any, visit: dict, number: str | None = None) -> lis
 
     place = facility.get("district") or facility.get("name") or ""
     name, ids = signature_lines(register, visit)
+    sign_style = ParagraphStyle("tanda_tangan", parent=base, fontName=FONT_BOLD)
+    name_cell = (pdf_text(f"( {name} )") if fits(f"( {name} )", SIGN_COL_MM, True)
+                 else Paragraph(para_text(f"( {name} )"), sign_style))
+    ids_cell = pdf_text(ids) if fits(ids, SIGN_COL_MM, size=SMALL_SIZE) else Paragraph(para_text(ids), small)
     stamp = Table([["Cap puskesmas"]], colWidths=[36 * mm], rowHeights=[19 * mm])
     stamp.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.4, colors.grey, None, (2, 2)),
                                ("FONT", (0, 0), (-1, -1), FONT, SMALL_SIZE),
@@ -346,9 +359,9 @@ def referral_story(register: Any, visit: dict, number: str | None = None) -> lis
         [["", stamp, pdf_text(f"{place}, {date_text(visit.get('visit_date'))}")],
          ["", "", "Petugas yang merujuk,"],
          ["", "", ""],
-         ["", "", pdf_text(f"( {name} )")],
-         ["", "", pdf_text(ids)]],
-        colWidths=[62 * mm, 50 * mm, 70 * mm], rowHeights=[None, None, 10 * mm, None, None])
+         ["", "", name_cell],
+         ["", "", ids_cell]],
+        colWidths=[62 * mm, 50 * mm, SIGN_COL_MM * mm], rowHeights=[None, None, 10 * mm, None, None])
     sign.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
                               ("SPAN", (1, 0), (1, -1)), ("VALIGN", (1, 0), (1, -1), "MIDDLE"),
                               ("FONT", (0, 0), (-1, -1), FONT, BODY_SIZE),
