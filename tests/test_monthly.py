@@ -166,15 +166,20 @@ def test_visit_total_equals_sql_count_and_every_code_is_in_the_table(demo: tuple
 
 
 def test_formats_read_back(demo: tuple[Path, str], tmp_path: Path) -> None:
+    from mtbs_tui import users
+
     db, month = demo
     reg = Register.open(db)
     try:
+        # The reporter signs with the full name and NIP/STR of the account.
+        users.set_identity(reg, "kepala", actor="uji", nip="198203152009042001", str_number="3312101522")
         report = write_report(reg, month, "csv", tmp_path / "l.csv", actor="kepala")
         write_report(reg, month, "xlsx", tmp_path / "l.xlsx", actor="kepala")
         write_report(reg, month, "pdf", tmp_path / "l.pdf", actor="kepala")
         actions = [r["action"] for r in reg.audit_log(limit=3)]
         facility = reg.facility()
         reporter = reg.db.execute("SELECT full_name FROM users WHERE username = 'kepala'").fetchone()[0]
+        users.set_identity(reg, "kepala", actor="uji", nip="", str_number="")
     finally:
         reg.close()
     assert actions.count("laporan.bulanan") == 3
@@ -203,7 +208,7 @@ def test_formats_read_back(demo: tuple[Path, str], tmp_path: Path) -> None:
     assert ws.freeze_panes == f"B{head + 1}"
     cells = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
     for text in ("Mengetahui,", "Pelapor,", f"Kepala {facility['name']}", facility["head_name"],
-                 f"NIP {facility['head_nip']}", reporter):
+                 f"NIP {facility['head_nip']}", reporter, "NIP 198203152009042001 / STR 3312101522"):
         assert text in cells, text
     long_label = max((r.label for r in report.rows), key=len)
     assert ws.cell(row=labels.index(long_label) + 1, column=1).alignment.wrap_text
@@ -214,7 +219,7 @@ def test_formats_read_back(demo: tuple[Path, str], tmp_path: Path) -> None:
     assert report.title.upper() in flat
     assert "PNEUMONIA" in flat and "Kunjungan ulang terlewat" in flat
     for text_ in ("Mengetahui,", "Pelapor,", f"Kepala {facility['name']}", facility["head_name"],
-                  f"NIP {facility['head_nip']}", reporter):
+                  f"NIP {facility['head_nip']}", reporter, "NIP 198203152009042001 / STR 3312101522"):
         assert text_ in flat, text_
     for row in report.rows:  # every label is printed whole, line by line
         for line in label_lines(row.label, heading=row.heading):

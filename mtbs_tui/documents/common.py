@@ -203,6 +203,23 @@ def write_bytes(out: Any, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
+HAND = "........................"  # a blank the worker fills in by hand
+
+
+def worker_signature(register: Any, username: str | None) -> tuple[str, str]:
+    """(name, NIP/STR line) printed under a worker's signature, from the account: the full name
+    and "NIP ... / STR ..."; the username or dots to fill in by hand for what the account lacks."""
+    worker = register.worker(username) if username else None
+    if not worker:
+        return (username or HAND, f"NIP/STR: {HAND}")
+    ids = []
+    if worker.get("nip"):
+        ids.append(f"NIP {worker['nip']}")
+    if worker.get("str_number"):
+        ids.append(f"STR {worker['str_number']}")
+    return (worker.get("full_name") or username, " / ".join(ids) if ids else f"NIP/STR: {HAND}")
+
+
 def record_audit(target: Any, action: str, *, detail: str | None = None, actor: str | None = None,
                  patient_id: int | None = None) -> None:
     """One audit row for a print, export, backup or restore. `target` is an open Register or a path."""

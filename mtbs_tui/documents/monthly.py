@@ -38,6 +38,7 @@ from typing import Any
 from mtbs_tui.documents.common import (
     FONT,
     FONT_BOLD,
+    HAND,
     MONTHS,
     DocumentError,
     atomic_output,
@@ -49,6 +50,7 @@ from mtbs_tui.documents.common import (
     record_audit,
     register_fonts,
     text_width,
+    worker_signature,
 )
 # The follow-up rule and the age groups are the register's (one home); re-exported for callers.
 from mtbs_tui.register import FOLLOW_UP_GRACE_DAYS, REPORT_AGE_GROUPS as AGE_GROUPS  # noqa: F401
@@ -99,12 +101,12 @@ class MonthlyReport:
 
 @dataclass(frozen=True)
 class Signature:
-    """One signature place: who signs in which role, with the name and NIP printed under the line
-    (dots to fill in by hand when the register does not know them)."""
+    """One signature place: who signs in which role, with the name and the NIP/STR line printed
+    under the space to sign (dots to fill in by hand where the register does not know them)."""
     role: str  # "Pelapor," / "Mengetahui,"
-    title: str  # the office under the role ("Kepala Puskesmas Sukamaju"), or ""
-    name: str | None
-    number: str | None  # NIP (or STR) of the signer
+    title: str  # the office under the role ("Kepala Puskesmas Sukamaju", "Petugas MTBS")
+    name: str
+    ids: str  # "NIP 1979... / STR ..."
 
 
 def column_titles() -> list[str]:
@@ -309,17 +311,16 @@ def count_month(tally: dict, rows: list[ReportRow]) -> list[list[int] | None]:
 
 
 def signatures(register: Any, actor: str | None) -> list[Signature]:
-    """Pelapor (the account that makes the report: its full name) and, mengetahui, the head of the
-    puskesmas (name and NIP from the facility settings)."""
-    from mtbs_tui import users
-
+    """Pelapor (the account that makes the report: full name and NIP/STR, `worker_signature`) and,
+    mengetahui, the head of the puskesmas (name and NIP from the facility settings)."""
     fac = register.facility() or {}
-    user = users.get_user(register, actor) if actor else None
     name = fac.get("name") or ""
     office = f"Kepala {name}" if name.lower().startswith("puskesmas") else f"Kepala Puskesmas {name}".strip()
+    reporter, reporter_ids = worker_signature(register, actor)
+    head_ids = f"NIP {fac['head_nip']}" if fac.get("head_nip") else f"NIP: {HAND}"
     return [
-        Signature("Pelapor,", "", user.full_name if user else None, None),
-        Signature("Mengetahui,", office, fac.get("head_name"), fac.get("head_nip")),
+        Signature("Pelapor,", "Petugas MTBS", reporter, reporter_ids),
+        Signature("Mengetahui,", office, fac.get("head_name") or HAND, head_ids),
     ]
 
 
@@ -355,13 +356,6 @@ def _place_and_date(report: MonthlyReport) -> str:
     district = (report.facility.get("district") or "").strip()
     place = re.sub(r"^(kabupaten|kab\.|kota)\s+", "", district, flags=re.IGNORECASE) or "................"
     return f"{place}, {date_text(report.made_on)}"
-
-
-def _signature_texts(sig: Signature) -> tuple[str, str]:
-    """The name and the NIP line under a signature (dots to fill in when unknown)."""
-    name = sig.name or "...................................."
-    number = f"NIP {sig.number}" if sig.number else "NIP/STR ..............................."
-    return name, number
 
 
 def write_csv(report: MonthlyReport, path: Path) -> None:
@@ -432,11 +426,10 @@ def write_xlsx(report: MonthlyReport, path: Path) -> None:
     right = 2 + len(report.columns) - 4
     ws.cell(row=r, column=right, value=_place_and_date(report))
     for col, sig in zip((1, right), report.signatures[::-1]):
-        name, number = _signature_texts(sig)
         ws.cell(row=r + 1, column=col, value=sig.role)
-        ws.cell(row=r + 2, column=col, value=sig.title or "Petugas MTBS")
-        ws.cell(row=r + 6, column=col, value=name).font = Font(bold=True, underline="single")
-        ws.cell(row=r + 7, column=col, value=number)
+        ws.cell(row=r + 2, column=col, value=sig.title)
+        ws.cell(row=r + 6, column=col, value=sig.name).font = Font(bold=True, underline="single")
+        ws.cell(row=r + 7, column=col, value=sig.ids)
     # Print setup: A4 landscape, one page wide, the table header on every page.
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -632,9 +625,8 @@ def _signature_table(report: MonthlyReport, style: Any) -> Any:
 
     cols = []
     for sig in report.signatures[::-1]:
-        name, number = _signature_texts(sig)
-        cols.append([Paragraph(para_text(sig.role), style), Paragraph(para_text(sig.title or "Petugas MTBS"), style),
-                     "", Paragraph(f"<b><u>{para_text(name)}</u></b>", style), Paragraph(para_text(number), style)])
+        cols.append([Paragraph(para_text(sig.role), style), Paragraph(para_text(sig.title), style),
+                     "", Paragraph(f"<b><u>{para_text(sig.name)}</u></b>", style), Paragraph(para_text(sig.ids), style)])
     rows = [["", Paragraph(para_text(_place_and_date(report)), style)]]
     rows += [[left, right] for left, right in zip(*cols)]
     t = Table(rows, colWidths=[160 * mm, 95 * mm], rowHeights=[None, None, None, 16 * mm, None, None],

@@ -20,6 +20,7 @@ from typing import Any
 from mtbs_tui.documents.common import (
     FONT,
     FONT_BOLD,
+    HAND,
     SEX_TEXT,
     DocumentError,
     age_text_long,
@@ -34,6 +35,7 @@ from mtbs_tui.documents.common import (
     text_width,
     time_text,
     visit_doses,
+    worker_signature,
     write_bytes,
 )
 
@@ -95,7 +97,6 @@ def visit_time_text(visit: dict) -> str:
     return f"{date_text(visit.get('visit_date'))}, pukul {time_text(at)}"
 
 
-HAND = "........................"  # a blank the worker fills in by hand
 
 
 def _finding_lines(visit: dict) -> list[str]:
@@ -207,16 +208,7 @@ def other_classifications(visit: dict) -> list[str]:
 
 def signature_lines(register: Any, visit: dict) -> tuple[str, str]:
     """(name, NIP/STR line) of the worker who recorded the visit, from the account."""
-    username = visit.get("recorded_by")
-    worker = register.worker(username) if hasattr(register, "worker") else None
-    if not worker:
-        return (username or HAND, f"NIP/STR: {HAND}")
-    ids = []
-    if worker.get("nip"):
-        ids.append(f"NIP {worker['nip']}")
-    if worker.get("str_number"):
-        ids.append(f"STR {worker['str_number']}")
-    return (worker.get("full_name") or username, " / ".join(ids) if ids else f"NIP/STR: {HAND}")
+    return worker_signature(register, visit.get("recorded_by"))
 
 
 def referral_story(register: Any, visit: dict, number: str | None = None) -> list[Any]:
