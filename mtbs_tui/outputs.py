@@ -63,10 +63,9 @@ def _raise_terminated(signum: int, frame: object) -> None:
 
 
 @contextlib.contextmanager
-def policy(*, register: Path | None, overwrite: bool) -> Iterator[Policy]:
-    """The output rules of one command; SIGTERM becomes `Terminated` meanwhile (main thread only)."""
-    chosen = Policy(Path(register) if register is not None else None, overwrite)
-    token = _POLICY.set(chosen)
+def sigterm_cleans_up() -> Iterator[None]:
+    """While active in the main thread, SIGTERM raises `Terminated`, so every `finally` and
+    `except BaseException` cleanup runs (temporary files removed) as on Ctrl-C."""
     previous = None
     installed = False
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGTERM"):
@@ -74,11 +73,22 @@ def policy(*, register: Path | None, overwrite: bool) -> Iterator[Policy]:
             previous = signal.signal(signal.SIGTERM, _raise_terminated)
             installed = True
     try:
-        yield chosen
+        yield
     finally:
         if installed:
             with contextlib.suppress(ValueError, OSError, TypeError):
                 signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def policy(*, register: Path | None, overwrite: bool) -> Iterator[Policy]:
+    """The output rules of one command; SIGTERM becomes `Terminated` meanwhile (main thread only)."""
+    chosen = Policy(Path(register) if register is not None else None, overwrite)
+    token = _POLICY.set(chosen)
+    try:
+        with sigterm_cleans_up():
+            yield chosen
+    finally:
         _POLICY.reset(token)
 
 

@@ -101,3 +101,20 @@ def test_killed_backups_and_restores_leave_no_temporary_or_plaintext_copy(keyed:
 def test_backup_and_restore_kill_soak(keyed: tuple[Path, Path, Path]) -> None:
     landed = soak(keyed, kills=80, seed=7)
     assert landed >= 40
+
+
+def test_sigterm_during_a_backup_removes_its_temporary_copy_at_once(keyed: tuple[Path, Path, Path]) -> None:
+    db, _, _ = keyed
+    mtbs = Path(sys.executable).parent / "mtbs"
+    proc = subprocess.Popen([str(mtbs), "--db", str(db), "backup"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, stdin=subprocess.DEVNULL,
+                            env={**os.environ, "MTBS_USER": "kepala", "MTBS_PASSWORD": "kepala-demo"})
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline and not list(db.parent.glob(".*.tmp")):
+        time.sleep(0.002)
+    assert proc.poll() is None, "the backup finished before it could be interrupted"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert err.strip() == "galat: dihentikan (SIGTERM); berkas yang belum selesai dihapus"
+    assert leftovers(db) == []  # before any next open

@@ -98,8 +98,11 @@ def run(db_path: Path, to: Path | None, *, list_only: bool = False, set_key: str
                 chain = "rantai audit ?"
             print(f"  {e.created_at:%Y-%m-%d %H.%M.%S}  {_size(e.size):>9}  {e.path.name}  [{keep}]  {lock}, {chain}")
         return 0
+    from mtbs_tui.outputs import sigterm_cleans_up
+
     try:
-        info = create_backup(db_path, folder, actor=actor)
+        with sigterm_cleans_up():  # SIGTERM: the temporary copy is removed, as on Ctrl-C
+            info = create_backup(db_path, folder, actor=actor)
     except BackupError as exc:
         return fail(exc.message)
     if not info.encrypted:

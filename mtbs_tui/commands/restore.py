@@ -22,13 +22,16 @@ def run(db_path: Path, backup_file: Path, *, yes: bool = False, key_file: Path |
         restore_backup,
         verify_backup,
     )
+    from mtbs_tui.outputs import sigterm_cleans_up
 
     work_dir = db_path.parent if str(db_path.parent) else Path(".")
     if not work_dir.is_dir():
         return fail(f"{work_dir}: folder database tidak ditemukan")
     plain: Path | None = None
     try:
-        with backup_lock(db_path), plain_backup(backup_file, key_file, work_dir, db_path) as plain:
+        # SIGTERM: the decrypted and staged copies are removed, as on Ctrl-C.
+        with sigterm_cleans_up(), backup_lock(db_path), plain_backup(backup_file, key_file, work_dir,
+                                                                      db_path) as plain:
             counts = verify_backup(plain)
             if offline_login is not None:
                 from mtbs_tui.session import SessionError, login_with_copy
