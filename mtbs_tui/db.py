@@ -800,6 +800,13 @@ def _v6_referral_letters_and_signatures(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
+@migration(7)
+def _v7_confirmed_values(db: sqlite_utils.Database) -> None:
+    """Unusual values the worker confirmed (issue 14): the visit keeps which ones, so a resumed
+    draft does not ask again and a reader sees that 3,5 kg at 11 months was meant."""
+    db.execute("ALTER TABLE visits ADD COLUMN confirmed_json TEXT")
+
+
 V6_SQL: tuple[str, ...] = (
     "ALTER TABLE users ADD COLUMN nip TEXT",
     "ALTER TABLE users ADD COLUMN str_number TEXT",

@@ -647,8 +647,10 @@ class Register:
         follow_up_of: str | None = None,
         actor: str,
         draft_id: int | None = None,
+        confirmed: dict | None = None,
     ) -> int:
-        """Save a possibly partial case as a draft (insert, or update the given draft in place)."""
+        """Save a possibly partial case as a draft (insert, or update the given draft in place).
+        `confirmed`: unusual values the worker confirmed ({key: value}, `confirmed_json`)."""
         if kind not in KINDS:
             raise FieldError("kind", "pilihan: pertama, ulang")
         if not isinstance(case, dict):
@@ -665,7 +667,7 @@ class Register:
             except FieldError:
                 vdate = now.date()  # a draft may hold a half-typed date; the final save checks it
             cols = _draft_columns(case, patient, vdate, section, kind, follow_up_of)
-            cols.update(recorded_by=actor, updated_at=_iso(now))
+            cols.update(recorded_by=actor, updated_at=_iso(now), confirmed_json=_confirmed_json(confirmed))
             if draft_id is not None:
                 self._draft_of(draft_id, patient_id)
                 names = list(cols)
@@ -766,8 +768,10 @@ class Register:
         draft_id: int | None = None,
         visit_at: str | None = None,
         today: _dt.date | None = None,
+        confirmed: dict | None = None,
     ) -> int:
-        """Classify and save one final visit in ONE transaction; returns its id after COMMIT."""
+        """Classify and save one final visit in ONE transaction; returns its id after COMMIT.
+        `confirmed`: unusual values the worker confirmed ({key: value}, kept in `confirmed_json`)."""
         if kind not in KINDS:
             raise FieldError("kind", "pilihan: pertama, ulang")
         if kind == "ulang" and not follow_up_of:
@@ -788,6 +792,7 @@ class Register:
             at = _choose_visit_at(vdate, visit_at, draft_at, now)
             cols = final_columns(full, result, patient_id=patient_id, kind=kind, follow_up_of=follow_up_of,
                                  actor=actor, visit_at=at, now=_iso(now))
+            cols["confirmed_json"] = _confirmed_json(confirmed)
             if draft_id is not None:
                 # The draft becomes the final row (same id and visit_uid): drafts are the only rows
                 # ever updated in place, and only until this moment.
@@ -827,7 +832,8 @@ class Register:
             self.db.execute(
                 "INSERT INTO referrals(visit_id, reason, referred_at) VALUES (?,?,?)", list(referral))
 
-    def correct_visit(self, visit_id: int, *, case: dict, actor: str, reason: str) -> int:
+    def correct_visit(self, visit_id: int, *, case: dict, actor: str, reason: str,
+                      confirmed: dict | None = None) -> int:
         """Correct a final visit: a new version (version+1, supersedes_id), the old one stays
         readable with is_current=0. Returns the new version's id."""
         if not reason or not str(reason).strip():
@@ -855,7 +861,8 @@ class Register:
                                  follow_up_of=old["follow_up_of"], actor=actor, visit_at=old["visit_at"],
                                  now=_iso(now))
             cols.update(visit_uid=old["visit_uid"], version=current[1] + 1, supersedes_id=visit_id,
-                        correction_reason=str(reason).strip()[:MAX_TEXT])
+                        correction_reason=str(reason).strip()[:MAX_TEXT],
+                        confirmed_json=_confirmed_json(confirmed))
             # Old first: the unique partial index allows one current row per visit_uid.
             self.db.execute("UPDATE visits SET is_current = 0 WHERE id = ?", [visit_id])
             names = list(cols)
@@ -875,6 +882,7 @@ class Register:
         visit["findings"] = json.loads(visit["findings_json"])
         visit["case"] = dict(json.loads(visit["case_json"]), findings=visit["findings"])
         visit["result"] = json.loads(visit["result_json"]) if visit["result_json"] else None
+        visit["confirmed"] = json.loads(visit["confirmed_json"]) if visit.get("confirmed_json") else {}
         visit["classifications"] = [
             dict(zip(("position", "module", "code", "label", "colour", "rule"), r))
             for r in self.db.execute(
@@ -1373,6 +1381,15 @@ def _measurements(case: dict) -> dict:
         else:
             out[key] = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
     return out
+
+
+def _confirmed_json(confirmed: dict | None) -> str | None:
+    """Unusual values the worker confirmed, {key: value} (schema v5), or NULL when none."""
+    if not confirmed:
+        return None
+    if not isinstance(confirmed, dict) or not all(isinstance(k, str) for k in confirmed):
+        raise FieldError("confirmed", "nilai yang dipastikan harus berupa objek {kunci: nilai}")
+    return _dumps({k: confirmed[k] for k in sorted(confirmed)})
 
 
 def _draft_columns(case: dict, patient: dict, vdate: _dt.date, section: str | None, kind: str,

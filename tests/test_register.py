@@ -328,3 +328,23 @@ def test_register_error_messages_are_one_indonesian_line(tmp_path: Path) -> None
         Register.open(tmp_path / "tidak-ada.db")
     assert "tidak ditemukan" in err.value.message and "\n" not in str(err.value)
     assert not (tmp_path / "tidak-ada.db").exists()
+
+
+def test_confirmed_unusual_values_are_kept_with_the_draft_and_the_visit(tmp_path) -> None:
+    """Schema v5: `confirmed_json` holds the unusual values the worker confirmed (issue 14)."""
+    reg = Register.open(tmp_path / "r.db", create=True)
+    reg.set_facility(name="Puskesmas Uji", malaria_area="non_endemis")
+    birth = (dt.date.today() - dt.timedelta(days=340)).isoformat()
+    pid = reg.add_patient(name="Citra", sex="P", birth_date=birth, actor="t")
+    case = {"visit_date": dt.date.today().isoformat(), "weight_kg": 3.5, "findings": {"batuk": False}}
+    draft = reg.save_draft(patient_id=pid, case=case, section="kunjungan", actor="t",
+                           confirmed={"weight_kg": 3.5})
+    assert reg.get_draft(draft)["confirmed"] == {"weight_kg": 3.5}
+    reg.save_draft(patient_id=pid, case=case, section="kunjungan", actor="t", draft_id=draft)
+    assert reg.get_draft(draft)["confirmed"] == {}  # written again without it: no longer confirmed
+    visit = reg.save_visit(patient_id=pid, case=case, actor="t", draft_id=draft, confirmed={"weight_kg": 3.5})
+    assert reg.get_visit(visit)["confirmed"] == {"weight_kg": 3.5}
+    with pytest.raises(FieldError) as err:
+        reg.save_draft(patient_id=pid, case=case, section=None, actor="t", confirmed=["weight_kg"])
+    assert err.value.field == "confirmed"
+    reg.close()

@@ -21,7 +21,7 @@ from mtbs_tui.rules.table import (
     HIJAU, KUNING, MERAH, Ctx, ModuleTable, Outcome, Q, TreatmentModule, TxItem, evaluate_module,
     register_fact, register_quantity, registered,
 )
-from mtbs_tui.rules.vocabulary import FINDINGS, MODULES, SHOCK_SIGNS, doc_sorted, module_keys
+from mtbs_tui.rules.vocabulary import FINDINGS, MODULES, SHOCK_SIGNS, doc_sorted, format_number, module_keys
 
 # The contract this engine implements (shared/spec/case-format.md, version 2: the §11.15 safety
 # amendments). The register stores RULES_VERSION with every visit it classifies, so a visit keeps
@@ -205,7 +205,7 @@ def _prepare_zscores(ctx: Ctx) -> None:
             zs[key] = Q(None, (), measured)
             continue
         if not (-6.0 <= z <= 6.0):
-            raise CaseError(measured[0], f"skor-z {_Z_LABEL[key]} {z:.2f} di luar rentang −6 … +6; "
+            raise CaseError(measured[0], f"skor-z {_Z_LABEL[key]} {format_number(round(z, 2))} di luar rentang −6 … +6; "
                                          f"periksa {' dan '.join(measured)}")
         zs[key] = Q(z, (key,), ())
     ctx._cache["zscores"] = zs

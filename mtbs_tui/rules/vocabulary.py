@@ -607,12 +607,13 @@ def _field(key: str) -> str:
 
 
 def format_number(value: float | int) -> str:
-    """Numbers as a JSON writer would show them (50, 37.5), so messages echo the input."""
+    """A number in a message, the Indonesian way (decimal comma, as everywhere else on screen
+    and paper): 50, 37,5, 40,0. The one formatter of every range message (CLI and forms)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    return repr(float(value))
+    return repr(float(value)).replace(".", ",")
 
 
 def _json_repr(value: Any) -> str:

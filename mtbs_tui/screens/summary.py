@@ -43,6 +43,20 @@ STYLE = {"merah": "bold reverse $error", "kuning": "bold reverse $warning",
 GENERIC_LABELS = {"NORMAL"}  # labels that need their module's name to be understood
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One thing that stops a visit from being saved: the question (key, label), why, and the
+    section (its short name in the module strip)."""
+
+    key: str
+    label: str
+    why: str
+    section: str
+
+    def text(self) -> str:
+        return f"{self.section}: {self.label}, {self.why}"
+
+
 @dataclass
 class SaveRequest:
     """Everything the summary needs to show the visit and save it."""
@@ -56,7 +70,9 @@ class SaveRequest:
     draft_id: int | None = None
     correct_visit_id: int | None = None
     age: Age | None = None
-    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    confirmed: dict = field(default_factory=dict)  # unusual values the worker confirmed
+    fix_key: str | None = None  # set when the worker asks to go back to a problem (``p``)
 
 
 def referral_available() -> bool:
@@ -77,8 +93,11 @@ class SummaryScreen(DocumentKeys, Screen["int | None"]):
 
     BINDINGS = [
         Binding("f10", "save", "Simpan", key_display="F10", id="simpan"),
+        Binding("p", "fix", "Perbaiki", key_display="p", id="perbaiki"),
         *DOCUMENT_BINDINGS,
         Binding("escape", "back", "Kembali ke formulir", key_display="Esc", id="kembali"),
+        # After saving there is no form to go back to (the visit is final): Esc says "Selesai".
+        Binding("escape", "done", "Selesai", key_display="Esc", id="selesai"),
     ]
 
     def __init__(self, request: SaveRequest) -> None:
@@ -111,6 +130,11 @@ class SummaryScreen(DocumentKeys, Screen["int | None"]):
             box = Static(self._classifications(), classes="box", id="sum-klasifikasi")
             box.border_title = "Klasifikasi"
             yield box
+            # Under the classification (which stays in view), every item that stops the save.
+            if r.problems:
+                box = Static(self._problems(), classes="box", id="sum-problems", markup=False)
+                box.border_title = f"Belum bisa disimpan ({len(r.problems)})"
+                yield box
             box = Static(self._treatments(), classes="box", id="sum-tindakan")
             box.border_title = "Tindakan"
             yield box
@@ -120,7 +144,10 @@ class SummaryScreen(DocumentKeys, Screen["int | None"]):
             box = Static(self._advice(), classes="box", id="sum-nasihat")
             box.border_title = "Nasihat dan kapan kembali segera"
             yield box
-        yield Static(" F10 menyimpan kunjungan ini.", id="sum-status", markup=False)
+        if r.problems:
+            yield Static(" " + self._refusal(), id="sum-status", classes="error", markup=False)
+        else:
+            yield Static(" F10 menyimpan kunjungan ini.", id="sum-status", markup=False)
         yield KeyLegend()
 
     def _classifications(self) -> Content:
@@ -169,25 +196,47 @@ class SummaryScreen(DocumentKeys, Screen["int | None"]):
         text = follow_up_date(self.request.case["visit_date"], days)
         return text or "Tidak perlu kunjungan ulang."
 
-    def _incomplete(self) -> str:
-        from mtbs_tui.screens.visit_form import module_name
+    def _problems(self) -> str:
+        return "\n".join(p.text() for p in self.request.problems)
 
+    def _refusal(self) -> str:
+        """One line that fits 80 columns: the first problem by name, and the key that goes there."""
+        first = self.request.problems[0]
+        text, tail = f"Belum disimpan: {first.label} {first.why}", " · p perbaiki"
+        room = 78 - len(tail)
+        return (text if len(text) <= room else text[:room - 1] + "…") + tail
+
+    def _incomplete(self) -> str:
+        """Modules not fully assessed that do not stop the save (a child referred urgently), and
+        the unusual values that were confirmed."""
+        from mtbs_tui.screens.visit_form import label_of, module_name
+
+        blocking = {p.key for p in self.request.problems}
         lines = []
         names = []
         for entry in self.request.result.get("incomplete") or []:
+            if all(k in blocking for k in entry.get("missing") or []):
+                continue
             name = module_name(entry.get("module", ""))
             if name not in names:
                 names.append(name)
         if names:
-            lines.append("Belum diisi: " + ", ".join(names))
-        for warning in self.request.warnings:
-            lines.append(f"Nilai tidak lazim belum dipastikan: {warning}")
+            lines.append("Belum dinilai (tidak wajib untuk kunjungan ini): " + ", ".join(names))
+        for key, value in self.request.confirmed.items():
+            shown = fmt(value) if isinstance(value, (int, float)) else value
+            lines.append(f"Nilai tidak lazim dipastikan: {label_of(key)} {shown}")
         return "\n".join(" " + line for line in lines)
 
     # --- actions -----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save":
             return self.saved_id is None
+        if action == "fix":
+            return self.saved_id is None and bool(self.request.problems)
+        if action == "back":
+            return self.saved_id is None
+        if action == "done":
+            return self.saved_id is not None
         document = self.document_check(action, parameters)
         return True if document is None else document
 
@@ -197,8 +246,19 @@ class SummaryScreen(DocumentKeys, Screen["int | None"]):
         status.set_class(cls == "error", "error")
         status.set_class(cls == "saved", "saved")
 
+    def action_fix(self) -> None:
+        """Back to the form, on the first question that stops the save."""
+        if self.request.problems and self.saved_id is None:
+            self.request.fix_key = self.request.problems[0].key
+            self.dismiss(None)
+
     def action_save(self) -> None:
         if self.saved_id is not None:
+            return
+        if self.request.problems:
+            # Never saved without the value the worker typed, nor without the required answers.
+            self._status(self._refusal(), "error")
+            self.app.bell()
             return
         if self.request.correct_visit_id is not None:
             from mtbs_tui.screens.dialogs import ReasonDialog
@@ -222,10 +282,11 @@ class SummaryScreen(DocumentKeys, Screen["int | None"]):
         try:
             if r.correct_visit_id is not None:
                 visit_id = reg.correct_visit(r.correct_visit_id, case=r.case, actor=actor,
-                                             reason=reason or "")
+                                             reason=reason or "", confirmed=r.confirmed)
             else:
                 visit_id = reg.save_visit(patient_id=r.patient_id, case=r.case, kind=r.kind,
-                                          follow_up_of=r.follow_up_of, actor=actor, draft_id=r.draft_id)
+                                          follow_up_of=r.follow_up_of, actor=actor, draft_id=r.draft_id,
+                                          confirmed=r.confirmed)
         except Exception as exc:  # noqa: BLE001 - RegisterError carries one Indonesian line
             self._status(f"Tidak tersimpan: {getattr(exc, 'message', None) or exc}", "error")
             return
@@ -258,4 +319,7 @@ class SummaryScreen(DocumentKeys, Screen["int | None"]):
         self._status(text, "error" if error else "saved")
 
     def action_back(self) -> None:
+        self.dismiss(self.saved_id)
+
+    def action_done(self) -> None:
         self.dismiss(self.saved_id)

@@ -28,6 +28,7 @@ from textual.widgets import Label, Static
 
 from mtbs_tui.rules import vocabulary as voc
 from mtbs_tui.screens import follow_up as fu
+from mtbs_tui.screens.summary import Problem
 from mtbs_tui.widgets.fields import FormField, NumberField
 from mtbs_tui.widgets.legend import KeyLegend
 from mtbs_tui.widgets.line import TextLine
@@ -53,6 +54,9 @@ VisitFormScreen #help-line.error { color: $text-error; text-style: bold; }
 
 
 FOLLOW_UP_ID = "ulang"
+# The modules whose questions are required even when the child is referred urgently: every danger
+# sign must be looked at (the rest of the assessment may wait for the hospital).
+DANGER_SIGN_MODULES = frozenset({"tanda_bahaya", "bm_infeksi"})
 ANSWER_KEYS = "ytn0123456789sk"
 # Answers that can fold or unfold a block (plan.block_state / campak_details_asked).
 FOLD_KEYS = frozenset(
@@ -167,6 +171,10 @@ class VisitFormScreen(Screen["int | None"]):
         self.unsaved = False  # answers changed since the draft was last written
         self._autosave_timer: Any = None
         self.draft_error: str | None = None
+        # Unusual values the worker confirmed ({key: value}): recorded with the draft and the visit.
+        self.confirmed: dict[str, Any] = {}
+        self.summary_request: Any = None
+        self.incomplete_before: set[str] = set()  # a correction: the boxes not assessed then
         self.start_section: str | None = None
         self.last_activity = 0.0
 
@@ -183,12 +191,15 @@ class VisitFormScreen(Screen["int | None"]):
             visit = reg.get_visit(self.correct_visit_id)
             case = visit["case"]
             self.visit_date = visit["visit_date"]
+            self.confirmed = dict(visit.get("confirmed") or {})
+            self.incomplete_before = {e.get("module") for e in (visit.get("result") or {}).get("incomplete") or []}
             self.kind = visit.get("kind") or self.kind
             self.follow_up_of = visit.get("follow_up_of") or self.follow_up_of
         elif self.draft_id is not None:
             draft = reg.get_draft(self.draft_id)
             case = draft["case"]
             self.visit_date = draft.get("visit_date") or today
+            self.confirmed = dict(draft.get("confirmed") or {})
             self.kind = draft.get("kind") or self.kind
             self.follow_up_of = draft.get("follow_up_of") or self.follow_up_of
             self.start_section = draft.get("section")
@@ -231,6 +242,7 @@ class VisitFormScreen(Screen["int | None"]):
 
     def _make_sections(self) -> list[FormSection]:
         suggest = lambda: vaccines_for_age(self.age)  # noqa: E731 - the ``s`` key of the vaccine list
+        context = {"age_days": self.age.days, "sex": self.patient.get("sex")}
         out = []
         if self.kind == "ulang":
             # First, what is being followed and the follow-up box's questions (no fields: Tab on).
@@ -238,7 +250,7 @@ class VisitFormScreen(Screen["int | None"]):
             out.append(FormSection(plan, intro=fu.intro_lines(self.earlier)))
         for plan in self._plans():
             intro = self._intro() if plan.id == HEADER_ID else ()
-            out.append(FormSection(plan, intro=intro, suggest=suggest))
+            out.append(FormSection(plan, intro=intro, suggest=suggest, context=context))
         return out
 
     # --- composing ---------------------------------------------------------------------------
@@ -272,7 +284,7 @@ class VisitFormScreen(Screen["int | None"]):
         if self.load_error:
             return
         section = self.sections[self.index]
-        section.load(self.values.merged())
+        section.load(self.values.merged(), self.confirmed)
         await self._show_section(self.index, focus="first", save=False)
         self._refresh_state()
         self.set_timer(self.BACKGROUND_MOUNT_DELAY, self._mount_next_in_background)
@@ -286,7 +298,7 @@ class VisitFormScreen(Screen["int | None"]):
             return  # the form was closed while the section was being mounted
         merged = self.values.merged()
         try:
-            section.load(merged)
+            section.load(merged, self.confirmed)
             section.apply_folding(merged)
         except NoMatches:  # closed in the middle: nothing to show any more
             return
@@ -478,6 +490,11 @@ class VisitFormScreen(Screen["int | None"]):
         self.last_activity = time.monotonic()
         value = field.to_model()
         self.values.set(field.key, value)
+        if isinstance(field, NumberField):
+            if field.confirmed:
+                self.confirmed[field.key] = value
+            else:
+                self.confirmed.pop(field.key, None)
         self.dirty = True
         self.unsaved = True
         self._schedule_autosave()
@@ -486,7 +503,10 @@ class VisitFormScreen(Screen["int | None"]):
             if section.is_mounted and field.key in section.plan.keys:
                 for other in section.fields:
                     if other.key == field.key and other is not field:
-                        other.load(value)
+                        if isinstance(other, NumberField):
+                            other.load(value, confirmed=field.key in self.confirmed)
+                        else:
+                            other.load(value)
         if field.key == "chart" and value is not None:
             self.call_after_refresh(self._rebuild_sections)
         self._refresh_state(fold=field.key in FOLD_KEYS)
@@ -592,7 +612,7 @@ class VisitFormScreen(Screen["int | None"]):
         try:
             self.draft_id = self.app.register.save_draft(  # type: ignore[attr-defined]
                 patient_id=self.patient_id, case=self.build_case(), section=self.current.plan.id,
-                kind=self.kind, follow_up_of=self.follow_up_of,
+                kind=self.kind, follow_up_of=self.follow_up_of, confirmed=self.confirmed_now(),
                 actor=self.app.actor, draft_id=self.draft_id)  # type: ignore[attr-defined]
         except Exception as exc:  # noqa: BLE001 - the form stays; the worker sees why
             self.unsaved = True
@@ -673,6 +693,72 @@ class VisitFormScreen(Screen["int | None"]):
             self.app.notify("Draf dibuang.")
             self.dismiss(None)
 
+    def confirmed_now(self) -> dict[str, Any]:
+        """The confirmed unusual values the visit still holds (a changed value is asked again)."""
+        case = self.build_case()
+        findings = case.get("findings") or {}
+        return {k: v for k, v in self.confirmed.items()
+                if case.get(k, findings.get(k)) == v}
+
+    def section_of(self, key: str) -> int | None:
+        """The index of the section that asks ``key`` (not an echo of it)."""
+        for i, section in enumerate(self.sections):
+            if key in section.plan.keys and key not in section.plan.echoes:
+                return i
+        return None
+
+    def module_required(self, module: str) -> bool:
+        """Whether the unassessed questions of ``module`` stop the save.
+
+        A child referred urgently needs only the danger signs (the referral is never held up); a
+        follow-up visit reassesses the danger signs and the followed boxes (the chart's
+        "pelayanan tindak lanjut"); a correction may not leave a box less complete than the
+        version it corrects (a box not assessed then cannot be assessed afterwards); any other
+        visit is the whole assessment."""
+        if (self.result or {}).get("refer_urgently"):
+            return module in DANGER_SIGN_MODULES
+        if self.correct_visit_id is not None:
+            return module not in self.incomplete_before
+        if self.kind == "ulang":
+            return module in DANGER_SIGN_MODULES or module in fu.followed_modules(self.earlier)
+        return True
+
+    def problems(self) -> list[Problem]:
+        """What stops this visit from being saved, in form order: invalid typed values, unusual
+        values not confirmed, and required questions not assessed (the engine's `incomplete`,
+        of the modules `module_required()` names)."""
+        hidden = self.hidden_keys()
+        out: list[Problem] = []
+        seen: set[str] = set()
+        for section in self.sections:
+            if not section.is_mounted:
+                continue
+            for f in section.fields:
+                if f.key in hidden or not f.display or "echo" in f.classes or f.key in seen:
+                    continue
+                if f.error:
+                    reason = f.error[len(f.label) + 2:] if f.error.startswith(f.label + ": ") else f.error
+                    out.append(Problem(f.key, f.label, f"tidak valid ({reason})", section.plan.short))
+                elif isinstance(f, NumberField) and f.unconfirmed:
+                    out.append(Problem(f.key, f.label, f"{f.text} tidak lazim, belum dipastikan",
+                                       section.plan.short))
+                else:
+                    continue
+                seen.add(f.key)
+        result = self.result or {}
+        for entry in result.get("incomplete") or []:
+            if not self.module_required(entry.get("module", "")):
+                continue
+            for key in entry.get("missing") or []:
+                if key in seen or key in hidden:
+                    continue
+                seen.add(key)
+                i = self.section_of(key)
+                short = self.sections[i].plan.short if i is not None else module_name(entry.get("module", ""))
+                out.append(Problem(key, label_of(key), "belum dinilai", short))
+        order = {k: n for n, k in enumerate(k for s in self.sections for k in s.plan.keys)}
+        return sorted(out, key=lambda p: order.get(p.key, len(order)))
+
     def action_summary(self) -> None:
         if self.load_error:
             return
@@ -683,21 +769,37 @@ class VisitFormScreen(Screen["int | None"]):
             return
         from mtbs_tui.screens.summary import SaveRequest, SummaryScreen
 
-        unconfirmed = [f"{f.label} {f.text}" for f in self.query("NumberField")
-                       if getattr(f, "unconfirmed", False)]  # type: ignore[attr-defined]
         request = SaveRequest(
             patient_id=self.patient_id, patient=self.patient, case=self.build_case(), result=self.result,
             kind=self.kind, follow_up_of=self.follow_up_of, draft_id=self.draft_id,
-            correct_visit_id=self.correct_visit_id, age=self.age, warnings=unconfirmed)
+            correct_visit_id=self.correct_visit_id, age=self.age, problems=self.problems(),
+            confirmed=self.confirmed_now())
+        self.summary_request = request
         self.app.push_screen(SummaryScreen(request), self._after_summary)
 
-    def _after_summary(self, visit_id: int | None) -> None:
+    async def _after_summary(self, visit_id: int | None) -> None:
+        request, self.summary_request = self.summary_request, None
         if visit_id is not None:
             self.dismiss(visit_id)
-        else:
-            fields = self.current.focusable_fields()
-            if fields and self.focused is None:
-                self.set_focus(fields[0])
+            return
+        if request is not None and request.fix_key:
+            await self.jump_to(request.fix_key)
+            return
+        fields = self.current.focusable_fields()
+        if fields and self.focused is None:
+            self.set_focus(fields[0])
+
+    async def jump_to(self, key: str) -> None:
+        """Show the section that asks ``key`` and put the focus on that question."""
+        i = self.section_of(key)
+        if i is None:
+            return
+        await self._show_section(i)
+        for f in self.current.focusable_fields():
+            if f.key == key:
+                self.set_focus(f)
+                self._set_help(f.help_text, error=bool(f.error))
+                return
 
 
 def _date_text(iso: str) -> str:

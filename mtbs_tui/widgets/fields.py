@@ -285,16 +285,24 @@ class NumberField(FormField):
     ALLOWED = frozenset("0123456789,.-")
 
     def __init__(self, spec: Finding, *, label: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+                 classes: str | None = None, context: dict[str, Any] | None = None) -> None:
         super().__init__(spec, label=label, id=id, classes=classes)
         self.text = ""
         self.confirmed_text: str | None = None
         self.warning: str | None = None
+        # What the plausibility check may know about the child (``age_days``, ``sex``).
+        self.context: dict[str, Any] = dict(context or {})
 
-    def load(self, value: Any) -> None:
+    def load(self, value: Any, *, confirmed: bool = False) -> None:
+        """Show a stored value; an unlikely one counts as confirmed only when the visit recorded
+        that it was (``confirmed``), otherwise it is asked again like a typed one."""
         self.text = "" if value is None else fmt(value)
-        self.confirmed_text = self.text if value is not None else None
+        self.warning = self._warning(value)
+        self.confirmed_text = self.text if confirmed and value is not None else None
         super().load(value)
+
+    def _warning(self, value: Any) -> str | None:
+        return implausible(self.key, value, **self.context)
 
     def value_parts(self) -> list[tuple[str, str]]:
         box_w = 5 if self.spec.kind == "int" else 6
@@ -338,12 +346,17 @@ class NumberField(FormField):
             return
         self.error = None
         self.value = value
-        self.warning = implausible(self.key, value)
+        self.warning = self._warning(value)
 
     @property
     def unconfirmed(self) -> bool:
         """An unlikely value (reliability.md second tier) that nobody confirmed yet."""
         return bool(self.warning) and self.confirmed_text != self.text and not self.error
+
+    @property
+    def confirmed(self) -> bool:
+        """An unlikely value the worker confirmed (the visit records it)."""
+        return bool(self.warning) and self.confirmed_text == self.text and not self.error
 
     def _edited(self) -> None:
         self._check()
@@ -490,11 +503,12 @@ class SetField(FormField):
 def field_for(spec: Finding, **kwargs: Any) -> FormField:
     """The field widget for a vocabulary entry, by its kind."""
     if spec.kind == "bool":
-        return YesNoField(spec, **{k: v for k, v in kwargs.items() if k != "suggest"})
+        return YesNoField(spec, **{k: v for k, v in kwargs.items() if k not in ("suggest", "context")})
     if spec.kind == "enum":
-        return ChoiceField(spec, **{k: v for k, v in kwargs.items() if k != "suggest"})
+        return ChoiceField(spec, **{k: v for k, v in kwargs.items() if k not in ("suggest", "context")})
     if spec.kind in ("int", "number"):
         return NumberField(spec, **{k: v for k, v in kwargs.items() if k != "suggest"})
+    kwargs.pop("context", None)  # only numbers are checked for plausibility
     if spec.kind == "set":
         return SetField(spec, **kwargs)
     raise ValueError(f"no form field for kind {spec.kind!r} ({spec.key})")

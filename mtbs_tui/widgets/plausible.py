@@ -39,16 +39,42 @@ def fmt(value: float | int) -> str:
     return text.replace(".", ",")
 
 
-def implausible(key: str, value: float | int | None) -> str | None:
-    """An Indonesian warning when ``value`` is possible but unlikely, else None."""
-    if value is None or key not in PLAUSIBLE:
+# Weight far outside the WHO range for the child's age and sex: WHO's flags for biologically
+# implausible weight-for-age (WHO/UNICEF 2019, "Recommendations for data collection, analysis and
+# reporting on anthropometric indicators in children under 5 years old", Table 4: WAZ < -6 or
+# > +5), on the growth tables of mtbs_tui.rules.growth.
+WEIGHT_FOR_AGE_FLAG_Z = (-6.0, 5.0)
+
+
+def implausible(key: str, value: float | int | None, *, age_days: int | None = None,
+                sex: str | None = None) -> str | None:
+    """An Indonesian warning when ``value`` is possible but unlikely, else None. With the child's
+    age (days) and sex, a weight is also checked against the WHO weight-for-age range."""
+    if value is None:
         return None
-    p = PLAUSIBLE[key]
-    if p.low is not None and value < p.low:
+    p = PLAUSIBLE.get(key)
+    if p is not None and p.low is not None and value < p.low:
         return f"nilai {fmt(value)} tidak lazim (di bawah {fmt(p.low)})"
-    if p.high is not None and value > p.high:
+    if p is not None and p.high is not None and value > p.high:
         return f"nilai {fmt(value)} tidak lazim (di atas {fmt(p.high)})"
+    if key == "weight_kg" and age_days is not None and sex in ("L", "P"):
+        return _weight_for_age_warning(float(value), age_days, sex)
     return None
+
+
+def _weight_for_age_warning(weight: float, age_days: int, sex: str) -> str | None:
+    from mtbs_tui.rules.growth import GrowthTableError, weight_for_age
+
+    try:
+        z = weight_for_age(sex, age_days, weight)
+    except (GrowthTableError, ValueError):  # no table for this age, or a weight it cannot read
+        return None
+    low, high = WEIGHT_FOR_AGE_FLAG_Z
+    if z is None or low <= z <= high:
+        return None
+    side = "kecil" if z < low else "besar"
+    return (f"{fmt(weight)} kg terlalu {side} untuk umur ini "
+            f"(BB/U {fmt(round(z, 1))} SD; batas WHO {fmt(int(low))} s.d. +{fmt(int(high))})")
 
 
 def unit_hint(key: str, text: str) -> str | None:

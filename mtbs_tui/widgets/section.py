@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from mtbs_tui.rules import vocabulary as voc
-from mtbs_tui.widgets.fields import FormField, field_for
+from mtbs_tui.widgets.fields import FormField, NumberField, field_for
 from mtbs_tui.widgets.plan import SectionPlan, block_state, visibility
 
 
@@ -30,11 +30,13 @@ class FormSection(Vertical):
 
     def __init__(self, plan: SectionPlan, *, intro: Sequence[str] = (),
                  suggest: Callable[[], Sequence[str]] | None = None,
+                 context: dict[str, Any] | None = None,
                  id: str | None = None) -> None:
         super().__init__(id=id or f"sec-{plan.id}")
         self.plan = plan
         self.intro = tuple(intro)
         self.suggest = suggest
+        self.context = context  # the child's age and sex, for the plausibility of numbers
 
     def compose(self) -> ComposeResult:
         for line in self.intro:
@@ -44,9 +46,10 @@ class FormSection(Vertical):
                 yield Static(block.title, classes="block-title", markup=False)
             for key in block.keys:
                 if key in self.plan.echoes:
-                    yield field_for(spec_of(key), id=f"f-{key}--{self.plan.id}", classes="echo")
+                    yield field_for(spec_of(key), id=f"f-{key}--{self.plan.id}", classes="echo",
+                                    context=self.context)
                 else:
-                    yield field_for(spec_of(key), suggest=self.suggest)
+                    yield field_for(spec_of(key), suggest=self.suggest, context=self.context)
             note = Static("", classes="folded", id=f"fold-{block.module}", markup=False)
             note.display = False
             yield note
@@ -59,9 +62,16 @@ class FormSection(Vertical):
     def focusable_fields(self) -> list[FormField]:
         return [f for f in self.fields if f.display]
 
-    def load(self, values: dict[str, Any]) -> None:
+    def load(self, values: dict[str, Any], confirmed: dict[str, Any] | None = None) -> None:
+        """Show the stored answers; ``confirmed`` = the unusual values the visit records as
+        confirmed ({key: value}), not asked again."""
+        confirmed = confirmed or {}
         for f in self.fields:
-            f.load(values.get(f.key))
+            value = values.get(f.key)
+            if isinstance(f, NumberField):
+                f.load(value, confirmed=f.key in confirmed and confirmed[f.key] == value)
+            else:
+                f.load(value)
 
     def to_model(self) -> dict[str, Any]:
         """The answers this section holds for questions it asks now (folded ones are left out)."""

@@ -33,7 +33,7 @@ def _with(**findings) -> dict:
      "(pilihan: segera, lambat, sangat_lambat)"),
     (_with(napas_permenit=40), "galat: findings.napas_permenit: kunci temuan tidak dikenal"),
     (_with(napas_per_menit=50.0),
-     "galat: findings.napas_per_menit: nilai 50.0 harus bilangan bulat (tanpa desimal)"),
+     "galat: findings.napas_per_menit: nilai 50,0 harus bilangan bulat (tanpa desimal)"),
     (_with(batuk="ya"), 'galat: findings.batuk: nilai "ya" harus true atau false'),
     (_with(imunisasi_diterima=["bcg", "bcg"]),
      'galat: findings.imunisasi_diterima: nilai "bcg" tercantum lebih dari sekali'),
@@ -75,7 +75,7 @@ def test_top_level_errors() -> None:
     assert _err(c).field == "visit_date"
     c = normal("2022", 18)
     c["weight_kg"] = 0.4
-    assert str(_err(c)) == "galat: weight_kg: nilai 0.4 di luar rentang 0.5–40.0"
+    assert str(_err(c)) == "galat: weight_kg: nilai 0,4 di luar rentang 0,5–40,0"
     c = normal("2022", 18)
     c["chart"] = "2019"
     assert _err(c).field == "chart"

@@ -92,6 +92,31 @@ def press_list(spec: str) -> list[str]:
     return keys
 
 
+# An 11-month-old with cough and fast breathing, every other module answered (design/screens.md
+# "Measuring the promise"). One line per section; the count is pinned below.
+STANDARD_VISIT = [
+    "9 enter 74 enter 1 36,8 enter 14 enter 45 enter enter enter",  # data: BB PB cara suhu LiLA LK area bagan
+    # tanda bahaya / SAGA (15 items), then PgDn skips the three optional shock signs (§11.15 item 3)
+    "t t t t t t t t t t t t t t t pagedown",
+    "y 52 enter pagedown",  # batuk: ya, napas 52 (indrawing already answered), skip the optional items
+    "t",  # diare: tidak (the section folds; on to the next)
+    "t",  # demam: tidak (malaria, campak, dengue fold)
+    "t",  # telinga: tidak
+    "1 t t t pagedown",  # gizi: edema tidak, 3 complications tidak, skip the z-scores
+    "1 pagedown",  # anemia: tidak pucat, skip Hb and deworming
+    "2 1 1 y t pagedown",  # HIV: ibu negatif, virologi belum, serologi belum, menyusu, thrush
+    "s y",  # imunisasi: all due for the age; vitamin A received
+    "t",  # pemberian makan: no problem -> the summary opens
+    "f10",  # save
+]
+
+
+def standard_visit_keys(*, save: bool = True) -> list[str]:
+    """The keys of STANDARD_VISIT (an 11-month-old's complete visit), with or without F10."""
+    keys = [k for line in STANDARD_VISIT for k in press_list(line)]
+    return keys if save else keys[:-1]
+
+
 def fixed_classify(case: dict, chart: str | None = None) -> dict:
     """Fixed answers for the snapshot tests, so a tuned chart row does not change the pictures
     (the engine has its own tests; the behaviour tests use the real engine)."""

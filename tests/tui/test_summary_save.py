@@ -9,7 +9,7 @@ import types
 from pathlib import Path
 
 import pytest
-from form_app import FormApp, fixed_classify, months_ago, open_register, press_list, screen_text
+from form_app import FormApp, fixed_classify, months_ago, open_register, press_list, screen_text, standard_visit_keys
 
 from mtbs_tui.screens.summary import SummaryScreen, follow_up_date, referral_available
 from mtbs_tui.screens.visit_form import VisitFormScreen
@@ -21,7 +21,7 @@ async def test_visit_through_the_real_app(tmp_path: Path) -> None:
     from mtbs_tui.app import MtbsApp
 
     reg = open_register(tmp_path)
-    pid = reg.add_patient(name="Dewi Lestari", sex="P", birth_date=months_ago(24), actor="t")
+    pid = reg.add_patient(name="Dewi Lestari", sex="P", birth_date=months_ago(11, 3), actor="t")
     from conftest import make_app
 
     app = make_app(reg, user="bidan.sari", offer_drafts=False)  # logged in as a clinical account
@@ -34,7 +34,7 @@ async def test_visit_through_the_real_app(tmp_path: Path) -> None:
         app.start_visit(pid)
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen)
-        for key in press_list(DATA + "f9"):
+        for key in standard_visit_keys(save=False):  # a complete visit, up to the summary
             await pilot.press(key)
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
@@ -54,7 +54,7 @@ async def test_visit_through_the_real_app(tmp_path: Path) -> None:
         await pilot.pause()
         assert not isinstance(app.screen, (SummaryScreen, VisitFormScreen))  # back to the shell
     row = reg.db.execute("SELECT status, recorded_by, weight_kg FROM visits").fetchall()
-    assert row == [("final", "bidan.sari", 11.0)]
+    assert row == [("final", "bidan.sari", 9.0)]
 
 
 def _fake_referral_module(monkeypatch: pytest.MonkeyPatch, calls: list) -> None:
@@ -127,6 +127,8 @@ async def test_referral_key_prints_after_saving(tmp_path: Path, monkeypatch: pyt
         text = screen_text(app)
         assert "Tersimpan" in text and "F8 Surat rujukan" in text
         assert "F10" not in text.split("\n")[-2]  # saving twice is not offered
+        # No form to go back to once saved: Esc says what it does.
+        assert "Esc Selesai" in text and "Kembali ke formulir" not in text
         await pilot.press("f8")
         await pilot.pause()
         visit_id = reg.db.execute("SELECT id FROM visits").fetchone()[0]
@@ -151,7 +153,8 @@ async def test_unconfirmed_unlikely_value_is_named_in_the_summary(tmp_path: Path
         for key in ["tab", "f9"]:
             await pilot.press(key)
         await pilot.pause()
-        assert "Nilai tidak lazim belum dipastikan: Suhu aksila 33" in screen_text(app)
+        text = screen_text(app)
+        assert "Data: Suhu aksila, 33 tidak lazim, belum dipastikan" in text
 
 
 def test_follow_up_date_text() -> None:

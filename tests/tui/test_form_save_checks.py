@@ -1,0 +1,133 @@
+"""Issue 14 item 3: a visit is never saved without a value the nurse typed, an unconfirmed unusual
+value, or a required answer. The summary names every such item, F10 refuses with one line naming
+the first, and `p` goes back to it. Unusual values are asked once and the confirmation is kept
+(draft and visit, `confirmed_json`). Keys only; the real chart engine."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from form_app import FormApp, months_ago, open_register, press_list, screen_text, standard_visit_keys
+
+from mtbs_tui.screens.summary import SummaryScreen
+from mtbs_tui.screens.visit_form import VisitFormScreen
+from mtbs_tui.widgets.fields import NumberField
+
+
+def _statuses(reg) -> list[str]:
+    return [r[0] for r in reg.db.execute("SELECT status FROM visits ORDER BY id")]
+
+
+async def test_invalid_breathing_rate_refuses_f10_names_it_and_p_jumps_to_it(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Aisyah Putri", sex="P", birth_date=months_ago(11, 3), actor="t")
+    keys = standard_visit_keys(save=False)
+    at = keys.index("y")  # the cough box: "y" then the breathing rate 52
+    keys = keys[:at + 1] + ["3", "0", "0", "tab"] + keys[at + 4:]
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        text = screen_text(app)
+        assert "Belum bisa disimpan (1)" in text
+        assert "Batuk: Frekuensi napas, tidak valid (nilai 300 di luar rentang 5–150)" in text
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "Belum disimpan: Frekuensi napas tidak valid" in screen_text(app)
+        assert _statuses(reg) == ["draft"]
+        await pilot.press("p")  # back to the form, on the breathing rate
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VisitFormScreen)
+        assert form.current.plan.id == "batuk" and form.focused.key == "napas_per_menit"
+        await pilot.press("backspace", "backspace", "backspace", "5", "2", "enter", "f9")
+        await pilot.pause()
+        assert "Belum bisa disimpan" not in screen_text(app)
+        await pilot.press("f10")
+        await pilot.pause()
+    assert _statuses(reg) == ["final"]
+    [visit_id] = app.dismissed
+    assert reg.get_visit(visit_id)["case"]["findings"]["napas_per_menit"] == 52
+
+
+async def test_danger_signs_not_assessed_are_listed_by_name(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Budi", sex="L", birth_date=months_ago(11, 3), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press(*press_list("9 enter 74 enter 1 36,8 enter f9"))
+        await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        problems = summary.request.problems
+        assert all(p.why == "belum dinilai" for p in problems)
+        # In form order: the MUAC not measured (data), then every danger sign, then the boxes.
+        assert (problems[0].section, problems[0].key) == ("Data", "muac_cm")
+        danger = [p for p in problems if p.section == "Bahaya"]
+        assert len(danger) >= 10 and danger[0].label.startswith("Tidak bisa minum")
+        text = screen_text(app)
+        assert f"Belum bisa disimpan ({len(problems)})" in text
+        assert "Bahaya: " + danger[0].label in text
+        await pilot.press("f10")
+        await pilot.pause()
+        assert _statuses(reg) == ["draft"]
+        assert "Belum disimpan: Lingkar lengan atas (LiLA) belum dinilai · p perbaiki" in screen_text(app)
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.screen.current.plan.id == "kunjungan" and app.screen.focused.key == "muac_cm"
+
+
+async def test_weight_far_outside_the_who_range_is_asked_once_and_the_confirmation_kept(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Citra", sex="P", birth_date=months_ago(11, 3), actor="t")
+    keys = standard_visit_keys(save=True)
+    assert keys[:4] == ["9", "enter", "7", "4"]
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # 3,5 kg at 11 months: BB/U -6,5 SD (WHO flags below -6); within the vocabulary's range.
+        await pilot.press(*press_list("3,5 enter"))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "3,5 kg terlalu kecil untuk umur ini" in text and "Tekan Enter sekali lagi" in text
+        field = app.screen.focused
+        assert isinstance(field, NumberField) and field.key == "weight_kg"
+        await pilot.press("enter")  # confirmed: on to the length
+        await pilot.pause()
+        assert app.screen.focused.key == "length_cm"
+        await pilot.pause(VisitFormScreen.AUTOSAVE_DELAY + 0.3)
+        [draft_id] = [r[0] for r in reg.db.execute("SELECT id FROM visits")]
+        assert reg.get_draft(draft_id)["confirmed"] == {"weight_kg": 3.5}
+    # Resumed: not asked again, and the visit keeps the confirmation.
+    app2 = FormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft_id))
+    async with app2.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("shift+tab")  # back on the weight: no question
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app2.screen.focused.key == "length_cm"
+        await pilot.press("6", "0", *keys[4:])  # 60 cm (BB/PB -5,6: the chart can classify it)
+        await pilot.pause()
+        await pilot.press("escape")  # a referred child: the summary stays for the letter; Esc done
+        await pilot.pause()
+    [visit_id] = app2.dismissed
+    visit = reg.get_visit(visit_id)
+    assert visit["status"] == "final" and visit["weight_kg"] == 3.5
+    assert visit["confirmed"] == {"weight_kg": 3.5}
+
+
+async def test_unconfirmed_weight_stops_the_save(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Dian", sex="P", birth_date=months_ago(11, 3), actor="t")
+    keys = standard_visit_keys(save=True)
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*press_list("3,5 tab 60"), *keys[4:])  # Tab passes the question unanswered
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "Data: Berat badan (BB), 3,5 tidak lazim, belum dipastikan" in screen_text(app)
+        assert _statuses(reg) == ["draft"]
