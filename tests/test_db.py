@@ -113,13 +113,14 @@ def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
     db = tmp_path / "r.db"
     Register.open(db, create=True).close()
     conn = sqlite3.connect(db)
-    conn.execute("PRAGMA user_version = 7")
+    newer = dbmod.SCHEMA_VERSION + 1
+    conn.execute(f"PRAGMA user_version = {newer}")
     conn.commit()
     conn.close()
     before = db.read_bytes()
     with pytest.raises(RegisterError) as err:
         Register.open(db)
-    assert err.value.kind == "baru" and "lebih baru" in err.value.message and "7" in err.value.message
+    assert err.value.kind == "baru" and "lebih baru" in err.value.message and str(newer) in err.value.message
     assert db.read_bytes() == before
 
 

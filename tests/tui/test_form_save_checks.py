@@ -47,6 +47,8 @@ async def test_invalid_breathing_rate_refuses_f10_names_it_and_p_jumps_to_it(tmp
         assert "Belum bisa disimpan" not in screen_text(app)
         await pilot.press("f10")
         await pilot.pause()
+        await pilot.press("escape")  # the summary stays after saving (documents); Esc is done
+        await pilot.pause()
     assert _statuses(reg) == ["final"]
     [visit_id] = app.dismissed
     assert reg.get_visit(visit_id)["case"]["findings"]["napas_per_menit"] == 52
