@@ -417,3 +417,40 @@ def test_age_group_and_follow_up_boundaries(tmp_path: Path) -> None:
     assert vals[("kontrol_selesai", None)][-1] == 1
     assert vals[("kontrol_terlewat", None)][-1] == 1
     assert vals[("kontrol_belum", None)][-1] == 1
+
+
+def test_rendered_pdf_words_stay_inside_the_margins_and_their_column(demo: tuple[Path, str], tmp_path: Path) -> None:
+    """Read back as the Dinas receives it (pdftotext -bbox): every word inside the page margins,
+    and no word of a count row crosses the edge between the label column and the numbers."""
+    import re
+
+    from mtbs_tui.documents.monthly import LABEL_WIDTH, MM, _column_widths
+
+    db, month = demo
+    reg = Register.open(db)
+    try:
+        report = write_report(reg, month, "pdf", tmp_path / "l.pdf", audit=False)
+    finally:
+        reg.close()
+    xml = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "l.pdf"), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    heading_words = {w for r in report.rows if r.heading for w in r.label.split()}
+    margin = 12 * MM
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', xml, re.S)
+    assert len(pages) >= 2
+    crossing = []
+    for width, height, body in pages:
+        width, height = float(width), float(height)
+        words = [(float(a), float(b), float(c), float(d), t) for a, b, c, d, t in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', body)]
+        for x0, y0, x1, y1, text in words:
+            assert margin - 0.5 <= x0 and x1 <= width - margin + 0.5, text
+            assert 0 <= y0 and y1 <= height - 5 * MM, text
+        # The table is centred in the frame: the label column's right edge on this page.
+        edge = margin + (width - 2 * margin - sum(_column_widths())) / 2 + LABEL_WIDTH
+        top = min(y0 for x0, y0, x1, y1, t in words if t == "Uraian")
+        bottom = min([y0 for x0, y0, x1, y1, t in words if t == "Mengetahui,"] + [height - 13 * MM])
+        for x0, y0, x1, y1, text in words:
+            if top <= y0 < bottom and x0 < edge < x1 and text not in heading_words:
+                crossing.append(text)
+    assert crossing == []
