@@ -5,10 +5,11 @@ of rows, each either a heading or a count. A count row counts visits of the mont
 
 * printed any of its classification `codes`, or
 * were given any of its `treatments` (a code, or a prefix ending in `*` such as `IMUNISASI_*`), or
+* recorded any of its yes/no `findings` as true (e.g. chest indrawing), or
 * match one named `measure` (visits, first visits, follow-up visits, urgent and non-urgent
   referrals, follow-ups due / done / missed / not yet due),
 
-optionally only on one `pathway`; a visit is counted once per row.
+optionally only on one `pathway` and one visit `kind`; a visit is counted once per row.
 
 Every row is counted in the same columns: the four age groups of the Dinas template (bayi muda
 0-7 days and 8 days - <2 months; 2 - <12 months; 1 - <5 years) by sex, then totals. Age groups use
@@ -53,10 +54,9 @@ from mtbs_tui.documents.common import (
     worker_signature,
 )
 # The follow-up rule and the age groups are the register's (one home); re-exported for callers.
-from mtbs_tui.register import FOLLOW_UP_GRACE_DAYS, REPORT_AGE_GROUPS as AGE_GROUPS  # noqa: F401
+from mtbs_tui.register import FOLLOW_UP_GRACE_DAYS, REPORT_AGE_GROUPS as AGE_GROUPS, SEXES  # noqa: F401
 
 FORMATS = ("xlsx", "pdf", "csv")
-SEXES = ("L", "P")
 
 MEASURES = {
     "kunjungan": "Jumlah kunjungan sakit yang dilayani",
