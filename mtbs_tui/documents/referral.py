@@ -311,7 +311,9 @@ def referral_story(register: Any, visit: dict, number: str | None = None) -> lis
     hour = time_text(given_at) if time_known(given_at) else "......."
     body = [["Tindakan/obat", "Dosis/cara", "Jam diberikan"]]
     for label, dose in treatment_rows(visit):
-        body.append([Paragraph(para_text(label), base), Paragraph(para_text(dose), base), hour])
+        # Plain strings where they fit (most labels, short doses): no paragraph layout.
+        body.append([label if fits(label, TREAT_COLS_MM[0]) else Paragraph(para_text(label), base),
+                     dose if fits(dose, TREAT_COLS_MM[1]) else Paragraph(para_text(dose), base), hour])
     if len(body) == 1:
         body.append([Paragraph("Tidak ada tindakan pra-rujukan yang dicatat.", base), "", ""])
     t = Table(body, colWidths=[w * mm for w in TREAT_COLS_MM], repeatRows=1)
