@@ -438,6 +438,10 @@ def wal_guard(path: Path) -> bool:
                 merged = str(row[0]) if row and row[0] else None
         finally:
             conn.close()
+    except sqlite3.OperationalError as exc:
+        if "malformed" not in str(exc).lower():  # busy, read-only folder without -shm, ...
+            raise DatabaseError(f"{path}: database tidak dapat dipakai: {sqlite_reason(exc)}", kind="izin") from exc
+        raise DatabaseError(f"{path}: database rusak atau -wal bukan miliknya ({exc}); database tidak disentuh") from exc
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
         raise DatabaseError(f"{path}: database rusak atau -wal bukan miliknya ({exc}); database tidak disentuh") from exc
     if alone is not None and merged != alone:
@@ -456,9 +460,12 @@ def readonly_quick_check(path: Path) -> bool:
         finally:
             conn.close()
     except sqlite3.OperationalError as exc:
-        if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
+        text = str(exc).lower()
+        if "readonly" in text or "read-only" in text:
             return False
-        raise DatabaseError(f"{path}: database tidak dapat dibaca ({sqlite_reason(exc)})") from exc
+        if "malformed" in text:
+            raise DatabaseError(f"{path}: database rusak ({exc})") from exc
+        raise DatabaseError(f"{path}: database tidak dapat dipakai: {sqlite_reason(exc)}", kind="izin") from exc
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise DatabaseError(f"{path}: database rusak ({exc})") from exc
     return True
