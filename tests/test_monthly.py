@@ -454,3 +454,35 @@ def test_rendered_pdf_words_stay_inside_the_margins_and_their_column(demo: tuple
             if top <= y0 < bottom and x0 < edge < x1 and text not in heading_words:
                 crossing.append(text)
     assert crossing == []
+
+
+def test_follow_up_rows_agree_with_the_export_outcome_column(demo: tuple[Path, str], tmp_path: Path) -> None:
+    """One follow-up rule: the report's kept/missed/not-yet rows equal the export's "Hasil kunjungan
+    ulang" of the visits whose follow-up falls due in the month."""
+    from mtbs_tui.documents.export import export_register, headers
+
+    db, month = demo
+    today = dt.date.today()
+    reg = Register.open(db)
+    try:
+        report = build_report(reg, month, today=today)
+        export_register(reg, dt.date(2000, 1, 1), today, "csv", tmp_path / "r.csv", audit=False, today=today)
+    finally:
+        reg.close()
+    with open(tmp_path / "r.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))[1:]
+    due, outcome = headers().index("Tanggal kunjungan ulang"), headers().index("Hasil kunjungan ulang")
+    seen = Counter()
+    for r in rows:
+        if r[due].startswith(month):
+            text = r[outcome]
+            seen["kontrol_jatuh_tempo"] += 1
+            if text.startswith("Datang terlambat") or text == "Tidak datang":
+                seen["kontrol_terlewat"] += 1
+            elif text.startswith("Datang"):
+                seen["kontrol_selesai"] += 1
+            else:
+                assert text in ("Belum datang", "Belum jatuh tempo"), text
+                seen["kontrol_belum"] += 1
+    got = {r.measure: v[-1] for r, v in zip(report.rows, report.values) if r.measure and r.measure.startswith("kontrol")}
+    assert got == {k: seen[k] for k in got} and got["kontrol_jatuh_tempo"] > 0
