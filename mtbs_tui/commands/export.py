@@ -24,7 +24,7 @@ def _date(text: str, option: str) -> _dt.date:
 def run(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None, *,
         actor: str | None = None, overwrite: bool = False) -> int:
     from mtbs_tui.documents.common import DocumentError
-    from mtbs_tui.documents.export import FORMATS, count_rows, export_register
+    from mtbs_tui.documents.export import FORMATS, export_register
     from mtbs_tui.register import RegisterError
 
     fmt = (fmt or "").lower()
@@ -48,7 +48,7 @@ def run(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None,
         if sys.stderr.isatty():
             import typer
 
-            total = count_rows(register.db, start, end)
+            total = register.count_visits(start, end)
             if total >= PROGRESS_MIN_ROWS:
                 bar = typer.progressbar(length=total, label="Mengekspor", file=sys.stderr)
                 bar.__enter__()

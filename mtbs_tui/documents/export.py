@@ -153,12 +153,6 @@ def _range_params(date_from: _dt.date, date_to: _dt.date) -> list[str]:
     return [f"{date_from.isoformat()}T", f"{date_to.isoformat()}T\uffff"]
 
 
-def count_rows(db: Any, date_from: _dt.date, date_to: _dt.date) -> int:
-    return int(db.execute(
-        "SELECT count(*) FROM visits INDEXED BY visits_final_at WHERE is_current = 1 AND status = 'final' "
-        "AND visit_at >= ? AND visit_at <= ?", _range_params(date_from, date_to)).fetchone()[0])
-
-
 def _main_sql(fmt: str, today: _dt.date) -> str:
     """The visit columns of the export (everything but classifications, treatments, referral)."""
     head, tail = _visit_columns(fmt, today)
