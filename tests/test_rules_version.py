@@ -53,7 +53,7 @@ def test_migration_marks_old_visits_and_keeps_their_classification(tmp_path: Pat
     make_v4(path)
     reg = Register.open(path)
     try:
-        assert reg.migrated_from == 4 and reg.schema_version == dbmod.SCHEMA_VERSION == 5
+        assert reg.migrated_from == 4 and reg.schema_version == dbmod.SCHEMA_VERSION >= 5
         old = reg.get_visit(1)
         assert old["rules_version"] == "contract 1"
         # The stored classification is kept: no silent reclassification with the new rules.
@@ -79,8 +79,11 @@ def test_migration_marks_old_visits_and_keeps_their_classification(tmp_path: Pat
         reg.close()
     conn = sqlite3.connect(path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
-        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("5",)
+        version = dbmod.SCHEMA_VERSION
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == version
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+            str(version),)
+        assert conn.execute("SELECT value FROM meta WHERE key = 'migrated_v5_at'").fetchone()
     finally:
         conn.close()
 
