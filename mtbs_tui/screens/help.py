@@ -35,6 +35,15 @@ SCREEN_HELP: dict[str, tuple[str, str]] = {
     "FirstRunScreen": ("Penggunaan pertama", "Buat akun kepala puskesmas yang pertama."),
 }
 
+def _our_descriptions(cls: type) -> set[str]:
+    """Descriptions of the bindings declared by mtbs_tui classes in `cls`'s MRO (Indonesian)."""
+    out: set[str] = set()
+    for klass in cls.__mro__:
+        if klass.__module__.startswith("mtbs_tui"):
+            out.update(b.description for b in klass.__dict__.get("BINDINGS", []) if isinstance(b, Binding))
+    return out
+
+
 def key_rows(screen: Screen) -> list[tuple[str, str, bool]]:
     """(key, description, available now) for every described binding active on `screen`,
     screen keys first, each key once."""
@@ -45,7 +54,7 @@ def key_rows(screen: Screen) -> list[tuple[str, str, bool]]:
     for node, binding, enabled, _tooltip in screen.active_bindings.values():
         if not binding.description or binding.action == "help":
             continue
-        if not type(node).__module__.startswith("mtbs_tui") and node is not app:
+        if binding.description not in _our_descriptions(type(node)):
             continue  # Textual's own widget keys (cursor, scrolling) have English descriptions
         if may is not None and not may(node, binding.action.split("(", 1)[0]):
             continue

@@ -41,6 +41,7 @@ from mtbs_tui.patient_fields import (
 )
 from mtbs_tui.register import completed_months
 from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
+from mtbs_tui.widgets.list_table import ListTable
 
 PAGE_SIZE = 17
 YOUNG_INFANT_DAYS = 60
@@ -112,7 +113,7 @@ class PatientSearchScreen(Screen[None]):
             # select_on_focus off: a letter typed on the list is appended, never replaces the text.
             yield Input(placeholder="nama, no. RM, NIK, atau nama ibu", id="search", compact=True,
                         max_length=60, select_on_focus=False)
-        table: DataTable = DataTable(id="search-results", cursor_type="row", classes="panel")
+        table: DataTable = ListTable(id="search-results", cursor_type="row", classes="panel")
         yield table
         yield Static("", id="search-status", classes="help-line", markup=False)
         yield KeyBar()
@@ -341,7 +342,7 @@ class DuplicateDialog(ModalScreen["int | str | None"]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box", id="duplicate-box"):
             yield Label("Anak ini mungkin sudah terdaftar:", classes="dialog-question")
-            yield DataTable(id="duplicates", cursor_type="row", show_cursor=True)
+            yield ListTable(id="duplicates", cursor_type="row", show_cursor=True)
             yield Static("", id="duplicate-reason", classes="dialog-detail", markup=False)
             yield Label("Enter buka data ini · F9 tetap daftarkan baru · Esc kembali",
                         classes="dialog-keys", markup=False)
@@ -673,9 +674,6 @@ class NewPatientScreen(Screen["int | None"]):
 
 # --- the patient's page -----------------------------------------------------------------------
 
-PATIENT_HELP = " Enter buka kunjungan · F5 kunjungan ulang · F7 kartu ibu · F8 surat rujukan"
-
-
 class PatientScreen(DocumentKeys, Screen[None]):
     """Identity, which form applies today and why, and the history of visits. F7/F8: the mother's
     card / the referral letter of the visit under the cursor."""
@@ -699,8 +697,8 @@ class PatientScreen(DocumentKeys, Screen[None]):
     def compose(self) -> ComposeResult:
         yield TopBar("Pasien")
         yield Static("", id="patient-info", markup=False)
-        yield DataTable(id="history", cursor_type="row", classes="panel")
-        yield Static(PATIENT_HELP, id="patient-help", classes="help-line", markup=False)
+        yield ListTable(id="history", cursor_type="row", classes="panel")
+        yield Static("", id="patient-help", classes="help-line", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -752,6 +750,7 @@ class PatientScreen(DocumentKeys, Screen[None]):
                 key=str(row["id"]),
             )
         self.refresh_bindings()
+        self._show_keys()
 
     def _selected_visit(self) -> dict | None:
         table = self.query_one("#history", DataTable)
@@ -774,6 +773,21 @@ class PatientScreen(DocumentKeys, Screen[None]):
     @on(DataTable.RowHighlighted, "#history")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.refresh_bindings()
+        self._show_keys()
+
+    def _show_keys(self) -> None:
+        """The keys for the visit under the cursor (the footer has no room for all of them)."""
+        row = self._selected_visit()
+        if row is None:
+            text = "Belum ada kunjungan · F2 kunjungan baru"
+        elif row.get("status") == "draft":
+            text = "Enter lanjutkan draf ini"
+        else:
+            keys = ["Enter buka kunjungan", "F5 kunjungan ulang", "F7 kartu ibu"]
+            if row.get("refer_urgently"):
+                keys.append("F8 surat rujukan")
+            text = " · ".join(keys)
+        self.show_document_line(text, error=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "follow_up":

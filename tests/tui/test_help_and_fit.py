@@ -121,3 +121,17 @@ async def test_the_search_list_fits_and_shows_the_chosen_row_in_full(register) -
         line = _text(app.screen.query_one("#search-status", Static))
         assert "ibu Susanti Kurniawati Rahmawati" in line and "desa Nunkurus Barat Daya" in line
         assert len(line.rstrip()) <= SIZE[0]
+
+
+async def test_end_and_home_on_the_search_list_move_the_row_not_the_view(register) -> None:
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        table = app.screen.query_one("#search-results", DataTable)
+        assert table.row_count == 5
+        await pilot.press("down", "end")
+        await pilot.pause()
+        assert table.cursor_row == 4 and table.scroll_x == 0
+        await pilot.press("home")
+        assert table.cursor_row == 0

@@ -87,7 +87,7 @@ def test_every_shell_screen_at_80x24(tmp_path: Path, tmux: Tmux, mtbs_exe: Path,
     _escape_until(tmux, "Cari:")
     tmux.keys("Enter")
     patient = tmux.wait_for("Riwayat kunjungan")
-    _check(patient, "Formulir hari ini", "F7 kartu ibu · F8 surat rujukan", "F4 Ubah data")
+    _check(patient, "Formulir hari ini", "F4 Ubah data")
     _escape_until(tmux, "Cari:")
     _escape_until(tmux, "F4 Register")
 
