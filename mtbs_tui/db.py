@@ -371,6 +371,31 @@ def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
 
 
 WAL_MAGIC = (0x377F0682, 0x377F0683)
+# Files that passed quick_check in this process: (real path, device, inode). A CLI command opens its
+# register twice (the login, then the command); the second open may skip the quick_check that the
+# first ran a moment ago (`checked_in_this_process`), which is seconds on a very large register.
+_PASSED_CHECK: set[tuple[str, int, int]] = set()
+
+
+def _file_key(path: Path) -> tuple[str, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (os.path.normcase(os.path.realpath(path)), info.st_dev, info.st_ino)
+
+
+def _passed(path: Path) -> None:
+    key = _file_key(path)
+    if key is not None:
+        _PASSED_CHECK.add(key)
+
+
+def checked_in_this_process(path: Path) -> bool:
+    """True when this process already ran the health check on this very file (same inode; a CLI
+    command lives seconds, so an inode number reused by a file deleted meanwhile is not a concern)."""
+    key = _file_key(Path(path))
+    return key is not None and key in _PASSED_CHECK
 
 
 def wal_has_frames(path: Path) -> bool:
@@ -446,6 +471,7 @@ def wal_guard(path: Path) -> bool:
         raise DatabaseError(f"{path}: database rusak atau -wal bukan miliknya ({exc}); database tidak disentuh") from exc
     if alone is not None and merged != alone:
         raise foreign
+    _passed(path)
     return True
 
 
@@ -468,6 +494,7 @@ def readonly_quick_check(path: Path) -> bool:
         raise DatabaseError(f"{path}: database tidak dapat dipakai: {sqlite_reason(exc)}", kind="izin") from exc
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise DatabaseError(f"{path}: database rusak ({exc})") from exc
+    _passed(path)
     return True
 
 

@@ -156,3 +156,28 @@ def test_check_and_backup_verification_decode_every_clinical_row(live: Path, tmp
         B.create_backup(live, tmp_path / "usb", audit=False)
     assert caught.value.message.startswith(f"galat: {live}: database rusak (tabel visits baris {vid}")
     assert not list((tmp_path / "usb").glob("*.db"))
+
+
+def test_a_command_checks_its_register_once_not_at_the_login_and_again(live: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      tmp_path: Path) -> None:
+    from test_export_support import first_referred_visit
+
+    from mtbs_tui.cli import main
+
+    ran: list[Path] = []
+    original = dbmod.quick_check
+
+    def counting(conn: sqlite3.Connection, path: Path) -> None:
+        ran.append(Path(path))
+        original(conn, path)
+
+    monkeypatch.setattr(dbmod, "quick_check", counting)
+    monkeypatch.setenv("MTBS_USER", "kepala")
+    monkeypatch.setenv("MTBS_PASSWORD", "kepala-demo")
+    assert main(["--db", str(live), "card", str(first_referred_visit(live)), "-o", str(tmp_path / "k.pdf")]) == 0
+    assert ran == [live]
+    # Another file (another inode) at the same path is checked again.
+    aside = tmp_path / "lama.db"
+    live.rename(aside)
+    shutil.copy(aside, live)
+    assert not dbmod.checked_in_this_process(live)
