@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from casebuild import bayi_muda_rows, vaccine_allowed
+from casebuild import bayi_muda_rows
 from mtbs_tui.rules import CaseError, classify
 from mtbs_tui.rules.codes import TREATMENTS
 from mtbs_tui.rules.vocabulary import FINDINGS
@@ -260,17 +260,6 @@ def test_moving_only_when_stimulated_is_merah_and_referred(case: dict[str, Any],
     out = run(with_finding(case, "keadaan_umum", "letargis_tidak_sadar"), chart)
     assert ("bm_infeksi", PSBI) in printed(out)
     assert out["refer_urgently"] is True and out["treatments"][-1]["code"] == "RUJUK_SEGERA"
-
-
-@SETTINGS
-@given(case=young_infant_cases(), chart=CHART)
-def test_no_vaccine_is_due_past_its_upper_age_limit(case: dict[str, Any], chart: str) -> None:
-    """§11.15 item 5, for the young-infant doses (HB0 keeps its own day-0/1 rule)."""
-    out = run(case, chart)
-    for t in out["treatments"]:
-        if t["code"].startswith("IMUNISASI_") and t["code"] != "IMUNISASI_HB0":
-            dose = t["code"].removeprefix("IMUNISASI_").lower()
-            assert vaccine_allowed(dose, out["age"]["days"], out["age"]["months"]), t
 
 
 @LOOP_SETTINGS
