@@ -1,4 +1,6 @@
-"""Named settings for the thresholds the reference leaves open (case-format.md §11.14).
+"""Named settings for the thresholds the reference leaves open (case-format.md §11.14), and the
+safety amendments of contract version 2 (§11.15): ``VACCINE_UPPER_LIMITS`` and ``AMENDMENTS``, the
+list docs/chart.md gives the clinician to confirm.
 
 Each value is one field of the frozen ``ChartSettings`` with the contract's default (the clinically
 safer reading). A clinic or a test overrides one value with ``dataclasses.replace`` and passes the
