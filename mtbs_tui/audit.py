@@ -3,7 +3,21 @@
 Each entry records who did what to which patient id, when and from which computer, and never any
 clinical content. Entries are append-only (triggers refuse UPDATE and DELETE) and hash-chained:
 
-    hash_n = sha256(hash_{n-1} | id | at | actor | workstation | patient_id | action | detail)
+    v1: hash_n = sha256(hash_{n-1} | id | at | actor | workstation | patient_id | action | detail)
+    v2: hash_n = sha256("v2" | hash_{n-1} | enc(id) | enc(at) | ... | enc(detail))
+        enc(NULL) = "-", enc(value) = "<length>:<text>"
+
+v1 (issue 7) read NULL and '' alike, and a value holding the separator could shift the fields; v2
+tells them apart. `meta.audit_v2_from` is the first entry id written with v2 (1 for every register
+made or upgraded to v3 since; for a v3 register made before, the id of the first entry written by
+this code), so an old chain still verifies, and moving the key breaks every entry in between.
+
+Account changes are covered too: every change of an account (made, disabled, enabled, new password,
+unlocked, rehashed at login) appends an entry whose detail ends with `akun#<digest>` of that account
+row (username, name, role, active, password hash). `verify` recomputes each account's digest and
+compares it with its newest such entry: a role or a password hash changed outside the application,
+or an account inserted with SQL, is reported. When the first v2 entry of an older register is
+written, each existing account gets an `akun.dasar` entry (the baseline).
 
 The newest hash and the entry count are also kept in `meta` (`audit_head`, `audit_count`), written in
 the same transaction, so cutting entries off the end is detected too. `verify` recomputes the chain and
@@ -13,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import platform
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -38,10 +53,13 @@ class VerifyResult:
     head: str
     first_broken_id: int | None = None
     reason: str | None = None
+    where: str | None = None  # "" = not one place in the chain (a trigger, an account, an anchor)
 
     def message(self) -> str:
         if self.ok:
             return f"jejak audit utuh: {self.count} entri, kepala rantai {self.head[:16]}"
+        if self.where == "":
+            return f"jejak audit RUSAK: {self.reason}"
         where = f"entri #{self.first_broken_id}" if self.first_broken_id is not None else "akhir rantai"
         return f"jejak audit RUSAK pada {where}: {self.reason}"
 
@@ -55,14 +73,69 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
-def entry_hash(prev_hash: str, row: dict) -> str:
-    return entry_hash_values(prev_hash, [row.get(c) for c in COLUMNS])
+ENCODING = 2  # the encoding every new entry is written with
+V2_FROM_KEY = "audit_v2_from"
 
 
-def entry_hash_values(prev_hash: str, values: tuple | list) -> str:
+def entry_hash(prev_hash: str, row: dict, encoding: int = ENCODING) -> str:
+    return entry_hash_values(prev_hash, [row.get(c) for c in COLUMNS], encoding)
+
+
+def entry_hash_values(prev_hash: str, values: tuple | list, encoding: int = ENCODING) -> str:
     """entry_hash of an entry given as its values in COLUMNS order (the bulk demo writer's form)."""
-    parts = [prev_hash] + ["" if v is None else str(v) for v in values]
-    return hashlib.sha256(SEPARATOR.join(parts).encode("utf-8")).hexdigest()
+    if encoding == 1:
+        parts = [prev_hash] + ["" if v is None else str(v) for v in values]
+    else:
+        parts = ["v2", prev_hash] + ["-" if v is None else f"{len(str(v))}:{v}" for v in values]
+    return hashlib.sha256(SEPARATOR.join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def v2_from(conn: sqlite3.Connection) -> int | None:
+    """The first entry id hashed with v2; None for a chain that has none yet (all v1)."""
+    value = _meta_get(conn, V2_FROM_KEY)
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return 0  # a key that is not a number: every entry is checked as v2, so the damage shows
+
+
+# --- accounts in the chain ------------------------------------------------------------------------
+
+ACCOUNT_COLUMNS = ("id", "username", "full_name", "role", "active", "password_hash")
+ACCOUNT_MARK = " akun#"
+_ACCOUNT_MARK_RE = re.compile(r"^(\S+).* akun#([0-9a-f]{16})$")
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def account_digest(conn: sqlite3.Connection, username: str) -> str | None:
+    """Digest of one account row as it is now (None when there is no such account)."""
+    row = conn.execute(f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM users WHERE username = ?", (username,)).fetchone()
+    return None if row is None else _digest_row(row)
+
+
+def _digest_row(row: tuple) -> str:
+    parts = ["-" if v is None else f"{len(str(v))}:{v}" for v in row]
+    return hashlib.sha256(SEPARATOR.join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def account_detail(conn: sqlite3.Connection, username: str, detail: str | None = None) -> str:
+    """The detail of an entry that changes an account: starts with the username, ends with the
+    account row's digest after the change (written in the same transaction)."""
+    text = detail if detail and detail.split(" ", 1)[0] == username else username + (f" {detail}" if detail else "")
+    return f"{text}{ACCOUNT_MARK}{account_digest(conn, username)}"
+
+
+def _start_v2(conn: sqlite3.Connection, next_id: int) -> None:
+    """The first entry written by this code into a v1 chain: from here on v2, and a baseline entry
+    for each existing account (so an account inserted later with SQL has no entry and shows)."""
+    _meta_set(conn, V2_FROM_KEY, str(next_id))
+    if not _has_table(conn, "users"):
+        return
+    for (username,) in conn.execute("SELECT username FROM users ORDER BY id").fetchall():
+        append(conn, "akun.dasar", actor="sistem", detail=account_detail(conn, username))
 
 
 UNKNOWN_ACTOR = "tak-dikenal#"
@@ -131,10 +204,13 @@ def append(
 ) -> str:
     """Append one entry. Must run inside the caller's write transaction (BEGIN IMMEDIATE), so the
     entry commits or rolls back with the action it records. Returns the new chain head."""
+    next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM audit").fetchone()[0]
+    if v2_from(conn) is None:
+        _start_v2(conn, next_id)
+        next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM audit").fetchone()[0]
     count, prev = chain_head(conn)
     # The id is part of the hashed content (so reordering is detected); inside the caller's
     # BEGIN IMMEDIATE transaction no other writer can take the same id.
-    next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM audit").fetchone()[0]
     row = {
         "id": next_id,
         "at": at or now_iso(),
@@ -156,9 +232,116 @@ def append(
 
 
 def verify(conn: sqlite3.Connection) -> VerifyResult:
-    """Recompute the chain from the first entry; report the first entry that does not fit."""
+    """Recompute the chain from the first entry and report the first entry that does not fit; then
+    check that the append-only triggers are in place and that every account matches its newest
+    entry in the chain."""
+    result = _verify_chain(conn)
+    if not result.ok:
+        return result
+    problem = _check_triggers(conn) or _check_accounts(conn)
+    if problem:
+        return VerifyResult(False, result.count, result.head, None, problem, where="")
+    return result
+
+
+def _check_triggers(conn: sqlite3.Connection) -> str | None:
+    found = {name: _normal(sql) for name, sql in conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'")}
+    for statement in _trigger_statements():
+        name = statement.split()[5]
+        if found.get(name) != _normal(statement):
+            return (f"pemicu {name} (yang menolak perubahan dan penghapusan entri) hilang atau diubah: "
+                    "jejak audit bisa diubah di luar aplikasi")
+    return None
+
+
+def _trigger_statements() -> list[str]:
+    return [part.strip() + " END;" for part in TRIGGERS_SQL.split("END;") if part.strip()]
+
+
+def _normal(sql: str | None) -> str:
+    text = " ".join((sql or "").replace("IF NOT EXISTS ", "").split())
+    return text.rstrip(";").rstrip()
+
+
+def _check_accounts(conn: sqlite3.Connection) -> str | None:
+    if not _has_table(conn, "users") or v2_from(conn) is None:
+        return None
+    newest: dict[str, str] = {}
+    for (detail,) in conn.execute(
+        "SELECT detail FROM audit WHERE action LIKE 'akun.%' OR action = 'login' ORDER BY id"
+    ):
+        match = _ACCOUNT_MARK_RE.match(detail or "")
+        if match:
+            newest[match.group(1)] = match.group(2)
+    for row in conn.execute(f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM users ORDER BY id"):
+        username = row[1]
+        if username not in newest:
+            return f"akun {printable(username)[:40]} tidak tercatat di jejak audit (ditambahkan di luar aplikasi)"
+        if newest[username] != _digest_row(row):
+            return (f"akun {printable(username)[:40]} berbeda dari catatan terakhirnya di jejak audit "
+                    "(peran, status atau kata sandi diubah di luar aplikasi)")
+    return None
+
+
+# --- anchors: chain heads written outside the file ------------------------------------------------
+
+@dataclass(frozen=True)
+class Anchor:
+    """A chain head recorded outside the register: `count` entries ending in `head` (a backup's
+    line in `rantai-audit-cadangan.txt`), or only a head prefix (`count` None: printed on a
+    document). `at` (local ISO time, may be None) says when it was recorded."""
+    source: str
+    head: str
+    count: int | None = None
+    at: str | None = None
+
+
+def check_anchors(conn: sqlite3.Connection, anchors: list[Anchor]) -> tuple[str | None, int, int]:
+    """(first contradiction or None, anchors compared, anchors skipped).
+
+    A restore legitimately rewinds the chain to the restored backup and then records `pulihkan`:
+    an anchor recorded before a restore is compared only when it lies before that restore's entry
+    (later parts of that older chain are gone on purpose); one that cannot be compared is skipped."""
+    restores = conn.execute(
+        "SELECT (SELECT count(*) FROM audit b WHERE b.id <= a.id), a.at FROM audit a WHERE a.action = 'pulihkan' "
+        "ORDER BY a.id").fetchall()
+    compared = skipped = 0
+    for anchor in anchors:
+        later = [position for position, at in restores if anchor.at is None or str(at or "") > anchor.at]
+        limit = min(later) - 1 if later else None
+        if anchor.count is None:
+            if len(anchor.head) < 8 or not re.fullmatch(r"[0-9a-f]+", anchor.head):
+                return f"{anchor.source}: kepala rantai {printable(anchor.head)[:20]!r} bukan heksadesimal (min. 8)", compared, skipped
+            found = conn.execute("SELECT 1 FROM audit WHERE substr(hash, 1, ?) = ? LIMIT 1",
+                                 (len(anchor.head), anchor.head)).fetchone()
+            if found is None and limit is None:
+                return (f"{anchor.source}: kepala rantai {anchor.head} tidak ada dalam rantai sekarang "
+                        "(entri dihapus atau rantai ditulis ulang)"), compared, skipped
+            if found is None:
+                skipped += 1
+                continue
+            compared += 1
+            continue
+        if anchor.count <= 0 or (limit is not None and anchor.count > limit):
+            skipped += 1
+            continue
+        row = conn.execute("SELECT hash FROM audit ORDER BY id LIMIT 1 OFFSET ?", (anchor.count - 1,)).fetchone()
+        if row is None:
+            have = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+            return (f"{anchor.source} mencatat {anchor.count} entri, rantai sekarang hanya {have} "
+                    "(entri terakhir dihapus dan meta ditulis ulang)"), compared, skipped
+        if row[0] != anchor.head:
+            return (f"entri ke-{anchor.count} berbeda dari yang tercatat pada {anchor.source} "
+                    "(rantai ditulis ulang)"), compared, skipped
+        compared += 1
+    return None, compared, skipped
+
+
+def _verify_chain(conn: sqlite3.Connection) -> VerifyResult:
     prev = GENESIS
     count = 0
+    start_v2 = v2_from(conn)
     cursor = conn.execute(
         "SELECT id, at, actor, workstation, patient_id, action, detail, prev_hash, hash "
         "FROM audit ORDER BY id"
@@ -169,7 +352,8 @@ def verify(conn: sqlite3.Connection) -> VerifyResult:
         if stored_prev != prev:
             return VerifyResult(False, count, prev, row["id"], "tautan ke entri sebelumnya tidak cocok "
                                 "(ada entri yang dihapus, disisipkan atau diurutkan ulang)")
-        expected = entry_hash(prev, row)
+        encoding = 2 if start_v2 is not None and row["id"] >= start_v2 else 1
+        expected = entry_hash(prev, row, encoding)
         if stored_hash != expected:
             return VerifyResult(False, count, prev, row["id"], "isi entri tidak cocok dengan hash-nya "
                                 "(entri diubah)")
@@ -194,6 +378,7 @@ def install(conn: sqlite3.Connection) -> None:
     rows = conn.execute(
         "SELECT id, at, actor, workstation, patient_id, action, detail FROM audit ORDER BY id"
     ).fetchall()
+    _meta_set(conn, V2_FROM_KEY, "1")  # chained here for the first time: all of it v2
     for record in rows:
         row = dict(zip(COLUMNS, record))
         digest = entry_hash(prev, row)

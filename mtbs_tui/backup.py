@@ -790,6 +790,18 @@ def auto_backup_if_due(register_path: Path, *, now: _dt.datetime | None = None) 
 
 # --- generations ----------------------------------------------------------------------------------
 
+def backup_made_at(name: str, stem: str) -> _dt.datetime | None:
+    """When the backup file `name` of the register `stem` was made (from its name); None when the
+    name is not one of that register's backups."""
+    m = _NAME_RE.match(name)
+    if not m or m.group("word") != BACKUP_WORD or m.group("stem") != stem:
+        return None
+    try:
+        return _dt.datetime.strptime(m.group("stamp"), _STAMP)
+    except ValueError:
+        return None
+
+
 def list_backups(folder: Path, stem: str | None = None, *, word: str = BACKUP_WORD) -> list[BackupEntry]:
     """Our backup files in `folder` (or, with word=ASIDE_WORD, the copies restores kept aside),
     newest first, with the generations that keep them."""

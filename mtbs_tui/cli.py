@@ -483,11 +483,22 @@ app.add_typer(audit_app, name="audit")
 
 
 @audit_app.command("verify")
-def audit_verify_command(ctx: typer.Context) -> None:
-    """Hitung ulang rantai hash jejak audit; laporkan entri pertama yang rusak."""
+def audit_verify_command(
+    ctx: typer.Context,
+    folders: Optional[list[Path]] = typer.Option(
+        None, "--cadangan", metavar="FOLDER",
+        help="Folder cadangan lain (mis. flashdisk) yang berisi rantai-audit-cadangan.txt; boleh diulang.",
+    ),
+    printed: Optional[list[str]] = typer.Option(
+        None, "--kepala-dokumen", metavar="HEKSA",
+        help="Kepala rantai yang tercetak di kaki dokumen (mis. surat rujukan); boleh diulang.",
+    ),
+) -> None:
+    """Hitung ulang rantai hash jejak audit (entri, pemicu, akun) dan bandingkan dengan kepala rantai
+    yang tercatat di luar berkas (indeks cadangan, dokumen tercetak); laporkan yang rusak."""
     from mtbs_tui.commands.audit_cmd import verify
 
-    raise typer.Exit(verify(ctx))
+    raise typer.Exit(verify(ctx, folders or [], printed or []))
 
 
 @audit_app.command("show")

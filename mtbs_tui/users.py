@@ -92,7 +92,7 @@ def add_user(
             "created_at, created_by, updated_at, nip, str_number) VALUES (?, ?, ?, ?, 1, 0, ?, ?, ?, ?, ?)",
             [name, full_name, role, password_hash, stamp, actor, stamp, nip, str_number],
         )
-        register._audit("akun.tambah", actor=actor, detail=f"{name} ({role})")
+        register._audit("akun.tambah", actor=actor, detail=_account_detail(register, name, f"{name} ({role})"))
         return User(cursor.lastrowid, name, full_name, role, True)
 
 
@@ -135,7 +135,8 @@ def set_active(register: Register, username: str, active: bool, *, actor: str, n
         register.db.execute(
             "UPDATE users SET active = ?, updated_at = ? WHERE id = ?", [int(active), _iso(now()), user.id]
         )
-        register._audit("akun.aktifkan" if active else "akun.nonaktifkan", actor=actor, detail=user.username)
+        register._audit("akun.aktifkan" if active else "akun.nonaktifkan", actor=actor,
+                        detail=_account_detail(register, user.username))
 
 
 def reset_password(register: Register, username: str, password: str, *, actor: str, now: Now = _now) -> None:
@@ -148,7 +149,7 @@ def reset_password(register: Register, username: str, password: str, *, actor: s
             "WHERE id = ?",
             [password_hash, _iso(now()), user.id],
         )
-        register._audit("akun.ganti_sandi", actor=actor, detail=user.username)
+        register._audit("akun.ganti_sandi", actor=actor, detail=_account_detail(register, user.username))
 
 
 def lockout_limit(register: Register) -> int:
@@ -228,7 +229,8 @@ def authenticate(register: Register, username: str, password: str, *, now: Now =
                     + " WHERE id = ?",
                     [_iso(moment), *([new_hash] if new_hash else []), row[0]],
                 )
-                register._audit("login", actor=name)
+                # A rehash changes the account row: the entry carries its new digest.
+                register._audit("login", actor=name, detail=_account_detail(register, name) if new_hash else None)
                 return _user(row[:5])
             failed = int(row[6]) + 1
             register.db.execute(
@@ -256,8 +258,14 @@ def unlock(register: Register, username: str, *, actor: str, now: Now = _now) ->
             "UPDATE users SET failed_count = 0, last_failed_at = NULL, updated_at = ? WHERE id = ?",
             [_iso(now()), user.id],
         )
-        register._audit("akun.buka_kunci", actor=actor, detail=user.username)
+        register._audit("akun.buka_kunci", actor=actor, detail=_account_detail(register, user.username))
         return True
+
+
+def _account_detail(register: Register, username: str, detail: str | None = None) -> str:
+    from mtbs_tui import audit as audit_trail
+
+    return audit_trail.account_detail(register.db.conn, username, detail)
 
 
 def _require_user(register: Register, username: str) -> User:

@@ -45,7 +45,10 @@ def add_account(db: Path, username: str = HEAD_USER, role: str = "kepala", passw
                     "datetime('now'))",
                     [username, f"Petugas {username}", role, password_hash(secret)],
                 )
-                reg._audit("akun.tambah", actor="uji", detail=f"{username} ({role})")
+                from mtbs_tui import audit
+
+                reg._audit("akun.tambah", actor="uji",
+                           detail=audit.account_detail(reg.db.conn, username, f"{username} ({role})"))
     finally:
         reg.close()
     return Path(db)

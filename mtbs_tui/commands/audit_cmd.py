@@ -3,6 +3,7 @@ head and read-only reviewer). Each run writes one audit entry besides the login 
 writes it only after the chain was recomputed, so the entry never hides what it reports."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from mtbs_tui.commands._docs import fail
@@ -21,8 +22,31 @@ def _open_and_login(ctx: Any) -> tuple[Any, str]:
         raise
 
 
-def verify(ctx: Any) -> int:
+def backup_anchors(db_path: Path, folders: list[Path]) -> list[Any]:
+    """The chain heads recorded beside this register's backups (`rantai-audit-cadangan.txt` in the
+    backup folder of the settings, `cadangan/` beside the register, and each folder given)."""
+    from mtbs_tui import audit, backup
+
+    seen: set[Path] = set()
+    anchors = []
+    for folder in [backup.backup_dir_for(db_path), backup.default_backup_folder(db_path), *folders]:
+        key = Path(folder).resolve()
+        if key in seen:
+            continue
+        seen.add(key)
+        for name, (count, head, intact) in backup.chain_index(folder).items():
+            made = backup.backup_made_at(name, db_path.stem)
+            if not intact or head == "-" or made is None:
+                continue
+            anchors.append(audit.Anchor(f"cadangan {name}", head, count, made.isoformat(timespec="seconds")))
+    return anchors
+
+
+def verify(ctx: Any, folders: list[Path] | None = None, printed_heads: list[str] | None = None) -> int:
+    """Recompute the chain (entries, triggers, accounts), then compare it with the heads written
+    outside the file: the backups' index and heads printed on documents (`--kepala-dokumen`)."""
     from mtbs_tui import audit
+    from mtbs_tui.cli import db_path
     from mtbs_tui.register import RegisterError
     from mtbs_tui.session import SessionError
 
@@ -30,13 +54,23 @@ def verify(ctx: Any) -> int:
         register, actor = _open_and_login(ctx)
     except (RegisterError, SessionError) as exc:
         return fail(exc.message)
+    anchors = backup_anchors(Path(db_path(ctx)), list(folders or []))
+    anchors += [audit.Anchor("dokumen", head.strip().lower()) for head in printed_heads or []]
     try:
         result = audit.verify(register.db.conn)
+        compared = skipped = 0
+        if result.ok:
+            problem, compared, skipped = audit.check_anchors(register.db.conn, anchors)
+            if problem:
+                result = audit.VerifyResult(False, result.count, result.head, None, problem, where="")
         register.audit("audit.periksa", actor=actor, detail="utuh" if result.ok else "rusak")
     finally:
         register.close()
     if result.ok:
         print(result.message())
+        if anchors:
+            note = f"; {skipped} dilewati (dibuat sebelum pemulihan cadangan)" if skipped else ""
+            print(f"cocok dengan {compared} kepala rantai yang tercatat di luar berkas (cadangan, dokumen){note}")
         return 0
     print(result.message(), file=__import__("sys").stderr)
     return 1
