@@ -855,6 +855,14 @@ V6_SQL: tuple[str, ...] = (
 )
 
 
+@migration(8)
+def _v8_patient_bpjs(db: sqlite_utils.Database) -> None:
+    """The child's BPJS Kesehatan/JKN card number (issue 15): asked on the patient form, printed
+    on the referral letter. 13 digits or NULL."""
+    db.execute("ALTER TABLE patients ADD COLUMN bpjs TEXT "
+               "CHECK (bpjs IS NULL OR (length(bpjs) = 13 AND bpjs NOT GLOB '*[^0-9]*'))")
+
+
 V1_SQL: tuple[str, ...] = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
     """CREATE TABLE facility (

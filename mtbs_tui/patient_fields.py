@@ -38,6 +38,9 @@ FIELDS: tuple[PatientField, ...] = (
                  "Nama ibu atau pengasuh yang membawa anak.", 100, 100),
     PatientField("address", "Alamat", "", "Alamat rumah (jalan, RT/RW).", 200, 200),
     PatientField("village", "Desa/kelurahan", "", "Desa atau kelurahan tempat tinggal.", 60, 60),
+    PatientField("bpjs", "No. BPJS/JKN", "13 angka",
+                 "Nomor kartu BPJS Kesehatan/JKN anak (13 angka); boleh kosong. Dicetak di surat rujukan.",
+                 13, 20),
     PatientField("phone", "Telepon", "8–15 angka", "Nomor telepon/HP orang tua; boleh kosong.", 15, 20),
 )
 FIELD_BY_KEY: dict[str, PatientField] = {f.key: f for f in FIELDS}
@@ -47,6 +50,7 @@ LABELS: dict[str, str] = {f.key: f.label for f in FIELDS}
 NAME_MIN = 2
 PHONE_MIN, PHONE_MAX = 8, 15
 NIK_LENGTH = 16
+BPJS_LENGTH = 13  # nomor kartu JKN-KIS
 MAX_MONTHS = 60  # MTBS covers 0-59 months
 SEXES = ("L", "P")
 _MRN = re.compile(r"^[A-Za-z0-9./-]+$")
@@ -122,6 +126,13 @@ def check_field(key: str, raw: object, *, today: _dt.date, existing_birth: str |
         digits = text.replace(" ", "")
         if not digits.isdigit() or not digits.isascii() or len(digits) != NIK_LENGTH:
             raise InvalidField(key, f"{spec.label} harus {NIK_LENGTH} angka (sekarang {len(digits)} karakter).")
+        return digits
+    elif key == "bpjs":
+        if not text:
+            return None
+        digits = text.replace(" ", "")
+        if not digits.isdigit() or not digits.isascii() or len(digits) != BPJS_LENGTH:
+            raise InvalidField(key, f"No. BPJS/JKN harus {BPJS_LENGTH} angka (sekarang {len(digits)} karakter).")
         return digits
     elif key == "phone":
         if not text:

@@ -342,6 +342,7 @@ class Register:
         address: str | None = None,
         village: str | None = None,
         phone: str | None = None,
+        bpjs: str | None = None,
         actor: str,
         today: _dt.date | None = None,
         allow_duplicate: bool = False,
@@ -351,7 +352,7 @@ class Register:
         `allow_duplicate=True` registers anyway and records that in the audit trail."""
         values = validate_patient(
             dict(name=name, sex=sex, birth_date=birth_date, mrn=mrn, nik=nik, mother_nik=mother_nik,
-                 parent_name=parent_name, address=address, village=village, phone=phone),
+                 parent_name=parent_name, address=address, village=village, phone=phone, bpjs=bpjs),
             today=today or _dt.date.today(),
         )
         now = _iso(_now())

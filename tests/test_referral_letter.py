@@ -182,3 +182,20 @@ def test_long_names_wrap_inside_their_columns(demo: Register, tmp_path: Path) ->
     text, outside = read_pdf(pdf)
     assert not outside, outside
     assert "Wijayakusuma" in text and "M.Kes." in text
+
+
+def test_bpjs_number_is_a_patient_field_printed_on_the_letter(demo: Register) -> None:
+    """No. BPJS/JKN: 13 digits or empty (the form and the register check it alike); the letter
+    prints it, or a line to fill in by hand."""
+    from mtbs_tui.register import FieldError
+
+    vid = ids(demo, "refer_urgently = 1")[1]
+    visit = demo.get_visit(vid)
+    with pytest.raises(FieldError) as err:
+        demo.update_patient(visit["patient_id"], {"bpjs": "12345"}, actor="kepala", reason="uji")
+    assert str(err.value) == "galat: bpjs: No. BPJS/JKN harus 13 angka (sekarang 5 karakter)."
+    demo.update_patient(visit["patient_id"], {"bpjs": "0001 2345 67890"}, actor="kepala", reason="kartu JKN")
+    assert demo.get_patient(visit["patient_id"])["bpjs"] == "0001234567890"
+    buf = io.BytesIO()
+    render_referral(demo, demo.get_visit(vid), buf)
+    assert "No. BPJS/JKN 0001234567890" in text_of(buf.getvalue())
