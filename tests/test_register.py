@@ -130,6 +130,14 @@ def test_search_finds_a_number_in_the_middle_of_the_no_rm(reg: Register) -> None
     found = [p["mrn"] for p in reg.search_patients("301")]
     assert found == ["RM000301"]
     assert [p["mrn"] for p in reg.search_patients("41")] == ["RM000411", "RM000341"]
+    assert [p["mrn"] for p in reg.search_patients("1")][:3] == ["RM000411", "RM000401", "RM000391"]
+
+
+def test_a_number_lists_its_own_no_rm_first(reg: Register) -> None:
+    for i in range(1, 13):
+        child(reg, name=f"Anak {i}")  # RM000001 .. RM000012
+    assert [p["mrn"] for p in reg.search_patients("1")][:3] == ["RM000001", "RM000012", "RM000011"]
+    assert [p["mrn"] for p in reg.search_patients("rm1", limit=2, offset=1)] == ["RM000012", "RM000011"]
 
 
 def test_search_pages_and_empty_text_lists_recent(reg: Register) -> None:
