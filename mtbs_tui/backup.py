@@ -266,6 +266,9 @@ def clean_after_crash(db_path: Path) -> list[Path]:
     places = temp_patterns(db_path) + [(f, pat) for f in folders for pat in folder_temp_patterns(db_path)]
     if not any(True for folder, pat in places if folder.is_dir() for _ in folder.glob(pat)):
         return []  # the usual case: nothing to clean, no lock file made
+    held = _BACKUP_LOCKS.get(os.path.normcase(os.path.realpath(db_path)))
+    if held is not None and getattr(held, "_depth", 0) > 0:
+        return []  # this process is backing up or restoring it now: those files are in use
     try:
         with backup_lock(db_path, timeout=0):
             return remove_stale_temps(db_path, folders)

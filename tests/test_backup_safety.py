@@ -282,3 +282,13 @@ def test_a_closing_tui_waits_only_briefly_for_another_backup(live: Path, monkeyp
         release.set()
         worker.join()
     assert B.auto_backup_if_due(live) is not None
+
+
+def test_an_open_during_this_process_own_restore_leaves_its_files_alone(live: Path) -> None:
+    work = live.parent / ".mtbs.db.dekripsi-0123456789ab.tmp"
+    shutil.copy(live, work)
+    with B.backup_lock(live):
+        Register.open(live).close()  # e.g. the restore's own audit entry
+        assert work.exists()
+    Register.open(live).close()
+    assert not work.exists()
