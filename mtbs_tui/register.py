@@ -977,6 +977,11 @@ class Register:
                 "VALUES (?, ?, ?, ?, ?, ?)", [uid, year, seq, number, _iso(_now()), actor])
             return number
 
+    def letter_number(self, visit_uid: str | None) -> str | None:
+        """The referral letter number kept for this visit (any version), or None: never printed."""
+        row = self.db.execute("SELECT number FROM referral_letters WHERE visit_uid = ?", [visit_uid]).fetchone()
+        return row[0] if row else None
+
     def worker(self, username: str | None) -> dict | None:
         """The account behind a username, for a document's signature: username, full_name, nip,
         str_number; None when no such account exists."""

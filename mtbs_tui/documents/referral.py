@@ -79,9 +79,7 @@ def load_visit(register: Any, visit_id: int) -> dict:
 
 def kept_number(register: Any, visit: dict) -> str | None:
     """The number this referral's letter was given at its first print, or None (never printed)."""
-    row = register.db.execute("SELECT number FROM referral_letters WHERE visit_uid = ?",
-                              [visit.get("visit_uid")]).fetchone()
-    return row[0] if row else None
+    return register.letter_number(visit.get("visit_uid"))
 
 
 def time_known(visit_at: Any) -> bool:
