@@ -45,20 +45,6 @@ HOME_MEDICINES = {
     "TETES_TELINGA_KUINOLON", "ZAT_BESI", "NISTATIN", "ANTISEPTIK_PUSAR_KULIT",
     "RENCANA_TERAPI_A",
 }
-HOME_CARE = {
-    "KERINGKAN_TELINGA", "KONSELING_PEMBERIAN_MAKAN", "KONSELING_MENYUSUI", "PERAWATAN_BAYI_MUDA",
-    "ORALIT_PERJALANAN", "JAGA_TETAP_HANGAT", "METODE_KANGURU",
-}
-
-# "When to return immediately" (mtbs-chart.md §5.11, WHO 2014 list) when the rules package gives none.
-RETURN_BALITA = ("Tidak bisa minum atau menyusu", "Bertambah parah", "Timbul demam")
-RETURN_COUGH = ("Napas cepat", "Sukar bernapas")
-RETURN_DIARRHOEA = ("Berak bercampur darah", "Malas minum")
-RETURN_YOUNG_INFANT = (
-    "Malas menyusu atau tidak bisa menyusu", "Kurang aktif atau bergerak hanya jika dirangsang",
-    "Bertambah parah", "Demam atau badan teraba dingin", "Napas cepat atau sukar bernapas",
-    "Berak bercampur darah", "Telapak tangan dan kaki tampak kuning",
-)
 
 
 @dataclass(frozen=True)
@@ -125,40 +111,18 @@ def given_before_referral(visit: dict) -> list[tuple[str, str | None]]:
 
 
 def return_signs(visit: dict) -> list[str]:
-    """The signs to come back immediately: from the rules package's advice when it has them."""
-    result = visit.get("result") or {}
-    try:
-        from mtbs_tui.rules.advice import advice_for
+    """The signs to come back immediately (`rules.advice`, reference §5.11, chosen by what was
+    classified)."""
+    from mtbs_tui.rules.advice import advice_for
 
-        advice = advice_for(result)
-        signs = list(getattr(advice, "kembali_segera", None) or [])
-        if signs:
-            return signs
-    except Exception:  # noqa: BLE001 - the advice module is optional for the card
-        pass
-    if visit.get("pathway") == "bayi_muda":
-        return list(RETURN_YOUNG_INFANT)
-    modules = {c.get("module") for c in visit.get("classifications") or []}
-    signs = list(RETURN_BALITA)
-    if "batuk" in modules:
-        signs += RETURN_COUGH
-    if "diare" in modules:
-        signs += RETURN_DIARRHOEA
-    return signs
+    return list(advice_for(visit.get("result") or {}).kembali_segera)
 
 
 def home_advice(visit: dict) -> list[str]:
-    result = visit.get("result") or {}
-    try:
-        from mtbs_tui.rules.advice import advice_for
+    """Home care and counselling for the mother (`rules.advice`), at most six lines."""
+    from mtbs_tui.rules.advice import advice_for
 
-        advice = advice_for(result)
-        items = list(getattr(advice, "nasihat", None) or [])
-        if items:
-            return items[:6]
-    except Exception:  # noqa: BLE001
-        pass
-    return [t.get("label") for t in visit.get("treatments") or [] if t.get("code") in HOME_CARE and t.get("label")]
+    return list(advice_for(visit.get("result") or {}).nasihat)[:6]
 
 
 def follow_up_text(visit: dict) -> str:
