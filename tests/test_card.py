@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from mtbs_tui.documents.card import build_card_pdf, dose_lines, medicine_lines, render_card
+from mtbs_tui.documents.card import build_card_pdf, dose_lines, render_card
 from mtbs_tui.register import Register
 from test_export_support import make_register
 from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)

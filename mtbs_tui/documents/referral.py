@@ -13,7 +13,6 @@ is assigned once, at the first print (`Register.referral_letter_number`), and a 
 """
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 from typing import Any
 
