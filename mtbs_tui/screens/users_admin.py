@@ -1,8 +1,10 @@
-"""Pengguna (kepala only): list accounts, add one, disable/enable, reset a password.
+"""Pengguna (kepala only): list accounts, add one, disable/enable, reset a password, lift a lockout.
 
 Every change goes through mtbs_tui.users, which checks the input and writes the audit trail.
 """
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -84,6 +86,7 @@ class UsersAdminScreen(Screen[None]):
         Binding("f2", "add", "Tambah", key_display="F2", id="tambah"),
         Binding("f3", "toggle_active", "Aktif/nonaktif", key_display="F3", id="aktif"),
         Binding("f4", "reset_password", "Ganti sandi", key_display="F4", id="ganti_sandi"),
+        Binding("f5", "unlock", "Buka kunci", key_display="F5", id="buka_kunci"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -99,15 +102,17 @@ class UsersAdminScreen(Screen[None]):
         self.query_one("#users-table", DataTable).focus()
 
     def reload(self) -> None:
-        from mtbs_tui.users import list_users
+        from mtbs_tui.users import is_locked, list_users
 
         table = self.query_one("#users-table", DataTable)
         table.clear()
-        self.rows = list_users(self.app.register)  # type: ignore[attr-defined]
+        register = self.app.register  # type: ignore[attr-defined]
+        self.rows = list_users(register)
         for row in self.rows:
+            row["locked"] = is_locked(register, row["id"], row["role"], row["failed_count"])
+            status = "TERKUNCI" if row["locked"] else "aktif" if row["active"] else "NONAKTIF"
             table.add_row(row["username"], row["full_name"][:28], SHORT_ROLES.get(row["role"], row["role"]),
-                          "aktif" if row["active"] else "NONAKTIF", date_text(row.get("last_login_at")),
-                          key=row["username"])
+                          status, date_text(row.get("last_login_at")), key=row["username"])
 
     def selected(self) -> dict | None:
         table = self.query_one("#users-table", DataTable)
@@ -150,16 +155,21 @@ class UsersAdminScreen(Screen[None]):
         if row["username"] == self.app.actor and row["active"]:  # type: ignore[attr-defined]
             self.say("Akun Anda sendiri tidak dapat dinonaktifkan dari sini.", error=True)
             return
+        self._change_row(lambda: set_active(self.app.register, row["username"], not row["active"],  # type: ignore[attr-defined]
+                                            actor=self.app.actor),  # type: ignore[attr-defined]
+                         f"Akun {row['username']} {'dinonaktifkan' if row['active'] else 'diaktifkan'}.")
+
+    def _change_row(self, change: Callable[[], object], done_text: str) -> None:
+        """Run one account change on the selected row; then the list again, the cursor kept."""
         try:
-            set_active(self.app.register, row["username"], not row["active"],  # type: ignore[attr-defined]
-                       actor=self.app.actor)  # type: ignore[attr-defined]
+            change()
         except AccountError as exc:
             self.say(self._error(exc), error=True)
             return
         cursor = self.query_one("#users-table", DataTable).cursor_row
         self.reload()
         self.query_one("#users-table", DataTable).move_cursor(row=cursor)
-        self.say(f"Akun {row['username']} {'dinonaktifkan' if row['active'] else 'diaktifkan'}.")
+        self.say(done_text)
 
     def action_reset_password(self) -> None:
         from mtbs_tui.users import reset_password
@@ -181,6 +191,18 @@ class UsersAdminScreen(Screen[None]):
 
         self.app.push_screen(AccountDialog(f"Kata sandi baru untuk {row['username']}", reset_for=row["username"]),
                              done)
+
+    def action_unlock(self) -> None:
+        from mtbs_tui.users import unlock
+
+        row = self.selected()
+        if row is None:
+            return
+        if not row["locked"]:
+            self.say(f"Akun {row['username']} tidak terkunci.")
+            return
+        self._change_row(lambda: unlock(self.app.register, row["username"], actor=self.app.actor),  # type: ignore[attr-defined]
+                         f"Akun {row['username']} dibuka: boleh mencoba masuk lagi.")
 
     def action_back(self) -> None:
         self.dismiss(None)

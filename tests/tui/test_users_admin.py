@@ -80,3 +80,26 @@ async def test_the_head_cannot_disable_their_own_account(register) -> None:
         await pilot.pause()
         assert "sendiri" in str(app.screen.query_one("#users-message", Static).render())
     assert _users(register)["kepala"][2] == 1
+
+
+async def test_head_sees_a_locked_account_and_lifts_the_lock_with_f5(register) -> None:
+    from mtbs_tui import accounts
+    from mtbs_tui.users import authenticate
+
+    app = make_app(register, user="kepala", offer_drafts=False)
+    from conftest import add_account
+
+    add_account(register, "bidan")
+    register.db.execute("UPDATE users SET failed_count = ? WHERE username = 'bidan'", [accounts.LOCKOUT_FAILURES])
+    register.db.conn.commit()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, UsersAdminScreen)
+        assert "TERKUNCI" in app.export_screenshot()
+        await pilot.press("f5")  # the list is sorted: bidan first
+        await pilot.pause()
+        assert "dibuka" in str(app.screen.query_one("#users-message", Static).render())
+        assert "TERKUNCI" not in app.export_screenshot()
+    assert authenticate(register, "bidan", "bidan-demo").username == "bidan"
+    assert _audit(register)[-1][:2] == ("kepala", "akun.buka_kunci")
