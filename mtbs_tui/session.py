@@ -188,6 +188,11 @@ def login_with_copy(copy: Path, options: dict[str, Any], action: str) -> User:
         ).fetchone()
     finally:
         conn.close()
+    if row is not None and not row[4]:
+        # Refused before the password is checked: the answer never confirms a disabled account's password.
+        from mtbs_tui.users import DISABLED_MESSAGE
+
+        raise SessionError(f"galat: masuk gagal: {DISABLED_MESSAGE} (akun dalam cadangan)")
     if row is None or not accounts.verify_password(row[5], secret)[0]:
         raise SessionError("galat: masuk gagal: nama pengguna atau kata sandi salah (akun dalam cadangan)")
     user = User(row[0], row[1], row[2], row[3], bool(row[4]))
