@@ -519,7 +519,7 @@ class NewPatientScreen(Screen["int | None"]):
             self._help(error, error=True)
             return
         if field == KEYS[-1]:
-            self.action_save()
+            self._last_field_done()
         else:
             self.focus_next()
 
@@ -544,10 +544,21 @@ class NewPatientScreen(Screen["int | None"]):
             return
         if field == KEYS[-1]:
             # After the keys already on their way to this field.
-            focused.call_later(self.action_save)
+            focused.call_later(self._last_field_done)
             return
         self.focus_next()
         focused.call_later(self._check_after_enter, field)
+
+    def _last_field_done(self) -> None:
+        """Enter on the last field checks it and says how to save: saving is F10, as the footer
+        says (an Enter meant for the next field must not register a child)."""
+        field = KEYS[-1]
+        _, error = self._validate(field, self.query_one(f"#f-{field}", Input).value)
+        self._mark(field, error)
+        if error:
+            self._help(error, error=True)
+            return
+        self._help("Isian terakhir. Periksa data di atas, lalu F10 untuk menyimpan.")
 
     def _check_after_enter(self, field: str) -> None:
         """Validate a field left with Enter once its typed keys have all arrived; an invalid

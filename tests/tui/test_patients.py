@@ -432,3 +432,23 @@ async def test_a_17_digit_nik_is_refused_whole_not_cut(register) -> None:
         assert nik.value == "32010115032500011"  # all 17 digits kept on screen
         assert app.screen.focused is nik
         assert "NIK anak harus 16 angka (sekarang 17 karakter)." in _help(app)
+
+
+async def test_enter_on_the_last_field_does_not_save(register) -> None:
+    before = len(_patients(register))
+    app = make_app(register, offer_drafts=False)
+    app.new_patient_fields = {"name": "Dewi Lestari", "sex": "P", "birth_date": "10-10-2025",
+                              "parent_name": "Ny. Lestari"}
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_new_patient(pilot)
+        form = app.screen
+        last = form.query(Input).last()
+        form.set_focus(last)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form and len(_patients(register)) == before  # the footer says F10
+        assert "F10 untuk menyimpan" in _help(app)
+        await pilot.press("f10")
+        await pilot.pause()
+    assert len(_patients(register)) == before + 1
