@@ -25,15 +25,15 @@ def _open_and_login(ctx: Any, action: str) -> tuple[Any, str]:
 def _describe(p: dict) -> str:
     from mtbs_tui.app import date_text
 
-    parts = [f"{p['mrn']:<10}", f"{p['name']}", f"({p['sex']})", f"lahir {date_text(p['birth_date'])}",
+    parts = [f"{p['mrn']} {p['name']} ({p['sex']})", f"lahir {date_text(p['birth_date'])}",
              f"ibu {p.get('parent_name') or '-'}"]
     if p.get("nik"):
         parts.append(f"NIK {p['nik']}")
     if p.get("village"):
-        parts.append(p["village"])
+        parts.append(f"desa {p['village']}")
     if "visit_count" in p:
         parts.append(f"{p['visit_count']} kunjungan")
-    return " ".join(parts)
+    return " · ".join(parts)
 
 
 def duplicates(ctx: Any, limit: int) -> int:
