@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys, document_available
+from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
 from mtbs_tui.widgets.legend import KeyLegend
 from mtbs_tui.widgets.plan import Age
 from mtbs_tui.widgets.plausible import fmt
@@ -73,10 +73,6 @@ class SaveRequest:
     problems: list[Problem] = field(default_factory=list)
     confirmed: dict = field(default_factory=dict)  # unusual values the worker confirmed
     fix_key: str | None = None  # set when the worker asks to go back to a problem (``p``)
-
-
-def referral_available() -> bool:
-    return document_available("referral")
 
 
 def follow_up_date(visit_date: str, days: int | None) -> str | None:

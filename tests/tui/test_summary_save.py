@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from form_app import FormApp, fixed_classify, months_ago, open_register, press_list, screen_text, standard_visit_keys
 
-from mtbs_tui.screens.summary import SummaryScreen, follow_up_date, referral_available
+from mtbs_tui.screens.summary import SummaryScreen, follow_up_date
+from mtbs_tui.screens.visit_documents import document_available
 from mtbs_tui.screens.visit_form import VisitFormScreen
 
 DATA = "11 enter 80 enter 1 37 enter 14 enter 46 enter enter enter "
@@ -88,7 +89,7 @@ async def test_referral_key_hidden_until_the_documents_exist(tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     # As if the documents package were not installed (a module set to None cannot be imported).
     monkeypatch.setitem(sys.modules, "mtbs_tui.documents.referral", None)
-    assert not referral_available()
+    assert not document_available("referral")
     app, reg = await _referred_visit(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -113,7 +114,7 @@ async def test_referral_key_hidden_until_the_documents_exist(tmp_path: Path,
 async def test_referral_key_prints_after_saving(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list = []
     _fake_referral_module(monkeypatch, calls)
-    assert referral_available()
+    assert document_available("referral")
     app, reg = await _referred_visit(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
