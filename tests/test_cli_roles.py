@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[set[str], list[str], str | None]] = {
     "user-enable": (HEAD, ["user", "enable", "sasaran"], None),
     "user-reset-password": (HEAD, ["user", "reset-password", "sasaran", "--sandi-stdin"], None),
     "user-buka-kunci": (HEAD, ["user", "buka-kunci", "sasaran"], None),
+    "user-ubah": (HEAD, ["user", "ubah", "sasaran", "--nip", "198001012005012001"], None),
     "audit-verify": (REVIEW, ["audit", "verify"], None),
     "audit-show": (REVIEW, ["audit", "show", "--limit", "5"], None),
 }
