@@ -20,6 +20,8 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from mtbs_tui.accounts import AccessDenied, User, allowed, require
+from mtbs_tui.rules.age import age_on
+from mtbs_tui.rules.codes import ALL_CLEAR, SEVERITY
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -91,22 +93,11 @@ def parse_iso_date(value: str | None) -> date | None:
 
 
 def age_text(birth_date: str | date | None, on: date) -> str:
-    """Short age as on the paper register: `12hr` under 60 days, `8b`, `1t3b` from a year."""
+    """Short age for the narrow columns (`Age.short`): `12hr`, `8b`, `1t3b`; `?` when unknown."""
     born = birth_date if isinstance(birth_date, date) else parse_iso_date(birth_date)
-    if born is None:
+    if born is None or on < born:
         return "?"
-    days = (on - born).days
-    if days < 0:
-        return "?"
-    if days < 60:
-        return f"{days}hr"
-    from mtbs_tui.register import completed_months
-
-    months = completed_months(born, on)
-    years, rest = divmod(max(months, 0), 12)
-    if years == 0:
-        return f"{rest}b"
-    return f"{years}t{rest}b" if rest else f"{years}t"
+    return age_on(born, on).short()
 
 
 def date_text(day: date | str | None) -> str:
@@ -135,13 +126,6 @@ def severity_text(colour: str | None, *, width: int = 6) -> Text:
     colour = (colour or "").lower()
     word = SEVERITY_WORD.get(colour, "?")
     return Text(word.ljust(width), style=SEVERITY_STYLE.get(colour, "reverse"))
-
-
-def worst_colour(colours: list[str]) -> str | None:
-    for colour in ("merah", "kuning", "hijau"):
-        if colour in colours:
-            return colour
-    return None
 
 
 def short_label(label: str, width: int) -> str:
@@ -671,7 +655,6 @@ def visit_summaries(register: "Register", visit_ids: list[int]) -> dict[int, tup
     ids = [int(i) for i in visit_ids]
     if not ids:
         return {}
-    rank = {"merah": 0, "kuning": 1, "hijau": 2}
     found: dict[int, list[tuple]] = {}
     marks = ",".join("?" for _ in ids)
     for visit_id, position, code, label, colour in register.db.execute(
@@ -679,10 +662,9 @@ def visit_summaries(register: "Register", visit_ids: list[int]) -> dict[int, tup
         f"WHERE visit_id IN ({marks})", ids
     ):
         # A green "STABIL"/"NORMAL" says little: among equals prefer a named finding.
-        dull = code in ("STABIL", "GIZI_BAIK", "GIZI_NORMAL", "PERTUMBUHAN_NORMAL",
-                        "LINGKAR_KEPALA_NORMAL", "TIDAK_ANEMIA", "TIDAK_ADA_INFEKSI_TELINGA")
+        dull = code in ALL_CLEAR
         found.setdefault(visit_id, []).append(
-            (rank.get(colour, 3), dull, position, colour, label or code or "")
+            (-SEVERITY.get(colour, -1), dull, position, colour, label or code or "")
         )
     out = {}
     for visit_id, items in found.items():

@@ -30,7 +30,8 @@ from typing import Any
 
 from mtbs_tui import db as dbmod
 from mtbs_tui.patient_fields import name_key
-from mtbs_tui.register import Age, Register, age_on, completed_months, result_rows, rules_version
+from mtbs_tui.register import Register, result_rows, rules_version
+from mtbs_tui.rules.age import YOUNG_INFANT_DAYS, Age, age_on, pathway_for_days
 
 Findings = dict[str, Any]
 BATCH = 5000
@@ -92,7 +93,7 @@ def _bm_day_band(days: int) -> int:
 
 def bucket_key(days: int, months: int) -> tuple:
     """The age bucket of a visit: bayi muda by (the chart's day band, completed months)."""
-    if days < 60:
+    if pathway_for_days(days) == "bayi_muda":
         return ("bm", _bm_day_band(days), months)
     try:
         return _BUCKET_OF_MONTH[months]
@@ -337,7 +338,7 @@ def default_classifier() -> Callable[[dict], dict]:
 
 def _pending(case: dict) -> dict:
     age = age_on(case["birth_date"], case["visit_date"])
-    return {"chart": case.get("chart", "2022"), "pathway": "bayi_muda" if age.days < 60 else "balita",
+    return {"chart": case.get("chart", "2022"), "pathway": age.pathway,
             "age": {"days": age.days, "months": age.months}, "classifications": [],
             "incomplete": [{"module": "mesin_aturan_belum_tersedia", "missing": []}],
             "refer_urgently": False, "follow_up_days": None, "treatments": [], "pending_engine": True}
@@ -520,7 +521,7 @@ INSERT INTO visits(id, visit_uid, version, supersedes_id, is_current, patient_id
     follow_up_days, follow_up_date, status, section, recorded_by, correction_reason, created_at, updated_at,
     rules_version)
 SELECT s.id, s.uid, s.version, s.supersedes, s.is_current, s.patient_id, s.at, substr(s.at, 1, 10),
-    COALESCE(h.pathway, CASE WHEN s.age_days < 60 THEN 'bayi_muda' ELSE 'balita' END),
+    COALESCE(h.pathway, CASE WHEN s.age_days < {YOUNG_INFANT_DAYS} THEN 'bayi_muda' ELSE 'balita' END),
     CASE WHEN s.follow_up_of IS NULL THEN 'pertama' ELSE 'ulang' END, s.follow_up_of, '2022', s.age_days, s.age_months, h.weight_kg, h.length_cm, h.length_position,
     h.muac_cm, NULL, h.temperature_c, ?,
     printf('{"birth_date":"%s","sex":"%s","visit_date":"%.10s",%s', p.birth_date, p.sex, s.at, h.top_tail),
@@ -531,7 +532,7 @@ SELECT s.id, s.uid, s.version, s.supersedes, s.is_current, s.patient_id, s.at, s
     'final', NULL, s.worker, s.reason, s.at, s.at, ?
 FROM temp.demo_stage s JOIN temp.demo_hit h ON h.id = s.hit JOIN main.patients p ON p.id = s.patient_id
 ORDER BY s.id
-"""
+""".replace("{YOUNG_INFANT_DAYS}", str(YOUNG_INFANT_DAYS))
 
 
 # --- generation ------------------------------------------------------------------------------------
@@ -733,7 +734,7 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
     b_hi, m_hi = len(balita) - 1, len(bm) - 1
 
     def pick_scenario(days: int, months: int) -> Scenario:
-        if days < 60:
+        if days < YOUNG_INFANT_DAYS:
             return bm[bisect.bisect(m_cum, rng.random() * m_total, 0, m_hi)]
         while True:
             s = balita[bisect.bisect(b_cum, rng.random() * b_total, 0, b_hi)]
@@ -779,8 +780,8 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
             p = people[int(rng.random() * n_people)]
             if p.birth > latest:
                 continue
-            age = Age(days=(day - p.birth).days, months=completed_months(p.birth, day))
-            if age.days >= 60 and age.months < 2:
+            age = age_on(p.birth, day)
+            if not age.young_infant and age.months < 2:
                 continue  # between the bayi-muda and the balita chart for a few days: another child
             scenario = pick_scenario(age.days, age.months)
             return {"patient": p, "day": day, "at": visit_time(day), "scenario": scenario, "kind": "pertama",
@@ -808,8 +809,8 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
         scenario = BY_ID[first["scenario"].recovery or ("bm_sehat" if first["scenario"].pathway == "bayi_muda"
                                                          else "sehat")]
         age = age_on(first["patient"].birth, day)
-        if (scenario.pathway == "bayi_muda") != (age.days < 60) or age.months < scenario.min_months:
-            scenario = BY_ID["bm_sehat" if age.days < 60 else "sehat"]
+        if scenario.pathway != age.pathway or age.months < scenario.min_months:
+            scenario = BY_ID["bm_sehat" if age.young_infant else "sehat"]
         at = visit_time(day)
         if at <= first["at"]:  # the same day: a follow-up comes after its first visit
             at = first["at"] + _dt.timedelta(minutes=rng.randint(5, 60))

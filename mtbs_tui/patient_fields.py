@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from mtbs_tui.rules.age import beyond_mtbs, completed_months
+
 
 @dataclass(frozen=True)
 class PatientField:
@@ -51,7 +53,6 @@ NAME_MIN = 2
 PHONE_MIN, PHONE_MAX = 8, 15
 NIK_LENGTH = 16
 BPJS_LENGTH = 13  # nomor kartu JKN-KIS
-MAX_MONTHS = 60  # MTBS covers 0-59 months
 SEXES = ("L", "P")
 _MRN = re.compile(r"^[A-Za-z0-9./-]+$")
 
@@ -83,12 +84,6 @@ def parse_birth_date(text: str) -> _dt.date:
         raise ValueError("tanggal tidak ada di kalender") from None
 
 
-def _months(birth: _dt.date, on: _dt.date) -> int:
-    from mtbs_tui.register import completed_months
-
-    return completed_months(birth, on)
-
-
 def check_field(key: str, raw: object, *, today: _dt.date, existing_birth: str | None = None) -> object:
     """The clean value of one field (None when empty and optional); InvalidField otherwise.
 
@@ -117,7 +112,7 @@ def check_field(key: str, raw: object, *, today: _dt.date, existing_birth: str |
             raise InvalidField(key, f"Tanggal lahir: {exc}.") from None
         if born > today:
             raise InvalidField(key, f"Tanggal lahir tidak boleh sesudah hari ini ({today.strftime('%d-%m-%Y')}).")
-        if born.isoformat() != existing_birth and _months(born, today) >= MAX_MONTHS:
+        if born.isoformat() != existing_birth and beyond_mtbs(completed_months(born, today)):
             raise InvalidField(key, "Tanggal lahir: umur 5 tahun atau lebih, di luar cakupan MTBS (0–59 bulan).")
         return born.isoformat()
     elif key in ("nik", "mother_nik"):

@@ -27,6 +27,8 @@ import sqlite_utils
 
 from mtbs_tui import db as dbmod
 from mtbs_tui import patient_fields
+from mtbs_tui.rules.age import YOUNG_INFANT_DAYS, age_on
+from mtbs_tui.rules.codes import ALL_CLEAR, COLOURS_WORST_FIRST
 
 Classifier = Callable[[dict], dict]
 
@@ -90,63 +92,14 @@ class DuplicatePatientError(RegisterError):
         self.matches = matches
 
 
-@dataclass(frozen=True)
-class Age:
-    days: int
-    months: int
-
-    @property
-    def text(self) -> str:
-        """Short Indonesian age as on the paper register: `23 hr`, `8 bl`, `1 th 3 bl`."""
-        if self.days < 60:
-            return f"{self.days} hr"
-        years, months = divmod(self.months, 12)
-        if not years:
-            return f"{months} bl"
-        return f"{years} th {months} bl" if months else f"{years} th"
-
-
-_ONE_DAY = _dt.timedelta(days=1)
 # A number typed in a search that may be (part of) a no. RM: "301", "rm301", "RM000301".
 _RM_NUMBER = re.compile(r"(?i)(?:rm)?(\d{1,8})")
-
-
-def completed_months(birth: _dt.date, on: _dt.date) -> int:
-    """Largest m with birth + m calendar months <= on (case-format.md §3, month-end clamped)."""
-    months = (on.year - birth.year) * 12 + (on.month - birth.month)
-    # birth + months lands in on's month, on day min(birth.day, days in that month); it is after `on`
-    # exactly when on.day < birth.day and `on` is not the last day of its month.
-    if months > 0 and on.day < birth.day and (on.day < 28 or (on + _ONE_DAY).month == on.month):
-        months -= 1
-    return max(months, 0)
-
-
-def _add_months(day: _dt.date, months: int) -> _dt.date:
-    import calendar
-
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    return _dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def age_fields(birth_date: str | _dt.date, on: str | _dt.date) -> dict:
     """`age_days`, `age_months` and `age_text` (e.g. "1 th 3 bl") as plain values for lists."""
     age = age_on(birth_date, on)
-    return {"age_days": age.days, "age_months": age.months, "age_text": age.text}
-
-
-def age_on(birth_date: str | _dt.date, on: str | _dt.date) -> Age:
-    b = _as_date(birth_date)
-    o = _as_date(on)
-    return Age(days=(o - b).days, months=completed_months(b, o))
-
-
-def _as_date(value: str | _dt.date) -> _dt.date:
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    return _dt.date.fromisoformat(str(value)[:10])
+    return {"age_days": age.days, "age_months": age.months, "age_text": age.text()}
 
 
 def parse_date(value: Any, field: str) -> _dt.date:
@@ -1271,9 +1224,9 @@ FOLLOW_UP_GRACE_DAYS = 3
 # the chart routes them (0-7 days, 8 days to <2 months), then completed months.
 REPORT_AGE_GROUPS: tuple[tuple[str, str], ...] = (
     ("0-7 hari", "v.age_days <= 7"),
-    ("8 hari-<2 bulan", "v.age_days BETWEEN 8 AND 59"),
-    ("2-<12 bulan", "v.age_days >= 60 AND v.age_months < 12"),
-    ("1-<5 tahun", "v.age_days >= 60 AND v.age_months >= 12"),
+    ("8 hari-<2 bulan", f"v.age_days BETWEEN 8 AND {YOUNG_INFANT_DAYS - 1}"),
+    ("2-<12 bulan", f"v.age_days >= {YOUNG_INFANT_DAYS} AND v.age_months < 12"),
+    ("1-<5 tahun", f"v.age_days >= {YOUNG_INFANT_DAYS} AND v.age_months >= 12"),
 )
 
 
@@ -1334,15 +1287,18 @@ def main_symptoms_sql(v: str = "v") -> str:
 
 # --- row builders shared with the demo generator --------------------------------------------------
 
-# "Nothing found" rows (STABIL, GIZI BAIK, NORMAL, ...): left out of the short text of lists, so a
-# register row reads "PNEUMONIA, ANEMIA" and not five all-clear labels first.
-ALL_CLEAR = frozenset({
-    "STABIL", "TIDAK_ADA_INFEKSI_TELINGA", "GIZI_NORMAL", "GIZI_BAIK", "PERTUMBUHAN_NORMAL",
-    "LINGKAR_KEPALA_NORMAL", "TIDAK_ANEMIA", "MUNGKIN_BUKAN_INFEKSI_HIV", "MUNGKIN_BUKAN_INFEKSI",
-    "TIDAK_ADA_IKTERUS", "BUKAN_INFEKSI_HIV",
-    "BERAT_BADAN_TIDAK_RENDAH_MENURUT_UMUR_DAN_TIDAK_ADA_MASALAH_PEMBERIAN_ASI",
-    "BERAT_BADAN_TIDAK_RENDAH_MENURUT_UMUR_DAN_TIDAK_ADA_MASALAH_PEMBERIAN_MINUM",
-})
+def _worst_first_sql(column: str) -> str:
+    """SQL: 0 for the most urgent colour (merah), counting up (codes.COLOURS_WORST_FIRST)."""
+    urgent = COLOURS_WORST_FIRST[:-1]  # the least urgent (hijau) and anything unknown come last
+    whens = " ".join(f"WHEN '{colour}' THEN {i}" for i, colour in enumerate(urgent))
+    return f"CASE {column} {whens} ELSE {len(urgent)} END"
+
+
+def _colour_of_rank_sql(rank: str) -> str:
+    whens = " ".join(f"WHEN {i} THEN '{colour}'" for i, colour in enumerate(COLOURS_WORST_FIRST))
+    return f"CASE {rank} {whens} END"
+
+
 _PATIENT_KEYS = ("id", "mrn", "nik", "mother_nik", "name", "sex", "birth_date", "parent_name", "address",
                  "village", "phone", "last_seen_at")
 _PATIENT_COLS = ", ".join(f"p.{k}" for k in _PATIENT_KEYS)
@@ -1356,9 +1312,8 @@ _LIST_COLS = (
     "p.mrn, p.name, p.sex, p.birth_date, "
     "(SELECT group_concat(label, ', ') FROM (SELECT COALESCE(c.label, c.code) AS label FROM visit_classifications c "
     "  WHERE c.visit_id = v.id AND c.code NOT IN (" + ", ".join(f"'{code}'" for code in sorted(ALL_CLEAR)) + ") "
-    "  ORDER BY CASE c.colour WHEN 'merah' THEN 0 WHEN 'kuning' THEN 1 ELSE 2 END, c.position)), "
-    "(SELECT CASE min(CASE c.colour WHEN 'merah' THEN 0 WHEN 'kuning' THEN 1 ELSE 2 END) "
-    "  WHEN 0 THEN 'merah' WHEN 1 THEN 'kuning' WHEN 2 THEN 'hijau' END "
+    f"  ORDER BY {_worst_first_sql('c.colour')}, c.position)), "
+    f"(SELECT {_colour_of_rank_sql('min(' + _worst_first_sql('c.colour') + ')')} "
     "  FROM visit_classifications c WHERE c.visit_id = v.id)"
 )
 
@@ -1415,7 +1370,7 @@ def _draft_columns(case: dict, patient: dict, vdate: _dt.date, section: str | No
                    follow_up_of: str | None) -> dict:
     try:
         age = age_on(patient["birth_date"], vdate)
-        pathway = "bayi_muda" if age.days < 60 else "balita"
+        pathway = age.pathway
         age_days, age_months = age.days, age.months
     except ValueError:
         pathway, age_days, age_months = None, None, None

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from mtbs_tui.demo import BY_ID, ResultCache
-from mtbs_tui.register import FieldError, Register, RegisterError, age_on, completed_months
+from mtbs_tui.register import FieldError, Register, RegisterError
+from mtbs_tui.rules.age import age_on, completed_months
 from mtbs_tui.rules import classify
 
 TODAY = dt.date.today()
@@ -327,8 +328,8 @@ def test_audit_holds_no_clinical_content(reg: Register) -> None:
 def test_completed_months_and_age_text() -> None:
     assert completed_months(dt.date(2024, 1, 31), dt.date(2024, 2, 29)) == 1
     assert completed_months(dt.date(2024, 6, 15), dt.date(2025, 6, 14)) == 11
-    assert age_on("2026-01-01", "2026-01-24").text == "23 hr"
-    assert age_on("2025-01-10", "2026-04-11").text == "1 th 3 bl"
+    assert age_on("2026-01-01", "2026-01-24").text() == "23 hr"
+    assert age_on("2025-01-10", "2026-04-11").text() == "1 th 3 bl"
 
 
 def test_register_error_messages_are_one_indonesian_line(tmp_path: Path) -> None:

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from mtbs_tui.rules.age import Age
+
 MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
     "November", "Desember",
@@ -67,12 +69,7 @@ def age_text_long(days: int | None, months: int | None) -> str:
     """`12 hari`, `5 bulan`, `1 tahun 3 bulan` (the letter spells it out; lists use `1 th 3 bl`)."""
     if days is None:
         return "-"
-    if days < 60:
-        return f"{days} hari"
-    years, rest = divmod(int(months or 0), 12)
-    if not years:
-        return f"{rest} bulan"
-    return f"{years} tahun {rest} bulan" if rest else f"{years} tahun"
+    return Age(days=days, months=int(months or 0)).long()
 
 
 def number_text(value: Any, decimals: int | None = None) -> str:

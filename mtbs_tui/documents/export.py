@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from mtbs_tui.documents.common import DocumentError, atomic_output, record_audit
+from mtbs_tui.rules.age import YOUNG_INFANT_DAYS
 
 FORMATS = ("csv", "xlsx")
 CSV_DELIMITER = ";"
@@ -111,7 +112,7 @@ def _visit_columns(fmt: str, today: _dt.date) -> tuple[str, str]:
         g = _guard
     head = f"""{date}, {g('p.mrn')}, {g('p.name')}, {g("COALESCE(p.parent_name, '')")}, {g("COALESCE(p.address, '')")},
   {g("COALESCE(p.village, '')")},
-  CASE WHEN v.age_days < 60 THEN v.age_days || ' hr'
+  CASE WHEN v.age_days < {YOUNG_INFANT_DAYS} THEN v.age_days || ' hr'
        WHEN v.age_months < 12 THEN v.age_months || ' bl'
        WHEN v.age_months % 12 = 0 THEN (v.age_months / 12) || ' th'
        ELSE (v.age_months / 12) || ' th ' || (v.age_months % 12) || ' bl' END,

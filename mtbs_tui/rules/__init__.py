@@ -16,17 +16,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from mtbs_tui.rules.engine import classify
-from mtbs_tui.rules.errors import CaseError
-from mtbs_tui.rules.settings import DEFAULT, ChartSettings
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mtbs_tui.rules.advice import Advice, advice_for
+    from mtbs_tui.rules.engine import classify
+    from mtbs_tui.rules.errors import CaseError
+    from mtbs_tui.rules.settings import DEFAULT, ChartSettings
 
 __all__ = ["classify", "CaseError", "ChartSettings", "DEFAULT", "Advice", "advice_for"]
 
+# Where each public name lives. Imported on first use, so a module that needs only
+# ``mtbs_tui.rules.age`` (the register, the patient fields) does not load the engine and its tables.
+_HOME = {"classify": "engine", "CaseError": "errors", "ChartSettings": "settings", "DEFAULT": "settings",
+         "Advice": "advice", "advice_for": "advice"}
+
 
 def __getattr__(name: str) -> Any:
-    # advice is for screens and documents; `mtbs classify` does not pay for importing it.
-    if name in ("Advice", "advice_for"):
-        from mtbs_tui.rules import advice
+    if name in _HOME:
+        import importlib
 
-        return getattr(advice, name)
+        return getattr(importlib.import_module(f"mtbs_tui.rules.{_HOME[name]}"), name)
     raise AttributeError(name)

@@ -6,11 +6,11 @@ first bad field. It does not classify anything.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from mtbs_tui.rules.age import age_in_days, beyond_mtbs, completed_months, pathway_for_days
 from mtbs_tui.rules.errors import CaseError
 from mtbs_tui.rules.vocabulary import FINDINGS, TOP_LEVEL, validate_value
 
@@ -27,24 +27,6 @@ class Case:
     age_months: int
     pathway: str
     values: Mapping[str, Any]  # top-level fields and findings, one mapping, absent/null removed
-
-
-def add_months(start: dt.date, months: int) -> dt.date:
-    """``start`` + ``months`` calendar months, landing on the last day of a short month (§3)."""
-    total = start.month - 1 + months
-    year, month = start.year + total // 12, total % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return dt.date(year, month, day)
-
-
-def completed_months(birth: dt.date, visit: dt.date) -> int:
-    """The largest m such that birth + m months <= visit (§3)."""
-    m = (visit.year - birth.year) * 12 + (visit.month - birth.month)
-    while m > 0 and add_months(birth, m) > visit:
-        m -= 1
-    while add_months(birth, m + 1) <= visit:
-        m += 1
-    return max(m, 0)
 
 
 def check_chart(value: Any, field: str = "chart") -> str | None:
@@ -86,10 +68,10 @@ def validate_case(case: Any, chart: str | None = None) -> Case:
     if visit < birth:
         raise CaseError("visit_date", "tanggal kunjungan sebelum tanggal lahir")
     months = completed_months(birth, visit)
-    if months >= 60:
+    if beyond_mtbs(months):
         raise CaseError("birth_date", "umur 5 tahun atau lebih, di luar cakupan MTBS")
-    days = (visit - birth).days
+    days = age_in_days(birth, visit)
     chosen = chart or values.get("chart") or "2022"
     values.pop("chart", None)
     return Case(chart=chosen, visit_date=visit, birth_date=birth, age_days=days,
-                age_months=months, pathway="bayi_muda" if days < 60 else "balita", values=values)
+                age_months=months, pathway=pathway_for_days(days), values=values)

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 COLOUR_LABEL = {"merah": "MERAH - RUJUK SEGERA", "kuning": "KUNING", "hijau": "HIJAU"}
+# The one severity order of the colours: the higher, the more urgent (worst first = highest).
+SEVERITY: dict[str, int] = {"hijau": 0, "kuning": 1, "merah": 2}
+COLOURS_WORST_FIRST: tuple[str, ...] = tuple(sorted(SEVERITY, key=SEVERITY.__getitem__, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -18,16 +21,20 @@ class Classification:
     module: str
     colour: str
     label: str
+    # "Nothing found" (STABIL, GIZI BAIK, NORMAL, ...): a green row that names no problem, left out
+    # of the short text of lists and shown last among equals.
+    all_clear: bool = False
 
 
-def _c(code: str, module: str, colour: str, label: str) -> Classification:
-    return Classification(code, module, {"M": "merah", "K": "kuning", "H": "hijau"}[colour], label)
+def _c(code: str, module: str, colour: str, label: str, clear: bool = False) -> Classification:
+    assert not clear or colour == "H", code
+    return Classification(code, module, {"M": "merah", "K": "kuning", "H": "hijau"}[colour], label, clear)
 
 
 _BALITA = (
     _c("GAGAL_JANTUNG_PARU", "tanda_bahaya", "M", "GAGAL JANTUNG PARU"),
     _c("PENYAKIT_SANGAT_BERAT", "tanda_bahaya", "M", "PENYAKIT SANGAT BERAT"),
-    _c("STABIL", "tanda_bahaya", "H", "STABIL"),
+    _c("STABIL", "tanda_bahaya", "H", "STABIL", clear=True),
     _c("PNEUMONIA_BERAT", "batuk", "M", "PNEUMONIA BERAT"),
     _c("PNEUMONIA", "batuk", "K", "PNEUMONIA"),
     _c("BATUK_BUKAN_PNEUMONIA", "batuk", "H", "BATUK BUKAN PNEUMONIA"),
@@ -55,32 +62,32 @@ _BALITA = (
     _c("MASTOIDITIS", "telinga", "M", "MASTOIDITIS"),
     _c("INFEKSI_TELINGA_KRONIS", "telinga", "K", "INFEKSI TELINGA KRONIS"),
     _c("INFEKSI_TELINGA_AKUT", "telinga", "K", "INFEKSI TELINGA AKUT"),
-    _c("TIDAK_ADA_INFEKSI_TELINGA", "telinga", "H", "TIDAK ADA INFEKSI TELINGA"),
+    _c("TIDAK_ADA_INFEKSI_TELINGA", "telinga", "H", "TIDAK ADA INFEKSI TELINGA", clear=True),
     _c("SANGAT_KURUS_DENGAN_KOMPLIKASI", "gizi", "M", "SANGAT KURUS DENGAN KOMPLIKASI"),
     _c("SANGAT_KURUS_TANPA_KOMPLIKASI", "gizi", "K", "SANGAT KURUS TANPA KOMPLIKASI"),
     _c("KURUS", "gizi", "K", "KURUS"),
-    _c("GIZI_NORMAL", "gizi", "H", "NORMAL"),
+    _c("GIZI_NORMAL", "gizi", "H", "NORMAL", clear=True),
     _c("GIZI_BURUK_DENGAN_KOMPLIKASI", "gizi", "M", "GIZI BURUK DENGAN KOMPLIKASI"),
     _c("GIZI_BURUK_TANPA_KOMPLIKASI", "gizi", "K", "GIZI BURUK TANPA KOMPLIKASI"),
     _c("GIZI_KURANG", "gizi", "K", "GIZI KURANG"),
-    _c("GIZI_BAIK", "gizi", "H", "GIZI BAIK"),
+    _c("GIZI_BAIK", "gizi", "H", "GIZI BAIK", clear=True),
     _c("BERISIKO_GIZI_LEBIH", "gizi", "K", "BERISIKO GIZI LEBIH"),
     _c("GIZI_LEBIH", "gizi", "K", "GIZI LEBIH"),
     _c("OBESITAS", "gizi", "K", "OBESITAS"),
     _c("SANGAT_PENDEK", "pertumbuhan", "K", "SANGAT PENDEK"),
     _c("PENDEK", "pertumbuhan", "K", "PENDEK"),
-    _c("PERTUMBUHAN_NORMAL", "pertumbuhan", "H", "NORMAL"),
+    _c("PERTUMBUHAN_NORMAL", "pertumbuhan", "H", "NORMAL", clear=True),
     _c("TINGGI", "pertumbuhan", "K", "TINGGI"),
     _c("MAKROSEFALI", "lingkar_kepala", "K", "MAKROSEFALI"),
-    _c("LINGKAR_KEPALA_NORMAL", "lingkar_kepala", "H", "NORMAL"),
+    _c("LINGKAR_KEPALA_NORMAL", "lingkar_kepala", "H", "NORMAL", clear=True),
     _c("MIKROSEFALI", "lingkar_kepala", "K", "MIKROSEFALI"),
     _c("ANEMIA_BERAT", "anemia", "M", "ANEMIA BERAT"),
     _c("ANEMIA", "anemia", "K", "ANEMIA"),
-    _c("TIDAK_ANEMIA", "anemia", "H", "TIDAK ANEMIA"),
+    _c("TIDAK_ANEMIA", "anemia", "H", "TIDAK ANEMIA", clear=True),
     _c("INFEKSI_HIV_TERKONFIRMASI", "hiv", "K", "INFEKSI HIV TERKONFIRMASI"),
     _c("DIDUGA_TERINFEKSI_HIV", "hiv", "K", "DIDUGA TERINFEKSI HIV"),
     _c("TERPAJAN_HIV", "hiv", "K", "TERPAJAN HIV"),
-    _c("MUNGKIN_BUKAN_INFEKSI_HIV", "hiv", "H", "MUNGKIN BUKAN INFEKSI HIV"),
+    _c("MUNGKIN_BUKAN_INFEKSI_HIV", "hiv", "H", "MUNGKIN BUKAN INFEKSI HIV", clear=True),
     _c("MASALAH_PEMBERIAN_MAKAN", "pemberian_makan", "K", "MASALAH PEMBERIAN MAKAN"),
 )
 
@@ -88,10 +95,10 @@ _BAYI_MUDA = (
     _c("PENYAKIT_SANGAT_BERAT_ATAU_INFEKSI_BAKTERI_BERAT", "bm_infeksi", "M",
        "PENYAKIT SANGAT BERAT ATAU INFEKSI BAKTERI BERAT"),
     _c("INFEKSI_BAKTERI_LOKAL", "bm_infeksi", "K", "INFEKSI BAKTERI LOKAL"),
-    _c("MUNGKIN_BUKAN_INFEKSI", "bm_infeksi", "H", "MUNGKIN BUKAN INFEKSI"),
+    _c("MUNGKIN_BUKAN_INFEKSI", "bm_infeksi", "H", "MUNGKIN BUKAN INFEKSI", clear=True),
     _c("IKTERUS_BERAT", "bm_ikterus", "M", "IKTERUS BERAT"),
     _c("IKTERUS", "bm_ikterus", "K", "IKTERUS"),
-    _c("TIDAK_ADA_IKTERUS", "bm_ikterus", "H", "TIDAK ADA IKTERUS"),
+    _c("TIDAK_ADA_IKTERUS", "bm_ikterus", "H", "TIDAK ADA IKTERUS", clear=True),
     _c("DIARE_PERSISTEN_BERAT", "bm_diare", "M", "DIARE PERSISTEN BERAT"),  # §11.15 item 2
     _c("DISENTRI", "bm_diare", "M", "DISENTRI PADA BAYI MUDA"),  # §11.15 item 2
     _c("DIARE_DEHIDRASI_BERAT", "bm_diare", "M", "DIARE DEHIDRASI BERAT"),
@@ -100,7 +107,7 @@ _BAYI_MUDA = (
     _c("INFEKSI_HIV_TERKONFIRMASI", "bm_hiv", "K", "INFEKSI HIV TERKONFIRMASI"),
     _c("TERPAJAN_HIV_MUNGKIN_INFEKSI_HIV", "bm_hiv", "K", "TERPAJAN HIV: MUNGKIN INFEKSI HIV"),
     _c("INFEKSI_HIV_TIDAK_DIKETAHUI", "bm_hiv", "K", "INFEKSI HIV TIDAK DIKETAHUI"),
-    _c("BUKAN_INFEKSI_HIV", "bm_hiv", "H", "BUKAN INFEKSI HIV"),
+    _c("BUKAN_INFEKSI_HIV", "bm_hiv", "H", "BUKAN INFEKSI HIV", clear=True),
     _c("BERAT_BADAN_SANGAT_RENDAH_MENURUT_UMUR", "bm_berat_badan_asi", "M",
        "BERAT BADAN SANGAT RENDAH MENURUT UMUR"),
     _c("BERAT_BADAN_RENDAH_MENURUT_UMUR_DAN_ATAU_MASALAH_PEMBERIAN_ASI", "bm_berat_badan_asi", "K",
@@ -109,10 +116,10 @@ _BAYI_MUDA = (
        "BERAT BADAN RENDAH MENURUT UMUR DAN/ATAU MASALAH PEMBERIAN MINUM"),
     _c("BERAT_BADAN_TIDAK_RENDAH_MENURUT_UMUR_DAN_TIDAK_ADA_MASALAH_PEMBERIAN_ASI",
        "bm_berat_badan_asi", "H",
-       "BERAT BADAN TIDAK RENDAH MENURUT UMUR DAN TIDAK ADA MASALAH PEMBERIAN ASI"),
+       "BERAT BADAN TIDAK RENDAH MENURUT UMUR DAN TIDAK ADA MASALAH PEMBERIAN ASI", clear=True),
     _c("BERAT_BADAN_TIDAK_RENDAH_MENURUT_UMUR_DAN_TIDAK_ADA_MASALAH_PEMBERIAN_MINUM",
        "bm_berat_badan_asi", "H",
-       "BERAT BADAN TIDAK RENDAH MENURUT UMUR DAN TIDAK ADA MASALAH PEMBERIAN MINUM"),
+       "BERAT BADAN TIDAK RENDAH MENURUT UMUR DAN TIDAK ADA MASALAH PEMBERIAN MINUM", clear=True),
 )
 
 CLASSIFICATIONS: dict[str, dict[str, Classification]] = {
@@ -132,6 +139,11 @@ BALITA_CHART_ONLY = {
              "SANGAT_KURUS_DENGAN_KOMPLIKASI", "SANGAT_KURUS_TANPA_KOMPLIKASI", "KURUS",
              "GIZI_NORMAL", "DIDUGA_TERINFEKSI_HIV"},
 }
+
+
+# Every code that is all clear under some pathway (a code is never all clear in one and not the other).
+ALL_CLEAR: frozenset[str] = frozenset(c.code for table in CLASSIFICATIONS.values() for c in table.values()
+                                      if c.all_clear)
 
 
 def classification(pathway: str, code: str) -> Classification:

@@ -42,14 +42,13 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
+from mtbs_tui.rules.codes import SEVERITY
 from mtbs_tui.rules.vocabulary import FINDINGS, TOP_LEVEL, doc_sorted
 
 MERAH, KUNING, HIJAU = "merah", "kuning", "hijau"
-_SEVERITY = {HIJAU: 0, KUNING: 1, MERAH: 2}
-
-
 def severity(colour: str) -> int:
-    return _SEVERITY[colour]
+    """0 hijau, 1 kuning, 2 merah (the order lives with the codes: ``codes.SEVERITY``)."""
+    return SEVERITY[colour]
 
 
 # --------------------------------------------------------------------------------------------

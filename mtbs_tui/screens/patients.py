@@ -34,17 +34,15 @@ from mtbs_tui.patient_fields import (
     FIELDS,
     KEYS,
     LABELS,
-    MAX_MONTHS,
     InvalidField,
     check_field,
     parse_birth_date,  # noqa: F401 - the form's date format, re-exported for callers of this screen
 )
-from mtbs_tui.register import completed_months
+from mtbs_tui.rules.age import YOUNG_INFANT_DAYS, beyond_mtbs, completed_months
 from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
 from mtbs_tui.widgets.list_table import ListTable
 
 PAGE_SIZE = 17
-YOUNG_INFANT_DAYS = 60
 # Search list columns cut with "…" beyond these (No. RM 8, Umur 7, Tgl lahir 10 are fixed):
 # 8 + 16 + 7 + 10 + 13 + 10 + 2 per column = 76: inside the border and the scrollbar at 80.
 SEARCH_WIDTHS = {"name": 16, "parent_name": 13, "village": 10}
@@ -59,9 +57,9 @@ def form_choice(birth_date: str | None, on: date) -> tuple[str | None, str]:
     if days < 0:
         return None, "tanggal lahir sesudah hari ini"
     if days < YOUNG_INFANT_DAYS:
-        return "bayi_muda", f"umur {days} hari (di bawah 60 hari): formulir bayi muda (MTBM)"
+        return "bayi_muda", f"umur {days} hari (di bawah {YOUNG_INFANT_DAYS} hari): formulir bayi muda (MTBM)"
     months = completed_months(born, on)
-    if months >= MAX_MONTHS:
+    if beyond_mtbs(months):
         return None, "umur 5 tahun atau lebih, di luar cakupan MTBS"
     return "balita", f"umur {age_text(born, on)} ({months} bulan): formulir balita sakit (MTBS)"
 

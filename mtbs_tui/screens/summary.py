@@ -107,7 +107,7 @@ class SummaryScreen(DocumentKeys, Screen["int | None"]):
         case, result = r.case, r.result
         parts = ["Ringkasan", r.patient.get("name", "")]
         if r.age is not None:
-            parts.append(r.age.text())
+            parts.append(r.age.heading())
         if case.get("weight_kg") is not None:
             parts.append(f"BB {fmt(case['weight_kg'])} kg")
         parts.append(f"Bagan {result.get('chart', case.get('chart', ''))}")

@@ -27,6 +27,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 from mtbs_tui.rules import vocabulary as voc
+from mtbs_tui.rules.age import Age, age_on
 from mtbs_tui.screens import follow_up as fu
 from mtbs_tui.screens.summary import Problem
 from mtbs_tui.widgets.fields import FormField, NumberField
@@ -34,7 +35,7 @@ from mtbs_tui.widgets.legend import KeyLegend
 from mtbs_tui.widgets.line import TextLine
 from mtbs_tui.widgets.messages import FieldChanged, FieldDone
 from mtbs_tui.widgets.panel import ClassificationPanel, panel_lines
-from mtbs_tui.widgets.plan import (CAMPAK_ENTRY, HEADER_ID, SHORT, Age, FormValues, SectionPlan, age_at,
+from mtbs_tui.widgets.plan import (CAMPAK_ENTRY, HEADER_ID, SHORT, FormValues, SectionPlan,
                                    build_plan, excluded_keys, vaccines_for_age)
 from mtbs_tui.widgets.plausible import fmt
 from mtbs_tui.widgets.section import FormSection
@@ -211,7 +212,7 @@ class VisitFormScreen(Screen["int | None"]):
         self.values.top.setdefault("chart", facility.get("chart_default") or "2022")
         if facility.get("malaria_area"):
             self.values.top.setdefault("malaria_area", facility["malaria_area"])
-        self.age: Age = age_at(self.patient["birth_date"], self.visit_date)
+        self.age: Age = age_on(self.patient["birth_date"], self.visit_date)
         self.earlier = fu.earlier_visit(reg, self.follow_up_of) if self.follow_up_of else None
 
     @property
@@ -372,7 +373,7 @@ class VisitFormScreen(Screen["int | None"]):
             form = "Kunjungan ulang · " + form
         sex = self.patient.get("sex") or "?"
         parts = [form, f"{self.patient.get('name', '')} ({sex})",
-                 self.age.text() if self.pathway == "bayi_muda" else f"{self.age.text()} ({self.age.days} hr)"]
+                 self.age.heading() if self.pathway == "bayi_muda" else f"{self.age.heading()} ({self.age.days} hr)"]
         top = self.values.top
         if top.get("weight_kg") is not None:
             parts.append(f"BB {fmt(top['weight_kg'])}")

@@ -12,11 +12,11 @@ to the vocabulary later still gets a section without touching this file.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from mtbs_tui.rules import vocabulary as voc
+from mtbs_tui.rules.age import Age
 
 HEADER_ID = "kunjungan"
 
@@ -87,56 +87,6 @@ class SectionPlan:
     @property
     def keys(self) -> tuple[str, ...]:
         return tuple(k for b in self.blocks for k in b.keys)
-
-
-@dataclass(frozen=True)
-class Age:
-    days: int
-    months: int
-
-    @property
-    def pathway(self) -> str:
-        return "bayi_muda" if self.days < 60 else "balita"
-
-    def text(self) -> str:
-        """How the form names the age: days under 2 months, else years and months."""
-        if self.days < 60:
-            return f"{self.days} hari"
-        years, months = divmod(self.months, 12)
-        if years:
-            return f"{years}t{months}b" if months else f"{years}t"
-        return f"{months}b"
-
-    def reason(self) -> str:
-        """Why this form: "umur 23 hari: formulir bayi muda"."""
-        if self.days < 60:
-            return f"umur {self.days} hari: formulir bayi muda (di bawah 2 bulan)"
-        return f"umur {self.text()} ({self.days} hari): formulir balita sakit"
-
-
-def completed_months(birth: dt.date, visit: dt.date) -> int:
-    """case-format.md §3: the largest m with birth + m months ≤ visit (clamped to month end)."""
-    months = (visit.year - birth.year) * 12 + (visit.month - birth.month)
-    while months > 0 and _add_months(birth, months) > visit:
-        months -= 1
-    return max(months, 0)
-
-
-def _add_months(d: dt.date, months: int) -> dt.date:
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    for day in (d.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(d.day, day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def age_at(birth_date: str, visit_date: str) -> Age:
-    birth = dt.date.fromisoformat(birth_date)
-    visit = dt.date.fromisoformat(visit_date)
-    return Age(days=(visit - birth).days, months=completed_months(birth, visit))
 
 
 def header_keys(pathway: str, chart: str, age: Age) -> tuple[str, ...]:

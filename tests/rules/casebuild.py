@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from mtbs_tui.rules.case import add_months
+from mtbs_tui.rules.age import add_months
 
 VISIT = "2025-06-15"
 

@@ -10,7 +10,7 @@ import pytest
 
 from casebuild import normal
 from mtbs_tui.rules import CaseError, classify
-from mtbs_tui.rules.case import add_months, completed_months
+from mtbs_tui.rules.age import add_months, completed_months
 from mtbs_tui.rules.vocabulary import parse_value
 
 import datetime as dt

@@ -71,7 +71,7 @@ def stub_classify(case: dict) -> dict:
     born = date.fromisoformat(case["birth_date"])
     seen = date.fromisoformat(case["visit_date"])
     days = (seen - born).days
-    from mtbs_tui.register import completed_months
+    from mtbs_tui.rules.age import completed_months
 
     return {
         "chart": case.get("chart") or "2022",

@@ -120,7 +120,7 @@ def standard_visit_keys(*, save: bool = True) -> list[str]:
 def fixed_classify(case: dict, chart: str | None = None) -> dict:
     """Fixed answers for the snapshot tests, so a tuned chart row does not change the pictures
     (the engine has its own tests; the behaviour tests use the real engine)."""
-    from mtbs_tui.widgets.plan import age_at
+    from mtbs_tui.rules.age import age_on as age_at
 
     f = case.get("findings") or {}
     age = age_at(case["birth_date"], case["visit_date"])

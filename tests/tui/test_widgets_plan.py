@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mtbs_tui.rules import vocabulary as voc
-from mtbs_tui.widgets.plan import (HEADER_ID, Age, age_at, build_plan, excluded_keys, vaccines_for_age,
+from mtbs_tui.rules.age import Age, age_on as age_at
+from mtbs_tui.widgets.plan import (HEADER_ID, build_plan, excluded_keys, vaccines_for_age,
                                    visibility)
 
 CASES = [("balita", "2022", Age(335, 11)), ("balita", "2015", Age(335, 11)),
@@ -70,7 +71,7 @@ def test_folding() -> None:
 def test_age_reason_and_vaccines() -> None:
     assert age_at("2026-10-31", "2026-11-23").reason() == "umur 23 hari: formulir bayi muda (di bawah 2 bulan)"
     age = age_at("2025-08-10", "2026-11-23")
-    assert age.months == 15 and age.text() == "1t3b"
+    assert age.months == 15 and age.heading() == "1t3b"
     assert age.reason().startswith("umur 1t3b (470 hari): formulir balita sakit")
     assert age_at("2024-01-31", "2024-02-29").months == 1  # case-format §3 examples
     assert age_at("2024-06-15", "2025-06-14").months == 11
