@@ -30,7 +30,7 @@ from mtbs_tui.rules import vocabulary as voc
 from mtbs_tui.rules.age import Age, age_on
 from mtbs_tui.screens import follow_up as fu
 from mtbs_tui.screens.summary import Problem
-from mtbs_tui.widgets.fields import FormField, NumberField
+from mtbs_tui.widgets.fields import FormField, NumberField, YesNoField
 from mtbs_tui.widgets.legend import KeyLegend
 from mtbs_tui.widgets.line import TextLine
 from mtbs_tui.widgets.messages import FieldChanged, FieldDone
@@ -63,6 +63,14 @@ ANSWER_KEYS = "ytn0123456789sk"
 FOLD_KEYS = frozenset(
     {m.opening_key for m in voc.MODULES if m.opening_key}
     | {"demam", "demam_hari", "temperature_c", *CAMPAK_ENTRY})
+
+
+# Answers that follow from an earlier one, so the question is not asked again: (given key, given
+# value) -> (key answered, its value). Cough answers the measles sign "batuk, pilek atau mata
+# merah" (any one of the three is enough). The field still shows it and can be changed.
+IMPLIED: dict[tuple[str, Any], tuple[str, Any]] = {
+    ("batuk", True): ("batuk_pilek_mata_merah", True),
+}
 
 
 def label_of(key: str) -> str:
@@ -138,7 +146,9 @@ class VisitFormScreen(Screen["int | None"]):
 
     BINDINGS = [
         Binding("tab", "next_field", "Lanjut", key_display="Tab", priority=True, id="lanjut"),
-        Binding("shift+tab", "prev_field", "Kembali", key_display="Shift+Tab", priority=True, id="kembali"),
+        # Not in the footer (80 columns keep Esc Keluar and F5 there; F1 lists every key).
+        Binding("shift+tab", "prev_field", "Kembali", key_display="Shift+Tab", show=False, priority=True,
+                id="kembali"),
         # One-key answers and Enter are read with priority, i.e. while the app reads the keys and
         # before the next key is dispatched: the focus has moved on before a key typed ahead (or
         # a burst from a slow PC catching up) arrives, so it never lands in the previous question.
@@ -149,9 +159,13 @@ class VisitFormScreen(Screen["int | None"]):
                 id="bagian_berikut"),
         Binding("pageup", "prev_section", "Bagian sebelumnya", key_display="PgUp", show=False,
                 priority=True, id="bagian_sebelum"),
+        Binding("f5", "rest_no", "Sisa tidak", key_display="F5", id="sisa_tidak"),
         Binding("f9", "summary", "Ringkasan", key_display="F9", id="ringkasan"),
         Binding("escape", "leave", "Keluar", key_display="Esc", id="keluar"),
         *[Binding(f"alt+{d}", f"jump({d})", f"Bagian {d}", show=False) for d in range(10)],
+        # Alt + a section's letter (shown in the strip in capitals, e.g. "Demam" -> D).
+        *[Binding(f"alt+{c}", f"jump_letter('{c}')", "Ke bagian", show=False)
+          for c in "abcdefghijklmnopqrstuvwxyz"],
     ]
 
     def __init__(self, patient_id: int, *, kind: str = "pertama", follow_up_of: str | None = None,
@@ -176,6 +190,7 @@ class VisitFormScreen(Screen["int | None"]):
         self.confirmed: dict[str, Any] = {}
         self.summary_request: Any = None
         self.incomplete_before: set[str] = set()  # a correction: the boxes not assessed then
+        self.implied: set[str] = set()  # keys answered by IMPLIED (passed over going forward)
         self.start_section: str | None = None
         self.last_activity = 0.0
 
@@ -381,8 +396,30 @@ class VisitFormScreen(Screen["int | None"]):
             parts.append(f"{'TB' if top.get('length_position') == 'berdiri' else 'PB'} {fmt(top['length_cm'])}")
         if top.get("temperature_c") is not None:
             parts.append(f"{fmt(top['temperature_c'])}°C")
-        parts.append(f"Bagan {self.chart}")
-        self.query_one("#form-title", TextLine).set_text(" " + " · ".join(parts))
+        chart = f"Bagan {self.chart}"
+        # 80 columns: the chart version always shows. What gives way, in turn: the name (down to
+        # 16 characters), the age in days, the measurements from the right, the name (down to 8).
+        width = max(self.size.width, 80) - 2
+        full_name, age, measures = parts[1], parts[2], parts[3:]
+        name = full_name
+
+        def line() -> str:
+            return " · ".join([parts[0], name, age, *measures, chart])
+
+        def shorten(keep: int) -> str:
+            over = len(line()) - width
+            if over <= 0 or len(name) <= keep:
+                return name
+            return name[:max(keep - 1, len(name.rstrip("…")) - over - 1)].rstrip() + "…"
+
+        name = shorten(16)
+        if len(line()) > width and self.pathway != "bayi_muda":
+            age = self.age.text()
+        while len(line()) > width and measures:
+            measures = measures[:-1]
+        name = shorten(8)
+        text = line()
+        self.query_one("#form-title", TextLine).set_text(" " + text)
 
     def section_mark(self, i: int, section: FormSection, merged: dict[str, Any]) -> str:
         if i == self.index:
@@ -402,7 +439,9 @@ class VisitFormScreen(Screen["int | None"]):
 
     def _refresh_strip(self) -> None:
         merged = self.values.merged()
-        pieces = [self.section_mark(i, s, merged) + s.plan.short for i, s in enumerate(self.sections)]
+        letters = self.section_letters()
+        pieces = [self.section_mark(i, s, merged) + _mark_letter(s.plan.short, letters[i])
+                  for i, s in enumerate(self.sections)]
         text = " " + " ".join(pieces)
         if len(text) > 80:
             text = " " + "".join(pieces)
@@ -454,6 +493,55 @@ class VisitFormScreen(Screen["int | None"]):
     async def action_jump(self, digit: int) -> None:
         await self._show_section(digit - 1 if digit else 9)
 
+    def section_letters(self) -> list[str]:
+        """One letter per section for Alt+letter: the first letter of its short name not taken by
+        an earlier section (Data d, Bahaya b, Batuk a, Diare i, Demam e, ...)."""
+        used: list[str] = []
+        for section in self.sections:
+            letter = next((c for c in section.plan.short.lower() if c.isalpha() and c not in used), "")
+            used.append(letter)
+        return used
+
+    async def action_jump_letter(self, letter: str) -> None:
+        letters = self.section_letters()
+        if letter in letters:
+            await self._show_section(letters.index(letter))
+        else:
+            self._set_help(f"Tidak ada bagian dengan huruf {letter.upper()}.", error=True)
+
+    def rest_no_fields(self) -> list[FormField]:
+        """The yes/no questions of the open section still empty (shown, not echoes)."""
+        return [f for f in self.current.focusable_fields()
+                if isinstance(f, YesNoField) and f.value is None and "echo" not in f.classes]
+
+    async def action_rest_no(self) -> None:
+        """F5: "tidak" for every still-empty yes/no question of this section, after one
+        confirming key that lists them. Never in the danger signs: each is looked at."""
+        if set(self.current.plan.modules) & DANGER_SIGN_MODULES:
+            self._set_help("Tanda bahaya dinilai satu per satu: F5 tidak berlaku di bagian ini.",
+                           error=True)
+            return
+        fields = self.rest_no_fields()
+        if not fields:
+            self._set_help("Tidak ada pertanyaan ya/tidak yang kosong di bagian ini.")
+            return
+        from mtbs_tui.screens.dialogs import ConfirmDialog
+
+        names = "\n".join(f"- {f.label}" for f in fields)
+        self.app.push_screen(
+            ConfirmDialog(f"Jawab \"tidak\" untuk {len(fields)} pertanyaan yang kosong?", detail=names,
+                          yes="Ya, semua tidak", no="Batal"),
+            lambda sure: self._rest_no(sure, fields))
+
+    async def _rest_no(self, sure: bool | None, fields: list[FormField]) -> None:
+        if not sure:
+            return
+        for f in fields:
+            if f.is_attached and f.display and f.value is None:
+                f.set_value(False, announce=False)
+                self.field_changed(f)
+        await self.action_next_section()
+
     async def action_next_field(self) -> None:
         fields = self.current.focusable_fields()
         focused = self.focused
@@ -461,7 +549,8 @@ class VisitFormScreen(Screen["int | None"]):
             i = fields.index(focused)
             # A question already answered in an earlier box is passed over going forward
             # (Shift+Tab still reaches it).
-            later = [f for f in fields[i + 1:] if not ("echo" in f.classes and f.value is not None)]
+            later = [f for f in fields[i + 1:]
+                     if not (("echo" in f.classes or f.key in self.implied) and f.value is not None)]
             if later:
                 self.set_focus(later[0])
                 return
@@ -491,6 +580,8 @@ class VisitFormScreen(Screen["int | None"]):
         self.last_activity = time.monotonic()
         value = field.to_model()
         self.values.set(field.key, value)
+        self.implied.discard(field.key)  # answered by the nurse herself now
+        self._apply_implied(field.key, value)
         if isinstance(field, NumberField):
             if field.confirmed:
                 self.confirmed[field.key] = value
@@ -514,7 +605,35 @@ class VisitFormScreen(Screen["int | None"]):
         if field is self.focused:
             self._set_help(field.help_text, error=bool(field.error))
 
+    def _apply_implied(self, key: str, value: Any) -> None:
+        """Answer (or take back) what an answer implies (IMPLIED), unless the nurse answered it."""
+        for (given, given_value), (target, target_value) in IMPLIED.items():
+            if given != key:
+                continue
+            current = self.values.merged().get(target)
+            if value == given_value and current is None:
+                self.implied.add(target)
+                self._set_implied(target, target_value)
+            elif value != given_value and target in self.implied:
+                self.implied.discard(target)
+                self._set_implied(target, None)
+
+    def _set_implied(self, key: str, value: Any) -> None:
+        self.values.set(key, value)
+        for section in self.sections:
+            if section.is_mounted and key in section.plan.keys:
+                for f in section.fields:
+                    if f.key == key:
+                        f.load(value)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "rest_no":
+            if self.load_error or not self.sections:
+                return False
+            # Not offered in the danger signs; dimmed where nothing is left to answer.
+            if set(self.current.plan.modules) & DANGER_SIGN_MODULES:
+                return False
+            return True if self.rest_no_fields() else None
         if action == "answer":
             field = self.focused
             return isinstance(field, FormField) and field.answer_for(str(parameters[0]))[0]
@@ -801,6 +920,15 @@ class VisitFormScreen(Screen["int | None"]):
                 self.set_focus(f)
                 self._set_help(f.help_text, error=bool(f.error))
                 return
+
+
+def _mark_letter(short: str, letter: str) -> str:
+    """"Batuk" with its Alt letter a -> "bAtuk": the letter that jumps there, in capitals."""
+    if not letter:
+        return short
+    lower = short.lower()
+    i = lower.index(letter)
+    return lower[:i] + letter.upper() + lower[i + 1:] if i else short[0].upper() + short[1:]
 
 
 def _date_text(iso: str) -> str:

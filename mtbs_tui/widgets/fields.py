@@ -3,7 +3,8 @@
 * ``YesNoField``: ``y``/``1`` ya, ``t``/``0`` tidak, and focus moves on at once.
 * ``ChoiceField``: one digit per choice (``1 segera 2 lambat 3 sangat lambat``).
 * ``NumberField``: typed text checked on every key with ``vocabulary.parse_value``; Enter moves on
-  only when the value is valid; an implausible value needs a second Enter (reliability.md).
+  only when the value is valid; an implausible value needs a second Enter (reliability.md);
+  Delete or Ctrl+U clears it.
 * ``SetField``: several choices (vaccines received): arrows + Space, ``s`` all due for the age.
 
 Every field has ``load(value)`` / ``to_model()`` and ``help_text`` (the line that follows focus).
@@ -271,6 +272,13 @@ class ChoiceField(FormField):
         if char.isdigit() and 1 <= int(char) <= len(self.choices):
             self._consume(event)
             self.set_value(self.choices[int(char) - 1][0], done=True)
+        elif event.is_printable and char.strip():
+            # "t" or "y" (or another digit) on a numbered question: say how it is answered.
+            self._consume(event)
+            self.notice = (f"{self.spec.label}: jawab dengan angka 1–{len(self.choices)} "
+                           f"({', '.join(f'{i} {label}' for i, (_, label) in enumerate(self.choices, 1))})")
+            self.refresh_field()
+            self.post_message(FieldChanged(self))
         elif event.key in ("backspace", "delete", "space"):
             self._consume(event)
             self.set_value(None)
@@ -374,7 +382,7 @@ class NumberField(FormField):
             self._consume(event)
             self.text = self.text[:-1]
             self._edited()
-        elif event.key == "delete":
+        elif event.key in ("delete", "ctrl+u"):  # Ctrl+U as in a terminal: clear the field
             self._consume(event)
             self.text = ""
             self._edited()

@@ -1,0 +1,86 @@
+"""Issue 14 items 6-8 in the visit form, keys only: Ctrl+U clears a number, `t` on a numbered
+question says how to answer, the header keeps the chart version at 80 columns, F5 answers "tidak"
+to the empty yes/no questions of a section after one confirming key (never in the danger signs),
+Alt + a section's letter jumps there, and cough answers "batuk, pilek atau mata merah"."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from form_app import FormApp, months_ago, open_register, press_list, screen_text
+
+from mtbs_tui.screens.dialogs import ConfirmDialog
+from mtbs_tui.screens.visit_form import VisitFormScreen
+
+
+async def test_ctrl_u_clears_a_number_and_t_on_a_numbered_question_says_how(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(11, 3), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        await pilot.press(*press_list("12,5"), "ctrl+u")
+        await pilot.pause()
+        assert form.focused.text == "" and form.values.top.get("weight_kg") is None
+        await pilot.press(*press_list("9 enter 74 enter"), "t")  # "Cara mengukur" is numbered
+        await pilot.pause()
+        assert form.focused.key == "length_position" and form.focused.value is None
+        assert "jawab dengan angka 1–2" in screen_text(app)
+
+
+async def test_header_keeps_the_chart_version_with_a_long_name(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Muhammad Rizky Ananda Pratama Saputra", sex="L",
+                          birth_date=months_ago(11, 3), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*press_list("9,5 enter 74,5 enter 1 36,8 enter"))
+        await pilot.pause()
+        title = screen_text(app).splitlines()[0]
+        assert "Bagan 2022" in title and "BB 9,5" in title and "Muhammad Rizky" in title and "36,8°C" in title
+        assert len(title.rstrip()) <= 79
+
+
+async def test_f5_answers_the_empty_yes_no_questions_after_one_key(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Budi", sex="L", birth_date=months_ago(11, 3), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        await pilot.press("pagedown", "f5")  # the danger signs: not offered, each is looked at
+        await pilot.pause()
+        assert form.current.plan.id == "tanda_bahaya" and not isinstance(app.screen, ConfirmDialog)
+        assert "F5" not in screen_text(app).splitlines()[-1]
+        assert all(f.value is None for f in form.current.focusable_fields())
+        gizi = [s.plan.short for s in form.sections].index("Gizi")
+        await pilot.press(f"alt+{form.section_letters()[gizi]}")  # Alt + letter: to the Gizi box
+        await pilot.pause()
+        assert form.current.plan.short == "Gizi"
+        await pilot.press("1", "f5")  # edema: tidak ada; F5 lists what it will answer
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        listed = form.rest_no_fields()
+        assert listed and all(f.label in screen_text(app) for f in listed[:3])
+        await pilot.press("y")
+        await pilot.pause()
+        assert form.current.plan.short == "Anemia"  # done: on to the next box
+        assert [form.values.merged().get(f.key) for f in listed] == [False] * len(listed)
+
+
+async def test_cough_answers_the_measles_sign_and_it_is_passed_over(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Citra", sex="P", birth_date=months_ago(11, 3), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        letters = form.section_letters()
+        batuk = [s.plan.short for s in form.sections].index("Batuk")
+        await pilot.press(f"alt+{letters[batuk]}", "y")
+        await pilot.pause()
+        assert form.values.merged().get("batuk_pilek_mata_merah") is True
+        await pilot.press(f"alt+{letters[batuk]}", "t")  # cough taken back: so is the implied answer
+        await pilot.pause()
+        assert form.values.merged().get("batuk_pilek_mata_merah") is None
