@@ -16,7 +16,7 @@ PY   := $(BIN)/python
 MTBS := $(BIN)/mtbs
 PYTEST_ARGS ?=
 
-.PHONY: run test test-slow bench docs-preview tools clean help
+.PHONY: run lint test test-slow bench docs-preview tools clean help
 
 help:
 	@echo "make run    - pasang dan buka aplikasi dengan database demo"
@@ -55,6 +55,13 @@ tools:
 	    echo "Peringatan: pasang$$missing secara manual; uji yang membutuhkannya dilewati."; \
 	  fi; \
 	fi
+
+# ruff (pyflakes and pycodestyle errors), mypy (strict on the rules and the register) and the layer
+# contracts of import-linter; the configuration of all three is in pyproject.toml.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check mtbs_tui tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: $(VENV)/.installed-test tools
 	@$(PY) -m pytest -n 2 -m "not slow" $(PYTEST_ARGS); status=$$?; \

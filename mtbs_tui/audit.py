@@ -25,12 +25,16 @@ names the first broken entry. The head is written into every backup and printed 
 """
 from __future__ import annotations
 
+import getpass
 import hashlib
+import os
 import platform
 import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
 
 GENESIS = "0" * 64
 SEPARATOR = "\x1f"
@@ -395,3 +399,34 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
     for statement in script.split("END;"):
         if statement.strip():
             conn.execute(statement + "END;")
+
+
+# --- one audit row for a print, export, backup or restore ---------------------------------------
+
+def current_actor() -> str:
+    """Who is printing or exporting: $MTBS_USER (set by the TUI's login later), else the OS user."""
+    name = os.environ.get("MTBS_USER")
+    if name:
+        return name
+    try:
+        return getpass.getuser() or "admin"
+    except Exception:  # noqa: BLE001 - getuser can fail without a login name (services, containers)
+        return "admin"
+
+
+def record_audit(target: Any, action: str, *, detail: str | None = None, actor: str | None = None,
+                 patient_id: int | None = None) -> None:
+    """One audit row for a print, export, backup or restore. `target` is an open Register or a path."""
+    from mtbs_tui.register import Register
+
+    who = actor or current_actor()
+    if isinstance(target, (str, Path)):
+        # check=False: the caller has just verified or written the file; a second full quick_check
+        # only to append one audit row doubled `mtbs backup` on a large register.
+        register = Register.open(Path(target), check=False)
+        try:
+            register.audit(action, actor=who, patient_id=patient_id, detail=detail)
+        finally:
+            register.close()
+    else:
+        target.audit(action, actor=who, patient_id=patient_id, detail=detail)

@@ -30,7 +30,6 @@ import json
 import os
 import re
 import sqlite3
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -40,7 +39,7 @@ from pathlib import Path
 # One implementation of the durability calls, shared with the database layer.
 from mtbs_tui.db import fsync_dir as _fsync_dir
 from mtbs_tui.db import fsync_file as _fsync_file
-from mtbs_tui.documents.common import os_reason  # plain Python: no reportlab at import
+from mtbs_tui.outputs import os_reason
 
 # Generations kept in a backup folder (reliability.md proposes 7 daily, 4 weekly, 12 monthly).
 KEEP_DAILY = 7
@@ -1175,7 +1174,7 @@ def record_audit(db_path: Path, action: str, *, detail: str | None = None, actor
     Uses Register.audit when the register module is present; an audit failure never undoes a
     finished backup or restore, so it is swallowed here (the file itself is the evidence).
     """
-    from mtbs_tui.documents.common import record_audit as _record
+    from mtbs_tui.audit import record_audit as _record
 
     with contextlib.suppress(Exception):
         _record(db_path, action, detail=detail, actor=actor, patient_id=patient_id)

@@ -51,15 +51,9 @@ def _state(ctx: typer.Context) -> dict:
 
 def db_path(ctx: typer.Context) -> Path:
     """The register database chosen by --db, then $MTBS_DB, then the per-user default."""
-    chosen = _state(ctx).get("db")
-    if chosen:
-        return Path(chosen)
-    env = os.environ.get("MTBS_DB")
-    if env:
-        return Path(env)
-    from mtbs_tui.paths import default_db_path
+    from mtbs_tui.paths import chosen_db_path
 
-    return default_db_path()
+    return chosen_db_path(_state(ctx))
 
 
 @app.callback()

@@ -188,3 +188,34 @@ def place(tmp: Path, path: Path) -> None:
         os.replace(tmp, path)
         return
     os.unlink(tmp)
+
+
+# --- an OS error in words a nurse can act on ------------------------------------------------------
+
+_ERRNO_TEXT = {
+    "EACCES": "izin ditolak, atau berkas sedang dibuka program lain",
+    "EPERM": "izin ditolak",
+    "ENOSPC": "disk penuh",
+    "EDQUOT": "kuota disk habis",
+    "EROFS": "media hanya-baca (flashdisk terkunci?)",
+    "ENOENT": "folder atau berkas tidak ditemukan",
+    "ENOTDIR": "bagian jalurnya bukan folder",
+    "EISDIR": "ini folder, bukan berkas",
+    "EEXIST": "sudah ada",
+    "EIO": "kesalahan baca/tulis perangkat",
+    "ENAMETOOLONG": "nama terlalu panjang",
+    "EBUSY": "sedang dipakai",
+}
+
+
+def os_reason(exc: BaseException) -> str:
+    """An OSError in Bahasa Indonesia (strerror is English on Linux and localised on Windows)."""
+    import errno as _errno
+
+    code = getattr(exc, "errno", None)
+    name = _errno.errorcode.get(code, "") if isinstance(code, int) else ""
+    if name in _ERRNO_TEXT:
+        return _ERRNO_TEXT[name]
+    if getattr(exc, "winerror", None) == 32:  # ERROR_SHARING_VIOLATION
+        return "berkas sedang dibuka program lain"
+    return f"kesalahan sistem {code}" if code is not None else str(exc)

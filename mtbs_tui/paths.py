@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 APP_NAME = "mtbs_tui"
 
@@ -38,3 +39,15 @@ def demo_db_path() -> Path:
 def default_backup_dir(db_path: Path) -> Path:
     """Backups go beside the database in `cadangan/` unless the admin chooses another folder."""
     return db_path.parent / "cadangan"
+
+
+def chosen_db_path(options: Any) -> Path:
+    """The register a command works on: --db (kept in the Typer context's `obj`), then $MTBS_DB,
+    then the per-user default."""
+    chosen = options.get("db") if isinstance(options, dict) else None
+    if chosen:
+        return Path(chosen)
+    env = os.environ.get("MTBS_DB")
+    if env:
+        return Path(env)
+    return default_db_path()

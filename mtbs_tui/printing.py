@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mtbs_tui.documents.common import os_reason  # plain Python: no reportlab at import
+from mtbs_tui.outputs import os_reason
 
 
 class PrintError(Exception):

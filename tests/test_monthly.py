@@ -13,7 +13,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from pypdf import PdfReader
 
 from cli_login import MTBS
 from mtbs_tui.documents.common import DocumentError

@@ -4,7 +4,6 @@ first write (the login's audit row included)."""
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 import shutil
 import sqlite3

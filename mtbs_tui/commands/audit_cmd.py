@@ -10,11 +10,11 @@ from mtbs_tui.commands._docs import fail
 
 
 def _open_and_login(ctx: Any) -> tuple[Any, str]:
-    from mtbs_tui.cli import db_path
+    from mtbs_tui.paths import chosen_db_path
     from mtbs_tui.register import Register
     from mtbs_tui.session import login_for
 
-    register = Register.open(db_path(ctx))
+    register = Register.open(chosen_db_path(ctx.obj))
     try:
         return register, login_for(register, ctx.obj, "audit.verify").username
     except BaseException:
@@ -46,7 +46,7 @@ def verify(ctx: Any, folders: list[Path] | None = None, printed_heads: list[str]
     """Recompute the chain (entries, triggers, accounts), then compare it with the heads written
     outside the file: the backups' index and heads printed on documents (`--kepala-dokumen`)."""
     from mtbs_tui import audit
-    from mtbs_tui.cli import db_path
+    from mtbs_tui.paths import chosen_db_path
     from mtbs_tui.register import RegisterError
     from mtbs_tui.session import SessionError
 
@@ -54,7 +54,7 @@ def verify(ctx: Any, folders: list[Path] | None = None, printed_heads: list[str]
         register, actor = _open_and_login(ctx)
     except (RegisterError, SessionError) as exc:
         return fail(exc.message)
-    anchors = backup_anchors(Path(db_path(ctx)), list(folders or []))
+    anchors = backup_anchors(Path(chosen_db_path(ctx.obj)), list(folders or []))
     anchors += [audit.Anchor("dokumen", head.strip().lower()) for head in printed_heads or []]
     try:
         result = audit.verify(register.db.conn)

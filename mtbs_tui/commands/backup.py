@@ -75,7 +75,7 @@ def run(db_path: Path, to: Path | None, *, list_only: bool = False, set_key: str
         return 0
     folder = to if to is not None else backup_dir_for(db_path)
     if list_only:
-        from mtbs_tui.documents.common import record_audit
+        from mtbs_tui.audit import record_audit
 
         entries = list_backups(folder, db_path.stem)
         if db_path.exists():

@@ -10,11 +10,11 @@ from mtbs_tui.commands._docs import fail
 
 
 def _open_and_login(ctx: Any, action: str) -> tuple[Any, str]:
-    from mtbs_tui.cli import db_path
+    from mtbs_tui.paths import chosen_db_path
     from mtbs_tui.register import Register
     from mtbs_tui.session import login_for
 
-    register = Register.open(db_path(ctx))
+    register = Register.open(chosen_db_path(ctx.obj))
     try:
         return register, login_for(register, ctx.obj, action).username
     except BaseException:

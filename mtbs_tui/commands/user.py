@@ -12,10 +12,10 @@ from mtbs_tui.commands._docs import fail
 
 
 def _open(ctx: Any) -> Any:
-    from mtbs_tui.cli import db_path
+    from mtbs_tui.paths import chosen_db_path
     from mtbs_tui.register import Register
 
-    return Register.open(db_path(ctx))
+    return Register.open(chosen_db_path(ctx.obj))
 
 
 def _session(ctx: Any, register: Any) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mtbs_tui.audit import record_audit
 from mtbs_tui.documents.common import (
     FONT,
     FONT_BOLD,
@@ -27,7 +28,6 @@ from mtbs_tui.documents.common import (
     footer_text,
     para_text,
     pdf_text,
-    record_audit,
     styles,
     text_width,
     visit_doses,

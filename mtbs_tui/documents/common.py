@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import getpass
 import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from mtbs_tui.outputs import os_reason
 from mtbs_tui.rules.age import Age
 
 MONTHS = (
@@ -83,17 +83,6 @@ def number_text(value: Any, decimals: int | None = None) -> str:
     return text.replace(".", ",")
 
 
-def current_actor() -> str:
-    """Who is printing or exporting: $MTBS_USER (set by the TUI's login later), else the OS user."""
-    name = os.environ.get("MTBS_USER")
-    if name:
-        return name
-    try:
-        return getpass.getuser() or "admin"
-    except Exception:  # noqa: BLE001 - getuser can fail without a login name (services, containers)
-        return "admin"
-
-
 def app_version() -> str:
     from mtbs_tui import __version__
 
@@ -110,34 +99,6 @@ def audit_head(db: Any) -> str | None:
 
 
 # --- output files ---------------------------------------------------------------------------------
-
-_ERRNO_TEXT = {
-    "EACCES": "izin ditolak, atau berkas sedang dibuka program lain",
-    "EPERM": "izin ditolak",
-    "ENOSPC": "disk penuh",
-    "EDQUOT": "kuota disk habis",
-    "EROFS": "media hanya-baca (flashdisk terkunci?)",
-    "ENOENT": "folder atau berkas tidak ditemukan",
-    "ENOTDIR": "bagian jalurnya bukan folder",
-    "EISDIR": "ini folder, bukan berkas",
-    "EEXIST": "sudah ada",
-    "EIO": "kesalahan baca/tulis perangkat",
-    "ENAMETOOLONG": "nama terlalu panjang",
-    "EBUSY": "sedang dipakai",
-}
-
-
-def os_reason(exc: BaseException) -> str:
-    """An OSError in Bahasa Indonesia (strerror is English on Linux and localised on Windows)."""
-    import errno as _errno
-
-    code = getattr(exc, "errno", None)
-    name = _errno.errorcode.get(code, "") if isinstance(code, int) else ""
-    if name in _ERRNO_TEXT:
-        return _ERRNO_TEXT[name]
-    if getattr(exc, "winerror", None) == 32:  # ERROR_SHARING_VIOLATION
-        return "berkas sedang dibuka program lain"
-    return f"kesalahan sistem {code}" if code is not None else str(exc)
 
 def check_output_folder(path: Path) -> None:
     """The output path passes `outputs.check_target` (never the register, its side files or
@@ -215,24 +176,6 @@ def worker_signature(register: Any, username: str | None) -> tuple[str, str]:
     if worker.get("str_number"):
         ids.append(f"STR {worker['str_number']}")
     return (worker.get("full_name") or username, " / ".join(ids) if ids else f"NIP/STR: {HAND}")
-
-
-def record_audit(target: Any, action: str, *, detail: str | None = None, actor: str | None = None,
-                 patient_id: int | None = None) -> None:
-    """One audit row for a print, export, backup or restore. `target` is an open Register or a path."""
-    from mtbs_tui.register import Register
-
-    who = actor or current_actor()
-    if isinstance(target, (str, Path)):
-        # check=False: the caller has just verified or written the file; a second full quick_check
-        # only to append one audit row doubled `mtbs backup` on a large register.
-        register = Register.open(Path(target), check=False)
-        try:
-            register.audit(action, actor=who, patient_id=patient_id, detail=detail)
-        finally:
-            register.close()
-    else:
-        target.audit(action, actor=who, patient_id=patient_id, detail=detail)
 
 
 # --- PDF text -------------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mtbs_tui.documents.common import DocumentError, atomic_output, record_audit
+from mtbs_tui.audit import record_audit
+from mtbs_tui.documents.common import DocumentError, atomic_output
 from mtbs_tui.rules.age import YOUNG_INFANT_DAYS
 
 FORMATS = ("csv", "xlsx")

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mtbs_tui.audit import record_audit
 from mtbs_tui.documents.common import (
     FONT,
     FONT_BOLD,
@@ -44,15 +45,15 @@ from mtbs_tui.documents.common import (
     DocumentError,
     atomic_output,
     date_text,
-    os_reason,
     footer_text,
     para_text,
     pdf_text,
-    record_audit,
     register_fonts,
     text_width,
     worker_signature,
 )
+from mtbs_tui.outputs import os_reason
+
 # The follow-up rule and the age groups are the register's (one home); re-exported for callers.
 from mtbs_tui.register import FOLLOW_UP_GRACE_DAYS, REPORT_AGE_GROUPS as AGE_GROUPS, SEXES  # noqa: F401
 

@@ -478,7 +478,7 @@ def default_name(visit: dict) -> str:
 
 
 def _actor() -> str:
-    from mtbs_tui.documents.common import current_actor
+    from mtbs_tui.audit import current_actor
 
     return current_actor()
 

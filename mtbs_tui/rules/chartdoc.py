@@ -47,7 +47,6 @@ Cara membaca (kontrak `shared/spec/case-format.md` §6):
 def _tx_text(row) -> str:
     parts = []
     for tx in row.treatments:
-        label = tx.label or tx.code
         text = tx.code if not tx.label else f"{tx.code} ({tx.label})"
         if tx.note:
             text += f" — {tx.note}"

@@ -91,7 +91,7 @@ class ReasonDialog(ModalScreen["str | None"]):
             yield Label(self.title_text, classes="dialog-question")
             yield Label(self.prompt)
             yield Input(value=self.initial, id="reason", compact=True, max_length=200)
-            yield Label(f"Enter Simpan  Esc Batal", id="reason-help", classes="dialog-keys")
+            yield Label("Enter Simpan  Esc Batal", id="reason-help", classes="dialog-keys")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -570,7 +570,6 @@ class NewPatientScreen(Screen["int | None"]):
 
     def action_save(self) -> None:
         values = self._values()
-        today = self.app.today()  # type: ignore[attr-defined]
         clean: dict[str, object] = {}
         first_error: tuple[str, str] | None = None
         for field in KEYS:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import sys
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -304,7 +305,7 @@ def test_item8_balita_cases_never_carry_the_field() -> None:
 
 # --- the command and the README ------------------------------------------------------------------
 
-def _mtbs(*args: str) -> "subprocess.CompletedProcess[str]":
+def _mtbs(*args: str) -> subprocess.CompletedProcess[str]:
     import os
     import subprocess
 
