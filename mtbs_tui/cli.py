@@ -226,12 +226,16 @@ def card_command(
     overwrite: bool = typer.Option(
         False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
     ),
+    old_version: bool = typer.Option(
+        False, "--versi-lama", help="Cetak versi lama (sudah dikoreksi) dengan tanda VERSI LAMA.",
+    ),
 ) -> None:
     """Buat kartu nasihat ibu (PDF setengah halaman): obat, tanda kembali segera, kunjungan ulang."""
     from mtbs_tui.commands.card import run
 
     actor = _login(ctx, "document.print")
-    raise typer.Exit(run(db_path(ctx), visit_id, out, print_it=print_it, actor=actor, overwrite=overwrite))
+    raise typer.Exit(run(db_path(ctx), visit_id, out, print_it=print_it, actor=actor, overwrite=overwrite,
+                         old_version=old_version))
 
 
 export_app = typer.Typer(help="Ekspor data register.", no_args_is_help=True, rich_markup_mode=None)

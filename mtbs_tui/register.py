@@ -929,6 +929,12 @@ class Register:
                 "VALUES (?, ?, ?, ?, ?, ?)", [uid, year, seq, number, _iso(_now()), actor])
             return number
 
+    def current_version_id(self, visit_uid: str | None) -> int | None:
+        """The id of the current (latest) version of a visit, or None."""
+        row = self.db.execute("SELECT id FROM visits WHERE visit_uid = ? AND is_current = 1",
+                              [visit_uid]).fetchone()
+        return row[0] if row else None
+
     def letter_number(self, visit_uid: str | None) -> str | None:
         """The referral letter number kept for this visit (any version), or None: never printed."""
         row = self.db.execute("SELECT number FROM referral_letters WHERE visit_uid = ?", [visit_uid]).fetchone()

@@ -177,3 +177,42 @@ def test_the_card_embeds_dejavu_and_draws_every_fraction(register_file: Path) ->
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE.txt"):
         assert (FONT_DIR / name).is_file()
         assert any(fnmatch.fnmatch(f"documents/fonts/{name}", p) for p in patterns), name
+
+
+def test_a_card_of_a_corrected_version_is_refused_unless_asked_then_marked(
+        register_file: Path, tmp_path: Path, mtbs_exe: Path) -> None:
+    import shutil
+
+    db = tmp_path / "r.db"
+    shutil.copy(register_file, db)
+    from mtbs_tui.register import FieldError
+
+    reg = Register.open(db)
+    try:  # the first final visit whose (synthetic) case the engine accepts again
+        for (old_id,) in reg.db.execute("SELECT id FROM visits WHERE status = 'final' AND is_current = 1 "
+                                        "AND refer_urgently = 0 ORDER BY id").fetchall():
+            try:
+                new_id = reg.correct_visit(old_id, case=reg.get_visit(old_id)["case"], actor="kepala",
+                                           reason="uji koreksi")
+                break
+            except FieldError:
+                continue
+    finally:
+        reg.close()
+    out = tmp_path / "lama.pdf"
+    done = subprocess.run([str(mtbs_exe), "--db", str(db), "card", str(old_id), "-o", str(out)],
+                          capture_output=True, text=True, timeout=120, env=os.environ.copy())
+    assert done.returncode == 2, done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith(f"galat: VISIT_ID: kunjungan {old_id} adalah versi lama (versi 1)")
+    assert f"kunjungan {new_id} (versi terbaru)" in line and "--versi-lama" in line
+    assert not out.exists()
+    done = subprocess.run([str(mtbs_exe), "--db", str(db), "card", str(old_id), "--versi-lama", "-o", str(out)],
+                          capture_output=True, text=True, timeout=120, env=os.environ.copy())
+    assert done.returncode == 0, done.stderr
+    assert "VERSI LAMA (versi 1): kunjungan ini sudah dikoreksi. Kartu ini tidak berlaku" in text_of(out)
+    new = tmp_path / "baru.pdf"
+    done = subprocess.run([str(mtbs_exe), "--db", str(db), "card", str(new_id), "-o", str(new)],
+                          capture_output=True, text=True, timeout=120, env=os.environ.copy())
+    assert done.returncode == 0, done.stderr
+    assert "VERSI LAMA" not in text_of(new)

@@ -8,7 +8,7 @@ from mtbs_tui.outputs import policy
 
 
 def run(db_path: Path, visit_id: int, out: Path | None, *, print_it: bool = False, kind: str = "referral",
-        actor: str | None = None, overwrite: bool = False) -> int:
+        actor: str | None = None, overwrite: bool = False, old_version: bool = False) -> int:
     from mtbs_tui.documents.common import DocumentError
     from mtbs_tui.register import RegisterError
 
@@ -30,7 +30,8 @@ def run(db_path: Path, visit_id: int, out: Path | None, *, print_it: bool = Fals
         visit = load_visit(register, visit_id)
         target = out if out is not None else Path(default_name(visit))
         with policy(register=db_path, overwrite=overwrite):
-            path = build(register, visit_id, target, actor=actor)
+            extra = {"old_version": True} if old_version else {}
+            path = build(register, visit_id, target, actor=actor, **extra)
     except (DocumentError, RegisterError) as exc:
         return fail(exc.message)
     finally:

@@ -19,6 +19,7 @@ from typing import Any
 
 from mtbs_tui.audit import record_audit
 from mtbs_tui.documents.common import (
+    DocumentError,
     FONT,
     FONT_BOLD,
     age_text_long,
@@ -26,6 +27,7 @@ from mtbs_tui.documents.common import (
     atomic_output,
     date_text,
     footer_text,
+    old_version_mark,
     para_text,
     pdf_text,
     styles,
@@ -160,6 +162,9 @@ def card_story(register: Any, visit: dict) -> list[Any]:
             f"Anak: <b>{para_text(patient.get('name') or '-')}</b> &nbsp; Umur: {para_text(age_text_long(visit.get('age_days'), visit.get('age_months')))}"
             f" &nbsp; No. RM: {para_text(patient.get('mrn') or '-')}", big),
     ]
+    mark = old_version_mark(visit, "Kartu ini")
+    if mark is not None:
+        story.insert(1, mark)
     if visit.get("refer_urgently"):
         return story + _referred_story(visit, big, bigb, section)
     return story + _home_story(visit, st, big, bigb, section)
@@ -302,11 +307,26 @@ def render_card(register: Any, visit: dict, out: Any) -> None:
     write_bytes(out, data)
 
 
+def check_current(register: Any, visit: dict) -> None:
+    """Refuse a card for a corrected (old) version: the mother must not take home what was
+    corrected. One Indonesian line naming the current version's id."""
+    if visit.get("is_current", 1):
+        return
+    current = register.current_version_id(visit.get("visit_uid"))
+    where = f"cetak kartu kunjungan {current} (versi terbaru)" if current else "cetak dari versi terbaru"
+    raise DocumentError(
+        f"galat: VISIT_ID: kunjungan {visit['id']} adalah versi lama (versi {visit.get('version')}) yang sudah "
+        f"dikoreksi; {where}, atau pakai --versi-lama untuk mencetak versi lama bertanda VERSI LAMA")
+
+
 def build_card_pdf(register: Any, visit_id: int, out_path: Path | str, *, audit: bool = True,
-                   actor: str | None = None) -> Path:
-    """Write the mother's card of `visit_id` to `out_path` (atomically) and record it."""
+                   actor: str | None = None, old_version: bool = False) -> Path:
+    """Write the mother's card of `visit_id` to `out_path` (atomically) and record it. A corrected
+    (old) version is refused unless `old_version` asks for it; then it is marked VERSI LAMA."""
     out_path = Path(out_path)
     visit = load_visit(register, visit_id)
+    if not old_version:
+        check_current(register, visit)
     with atomic_output(out_path) as tmp:
         render_card(register, visit, str(tmp))
     if audit:

@@ -281,6 +281,22 @@ def letterhead(facility: dict | None, st: dict[str, Any]) -> list[Any]:
     return out
 
 
+def old_version_mark(visit: dict, what: str) -> Any | None:
+    """The red "VERSI LAMA" box printed on a document of a corrected (superseded) visit version,
+    or None for the current version. `what`: the document, e.g. "Surat ini", "Kartu ini"."""
+    if visit.get("is_current", 1):
+        return None
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    warn = ParagraphStyle("versi_lama", parent=styles()["bold"], textColor=colors.HexColor("#b00000"),
+                          borderColor=colors.HexColor("#b00000"), borderWidth=0.8, borderPadding=3,
+                          alignment=1, spaceBefore=4, spaceAfter=4)
+    return Paragraph(f"VERSI LAMA (versi {visit.get('version')}): kunjungan ini sudah dikoreksi. {what} tidak "
+                     "berlaku; cetak dari versi terbaru.", warn)
+
+
 def footer_text(db: Any, what: str) -> str:
     """The footer line: what, when, which program; the audit chain head has its place here."""
     head = audit_head(db)

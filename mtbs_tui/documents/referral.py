@@ -28,6 +28,7 @@ from mtbs_tui.documents.common import (
     footer_text,
     letterhead,
     number_text,
+    old_version_mark,
     para_text,
     pdf_text,
     styles,
@@ -234,13 +235,9 @@ def referral_story(register: Any, visit: dict, number: str | None = None) -> lis
     story: list[Any] = letterhead(facility, st)
     story.append(Paragraph("SURAT PENGANTAR RUJUKAN", st["title"]))
     story.append(Paragraph(para_text(f"Nomor: {number}"), st["center"]))
-    if not visit.get("is_current", 1):
-        warn = ParagraphStyle("versi_lama", parent=st["bold"], textColor=colors.HexColor("#b00000"),
-                              borderColor=colors.HexColor("#b00000"), borderWidth=0.8, borderPadding=3,
-                              alignment=1, spaceBefore=4, spaceAfter=4)
-        story.append(Paragraph(
-            f"VERSI LAMA (versi {visit.get('version')}): kunjungan ini sudah dikoreksi. Surat ini tidak "
-            "berlaku; cetak surat dari versi terbaru.", warn))
+    mark = old_version_mark(visit, "Surat ini")
+    if mark is not None:
+        story.append(mark)
     story.append(Spacer(1, 3))
     dest = referral.get("destination") or "RSUD/rumah sakit rujukan ...................................."
     story.append(Paragraph(
