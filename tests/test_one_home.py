@@ -1,0 +1,136 @@
+"""One home for the clinical basics (issue 16): a grep over the package fails when a module defines
+again what lives in one place:
+
+- completed months, the month arithmetic, the ``Age`` value and the pathway limits (60 days,
+  60 months): ``mtbs_tui/rules/age.py``;
+- the severity order of the colours and the "all clear" codes: ``mtbs_tui/rules/codes.py``.
+
+Each detector is also run on a sample of the copies it must catch, so the test can fail.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mtbs_tui.rules.codes import ALL_CLEAR
+
+PACKAGE = Path(__file__).resolve().parents[1] / "mtbs_tui"
+AGE_HOME = "rules/age.py"
+CODES_HOME = "rules/codes.py"
+# The chart tables name their all-clear rows (that is where the codes are printed from).
+CHART_TABLES = {"rules/balita.py", "rules/bayi_muda.py", CODES_HOME}
+
+_AGE_DEFS = re.compile(r"^\s*(def\s+(_?completed_months|_?add_months|_?months_between)\b|class\s+Age\b)", re.M)
+_AGE_WORD = r"(?:\w*days?\b|\w*months?\b|\w*_DAYS\b|\w*_MONTHS\b)"
+_LIMITS = re.compile(
+    rf"{_AGE_WORD}\)?\s*(?:<|<=|>|>=|==|!=)\s*(?:59|60)\b"  # days < 60, age.months >= 60
+    rf"|\b(?:59|60)\s*(?:<|<=|>|>=)\s*{_AGE_WORD}"  # 60 <= days
+    r"|\b\w*(?:DAYS|MONTHS)\w*\s*(?::\s*\w+\s*)?=\s*60\b"  # YOUNG_INFANT_DAYS = 60
+    r"|BETWEEN\s+\d+\s+AND\s+59\b",  # SQL: age_days BETWEEN 8 AND 59
+    re.I)
+_SEVERITY = re.compile(
+    r"[\"'](?:merah|kuning|hijau)[\"']\s*:\s*-?\d"  # {"merah": 0, ...}
+    r"|\b(?:MERAH|KUNING|HIJAU)\s*:\s*-?\d"  # {MERAH: 2, ...}
+    r"|WHEN\s+'(?:merah|kuning|hijau)'\s+THEN\s+\d"  # SQL CASE colour WHEN 'merah' THEN 0
+    r"|\(\s*[\"']merah[\"']\s*,\s*[\"']kuning[\"']\s*,\s*[\"']hijau[\"']\s*\)")  # ("merah", "kuning", "hijau")
+
+
+def _sources() -> list[tuple[str, str]]:
+    return [(p.relative_to(PACKAGE).as_posix(), p.read_text(encoding="utf-8")) for p in sorted(PACKAGE.rglob("*.py"))]
+
+
+def _code_lines(text: str) -> list[tuple[int, str]]:
+    """Lines without comments and docstring-only lines (prose may say "under 60 days")."""
+    out, in_doc = [], False
+    for n, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        quotes = stripped.count('"""') + stripped.count("'''")
+        if in_doc or (quotes and stripped.startswith(('"""', "'''", 'r"""'))):
+            if quotes % 2 == 1:
+                in_doc = not in_doc
+            continue
+        out.append((n, line.split("#", 1)[0] if "#" in line and not re.search(r"[\"'][^\"']*#", line) else line))
+    return out
+
+
+def age_copies(path: str, text: str) -> list[str]:
+    if path == AGE_HOME:
+        return []
+    found = [f"{path}: {m.group(0).strip()}" for m in _AGE_DEFS.finditer(text)]
+    found += [f"{path}:{n}: {line.strip()}" for n, line in _code_lines(text) if _LIMITS.search(line)]
+    return found
+
+
+def severity_copies(path: str, text: str) -> list[str]:
+    if path == CODES_HOME:
+        return []
+    return [f"{path}:{n}: {line.strip()}" for n, line in _code_lines(text) if _SEVERITY.search(line)]
+
+
+def all_clear_copies(path: str, text: str) -> list[str]:
+    """A module that spells out two or more all-clear codes keeps its own list of them."""
+    if path in CHART_TABLES:
+        return []
+    named = sorted(code for code in ALL_CLEAR if re.search(rf"[\"']{code}[\"']", text))
+    return [f"{path}: {', '.join(named)}"] if len(named) >= 2 else []
+
+
+def test_age_is_defined_only_in_rules_age() -> None:
+    assert [hit for path, text in _sources() for hit in age_copies(path, text)] == []
+
+
+def test_severity_order_lives_only_with_the_codes() -> None:
+    assert [hit for path, text in _sources() for hit in severity_copies(path, text)] == []
+
+
+def test_all_clear_codes_are_listed_only_with_the_codes() -> None:
+    assert [hit for path, text in _sources() for hit in all_clear_copies(path, text)] == []
+
+
+def test_the_homes_hold_what_they_promise() -> None:
+    age = (PACKAGE / AGE_HOME).read_text(encoding="utf-8")
+    assert _AGE_DEFS.search(age) and _LIMITS.search(age)
+    assert severity_copies("elsewhere.py", (PACKAGE / CODES_HOME).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("copy", [
+    "def completed_months(birth, on):\n    return 0\n",
+    "class Age:\n    days: int\n",
+    "    if days < 60:\n",
+    "    pathway = 'bayi_muda' if age.days < 60 else 'balita'\n",
+    "    if months >= 60:\n",
+    "    if (visit - birth).days <= 59:\n",
+    "YOUNG_INFANT_DAYS = 60\n",
+    "    q = \"v.age_days BETWEEN 8 AND 59\"\n",
+    "    q = \"CASE WHEN v.age_days < 60 THEN 1 END\"\n",
+])
+def test_the_age_detector_catches_copies(copy: str) -> None:
+    assert age_copies("screens/x.py", copy)
+
+
+@pytest.mark.parametrize("fine", [
+    "    if napas >= 60:\n",  # a breathing rate, not an age
+    "    # under 60 days: bayi muda\n",
+    '    """Age < 60 days: the young infant chart."""\n',
+    "    if days < YOUNG_INFANT_DAYS:\n",
+])
+def test_the_age_detector_lets_other_sixties_be(fine: str) -> None:
+    assert not age_copies("screens/x.py", fine)
+
+
+@pytest.mark.parametrize("copy", [
+    'rank = {"merah": 0, "kuning": 1, "hijau": 2}\n',
+    "_SEVERITY = {HIJAU: 0, KUNING: 1, MERAH: 2}\n",
+    "    for colour in (\"merah\", \"kuning\", \"hijau\"):\n",
+    "q = \"ORDER BY CASE c.colour WHEN 'merah' THEN 0 ELSE 1 END\"\n",
+])
+def test_the_severity_detector_catches_copies(copy: str) -> None:
+    assert severity_copies("app.py", copy)
+
+
+def test_the_all_clear_detector_catches_a_list() -> None:
+    assert all_clear_copies("app.py", 'dull = code in ("STABIL", "GIZI_BAIK")\n')
+    assert not all_clear_copies("app.py", 'if code == "STABIL":\n')
