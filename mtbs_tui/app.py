@@ -597,12 +597,8 @@ class MtbsApp(App[int]):
                 return
         elif not self.permit("visit.create"):
             return
-        try:
-            from mtbs_tui.screens.visit_form import VisitFormScreen
-        except ImportError:
-            self.notify("Formulir kunjungan belum tersedia di versi ini.", title="Belum tersedia",
-                        severity="warning")
-            return
+        from mtbs_tui.screens.visit_form import VisitFormScreen
+
         self.push_screen(
             VisitFormScreen(patient_id, kind=kind, follow_up_of=follow_up_of, draft_id=draft_id,
                             correct_visit_id=correct_visit_id)

@@ -327,21 +327,10 @@ def measurements(scenario: Scenario, months: int, days: int) -> dict:
 # --- the classifier and its cache ------------------------------------------------------------------
 
 def default_classifier() -> Callable[[dict], dict]:
-    """`mtbs_tui.rules.classify`, or a clearly marked pending result while the engine is missing."""
-    try:
-        from mtbs_tui.rules import classify  # type: ignore[attr-defined]
+    """The chart engine, `mtbs_tui.rules.classify`."""
+    from mtbs_tui.rules import classify
 
-        return classify
-    except ImportError:
-        return _pending
-
-
-def _pending(case: dict) -> dict:
-    age = age_on(case["birth_date"], case["visit_date"])
-    return {"chart": case.get("chart", "2022"), "pathway": age.pathway,
-            "age": {"days": age.days, "months": age.months}, "classifications": [],
-            "incomplete": [{"module": "mesin_aturan_belum_tersedia", "missing": []}],
-            "refer_urgently": False, "follow_up_days": None, "treatments": [], "pending_engine": True}
+    return classify
 
 
 @dataclass(frozen=True)
@@ -552,7 +541,6 @@ class DemoStats:
     corrections: int
     drafts: int
     classify_calls: int
-    pending_engine: bool
 
 
 def _ri(rng: random.Random, lo: int, hi: int) -> int:
@@ -988,4 +976,4 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
         drafts += 1
     return DemoStats(patients=patients, visits=counts["first"] + counts["booked"],
                      follow_ups=counts["booked"], corrections=corrections,
-                     drafts=drafts, classify_calls=cache.calls, pending_engine=classifier is _pending)
+                     drafts=drafts, classify_calls=cache.calls)

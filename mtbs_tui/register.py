@@ -28,6 +28,7 @@ from mtbs_tui import db as dbmod
 from mtbs_tui import patient_fields
 from mtbs_tui.rules.age import YOUNG_INFANT_DAYS, age_on
 from mtbs_tui.rules.codes import ALL_CLEAR, COLOURS_WORST_FIRST
+from mtbs_tui.rules.errors import CaseError
 
 Classifier = Callable[[dict], dict]
 
@@ -696,10 +697,6 @@ class Register:
         classifier = self._classifier
         if classifier is None:
             from mtbs_tui.rules import classify as classifier  # type: ignore[no-redef]
-        try:
-            from mtbs_tui.rules.errors import CaseError
-        except ImportError:  # pragma: no cover - the rules package always has it
-            CaseError = ValueError  # type: ignore[misc,assignment]  # noqa: N806
         try:
             return classifier(case)
         except CaseError as exc:

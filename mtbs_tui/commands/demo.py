@@ -91,6 +91,4 @@ def run(path: Path | None, *, patients: int, visits: int, if_missing: bool = Fal
     print(f"Database demo dibuat: {target}")
     print(f"Pasien: {stats.patients}  Kunjungan: {stats.visits} (ulang {stats.follow_ups}, koreksi "
           f"{stats.corrections})  Draf: {stats.drafts}  Waktu: {elapsed:.1f} dtk")
-    if stats.pending_engine:
-        print("Catatan: mesin aturan belum tersedia; hasil klasifikasi ditandai 'pending_engine'.")
     return 0

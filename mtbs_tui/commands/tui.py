@@ -19,11 +19,8 @@ def _say(message: str) -> None:
 
 def _make_demo(path: Path) -> int:
     """Create the demo register with the demo generator; 0 on success."""
-    try:
-        from mtbs_tui.commands.demo import run as demo_run
-    except ImportError:
-        _say("galat: pembuat database demo belum tersedia di versi ini")
-        return 2
+    from mtbs_tui.commands.demo import run as demo_run
+
     print("Membuat database demo (sekali saja)...", file=sys.stderr)
     patients, visits = _DEMO_SIZE
     return int(demo_run(path, patients=patients, visits=visits, if_missing=True, seed=2026) or 0)
@@ -83,10 +80,8 @@ def run(db_path: Path, *, demo: bool = False, db_chosen: bool = False) -> int:
 
 def _auto_backup(path: Path) -> None:
     """The end-of-day backup (one per calendar day); a failure is one Indonesian line."""
-    try:
-        from mtbs_tui.backup import AGE_SUFFIX, BackupError, auto_backup_if_due
-    except ImportError:
-        return
+    from mtbs_tui.backup import AGE_SUFFIX, BackupError, auto_backup_if_due
+
     try:
         made = auto_backup_if_due(path)
     except BackupError as exc:

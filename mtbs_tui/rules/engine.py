@@ -164,7 +164,7 @@ def converted_length(ctx: Ctx) -> float | None:
 
 
 def _compute_z(key: str, ctx: Ctx) -> float | None:
-    from mtbs_tui.rules import growth  # written by the growth helper; imported only when needed
+    from mtbs_tui.rules import growth  # its WHO tables are loaded only when a z-score is needed
 
     sex = ctx.value("sex")
     if key == "zskor_bb_pb":
@@ -194,13 +194,10 @@ def _prepare_zscores(ctx: Ctx) -> None:
         if absent:
             zs[key] = Q(None, (), absent)
             continue
-        try:
-            z = _compute_z(key, ctx)
-        except ImportError:
-            z = None  # growth tables not installed: unknown, never a guess
+        z = _compute_z(key, ctx)
         measured = tuple(k for k in inputs if k != "sex")
         if z is None:
-            # Outside WHO's table (or no tables installed): unknown; name the measurement the
+            # Outside WHO's table: unknown; name the measurement the
             # worker can check, never the zskor_* key (§6).
             zs[key] = Q(None, (), measured)
             continue

@@ -17,9 +17,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from mtbs_tui.messages import RegisterChanged
+from mtbs_tui.rules.advice import advice_for
+from mtbs_tui.rules.age import Age
 from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
 from mtbs_tui.widgets.legend import KeyLegend
-from mtbs_tui.widgets.plan import Age
 from mtbs_tui.widgets.plausible import fmt
 
 SUMMARY_CSS = """
@@ -174,17 +176,10 @@ class SummaryScreen(DocumentKeys, Screen["int | None"]):
 
     def _advice(self) -> str:
         lines: list[str] = []
-        try:
-            from mtbs_tui.rules.advice import advice_for
-
-            advice = advice_for(self.request.result)
-            segera = list(getattr(advice, "kembali_segera", []) or [])
-            nasihat = list(getattr(advice, "nasihat", []) or [])
-            if segera:
-                lines.append("Kembali segera jika: " + "; ".join(segera))
-            lines += nasihat
-        except ImportError:
-            lines.append("Nasihati ibu: kapan kembali segera; pemberian makan; cairan tambahan.")
+        advice = advice_for(self.request.result)
+        if advice.kembali_segera:
+            lines.append("Kembali segera jika: " + "; ".join(advice.kembali_segera))
+        lines += advice.nasihat
         return "\n".join(lines) or "-"
 
     def _follow_up(self) -> str:
@@ -290,12 +285,7 @@ class SummaryScreen(DocumentKeys, Screen["int | None"]):
         self.saved_id = visit_id
         self._status(f"Tersimpan (kunjungan {visit_id}).", "saved")
         self.app.notify("Tersimpan.", title="Kunjungan")
-        try:
-            from mtbs_tui.messages import RegisterChanged
-
-            self.app.post_message(RegisterChanged(patient_id=r.patient_id, visit_id=visit_id))
-        except ImportError:  # pragma: no cover - the shell's messages module is optional here
-            pass
+        self.app.post_message(RegisterChanged(patient_id=r.patient_id, visit_id=visit_id))
         self.refresh_bindings()
         # Stay, so the mother leaves with her card (and a referred child with the letter).
         keys = [text for kind, text in (("card", "F7 kartu ibu"), ("referral", "F8 surat rujukan"))

@@ -6,7 +6,6 @@ the file, calls their public builders and says where the file went on one line t
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +24,10 @@ DOCUMENT_BINDINGS = [
 FOLDER_NAME = "dokumen"
 
 
-def document_available(kind: str) -> bool:
-    """A document key is shown only when the documents package provides that document."""
-    try:
-        return importlib.util.find_spec(DOCUMENTS[kind][1]) is not None
-    except (ImportError, ValueError, KeyError):
-        return False
-
-
 def offered(kind: str, visit: dict | None) -> bool:
     """Whether `kind` can be made for this visit row: a final visit; the letter only when the
     child was referred urgently."""
-    if not visit or visit.get("status", "final") != "final" or not document_available(kind):
+    if not visit or visit.get("status", "final") != "final" or kind not in DOCUMENTS:
         return False
     return kind != "referral" or bool(visit.get("refer_urgently"))
 

@@ -357,8 +357,6 @@ class VisitFormScreen(Screen["int | None"]):
         try:
             self.result = self.app.register.classify(self.build_case())  # type: ignore[attr-defined]
             self.result_error = None
-        except ImportError:
-            self.result, self.result_error = None, "Mesin klasifikasi belum tersedia."
         except Exception as exc:  # noqa: BLE001 - RegisterError/FieldError carry one Indonesian line
             field = getattr(exc, "field", None)
             message = getattr(exc, "message", None) or str(exc)

@@ -14,10 +14,7 @@ from typing import Any, Callable
 
 import pytest
 
-_rules = pytest.importorskip("mtbs_tui.rules")
-if not hasattr(_rules, "classify"):  # the engine has not landed yet
-    pytest.skip("mtbs_tui.rules.classify not available yet", allow_module_level=True)
-classify = _rules.classify
+from mtbs_tui.rules import classify
 
 VISIT = "2025-06-15"
 CHARTS = ("2015", "2022")

@@ -50,12 +50,9 @@ class FormApp(App[Any]):
 
 
 def engine_classify() -> Any:
-    """The chart engine (``mtbs_tui.rules.classify``; its module directly while the package's
-    export is being written)."""
-    try:
-        from mtbs_tui.rules import classify
-    except ImportError:
-        from mtbs_tui.rules.engine import classify
+    """The chart engine (``mtbs_tui.rules.classify``)."""
+    from mtbs_tui.rules import classify
+
     return classify
 
 

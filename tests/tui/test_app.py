@@ -77,7 +77,6 @@ def test_run_opens_the_app_and_closes_the_register_on_quit(tmp_path: Path, monke
 
 
 def test_demo_creates_the_demo_register_when_missing(monkeypatch, _isolated_data_dir: Path) -> None:
-    pytest.importorskip("mtbs_tui.demo")
     from mtbs_tui.paths import demo_db_path
 
     monkeypatch.setattr("mtbs_tui.commands.tui._DEMO_SIZE", (20, 60))

@@ -30,7 +30,6 @@ def _audit(register, action: str) -> list[tuple]:
 
 
 async def test_idle_lock_hides_the_form_and_unlock_keeps_what_was_typed(register) -> None:
-    pytest.importorskip("mtbs_tui.screens.visit_form")
     from mtbs_tui.screens.visit_form import VisitFormScreen
 
     clock = FakeClock()
@@ -126,7 +125,6 @@ async def test_nothing_locks_before_login(register) -> None:
 
 
 async def test_lock_clears_toasts_that_name_a_patient(register) -> None:
-    pytest.importorskip("mtbs_tui.screens.visit_form")
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f3", *"Aisyah", "enter")

@@ -290,7 +290,6 @@ async def test_f2_baru_chooses_the_form_from_the_birth_date_and_says_why(registe
 
 
 async def test_f2_baru_opens_the_real_visit_form(register) -> None:
-    pytest.importorskip("mtbs_tui.screens.visit_form")
     from mtbs_tui.screens.visit_form import VisitFormScreen
 
     app = make_app(register, offer_drafts=False)

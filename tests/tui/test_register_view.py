@@ -113,7 +113,6 @@ async def test_visit_view_reads_the_visit(register) -> None:
 
 
 async def test_correct_a_visit_asks_the_reason_and_keeps_the_old_version(register) -> None:
-    pytest.importorskip("mtbs_tui.screens.visit_form")
     from mtbs_tui.screens.visit_form import VisitFormScreen
 
     app = make_app(register, offer_drafts=False)
@@ -161,7 +160,6 @@ async def test_correct_a_visit_asks_the_reason_and_keeps_the_old_version(registe
 
 
 async def test_escape_on_the_reason_saves_nothing(register) -> None:
-    pytest.importorskip("mtbs_tui.screens.visit_form")
     app = make_app(register, offer_drafts=False)
     before = register.db.execute("SELECT count(*) FROM visits").fetchone()[0]
     async with app.run_test(size=SIZE) as pilot:

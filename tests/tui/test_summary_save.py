@@ -12,7 +12,6 @@ import pytest
 from form_app import FormApp, fixed_classify, months_ago, open_register, press_list, screen_text, standard_visit_keys
 
 from mtbs_tui.screens.summary import SummaryScreen, follow_up_date
-from mtbs_tui.screens.visit_documents import document_available
 from mtbs_tui.screens.visit_form import VisitFormScreen
 
 DATA = "11 enter 80 enter 1 37 enter 14 enter 46 enter enter enter "
@@ -85,36 +84,9 @@ async def _referred_visit(tmp_path: Path) -> tuple[FormApp, object]:
     return FormApp(reg, lambda: VisitFormScreen(pid)), reg
 
 
-async def test_referral_key_hidden_until_the_documents_exist(tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    # As if the documents package were not installed (a module set to None cannot be imported).
-    monkeypatch.setitem(sys.modules, "mtbs_tui.documents.referral", None)
-    assert not document_available("referral")
-    app, reg = await _referred_visit(tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        # Chest indrawing (first SAGA "usaha napas" item is the 9th question) -> red, referred.
-        for key in press_list(DATA + "t t t t t t t t y f9"):
-            await pilot.press(key)
-        await pilot.pause()
-        summary = app.screen
-        assert isinstance(summary, SummaryScreen)
-        text = screen_text(app)
-        assert "MERAH - RUJUK SEGERA" in text
-        assert "Surat rujukan" not in text
-        await pilot.press("f10")
-        await pilot.pause()
-        assert "F8 surat rujukan" not in screen_text(app)  # no letter module: not offered
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.dismissed and app.dismissed[0] is not None  # saved and popped back
-    assert reg.db.execute("SELECT refer_urgently FROM visits").fetchone() == (1,)
-
-
 async def test_referral_key_prints_after_saving(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list = []
     _fake_referral_module(monkeypatch, calls)
-    assert document_available("referral")
     app, reg = await _referred_visit(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
