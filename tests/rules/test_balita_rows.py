@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from mtbs_tui.rules import classify
+from mtbs_tui.rules import CaseError, classify
 
 ANY = object()  # "do not check"
 
@@ -1365,7 +1365,7 @@ def test_age_and_pathway(birth: str, visit: str, days: int, months: int, pathway
 
 def test_60_completed_months_is_an_error_through_month_end() -> None:
     """Born 29 Feb 2020, seen 28 Feb 2025: +60 months lands on 28 Feb (month end) -> 60 months."""
-    with pytest.raises(_rules.CaseError):
+    with pytest.raises(CaseError):
         classify({"visit_date": "2025-02-28", "birth_date": "2020-02-29", "findings": {}}, "2022")
 
 
