@@ -965,7 +965,7 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
     drafts = 0
     young = [p for p in people if p.birth <= today - _dt.timedelta(days=70)]
     for section, scenario_id in (("diare", "diare_tanpa_dehidrasi"), ("gizi", "batuk_bukan_pneumonia"),
-                                 ("demam", "demam_tes_negatif"))[: 3 if visits else 0]:
+                                 ("demam_malaria", "demam_tes_negatif"))[: 3 if visits else 0]:
         if not young:
             break
         p = rng.choice(young)

@@ -293,8 +293,15 @@ class VisitFormScreen(Screen["int | None"]):
         yield KeyLegend()
 
     def _start_index(self) -> int:
-        ids = [s.plan.id for s in self.sections]
-        return ids.index(self.start_section) if self.start_section in ids else 0
+        """The section a draft stopped at: by its id, else the section holding that module (a
+        draft written by another version may name the module), else the first."""
+        for i, section in enumerate(self.sections):
+            if section.plan.id == self.start_section:
+                return i
+        for i, section in enumerate(self.sections):
+            if self.start_section in section.plan.modules:
+                return i
+        return 0
 
     async def on_mount(self) -> None:
         if self.load_error:

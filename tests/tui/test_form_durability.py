@@ -235,3 +235,14 @@ def test_sigkill_while_typing_keeps_every_answer_older_than_a_second(tmp_path: P
 def test_sigkill_soak_50_kills(tmp_path: Path) -> None:
     checked = kill_cycles(tmp_path, cycles=50, window=(0.1, 9.0), seed=2026)
     assert checked >= 40
+
+
+async def test_a_draft_that_names_a_module_resumes_at_its_section(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Siti Rahma", sex="P", birth_date=months_ago(30), actor="t")
+    draft = reg.save_draft(patient_id=pid, case={"visit_date": months_ago(0), "findings": {"demam": True}},
+                           section="dengue", actor="t")  # a module of the fever section
+    app = FormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.current.plan.id == "demam_malaria"
