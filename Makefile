@@ -1,6 +1,8 @@
 # mtbs_tui: two commands do everything on a fresh machine.
 #   make run    create .venv, install, start the TUI on the demo database (created if missing)
-#   make test   create .venv if needed, install test dependencies and tools, run the whole suite
+#   make test   create .venv if needed, install test dependencies and tools, run make lint, then
+#               the whole suite
+#   make lint   ruff, mypy and the import-linter layer contracts (config in pyproject.toml)
 #   make bench  run the benchmarks (figures as ratios against baselines measured in the same run)
 #   make docs-preview  render the card, the referral letter and the monthly report of a demo
 #               register to PNG in build/preview, and refresh the PNGs in docs/
@@ -20,7 +22,8 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make run    - pasang dan buka aplikasi dengan database demo"
-	@echo "make test   - pasang dependensi uji dan jalankan semua uji"
+	@echo "make test   - pasang dependensi uji, periksa kode (make lint) dan jalankan semua uji"
+	@echo "make lint   - ruff, mypy dan kontrak lapisan import-linter"
 	@echo "make bench  - jalankan benchmark"
 	@echo "make docs-preview - gambar PNG kartu ibu, surat rujukan dan laporan bulanan (demo)"
 
@@ -63,7 +66,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-test: $(VENV)/.installed-test tools
+test: lint tools
 	@$(PY) -m pytest -n 2 -m "not slow" $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "GAGAL: tidak ada uji yang dijalankan (pytest exit 5)"; exit 1; fi; \
 	exit $$status

@@ -589,7 +589,7 @@ def _localise_help() -> None:
 
     if getattr(typer_core, "_mtbs_localised", False):
         return
-    typer_core._ = lambda text: _HELP_WORDS.get(text, text)  # type: ignore[attr-defined]
+    typer_core._ = lambda text: _HELP_WORDS.get(text, text)  # type: ignore[attr-defined,assignment]
     original_usage = formatting.HelpFormatter.write_usage
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:  # type: ignore[no-untyped-def]

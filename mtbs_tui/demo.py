@@ -361,7 +361,7 @@ class ResultCache:
 
     def case(self, scenario: Scenario, birth: _dt.date, visit: _dt.date, sex: str) -> dict:
         age = age_on(birth, visit)
-        case = {"chart": "2022", "visit_date": visit.isoformat(), "birth_date": birth.isoformat(), "sex": sex,
+        case: dict[str, Any] = {"chart": "2022", "visit_date": visit.isoformat(), "birth_date": birth.isoformat(), "sex": sex,
                 "malaria_area": self.malaria_area}
         case.update(measurements(scenario, age.months, age.days))
         case["findings"] = scenario.case_findings(age.months, age.days)
@@ -920,7 +920,7 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
         a_flat: list = []
         for v in batch:
             p: _Patient = v["patient"]
-            versions = [(v["scenario"], None)]
+            versions: list[tuple[Any, str | None]] = [(v["scenario"], None)]
             if v["kind"] == "pertama" and next_id % correction_every == 7 and v["scenario"].recovery:
                 versions.append((BY_ID[v["scenario"].recovery], "salah catat hasil pemeriksaan"))
             if versions[-1][0].pathway != versions[0][0].pathway:

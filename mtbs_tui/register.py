@@ -20,7 +20,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 import sqlite_utils
 
@@ -30,7 +30,7 @@ from mtbs_tui.rules.age import YOUNG_INFANT_DAYS, age_on
 from mtbs_tui.rules.codes import ALL_CLEAR, COLOURS_WORST_FIRST
 from mtbs_tui.rules.errors import CaseError
 
-Classifier = Callable[[dict], dict]
+Classifier = Callable[[dict[str, Any]], dict[str, Any]]
 
 SEXES = ("L", "P")
 MALARIA_AREAS = ("tinggi", "rendah", "non_endemis")
@@ -83,7 +83,7 @@ class DuplicatePatientError(RegisterError):
     """The child looks registered already. `matches` are the existing records (get_patient rows,
     each with `duplicate_reasons`); register anyway with `add_patient(..., allow_duplicate=True)`."""
 
-    def __init__(self, matches: list[dict]) -> None:
+    def __init__(self, matches: list[dict[str, Any]]) -> None:
         first = matches[0]
         more = f" dan {len(matches) - 1} lainnya" if len(matches) > 1 else ""
         super().__init__(
@@ -96,7 +96,7 @@ class DuplicatePatientError(RegisterError):
 _RM_NUMBER = re.compile(r"(?i)(?:rm)?(\d{1,8})")
 
 
-def age_fields(birth_date: str | _dt.date, on: str | _dt.date) -> dict:
+def age_fields(birth_date: str | _dt.date, on: str | _dt.date) -> dict[str, Any]:
     """`age_days`, `age_months` and `age_text` (e.g. "1 th 3 bl") as plain values for lists."""
     age = age_on(birth_date, on)
     return {"age_days": age.days, "age_months": age.months, "age_text": age.text()}
@@ -223,7 +223,7 @@ class Register:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _write(self):  # noqa: ANN202 - a context manager
+    def _write(self) -> _WriteGuard:
         self._require_healthy()
         return _WriteGuard(self.db)
 
@@ -233,7 +233,7 @@ class Register:
 
     # -- facility and settings --
 
-    def facility(self) -> dict | None:
+    def facility(self) -> dict[str, Any] | None:
         return _one(self.db, "SELECT * FROM facility WHERE id = 1")
 
     def set_facility(self, *, actor: str = "sistem", **fields: Any) -> None:
@@ -324,7 +324,7 @@ class Register:
                 f"INSERT INTO patients ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
                 [values[c] for c in cols],
             )
-            patient_id = int(cur.lastrowid)
+            patient_id = _rowid(cur)
             self._audit("pasien.tambah", actor=actor, patient_id=patient_id)
             if matches:
                 self._audit("pasien.tambah_walau_mirip", actor=actor, patient_id=patient_id,
@@ -343,7 +343,7 @@ class Register:
             days = DEFAULT_DUPLICATE_BIRTH_DAYS
         return min(max(days, 0), MAX_DUPLICATE_BIRTH_DAYS)
 
-    def _duplicate_pairs(self, source: str, params: list, *, pairs: bool) -> list[tuple[int | None, int, list[str]]]:
+    def _duplicate_pairs(self, source: str, params: list[Any], *, pairs: bool) -> list[tuple[int | None, int, list[str]]]:
         """THE duplicate query: (candidate id, existing id, reasons) for each candidate row of
         `source` (columns id, nik, mother_nik, name_key, parent_key, birth_date). Same NIK; or the
         same mother's NIK with birth dates at most `duplicate_birth_days` apart; or the same
@@ -370,7 +370,7 @@ class Register:
             out.append((cand, int(match), reasons))
         return out
 
-    def find_duplicates(self, values: dict, *, patient_id: int | None = None) -> list[dict]:
+    def find_duplicates(self, values: dict[str, Any], *, patient_id: int | None = None) -> list[dict[str, Any]]:
         """Existing records that are likely the same child as `values` (validated patient fields),
         each a get_patient row with `duplicate_reasons`. `patient_id`: the record itself (an edit)."""
         birth = values.get("birth_date")
@@ -389,24 +389,25 @@ class Register:
             out.append(row)
         return out
 
-    def likely_duplicates(self, *, limit: int = 500) -> list[dict]:
+    def likely_duplicates(self, *, limit: int = 500) -> list[dict[str, Any]]:
         """Pairs of records in the register that are likely the same child (the same query as at
         registration): {"a": patient, "b": patient, "reasons": [...]}, older record first."""
         found = self._duplicate_pairs(
             "SELECT id, nik, mother_nik, name_key, parent_key, birth_date FROM patients WHERE merged_into IS NULL",
             [], pairs=True)[:max(1, int(limit))]
-        cache: dict[int, dict] = {}
+        cache: dict[int, dict[str, Any]] = {}
 
-        def patient(pid: int) -> dict:
+        def patient(pid: int) -> dict[str, Any]:
             if pid not in cache:
                 cache[pid] = self.get_patient(pid)
                 cache[pid]["visit_count"] = self.db.execute(
                     "SELECT count(*) FROM visits WHERE patient_id = ? AND is_current = 1", [pid]).fetchone()[0]
             return cache[pid]
 
-        return [{"a": patient(int(a)), "b": patient(b), "reasons": reasons} for a, b, reasons in found]
+        # Register-wide pairs come from rows of `patients`: the candidate id is never None.
+        return [{"a": patient(int(cast(int, a))), "b": patient(b), "reasons": reasons} for a, b, reasons in found]
 
-    def resolve_patient(self, ref: str | int) -> dict:
+    def resolve_patient(self, ref: str | int) -> dict[str, Any]:
         """A patient by no. RM (exact, any case) or by id; RegisterError if there is none."""
         text = str(ref).strip()
         row = self.db.execute("SELECT id FROM patients WHERE mrn = ? COLLATE NOCASE", [text]).fetchone()
@@ -445,7 +446,7 @@ class Register:
                 "INSERT INTO patient_merges(kept_id, merged_id, visit_uids, merged_at, merged_by, reason) "
                 "VALUES (?,?,?,?,?,?)",
                 [keep["id"], merge["id"], json.dumps(uids), now, actor, str(reason).strip()[:MAX_TEXT]])
-            merge_no = int(cur.lastrowid)
+            merge_no = _rowid(cur)
             detail = f"gabung {merge_no}: {merge['mrn']} -> {keep['mrn']}, {len(uids)} kunjungan"
             self._audit("pasien.gabung", actor=actor, patient_id=keep["id"], detail=detail)
             self._audit("pasien.gabung", actor=actor, patient_id=merge["id"], detail=detail)
@@ -476,7 +477,7 @@ class Register:
             self._audit("pasien.batal_gabung", actor=actor, patient_id=row["kept_id"], detail=detail)
             self._audit("pasien.batal_gabung", actor=actor, patient_id=row["merged_id"], detail=detail)
 
-    def patient_merges(self, patient_id: int | None = None) -> list[dict]:
+    def patient_merges(self, patient_id: int | None = None) -> list[dict[str, Any]]:
         """Merges (newest first), all or those touching one patient."""
         if patient_id is None:
             return _all(self.db, "SELECT * FROM patient_merges ORDER BY id DESC")
@@ -491,7 +492,7 @@ class Register:
                 return mrn
             n += 1
 
-    def update_patient(self, patient_id: int, changes: dict, *, actor: str, reason: str,
+    def update_patient(self, patient_id: int, changes: dict[str, Any], *, actor: str, reason: str,
                        today: _dt.date | None = None) -> None:
         """Edit demographics; the previous row is kept in patient_versions with author and reason."""
         if not reason or not str(reason).strip():
@@ -524,21 +525,21 @@ class Register:
             changed = ",".join(sorted(k for k in PATIENT_FIELDS if values.get(k) != old.get(k)))
             self._audit("pasien.ubah", actor=actor, patient_id=patient_id, detail=f"bidang: {changed}")
 
-    def get_patient(self, patient_id: int) -> dict:
+    def get_patient(self, patient_id: int) -> dict[str, Any]:
         patient = _one(self.db, "SELECT * FROM patients WHERE id = ?", [patient_id])
         if patient is None:
             raise RegisterError(f"pasien {patient_id} tidak ditemukan", kind="tidak_ada")
         patient.update(age_fields(patient["birth_date"], _dt.date.today()))
         return patient
 
-    def patient_versions(self, patient_id: int) -> list[dict]:
+    def patient_versions(self, patient_id: int) -> list[dict[str, Any]]:
         out = []
         for d in _all(self.db, "SELECT * FROM patient_versions WHERE patient_id = ? ORDER BY id", [patient_id]):
             d["row"] = json.loads(d.pop("row_json"))
             out.append(d)
         return out
 
-    def search_patients(self, text: str, *, limit: int = 20, offset: int = 0) -> list[dict]:
+    def search_patients(self, text: str, *, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
         """Prefix search over name, no. RM, NIK, mother's NIK and mother's/parent's name (FTS5).
 
         Every word typed must match the start of a word in one of those columns ("siti ra" finds
@@ -608,13 +609,13 @@ class Register:
         self,
         *,
         patient_id: int,
-        case: dict,
+        case: dict[str, Any],
         section: str | None,
         kind: str = "pertama",
         follow_up_of: str | None = None,
         actor: str,
         draft_id: int | None = None,
-        confirmed: dict | None = None,
+        confirmed: dict[str, Any] | None = None,
     ) -> int:
         """Save a possibly partial case as a draft (insert, or update the given draft in place).
         `confirmed`: unusual values the worker confirmed ({key: value}, `confirmed_json`)."""
@@ -653,11 +654,11 @@ class Register:
                 f"INSERT INTO visits ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
                 [cols[c] for c in names],
             )
-            visit_id = int(cur.lastrowid)
+            visit_id = _rowid(cur)
             self._audit("draf.buat", actor=actor, patient_id=patient_id, detail=f"kunjungan {visit_id}")
             return visit_id
 
-    def drafts(self) -> list[dict]:
+    def drafts(self) -> list[dict[str, Any]]:
         """Open drafts, newest first, with the patient's name and where the user stopped."""
         rows = self.db.execute(
             "SELECT v.id, v.visit_uid, v.patient_id, v.visit_at, v.visit_date, v.pathway, v.kind, v.section,"
@@ -674,7 +675,7 @@ class Register:
             out.append(d)
         return out
 
-    def get_draft(self, draft_id: int) -> dict:
+    def get_draft(self, draft_id: int) -> dict[str, Any]:
         visit = self.get_visit(draft_id)
         if visit["status"] != "draft":
             raise RegisterError(f"kunjungan {draft_id} bukan draf", kind="tidak_ada")
@@ -692,17 +693,21 @@ class Register:
 
     # -- final visits --
 
-    def classify(self, case: dict) -> dict:
+    def classify(self, case: dict[str, Any]) -> dict[str, Any]:
         """Run the chart engine; its CaseError becomes a FieldError naming the field."""
+        from mtbs_tui.rules.errors import CaseError
+
         classifier = self._classifier
         if classifier is None:
-            from mtbs_tui.rules import classify as classifier  # type: ignore[no-redef]
+            from mtbs_tui.rules import classify as rules_classify
+
+            classifier = rules_classify
         try:
             return classifier(case)
         except CaseError as exc:
             raise FieldError(getattr(exc, "field", "case"), getattr(exc, "message", str(exc))) from None
 
-    def prepare_case(self, patient: dict, case: dict) -> dict:
+    def prepare_case(self, patient: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
         """The case as the engine gets it: birth date and sex from the patient record when absent,
         the facility's malaria area when absent."""
         if not isinstance(case, dict):
@@ -724,14 +729,14 @@ class Register:
         self,
         *,
         patient_id: int,
-        case: dict,
+        case: dict[str, Any],
         kind: str = "pertama",
         follow_up_of: str | None = None,
         actor: str,
         draft_id: int | None = None,
         visit_at: str | None = None,
         today: _dt.date | None = None,
-        confirmed: dict | None = None,
+        confirmed: dict[str, Any] | None = None,
     ) -> int:
         """Classify and save one final visit in ONE transaction; returns its id after COMMIT.
         `confirmed`: unusual values the worker confirmed ({key: value}, kept in `confirmed_json`)."""
@@ -772,7 +777,7 @@ class Register:
                     f"INSERT INTO visits ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
                     [cols[c] for c in names],
                 )
-                visit_id = int(cur.lastrowid)
+                visit_id = _rowid(cur)
             self._write_result_rows(visit_id, result, at)
             # Seen today: the precise moment (microseconds order children seen within one second);
             # a visit entered later for an earlier day moves the child only if it is newer.
@@ -784,7 +789,7 @@ class Register:
             self._audit("kunjungan.simpan", actor=actor, patient_id=patient_id, detail=f"kunjungan {visit_id}")
         return visit_id
 
-    def _write_result_rows(self, visit_id: int, result: dict, at: str) -> None:
+    def _write_result_rows(self, visit_id: int, result: dict[str, Any], at: str) -> None:
         cls_rows, tr_rows, referral = result_rows(visit_id, result, at)
         self.db.conn.executemany(
             "INSERT INTO visit_classifications(visit_id, position, module, code, label, colour, rule) "
@@ -795,8 +800,8 @@ class Register:
             self.db.execute(
                 "INSERT INTO referrals(visit_id, reason, referred_at) VALUES (?,?,?)", list(referral))
 
-    def correct_visit(self, visit_id: int, *, case: dict, actor: str, reason: str,
-                      confirmed: dict | None = None) -> int:
+    def correct_visit(self, visit_id: int, *, case: dict[str, Any], actor: str, reason: str,
+                      confirmed: dict[str, Any] | None = None) -> int:
         """Correct a final visit: a new version (version+1, supersedes_id), the old one stays
         readable with is_current=0. Returns the new version's id."""
         if not reason or not str(reason).strip():
@@ -833,13 +838,13 @@ class Register:
                 f"INSERT INTO visits ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
                 [cols[c] for c in names],
             )
-            new_id = int(cur.lastrowid)
+            new_id = _rowid(cur)
             self._write_result_rows(new_id, result, old["visit_at"])
             self._audit("kunjungan.koreksi", actor=actor, patient_id=old["patient_id"],
                         detail=f"kunjungan {visit_id} -> {new_id}")
         return new_id
 
-    def get_visit(self, visit_id: int) -> dict:
+    def get_visit(self, visit_id: int) -> dict[str, Any]:
         """The visit row plus `case`, `result`, `classifications`, `treatments`, `patient`, `referral`."""
         visit = self._visit_row(visit_id)
         visit["findings"] = json.loads(visit["findings_json"])
@@ -863,7 +868,7 @@ class Register:
         visit.update(age_fields(visit["patient"]["birth_date"], visit["visit_date"]))
         return visit
 
-    def visit_versions(self, visit_uid: str) -> list[dict]:
+    def visit_versions(self, visit_uid: str) -> list[dict[str, Any]]:
         """Every version of one visit, oldest first (the corrected ones stay readable)."""
         rows = self.db.execute(
             "SELECT id FROM visits WHERE visit_uid = ? ORDER BY version", [visit_uid]).fetchall()
@@ -937,7 +942,7 @@ class Register:
         row = self.db.execute("SELECT number FROM referral_letters WHERE visit_uid = ?", [visit_uid]).fetchone()
         return row[0] if row else None
 
-    def worker(self, username: str | None) -> dict | None:
+    def worker(self, username: str | None) -> dict[str, Any] | None:
         """The account behind a username, for a document's signature: username, full_name, nip,
         str_number; None when no such account exists."""
         if not username:
@@ -947,7 +952,7 @@ class Register:
 
     # -- lists --
 
-    def visits_on(self, day: _dt.date) -> list[dict]:
+    def visits_on(self, day: _dt.date) -> list[dict[str, Any]]:
         """The day's visits for the home screen: current final versions and open drafts, by time."""
         # Two index range reads (final visits by time, drafts by date), not a scan of the register.
         rows = self.db.execute(
@@ -967,9 +972,9 @@ class Register:
         date_to: _dt.date,
         *,
         limit: int = 50,
-        after: tuple | None = None,
-        before: tuple | None = None,
-    ) -> list[dict]:
+        after: tuple[Any, ...] | None = None,
+        before: tuple[Any, ...] | None = None,
+    ) -> list[dict[str, Any]]:
         """One page of current final visits between two dates (inclusive), ordered by (visit_at, id).
 
         Keyset paging: pass `after=(last["visit_at"], last["id"])` for the next page, or
@@ -1007,7 +1012,7 @@ class Register:
             [f"{date_from.isoformat()}T", f"{date_to.isoformat()}T\uffff"]).fetchone()[0])
 
     def month_tally(self, first: _dt.date, last: _dt.date, *, today: _dt.date,
-                    findings: list[str] | tuple[str, ...] = ()) -> dict:
+                    findings: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
         """What the monthly report counts, for the final visits of `first`..`last` (inclusive):
 
         * ``visits``: visit id -> (pathway, age group index in REPORT_AGE_GROUPS, sex, kind), for
@@ -1072,7 +1077,7 @@ class Register:
         return {"visits": visits, "measures": measures, "classifications": classifications,
                 "treatments": treatments, "findings": found}
 
-    def follow_ups_due(self, today: _dt.date, *, overdue_days: int = 14) -> dict:
+    def follow_ups_due(self, today: _dt.date, *, overdue_days: int = 14) -> dict[str, Any]:
         """Follow-ups not yet done: {"today": [...], "overdue": [...]} (overdue up to `overdue_days`).
 
         A follow-up is done when the child has any later final visit (a follow-up visit linked by
@@ -1088,14 +1093,14 @@ class Register:
             [lo, today.isoformat()],
         ).fetchall()
         items = self._list_rows(rows)
-        out: dict[str, list[dict]] = {"today": [], "overdue": []}
+        out: dict[str, list[dict[str, Any]]] = {"today": [], "overdue": []}
         for item in items:
             due = _dt.date.fromisoformat(item["follow_up_date"])
             item["days_overdue"] = (today - due).days
             out["today" if due == today else "overdue"].append(item)
         return out
 
-    def patient_visits(self, patient_id: int) -> list[dict]:
+    def patient_visits(self, patient_id: int) -> list[dict[str, Any]]:
         """The child's visits (current versions and drafts), newest first."""
         rows = self.db.execute(
             f"SELECT {_LIST_COLS} FROM visits v JOIN patients p ON p.id = v.patient_id "
@@ -1104,7 +1109,7 @@ class Register:
         ).fetchall()
         return self._list_rows(rows)
 
-    def _list_rows(self, rows: list[tuple]) -> list[dict]:
+    def _list_rows(self, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
         out = []
         for row in rows:
             d = dict(zip(_LIST_KEYS, row))
@@ -1131,7 +1136,7 @@ class Register:
                                 kind="tidak_ada")
         if row[0] != patient_id:
             raise FieldError("patient_id", "draf ini milik pasien lain")
-        return row[1]
+        return cast(str, row[1])
 
     def _audit(self, action: str, *, actor: str, patient_id: int | None = None, detail: str | None = None) -> None:
         # Hash-chained and append-only (mtbs_tui.audit); runs inside the caller's write transaction.
@@ -1142,7 +1147,7 @@ class Register:
             detail=(detail or None) and detail[:MAX_TEXT], at=_iso(_now()), host=self.workstation,
         )
 
-    def audit_log(self, *, patient_id: int | None = None, limit: int = 100) -> list[dict]:
+    def audit_log(self, *, patient_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
         if patient_id is None:
             return _all(self.db, "SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit])
         return _all(self.db, "SELECT * FROM audit WHERE patient_id = ? ORDER BY id DESC LIMIT ?", [patient_id, limit])
@@ -1172,13 +1177,13 @@ class Register:
 
     # -- internals --
 
-    def _patient_row(self, patient_id: int) -> dict:
+    def _patient_row(self, patient_id: int) -> dict[str, Any]:
         row = _one(self.db, "SELECT * FROM patients WHERE id = ?", [patient_id])
         if row is None:
             raise FieldError("patient_id", f"pasien {patient_id} tidak ditemukan")
         return row
 
-    def _visit_row(self, visit_id: int) -> dict:
+    def _visit_row(self, visit_id: int) -> dict[str, Any]:
         row = _one(self.db, "SELECT * FROM visits WHERE id = ?", [visit_id])
         if row is None:
             raise RegisterError(f"kunjungan {visit_id} tidak ditemukan", kind="tidak_ada")
@@ -1194,6 +1199,11 @@ class Register:
             raise FieldError("follow_up_of", "kunjungan sebelumnya milik pasien lain")
 
 
+def _rowid(cur: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT has just written."""
+    return int(cast(int, cur.lastrowid))
+
+
 class _WriteGuard:
     """`with self._write():` -> db.write() with the lock's errors turned into RegisterError."""
 
@@ -1206,9 +1216,10 @@ class _WriteGuard:
         except dbmod.DatabaseError as exc:
             raise RegisterError(exc.message, kind=exc.kind) from exc
 
-    def __exit__(self, exc_type, exc, tb) -> bool:  # noqa: ANN001
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> Literal[False]:
         try:
-            return bool(self._cm.__exit__(exc_type, exc, tb))
+            self._cm.__exit__(exc_type, exc, tb)  # db.write re-raises: an error is never swallowed
+            return False
         except sqlite3.OperationalError as err:
             raise RegisterError(f"penyimpanan gagal: {dbmod.sqlite_reason(err)}; data belum tersimpan",
                                 kind="io") from err
@@ -1320,7 +1331,7 @@ _LIST_COLS = (
 )
 
 
-def validate_patient(values: dict, *, today: _dt.date, existing_birth: str | None = None) -> dict:
+def validate_patient(values: dict[str, Any], *, today: _dt.date, existing_birth: str | None = None) -> dict[str, Any]:
     """Clean and check patient fields (`patient_fields`, the same checks as the form); raises
     FieldError naming the field and the allowed range."""
     try:
@@ -1348,8 +1359,8 @@ def _choose_visit_at(vdate: _dt.date, given: str | None, draft_at: str | None, n
     return f"{vdate.isoformat()}T00:00:00"
 
 
-def _measurements(case: dict) -> dict:
-    out = {}
+def _measurements(case: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for key in MEASUREMENTS:
         value = case.get(key)
         if key in ("length_position", "malaria_area"):
@@ -1359,7 +1370,7 @@ def _measurements(case: dict) -> dict:
     return out
 
 
-def _confirmed_json(confirmed: dict | None) -> str | None:
+def _confirmed_json(confirmed: dict[str, Any] | None) -> str | None:
     """Unusual values the worker confirmed, {key: value} (schema v5), or NULL when none."""
     if not confirmed:
         return None
@@ -1368,8 +1379,8 @@ def _confirmed_json(confirmed: dict | None) -> str | None:
     return _dumps({k: confirmed[k] for k in sorted(confirmed)})
 
 
-def _draft_columns(case: dict, patient: dict, vdate: _dt.date, section: str | None, kind: str,
-                   follow_up_of: str | None) -> dict:
+def _draft_columns(case: dict[str, Any], patient: dict[str, Any], vdate: _dt.date, section: str | None, kind: str,
+                   follow_up_of: str | None) -> dict[str, Any]:
     try:
         age = age_on(patient["birth_date"], vdate)
         pathway = age.pathway
@@ -1389,8 +1400,8 @@ def _draft_columns(case: dict, patient: dict, vdate: _dt.date, section: str | No
     return cols
 
 
-def final_columns(case: dict, result: dict, *, patient_id: int, kind: str, follow_up_of: str | None,
-                  actor: str, visit_at: str, now: str) -> dict:
+def final_columns(case: dict[str, Any], result: dict[str, Any], *, patient_id: int, kind: str, follow_up_of: str | None,
+                  actor: str, visit_at: str, now: str) -> dict[str, Any]:
     """The visits row of a final visit (also used by the demo generator's bulk inserts)."""
     vdate = _dt.date.fromisoformat(case["visit_date"])
     days = result.get("follow_up_days")
@@ -1422,7 +1433,7 @@ def rules_version() -> str:
     return RULES_VERSION
 
 
-def result_rows(visit_id: int, result: dict, at: str) -> tuple[list[tuple], list[tuple], tuple | None]:
+def result_rows(visit_id: int, result: dict[str, Any], at: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], tuple[Any, ...] | None]:
     """visit_classifications rows, visit_treatments rows and the referral row of one result."""
     cls_rows = [
         (visit_id, i, c.get("module"), c.get("code"), c.get("label"), c.get("colour"), c.get("rule"))
@@ -1445,13 +1456,13 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _one(db: sqlite_utils.Database, sql: str, params: list | None = None) -> dict | None:
+def _one(db: sqlite_utils.Database, sql: str, params: list[Any] | None = None) -> dict[str, Any] | None:
     cur = db.execute(sql, params or [])
     row = cur.fetchone()
     return dict(zip((d[0] for d in cur.description), row)) if row is not None else None
 
 
-def _all(db: sqlite_utils.Database, sql: str, params: list | None = None) -> list[dict]:
+def _all(db: sqlite_utils.Database, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
     cur = db.execute(sql, params or [])
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row)) for row in cur.fetchall()]

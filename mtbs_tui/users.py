@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from mtbs_tui import accounts
 from mtbs_tui.accounts import AccountError, User
@@ -93,7 +93,7 @@ def add_user(
             [name, full_name, role, password_hash, stamp, actor, stamp, nip, str_number],
         )
         register._audit("akun.tambah", actor=actor, detail=_account_detail(register, name, f"{name} ({role})"))
-        return User(cursor.lastrowid, name, full_name, role, True)
+        return User(cast(int, cursor.lastrowid), name, full_name, role, True)
 
 
 _UNSET = object()

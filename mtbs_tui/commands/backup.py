@@ -7,7 +7,7 @@ from pathlib import Path
 from mtbs_tui.commands._docs import fail
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("bita", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "bita" else f"{n:.1f} {unit}".replace(".", ",")
@@ -92,8 +92,8 @@ def run(db_path: Path, to: Path | None, *, list_only: bool = False, set_key: str
                 count, head, ok = chains[e.path.name]
                 chain = _chain_text(count, head if head != "-" else None, ok)
             elif not e.encrypted:
-                head = _audit_head(e.path)
-                chain = f"rantai audit {head[:16]}" if head else "rantai audit -"
+                file_head = _audit_head(e.path)
+                chain = f"rantai audit {file_head[:16]}" if file_head else "rantai audit -"
             else:
                 chain = "rantai audit ?"
             print(f"  {e.created_at:%Y-%m-%d %H.%M.%S}  {_size(e.size):>9}  {e.path.name}  [{keep}]  {lock}, {chain}")

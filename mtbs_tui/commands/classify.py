@@ -59,7 +59,7 @@ def load_case(case_path: str) -> Any:
         case = json.loads(text, parse_constant=_reject_constant)
     except ValueError as exc:
         msg = getattr(exc, "msg", str(exc))
-        where = f" (baris {exc.lineno}, kolom {exc.colno})" if hasattr(exc, "lineno") else ""
+        where = f" (baris {exc.lineno}, kolom {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
         raise CaseError("berkas", f"{case_path} bukan JSON yang sah: {msg}{where}") from None
     if not isinstance(case, dict):
         raise CaseError("berkas", f"{case_path} harus berisi satu objek JSON {{...}}")

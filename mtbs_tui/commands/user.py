@@ -94,7 +94,7 @@ def change(ctx: Any, username: str, *, full_name: str | None, nip: str | None, s
             return fail("ubah: beri paling sedikit satu dari --nama-lengkap, --nip atau --str")
         actor = _session(ctx, register)
         name = username.strip().lower()
-        given = {k: v for k, v in (("full_name", full_name), ("nip", nip), ("str_number", str_number))
+        given: dict[str, Any] = {k: v for k, v in (("full_name", full_name), ("nip", nip), ("str_number", str_number))
                  if v is not None}
         changed = users.set_identity(register, name, actor=actor, **given)
         print(f"Akun {name} diubah: {', '.join(_CHANGED[k] for k in sorted(changed))}." if changed

@@ -82,6 +82,7 @@ def dose_lines(name: str, dose: str | None) -> list[MedicineLine]:
         return [MedicineLine(name, whole=NO_DOSE)]
     either = getattr(dose, "separator", None) == EITHER
     out = []
+    part: Any  # a Dose (amounts, route, ...) or a plain text
     for i, part in enumerate(parts):
         label = name if i == 0 else ("atau" if either else "")
         amounts = getattr(part, "amounts", None)

@@ -175,7 +175,7 @@ def worker_signature(register: Any, username: str | None) -> tuple[str, str]:
         ids.append(f"NIP {worker['nip']}")
     if worker.get("str_number"):
         ids.append(f"STR {worker['str_number']}")
-    return (worker.get("full_name") or username, " / ".join(ids) if ids else f"NIP/STR: {HAND}")
+    return (worker.get("full_name") or username or HAND, " / ".join(ids) if ids else f"NIP/STR: {HAND}")
 
 
 # --- PDF text -------------------------------------------------------------------------------------

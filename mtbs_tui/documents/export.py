@@ -264,9 +264,9 @@ def export_register(
 
             title = f"Register MTBS {date_from.isoformat()} s.d. {date_to.isoformat()}"
             with XlsxStreamWriter(tmp, columns(), sheet_name="Register MTBS", freeze_columns=4,
-                                  title=title) as writer:
+                                  title=title) as sheet:
                 for row in iter_rows(db, fmt, date_from, date_to, today=today):
-                    writer.write_row(row)
+                    sheet.write_row(row)
                     rows += 1
                     if progress is not None and rows % PROGRESS_STEP == 0:
                         progress(rows)

@@ -7,13 +7,13 @@ Importing this module registers the tables; ``engine.py`` runs them.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable, cast
 
 from mtbs_tui.rules import doses
 from mtbs_tui.rules.settings import within_vaccine_limit
 from mtbs_tui.rules.vocabulary import SHOCK_SIGNS
 from mtbs_tui.rules.table import (
-    HIJAU, KUNING, MERAH, Ctx, ModuleResult, ModuleTable, Outcome, Row, Table, TreatmentModule, Tx,
+    HIJAU, KUNING, MERAH, Cond, Ctx, ModuleResult, ModuleTable, Outcome, Row, Table, TreatmentModule, Tx,
     TxItem, all_of, any_of, at_least, only_if, between, cite, eq, fact, gate, no, none_of, not_, num,
     printed, register, register_variant, yes,
 )
@@ -31,7 +31,7 @@ ORDER = {"tanda_bahaya": 0, "batuk": 1, "diare": 2, "demam_malaria": 3, "campak"
 # Treatment helpers
 
 def _w(ctx: Ctx) -> float | None:
-    return ctx.value("weight_kg")
+    return cast("float | None", ctx.value("weight_kg"))
 
 
 def _is(key: str, *values: object) -> Callable[[Ctx], bool]:
@@ -110,14 +110,14 @@ UNDER_6 = gate(lambda c: c.age_months < 6, "umur < 6 bulan")
 
 
 def _spo2_low(ctx: Ctx) -> float:
-    return ctx.settings.spo2_cutoff(ctx.chart)
+    return cast(float, ctx.settings.spo2_cutoff(ctx.chart))
 
 
 _spo2_low.text = "batas SpO2 (setelan: 90 % 2015 / 92 % 2022)"  # type: ignore[attr-defined]
 
 
-def _mt(module: str, chart: str, rows: tuple[Row, ...] | tuple[Table, ...], opening=None,
-        extra=None, source: str = "", charts: tuple[str, ...] | None = None) -> ModuleTable:
+def _mt(module: str, chart: str, rows: tuple[Row, ...] | tuple[Table, ...], opening: Any = None,
+        extra: Any = None, source: str = "", charts: tuple[str, ...] | None = None) -> ModuleTable:
     tables = rows if rows and isinstance(rows[0], Table) else (Table(module, rows),)  # type: ignore[arg-type]
     return ModuleTable(module=module, pathway="balita", charts=charts or (chart,), rule_chart=chart,
                        opening=opening, tables=tables, order=ORDER[module], source=source,
@@ -137,7 +137,7 @@ SIRKULASI = ("kulit_pucat", "sianosis", "kutis_marmorata")
 SAGA_ALL = HISTORY_22 + PENAMPILAN + USAHA_NAPAS + SIRKULASI
 
 
-def _any(keys: tuple[str, ...]):
+def _any(keys: tuple[str, ...]) -> Cond:
     return any_of(*(yes(k) for k in keys))
 
 
@@ -314,7 +314,7 @@ AGE_LE_3 = cite(("birth_date",), gate(
 
 for _chart in BOTH:
     if _chart == "2015":
-        pbdd_endemic_tx = (Tx("ANTIMALARIA_INJEKSI", label="Artemeter injeksi atau kinin injeksi "
+        pbdd_endemic_tx: tuple[Tx, ...] = (Tx("ANTIMALARIA_INJEKSI", label="Artemeter injeksi atau kinin injeksi "
                               "dosis pertama (malaria berat)"),
                            AMPISILIN, GENTAMISIN, CEGAH_GULA, PARASETAMOL_DEMAM, HANGAT)
         malaria_cond = any_of(eq("hasil_tes_malaria", "positif"),
@@ -484,6 +484,10 @@ register(_mt("dengue", "2022", (
 # --------------------------------------------------------------------------------------------
 # §3.7 telinga
 
+def _amoksisilin_telinga(days: int) -> Callable[[Ctx], Any]:
+    return lambda c: doses.amoksisilin_telinga(_w(c), days)
+
+
 for _chart, _days in (("2015", 7), ("2022", 10)):
     register(_mt("telinga", _chart, (
         Row("MASTOIDITIS", MERAH, yes("bengkak_nyeri_belakang_telinga"),
@@ -499,7 +503,7 @@ for _chart, _days in (("2015", 7), ("2022", 10)):
         Row("INFEKSI_TELINGA_AKUT", KUNING,
             any_of(yes("nyeri_telinga"), yes("rasa_penuh_telinga"),
                    all_of(yes("keluar_cairan_telinga"), num("cairan_telinga_hari", "<", 14))),
-            treatments=(Tx("AMOKSISILIN", dose=lambda c, d=_days: doses.amoksisilin_telinga(_w(c), d)),
+            treatments=(Tx("AMOKSISILIN", dose=_amoksisilin_telinga(_days)),
                         PARASETAMOL_NYERI,
                         Tx("KERINGKAN_TELINGA", when=_is("keluar_cairan_telinga", True),
                            note="jika ada cairan")),
@@ -535,11 +539,11 @@ register(_mt("anemia", "2015", (
 
 
 def _hb_severe(c: Ctx) -> float:
-    return c.settings.hb_anemia_berat_g_dl
+    return cast(float, c.settings.hb_anemia_berat_g_dl)
 
 
 def _hb_anemia(c: Ctx) -> float:
-    return c.settings.hb_anemia_g_dl
+    return cast(float, c.settings.hb_anemia_g_dl)
 
 
 _hb_severe.text = "7 (setelan)"  # type: ignore[attr-defined]
@@ -625,7 +629,7 @@ register_variant("2015", lambda s: not s.hiv_2015_terpajan_sebelum_diduga, HIV_2
 # --------------------------------------------------------------------------------------------
 # §3.8 gizi
 
-def _printed_merah(module: str):
+def _printed_merah(module: str) -> Cond:
     """§5.6 2015 complication: a merah row printed by ``module`` (unknown while it could be)."""
     def fn(ctx: Ctx) -> Outcome:
         res = ctx.results.get(module)
@@ -643,7 +647,6 @@ def _printed_merah(module: str):
         if unknown:
             return Outcome(None, missing=res.missing)
         return Outcome(False)
-    from mtbs_tui.rules.table import Cond
     return Cond(fn, f"{module} merah")
 
 
@@ -753,7 +756,7 @@ register(_mt("gizi", "2022", (
 ), source="ref §3.8"))
 
 
-def _setting(name: str, text: str):
+def _setting(name: str, text: str) -> Callable[[Ctx], Any]:
     fn = lambda c: getattr(c.settings, name)  # noqa: E731
     fn.text = text  # type: ignore[attr-defined]
     return fn

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Callable
+from typing import Callable, cast
 
 from mtbs_tui.rules import doses
 from mtbs_tui.rules.codes import treatment_label
@@ -398,7 +398,7 @@ def _other_severe(ctx: Ctx) -> bool:
 
 
 def _diare_setting(ctx: Ctx) -> bool:
-    return ctx.settings.diare_persisten_disentri_bayi_muda
+    return bool(ctx.settings.diare_persisten_disentri_bayi_muda)
 
 
 _DIARE_SETTING = gate(_diare_setting, "setelan diare_persisten_disentri_bayi_muda")
@@ -590,7 +590,7 @@ _BM_VACCINES: tuple[tuple[str, str | None], ...] = (
 
 def _vaccine_due(dose: str, ctx: Ctx) -> bool:
     if dose == "hb0":
-        return ctx.age_days <= ctx.settings.hb0_umur_maks_hari
+        return bool(ctx.age_days <= ctx.settings.hb0_umur_maks_hari)
     return ctx.age_months >= 1 and within_vaccine_limit(dose, ctx.age_days, ctx.age_months,
                                                         ctx.settings)
 
@@ -625,4 +625,4 @@ VITAMIN_K1 = register(TreatmentModule(
     order=_ORDER["bm_vitamin_k1"], source="ref §4.6 (S15, S5) [M]",
     text="Vitamin K1 1 mg IM bila belum diberikan saat lahir."))
 
-MODULE_TABLES: tuple[ModuleTable, ...] = (INFEKSI, IKTERUS, DIARE, HIV, BERAT_BADAN)
+MODULE_TABLES = cast("tuple[ModuleTable, ...]", (INFEKSI, IKTERUS, DIARE, HIV, BERAT_BADAN))

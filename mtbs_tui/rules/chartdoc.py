@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mtbs_tui.rules import doses, settings
 from mtbs_tui.rules.codes import CLASSIFICATIONS
 from mtbs_tui.rules.engine import _load_pathways
@@ -44,7 +46,7 @@ Cara membaca (kontrak `shared/spec/case-format.md` §6):
 """
 
 
-def _tx_text(row) -> str:
+def _tx_text(row: Any) -> str:
     parts = []
     for tx in row.treatments:
         text = tx.code if not tx.label else f"{tx.code} ({tx.label})"
@@ -54,7 +56,7 @@ def _tx_text(row) -> str:
     return "; ".join(parts) if parts else "—"
 
 
-def _fu(row) -> str:
+def _fu(row: Any) -> str:
     if row.follow_up is None:
         return "—"
     if callable(row.follow_up):
@@ -197,5 +199,5 @@ DECISIONS = """\
 if __name__ == "__main__":  # pragma: no cover
     import sys
 
-    sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
+    sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
     sys.stdout.write(render())

@@ -12,7 +12,7 @@ weight.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 
 # --------------------------------------------------------------------------------------------
@@ -62,7 +62,7 @@ class Dose(str):
             amounts, route, frequency, duration, note)
         return obj
 
-    def __reduce__(self):  # noqa: ANN204 - pickle/deepcopy rebuild the parts, not the text
+    def __reduce__(self) -> tuple[Any, ...]:  # pickle/deepcopy rebuild the parts, not the text
         return (_dose, (self.amounts, self.route, self.frequency, self.duration, self.note))
 
     @property
@@ -99,7 +99,7 @@ class Doses(str):
         obj.parts, obj.separator = tuple(flat), separator
         return obj
 
-    def __reduce__(self):  # noqa: ANN204
+    def __reduce__(self) -> tuple[Any, ...]:
         return (Doses, (self.parts, self.separator))
 
 

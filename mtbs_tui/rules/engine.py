@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from typing import Any, Mapping
+from typing import Any, Mapping, cast
 
 from mtbs_tui.rules import codes, doses
 from mtbs_tui.rules.case import Case, validate_case
@@ -152,7 +152,7 @@ def _z_inputs(key: str, ctx: Ctx) -> tuple[str, ...]:
 
 def converted_length(ctx: Ctx) -> float | None:
     """§3: standing below 24 completed months +0.7 cm; lying from 24 months -0.7 cm."""
-    length = ctx.value("length_cm")
+    length: float | None = ctx.value("length_cm")
     if length is None:
         return None
     position = ctx.value("length_position") or ("berbaring" if ctx.age_months < 24 else "berdiri")
@@ -168,12 +168,13 @@ def _compute_z(key: str, ctx: Ctx) -> float | None:
 
     sex = ctx.value("sex")
     if key == "zskor_bb_pb":
-        length = converted_length(ctx)
+        # The length is present: _prepare_zscores checked the inputs first.
+        length = cast(float, converted_length(ctx))
         if ctx.age_months < 24:
             return growth.weight_for_length(sex, length, ctx.value("weight_kg"))
         return growth.weight_for_height(sex, length, ctx.value("weight_kg"))
     if key == "zskor_pb_u":
-        return growth.length_height_for_age(sex, ctx.age_days, converted_length(ctx))
+        return growth.length_height_for_age(sex, ctx.age_days, cast(float, converted_length(ctx)))
     if key == "zskor_lk_u":
         return growth.head_circumference_for_age(sex, ctx.age_days,
                                                  ctx.value("head_circumference_cm"))
@@ -213,7 +214,7 @@ def _z_quantity(key: str) -> None:
     def _q(ctx: Ctx) -> Q:
         zs = ctx._cache.get("zscores", {})
         if key in zs:
-            return zs[key]
+            return cast(Q, zs[key])
         if ctx.has(key):
             return Q(ctx.value(key), (key,), ())
         return Q(None, (), ())
@@ -235,10 +236,10 @@ def classify(case: Mapping[str, Any], chart: str | None = None,
     return run(c, settings)
 
 
-_PLANS: dict[tuple[str, str, ChartSettings, int], tuple[list, list]] = {}
+_PLANS: dict[tuple[str, str, ChartSettings, int], tuple[list[Any], list[Any]]] = {}
 
 
-def _plan(pathway: str, chart: str, settings: ChartSettings) -> tuple[list, list]:
+def _plan(pathway: str, chart: str, settings: ChartSettings) -> tuple[list[Any], list[Any]]:
     """The modules in evaluation order and in chart (output) order, computed once per pathway,
     chart and settings (the registry only grows, so its size is part of the key)."""
     from mtbs_tui.rules.table import REGISTRY, VARIANTS

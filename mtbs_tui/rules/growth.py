@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 __all__ = [
     "AGE_MAX_DAYS",
@@ -146,14 +147,14 @@ def _z(y: float, l: float, m: float, s: float) -> float:
         return math.log(y / m) / s
     # "+ 0.0" turns the -0.0 of a negative L at the median into 0.0, so that a
     # screen never shows "-0.0 SD".
-    return ((y / m) ** l - 1.0) / (l * s) + 0.0
+    return cast(float, ((y / m) ** l - 1.0) / (l * s) + 0.0)
 
 
 def _sd(z: float, l: float, m: float, s: float) -> float:
     """The measurement at z-score ``z`` (inverse of :func:`_z`)."""
     if l == 0.0:
         return m * math.exp(s * z)
-    return m * (1.0 + l * s * z) ** (1.0 / l)
+    return cast(float, m * (1.0 + l * s * z) ** (1.0 / l))
 
 
 def _z_restricted(y: float, l: float, m: float, s: float) -> float:

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence, cast
 
 from mtbs_tui.rules.codes import SEVERITY
 from mtbs_tui.rules.vocabulary import FINDINGS, TOP_LEVEL, doc_sorted
@@ -160,13 +160,13 @@ class Ctx:
         k = "q:" + name
         if k not in self._cache:
             self._cache[k] = _quantity(self, name)
-        return self._cache[k]
+        return cast(Q, self._cache[k])
 
     def fact(self, name: str) -> Outcome:
         k = "f:" + name
         if k not in self._cache:
             self._cache[k] = _FACTS[name](self)
-        return self._cache[k]
+        return cast(Outcome, self._cache[k])
 
     def add_result(self, res: ModuleResult) -> None:
         self.results[res.module] = res
@@ -484,8 +484,8 @@ class Row:
 
     def follow_up_days(self, ctx: Ctx, outcome: Outcome) -> int | None:
         if callable(self.follow_up):
-            return self.follow_up(ctx, outcome)
-        return self.follow_up
+            return cast("int | None", self.follow_up(ctx, outcome))
+        return cast("int | None", self.follow_up)
 
 
 @dataclass(frozen=True)
@@ -618,5 +618,5 @@ def evaluate_module(spec: ModuleTable, ctx: Ctx) -> ModuleResult:
         results.append(tr)
         ctx.add_result(partial)
     stopped = [tr for tr in results if tr.stop is not None]
-    missing = tuple(doc_sorted(_merge(tr.missing for tr in stopped)))
-    return ModuleResult(spec.module, True, results, missing, bool(stopped))
+    stopped_missing = tuple(doc_sorted(_merge(tr.missing for tr in stopped)))
+    return ModuleResult(spec.module, True, results, stopped_missing, bool(stopped))
