@@ -189,6 +189,16 @@ def _meta_set(conn: sqlite3.Connection, key: str, value: str) -> None:
     )
 
 
+def recorded_head(conn: Any) -> str | None:
+    """The chain head written in meta (printed in document footers and backup lists); None for a
+    register without the chain. `conn`: a sqlite3 connection or a sqlite_utils Database."""
+    try:
+        head = _meta_get(conn, "audit_head")
+    except sqlite3.Error:  # an older register without meta
+        return None
+    return head or None
+
+
 def chain_head(conn: sqlite3.Connection) -> tuple[int, str]:
     """(entry count, newest hash) as recorded in meta; (0, GENESIS) for an empty trail."""
     head = _meta_get(conn, "audit_head") or GENESIS

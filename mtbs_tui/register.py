@@ -1155,14 +1155,7 @@ class Register:
     # -- health --
 
     def counts(self) -> dict[str, int]:
-        q = self.db.execute
-        return {
-            "pasien": q("SELECT count(*) FROM patients").fetchone()[0],
-            "kunjungan": q("SELECT count(*) FROM visits WHERE status = 'final' AND is_current = 1").fetchone()[0],
-            "koreksi": q("SELECT count(*) FROM visits WHERE version > 1").fetchone()[0],
-            "draf": q("SELECT count(*) FROM visits WHERE status = 'draft'").fetchone()[0],
-            "audit": q("SELECT count(*) FROM audit").fetchone()[0],
-        }
+        return record_counts(self.db.conn)
 
     def integrity_errors(self) -> list[str]:
         """integrity_check, foreign keys and the FTS5 index against its content table; [] = healthy."""
@@ -1197,6 +1190,25 @@ class Register:
             raise FieldError("follow_up_of", "kunjungan sebelumnya tidak ditemukan")
         if row[0] != patient_id:
             raise FieldError("follow_up_of", "kunjungan sebelumnya milik pasien lain")
+
+
+def record_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Patients, current final visits, corrections, drafts and audit rows: for `Register.counts` and
+    for `mtbs check`, which reads over its own read-only connection (it never opens a Register)."""
+    q = conn.execute
+    return {
+        "pasien": q("SELECT count(*) FROM patients").fetchone()[0],
+        "kunjungan": q("SELECT count(*) FROM visits WHERE status = 'final' AND is_current = 1").fetchone()[0],
+        "koreksi": q("SELECT count(*) FROM visits WHERE version > 1").fetchone()[0],
+        "draf": q("SELECT count(*) FROM visits WHERE status = 'draft'").fetchone()[0],
+        "audit": q("SELECT count(*) FROM audit").fetchone()[0],
+    }
+
+
+def facility_name(conn: sqlite3.Connection) -> str | None:
+    """The puskesmas name, None before the identity is filled in (read-only connections too)."""
+    row = conn.execute("SELECT name FROM facility WHERE id = 1").fetchone()
+    return None if row is None else cast("str | None", row[0])
 
 
 def _rowid(cur: sqlite3.Cursor) -> int:

@@ -170,22 +170,17 @@ def login_with_copy(copy: Path, options: dict[str, Any], action: str) -> User:
 
     from mtbs_tui import accounts
     from mtbs_tui.accounts import AccessDenied, User
+    from mtbs_tui.users import accounts_in_file, login_row_in_file
 
     conn = sqlite3.connect(f"{Path(copy).resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     try:
-        try:
-            accounts_in_copy = conn.execute("SELECT count(*) FROM users").fetchone()[0]
-        except sqlite3.Error:
-            accounts_in_copy = 0  # a backup made before accounts existed (schema < 3)
-        if not accounts_in_copy:
+        if not accounts_in_file(conn):
             # Nobody to log in as, in the copy or in the (missing/damaged) register: like the
             # first run, restoring it needs no login; its first `mtbs user add` makes the head.
             return User(0, "tanpa-akun", "-", "kepala", True)
         name = username(options)
         secret = password(options, name)
-        row = conn.execute(
-            "SELECT id, username, full_name, role, active, password_hash FROM users WHERE username = ?", [name]
-        ).fetchone()
+        row = login_row_in_file(conn, name)
     finally:
         conn.close()
     if row is not None and not row[4]:
@@ -207,13 +202,15 @@ def has_users(db_path: Path) -> bool:
     """True when the register file exists and has at least one account (read-only look)."""
     import sqlite3
 
+    from mtbs_tui.users import file_has_accounts
+
     path = Path(db_path)
     if not path.exists():
         return False
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
         try:
-            return bool(conn.execute("SELECT 1 FROM users LIMIT 1").fetchone())
+            return file_has_accounts(conn)
         finally:
             conn.close()
     except sqlite3.Error:

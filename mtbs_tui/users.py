@@ -7,8 +7,9 @@ slow-down. No textual or reportlab imports.
 from __future__ import annotations
 
 import datetime as _dt
+import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from mtbs_tui import accounts
 from mtbs_tui.accounts import AccountError, User
@@ -34,6 +35,29 @@ def _user(row: dict | tuple) -> User:
 
 
 _COLUMNS = "id, username, full_name, role, active"
+
+
+# --- accounts read over a plain read-only connection (a backup copy, or a register before it is
+# opened as a Register): `mtbs restore` and the first-run check use these ---------------------------
+
+def accounts_in_file(conn: sqlite3.Connection) -> int:
+    """How many accounts the file holds; 0 for a file made before accounts existed (schema < 3)."""
+    try:
+        return int(conn.execute("SELECT count(*) FROM users").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def login_row_in_file(conn: sqlite3.Connection, name: str) -> tuple[Any, ...] | None:
+    """(id, username, full_name, role, active, password_hash) of one account, None when absent."""
+    row = conn.execute(
+        "SELECT id, username, full_name, role, active, password_hash FROM users WHERE username = ?", [name]
+    ).fetchone()
+    return None if row is None else tuple(row)
+
+
+def file_has_accounts(conn: sqlite3.Connection) -> bool:
+    return bool(conn.execute("SELECT 1 FROM users LIMIT 1").fetchone())
 
 
 def count_users(register: Register) -> int:

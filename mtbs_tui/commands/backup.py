@@ -18,15 +18,16 @@ def _size(n: float) -> str:
 def _audit_head(path: Path) -> str | None:
     import sqlite3
 
+    from mtbs_tui.audit import recorded_head
+
     try:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
         try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
+            return recorded_head(conn)
         finally:
             conn.close()
     except sqlite3.Error:
         return None
-    return row[0] if row else None
 
 
 UNENCRYPTED_WARNING = (

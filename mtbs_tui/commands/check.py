@@ -18,6 +18,7 @@ def _fail(message: str) -> int:
 
 def run(path: Path) -> int:
     from mtbs_tui import db as dbmod
+    from mtbs_tui.register import facility_name, record_counts
 
     path = Path(path)
     try:
@@ -60,14 +61,9 @@ def run(path: Path) -> int:
         if version == 0:
             return _fail(f"{path}: bukan database register MTBS")
         try:
-            q = conn.execute
-            patients = q("SELECT count(*) FROM patients").fetchone()[0]
-            visits = q("SELECT count(*) FROM visits WHERE status = 'final' AND is_current = 1").fetchone()[0]
-            corrections = q("SELECT count(*) FROM visits WHERE version > 1").fetchone()[0]
-            drafts = q("SELECT count(*) FROM visits WHERE status = 'draft'").fetchone()[0]
-            audit = q("SELECT count(*) FROM audit").fetchone()[0]
-            facility = q("SELECT name FROM facility WHERE id = 1").fetchone()
-            mode = q("PRAGMA journal_mode").fetchone()[0]
+            counts = record_counts(conn)
+            facility = facility_name(conn)
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged file can yield a non-UTF-8 error text
             return _fail(f"{path}: database rusak atau bukan register MTBS ({exc})")
     finally:
@@ -80,8 +76,9 @@ def run(path: Path) -> int:
               "setelah cadangan terverifikasi")
     else:
         print(f"Versi skema: {version}")
-    print(f"Puskesmas: {facility[0] if facility else '(identitas belum diisi)'}")
-    print(f"Pasien: {patients}  Kunjungan: {visits}  Koreksi: {corrections}  Draf: {drafts}  Audit: {audit}")
+    print(f"Puskesmas: {facility if facility else '(identitas belum diisi)'}")
+    print(f"Pasien: {counts['pasien']}  Kunjungan: {counts['kunjungan']}  Koreksi: {counts['koreksi']}  "
+          f"Draf: {counts['draf']}  Audit: {counts['audit']}")
     print(f"SQLite {sqlite3.sqlite_version}, jurnal {mode}")
     print("Database sehat.")
     return 0

@@ -89,15 +89,6 @@ def app_version() -> str:
     return __version__
 
 
-def audit_head(db: Any) -> str | None:
-    """The audit chain head (meta `audit_head`) when the accounts/audit layer keeps one."""
-    try:
-        row = db.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
-    except Exception:  # noqa: BLE001 - an older register without the chain
-        return None
-    return row[0] if row and row[0] else None
-
-
 # --- output files ---------------------------------------------------------------------------------
 
 def check_output_folder(path: Path) -> None:
@@ -299,7 +290,9 @@ def old_version_mark(visit: dict, what: str) -> Any | None:
 
 def footer_text(db: Any, what: str) -> str:
     """The footer line: what, when, which program; the audit chain head has its place here."""
-    head = audit_head(db)
+    from mtbs_tui.audit import recorded_head
+
+    head = recorded_head(db)
     chain = f"rantai audit {head[:16]}" if head else "rantai audit -"
     now = _dt.datetime.now()
     return pdf_text(f"{what} - dicetak {date_text(now.date())} {now:%H.%M} - mtbs_tui {app_version()} - {chain}")
