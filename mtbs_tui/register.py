@@ -695,8 +695,6 @@ class Register:
 
     def classify(self, case: dict[str, Any]) -> dict[str, Any]:
         """Run the chart engine; its CaseError becomes a FieldError naming the field."""
-        from mtbs_tui.rules.errors import CaseError
-
         classifier = self._classifier
         if classifier is None:
             from mtbs_tui.rules import classify as rules_classify

@@ -1,6 +1,7 @@
 """`mtbs referral VISIT_ID [-o FILE] [--print]`: the referral letter (surat rujukan) as a PDF."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from mtbs_tui.commands._docs import fail, open_register
@@ -12,6 +13,7 @@ def run(db_path: Path, visit_id: int, out: Path | None, *, print_it: bool = Fals
     from mtbs_tui.documents.common import DocumentError
     from mtbs_tui.register import RegisterError
 
+    build: Callable[..., Path]  # the card's or the letter's builder (the card takes old_version)
     if kind == "card":
         from mtbs_tui.documents.card import build_card_pdf as build
         from mtbs_tui.documents.card import default_name
