@@ -217,9 +217,9 @@ class PatientSearchScreen(Screen[None]):
         if self.focused is search and event.key == "down" and self.rows:
             event.stop()
             event.prevent_default()
+            # ↓ lands on the first match (the row Enter in the box would open), never the second.
+            table.move_cursor(row=0)
             table.focus()
-            if table.row_count > 1 and table.cursor_row == 0:
-                table.move_cursor(row=1)
             return
         if self.focused is None and event.character and event.character.isprintable() \
                 and len(event.character) == 1:

@@ -451,3 +451,22 @@ async def test_enter_on_the_last_field_does_not_save(register) -> None:
         await pilot.press("f10")
         await pilot.pause()
     assert len(_patients(register)) == before + 1
+
+
+async def test_down_from_the_search_box_goes_to_the_first_match(register) -> None:
+    """↓ then Enter opens the first match (help: "↓ masuk ke daftar"), never the second row."""
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#search-results", DataTable)
+        assert table.row_count > 1
+        first = int(screen.rows[0]["id"])
+        await pilot.press("down")
+        await pilot.pause()
+        assert screen.focused is table and table.cursor_row == 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PatientScreen)
+        assert app.screen.patient_id == first
