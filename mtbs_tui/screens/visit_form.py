@@ -403,7 +403,8 @@ class VisitFormScreen(Screen["int | None"]):
             parts.append(f"{fmt(top['temperature_c'])}°C")
         chart = f"Bagan {self.chart}"
         # 80 columns: the chart version always shows. What gives way, in turn: the name (down to
-        # 16 characters), the age in days, the measurements from the right, the name (down to 8).
+        # 16 characters), the age in days, the name (down to 10), the measurements from the
+        # right, the name (down to 8).
         width = max(self.size.width, 80) - 2
         full_name, age, measures = parts[1], parts[2], parts[3:]
         name = full_name
@@ -420,6 +421,7 @@ class VisitFormScreen(Screen["int | None"]):
         name = shorten(16)
         if len(line()) > width and self.pathway != "bayi_muda":
             age = self.age.text()
+        name = shorten(10)
         while len(line()) > width and measures:
             measures = measures[:-1]
         name = shorten(8)
