@@ -216,3 +216,36 @@ def test_a_card_of_a_corrected_version_is_refused_unless_asked_then_marked(
                           capture_output=True, text=True, timeout=120, env=os.environ.copy())
     assert done.returncode == 0, done.stderr
     assert "VERSI LAMA" not in text_of(new)
+
+
+def test_a_dose_the_chart_gives_only_in_mg_per_kg_is_a_blank_the_worker_fills() -> None:
+    from mtbs_tui.documents.card import WORKER_FILLS
+    from mtbs_tui.rules import doses
+
+    dose = doses.amoksisilin_gizi_buruk(5.5)
+    # The visit's treatment says the worker converts it; it never reads as a dose to give as written.
+    assert dose == "82,5 mg (15 mg/kgBB), setiap 8 jam selama 5 hari, " + doses.WORKER_CONVERTS
+    [row] = dose_lines("Amoksisilin oral", dose)
+    assert row.amount.split("\n") == [WORKER_FILLS, "= 82,5\u00a0mg"]
+    assert (row.times, row.days) == ("setiap 8 jam", "selama 5 hari")
+    [row] = dose_lines("Parasetamol", doses.parasetamol(5.0))
+    assert WORKER_FILLS not in row.amount
+
+
+def test_plan_lines_say_later_doses_referrals_and_a_prophylaxis_that_starts_later() -> None:
+    from mtbs_tui.documents.card import medicine_lines, plan_lines
+    from mtbs_tui.rules import doses
+    from mtbs_tui.rules.bayi_muda import KOTRIMOKSAZOL_LATER
+
+    vit = doses.vitamin_a_treatment(8, (1, 2, 15))
+    visit = {"visit_date": "2026-08-18", "age_days": 20, "patient": {"birth_date": "2026-07-29"},
+             "treatments": [
+                 {"code": "VITAMIN_A", "label": "Vitamin A dosis pengobatan", "dose": vit},
+                 {"code": "RUJUK", "label": "Rujuk untuk tes virologis HIV bayi dan terapi ARV ibu", "dose": None},
+                 {"code": "KOTRIMOKSAZOL", "label": KOTRIMOKSAZOL_LATER, "dose": None}]}
+    vit_line, rujuk, kotri = plan_lines(visit)
+    assert "hari ke-2 (Rabu, 19 Agustus 2026) dan hari ke-15 (Selasa, 1 September 2026)" in vit_line
+    assert rujuk.startswith("Rujukan (tidak darurat): tes virologis HIV bayi dan terapi ARV ibu.")
+    # Born 29 July: 6 weeks on 9 September; not a medicine to give now.
+    assert "mulai umur 6 minggu (Rabu, 9 September 2026); belum diminum sekarang" in kotri
+    assert medicine_lines(visit) == []

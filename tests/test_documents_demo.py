@@ -18,7 +18,7 @@ import pytest
 
 from mtbs_tui.demo import generate
 from mtbs_tui.documents.card import HOME_MEDICINES, amount_lines_fit, medicine_lines, render_card
-from mtbs_tui.documents.common import date_text
+from mtbs_tui.documents.common import date_text, visit_doses
 from mtbs_tui.documents.referral import render_referral, treatment_rows
 from mtbs_tui.register import Register
 
@@ -78,6 +78,17 @@ def check_visit(reg: Register, vid: int, folder: Path) -> None:
                 assert squash(piece) in text, (vid, piece)
         if any(t["code"] in HOME_MEDICINES and t["dose"] for t in visit["treatments"]):
             assert "Berapa banyak" in text
+        for line in medicine_lines(visit):
+            # Never a bare mass (82,5 mg) a mother cannot measure: tablets/mL, or a blank the worker fills.
+            first = (line.whole or line.amount).split("\n")[0]
+            assert not re.match(r"[\d.,]+\s?mg\b", first), (vid, first)
+            assert "Profilaksis kotrimoksazol mulai umur" not in line.name, (vid, line)
+        for t in visit["treatments"]:
+            if t["code"] == "RUJUK":  # a non-urgent referral is on the card
+                assert "Rujukan (tidak darurat)" in text, (vid, t["label"])
+        for dose in visit_doses(visit):
+            for day in getattr(dose, "days", ())[1:]:  # vitamin A day 2 and 15: the mother is told
+                assert f"hari ke-{day} (" in text, (vid, day)
     if not visit["refer_urgently"]:
         return
     letter = folder / f"surat-{vid}.pdf"

@@ -73,6 +73,16 @@ def _amount_text(amount: Any) -> str:
     return " ".join(p for p in (amount.drug, f"{amount.quantity}{NBSP}{amount.unit}", amount.form) if p)
 
 
+WORKER_FILLS = "........ tablet/mL (diisi petugas)"
+
+
+def _measured_by_worker(part: Any) -> str:
+    """The amount cell of a dose the chart gives only in mg per kg: a blank the worker fills in
+    with the tablets or millilitres, and the mass it stands for."""
+    mass = " atau ".join(f"{a.quantity}{NBSP}{a.unit}" for a in part.amounts)
+    return f"{WORKER_FILLS}\n= {mass}"
+
+
 def dose_lines(name: str, dose: str | None) -> list[MedicineLine]:
     """The rows of one medicine: one per dose part; alternatives start with "atau"."""
     from mtbs_tui.rules.doses import EITHER, parts_of
@@ -89,20 +99,77 @@ def dose_lines(name: str, dose: str | None) -> list[MedicineLine]:
         if not amounts:
             out.append(MedicineLine(label, whole=str(part)))
             continue
-        how = "\n".join(("atau " if j else "") + _amount_text(a) for j, a in enumerate(amounts))
+        if getattr(part, "worker_measures", False):
+            from mtbs_tui.rules.doses import WORKER_CONVERTS
+
+            how = _measured_by_worker(part)
+            note = "" if part.note == WORKER_CONVERTS else part.note
+        else:
+            how = "\n".join(("atau " if j else "") + _amount_text(a) for j, a in enumerate(amounts))
+            note = part.note
         if part.route:
             how += f"\n{part.route}"
-        times = ", ".join(x for x in (part.frequency, part.note) if x)
+        times = ", ".join(x for x in (part.frequency, note) if x)
         out.append(MedicineLine(label, how, times, part.duration))
     return out
+
+
+def _starts_later(t: dict) -> bool:
+    """A prophylaxis the chart starts at a later age (the young infant's cotrimoxazole): a plan."""
+    from mtbs_tui.rules.bayi_muda import KOTRIMOKSAZOL_LATER
+
+    return t.get("code") == "KOTRIMOKSAZOL" and t.get("label") == KOTRIMOKSAZOL_LATER and not t.get("dose")
 
 
 def medicine_lines(visit: dict) -> list[MedicineLine]:
     """The home medicines of a visit that is not an urgent referral."""
     out: list[MedicineLine] = []
     for t, dose in zip(visit.get("treatments") or [], visit_doses(visit)):
-        if t.get("code") in HOME_MEDICINES:
+        if t.get("code") in HOME_MEDICINES and not _starts_later(t):
             out.extend(dose_lines(t.get("label") or t.get("code"), dose))
+    return out
+
+
+def _day_text(visit: dict, day: int) -> str:
+    """Treatment day `day` (1 = the visit day) as a weekday and date."""
+    import datetime as _dt
+
+    seen = as_date(visit.get("visit_date"))
+    if not seen:
+        return f"hari ke-{day}"
+    when = seen + _dt.timedelta(days=day - 1)
+    return f"hari ke-{day} ({WEEKDAYS[when.weekday()]}, {date_text(when)})"
+
+
+def plan_lines(visit: dict) -> list[str]:
+    """What the mother must do next besides the home medicines (a visit not referred urgently): a
+    non-urgent referral, a treatment dose due on a later day (vitamin A day 2 and 15), a prophylaxis
+    that starts at a later age (with its date)."""
+    import datetime as _dt
+
+    from mtbs_tui.rules.bayi_muda import KOTRIMOKSAZOL_START_DAYS
+
+    out: list[str] = []
+    for t, dose in zip(visit.get("treatments") or [], visit_doses(visit)):
+        code, label = t.get("code"), (t.get("label") or t.get("code") or "")
+        if code == "RUJUK":
+            reason = re.sub(r"^Rujuk\s*:?\s*(untuk\s+)?", "", label) or label
+            out.append(f"Rujukan (tidak darurat): {reason}. Petugas menjelaskan ke mana dan kapan; "
+                       "bawa kartu ini.")
+        elif code == "VITAMIN_A" and len(getattr(dose, "days", ())) > 1:
+            later = " dan ".join(_day_text(visit, d) for d in dose.days if d > 1)
+            out.append(f"{label}: hari ini sudah diberikan. Dosis berikutnya {later}: datang ke "
+                       "puskesmas, atau berikan kapsul yang dibawa pulang sesuai petunjuk petugas.")
+        elif _starts_later(t):
+            birth = as_date((visit.get("patient") or {}).get("birth_date"))
+            if birth and (visit.get("age_days") or 0) < KOTRIMOKSAZOL_START_DAYS:
+                start = birth + _dt.timedelta(days=KOTRIMOKSAZOL_START_DAYS)
+                out.append(f"Profilaksis kotrimoksazol mulai umur 6 minggu ({WEEKDAYS[start.weekday()]}, "
+                           f"{date_text(start)}); belum diminum sekarang. Datang ke puskesmas pada hari itu "
+                           "untuk obat dan cara pakainya.")
+            else:
+                out.append("Profilaksis kotrimoksazol (mulai umur 6 minggu; bayi sudah mencapainya): "
+                           "jumlah dan cara pakai dijelaskan petugas.")
     return out
 
 
@@ -242,6 +309,11 @@ def _home_story(visit: dict, st: dict, big: Any, bigb: Any, section: Any) -> lis
         story.append(Paragraph("Habiskan obat sesuai jumlah hari walaupun anak sudah tampak sembuh.", st["base"]))
     else:
         story.append(Paragraph("Tidak ada obat untuk diberikan di rumah.", big))
+    plan = plan_lines(visit)
+    if plan:
+        story.append(Paragraph("Yang perlu dilakukan selanjutnya", section))
+        for item in plan:
+            story.append(Paragraph("&bull; " + para_text(item), big))
     care = home_advice(visit)
     if care:
         story.append(Paragraph("Perawatan di rumah", section))

@@ -93,9 +93,9 @@ def _oksigen(flow: str, when: Callable[[Ctx], bool] | None = None, note: str = "
               note=f"{flow} L/menit" + (f", {note}" if note else ""))
 
 
-def _vitamin_a(schedule: str) -> Tx:
+def _vitamin_a(*days: int) -> Tx:
     return Tx("VITAMIN_A", label="Vitamin A dosis pengobatan",
-              dose=lambda c: doses.vitamin_a_treatment(c.age_months, schedule))
+              dose=lambda c: doses.vitamin_a_treatment(c.age_months, days))
 
 
 # --------------------------------------------------------------------------------------------
@@ -377,16 +377,16 @@ for _chart in BOTH:
     register(_mt("campak", _chart, (
         Row("CAMPAK_DENGAN_KOMPLIKASI_BERAT", MERAH,
             any_of(DANGER, yes("kekeruhan_kornea"), eq("luka_mulut", "dalam_atau_luas")),
-            treatments=(_vitamin_a("hari ke-1"), AMPISILIN, GENTAMISIN, SALEP_MATA,
+            treatments=(_vitamin_a(1), AMPISILIN, GENTAMISIN, SALEP_MATA,
                         PARASETAMOL_DEMAM, HANGAT),
             source="ref §3.5 baris 1; S1, S2, S4", confidence="H"),
         Row("CAMPAK_DENGAN_KOMPLIKASI_PADA_MATA_DAN_ATAU_MULUT", KUNING,
             any_of(eq("mata_bernanah", "sedikit", "banyak"), eq("luka_mulut", "ada")),
-            treatments=(_vitamin_a("hari ke-1 dan ke-2"), SALEP_MATA,
+            treatments=(_vitamin_a(1, 2), SALEP_MATA,
                         Tx("ANTISEPTIK_MULUT", when=_is("luka_mulut", "ada"),
                            note="jika ada luka di mulut")),
             follow_up=3, source="ref §3.5 baris 2; S1, S2, S4", confidence="H"),
-        Row("CAMPAK", HIJAU, None, treatments=(_vitamin_a("hari ke-1"),),
+        Row("CAMPAK", HIJAU, None, treatments=(_vitamin_a(1),),
             source="ref §3.5 baris 3; S1, S2, S4", confidence="H"),
     ), opening=MEASLES, source="ref §3.5"))
 
@@ -672,12 +672,12 @@ def _gizi_15(oedema_is_complicated: bool) -> ModuleTable:
         else all_of(any_of(WASTING_15, OEDEMA_ANY), COMPLICATION_15)
     return _mt("gizi", "2015", (
         Row("SANGAT_KURUS_DENGAN_KOMPLIKASI", MERAH, row1,
-            treatments=(AMPISILIN, GENTAMISIN, _vitamin_a("hari ke-1"), CEGAH_GULA, HANGAT),
+            treatments=(AMPISILIN, GENTAMISIN, _vitamin_a(1), CEGAH_GULA, HANGAT),
             source="ref §3.8 (2015) baris 1; S1, S2, S3; kontrak §11.11 (edema)", confidence="M"),
         Row("SANGAT_KURUS_TANPA_KOMPLIKASI", KUNING,
             WASTING_15 if oedema_is_complicated else any_of(WASTING_15, OEDEMA_ANY),
             treatments=(Tx("AMOKSISILIN", dose=lambda c: doses.amoksisilin_pneumonia(_w(c), 5)),
-                        _vitamin_a("hari ke-1, ke-2 dan ke-15"), CEGAH_GULA, HANGAT,
+                        _vitamin_a(1, 2, 15), CEGAH_GULA, HANGAT,
                         _rujuk("perawatan anak sangat kurus dan penyakit penyerta")),
             follow_up=7, source="ref §3.8 (2015) baris 2; S1, S2, S3", confidence="H"),
         Row("KURUS", KUNING,
@@ -701,7 +701,7 @@ register_variant("2015", lambda s: not s.edema_2015_sangat_kurus_dengan_komplika
 _GBDK_TX = (CEGAH_GULA, HANGAT,
             Tx("CAIRAN_INTRAVENA", when=_shock, note="jika ada tanda syok"),
             Tx("DEKSTROSA_IV", when=_shock, note="jika ada tanda syok"),
-            RESOMAL, AMPISILIN, GENTAMISIN, _vitamin_a("hari ke-1"))
+            RESOMAL, AMPISILIN, GENTAMISIN, _vitamin_a(1))
 _GIZI_KURANG_TX = (Tx("SKRINING_SDIDTK"), _rujuk("pemeriksaan TB/HIV oleh dokter"))
 _OBES_TX = (_rujuk("obesitas, ke rumah sakit"),)
 _LEBIH_TX = (Tx("KONSELING_PEMBERIAN_MAKAN", label="Konseling gizi dan aktivitas fisik"),)
@@ -736,7 +736,7 @@ register(_mt("gizi", "2022", (
     Row("GIZI_BURUK_TANPA_KOMPLIKASI", KUNING,
         all_of(AGE_6, any_of(num(Z, "<", -3), num("muac_cm", "<", 11.5), eq("edema", "+1", "+2"))),
         treatments=(Tx("AMOKSISILIN", dose=lambda c: doses.amoksisilin_gizi_buruk(_w(c))),
-                    _vitamin_a("hari ke-1, ke-2 dan ke-15"), CEGAH_GULA, HANGAT,
+                    _vitamin_a(1, 2, 15), CEGAH_GULA, HANGAT,
                     Tx("SKRINING_SDIDTK"), RESOMAL,
                     _rujuk("pemeriksaan TB/HIV oleh dokter")),
         follow_up=7, source="ref §3.8 (2022) 6–59 bulan baris 5; S4", confidence="M"),

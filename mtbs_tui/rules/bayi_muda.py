@@ -466,7 +466,11 @@ DIARE = register(ModuleTable(
 # ----------------------------------------------------------------------------------------------
 # bm_hiv (reference §4.4, p.43), exactly contract §11.12. No row true: nothing, complete.
 
-_KOTRIMOKSAZOL = Tx("KOTRIMOKSAZOL", "Profilaksis kotrimoksazol mulai umur 6 minggu")
+# The prophylaxis starts at 6 weeks (reference §4.4): for a younger infant it is a plan, not a
+# medicine to give now (the mother's card prints it with the date it starts).
+KOTRIMOKSAZOL_START_DAYS = 42
+KOTRIMOKSAZOL_LATER = "Profilaksis kotrimoksazol mulai umur 6 minggu"
+_KOTRIMOKSAZOL = Tx("KOTRIMOKSAZOL", KOTRIMOKSAZOL_LATER)
 
 HIV = register(ModuleTable(
     module="bm_hiv", pathway=PATHWAY, charts=CHARTS, rule_chart=RULE_CHART, opening=None,

@@ -48,9 +48,10 @@ class Dose(str):
     frequency: str
     duration: str
     note: str
+    days: tuple[int, ...]  # treatment days of a dose repeated on given days (1 = the visit day)
 
     def __new__(cls, amounts: Iterable[Amount] = (), *, route: str = "", frequency: str = "",
-                duration: str = "", note: str = "") -> "Dose":
+                duration: str = "", note: str = "", days: tuple[int, ...] = ()) -> "Dose":
         amounts = tuple(amounts)
         head = " atau ".join(a.text() for a in amounts)
         if route:
@@ -58,12 +59,18 @@ class Dose(str):
         schedule = " ".join(p for p in (frequency, duration) if p)
         text = ", ".join(p for p in (head, schedule, note) if p)
         obj = super().__new__(cls, text)
-        obj.amounts, obj.route, obj.frequency, obj.duration, obj.note = (
-            amounts, route, frequency, duration, note)
+        obj.amounts, obj.route, obj.frequency, obj.duration, obj.note, obj.days = (
+            amounts, route, frequency, duration, note, tuple(days))
         return obj
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickle/deepcopy rebuild the parts, not the text
-        return (_dose, (self.amounts, self.route, self.frequency, self.duration, self.note))
+        return (_dose, (self.amounts, self.route, self.frequency, self.duration, self.note, self.days))
+
+    @property
+    def worker_measures(self) -> bool:
+        """True when the amount is only a mass computed per kg ("82,5 mg (15 mg/kgBB)"): the chart
+        gives no tablet or syrup amount, so the worker turns it into one the mother can measure."""
+        return bool(self.amounts) and all(a.unit in MASS_UNITS for a in self.amounts)
 
     @property
     def parts(self) -> tuple["Dose", ...]:
@@ -79,8 +86,12 @@ class Dose(str):
         return " ".join(p for p in (self.frequency, self.duration) if p)
 
 
-def _dose(amounts: tuple[Amount, ...], route: str, frequency: str, duration: str, note: str) -> Dose:
-    return Dose(amounts, route=route, frequency=frequency, duration=duration, note=note)
+def _dose(amounts: tuple[Amount, ...], route: str, frequency: str, duration: str, note: str,
+          days: tuple[int, ...] = ()) -> Dose:
+    return Dose(amounts, route=route, frequency=frequency, duration=duration, note=note, days=days)
+
+
+MASS_UNITS = ("mg",)  # an amount in these units is not something a mother can measure at home
 
 
 class Doses(str):
@@ -293,8 +304,13 @@ def amoksisilin_telinga(weight: float | None, days: int) -> Dose | None:
 def amoksisilin_gizi_buruk(weight: float | None) -> Dose | None:
     if weight is None:
         return None
+    # The chart gives only 15 mg/kg (reference §5.1e [L]), no tablet or syrup row: the dose says
+    # that the worker converts it, so it never looks like an amount a mother can give as written.
     return Dose((Amount(_num(15 * weight), "mg", "(15 mg/kgBB)"),), frequency="setiap 8 jam",
-                duration="selama 5 hari")
+                duration="selama 5 hari", note=WORKER_CONVERTS)
+
+
+WORKER_CONVERTS = "jumlah tablet/sirup dihitung dan ditunjukkan petugas"
 
 
 def ampisilin_im(weight: float | None) -> Dose | None:
@@ -383,9 +399,17 @@ def obat_cacing(months: int) -> Dose | None:
     return None if amounts is None else Dose(amounts, frequency="dosis tunggal")
 
 
-def vitamin_a_treatment(months: int, schedule: str) -> Dose | None:
+def treatment_days_text(days: Sequence[int]) -> str:
+    """(1, 2, 15) -> "hari ke-1, ke-2 dan ke-15"."""
+    names = [f"ke-{d}" for d in days]
+    return "hari " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " dan " + names[-1])
+
+
+def vitamin_a_treatment(months: int, days: Sequence[int]) -> Dose | None:
+    """The treatment dose of reference §3.12, given on `days` (1 = the visit day)."""
     amounts = _band(VITAMIN_A, months)
-    return None if amounts is None else Dose(amounts, frequency=f"dosis pengobatan {schedule}")
+    return None if amounts is None else Dose(amounts, frequency=f"dosis pengobatan {treatment_days_text(days)}",
+                                             days=tuple(days))
 
 
 def vitamin_a_supplement(months: int) -> Dose | None:

@@ -52,9 +52,9 @@ def test_bands_render_as_the_table_writes_them(table, written) -> None:
 
 
 def test_vitamin_a_bands() -> None:
-    assert doses.vitamin_a_treatment(5, "hari ke-1").startswith("50.000 IU")
-    assert doses.vitamin_a_treatment(6, "hari ke-1").startswith("100.000 IU")
-    assert doses.vitamin_a_treatment(12, "hari ke-1").startswith("200.000 IU")
+    assert doses.vitamin_a_treatment(5, (1,)).startswith("50.000 IU")
+    assert doses.vitamin_a_treatment(6, (1,)).startswith("100.000 IU")
+    assert doses.vitamin_a_treatment(12, (1,)).startswith("200.000 IU")
     assert doses.vitamin_a_supplement(5) is None
 
 
