@@ -156,8 +156,8 @@ def plan_lines(visit: dict) -> list[str]:
             reason = re.sub(r"^Rujuk\s*:?\s*(untuk\s+)?", "", label) or label
             out.append(f"Rujukan (tidak darurat): {reason}. Petugas menjelaskan ke mana dan kapan; "
                        "bawa kartu ini.")
-        elif code == "VITAMIN_A" and len(getattr(dose, "days", ())) > 1:
-            later = " dan ".join(_day_text(visit, d) for d in dose.days if d > 1)
+        elif code == "VITAMIN_A" and len(days := getattr(dose, "days", ())) > 1:
+            later = " dan ".join(_day_text(visit, d) for d in days if d > 1)
             out.append(f"{label}: hari ini sudah diberikan. Dosis berikutnya {later}: datang ke "
                        "puskesmas, atau berikan kapsul yang dibawa pulang sesuai petunjuk petugas.")
         elif _starts_later(t):
