@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -34,6 +35,9 @@ from mtbs_tui.app import (
 from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
 
 PAGE_SIZE = 17
+
+
+REGISTER_COLUMNS = ("Waktu", "No. RM", "Nama", "Umur", "Klasifikasi", "Rujuk", "Ulang")
 
 
 def _month_bounds(day: date) -> tuple[date, date]:
@@ -175,18 +179,16 @@ class RegisterScreen(DocumentKeys, Screen[None]):
         register = self.app.register  # type: ignore[attr-defined]
         summaries = visit_summaries(register, [r["id"] for r in self.rows])
         table = self.query_one("#register-table", DataTable)
-        # Columns anew: their widths only ever grow, and a day's rows are narrower than a month's.
-        table.clear(columns=True)
-        table.add_columns("Waktu", "No. RM", "Nama", "Umur", "Klasifikasi", "Rujuk", "Ulang")
         # 80 columns: a day's register needs no date on each row, so its names and classifications
         # get those 6 characters.
         month = self.span == "bulan"
+        cells: list[tuple[str | Text, ...]] = []
         for row in self.rows:
             follow_up = row.get("follow_up_date")
             when = time_text(row.get("visit_at"))
             if month:
                 when = f"{row['visit_date'][8:10]}-{row['visit_date'][5:7]} {when}"
-            table.add_row(
+            cells.append((
                 when,
                 row.get("mrn") or "",
                 short_label(row.get("patient_name") or "", 12 if month else 15),
@@ -194,8 +196,17 @@ class RegisterScreen(DocumentKeys, Screen[None]):
                 summary_text(summaries.get(row["id"]), 16 if month else 20),
                 Text("RUJUK", style="bold bright_white on red") if row.get("refer_urgently") else "",
                 f"{follow_up[8:10]}-{follow_up[5:7]}" if follow_up else "",
-                key=str(row["id"]),
-            )
+            ))
+        # Columns anew, each as wide as its widest cell, fixed before the first paint: the table's
+        # own measuring waits for its idle, and rows painted before it stayed cut to the headings
+        # ("RM0000 Dafa HIJAU DEMA") until the cursor passed over them. A day's rows are narrower
+        # than a month's, so the widths are set again on every fill.
+        table.clear(columns=True)
+        for index, label in enumerate(REGISTER_COLUMNS):
+            width = max([cell_len(label)] + [cell_len(str(c[index])) for c in cells])
+            table.add_column(label, width=width)
+        for row, values in zip(self.rows, cells):
+            table.add_row(*values, key=str(row["id"]))
         if self.rows:
             table.move_cursor(row=min(cursor, len(self.rows) - 1))
         self._update_status()

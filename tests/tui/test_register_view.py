@@ -188,3 +188,24 @@ async def test_a_follow_up_visit_names_the_earlier_visit(register) -> None:
         await pilot.pause()
         assert isinstance(app.screen, VisitScreen)
         assert "kunjungan ulang dari kunjungan 21-11-2026" in _visit_text(app)
+
+
+async def test_the_day_register_draws_its_rows_in_full_when_it_opens(register) -> None:
+    """F4 from the home screen: every row drawn with its columns' full width at once (the first
+    paint came before the table had measured its rows: 'RM0000 Dafa HIJAU DEMA')."""
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RegisterScreen)
+        table = screen.query_one("#register-table", DataTable)
+        # A paint between filling the table and its idle measuring (a busy old PC): the rows
+        # drawn then must not stay cut once the table has measured them.
+        screen.load_first()
+        [table.render_line(y) for y in range(1 + table.row_count)]
+        await pilot.pause()
+        painted = [table.render_line(y).text for y in range(1, 1 + table.row_count)]
+        for row, line in zip(screen.rows, painted):
+            assert row["mrn"] in line, (row["mrn"], line)
+            assert row["patient_name"][:10] in line, (row["patient_name"], line)
