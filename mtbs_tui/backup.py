@@ -32,13 +32,14 @@ import re
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 # One implementation of the durability calls, shared with the database layer.
 from mtbs_tui.db import fsync_dir as _fsync_dir
 from mtbs_tui.db import fsync_file as _fsync_file
+from mtbs_tui.db import WriteLock
 from mtbs_tui.outputs import os_reason
 
 # Generations kept in a backup folder (reliability.md proposes 7 daily, 4 weekly, 12 monthly).
@@ -178,33 +179,31 @@ def _check_header(path: Path) -> None:
         raise BackupError(exc.message if exc.message.startswith("galat") else f"galat: {exc.message}") from exc
 
 
-def _write_lock(db_path: Path):  # type: ignore[no-untyped-def]
+def _write_lock(db_path: Path) -> WriteLock:
     """The register's cross-process write lock (mtbs_tui.db.WriteLock), held around checkpoints
     and the restore write so no other mtbs process writes at the same moment."""
-    from mtbs_tui.db import WriteLock
-
     return WriteLock(db_path)
 
 
 # How long a backup or restore waits for another backup or restore of the same register.
 BACKUP_LOCK_TIMEOUT_S = 600.0
 AUTO_LOCK_TIMEOUT_S = 20.0
-_BACKUP_LOCKS: dict[str, object] = {}
+_BACKUP_LOCKS: dict[str, WriteLock] = {}
 
 
 @contextlib.contextmanager
-def backup_lock(db_path: Path, *, timeout: float = BACKUP_LOCK_TIMEOUT_S):  # type: ignore[no-untyped-def]
+def backup_lock(db_path: Path, *, timeout: float = BACKUP_LOCK_TIMEOUT_S) -> Iterator[None]:
     """One backup or restore of a register at a time, across processes (`<db>.cadangan.writelock`,
     released by the OS when a process dies). Re-entrant within a process. While it is held, a
     temporary file of ours for this register is being written by this holder or is stale."""
-    from mtbs_tui.db import DatabaseError, WriteLock
+    from mtbs_tui.db import DatabaseError
 
     key = os.path.normcase(os.path.realpath(db_path))
     lock = _BACKUP_LOCKS.get(key)
     if lock is None:
         lock = _BACKUP_LOCKS[key] = WriteLock(Path(str(db_path) + ".cadangan"))
     try:
-        lock.acquire(timeout)  # type: ignore[attr-defined]
+        lock.acquire(timeout)
     except DatabaseError:
         raise BackupError(
             "galat: cadangan atau pemulihan lain untuk database ini sedang berjalan; coba lagi setelah selesai"
@@ -212,7 +211,7 @@ def backup_lock(db_path: Path, *, timeout: float = BACKUP_LOCK_TIMEOUT_S):  # ty
     try:
         yield
     finally:
-        lock.release()  # type: ignore[attr-defined]
+        lock.release()
 
 
 def _private_file(path: Path) -> Path:
@@ -592,8 +591,8 @@ def decrypt_backup(path: Path, key_file: Path | None, work_dir: Path, owner: Pat
 
 
 @contextlib.contextmanager
-def plain_backup(path: Path, key_file: Path | None, work_dir: Path,  # type: ignore[no-untyped-def]
-                 owner: Path | None = None):
+def plain_backup(path: Path, key_file: Path | None, work_dir: Path,
+                 owner: Path | None = None) -> Iterator[Path]:
     """The backup as a plain SQLite file: itself, or a decrypted temporary copy deleted afterwards."""
     path = Path(path)
     if not path.name.endswith(AGE_SUFFIX):

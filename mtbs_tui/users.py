@@ -134,9 +134,9 @@ def set_identity(register: Register, username: str, *, actor: str, full_name: ob
             raise AccountError("nama_lengkap", "wajib diisi")
         changes["full_name"] = name_text
     if nip is not _UNSET:
-        changes["nip"] = accounts.validate_nip(nip)  # type: ignore[arg-type]
+        changes["nip"] = accounts.validate_nip(cast("str | None", nip))
     if str_number is not _UNSET:
-        changes["str_number"] = accounts.validate_str_number(str_number)  # type: ignore[arg-type]
+        changes["str_number"] = accounts.validate_str_number(cast("str | None", str_number))
     with register._write():
         user = _require_user(register, username)
         old = register.db.execute("SELECT full_name, nip, str_number FROM users WHERE id = ?", [user.id]).fetchone()

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mtbs_tui.register import Register
 
 MALARIA_CHOICES = ("tinggi", "rendah", "non_endemis")
 
@@ -142,14 +146,14 @@ def run(
     return 0
 
 
-def _first_account(reg: object, admin: str | None, full_name: str | None, from_stdin: bool,
+def _first_account(reg: Register, admin: str | None, full_name: str | None, from_stdin: bool,
                    interactive: bool) -> str | None:
     """Create the head's account when the register has none; returns the line to print."""
     from mtbs_tui import users
     from mtbs_tui.accounts import AccountError
     from mtbs_tui.session import SessionError, new_password
 
-    if users.count_users(reg) > 0:  # type: ignore[arg-type]
+    if users.count_users(reg) > 0:
         return None
     if admin is None and not interactive:
         return ("Belum ada akun. Buat akun kepala puskesmas: mtbs user add NAMA --peran kepala "
@@ -165,7 +169,7 @@ def _first_account(reg: object, admin: str | None, full_name: str | None, from_s
 
         name = accounts.validate_username(name)
         secret = new_password(from_stdin=from_stdin, who=name)
-        user = users.add_user(reg, username=name, full_name=label, role="kepala",  # type: ignore[arg-type]
+        user = users.add_user(reg, username=name, full_name=label, role="kepala",
                               password=secret, actor=name)
     except AccountError as exc:
         field = {"nama_pengguna": "--admin", "nama_lengkap": "--admin-nama-lengkap"}.get(exc.field, exc.field)

@@ -113,12 +113,13 @@ def _spo2_low(ctx: Ctx) -> float:
     return cast(float, ctx.settings.spo2_cutoff(ctx.chart))
 
 
-_spo2_low.text = "batas SpO2 (setelan: 90 % 2015 / 92 % 2022)"  # type: ignore[attr-defined]
+setattr(_spo2_low, "text", "batas SpO2 (setelan: 90 % 2015 / 92 % 2022)")  # the limit as the chart reads
 
 
 def _mt(module: str, chart: str, rows: tuple[Row, ...] | tuple[Table, ...], opening: Any = None,
         extra: Any = None, source: str = "", charts: tuple[str, ...] | None = None) -> ModuleTable:
-    tables = rows if rows and isinstance(rows[0], Table) else (Table(module, rows),)  # type: ignore[arg-type]
+    tables = (rows if rows and isinstance(rows[0], Table)
+              else (Table(module, cast("tuple[Row, ...]", rows)),))
     return ModuleTable(module=module, pathway="balita", charts=charts or (chart,), rule_chart=chart,
                        opening=opening, tables=tables, order=ORDER[module], source=source,
                        extra=extra)
@@ -426,7 +427,7 @@ register(_mt("dengue", "2015", (
 ), opening=DENGUE_OPEN, source="ref §3.6"))
 
 
-def _fast_if_setting() -> object:
+def _fast_if_setting() -> Cond:
     return all_of(gate(lambda c: c.settings.napas_cepat_tanda_dengue_berat,
                        "setelan: napas cepat dihitung distres napas"), FAST)
 
@@ -445,7 +446,7 @@ def _shock_22(ctx: Ctx) -> bool:
 
 register(_mt("dengue", "2022", (
     Row("DENGUE_BERAT", MERAH,
-        any_of(DANGER, SHOCK_22, yes("distres_napas"), _fast_if_setting(),  # type: ignore[arg-type]
+        any_of(DANGER, SHOCK_22, yes("distres_napas"), _fast_if_setting(),
                yes("perdarahan_saluran_cerna"), yes("penurunan_kesadaran"),
                yes("frekuensi_nadi_menurun"), yes("tampak_kuning"), yes("nyeri_perut_hebat"),
                yes("tidak_bak_6_jam")),
@@ -546,8 +547,8 @@ def _hb_anemia(c: Ctx) -> float:
     return cast(float, c.settings.hb_anemia_g_dl)
 
 
-_hb_severe.text = "7 (setelan)"  # type: ignore[attr-defined]
-_hb_anemia.text = "10 (setelan)"  # type: ignore[attr-defined]
+setattr(_hb_severe, "text", "7 (setelan)")
+setattr(_hb_anemia, "text", "10 (setelan)")
 
 register(_mt("anemia", "2022", (
     Row("ANEMIA_BERAT", MERAH, any_of(eq("kepucatan", "sangat_pucat"),
@@ -758,7 +759,7 @@ register(_mt("gizi", "2022", (
 
 def _setting(name: str, text: str) -> Callable[[Ctx], Any]:
     fn = lambda c: getattr(c.settings, name)  # noqa: E731
-    fn.text = text  # type: ignore[attr-defined]
+    setattr(fn, "text", text)
     return fn
 
 

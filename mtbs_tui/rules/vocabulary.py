@@ -16,7 +16,7 @@ import datetime as _dt
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from mtbs_tui.rules.errors import CaseError
 
@@ -631,10 +631,11 @@ def _json_repr(value: Any) -> str:
 
 
 def range_text(spec: Finding) -> str:
-    lo, hi = spec.minimum, spec.maximum
+    # Only numeric findings have a range; both ends are set for them.
+    lo, hi = cast(float, spec.minimum), cast(float, spec.maximum)
     if spec.kind == "int":
-        return f"{int(lo)}–{int(hi)}"  # type: ignore[arg-type]
-    return f"{format_number(float(lo))}–{format_number(float(hi))}"  # type: ignore[arg-type]
+        return f"{int(lo)}–{int(hi)}"
+    return f"{format_number(float(lo))}–{format_number(float(hi))}"
 
 
 _CHOICE_SETS: dict[str, frozenset[str]] = {}
@@ -675,7 +676,7 @@ def validate_value(key: str, value: Any) -> Any:
             raise CaseError(field, f"nilai {_json_repr(value)} harus bilangan bulat (tanpa desimal)")
         if isinstance(value, float) and not math.isfinite(value):
             raise CaseError(field, f"nilai {_json_repr(value)} bukan angka yang sah")
-        if spec.minimum is not None and not (spec.minimum <= value <= spec.maximum):  # type: ignore[operator]
+        if spec.minimum is not None and not (spec.minimum <= value <= cast(float, spec.maximum)):
             raise CaseError(field, f"nilai {_json_repr(value)} di luar rentang {range_text(spec)}")
         return value
     if kind == "enum":
