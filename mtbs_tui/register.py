@@ -480,9 +480,9 @@ class Register:
     def patient_merges(self, patient_id: int | None = None) -> list[dict[str, Any]]:
         """Merges (newest first), all or those touching one patient."""
         if patient_id is None:
-            return _all(self.db, "SELECT * FROM patient_merges ORDER BY id DESC")
-        return _all(self.db, "SELECT * FROM patient_merges WHERE kept_id = ? OR merged_id = ? ORDER BY id DESC",
-                    [patient_id, patient_id])
+            return list(self.db.query("SELECT * FROM patient_merges ORDER BY id DESC"))
+        return list(self.db.query("SELECT * FROM patient_merges WHERE kept_id = ? OR merged_id = ? ORDER BY id DESC",
+                    [patient_id, patient_id]))
 
     def _next_mrn(self) -> str:
         n = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM patients").fetchone()[0]
@@ -534,7 +534,7 @@ class Register:
 
     def patient_versions(self, patient_id: int) -> list[dict[str, Any]]:
         out = []
-        for d in _all(self.db, "SELECT * FROM patient_versions WHERE patient_id = ? ORDER BY id", [patient_id]):
+        for d in list(self.db.query("SELECT * FROM patient_versions WHERE patient_id = ? ORDER BY id", [patient_id])):
             d["row"] = json.loads(d.pop("row_json"))
             out.append(d)
         return out
@@ -1147,8 +1147,8 @@ class Register:
 
     def audit_log(self, *, patient_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
         if patient_id is None:
-            return _all(self.db, "SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit])
-        return _all(self.db, "SELECT * FROM audit WHERE patient_id = ? ORDER BY id DESC LIMIT ?", [patient_id, limit])
+            return list(self.db.query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit]))
+        return list(self.db.query("SELECT * FROM audit WHERE patient_id = ? ORDER BY id DESC LIMIT ?", [patient_id, limit]))
 
     # -- health --
 
@@ -1467,12 +1467,7 @@ def _dumps(value: Any) -> str:
 
 
 def _one(db: sqlite_utils.Database, sql: str, params: list[Any] | None = None) -> dict[str, Any] | None:
+    # Not next(db.query(...)): fetchone() leaves no half-read generator holding the statement open.
     cur = db.execute(sql, params or [])
     row = cur.fetchone()
     return dict(zip((d[0] for d in cur.description), row)) if row is not None else None
-
-
-def _all(db: sqlite_utils.Database, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    cur = db.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur.fetchall()]
