@@ -185,10 +185,6 @@ class Opened:
 _LOCKS: dict[int, WriteLock] = {}
 
 
-def lock_for(db: sqlite_utils.Database) -> WriteLock:
-    return _LOCKS[id(db.conn)]
-
-
 def connect(
     path: str | Path,
     *,

@@ -17,14 +17,6 @@ class RegisterChanged(Message):
         self.visit_id = visit_id
 
 
-class PatientChosen(Message):
-    """A patient was picked in the search list (Enter)."""
-
-    def __init__(self, patient_id: int) -> None:
-        super().__init__()
-        self.patient_id = patient_id
-
-
 class VisitChosen(Message):
     """A visit was picked in a list (Enter): open it read-only."""
 

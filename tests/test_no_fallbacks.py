@@ -34,7 +34,8 @@ def _imports_only_third_party(body: list[ast.stmt]) -> bool:
     for node in (n for stmt in body for n in ast.walk(stmt)):
         if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "mtbs_tui" for a in node.names):
             return False
-        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").split(".")[0] == "mtbs_tui"):
+        if isinstance(node, ast.ImportFrom) and (
+                node.level or (node.module or "").split(".")[0] == "mtbs_tui"):
             return False
     return True
 
@@ -64,7 +65,8 @@ def test_no_import_fallbacks_around_our_own_modules() -> None:
     "try:\n    import mtbs_tui.demo\nexcept (ValueError, ModuleNotFoundError):\n    x = 1\n",
     "try:\n    z = _compute_z(key)\nexcept ImportError:\n    z = None\n",
     "try:\n    from .engine import classify\nexcept ImportError:\n    classify = None\n",
-    "try:\n    import textual\n    from mtbs_tui.app import MtbsApp\nexcept ImportError:\n    MtbsApp = None\n",
+    "try:\n    import textual\n    from mtbs_tui.app import MtbsApp\n"
+    "except ImportError:\n    MtbsApp = None\n",
     "pytest.importorskip(\"mtbs_tui.screens.visit_form\")\n",
     "_rules = pytest.importorskip('mtbs_tui.rules')\n",
     "ok = importlib.util.find_spec(\"mtbs_tui.documents.card\") is not None\n",
@@ -74,5 +76,6 @@ def test_the_detector_catches_fallbacks(copy: str) -> None:
 
 
 def test_the_detector_lets_optional_third_party_imports_be() -> None:
-    assert not fallbacks("x.py", "try:\n    import hypothesis\n    HAVE = True\nexcept ImportError:\n    HAVE = False\n")
+    optional = "try:\n    import hypothesis\n    HAVE = True\nexcept ImportError:\n    HAVE = False\n"
+    assert not fallbacks("x.py", optional)
     assert not fallbacks("x.py", "pyrage = pytest.importorskip('pyrage')\n")

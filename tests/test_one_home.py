@@ -23,7 +23,8 @@ CODES_HOME = "rules/codes.py"
 # The chart tables name their all-clear rows (that is where the codes are printed from).
 CHART_TABLES = {"rules/balita.py", "rules/bayi_muda.py", CODES_HOME}
 
-_AGE_DEFS = re.compile(r"^\s*(def\s+(_?completed_months|_?add_months|_?months_between)\b|class\s+Age\b)", re.M)
+_AGE_DEFS = re.compile(
+    r"^\s*(def\s+(_?completed_months|_?add_months|_?months_between)\b|class\s+Age\b)", re.M)
 _AGE_WORD = r"(?:\w*days?\b|\w*months?\b|\w*_DAYS\b|\w*_MONTHS\b)"
 _LIMITS = re.compile(
     rf"{_AGE_WORD}\)?\s*(?:<|<=|>|>=|==|!=)\s*(?:59|60)\b"  # days < 60, age.months >= 60
@@ -35,11 +36,13 @@ _SEVERITY = re.compile(
     r"[\"'](?:merah|kuning|hijau)[\"']\s*:\s*-?\d"  # {"merah": 0, ...}
     r"|\b(?:MERAH|KUNING|HIJAU)\s*:\s*-?\d"  # {MERAH: 2, ...}
     r"|WHEN\s+'(?:merah|kuning|hijau)'\s+THEN\s+\d"  # SQL CASE colour WHEN 'merah' THEN 0
-    r"|\(\s*[\"']merah[\"']\s*,\s*[\"']kuning[\"']\s*,\s*[\"']hijau[\"']\s*\)")  # ("merah", "kuning", "hijau")
+    # ("merah", "kuning", "hijau")
+    r"|\(\s*[\"']merah[\"']\s*,\s*[\"']kuning[\"']\s*,\s*[\"']hijau[\"']\s*\)")
 
 
 def _sources() -> list[tuple[str, str]]:
-    return [(p.relative_to(PACKAGE).as_posix(), p.read_text(encoding="utf-8")) for p in sorted(PACKAGE.rglob("*.py"))]
+    return [(p.relative_to(PACKAGE).as_posix(), p.read_text(encoding="utf-8"))
+            for p in sorted(PACKAGE.rglob("*.py"))]
 
 
 def _code_lines(text: str) -> list[tuple[int, str]]:
@@ -52,7 +55,8 @@ def _code_lines(text: str) -> list[tuple[int, str]]:
             if quotes % 2 == 1:
                 in_doc = not in_doc
             continue
-        out.append((n, line.split("#", 1)[0] if "#" in line and not re.search(r"[\"'][^\"']*#", line) else line))
+        comment_only = "#" in line and not re.search(r"[\"'][^\"']*#", line)
+        out.append((n, line.split("#", 1)[0] if comment_only else line))
     return out
 
 

@@ -14,7 +14,7 @@ from mtbs_tui.rules.settings import within_vaccine_limit
 from mtbs_tui.rules.vocabulary import SHOCK_SIGNS
 from mtbs_tui.rules.table import (
     HIJAU, KUNING, MERAH, Cond, Ctx, ModuleResult, ModuleTable, Outcome, Row, Table, TreatmentModule, Tx,
-    TxItem, all_of, any_of, at_least, only_if, between, cite, eq, fact, gate, no, none_of, not_, num,
+    TxItem, all_of, any_of, at_least, only_if, between, cite, eq, fact, gate, holds, no, none_of, not_, num,
     printed, register, register_variant, yes,
 )
 
@@ -437,23 +437,16 @@ SHOCK_22 = any_of(yes("crt_lebih_2_detik"), yes("nadi_lemah"),
                   all_of(yes("ujung_ekstremitas_dingin"), yes("nadi_cepat")))
 
 
-def _shock_22(ctx: Ctx) -> bool:
-    v = ctx.value
-    return (v("crt_lebih_2_detik") is True or v("nadi_lemah") is True
-            or (v("ujung_ekstremitas_dingin") is True
-                and (v("ekstremitas_pucat") is True or v("nadi_cepat") is True)))
-
-
 register(_mt("dengue", "2022", (
     Row("DENGUE_BERAT", MERAH,
         any_of(DANGER, SHOCK_22, yes("distres_napas"), _fast_if_setting(),
                yes("perdarahan_saluran_cerna"), yes("penurunan_kesadaran"),
                yes("frekuensi_nadi_menurun"), yes("tampak_kuning"), yes("nyeri_perut_hebat"),
                yes("tidak_bak_6_jam")),
-        treatments=(_oksigen("1–2", when=lambda c: _shock_22(c) or c.value("distres_napas") is True,
+        treatments=(_oksigen("1–2", when=holds(any_of(SHOCK_22, yes("distres_napas"))),
                              note="jika syok atau distres napas"),
                     Tx("CAIRAN_INTRAVENA", label="Cairan kristaloid isotonik intravena",
-                       when=_shock_22, note="jika syok"),
+                       when=holds(SHOCK_22), note="jika syok"),
                     PARASETAMOL_DEMAM, HANGAT),
         source="ref §3.6 (2022) baris 1; S4; kontrak §11.14", confidence="M",
         note="Jangan beri aspirin, ibuprofen, diklofenak atau OAINS lain."),

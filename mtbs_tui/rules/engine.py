@@ -130,7 +130,7 @@ def _endemic(ctx: Ctx) -> Outcome:
 
 
 _ZSCORES = {
-    # key: (charts, pathway, measurement field)
+    # key: (the charts that read it, the pathway that reads it)
     "zskor_bb_pb": (("2015", "2022"), "balita"),
     "zskor_pb_u": (("2022",), "balita"),
     "zskor_lk_u": (("2022",), "balita"),
@@ -393,6 +393,3 @@ class _Treatments:
 
     def items(self) -> list[dict[str, Any]]:
         return [dict(item) for item in self._items.values()]
-
-    def codes(self) -> list[str]:
-        return [item["code"] for item in self._items.values()]

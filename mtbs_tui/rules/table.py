@@ -321,6 +321,12 @@ def printed(module: str, code: str) -> Cond:
     return Cond(lambda ctx: ctx.printed(module, code), f"{module} = {code}")
 
 
+def holds(cond: Cond) -> Callable[[Ctx], bool]:
+    """A ``Tx.when`` from a row condition: the treatment is given when ``cond`` is known true
+    (so a treatment reuses the condition its row is written with instead of restating it)."""
+    return lambda ctx: cond(ctx).value is True
+
+
 def gate(test: Callable[[Ctx], bool], text: str) -> Cond:
     """A condition on always-known derived values (age, chart): never unknown, cites nothing."""
     return Cond(lambda ctx: Outcome(bool(test(ctx))), text)
