@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,6 +18,26 @@ import pytest
 # The real console script of the virtualenv. Kept here, not in conftest.py: tests/tui has a
 # conftest.py too, and `from conftest import ...` resolves to whichever pytest imported last.
 MTBS = Path(sys.executable).parent / ("mtbs.exe" if os.name == "nt" else "mtbs")
+
+
+
+def mtbs_cli(*args: str, stdin: str | None = None, env: dict | None = None, login: bool = True,
+             cwd: Path | None = None, encoding: str | None = None,
+             timeout: float = 120) -> subprocess.CompletedProcess:
+    """The one way tests run the real `mtbs` console script in a subprocess.
+
+    The environment is this process's (so `login_env` logs it in), without MTBS_USER/MTBS_PASSWORD
+    when `login` is False, updated with `env`; stdin is `stdin` or closed (a prompt never waits)."""
+    base = {k: v for k, v in os.environ.items() if login or k not in ("MTBS_USER", "MTBS_PASSWORD")}
+    given = {"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}
+    return subprocess.run([str(MTBS), *args], capture_output=True, text=True, encoding=encoding,
+                          timeout=timeout, env={**base, **(env or {})}, cwd=cwd, **given)
+
+
+def mtbs(db: Path, *args: str, **options) -> subprocess.CompletedProcess:  # noqa: ANN003
+    """`mtbs --db <db> <args>` (options as `mtbs_cli`)."""
+    return mtbs_cli("--db", str(db), *args, **options)
+
 
 HEAD_USER = "kepala"
 HEAD_PASSWORD = "kepala-demo"

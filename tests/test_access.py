@@ -3,6 +3,7 @@ unknown names in the audit trail, weak passwords, disabled accounts."""
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 import subprocess
 import threading
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_login import MTBS, add_account
+from cli_login import MTBS, add_account, mtbs as _mtbs
 
 from mtbs_tui import accounts, users
 from mtbs_tui.accounts import AccountError
@@ -18,11 +19,10 @@ from mtbs_tui.register import Register
 
 MOMENT = _dt.datetime(2026, 11, 23, 8, 0, 0)
 
+# `mtbs --db` without the test login (each test logs in its own way), stdin empty.
+mtbs = functools.partial(_mtbs, login=False, stdin="")
 
-def mtbs(db: Path, *args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in ("MTBS_USER", "MTBS_PASSWORD")}
-    return subprocess.run([str(MTBS), "--db", str(db), *args], input=stdin, capture_output=True, text=True,
-                          timeout=120, env={**base, **(env or {})})
+
 
 
 HEAD_ENV = {"MTBS_USER": "kepala", "MTBS_PASSWORD": "kepala-demo"}

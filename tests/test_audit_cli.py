@@ -1,18 +1,20 @@
 """`mtbs audit verify|show` and one audit entry per CLI action (issue 7)."""
 from __future__ import annotations
 
-import os
+import functools
 import random
 import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
-from cli_login import MTBS
+from cli_login import mtbs as _mtbs
 from test_export_support import first_referred_visit, make_register
+
+# Printing goes to `true`: the audit of a print is tested, not a printer.
+mtbs = functools.partial(_mtbs, env={"MTBS_PRINT_COMMAND": "true"})
 
 
 @pytest.fixture(scope="module")
@@ -20,9 +22,6 @@ def register(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_register(tmp_path_factory.mktemp("audit") / "r.db", patients=6, visits=14)
 
 
-def mtbs(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(MTBS), "--db", str(db), *args], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "MTBS_PRINT_COMMAND": "true"}, stdin=subprocess.DEVNULL)
 
 
 def rows(db: Path) -> list[tuple]:

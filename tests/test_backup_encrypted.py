@@ -15,7 +15,7 @@ import pyrage
 import pytest
 
 from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
-from cli_login import MTBS
+from cli_login import MTBS, mtbs
 from test_backup import dump
 from test_export_support import make_register
 
@@ -45,9 +45,6 @@ def key(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     return str(identity.to_public()), key_file
 
 
-def mtbs(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(MTBS), "--db", str(db), *args], capture_output=True, text=True, timeout=120,
-                          env=os.environ.copy(), stdin=subprocess.DEVNULL)
 
 
 def content(path: Path) -> dict[str, list[tuple]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_login import MTBS, add_account
+from cli_login import MTBS, add_account, mtbs
 from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 from mtbs_tui.patient_fields import name_key
 from mtbs_tui.register import DuplicatePatientError, FieldError, Register, RegisterError
@@ -168,9 +168,6 @@ def test_migration_fills_the_name_keys(tmp_path: Path) -> None:
 
 # --- the commands ----------------------------------------------------------------------------
 
-def mtbs(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(MTBS), "--db", str(db), *args], capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ), stdin=subprocess.DEVNULL)
 
 
 def test_commands_list_merge_and_unmerge(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -16,6 +15,7 @@ from mtbs_tui.documents.referral import build_referral_pdf, render_referral
 from mtbs_tui.register import Register
 from test_export_support import FACILITY, first_referred_visit, make_register
 from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+from cli_login import mtbs_cli
 
 
 @pytest.fixture(scope="module")
@@ -120,28 +120,24 @@ def test_letter_renders_to_png(register_file: Path, tmp_path: Path) -> None:
     assert len(data) > 20_000  # a blank page compresses to a few hundred bytes
 
 
-def run_mtbs(exe: Path, *args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **(env or {})}, cwd=cwd)
 
-
-def test_cli_writes_letter_and_prints_through_the_print_command(register_file: Path, tmp_path: Path, mtbs_exe: Path) -> None:
+def test_cli_writes_letter_and_prints_through_the_print_command(register_file: Path, tmp_path: Path) -> None:
     vid = first_referred_visit(register_file)
     spool = tmp_path / "spool"
     spool.mkdir()
     script = tmp_path / "cetak.py"
     script.write_text(f"import shutil, sys\nshutil.copy(sys.argv[1], {str(spool)!r})\n")
     out = tmp_path / "surat.pdf"
-    done = run_mtbs(mtbs_exe, "--db", str(register_file), "referral", str(vid), "-o", str(out), "--print",
+    done = mtbs_cli("--db", str(register_file), "referral", str(vid), "-o", str(out), "--print",
                     env={"MTBS_PRINT_COMMAND": f"{sys.executable} {script}"})
     assert done.returncode == 0, done.stderr
     assert out.exists() and (spool / "surat.pdf").read_bytes() == out.read_bytes()
     assert "tersimpan" in done.stdout
 
 
-def test_cli_default_name_in_current_folder(register_file: Path, tmp_path: Path, mtbs_exe: Path) -> None:
+def test_cli_default_name_in_current_folder(register_file: Path, tmp_path: Path) -> None:
     vid = first_referred_visit(register_file)
-    done = run_mtbs(mtbs_exe, "--db", str(register_file), "referral", str(vid), cwd=tmp_path)
+    done = mtbs_cli("--db", str(register_file), "referral", str(vid), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     files = list(tmp_path.glob("rujukan-*.pdf"))
     assert len(files) == 1 and files[0].stat().st_size > 1000
@@ -155,21 +151,21 @@ def test_cli_default_name_in_current_folder(register_file: Path, tmp_path: Path,
     ],
 )
 def test_cli_unknown_visit_is_one_line_and_leaves_no_file(
-    register_file: Path, tmp_path: Path, mtbs_exe: Path, args: list[str], expected: str
+    register_file: Path, tmp_path: Path, args: list[str], expected: str
 ) -> None:
     out = tmp_path / "x.pdf"
-    done = run_mtbs(mtbs_exe, "--db", str(register_file), "referral", *args, "-o", str(out))
+    done = mtbs_cli("--db", str(register_file), "referral", *args, "-o", str(out))
     assert done.returncode == 2
     assert done.stderr.strip().startswith(expected), done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
-def test_cli_unwritable_folder_is_refused_without_partial_file(register_file: Path, tmp_path: Path, mtbs_exe: Path) -> None:
+def test_cli_unwritable_folder_is_refused_without_partial_file(register_file: Path, tmp_path: Path) -> None:
     vid = first_referred_visit(register_file)
     blocker = tmp_path / "bukan-folder"
     blocker.write_text("x")
-    done = run_mtbs(mtbs_exe, "--db", str(register_file), "referral", str(vid), "-o", str(blocker / "s.pdf"))
+    done = mtbs_cli("--db", str(register_file), "referral", str(vid), "-o", str(blocker / "s.pdf"))
     assert done.returncode == 2
     assert done.stderr.startswith("galat: ") and len(done.stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bukan-folder"]
@@ -192,10 +188,10 @@ def test_failed_render_leaves_no_file(register_file: Path, tmp_path: Path, monke
     assert list(tmp_path.iterdir()) == []
 
 
-def test_real_engine_visit_gets_a_letter(tmp_path: Path, mtbs_exe: Path) -> None:
+def test_real_engine_visit_gets_a_letter(tmp_path: Path) -> None:
     """On a demo register (the real chart engine), every referred visit gets a one-page letter."""
     db = tmp_path / "demo.db"
-    done = run_mtbs(mtbs_exe, "--db", str(db), "demo", "--patients", "30", "--visits", "150")
+    done = mtbs_cli("--db", str(db), "demo", "--patients", "30", "--visits", "150")
     assert done.returncode == 0, done.stderr
     conn = sqlite3.connect(db)
     rows = conn.execute("SELECT id FROM visits WHERE refer_urgently = 1 AND is_current = 1 AND status = 'final' "

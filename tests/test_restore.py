@@ -15,6 +15,7 @@ from mtbs_tui.register import Register
 from test_backup import dump
 from test_export_support import fake_classify, make_register
 from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+from cli_login import mtbs_cli
 
 
 
@@ -163,18 +164,14 @@ def without_login(rows: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
     return out
 
 
-def mtbs(exe: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120, env=os.environ.copy(),
-                          stdin=subprocess.DEVNULL)
 
-
-def test_cli_restore_round_trip_and_refusals(live: Path, tmp_path: Path, mtbs_exe: Path) -> None:
-    done = mtbs(mtbs_exe, "--db", str(live), "backup", "--to", str(tmp_path / "usb"))
+def test_cli_restore_round_trip_and_refusals(live: Path, tmp_path: Path) -> None:
+    done = mtbs_cli("--db", str(live), "backup", "--to", str(tmp_path / "usb"))
     assert done.returncode == 0, done.stderr
     backup = next((tmp_path / "usb").glob("mtbs-cadangan-*.db"))
     before = dump(live)
     add_visit(live)
-    done = mtbs(mtbs_exe, "--db", str(live), "restore", str(backup), "--ya")
+    done = mtbs_cli("--db", str(live), "restore", str(backup), "--ya")
     assert done.returncode == 0, done.stderr
     assert "dipulihkan" in done.stdout and "sebelum-pulih" in done.stdout
     assert len(dump(live)["visits"]) == len(before["visits"])
@@ -182,12 +179,12 @@ def test_cli_restore_round_trip_and_refusals(live: Path, tmp_path: Path, mtbs_ex
     bad = tmp_path / "rusak.db"
     bad.write_bytes(backup.read_bytes()[: 4096 * 3])
     now = dump(live)
-    done = mtbs(mtbs_exe, "--db", str(live), "restore", str(bad), "--ya")
+    done = mtbs_cli("--db", str(live), "restore", str(bad), "--ya")
     assert done.returncode == 2
     assert done.stderr.startswith("galat: ") and len(done.stderr.strip().splitlines()) == 1
     # Unchanged but for the command's login (an audit entry and the account's last_login_at).
     assert without_login(dump(live)) == without_login(now)
-    done = mtbs(mtbs_exe, "--db", str(live), "restore", str(tmp_path / "tidak-ada.db"), "--ya")
+    done = mtbs_cli("--db", str(live), "restore", str(tmp_path / "tidak-ada.db"), "--ya")
     assert done.returncode == 2 and "tidak ditemukan" in done.stderr
 
 

@@ -1,23 +1,21 @@
 """`mtbs user ...`, the first account, and how a command identifies its user (issue 7)."""
 from __future__ import annotations
 
-import os
+import functools
 import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from cli_login import add_account
-from cli_login import MTBS
+from cli_login import add_account, mtbs as _mtbs
 
 IDENTITY = ["--nama", "Puskesmas Uji", "--daerah-malaria", "rendah"]
 
+# `mtbs --db` without the test login (each test logs in its own way), stdin empty.
+mtbs = functools.partial(_mtbs, login=False, stdin="")
 
-def mtbs(db: Path, *args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in ("MTBS_USER", "MTBS_PASSWORD")}
-    return subprocess.run([str(MTBS), "--db", str(db), *args], input=stdin, capture_output=True, text=True,
-                          timeout=120, env={**base, **(env or {})})
+
 
 
 def audit_actions(db: Path) -> list[tuple[str, str]]:

@@ -7,12 +7,11 @@ import hashlib
 import random
 import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from cli_login import MTBS
+from cli_login import mtbs
 from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 from mtbs_tui import backup as B
 from mtbs_tui import db as dbmod
@@ -51,9 +50,6 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def mtbs(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(MTBS), "--db", str(db), *args], capture_output=True, text=True, timeout=120,
-                          stdin=subprocess.DEVNULL)
 
 
 def test_a_foreign_wal_is_refused_by_every_way_in_and_left_untouched(live: Path, foreign_wal: bytes,

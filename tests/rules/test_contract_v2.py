@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import sys
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import pytest
 
 from casebuild import bayi_muda_rows, codes, incomplete, normal, top, tx_codes
+from cli_login import mtbs_cli
 from mtbs_tui.rules import DEFAULT, classify
 from mtbs_tui.rules.engine import CONTRACT_VERSION, RULES_VERSION
 
@@ -306,14 +306,7 @@ def test_item8_balita_cases_never_carry_the_field() -> None:
 # --- the command and the README ------------------------------------------------------------------
 
 def _mtbs(*args: str) -> subprocess.CompletedProcess[str]:
-    import os
-    import subprocess
-
-    exe = Path(sys.executable).parent / ("mtbs.exe" if os.name == "nt" else "mtbs")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "mtbs_tui.cli"]
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run(cmd + list(args), capture_output=True, text=True, encoding="utf-8",
-                          timeout=60, env=env)
+    return mtbs_cli(*args, env={"PYTHONIOENCODING": "utf-8"}, encoding="utf-8", timeout=60)
 
 
 def test_classify_command_prints_the_new_codes_and_unread_findings(tmp_path: Path) -> None:
