@@ -470,3 +470,15 @@ async def test_down_from_the_search_box_goes_to_the_first_match(register) -> Non
         await pilot.pause()
         assert isinstance(app.screen, PatientScreen)
         assert app.screen.patient_id == first
+
+
+async def test_while_typing_the_row_enter_opens_is_marked(register) -> None:
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        table = app.screen.query_one("#search-results", DataTable)
+        assert app.screen.focused is not table
+        first, second = table.render_line(1), table.render_line(2)
+        assert any(s.style and s.style.underline for s in first if s.text.strip())
+        assert not any(s.style and s.style.underline for s in second)
