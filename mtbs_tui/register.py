@@ -1152,6 +1152,20 @@ class Register:
 
     # -- health --
 
+    def is_demo(self) -> bool:
+        """True for a register made by `mtbs demo` (meta `demo` = 1)."""
+        return is_demo_register(self.db.conn)
+
+    def mark_demo(self) -> None:
+        """Mark this register as made by `mtbs demo` (the TUI then says DEMO in its header)."""
+        with self._write():
+            self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('demo', '1')")
+
+    def visit_count(self, patient_id: int) -> int:
+        """How many visits (each counted once, whatever its versions) a patient record holds."""
+        return int(self.db.execute("SELECT count(DISTINCT visit_uid) FROM visits WHERE patient_id = ?",
+                                   [patient_id]).fetchone()[0])
+
     def counts(self) -> dict[str, int]:
         return record_counts(self.db.conn)
 
@@ -1201,6 +1215,12 @@ def record_counts(conn: sqlite3.Connection) -> dict[str, int]:
         "draf": q("SELECT count(*) FROM visits WHERE status = 'draft'").fetchone()[0],
         "audit": q("SELECT count(*) FROM audit").fetchone()[0],
     }
+
+
+def is_demo_register(conn: sqlite3.Connection) -> bool:
+    """True when meta `demo` is 1 (`mtbs demo` wrote the file); read-only connections too."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
+    return bool(row and row[0] == "1")
 
 
 def facility_name(conn: sqlite3.Connection) -> str | None:

@@ -21,18 +21,19 @@ def _err(message: str) -> int:
 def _is_demo(path: Path) -> bool | None:
     """True/False when the file is a readable register, None when it is not one at all."""
     import sqlite3
+
     from mtbs_tui.db import readonly_uri
+    from mtbs_tui.register import is_demo_register
 
     uri = readonly_uri(path)
     try:
         conn = sqlite3.connect(uri, uri=True)
         try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
+            return is_demo_register(conn)
         finally:
             conn.close()
     except sqlite3.Error:
         return None
-    return bool(row and row[0] == "1")
 
 
 def run(path: Path | None, *, patients: int, visits: int, if_missing: bool = False, seed: int = 2026) -> int:
@@ -67,8 +68,7 @@ def run(path: Path | None, *, patients: int, visits: int, if_missing: bool = Fal
         reg = Register.open(tmp, create=True)
         try:
             stats = generate(reg, patients=patients, visits=visits, seed=seed, bulk=True)
-            with dbmod.write(reg.db):
-                reg.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('demo', '1')")
+            reg.mark_demo()
         finally:
             reg.close()
         try:

@@ -88,8 +88,7 @@ def merge(ctx: Any, keep: str, other: str, reason: str) -> int:
     try:
         kept = register.resolve_patient(keep)
         merged = register.resolve_patient(other)
-        before = register.db.execute("SELECT count(DISTINCT visit_uid) FROM visits WHERE patient_id = ?",
-                                     [merged["id"]]).fetchone()[0]
+        before = register.visit_count(merged["id"])
         number = register.merge_patients(kept["id"], merged["id"], actor=actor, reason=reason)
     except RegisterError as exc:
         return fail(exc.message)
