@@ -72,35 +72,26 @@ class Age:
     def young_infant(self) -> bool:
         return self.days < YOUNG_INFANT_DAYS
 
-    def _parts(self) -> tuple[int, int]:
-        return divmod(max(self.months, 0), 12)
+    def _written(self, day: str, month: str, year: str, sep: str) -> str:
+        """Days under 60 days, else years and months: the one rule of every text below."""
+        if self.young_infant:
+            return day.format(self.days)
+        years, months = divmod(max(self.months, 0), 12)
+        if not years:
+            return month.format(months)
+        return year.format(years) + (sep + month.format(months) if months else "")
 
     def text(self) -> str:
         """As on the paper register: ``23 hr``, ``8 bl``, ``1 th 3 bl``, ``2 th``."""
-        if self.young_infant:
-            return f"{self.days} hr"
-        years, months = self._parts()
-        if not years:
-            return f"{months} bl"
-        return f"{years} th {months} bl" if months else f"{years} th"
+        return self._written("{} hr", "{} bl", "{} th", " ")
 
     def short(self) -> str:
         """For the narrow columns of the screens: ``23hr``, ``8b``, ``1t3b``, ``2t``."""
-        if self.young_infant:
-            return f"{self.days}hr"
-        years, months = self._parts()
-        if not years:
-            return f"{months}b"
-        return f"{years}t{months}b" if months else f"{years}t"
+        return self._written("{}hr", "{}b", "{}t", "")
 
     def long(self) -> str:
         """Spelled out (letters, the mother's card): ``23 hari``, ``5 bulan``, ``1 tahun 3 bulan``."""
-        if self.young_infant:
-            return f"{self.days} hari"
-        years, months = self._parts()
-        if not years:
-            return f"{months} bulan"
-        return f"{years} tahun {months} bulan" if months else f"{years} tahun"
+        return self._written("{} hari", "{} bulan", "{} tahun", " ")
 
     def heading(self) -> str:
         """The visit form's and summary's age: ``23 hari`` for a bayi muda, else ``1t3b``."""
