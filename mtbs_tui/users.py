@@ -65,13 +65,10 @@ def count_users(register: Register) -> int:
 
 
 def list_users(register: Register) -> list[dict]:
-    rows = register.db.execute(
+    return list(register.db.query(
         "SELECT id, username, full_name, role, active, last_login_at, created_at, failed_count, nip, str_number "
         "FROM users ORDER BY username"
-    ).fetchall()
-    keys = ("id", "username", "full_name", "role", "active", "last_login_at", "created_at", "failed_count", "nip",
-            "str_number")
-    return [dict(zip(keys, row)) for row in rows]
+    ))
 
 
 def get_user(register: Register, username: str) -> User | None:
