@@ -84,7 +84,7 @@ def run(path: Path | None, *, patients: int, visits: int, if_missing: bool = Fal
         print(str(exc), file=sys.stderr)
         return 2
     finally:
-        for leftover in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm"), Path(str(tmp) + ".writelock")):
+        for leftover in (tmp, *(Path(str(tmp) + side) for side in ("-wal", "-shm", ".writelock", ".cadangan.writelock"))):
             if leftover.exists():
                 leftover.unlink()
     elapsed = time.perf_counter() - started
