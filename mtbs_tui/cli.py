@@ -589,16 +589,16 @@ def _localise_help() -> None:
 
     if getattr(typer_core, "_mtbs_localised", False):
         return
-    typer_core._ = lambda text: _HELP_WORDS.get(text, text)  # type: ignore[attr-defined,assignment]
+    typer_core._ = lambda text: _HELP_WORDS.get(text, text)  # type: ignore[assignment]
     original_usage = formatting.HelpFormatter.write_usage
 
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         original_usage(self, prog, args, "Pemakaian: " if prefix is None else prefix)
 
     formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
     original_help_option = click_core.Command.get_help_option
 
-    def get_help_option(self, ctx):  # type: ignore[no-untyped-def]
+    def get_help_option(self, ctx):
         option = original_help_option(self, ctx)
         if option is not None:
             option.help = "Tampilkan bantuan ini lalu keluar."

@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.style import Style
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
 
@@ -170,7 +171,7 @@ class ClassificationPanel(Vertical, can_focus=False):
     }
     """
 
-    def compose(self):  # type: ignore[override]
+    def compose(self) -> ComposeResult:
         yield ClassificationBody(id="panel-body")
 
     def on_mount(self) -> None:
