@@ -83,6 +83,13 @@ def check_visit(reg: Register, vid: int, folder: Path) -> None:
             first = (line.whole or line.amount).split("\n")[0]
             assert not re.match(r"[\d.,]+\s?mg\b", first), (vid, first)
             assert "Profilaksis kotrimoksazol mulai umur" not in line.name, (vid, line)
+        if any(c["module"] == "demam_malaria" for c in visit["classifications"]):
+            assert "timbul demam" not in text, vid  # the child has fever already
+        courses = {"AMOKSISILIN", "KOTRIMOKSAZOL", "ANTIBIOTIK_KOLERA", "DHP", "PRIMAKUIN", "ZINK",
+                   "ZAT_BESI", "TETES_TELINGA_KUINOLON", "SALEP_MATA", "NISTATIN"}
+        course = any(t["code"] in courses and "profilaksis" not in t["label"].lower() for t in visit["treatments"])
+        assert ("Habiskan obat" in text) == course, (vid, visit["treatments"])
+        assert text.count("sampai habis") + text.count("Habiskan obat") <= 1, vid  # said once
         for t in visit["treatments"]:
             if t["code"] == "RUJUK":  # a non-urgent referral is on the card
                 assert "Rujukan (tidak darurat)" in text, (vid, t["label"])

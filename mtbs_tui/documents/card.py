@@ -192,7 +192,18 @@ def home_advice(visit: dict) -> list[str]:
     """Home care and counselling for the mother (`rules.advice`), at most six lines."""
     from mtbs_tui.rules.advice import advice_for
 
-    return list(advice_for(visit.get("result") or {}).nasihat)[:6]
+    from mtbs_tui.rules.advice import FINISH_THE_COURSE
+
+    # "Finish the course" is printed under the medicine table, once.
+    return [t for t in advice_for(visit.get("result") or {}).nasihat if t != FINISH_THE_COURSE][:6]
+
+
+def has_course(visit: dict) -> bool:
+    """A medicine on the card is a course to finish (antibiotic, antimalarial, zinc, ...)."""
+    from mtbs_tui.rules.advice import is_course
+
+    return any(t.get("code") in HOME_MEDICINES and is_course(t) and not _starts_later(t)
+               for t in visit.get("treatments") or [])
 
 
 def follow_up_text(visit: dict) -> str:
@@ -306,7 +317,9 @@ def _home_story(visit: dict, st: dict, big: Any, bigb: Any, section: Any) -> lis
             *spans,
         ]))
         story.append(t)
-        story.append(Paragraph("Habiskan obat sesuai jumlah hari walaupun anak sudah tampak sembuh.", st["base"]))
+        if has_course(visit):
+            story.append(Paragraph("Habiskan obat sesuai jumlah hari walaupun anak sudah tampak sembuh.",
+                                   st["base"]))
     else:
         story.append(Paragraph("Tidak ada obat untuk diberikan di rumah.", big))
     plan = plan_lines(visit)

@@ -25,10 +25,29 @@ def _add(out: list[str], *items: str) -> None:
             out.append(item)
 
 
+# Medicines given as a course of days that must be finished even when the child looks well
+# (antibiotics, antimalarials, zinc, iron, ear drops, eye ointment); paracetamol, soothers,
+# bronchodilators and a prophylaxis are not courses.
+COURSE_MEDICINES = frozenset({
+    "AMOKSISILIN", "KOTRIMOKSAZOL", "ANTIBIOTIK_KOLERA", "DHP", "PRIMAKUIN", "ZINK", "ZAT_BESI",
+    "TETES_TELINGA_KUINOLON", "SALEP_MATA", "NISTATIN"})
+FINISH_THE_COURSE = "Berikan obat sesuai petunjuk petugas sampai habis, walaupun anak sudah membaik"
+
+
+def is_course(treatment: Mapping[str, Any]) -> bool:
+    """A treatment the mother gives as a course to be finished (not a prophylaxis)."""
+    label = str(treatment.get("label") or "").lower()
+    return treatment.get("code") in COURSE_MEDICINES and "profilaksis" not in label
+
+
 def advice_for(result: Mapping[str, Any]) -> Advice:
     codes = {c["code"] for c in result.get("classifications", [])}
     modules = {c["module"] for c in result.get("classifications", [])}
     treatments = {t["code"] for t in result.get("treatments", [])}
+    course = any(is_course(t) for t in result.get("treatments", []))
+    # The fever module opens only when fever is present (demam = ya or temperature >= 37.5 °C,
+    # engine fact demam_ada): "come back if fever develops" is then not said.
+    fever = "demam_malaria" in modules | {i.get("module") for i in result.get("incomplete") or []}
     months = result.get("age", {}).get("months", 0)
     refer = bool(result.get("refer_urgently"))
     back: list[str] = []
@@ -42,11 +61,13 @@ def advice_for(result: Mapping[str, Any]) -> Advice:
              "Telapak tangan atau kaki tampak kuning")
         _add(tips, "Jaga bayi tetap hangat; dekap bayi kulit ke kulit (metode kanguru)",
              "Susui bayi sesering mungkin, siang dan malam, paling sedikit 8 kali sehari",
-             "Jaga tali pusat tetap bersih dan kering",
-             "Berikan obat sesuai petunjuk petugas sampai habis")
+             "Jaga tali pusat tetap bersih dan kering")
+        if course:
+            _add(tips, FINISH_THE_COURSE)
     else:
-        _add(back, "Anak tidak bisa minum atau menyusu", "Anak bertambah parah",
-             "Anak timbul demam")
+        _add(back, "Anak tidak bisa minum atau menyusu", "Anak bertambah parah")
+        if not fever:
+            _add(back, "Anak timbul demam")
         if "batuk" in modules:
             _add(back, "Napas menjadi cepat", "Anak sukar bernapas")
         if "diare" in modules:
@@ -78,8 +99,8 @@ def advice_for(result: Mapping[str, Any]) -> Advice:
             _add(tips, "Ikuti nasihat pemberian makan dari petugas; timbang anak setiap bulan")
         if codes & {"BERISIKO_GIZI_LEBIH", "GIZI_LEBIH", "OBESITAS"}:
             _add(tips, "Kurangi makanan manis dan berlemak; ajak anak lebih banyak bergerak")
-        _add(tips, "Berikan obat sesuai petunjuk petugas sampai habis, walaupun anak sudah "
-                   "membaik")
+        if course:
+            _add(tips, FINISH_THE_COURSE)
     if refer:
         tips = ["Segera bawa anak ke rumah sakit/fasilitas rujukan; jangan ditunda",
                 "Selama perjalanan: teruskan menyusui jika bisa, jaga anak tetap hangat"]

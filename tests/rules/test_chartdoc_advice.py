@@ -46,3 +46,22 @@ def test_advice_follows_the_classifications() -> None:
     out = classify(normal("2022", 18, batuk=True, tarikan_dinding_dada=True))
     adv = advice_for(out)
     assert adv.rujuk_segera and adv.nasihat[0].startswith("Segera bawa anak")
+
+
+def test_no_fever_return_sign_for_a_child_with_fever_and_finish_only_a_course() -> None:
+    from mtbs_tui.rules.advice import FINISH_THE_COURSE
+
+    for chart in ("2015", "2022"):
+        # Fever: "come back if fever develops" is not said; paracetamol only
+        # is not a course to finish.
+        out = classify(normal(chart, 18, demam=True, demam_hari=2, bepergian_daerah_malaria="tidak",
+                              kaku_kuduk=False, hasil_tes_malaria="negatif", penyebab_demam_lain=False))
+        adv = advice_for(out)
+        assert "Anak timbul demam" not in adv.kembali_segera
+        if not any(t["code"] in {"DHP", "PRIMAKUIN", "AMOKSISILIN"} for t in out["treatments"]):
+            assert FINISH_THE_COURSE not in adv.nasihat, out["treatments"]
+        # Cough with fast breathing, no fever: the fever sign is said; amoxicillin is a course.
+        out = classify(normal(chart, 18, batuk=True, napas_per_menit=45))
+        adv = advice_for(out)
+        assert "Anak timbul demam" in adv.kembali_segera
+        assert FINISH_THE_COURSE in adv.nasihat
