@@ -284,13 +284,15 @@ class SummaryScreen(DocumentKeys, Screen["int | None"]):
         # Only here, after the register call returned (COMMIT done), do we say it is saved.
         self.saved_id = visit_id
         self._status(f"Tersimpan (kunjungan {visit_id}).", "saved")
-        self.app.notify("Tersimpan.", title="Kunjungan")
         self.app.post_message(RegisterChanged(patient_id=r.patient_id, visit_id=visit_id))
         self.refresh_bindings()
         # Stay, so the mother leaves with her card (and a referred child with the letter).
         keys = [text for kind, text in (("card", "F7 kartu ibu"), ("referral", "F8 surat rujukan"))
                 if self.document_check("document", (kind,))]
         if not keys:
+            # The summary closes: a short toast says it was saved. While it stays, its status line
+            # says so (a toast there covered the line with the document's path after F7).
+            self.app.notify("Kunjungan tersimpan.", timeout=4)
             self.dismiss(visit_id)
             return
         self._status(f"Tersimpan (kunjungan {visit_id}). {' · '.join(keys)} · Esc selesai.", "saved")

@@ -45,6 +45,8 @@ async def test_visit_through_the_real_app(tmp_path: Path) -> None:
         text = screen_text(app)
         assert "Tersimpan (kunjungan" in text and "F7 kartu ibu · Esc selesai" in text
         assert "F8" not in text  # not referred: no letter offered
+        # The status line says it; no toast over it (it hid the card's path after F7).
+        assert [n.message for n in app._notifications] == []
         await pilot.press("f7")
         await pilot.pause()
         status = str(app.screen.query_one("#sum-status").render())
