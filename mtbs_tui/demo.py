@@ -36,6 +36,10 @@ from mtbs_tui.rules.age import YOUNG_INFANT_DAYS, Age, age_on, pathway_for_days
 Findings = dict[str, Any]
 BATCH = 5000
 
+# One head of the puskesmas: the facility's "Mengetahui" signature and the `kepala` account.
+DEMO_HEAD_NAME = "dr. Ani Rahmawati"
+DEMO_HEAD_NIP = "198001012010012001"
+
 DEMO_FACILITY = dict(
     name="Puskesmas Sukamaju (DEMO)",
     code="P5301999",
@@ -43,8 +47,8 @@ DEMO_FACILITY = dict(
     district="Kabupaten Contoh",
     province="Nusa Tenggara Timur",
     malaria_area="rendah",
-    head_name="dr. Contoh Kepala (fiktif)",
-    head_nip="198001012010012001",
+    head_name=DEMO_HEAD_NAME,
+    head_nip=DEMO_HEAD_NIP,
     chart_default="2022",
     phone="0380000000",
 )
@@ -563,7 +567,7 @@ def _nik(rng: random.Random, birth: _dt.date | None = None, female: bool = False
 # One account per role, so a demo shows the login and the role checks (issue 7). The passwords
 # are printed on the demo login screen: a demo register holds only synthetic patients.
 DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
-    ("kepala", "dr. Ani Rahmawati (kepala puskesmas)", "kepala"),
+    ("kepala", DEMO_HEAD_NAME, "kepala"),
     ("bidan", "Bd. Sari Wulandari", "klinis"),
     ("daftar", "Dewi Lestari (pendaftaran)", "pendaftaran"),
     ("tinjau", "Budi Santoso (peninjau)", "peninjau"),
@@ -584,7 +588,8 @@ def add_demo_accounts(reg: Register, hashes: dict[str, str] | None = None) -> No
     for username, full_name, role in DEMO_ACCOUNTS:
         users.add_user(reg, username=username, full_name=full_name, role=role,
                        password=demo_password(username), actor="mtbs demo",
-                       password_hash=(hashes or {}).get(username))
+                       password_hash=(hashes or {}).get(username),
+                       nip=DEMO_HEAD_NIP if role == "kepala" else None)
 
 
 def demo_password_hashes() -> dict[str, str]:

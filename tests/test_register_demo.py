@@ -165,3 +165,13 @@ def test_a_write_failure_in_the_writer_thread_reaches_the_caller_and_rolls_back(
     assert reg.db.execute("SELECT count(*) FROM visits").fetchone()[0] == 0
     assert reg.integrity_errors() == []
     reg.close()
+
+
+def test_one_head_of_the_puskesmas_signs_and_logs_in(demo: Register) -> None:
+    """The monthly report's "Mengetahui" (facility head) and the `kepala` account (who makes the
+    report as "Pelapor" in a demo) are the same person with the same NIP."""
+    facility = demo.facility()
+    head = demo.worker("kepala")
+    assert head is not None and head["full_name"] == facility["head_name"]
+    assert head["nip"] == facility["head_nip"]
+    assert "(" not in facility["head_name"]
