@@ -143,7 +143,7 @@ def _hasher() -> Any:
 
 def hash_password(password: str) -> str:
     check_password_strength(password)
-    return _hasher().hash(password)
+    return str(_hasher().hash(password))
 
 
 # The most common passwords (shipped as data, compared case-insensitively): guessed first by anyone.

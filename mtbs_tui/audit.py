@@ -81,11 +81,11 @@ ENCODING = 2  # the encoding every new entry is written with
 V2_FROM_KEY = "audit_v2_from"
 
 
-def entry_hash(prev_hash: str, row: dict, encoding: int = ENCODING) -> str:
+def entry_hash(prev_hash: str, row: dict[str, Any], encoding: int = ENCODING) -> str:
     return entry_hash_values(prev_hash, [row.get(c) for c in COLUMNS], encoding)
 
 
-def entry_hash_values(prev_hash: str, values: tuple | list, encoding: int = ENCODING) -> str:
+def entry_hash_values(prev_hash: str, values: tuple[Any, ...] | list[Any], encoding: int = ENCODING) -> str:
     """entry_hash of an entry given as its values in COLUMNS order (the bulk demo writer's form)."""
     if encoding == 1:
         parts = [prev_hash] + ["" if v is None else str(v) for v in values]
@@ -120,7 +120,7 @@ def account_digest(conn: sqlite3.Connection, username: str) -> str | None:
     return None if row is None else _digest_row(row)
 
 
-def _digest_row(row: tuple) -> str:
+def _digest_row(row: tuple[Any, ...]) -> str:
     parts = ["-" if v is None else f"{len(str(v))}:{v}" for v in row]
     return hashlib.sha256(SEPARATOR.join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 

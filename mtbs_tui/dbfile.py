@@ -66,7 +66,7 @@ def _windows_drive_is_remote(text: str) -> bool:
     if not drive or drive.startswith("\\\\"):
         return bool(drive)
     DRIVE_REMOTE = 4
-    return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == DRIVE_REMOTE  # type: ignore[attr-defined]
+    return bool(ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == DRIVE_REMOTE)  # type: ignore[attr-defined]
 
 
 def _posix_fs_type(path: Path, mounts_file: str) -> str | None:

@@ -11,6 +11,7 @@ import datetime as _dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from mtbs_tui.rules.age import beyond_mtbs, completed_months
 
@@ -144,7 +145,7 @@ def check_field(key: str, raw: object, *, today: _dt.date, existing_birth: str |
     return text or None
 
 
-def check_patient(values: dict, *, today: _dt.date, existing_birth: str | None = None) -> dict:
+def check_patient(values: dict[str, Any], *, today: _dt.date, existing_birth: str | None = None) -> dict[str, Any]:
     """Every field of `values` (missing ones as empty) checked in form order; the first invalid
     field raises InvalidField."""
     return {key: check_field(key, values.get(key), today=today, existing_birth=existing_birth) for key in KEYS}
