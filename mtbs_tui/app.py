@@ -20,7 +20,11 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from mtbs_tui.accounts import AccessDenied, User, allowed, require
-from mtbs_tui.rules.age import age_on
+# Display helpers live in the plain module display.py; re-exported here for the screens.
+from mtbs_tui.display import age_text as age_text
+from mtbs_tui.display import date_text as date_text
+from mtbs_tui.display import long_date_text as long_date_text
+from mtbs_tui.display import parse_iso_date as parse_iso_date
 from mtbs_tui.rules.codes import ALL_CLEAR, SEVERITY
 
 if TYPE_CHECKING:
@@ -55,7 +59,6 @@ GATED_ACTIONS: dict[tuple[str, str], str] = {
     ("VisitScreen", "document"): "document.print",
 }
 
-DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 MONTH_NAMES = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
@@ -79,35 +82,6 @@ def default_actor() -> str:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - getuser can fail on odd Windows setups; never block the app
         return "pengguna"
-
-
-# --- display helpers shared by the screens ----------------------------------------------------
-
-def parse_iso_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def age_text(birth_date: str | date | None, on: date) -> str:
-    """Short age for the narrow columns (`Age.short`): `12hr`, `8b`, `1t3b`; `?` when unknown."""
-    born = birth_date if isinstance(birth_date, date) else parse_iso_date(birth_date)
-    if born is None or on < born:
-        return "?"
-    return age_on(born, on).short()
-
-
-def date_text(day: date | str | None) -> str:
-    """Indonesian short date DD-MM-YYYY (how nurses write it on the paper register)."""
-    value = day if isinstance(day, date) else parse_iso_date(day)
-    return value.strftime("%d-%m-%Y") if value else ""
-
-
-def long_date_text(day: date) -> str:
-    return f"{DAY_NAMES[day.weekday()]} {day.strftime('%d-%m-%Y')}"
 
 
 def month_text(day: date) -> str:

@@ -23,7 +23,7 @@ def _open_and_login(ctx: Any, action: str) -> tuple[Any, str]:
 
 
 def _describe(p: dict) -> str:
-    from mtbs_tui.app import date_text
+    from mtbs_tui.display import date_text
 
     parts = [f"{p['mrn']} {p['name']} ({p['sex']})", f"lahir {date_text(p['birth_date'])}",
              f"ibu {p.get('parent_name') or '-'}"]
