@@ -485,3 +485,36 @@ def test_follow_up_rows_agree_with_the_export_outcome_column(demo: tuple[Path, s
                 seen["kontrol_belum"] += 1
     got = {r.measure: v[-1] for r, v in zip(report.rows, report.values) if r.measure and r.measure.startswith("kontrol")}
     assert got == {k: seen[k] for k in got} and got["kontrol_jatuh_tempo"] > 0
+
+
+def test_a_section_heading_is_never_the_last_line_of_a_page(demo: tuple[Path, str], tmp_path: Path) -> None:
+    """Read back with pdftotext: on every page of every month's PDF, the last table line above the
+    footer is a count row, never a heading left alone at the foot (it goes with its first rows)."""
+    from mtbs_tui.documents.monthly import build_report, write_pdf
+
+    db, _ = demo
+    conn = sqlite3.connect(db)
+    months = [r[0] for r in conn.execute(
+        "SELECT DISTINCT substr(visit_date, 1, 7) FROM visits WHERE visit_date < date('now', 'start of month') "
+        "ORDER BY 1")]
+    conn.close()
+    reg = Register.open(db)
+    checked = 0
+    try:
+        for month in months:
+            report = build_report(reg, month)
+            headings = {" ".join(r.label.split()) for r in report.rows if r.heading}
+            out = tmp_path / f"{month}.pdf"
+            write_pdf(report, out, reg.db)
+            pages = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split("\f")
+            for page in pages:
+                lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+                body = [line for line in lines if "halaman" not in line]
+                if not body or "Mengetahui," in page:
+                    continue
+                assert body[-1] not in headings, (month, body[-3:])
+                checked += 1
+    finally:
+        reg.close()
+    assert checked >= len(months)

@@ -570,6 +570,10 @@ def write_pdf(report: MonthlyReport, path: Path, db: Any) -> None:
             if heading:
                 style += [("FONT", (0, i), (-1, i), PDF_BOLD, HEADING_SIZE, HEADING_SIZE * 1.2),
                           ("SPAN", (0, i), (-1, i)), ("BACKGROUND", (0, i), (-1, i), colors.HexColor("#eeeeee"))]
+                # A heading stays on the page of its first count row (never orphaned at a page foot).
+                first = next((j for j, (_, h) in enumerate(rows[i - 1:], i + 1) if not h), None)
+                if first is not None:
+                    style.append(("NOSPLIT", (0, i), (-1, first)))
         t.setStyle(TableStyle(style))
         return t
 
@@ -607,9 +611,12 @@ def write_pdf(report: MonthlyReport, path: Path, db: Any) -> None:
         for line in _identity_lines(report)[1:]:
             story.append(Paragraph(para_text(line), st["center"]))
         story.append(Spacer(1, 4))
-        story += [table(body[:len(body) - keep]), Mark("table")]
+        cut = len(body) - keep
+        while keep and cut > 0 and body[cut - 1][1]:  # a heading goes with the rows kept for the signature
+            cut -= 1
+        story += [table(body[:cut]), Mark("table")]
         signature = _signature_table(report, ParagraphStyle("ttd", parent=st["base"]))
-        tail = [table(body[len(body) - keep:])] if keep else []
+        tail = [table(body[cut:])] if keep else []
         story.append(KeepTogether([*tail, Spacer(1, 10), signature, Mark("signature")]))
         doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
 
