@@ -44,25 +44,45 @@ def _our_descriptions(cls: type) -> set[str]:
     return out
 
 
+def _action_name(action: str) -> str:
+    return action.split("(", 1)[0]
+
+
 def key_rows(screen: Screen) -> list[tuple[str, str, bool]]:
-    """(key, description, available now) for every described binding active on `screen`,
-    screen keys first, each key once."""
+    """(key, description, available now): first the screen's own `HELP_KEYS` lines, then every
+    described binding active on `screen`, each action once (^C Keluar is not listed beside
+    ^Q Keluar).
+
+    A screen declares `HELP_KEYS` as data, `(keys, description, actions)` per line, for keys that
+    are no bindings of it (answer keys read by its fields) and for a family of bindings said better
+    in one line (Alt+1..Alt+0 to the sections): the bindings of `actions` are then not listed one by
+    one."""
     app = screen.app
     may = getattr(app, "role_may_ever", None)
-    rows: list[tuple[str, str, bool]] = []
-    seen: set[tuple[str, str]] = set()
+    declared = list(getattr(screen, "HELP_KEYS", ()))
+    rows: list[tuple[str, str, bool]] = [(keys, description, True) for keys, description, _ in declared]
+    covered = {name for _, _, actions in declared for name in actions}
+    listed: list[tuple[Binding, bool]] = []
     for node, binding, enabled, _tooltip in screen.active_bindings.values():
         if not binding.description or binding.action == "help":
             continue
         if binding.description not in _our_descriptions(type(node)):
             continue  # Textual's own widget keys (cursor, scrolling) have English descriptions
-        if may is not None and not may(node, binding.action.split("(", 1)[0]):
+        name = _action_name(binding.action)
+        if name in covered:
             continue
-        key = app.get_key_display(binding)
-        if (key, binding.description) in seen:
+        if may is not None and not may(node, name):
             continue
-        seen.add((key, binding.description))
-        rows.append((key, binding.description, bool(enabled)))
+        listed.append((binding, bool(enabled)))
+    # One key per action: the one the footer shows (^Q), not its hidden twin (^C).
+    chosen: dict[tuple[str, str], Binding] = {}
+    for binding, _ in listed:
+        same = (binding.action, binding.description)
+        if same not in chosen or (binding.show and not chosen[same].show):
+            chosen[same] = binding
+    for binding, enabled in listed:
+        if chosen.get((binding.action, binding.description)) is binding:
+            rows.append((app.get_key_display(binding), binding.description, enabled))
     return rows
 
 
@@ -89,8 +109,10 @@ class HelpScreen(ModalScreen[None]):
             if text:
                 yield Static(text, classes="dialog-detail", markup=False)
             keys = Text()
-            for key, description, enabled in key_rows(self.for_screen):
-                keys.append(f"{key:>9}  ", style="bold")
+            rows = key_rows(self.for_screen)
+            width = max([9] + [len(key) for key, _, _ in rows])
+            for key, description, enabled in rows:
+                keys.append(f"{key:>{width}}  ", style="bold")
                 keys.append(description + ("" if enabled else " (tidak tersedia sekarang)") + "\n")
             with VerticalScroll(id="help-keys"):
                 yield Static(keys, id="help-key-list", markup=False)

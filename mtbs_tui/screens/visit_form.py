@@ -144,6 +144,17 @@ class VisitFormScreen(Screen["int | None"]):
     # while the nurse keeps typing.
     AUTOSAVE_DELAY = 0.5
 
+    # F1 help (screens/help.py): the keys read by the fields, and one line for each family of jumps.
+    HELP_KEYS = [
+        ("y / t", "Ya / Tidak (juga 1 / 0); Backspace mengosongkan jawaban", ("answer",)),
+        ("1 2 3…", "Pilihan bernomor: tekan angka pilihan", ()),
+        ("Spasi", "Daftar centang: Spasi centang, s semua sesuai umur, k tidak ada", ()),
+        ("Alt+1…Alt+9, Alt+0", "Ke bagian 1–10 (bagian berikutnya: PgDn)", ("jump",)),
+        ("Alt+huruf", "Ke bagian dengan huruf besar itu di jalur bagian", ("jump_letter",)),
+        ("F10", "Di ringkasan (F9): simpan kunjungan", ()),
+        ("F7 / F8", "Sesudah tersimpan: kartu ibu / surat rujukan", ()),
+    ]
+
     BINDINGS = [
         Binding("tab", "next_field", "Lanjut", key_display="Tab", priority=True, id="lanjut"),
         # Not in the footer (80 columns keep Esc Keluar and F5 there; F1 lists every key).

@@ -135,3 +135,26 @@ async def test_end_and_home_on_the_search_list_move_the_row_not_the_view(registe
         assert table.cursor_row == 4 and table.scroll_x == 0
         await pilot.press("home")
         assert table.cursor_row == 0
+
+
+async def test_f1_in_the_visit_form_lists_the_answer_keys_and_the_sections(register) -> None:
+    from mtbs_tui.screens.visit_form import VisitFormScreen
+
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.start_visit(register.ids["budi"])
+        await pilot.pause()
+        assert isinstance(app.screen, VisitFormScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        help_text = " ".join(_text(s) for s in app.screen.query(Static))
+        for word in ("y / t", "Spasi", "Alt+1…Alt+9, Alt+0", "bagian 1–10", "Alt+huruf", "F9", "F10",
+                     "F7 / F8", "^Q"):
+            assert word in help_text, word
+        # Sections are numbered from 1: no "Bagian 0"; ^C is not listed beside ^Q; one line for
+        # the 26 Alt+letter keys.
+        assert "Bagian 0" not in help_text and "^c" not in help_text.lower()
+        assert "^Q  Keluar" in help_text
+        assert "alt+a" not in help_text and "alt+0" not in help_text
