@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from mtbs_tui.rules import doses, settings
+from mtbs_tui.rules import vocabulary as voc
 from mtbs_tui.rules.codes import CLASSIFICATIONS
 from mtbs_tui.rules.engine import _load_pathways
 from mtbs_tui.rules.table import REGISTRY, VARIANTS, ModuleTable, TreatmentModule
@@ -151,7 +152,7 @@ def render() -> str:
                      f"{lim.unit} | {_cell(lim.source)} | {_CONF[lim.confidence]} |")
     lines.append("")
     lines.extend(_amendments())
-    lines.append(DECISIONS)
+    lines.append(DECISIONS + _unmeasured())
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -170,6 +171,14 @@ def _amendments() -> list[str]:
                    f"{_CONF[a.confidence]} |")
     out.append("")
     return out
+
+
+def _unmeasured() -> str:
+    names = ", ".join(f"{voc.TOP_LEVEL[k].label} (`{k}`)" for k in sorted(voc.MAY_BE_UNMEASURED))
+    return ("10. **Ukuran yang boleh kosong saat menyimpan** (`vocabulary.MAY_BE_UNMEASURED`):\n"
+            f"   {names}.\n   Bila tidak diukur, modulnya tetap tidak lengkap di klasifikasi dan ringkasan, "
+            "tetapi kunjungan\n   boleh disimpan. BB, PB/TB dan suhu wajib diisi (dosis, skor-z, "
+            "demam, infeksi bayi muda).\n")
 
 
 DECISIONS = """\

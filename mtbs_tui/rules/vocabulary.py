@@ -98,6 +98,13 @@ _TOP: tuple[Finding, ...] = (
        help="Tingkat endemisitas malaria tempat anak tinggal."),
 )
 
+# Measurements that may be left unmeasured at the save (no tape at hand, a child who will not keep
+# still): the box they feed stays incomplete in the classification, which the summary shows, but the
+# visit is not held back. Head circumference is a 2022-only check and LiLA one of two ways to the
+# nutrition status (BB/PB is the other). Weight (doses, z-scores), length (BB/PB, PB/U) and
+# temperature (fever, young-infant infection) are not among them. For a clinician: docs/chart.md.
+MAY_BE_UNMEASURED: frozenset[str] = frozenset({"head_circumference_cm", "muac_cm"})
+
 _BOOL = "bool"
 _F: list[Finding] = []
 

@@ -864,7 +864,8 @@ class VisitFormScreen(Screen["int | None"]):
     def problems(self) -> list[Problem]:
         """What stops this visit from being saved, in form order: invalid typed values, unusual
         values not confirmed, and required questions not assessed (the engine's `incomplete`,
-        of the modules `module_required()` names)."""
+        of the modules `module_required()` names; a measurement of `MAY_BE_UNMEASURED` left empty
+        leaves its box incomplete but does not stop the save)."""
         hidden = self.hidden_keys()
         out: list[Problem] = []
         seen: set[str] = set()
@@ -888,7 +889,7 @@ class VisitFormScreen(Screen["int | None"]):
             if not self.module_required(entry.get("module", "")):
                 continue
             for key in entry.get("missing") or []:
-                if key in seen or key in hidden:
+                if key in seen or key in hidden or key in voc.MAY_BE_UNMEASURED:
                     continue
                 seen.add(key)
                 i = self.section_of(key)

@@ -66,9 +66,11 @@ async def test_danger_signs_not_assessed_are_listed_by_name(tmp_path: Path) -> N
         assert isinstance(summary, SummaryScreen)
         problems = summary.request.problems
         assert all(p.why == "belum dinilai" for p in problems)
-        # In form order: the MUAC not measured (data), then every danger sign, then the boxes.
-        assert (problems[0].section, problems[0].key) == ("Data", "muac_cm")
+        # In form order: every danger sign, then the boxes. The MUAC not measured does not stop
+        # the save (vocabulary.MAY_BE_UNMEASURED).
+        assert "muac_cm" not in {p.key for p in problems}
         danger = [p for p in problems if p.section == "Bahaya"]
+        assert problems[0] == danger[0]
         assert len(danger) >= 10 and danger[0].label.startswith("Tidak bisa minum")
         text = screen_text(app)
         assert f"Belum bisa disimpan ({len(problems)})" in text
@@ -76,10 +78,40 @@ async def test_danger_signs_not_assessed_are_listed_by_name(tmp_path: Path) -> N
         await pilot.press("f10")
         await pilot.pause()
         assert _statuses(reg) == ["draft"]
-        assert "Belum disimpan: Lingkar lengan atas (LiLA) belum dinilai · p perbaiki" in screen_text(app)
+        assert "Belum disimpan: Tidak bisa minum" in screen_text(app)
         await pilot.press("p")
         await pilot.pause()
-        assert app.screen.current.plan.id == "kunjungan" and app.screen.focused.key == "muac_cm"
+        assert app.screen.focused.key == "tidak_bisa_minum"
+
+
+async def test_head_circumference_and_muac_not_measured_do_not_stop_the_save(tmp_path: Path) -> None:
+    """The tester's defect: Enter on an empty LK (and LiLA) refused F10 with "Lingkar kepala (LK),
+    belum dinilai". The box stays incomplete in the classification; the visit is saved."""
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Eka", sex="L", birth_date=months_ago(11, 3), actor="t")
+    keys = standard_visit_keys(save=True)
+    at = keys.index("1") + 6  # BB 9, PB 74, cara 1, suhu 36,8: then LiLA 14 and LK 45
+    assert keys[at:at + 6] == ["1", "4", "enter", "4", "5", "enter"]
+    keys = keys[:at] + ["enter", "enter"] + keys[at + 6:]
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*keys[:-1])
+        await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        assert summary.request.problems == []
+        assert "Belum bisa disimpan" not in screen_text(app)
+        incomplete = {e["module"] for e in summary.request.result["incomplete"]}
+        assert {"lingkar_kepala", "gizi"} <= incomplete
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    assert _statuses(reg) == ["final"]
+    [visit_id] = app.dismissed
+    visit = reg.get_visit(visit_id)
+    assert visit["head_circumference_cm"] is None and visit["muac_cm"] is None
 
 
 async def test_weight_far_outside_the_who_range_is_asked_once_and_the_confirmation_kept(tmp_path: Path) -> None:
