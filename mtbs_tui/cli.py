@@ -210,7 +210,8 @@ def referral_command(
         False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
     ),
 ) -> None:
-    """Buat surat pengantar rujukan (PDF satu halaman A4) untuk satu kunjungan."""
+    """Buat surat pengantar rujukan (PDF A4, dengan balasan rujukan di bawah garis gunting; kasus panjang
+    berlanjut ke halaman 2) untuk satu kunjungan."""
     from mtbs_tui.commands.referral import run
 
     actor = _login(ctx, "document.print")

@@ -199,3 +199,31 @@ def test_bpjs_number_is_a_patient_field_printed_on_the_letter(demo: Register) ->
     buf = io.BytesIO()
     render_referral(demo, demo.get_visit(vid), buf)
     assert "No. BPJS/JKN 0001234567890" in text_of(buf.getvalue())
+
+
+def test_the_reply_slip_stays_on_page_one_when_a_compact_slip_fits(demo: Register,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A letter just too long for the full reply slip keeps a compact slip on page 1 instead of
+    a second page holding the slip alone."""
+    from mtbs_tui.documents import referral as letter
+
+    vid = ids(demo, "refer_urgently = 1")[0]
+    visit = demo.get_visit(vid)
+
+    def with_notes(words: int) -> dict:
+        return dict(visit, referral=dict(visit.get("referral") or {}, pre_referral_notes=" ".join(["catatan"] * words)))
+
+    def pages(v: dict) -> tuple[int, list[str]]:
+        buf = io.BytesIO()
+        n = render_referral(demo, v, buf, "001/RUJ-MTBS/I/2026")
+        reader = PdfReader(io.BytesIO(buf.getvalue()))
+        return n, [" ".join(p.extract_text().split()) for p in reader.pages]
+
+    full = letter.referral_story
+    with monkeypatch.context() as m:  # the full slip only: the first length that needs page 2
+        m.setattr(letter, "referral_story", lambda r, v, n=None, compact=False: full(r, v, n))
+        words = next(w for w in range(0, 2000, 15) if pages(with_notes(w))[0] == 2)
+    n, texts = pages(with_notes(words))
+    assert n == 1 and "BALASAN RUJUKAN" in texts[0]
+    n, texts = pages(with_notes(words + 600))  # far too long: page 2, numbered, slip whole
+    assert n == 2 and "BALASAN RUJUKAN" in texts[1] and "halaman 2 dari 2" in texts[1]

@@ -209,10 +209,11 @@ def signature_lines(register: Any, visit: dict) -> tuple[str, str]:
     return worker_signature(register, visit.get("recorded_by"))
 
 
-def referral_story(register: Any, visit: dict, number: str | None = None) -> list[Any]:
+def referral_story(register: Any, visit: dict, number: str | None = None, *, compact: bool = False) -> list[Any]:
     """The flowables of the letter (used by the PDF and by the benchmark). `number`: the letter's
     number (`Register.referral_letter_number`); None prints the number kept for this referral,
-    or a blank when it was never printed."""
+    or a blank when it was never printed. `compact`: the reply slip in less height (one cut line,
+    a smaller title, shorter signing room), used when that keeps the letter on one page."""
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -359,11 +360,17 @@ def referral_story(register: Any, visit: dict, number: str | None = None) -> lis
     story.append(KeepTogether([sign]))
 
     # The reply slip: the hospital cuts it off and sends it back with the child. Kept whole.
-    slip: list[Any] = [Spacer(1, 3)]
-    slip.append(Paragraph("- - - - - - - - - - - - - - - - - - - - gunting di sini - - - - - - - - - - - - - - - - - - - -",
-                          st["center"]))
-    slip.append(HRFlowable(width="100%", thickness=0.3, color=colors.grey, dash=(2, 2), spaceAfter=2))
-    slip.append(Paragraph("BALASAN RUJUKAN", st["title"]))
+    slip: list[Any] = [Spacer(1, 1 if compact else 3)]
+    if compact:
+        slip.append(Paragraph("- - - - - - - - - - - - - - - - - - - - gunting di sini - - - - - - - - - - - - - - - "
+                              "- - - - -", ParagraphStyle("potong", parent=small, alignment=1)))
+        slip.append(Paragraph("BALASAN RUJUKAN", ParagraphStyle("balasan", parent=st["section"], alignment=1,
+                                                                spaceBefore=1, spaceAfter=1)))
+    else:
+        slip.append(Paragraph("- - - - - - - - - - - - - - - - - - - - gunting di sini - - - - - - - - - - - - - - - "
+                              "- - - - -", st["center"]))
+        slip.append(HRFlowable(width="100%", thickness=0.3, color=colors.grey, dash=(2, 2), spaceAfter=2))
+        slip.append(Paragraph("BALASAN RUJUKAN", st["title"]))
     fac_name = facility.get("name") or "........................"
     slip.append(Paragraph(
         f"Kepada Yth. Petugas <b>{para_text(fac_name)}</b>. Anak <b>{para_text(patient.get('name') or '-')}</b> "
@@ -380,7 +387,7 @@ def referral_story(register: Any, visit: dict, number: str | None = None) -> lis
           "Tanggal ..............., dokter yang memeriksa,"],
          ["", ""],
          ["", "( ........................................ )"]],
-        colWidths=[112 * mm, 70 * mm], rowHeights=[None, 8 * mm, None])
+        colWidths=[112 * mm, 70 * mm], rowHeights=[None, (6 if compact else 8) * mm, None])
     reply.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
                                ("FONT", (0, 0), (-1, -1), FONT, BODY_SIZE), ("LEFTPADDING", (0, 0), (0, -1), 0),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -411,7 +418,7 @@ def render_referral(register: Any, visit: dict, out: Any, number: str | None = N
     patient_name = pdf_text((visit.get("patient") or {}).get("name") or "")
     shown_number = number or kept_number(register, visit) or HAND
 
-    def build(total: int | None) -> tuple[bytes, int]:
+    def build(total: int | None, compact: bool = False) -> tuple[bytes, int]:
         def on_page(canvas: Any, doc: Any) -> None:
             canvas.saveState()
             canvas.setFont(FONT, 6.5)
@@ -430,10 +437,14 @@ def render_referral(register: Any, visit: dict, out: Any, number: str | None = N
             leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
         )
         doc.addPageTemplates([PageTemplate(id="surat", frames=[frame], onPage=on_page)])
-        doc.build(referral_story(register, visit, number))
+        doc.build(referral_story(register, visit, number, compact=compact))
         return buf.getvalue(), doc.page
 
     data, pages = build(None)
+    if pages > 1:  # the reply slip in less height, when that keeps the letter on one page
+        data_compact, pages_compact = build(None, compact=True)
+        if pages_compact == 1:
+            data, pages = data_compact, 1
     if pages > 1:  # a second pass, to print "halaman 1 dari 2"
         data, pages = build(pages)
     write_bytes(out, data)
