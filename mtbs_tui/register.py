@@ -960,7 +960,7 @@ class Register:
             f"UNION ALL SELECT {_LIST_COLS}, v.visit_at FROM visits v INDEXED BY visits_drafts "
             "JOIN patients p ON p.id = v.patient_id WHERE v.status = 'draft' AND v.visit_date = ?) "
             "ORDER BY k1, 1",
-            [f"{day.isoformat()}T", f"{day.isoformat()}T\uffff", day.isoformat()],
+            [*visit_at_range(day, day), day.isoformat()],
         ).fetchall()
         return self._list_rows([row[:-1] for row in rows])
 
@@ -979,8 +979,7 @@ class Register:
         `before=(first["visit_at"], first["id"])` for the previous one. Each row has `key`.
         """
         limit = max(1, min(int(limit), 1000))
-        lo = f"{date_from.isoformat()}T"
-        hi = f"{date_to.isoformat()}T\uffff"
+        lo, hi = visit_at_range(date_from, date_to)
         where = "v.is_current = 1 AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at <= ?"
         params: list[Any] = [lo, hi]
         order = "v.visit_at, v.id"
@@ -1007,7 +1006,7 @@ class Register:
         return int(self.db.execute(
             "SELECT count(*) FROM visits INDEXED BY visits_final_at WHERE is_current = 1 AND status = 'final' "
             "AND visit_at >= ? AND visit_at <= ?",
-            [f"{date_from.isoformat()}T", f"{date_to.isoformat()}T\uffff"]).fetchone()[0])
+            visit_at_range(date_from, date_to)).fetchone()[0])
 
     def month_tally(self, first: _dt.date, last: _dt.date, *, today: _dt.date,
                     findings: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
@@ -1027,7 +1026,7 @@ class Register:
         Plain reads along the final-visit index: a month of a 100,000-visit register in well
         under a second."""
         grp = "CASE " + " ".join(f"WHEN {cond} THEN {i}" for i, (_, cond) in enumerate(REPORT_AGE_GROUPS)) + " END"
-        rng = [f"{first.isoformat()}T", f"{last.isoformat()}T\uffff"]
+        rng = visit_at_range(first, last)
         in_month = ("FROM visits v INDEXED BY visits_final_at {join} WHERE v.is_current = 1 "
                     "AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at <= ?")
         visits: dict[int, tuple[str, int, str, str]] = {}
@@ -1202,6 +1201,12 @@ class Register:
             raise FieldError("follow_up_of", "kunjungan sebelumnya tidak ditemukan")
         if row[0] != patient_id:
             raise FieldError("follow_up_of", "kunjungan sebelumnya milik pasien lain")
+
+
+def visit_at_range(date_from: _dt.date, date_to: _dt.date) -> list[str]:
+    """The bounds of `visits.visit_at` (ISO date-time text) for the days `date_from`..`date_to`,
+    both included: `visit_at >= ? AND visit_at <= ?` then reads the index range of those days."""
+    return [f"{date_from.isoformat()}T", f"{date_to.isoformat()}T\uffff"]
 
 
 def record_counts(conn: sqlite3.Connection) -> dict[str, int]:

@@ -151,10 +151,6 @@ SELECT {head},
   {tail}{_VISITS_IN_RANGE}"""
 
 
-def _range_params(date_from: _dt.date, date_to: _dt.date) -> list[str]:
-    return [f"{date_from.isoformat()}T", f"{date_to.isoformat()}T\uffff"]
-
-
 def _main_sql(fmt: str, today: _dt.date) -> str:
     """The visit columns of the export (everything but classifications, treatments, referral)."""
     head, tail = _visit_columns(fmt, today)
@@ -180,7 +176,9 @@ def iter_rows(db: Any, fmt: str, date_from: _dt.date, date_to: _dt.date, *,
     at about half its CPU time, because SQLite's correlated subqueries cost ~13 us per visit each.
     """
     conn = db.conn
-    params = _range_params(date_from, date_to)
+    from mtbs_tui.register import visit_at_range
+
+    params = visit_at_range(date_from, date_to)
     index = {m: i for i, (m, _) in enumerate(MODULE_COLUMNS)}
     width = len(MODULE_COLUMNS)
     own_txn = not conn.in_transaction
