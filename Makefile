@@ -88,4 +88,4 @@ docs-preview: $(VENV)/.installed-test tools
 	$(PY) bench/preview_monthly.py --db build/preview/demo.db --docs
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache .import_linter_cache build *.egg-info
