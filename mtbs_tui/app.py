@@ -587,13 +587,13 @@ class MtbsApp(App[int]):
         self.audit_view("kunjungan.lihat", row[0] if row else None, f"kunjungan {int(visit_id)}")
         self.push_screen(VisitScreen(visit_id))
 
-    def open_patient(self, patient_id: int) -> None:
+    def open_patient(self, patient_id: int, *, notice: str = "") -> None:
         if not self.permit("patient.view"):
             return
         from mtbs_tui.screens.patients import PatientScreen
 
         self.audit_view("pasien.lihat", int(patient_id))
-        self.push_screen(PatientScreen(patient_id))
+        self.push_screen(PatientScreen(patient_id, notice=notice))
 
     def open_users(self) -> None:
         if not self.permit("user.manage"):

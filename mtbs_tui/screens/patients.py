@@ -271,16 +271,21 @@ class PatientSearchScreen(Screen[None]):
             app.open_patient(patient_id)  # type: ignore[attr-defined]
 
     def action_new_patient(self) -> None:
+        form = NewPatientScreen(initial_name=self._name_hint())
+
         def saved(patient_id: int | None) -> None:
             if patient_id is None:
                 return
             if self.purpose == "visit":
                 self.choose(patient_id)
+                # The visit form has no line for it: a short toast.
+                self.app.notify(form.saved_notice, timeout=3)
             else:
                 self.dismiss()
-                self.app.open_patient(patient_id)  # type: ignore[attr-defined]
+                # On the patient page's own line, not a toast over the page.
+                self.app.open_patient(patient_id, notice=form.saved_notice)  # type: ignore[attr-defined]
 
-        self.app.push_screen(NewPatientScreen(initial_name=self._name_hint()), saved)
+        self.app.push_screen(form, saved)
 
     def _name_hint(self) -> str:
         text = self.query_one("#search", Input).value.strip()
@@ -361,7 +366,7 @@ class DuplicateDialog(ModalScreen["int | str | None"]):
         row = self.matches[min(max(table.cursor_row, 0), len(self.matches) - 1)]
         village = f" · {row['village']}" if row.get("village") else ""
         self.query_one("#duplicate-reason", Static).update(
-            f"{', '.join(row['duplicate_reasons']).capitalize()}{village}")
+            f"{_first_upper(', '.join(row['duplicate_reasons']))}{village}")
 
     @on(DataTable.RowSelected, "#duplicates")
     def _open(self, event: DataTable.RowSelected) -> None:
@@ -378,6 +383,15 @@ class DuplicateDialog(ModalScreen["int | str | None"]):
 def short_text(value: object, width: int) -> str:
     text = str(value or "")
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# What a field lets through at typing (the register checks the whole value): L/P, NIK digits only.
+RESTRICT = {"sex": r"[LlPp]?", "nik": r"[0-9]*", "mother_nik": r"[0-9]*"}
+
+
+def _first_upper(text: str) -> str:
+    """The first letter in capitals, the rest as written ("NIK sama", not "Nik sama")."""
+    return text[:1].upper() + text[1:]
 
 
 class NewPatientScreen(Screen["int | None"]):
@@ -398,6 +412,8 @@ class NewPatientScreen(Screen["int | None"]):
 
     def __init__(self, initial_name: str = "", *, patient: dict | None = None) -> None:
         super().__init__()
+        # What saving said (shown by the screen that comes next, on its own line).
+        self.saved_notice = ""
         self.initial_name = initial_name
         # Edit mode: the patient's current row; saving asks for the reason (patient_versions).
         self.patient = patient
@@ -437,7 +453,7 @@ class NewPatientScreen(Screen["int | None"]):
                     yield field_class(id=f"f-{field}", compact=True, max_length=spec.input_length,
                                       select_on_focus=False,
                                       placeholder="·" * min(spec.max_length, 40),
-                                      restrict=r"[LlPp]?" if field == "sex" else None)
+                                      restrict=RESTRICT.get(field))
                     if spec.note:
                         yield Label(spec.note, classes="form-note")
         yield Static("", id="help", classes="help-line", markup=False)
@@ -621,8 +637,8 @@ class NewPatientScreen(Screen["int | None"]):
             self._help(exc.message, error=True)
             return
         self.app.new_patient_fields = {}  # type: ignore[attr-defined]
-        self.notify(f"Pasien {clean['name']} tersimpan"
-                    + (" (walau mirip data yang ada)." if allow_duplicate else "."), title="Tersimpan")
+        self.saved_notice = (f"Pasien {clean['name']} tersimpan"
+                             + (" (walau mirip data yang ada)." if allow_duplicate else "."))
         self.dismiss(patient_id)
 
     def _save_changes(self, clean: dict[str, object]) -> None:
@@ -634,7 +650,7 @@ class NewPatientScreen(Screen["int | None"]):
             changes.pop("mrn")  # an emptied no. RM keeps the old one
         if not changes:
             self.app.patient_edits.pop(self.patient["id"], None)  # type: ignore[attr-defined]
-            self.notify("Tidak ada perubahan.")
+            self.saved_notice = "Tidak ada perubahan."
             self.dismiss(None)
             return
         from mtbs_tui.screens.dialogs import ReasonDialog
@@ -660,7 +676,7 @@ class NewPatientScreen(Screen["int | None"]):
                 self._help(exc.message, error=True)
                 return
             self.app.patient_edits.pop(self.patient["id"], None)  # type: ignore[attr-defined,index]
-            self.notify(f"Data pasien tersimpan ({names}).", title="Tersimpan")
+            self.saved_notice = f"Data pasien tersimpan ({names})."
             self.dismiss(self.patient["id"])  # type: ignore[index]
 
         self.app.push_screen(ReasonDialog("Alasan perubahan data pasien", f"Diubah: {names}. Alasan:"),
@@ -696,9 +712,11 @@ class PatientScreen(DocumentKeys, Screen[None]):
         *DOCUMENT_BINDINGS,
     ]
 
-    def __init__(self, patient_id: int) -> None:
+    def __init__(self, patient_id: int, *, notice: str = "") -> None:
         super().__init__()
         self.patient_id = patient_id
+        # One line on what was just saved (a new patient, changed data), shown until the next key.
+        self.notice = notice
         self.patient: dict = {}
         self.visits: list[dict] = []
 
@@ -787,7 +805,7 @@ class PatientScreen(DocumentKeys, Screen[None]):
         """The keys for the visit under the cursor (the footer has no room for all of them)."""
         row = self._selected_visit()
         if row is None:
-            text = "Belum ada kunjungan · F2 kunjungan baru"
+            text = "F2 kunjungan baru"
         elif row.get("status") == "draft":
             text = "Enter lanjutkan draf ini"
         else:
@@ -795,7 +813,16 @@ class PatientScreen(DocumentKeys, Screen[None]):
             if row.get("refer_urgently"):
                 keys.append("F8 surat rujukan")
             text = " · ".join(keys)
-        self.show_document_line(text, error=False)
+        if self.notice:  # what was just saved, until the next key
+            text = f"{self.notice} · {text}"
+        elif row is None:
+            text = f"Belum ada kunjungan · {text}"
+        self.show_document_line(short_label(text, 78), error=False)
+
+    def on_key(self, event: Key) -> None:
+        if self.notice:
+            self.notice = ""
+            self._show_keys()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "follow_up":
@@ -821,7 +848,13 @@ class PatientScreen(DocumentKeys, Screen[None]):
         self.app.start_visit(self.patient_id, kind="ulang", follow_up_of=row.get("visit_uid"))  # type: ignore[attr-defined]
 
     def action_edit(self) -> None:
-        self.app.push_screen(NewPatientScreen(patient=self.patient))
+        form = NewPatientScreen(patient=self.patient)
+
+        def edited(_patient_id: int | None) -> None:
+            self.notice = form.saved_notice
+            self._show_keys()
+
+        self.app.push_screen(form, edited)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -61,6 +61,13 @@ async def test_register_a_patient_with_keys_only(register) -> None:
         info = str(app.screen.query_one("#patient-info", Static).render())
         assert "Siti Rahma" in info
         assert "formulir balita sakit" in info
+        # Said on the page's own line, no toast over the page's lower rows.
+        assert [n.message for n in app._notifications] == []
+        line = str(app.screen.query_one("#patient-help", Static).render())
+        assert "Pasien Siti Rahma tersimpan." in line and "F2 kunjungan baru" in line
+        await pilot.press("down")
+        await pilot.pause()
+        assert "tersimpan" not in str(app.screen.query_one("#patient-help", Static).render())
     rows = _patients(register)
     assert len(rows) == before + 1
     new = rows[-1]
@@ -482,3 +489,24 @@ async def test_while_typing_the_row_enter_opens_is_marked(register) -> None:
         first, second = table.render_line(1), table.render_line(2)
         assert any(s.style and s.style.underline for s in first if s.text.strip())
         assert not any(s.style and s.style.underline for s in second)
+
+
+async def test_a_nik_takes_digits_only_and_a_same_nik_says_nik(register) -> None:
+    from mtbs_tui.screens.patients import DuplicateDialog
+
+    register.add_patient(name="Anak Lama", sex="L", birth_date="2025-02-01", nik="3201011503250009",
+                         actor="t")
+    app = make_app(register, offer_drafts=False)
+    app.new_patient_fields = {"name": "Bocah Baru", "sex": "P", "birth_date": "03-04-2024"}
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_new_patient(pilot)
+        nik = app.screen.query_one("#f-nik", Input)
+        app.screen.set_focus(nik)
+        await pilot.pause()
+        await _type(pilot, "3201a0115-03250009O")  # a, a dash and a letter O are not taken
+        assert nik.value == "3201011503250009"
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, DuplicateDialog)
+        reason = str(app.screen.query_one("#duplicate-reason", Static).render())
+        assert reason.startswith("NIK sama"), reason
