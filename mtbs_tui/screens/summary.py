@@ -8,6 +8,7 @@ kembali segera", the follow-up date; F10 saves (a correction asks for its reason
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from dataclasses import dataclass, field
 
 from textual.app import ComposeResult
@@ -42,6 +43,8 @@ WORD = {"merah": "MERAH ", "kuning": "KUNING", "hijau": "HIJAU "}
 # the word readable on a monochrome screen.
 STYLE = {"merah": "bold reverse $error", "kuning": "bold reverse $warning",
          "hijau": "bold reverse $success"}
+WORD_WIDTH = 6  # every word in WORD is this wide
+BOX_CHROME = 5  # a .box in #sum-body: border 2, padding 2, scroll bar 1
 GENERIC_LABELS = {"NORMAL"}  # labels that need their module's name to be understood
 
 
@@ -155,11 +158,16 @@ class SummaryScreen(DocumentKeys, Screen["int | None"]):
         if not items:
             return Content("Belum ada klasifikasi.")
         lines = []
+        # A long label wraps under itself, not under the colour word: the box's text width is the
+        # screen less its border, padding and scroll bar.
+        room = max(self.app.size.width - BOX_CHROME - WORD_WIDTH - 1, 20)
         for item in items:
             colour = item.get("colour", "")
             label = item.get("label") or item.get("code", "")
             if label in GENERIC_LABELS:
                 label = f"{label} ({module_name(item.get('module', ''))})"
+            rows = textwrap.wrap(label, room) or [""]
+            label = rows[0] + "".join("\n" + " " * (WORD_WIDTH + 1) + row for row in rows[1:])
             lines.append(Content.from_markup(f"[{STYLE.get(colour, 'reverse')}]$word[/] $label",
                                              word=WORD.get(colour, "?     "), label=label))
         return Content("\n").join(lines)
