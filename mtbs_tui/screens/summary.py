@@ -101,10 +101,16 @@ class SummaryScreen(DocumentKeys, Screen["int | None"]):
         Binding("escape", "done", "Selesai", key_display="Esc", id="selesai"),
     ]
 
-    def __init__(self, request: SaveRequest) -> None:
+    def __init__(self, request: SaveRequest, *, save_at_once: bool = False) -> None:
         super().__init__()
         self.request = request
         self.saved_id: int | None = None
+        # F10 in the form: the summary opens and saves (or refuses with its one line) at once.
+        self.save_at_once = save_at_once
+
+    def on_mount(self) -> None:
+        if self.save_at_once:
+            self.call_after_refresh(self.action_save)
 
     # --- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

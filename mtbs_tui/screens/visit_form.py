@@ -151,7 +151,6 @@ class VisitFormScreen(Screen["int | None"]):
         ("Spasi", "Daftar centang: Spasi centang, s semua sesuai umur, k tidak ada", ()),
         ("Alt+1…Alt+9, Alt+0", "Ke bagian 1–10 (bagian berikutnya: PgDn)", ("jump",)),
         ("Alt+huruf", "Ke bagian dengan huruf besar itu di jalur bagian", ("jump_letter",)),
-        ("F10", "Di ringkasan (F9): simpan kunjungan", ()),
         ("F7 / F8", "Sesudah tersimpan: kartu ibu / surat rujukan", ()),
     ]
 
@@ -172,6 +171,7 @@ class VisitFormScreen(Screen["int | None"]):
                 priority=True, id="bagian_sebelum"),
         Binding("f5", "rest_no", "Sisa tidak", key_display="F5", id="sisa_tidak"),
         Binding("f9", "summary", "Ringkasan", key_display="F9", id="ringkasan"),
+        Binding("f10", "summary(True)", "Simpan", key_display="F10", id="simpan"),
         Binding("escape", "leave", "Keluar", key_display="Esc", id="keluar"),
         *[Binding(f"alt+{d}", f"jump({d})", f"Bagian {d}", show=False) for d in range(10)],
         # Alt + a section's letter (shown in the strip in capitals, e.g. "Demam" -> D).
@@ -898,7 +898,9 @@ class VisitFormScreen(Screen["int | None"]):
         order = {k: n for n, k in enumerate(k for s in self.sections for k in s.plan.keys)}
         return sorted(out, key=lambda p: order.get(p.key, len(order)))
 
-    def action_summary(self) -> None:
+    def action_summary(self, save: bool = False) -> None:
+        """F9: the summary; F10 (``save``): the summary, which saves at once or refuses with one
+        line naming the first problem."""
         if self.load_error:
             return
         self.save_draft()
@@ -914,7 +916,7 @@ class VisitFormScreen(Screen["int | None"]):
             correct_visit_id=self.correct_visit_id, age=self.age, problems=self.problems(),
             confirmed=self.confirmed_now())
         self.summary_request = request
-        self.app.push_screen(SummaryScreen(request), self._after_summary)
+        self.app.push_screen(SummaryScreen(request, save_at_once=save), self._after_summary)
 
     async def _after_summary(self, visit_id: int | None) -> None:
         request, self.summary_request = self.summary_request, None

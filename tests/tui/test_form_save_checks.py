@@ -165,3 +165,40 @@ async def test_unconfirmed_weight_stops_the_save(tmp_path: Path) -> None:
         assert isinstance(app.screen, SummaryScreen)
         assert "Data: Berat badan (BB), 3,5 tidak lazim, belum dipastikan" in screen_text(app)
         assert _statuses(reg) == ["draft"]
+
+
+async def test_f10_in_the_form_saves_or_refuses_naming_the_first_problem(tmp_path: Path) -> None:
+    """F10 in the form (not only on the summary) saves the visit; with a problem left, the summary
+    opens with the one refusal line naming it. F10 is in the form's footer."""
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Fajar", sex="L", birth_date=months_ago(11, 3), actor="t")
+    keys = standard_visit_keys(save=False)
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "F10 Simpan" in screen_text(app)
+        await pilot.press(*press_list("9 enter 74 enter 1 36,8 enter f10"))
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "Belum disimpan: Tidak bisa minum" in screen_text(app)
+        assert _statuses(reg) == ["draft"]
+        await pilot.press("escape")  # back to the form, nothing lost
+        await pilot.pause()
+        assert isinstance(app.screen, VisitFormScreen)
+    (tmp_path / "b").mkdir()
+    reg2 = open_register(tmp_path / "b")
+    pid2 = reg2.add_patient(name="Gita", sex="P", birth_date=months_ago(11, 3), actor="t")
+    app2 = FormApp(reg2, lambda: VisitFormScreen(pid2))
+    async with app2.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*keys[:-1])  # the last answer (pemberian makan) not given: summary not open
+        await pilot.press("t")  # ...now the summary opens; back with Esc and save from the form
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app2.screen, VisitFormScreen)
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.pause()
+        assert "Tersimpan (kunjungan" in screen_text(app2) or app2.dismissed
+    assert _statuses(reg2) == ["final"]
