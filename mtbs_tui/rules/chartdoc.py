@@ -135,6 +135,11 @@ def render() -> str:
                  "Rencana Terapi C 100 mL/kgBB (30 + 70 mL/kgBB); artesunat 3 mg/kgBB (BB < 20 kg) "
                  "atau 2,4 mg/kgBB; ReSoMal 5 mL/kgBB; amoksisilin gizi buruk 15 mg/kgBB setiap 8 jam. "
                  "Zink dan Rencana Terapi A menurut umur.\n")
+    lines.append("Oksigen diberikan dengan satu laju: bila dua baris yang tercetak memberi oksigen dengan laju "
+                 "berbeda (misalnya PENYAKIT SANGAT BERAT 3–5 L/menit dan DENGUE BERAT 1–2 L/menit), "
+                 "laju baris pertama menurut urutan bagan (tanda bahaya, batuk, dengue) yang dipakai "
+                 "(`codes.ONE_RATE_TREATMENTS`). Rujukan tidak menyebut laju mana yang berlaku; "
+                 "**perlu dikonfirmasi klinisi**.\n")
     lines.append("## Ambang yang belum terkonfirmasi (setelan bernama, kontrak §11.14)\n")
     lines.append("Setiap nilai adalah satu medan `ChartSettings` di `mtbs_tui/rules/settings.py`; "
                  "klinik dapat mengubah satu nilai tanpa menyentuh tabel.\n")

@@ -150,6 +150,14 @@ def classification(pathway: str, code: str) -> Classification:
     return CLASSIFICATIONS[pathway][code]
 
 
+# Treatment codes given at one rate, not one dose per row: when two printed rows give the code with
+# different doses, the first in chart order (tanda bahaya before batuk before dengue) is kept and
+# the others are dropped, so a letter never lists two oxygen flows at the same hour (issue 15
+# item 4). The reference (§5, "Oxygen": 3–5 L/min for very severe disease, 2–3/1–4 for severe
+# pneumonia, 2–4/1–2 for dengue shock) does not say which rate wins: listed in docs/chart.md for a
+# clinician to confirm.
+ONE_RATE_TREATMENTS = frozenset({"OKSIGEN"})
+
 # §9 treatment codes with a default Indonesian label.
 TREATMENTS: dict[str, str] = {
     "RUJUK_SEGERA": "Rujuk segera",

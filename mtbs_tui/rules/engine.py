@@ -375,7 +375,8 @@ def run(c: Case, settings: ChartSettings = DEFAULT) -> dict[str, Any]:
 
 class _Treatments:
     """First-use order; one entry per code (per reason for RUJUK), distinct doses joined by "; "
-    (``doses.joined`` keeps each dose's parts for the documents)."""
+    (``doses.joined`` keeps each dose's parts for the documents), except a code given at one rate
+    (oxygen, ``codes.ONE_RATE_TREATMENTS``): the first row's dose only."""
 
     def __init__(self) -> None:
         self._items: dict[tuple[str, str], dict[str, Any]] = {}
@@ -387,6 +388,8 @@ class _Treatments:
         if key not in self._items:
             self._items[key] = {"code": code, "label": label, "dose": None}
             self._doses[key] = []
+        if code in codes.ONE_RATE_TREATMENTS and self._doses[key]:
+            return  # one rate: the first row's in chart order (codes.ONE_RATE_TREATMENTS)
         if dose and dose not in self._doses[key]:
             self._doses[key].append(dose)
             self._items[key]["dose"] = doses.joined(self._doses[key])
