@@ -3,6 +3,8 @@ for. The key list is read from the screen's own bindings (the same ones the foot
 those the footer has no room for), so it cannot drift from what the keys do."""
 from __future__ import annotations
 
+import textwrap
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -34,6 +36,10 @@ SCREEN_HELP: dict[str, tuple[str, str]] = {
     "LoginScreen": ("Masuk", "Ketik nama pengguna dan kata sandi, Enter untuk masuk."),
     "FirstRunScreen": ("Penggunaan pertama", "Buat akun kepala puskesmas yang pertama."),
 }
+
+# Characters a line of the key list has inside the box (76 less border, padding and scroll bar).
+KEY_TEXT_WIDTH = 70
+
 
 def _our_descriptions(cls: type) -> set[str]:
     """Descriptions of the bindings declared by mtbs_tui classes in `cls`'s MRO (Indonesian)."""
@@ -111,9 +117,12 @@ class HelpScreen(ModalScreen[None]):
             keys = Text()
             rows = key_rows(self.for_screen)
             width = max([9] + [len(key) for key, _, _ in rows])
+            room = max(KEY_TEXT_WIDTH - width - 2, 20)
             for key, description, enabled in rows:
                 keys.append(f"{key:>{width}}  ", style="bold")
-                keys.append(description + ("" if enabled else " (tidak tersedia sekarang)") + "\n")
+                said = description + ("" if enabled else " (tidak tersedia sekarang)")
+                # A long line goes on under its own text, not under the keys.
+                keys.append(("\n" + " " * (width + 2)).join(textwrap.wrap(said, room) or [""]) + "\n")
             with VerticalScroll(id="help-keys"):
                 yield Static(keys, id="help-key-list", markup=False)
             yield Label("Esc tutup · ^Q keluar dari aplikasi", classes="dialog-keys", markup=False)

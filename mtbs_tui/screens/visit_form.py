@@ -146,11 +146,11 @@ class VisitFormScreen(Screen["int | None"]):
 
     # F1 help (screens/help.py): the keys read by the fields, and one line for each family of jumps.
     HELP_KEYS = [
-        ("y / t", "Ya / Tidak (juga 1 / 0); Backspace mengosongkan jawaban", ("answer",)),
+        ("y / t", "Ya / Tidak (juga 1 / 0); Backspace menghapus", ("answer",)),
         ("1 2 3…", "Pilihan bernomor: tekan angka pilihan", ()),
-        ("Spasi", "Daftar centang: Spasi centang, s semua sesuai umur, k tidak ada", ()),
-        ("Alt+1…Alt+9, Alt+0", "Ke bagian 1–10 (bagian berikutnya: PgDn)", ("jump",)),
-        ("Alt+huruf", "Ke bagian dengan huruf besar itu di jalur bagian", ("jump_letter",)),
+        ("Spasi s k", "Centang: Spasi pilih, s sesuai umur, k tidak ada", ()),
+        ("Alt+1…Alt+0", "Ke bagian 1–10 (Alt+0 = bagian 10)", ("jump",)),
+        ("Alt+huruf", "Ke bagian (huruf besar di jalur bagian)", ("jump_letter",)),
         ("F7 / F8", "Sesudah tersimpan: kartu ibu / surat rujukan", ()),
     ]
 

@@ -150,11 +150,16 @@ async def test_f1_in_the_visit_form_lists_the_answer_keys_and_the_sections(regis
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         help_text = " ".join(_text(s) for s in app.screen.query(Static))
-        for word in ("y / t", "Spasi", "Alt+1…Alt+9, Alt+0", "bagian 1–10", "Alt+huruf", "F9", "F10",
+        for word in ("y / t", "Spasi", "Alt+1…Alt+0", "bagian 1–10", "Alt+huruf", "F9", "F10",
                      "F7 / F8", "^Q"):
             assert word in help_text, word
         # Sections are numbered from 1: no "Bagian 0"; ^C is not listed beside ^Q; one line for
         # the 26 Alt+letter keys.
         assert "Bagian 0" not in help_text and "^c" not in help_text.lower()
         assert "^Q  Keluar" in help_text
+        # Every line inside the box; a long one goes on under its own text.
+        keys = _text(app.screen.query_one("#help-key-list", Static)).splitlines()
+        assert all(len(line) <= 70 for line in keys), keys
+        col = next(line for line in keys if "Ke bagian 1" in line).index("  Ke bagian 1")
+        assert all(line[col:col + 2] == "  " and line[col + 2] != " " for line in keys if line), keys
         assert "alt+a" not in help_text and "alt+0" not in help_text
