@@ -57,9 +57,35 @@ class Problem:
     label: str
     why: str
     section: str
+    rank: int = 2  # the order of the list and of the refusal: INVALID, UNCONFIRMED, UNASSESSED
+
+    INVALID, UNCONFIRMED, UNASSESSED = 0, 1, 2
 
     def text(self) -> str:
         return f"{self.section}: {self.label}, {self.why}"
+
+    @property
+    def brief(self) -> str:
+        """Why, in the two words the refusal line has room for."""
+        return ("tidak valid", "belum dipastikan", "belum dinilai")[self.rank]
+
+
+def _short_label(label: str) -> str:
+    """A label cut at its first qualifier (" / ", " (", " atau "), whole words only."""
+    cut = min((i for i in (label.find(s) for s in (" / ", " (", " atau ")) if i > 0), default=len(label))
+    return label[:cut]
+
+
+def refusal_line(problems: list[Problem], width: int = 78) -> str:
+    """One line that fits ``width``: the first problem with its field name whole (shortened at a
+    qualifier only when the whole name cannot fit), how many more, and the key that goes there."""
+    first, more = problems[0], len(problems) - 1
+    rest = f" {first.brief}" + (f" (+{more} lainnya)" if more else "") + " · p perbaiki"
+    short = _short_label(first.label)
+    for text in (f"Belum disimpan: {first.label}", f"Belum disimpan: {short}", first.label, short):
+        if len(text) + len(rest) <= width:
+            return text + rest
+    return short[:width - len(rest) - 1] + "…" + rest
 
 
 @dataclass
@@ -205,11 +231,7 @@ class SummaryScreen(DocumentKeys, Screen["int | None"]):
         return "\n".join(p.text() for p in self.request.problems)
 
     def _refusal(self) -> str:
-        """One line that fits 80 columns: the first problem by name, and the key that goes there."""
-        first = self.request.problems[0]
-        text, tail = f"Belum disimpan: {first.label} {first.why}", " · p perbaiki"
-        room = 78 - len(tail)
-        return (text if len(text) <= room else text[:room - 1] + "…") + tail
+        return refusal_line(self.request.problems)
 
     def _incomplete(self) -> str:
         """Modules not fully assessed that do not stop the save (a child referred urgently), and

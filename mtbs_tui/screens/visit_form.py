@@ -862,8 +862,8 @@ class VisitFormScreen(Screen["int | None"]):
         return True
 
     def problems(self) -> list[Problem]:
-        """What stops this visit from being saved, in form order: invalid typed values, unusual
-        values not confirmed, and required questions not assessed (the engine's `incomplete`,
+        """What stops this visit from being saved: invalid typed values, then unusual values not
+        confirmed, then required questions not assessed (each in form order) (the engine's `incomplete`,
         of the modules `module_required()` names; a measurement of `MAY_BE_UNMEASURED` left empty
         leaves its box incomplete but does not stop the save)."""
         hidden = self.hidden_keys()
@@ -877,10 +877,11 @@ class VisitFormScreen(Screen["int | None"]):
                     continue
                 if f.error:
                     reason = f.error[len(f.label) + 2:] if f.error.startswith(f.label + ": ") else f.error
-                    out.append(Problem(f.key, f.label, f"tidak valid ({reason})", section.plan.short))
+                    out.append(Problem(f.key, f.label, f"tidak valid ({reason})", section.plan.short,
+                                       Problem.INVALID))
                 elif isinstance(f, NumberField) and f.unconfirmed:
                     out.append(Problem(f.key, f.label, f"{f.text} tidak lazim, belum dipastikan",
-                                       section.plan.short))
+                                       section.plan.short, Problem.UNCONFIRMED))
                 else:
                     continue
                 seen.add(f.key)
@@ -896,7 +897,7 @@ class VisitFormScreen(Screen["int | None"]):
                 short = self.sections[i].plan.short if i is not None else module_name(entry.get("module", ""))
                 out.append(Problem(key, label_of(key), "belum dinilai", short))
         order = {k: n for n, k in enumerate(k for s in self.sections for k in s.plan.keys)}
-        return sorted(out, key=lambda p: order.get(p.key, len(order)))
+        return sorted(out, key=lambda p: (p.rank, order.get(p.key, len(order))))
 
     def action_summary(self, save: bool = False) -> None:
         """F9: the summary; F10 (``save``): the summary, which saves at once or refuses with one

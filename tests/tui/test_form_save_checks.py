@@ -202,3 +202,39 @@ async def test_f10_in_the_form_saves_or_refuses_naming_the_first_problem(tmp_pat
         await pilot.pause()
         assert "Tersimpan (kunjungan" in screen_text(app2) or app2.dismissed
     assert _statuses(reg2) == ["final"]
+
+
+async def test_refusal_puts_the_invalid_value_first_and_fits_80_columns(tmp_path: Path) -> None:
+    """The tester's defect: with danger signs unassessed and breathing rate 300, the refusal named a
+    danger sign, cut ("… / tidak sad…"), and the invalid value was item 11 of 12. Invalid values come
+    first, then unconfirmed, then unassessed; the line names the field whole and counts the rest."""
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Hana", sex="P", birth_date=months_ago(11, 3), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # Data, then straight to the cough box (Alt+a), yes, breathing rate 300, Tab.
+        await pilot.press(*press_list("9 enter 74 enter 1 36,8 enter alt+a y 3 0 0 tab f10"))
+        await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        problems = summary.request.problems
+        assert problems[0].key == "napas_per_menit" and len(problems) > 10
+        assert all(p.why == "belum dinilai" for p in problems[1:])
+        n = len(problems) - 1
+        line = f"Belum disimpan: Frekuensi napas tidak valid (+{n} lainnya) · p perbaiki"
+        assert line in screen_text(app)
+        assert len(summary.query_one("#sum-status").render().plain) <= 80  # noqa: E501
+
+
+def test_refusal_line_keeps_a_long_label_whole_or_shortened_at_a_word() -> None:
+    from mtbs_tui.screens.summary import Problem, refusal_line
+
+    long = "Tidak ada lubang anus atau tinja keluar dari lubang tidak normal"
+    many = [Problem("tidak_ada_lubang_anus", long, "belum dinilai", "Infeksi")] * 13
+    line = refusal_line(many)
+    assert len(line) <= 78 and "…" not in line
+    assert line == "Belum disimpan: Tidak ada lubang anus belum dinilai (+12 lainnya) · p perbaiki"
+    sad = "Tidak berinteraksi dengan lingkungan / tidak sadar"
+    line = refusal_line([Problem("x", sad, "belum dinilai", "Bahaya")])
+    assert line == f"{sad} belum dinilai · p perbaiki"  # whole, without the prefix
