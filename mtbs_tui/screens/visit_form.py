@@ -702,7 +702,9 @@ class VisitFormScreen(Screen["int | None"]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:  # noqa: D102
         self.last_activity = time.monotonic()
         widget = event.widget
-        if isinstance(widget, FormField):
+        # Only the field that has the focus now: the event of a field the focus passed through
+        # (Enter moved on, then an invalid value brought it back) can arrive after it came back.
+        if isinstance(widget, FormField) and widget is self.focused:
             self._set_help(widget.help_text, error=bool(widget.error))
 
     async def _rebuild_sections(self) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
+
 from form_app import FormApp, months_ago, open_register, press_list, screen_text, standard_visit_keys
 
 from mtbs_tui.screens.summary import SummaryScreen
@@ -238,3 +240,29 @@ def test_refusal_line_keeps_a_long_label_whole_or_shortened_at_a_word() -> None:
     sad = "Tidak berinteraksi dengan lingkungan / tidak sadar"
     line = refusal_line([Problem("x", sad, "belum dinilai", "Bahaya")])
     assert line == f"{sad} belum dinilai · p perbaiki"  # whole, without the prefix
+
+
+async def test_enter_on_an_invalid_number_keeps_its_range_on_the_help_line(tmp_path: Path) -> None:
+    """The tester's defect: after "300 Enter" the focus stayed on Frekuensi napas but the help line
+    showed the next question's help. It must show the focused field's allowed range."""
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Indah", sex="P", birth_date=months_ago(11, 3), actor="t")
+    keys = standard_visit_keys(save=False)
+    at = keys.index("y")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*keys[:at + 1], "3", "0", "0", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        form = app.screen
+        assert form.focused.key == "napas_per_menit"
+        help_line = str(form.query_one("#help-line").render())
+        assert "5–150" in help_line and "Batuk 14 hari" not in help_line
+        # In the real terminal the focus event of the field Enter had moved on to ("Lama batuk")
+        # reached the screen after the focus came back: a stale focus event leaves the help alone.
+        later = next(f for f in form.current.fields if f.key == "batuk_hari")
+        later.post_message(events.DescendantFocus(later))
+        await pilot.pause()
+        assert form.focused.key == "napas_per_menit"
+        assert "5–150" in str(form.query_one("#help-line").render())
