@@ -99,7 +99,7 @@ def main() -> None:
                  for f in ("csv", "xlsx", "pdf")}
         env = os.environ.copy()
         help_s = best(lambda: subprocess.run([str(MTBS), "--help"], capture_output=True, check=True, env=env), 5)
-        cmd_s = best(lambda: subprocess.run([str(MTBS), "--db", str(db), *LOGIN, "referral", str(vid), "-o",
+        cmd_s = best(lambda: subprocess.run([str(MTBS), "--db", str(db), *LOGIN, "referral", str(vid), "--timpa", "-o",
                                              str(Path(tmp) / "s.pdf")], input=PASSWORD, text=True,
                                             capture_output=True, check=True, env=env), 5)
     reg.close()
