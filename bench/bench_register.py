@@ -61,14 +61,16 @@ def create(path: Path) -> float:
 
 def create_baseline(path: Path, work: Path) -> float:
     """The same visit rows inserted into an empty copy of the schema: SQLite's own cost."""
-    from mtbs_tui import db as dbmod
-
     src = sqlite3.connect(path)
     rows = src.execute("SELECT * FROM visits").fetchall()
+    # The visits table and its indexes as the current schema has them (migrations add columns).
+    schema = [sql for (sql,) in src.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'visits' AND type IN ('table', 'index') "
+        "AND sql IS NOT NULL ORDER BY type = 'index'")]
     src.close()
     target = work / "baseline-insert.db"
     conn = sqlite3.connect(target, isolation_level=None)
-    for sql in dbmod.V1_SQL + dbmod.V2_SQL:
+    for sql in schema:
         conn.execute(sql)
     conn.execute("PRAGMA journal_mode = MEMORY")
     conn.execute("PRAGMA synchronous = OFF")

@@ -207,9 +207,12 @@ def test_contract_codes_and_shape(case: dict[str, Any], chart: str) -> None:
 def check_sign_added(before: dict[str, Any], after: dict[str, Any]) -> None:
     # A present sign can turn a settled "none of the above" row into an unknown one (e.g. sunken
     # eyes with the skin pinch not assessed: the dehydration rows now depend on the pinch, §6), so
-    # that module stops and is listed as incomplete. That is the only way a colour may drop.
-    newly_incomplete = ({e["module"] for e in after["incomplete"]}
-                        - {e["module"] for e in before["incomplete"]})
+    # that module stops and is listed as incomplete, with that input missing. That is the only way
+    # a colour may drop. The module may have been incomplete already for another table (the young
+    # infant's diarrhoea duration and blood, §11.15 item 2): what counts is a newly missing input.
+    missing_before = {e["module"]: set(e["missing"]) for e in before["incomplete"]}
+    newly_incomplete = {e["module"] for e in after["incomplete"]
+                        if not set(e["missing"]) <= missing_before.get(e["module"], set())}
     worst_after: dict[str, int] = {}
     for c in after["classifications"]:
         worst_after[c["module"]] = max(worst_after.get(c["module"], -1), SEVERITY[c["colour"]])
@@ -299,3 +302,19 @@ def test_property_checks_can_fail() -> None:
     check_sign_added(good, referred)
     check_removed(referred, run(without(with_finding(case, "sianosis", True), "sianosis")),
                   "sianosis")
+
+
+# Found by hypothesis in CI: the diarrhoea box already incomplete for its duration and blood (contract
+# v2 rows), then sunken eyes with the skin pinch not assessed stops the dehydration table too.
+_SUNKEN_EYES_CASE = '{"visit_date":"2026-06-15","birth_date":"2026-04-21","findings":{"riwayat_kejang":false,"sedang_kejang":true,"napas_cuping_hidung":false,"napas_per_menit_ulang":48,"spo2_tangan_kanan":98,"spo2_kaki":87,"merintih":false,"tarikan_dinding_dada_sangat_kuat":true,"menyusu_lemah":false,"belum_bab_48_jam":false,"muntah_semua_atau_hijau":false,"perut_kembung_sesak":false,"tidak_ada_lubang_anus":false,"mata_bernanah":"tidak","pusar_kemerahan":"tidak","pusar_bernanah":false,"pustul_kulit":false,"tampak_kuning":false,"telapak_kuning":false,"kuning_mulai_jam":48,"diare":true,"keadaan_umum":"normal","mata_cekung":false,"crt_lebih_2_detik":false,"nadi_lemah":false,"tes_virologi_anak":"negatif","tes_serologi_anak":"belum","masih_menyusu_atau_baru_berhenti":true,"menyusu":true,"menyusu_per_24_jam":12,"minum_dengan_botol":false,"makanan_minuman_lain":true,"posisi_menyusu_benar":true,"perlekatan_baik":true,"bercak_putih_mulut":false,"bibir_langit_sumbing":false,"jumlah_minum_cukup":true,"penyiapan_susu_bersih":false,"zskor_bb_u":0.5,"imunisasi_diterima":["hb0","bcg","polio_1"],"vitamin_k1_diberikan":true},"sex":"L","weight_kg":2.6}'
+
+
+def test_a_sign_that_adds_a_missing_input_to_an_incomplete_box_may_drop_its_colour() -> None:
+    import json
+
+    case = json.loads(_SUNKEN_EYES_CASE)
+    before = run(case, "2022")
+    after = run(with_finding(case, "mata_cekung", True), "2022")
+    assert "bm_diare" not in {c["module"] for c in after["classifications"]}
+    assert "cubitan_kulit_perut" in {k for e in after["incomplete"] for k in e["missing"]}
+    check_sign_added(before, after)
