@@ -138,7 +138,7 @@ async def key_latency_form(reg, pid: int, rounds: int) -> tuple[list[float], lis
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            await pilot.press(*press_list("11 enter pagedown " + "t " * 15 + "y"))
+            await pilot.press(*press_list("11 enter pagedown " + "t " * 15 + "pagedown y"))  # PgDn: shock signs
             await pilot.pause(2.0)  # let the background section mounts finish
             form = app.screen
             assert isinstance(form, VisitFormScreen)
