@@ -74,7 +74,7 @@ class RegisterScreen(DocumentKeys, Screen[None]):
 
     def __init__(self, day: date | None = None, *, span: str = "hari") -> None:
         super().__init__()
-        self.anchor = day
+        self.shown_day = day
         self.span = span  # "hari" | "bulan"
         self.rows: list[dict] = []
         self.page = 0
@@ -83,10 +83,10 @@ class RegisterScreen(DocumentKeys, Screen[None]):
 
     @property
     def period(self) -> tuple[date, date]:
-        assert self.anchor is not None
+        assert self.shown_day is not None
         if self.span == "bulan":
-            return _month_bounds(self.anchor)
-        return self.anchor, self.anchor
+            return _month_bounds(self.shown_day)
+        return self.shown_day, self.shown_day
 
     def compose(self) -> ComposeResult:
         yield TopBar("Register")
@@ -95,8 +95,8 @@ class RegisterScreen(DocumentKeys, Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        if self.anchor is None:
-            self.anchor = self.app.today()  # type: ignore[attr-defined]
+        if self.shown_day is None:
+            self.shown_day = self.app.today()  # type: ignore[attr-defined]
         table = self.query_one("#register-table", DataTable)
         self.load_first()
         table.focus()
@@ -244,17 +244,17 @@ class RegisterScreen(DocumentKeys, Screen[None]):
     # --- period ------------------------------------------------------------------------------
 
     def action_shift_period(self, step: int) -> None:
-        assert self.anchor is not None
+        assert self.shown_day is not None
         if self.span == "bulan":
             # Keep the day of the month, so going back to one day lands where the nurse expects.
             import calendar
 
-            month_index = self.anchor.year * 12 + self.anchor.month - 1 + step
+            month_index = self.shown_day.year * 12 + self.shown_day.month - 1 + step
             year, month = divmod(month_index, 12)
             last = calendar.monthrange(year, month + 1)[1]
-            self.anchor = date(year, month + 1, min(self.anchor.day, last))
+            self.shown_day = date(year, month + 1, min(self.shown_day.day, last))
         else:
-            self.anchor = self.anchor + timedelta(days=step)
+            self.shown_day = self.shown_day + timedelta(days=step)
         self.load_first()
 
     def action_toggle_span(self) -> None:
@@ -264,14 +264,14 @@ class RegisterScreen(DocumentKeys, Screen[None]):
     def action_choose_period(self) -> None:
         from mtbs_tui.screens.dialogs import PeriodDialog
 
-        assert self.anchor is not None
-        initial = self.anchor.strftime("%d-%m-%Y" if self.span == "hari" else "%m-%Y")
+        assert self.shown_day is not None
+        initial = self.shown_day.strftime("%d-%m-%Y" if self.span == "hari" else "%m-%Y")
 
         def chosen(period: tuple[date, date] | None) -> None:
             if period is None:
                 return
             first, last = period
-            self.anchor = first
+            self.shown_day = first
             self.span = "hari" if first == last else "bulan"
             self.load_first()
 
