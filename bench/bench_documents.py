@@ -22,7 +22,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_export import LOGIN, MTBS, PASSWORD, bench_db  # noqa: E402
 
-
 CPU: dict[int, float] = {}
 
 

@@ -29,12 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "tui"))
 
+from form_app import FormApp, months_ago, open_register, press_list  # noqa: E402
 from textual import events  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 from textual.widgets import Input, Static  # noqa: E402
 
-from form_app import FormApp, months_ago, open_register, press_list  # noqa: E402
 from mtbs_tui.screens.visit_form import VisitFormScreen  # noqa: E402
 from mtbs_tui.widgets.panel import ClassificationBody  # noqa: E402
 

@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from mtbs_tui.accounts import AccessDenied, User, allowed, require
+
 # Display helpers live in the plain module display.py; re-exported here for the screens.
 from mtbs_tui.display import age_text as age_text
 from mtbs_tui.display import date_text as date_text

@@ -36,10 +36,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mtbs_tui.db import WriteLock
+
 # One implementation of the durability calls, shared with the database layer.
 from mtbs_tui.db import fsync_dir as _fsync_dir
 from mtbs_tui.db import fsync_file as _fsync_file
-from mtbs_tui.db import WriteLock
 from mtbs_tui.outputs import os_reason
 
 # Generations kept in a backup folder (reliability.md proposes 7 daily, 4 weekly, 12 monthly).

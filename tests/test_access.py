@@ -10,8 +10,8 @@ import threading
 from pathlib import Path
 
 import pytest
-
-from cli_login import MTBS, add_account, mtbs as _mtbs
+from cli_login import MTBS, add_account
+from cli_login import mtbs as _mtbs
 
 from mtbs_tui import accounts, users
 from mtbs_tui.accounts import AccountError

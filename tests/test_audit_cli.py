@@ -8,7 +8,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 from cli_login import mtbs as _mtbs
 from test_export_support import first_referred_visit, make_register

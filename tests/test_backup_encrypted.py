@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pyrage
 import pytest
-
-from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
-from cli_login import MTBS, mtbs
+from cli_login import (
+    MTBS,
+    login_env,  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+    mtbs,
+)
 from test_backup import dump
 from test_export_support import make_register
 

@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_export_support import make_register
 
 from mtbs_tui import backup as B
 from mtbs_tui.register import Register
-from test_export_support import make_register
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 from pypdf import PdfReader
+from test_export_support import make_register
 
 from mtbs_tui.documents.card import build_card_pdf, dose_lines, render_card
 from mtbs_tui.register import Register
-from test_export_support import make_register
-from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 
 
 @pytest.fixture(scope="module")

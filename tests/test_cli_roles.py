@@ -14,9 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from cli_login import add_account
-from cli_login import MTBS
+from cli_login import MTBS, add_account
 from test_export_support import first_referred_visit, make_register
 
 ROLES = {"kepala": "kepala", "bidan": "klinis", "daftar": "pendaftaran", "tinjau": "peninjau"}

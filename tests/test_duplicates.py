@@ -8,12 +8,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from cli_login import (
+    MTBS,
+    add_account,
+    login_env,  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+    mtbs,
+)
+from test_export_support import fake_classify
 
-from cli_login import MTBS, add_account, mtbs
-from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 from mtbs_tui.patient_fields import name_key
 from mtbs_tui.register import DuplicatePatientError, FieldError, Register, RegisterError
-from test_export_support import fake_classify
 
 TODAY = dt.date.today()
 BIRTH = TODAY - dt.timedelta(days=335)

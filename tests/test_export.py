@@ -10,11 +10,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+from test_export_support import fake_classify, make_register
 
 from mtbs_tui.documents.export import MODULE_COLUMNS, export_register, headers
 from mtbs_tui.register import Register
-from test_export_support import fake_classify, make_register
-from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 
 ALL = (dt.date(2000, 1, 1), dt.date(2100, 1, 1))
 

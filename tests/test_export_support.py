@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from cli_login import add_account
+
 from mtbs_tui.register import Register
 
 FACILITY = dict(

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from cli_login import MTBS, add_account, login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 
-from cli_login import MTBS
 from mtbs_tui.documents.common import DocumentError
 from mtbs_tui.documents.monthly import (
     FOLLOW_UP_GRACE_DAYS,
@@ -28,7 +28,6 @@ from mtbs_tui.documents.monthly import (
     write_report,
 )
 from mtbs_tui.register import Register
-from cli_login import add_account, login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 
 
 @pytest.fixture(scope="module")
@@ -230,7 +229,14 @@ def test_every_label_and_count_fits_its_cell(demo: tuple[Path, str]) -> None:
     runs into the next column, for every row of the default table, a 5-digit count in every cell,
     a long custom label and a word longer than the column."""
     from mtbs_tui.documents.common import text_width
-    from mtbs_tui.documents.monthly import BODY_SIZE, LABEL_WIDTH, PAD, MonthlyReport, ReportRow, layout_problems
+    from mtbs_tui.documents.monthly import (
+        BODY_SIZE,
+        LABEL_WIDTH,
+        PAD,
+        MonthlyReport,
+        ReportRow,
+        layout_problems,
+    )
 
     rows = default_table() + [
         ReportRow("Balita dengan klasifikasi apa pun yang dirujuk ke fasilitas kesehatan tingkat lanjut "

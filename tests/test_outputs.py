@@ -12,12 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_login import (
+    MTBS,
+    login_env,  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+)
+from test_export_support import first_referred_visit, make_register
 
-from cli_login import MTBS
-from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 from mtbs_tui import outputs
 from mtbs_tui.documents.common import DocumentError, atomic_output
-from test_export_support import first_referred_visit, make_register
 
 
 @pytest.fixture(scope="module")

@@ -9,13 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_login import (
+    login_env,  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+    mtbs_cli,
+)
 from pypdf import PdfReader
+from test_export_support import FACILITY, first_referred_visit, make_register
 
 from mtbs_tui.documents.referral import build_referral_pdf, render_referral
 from mtbs_tui.register import Register
-from test_export_support import FACILITY, first_referred_visit, make_register
-from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
-from cli_login import mtbs_cli
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ import pytest
 
 from mtbs_tui.demo import BY_ID, ResultCache
 from mtbs_tui.register import FieldError, Register, RegisterError
-from mtbs_tui.rules.age import age_on, completed_months
 from mtbs_tui.rules import classify
+from mtbs_tui.rules.age import age_on, completed_months
 
 TODAY = dt.date.today()
 BIRTH = TODAY - dt.timedelta(days=335)  # 11 months: pneumonia cut-off is 50/min

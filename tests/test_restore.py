@@ -2,22 +2,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import random
 import os
+import random
 import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
+from cli_login import (
+    login_env,  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+    mtbs_cli,
+)
+from test_backup import dump
+from test_export_support import fake_classify, make_register
 
 from mtbs_tui import backup as B
 from mtbs_tui.register import Register
-from test_backup import dump
-from test_export_support import fake_classify, make_register
-from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
-from cli_login import mtbs_cli
-
-
 
 # Damage bytes from a seeded generator: the same damage every run, so CI cannot be flaky.
 _DAMAGE = random.Random(2026)

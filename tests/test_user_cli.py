@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from cli_login import add_account, mtbs as _mtbs
+from cli_login import add_account
+from cli_login import mtbs as _mtbs
 
 IDENTITY = ["--nama", "Puskesmas Uji", "--daerah-malaria", "rendah"]
 

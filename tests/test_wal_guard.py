@@ -10,13 +10,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from cli_login import (
+    login_env,  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+    mtbs,
+)
+from test_export_support import make_register
 
-from cli_login import mtbs
-from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 from mtbs_tui import backup as B
 from mtbs_tui import db as dbmod
 from mtbs_tui.register import Register, RegisterError
-from test_export_support import make_register
 
 
 @pytest.fixture(scope="module")

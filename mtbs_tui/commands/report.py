@@ -10,7 +10,14 @@ from mtbs_tui.outputs import policy
 def run(db_path: Path, month: str, fmt: str, out: Path | None, table: Path | None = None,
         write_table: Path | None = None, *, actor: str | None = None, overwrite: bool = False) -> int:
     from mtbs_tui.documents.common import DocumentError, atomic_output
-    from mtbs_tui.documents.monthly import FORMATS, default_table, load_table, parse_month, table_to_json, write_report
+    from mtbs_tui.documents.monthly import (
+        FORMATS,
+        default_table,
+        load_table,
+        parse_month,
+        table_to_json,
+        write_report,
+    )
     from mtbs_tui.register import RegisterError
 
     if write_table is not None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-
 # Size of the demo register made on first `mtbs tui --demo` (the same as `mtbs demo`'s default).
 _DEMO_SIZE = (300, 1200)
 

@@ -19,9 +19,9 @@ from typing import Any
 
 from mtbs_tui.audit import record_audit
 from mtbs_tui.documents.common import (
-    DocumentError,
     FONT,
     FONT_BOLD,
+    DocumentError,
     age_text_long,
     as_date,
     atomic_output,
@@ -190,9 +190,7 @@ def return_signs(visit: dict) -> list[str]:
 
 def home_advice(visit: dict) -> list[str]:
     """Home care and counselling for the mother (`rules.advice`), at most six lines."""
-    from mtbs_tui.rules.advice import advice_for
-
-    from mtbs_tui.rules.advice import FINISH_THE_COURSE
+    from mtbs_tui.rules.advice import FINISH_THE_COURSE, advice_for
 
     # "Finish the course" is printed under the medicine table, once.
     return [t for t in advice_for(visit.get("result") or {}).nasihat if t != FINISH_THE_COURSE][:6]

@@ -55,7 +55,8 @@ from mtbs_tui.documents.common import (
 from mtbs_tui.outputs import os_reason
 
 # The follow-up rule and the age groups are the register's (one home); re-exported for callers.
-from mtbs_tui.register import FOLLOW_UP_GRACE_DAYS, REPORT_AGE_GROUPS as AGE_GROUPS, SEXES  # noqa: F401
+from mtbs_tui.register import FOLLOW_UP_GRACE_DAYS, SEXES  # noqa: F401
+from mtbs_tui.register import REPORT_AGE_GROUPS as AGE_GROUPS
 
 FORMATS = ("xlsx", "pdf", "csv")
 
@@ -530,7 +531,15 @@ def write_pdf(report: MonthlyReport, path: Path, db: Any) -> None:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (
+        Flowable,
+        KeepTogether,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     from mtbs_tui.documents.common import styles
 

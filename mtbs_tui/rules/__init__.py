@@ -14,9 +14,7 @@ Modules: ``vocabulary`` (every input), ``table`` (rows and the §6 evaluator), `
 
 from __future__ import annotations
 
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mtbs_tui.rules.advice import Advice, advice_for

@@ -11,12 +11,40 @@ from typing import Any, Callable, cast
 
 from mtbs_tui.rules import doses
 from mtbs_tui.rules.settings import within_vaccine_limit
-from mtbs_tui.rules.vocabulary import SHOCK_SIGNS
 from mtbs_tui.rules.table import (
-    HIJAU, KUNING, MERAH, Cond, Ctx, ModuleResult, ModuleTable, Outcome, Row, Table, TreatmentModule, Tx,
-    TxItem, all_of, any_of, at_least, only_if, between, cite, eq, fact, gate, holds, no, none_of, not_, num,
-    printed, register, register_variant, yes,
+    HIJAU,
+    KUNING,
+    MERAH,
+    Cond,
+    Ctx,
+    ModuleResult,
+    ModuleTable,
+    Outcome,
+    Row,
+    Table,
+    TreatmentModule,
+    Tx,
+    TxItem,
+    all_of,
+    any_of,
+    at_least,
+    between,
+    cite,
+    eq,
+    fact,
+    gate,
+    holds,
+    no,
+    none_of,
+    not_,
+    num,
+    only_if,
+    printed,
+    register,
+    register_variant,
+    yes,
 )
+from mtbs_tui.rules.vocabulary import SHOCK_SIGNS
 
 BOTH = ("2015", "2022")
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
-
 # --------------------------------------------------------------------------------------------
 # A dose as a structure. The engine's §7 "dose" is a text; here that text is a ``Dose``, a str
 # whose parts (amount, unit, form, route, how often, how long) stay readable, so the mother's card

@@ -18,8 +18,17 @@ from mtbs_tui.rules.case import Case, validate_case
 from mtbs_tui.rules.errors import CaseError
 from mtbs_tui.rules.settings import DEFAULT, ChartSettings
 from mtbs_tui.rules.table import (
-    HIJAU, KUNING, MERAH, Ctx, ModuleTable, Outcome, Q, evaluate_module,
-    register_fact, register_quantity, registered,
+    HIJAU,
+    KUNING,
+    MERAH,
+    Ctx,
+    ModuleTable,
+    Outcome,
+    Q,
+    evaluate_module,
+    register_fact,
+    register_quantity,
+    registered,
 )
 from mtbs_tui.rules.vocabulary import FINDINGS, MODULES, SHOCK_SIGNS, doc_sorted, format_number, module_keys
 

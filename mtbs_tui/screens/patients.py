@@ -20,11 +20,11 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from mtbs_tui.app import (
     KeyBar,
-    short_label,
     TopBar,
     age_text,
     date_text,
     parse_iso_date,
+    short_label,
     summary_text,
     time_text,
     visit_summaries,

@@ -31,7 +31,6 @@ from mtbs_tui.app import (
     time_text,
     visit_summaries,
 )
-
 from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
 
 PAGE_SIZE = 17

@@ -13,8 +13,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 from mtbs_tui.accounts import ROLE_LABELS, ROLES, AccountError
-from mtbs_tui.screens.dialogs import ENTER_MOVES_ON, EnterMovesOn
 from mtbs_tui.app import KeyBar, TopBar, date_text
+from mtbs_tui.screens.dialogs import ENTER_MOVES_ON, EnterMovesOn
 
 FIELD_LABELS = {"nama_lengkap": "Nama lengkap", "nama_pengguna": "Nama pengguna",
                 "kata_sandi": "Kata sandi", "peran": "Peran"}

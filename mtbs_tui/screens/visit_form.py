@@ -35,8 +35,16 @@ from mtbs_tui.widgets.legend import KeyLegend
 from mtbs_tui.widgets.line import TextLine
 from mtbs_tui.widgets.messages import FieldChanged, FieldDone
 from mtbs_tui.widgets.panel import ClassificationPanel, panel_lines
-from mtbs_tui.widgets.plan import (CAMPAK_ENTRY, HEADER_ID, SHORT, FormValues, SectionPlan,
-                                   build_plan, excluded_keys, vaccines_for_age)
+from mtbs_tui.widgets.plan import (
+    CAMPAK_ENTRY,
+    HEADER_ID,
+    SHORT,
+    FormValues,
+    SectionPlan,
+    build_plan,
+    excluded_keys,
+    vaccines_for_age,
+)
 from mtbs_tui.widgets.plausible import fmt
 from mtbs_tui.widgets.section import FormSection
 

@@ -7,8 +7,16 @@ import datetime as dt
 
 import pytest
 
-from mtbs_tui.rules.age import (MAX_MONTHS, YOUNG_INFANT_DAYS, Age, add_months, age_on, beyond_mtbs,
-                                completed_months, pathway_for_days)
+from mtbs_tui.rules.age import (
+    MAX_MONTHS,
+    YOUNG_INFANT_DAYS,
+    Age,
+    add_months,
+    age_on,
+    beyond_mtbs,
+    completed_months,
+    pathway_for_days,
+)
 
 d = dt.date.fromisoformat
 

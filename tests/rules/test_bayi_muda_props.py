@@ -22,14 +22,13 @@ from random import Random
 from typing import Any
 
 import pytest
+from casebuild import bayi_muda_rows
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from casebuild import bayi_muda_rows
 from mtbs_tui.rules import CaseError, classify
 from mtbs_tui.rules.codes import TREATMENTS
 from mtbs_tui.rules.vocabulary import FINDINGS
-
 
 _ROWS = bayi_muda_rows()
 CODES: dict[str, tuple[str, str, str]] = _ROWS.CODES

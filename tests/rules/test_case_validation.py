@@ -1,19 +1,18 @@
 """§10 errors: one Indonesian line naming the field, exit 2 from the command, never a traceback."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
 from casebuild import normal
+
 from mtbs_tui.rules import CaseError, classify
 from mtbs_tui.rules.age import add_months, completed_months
 from mtbs_tui.rules.vocabulary import parse_value
-
-import datetime as dt
 
 
 def _err(case, chart=None) -> CaseError:

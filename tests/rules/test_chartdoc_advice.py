@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from casebuild import normal
+
 from mtbs_tui.rules import classify
 from mtbs_tui.rules.advice import advice_for
 from mtbs_tui.rules.chartdoc import render

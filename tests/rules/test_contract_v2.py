@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from casebuild import bayi_muda_rows, codes, incomplete, normal, top, tx_codes
 from cli_login import mtbs_cli
+
 from mtbs_tui.rules import DEFAULT, classify
 from mtbs_tui.rules.engine import CONTRACT_VERSION, RULES_VERSION
 

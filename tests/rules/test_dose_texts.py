@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from casebuild import normal, top
+
 from mtbs_tui.rules import classify, doses
 
 

@@ -5,8 +5,8 @@ import json
 import re
 
 import pytest
+from casebuild import codes, normal, tx_codes
 
-from casebuild import normal, codes, tx_codes
 from mtbs_tui.rules import classify
 from mtbs_tui.rules.codes import CLASSIFICATIONS, TREATMENTS
 from mtbs_tui.rules.vocabulary import MODULES

@@ -4,9 +4,10 @@ from __future__ import annotations
 import json
 import random
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from casebuild import SAGA_22, TBU_15, born, vaccine_allowed
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from casebuild import TBU_15, SAGA_22, born, vaccine_allowed
 from mtbs_tui.rules import classify
 from mtbs_tui.rules.codes import BALITA_CHART_ONLY, CLASSIFICATIONS, TREATMENTS
 from mtbs_tui.rules.table import severity

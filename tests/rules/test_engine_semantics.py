@@ -4,8 +4,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
 from casebuild import codes, incomplete, normal, top, tx_codes
+
 from mtbs_tui.rules import DEFAULT, classify
 
 DRY = dict(keadaan_umum="normal", mata_cekung=False, kemampuan_minum="normal",

@@ -4,8 +4,8 @@ flows joined for the same hour; under both charts."""
 from __future__ import annotations
 
 import pytest
-
 from casebuild import normal
+
 from mtbs_tui.rules import classify
 from mtbs_tui.rules import codes as codemod
 

@@ -161,9 +161,7 @@ def test_quit_makes_the_end_of_day_backup_once(tmp_path: Path, monkeypatch, caps
 
 def test_an_encrypted_end_of_day_backup_needs_no_warning(tmp_path: Path, monkeypatch, capsys) -> None:
     pyrage = pytest.importorskip("pyrage")
-    from mtbs_tui.backup import backup_dir_for, list_backups
-
-    from mtbs_tui.backup import SETTING_PUBLIC_KEY
+    from mtbs_tui.backup import SETTING_PUBLIC_KEY, backup_dir_for, list_backups
 
     path = tmp_path / "mtbs.db"
     built = build_register(path)

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import events
-
 from form_app import FormApp, months_ago, open_register, press_list, screen_text, standard_visit_keys
+from textual import events
 
 from mtbs_tui.screens.summary import SummaryScreen
 from mtbs_tui.screens.visit_form import VisitFormScreen

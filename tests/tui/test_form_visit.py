@@ -9,8 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from form_app import (STANDARD_VISIT, FormApp, months_ago, open_register, press_list, screen_text,
-                      standard_visit_keys)
+from form_app import (
+    STANDARD_VISIT,
+    FormApp,
+    months_ago,
+    open_register,
+    press_list,
+    screen_text,
+    standard_visit_keys,
+)
 
 from mtbs_tui.rules.vocabulary import SHOCK_SIGNS
 from mtbs_tui.screens.summary import SummaryScreen

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SIZE, make_app
+from conftest import SIZE, TODAY, make_app
 from textual.widgets import DataTable, Input, Static
 
 from mtbs_tui.screens.patients import (
@@ -12,7 +12,6 @@ from mtbs_tui.screens.patients import (
     form_choice,
     parse_birth_date,
 )
-from conftest import TODAY
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -9,7 +9,15 @@ import types
 from pathlib import Path
 
 import pytest
-from form_app import FormApp, fixed_classify, months_ago, open_register, press_list, screen_text, standard_visit_keys
+from form_app import (
+    FormApp,
+    fixed_classify,
+    months_ago,
+    open_register,
+    press_list,
+    screen_text,
+    standard_visit_keys,
+)
 
 from mtbs_tui.screens.summary import SummaryScreen, follow_up_date
 from mtbs_tui.screens.visit_form import VisitFormScreen
