@@ -48,6 +48,9 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "audit.verify": ("memeriksa jejak audit", frozenset({"kepala", "peninjau"})),
     "database.check": ("memeriksa database", _HEAD),
     "facility.edit": ("mengubah identitas puskesmas", _HEAD),
+    "referral_facility.view": ("melihat daftar fasilitas rujukan", _ALL),
+    "referral_facility.manage": ("mengelola daftar fasilitas rujukan", _HEAD),
+    "referral.destination": ("memilih tujuan rujukan", _CLINICAL),
 }
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")

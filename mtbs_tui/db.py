@@ -859,6 +859,43 @@ def _v8_patient_bpjs(db: sqlite_utils.Database) -> None:
                "CHECK (bpjs IS NULL OR (length(bpjs) = 13 AND bpjs NOT GLOB '*[^0-9]*'))")
 
 
+@migration(9)
+def _v9_referral_facilities(db: sqlite_utils.Database) -> None:
+    """Referral facilities and the destination of a referral (issue 17): the head keeps the list
+    (name, kind, address, phone, active, one default); a referral keeps the facility it was sent
+    to (`facility_id`) and the name as it was then (`destination`, already in v1: referrals made
+    before this migration keep theirs, with no facility), with who chose it and when."""
+    for sql in V9_SQL:
+        db.execute(sql)
+
+
+V9_SQL: tuple[str, ...] = (
+    """CREATE TABLE referral_facilities (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        kind TEXT NOT NULL CHECK (kind IN ('rs','rsia','pkm_ranap','lainnya')),
+        address TEXT, phone TEXT,
+        active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0,1)),
+        is_default INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0,1)),
+        created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        CHECK (is_default = 0 OR active = 1))""",
+    # One name once (case ignored), one default at most.
+    "CREATE UNIQUE INDEX referral_facilities_name ON referral_facilities(name COLLATE NOCASE)",
+    "CREATE UNIQUE INDEX referral_facilities_default ON referral_facilities(is_default) WHERE is_default = 1",
+    # An edit keeps the previous row (as patient_versions does for a child's identity).
+    """CREATE TABLE referral_facility_versions (
+        id INTEGER PRIMARY KEY,
+        facility_id INTEGER NOT NULL REFERENCES referral_facilities(id),
+        row_json TEXT NOT NULL,
+        changed_at TEXT NOT NULL, changed_by TEXT NOT NULL)""",
+    "ALTER TABLE referrals ADD COLUMN facility_id INTEGER REFERENCES referral_facilities(id)",
+    "ALTER TABLE referrals ADD COLUMN destination_at TEXT",
+    "ALTER TABLE referrals ADD COLUMN destination_by TEXT",
+    "CREATE INDEX referrals_facility ON referrals(facility_id) WHERE facility_id IS NOT NULL",
+)
+
+
 V1_SQL: tuple[str, ...] = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
     """CREATE TABLE facility (

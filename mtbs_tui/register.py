@@ -26,6 +26,7 @@ import sqlite_utils
 
 from mtbs_tui import db as dbmod
 from mtbs_tui import patient_fields
+from mtbs_tui import referral_facilities as facility_fields
 from mtbs_tui.rules.age import YOUNG_INFANT_DAYS, age_on
 from mtbs_tui.rules.codes import ALL_CLEAR, COLOURS_WORST_FIRST
 from mtbs_tui.rules.errors import CaseError
@@ -735,9 +736,12 @@ class Register:
         visit_at: str | None = None,
         today: _dt.date | None = None,
         confirmed: dict[str, Any] | None = None,
+        destination_id: int | None = None,
     ) -> int:
         """Classify and save one final visit in ONE transaction; returns its id after COMMIT.
-        `confirmed`: unusual values the worker confirmed ({key: value}, kept in `confirmed_json`)."""
+        `confirmed`: unusual values the worker confirmed ({key: value}, kept in `confirmed_json`).
+        `destination_id`: the referral facility a referred child is sent to (ignored when the
+        visit is not referred urgently; an unknown or inactive facility saves nothing)."""
         if kind not in KINDS:
             raise FieldError("kind", "pilihan: pertama, ulang")
         if kind == "ulang" and not follow_up_of:
@@ -777,6 +781,10 @@ class Register:
                 )
                 visit_id = _rowid(cur)
             self._write_result_rows(visit_id, result, at)
+            if destination_id is not None and result.get("refer_urgently"):
+                self._write_destination(visit_id, destination_id, actor)
+                self._audit("rujukan.tujuan", actor=actor, patient_id=patient_id,
+                            detail=f"kunjungan {visit_id} faskes {destination_id}")
             # Seen today: the precise moment (microseconds order children seen within one second);
             # a visit entered later for an earlier day moves the child only if it is newer.
             seen = _dt.datetime.now().isoformat() if at[:10] == now.date().isoformat() else at
@@ -838,6 +846,11 @@ class Register:
             )
             new_id = _rowid(cur)
             self._write_result_rows(new_id, result, old["visit_at"])
+            # The child was sent where the referral said: a corrected version keeps the destination.
+            self.db.execute(
+                "UPDATE referrals SET (facility_id, destination, destination_at, destination_by) = "
+                "(SELECT facility_id, destination, destination_at, destination_by FROM referrals WHERE visit_id = ?) "
+                "WHERE visit_id = ?", [visit_id, new_id])
             self._audit("kunjungan.koreksi", actor=actor, patient_id=old["patient_id"],
                         detail=f"kunjungan {visit_id} -> {new_id}")
         return new_id
@@ -861,7 +874,11 @@ class Register:
                 "SELECT position, code, label, dose FROM visit_treatments WHERE visit_id = ? ORDER BY position",
                 [visit_id])
         ]
-        visit["referral"] = _one(self.db, "SELECT * FROM referrals WHERE visit_id = ?", [visit_id])
+        visit["referral"] = referral = _one(self.db, "SELECT * FROM referrals WHERE visit_id = ?", [visit_id])
+        if referral is not None and referral.get("facility_id") is not None:
+            # The facility as it is now (address, phone); `destination` keeps the name it was sent with.
+            facility = _one(self.db, "SELECT * FROM referral_facilities WHERE id = ?", [referral["facility_id"]])
+            referral["facility"] = _facility_row(facility) if facility else None
         visit["patient"] = self.get_patient(visit["patient_id"])
         visit.update(age_fields(visit["patient"]["birth_date"], visit["visit_date"]))
         return visit
@@ -939,6 +956,156 @@ class Register:
         """The referral letter number kept for this visit (any version), or None: never printed."""
         row = self.db.execute("SELECT number FROM referral_letters WHERE visit_uid = ?", [visit_uid]).fetchone()
         return row[0] if row else None
+
+    # -- referral facilities and the destination of a referral (issue 17) --
+
+    def referral_facilities(self, *, include_inactive: bool = False) -> list[dict[str, Any]]:
+        """The referral facilities, the default first, then by name (inactive ones last, only with
+        `include_inactive`). Each row has `kind_label` and `line` (`referral_facilities.describe`)."""
+        where = "" if include_inactive else "WHERE active = 1"
+        rows = list(self.db.query(
+            f"SELECT * FROM referral_facilities {where} "
+            "ORDER BY active DESC, is_default DESC, name COLLATE NOCASE, id"))
+        return [_facility_row(r) for r in rows]
+
+    def referral_facility(self, facility_id: int) -> dict[str, Any]:
+        """One referral facility (active or not); RegisterError `tidak_ada` for an unknown id."""
+        row = _one(self.db, "SELECT * FROM referral_facilities WHERE id = ?", [int(facility_id)])
+        if row is None:
+            raise FieldError("facility_id", f"fasilitas rujukan {facility_id} tidak ada "
+                             "(lihat daftarnya: mtbs faskes list)")
+        return _facility_row(row)
+
+    def default_referral_facility(self) -> dict[str, Any] | None:
+        """The facility a referred visit goes to unless the worker picks another, or None."""
+        row = _one(self.db, "SELECT * FROM referral_facilities WHERE is_default = 1 AND active = 1")
+        return _facility_row(row) if row else None
+
+    def find_referral_facility(self, text: str) -> dict[str, Any]:
+        """A facility by its number or its exact name (case ignored), for the CLI."""
+        value = " ".join(str(text or "").split())
+        if value.isdigit() and value.isascii():
+            return self.referral_facility(int(value))
+        row = _one(self.db, "SELECT * FROM referral_facilities WHERE name = ? COLLATE NOCASE", [value])
+        if row is None:
+            raise FieldError("facility_id", f"fasilitas rujukan \"{value[:60]}\" tidak ada "
+                             "(tulis nomor atau nama persis; lihat: mtbs faskes list)")
+        return _facility_row(row)
+
+    def add_referral_facility(self, *, name: str, kind: str, address: str | None = None,
+                              phone: str | None = None, default: bool = False, actor: str) -> int:
+        """Add a facility; the first active one (or `default=True`) becomes the default. Returns its id."""
+        values = _facility_values({"name": name, "kind": kind, "address": address, "phone": phone})
+        now = _iso(_now())
+        with self._write():
+            self._check_facility_name(str(values["name"]), None)
+            has_default = self.db.execute(
+                "SELECT 1 FROM referral_facilities WHERE is_default = 1").fetchone() is not None
+            if default:
+                self.db.execute("UPDATE referral_facilities SET is_default = 0 WHERE is_default = 1")
+            cur = self.db.execute(
+                "INSERT INTO referral_facilities(name, kind, address, phone, active, is_default, created_at, "
+                "created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
+                [values["name"], values["kind"], values["address"], values["phone"],
+                 int(default or not has_default), now, actor, now, actor])
+            facility_id = _rowid(cur)
+            self._audit("faskes.tambah", actor=actor, detail=f"faskes {facility_id}")
+        return facility_id
+
+    def update_referral_facility(self, facility_id: int, changes: dict[str, Any], *, actor: str) -> list[str]:
+        """Change name/kind/address/phone; the previous row is kept in referral_facility_versions.
+        Referrals already made keep the name they were sent with. Returns the fields that changed."""
+        with self._write():
+            old = self.referral_facility(facility_id)
+            merged = {k: old.get(k) for k in facility_fields.FIELDS}
+            merged.update(changes)
+            values = _facility_values(merged)
+            changed = [k for k in facility_fields.FIELDS if values[k] != old.get(k)]
+            if not changed:
+                return []
+            if "name" in changed:
+                self._check_facility_name(str(values["name"]), int(facility_id))
+            now = _iso(_now())
+            row = {k: v for k, v in old.items() if k not in ("kind_label", "line")}
+            self.db.execute(
+                "INSERT INTO referral_facility_versions(facility_id, row_json, changed_at, changed_by) "
+                "VALUES (?, ?, ?, ?)", [facility_id, json.dumps(row, ensure_ascii=False), now, actor])
+            self.db.execute(
+                f"UPDATE referral_facilities SET {', '.join(f'{c} = ?' for c in changed)}, updated_at = ?, "
+                "updated_by = ? WHERE id = ?", [values[c] for c in changed] + [now, actor, facility_id])
+            self._audit("faskes.ubah", actor=actor, detail=f"faskes {facility_id} bidang: {','.join(changed)}")
+        return changed
+
+    def set_referral_facility_active(self, facility_id: int, active: bool, *, actor: str) -> None:
+        """Deactivate (leaves the pick list; referrals made keep it) or activate a facility. The
+        default cannot be deactivated while it is the default: choose another default first."""
+        with self._write():
+            old = self.referral_facility(facility_id)
+            if not active and old["is_default"]:
+                raise FieldError("facility_id", f"{old['name']} adalah tujuan bawaan; jadikan fasilitas lain "
+                                 "bawaan dahulu (mtbs faskes default NOMOR)")
+            if bool(old["active"]) == bool(active):
+                return
+            self.db.execute("UPDATE referral_facilities SET active = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+                            [int(active), _iso(_now()), actor, facility_id])
+            self._audit("faskes.aktifkan" if active else "faskes.nonaktifkan", actor=actor,
+                        detail=f"faskes {facility_id}")
+
+    def set_default_referral_facility(self, facility_id: int, *, actor: str) -> None:
+        """Make an active facility the default destination (the one a referred visit gets without a key)."""
+        with self._write():
+            old = self.referral_facility(facility_id)
+            if not old["active"]:
+                raise FieldError("facility_id", f"{old['name']} tidak aktif; aktifkan dahulu "
+                                 f"(mtbs faskes enable {facility_id})")
+            if old["is_default"]:
+                return
+            self.db.execute("UPDATE referral_facilities SET is_default = 0 WHERE is_default = 1")
+            self.db.execute("UPDATE referral_facilities SET is_default = 1, updated_at = ?, updated_by = ? "
+                            "WHERE id = ?", [_iso(_now()), actor, facility_id])
+            self._audit("faskes.bawaan", actor=actor, detail=f"faskes {facility_id}")
+
+    def set_referral_destination(self, visit_id: int, facility_id: int | None, *, actor: str) -> None:
+        """Where a referred visit's child is sent: an active facility (None clears it). Kept on the
+        referral with the name as it is now, who chose it and when; printed on the letter."""
+        with self._write():
+            row = self.db.execute(
+                "SELECT patient_id, status, is_current, refer_urgently FROM visits WHERE id = ?",
+                [visit_id]).fetchone()
+            if row is None:
+                raise RegisterError(f"kunjungan {visit_id} tidak ditemukan", kind="tidak_ada")
+            patient_id, status, current, refer = row
+            if status != "final" or not refer:
+                raise RegisterError(f"kunjungan {visit_id} tidak dirujuk segera; tujuan rujukan hanya untuk "
+                                    "anak dengan klasifikasi merah yang dirujuk", kind="masukan")
+            if not current:
+                raise RegisterError(f"kunjungan {visit_id} sudah dikoreksi; pilih tujuan pada versi terbarunya",
+                                    kind="masukan")
+            self._write_destination(visit_id, facility_id, actor)
+            self._audit("rujukan.tujuan", actor=actor, patient_id=patient_id,
+                        detail=f"kunjungan {visit_id} faskes {facility_id if facility_id is not None else '-'}")
+
+    def _write_destination(self, visit_id: int, facility_id: int | None, actor: str) -> None:
+        """Inside a write: the referral row of `visit_id` (already written) gets the facility."""
+        name = None
+        if facility_id is not None:
+            facility = self.referral_facility(facility_id)
+            if not facility["active"]:
+                raise FieldError("facility_id", f"fasilitas rujukan {facility['name']} tidak aktif; "
+                                 "pilih yang aktif")
+            name = facility["name"]
+        self.db.execute(
+            "INSERT INTO referrals(visit_id, referred_at) SELECT id, visit_at FROM visits WHERE id = ? "
+            "ON CONFLICT(visit_id) DO NOTHING", [visit_id])
+        self.db.execute(
+            "UPDATE referrals SET facility_id = ?, destination = ?, destination_at = ?, destination_by = ? "
+            "WHERE visit_id = ?", [facility_id, name, _iso(_now()), actor, visit_id])
+
+    def _check_facility_name(self, name: str, facility_id: int | None) -> None:
+        other = self.db.execute("SELECT id FROM referral_facilities WHERE name = ? COLLATE NOCASE AND id IS NOT ?",
+                                [name, facility_id]).fetchone()
+        if other is not None:
+            raise FieldError("name", f"nama {name} sudah dipakai fasilitas rujukan {other[0]}")
 
     def worker(self, username: str | None) -> dict[str, Any] | None:
         """The account behind a username, for a document's signature: username, full_name, nip,
@@ -1364,6 +1531,23 @@ _LIST_COLS = (
     f"(SELECT {_colour_of_rank_sql('min(' + _worst_first_sql('c.colour') + ')')} "
     "  FROM visit_classifications c WHERE c.visit_id = v.id)"
 )
+
+
+def _facility_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Clean and check a referral facility (`referral_facilities.check_fields`, the same checks as
+    the screen and the CLI); FieldError naming the field and the allowed range."""
+    try:
+        return facility_fields.check_fields(values)
+    except facility_fields.InvalidFacility as exc:
+        raise FieldError(exc.field, exc.message) from None
+
+
+def _facility_row(row: dict[str, Any]) -> dict[str, Any]:
+    row = dict(row)
+    row["active"], row["is_default"] = bool(row["active"]), bool(row["is_default"])
+    row["kind_label"] = facility_fields.kind_label(row.get("kind"))
+    row["line"] = facility_fields.describe(row)
+    return row
 
 
 def validate_patient(values: dict[str, Any], *, today: _dt.date, existing_birth: str | None = None) -> dict[str, Any]:

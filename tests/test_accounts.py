@@ -14,11 +14,11 @@ def user(role: str, name: str = "sari", active: bool = True) -> User:
 # The role x action table as the regulation reads it: registration handles patients only, clinical
 # staff record and correct visits, the head administers, the reviewer only reads.
 EXPECTED = {
-    "pendaftaran": {"patient.view", "patient.create", "patient.edit"},
+    "pendaftaran": {"patient.view", "patient.create", "patient.edit", "referral_facility.view"},
     "klinis": {"patient.view", "patient.create", "patient.edit", "visit.view", "visit.create",
-               "visit.correct", "document.print"},
+               "visit.correct", "document.print", "referral_facility.view", "referral.destination"},
     "kepala": set(accounts.ACTIONS),
-    "peninjau": {"patient.view", "visit.view", "audit.verify"},
+    "peninjau": {"patient.view", "visit.view", "audit.verify", "referral_facility.view"},
 }
 
 
