@@ -527,6 +527,8 @@ CLINICAL_ROWS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "visit_classifications": (("visit_id", "position", "module", "code", "colour"), ()),
     "visit_treatments": (("visit_id", "position", "code"), ()),
     "referrals": (("visit_id",), ()),
+    "given_records": (("visit_uid", "version", "visit_id", "recorded_at", "recorded_by"), ()),
+    "given_items": (("record_id", "position", "label", "outcome"), ()),
 }
 
 
@@ -547,7 +549,8 @@ def row_errors(conn: sqlite3.Connection, limit: int = 5) -> list[str]:
                       "status NOT IN ('draft', 'final')"]
         if not tests:
             continue
-        key = "rowid" if table not in ("visit_classifications", "visit_treatments") else "visit_id"
+        key = {"visit_classifications": "visit_id", "visit_treatments": "visit_id",
+               "given_items": "record_id"}.get(table, "rowid")
         for (row_key,) in conn.execute(f'SELECT {key} FROM "{table}" WHERE {" OR ".join(tests)} LIMIT {int(limit)}'):
             errors.append(f"tabel {table} baris {row_key} tidak terbaca utuh")
         if len(errors) >= limit:
@@ -893,6 +896,46 @@ V9_SQL: tuple[str, ...] = (
     "ALTER TABLE referrals ADD COLUMN destination_at TEXT",
     "ALTER TABLE referrals ADD COLUMN destination_by TEXT",
     "CREATE INDEX referrals_facility ON referrals(facility_id) WHERE facility_id IS NOT NULL",
+)
+
+
+@migration(10)
+def _v10_treatments_given(db: sqlite_utils.Database) -> None:
+    """What was actually given at a visit (issue 17 item 1): per visit (its visit_uid, so a
+    corrected visit keeps it) a versioned record of each recommended treatment's outcome and the
+    deviations. Every change is a new version; the old one stays readable (is_current = 0)."""
+    for sql in V10_SQL:
+        db.execute(sql)
+
+
+V10_SQL: tuple[str, ...] = (
+    """CREATE TABLE given_records (
+        id INTEGER PRIMARY KEY,
+        visit_uid TEXT NOT NULL,
+        version INTEGER NOT NULL CHECK (version > 0),
+        visit_id INTEGER NOT NULL REFERENCES visits(id),
+        supersedes_id INTEGER REFERENCES given_records(id),
+        is_current INTEGER NOT NULL DEFAULT 1 CHECK (is_current IN (0,1)),
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        reason TEXT,
+        CHECK (version = 1 OR supersedes_id IS NOT NULL))""",
+    "CREATE UNIQUE INDEX given_records_uid_version ON given_records(visit_uid, version)",
+    "CREATE UNIQUE INDEX given_records_uid_current ON given_records(visit_uid) WHERE is_current = 1",
+    """CREATE TABLE given_items (
+        record_id INTEGER NOT NULL REFERENCES given_records(id),
+        position INTEGER NOT NULL,
+        code TEXT,
+        label TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('diberikan','tidak_diberikan','diberikan_lain','tambahan')),
+        given_at TEXT,
+        reason TEXT CHECK (reason IS NULL OR reason IN ('stok_habis','keluarga_menolak','tidak_mampu','lainnya')),
+        note TEXT,
+        for_home INTEGER NOT NULL DEFAULT 0 CHECK (for_home IN (0,1)),
+        CHECK ((outcome = 'tambahan') = (code IS NULL)),
+        CHECK ((outcome = 'tidak_diberikan') = (reason IS NOT NULL)),
+        CHECK (outcome = 'tidak_diberikan' OR given_at IS NOT NULL),
+        PRIMARY KEY (record_id, position)) WITHOUT ROWID""",
 )
 
 

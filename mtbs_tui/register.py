@@ -25,7 +25,7 @@ from typing import Any, Literal, cast
 import sqlite_utils
 
 from mtbs_tui import db as dbmod
-from mtbs_tui import patient_fields
+from mtbs_tui import given, patient_fields
 from mtbs_tui import referral_facilities as facility_fields
 from mtbs_tui.rules.age import YOUNG_INFANT_DAYS, age_on
 from mtbs_tui.rules.codes import ALL_CLEAR, COLOURS_WORST_FIRST
@@ -737,11 +737,14 @@ class Register:
         today: _dt.date | None = None,
         confirmed: dict[str, Any] | None = None,
         destination_id: int | None = None,
+        given_changes: list[dict[str, Any]] | None = None,
     ) -> int:
         """Classify and save one final visit in ONE transaction; returns its id after COMMIT.
         `confirmed`: unusual values the worker confirmed ({key: value}, kept in `confirmed_json`).
         `destination_id`: the referral facility a referred child is sent to (ignored when the
-        visit is not referred urgently; an unknown or inactive facility saves nothing)."""
+        visit is not referred urgently; an unknown or inactive facility saves nothing).
+        `given_changes`: what was given, confirmed on the summary before the save (as for
+        `record_given`): written in the same transaction."""
         if kind not in KINDS:
             raise FieldError("kind", "pilihan: pertama, ulang")
         if kind == "ulang" and not follow_up_of:
@@ -785,6 +788,10 @@ class Register:
                 self._write_destination(visit_id, destination_id, actor)
                 self._audit("rujukan.tujuan", actor=actor, patient_id=patient_id,
                             detail=f"kunjungan {visit_id} faskes {destination_id}")
+            if given_changes:
+                self._write_given(visit_id=visit_id, uid=self._uid_of(visit_id), patient_id=patient_id,
+                                  visit_at=at, changes=given_changes, remove_deviations=[], actor=actor,
+                                  reason=None, now=now)
             # Seen today: the precise moment (microseconds order children seen within one second);
             # a visit entered later for an earlier day moves the child only if it is newer.
             seen = _dt.datetime.now().isoformat() if at[:10] == now.date().isoformat() else at
@@ -807,9 +814,12 @@ class Register:
                 "INSERT INTO referrals(visit_id, reason, referred_at) VALUES (?,?,?)", list(referral))
 
     def correct_visit(self, visit_id: int, *, case: dict[str, Any], actor: str, reason: str,
-                      confirmed: dict[str, Any] | None = None) -> int:
+                      confirmed: dict[str, Any] | None = None,
+                      given_changes: list[dict[str, Any]] | None = None) -> int:
         """Correct a final visit: a new version (version+1, supersedes_id), the old one stays
-        readable with is_current=0. Returns the new version's id."""
+        readable with is_current=0. Returns the new version's id. The record of what was given
+        belongs to the visit (its visit_uid) and stays; `given_changes` adds a version of it in
+        the same transaction."""
         if not reason or not str(reason).strip():
             raise FieldError("reason", "alasan koreksi wajib diisi")
         old = self._visit_row(visit_id)
@@ -851,6 +861,10 @@ class Register:
                 "UPDATE referrals SET (facility_id, destination, destination_at, destination_by) = "
                 "(SELECT facility_id, destination, destination_at, destination_by FROM referrals WHERE visit_id = ?) "
                 "WHERE visit_id = ?", [visit_id, new_id])
+            if given_changes:
+                self._write_given(visit_id=new_id, uid=old["visit_uid"], patient_id=old["patient_id"],
+                                  visit_at=old["visit_at"], changes=given_changes, remove_deviations=[],
+                                  actor=actor, reason=None, now=now)
             self._audit("kunjungan.koreksi", actor=actor, patient_id=old["patient_id"],
                         detail=f"kunjungan {visit_id} -> {new_id}")
         return new_id
@@ -879,6 +893,7 @@ class Register:
             # The facility as it is now (address, phone); `destination` keeps the name it was sent with.
             facility = _one(self.db, "SELECT * FROM referral_facilities WHERE id = ?", [referral["facility_id"]])
             referral["facility"] = _facility_row(facility) if facility else None
+        visit["given"] = self.given_for(visit["visit_uid"]) if visit["status"] == "final" else None
         visit["patient"] = self.get_patient(visit["patient_id"])
         visit.update(age_fields(visit["patient"]["birth_date"], visit["visit_date"]))
         return visit
@@ -914,6 +929,148 @@ class Register:
                 self.db.execute(f"UPDATE referrals SET {', '.join(sets)} WHERE visit_id = ?", params + [visit_id])
             self._audit("rujukan.cetak" if letter_printed else "rujukan.catat", actor=actor, patient_id=row[0],
                         detail=f"kunjungan {visit_id}")
+
+    # -- what was actually given (issue 17 item 1) --
+
+    def given_for(self, visit_uid: str | None, *, version: int | None = None) -> dict[str, Any] | None:
+        """The current record (or `version`) of what was given at a visit, or None (nothing
+        recorded yet): id, version, visit_id, recorded_at, recorded_by, reason, and `items`
+        (`given.Item`, in the order recorded). Kept per visit_uid: every version of the visit
+        shows the same record."""
+        if not visit_uid:
+            return None
+        if version is None:
+            record = _one(self.db, "SELECT * FROM given_records WHERE visit_uid = ? AND is_current = 1",
+                          [visit_uid])
+        else:
+            record = _one(self.db, "SELECT * FROM given_records WHERE visit_uid = ? AND version = ?",
+                          [visit_uid, version])
+        if record is None:
+            return None
+        record["items"] = [
+            given.item_from_row(dict(zip(("code", "label", "outcome", "given_at", "reason", "note", "for_home"), r)))
+            for r in self.db.execute(
+                "SELECT code, label, outcome, given_at, reason, note, for_home FROM given_items "
+                "WHERE record_id = ? ORDER BY position", [record["id"]])]
+        return record
+
+    def given_versions(self, visit_uid: str) -> list[dict[str, Any]]:
+        """Every version of the record of what was given, oldest first (none is ever overwritten)."""
+        rows = self.db.execute("SELECT version FROM given_records WHERE visit_uid = ? ORDER BY version",
+                               [visit_uid]).fetchall()
+        return [cast("dict[str, Any]", self.given_for(visit_uid, version=r[0])) for r in rows]
+
+    def record_given(self, visit_id: int, changes: list[dict[str, Any]], *, actor: str,
+                     remove_deviations: list[int] | None = None, reason: str | None = None,
+                     now: _dt.datetime | None = None) -> int:
+        """Record what was given at a saved visit, in ONE transaction with its audit entry; returns
+        the new record version. `changes`: outcomes to set, each {code (None for a deviation),
+        outcome, time, reason, note, for_home} (see `given.make_item`); outcomes not named stay as
+        recorded. `remove_deviations`: numbers (1-based, as `mtbs tindakan lihat` shows them) of
+        deviations recorded by mistake. Every call writes a new version; the previous one stays.
+        Bad input (unknown code, a time before the visit, a missing reason): FieldError, nothing
+        written."""
+        with self._write():
+            row = self.db.execute(
+                "SELECT visit_uid, status FROM visits WHERE id = ?", [visit_id]).fetchone()
+            if row is None:
+                raise RegisterError(f"kunjungan {visit_id} tidak ditemukan", kind="tidak_ada")
+            if row[1] != "final":
+                raise RegisterError(f"kunjungan {visit_id} masih draf; simpan dulu kunjungannya", kind="masukan")
+            current = self.db.execute(
+                "SELECT id, patient_id, visit_at FROM visits WHERE visit_uid = ? AND is_current = 1",
+                [row[0]]).fetchone()
+            version = self._write_given(visit_id=current[0], uid=row[0], patient_id=current[1],
+                                        visit_at=current[2], changes=changes,
+                                        remove_deviations=remove_deviations or [], actor=actor,
+                                        reason=reason, now=now or _now())
+        return version
+
+    def _write_given(self, *, visit_id: int, uid: str, patient_id: int, visit_at: str,
+                     changes: list[dict[str, Any]], remove_deviations: list[int], actor: str,
+                     reason: str | None, now: _dt.datetime) -> int:
+        """The new version of the record of what was given (inside the caller's transaction)."""
+        treatments = [{"code": r[0], "label": r[1], "dose": r[2]} for r in self.db.execute(
+            "SELECT code, label, dose FROM visit_treatments WHERE visit_id = ? ORDER BY position", [visit_id])]
+        wanted = given.recommended(treatments)
+        labels = {t["code"]: t.get("label") or t["code"] for t in wanted}
+        old = self.given_for(uid)
+        coded = {i.code: i for i in (old or {}).get("items", []) if i.code}
+        deviations = [i for i in (old or {}).get("items", []) if i.code is None]
+        for number in sorted(set(remove_deviations), reverse=True):
+            if not 1 <= number <= len(deviations):
+                raise FieldError("hapus_tambahan", f"tambahan nomor {number} tidak ada; pilihan: "
+                                 + (f"1-{len(deviations)}" if deviations else "belum ada tambahan"))
+            del deviations[number - 1]
+        if not changes and not remove_deviations:
+            raise FieldError("tindakan", "tidak ada yang dicatat; sebutkan paling sedikit satu tindakan")
+        for change in changes:
+            code = change.get("code")
+            if code is not None and code not in labels and code not in coded:
+                allowed = ", ".join(labels) or "tidak ada tindakan yang dianjurkan"
+                raise FieldError("kode", f"kode tindakan {code} tidak dianjurkan untuk kunjungan {visit_id}; "
+                                 f"pilihan: {allowed}"[:MAX_TEXT])
+            label = labels.get(code) or (coded[code].label if code in coded else "") if code else ""
+            try:
+                item = given.make_item(code=code, label=label, outcome=str(change.get("outcome") or ""),
+                                       visit_at=visit_at, now=now, time=change.get("time"),
+                                       reason=change.get("reason"), note=change.get("note"),
+                                       for_home=bool(change.get("for_home")))
+            except given.GivenError as exc:
+                raise FieldError(exc.field, exc.message) from None
+            if code is None:
+                deviations.append(item)
+            else:
+                coded[code] = item
+        order = {code: i for i, code in enumerate(labels)}
+        items = sorted(coded.values(), key=lambda i: order.get(i.code or "", len(order))) + deviations
+        version = (old["version"] + 1) if old else 1
+        if old:
+            self.db.execute("UPDATE given_records SET is_current = 0 WHERE id = ?", [old["id"]])
+        cur = self.db.execute(
+            "INSERT INTO given_records(visit_uid, version, visit_id, supersedes_id, is_current, recorded_at, "
+            "recorded_by, reason) VALUES (?, ?, ?, ?, 1, ?, ?, ?)",
+            [uid, version, visit_id, old["id"] if old else None, _iso(now), actor,
+             (reason or "").strip()[:MAX_TEXT] or None])
+        record_id = _rowid(cur)
+        self.db.conn.executemany(
+            "INSERT INTO given_items(record_id, position, code, label, outcome, given_at, reason, note, for_home) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            [(record_id, n, i.code, i.label, i.outcome, i.given_at, i.reason, i.note, int(i.for_home))
+             for n, i in enumerate(items)])
+        self._audit("tindakan.catat", actor=actor, patient_id=patient_id,
+                    detail=f"kunjungan {visit_id} versi {version}")
+        return version
+
+    def treatment_agreement(self, first: _dt.date, last: _dt.date) -> dict[str, dict[str, int]]:
+        """Per chart treatment code, over the current final visits of `first`..`last`: how many
+        visits it was recommended in (`recommended`), and of those how many recorded it given as
+        recommended (`given`), given otherwise (`otherwise`), not given (`not_given`) or nothing
+        yet (`unrecorded`). Deviations are not a chart code: see `given_deviations`."""
+        skip = ", ".join(f"'{c}'" for c in sorted(given.NOT_AN_ITEM))
+        rows = self.db.execute(
+            "SELECT t.code, count(*), "
+            "sum(gi.outcome = 'diberikan'), sum(gi.outcome = 'diberikan_lain'), "
+            "sum(gi.outcome = 'tidak_diberikan'), sum(gi.outcome IS NULL) "
+            "FROM (SELECT DISTINCT v.visit_uid, t.code FROM visits v INDEXED BY visits_final_at "
+            "JOIN visit_treatments t ON t.visit_id = v.id "
+            f"WHERE v.is_current = 1 AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at <= ? "
+            f"AND t.code NOT IN ({skip})) t "
+            "LEFT JOIN given_records g ON g.visit_uid = t.visit_uid AND g.is_current = 1 "
+            "LEFT JOIN given_items gi ON gi.record_id = g.id AND gi.code = t.code "
+            "GROUP BY t.code ORDER BY t.code", visit_at_range(first, last)).fetchall()
+        return {code: {"recommended": n, "given": g or 0, "otherwise": o or 0, "not_given": ng or 0,
+                       "unrecorded": u or 0} for code, n, g, o, ng, u in rows}
+
+    def given_deviations(self, first: _dt.date, last: _dt.date) -> int:
+        """How many treatments outside the chart (deviations) the current records of the current
+        final visits of `first`..`last` hold."""
+        return int(self.db.execute(
+            "SELECT count(*) FROM visits v INDEXED BY visits_final_at "
+            "JOIN given_records g ON g.visit_uid = v.visit_uid AND g.is_current = 1 "
+            "JOIN given_items gi ON gi.record_id = g.id AND gi.outcome = 'tambahan' "
+            "WHERE v.is_current = 1 AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at <= ?",
+            visit_at_range(first, last)).fetchone()[0])
 
     def referral_letter_number(self, visit_id: int, *, actor: str) -> str:
         """The number of the referral letter of an urgently referred visit, `007/RUJ-MTBS/XII/2025`
@@ -1359,6 +1516,9 @@ class Register:
         if row is None:
             raise RegisterError(f"kunjungan {visit_id} tidak ditemukan", kind="tidak_ada")
         return row
+
+    def _uid_of(self, visit_id: int) -> str:
+        return cast(str, self.db.execute("SELECT visit_uid FROM visits WHERE id = ?", [visit_id]).fetchone()[0])
 
     def _check_follow_up_of(self, visit_uid: str, patient_id: int) -> None:
         row = self.db.execute(
