@@ -245,6 +245,17 @@ def classify(case: Mapping[str, Any], chart: str | None = None,
     return run(c, settings)
 
 
+def zscores(case: Mapping[str, Any], chart: str | None = None,
+            settings: ChartSettings = DEFAULT) -> dict[str, float | None]:
+    """The z-scores the chart and pathway read, as ``classify`` uses them (given or computed, §3);
+    None when unknown. Lets a caller vary a weight or an age while keeping the growth rows as they
+    were (the practice mode's dose choices)."""
+    c = validate_case(case, chart)
+    ctx = Ctx(c.values, c.chart, c.pathway, c.age_days, c.age_months, settings)
+    _prepare_zscores(ctx)
+    return {key: q.value for key, q in ctx._cache["zscores"].items()}
+
+
 _PLANS: dict[tuple[str, str, ChartSettings, int], tuple[list[Any], list[Any]]] = {}
 
 
