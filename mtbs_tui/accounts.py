@@ -42,6 +42,7 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "document.print": ("mencetak surat rujukan atau kartu ibu", _CLINICAL),
     "register.export": ("mengekspor register", _HEAD),
     "report.monthly": ("membuat laporan bulanan", _HEAD),
+    "quality.view": ("melihat indikator mutu", frozenset({"kepala", "peninjau"})),
     "backup.create": ("membuat cadangan", _HEAD),
     "backup.restore": ("memulihkan cadangan", _HEAD),
     "user.manage": ("mengelola akun pengguna", _HEAD),

@@ -292,6 +292,26 @@ def report_monthly_command(
                          overwrite=overwrite))
 
 
+@report_app.command("mutu")
+def report_quality_command(
+    ctx: typer.Context,
+    date_from: str = typer.Option(..., "--from", help="Awal periode (TTTT-BB-HH, atau TTTT-BB).", metavar="TANGGAL"),
+    date_to: str = typer.Option(..., "--to", help="Akhir periode (TTTT-BB-HH, atau TTTT-BB), ikut dihitung.",
+                                metavar="TANGGAL"),
+    fmt: str = typer.Option("pdf", "--format", help="pdf, xlsx atau csv.", metavar="FORMAT"),
+    out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas tujuan.", metavar="BERKAS"),
+    overwrite: bool = typer.Option(
+        False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
+    ),
+) -> None:
+    """Indikator mutu MTBS per bulan: penilaian lengkap, ditimbang, suhu, napas dihitung, kunjungan
+    ulang tepat waktu, menit per konsultasi, draf ditinggalkan, koreksi (definisi: docs/quality.md)."""
+    from mtbs_tui.commands.quality import run
+
+    actor = _login(ctx, "quality.view")
+    raise typer.Exit(run(db_path(ctx), date_from, date_to, fmt, out, actor=actor, overwrite=overwrite))
+
+
 @app.command("backup")
 def backup_command(
     ctx: typer.Context,

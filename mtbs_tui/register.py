@@ -1398,6 +1398,65 @@ class Register:
         return {"visits": visits, "measures": measures, "classifications": classifications,
                 "treatments": treatments, "findings": found}
 
+    # -- quality indicators (issue 18; definitions in mtbs_tui/quality.py and docs/quality.md) --
+
+    def quality_visits(self, first: _dt.date, last: _dt.date, *,
+                       main_modules: tuple[str, ...]) -> list[tuple[Any, ...]]:
+        """One row per final current visit of `first`..`last` (inclusive), in visit order:
+        (month 'YYYY-MM', worker of the first version, pathway, complete, weighed, temperature,
+        cough, breathing counted, corrected, minutes).
+
+        * complete: 1 when no module of `main_modules` is in the result's `incomplete` list;
+        * weighed / temperature: the measurement was recorded;
+        * cough: `batuk` recorded true on a balita visit; breathing counted: then also a
+          respiratory rate (NULL when no cough);
+        * corrected: the visit has a later version (a correction);
+        * minutes: from the first saved draft to the final save of the visit's first version
+          (`created_at` -> `updated_at`: a draft keeps its `created_at` when it becomes final),
+          NULL when the visit was saved without a draft (the same moment)."""
+        marks = ", ".join("?" for _ in main_modules) or "NULL"
+        rows = self.db.execute(
+            "SELECT substr(v.visit_date, 1, 7), COALESCE(o.recorded_by, v.recorded_by), v.pathway, "
+            "NOT EXISTS (SELECT 1 FROM json_each(v.result_json, '$.incomplete') j "
+            f"  WHERE json_extract(j.value, '$.module') IN ({marks})), "
+            "v.weight_kg IS NOT NULL, v.temperature_c IS NOT NULL, "
+            "v.pathway = 'balita' AND instr(v.findings_json, '\"batuk\":true') > 0, "
+            "CASE WHEN v.pathway = 'balita' AND instr(v.findings_json, '\"batuk\":true') > 0 "
+            "  THEN json_extract(v.findings_json, '$.napas_per_menit') IS NOT NULL END, "
+            "v.version > 1, "
+            "CASE WHEN o.updated_at > o.created_at "
+            "  THEN (julianday(o.updated_at) - julianday(o.created_at)) * 1440.0 END "
+            "FROM visits v INDEXED BY visits_final_at "
+            "LEFT JOIN visits o ON o.visit_uid = v.visit_uid AND o.version = 1 "
+            "WHERE v.is_current = 1 AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at <= ? "
+            "ORDER BY v.visit_at, v.id",
+            [*main_modules, *visit_at_range(first, last)]).fetchall()
+        return [tuple(r) for r in rows]
+
+    def quality_follow_ups(self, first: _dt.date, last: _dt.date, *, today: _dt.date) -> list[tuple[str, int, int]]:
+        """One row per follow-up due in `first`..`last` (the visits whose `follow_up_date` falls
+        there): (month of the due date, kept in time (`follow_up_kept_sql`), grace days over)."""
+        rows = self.db.execute(
+            f"SELECT substr(v.follow_up_date, 1, 7), {follow_up_kept_sql('v')}, "
+            f"date(v.follow_up_date, '+{FOLLOW_UP_GRACE_DAYS} days') < ? "
+            "FROM visits v WHERE v.is_current = 1 AND v.status = 'final' "
+            "AND v.follow_up_date >= ? AND v.follow_up_date <= ?",
+            [today.isoformat(), first.isoformat(), last.isoformat()]).fetchall()
+        return [(str(m), int(k), int(o)) for m, k, o in rows]
+
+    def quality_drafts(self, first: _dt.date, last: _dt.date) -> list[tuple[str, str, str | None]]:
+        """One row per draft started in `first`..`last` (its `draf.buat` audit entry): (month,
+        state, last change): state 'simpan' (the draft became a final visit), 'buang' (discarded:
+        the row is gone, `draf.buang`) or 'buka' (still a draft; last change = its `updated_at`)."""
+        lo, hi = visit_at_range(first, last)
+        rows = self.db.execute(
+            "SELECT substr(a.at, 1, 7), CASE WHEN v.id IS NULL THEN 'buang' "
+            "  WHEN v.status = 'draft' THEN 'buka' ELSE 'simpan' END, v.updated_at "
+            "FROM audit a LEFT JOIN visits v ON v.id = CAST(substr(a.detail, 11) AS INTEGER) "
+            "WHERE a.action = 'draf.buat' AND a.detail LIKE 'kunjungan %' AND a.at >= ? AND a.at <= ?",
+            [lo, hi]).fetchall()
+        return [(str(m), str(s), u) for m, s, u in rows]
+
     def follow_ups_due(self, today: _dt.date, *, overdue_days: int = 14) -> dict[str, Any]:
         """Follow-ups not yet done: {"today": [...], "overdue": [...]} (overdue up to `overdue_days`).
 

@@ -18,7 +18,7 @@ EXPECTED = {
     "klinis": {"patient.view", "patient.create", "patient.edit", "visit.view", "visit.create",
                "visit.correct", "document.print", "referral_facility.view", "referral.destination"},
     "kepala": set(accounts.ACTIONS),
-    "peninjau": {"patient.view", "visit.view", "audit.verify", "referral_facility.view"},
+    "peninjau": {"patient.view", "visit.view", "audit.verify", "referral_facility.view", "quality.view"},
 }
 
 

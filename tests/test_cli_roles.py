@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[set[str], list[str], str | None]] = {
     "export": (HEAD, ["export", "register", "--from", "2026-09-01", "--to", "2026-12-31", "--format", "csv",
                       "-o", "{out}/register.csv"], "register.csv"),
     "report": (HEAD, ["report", "monthly", "2026-10", "--format", "csv", "-o", "{out}/laporan.csv"], "laporan.csv"),
+    "report-mutu": (REVIEW, ["report", "mutu", "--from", "2026-09", "--to", "2026-10", "--format", "csv",
+                             "-o", "{out}/mutu.csv"], "mutu.csv"),
     "backup": (HEAD, ["backup", "--to", "{out}/usb"], "usb"),
     "backup-list": (HEAD, ["backup", "--to", "{out}/usb", "--list"], None),
     "backup-set-key": (HEAD, ["backup", "--set-key",

@@ -1,0 +1,184 @@
+"""Quality indicators (issue 18) on a hand-made register whose values are known: each indicator
+hit and missed, per month and for the period; the report in its three formats read back; roles."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from cli_login import add_account, login_env, mtbs  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+
+from mtbs_tui import quality
+from mtbs_tui import register as register_module
+from mtbs_tui.documents.quality import write_report
+from mtbs_tui.register import Register
+
+TODAY = dt.date(2026, 10, 31)
+FACILITY = dict(name="Puskesmas Uji Mutu", code="P9999", district="Kabupaten Uji", province="Jawa Barat",
+                malaria_area="rendah")
+
+
+def classifier(case: dict) -> dict:
+    """A §7 result driven by the test's findings: `uji_belum` lists the incomplete modules; a
+    cough gives a 2-day follow-up."""
+    f = case.get("findings") or {}
+    birth = dt.date.fromisoformat(case["birth_date"])
+    visit = dt.date.fromisoformat(case["visit_date"])
+    days = (visit - birth).days
+    return {"chart": "2022", "pathway": "balita", "age": {"days": days, "months": days // 31},
+            "classifications": [], "refer_urgently": False,
+            "incomplete": [{"module": m, "missing": ["x"]} for m in f.get("uji_belum", [])],
+            "follow_up_days": 2 if f.get("batuk") else None, "treatments": []}
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[dt.datetime]:
+    """The register's clock (`register._now`), set by the test."""
+    now = [dt.datetime(2026, 9, 1, 8, 0)]
+    monkeypatch.setattr(register_module, "_now", lambda: now[0])
+    return now
+
+
+def make_register(path: Path, clock: list[dt.datetime]) -> Register:
+    reg = Register.open(path, create=True, classifier=classifier)
+    reg.set_facility(actor="uji", **FACILITY)
+    birth = "2024-01-15"
+    ids = [reg.add_patient(name=f"Anak Mutu {i}", sex="LP"[i % 2], birth_date=birth, actor="uji", today=TODAY)
+           for i in range(8)]
+
+    def case(day: str, findings: dict, **measures: float) -> dict:
+        return {"visit_date": day, "birth_date": birth, "findings": findings, **measures}
+
+    def visit(pid: int, day: str, findings: dict, *, draft_at: str | None = None, saved_at: str,
+              worker: str = "bidan", **measures: float) -> int:
+        c = case(day, findings, **measures)
+        draft = None
+        if draft_at:
+            clock[0] = dt.datetime.fromisoformat(f"{day}T{draft_at}")
+            draft = reg.save_draft(patient_id=pid, case=c, section="batuk", actor=worker)
+        clock[0] = dt.datetime.fromisoformat(f"{day}T{saved_at}")
+        return reg.save_visit(patient_id=pid, case=c, actor=worker, draft_id=draft, today=TODAY)
+
+    full = dict(weight_kg=11.0, temperature_c=36.8)
+    # September: five visits.
+    v1 = visit(ids[0], "2026-09-10", {"batuk": True, "napas_per_menit": 44}, draft_at="09:00:00",
+               saved_at="09:10:00", **full)                                     # 10 min
+    visit(ids[1], "2026-09-10", {"batuk": True, "uji_belum": ["batuk"]}, draft_at="09:30:00",
+          saved_at="09:50:00", temperature_c=37.0)                              # 20 min, no weight
+    visit(ids[2], "2026-09-11", {"uji_belum": ["imunisasi"]}, saved_at="10:00:00", weight_kg=10.5)
+    v4 = visit(ids[3], "2026-09-11", {}, draft_at="10:00:00", saved_at="14:00:00", worker="ns",
+               **full)                                                          # 240 min: left out
+    visit(ids[0], "2026-09-13", {}, saved_at="08:30:00", **full)               # v1's follow-up, kept
+    clock[0] = dt.datetime(2026, 9, 20, 8, 0)
+    reg.correct_visit(v4, case=case("2026-09-11", {}, **full), actor="ns", reason="salah ketik")
+    # October: one complete visit (without a draft).
+    visit(ids[4], "2026-10-05", {}, saved_at="09:00:00", **full)
+    # Drafts: discarded (Sept), left open since Sept, open but recent (Oct).
+    clock[0] = dt.datetime(2026, 9, 5, 9, 0)
+    gone = reg.save_draft(patient_id=ids[5], case=case("2026-09-05", {}), section="batuk", actor="bidan")
+    reg.discard_draft(gone, actor="bidan")
+    clock[0] = dt.datetime(2026, 9, 6, 9, 0)
+    reg.save_draft(patient_id=ids[6], case=case("2026-09-06", {}), section="batuk", actor="bidan")
+    clock[0] = dt.datetime(2026, 10, 30, 9, 0)
+    reg.save_draft(patient_id=ids[7], case=case("2026-10-30", {}), section="batuk", actor="bidan")
+    assert v1
+    return reg
+
+
+@pytest.fixture
+def known(tmp_path: Path, clock: list[dt.datetime]) -> Path:
+    path = tmp_path / "mutu.db"
+    make_register(path, clock).close()
+    return path
+
+
+def values(report: quality.QualityReport, ind: str) -> list[tuple[int | None, int | None]]:
+    return [(v.numerator, v.denominator) for v in [*report.monthly[ind], report.total[ind]]]
+
+
+def test_each_indicator_hit_and_missed_per_month(known: Path) -> None:
+    reg = Register.open(known)
+    try:
+        report = quality.compute(reg, dt.date(2026, 9, 1), dt.date(2026, 10, 31), today=TODAY)
+    finally:
+        reg.close()
+    assert report.months == ["2026-09", "2026-10"]
+    # Sept: 5 visits; the second has batuk incomplete (imunisasi of the third is not a main module).
+    assert values(report, "penilaian_lengkap") == [(4, 5), (1, 1), (5, 6)]
+    assert values(report, "ditimbang") == [(4, 5), (1, 1), (5, 6)]
+    assert values(report, "suhu_diukur") == [(4, 5), (1, 1), (5, 6)]
+    assert values(report, "napas_dihitung") == [(1, 2), (0, 0), (1, 2)]
+    assert report.monthly["napas_dihitung"][1].value is None  # no coughing child in October: no value
+    assert values(report, "kunjungan_dikoreksi") == [(1, 5), (0, 1), (1, 6)]
+    # Two follow-ups due in Sept (both coughs, 09-12): one kept on 09-13, one never came.
+    assert values(report, "kunjungan_ulang_tepat") == [(1, 2), (0, 0), (1, 2)]
+    assert report.total["kunjungan_ulang_tepat"].value == 50.0
+    # Minutes: 10 and 20 (240 is a draft finished hours later); visits without a draft have none.
+    assert report.total["menit_konsultasi"] == quality.Value(2, 6, 15.0)
+    assert report.workers == [("bidan", 2, 15.0)]
+    # Drafts started: Sept 3 saved + discarded + left open = 5, abandoned 2; Oct: one still fresh.
+    assert values(report, "draf_ditinggalkan") == [(2, 5), (0, 1), (2, 6)]
+    for ind in ("kesesuaian_pengobatan", "antibiotik_tanpa_indikasi", "rujukan_berbalas"):
+        assert report.total[ind].value is None
+        assert quality.fraction_text(quality.BY_ID[ind], report.total[ind]) == "belum tersedia"
+
+
+def test_a_follow_up_inside_its_grace_days_is_not_judged(known: Path) -> None:
+    reg = Register.open(known)
+    try:
+        early = quality.compute(reg, dt.date(2026, 9, 1), dt.date(2026, 9, 30), today=dt.date(2026, 9, 13))
+    finally:
+        reg.close()
+    # On 09-13 the child who did not come is still within due + 3 days: only the kept one counts.
+    assert values(early, "kunjungan_ulang_tepat") == [(1, 1), (1, 1)]
+
+
+def test_docs_hold_the_generated_definitions() -> None:
+    text = (Path(__file__).resolve().parents[1] / "docs" / "quality.md").read_text(encoding="utf-8")
+    assert quality.definitions_markdown() in text
+    assert len({i.id for i in quality.INDICATORS}) == len(quality.INDICATORS)
+    assert all(len(i.label) <= 34 for i in quality.INDICATORS)
+
+
+def test_period_and_sparkline() -> None:
+    assert quality.parse_period("2026-01", "2026-03", today=TODAY) == (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    for args, word in ((("2026-13", "2026-12"), "--from"), (("2026-05", "2026-04-30"), "--to"),
+                       (("2027-01", "2027-02"), "--from"), (("2020-01", "2026-01"), "--to")):
+        with pytest.raises(quality.PeriodError) as err:
+            quality.parse_period(*args, today=TODAY)
+        assert err.value.message.startswith(word)
+    assert quality.sparkline([0.0, 50.0, None, 100.0], top=100) == "▁▅·█"
+
+
+def test_report_formats_read_back(known: Path, tmp_path: Path) -> None:
+    add_account(known)
+    reg = Register.open(known)
+    try:
+        for fmt in ("csv", "xlsx"):
+            write_report(reg, dt.date(2026, 9, 1), dt.date(2026, 10, 31), fmt, tmp_path / f"m.{fmt}", actor="kepala",
+                         today=TODAY)
+    finally:
+        reg.close()
+    done = mtbs(known, "report", "mutu", "--from", "2026-09", "--to", "2026-10", "-o", str(tmp_path / "m.pdf"))
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader((tmp_path / "m.csv").read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    got = {(r[0], r[2]): r[3:6] for r in rows if len(r) > 5}
+    assert got[("penilaian_lengkap", "2026-09")] == ["4", "5", "80,0"]
+    assert got[("menit_konsultasi", "periode")] == ["2", "6", "15,0"]
+    assert got[("rujukan_berbalas", "periode")] == ["", "", ""]
+    wb = openpyxl.load_workbook(tmp_path / "m.xlsx")
+    sheet = wb["Indikator"]
+    table = {r[0]: r[1:4] for r in sheet.iter_rows(values_only=True) if r[0]}
+    assert table["Kunjungan ulang tepat waktu"] == (1, 2, 50.0)
+    assert table["Antibiotik tanpa indikasi"][2] == "belum tersedia"
+    assert [r for r in wb["Petugas"].iter_rows(min_row=2, values_only=True)] == [("bidan", 2, 15.0)]
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "m.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "INDIKATOR MUTU MTBS" in text and "Puskesmas Uji Mutu" in text
+    assert "Penilaian lengkap" in text and "5/6" in text and "83,3%" in text
+    assert "belum tersedia" in text and "Median menit per konsultasi" in text
+    bad = mtbs(known, "report", "mutu", "--from", "2026-10", "--to", "2026-09")
+    assert bad.returncode == 2 and bad.stderr.strip() == "galat: --to: 2026-09-30 sebelum --from 2026-10-01"
