@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 
 app = typer.Typer(
     name="mtbs",
@@ -199,7 +200,23 @@ def classify_command(
 
 # --- documents, exports, reports, backups (issue 6) ------------------------------------------
 
-@app.command("referral")
+class _ReferralGroup(TyperGroup):
+    """`mtbs referral VISIT_ID ...` still makes the letter: a first argument that is no subcommand
+    (a visit number, an option of the letter) goes to `mtbs referral surat`."""
+
+    def parse_args(self, ctx, args):  # noqa: ANN001, ANN201 - click's signature
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["surat", *args]
+        return super().parse_args(ctx, args)
+
+
+referral_app = typer.Typer(
+    cls=_ReferralGroup, no_args_is_help=True, rich_markup_mode=None,
+    help="Rujukan: surat pengantar (mtbs referral VISIT_ID), balasan rumah sakit, rujukan yang belum dibalas.")
+app.add_typer(referral_app, name="referral")
+
+
+@referral_app.command("surat")
 def referral_command(
     ctx: typer.Context,
     visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan yang dirujuk.", min=1,
@@ -211,11 +228,52 @@ def referral_command(
     ),
 ) -> None:
     """Buat surat pengantar rujukan (PDF A4, dengan balasan rujukan di bawah garis gunting; kasus panjang
-    berlanjut ke halaman 2) untuk satu kunjungan."""
+    berlanjut ke halaman 2) untuk satu kunjungan. Sama dengan `mtbs referral VISIT_ID`."""
     from mtbs_tui.commands.referral import run
 
     actor = _login(ctx, "document.print")
     raise typer.Exit(run(db_path(ctx), visit_id, out, print_it=print_it, actor=actor, overwrite=overwrite))
+
+
+@referral_app.command("reply")
+def referral_reply_command(
+    ctx: typer.Context,
+    visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan yang dirujuk.", min=1,
+                                   max=ROW_ID_MAX),
+    received: str = typer.Option(..., "--tanggal", metavar="TANGGAL",
+                                 help="Tanggal balasan diterima (TTTT-BB-HH), tidak sebelum tanggal rujukan."),
+    outcome: str = typer.Option(..., "--hasil", metavar="HASIL",
+                                help="dirawat_inap, rawat_jalan, dirujuk_lagi, meninggal, pulang_aps "
+                                     "(pulang atas permintaan sendiri) atau tidak_datang."),
+    diagnosis: Optional[str] = typer.Option(None, "--diagnosis", metavar="TEKS", help="Diagnosis rumah sakit."),
+    treatment: Optional[str] = typer.Option(None, "--terapi", metavar="TEKS",
+                                            help="Tindakan/terapi yang diberikan rumah sakit."),
+    advice: Optional[str] = typer.Option(None, "--anjuran", metavar="TEKS",
+                                         help="Anjuran tindak lanjut di puskesmas."),
+    referred_to: Optional[str] = typer.Option(None, "--dirujuk-ke", metavar="TEKS",
+                                              help="Bila dirujuk lagi: ke mana."),
+    examiner: Optional[str] = typer.Option(None, "--dokter", metavar="NAMA", help="Dokter yang memeriksa."),
+    reason: Optional[str] = typer.Option(None, "--alasan", metavar="TEKS",
+                                         help="Alasan koreksi (wajib bila balasan sudah pernah dicatat)."),
+) -> None:
+    """Catat balasan rujukan (umpan balik rumah sakit) untuk kunjungan yang dirujuk. Mencatat lagi
+    untuk kunjungan yang sama adalah koreksi: versi baru dengan --alasan, versi lama tetap tersimpan."""
+    from mtbs_tui.commands.referral import reply
+
+    actor = _login(ctx, "referral.reply")
+    raise typer.Exit(reply(db_path(ctx), visit_id, actor=actor, received=received, outcome=outcome,
+                           diagnosis=diagnosis, treatment=treatment, advice=advice, referred_to=referred_to,
+                           examiner=examiner, reason=reason))
+
+
+@referral_app.command("open")
+def referral_open_command(ctx: typer.Context) -> None:
+    """Daftar rujukan yang belum ada balasannya, yang terlama dahulu (hari sejak dirujuk, tujuan);
+    ditandai "belum ada balasan" setelah pengaturan referral_reply_days (bawaan 3 hari)."""
+    from mtbs_tui.commands.referral import open_list
+
+    actor = _login(ctx, "referral.view")
+    raise typer.Exit(open_list(db_path(ctx), actor=actor))
 
 
 @app.command("card")

@@ -529,6 +529,7 @@ CLINICAL_ROWS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "referrals": (("visit_id",), ()),
     "given_records": (("visit_uid", "version", "visit_id", "recorded_at", "recorded_by"), ()),
     "given_items": (("record_id", "position", "label", "outcome"), ()),
+    "referral_replies": (("visit_uid", "version", "received_date", "outcome", "recorded_by", "recorded_at"), ()),
 }
 
 
@@ -936,6 +937,39 @@ V10_SQL: tuple[str, ...] = (
         CHECK ((outcome = 'tidak_diberikan') = (reason IS NOT NULL)),
         CHECK (outcome = 'tidak_diberikan' OR given_at IS NOT NULL),
         PRIMARY KEY (record_id, position)) WITHOUT ROWID""",
+)
+
+
+@migration(11)
+def _v11_referral_replies(db: sqlite_utils.Database) -> None:
+    """The hospital's reply to a referral (issue 17): the reply slip (balasan rujukan) as it came
+    back, kept with the referral's visit_uid (every corrected version of the visit shares it). A
+    correction of a reply is a new version row with author and reason; the old one stays readable.
+    Referrals recorded before this migration keep no reply: they are open until one is recorded."""
+    for sql in V11_SQL:
+        db.execute(sql)
+
+
+V11_SQL: tuple[str, ...] = (
+    """CREATE TABLE referral_replies (
+        id INTEGER PRIMARY KEY,
+        visit_uid TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        supersedes_id INTEGER REFERENCES referral_replies(id),
+        is_current INTEGER NOT NULL DEFAULT 1 CHECK (is_current IN (0,1)),
+        received_date TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('dirawat_inap','rawat_jalan','dirujuk_lagi','meninggal',
+            'pulang_aps','tidak_datang')),
+        diagnosis TEXT, treatment TEXT, advice TEXT, referred_to TEXT, examiner TEXT,
+        recorded_by TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        correction_reason TEXT,
+        CHECK (version = 1 OR (supersedes_id IS NOT NULL AND correction_reason IS NOT NULL)))""",
+    "CREATE UNIQUE INDEX referral_replies_version ON referral_replies(visit_uid, version)",
+    "CREATE UNIQUE INDEX referral_replies_current ON referral_replies(visit_uid) WHERE is_current = 1",
+    # The open referrals and the referral log read the referred visits by time without a scan.
+    "CREATE INDEX visits_referred ON visits(visit_at, id) WHERE is_current = 1 AND status = 'final' "
+    "AND refer_urgently = 1",
 )
 
 

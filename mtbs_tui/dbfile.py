@@ -12,7 +12,7 @@ from pathlib import Path
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # The register schema this code writes (PRAGMA user_version); mtbs_tui.db re-exports it.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 # Filesystems on which SQLite's locking is unreliable (reliability.md): refused.
 NETWORK_FS = frozenset(
     {

@@ -55,6 +55,25 @@ ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI
 DEFAULT_DUPLICATE_BIRTH_DAYS = 3
 MAX_DUPLICATE_BIRTH_DAYS = 30
 
+# The outcomes of a referral as the hospital's reply slip (balasan rujukan) states them, or as the
+# puskesmas learned them: key -> label. One home: the CLI, the screens, the report and the exports
+# read them here.
+REPLY_OUTCOMES: dict[str, str] = {
+    "dirawat_inap": "Dirawat inap",
+    "rawat_jalan": "Rawat jalan",
+    "dirujuk_lagi": "Dirujuk lagi",
+    "meninggal": "Meninggal",
+    "pulang_aps": "Pulang atas permintaan sendiri",
+    "tidak_datang": "Tidak datang",
+}
+# The child reached the hospital (the referral was completed) for every outcome but this one.
+REPLY_NOT_ARRIVED = "tidak_datang"
+REPLY_TEXT_MAX = 500
+# A referral without a reply is flagged "belum ada balasan" after this many days (setting
+# `referral_reply_days`, 1..60).
+DEFAULT_REFERRAL_REPLY_DAYS = 3
+MAX_REFERRAL_REPLY_DAYS = 60
+
 
 class RegisterError(Exception):
     """A request the register cannot carry out. `message` is one Indonesian line."""
@@ -1102,6 +1121,182 @@ class Register:
                 "INSERT INTO referral_letters(visit_uid, year, seq, number, assigned_at, assigned_by) "
                 "VALUES (?, ?, ?, ?, ?, ?)", [uid, year, seq, number, _iso(_now()), actor])
             return number
+
+    # -- referral replies (issue 17) --
+
+    def referral_reply_days(self) -> int:
+        """Setting `referral_reply_days`: after how many days a referral without a reply is flagged
+        "belum ada balasan" (default 3, 1..60)."""
+        value = self.setting("referral_reply_days")
+        try:
+            days = int(str(value).strip()) if value not in (None, "") else DEFAULT_REFERRAL_REPLY_DAYS
+        except ValueError:
+            days = DEFAULT_REFERRAL_REPLY_DAYS
+        return min(max(days, 1), MAX_REFERRAL_REPLY_DAYS)
+
+    def referred_visit(self, visit_id: int) -> dict[str, Any]:
+        """The current version of an urgently referred visit (any version's id may be given):
+        {id, visit_uid, patient_id, visit_date, visit_at}. RegisterError when the visit does not
+        exist, is a draft, or was not referred."""
+        row = self.db.execute(
+            "SELECT c.id, c.visit_uid, c.patient_id, c.visit_date, c.visit_at, c.refer_urgently, c.status "
+            "FROM visits v JOIN visits c ON c.visit_uid = v.visit_uid AND c.is_current = 1 WHERE v.id = ?",
+            [int(visit_id)]).fetchone()
+        if row is None:
+            raise RegisterError(f"kunjungan {visit_id} tidak ditemukan", kind="tidak_ada")
+        if row[6] != "final":
+            raise RegisterError(f"kunjungan {visit_id} masih draf; simpan dulu", kind="masukan")
+        if row[5] != 1:
+            raise RegisterError(f"kunjungan {visit_id} tidak dirujuk; balasan rujukan hanya untuk kunjungan "
+                                "yang dirujuk segera", kind="masukan")
+        return dict(zip(("id", "visit_uid", "patient_id", "visit_date", "visit_at"), row[:5]))
+
+    def record_referral_reply(
+        self,
+        visit_id: int,
+        *,
+        received_date: str | _dt.date,
+        outcome: str,
+        diagnosis: str | None = None,
+        treatment: str | None = None,
+        advice: str | None = None,
+        referred_to: str | None = None,
+        examiner: str | None = None,
+        actor: str,
+        reason: str | None = None,
+        today: _dt.date | None = None,
+    ) -> int:
+        """Record the reply to a referral (the reply slip): date received, outcome (a key of
+        REPLY_OUTCOMES), diagnosis, treatment, advice for the follow-up, where the child was
+        referred on to, the examining doctor. A referral that has a reply already gets a new
+        version (a correction: `reason` required); the old one stays readable. Returns the reply
+        row's id. Bad input raises FieldError and writes nothing."""
+        key = str(outcome or "").strip().lower().replace("-", "_").replace(" ", "_")
+        if key not in REPLY_OUTCOMES:
+            raise FieldError("outcome", f"hasil {outcome!r} tidak dikenal (pilihan: {', '.join(REPLY_OUTCOMES)})")
+        day = parse_date(received_date, "received_date")
+        if day > (today or _dt.date.today()):
+            raise FieldError("received_date", "tanggal balasan tidak boleh di masa depan")
+        texts: dict[str, str | None] = {}
+        for name, value in (("diagnosis", diagnosis), ("treatment", treatment), ("advice", advice),
+                            ("referred_to", referred_to), ("examiner", examiner)):
+            text = str(value).strip() if value is not None else ""
+            if len(text) > REPLY_TEXT_MAX:
+                raise FieldError(name, f"terlalu panjang (paling banyak {REPLY_TEXT_MAX} huruf)")
+            texts[name] = text or None
+        with self._write():
+            visit = self.referred_visit(visit_id)
+            if day.isoformat() < visit["visit_date"]:
+                raise FieldError("received_date", f"tanggal balasan tidak boleh sebelum tanggal rujukan "
+                                                  f"{visit['visit_date']}")
+            current = self.db.execute(
+                "SELECT id, version FROM referral_replies WHERE visit_uid = ? AND is_current = 1",
+                [visit["visit_uid"]]).fetchone()
+            cols: dict[str, Any] = dict(visit_uid=visit["visit_uid"], received_date=day.isoformat(), outcome=key,
+                                        **texts, recorded_by=actor, recorded_at=_iso(_now()))
+            if current is not None:
+                if not reason or not str(reason).strip():
+                    raise FieldError("reason", "balasan rujukan ini sudah dicatat; koreksi perlu alasan")
+                cols.update(version=current[1] + 1, supersedes_id=current[0],
+                            correction_reason=str(reason).strip()[:MAX_TEXT])
+                self.db.execute("UPDATE referral_replies SET is_current = 0 WHERE id = ?", [current[0]])
+            names = list(cols)
+            cur = self.db.execute(
+                f"INSERT INTO referral_replies ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+                [cols[c] for c in names])
+            reply_id = _rowid(cur)
+            self._audit("rujukan.balasan_koreksi" if current is not None else "rujukan.balasan", actor=actor,
+                        patient_id=visit["patient_id"], detail=f"kunjungan {visit['id']}, balasan {reply_id}")
+        return reply_id
+
+    def referral_reply(self, visit_uid: str | None) -> dict[str, Any] | None:
+        """The current reply to the referral of this visit (any version), with `outcome_label`, or
+        None while none has been recorded."""
+        row = _one(self.db, "SELECT * FROM referral_replies WHERE visit_uid = ? AND is_current = 1", [visit_uid])
+        if row is not None:
+            row["outcome_label"] = REPLY_OUTCOMES.get(row["outcome"], row["outcome"])
+        return row
+
+    def referral_reply_versions(self, visit_uid: str | None) -> list[dict[str, Any]]:
+        """Every version of the reply to this referral, oldest first (corrections stay readable)."""
+        rows = list(self.db.query("SELECT * FROM referral_replies WHERE visit_uid = ? ORDER BY version",
+                                  [visit_uid]))
+        for row in rows:
+            row["outcome_label"] = REPLY_OUTCOMES.get(row["outcome"], row["outcome"])
+        return rows
+
+    def referrals_between(self, date_from: _dt.date, date_to: _dt.date, *, replied: bool | None = None,
+                          today: _dt.date | None = None) -> list[dict[str, Any]]:
+        """The urgent referrals made on `date_from`..`date_to` (the current versions of the visits,
+        by time): each with the child, the reason, the destination and letter number (when known),
+        and its reply (`outcome`, `outcome_label`, `received_date`, `days_to_reply`, ...; None
+        without a reply) and `days_open` (days since the referral, as of `today`). `replied`:
+        True only those with a reply, False only those without, None all. For the referral log,
+        the open-referrals list and the supervision indicators."""
+        return self._referrals("v.visit_at >= ? AND v.visit_at <= ?", visit_at_range(date_from, date_to),
+                               replied=replied, today=today or _dt.date.today())
+
+    def open_referrals(self, today: _dt.date, *, since: _dt.date | None = None) -> list[dict[str, Any]]:
+        """Referrals without a reply, oldest first (made on or after `since`, when given), each as
+        `referrals_between` gives it plus `overdue`: no reply after `referral_reply_days` days
+        ("belum ada balasan")."""
+        lo = visit_at_range(since, since)[0] if since is not None else ""
+        rows = self._referrals("v.visit_at >= ?", [lo], replied=False, today=today)
+        days = self.referral_reply_days()
+        for row in rows:
+            row["overdue"] = row["days_open"] >= days
+        return rows
+
+    def unanswered_referral(self, patient_id: int, *, before: str | None = None) -> dict[str, Any] | None:
+        """The child's latest urgent referral that has no reply yet (made before `before`, an ISO
+        visit time, when given), as `referrals_between` gives it; None when every referral of the
+        child has a reply (or there is none). Shown when she comes back to the puskesmas."""
+        where = "v.patient_id = ?"
+        params: list[Any] = [int(patient_id)]
+        if before is not None:
+            where += " AND v.visit_at < ?"
+            params.append(before)
+        rows = self._referrals(where, params, replied=False, today=_dt.date.today(), newest_first=True, limit=1,
+                               index="visits_patient")
+        return rows[0] if rows else None
+
+    def _referrals(self, where: str, params: list[Any], *, replied: bool | None, today: _dt.date,
+                   newest_first: bool = False, limit: int | None = None,
+                   index: str = "visits_referred") -> list[dict[str, Any]]:
+        """THE referral query (along `index`): the rows of `referrals_between`."""
+        cond = {None: "", True: " AND r.id IS NOT NULL", False: " AND r.id IS NULL"}[replied]
+        order = "DESC" if newest_first else ""
+        sql = (
+            "SELECT v.id, v.visit_uid, v.patient_id, v.visit_at, v.visit_date, v.recorded_by, p.mrn, p.name, "
+            "p.sex, p.birth_date, p.parent_name, p.address, p.village, p.phone, f.reason, f.destination, "
+            "l.number, r.id, r.version, r.received_date, r.outcome, r.diagnosis, r.treatment, r.advice, "
+            "r.referred_to, r.examiner, r.recorded_by, r.recorded_at "
+            f"FROM visits v INDEXED BY {index} JOIN patients p ON p.id = v.patient_id "
+            "LEFT JOIN referrals f ON f.visit_id = v.id "
+            "LEFT JOIN referral_letters l ON l.visit_uid = v.visit_uid "
+            "LEFT JOIN referral_replies r ON r.visit_uid = v.visit_uid AND r.is_current = 1 "
+            f"WHERE v.is_current = 1 AND v.status = 'final' AND v.refer_urgently = 1 AND {where}{cond} "
+            f"ORDER BY v.visit_at {order}, v.id {order}" + (f" LIMIT {int(limit)}" if limit else ""))
+        keys = ("id", "visit_uid", "patient_id", "visit_at", "visit_date", "recorded_by", "mrn", "patient_name",
+                "sex", "birth_date", "parent_name", "address", "village", "phone", "reason", "destination",
+                "letter_number")
+        reply_keys = ("id", "version", "received_date", "outcome", "diagnosis", "treatment", "advice",
+                      "referred_to", "examiner", "recorded_by", "recorded_at")
+        out = []
+        for row in self.db.execute(sql, params).fetchall():
+            item = dict(zip(keys, row[:len(keys)]))
+            item.update(age_fields(item["birth_date"], item["visit_date"]))
+            referred = _dt.date.fromisoformat(item["visit_date"])
+            item["days_open"] = (today - referred).days
+            reply = dict(zip(reply_keys, row[len(keys):]))
+            if reply["id"] is None:
+                item["reply"] = None
+            else:
+                reply["outcome_label"] = REPLY_OUTCOMES.get(reply["outcome"], reply["outcome"])
+                reply["days_to_reply"] = (_dt.date.fromisoformat(reply["received_date"]) - referred).days
+                item["reply"] = reply
+            out.append(item)
+        return out
 
     def current_version_id(self, visit_uid: str | None) -> int | None:
         """The id of the current (latest) version of a visit, or None."""

@@ -16,9 +16,11 @@ def user(role: str, name: str = "sari", active: bool = True) -> User:
 EXPECTED = {
     "pendaftaran": {"patient.view", "patient.create", "patient.edit", "referral_facility.view"},
     "klinis": {"patient.view", "patient.create", "patient.edit", "visit.view", "visit.create",
-               "visit.correct", "document.print", "referral_facility.view", "referral.destination"},
+               "visit.correct", "document.print", "referral_facility.view", "referral.destination",
+               "referral.view", "referral.reply"},
     "kepala": set(accounts.ACTIONS),
-    "peninjau": {"patient.view", "visit.view", "audit.verify", "referral_facility.view", "quality.view"},
+    "peninjau": {"patient.view", "visit.view", "audit.verify", "referral_facility.view", "quality.view",
+                 "referral.view"},
 }
 
 

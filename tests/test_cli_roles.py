@@ -8,6 +8,7 @@ from accounts.ACTIONS, so a wrong entry in that table fails this test.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 import subprocess
@@ -26,6 +27,11 @@ REVIEW = {"kepala", "peninjau"}
 # command id -> (roles allowed, argv after `mtbs --db DB`, output path relative to the test folder)
 COMMANDS: dict[str, tuple[set[str], list[str], str | None]] = {
     "referral": (CLINICAL, ["referral", "{visit}", "-o", "{out}/surat.pdf"], "surat.pdf"),
+    "referral-surat": (CLINICAL, ["referral", "surat", "{visit}", "-o", "{out}/surat.pdf"], "surat.pdf"),
+    # A reply exists after the first allowed run: every later one is a correction, with its reason.
+    "referral-reply": (CLINICAL, ["referral", "reply", "{visit}", "--tanggal", "{today}", "--hasil", "rawat_jalan",
+                                  "--alasan", "uji peran"], None),
+    "referral-open": (CLINICAL | {"peninjau"}, ["referral", "open"], None),
     "card": (CLINICAL, ["card", "{visit}", "-o", "{out}/kartu.pdf"], "kartu.pdf"),
     "export": (HEAD, ["export", "register", "--from", "2026-09-01", "--to", "2026-12-31", "--format", "csv",
                       "-o", "{out}/register.csv"], "register.csv"),
@@ -84,7 +90,7 @@ def test_role_table(register: dict, tmp_path: Path, user: str, command: str) -> 
     allowed, template, output = COMMANDS[command]
     role = ROLES[user]
     values = {"visit": str(register["visit"]), "out": str(tmp_path), "backup": str(register["backup"]),
-              "user": user}
+              "user": user, "today": dt.date.today().isoformat()}
     argv = [part.format(**values) for part in template]
     db = register["db"]
     before = audit_rows(db)
@@ -106,10 +112,11 @@ def test_role_table(register: dict, tmp_path: Path, user: str, command: str) -> 
 
 def test_table_covers_every_protected_command() -> None:
     """Every command that opens the register (all but tui/init/demo/check/classify) is in the table."""
-    from mtbs_tui.cli import app, audit_app, user_app
+    from mtbs_tui.cli import app, audit_app, referral_app, user_app
 
     names = {c.name for c in app.registered_commands} - {"tui", "init", "demo", "check", "classify"}
-    names |= {"export", "report"}
+    names |= {"export", "report", "referral"}
+    names |= {f"referral-{c.name}" for c in referral_app.registered_commands}
     names |= {f"user-{c.name}" for c in user_app.registered_commands}
     names |= {f"audit-{c.name}" for c in audit_app.registered_commands}
     assert names <= set(COMMANDS)

@@ -1,4 +1,5 @@
-"""`mtbs referral VISIT_ID [-o FILE] [--print]`: the referral letter (surat rujukan) as a PDF."""
+"""`mtbs referral VISIT_ID [-o FILE] [--print]`: the referral letter (surat rujukan) as a PDF;
+`mtbs referral reply VISIT_ID ...`: the hospital's reply; `mtbs referral open`: referrals without one."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -47,4 +48,69 @@ def run(db_path: Path, visit_id: int, out: Path | None, *, print_it: bool = Fals
         except PrintError as exc:
             return fail(exc.message, 1)
         print(f"{what} dikirim ke pencetak.")
+    return 0
+
+
+def reply(db_path: Path, visit_id: int, *, actor: str, received: str, outcome: str, diagnosis: str | None,
+          treatment: str | None, advice: str | None, referred_to: str | None, examiner: str | None,
+          reason: str | None) -> int:
+    """`mtbs referral reply VISIT_ID --tanggal --hasil ...`: record (or correct) the hospital's reply."""
+    from mtbs_tui.display import date_text
+    from mtbs_tui.register import FieldError, RegisterError
+
+    options = {"received_date": "--tanggal", "outcome": "--hasil", "diagnosis": "--diagnosis",
+               "treatment": "--terapi", "advice": "--anjuran", "referred_to": "--dirujuk-ke",
+               "examiner": "--dokter", "reason": "--alasan"}
+    try:
+        register = open_register(db_path)
+    except RegisterError as exc:
+        return fail(exc.message)
+    try:
+        register.record_referral_reply(
+            visit_id, received_date=received, outcome=outcome, diagnosis=diagnosis, treatment=treatment,
+            advice=advice, referred_to=referred_to, examiner=examiner, actor=actor, reason=reason)
+        referred = register.referred_visit(visit_id)
+        saved = register.referral_reply(referred["visit_uid"])
+        visit = register.get_visit(referred["id"])
+    except FieldError as exc:
+        return fail(f"{options.get(exc.field, exc.field)}: {exc.message}")
+    except RegisterError as exc:
+        return fail(exc.message)
+    finally:
+        register.close()
+    patient = visit["patient"]
+    what = "Koreksi balasan rujukan" if saved["version"] > 1 else "Balasan rujukan"
+    print(f"{what} tersimpan (versi {saved['version']}): kunjungan {visit['id']} {date_text(visit['visit_date'])}, "
+          f"{patient['mrn']} {patient['name']}: {saved['outcome_label']}, diterima {date_text(saved['received_date'])}.")
+    return 0
+
+
+def open_list(db_path: Path, *, actor: str) -> int:
+    """`mtbs referral open`: the referrals without a reply, oldest first."""
+    import datetime as _dt
+
+    from mtbs_tui.display import date_text
+    from mtbs_tui.register import RegisterError
+
+    try:
+        register = open_register(db_path)
+    except RegisterError as exc:
+        return fail(exc.message)
+    try:
+        rows = register.open_referrals(_dt.date.today())
+        days = register.referral_reply_days()
+        register.audit("rujukan.terbuka.lihat", actor=actor, detail=f"{len(rows)} rujukan")
+    except RegisterError as exc:
+        return fail(exc.message)
+    finally:
+        register.close()
+    if not rows:
+        print("Tidak ada rujukan yang belum dibalas.")
+        return 0
+    print(f"{len(rows)} rujukan belum ada balasan (ditandai setelah {days} hari), yang terlama dahulu:")
+    for r in rows:
+        flag = "  BELUM ADA BALASAN" if r["overdue"] else ""
+        where = r["destination"] or "tujuan belum dicatat"
+        print(f"{r['days_open']:>4} hr  kunjungan {r['id']}  {date_text(r['visit_date'])}  {r['mrn']} "
+              f"{r['patient_name']} ({r['age_text']})  {where}  telp {r['phone'] or '-'}{flag}")
     return 0

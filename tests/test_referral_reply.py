@@ -1,0 +1,250 @@
+"""The hospital's reply to a referral (issue 17): versions, validation, open referrals, migration."""
+from __future__ import annotations
+
+import datetime as _dt
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from cli_login import (
+    login_env,  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+    mtbs,
+)
+from test_export_support import make_register
+
+from mtbs_tui import db as dbmod
+from mtbs_tui.register import FieldError, Register, RegisterError
+
+TODAY = _dt.date(2026, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_register(tmp_path_factory.mktemp("balasan") / "r.db", patients=10, visits=40)
+
+
+@pytest.fixture
+def reg(source: Path, tmp_path: Path):  # noqa: ANN201
+    path = tmp_path / "r.db"
+    shutil.copy(source, path)
+    register = Register.open(path)
+    try:
+        yield register
+    finally:
+        register.close()
+
+
+def referred(reg: Register) -> list[int]:
+    return [r[0] for r in reg.db.execute(
+        "SELECT id FROM visits WHERE refer_urgently = 1 AND is_current = 1 AND status = 'final' ORDER BY visit_at")]
+
+
+def not_referred(reg: Register) -> int:
+    return int(reg.db.execute(
+        "SELECT id FROM visits WHERE refer_urgently = 0 AND is_current = 1 ORDER BY id LIMIT 1").fetchone()[0])
+
+
+def rows(reg: Register) -> tuple[int, int]:
+    return (reg.db.execute("SELECT count(*) FROM referral_replies").fetchone()[0],
+            reg.db.execute("SELECT count(*) FROM audit").fetchone()[0])
+
+
+def test_a_reply_closes_the_referral_and_the_open_list_shrinks(reg: Register) -> None:
+    ids = referred(reg)
+    assert len(ids) >= 3
+    before = reg.open_referrals(TODAY)
+    assert [r["id"] for r in before] == ids  # oldest first
+    assert all(r["reply"] is None for r in before)
+    visit = reg.get_visit(ids[0])
+    received = _dt.date.fromisoformat(visit["visit_date"]) + _dt.timedelta(days=2)
+    reply_id = reg.record_referral_reply(
+        ids[0], received_date=received.isoformat(), outcome="dirawat_inap", diagnosis="Pneumonia berat",
+        treatment="Oksigen, ampisilin dan gentamisin IV", advice="Kontrol ke puskesmas 3 hari setelah pulang",
+        examiner="dr. Rina, Sp.A", actor="bidan", today=TODAY)
+    after = reg.open_referrals(TODAY)
+    assert [r["id"] for r in after] == ids[1:]
+    reply = reg.referral_reply(visit["visit_uid"])
+    assert reply is not None and reply["id"] == reply_id and reply["version"] == 1
+    assert reply["outcome_label"] == "Dirawat inap" and reply["recorded_by"] == "bidan"
+    assert reply["diagnosis"] == "Pneumonia berat" and reply["examiner"] == "dr. Rina, Sp.A"
+    listed = reg.referrals_between(_dt.date(2026, 1, 1), TODAY, today=TODAY)
+    assert [r["id"] for r in listed] == ids
+    done = reg.referrals_between(_dt.date(2026, 1, 1), TODAY, replied=True, today=TODAY)
+    assert [r["id"] for r in done] == [ids[0]] and done[0]["reply"]["days_to_reply"] == 2
+    assert [r["id"] for r in reg.referrals_between(_dt.date(2026, 1, 1), TODAY, replied=False)] == ids[1:]
+    last = reg.audit_log(limit=1)[0]
+    assert (last["action"], last["actor"], last["patient_id"]) == ("rujukan.balasan", "bidan", visit["patient_id"])
+    # The audit names the visit, never the clinical content of the reply.
+    assert "Pneumonia" not in (last["detail"] or "") and "inap" not in (last["detail"] or "")
+
+
+def test_a_correction_is_a_new_version_with_a_reason(reg: Register) -> None:
+    vid = referred(reg)[0]
+    visit = reg.get_visit(vid)
+    day = visit["visit_date"]
+    first = reg.record_referral_reply(vid, received_date=day, outcome="rawat_jalan", actor="bidan", today=TODAY)
+    before = rows(reg)
+    with pytest.raises(FieldError) as err:
+        reg.record_referral_reply(vid, received_date=day, outcome="dirawat_inap", actor="bidan", today=TODAY)
+    assert err.value.field == "reason" and rows(reg) == before
+    second = reg.record_referral_reply(vid, received_date=day, outcome="dirawat_inap", actor="kepala",
+                                       reason="salah baca slip", today=TODAY)
+    versions = reg.referral_reply_versions(visit["visit_uid"])
+    assert [(v["id"], v["version"], v["is_current"], v["outcome"]) for v in versions] == [
+        (first, 1, 0, "rawat_jalan"), (second, 2, 1, "dirawat_inap")]
+    assert versions[1]["supersedes_id"] == first and versions[1]["correction_reason"] == "salah baca slip"
+    assert reg.referral_reply(visit["visit_uid"])["id"] == second
+    assert reg.audit_log(limit=1)[0]["action"] == "rujukan.balasan_koreksi"
+    # The reply belongs to the referral, not to one version of the visit: a corrected visit keeps it.
+    new_vid = reg.correct_visit(vid, case=visit["case"], actor="kepala", reason="berat badan")
+    assert reg.referral_reply(reg.get_visit(new_vid)["visit_uid"])["id"] == second
+    assert vid not in [r["id"] for r in reg.open_referrals(TODAY)]
+    assert new_vid not in [r["id"] for r in reg.open_referrals(TODAY)]
+
+
+@pytest.mark.parametrize(("case", "field"), [
+    ("not_referred", None), ("before", "received_date"), ("future", "received_date"),
+    ("outcome", "outcome"), ("format", "received_date"), ("missing", None), ("long", "diagnosis"),
+])
+def test_bad_input_writes_nothing(reg: Register, case: str, field: str | None) -> None:
+    vid = referred(reg)[0]
+    day = _dt.date.fromisoformat(reg.get_visit(vid)["visit_date"])
+    args = dict(received_date=day.isoformat(), outcome="rawat_jalan", actor="bidan", today=TODAY)
+    if case == "not_referred":
+        vid = not_referred(reg)
+    elif case == "before":
+        args["received_date"] = (day - _dt.timedelta(days=1)).isoformat()
+    elif case == "future":
+        args["received_date"] = (TODAY + _dt.timedelta(days=1)).isoformat()
+    elif case == "outcome":
+        args["outcome"] = "sembuh"
+    elif case == "format":
+        args["received_date"] = "20-11-2026"
+    elif case == "missing":
+        vid = 10**9
+    elif case == "long":
+        args["diagnosis"] = "x" * 501
+    before = rows(reg)
+    with pytest.raises(RegisterError) as err:
+        reg.record_referral_reply(vid, **args)
+    assert rows(reg) == before
+    message = str(err.value)
+    assert len(message.splitlines()) == 1
+    if field is not None:
+        assert isinstance(err.value, FieldError) and err.value.field == field
+    if case == "not_referred":
+        assert "tidak dirujuk" in message
+    if case == "before":
+        assert "tidak boleh sebelum tanggal rujukan" in message and day.isoformat() in message
+    if case == "outcome":
+        assert "tidak_datang" in message  # the allowed values are named
+
+
+def test_days_open_and_the_flag_follow_the_setting(reg: Register) -> None:
+    first = reg.open_referrals(TODAY)[0]
+    assert first["days_open"] == (TODAY - _dt.date.fromisoformat(first["visit_date"])).days
+    assert reg.referral_reply_days() == 3
+    day = _dt.date.fromisoformat(first["visit_date"])
+    assert [r["overdue"] for r in reg.open_referrals(day + _dt.timedelta(days=2))][:1] == [False]
+    assert [r["overdue"] for r in reg.open_referrals(day + _dt.timedelta(days=3))][:1] == [True]
+    reg.set_setting("referral_reply_days", "7", actor="kepala")
+    assert reg.referral_reply_days() == 7
+    assert [r["overdue"] for r in reg.open_referrals(day + _dt.timedelta(days=6))][:1] == [False]
+    reg.set_setting("referral_reply_days", "bukan angka", actor="kepala")
+    assert reg.referral_reply_days() == 3
+    assert reg.open_referrals(TODAY, since=TODAY) == []
+
+
+def test_the_child_coming_back_without_a_reply(reg: Register) -> None:
+    vid = referred(reg)[-1]
+    visit = reg.get_visit(vid)
+    open_one = reg.unanswered_referral(visit["patient_id"])
+    assert open_one is not None and open_one["id"] == vid
+    earlier = reg.unanswered_referral(visit["patient_id"], before=visit["visit_at"])
+    assert earlier is None or earlier["visit_at"] < visit["visit_at"]
+    for other in referred(reg):
+        if reg.get_visit(other)["patient_id"] == visit["patient_id"]:
+            reg.record_referral_reply(other, received_date=reg.get_visit(other)["visit_date"],
+                                      outcome="tidak_datang", actor="bidan", today=TODAY)
+    assert reg.unanswered_referral(visit["patient_id"]) is None
+
+
+def test_migration_from_v8_keeps_the_referrals_open(tmp_path: Path) -> None:
+    path = tmp_path / "lama.db"
+    opened = dbmod.connect(path, create=True, target_version=8)
+    db = opened.db
+    with dbmod.write(db):
+        db.execute("INSERT INTO patients(id, mrn, name, sex, birth_date, created_at, updated_at) VALUES "
+                   "(1, 'RM000001', 'Anak Lama', 'L', '2025-01-01', '2026-01-01T08:00:00', '2026-01-01T08:00:00')")
+        db.execute(
+            "INSERT INTO visits(id, visit_uid, patient_id, visit_at, visit_date, pathway, kind, chart, case_json,"
+            " findings_json, result_json, refer_urgently, status, recorded_by, created_at, updated_at)"
+            " VALUES (1, 'uid1', 1, '2026-02-01T09:00:00', '2026-02-01', 'balita', 'pertama', '2022', '{}', '{}',"
+            " '{}', 1, 'final', 'bd', '2026-02-01T09:00:00', '2026-02-01T09:00:00')")
+        db.execute("INSERT INTO referrals(visit_id, reason, destination, referred_at) VALUES "
+                   "(1, 'PNEUMONIA BERAT', 'RSUD Lama', '2026-02-01T09:00:00')")
+    dbmod.close(db)
+    reg = Register.open(path, backup_dir=tmp_path / "cadangan")
+    try:
+        assert reg.migrated_from == 8 and reg.schema_version == dbmod.SCHEMA_VERSION
+        [row] = reg.open_referrals(_dt.date(2026, 2, 10))
+        assert (row["id"], row["destination"], row["reason"], row["days_open"], row["overdue"]) == (
+            1, "RSUD Lama", "PNEUMONIA BERAT", 9, True)
+        reg.record_referral_reply(1, received_date="2026-02-03", outcome="meninggal", actor="bd",
+                                  today=_dt.date(2026, 2, 10))
+        assert reg.open_referrals(_dt.date(2026, 2, 10)) == []
+        assert dbmod.row_errors(reg.db.conn) == []
+    finally:
+        reg.close()
+    conn = sqlite3.connect(path)
+    try:
+        plan = " ".join(str(r) for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM visits WHERE is_current = 1 AND status = 'final' "
+            "AND refer_urgently = 1 AND visit_at >= '' ORDER BY visit_at"))
+    finally:
+        conn.close()
+    assert "visits_referred" in plan
+
+
+def test_cli_reply_and_open_list(source: Path, tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    shutil.copy(source, db)
+    reg = Register.open(db)
+    try:
+        ids = referred(reg)
+        day = reg.get_visit(ids[0])["visit_date"]
+        plain = not_referred(reg)
+    finally:
+        reg.close()
+    listed = mtbs(db, "referral", "open")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines()[0].startswith(f"{len(ids)} rujukan belum ada balasan")
+    assert f"kunjungan {ids[0]} " in listed.stdout and "BELUM ADA BALASAN" in listed.stdout
+    before = rows_in(db)
+    for args, expected in (
+        ([str(plain), "--tanggal", day, "--hasil", "rawat_jalan"], "tidak dirujuk"),
+        ([str(ids[0]), "--tanggal", "2000-01-01", "--hasil", "rawat_jalan"], "galat: --tanggal: tanggal balasan"),
+        ([str(ids[0]), "--tanggal", day, "--hasil", "sembuh"], "galat: --hasil: hasil 'sembuh' tidak dikenal"),
+    ):
+        done = mtbs(db, "referral", "reply", *args)
+        assert done.returncode == 2 and done.stdout == "", done
+        assert len(done.stderr.splitlines()) == 1 and expected in done.stderr, done.stderr
+    assert rows_in(db) == before  # nothing written, not even an audit entry besides the logins
+    done = mtbs(db, "referral", "reply", str(ids[0]), "--tanggal", day, "--hasil", "dirawat-inap",
+                "--diagnosis", "Pneumonia berat", "--anjuran", "Kontrol 3 hari")
+    assert done.returncode == 0, done.stderr
+    assert "Balasan rujukan tersimpan (versi 1)" in done.stdout and "Dirawat inap" in done.stdout
+    fixed = mtbs(db, "referral", "reply", str(ids[0]), "--tanggal", day, "--hasil", "meninggal", "--alasan", "x")
+    assert fixed.returncode == 0 and "versi 2" in fixed.stdout
+    after = mtbs(db, "referral", "open")
+    assert after.stdout.splitlines()[0].startswith(f"{len(ids) - 1} rujukan") and f"kunjungan {ids[0]} " not in after.stdout
+
+
+def rows_in(db: Path) -> tuple[int, list[str]]:
+    conn = sqlite3.connect(db)
+    try:
+        return (conn.execute("SELECT count(*) FROM referral_replies").fetchone()[0],
+                [r[0] for r in conn.execute("SELECT action FROM audit WHERE action != 'login'")])
+    finally:
+        conn.close()
