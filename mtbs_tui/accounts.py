@@ -39,6 +39,7 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "visit.create": ("mencatat kunjungan", _CLINICAL),
     "visit.correct": ("mengoreksi kunjungan", _CLINICAL),
     "visit.correct_any": ("mengoreksi kunjungan petugas lain", _HEAD),
+    "treatment.record": ("mencatat tindakan/obat yang diberikan", _CLINICAL),
     "document.print": ("mencetak surat rujukan atau kartu ibu", _CLINICAL),
     "register.export": ("mengekspor register", _HEAD),
     "referral.view": ("melihat daftar rujukan dan balasannya", frozenset({"klinis", "kepala", "peninjau"})),

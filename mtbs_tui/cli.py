@@ -297,6 +297,54 @@ def card_command(
                          old_version=old_version))
 
 
+given_app = typer.Typer(help="Tindakan/obat yang benar-benar diberikan pada satu kunjungan.",
+                        no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(given_app, name="tindakan")
+
+
+@given_app.command("lihat")
+def given_show_command(
+    ctx: typer.Context,
+    visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan.", min=1, max=ROW_ID_MAX),
+) -> None:
+    """Tampilkan tiap tindakan yang dianjurkan bagan dan apakah diberikan (jam), tidak diberikan
+    (alasan), diberikan lain, atau belum dicatat; lalu tindakan tambahan di luar bagan."""
+    from mtbs_tui.commands.given_cmd import show
+
+    raise typer.Exit(show(ctx, visit_id))
+
+
+@given_app.command("catat")
+def given_record_command(
+    ctx: typer.Context,
+    visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan.", min=1, max=ROW_ID_MAX),
+    all_given: bool = typer.Option(False, "--semua", help="Semua tindakan yang belum dicatat: diberikan."),
+    time: Optional[str] = typer.Option(None, "--jam", metavar="JJ:MM",
+                                       help="Jam diberikan (bawaan: sekarang; tidak sebelum jam kunjungan)."),
+    given_codes: Optional[list[str]] = typer.Option(None, "--diberikan", metavar="KODE[@JJ:MM]",
+                                                    help="Diberikan (kode dari `mtbs tindakan lihat`); boleh diulang."),
+    not_given: Optional[list[str]] = typer.Option(
+        None, "--tidak", metavar="KODE=ALASAN",
+        help="Tidak diberikan; alasan: stok_habis, keluarga_menolak, tidak_mampu, lainnya:TEKS."),
+    otherwise: Optional[list[str]] = typer.Option(None, "--lain", metavar="KODE=TEKS",
+                                                  help="Diberikan lain (obat atau dosis lain)."),
+    extra: Optional[list[str]] = typer.Option(None, "--tambahan", metavar="TEKS",
+                                              help="Tindakan di luar bagan (deviasi), diberikan di puskesmas."),
+    extra_home: Optional[list[str]] = typer.Option(None, "--tambahan-pulang", metavar="TEKS",
+                                                   help="Obat di luar bagan untuk dibawa pulang (tercetak di kartu ibu)."),
+    remove: Optional[list[int]] = typer.Option(None, "--hapus-tambahan", metavar="N", min=1, max=1000,
+                                               help="Hapus tambahan nomor N (T1, T2, ...) yang salah catat."),
+    reason: Optional[str] = typer.Option(None, "--alasan-ubah", metavar="TEKS",
+                                         help="Alasan perubahan catatan sebelumnya (disimpan di versinya)."),
+) -> None:
+    """Catat apa yang benar-benar diberikan. Tiap pencatatan adalah versi baru; versi lama tetap tersimpan."""
+    from mtbs_tui.commands.given_cmd import record
+
+    raise typer.Exit(record(ctx, visit_id, all_given=all_given, time=time, given_codes=given_codes or [],
+                            not_given=not_given or [], otherwise=otherwise or [], extra=extra or [],
+                            extra_home=extra_home or [], remove=remove or [], reason=reason))
+
+
 export_app = typer.Typer(help="Ekspor data register.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(export_app, name="export")
 

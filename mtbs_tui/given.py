@@ -225,3 +225,12 @@ def summary_text(treatments: list[dict[str, Any]], record: dict[str, Any] | None
         counts[key] = counts.get(key, 0) + 1
     order = ["diberikan", "diberikan lain", "tidak diberikan", "tambahan di luar bagan", "belum dicatat"]
     return ", ".join(f"{counts[k]} {k}" for k in order if counts.get(k)) or "tidak ada tindakan"
+
+
+def rest_given(treatments: list[dict[str, Any]], record: dict[str, Any] | None,
+               time: str | None = None, *, skip: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """The changes of "semua diberikan": every recommended treatment without an outcome yet (and
+    not in `skip`) given at `time` (None: now). What the nurse already recorded stays."""
+    return [{"code": t["code"], "outcome": GIVEN, "time": time}
+            for t, item in confirmation(treatments, record)
+            if item is None and t.get("code") and t["code"] not in skip]

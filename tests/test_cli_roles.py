@@ -23,6 +23,7 @@ ROLES = {"kepala": "kepala", "bidan": "klinis", "daftar": "pendaftaran", "tinjau
 HEAD = {"kepala"}
 CLINICAL = {"kepala", "klinis"}
 REVIEW = {"kepala", "peninjau"}
+VIEW = {"kepala", "klinis", "peninjau"}
 
 # command id -> (roles allowed, argv after `mtbs --db DB`, output path relative to the test folder)
 COMMANDS: dict[str, tuple[set[str], list[str], str | None]] = {
@@ -51,6 +52,8 @@ COMMANDS: dict[str, tuple[set[str], list[str], str | None]] = {
     "user-reset-password": (HEAD, ["user", "reset-password", "sasaran", "--sandi-stdin"], None),
     "user-buka-kunci": (HEAD, ["user", "buka-kunci", "sasaran"], None),
     "user-ubah": (HEAD, ["user", "ubah", "sasaran", "--nip", "198001012005012001"], None),
+    "tindakan-lihat": (VIEW, ["tindakan", "lihat", "{visit}"], None),
+    "tindakan-catat": (CLINICAL, ["tindakan", "catat", "{visit}", "--tambahan", "Parasetamol sirup (uji peran)"], None),
     "audit-verify": (REVIEW, ["audit", "verify"], None),
     "audit-show": (REVIEW, ["audit", "show", "--limit", "5"], None),
 }
@@ -112,13 +115,14 @@ def test_role_table(register: dict, tmp_path: Path, user: str, command: str) -> 
 
 def test_table_covers_every_protected_command() -> None:
     """Every command that opens the register (all but tui/init/demo/check/classify) is in the table."""
-    from mtbs_tui.cli import app, audit_app, referral_app, user_app
+    from mtbs_tui.cli import app, audit_app, given_app, referral_app, user_app
 
     names = {c.name for c in app.registered_commands} - {"tui", "init", "demo", "check", "classify"}
     names |= {"export", "report", "referral"}
     names |= {f"referral-{c.name}" for c in referral_app.registered_commands}
     names |= {f"user-{c.name}" for c in user_app.registered_commands}
     names |= {f"audit-{c.name}" for c in audit_app.registered_commands}
+    names |= {f"tindakan-{c.name}" for c in given_app.registered_commands}
     assert names <= set(COMMANDS)
 
 

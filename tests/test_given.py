@@ -175,22 +175,34 @@ def test_treatment_agreement_counts(reg: Register) -> None:
 
 
 def test_migration_from_the_schema_before_keeps_referrals_and_adds_the_tables(tmp_path: Path) -> None:
+    """A register as the release before this migration wrote it, with a referred visit: the
+    upgrade keeps the referral and the visit, and the record can be written at once."""
     path = tmp_path / "lama.db"
-    reg = Register.open(path, create=True)
-    vid = saved(reg, "pneumonia_berat", visit_at=at("08:00:00"))
-    reg.close()
-    # Back to v8 as that release wrote it: without the two tables.
-    conn = sqlite3.connect(path)
     before = MIGRATION - 1
-    conn.executescript(f"DROP TABLE given_items; DROP TABLE given_records; PRAGMA user_version = {before}; "
-                       f"UPDATE meta SET value = '{before}' WHERE key = 'schema_version';")
-    conn.close()
+    opened = dbmod.connect(path, create=True, target_version=before)
+    db = opened.db
+    with dbmod.write(db):
+        db.execute("INSERT INTO facility(id, name, malaria_area) VALUES (1, 'Puskesmas Lama', 'rendah')")
+        db.execute("INSERT INTO patients(id, mrn, name, sex, birth_date, created_at, updated_at) VALUES "
+                   "(1, 'RM000001', 'Anak Lama', 'P', ?, '2026-01-01T08:00:00', '2026-01-01T08:00:00')",
+                   [BIRTH.isoformat()])
+        db.execute("INSERT INTO visits(id, visit_uid, patient_id, visit_at, visit_date, pathway, chart, case_json, "
+                   "findings_json, result_json, refer_urgently, status, recorded_by, created_at, updated_at) VALUES "
+                   "(1, 'uid1', 1, ?, ?, 'balita', '2022', '{}', '{}', '{}', 1, 'final', 'bd', ?, ?)",
+                   [at("08:00:00"), TODAY.isoformat(), at("08:00:00"), at("08:00:00")])
+        db.execute("INSERT INTO visit_treatments(visit_id, position, code, label, dose) VALUES "
+                   "(1, 0, 'AMOKSISILIN', 'Amoksisilin oral', '1 tablet'), (1, 1, 'RUJUK_SEGERA', 'Rujuk segera', NULL)")
+        db.execute("INSERT INTO referrals(visit_id, destination, reason, referred_at) VALUES "
+                   "(1, 'RSUD Lama', 'PNEUMONIA BERAT', ?)", [at("08:00:00")])
+    dbmod.close(db)
     reg = Register.open(path)
     try:
         assert reg.schema_version == dbmod.SCHEMA_VERSION
-        assert reg.get_visit(vid)["referral"] is not None and reg.get_visit(vid)["given"] is None
-        reg.record_given(vid, [{"code": codes_of(reg, vid)[0], "outcome": "diberikan"}], actor="bd")
-        assert reg.get_visit(vid)["given"]["version"] == 1
+        visit = reg.get_visit(1)
+        assert visit["referral"]["destination"] == "RSUD Lama" and visit["given"] is None
+        assert codes_of(reg, 1) == ["AMOKSISILIN"]
+        reg.record_given(1, [{"code": "AMOKSISILIN", "outcome": "diberikan", "time": "08:10"}], actor="bd", now=NOW)
+        assert reg.get_visit(1)["given"]["version"] == 1
         assert dbmod.row_errors(reg.db.conn) == []
     finally:
         reg.close()
