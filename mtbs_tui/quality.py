@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mtbs_tui.register import FOLLOW_UP_GRACE_DAYS
+from mtbs_tui.rules.codes import SYSTEMIC_ANTIBIOTICS
 from mtbs_tui.rules.vocabulary import MODULES
 
 # The modules whose assessment counts for "penilaian lengkap": every module that gives a
@@ -38,6 +39,14 @@ DRAFT_ABANDONED_DAYS = 2
 CONSULTATION_MAX_MINUTES = 180
 
 NOT_YET = "belum tersedia"
+
+# How a treatment written in free text (a deviation, or "diberikan lain") is recognised as an
+# antibiotic: the start of a generic name, Indonesian or English spelling, or the word itself.
+# A list for a clinician or the district pharmacist to extend (docs/quality.md).
+ANTIBIOTIC_WORDS = re.compile(
+    r"antibiot|amoks|amox|kotrimo|cotrimo|sulfamet|ampisil|ampicil|gentam|sefad|cefad|sefik|cefix|seftri|ceftri|"
+    r"sefot|cefot|eritrom|erythrom|azitrom|azithrom|klaritrom|clarithrom|siproflo|ciproflo|levoflo|metronid|"
+    r"tetrasik|tetracyc|doksisik|doxycy|kloramfen|chloramphen|linkomi|lincomy|klindam|clindam")
 
 
 @dataclass(frozen=True)
@@ -64,12 +73,14 @@ INDICATORS: tuple[Indicator, ...] = (
               "kunjungan balita batuk dengan frekuensi napas tercatat",
               "kunjungan balita dengan batuk atau sukar bernapas", "tinggi"),
     Indicator("kesesuaian_pengobatan", "Pengobatan sesuai bagan",
-              "tindakan/obat bagan yang diberikan seperti dianjurkan", "tindakan/obat yang dianjurkan bagan",
-              "tinggi", available=False, missing="register belum mencatat obat yang benar-benar diberikan"),
+              "tindakan/obat bagan yang dicatat diberikan seperti dianjurkan",
+              "tindakan/obat yang dianjurkan bagan dan sudah dicatat hasilnya (diberikan, diberikan lain, "
+              "tidak diberikan; tanpa rujukan)", "tinggi"),
     Indicator("antibiotik_tanpa_indikasi", "Antibiotik tanpa indikasi",
-              "kunjungan yang diberi antibiotik padahal tidak satu pun klasifikasinya memerlukan antibiotik",
-              "kunjungan yang klasifikasinya tidak memerlukan antibiotik", "rendah",
-              available=False, missing="register belum mencatat obat yang benar-benar diberikan"),
+              "kunjungan yang tetap diberi antibiotik (tambahan di luar bagan, atau obat lain yang "
+              "diberikan, yang namanya antibiotik)",
+              "kunjungan dengan catatan obat yang diberikan, yang tidak satu pun anjuran bagannya "
+              "antibiotik sistemik", "rendah"),
     Indicator("kunjungan_ulang_tepat", "Kunjungan ulang tepat waktu",
               f"kunjungan ulang jatuh tempo yang datang tepat waktu (paling lambat {FOLLOW_UP_GRACE_DAYS} hari sesudah "
               "tanggalnya)",
@@ -113,6 +124,8 @@ class QualityReport:
     monthly: dict[str, list[Value]]  # indicator id -> one value per month
     total: dict[str, Value]  # indicator id -> the whole period
     workers: list[tuple[str, int, float]] = field(default_factory=list)  # (worker, visits timed, median minutes)
+    # chart treatment code -> Register.treatment_agreement counts for the whole period
+    treatments: dict[str, dict[str, int]] = field(default_factory=dict)
     made_on: _dt.date = field(default_factory=_dt.date.today)
 
     @property
@@ -126,6 +139,16 @@ def months_between(first: _dt.date, last: _dt.date) -> list[str]:
     while (y, m) <= (last.year, last.month):
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def month_bounds(months: list[str], first: _dt.date, last: _dt.date) -> list[tuple[_dt.date, _dt.date]]:
+    """The first and last day of each month, cut to `first`..`last`."""
+    out = []
+    for m in months:
+        lo = _dt.date(int(m[:4]), int(m[5:]), 1)
+        hi = _dt.date(lo.year + (lo.month == 12), lo.month % 12 + 1, 1) - _dt.timedelta(days=1)
+        out.append((max(lo, first), min(hi, last)))
     return out
 
 
@@ -191,6 +214,7 @@ def compute(register: Any, first: _dt.date, last: _dt.date, *, today: _dt.date |
     minutes: list[list[float]] = [[] for _ in range(n + 1)]
     visits = [0] * (n + 1)
     per_worker: dict[str, list[float]] = {}
+    treatments: dict[str, dict[str, int]] = {}
 
     def add(ind: str, slot: int, hit: bool) -> None:
         for s in (slot, n):
@@ -215,6 +239,16 @@ def compute(register: Any, first: _dt.date, last: _dt.date, *, today: _dt.date |
     for month, kept, over in register.quality_follow_ups(first, last, today=today):
         if kept or over:  # a follow-up still inside its grace days is not judged yet
             add("kunjungan_ulang_tepat", index[month], bool(kept))
+    for month, recommended, extra in register.quality_given(first, last, antibiotics=SYSTEMIC_ANTIBIOTICS):
+        if not recommended and month in index:
+            add("antibiotik_tanpa_indikasi", index[month], bool(ANTIBIOTIC_WORDS.search(extra)))
+    for slot, (lo, hi) in enumerate([*month_bounds(months, first, last), (first, last)]):
+        agreed = register.treatment_agreement(lo, hi)
+        cell = counts["kesesuaian_pengobatan"][slot]
+        cell[0] = sum(c["given"] for c in agreed.values())
+        cell[1] = sum(c["given"] + c["otherwise"] + c["not_given"] for c in agreed.values())
+        if slot == n:
+            treatments = {code: c for code, c in agreed.items() if c["recommended"]}
     stale = (_dt.datetime.combine(today, _dt.time()) - _dt.timedelta(days=DRAFT_ABANDONED_DAYS)).isoformat()
     for month, state, changed in register.quality_drafts(first, last):
         if month in index:
@@ -235,7 +269,7 @@ def compute(register: Any, first: _dt.date, last: _dt.date, *, today: _dt.date |
     workers = sorted(((w, len(m), round(statistics.median(m), 1)) for w, m in per_worker.items()),
                      key=lambda r: (-r[1], r[0]))
     return QualityReport(first=first, last=last, facility=register.facility() or {}, months=months,
-                         monthly=monthly, total=total, workers=workers, made_on=today)
+                         monthly=monthly, total=total, workers=workers, treatments=treatments, made_on=today)
 
 
 def fraction_text(ind: Indicator, value: Value) -> str:

@@ -1652,6 +1652,26 @@ class Register:
             [lo, hi]).fetchall()
         return [(str(m), str(s), u) for m, s, u in rows]
 
+    def quality_given(self, first: _dt.date, last: _dt.date, *,
+                      antibiotics: frozenset[str] | tuple[str, ...]) -> list[tuple[str, int, str]]:
+        """One row per final current visit of `first`..`last` that has a record of what was given
+        (issue 17): (month, 1 when a recommended treatment is one of `antibiotics`, the lower-case
+        text of what was given outside the chart: each deviation's label and note, and the note of
+        each treatment given otherwise, joined with ' | ')."""
+        codes = sorted(antibiotics)
+        marks = ", ".join("?" for _ in codes) or "NULL"
+        rows = self.db.execute(
+            "SELECT substr(v.visit_date, 1, 7), "
+            f"EXISTS (SELECT 1 FROM visit_treatments t WHERE t.visit_id = v.id AND t.code IN ({marks})), "
+            "COALESCE((SELECT group_concat(lower(CASE WHEN gi.outcome = 'tambahan' "
+            "  THEN gi.label || ' ' || COALESCE(gi.note, '') ELSE COALESCE(gi.note, '') END), ' | ') "
+            "  FROM given_items gi WHERE gi.record_id = g.id AND gi.outcome IN ('tambahan', 'diberikan_lain')), '') "
+            "FROM visits v INDEXED BY visits_final_at "
+            "JOIN given_records g ON g.visit_uid = v.visit_uid AND g.is_current = 1 "
+            "WHERE v.is_current = 1 AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at <= ?",
+            [*codes, *visit_at_range(first, last)]).fetchall()
+        return [(str(m), int(a), str(t)) for m, a, t in rows]
+
     def follow_ups_due(self, today: _dt.date, *, overdue_days: int = 14) -> dict[str, Any]:
         """Follow-ups not yet done: {"today": [...], "overdue": [...]} (overdue up to `overdue_days`).
 

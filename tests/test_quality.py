@@ -31,7 +31,8 @@ def classifier(case: dict) -> dict:
     return {"chart": "2022", "pathway": "balita", "age": {"days": days, "months": days // 31},
             "classifications": [], "refer_urgently": False,
             "incomplete": [{"module": m, "missing": ["x"]} for m in f.get("uji_belum", [])],
-            "follow_up_days": 2 if f.get("batuk") else None, "treatments": []}
+            "follow_up_days": 2 if f.get("batuk") else None,
+            "treatments": [{"code": c, "label": c.title(), "dose": None} for c in f.get("uji_obat", [])]}
 
 
 @pytest.fixture
@@ -64,14 +65,27 @@ def make_register(path: Path, clock: list[dt.datetime]) -> Register:
 
     full = dict(weight_kg=11.0, temperature_c=36.8)
     # September: five visits.
-    v1 = visit(ids[0], "2026-09-10", {"batuk": True, "napas_per_menit": 44}, draft_at="09:00:00",
-               saved_at="09:10:00", **full)                                     # 10 min
-    visit(ids[1], "2026-09-10", {"batuk": True, "uji_belum": ["batuk"]}, draft_at="09:30:00",
-          saved_at="09:50:00", temperature_c=37.0)                              # 20 min, no weight
-    visit(ids[2], "2026-09-11", {"uji_belum": ["imunisasi"]}, saved_at="10:00:00", weight_kg=10.5)
+    v1 = visit(ids[0], "2026-09-10", {"batuk": True, "napas_per_menit": 44, "uji_obat": ["AMOKSISILIN", "PARASETAMOL"]},
+               draft_at="09:00:00", saved_at="09:10:00", **full)               # 10 min
+    visit(ids[1], "2026-09-10", {"batuk": True, "uji_belum": ["batuk"], "uji_obat": ["PARASETAMOL"]},
+          draft_at="09:30:00", saved_at="09:50:00", temperature_c=37.0)         # 20 min, no weight
+    v3 = visit(ids[2], "2026-09-11", {"uji_belum": ["imunisasi"], "uji_obat": ["PELEGA_TENGGOROKAN"]},
+               saved_at="10:00:00", weight_kg=10.5)
     v4 = visit(ids[3], "2026-09-11", {}, draft_at="10:00:00", saved_at="14:00:00", worker="ns",
                **full)                                                          # 240 min: left out
-    visit(ids[0], "2026-09-13", {}, saved_at="08:30:00", **full)               # v1's follow-up, kept
+    v5 = visit(ids[0], "2026-09-13", {"uji_obat": ["PELEGA_TENGGOROKAN"]}, saved_at="08:30:00",
+               **full)                                                          # v1's follow-up, kept
+    # What was given (issue 17): v1 as the chart says but one item out of stock; v3 an antibiotic
+    # for a child whose chart gives none; v5 something else, not an antibiotic; v2 not recorded.
+    later = dt.datetime(2026, 9, 30, 12, 0)
+    reg.record_given(v1, [{"code": "AMOKSISILIN", "outcome": "diberikan"},
+                          {"code": "PARASETAMOL", "outcome": "tidak_diberikan", "reason": "stok habis"}],
+                     actor="bidan", now=later)
+    reg.record_given(v3, [{"code": "PELEGA_TENGGOROKAN", "outcome": "diberikan"},
+                          {"code": None, "outcome": "tambahan", "note": "Amoxicillin sirup 3x1 cth"}],
+                     actor="bidan", now=later)
+    reg.record_given(v5, [{"code": "PELEGA_TENGGOROKAN", "outcome": "diberikan_lain",
+                           "note": "madu dan air hangat"}], actor="bidan", now=later)
     clock[0] = dt.datetime(2026, 9, 20, 8, 0)
     reg.correct_visit(v4, case=case("2026-09-11", {}, **full), actor="ns", reason="salah ketik")
     # October: one complete visit (without a draft).
@@ -121,7 +135,13 @@ def test_each_indicator_hit_and_missed_per_month(known: Path) -> None:
     assert report.workers == [("bidan", 2, 15.0)]
     # Drafts started: Sept 3 saved + discarded + left open = 5, abandoned 2; Oct: one still fresh.
     assert values(report, "draf_ditinggalkan") == [(2, 5), (0, 1), (2, 6)]
-    for ind in ("kesesuaian_pengobatan", "antibiotik_tanpa_indikasi", "rujukan_berbalas"):
+    # Given as recommended: AMOKSISILIN of v1 and PELEGA of v3, of the 4 recorded items (v2 unrecorded).
+    assert values(report, "kesesuaian_pengobatan") == [(2, 4), (0, 0), (2, 4)]
+    assert report.treatments["PARASETAMOL"] == {"recommended": 2, "given": 0, "otherwise": 0, "not_given": 1,
+                                                "unrecorded": 1}
+    # Antibiotics: v3 (deviation "Amoxicillin") of v3 and v5 (v1's chart gives amoxicillin itself).
+    assert values(report, "antibiotik_tanpa_indikasi") == [(1, 2), (0, 0), (1, 2)]
+    for ind in ("rujukan_berbalas",):
         assert report.total[ind].value is None
         assert quality.fraction_text(quality.BY_ID[ind], report.total[ind]) == "belum tersedia"
 
@@ -173,12 +193,17 @@ def test_report_formats_read_back(known: Path, tmp_path: Path) -> None:
     sheet = wb["Indikator"]
     table = {r[0]: r[1:4] for r in sheet.iter_rows(values_only=True) if r[0]}
     assert table["Kunjungan ulang tepat waktu"] == (1, 2, 50.0)
-    assert table["Antibiotik tanpa indikasi"][2] == "belum tersedia"
+    assert table["Antibiotik tanpa indikasi"] == (1, 2, 50.0)
+    assert table["Rujukan dengan balasan"][2] == "belum tersedia"
+    given = {r[0]: r[2:] for r in wb["Pengobatan"].iter_rows(min_row=2, values_only=True)}
+    assert given["AMOKSISILIN"] == (1, 1, 0, 0, 0, 100.0)
+    assert given["PARASETAMOL"] == (2, 0, 0, 1, 1, 0.0)
     assert [r for r in wb["Petugas"].iter_rows(min_row=2, values_only=True)] == [("bidan", 2, 15.0)]
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "m.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "INDIKATOR MUTU MTBS" in text and "Puskesmas Uji Mutu" in text
     assert "Penilaian lengkap" in text and "5/6" in text and "83,3%" in text
     assert "belum tersedia" in text and "Median menit per konsultasi" in text
+    assert "Pengobatan menurut bagan" in text and "Antibiotik tanpa indikasi" in text
     bad = mtbs(known, "report", "mutu", "--from", "2026-10", "--to", "2026-09")
     assert bad.returncode == 2 and bad.stderr.strip() == "galat: --to: 2026-09-30 sebelum --from 2026-10-01"

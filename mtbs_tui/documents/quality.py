@@ -60,6 +60,24 @@ def _number(value: Value) -> float | None:
 
 
 
+TREATMENT_HEADS = ["Kode", "Tindakan/obat bagan", "Dianjurkan", "Diberikan sesuai", "Diberikan lain",
+                   "Tidak diberikan", "Belum dicatat", "% sesuai"]
+
+
+def treatment_rows(report: QualityReport) -> list[list[Any]]:
+    """Per chart treatment of the period (Register.treatment_agreement): recommended, each recorded
+    outcome, not yet recorded, and the share given as recommended of those recorded."""
+    from mtbs_tui.rules.codes import TREATMENTS
+
+    out: list[list[Any]] = []
+    for code, c in sorted(report.treatments.items(), key=lambda kv: (-kv[1]["recommended"], kv[0])):
+        recorded = c["given"] + c["otherwise"] + c["not_given"]
+        share = round(100.0 * c["given"] / recorded, 1) if recorded else None
+        out.append([code, TREATMENTS.get(code, code), c["recommended"], c["given"], c["otherwise"], c["not_given"],
+                    c["unrecorded"], share])
+    return out
+
+
 # --- CSV and XLSX -----------------------------------------------------------------------------------
 
 def write_csv(report: QualityReport, path: Path) -> None:
@@ -145,6 +163,15 @@ def write_xlsx(report: QualityReport, path: Path) -> None:
     for col, width in zip("ABCDEF", (30, 10, 11, 11, 10, 7)):
         trend.column_dimensions[col].width = width
     trend.freeze_panes = "A2"
+
+    given = wb.create_sheet("Pengobatan")
+    header(given, 1, TREATMENT_HEADS)
+    for r, cells in enumerate(treatment_rows(report), 2):
+        for j, value in enumerate(cells, 1):
+            given.cell(row=r, column=j, value=value)
+    for col, width in zip("ABCDEFGH", (26, 44, 11, 11, 11, 11, 11, 10)):
+        given.column_dimensions[col].width = width
+    given.freeze_panes = "C2"
 
     people = wb.create_sheet("Petugas")
     header(people, 1, ["Petugas", "Kunjungan terukur", "Median menit per konsultasi"])
@@ -245,6 +272,17 @@ def write_pdf(report: QualityReport, path: Path, db: Any) -> None:
         table = Table(body, colWidths=widths, repeatRows=1)
         table.setStyle(TableStyle(grid + [("ALIGN", (1, 0), (-1, -1), "RIGHT")]))
         story.append(KeepTogether([Spacer(1, 6), Paragraph("Nilai per bulan", st["section"]), table]))
+
+    if report.treatments:
+        rows = [["Tindakan/obat bagan", "Dianjurkan", "Sesuai", "Lain", "Tidak", "Belum dicatat", "% sesuai"]]
+        for cells in treatment_rows(report):
+            pct = "-" if cells[7] is None else f"{cells[7]:.1f}".replace(".", ",") + "%"
+            rows.append([Paragraph(para_text(cells[1]), st["small"]), *[str(x) for x in cells[2:7]], pct])
+        tt = Table(rows, colWidths=[100 * mm] + [22 * mm] * 6, repeatRows=1, hAlign="LEFT")
+        tt.setStyle(TableStyle(grid + [("ALIGN", (1, 1), (-1, -1), "RIGHT")]))
+        story.append(Spacer(1, 6))
+        story.append(Paragraph("Pengobatan menurut bagan: yang dicatat diberikan (periode)", st["section"]))
+        story.append(tt)
 
     heading = [Spacer(1, 6), Paragraph("Median menit per konsultasi menurut petugas (untuk perencanaan beban "
                                        "kerja)", st["section"])]

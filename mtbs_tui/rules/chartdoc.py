@@ -11,7 +11,7 @@ from typing import Any
 
 from mtbs_tui.rules import doses, settings
 from mtbs_tui.rules import vocabulary as voc
-from mtbs_tui.rules.codes import CLASSIFICATIONS
+from mtbs_tui.rules.codes import CLASSIFICATIONS, SYSTEMIC_ANTIBIOTICS
 from mtbs_tui.rules.engine import _load_pathways
 from mtbs_tui.rules.table import REGISTRY, VARIANTS, ModuleTable, TreatmentModule
 from mtbs_tui.rules.vocabulary import MODULES
@@ -139,6 +139,11 @@ def render() -> str:
                  "berbeda (misalnya PENYAKIT SANGAT BERAT 3–5 L/menit dan DENGUE BERAT 1–2 L/menit), "
                  "laju baris pertama menurut urutan bagan (tanda bahaya, batuk, dengue) yang dipakai "
                  "(`codes.ONE_RATE_TREATMENTS`). Rujukan tidak menyebut laju mana yang berlaku; "
+                 "**perlu dikonfirmasi klinisi**.\n")
+    lines.append("Antibiotik sistemik menurut bagan, untuk indikator mutu \"antibiotik tanpa indikasi\" "
+                 "(docs/quality.md; `codes.SYSTEMIC_ANTIBIOTICS`): "
+                 + ", ".join(f"`{c}`" for c in sorted(SYSTEMIC_ANTIBIOTICS))
+                 + ". Salep mata dan tetes telinga kuinolon (topikal) tidak dihitung; "
                  "**perlu dikonfirmasi klinisi**.\n")
     lines.append("## Ambang yang belum terkonfirmasi (setelan bernama, kontrak §11.14)\n")
     lines.append("Setiap nilai adalah satu medan `ChartSettings` di `mtbs_tui/rules/settings.py`; "

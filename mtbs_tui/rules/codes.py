@@ -158,6 +158,12 @@ def classification(pathway: str, code: str) -> Classification:
 # clinician to confirm.
 ONE_RATE_TREATMENTS = frozenset({"OKSIGEN"})
 
+# The chart's systemic antibiotics (§9 codes): the quality indicator "antibiotik tanpa indikasi"
+# (issue 18) counts a visit none of whose recommended treatments is one of these. Topical
+# antibiotics (eye ointment, quinolone ear drops) are not systemic and are not listed.
+SYSTEMIC_ANTIBIOTICS = frozenset({"AMOKSISILIN", "KOTRIMOKSAZOL", "ANTIBIOTIK_KOLERA", "AMPISILIN_IM",
+                                  "GENTAMISIN_IM"})
+
 # §9 treatment codes with a default Indonesian label.
 TREATMENTS: dict[str, str] = {
     "RUJUK_SEGERA": "Rujuk segera",
