@@ -104,13 +104,13 @@ def _db_chosen(ctx: typer.Context) -> bool:
     return bool(_state(ctx).get("db") or os.environ.get("MTBS_DB"))
 
 
-def _login(ctx: typer.Context, action: str) -> str:
-    """Log the command's user in and check the role (mtbs_tui.session); returns the username,
-    which is the actor of every audit entry the command writes."""
+def _login(ctx: typer.Context, action: str, *also: str) -> str:
+    """Log the command's user in and check the role (mtbs_tui.session) for `action` and each of
+    `also`; returns the username, which is the actor of every audit entry the command writes."""
     from mtbs_tui.session import SessionError, login_at
 
     try:
-        return login_at(db_path(ctx), _state(ctx), action).username
+        return login_at(db_path(ctx), _state(ctx), action, *also).username
     except SessionError as exc:
         raise UserError(exc.message, exc.code) from None
 
@@ -226,13 +226,20 @@ def referral_command(
     overwrite: bool = typer.Option(
         False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
     ),
+    destination: Optional[str] = typer.Option(
+        None, "--tujuan", metavar="FASKES",
+        help="Fasilitas rujukan tujuan (nomor atau nama persis dari `mtbs faskes list`); dicatat pada "
+             "rujukan sebelum surat dibuat. Tanpa ini: tujuan yang sudah dicatat.",
+    ),
 ) -> None:
     """Buat surat pengantar rujukan (PDF A4, dengan balasan rujukan di bawah garis gunting; kasus panjang
     berlanjut ke halaman 2) untuk satu kunjungan. Sama dengan `mtbs referral VISIT_ID`."""
     from mtbs_tui.commands.referral import run
 
-    actor = _login(ctx, "document.print")
-    raise typer.Exit(run(db_path(ctx), visit_id, out, print_it=print_it, actor=actor, overwrite=overwrite))
+    actor = (_login(ctx, "document.print", "referral.destination") if destination is not None
+             else _login(ctx, "document.print"))
+    raise typer.Exit(run(db_path(ctx), visit_id, out, print_it=print_it, actor=actor, overwrite=overwrite,
+                         destination=destination))
 
 
 @referral_app.command("reply")
@@ -600,6 +607,85 @@ def patient_unmerge_command(
     from mtbs_tui.commands.patients_cmd import unmerge
 
     raise typer.Exit(unmerge(ctx, number, reason))
+
+
+faskes_app = typer.Typer(help="Fasilitas rujukan: tujuan anak yang dirujuk (daftar dipegang kepala puskesmas).",
+                         no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(faskes_app, name="faskes")
+
+_FASKES_ARG = "Nomor fasilitas (lihat `mtbs faskes list`) atau namanya persis."
+
+
+@faskes_app.command("list")
+def faskes_list_command(
+    ctx: typer.Context,
+    everything: bool = typer.Option(False, "--semua", help="Tampilkan juga yang nonaktif."),
+) -> None:
+    """Daftar fasilitas rujukan: nomor, jenis, nama, alamat, telepon; tujuan bawaan ditandai *."""
+    from mtbs_tui.commands.faskes_cmd import list_facilities
+
+    raise typer.Exit(list_facilities(ctx, everything))
+
+
+@faskes_app.command("add")
+def faskes_add_command(
+    ctx: typer.Context,
+    name: str = typer.Option(..., "--nama", metavar="TEKS", help="Nama fasilitas, mis. RSUD Wates."),
+    kind: str = typer.Option(..., "--jenis", metavar="JENIS",
+                             help="rs, rsia, pkm_ranap (puskesmas rawat inap) atau lainnya."),
+    address: Optional[str] = typer.Option(None, "--alamat", metavar="TEKS", help="Alamat."),
+    phone: Optional[str] = typer.Option(None, "--telepon", metavar="NOMOR", help="Telepon (8-15 angka)."),
+    default: bool = typer.Option(False, "--bawaan", help="Jadikan tujuan bawaan (dipilih tanpa tombol)."),
+) -> None:
+    """Tambah fasilitas rujukan. Fasilitas pertama otomatis menjadi tujuan bawaan."""
+    from mtbs_tui.commands.faskes_cmd import add
+
+    raise typer.Exit(add(ctx, name=name, kind=kind, address=address, phone=phone, default=default))
+
+
+@faskes_app.command("ubah")
+def faskes_change_command(
+    ctx: typer.Context,
+    facility: str = typer.Argument(..., metavar="FASKES", help=_FASKES_ARG),
+    name: Optional[str] = typer.Option(None, "--nama", metavar="TEKS", help="Nama baru."),
+    kind: Optional[str] = typer.Option(None, "--jenis", metavar="JENIS", help="rs, rsia, pkm_ranap atau lainnya."),
+    address: Optional[str] = typer.Option(None, "--alamat", metavar="TEKS", help="Alamat; \"\" menghapus."),
+    phone: Optional[str] = typer.Option(None, "--telepon", metavar="NOMOR", help="Telepon; \"\" menghapus."),
+) -> None:
+    """Ubah data fasilitas rujukan (rujukan yang sudah dibuat tetap memakai nama lamanya)."""
+    from mtbs_tui.commands.faskes_cmd import change
+
+    raise typer.Exit(change(ctx, facility, {"name": name, "kind": kind, "address": address, "phone": phone}))
+
+
+@faskes_app.command("disable")
+def faskes_disable_command(
+    ctx: typer.Context, facility: str = typer.Argument(..., metavar="FASKES", help=_FASKES_ARG),
+) -> None:
+    """Nonaktifkan fasilitas (tidak bisa dipilih lagi; rujukan lama tetap)."""
+    from mtbs_tui.commands.faskes_cmd import set_active
+
+    raise typer.Exit(set_active(ctx, facility, False))
+
+
+@faskes_app.command("enable")
+def faskes_enable_command(
+    ctx: typer.Context, facility: str = typer.Argument(..., metavar="FASKES", help=_FASKES_ARG),
+) -> None:
+    """Aktifkan kembali fasilitas yang dinonaktifkan."""
+    from mtbs_tui.commands.faskes_cmd import set_active
+
+    raise typer.Exit(set_active(ctx, facility, True))
+
+
+@faskes_app.command("default")
+def faskes_default_command(
+    ctx: typer.Context, facility: str = typer.Argument(..., metavar="FASKES", help=_FASKES_ARG),
+) -> None:
+    """Jadikan fasilitas ini tujuan bawaan rujukan (dipilih tanpa tombol pada ringkasan)."""
+    from mtbs_tui.commands.faskes_cmd import set_default
+
+    raise typer.Exit(set_default(ctx, facility))
 
 
 audit_app = typer.Typer(help="Jejak audit (siapa, pasien mana, apa, kapan).", no_args_is_help=True,

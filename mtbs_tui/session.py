@@ -124,8 +124,9 @@ def new_password(*, from_stdin: bool, who: str) -> str:
     return secret
 
 
-def login_for(register: Register, options: dict[str, Any], action: str) -> User:
-    """Authenticate the command's user and check that the role may perform `action`."""
+def login_for(register: Register, options: dict[str, Any], action: str, *also: str) -> User:
+    """Authenticate the command's user and check that the role may perform `action` (and each of
+    `also`: a command that does two protected things)."""
     from mtbs_tui import accounts, users
     from mtbs_tui.accounts import AccessDenied, AccountError
 
@@ -138,13 +139,14 @@ def login_for(register: Register, options: dict[str, Any], action: str) -> User:
     except AccountError as exc:
         raise SessionError(f"galat: masuk gagal: {exc.message}") from None
     try:
-        accounts.require(user, action)
+        for each in (action, *also):
+            accounts.require(user, each)
     except AccessDenied as exc:
         raise SessionError(f"galat: {exc.message}") from None
     return user
 
 
-def login_at(db_path: Path, options: dict[str, Any], action: str) -> User:
+def login_at(db_path: Path, options: dict[str, Any], action: str, *also: str) -> User:
     """Open the register (with the health check, before the login writes its audit row), log in,
     close."""
     from mtbs_tui.register import Register, RegisterError
@@ -154,7 +156,7 @@ def login_at(db_path: Path, options: dict[str, Any], action: str) -> User:
     except RegisterError as exc:
         raise SessionError(str(exc), unusable=exc.kind in ("rusak", "hilang")) from None
     try:
-        return login_for(register, options, action)
+        return login_for(register, options, action, *also)
     finally:
         register.close()
 

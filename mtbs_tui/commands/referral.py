@@ -1,4 +1,5 @@
-"""`mtbs referral VISIT_ID [-o FILE] [--print]`: the referral letter (surat rujukan) as a PDF;
+"""`mtbs referral VISIT_ID [-o FILE] [--print] [--tujuan FASKES]`: the referral letter (surat rujukan)
+as a PDF (`--tujuan` records the destination, a referral facility, before the letter is made);
 `mtbs referral reply VISIT_ID ...`: the hospital's reply; `mtbs referral open`: referrals without one."""
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from mtbs_tui.outputs import policy
 
 
 def run(db_path: Path, visit_id: int, out: Path | None, *, print_it: bool = False, kind: str = "referral",
-        actor: str | None = None, overwrite: bool = False, old_version: bool = False) -> int:
+        actor: str | None = None, overwrite: bool = False, old_version: bool = False,
+        destination: str | None = None) -> int:
     from mtbs_tui.documents.common import DocumentError
-    from mtbs_tui.register import RegisterError
+    from mtbs_tui.register import FieldError, RegisterError
 
     build: Callable[..., Path]  # the card's or the letter's builder (the card takes old_version)
     if kind == "card":
@@ -30,11 +32,17 @@ def run(db_path: Path, visit_id: int, out: Path | None, *, print_it: bool = Fals
     except RegisterError as exc:
         return fail(exc.message)
     try:
+        if destination is not None:
+            # Recorded first (its own transaction, audited): the letter then prints it.
+            facility = register.find_referral_facility(destination)
+            register.set_referral_destination(visit_id, facility["id"], actor=actor or "mtbs")
         visit = load_visit(register, visit_id)
         target = out if out is not None else Path(default_name(visit))
         with policy(register=db_path, overwrite=overwrite):
             extra = {"old_version": True} if old_version else {}
             path = build(register, visit_id, target, actor=actor, **extra)
+    except FieldError as exc:
+        return fail(f"--tujuan: {exc.message}" if exc.field == "facility_id" else exc.message)
     except (DocumentError, RegisterError) as exc:
         return fail(exc.message)
     finally:

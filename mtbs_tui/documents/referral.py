@@ -209,6 +209,19 @@ def signature_lines(register: Any, visit: dict) -> tuple[str, str]:
     return worker_signature(register, visit.get("recorded_by"))
 
 
+def destination_text(referral: dict) -> str:
+    """The addressee of the letter (paragraph markup): the facility's name as it was chosen (bold),
+    with its address and phone as the register has them now; a line to write on when none was
+    chosen."""
+    dest = (referral.get("destination") or "").strip()
+    if not dest:
+        return "<b>RSUD/rumah sakit rujukan ....................................</b>"
+    facility = referral.get("facility") or {}
+    where = [facility.get("address") or "", f"telp. {facility['phone']}" if facility.get("phone") else ""]
+    extra = ", ".join(x for x in where if x)
+    return f"<b>{para_text(dest)}</b>" + (f" ({para_text(extra)})" if extra else "")
+
+
 def referral_story(register: Any, visit: dict, number: str | None = None, *, compact: bool = False) -> list[Any]:
     """The flowables of the letter (used by the PDF and by the benchmark). `number`: the letter's
     number (`Register.referral_letter_number`); None prints the number kept for this referral,
@@ -240,9 +253,8 @@ def referral_story(register: Any, visit: dict, number: str | None = None, *, com
     if mark is not None:
         story.append(mark)
     story.append(Spacer(1, 3))
-    dest = referral.get("destination") or "RSUD/rumah sakit rujukan ...................................."
     story.append(Paragraph(
-        f"Kepada Yth. Dokter jaga <b>{para_text(dest)}</b>, di tempat.<br/>"
+        f"Kepada Yth. Dokter jaga {destination_text(referral)}, di tempat.<br/>"
         f"Dengan hormat, mohon pemeriksaan dan penanganan lebih lanjut untuk anak berikut:", base))
     story.append(Spacer(1, 2))
 
