@@ -65,7 +65,8 @@ def child(mode: str, db: str, out: str) -> None:
     elif mode == "csv-ref":
         import csv
 
-        from mtbs_tui.documents.export import export_sql, headers
+        from mtbs_tui.documents.export import headers
+        from mtbs_tui.register import export_sql
 
         conn = sqlite3.connect(db)
         with open(out, "w", encoding="utf-8-sig", newline="") as fh:
@@ -91,7 +92,7 @@ def child(mode: str, db: str, out: str) -> None:
         ws.write_row(0, 0, [c.header for c in cols], bold)
         ws.freeze_panes(1, 4)
         dates = [j for j, c in enumerate(cols) if c.kind == "date"]
-        for r, row in enumerate(iter_rows(reg.db, "xlsx", lo, hi), 1):
+        for r, row in enumerate(iter_rows(reg, "xlsx", lo, hi), 1):
             ws.write_row(r, 0, row)
             for j in dates:
                 if row[j] is not None:

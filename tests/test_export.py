@@ -240,14 +240,14 @@ def test_failure_mid_export_leaves_no_file(register_file: Path, tmp_path: Path, 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_merged_cursors_give_exactly_the_rows_of_the_single_reference_query(register_file: Path, fmt: str) -> None:
-    from mtbs_tui.documents.export import MODULE_COLUMNS, export_sql, iter_rows
+    from mtbs_tui.documents.export import MODULE_COLUMNS, iter_rows
+    from mtbs_tui.register import EXPORT_HEAD_COLUMNS as HEAD_COLUMNS
+    from mtbs_tui.register import export_sql
 
     reg = Register.open(register_file)
     try:
-        fast = list(iter_rows(reg.db, fmt, *ALL))
+        fast = list(iter_rows(reg, fmt, *ALL))
         ref = []
-        from mtbs_tui.documents.export import HEAD_COLUMNS
-
         for n, row in enumerate(reg.db.execute(export_sql(fmt), [f"{ALL[0]}T", f"{ALL[1]}T\uffff"]), 1):
             cells = [""] * len(MODULE_COLUMNS)
             index = {m: i for i, (m, _) in enumerate(MODULE_COLUMNS)}
