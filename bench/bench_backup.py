@@ -46,11 +46,11 @@ def main() -> None:
         rows: dict[str, list[tuple[float, float]]] = {"ref": [], "ours": [], "verify": []}
         for i in range(2):  # interleaved, best of 2
             if shell:
-                t = timed(lambda: subprocess.run([shell, str(db), f".backup {work / f'ref{i}.db'}"], check=True))
+                t = timed(lambda i=i: subprocess.run([shell, str(db), f".backup {work / f'ref{i}.db'}"], check=True))
             else:
                 import sqlite3
 
-                def py_backup() -> None:
+                def py_backup(i: int = i) -> None:
                     a, b = sqlite3.connect(db), sqlite3.connect(work / f"ref{i}.db")
                     a.backup(b)
                     b.close()
@@ -59,7 +59,7 @@ def main() -> None:
             rows["ref"].append(t[:2])
             *t, info = timed(lambda: create_backup(db, work / "cadangan", audit=False, prune=False))
             rows["ours"].append(tuple(t))
-            rows["verify"].append(timed(lambda: verify_backup(info.path))[:2])
+            rows["verify"].append(timed(lambda info=info: verify_backup(info.path))[:2])
         t_restore, c_restore, _ = timed(lambda: restore_backup(info.path, db, aside_dir=work / "aside"))
     best = {k: (min(w for w, _ in v), min(c for _, c in v)) for k, v in rows.items()}
     (ref, ref_cpu), (ours, ours_cpu), (ver, ver_cpu) = best["ref"], best["ours"], best["verify"]

@@ -138,7 +138,7 @@ def bench_save(path: Path, saves: int, work: Path) -> dict[str, float]:
         conn.execute(f"PRAGMA {pragma}")
     conn.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, body TEXT)")
     base = []
-    for i in range(saves):
+    for _ in range(saves):
         started = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("INSERT INTO t(body) VALUES (?)", ["x" * 3000])

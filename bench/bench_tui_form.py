@@ -180,7 +180,7 @@ async def key_latency_baseline(rounds: int) -> list[float]:
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            for i in range(rounds):
+            for _ in range(rounds):
                 await pilot.press("backspace", "backspace", "4")
                 want[0] = "48"
                 out.append(await _press_until(app, "8", rendered))

@@ -51,7 +51,7 @@ class Policy:
 
 
 # No policy (the TUI's documents folder, library callers): overwrite allowed, the register unknown.
-_POLICY: contextvars.ContextVar[Policy] = contextvars.ContextVar("mtbs_output_policy", default=Policy())
+_POLICY: contextvars.ContextVar[Policy] = contextvars.ContextVar("mtbs_output_policy", default=Policy())  # noqa: B039 - Policy is frozen
 
 
 def current() -> Policy:

@@ -45,7 +45,7 @@ def test_write_is_begin_immediate_and_rolls_back_on_error(tmp_path: Path) -> Non
         with pytest.raises(ZeroDivisionError):
             with dbmod.write(reg.db):
                 reg.db.execute("INSERT INTO settings(key, value) VALUES ('x', '1')")
-                1 / 0
+                raise ZeroDivisionError
         assert reg.setting("x") is None and not reg.db.conn.in_transaction
     finally:
         other.close()

@@ -453,9 +453,9 @@ def test_rendered_pdf_words_stay_inside_the_margins_and_their_column(demo: tuple
             assert 0 <= y0 and y1 <= height - 5 * MM, text
         # The table is centred in the frame: the label column's right edge on this page.
         edge = margin + (width - 2 * margin - sum(_column_widths())) / 2 + LABEL_WIDTH
-        top = min(y0 for x0, y0, x1, y1, t in words if t == "Uraian")
+        top = min(y0 for _x0, y0, _x1, _y1, t in words if t == "Uraian")
         bottom = min([y0 for x0, y0, x1, y1, t in words if t == "Mengetahui,"] + [height - 13 * MM])
-        for x0, y0, x1, y1, text in words:
+        for x0, y0, x1, _y1, text in words:
             if top <= y0 < bottom and x0 < edge < x1 and text not in heading_words:
                 crossing.append(text)
     assert crossing == []

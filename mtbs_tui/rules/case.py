@@ -49,7 +49,7 @@ def validate_case(case: Any, chart: str | None = None) -> Case:
         if case.get(key) is None:
             raise CaseError(key, "wajib diisi")
     values: dict[str, Any] = {}
-    for key, spec in TOP_LEVEL.items():
+    for key in TOP_LEVEL:
         if key in case:
             value = validate_value(key, case[key])
             if value is not None:

@@ -298,7 +298,7 @@ def _edges() -> list:
     for b in BANDS:
         if b.weight is not None:
             by_table.setdefault((b.chart, b.code, b.trigger), []).append(b)
-    for (chart, code, _), bs in by_table.items():
+    for bs in by_table.values():
         bs = sorted(bs, key=lambda x: x.weight)
         for lo, hi in zip(bs, bs[1:]):
             # an edge: lo is just below a band bound, hi is exactly on it (x.9 -> (x+1).0)

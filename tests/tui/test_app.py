@@ -1,6 +1,7 @@
 """`mtbs tui` start and stop: one Indonesian line on bad files, the register closed on quit."""
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -72,7 +73,7 @@ def test_run_opens_the_app_and_closes_the_register_on_quit(tmp_path: Path, monke
     # Closed: the WAL was checkpointed into the file, and the connection no longer works.
     wal = Path(str(path) + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0
-    with pytest.raises(Exception):
+    with pytest.raises(sqlite3.ProgrammingError):
         ran[0].register.db.execute("SELECT 1")
 
 
