@@ -17,7 +17,7 @@ EXPECTED = {
     "pendaftaran": {"patient.view", "patient.create", "patient.edit", "referral_facility.view"},
     "klinis": {"patient.view", "patient.create", "patient.edit", "visit.view", "visit.create",
                "visit.correct", "document.print", "referral_facility.view", "referral.destination",
-               "referral.view", "referral.reply"},
+               "referral.view", "referral.reply", "treatment.record"},
     "kepala": set(accounts.ACTIONS),
     "peninjau": {"patient.view", "visit.view", "audit.verify", "referral_facility.view", "quality.view",
                  "referral.view"},
