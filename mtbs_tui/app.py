@@ -1,4 +1,4 @@
-"""The Textual application shell: the open register, the acting user, the clock and display helpers.
+"""The Textual application shell: the open register, the acting user, roles, the idle lock and the clock.
 
 Only `mtbs tui` imports this module. It must stay light: the home screen is imported here, every
 other screen is imported inside the action that pushes it, so the first screen appears quickly on an
@@ -13,20 +13,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.binding import Binding
-from textual.widgets import Static
 
 from mtbs_tui.accounts import AccessDenied, User, allowed, require
-
-# Display helpers live in the plain module display.py; re-exported here for the screens.
-from mtbs_tui.display import age_text as age_text
-from mtbs_tui.display import date_text as date_text
-from mtbs_tui.display import long_date_text as long_date_text
-from mtbs_tui.display import parse_iso_date as parse_iso_date
-from mtbs_tui.rules.codes import ALL_CLEAR, SEVERITY
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -60,20 +51,6 @@ GATED_ACTIONS: dict[tuple[str, str], str] = {
     ("VisitScreen", "document"): "document.print",
 }
 
-MONTH_NAMES = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)
-
-# Severity is a word and a colour (16-colour palette, readable on a monochrome screen as a word).
-SEVERITY_WORD = {"merah": "MERAH", "kuning": "KUNING", "hijau": "HIJAU"}
-SEVERITY_STYLE = {
-    "merah": "bold bright_white on red",
-    "kuning": "bold black on yellow",
-    "hijau": "bold black on green",
-}
-
-
 def default_actor() -> str:
     """The acting user until accounts exist: $MTBS_USER, else the login name."""
     actor = os.environ.get("MTBS_USER")
@@ -83,130 +60,6 @@ def default_actor() -> str:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - getuser can fail on odd Windows setups; never block the app
         return "pengguna"
-
-
-def month_text(day: date) -> str:
-    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
-
-
-def time_text(visit_at: str | None) -> str:
-    """HH:MM of an ISO datetime."""
-    if not visit_at or len(visit_at) < 16:
-        return ""
-    return visit_at[11:16]
-
-
-def severity_text(colour: str | None, *, width: int = 6) -> Text:
-    """`MERAH ` / `KUNING` / `HIJAU ` as a reverse-video block."""
-    colour = (colour or "").lower()
-    word = SEVERITY_WORD.get(colour, "?")
-    return Text(word.ljust(width), style=SEVERITY_STYLE.get(colour, "reverse"))
-
-
-def short_label(label: str, width: int) -> str:
-    return label if len(label) <= width else label[: max(width - 1, 1)] + "…"
-
-
-class TopBar(Static):
-    """Row 1 of every screen of the shell: app, puskesmas, user, day and time."""
-
-    DEFAULT_CSS = """
-    TopBar { height: 1; width: 100%; background: $primary; color: $text; }
-    """
-
-    def __init__(self, title: str = "") -> None:
-        super().__init__("", markup=False)
-        self.title = title
-
-    def on_mount(self) -> None:
-        self.refresh_text()
-        # The clock only shows minutes: redrawing every 20 s is enough and costs nothing.
-        self.set_interval(20, self.refresh_text)
-
-    def refresh_text(self) -> None:
-        app = self.app
-        assert isinstance(app, MtbsApp)
-        now = app.now()
-        left = " MTBS  " + (app.facility_name or "Puskesmas")
-        if self.title:
-            left += f"  · {self.title}"
-        right = f"{app.actor}   {long_date_text(now.date())} {now.strftime('%H:%M')} "
-        width = self.size.width or 80
-        if len(left) + 1 + len(right) > width:
-            # The clock and the user stay whole; the puskesmas name gives way first.
-            right = f"{app.actor[:20]} {now.strftime('%d-%m-%Y %H:%M')} "
-            room = max(width - len(right) - 1, 8)
-            if len(left) > room:
-                left = left[: room - 1] + "…"
-        gap = max(width - len(left) - len(right), 1)
-        self.update(Text(left + " " * gap + right))
-
-    def on_resize(self) -> None:
-        self.refresh_text()
-
-
-class KeyBar(Static):
-    """The footer of keys as ONE line of text.
-
-    Textual's Footer is a widget per key and recomposes on every focus change; on an old PC that
-    was most of the time spent opening a screen. This bar keeps the Footer's behaviour (the
-    screen's active bindings, hidden when check_action() says False, dimmed when None) at the
-    cost of one Static."""
-
-    DEFAULT_CSS = """
-    KeyBar { dock: bottom; height: 1; width: 100%; }
-    KeyBar > .keybar--key { color: $accent; text-style: bold; }
-    KeyBar > .keybar--disabled { color: $text-disabled; }
-    """
-    COMPONENT_CLASSES = {"keybar--key", "keybar--disabled"}
-
-    def __init__(self) -> None:
-        super().__init__("", markup=False)
-
-    def on_mount(self) -> None:
-        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-        self.call_after_refresh(self._bindings_changed, self.screen)
-
-    def _bindings_changed(self, screen) -> None:  # noqa: ANN001 - a Screen
-        if self.is_attached and screen is self.screen:
-            self.update(self.key_text())
-
-    def key_text(self) -> Text:
-        """The keys that fit on one line, then "F1 Bantuan"; when they do not all fit, the last
-        ones give way (F1 lists them all)."""
-        key_style = self.get_component_rich_style("keybar--key", partial=True)
-        off_style = self.get_component_rich_style("keybar--disabled", partial=True)
-        seen: set[tuple[str, str]] = set()
-        app = self.app
-        may = getattr(app, "role_may_ever", None)
-        keys: list[tuple[str, str, bool]] = []
-        help_key: tuple[str, str, bool] | None = None
-        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
-            if binding.action == "help":
-                help_key = (self.app.get_key_display(binding), binding.description, bool(enabled))
-                continue
-            if not binding.show or (binding.action, binding.description) in seen:
-                continue
-            if may is not None and not may(node, binding.action.split("(", 1)[0]):
-                continue  # the role can never use this key: not offered at all
-            seen.add((binding.action, binding.description))
-            keys.append((self.app.get_key_display(binding), binding.description, bool(enabled)))
-        width = self.size.width or 80
-
-        def length(entries: list[tuple[str, str, bool]]) -> int:
-            return sum(len(k) + len(d) + 3 for k, d, _ in entries)
-
-        reserve = [help_key] if help_key is not None else []
-        while keys and length(keys + reserve) > width:
-            keys.pop()  # the app's ^Q (last) first: F1 lists every key
-        text = Text(no_wrap=True, overflow="crop")
-        for key, description, enabled in keys + ([help_key] if help_key else []):
-            text.append(f" {key} ", style=key_style if enabled else off_style)
-            text.append(f"{description} ", style="" if enabled else off_style)
-        return text
-
-    def on_resize(self) -> None:
-        self.update(self.key_text())
 
 
 class MtbsApp(App[int]):
@@ -604,56 +457,3 @@ class MtbsApp(App[int]):
         self.push_screen(UsersAdminScreen())
 
 
-# --- reading register rows (tolerant: list rows and full visits carry slightly different keys) ---
-
-def row_patient_name(row: dict) -> str:
-    patient = row.get("patient")
-    if isinstance(patient, dict) and patient.get("name"):
-        return str(patient["name"])
-    return str(row.get("patient_name") or row.get("name") or "?")
-
-
-def row_birth_date(row: dict) -> str | None:
-    patient = row.get("patient")
-    if isinstance(patient, dict) and patient.get("birth_date"):
-        return patient["birth_date"]
-    return row.get("birth_date")
-
-
-def visit_summaries(register: "Register", visit_ids: list[int]) -> dict[int, tuple[str, str, int]]:
-    """{visit id: (worst colour, its most telling label, number of classifications)} for a page of
-    list rows, in one query (the list rows carry only the joined labels)."""
-    ids = [int(i) for i in visit_ids]
-    if not ids:
-        return {}
-    found: dict[int, list[tuple]] = {}
-    marks = ",".join("?" for _ in ids)
-    for visit_id, position, code, label, colour in register.db.execute(
-        "SELECT visit_id, position, code, label, colour FROM visit_classifications "
-        f"WHERE visit_id IN ({marks})", ids
-    ):
-        # A green "STABIL"/"NORMAL" says little: among equals prefer a named finding.
-        dull = code in ALL_CLEAR
-        found.setdefault(visit_id, []).append(
-            (-SEVERITY.get(colour, -1), dull, position, colour, label or code or "")
-        )
-    out = {}
-    for visit_id, items in found.items():
-        items.sort()
-        _, _, _, colour, label = items[0]
-        out[visit_id] = (colour, label, len(items))
-    return out
-
-
-def summary_text(summary: tuple[str, str, int] | None, width: int, *, draft: bool = False) -> Text:
-    """`KUNING PNEUMONIA +2`: the worst classification as word and colour, then the count."""
-    if draft:
-        return Text("…draf", style="italic")
-    if not summary:
-        return Text("")
-    colour, label, count = summary
-    extra = f" +{count - 1}" if count > 1 else ""
-    text = Text()
-    text.append_text(severity_text(colour))
-    text.append(" " + short_label(label, max(width - 7 - len(extra), 4)) + extra)
-    return text

@@ -28,7 +28,7 @@ from mtbs_tui import db as dbmod
 from mtbs_tui import given, patient_fields
 from mtbs_tui import referral_facilities as facility_fields
 from mtbs_tui.rules.age import YOUNG_INFANT_DAYS, age_on
-from mtbs_tui.rules.codes import ALL_CLEAR, COLOURS_WORST_FIRST
+from mtbs_tui.rules.codes import ALL_CLEAR, COLOURS_WORST_FIRST, SEVERITY
 from mtbs_tui.rules.errors import CaseError
 
 Classifier = Callable[[dict[str, Any]], dict[str, Any]]
@@ -1703,6 +1703,29 @@ class Register:
             [patient_id],
         ).fetchall()
         return self._list_rows(rows)
+
+    def visit_summaries(self, visit_ids: list[int]) -> dict[int, tuple[str, str, int]]:
+        """{visit id: (worst colour, its most telling label, number of classifications)} for a page
+        of list rows, in one query (the list rows carry only the joined labels)."""
+        ids = [int(i) for i in visit_ids]
+        if not ids:
+            return {}
+        found: dict[int, list[tuple[int, bool, int, str, str]]] = {}
+        marks = ",".join("?" for _ in ids)
+        for visit_id, position, code, label, colour in self.db.execute(
+            "SELECT visit_id, position, code, label, colour FROM visit_classifications "
+            f"WHERE visit_id IN ({marks})", ids
+        ):
+            # A green "STABIL"/"NORMAL" says little: among equals prefer a named finding.
+            found.setdefault(visit_id, []).append(
+                (-SEVERITY.get(colour, -1), code in ALL_CLEAR, position, colour, label or code or "")
+            )
+        out: dict[int, tuple[str, str, int]] = {}
+        for visit_id, items in found.items():
+            items.sort()
+            _, _, _, colour, label = items[0]
+            out[visit_id] = (colour, label, len(items))
+        return out
 
     def _list_rows(self, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
         out = []

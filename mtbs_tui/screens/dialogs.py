@@ -13,8 +13,9 @@ from datetime import date
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
+
+from mtbs_tui.screens.base import MtbsModalScreen
 
 # A priority binding runs while the app reads the keys, before the next key is dispatched: focus
 # moves at once, so text typed ahead ("bidan⏎bidan-demo⏎") never lands in the previous field.
@@ -47,7 +48,7 @@ class EnterMovesOn:
             self.last_field_entered()
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(MtbsModalScreen[bool]):
     """A yes/no question answered with one key."""
 
     BINDINGS = [
@@ -74,7 +75,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(value)
 
 
-class ReasonDialog(ModalScreen["str | None"]):
+class ReasonDialog(MtbsModalScreen["str | None"]):
     """Ask for one line of text (e.g. why a visit is corrected). Empty text is refused."""
 
     BINDINGS = [Binding("escape", "cancel", "Batal", key_display="Esc", id="batal")]
@@ -137,7 +138,7 @@ def parse_period(text: str) -> tuple[date, date]:
     raise ValueError("tulis HH-BB-TTTT untuk satu hari atau BB-TTTT untuk satu bulan")
 
 
-class PeriodDialog(ModalScreen["tuple[date, date] | None"]):
+class PeriodDialog(MtbsModalScreen["tuple[date, date] | None"]):
     """Choose the day or month the register shows."""
 
     BINDINGS = [Binding("escape", "cancel", "Batal", key_display="Esc", id="batal")]

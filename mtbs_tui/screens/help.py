@@ -9,8 +9,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label, Static
+
+from mtbs_tui.screens.base import MtbsModalScreen
 
 # What each screen is for, by class name (the help of screens not listed is their keys alone).
 SCREEN_HELP: dict[str, tuple[str, str]] = {
@@ -92,7 +94,7 @@ def key_rows(screen: Screen) -> list[tuple[str, str, bool]]:
     return rows
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(MtbsModalScreen[None]):
     """The keys of `screen`; Esc, Enter or F1 closes it."""
 
     CSS = """

@@ -13,13 +13,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from mtbs_tui.app import (
-    KeyBar,
-    TopBar,
+from mtbs_tui.display import (
     age_text,
     parse_iso_date,
     row_birth_date,
@@ -27,8 +24,9 @@ from mtbs_tui.app import (
     short_label,
     summary_text,
     time_text,
-    visit_summaries,
 )
+from mtbs_tui.screens.base import MtbsScreen
+from mtbs_tui.widgets.chrome import KeyBar, TopBar
 
 LEGEND = " Tanda: MERAH rujuk segera · KUNING obati di puskesmas · HIJAU rawat di rumah"
 
@@ -47,7 +45,7 @@ def _section_name(section: str | None) -> str:
     return SECTION_NAMES.get(section, section.replace("bm_", "").replace("_", " ").capitalize())
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(MtbsScreen[None]):
     """Beranda."""
 
     BINDINGS = [
@@ -105,8 +103,8 @@ class HomeScreen(Screen[None]):
         # Classifications are clinical content: only roles that may view visits see them
         # (registration staff see who came and when).
         clinical = getattr(self.app, "can", lambda _action: True)("visit.view")
-        self._summaries = visit_summaries(
-            register, [r["id"] for r in self._today_rows + self._due_today + self._overdue]
+        self._summaries = register.visit_summaries(
+            [r["id"] for r in self._today_rows + self._due_today + self._overdue]
         ) if clinical else {}
         self._fill_today(today)
         self._fill_followups(today)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
+from mtbs_tui.screens.base import MtbsScreen
 from mtbs_tui.screens.login import sentence
 
 
-class LockScreen(Screen[None]):
+class LockScreen(MtbsScreen[None]):
     def compose(self) -> ComposeResult:
         app = self.app
         user = getattr(app, "user", None)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
+from mtbs_tui.screens.base import MtbsScreen
 from mtbs_tui.screens.dialogs import ENTER_MOVES_ON, EnterMovesOn
 
 DEMO_ACCOUNTS = ("kepala", "bidan", "daftar", "tinjau")
@@ -31,7 +31,7 @@ def _row(label: str, field: Input) -> Horizontal:
     return Horizontal(Label(label, classes="form-label"), field, classes="form-row")
 
 
-class _AccountScreen(EnterMovesOn, Screen[None]):
+class _AccountScreen(EnterMovesOn, MtbsScreen[None]):
     """A centred box of one-line fields; Enter goes to the next field, on the last one submits."""
 
     BINDINGS = [Binding("ctrl+q", "app.quit", "Keluar", key_display="^Q", id="keluar"), ENTER_MOVES_ON]

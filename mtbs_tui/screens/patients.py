@@ -15,20 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Key
-from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, Static
 
-from mtbs_tui.app import (
-    KeyBar,
-    TopBar,
-    age_text,
-    date_text,
-    parse_iso_date,
-    short_label,
-    summary_text,
-    time_text,
-    visit_summaries,
-)
+from mtbs_tui.display import age_text, date_text, parse_iso_date, short_label, summary_text, time_text
 from mtbs_tui.patient_fields import (
     FIELD_BY_KEY,
     FIELDS,
@@ -39,7 +28,9 @@ from mtbs_tui.patient_fields import (
     parse_birth_date,  # noqa: F401 - the form's date format, re-exported for callers of this screen
 )
 from mtbs_tui.rules.age import YOUNG_INFANT_DAYS, beyond_mtbs, completed_months
+from mtbs_tui.screens.base import MtbsModalScreen, MtbsScreen
 from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
+from mtbs_tui.widgets.chrome import KeyBar, TopBar
 from mtbs_tui.widgets.list_table import ListTable
 
 PAGE_SIZE = 17
@@ -83,7 +74,7 @@ def start_visit_for(app, patient: dict, *, before=None) -> bool:  # noqa: ANN001
     return True
 
 
-class PatientSearchScreen(Screen[None]):
+class PatientSearchScreen(MtbsScreen[None]):
     """Type a few letters; matches appear at once. Enter opens, F2 registers a new patient."""
 
     BINDINGS = [
@@ -321,7 +312,7 @@ class SexInput(Input):
 REGISTER_ANYWAY = "daftar"
 
 
-class DuplicateDialog(ModalScreen["int | str | None"]):
+class DuplicateDialog(MtbsModalScreen["int | str | None"]):
     """The child may be registered already: the existing record(s), one key each way.
 
     Dismissed with the id of the record to open (Enter), REGISTER_ANYWAY (F9: register the new
@@ -394,7 +385,7 @@ def _first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-class NewPatientScreen(Screen["int | None"]):
+class NewPatientScreen(MtbsScreen["int | None"]):
     """Register a new patient. Enter moves on when the field is valid; F10 saves. Escape goes back
     and keeps the typed text (offered again the next time this form opens)."""
 
@@ -698,7 +689,7 @@ class NewPatientScreen(Screen["int | None"]):
 
 # --- the patient's page -----------------------------------------------------------------------
 
-class PatientScreen(DocumentKeys, Screen[None]):
+class PatientScreen(DocumentKeys, MtbsScreen[None]):
     """Identity, which form applies today and why, and the history of visits. F7/F8: the mother's
     card / the referral letter of the visit under the cursor."""
 
@@ -760,7 +751,7 @@ class PatientScreen(DocumentKeys, Screen[None]):
         table = self.query_one("#history", DataTable)
         table.border_title = f"Riwayat kunjungan ({len(self.visits)})"
         table.clear()
-        summaries = visit_summaries(register, [v["id"] for v in self.visits])
+        summaries = register.visit_summaries([v["id"] for v in self.visits])
         for row in self.visits:
             status = row.get("status")
             kind = "ulang" if row.get("kind") == "ulang" else "pertama"

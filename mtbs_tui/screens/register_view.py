@@ -15,12 +15,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from mtbs_tui.app import (
-    KeyBar,
-    TopBar,
+from mtbs_tui.display import (
     age_text,
     date_text,
     long_date_text,
@@ -29,9 +26,10 @@ from mtbs_tui.app import (
     short_label,
     summary_text,
     time_text,
-    visit_summaries,
 )
+from mtbs_tui.screens.base import MtbsScreen
 from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
+from mtbs_tui.widgets.chrome import KeyBar, TopBar
 
 PAGE_SIZE = 17
 
@@ -45,7 +43,7 @@ def _month_bounds(day: date) -> tuple[date, date]:
     return first, following - timedelta(days=1)
 
 
-class RegisterScreen(DocumentKeys, Screen[None]):
+class RegisterScreen(DocumentKeys, MtbsScreen[None]):
     """The register of one day (default: today) or one month. F7/F8: the mother's card / the
     referral letter of the visit under the cursor."""
 
@@ -176,7 +174,7 @@ class RegisterScreen(DocumentKeys, Screen[None]):
             rows = rows[:PAGE_SIZE]
         self.rows = list(rows)
         register = self.app.register  # type: ignore[attr-defined]
-        summaries = visit_summaries(register, [r["id"] for r in self.rows])
+        summaries = register.visit_summaries([r["id"] for r in self.rows])
         table = self.query_one("#register-table", DataTable)
         # 80 columns: a day's register needs no date on each row, so its names and classifications
         # get those 6 characters.
@@ -422,7 +420,7 @@ def visit_text(visit: dict, versions: list[dict], *, earlier_date: str | None = 
     return out
 
 
-class VisitScreen(DocumentKeys, Screen[None]):
+class VisitScreen(DocumentKeys, MtbsScreen[None]):
     """One visit, read-only, with its versions. F2 starts a correction of the current version;
     F7/F8 make the mother's card / the referral letter of the version shown."""
 

@@ -15,12 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
 from mtbs_tui.messages import RegisterChanged
 from mtbs_tui.rules.advice import advice_for
 from mtbs_tui.rules.age import Age
+from mtbs_tui.screens.base import MtbsScreen
 from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
 from mtbs_tui.widgets.legend import KeyLegend
 from mtbs_tui.widgets.plausible import fmt
@@ -113,7 +113,7 @@ def follow_up_date(visit_date: str, days: int | None) -> str | None:
     return f"{days} hari lagi: {WEEKDAYS[day.weekday()]} {day.strftime('%d-%m-%Y')}"
 
 
-class SummaryScreen(DocumentKeys, Screen["int | None"]):
+class SummaryScreen(DocumentKeys, MtbsScreen["int | None"]):
     """Dismissed with the saved visit id, or None (Escape: back to the form, nothing lost)."""
 
     CSS = SUMMARY_CSS

@@ -9,12 +9,13 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 from mtbs_tui.accounts import ROLE_LABELS, ROLES, AccountError
-from mtbs_tui.app import KeyBar, TopBar, date_text
+from mtbs_tui.display import date_text
+from mtbs_tui.screens.base import MtbsModalScreen, MtbsScreen
 from mtbs_tui.screens.dialogs import ENTER_MOVES_ON, EnterMovesOn
+from mtbs_tui.widgets.chrome import KeyBar, TopBar
 
 FIELD_LABELS = {"nama_lengkap": "Nama lengkap", "nama_pengguna": "Nama pengguna",
                 "kata_sandi": "Kata sandi", "peran": "Peran"}
@@ -23,7 +24,7 @@ SHORT_ROLES = {"pendaftaran": "Pendaftaran", "klinis": "Klinis", "kepala": "Kepa
 ROLE_CHOICES = " ".join(f"{i}={ROLE_LABELS[r].split(' ')[0]}" for i, r in enumerate(ROLES, start=1))
 
 
-class AccountDialog(EnterMovesOn, ModalScreen["dict | None"]):
+class AccountDialog(EnterMovesOn, MtbsModalScreen["dict | None"]):
     """Fields of a new account (or only the two password fields for a reset). Enter = next field;
     Enter on the last field returns the values; Escape cancels."""
 
@@ -80,7 +81,7 @@ class AccountDialog(EnterMovesOn, ModalScreen["dict | None"]):
         self.dismiss(None)
 
 
-class UsersAdminScreen(Screen[None]):
+class UsersAdminScreen(MtbsScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
         Binding("f2", "add", "Tambah", key_display="F2", id="tambah"),

@@ -23,12 +23,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 from mtbs_tui.rules import vocabulary as voc
 from mtbs_tui.rules.age import Age, age_on
 from mtbs_tui.screens import follow_up as fu
+from mtbs_tui.screens.base import MtbsModalScreen, MtbsScreen
 from mtbs_tui.screens.summary import Problem
 from mtbs_tui.widgets.fields import FormField, NumberField, YesNoField
 from mtbs_tui.widgets.legend import KeyLegend
@@ -96,7 +96,7 @@ def module_name(module_id: str) -> str:
     return m.label if m else module_id
 
 
-class LeaveDialog(ModalScreen[str]):
+class LeaveDialog(MtbsModalScreen[str]):
     """Escape on the form: leave (the draft is kept), stay, or throw the draft away."""
 
     CSS = """
@@ -138,7 +138,7 @@ class LeaveDialog(ModalScreen[str]):
         self.dismiss(value)
 
 
-class VisitFormScreen(Screen["int | None"]):
+class VisitFormScreen(MtbsScreen["int | None"]):
     """The visit form. Dismissed with the saved visit id, or None when left (draft kept)."""
 
     CSS = FORM_CSS

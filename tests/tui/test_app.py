@@ -93,7 +93,7 @@ async def test_header_shows_facility_user_and_clock(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        from mtbs_tui.app import TopBar
+        from mtbs_tui.widgets.chrome import TopBar
 
         line = str(app.screen.query_one(TopBar).render())
         assert "Puskesmas Sukamaju" in line and "bidan.sari" in line
@@ -114,7 +114,7 @@ def test_actor_comes_from_mtbs_user(monkeypatch) -> None:
 def test_age_text() -> None:
     from datetime import date
 
-    from mtbs_tui.app import age_text
+    from mtbs_tui.display import age_text
 
     on = date(2026, 11, 23)
     assert age_text("2026-11-11", on) == "12hr"

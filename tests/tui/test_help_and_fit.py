@@ -7,10 +7,10 @@ import pytest
 from conftest import SIZE, make_app
 from textual.widgets import DataTable, Static
 
-from mtbs_tui.app import KeyBar, TopBar
 from mtbs_tui.screens.help import HelpScreen
 from mtbs_tui.screens.patients import NewPatientScreen, PatientScreen, PatientSearchScreen
 from mtbs_tui.screens.register_view import PAGE_SIZE, RegisterScreen, VisitScreen
+from mtbs_tui.widgets.chrome import KeyBar, TopBar
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -24,7 +24,7 @@ def _notes(app) -> list[str]:
 
 
 def _footer(app) -> str:
-    from mtbs_tui.app import KeyBar
+    from mtbs_tui.widgets.chrome import KeyBar
 
     return str(app.screen.query_one(KeyBar).key_text())
 

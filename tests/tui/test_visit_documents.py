@@ -8,10 +8,10 @@ import pytest
 from conftest import SIZE, make_app
 from textual.widgets import Static
 
-from mtbs_tui.app import KeyBar
 from mtbs_tui.screens.patients import PatientScreen
 from mtbs_tui.screens.register_view import RegisterScreen, VisitScreen
 from mtbs_tui.screens.visit_documents import short_path
+from mtbs_tui.widgets.chrome import KeyBar
 
 pytestmark = pytest.mark.timeout(90)
 
