@@ -38,6 +38,7 @@ GATED_ACTIONS: dict[tuple[str, str], str] = {
     ("HomeScreen", "drafts"): "visit.create",
     ("HomeScreen", "discard_draft"): "visit.create",
     ("HomeScreen", "users"): "user.manage",
+    ("HomeScreen", "quality"): "quality.view",
     ("PatientSearchScreen", "new_patient"): "patient.create",
     ("PatientScreen", "new_visit"): "visit.create",
     ("PatientScreen", "follow_up"): "visit.create",

@@ -16,6 +16,9 @@ from mtbs_tui.screens.base import MtbsModalScreen
 
 # What each screen is for, by class name (the help of screens not listed is their keys alone).
 SCREEN_HELP: dict[str, tuple[str, str]] = {
+    "QualityScreen": ("Indikator mutu", "Indikator mutu MTBS 12 bulan: nilai periode, pembilang/penyebut dan "
+                      "tren per bulan (satu huruf per bulan, · = tidak ada data). ←/→ geser sebulan, "
+                      "PgUp/PgDn setahun. Definisi: docs/quality.md."),
     "HomeScreen": ("Beranda", "Kunjungan hari ini, kunjungan ulang yang jatuh tempo dan draf yang belum "
                    "selesai. Tab pindah antardaftar, Enter membuka baris yang dipilih."),
     "PatientSearchScreen": ("Cari pasien", "Ketik nama anak, nama ibu, NIK, atau nomor RM (boleh sebagian, "

@@ -59,6 +59,8 @@ class HomeScreen(MtbsScreen[None]):
         Binding("delete", "discard_draft", "Hapus", key_display="Del", id="hapus_draf"),
         # Only the head (user.manage) sees this key: KeyBar hides it for the other roles.
         Binding("f8", "users", "Akun", key_display="F8", id="pengguna"),
+        # Only kepala and peninjau (quality.view) see this key.
+        Binding("f9", "quality", "Mutu", key_display="F9", id="mutu"),
     ]
 
     def __init__(self) -> None:
@@ -288,6 +290,11 @@ class HomeScreen(MtbsScreen[None]):
         from mtbs_tui.screens.register_view import RegisterScreen
 
         self.app.push_screen(RegisterScreen())
+
+    def action_quality(self) -> None:
+        from mtbs_tui.screens.quality import QualityScreen
+
+        self.app.push_screen(QualityScreen())
 
     def action_users(self) -> None:
         self.app.open_users()  # type: ignore[attr-defined]

@@ -1,0 +1,127 @@
+"""Mutu (F9 on Beranda; kepala and peninjau, action `quality.view`): the quality indicators of the
+last 12 months, one line each with the period's value, numerator/denominator and a text sparkline
+of the months (issue 18). ←/→ move the period by a month, PgUp/PgDn by a year.
+
+The numbers are `mtbs_tui.quality.compute` (the same as `mtbs report mutu`); an indicator the
+register cannot compute yet says "belum tersedia".
+"""
+from __future__ import annotations
+
+import datetime as _dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Static
+
+from mtbs_tui.app import MONTH_NAMES, KeyBar, TopBar
+from mtbs_tui.quality import INDICATORS, NOT_YET, QualityReport, compute, fraction_text, sparkline
+
+MONTHS_SHOWN = 12
+LABEL_WIDTH = 29
+VALUE_WIDTH = 10
+FRACTION_WIDTH = 13
+
+
+def shift_month(day: _dt.date, months: int) -> _dt.date:
+    """The first day of the month `months` after (or before) `day`'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return _dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_span(last_month: _dt.date) -> tuple[_dt.date, _dt.date]:
+    """The 12 months ending with `last_month` (its first day): first and last day."""
+    first = shift_month(last_month, -(MONTHS_SHOWN - 1))
+    return first, shift_month(last_month, 1) - _dt.timedelta(days=1)
+
+
+def month_text(day: _dt.date) -> str:
+    return f"{MONTH_NAMES[day.month - 1][:3]} {day.year}"
+
+
+def indicator_lines(report: QualityReport) -> Text:
+    """The table: one line per indicator, then the median minutes per worker."""
+    out = Text()
+    out.append(f"{'Indikator':<{LABEL_WIDTH}} {'Periode':>{VALUE_WIDTH}} {'Jumlah':>{FRACTION_WIDTH}}  "
+               f"{month_text(report.first)[:3]}..{month_text(report.last)[:3]}\n", style="bold")
+    for ind in INDICATORS:
+        value = report.total[ind.id]
+        label = ind.label[:LABEL_WIDTH]
+        if not ind.available:
+            out.append(f"{label:<{LABEL_WIDTH}} ")
+            out.append(f"{NOT_YET:>{VALUE_WIDTH + FRACTION_WIDTH + 1}}\n", style="dim")
+            continue
+        values = [v.value for v in report.monthly[ind.id]]
+        spark = sparkline(values, top=100.0 if ind.unit == "%" else None)
+        out.append(f"{label:<{LABEL_WIDTH}} {value.text(ind.unit):>{VALUE_WIDTH}} "
+                   f"{fraction_text(ind, value):>{FRACTION_WIDTH}}  ")
+        out.append(spark + "\n", style="bold")
+    if report.workers:
+        parts = [f"{w} {m:.1f}".replace(".", ",") + f" (n={n})" for w, n, m in report.workers]
+        out.append("Menit per konsultasi: " + " · ".join(parts), style="dim")
+    else:
+        out.append("Menit per konsultasi: belum ada kunjungan yang disimpan dari draf.", style="dim")
+    return out
+
+
+class QualityScreen(Screen[None]):
+    """Indikator mutu."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
+        Binding("left", "shift(-1)", "Bulan -1", key_display="←", id="bulan_sebelum"),
+        Binding("right", "shift(1)", "Bulan +1", key_display="→", id="bulan_sesudah"),
+        Binding("pageup", "shift(-12)", "Tahun -1", key_display="PgUp", id="tahun_sebelum"),
+        Binding("pagedown", "shift(12)", "Tahun +1", key_display="PgDn", id="tahun_sesudah"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last_month: _dt.date | None = None
+        self.report: QualityReport | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("Indikator mutu")
+        yield Static("", id="quality-period", classes="help-line", markup=False)
+        with Vertical(id="quality-body"):
+            yield Static("", id="quality-table", markup=False)
+        yield Static("Definisi: docs/quality.md · cetak: mtbs report mutu --from --to", classes="help-line",
+                     markup=False)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        today: _dt.date = self.app.today()  # type: ignore[attr-defined]
+        self.last_month = today.replace(day=1)
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "shift" and parameters and self.last_month is not None:
+            today: _dt.date = self.app.today()  # type: ignore[attr-defined]
+            moved = shift_month(self.last_month, int(str(parameters[0])))
+            return moved <= today.replace(day=1)
+        return True
+
+    def reload(self) -> None:
+        assert self.last_month is not None
+        today: _dt.date = self.app.today()  # type: ignore[attr-defined]
+        first, last = month_span(self.last_month)
+        self.report = compute(self.app.register, first, min(last, today), today=today)  # type: ignore[attr-defined]
+        fac = self.report.facility.get("name") or ""
+        self.query_one("#quality-period", Static).update(
+            f"{fac} · {month_text(first)} - {month_text(last)} ({MONTHS_SHOWN} bulan)")
+        self.query_one("#quality-table", Static).update(indicator_lines(self.report))
+        self.refresh_bindings()
+
+    def action_shift(self, months: int) -> None:
+        assert self.last_month is not None
+        today: _dt.date = self.app.today()  # type: ignore[attr-defined]
+        moved = shift_month(self.last_month, months)
+        if moved > today.replace(day=1):
+            return
+        self.last_month = moved
+        self.reload()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,57 @@
+"""F9 Mutu (issue 18): kepala and peninjau see the quality indicators of 12 months with a text
+sparkline; clinical staff neither see the key nor reach the screen."""
+from __future__ import annotations
+
+import pytest
+from conftest import SIZE, make_app
+from textual.widgets import Static
+
+from mtbs_tui.screens.home import HomeScreen
+from mtbs_tui.screens.quality import QualityScreen
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def _text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_reviewer_opens_the_indicators_and_moves_the_period(register) -> None:
+    app = make_app(register, user="tinjau", offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "F9 Mutu" in str(app.screen.query_one("KeyBar").render())
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, QualityScreen)
+        table = _text(app, "#quality-table")
+        lines = table.splitlines()
+        assert lines[0].startswith("Indikator") and "Des..Nov" in lines[0]
+        assert _text(app, "#quality-period").endswith("Des 2025 - Nov 2026 (12 bulan)")
+        row = next(line for line in lines if line.startswith("Penilaian lengkap"))
+        total = register.count_visits()
+        assert f"{total}/{total}" in row and "100,0%" in row
+        assert len(row.split()[-1]) == 12  # one sparkline character per month
+        assert "belum tersedia" in next(line for line in lines if line.startswith("Rujukan dengan balasan"))
+        assert all(len(line) <= 80 for line in lines)
+        keys = str(app.screen.query_one("KeyBar").render())
+        assert "→ Bulan +1" not in keys  # the period ends this month: nothing later to show
+        await pilot.press("left")
+        await pilot.pause()
+        assert _text(app, "#quality-period").endswith("Nov 2025 - Okt 2026 (12 bulan)")
+        await pilot.press("pageup", "right")
+        await pilot.pause()
+        assert _text(app, "#quality-period").endswith("Des 2024 - Nov 2025 (12 bulan)")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_clinical_staff_cannot_open_the_indicators(register) -> None:
+    app = make_app(register, user="bidan.sari", offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Mutu" not in str(app.screen.query_one("KeyBar").render())
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
