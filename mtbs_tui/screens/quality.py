@@ -13,11 +13,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Static
 
-from mtbs_tui.app import MONTH_NAMES, KeyBar, TopBar
+from mtbs_tui.display import MONTH_NAMES
 from mtbs_tui.quality import INDICATORS, NOT_YET, QualityReport, compute, fraction_text, sparkline
+from mtbs_tui.screens.base import MtbsScreen
+from mtbs_tui.widgets.chrome import KeyBar, TopBar
 
 MONTHS_SHOWN = 12
 LABEL_WIDTH = 29
@@ -66,7 +67,7 @@ def indicator_lines(report: QualityReport) -> Text:
     return out
 
 
-class QualityScreen(Screen[None]):
+class QualityScreen(MtbsScreen[None]):
     """Indikator mutu."""
 
     BINDINGS = [
@@ -92,22 +93,22 @@ class QualityScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        today: _dt.date = self.app.today()  # type: ignore[attr-defined]
+        today: _dt.date = self.app.today()
         self.last_month = today.replace(day=1)
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "shift" and parameters and self.last_month is not None:
-            today: _dt.date = self.app.today()  # type: ignore[attr-defined]
+            today: _dt.date = self.app.today()
             moved = shift_month(self.last_month, int(str(parameters[0])))
             return moved <= today.replace(day=1)
         return True
 
     def reload(self) -> None:
         assert self.last_month is not None
-        today: _dt.date = self.app.today()  # type: ignore[attr-defined]
+        today: _dt.date = self.app.today()
         first, last = month_span(self.last_month)
-        self.report = compute(self.app.register, first, min(last, today), today=today)  # type: ignore[attr-defined]
+        self.report = compute(self.app.register, first, min(last, today), today=today)
         fac = self.report.facility.get("name") or ""
         self.query_one("#quality-period", Static).update(
             f"{fac} · {month_text(first)} - {month_text(last)} ({MONTHS_SHOWN} bulan)")
@@ -116,7 +117,7 @@ class QualityScreen(Screen[None]):
 
     def action_shift(self, months: int) -> None:
         assert self.last_month is not None
-        today: _dt.date = self.app.today()  # type: ignore[attr-defined]
+        today: _dt.date = self.app.today()
         moved = shift_month(self.last_month, months)
         if moved > today.replace(day=1):
             return
