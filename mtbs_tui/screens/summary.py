@@ -17,13 +17,13 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from mtbs_tui.form.plausible import fmt
 from mtbs_tui.messages import RegisterChanged
 from mtbs_tui.rules.advice import advice_for
 from mtbs_tui.rules.age import Age
 from mtbs_tui.screens.base import MtbsScreen
 from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
 from mtbs_tui.widgets.legend import KeyLegend
-from mtbs_tui.widgets.plausible import fmt
 
 SUMMARY_CSS = """
 SummaryScreen { layout: vertical; }

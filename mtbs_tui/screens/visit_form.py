@@ -25,6 +25,17 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import Label, Static
 
+from mtbs_tui.form.plan import (
+    CAMPAK_ENTRY,
+    HEADER_ID,
+    SHORT,
+    FormValues,
+    SectionPlan,
+    build_plan,
+    excluded_keys,
+    vaccines_for_age,
+)
+from mtbs_tui.form.plausible import fmt
 from mtbs_tui.rules import vocabulary as voc
 from mtbs_tui.rules.age import Age, age_on
 from mtbs_tui.screens import follow_up as fu
@@ -35,17 +46,6 @@ from mtbs_tui.widgets.legend import KeyLegend
 from mtbs_tui.widgets.line import TextLine
 from mtbs_tui.widgets.messages import FieldChanged, FieldDone
 from mtbs_tui.widgets.panel import ClassificationPanel, panel_lines
-from mtbs_tui.widgets.plan import (
-    CAMPAK_ENTRY,
-    HEADER_ID,
-    SHORT,
-    FormValues,
-    SectionPlan,
-    build_plan,
-    excluded_keys,
-    vaccines_for_age,
-)
-from mtbs_tui.widgets.plausible import fmt
 from mtbs_tui.widgets.section import FormSection
 
 FORM_CSS = """

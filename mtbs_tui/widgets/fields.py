@@ -25,10 +25,10 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.widget import Widget
 
+from mtbs_tui.form.plausible import fmt, implausible, unit_hint
 from mtbs_tui.rules.errors import CaseError
 from mtbs_tui.rules.vocabulary import Finding, parse_value
 from mtbs_tui.widgets.messages import FieldChanged, FieldDone
-from mtbs_tui.widgets.plausible import fmt, implausible, unit_hint
 
 MIN_VALUE_W = 9
 

@@ -9,9 +9,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from mtbs_tui.form.plan import SectionPlan, block_state, visibility
 from mtbs_tui.rules import vocabulary as voc
 from mtbs_tui.widgets.fields import FormField, NumberField, field_for
-from mtbs_tui.widgets.plan import SectionPlan, block_state, visibility
 
 
 def spec_of(key: str) -> voc.Finding:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from form_app import FormApp, months_ago, open_register, press_list, screen_text
 
+from mtbs_tui.form.plan import build_plan
 from mtbs_tui.rules.age import Age
 from mtbs_tui.rules.vocabulary import SHOCK_SIGNS
 from mtbs_tui.screens.summary import SummaryScreen
 from mtbs_tui.screens.visit_form import VisitFormScreen
-from mtbs_tui.widgets.plan import build_plan
 
 
 def test_plan_places_the_new_questions() -> None:

@@ -8,10 +8,10 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 
+from mtbs_tui.form.plausible import fmt, implausible, unit_hint
 from mtbs_tui.rules.vocabulary import FINDINGS, TOP_LEVEL, Finding
 from mtbs_tui.widgets.fields import ChoiceField, FormField, NumberField, SetField, YesNoField, field_for
 from mtbs_tui.widgets.messages import FieldChanged, FieldDone
-from mtbs_tui.widgets.plausible import fmt, implausible, unit_hint
 
 
 class FieldsApp(App[None]):

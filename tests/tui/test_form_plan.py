@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from mtbs_tui.form.plan import HEADER_ID, build_plan, excluded_keys, vaccines_for_age, visibility
 from mtbs_tui.rules import vocabulary as voc
 from mtbs_tui.rules.age import Age
 from mtbs_tui.rules.age import age_on as age_at
-from mtbs_tui.widgets.plan import HEADER_ID, build_plan, excluded_keys, vaccines_for_age, visibility
 
 CASES = [("balita", "2022", Age(335, 11)), ("balita", "2015", Age(335, 11)),
          ("balita", "2022", Age(100, 3)), ("bayi_muda", "2022", Age(23, 0))]
