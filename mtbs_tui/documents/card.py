@@ -121,12 +121,31 @@ def _starts_later(t: dict) -> bool:
     return t.get("code") == "KOTRIMOKSAZOL" and t.get("label") == KOTRIMOKSAZOL_LATER and not t.get("dose")
 
 
+def _outcomes(visit: dict) -> dict[str, Any]:
+    """What was recorded as given per treatment code (issue 17), {} when nothing was recorded."""
+    return {i.code: i for i in (visit.get("given") or {}).get("items", []) if i.code}
+
+
 def medicine_lines(visit: dict) -> list[MedicineLine]:
-    """The home medicines of a visit that is not an urgent referral."""
+    """The home medicines of a visit that is not an urgent referral: only what was given (a
+    medicine recorded as not given is left off; one given otherwise is printed as given), then
+    the medicines outside the chart given for home."""
+    from mtbs_tui import given
+
+    outcomes = _outcomes(visit)
     out: list[MedicineLine] = []
     for t, dose in zip(visit.get("treatments") or [], visit_doses(visit)):
         if t.get("code") in HOME_MEDICINES and not _starts_later(t):
+            item = outcomes.get(t.get("code"))
+            if item is not None and item.outcome == given.NOT_GIVEN:
+                continue
+            if item is not None and item.outcome == given.OTHERWISE:
+                out.append(MedicineLine(t.get("label") or t.get("code"), whole=item.note or NO_DOSE))
+                continue
             out.extend(dose_lines(t.get("label") or t.get("code"), dose))
+    for item in (visit.get("given") or {}).get("items", []):
+        if item.code is None and item.for_home:
+            out.append(MedicineLine(item.label, whole=NO_DOSE))
     return out
 
 
@@ -174,10 +193,29 @@ def plan_lines(visit: dict) -> list[str]:
 
 
 def given_before_referral(visit: dict) -> list[tuple[str, str | None]]:
-    """What the puskesmas gave before an urgent referral: (label, dose text or None)."""
+    """What the puskesmas gave before an urgent referral: (label, dose text or None). Once what
+    was given is recorded (issue 17): only what was given, with its time; before that, the
+    chart's pre-referral treatments."""
+    from mtbs_tui import given
+
     skip = {"RUJUK_SEGERA", "NASIHAT_KEMBALI_SEGERA"}
-    return [(t.get("label") or t.get("code"), t.get("dose")) for t in visit.get("treatments") or []
-            if t.get("code") not in skip]
+    record = visit.get("given")
+    if not record:
+        return [(t.get("label") or t.get("code"), t.get("dose")) for t in visit.get("treatments") or []
+                if t.get("code") not in skip]
+    outcomes = _outcomes(visit)
+    out: list[tuple[str, str | None]] = []
+    for t in given.recommended(visit.get("treatments") or []):
+        item = outcomes.get(t["code"])
+        if t["code"] in skip or item is None or not item.is_given:
+            continue
+        hour = f"jam {given.time_text(item.given_at)}"
+        what = item.note if item.outcome == given.OTHERWISE else t.get("dose")
+        out.append((t.get("label") or t["code"], f"{what}; {hour}" if what else hour))
+    for item in record.get("items", []):
+        if item.code is None:
+            out.append((item.label, f"jam {given.time_text(item.given_at)}"))
+    return out
 
 
 def return_signs(visit: dict) -> list[str]:
@@ -198,9 +236,12 @@ def home_advice(visit: dict) -> list[str]:
 
 def has_course(visit: dict) -> bool:
     """A medicine on the card is a course to finish (antibiotic, antimalarial, zinc, ...)."""
+    from mtbs_tui import given
     from mtbs_tui.rules.advice import is_course
 
+    outcomes = _outcomes(visit)
     return any(t.get("code") in HOME_MEDICINES and is_course(t) and not _starts_later(t)
+               and getattr(outcomes.get(t.get("code")), "outcome", None) != given.NOT_GIVEN
                for t in visit.get("treatments") or [])
 
 

@@ -174,22 +174,54 @@ def fits(text: str, column_mm: float, bold: bool = False, size: float = BODY_SIZ
 
 
 def treatment_rows(visit: dict) -> list[tuple[str, str]]:
-    """(treatment, dose) rows of the pre-referral table: one row per dose part, so two oxygen
-    flows or two antibiotic doses stand on separate lines; an item the engine gave no dose gets
-    a blank to fill in by hand, never "-"."""
+    """(treatment, dose) rows of the pre-referral table as the chart recommends them: one row per
+    dose part, so two oxygen flows or two antibiotic doses stand on separate lines; an item the
+    engine gave no dose gets a blank to fill in by hand, never "-"."""
+    return [(label, dose) for label, dose, _ in given_rows(dict(visit, given=None))]
+
+
+NOT_RECORDED_HOUR = "......."
+
+
+def given_rows(visit: dict) -> list[tuple[str, str, str]]:
+    """(treatment, dose or what happened, when) rows of the pre-referral table from what was
+    actually given (`visit["given"]`, issue 17): the time recorded for a treatment given; a
+    treatment not given says so with the reason; given otherwise names what was given instead;
+    then the treatments outside the chart. A treatment with nothing recorded keeps the chart's
+    dose and a blank time to fill in by hand."""
+    from mtbs_tui import given
+
+    record = visit.get("given")
+    items = {i.code: i for i in (record or {}).get("items", []) if i.code}
+    rows: list[tuple[str, str, str]] = []
+    doses = dict(zip((t.get("code") for t in visit.get("treatments") or []), _rows_by_code(visit)))
+    for t in given.recommended(visit.get("treatments") or []):
+        code = t["code"]
+        if code in NOT_A_TREATMENT_LINE:
+            continue
+        label = t.get("label") or code
+        item = items.get(code)
+        parts = doses.get(code) or [f"dosis/cara: {HAND}"]
+        if item is None:
+            rows += [(label if i == 0 else "", part, NOT_RECORDED_HOUR if i == 0 else "") for i, part in enumerate(parts)]
+        elif item.outcome == given.NOT_GIVEN:
+            rows.append((label, f"TIDAK DIBERIKAN: {item.text().split(': ', 1)[1]}", "-"))
+        elif item.outcome == given.OTHERWISE:
+            rows.append((label, f"Diberikan lain: {item.note or ''}", given.time_text(item.given_at)))
+        else:
+            hour = given.time_text(item.given_at)
+            rows += [(label if i == 0 else "", part, hour if i == 0 else "") for i, part in enumerate(parts)]
+    for item in (record or {}).get("items", []):
+        if item.code is None:
+            rows.append(("Tambahan (di luar bagan)", item.label, given.time_text(item.given_at)))
+    return rows
+
+
+def _rows_by_code(visit: dict) -> list[list[str]]:
+    """Each treatment's dose parts as text (the rows `treatment_rows` prints), in treatment order."""
     from mtbs_tui.rules.doses import parts_of
 
-    rows: list[tuple[str, str]] = []
-    for t, dose in zip(visit.get("treatments") or [], visit_doses(visit)):
-        if t.get("code") in NOT_A_TREATMENT_LINE:
-            continue
-        label = t.get("label") or t.get("code")
-        parts = parts_of(dose)
-        if not parts:
-            rows.append((label, f"dosis/cara: {HAND}"))
-        for i, part in enumerate(parts):
-            rows.append((label if i == 0 else "", str(part)))
-    return rows
+    return [[str(p) for p in parts_of(dose)] for dose in visit_doses(visit)]
 
 
 def other_classifications(visit: dict) -> list[str]:
@@ -315,9 +347,8 @@ def referral_story(register: Any, visit: dict, number: str | None = None, *, com
         story.append(Paragraph("Tidak ada tanda yang dicatat.", base))
 
     story.append(Paragraph("3. Tindakan/pengobatan pra-rujukan yang telah diberikan", st["section"]))
-    hour = time_text(given_at) if time_known(given_at) else "......."
     body = [["Tindakan/obat", "Dosis/cara", "Jam diberikan"]]
-    for label, dose in treatment_rows(visit):
+    for label, dose, hour in given_rows(visit):
         # Plain strings where they fit (most labels, short doses): no paragraph layout.
         body.append([label if fits(label, TREAT_COLS_MM[0]) else Paragraph(para_text(label), base),
                      dose if fits(dose, TREAT_COLS_MM[1]) else Paragraph(para_text(dose), base), hour])
@@ -335,9 +366,19 @@ def referral_story(register: Any, visit: dict, number: str | None = None, *, com
     story.append(t)
     if referral.get("pre_referral_notes"):
         story.append(Paragraph(f"<b>Catatan:</b> {para_text(referral['pre_referral_notes'])}", base))
-    story.append(Paragraph(
-        "Jam diberikan = jam pemeriksaan yang tercatat; koreksi dengan tangan bila berbeda"
-        + ("." if time_known(given_at) else "; jam pemeriksaan tidak dicatat, isi dengan tangan."), small))
+    record = visit.get("given")
+    if record:
+        from mtbs_tui import given
+
+        missing = any(hour == NOT_RECORDED_HOUR for _, _, hour in given_rows(visit))
+        story.append(Paragraph(para_text(
+            f"Jam diberikan = jam yang dicatat petugas ({record['recorded_by']}, "
+            f"{date_text(record['recorded_at'][:10])} {given.time_text(record['recorded_at'])})"
+            + ("; yang belum dicatat diisi dengan tangan." if missing else ".")), small))
+    else:
+        story.append(Paragraph(
+            "Pemberian belum dicatat di register: isi jam diberikan dengan tangan"
+            + (f" (pemeriksaan pukul {time_text(given_at)})." if time_known(given_at) else "."), small))
 
     story.append(Paragraph("4. Klasifikasi lain", st["section"]))
     others = other_classifications(visit)

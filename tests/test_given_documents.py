@@ -1,0 +1,89 @@
+"""What was given on the documents (issue 17 item 1), read back with pdftotext as the hospital
+doctor and the mother read them: the letter's "Jam diberikan" is the recorded time, a treatment
+not given is listed as not given with its reason, deviations are listed; the mother's card shows
+only what was given (for home)."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mtbs_tui import given
+from mtbs_tui.demo import BY_ID, ResultCache
+from mtbs_tui.documents.card import build_card_pdf
+from mtbs_tui.documents.referral import build_referral_pdf
+from mtbs_tui.register import Register
+from mtbs_tui.rules import classify
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils tidak terpasang")
+
+DAY = dt.date.today() - dt.timedelta(days=1)
+BIRTH = DAY - dt.timedelta(days=335)
+NOW = dt.datetime.combine(DAY, dt.time(12, 0))
+
+
+def text(pdf: Path) -> str:
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(out.split())
+
+
+@pytest.fixture(scope="module")
+def reg(tmp_path_factory: pytest.TempPathFactory) -> Register:
+    r = Register.open(tmp_path_factory.mktemp("diberikan") / "r.db", create=True)
+    r.set_facility(name="Puskesmas Uji", malaria_area="rendah", actor="uji")
+    yield r
+    r.close()
+
+
+def visit_of(reg: Register, scenario: str) -> tuple[int, list[dict]]:
+    pid = reg.add_patient(name=f"Anak {scenario}", sex="P", birth_date=BIRTH.isoformat(), actor="uji",
+                          allow_duplicate=True)
+    case = ResultCache(classify, "rendah").case(BY_ID[scenario], BIRTH, DAY, "P")
+    vid = reg.save_visit(patient_id=pid, case=case, actor="uji", visit_at=f"{DAY.isoformat()}T08:00:00")
+    return vid, given.recommended(reg.get_visit(vid)["treatments"])
+
+
+def test_letter_and_card_of_a_referred_child(reg: Register, tmp_path: Path) -> None:
+    vid, items = visit_of(reg, "pneumonia_berat")
+    assert len(items) >= 2, items
+    first, second = items[0], items[1]
+    # Before anything is recorded: the time is left to fill in by hand, never the visit's time.
+    build_referral_pdf(reg, vid, tmp_path / "sebelum.pdf", actor="uji")
+    before = text(tmp_path / "sebelum.pdf")
+    assert "Pemberian belum dicatat di register: isi jam diberikan dengan tangan (pemeriksaan pukul 08.00)" in before
+    reg.record_given(vid, [
+        {"code": first["code"], "outcome": "diberikan", "time": "08:10"},
+        {"code": second["code"], "outcome": "tidak_diberikan", "reason": "stok_habis"},
+        {"code": None, "outcome": "tambahan", "note": "Deksametason 2 mg IV", "time": "08:20"},
+    ], actor="uji", now=NOW)
+    build_referral_pdf(reg, vid, tmp_path / "surat.pdf", actor="uji")
+    letter = text(tmp_path / "surat.pdf")
+    assert "08.10" in letter and "TIDAK DIBERIKAN: stok habis" in letter
+    assert "Tambahan (di luar bagan) Deksametason 2 mg IV 08.20" in letter
+    assert "Jam diberikan = jam yang dicatat petugas (uji" in letter
+    assert (len(items) > 2) == ("yang belum dicatat diisi dengan tangan" in letter)
+    build_card_pdf(reg, vid, tmp_path / "kartu.pdf", actor="uji")
+    card = text(tmp_path / "kartu.pdf")
+    assert "Sudah diberikan di puskesmas sebelum dirujuk" in card
+    assert "jam 08.10" in card and "Deksametason 2 mg IV jam 08.20" in card
+    assert (second.get("label") or second["code"]) not in card  # not given: not on the card
+
+
+def test_card_at_home_shows_only_what_was_given(reg: Register, tmp_path: Path) -> None:
+    vid, items = visit_of(reg, "pneumonia")
+    home = [t for t in items if t["code"] == "AMOKSISILIN"]
+    assert home, items
+    build_card_pdf(reg, vid, tmp_path / "awal.pdf", actor="uji")
+    assert "Amoksisilin" in text(tmp_path / "awal.pdf")
+    reg.record_given(vid, [{"code": "AMOKSISILIN", "outcome": "tidak_diberikan", "reason": "stok_habis"},
+                           {"code": None, "outcome": "tambahan", "note": "Kotrimoksazol sirup 2x5 mL",
+                            "for_home": True},
+                           {"code": None, "outcome": "tambahan", "note": "Nebulisasi salbutamol"}],
+                       actor="uji", now=NOW)
+    build_card_pdf(reg, vid, tmp_path / "kartu.pdf", actor="uji")
+    card = text(tmp_path / "kartu.pdf")
+    assert "Amoksisilin" not in card
+    assert "Kotrimoksazol sirup cara pakai dijelaskan petugas 2x5 mL" in card and "Nebulisasi" not in card
