@@ -545,6 +545,7 @@ class DemoStats:
     corrections: int
     drafts: int
     classify_calls: int
+    replies: int = 0
 
 
 def _ri(rng: random.Random, lo: int, hi: int) -> int:
@@ -572,6 +573,60 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
     ("daftar", "Dewi Lestari (pendaftaran)", "pendaftaran"),
     ("tinjau", "Budi Santoso (peninjau)", "peninjau"),
 )
+
+
+# What the hospital answered (issue 17): outcome -> weight, and the kind of reply slip it sends.
+DEMO_REPLY_OUTCOMES: tuple[tuple[str, float], ...] = (
+    ("dirawat_inap", 0.56), ("rawat_jalan", 0.17), ("dirujuk_lagi", 0.04), ("meninggal", 0.03),
+    ("pulang_aps", 0.05), ("tidak_datang", 0.15),
+)
+DEMO_HOSPITAL_CARE = (
+    "Oksigen, antibiotik parenteral (ampisilin + gentamisin), cairan IV",
+    "Antibiotik IV, antipiretik, pemantauan tanda vital",
+    "Rehidrasi IV (Rencana C), zinc, pemantauan",
+    "Antimalaria parenteral, transfusi darah",
+    "Terapi gizi buruk fase stabilisasi (F-75), antibiotik",
+    "Fototerapi, ASI sesering mungkin",
+)
+DEMO_REPLY_ADVICE = (
+    "Kontrol ke puskesmas 3 hari setelah pulang",
+    "Lanjutkan obat oral sampai habis, kontrol 2 hari",
+    "Pantau berat badan tiap minggu, konseling pemberian makan",
+    "Kunjungan rumah oleh bidan desa minggu ini",
+)
+DEMO_EXAMINERS = ("dr. Rina Hapsari, Sp.A", "dr. Yosef Kelen", "dr. Maria Goreti, Sp.A", "dr. Hendra")
+# A share of referrals is never answered (the slip is lost, the family went elsewhere).
+DEMO_NEVER_ANSWERED = 0.22
+
+
+def add_demo_replies(reg: Register, *, seed: str, today: _dt.date) -> int:
+    """Replies to the demo's urgent referrals through the register's own API (one transaction):
+    most arrive 1-10 days after the referral, about a fifth never arrives, and the referrals of the
+    last days are still open. Returns how many were recorded."""
+    rng = random.Random(seed)
+    referrals = reg.referrals_between(_dt.date(1900, 1, 1), today, replied=False, today=today)
+    outcomes, weights = zip(*DEMO_REPLY_OUTCOMES)
+    done = 0
+    with dbmod.write(reg.db):
+        for r in referrals:
+            if rng.random() < DEMO_NEVER_ANSWERED:
+                continue
+            received = _dt.date.fromisoformat(r["visit_date"]) + _dt.timedelta(days=int(rng.triangular(1, 10, 2)))
+            if received > today:
+                continue  # the slip has not come back yet
+            outcome = rng.choices(outcomes, weights)[0]
+            arrived = outcome != "tidak_datang"
+            reason = (r["reason"] or "").split(",")[0].strip()
+            reg.record_referral_reply(
+                r["id"], received_date=received, outcome=outcome,
+                diagnosis=reason.capitalize() if arrived and reason else None,
+                treatment=_pick(rng, DEMO_HOSPITAL_CARE) if arrived else None,
+                advice=_pick(rng, DEMO_REPLY_ADVICE) if outcome != "meninggal" else None,
+                referred_to="RSUP Prof. dr. W. Z. Johannes Kupang" if outcome == "dirujuk_lagi" else None,
+                examiner=_pick(rng, DEMO_EXAMINERS) if arrived else None,
+                actor=_pick(rng, WORKERS), today=today)
+            done += 1
+    return done
 
 
 def demo_password(username: str) -> str:
@@ -965,6 +1020,8 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
                      "WHERE v.patient_id = patients.id) WHERE id IN (SELECT patient_id FROM visits)")
     hasher.join()
     add_demo_accounts(reg, hashes)  # a missing hash (the thread failed) is made by add_user itself
+    # The replies draw from a generator of their own: the drafts below stay as they were.
+    replies = add_demo_replies(reg, seed=f"balasan {patients} {visits} {today.isoformat()}", today=today)
 
     # 4. A few open drafts of today, through the real API (what the home screen shows).
     drafts = 0
@@ -981,4 +1038,4 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
         drafts += 1
     return DemoStats(patients=patients, visits=counts["first"] + counts["booked"],
                      follow_ups=counts["booked"], corrections=corrections,
-                     drafts=drafts, classify_calls=cache.calls)
+                     drafts=drafts, classify_calls=cache.calls, replies=replies)

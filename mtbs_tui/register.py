@@ -69,6 +69,9 @@ REPLY_OUTCOMES: dict[str, str] = {
 # The child reached the hospital (the referral was completed) for every outcome but this one.
 REPLY_NOT_ARRIVED = "tidak_datang"
 REPLY_TEXT_MAX = 500
+# What `month_tally` counts of the month's urgent referrals by their reply.
+REFERRAL_MEASURES = ("rujukan_balasan", "rujukan_selesai", "rujukan_tidak_datang", "rujukan_meninggal",
+                     "rujukan_belum_balasan")
 # A referral without a reply is flagged "belum ada balasan" after this many days (setting
 # `referral_reply_days`, 1..60).
 DEFAULT_REFERRAL_REPLY_DAYS = 3
@@ -292,6 +295,15 @@ class Register:
         row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return row[0] if row else default
 
+    def int_setting(self, key: str, default: int, lo: int, hi: int) -> int:
+        """A whole-number setting clamped to lo..hi; `default` when unset or not a number."""
+        value = self.setting(key)
+        try:
+            number = int(str(value).strip()) if value not in (None, "") else default
+        except ValueError:
+            number = default
+        return min(max(number, lo), hi)
+
     def set_setting(self, key: str, value: str | None, *, actor: str = "sistem") -> None:
         with self._write():
             self.db.execute(
@@ -356,12 +368,7 @@ class Register:
     def duplicate_birth_days(self) -> int:
         """Setting `duplicate_birth_days`: how far apart two birth dates may be (days) for the
         records to count as the same child (default 3, 0..30)."""
-        value = self.setting("duplicate_birth_days")
-        try:
-            days = int(str(value).strip()) if value not in (None, "") else DEFAULT_DUPLICATE_BIRTH_DAYS
-        except ValueError:
-            days = DEFAULT_DUPLICATE_BIRTH_DAYS
-        return min(max(days, 0), MAX_DUPLICATE_BIRTH_DAYS)
+        return self.int_setting("duplicate_birth_days", DEFAULT_DUPLICATE_BIRTH_DAYS, 0, MAX_DUPLICATE_BIRTH_DAYS)
 
     def _duplicate_pairs(self, source: str, params: list[Any], *, pairs: bool) -> list[tuple[int | None, int, list[str]]]:
         """THE duplicate query: (candidate id, existing id, reasons) for each candidate row of
@@ -1127,12 +1134,7 @@ class Register:
     def referral_reply_days(self) -> int:
         """Setting `referral_reply_days`: after how many days a referral without a reply is flagged
         "belum ada balasan" (default 3, 1..60)."""
-        value = self.setting("referral_reply_days")
-        try:
-            days = int(str(value).strip()) if value not in (None, "") else DEFAULT_REFERRAL_REPLY_DAYS
-        except ValueError:
-            days = DEFAULT_REFERRAL_REPLY_DAYS
-        return min(max(days, 1), MAX_REFERRAL_REPLY_DAYS)
+        return self.int_setting("referral_reply_days", DEFAULT_REFERRAL_REPLY_DAYS, 1, MAX_REFERRAL_REPLY_DAYS)
 
     def referred_visit(self, visit_id: int) -> dict[str, Any]:
         """The current version of an urgently referred visit (any version's id may be given):
@@ -1537,7 +1539,10 @@ class Register:
           ``rujuk_segera`` (refer_urgently), ``rujuk`` (a non-urgent RUJUK treatment), and the
           follow-ups due in the month ``kontrol_jatuh_tempo``, of which ``kontrol_selesai`` (kept
           in time, `follow_up_kept_sql`), ``kontrol_terlewat`` (the grace days have passed) and
-          ``kontrol_belum`` (not kept, the grace days not yet over);
+          ``kontrol_belum`` (not kept, the grace days not yet over); and the month's urgent referrals
+          by their reply as recorded so far (REFERRAL_MEASURES): ``rujukan_balasan`` (a reply),
+          of which ``rujukan_selesai`` (the child reached the hospital) or ``rujukan_tidak_datang``,
+          ``rujukan_meninggal`` (died), and ``rujukan_belum_balasan`` (no reply yet);
         * ``classifications`` and ``treatments``: code -> set of the month's visit ids;
         * ``findings``: each asked yes/no finding key -> the month's visits that recorded it true
           (`findings_json` is compact JSON, `_dumps`: the text `"key":true`).
@@ -1550,7 +1555,7 @@ class Register:
                     "AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at <= ?")
         visits: dict[int, tuple[str, int, str, str]] = {}
         names = ("kunjungan", "pertama", "ulang", "rujuk_segera", "rujuk", "kontrol_jatuh_tempo",
-                 "kontrol_selesai", "kontrol_terlewat", "kontrol_belum")
+                 "kontrol_selesai", "kontrol_terlewat", "kontrol_belum", *REFERRAL_MEASURES)
         measures: dict[str, set[int]] = {name: set() for name in names}
         classifications: dict[str, set[int]] = {}
         treatments: dict[str, set[int]] = {}
@@ -1573,6 +1578,17 @@ class Register:
                         "SELECT x.visit_id, x.code " + in_month.format(join=f"JOIN {table} x ON x.visit_id = v.id"), rng):
                     out.setdefault(code, set()).add(vid)
             measures["rujuk"] = treatments.get("RUJUK", set()) - measures["rujuk_segera"]
+            # The month's urgent referrals by their reply as known now (the cohort of the month).
+            replied = dict(conn.execute(
+                "SELECT v.id, r.outcome FROM visits v INDEXED BY visits_referred JOIN referral_replies r "
+                "ON r.visit_uid = v.visit_uid AND r.is_current = 1 WHERE v.is_current = 1 AND v.status = 'final' "
+                "AND v.refer_urgently = 1 AND v.visit_at >= ? AND v.visit_at <= ?", rng).fetchall())
+            for vid, outcome in replied.items():
+                measures["rujukan_balasan"].add(vid)
+                measures["rujukan_tidak_datang" if outcome == REPLY_NOT_ARRIVED else "rujukan_selesai"].add(vid)
+                if outcome == "meninggal":
+                    measures["rujukan_meninggal"].add(vid)
+            measures["rujukan_belum_balasan"] = measures["rujuk_segera"] - measures["rujukan_balasan"]
             for key in findings:
                 found[key] = {vid for (vid,) in conn.execute(
                     "SELECT v.id " + in_month.format(join="") + " AND instr(v.findings_json, ?)",

@@ -67,6 +67,8 @@ def expected_counts(db: Path, month: str, today: dt.date) -> dict:
     given: dict = {}
     for vid, code in conn.execute("SELECT visit_id, code FROM visit_treatments"):
         given.setdefault(vid, set()).add(code)
+    replies = dict(conn.execute("SELECT visit_uid, outcome FROM referral_replies WHERE is_current = 1"))
+    uids = dict(conn.execute("SELECT id, visit_uid FROM visits"))
     conn.close()
     in_month = [v for v in visits if v[9].startswith(month)]
     out: dict = {"measures": Counter(), "visits": []}
@@ -78,6 +80,13 @@ def expected_counts(db: Path, month: str, today: dt.date) -> dict:
         out["measures"][(v[5], *key)] += 1
         if v[6] == 1:
             out["measures"][("rujuk_segera", *key)] += 1
+            outcome = replies.get(uids[v[0]])
+            if outcome is None:
+                out["measures"][("rujukan_belum_balasan", *key)] += 1
+            else:
+                out["measures"][("rujukan_balasan", *key)] += 1
+                out["measures"][("rujukan_tidak_datang" if outcome == "tidak_datang" else "rujukan_selesai", *key)] += 1
+                out["measures"][("rujukan_meninggal", *key)] += outcome == "meninggal"
         elif "RUJUK" in given.get(v[0], set()):
             out["measures"][("rujuk", *key)] += 1
     for v in visits:
@@ -524,3 +533,24 @@ def test_a_section_heading_is_never_the_last_line_of_a_page(demo: tuple[Path, st
     finally:
         reg.close()
     assert checked >= len(months)
+
+
+def test_referral_reply_rows_agree_with_the_register(demo: tuple[Path, str]) -> None:
+    """Issue 17: the demo answers most referrals and leaves some unanswered; the report's referral
+    rows are the register's referrals of the month (`referrals_between`) by their reply."""
+    db, month = demo
+    reg = Register.open(db)
+    try:
+        report = build_report(reg, month)
+        first, last = parse_month(month)
+        referrals = reg.referrals_between(first, last)
+    finally:
+        reg.close()
+    total = {r.measure: v[-1] for r, v in zip(report.rows, report.values) if r.measure and r.pathway is None}
+    replies = [r["reply"] for r in referrals if r["reply"]]
+    assert total["rujuk_segera"] == len(referrals) > 0
+    assert total["rujukan_balasan"] == len(replies) > 0
+    assert total["rujukan_belum_balasan"] == len(referrals) - len(replies)
+    assert total["rujukan_tidak_datang"] == sum(r["outcome"] == "tidak_datang" for r in replies)
+    assert total["rujukan_selesai"] == len(replies) - total["rujukan_tidak_datang"]
+    assert total["rujukan_meninggal"] == sum(r["outcome"] == "meninggal" for r in replies)

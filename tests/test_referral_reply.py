@@ -248,3 +248,26 @@ def rows_in(db: Path) -> tuple[int, list[str]]:
                 [r[0] for r in conn.execute("SELECT action FROM audit WHERE action != 'login'")])
     finally:
         conn.close()
+
+
+def test_the_demo_answers_most_referrals_and_leaves_some_open(tmp_path: Path) -> None:
+    from mtbs_tui.demo import generate
+
+    today = _dt.date(2026, 11, 20)
+    reg = Register.open(tmp_path / "demo.db", create=True)
+    try:
+        stats = generate(reg, patients=80, visits=600, today=today, now=_dt.datetime(2026, 11, 20, 9, 0))
+        every = reg.referrals_between(_dt.date(2020, 1, 1), today, today=today)
+        replies = [r["reply"] for r in every if r["reply"]]
+        assert stats.replies == len(replies) > 0
+        # Never answered: old referrals without a reply; and the last days' are still open.
+        assert any(r["reply"] is None and r["days_open"] > 10 for r in every)
+        assert all(r["reply"] is None for r in every if r["days_open"] < 1)
+        assert {r["outcome"] for r in replies} >= {"dirawat_inap", "tidak_datang"}
+        for r in replies:
+            assert r["days_to_reply"] >= 1 and r["received_date"] <= today.isoformat()
+            assert (r["diagnosis"] is None) == (r["outcome"] == "tidak_datang")
+        actions = [a["action"] for a in reg.audit_log(limit=10_000)]
+        assert actions.count("rujukan.balasan") == len(replies)
+    finally:
+        reg.close()

@@ -90,5 +90,6 @@ def run(path: Path | None, *, patients: int, visits: int, if_missing: bool = Fal
     elapsed = time.perf_counter() - started
     print(f"Database demo dibuat: {target}")
     print(f"Pasien: {stats.patients}  Kunjungan: {stats.visits} (ulang {stats.follow_ups}, koreksi "
-          f"{stats.corrections})  Draf: {stats.drafts}  Waktu: {elapsed:.1f} dtk")
+          f"{stats.corrections})  Balasan rujukan: {stats.replies}  Draf: {stats.drafts}  "
+          f"Waktu: {elapsed:.1f} dtk")
     return 0

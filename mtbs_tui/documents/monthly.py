@@ -7,7 +7,8 @@ of rows, each either a heading or a count. A count row counts visits of the mont
 * were given any of its `treatments` (a code, or a prefix ending in `*` such as `IMUNISASI_*`), or
 * recorded any of its yes/no `findings` as true (e.g. chest indrawing), or
 * match one named `measure` (visits, first visits, follow-up visits, urgent and non-urgent
-  referrals, follow-ups due / done / missed / not yet due),
+  referrals, follow-ups due / done / missed / not yet due, the month's urgent referrals by their
+  reply: replied, completed, not arrived, died, no reply yet),
 
 optionally only on one `pathway` and one visit `kind`; a visit is counted once per row.
 
@@ -70,6 +71,11 @@ MEASURES = {
     "kontrol_selesai": "Kunjungan ulang dilakukan tepat waktu",
     "kontrol_terlewat": "Kunjungan ulang terlewat",
     "kontrol_belum": "Kunjungan ulang belum dilakukan, batas waktunya belum lewat",
+    "rujukan_balasan": "Rujukan segera bulan ini yang sudah ada balasan rumah sakit",
+    "rujukan_selesai": "Rujukan selesai: anak sampai di rumah sakit (menurut balasan)",
+    "rujukan_tidak_datang": "Rujukan tidak sampai: anak tidak datang ke rumah sakit",
+    "rujukan_meninggal": "Anak yang dirujuk meninggal (menurut balasan)",
+    "rujukan_belum_balasan": "Rujukan segera bulan ini yang belum ada balasan",
 }
 
 
@@ -180,6 +186,12 @@ def default_table() -> list[ReportRow]:
         ReportRow(MEASURES["kontrol_selesai"], measure="kontrol_selesai"),
         ReportRow(MEASURES["kontrol_terlewat"], measure="kontrol_terlewat"),
         ReportRow(MEASURES["kontrol_belum"], measure="kontrol_belum"),
+        # Issue 17: the referrals of the month and what the hospitals answered (as known when the
+        # report is made; a reply that comes later counts in a report made again).
+        ReportRow("D. RUJUKAN SEGERA DAN BALASAN RUJUKAN (MTBS DAN MTBM)", heading=True),
+        ReportRow("Rujukan segera yang dibuat bulan ini", measure="rujuk_segera"),
+        *(ReportRow(MEASURES[m], measure=m) for m in ("rujukan_balasan", "rujukan_selesai", "rujukan_tidak_datang",
+                                                      "rujukan_meninggal", "rujukan_belum_balasan")),
     ]
     return rows
 
