@@ -213,10 +213,9 @@ class MtbsApp(App[int]):
         if self.facility_name.rstrip().endswith("(DEMO)"):
             return True
         try:
-            row = self.register.db.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
+            return self.register.is_demo()
         except Exception:  # noqa: BLE001 - an older register without meta is simply not a demo
             return False
-        return bool(row) and str(row[0]) == "1"
 
     def logged_in(self, user: User) -> None:
         """Called by the login / first-run screen: the user works from the home screen on."""
@@ -420,9 +419,8 @@ class MtbsApp(App[int]):
         for. A correction needs `visit.correct` for the visit's author; anything else
         `visit.create`."""
         if correct_visit_id is not None:
-            row = self.register.db.execute("SELECT recorded_by FROM visits WHERE id = ?",
-                                           [int(correct_visit_id)]).fetchone()
-            if not self.permit("visit.correct", owner=row[0] if row else None):
+            brief = self.register.visit_brief(correct_visit_id)
+            if not self.permit("visit.correct", owner=brief["recorded_by"] if brief else None):
                 return
         elif not self.permit("visit.create"):
             return
@@ -438,8 +436,8 @@ class MtbsApp(App[int]):
             return
         from mtbs_tui.screens.register_view import VisitScreen
 
-        row = self.register.db.execute("SELECT patient_id FROM visits WHERE id = ?", [int(visit_id)]).fetchone()
-        self.audit_view("kunjungan.lihat", row[0] if row else None, f"kunjungan {int(visit_id)}")
+        brief = self.register.visit_brief(visit_id)
+        self.audit_view("kunjungan.lihat", brief["patient_id"] if brief else None, f"kunjungan {int(visit_id)}")
         self.push_screen(VisitScreen(visit_id))
 
     def open_patient(self, patient_id: int, *, notice: str = "") -> None:

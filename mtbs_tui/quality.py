@@ -133,7 +133,7 @@ class QualityReport:
         return f"Indikator Mutu MTBS {period_text(self.first, self.last)}"
 
 
-def months_between(first: _dt.date, last: _dt.date) -> list[str]:
+def calendar_months(first: _dt.date, last: _dt.date) -> list[str]:
     out = []
     y, m = first.year, first.month
     while (y, m) <= (last.year, last.month):
@@ -190,7 +190,7 @@ def parse_period(date_from: str, date_to: str, *, today: _dt.date) -> tuple[_dt.
         raise PeriodError(f"--to: {last.isoformat()} sebelum --from {first.isoformat()}")
     if first > today:
         raise PeriodError(f"--from: {first.isoformat()} belum terjadi (hari ini {today.isoformat()})")
-    if len(months_between(first, last)) > MAX_MONTHS:
+    if len(calendar_months(first, last)) > MAX_MONTHS:
         raise PeriodError(f"--to: periode paling panjang {MAX_MONTHS} bulan")
     return first, last
 
@@ -206,7 +206,7 @@ def _median(minutes: list[float], visits: int) -> Value:
 def compute(register: Any, first: _dt.date, last: _dt.date, *, today: _dt.date | None = None) -> QualityReport:
     """Every indicator for each month of `first`..`last` and for the whole period."""
     today = today or _dt.date.today()
-    months = months_between(first, last)
+    months = calendar_months(first, last)
     index = {m: i for i, m in enumerate(months)}
     n = len(months)
     # Per month (and the last slot for the whole period): [numerator, denominator] per indicator.

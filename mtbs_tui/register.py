@@ -1306,6 +1306,18 @@ class Register:
                               [visit_uid]).fetchone()
         return row[0] if row else None
 
+    def visit_brief(self, visit_id: int) -> dict[str, Any] | None:
+        """patient_id, recorded_by, visit_uid and visit_date of one visit version, or None: what a
+        screen needs to check a role or write an audit line without loading the whole visit."""
+        return _one(self.db, "SELECT patient_id, recorded_by, visit_uid, visit_date FROM visits WHERE id = ?",
+                    [int(visit_id)])
+
+    def latest_visit_date(self, visit_uid: str | None) -> str | None:
+        """The visit date of the latest version of a visit (by its uid), or None."""
+        row = self.db.execute("SELECT visit_date FROM visits WHERE visit_uid = ? ORDER BY version DESC LIMIT 1",
+                              [visit_uid]).fetchone()
+        return row[0] if row else None
+
     def letter_number(self, visit_uid: str | None) -> str | None:
         """The referral letter number kept for this visit (any version), or None: never printed."""
         row = self.db.execute("SELECT number FROM referral_letters WHERE visit_uid = ?", [visit_uid]).fetchone()

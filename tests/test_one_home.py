@@ -60,11 +60,16 @@ def _code_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
+# Limits of 60 days that are not about age (the pathway limits live in rules/age.py).
+NOT_AGE_LIMITS = re.compile(r"\bMAX_REFERRAL_REPLY_DAYS\s*=")
+
+
 def age_copies(path: str, text: str) -> list[str]:
     if path == AGE_HOME:
         return []
     found = [f"{path}: {m.group(0).strip()}" for m in _AGE_DEFS.finditer(text)]
-    found += [f"{path}:{n}: {line.strip()}" for n, line in _code_lines(text) if _LIMITS.search(line)]
+    found += [f"{path}:{n}: {line.strip()}" for n, line in _code_lines(text)
+              if _LIMITS.search(line) and not NOT_AGE_LIMITS.search(line)]
     return found
 
 
@@ -138,3 +143,52 @@ def test_the_severity_detector_catches_copies(copy: str) -> None:
 def test_the_all_clear_detector_catches_a_list() -> None:
     assert all_clear_copies("app.py", 'dull = code in ("STABIL", "GIZI_BAIK")\n')
     assert not all_clear_copies("app.py", 'if code == "STABIL":\n')
+
+
+# --- SQL lives with the register (issue 16: "All SQL goes through Register, or db for schema work") --
+
+# The modules that own tables or file-level work on the SQLite file. Everything else (documents,
+# commands, screens, widgets, the app) asks a Register method.
+SQL_HOMES = {
+    "register.py", "users.py", "audit.py",  # the tables and their queries
+    "db.py", "dbfile.py",  # schema, migrations, connection settings, file checks
+    "backup.py",  # page-level copies and their verification
+    "demo.py",  # the bulk generator of demo registers (INSERT ... SELECT from a staging table)
+    "commands/check.py",  # `mtbs periksa`: PRAGMA integrity checks on a file that may not open
+}
+_SQL = re.compile(
+    r"[\"'(]\s*(?:SELECT\s+[\w*(]|INSERT\s+(?:OR\s+\w+\s+)?INTO\b|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b"
+    r"|CREATE\s+(?:TABLE|INDEX|TRIGGER)\b|PRAGMA\s+\w)"
+    r"|\.(?:execute|executemany|executescript)\(")
+
+
+def sql_outside_homes(path: str, text: str) -> list[str]:
+    if path in SQL_HOMES or path.startswith("rules/"):
+        return []
+    return [f"{path}:{n}: {line.strip()}" for n, line in _code_lines(text) if _SQL.search(line)]
+
+
+def test_sql_lives_only_in_the_register_and_the_file_modules() -> None:
+    found = [hit for path, text in _sources() for hit in sql_outside_homes(path, text)]
+    assert not found, "SQL outside the register; add a Register method instead:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("copy", [
+    'row = self.register.db.execute("SELECT value FROM meta").fetchone()',
+    "    rows = db.query('SELECT id FROM visits WHERE x = ?', [1])",
+    'conn.executemany(sql, rows)',
+    '"INSERT INTO referrals(visit_id) VALUES (?)"',
+    '"UPDATE visits SET status = ?"',
+    "(\"DELETE FROM drafts WHERE id = ?\")",
+])
+def test_the_sql_detector_catches_queries(copy: str) -> None:
+    assert sql_outside_homes("screens/x.py", copy)
+
+
+@pytest.mark.parametrize("fine", [
+    'self.query_one("#visit-text", Static).update(text)',
+    'Static("Pilih (SELECT) satu baris")',
+    "rows = register.visits_on(day)",
+])
+def test_the_sql_detector_lets_other_text_be(fine: str) -> None:
+    assert not sql_outside_homes("screens/x.py", fine)

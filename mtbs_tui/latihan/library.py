@@ -54,7 +54,7 @@ class PracticeCase:
 
     @property
     def pathway(self) -> str:
-        return "bayi_muda" if self.age.days < 60 else "balita"
+        return self.age.pathway
 
     @property
     def age(self) -> Any:

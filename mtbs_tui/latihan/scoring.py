@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from mtbs_tui.rules import codes as rule_codes
-from mtbs_tui.rules.age import add_months
+from mtbs_tui.rules.age import add_months, age_on
 from mtbs_tui.rules.errors import CaseError
 from mtbs_tui.rules.vocabulary import FINDINGS, MODULE_BY_ID, TOP_LEVEL, format_number
 
@@ -237,7 +237,7 @@ def _variant_cases(case: Mapping[str, Any]) -> list[dict[str, Any]]:
         out.append({**base, "weight_kg": w})
     visit = dt.date.fromisoformat(str(case["visit_date"]))
     births: list[dt.date] = []
-    if (visit - dt.date.fromisoformat(str(case["birth_date"]))).days < 60:
+    if age_on(case["birth_date"], visit).young_infant:
         births = [visit - dt.timedelta(days=d) for d in _BAYI_DAYS]
     else:
         for m in _BALITA_MONTHS:

@@ -471,10 +471,7 @@ class VisitScreen(DocumentKeys, MtbsScreen[None]):
         body.border_title = f"Kunjungan · versi {version} dari {len(self.versions)} ({state})"
         earlier = None
         if self.visit.get("follow_up_of"):
-            row = register.db.execute(
-                "SELECT visit_date FROM visits WHERE visit_uid = ? ORDER BY version DESC LIMIT 1",
-                [self.visit["follow_up_of"]]).fetchone()
-            earlier = row[0] if row else None
+            earlier = register.latest_visit_date(self.visit["follow_up_of"])
         self.query_one("#visit-text", Static).update(
             visit_text(self.visit, self.versions, earlier_date=earlier))
         self.refresh_bindings()
