@@ -56,6 +56,8 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "referral_facility.view": ("melihat daftar fasilitas rujukan", _ALL),
     "referral_facility.manage": ("mengelola daftar fasilitas rujukan", _HEAD),
     "referral.destination": ("memilih tujuan rujukan", _CLINICAL),
+    # Practice on fictitious cases in a separate practice file (issue 19): every account.
+    "practice.use": ("berlatih kasus MTBS (kalakarya)", _ALL),
 }
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")

@@ -39,6 +39,7 @@ GATED_ACTIONS: dict[tuple[str, str], str] = {
     ("HomeScreen", "discard_draft"): "visit.create",
     ("HomeScreen", "users"): "user.manage",
     ("HomeScreen", "quality"): "quality.view",
+    ("HomeScreen", "practice"): "practice.use",
     ("PatientSearchScreen", "new_patient"): "patient.create",
     ("PatientScreen", "new_visit"): "visit.create",
     ("PatientScreen", "follow_up"): "visit.create",
@@ -447,6 +448,26 @@ class MtbsApp(App[int]):
 
         self.audit_view("pasien.lihat", int(patient_id))
         self.push_screen(PatientScreen(patient_id, notice=notice))
+
+    def open_practice(self) -> None:
+        """F7 on Beranda: the practice screens on the practice file (``paths.practice_db_path``),
+        never this register; the participant is the account's name."""
+        from mtbs_tui.latihan.store import PracticeError, PracticeStore
+        from mtbs_tui.paths import practice_db_path
+        from mtbs_tui.screens.latihan import PracticeHomeScreen, PracticeRun
+
+        try:
+            store = PracticeStore.open(practice_db_path(), create=True)
+        except PracticeError as exc:
+            self.notify(exc.message, title="Latihan", severity="error")
+            return
+        name = (self.user.full_name if self.user is not None and self.user.full_name else self.actor)
+
+        def leave() -> None:
+            self.pop_screen()
+            store.close()
+
+        self.push_screen(PracticeHomeScreen(PracticeRun(store, name[:60]), on_leave=leave))
 
     def open_users(self) -> None:
         if not self.permit("user.manage"):

@@ -686,6 +686,82 @@ def faskes_default_command(
     from mtbs_tui.commands.faskes_cmd import set_default
 
     raise typer.Exit(set_default(ctx, facility))
+latihan_app = typer.Typer(
+    help="Latihan MTBS (kalakarya) dengan kasus rekaan, di berkas latihan terpisah (bukan register). "
+    "Tanpa subperintah: membuka layar latihan.",
+    invoke_without_command=True, no_args_is_help=False, rich_markup_mode=None)
+app.add_typer(latihan_app, name="latihan")
+
+
+@latihan_app.callback()
+def latihan_callback(
+    ctx: typer.Context,
+    file: Optional[Path] = typer.Option(None, "--berkas", metavar="BERKAS",
+                                        help="Berkas latihan atau berkas sesi (bawaan: latihan.db di folder data)."),
+    participant: Optional[str] = typer.Option(None, "--peserta", metavar="NAMA", help="Nama peserta."),
+) -> None:
+    """Buka layar latihan: cerita kasus, penilaian pada formulir kunjungan (tanpa panel klasifikasi),
+    klasifikasi, tindakan, dosis dan kunjungan ulang pilihan peserta, lalu perbandingan dengan bagan."""
+    if ctx.invoked_subcommand is None:
+        from mtbs_tui.commands.tui import run_practice
+
+        raise typer.Exit(run_practice(file, participant=participant))
+
+
+@latihan_app.command("sesi")
+def latihan_session_command(
+    file: Path = typer.Argument(..., metavar="BERKAS", help="Berkas sesi yang dibuat (belum ada)."),
+    name: str = typer.Option(..., "--nama", metavar="TEKS", help="Nama sesi (mis. pelatihan dan tanggal)."),
+    participants: list[str] = typer.Option(..., "--peserta", metavar="NAMA",
+                                           help="Nama peserta (ulangi untuk setiap peserta)."),
+    cases: Optional[str] = typer.Option(None, "--kasus", metavar="ID,ID",
+                                        help="Kasus yang dikerjakan (lihat `mtbs latihan kasus`)."),
+    count: Optional[int] = typer.Option(None, "--acak", metavar="N", help="Pilih N kasus secara acak."),
+    chart: Optional[str] = typer.Option(None, "--bagan", metavar="2015|2022", help="Hanya kasus bagan ini."),
+    seed: Optional[int] = typer.Option(None, "--benih", help="Benih acak untuk --acak."),
+) -> None:
+    """Buat berkas sesi latihan untuk penilai: peserta (nama saja) dan kumpulan kasus."""
+    from mtbs_tui.commands.latihan import run_session
+
+    raise typer.Exit(run_session(file, name=name, participants=participants, cases=cases, count=count,
+                                 chart=chart, seed=seed))
+
+
+@latihan_app.command("gabung")
+def latihan_merge_command(
+    files: list[Path] = typer.Argument(..., metavar="BERKAS...", help="Berkas sesi dari PC peserta."),
+    out: Path = typer.Option(..., "--keluar", metavar="BERKAS", help="Berkas gabungan (dibuat bila belum ada)."),
+    pdf: Optional[Path] = typer.Option(None, "--pdf", metavar="BERKAS", help="Laporan PDF."),
+    xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="BERKAS", help="Laporan XLSX."),
+    overwrite: bool = typer.Option(False, "--timpa", help="Timpa berkas laporan yang sudah ada."),
+) -> None:
+    """Gabungkan hasil peserta satu sesi dan buat laporan per peserta dan per kasus."""
+    from mtbs_tui.commands.latihan import run_merge
+
+    raise typer.Exit(run_merge(files, out=out, pdf=pdf, xlsx=xlsx, overwrite=overwrite))
+
+
+@latihan_app.command("laporan")
+def latihan_report_command(
+    file: Path = typer.Argument(..., metavar="BERKAS", help="Berkas latihan atau berkas gabungan."),
+    pdf: Optional[Path] = typer.Option(None, "--pdf", metavar="BERKAS", help="Laporan PDF."),
+    xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="BERKAS", help="Laporan XLSX."),
+    overwrite: bool = typer.Option(False, "--timpa", help="Timpa berkas laporan yang sudah ada."),
+) -> None:
+    """Buat laporan (PDF dan/atau XLSX) dari satu berkas latihan."""
+    from mtbs_tui.commands.latihan import run_report
+
+    raise typer.Exit(run_report(file, pdf=pdf, xlsx=xlsx, overwrite=overwrite))
+
+
+@latihan_app.command("kasus")
+def latihan_cases_command(
+    chart: Optional[str] = typer.Option(None, "--bagan", metavar="2015|2022", help="Hanya kasus bagan ini."),
+) -> None:
+    """Daftar kasus latihan (id, bagan, umur, judul)."""
+    from mtbs_tui.commands.latihan import run_list
+
+    raise typer.Exit(run_list(chart))
 
 
 audit_app = typer.Typer(help="Jejak audit (siapa, pasien mana, apa, kapan).", no_args_is_help=True,

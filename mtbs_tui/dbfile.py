@@ -13,6 +13,10 @@ from pathlib import Path
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # The register schema this code writes (PRAGMA user_version); mtbs_tui.db re-exports it.
 SCHEMA_VERSION = 11
+# PRAGMA application_id of a practice (kalakarya) file, "MTLT" (issue 19): read from the header
+# (offset 68) before SQLite opens anything, so a practice file is never opened as a clinical register
+# and a clinical register never as a practice file.
+PRACTICE_APPLICATION_ID = 0x4D544C54
 # Filesystems on which SQLite's locking is unreliable (reliability.md): refused.
 NETWORK_FS = frozenset(
     {
@@ -90,11 +94,32 @@ def _posix_fs_type(path: Path, mounts_file: str) -> str | None:
 
 # --- raw file checks (before SQLite touches the file) ---------------------------------------------
 
-def check_existing_file(path: Path) -> None:
-    """An existing path that should be a register: not a folder, and a sound SQLite header."""
+def check_existing_file(path: Path, *, practice: bool = False) -> None:
+    """An existing path that should be a register (or, with ``practice``, a practice file): not a
+    folder, a sound SQLite header, and the right kind of file (``application_id``)."""
     if path.is_dir():
         raise DatabaseError(f"{path}: ini folder, bukan berkas database", kind="hilang")
     check_file_header(path)
+    check_file_kind(path, practice=practice)
+
+
+def check_file_kind(path: Path, *, practice: bool = False) -> None:
+    """A practice file is never opened as a clinical register, nor anything else as a practice
+    file (issue 19): the header's application_id decides, before SQLite opens the file."""
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError:
+        return  # check_file_header has said why
+    if len(header) < 100:
+        return  # empty: a new file, made by the caller that asked for it
+    is_practice = int.from_bytes(header[68:72], "big") == PRACTICE_APPLICATION_ID
+    if is_practice and not practice:
+        raise DatabaseError(f"{path}: ini berkas latihan (kalakarya), bukan register klinis; "
+                            "buka dengan `mtbs latihan`", kind="asing")
+    if practice and not is_practice:
+        raise DatabaseError(f"{path}: bukan berkas latihan; register klinis tidak pernah dibuka "
+                            "sebagai latihan", kind="asing")
 
 
 def check_file_header(path: Path) -> None:

@@ -36,6 +36,11 @@ def demo_db_path() -> Path:
     return data_dir() / "mtbs-demo.db"
 
 
+def practice_db_path() -> Path:
+    """The practice (kalakarya) file of free practice: never the register (issue 19)."""
+    return data_dir() / "latihan.db"
+
+
 def default_backup_dir(db_path: Path) -> Path:
     """Backups go beside the database in `cadangan/` unless the admin chooses another folder."""
     return db_path.parent / "cadangan"

@@ -90,3 +90,29 @@ def _auto_backup(path: Path) -> None:
         # Once a day, like the backup itself: patient data in a copy anyone with the PC can read.
         _say(f"peringatan: cadangan harian TIDAK dienkripsi ({made.name}); kepala puskesmas: buat kunci "
              "dengan age-keygen, lalu mtbs backup --set-key age1...")
+
+
+def run_practice(path: Path | None, *, participant: str | None = None) -> int:
+    """`mtbs latihan`: the practice screens on a practice file (created when it is the default one);
+    never the clinical register (a register given here is refused before it is opened)."""
+    from mtbs_tui.latihan.store import PracticeError, PracticeStore
+
+    if path is None:
+        from mtbs_tui.paths import practice_db_path
+
+        chosen, create = practice_db_path(), True
+    else:
+        chosen, create = Path(path), False
+    try:
+        store = PracticeStore.open(chosen, create=create)
+    except PracticeError as exc:
+        _say(str(exc))
+        return 2
+    try:
+        from mtbs_tui.screens.latihan import PracticeApp
+
+        app = PracticeApp(store, participant)
+        app.run()
+        return int(app.return_code or 0)
+    finally:
+        store.close()

@@ -80,9 +80,10 @@ def _parse(path: Path) -> PracticeCase:
 
 @lru_cache(maxsize=4)
 def load(directory: Path | None = None) -> tuple[PracticeCase, ...]:
-    """Every case of the library, in file-name order (the ids sort by pathway, chart, number)."""
+    """Every case of the library: balita before bayi muda, chart 2022 before 2015, then by id."""
     folder = directory or DATA_DIR
-    cases = tuple(_parse(p) for p in sorted(folder.glob("*.json")))
+    cases = tuple(sorted((_parse(p) for p in folder.glob("*.json")),
+                         key=lambda c: (c.pathway != "balita", c.chart != "2022", c.id)))
     if not cases:
         raise LibraryError(f"pustaka kasus latihan kosong atau tidak ditemukan: {folder}")
     return cases

@@ -184,7 +184,7 @@ def _treatment_source(expected: Mapping[str, Any], code: str) -> tuple[str | Non
 def treatment_choices(case: Mapping[str, Any], chosen: Sequence[str]) -> list[str]:
     """The treatment codes offered to a trainee: every treatment of every row of the modules the
     chart or she classified (so the right ones sit among their neighbours), the vaccines the child
-    has not yet received, vitamin A, the advice and the referral; in the chart's first-use order."""
+    has not yet received, vitamin A, the advice and the referral; in the catalogue's order."""
     from mtbs_tui.rules.engine import classify
 
     result = classify(case)
@@ -194,7 +194,7 @@ def treatment_choices(case: Mapping[str, Any], chosen: Sequence[str]) -> list[st
         info = rule_codes.CLASSIFICATIONS[pathway].get(code)
         if info is not None:
             modules.add(info.module)
-    out: list[str] = [t["code"] for t in result["treatments"]]
+    out: list[str] = []
     for rule, row in _rows(pathway, result["chart"]).items():
         if rule.split(".")[1] in modules:
             out.extend(tx.code for tx in row.treatments)
@@ -206,7 +206,11 @@ def treatment_choices(case: Mapping[str, Any], chosen: Sequence[str]) -> list[st
     else:
         out.append("VITAMIN_K1")
     out.extend(["NASIHAT_KEMBALI_SEGERA", "RUJUK_SEGERA"])
-    return list(dict.fromkeys(out))
+    out.extend(t["code"] for t in result["treatments"])  # never missing, wherever it came from
+    # In the catalogue's order (codes.TREATMENTS), never the chart's answer order: the list must
+    # not give the answer away by its first lines.
+    order = {code: n for n, code in enumerate(rule_codes.TREATMENTS)}
+    return sorted(dict.fromkeys(out), key=lambda code: order.get(code, len(order)))
 
 
 def classification_choices(pathway: str, chart: str, module: str) -> list[str]:
@@ -215,6 +219,25 @@ def classification_choices(pathway: str, chart: str, module: str) -> list[str]:
     excluded = rule_codes.BALITA_CHART_ONLY[other] if pathway == "balita" else set()
     return [c.code for c in rule_codes.CLASSIFICATIONS[pathway].values()
             if c.module == module and c.code not in excluded]
+
+
+def multi_row_modules(pathway: str, chart: str) -> set[str]:
+    """The modules that may print more than one classification (several tables: diarrhoea)."""
+    from mtbs_tui.rules.engine import _load_pathways
+    from mtbs_tui.rules.settings import DEFAULT
+    from mtbs_tui.rules.table import ModuleTable, registered
+
+    _load_pathways(pathway)
+    return {spec.module for spec in registered(pathway, chart, DEFAULT)
+            if isinstance(spec, ModuleTable) and len(spec.tables) > 1}
+
+
+def follow_up_choices() -> list[int]:
+    """The follow-up days the chart's rows use, of both pathways and charts (the trainee picks one,
+    or none): the choice itself does not give the pathway's answer away."""
+    days = {row.follow_up for pathway in ("balita", "bayi_muda") for chart in ("2015", "2022")
+            for row in _rows(pathway, chart).values() if isinstance(row.follow_up, int)}
+    return sorted(days)
 
 
 _WEIGHTS = (2.0, 3.0, 4.0, 5.5, 7.0, 9.0, 11.0, 13.0, 15.0, 17.0, 19.5, 24.0)

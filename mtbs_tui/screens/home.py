@@ -61,6 +61,8 @@ class HomeScreen(MtbsScreen[None]):
         Binding("f8", "users", "Akun", key_display="F8", id="pengguna"),
         # Only kepala and peninjau (quality.view) see this key.
         Binding("f9", "quality", "Mutu", key_display="F9", id="mutu"),
+        # Practice on fictitious cases (issue 19), in the practice file, never in this register.
+        Binding("f7", "practice", "Latihan", key_display="F7", id="latihan"),
     ]
 
     def __init__(self) -> None:
@@ -298,6 +300,9 @@ class HomeScreen(MtbsScreen[None]):
 
     def action_users(self) -> None:
         self.app.open_users()  # type: ignore[attr-defined]
+
+    def action_practice(self) -> None:
+        self.app.open_practice()  # type: ignore[attr-defined]
 
     def action_follow_ups(self) -> None:
         self.query_one("#followups", OptionList).focus()

@@ -151,6 +151,9 @@ class VisitFormScreen(MtbsScreen["int | None"]):
     # answer is durable at most this long (plus one write, a few ms) after it was given, even
     # while the nurse keeps typing.
     AUTOSAVE_DELAY = 0.5
+    # The live classification panel beside the form. The practice mode (screens/latihan.py) hides
+    # it: the trainee classifies herself (issue 19).
+    LIVE_PANEL = True
 
     # F1 help (screens/help.py): the keys read by the fields, and one line for each family of jumps.
     HELP_KEYS = [
@@ -307,7 +310,9 @@ class VisitFormScreen(MtbsScreen["int | None"]):
                 # Only the section shown first is mounted with the screen; the others follow in
                 # the background (or at once when the worker goes there): opening stays fast.
                 yield self.sections[self.index]
-            yield ClassificationPanel(id="panel")
+            panel = ClassificationPanel(id="panel")
+            panel.display = self.LIVE_PANEL
+            yield panel
         yield TextLine(id="help-line")
         yield KeyLegend()
 
@@ -399,8 +404,9 @@ class VisitFormScreen(MtbsScreen["int | None"]):
                     section.apply_folding(merged)
         self.classify_now()
         panel = self.query_one(ClassificationPanel)
-        panel.show(panel_lines(self.result, width=panel.text_width, values=merged, label_of=label_of,
-                               module_name=module_name, error=self.result_error))
+        if panel.display:
+            panel.show(panel_lines(self.result, width=panel.text_width, values=merged, label_of=label_of,
+                                   module_name=module_name, error=self.result_error))
         self._refresh_title()
         self._refresh_strip()
 

@@ -1,0 +1,747 @@
+"""Kalakarya practice in the TUI (issue 19): the case list, the story, the assessment on the normal
+visit form with the live classification panel hidden, the trainee's own classifications (one key
+each from the module's codes), treatments with doses, and the follow-up day; then her answer and
+the chart's side by side, with each difference, the rule and the finding that decided it.
+
+Everything is written to the practice file (``latihan.store``), never to the clinical register:
+the form here keeps no drafts and saves no visit. 80x24, keyboard only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from mtbs_tui.latihan import library, scoring
+from mtbs_tui.latihan.library import PracticeCase
+from mtbs_tui.latihan.store import PracticeError, PracticeStore, check_name
+from mtbs_tui.rules import codes as rule_codes
+from mtbs_tui.rules import vocabulary as voc
+from mtbs_tui.rules.age import age_on
+from mtbs_tui.screens.base import MtbsScreen
+from mtbs_tui.screens.visit_form import VisitFormScreen
+from mtbs_tui.widgets.legend import KeyLegend
+from mtbs_tui.widgets.line import TextLine
+
+COLOUR_WORD = {"merah": "MERAH", "kuning": "KUNING", "hijau": "HIJAU"}
+COLOUR_STYLE = {"merah": "bold bright_white on red", "kuning": "bold black on yellow",
+                "hijau": "bold black on green"}
+
+PRACTICE_CSS = """
+.practice-title { height: 1; text-style: bold; background: $primary; color: $text; }
+.practice-help { height: 1; color: $text-muted; }
+.practice-help.error { color: $text-error; text-style: bold; }
+.practice-list { height: 1fr; }
+#story { height: 1fr; padding: 0 1; }
+#result-scroll { height: 1fr; }
+#result-columns { height: auto; }
+#result-columns > Static { width: 1fr; padding: 0 1; }
+#result-diffs { padding: 0 1; }
+"""
+
+
+class ChoicesBox(Widget):
+    """The focused item's numbered choices: a fixed-height box that repaints without a new layout
+    (``Static.update`` would lay out the whole screen on every arrow key)."""
+
+    DEFAULT_CSS = "ChoicesBox { height: 6; border: solid $accent; padding: 0 1; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = Text()
+
+    def set_lines(self, lines: list[str]) -> None:
+        text = Text("\n".join(lines))
+        if text.plain != self.text.plain:
+            self.text = text
+            self.refresh()
+
+    def render(self) -> Text:
+        return self.text
+
+
+def colour_text(colour: str) -> Text:
+    return Text(f"{COLOUR_WORD[colour]:<6}", style=COLOUR_STYLE[colour])
+
+
+# --- the run: store, participant, case set, one attempt ---------------------------------------------
+
+
+class PracticeRun:
+    """A participant at a practice file: the cases to do and what she has done."""
+
+    def __init__(self, store: PracticeStore, participant: str) -> None:
+        self.store = store
+        self.participant = participant
+
+    def cases(self) -> list[PracticeCase]:
+        ids = self.store.case_ids()
+        if not ids:
+            return list(library.load())
+        return [library.by_id(i) for i in ids]
+
+    def latest(self) -> dict[str, dict[str, Any]]:
+        return self.store.latest(self.participant)
+
+    @property
+    def title(self) -> str:
+        return self.store.session_name or "Latihan mandiri"
+
+
+@dataclass
+class Attempt:
+    case: PracticeCase
+    started_at: str
+    recorded: dict[str, Any] | None = None
+    classifications: list[str] = field(default_factory=list)
+    treatments: dict[str, str | None] = field(default_factory=dict)
+    follow_up_days: int | None = None
+    follow_up_set: bool = False
+
+    @property
+    def heading(self) -> str:
+        case = self.case
+        age = case.age
+        sex = case.sex or "?"
+        return (f"{case.child} ({sex}) {age.heading() if case.pathway == 'bayi_muda' else age.text()} · "
+                f"bagan {case.chart}")
+
+    def answer(self) -> scoring.Answer:
+        return scoring.Answer(tuple(self.classifications), dict(self.treatments), self.follow_up_days,
+                              self.recorded)
+
+
+def _now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+# --- who practises --------------------------------------------------------------------------------
+
+
+class ParticipantScreen(MtbsScreen[str]):
+    """A session file: pick your name (Enter); free practice: type it."""
+
+    CSS = PRACTICE_CSS
+    BINDINGS = [
+        Binding("enter", "choose", "Pilih", key_display="Enter", priority=True),
+        Binding("escape", "leave", "Keluar", key_display="Esc"),
+    ]
+
+    def __init__(self, names: list[str], title: str) -> None:
+        super().__init__()
+        self.names = names
+        self.session_title = title
+
+    def compose(self) -> ComposeResult:
+        yield TextLine(f"Latihan MTBS (kalakarya) · {self.session_title}", classes="practice-title")
+        if self.names:
+            yield TextLine("Pilih nama Anda lalu tekan Enter.", classes="practice-help")
+            yield OptionList(*[Option(n) for n in self.names], id="names", classes="practice-list")
+        else:
+            yield TextLine("Ketik nama Anda (nama saja, tanpa data pasien) lalu Enter.", classes="practice-help")
+            yield Input(placeholder="Nama peserta", id="name", max_length=60)
+            yield Static("", classes="practice-list")
+        yield TextLine("", id="message", classes="practice-help")
+        yield KeyLegend()
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#names" if self.names else "#name"))
+
+    def action_choose(self) -> None:
+        if self.names:
+            index = self.query_one("#names", OptionList).highlighted
+            if index is not None:
+                self.dismiss(self.names[index])
+            return
+        text = self.query_one("#name", Input).value
+        try:
+            self.dismiss(check_name(text))
+        except PracticeError as exc:
+            line = self.query_one("#message", TextLine)
+            line.set_text(exc.message)
+            line.add_class("error")
+
+    def action_leave(self) -> None:
+        self.app.exit()  # nothing typed here is clinical: leaving loses nothing
+
+
+# --- the case list ---------------------------------------------------------------------------------
+
+
+class PracticeHomeScreen(MtbsScreen[None]):
+    """The cases of the session (or the whole library) with her last score; Enter starts one."""
+
+    CSS = PRACTICE_CSS
+    BINDINGS = [
+        Binding("enter", "start", "Mulai kasus", key_display="Enter", priority=True),
+        Binding("escape", "leave", "Keluar latihan", key_display="Esc"),
+    ]
+
+    def __init__(self, run: PracticeRun, *, on_leave: Callable[[], None] | None = None) -> None:
+        super().__init__()
+        self.run = run
+        self.on_leave = on_leave
+        self.cases: list[PracticeCase] = []
+
+    def compose(self) -> ComposeResult:
+        yield TextLine(id="home-title", classes="practice-title")
+        yield TextLine("Kasus rekaan; hasil disimpan di berkas latihan, bukan di register pasien.",
+                       classes="practice-help")
+        yield OptionList(id="cases", classes="practice-list")
+        yield TextLine("", id="home-help", classes="practice-help")
+        yield KeyLegend()
+
+    def on_mount(self) -> None:
+        self.refresh_list()
+        self.set_focus(self.query_one("#cases", OptionList))
+
+    def on_screen_resume(self) -> None:
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        self.cases = self.run.cases()
+        latest = self.run.latest()
+        done = [latest[c.id]["percent"] for c in self.cases if c.id in latest]
+        mean = f" · rata-rata {sum(done) / len(done):.0f} %" if done else ""
+        self.query_one("#home-title", TextLine).set_text(
+            f"Latihan MTBS · {self.run.participant} · {self.run.title} · {len(done)}/{len(self.cases)} selesai{mean}")
+        options = []
+        for n, case in enumerate(self.cases, 1):
+            got = latest.get(case.id)
+            mark = f"{got['percent']:>3.0f} %" if got else "  -  "
+            kind = "bayi muda" if case.pathway == "bayi_muda" else "balita"
+            options.append(Option(f"{n:>2}. {mark}  {case.chart} {kind:<9} {case.title}"))
+        listing = self.query_one("#cases", OptionList)
+        keep = listing.highlighted
+        listing.set_options(options)
+        if options:
+            listing.highlighted = min(keep or 0, len(options) - 1)
+
+    def action_start(self) -> None:
+        index = self.query_one("#cases", OptionList).highlighted
+        if index is None or not self.cases:
+            return
+        attempt = Attempt(self.cases[index], started_at=_now())
+        self.app.push_screen(StoryScreen(attempt), lambda go: self._after_story(attempt, go))
+
+    def _after_story(self, attempt: Attempt, go: bool | None) -> None:
+        if go:
+            self.open_form(attempt)
+
+    def open_form(self, attempt: Attempt) -> None:
+        self.app.push_screen(PracticeFormScreen(attempt), lambda rec: self._after_form(attempt, rec))
+
+    def _after_form(self, attempt: Attempt, recorded: dict[str, Any] | None) -> None:
+        if recorded is None:
+            return  # left the case
+        attempt.recorded = recorded
+        self.app.push_screen(ClassifyScreen(attempt), lambda step: self._after_classify(attempt, step))
+
+    def _after_classify(self, attempt: Attempt, step: str | None) -> None:
+        if step == "kembali":
+            self.open_form(attempt)
+        elif step == "lanjut":
+            self.app.push_screen(TreatScreen(attempt), lambda step: self._after_treat(attempt, step))
+
+    def _after_treat(self, attempt: Attempt, step: str | None) -> None:
+        if step == "kembali":
+            self.app.push_screen(ClassifyScreen(attempt), lambda s: self._after_classify(attempt, s))
+            return
+        if step != "lanjut":
+            return
+        case = attempt.case
+        result = scoring.score(case.case, attempt.answer())
+        from mtbs_tui.rules.engine import RULES_VERSION
+
+        try:
+            self.run.store.save_attempt(participant=self.run.participant, case_id=case.id, chart=case.chart,
+                                        answer=attempt.answer().to_json(), score=result.to_json(),
+                                        started_at=attempt.started_at, rules_version=RULES_VERSION)
+            saved = "Hasil tersimpan di berkas latihan."
+        except PracticeError as exc:
+            saved = f"Hasil TIDAK tersimpan: {exc.message}"
+        self.app.push_screen(ResultScreen(attempt, result, saved))
+
+    def action_leave(self) -> None:
+        if self.on_leave is not None:
+            self.on_leave()
+        else:
+            self.app.exit()
+
+
+# --- the story ---------------------------------------------------------------------------------------
+
+
+def story_text(case: PracticeCase) -> str:
+    area = voc.TOP_LEVEL["malaria_area"].choice_label(str(case.case.get("malaria_area") or ""))
+    return (f"{case.title}\n\n{case.story}\n\nTanggal kunjungan {case.case['visit_date']}, "
+            f"tanggal lahir {case.case['birth_date']}. Daerah malaria: {area.lower()}. Bagan {case.chart}.")
+
+
+class StoryScreen(MtbsScreen[bool]):
+    """The case as the mother and the worker tell it. Enter: to the form."""
+
+    CSS = PRACTICE_CSS
+    BINDINGS = [
+        Binding("enter", "go", "Mulai menilai", key_display="Enter", priority=True),
+        Binding("escape", "back", "Kembali", key_display="Esc"),
+    ]
+
+    def __init__(self, attempt: Attempt, *, reading_only: bool = False) -> None:
+        super().__init__()
+        self.attempt = attempt
+        self.reading_only = reading_only
+
+    def compose(self) -> ComposeResult:
+        yield TextLine(f"Kasus latihan · {self.attempt.heading}", classes="practice-title")
+        with VerticalScroll(id="story"):
+            yield Static(story_text(self.attempt.case), markup=False, id="story-text")
+        yield TextLine("Catat penilaian pada formulir seperti pada kunjungan biasa; panel klasifikasi disembunyikan.",
+                       classes="practice-help")
+        yield KeyLegend()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "go" and self.reading_only:
+            return False
+        return True
+
+    def action_go(self) -> None:
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)
+
+
+# --- the assessment: the visit form without its panel, without the register ----------------------
+
+
+class PracticeFormScreen(VisitFormScreen):
+    """The normal visit form on a fictitious child. No drafts, no visit: F10 ends the assessment and
+    hands the recorded case to the classification step."""
+
+    LIVE_PANEL = False
+    BINDINGS = [
+        Binding("f2", "story", "Cerita", key_display="F2", id="cerita"),
+        Binding("f9", "summary", "Selesai menilai", key_display="F9", show=False, id="ringkasan"),
+        Binding("f10", "summary(True)", "Selesai menilai", key_display="F10", id="simpan"),
+    ]
+
+    def __init__(self, attempt: Attempt) -> None:
+        super().__init__(0)
+        self.attempt = attempt
+
+    def _load(self) -> None:
+        case = self.attempt.case
+        self.patient = {"name": case.child, "sex": case.sex, "birth_date": case.case["birth_date"]}
+        self.visit_date = str(case.case["visit_date"])
+        recorded = self.attempt.recorded or {}
+        for key, value in recorded.items():
+            if key in voc.TOP_LEVEL and key not in ("visit_date", "birth_date", "sex") and value is not None:
+                self.values.top[key] = value
+        self.values.findings.update({k: v for k, v in (recorded.get("findings") or {}).items() if v is not None})
+        # As the facility settings would: the chart and the malaria area of the story.
+        self.values.top.setdefault("chart", case.chart)
+        if case.case.get("malaria_area"):
+            self.values.top.setdefault("malaria_area", case.case["malaria_area"])
+        self.age = age_on(self.patient["birth_date"], self.visit_date)
+        self.earlier = None
+
+    def classify_now(self) -> None:
+        from mtbs_tui.rules.engine import classify
+        from mtbs_tui.rules.errors import CaseError
+
+        try:
+            self.result = classify(self.build_case())
+            self.result_error = None
+        except CaseError as exc:
+            self.result, self.result_error = None, exc.message
+
+    @property
+    def keeps_drafts(self) -> bool:
+        return False  # practice is never a draft of the clinical register
+
+    def keep_work(self) -> tuple[bool, str] | None:
+        return None
+
+    def action_story(self) -> None:
+        self.app.push_screen(StoryScreen(self.attempt, reading_only=True))
+
+    def action_summary(self, save: bool = False) -> None:
+        if self.load_error:
+            return
+        self.dismiss(self.build_case())  # type: ignore[arg-type]
+
+    def action_leave(self) -> None:
+        from mtbs_tui.screens.dialogs import ConfirmDialog
+
+        if not self.dirty:
+            self.dismiss(None)
+            return
+        self.app.push_screen(ConfirmDialog("Tinggalkan kasus latihan ini?",
+                                           detail="Isian latihan ini tidak disimpan.", yes="Tinggalkan",
+                                           no="Tetap"),
+                             lambda sure: self.dismiss(None) if sure else None)
+
+
+# --- choosing with one key ---------------------------------------------------------------------------
+
+
+class ChoiceScreen(MtbsScreen[str]):
+    """A list of items (↑↓); the focused item's choices below, numbered: a digit picks one."""
+
+    CSS = PRACTICE_CSS
+    HEADING = ""
+    BINDINGS = [
+        *[Binding(str(d), f"pick({d})", show=False, priority=True) for d in range(10)],
+        Binding("f10", "next", "Lanjut", key_display="F10", id="lanjut"),
+        Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
+    ]
+
+    def __init__(self, attempt: Attempt) -> None:
+        super().__init__()
+        self.attempt = attempt
+
+    def compose(self) -> ComposeResult:
+        yield TextLine(f"{self.HEADING} · {self.attempt.heading}", classes="practice-title")
+        yield OptionList(*[Option(self.item_text(i)) for i in range(self.item_count())], id="items",
+                         classes="practice-list")
+        yield ChoicesBox(id="choices")
+        yield TextLine(self.help_text(), id="choice-help", classes="practice-help")
+        yield KeyLegend()
+
+    def on_mount(self) -> None:
+        listing = self.query_one("#items", OptionList)
+        listing.highlighted = 0
+        self.set_focus(listing)
+        self.show_choices()
+
+    def on_option_list_option_highlighted(self, _event: OptionList.OptionHighlighted) -> None:
+        self.show_choices()
+
+    @property
+    def index(self) -> int:
+        return self.query_one("#items", OptionList).highlighted or 0
+
+    def show_choices(self) -> None:
+        self.query_one("#choices", ChoicesBox).set_lines(self.choice_lines(self.index))
+
+    def redraw(self, index: int) -> None:
+        self.query_one("#items", OptionList).replace_option_prompt_at_index(index, self.item_text(index))
+        self.show_choices()
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        line = self.query_one("#choice-help", TextLine)
+        line.set_text(text)
+        line.set_class(error, "error")
+
+    # Subclasses
+    def item_count(self) -> int:
+        raise NotImplementedError
+
+    def item_text(self, index: int) -> str:
+        raise NotImplementedError
+
+    def choice_lines(self, index: int) -> list[str]:
+        raise NotImplementedError
+
+    def help_text(self) -> str:
+        return ""
+
+    def action_back(self) -> None:
+        self.dismiss("kembali")
+
+    def action_next(self) -> None:
+        self.dismiss("lanjut")
+
+
+def _numbered(items: list[str], width: int = 74) -> list[str]:
+    """The numbered choices packed into lines, never one cut in two (unless it alone is too long)."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + 3 + len(item) <= width:
+            lines[-1] += "   " + item
+        else:
+            lines.extend(textwrap.wrap(item, width) or [""])
+    return lines or [""]
+
+
+class ClassifyScreen(ChoiceScreen):
+    """Her classification, module by module: a digit picks one of the module's codes (0: none).
+    In a module of several tables (diarrhoea) a digit adds or removes a code."""
+
+    HEADING = "Klasifikasi Anda"
+
+    def __init__(self, attempt: Attempt) -> None:
+        case = attempt.case
+        self.pathway, self.chart = case.pathway, case.chart
+        self.modules = [m for m in voc.modules_for(self.pathway, self.chart) if m.produces_classification]
+        self.choices = [scoring.classification_choices(self.pathway, self.chart, m.id) for m in self.modules]
+        self.multi = scoring.multi_row_modules(self.pathway, self.chart)
+        super().__init__(attempt)
+
+    def item_count(self) -> int:
+        return len(self.modules)
+
+    def _label(self, code: str) -> str:
+        return rule_codes.CLASSIFICATIONS[self.pathway][code].label
+
+    def item_text(self, index: int) -> str:
+        chosen = [c for c in self.attempt.classifications if c in self.choices[index]]
+        name = self.modules[index].label
+        name = name if len(name) <= 30 else name[:29] + "…"
+        return f"{name:<31}: {', '.join(self._label(c) for c in chosen) or '-'}"
+
+    def choice_lines(self, index: int) -> list[str]:
+        module = self.modules[index]
+        many = " (boleh lebih dari satu)" if module.id in self.multi else ""
+        items = [f"{n} {self._label(c)}" for n, c in enumerate(self.choices[index], 1)]
+        return [f"{module.label}{many}:", *_numbered(items + ["0 tidak ada klasifikasi"])]
+
+    def help_text(self) -> str:
+        return "↑↓ modul · angka: klasifikasi (0 kosong) · F10 lanjut ke tindakan · Esc formulir"
+
+    def action_pick(self, digit: int) -> None:
+        index = self.index
+        codes = self.choices[index]
+        mine = [c for c in self.attempt.classifications if c not in codes]
+        current = [c for c in self.attempt.classifications if c in codes]
+        if digit == 0:
+            current = []
+        elif digit <= len(codes):
+            code = codes[digit - 1]
+            if self.modules[index].id in self.multi:
+                current = [c for c in current if c != code] if code in current else [*current, code]
+            else:
+                current = [code]
+        else:
+            self.say(f"Pilihan {digit} tidak ada: 1–{len(codes)} atau 0.", error=True)
+            return
+        order = {c: n for n, c in enumerate(rule_codes.CLASSIFICATIONS[self.pathway])}
+        self.attempt.classifications = sorted([*mine, *current], key=lambda c: order.get(c, 999))
+        self.say(self.help_text())
+        self.redraw(index)
+        if self.modules[index].id not in self.multi and index + 1 < len(self.modules):
+            self.query_one("#items", OptionList).highlighted = index + 1
+
+
+class TreatScreen(ChoiceScreen):
+    """Her treatments (Spasi: pilih/batal), the dose of each (a digit), and the follow-up day (the
+    first line: a digit)."""
+
+    HEADING = "Tindakan Anda"
+    BINDINGS = [Binding("space", "toggle", "Pilih/batal", key_display="Spasi", priority=True)]
+
+    def __init__(self, attempt: Attempt) -> None:
+        case = attempt.case
+        self.codes = scoring.treatment_choices(case.case, attempt.classifications)
+        self.days = scoring.follow_up_choices()
+        self._doses: dict[str, list[str]] = {}
+        super().__init__(attempt)
+
+    def item_count(self) -> int:
+        return 1 + len(self.codes)
+
+    def doses(self, code: str) -> list[str]:
+        if code not in self._doses:
+            self._doses[code] = scoring.dose_choices(self.attempt.case.case, code)
+        return self._doses[code]
+
+    def item_text(self, index: int) -> str:
+        if index == 0:
+            fu = self.attempt.follow_up_days
+            said = ("belum dipilih" if not self.attempt.follow_up_set else
+                    "tidak ada" if fu is None else f"{fu} hari")
+            return f"Kunjungan ulang: {said}"
+        code = self.codes[index - 1]
+        mark = "[x]" if code in self.attempt.treatments else "[ ]"
+        text = f"{mark} {rule_codes.TREATMENTS.get(code, code)}"
+        dose = self.attempt.treatments.get(code)
+        if dose:
+            text += f" — {dose}"
+        return text
+
+    def choice_lines(self, index: int) -> list[str]:
+        if index == 0:
+            return ["Kunjungan ulang dalam:",
+                    *_numbered([f"{n} {d} hari" for n, d in enumerate(self.days, 1)] + ["0 tidak ada"])]
+        code = self.codes[index - 1]
+        options = self.doses(code)
+        head = rule_codes.TREATMENTS.get(code, code)
+        if len(options) < 2:
+            return [head, "Spasi memilih atau membatalkan." + (f" Dosis: {options[0]}" if options else "")]
+        lines = [f"{head}: pilih dosis dengan angka"]
+        for n, dose in enumerate(options, 1):
+            lines += textwrap.wrap(f"{n} {dose}", 74, subsequent_indent="  ")
+        return lines[:4]
+
+    def help_text(self) -> str:
+        return "Spasi pilih/batal · angka: dosis atau hari · F10 selesai, nilai · Esc kembali"
+
+    def action_toggle(self) -> None:
+        index = self.index
+        if index == 0:
+            return
+        code = self.codes[index - 1]
+        if code in self.attempt.treatments:
+            del self.attempt.treatments[code]
+        else:
+            options = self.doses(code)
+            self.attempt.treatments[code] = options[0] if len(options) == 1 else None
+        self.redraw(index)
+
+    def action_pick(self, digit: int) -> None:
+        index = self.index
+        if index == 0:
+            if digit == 0:
+                self.attempt.follow_up_days = None
+            elif digit <= len(self.days):
+                self.attempt.follow_up_days = self.days[digit - 1]
+            else:
+                self.say(f"Pilihan {digit} tidak ada: 1–{len(self.days)} atau 0.", error=True)
+                return
+            self.attempt.follow_up_set = True
+            self.say(self.help_text())
+            self.redraw(index)
+            return
+        code = self.codes[index - 1]
+        options = self.doses(code)
+        if len(options) < 2 or not 1 <= digit <= len(options):
+            self.say("Tindakan ini tidak meminta pilihan dosis." if len(options) < 2 else
+                     f"Pilihan {digit} tidak ada: 1–{len(options)}.", error=True)
+            return
+        self.attempt.treatments[code] = options[digit - 1]
+        self.say(self.help_text())
+        self.redraw(index)
+
+    def action_next(self) -> None:
+        if not self.attempt.follow_up_set:
+            self.query_one("#items", OptionList).highlighted = 0
+            self.say("Kunjungan ulang belum dipilih: tekan angka harinya, atau 0 bila tidak ada.", error=True)
+            return
+        unset = [c for c, d in self.attempt.treatments.items() if d is None and len(self.doses(c)) >= 2]
+        if unset:
+            self.query_one("#items", OptionList).highlighted = 1 + self.codes.index(unset[0])
+            self.say(f"Dosis {rule_codes.TREATMENTS.get(unset[0], unset[0])} belum dipilih.", error=True)
+            return
+        self.dismiss("lanjut")
+
+
+# --- the result -----------------------------------------------------------------------------------
+
+
+def _answer_column(title: str, pathway: str, classifications: list[tuple[str, str]],
+                   treatments: list[tuple[str, str | None]], follow_up: int | None) -> Text:
+    out = Text()
+    out.append(title + "\n", style="bold underline")
+    for colour, label in classifications:
+        out.append_text(colour_text(colour))
+        out.append(f" {label}\n")
+    if not classifications:
+        out.append("(tidak ada klasifikasi)\n")
+    out.append("Tindakan:\n", style="bold")
+    for label, dose in treatments:
+        out.append(f"- {label}" + (f": {dose}" if dose else "") + "\n")
+    out.append("Kunjungan ulang: " + ("tidak ada" if follow_up is None else f"{follow_up} hari") + "\n")
+    return out
+
+
+class ResultScreen(MtbsScreen[None]):
+    """Her answer and the chart's side by side, the score per area and every difference."""
+
+    CSS = PRACTICE_CSS
+    BINDINGS = [
+        Binding("escape,enter", "close", "Kembali ke daftar kasus", key_display="Esc", id="tutup"),
+    ]
+
+    def __init__(self, attempt: Attempt, result: scoring.Score, saved: str) -> None:
+        super().__init__()
+        self.attempt = attempt
+        self.result = result
+        self.saved = saved
+
+    def compose(self) -> ComposeResult:
+        a, r = self.attempt, self.result
+        pathway = a.case.pathway
+        expected = r.expected
+        yield TextLine(f"Hasil {r.percent:.0f} % · {a.case.title} · {a.heading}", classes="practice-title")
+        with VerticalScroll(id="result-scroll"):
+            mine_cls = [(rule_codes.CLASSIFICATIONS[pathway][c].colour, rule_codes.CLASSIFICATIONS[pathway][c].label)
+                        for c in a.classifications]
+            chart_cls = [(c["colour"], c["label"]) for c in expected["classifications"]]
+            mine_tx = [(rule_codes.TREATMENTS.get(c, c), d) for c, d in a.treatments.items()]
+            chart_tx = [(t["label"], t["dose"]) for t in expected["treatments"]]
+            with Horizontal(id="result-columns"):
+                yield Static(_answer_column("Jawaban Anda", pathway, mine_cls, mine_tx, a.follow_up_days),
+                             id="result-mine")
+                yield Static(_answer_column("Bagan", pathway, chart_cls, chart_tx, expected["follow_up_days"]),
+                             id="result-chart")
+            yield Static(self._diff_text(), id="result-diffs")
+        yield TextLine(self.saved, classes="practice-help")
+        yield KeyLegend()
+
+    def _diff_text(self) -> Text:
+        out = Text()
+        areas = []
+        for area in self.result.areas:
+            p = area.percent
+            areas.append(f"{scoring.AREA_LABELS[area.area]} {'–' if p is None else f'{p:.0f} %'}")
+        out.append("Nilai: " + " · ".join(areas) + "\n", style="bold")
+        if not self.result.differences:
+            out.append("Sesuai bagan: tidak ada perbedaan.\n")
+            return out
+        out.append(f"Perbedaan ({len(self.result.differences)}):\n", style="bold")
+        for d in self.result.differences:
+            out.append(f"- {scoring.AREA_LABELS[d.area]}: {d.text}\n")
+        return out
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+# --- the practice app (`mtbs latihan`) ------------------------------------------------------------
+
+
+class PracticeApp(App[int]):
+    """`mtbs latihan`: the practice screens alone, on a practice file; no register, no login."""
+
+    CSS_PATH = str(Path(__file__).resolve().parent.parent / "app.tcss")
+    TITLE = "MTBS latihan"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Keluar", key_display="^Q", priority=True),
+        Binding("f1", "help", "Bantuan", key_display="F1", show=False),
+    ]
+
+    def __init__(self, store: PracticeStore, participant: str | None = None, *, theme: str = "ansi-dark") -> None:
+        super().__init__()
+        self.store = store
+        self.participant = participant
+        self.theme = theme
+
+    def on_mount(self) -> None:
+        names = self.store.participants()
+        if self.participant and (not names or self.participant in names):
+            self._start(self.participant)
+        else:
+            self.push_screen(ParticipantScreen(names, self.store.session_name or "Latihan mandiri"), self._start)
+
+    def _start(self, participant: str | None) -> None:
+        if participant:
+            self.push_screen(PracticeHomeScreen(PracticeRun(self.store, participant)))
+
+    def action_help(self) -> None:
+        from mtbs_tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))

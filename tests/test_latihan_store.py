@@ -1,0 +1,129 @@
+"""The practice file and the assessor mode (issue 19 items 3 and 4): the marker both ways, the
+session, the merge of two participants' files, the report read back (pdftotext, openpyxl)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mtbs_tui.latihan import library, scoring
+from mtbs_tui.latihan.store import PracticeError, PracticeStore, create_session, merge
+from mtbs_tui.register import Register, RegisterError
+from mtbs_tui.rules.engine import RULES_VERSION
+
+CASES = ["b22-01-pneumonia", "b22-06-diare-tanpa-dehidrasi", "b15-03-pneumonia"]
+
+
+def _mtbs(exe: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120)
+
+
+def _answer(case_id: str, *, wrong: bool) -> tuple[dict, dict]:
+    case = library.by_id(case_id).case
+    right = scoring.correct_answer(case)
+    codes = right.classifications
+    if wrong:
+        codes = tuple("PNEUMONIA_BERAT" if c == "PNEUMONIA" else c for c in codes)
+    answer = scoring.Answer(codes, right.treatments, right.follow_up_days, case)
+    return answer.to_json(), scoring.score(case, answer).to_json()
+
+
+def _work(path: Path, participant: str, *, wrong: bool) -> None:
+    with PracticeStore.open(path) as store:
+        for case_id in CASES:
+            answer, score = _answer(case_id, wrong=wrong)
+            store.save_attempt(participant=participant, case_id=case_id, chart=library.by_id(case_id).chart,
+                               answer=answer, score=score, started_at="2026-03-10T08:00:00",
+                               rules_version=RULES_VERSION)
+
+
+def test_a_practice_file_is_never_opened_as_the_register_and_the_register_never_as_practice(tmp_path, mtbs_exe):
+    practice = tmp_path / "latihan.db"
+    PracticeStore.open(practice, create=True).close()
+    with pytest.raises(RegisterError, match="berkas latihan .*bukan register klinis"):
+        Register.open(practice)
+    reg_path = tmp_path / "mtbs.db"
+    Register.open(reg_path, create=True).close()
+    with pytest.raises(PracticeError, match="bukan berkas latihan"):
+        PracticeStore.open(reg_path)
+    # The same through the commands (one line, exit 2), and neither file changed.
+    before = (practice.read_bytes(), reg_path.read_bytes())
+    tui = _mtbs(mtbs_exe, "--db", str(practice), "tui")
+    assert tui.returncode == 2 and "berkas latihan" in tui.stderr and len(tui.stderr.splitlines()) == 1
+    check = _mtbs(mtbs_exe, "--db", str(practice), "check")
+    assert check.returncode == 2 and "bukan register klinis" in check.stderr
+    latihan = _mtbs(mtbs_exe, "latihan", "--berkas", str(reg_path))
+    assert latihan.returncode == 2 and "bukan berkas latihan" in latihan.stderr
+    assert (practice.read_bytes(), reg_path.read_bytes()) == before
+
+
+def test_a_session_refuses_unknown_participants_and_cases(tmp_path):
+    path = tmp_path / "sesi.db"
+    with pytest.raises(PracticeError, match="tidak dikenal"):
+        create_session(path, "Pelatihan", ["Sari"], ["tidak-ada"])
+    assert not path.exists()
+    create_session(path, "Pelatihan", ["Sari", "Rina"], CASES)
+    with PracticeStore.open(path) as store, pytest.raises(PracticeError, match="tidak terdaftar"):
+        store.save_attempt(participant="Budi", case_id=CASES[0], chart="2022", answer={}, score={"percent": 1},
+                           started_at="x", rules_version=RULES_VERSION)
+
+
+def test_merge_of_two_participants_files_and_the_report_read_back(tmp_path, mtbs_exe):
+    session = tmp_path / "sesi.db"
+    made = _mtbs(mtbs_exe, "latihan", "sesi", str(session), "--nama", "Pelatihan MTBS Kupang",
+                 "--peserta", "Sari", "--peserta", "Rina", "--kasus", ",".join(CASES))
+    assert made.returncode == 0, made.stderr
+    sari, rina = tmp_path / "sari.db", tmp_path / "rina.db"
+    shutil.copy(session, sari)
+    shutil.copy(session, rina)
+    _work(sari, "Sari", wrong=False)
+    _work(rina, "Rina", wrong=True)
+    pdf, xlsx, merged = tmp_path / "laporan.pdf", tmp_path / "laporan.xlsx", tmp_path / "gabungan.db"
+    done = _mtbs(mtbs_exe, "latihan", "gabung", str(sari), str(rina), "--keluar", str(merged),
+                 "--pdf", str(pdf), "--xlsx", str(xlsx))
+    assert done.returncode == 0, done.stderr
+    assert "6 hasil baru, 0 sudah ada" in done.stdout
+    assert merge(merged, [sari, rina]) == (0, 6)  # merging again adds nothing
+    with PracticeStore.open(merged) as store:
+        assert store.session_name == "Pelatihan MTBS Kupang" and store.participants() == ["Sari", "Rina"]
+        assert {(a["participant"], a["case_id"]) for a in store.attempts()} == \
+            {(p, c) for p in ("Sari", "Rina") for c in CASES}
+
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "LAPORAN LATIHAN MTBS (KALAKARYA)" in text and "Pelatihan MTBS Kupang" in text
+    sari_line = next(line for line in text.splitlines() if line.strip().startswith("Sari"))
+    assert "3/3" in sari_line and "100 %" in sari_line
+    rina_line = next(line for line in text.splitlines() if line.strip().startswith("Rina"))
+    assert "3/3" in rina_line and "100 %" not in rina_line.split("3/3")[1].split()[0]
+    assert "Batuk atau sukar bernapas" in text  # the module the group got wrong (bar chart label)
+    assert "2022.batuk.PNEUMONIA" in text and "2015.batuk.PNEUMONIA" in text  # the rows missed most
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(xlsx)
+    assert wb.sheetnames == ["Peserta", "Kasus", "Modul salah", "Hasil"]
+    people = {r[0]: r for r in wb["Peserta"].iter_rows(min_row=2, values_only=True)}
+    assert people["Sari"][1:4] == (3, 3, 100.0) and people["Rina"][3] < 100
+    cases = {r[0]: r for r in wb["Kasus"].iter_rows(min_row=2, values_only=True)}
+    assert set(cases) == set(CASES) and cases["b22-01-pneumonia"][2] == 2
+    assert "PNEUMONIA (2022.batuk.PNEUMONIA)" == cases["b22-01-pneumonia"][4]
+    assert list(wb["Modul salah"].iter_rows(min_row=2, values_only=True))[0] == ("Batuk atau sukar bernapas", 2)
+    results = list(wb["Hasil"].iter_rows(min_row=2, values_only=True))
+    assert len(results) == 6 and any("bagan PNEUMONIA" in (r[-1] or "") for r in results)
+
+
+def test_merge_refuses_files_of_another_session_and_bad_input_is_one_line(tmp_path, mtbs_exe):
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    create_session(a, "Sesi A", ["Sari"], CASES[:1])
+    create_session(b, "Sesi B", ["Sari"], CASES[:1])
+    with pytest.raises(PracticeError, match="satu sesi"):
+        merge(tmp_path / "m.db", [a, b])
+    bad = _mtbs(mtbs_exe, "latihan", "sesi", str(tmp_path / "c.db"), "--nama", "X", "--peserta", "Sari",
+                "--acak", "500")
+    assert bad.returncode == 2 and bad.stderr.startswith("galat: --acak:") and len(bad.stderr.splitlines()) == 1
+    listing = _mtbs(mtbs_exe, "latihan", "kasus", "--bagan", "2015")
+    assert listing.returncode == 0 and "b15-01-penyakit-sangat-berat" in listing.stdout
+    assert "b22-" not in listing.stdout
