@@ -155,6 +155,7 @@ SQL_HOMES = {
     "backup.py",  # page-level copies and their verification
     "demo.py",  # the bulk generator of demo registers (INSERT ... SELECT from a staging table)
     "commands/check.py",  # `mtbs periksa`: PRAGMA integrity checks on a file that may not open
+    "latihan/store.py",  # the practice file's own tables (issue 19): a separate file, never the register
 }
 _SQL = re.compile(
     r"[\"'(]\s*(?:SELECT\s+[\w*(]|INSERT\s+(?:OR\s+\w+\s+)?INTO\b|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b"
