@@ -48,6 +48,7 @@ GATED_ACTIONS: dict[tuple[str, str], str] = {
     ("VisitScreen", "correct"): "visit.correct",
     ("SummaryScreen", "save"): "visit.create",
     ("SummaryScreen", "document"): "document.print",
+    ("SummaryScreen", "destination"): "referral.destination",
     ("PatientScreen", "document"): "document.print",
     ("RegisterScreen", "document"): "document.print",
     ("VisitScreen", "document"): "document.print",

@@ -108,9 +108,11 @@ def check_fields(values: dict[str, Any]) -> dict[str, str | None]:
     return {key: check_field(key, values.get(key)) for key in FIELDS}
 
 
-def describe(facility: dict[str, Any]) -> str:
-    """One line for lists and the summary: `RSUD Sleman (RS) · Jl. ... · 0274 868437`."""
-    parts = [f"{facility['name']} ({kind_label(facility.get('kind'))})"]
+def describe(facility: dict[str, Any], *, mark_default: bool = False) -> str:
+    """One line for lists and the summary: `RSUD Sleman (RS) · Jl. ... · 0274868437`; with
+    `mark_default`, the default says so: `RSUD Sleman (RS, bawaan) · ...`."""
+    kind = kind_label(facility.get("kind")) + (", bawaan" if mark_default and facility.get("is_default") else "")
+    parts = [f"{facility['name']} ({kind})"]
     if facility.get("address"):
         parts.append(str(facility["address"]))
     if facility.get("phone"):

@@ -841,9 +841,12 @@ class Register:
 
     def correct_visit(self, visit_id: int, *, case: dict[str, Any], actor: str, reason: str,
                       confirmed: dict[str, Any] | None = None,
-                      given_changes: list[dict[str, Any]] | None = None) -> int:
+                      given_changes: list[dict[str, Any]] | None = None,
+                      destination_id: int | None | Literal["keep"] = "keep") -> int:
         """Correct a final visit: a new version (version+1, supersedes_id), the old one stays
-        readable with is_current=0. Returns the new version's id. The record of what was given
+        readable with is_current=0. Returns the new version's id.
+        `destination_id`: "keep" copies the referral's destination to the new version; a facility
+        id (or None: written by hand) replaces it, in the same transaction. The record of what was given
         belongs to the visit (its visit_uid) and stays; `given_changes` adds a version of it in
         the same transaction."""
         if not reason or not str(reason).strip():
@@ -887,6 +890,14 @@ class Register:
                 "UPDATE referrals SET (facility_id, destination, destination_at, destination_by) = "
                 "(SELECT facility_id, destination, destination_at, destination_by FROM referrals WHERE visit_id = ?) "
                 "WHERE visit_id = ?", [visit_id, new_id])
+            old_destination = self.db.execute("SELECT facility_id FROM referrals WHERE visit_id = ?",
+                                              [visit_id]).fetchone()
+            if (destination_id != "keep" and result.get("refer_urgently")
+                    and destination_id != (old_destination[0] if old_destination else None)):
+                # Another destination chosen on the correction's summary (None: written by hand).
+                self._write_destination(new_id, destination_id, actor)
+                self._audit("rujukan.tujuan", actor=actor, patient_id=old["patient_id"],
+                            detail=f"kunjungan {new_id} faskes {destination_id if destination_id is not None else '-'}")
             if given_changes:
                 self._write_given(visit_id=new_id, uid=old["visit_uid"], patient_id=old["patient_id"],
                                   visit_at=old["visit_at"], changes=given_changes, remove_deviations=[],

@@ -206,3 +206,18 @@ def test_migration_from_v8_keeps_existing_referrals(tmp_path: Path) -> None:
         assert reg.referral_letter_number(vid, actor="bd") == number  # the number is kept
     finally:
         reg.close()
+
+
+def test_a_correction_may_change_the_destination_in_its_own_transaction(reg: Register) -> None:
+    a, b, _c = add_three(reg)
+    vid = referred_visit(reg, destination_id=a)
+    same = reg.correct_visit(vid, case=case_for("pneumonia_berat"), actor="bd", reason="ulang", destination_id=a)
+    assert reg.get_visit(same)["referral"]["facility_id"] == a
+    assert audit_actions(reg).count("rujukan.tujuan") == 1  # unchanged: no entry
+    other = reg.correct_visit(same, case=case_for("pneumonia_berat"), actor="bd", reason="tujuan lain",
+                              destination_id=b)
+    assert reg.get_visit(other)["referral"]["destination"] == "RSIA Sadewa"
+    hand = reg.correct_visit(other, case=case_for("pneumonia_berat"), actor="bd", reason="keluarga memilih",
+                             destination_id=None)
+    assert reg.get_visit(hand)["referral"]["facility_id"] is None
+    assert audit_actions(reg).count("rujukan.tujuan") == 3

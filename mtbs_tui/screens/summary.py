@@ -23,6 +23,7 @@ from mtbs_tui.rules.advice import advice_for
 from mtbs_tui.rules.age import Age
 from mtbs_tui.screens.base import MtbsScreen
 from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
+from mtbs_tui.widgets.destination import DESTINATION_KEY, DestinationBox
 from mtbs_tui.widgets.legend import KeyLegend
 
 SUMMARY_CSS = """
@@ -121,6 +122,8 @@ class SummaryScreen(DocumentKeys, MtbsScreen["int | None"]):
     BINDINGS = [
         Binding("f10", "save", "Simpan", key_display="F10", id="simpan"),
         Binding("p", "fix", "Perbaiki", key_display="p", id="perbaiki"),
+        # Only on a merah visit (check_action hides it otherwise): the standard visit has no new key.
+        Binding(DESTINATION_KEY, "destination", "Tujuan", key_display=DESTINATION_KEY, id="tujuan"),
         *DOCUMENT_BINDINGS,
         Binding("escape", "back", "Kembali ke formulir", key_display="Esc", id="kembali"),
         # After saving there is no form to go back to (the visit is final): Esc says "Selesai".
@@ -157,6 +160,7 @@ class SummaryScreen(DocumentKeys, MtbsScreen["int | None"]):
         with VerticalScroll(id="sum-body"):
             if result.get("refer_urgently"):
                 yield Static("MERAH - RUJUK SEGERA", id="sum-urgent", markup=False)
+                yield self._destination_box()
             extra = self._incomplete()
             if extra:
                 yield Static(extra, id="sum-incomplete", markup=False)
@@ -182,6 +186,21 @@ class SummaryScreen(DocumentKeys, MtbsScreen["int | None"]):
         else:
             yield Static(" F10 menyimpan kunjungan ini.", id="sum-status", markup=False)
         yield KeyLegend()
+
+    def _destination_box(self) -> DestinationBox:
+        """Where the child is sent: for a correction the referral's facility, else the default."""
+        reg = self.app.register
+        facilities = reg.referral_facilities()
+        chosen = None
+        if self.request.correct_visit_id is not None:
+            referral = reg.get_visit(self.request.correct_visit_id).get("referral") or {}
+            chosen = referral.get("facility_id")
+        elif facilities and facilities[0]["is_default"]:
+            chosen = facilities[0]["id"]
+        if chosen is not None and all(f["id"] != chosen for f in facilities):
+            # Deactivated since: shown as chosen so the correction keeps it unless changed.
+            facilities.append(reg.referral_facility(chosen))
+        return DestinationBox(facilities, chosen, id="sum-tujuan")
 
     def _classifications(self) -> Content:
         from mtbs_tui.screens.visit_form import module_name
@@ -262,6 +281,9 @@ class SummaryScreen(DocumentKeys, MtbsScreen["int | None"]):
             return self.saved_id is None and bool(self.request.problems)
         if action == "back":
             return self.saved_id is None
+        if action == "destination":
+            return bool(self.request.result.get("refer_urgently")) and bool(self.query("#sum-tujuan")) \
+                and bool(self.query_one("#sum-tujuan", DestinationBox).facilities)
         if action == "done":
             return self.saved_id is not None
         document = self.document_check(action, parameters)
@@ -301,6 +323,36 @@ class SummaryScreen(DocumentKeys, MtbsScreen["int | None"]):
         else:
             self._status("Koreksi belum disimpan: alasan wajib diisi.", "error")
 
+    def action_destination(self) -> None:
+        from mtbs_tui.screens.destination import DestinationPicker
+
+        box = self.query_one("#sum-tujuan", DestinationBox)
+        self.app.push_screen(DestinationPicker(box.facilities, box.chosen), self._destination_chosen)
+
+    def _destination_chosen(self, choice: int | str | None) -> None:
+        from mtbs_tui.screens.destination import HAND
+
+        if choice is None:  # Esc: the choice stays
+            return
+        facility_id = None if choice == HAND else int(choice)
+        box = self.query_one("#sum-tujuan", DestinationBox)
+        if self.saved_id is not None:
+            # Saved already: the referral changes at once (its own transaction, audited).
+            try:
+                self.app.register.set_referral_destination(self.saved_id, facility_id, actor=self.app.actor)
+            except Exception as exc:  # noqa: BLE001 - RegisterError carries one Indonesian line
+                self._status(f"Tujuan tidak tersimpan: {getattr(exc, 'message', None) or exc}", "error")
+                return
+            box.choose(facility_id)
+            name = (box.chosen_facility() or {}).get("name") or "ditulis tangan"
+            self._status(f"Tujuan rujukan tersimpan: {name}.", "saved")
+            return
+        box.choose(facility_id)
+
+    def _destination_id(self) -> int | None:
+        boxes = self.query("#sum-tujuan")
+        return boxes.first(DestinationBox).chosen if boxes else None
+
     def _save(self, reason: str | None) -> None:
         r = self.request
         reg = self.app.register  # type: ignore[attr-defined]
@@ -309,11 +361,13 @@ class SummaryScreen(DocumentKeys, MtbsScreen["int | None"]):
         try:
             if r.correct_visit_id is not None:
                 visit_id = reg.correct_visit(r.correct_visit_id, case=r.case, actor=actor,
-                                             reason=reason or "", confirmed=r.confirmed)
+                                             reason=reason or "", confirmed=r.confirmed,
+                                             destination_id=self._destination_id() if self.query("#sum-tujuan")
+                                             else "keep")
             else:
                 visit_id = reg.save_visit(patient_id=r.patient_id, case=r.case, kind=r.kind,
                                           follow_up_of=r.follow_up_of, actor=actor, draft_id=r.draft_id,
-                                          confirmed=r.confirmed)
+                                          confirmed=r.confirmed, destination_id=self._destination_id())
         except Exception as exc:  # noqa: BLE001 - RegisterError carries one Indonesian line
             self._status(f"Tidak tersimpan: {getattr(exc, 'message', None) or exc}", "error")
             return

@@ -1,0 +1,126 @@
+"""The destination of a referred child on the summary (issue 17 item 2), through Pilot at 80x24:
+the default needs no key (F10 saves it with the visit), `r` and a digit pick another before or
+after saving, 0 leaves it to be written by hand; a visit that is not referred gets no new key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from form_app import FormApp, fixed_classify, months_ago, open_register, press_list, screen_text
+
+from mtbs_tui.screens.destination import DestinationPicker
+from mtbs_tui.screens.summary import SaveRequest, SummaryScreen
+from mtbs_tui.screens.visit_form import VisitFormScreen
+
+# Data, then the ninth danger sign "ya" (fixed_classify: merah, refer urgently), then F9.
+REFERRED = "11 enter 80 enter 1 37 enter 14 enter 46 enter enter enter t t t t t t t t y f9"
+
+
+def with_facilities(tmp_path: Path) -> tuple[object, int, dict[str, int]]:
+    reg = open_register(tmp_path, classifier=fixed_classify)
+    ids = {
+        "wates": reg.add_referral_facility(name="RSUD Wates", kind="rs", address="Jl. Tentara Pelajar 1",
+                                           phone="0274773169", actor="kepala"),
+        "sadewa": reg.add_referral_facility(name="RSIA Sadewa", kind="rsia", actor="kepala"),
+        "galur": reg.add_referral_facility(name="Puskesmas Galur I", kind="pkm_ranap", actor="kepala"),
+    }
+    pid = reg.add_patient(name="Putra", sex="L", birth_date=months_ago(24), actor="t")
+    return reg, pid, ids
+
+
+def destination(reg: object) -> list[tuple]:
+    return reg.db.execute("SELECT facility_id, destination, destination_by FROM referrals").fetchall()
+
+
+async def test_the_default_needs_no_key_and_r_picks_another_before_and_after_saving(tmp_path: Path) -> None:
+    reg, pid, ids = with_facilities(tmp_path)
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in press_list(REFERRED):
+            await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        lines = screen_text(app).splitlines()
+        # Under the red banner, in view at 80x24: the default with its address; the key on the edge.
+        assert "MERAH - RUJUK SEGERA" in lines[1]
+        assert "Tujuan rujukan" in lines[2]
+        assert "RSUD Wates (RS, bawaan) · Jl. Tentara Pelajar 1 · 0274773169" in lines[3]
+        assert "r pilih lain (3)" in lines[4]
+        assert "r Tujuan" in lines[-1] and all(len(line) <= 80 for line in lines)
+        # r, then a digit: the list is in name order after the default (Galur, Sadewa).
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, DestinationPicker)
+        text = screen_text(app)
+        assert "1 RSUD Wates (RS, bawaan)" in text and "3 RSIA Sadewa (RSIA)" in text
+        assert "0 Belum ditentukan: ditulis tangan di surat rujukan" in text
+        await pilot.press("escape")  # nothing changes
+        await pilot.pause()
+        assert "RSUD Wates (RS, bawaan)" in screen_text(app)
+        await pilot.press("r", "3")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "RSIA Sadewa (RSIA)" in screen_text(app).splitlines()[3]
+        assert destination(reg) == []  # nothing is written before F10
+        await pilot.press("f10")
+        await pilot.pause()
+        assert destination(reg) == [(ids["sadewa"], "RSIA Sadewa", "Bd. Uji")]
+        # After saving, r still changes it (the hospital is full): at once, audited.
+        await pilot.press("r", "2")
+        await pilot.pause()
+        assert "Tujuan rujukan tersimpan: Puskesmas Galur I." in screen_text(app)
+        assert destination(reg) == [(ids["galur"], "Puskesmas Galur I", "Bd. Uji")]
+        await pilot.press("r", "0")
+        await pilot.pause()
+        assert "Tujuan rujukan tersimpan: ditulis tangan." in screen_text(app)
+        assert destination(reg) == [(None, None, "Bd. Uji")]
+    actions = [r[0] for r in reg.db.execute("SELECT action FROM audit WHERE action LIKE 'rujukan.%' ORDER BY id")]
+    assert actions == ["rujukan.tujuan"] * 3
+
+
+async def test_f10_alone_saves_the_default(tmp_path: Path) -> None:
+    reg, pid, ids = with_facilities(tmp_path)
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in press_list(REFERRED + " f10"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert "Tersimpan" in screen_text(app)
+    assert destination(reg) == [(ids["wates"], "RSUD Wates", "Bd. Uji")]
+
+
+async def test_without_a_list_the_letter_is_written_by_hand(tmp_path: Path) -> None:
+    reg = open_register(tmp_path, classifier=fixed_classify)
+    pid = reg.add_patient(name="Putra", sex="L", birth_date=months_ago(24), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in press_list(REFERRED):
+            await pilot.press(key)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Belum ada daftar fasilitas rujukan; tujuan ditulis tangan di surat." in " ".join(text.split())
+        assert "r Tujuan" not in text  # nothing to pick from
+        await pilot.press("r")  # ignored
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen) and "Tersimpan" in screen_text(app)
+    assert destination(reg) == [(None, None, None)]
+
+
+async def test_a_visit_not_referred_has_no_destination_box_and_no_new_key(tmp_path: Path) -> None:
+    reg, pid, _ids = with_facilities(tmp_path)
+    patient = reg.get_patient(pid)
+    result = {"classifications": [{"module": "batuk", "code": "PNEUMONIA", "label": "PNEUMONIA",
+                                   "colour": "kuning"}], "treatments": [], "refer_urgently": False}
+    request = SaveRequest(patient_id=pid, patient=patient, case={"visit_date": "2026-11-23"}, result=result)
+    app = FormApp(reg, lambda: SummaryScreen(request))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Tujuan" not in text and not app.screen.query("#sum-tujuan")
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
