@@ -14,13 +14,13 @@ def user(role: str, name: str = "sari", active: bool = True) -> User:
 # The role x action table as the regulation reads it: registration handles patients only, clinical
 # staff record and correct visits, the head administers, the reviewer only reads.
 EXPECTED = {
-    "pendaftaran": {"patient.view", "patient.create", "patient.edit", "referral_facility.view"},
+    "pendaftaran": {"patient.view", "patient.create", "patient.edit", "referral_facility.view", "practice.use"},
     "klinis": {"patient.view", "patient.create", "patient.edit", "visit.view", "visit.create",
                "visit.correct", "document.print", "referral_facility.view", "referral.destination",
-               "referral.view", "referral.reply", "treatment.record"},
+               "referral.view", "referral.reply", "treatment.record", "practice.use"},
     "kepala": set(accounts.ACTIONS),
     "peninjau": {"patient.view", "visit.view", "audit.verify", "referral_facility.view", "quality.view",
-                 "referral.view"},
+                 "referral.view", "practice.use"},
 }
 
 
