@@ -72,13 +72,15 @@ def area_percent(score: dict[str, Any], area: str) -> float | None:
     return None if not total else 100.0 * entry.get("correct", 0) / total
 
 
-def build(store: PracticeStore) -> PracticeReport:
+def build(store: PracticeStore, participant: str | None = None) -> PracticeReport:
+    """The report of the whole file, or of one participant (her session score, her areas, the
+    chart rows she missed most: the trainee's own summary on the case list)."""
     cases = {c.id: c for c in library.load()}
     latest: dict[tuple[str, str], dict[str, Any]] = {}
-    for attempt in store.attempts():
+    for attempt in store.attempts(participant):
         latest[(attempt["participant"], attempt["case_id"])] = attempt
     counted = sorted(latest.values(), key=lambda a: (a["participant"], a["case_id"]))
-    names = store.participants() or sorted({a["participant"] for a in counted})
+    names = [participant] if participant else store.participants() or sorted({a["participant"] for a in counted})
     case_ids = store.case_ids() or sorted({a["case_id"] for a in counted})
 
     people = []

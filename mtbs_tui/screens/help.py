@@ -16,6 +16,20 @@ from mtbs_tui.screens.base import MtbsModalScreen
 
 # What each screen is for, by class name (the help of screens not listed is their keys alone).
 SCREEN_HELP: dict[str, tuple[str, str]] = {
+    # Kalakarya (issue 19): practice on fictitious cases, in the practice file.
+    "PracticeHomeScreen": ("Latihan MTBS", "Kasus rekaan dengan nilai terakhir Anda. Enter memulai kasus: cerita, "
+                           "penilaian pada formulir (tanpa panel klasifikasi), klasifikasi, tindakan, lalu hasil."),
+    "StoryScreen": ("Cerita kasus", "Baca cerita: angka yang dihitung dan diukur petugas ada di sini. Enter ke "
+                    "formulir; F2 pada formulir membuka cerita lagi."),
+    "PracticeFormScreen": ("Penilaian latihan", "Formulir kunjungan biasa tanpa panel klasifikasi; tidak ada draf "
+                           "dan tidak ada yang masuk register. F10 selesai menilai."),
+    "ClassifyScreen": ("Klasifikasi Anda", "↑↓ pindah modul; angka memilih klasifikasi (0 kosong). Diare boleh "
+                       "lebih dari satu. F10 lanjut ke tindakan."),
+    "TreatScreen": ("Tindakan Anda", "Baris pertama: kunjungan ulang (angka hari, 0 tidak ada). Spasi memilih "
+                    "tindakan; angka memilih dosisnya. F10 selesai dan dinilai."),
+    "ResultScreen": ("Hasil latihan", "Perbedaan dengan bagan beserta baris bagan dan temuan yang menentukan, "
+                     "lalu jawaban Anda dan jawaban bagan berdampingan. PgDn menggulir."),
+    "MyScoreScreen": ("Nilai saya", "Nilai sesi, nilai per bagian dan baris bagan yang paling sering terlewat."),
     "QualityScreen": ("Indikator mutu", "Indikator mutu MTBS 12 bulan: nilai periode, pembilang/penyebut dan "
                       "tren per bulan (satu huruf per bulan, · = tidak ada data). ←/→ geser sebulan, "
                       "PgUp/PgDn setahun. Definisi: docs/quality.md."),

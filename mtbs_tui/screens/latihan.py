@@ -45,7 +45,7 @@ PRACTICE_CSS = """
 .practice-list { height: 1fr; }
 #story { height: 1fr; padding: 0 1; }
 #result-scroll { height: 1fr; }
-#result-columns { height: auto; }
+#result-columns { height: auto; margin-top: 1; }
 #result-columns > Static { width: 1fr; padding: 0 1; }
 #result-diffs { padding: 0 1; }
 """
@@ -185,6 +185,7 @@ class PracticeHomeScreen(MtbsScreen[None]):
     CSS = PRACTICE_CSS
     BINDINGS = [
         Binding("enter", "start", "Mulai kasus", key_display="Enter", priority=True),
+        Binding("f5", "my_score", "Nilai saya", key_display="F5"),
         Binding("escape", "leave", "Keluar latihan", key_display="Esc"),
     ]
 
@@ -272,6 +273,9 @@ class PracticeHomeScreen(MtbsScreen[None]):
         except PracticeError as exc:
             saved = f"Hasil TIDAK tersimpan: {exc.message}"
         self.app.push_screen(ResultScreen(attempt, result, saved))
+
+    def action_my_score(self) -> None:
+        self.app.push_screen(MyScoreScreen(self.run))
 
     def action_leave(self) -> None:
         if self.on_leave is not None:
@@ -676,6 +680,8 @@ class ResultScreen(MtbsScreen[None]):
         expected = r.expected
         yield TextLine(f"Hasil {r.percent:.0f} % · {a.case.title} · {a.heading}", classes="practice-title")
         with VerticalScroll(id="result-scroll"):
+            # The differences first (what to learn), then both answers side by side.
+            yield Static(self._diff_text(), id="result-diffs")
             mine_cls = [(rule_codes.CLASSIFICATIONS[pathway][c].colour, rule_codes.CLASSIFICATIONS[pathway][c].label)
                         for c in a.classifications]
             chart_cls = [(c["colour"], c["label"]) for c in expected["classifications"]]
@@ -686,7 +692,6 @@ class ResultScreen(MtbsScreen[None]):
                              id="result-mine")
                 yield Static(_answer_column("Bagan", pathway, chart_cls, chart_tx, expected["follow_up_days"]),
                              id="result-chart")
-            yield Static(self._diff_text(), id="result-diffs")
         yield TextLine(self.saved, classes="practice-help")
         yield KeyLegend()
 
@@ -702,8 +707,49 @@ class ResultScreen(MtbsScreen[None]):
             return out
         out.append(f"Perbedaan ({len(self.result.differences)}):\n", style="bold")
         for d in self.result.differences:
-            out.append(f"- {scoring.AREA_LABELS[d.area]}: {d.text}\n")
+            label = scoring.AREA_LABELS[d.area]
+            out.append(f"- {d.text}\n" if d.text.startswith(label) else f"- {label}: {d.text}\n")
+        out.append("\n")
         return out
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class MyScoreScreen(MtbsScreen[None]):
+    """Her session score, her score per area and the chart rows she missed most."""
+
+    CSS = PRACTICE_CSS
+    BINDINGS = [Binding("escape,enter,f5", "close", "Kembali", key_display="Esc", id="tutup")]
+
+    def __init__(self, run: PracticeRun) -> None:
+        super().__init__()
+        self.run = run
+
+    def compose(self) -> ComposeResult:
+        from mtbs_tui.latihan.report import build, percent_text
+
+        data = build(self.run.store, self.run.participant)
+        me = data.participants[0]
+        out = Text()
+        out.append(f"Kasus selesai: {me.done} dari {len(self.run.cases())} · nilai sesi {percent_text(me.percent)}\n",
+                   style="bold")
+        out.append("Nilai per bagian: " + " · ".join(
+            f"{scoring.AREA_LABELS[a]} {percent_text(me.areas[a])}" for a in scoring.AREAS) + "\n\n")
+        out.append("Baris bagan yang paling sering terlewat:\n", style="bold")
+        for rule, label, n in data.rules_missed[:10]:
+            out.append(f"- {label} ({rule}): {n} kali\n")
+        if not data.rules_missed:
+            out.append("- tidak ada\n")
+        out.append("\nModul yang paling sering salah diklasifikasi:\n", style="bold")
+        for label, n in data.modules_wrong[:6]:
+            out.append(f"- {label}: {n} kali\n")
+        if not data.modules_wrong:
+            out.append("- tidak ada\n")
+        yield TextLine(f"Nilai saya · {self.run.participant} · {self.run.title}", classes="practice-title")
+        with VerticalScroll(id="result-scroll"):
+            yield Static(out, id="my-score")
+        yield KeyLegend()
 
     def action_close(self) -> None:
         self.dismiss(None)

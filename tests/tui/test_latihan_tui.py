@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import build_register, make_app
+
 from mtbs_tui.latihan import library, scoring
 from mtbs_tui.latihan.store import PracticeStore
 from mtbs_tui.screens.latihan import (
@@ -109,3 +111,60 @@ async def test_a_wrong_classification_and_a_wrong_dose_are_named_with_the_decidi
         in text.replace("\n", " ")
     assert "Dosis Amoksisilin oral" in text and "Berat badan (BB): 9,6 kg" in text.replace("\n", " ")
     assert attempts[0]["percent"] == round(result.percent, 1)
+
+
+async def test_after_a_case_her_own_summary_names_her_score_and_the_rows_she_missed(tmp_path: Path) -> None:
+    store = PracticeStore.open(tmp_path / "latihan.db", create=True)
+    answer = scoring.correct_answer(CASE.case)
+    wrong = scoring.Answer(tuple("PNEUMONIA_BERAT" if c == "PNEUMONIA" else c for c in answer.classifications),
+                           answer.treatments, answer.follow_up_days, CASE.case)
+    from mtbs_tui.rules.engine import RULES_VERSION
+
+    store.save_attempt(participant="Sari", case_id=CASE.id, chart="2022", answer=wrong.to_json(),
+                       score=scoring.score(CASE.case, wrong).to_json(), started_at="x", rules_version=RULES_VERSION)
+    app = PracticeApp(store, "Sari")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        title = app.screen.query_one("#home-title").text
+        assert "1/65 selesai" in title
+        await pilot.press("f5")
+        await pilot.pause()
+        shown = str(app.screen.query_one("#my-score").render())
+        assert "Kasus selesai: 1 dari 65" in shown
+        assert "PNEUMONIA (2022.batuk.PNEUMONIA): 1 kali" in shown
+        assert "Batuk atau sukar bernapas: 1 kali" in shown
+    store.close()
+
+
+async def test_a_session_file_asks_the_participant_name_from_its_list(tmp_path: Path) -> None:
+    from mtbs_tui.latihan.store import create_session
+
+    create_session(tmp_path / "sesi.db", "Pelatihan", ["Sari", "Rina"], ["b22-06-diare-tanpa-dehidrasi"])
+    store = PracticeStore.open(tmp_path / "sesi.db")
+    app = PracticeApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#home-title").text.startswith("Latihan MTBS · Rina · Pelatihan · 0/1 selesai")
+    store.close()
+
+
+async def test_beranda_opens_practice_for_a_read_only_account_and_the_register_is_untouched(tmp_path: Path) -> None:
+    from mtbs_tui.paths import practice_db_path
+    from mtbs_tui.screens.latihan import PracticeHomeScreen
+
+    register = build_register(tmp_path / "mtbs.db")
+    before = register.counts()
+    app = make_app(register, user="tinjau", offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeHomeScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+    assert register.counts() == before
+    assert practice_db_path().exists() and practice_db_path() != register.path
+    register.close()
