@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from mtbs_tui.display import date_text
 from mtbs_tui.latihan import library, scoring
 from mtbs_tui.latihan.library import PracticeCase
 from mtbs_tui.latihan.store import PracticeError, PracticeStore, check_name
@@ -289,8 +290,9 @@ class PracticeHomeScreen(MtbsScreen[None]):
 
 def story_text(case: PracticeCase) -> str:
     area = voc.TOP_LEVEL["malaria_area"].choice_label(str(case.case.get("malaria_area") or ""))
-    return (f"{case.title}\n\n{case.story}\n\nTanggal kunjungan {case.case['visit_date']}, "
-            f"tanggal lahir {case.case['birth_date']}. Daerah malaria: {area.lower()}. Bagan {case.chart}.")
+    return (f"{case.title}\n\n{case.story}\n\nTanggal kunjungan {date_text(case.case['visit_date'])}, "
+            f"tanggal lahir {date_text(case.case['birth_date'])}. Daerah malaria: {area.lower()}. "
+            f"Bagan {case.chart}.")
 
 
 class StoryScreen(MtbsScreen[bool]):
