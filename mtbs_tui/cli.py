@@ -167,12 +167,17 @@ def demo_command(
     visits: int = typer.Option(1200, "--visits", min=0, max=5_000_000, help="Jumlah kunjungan contoh."),
     if_missing: bool = typer.Option(False, "--if-missing", help="Hanya buat bila database belum ada."),
     seed: int = typer.Option(2026, "--seed", help="Benih acak (hasil sama untuk benih sama)."),
+    variant: str = typer.Option(
+        "sukamaju", "--varian", metavar="NAMA",
+        help="Puskesmas contoh dengan pola praktik berbeda (untuk tampilan kabupaten): sukamaju (bawaan), "
+        "mekar (praktik baik), lestari (kunjungan ulang jarang), harapan (banyak antibiotik untuk batuk).",
+    ),
 ) -> None:
     """Buat database demo dengan pasien dan kunjungan contoh selama setahun."""
     from mtbs_tui.commands.demo import run
 
     path = db_path(ctx) if _db_chosen(ctx) else None
-    raise typer.Exit(run(path, patients=patients, visits=visits, if_missing=if_missing, seed=seed))
+    raise typer.Exit(run(path, patients=patients, visits=visits, if_missing=if_missing, seed=seed, variant=variant))
 
 
 @app.command("check")
@@ -423,6 +428,48 @@ def report_quality_command(
 
     actor = _login(ctx, "quality.view")
     raise typer.Exit(run(db_path(ctx), date_from, date_to, fmt, out, actor=actor, overwrite=overwrite))
+
+
+@report_app.command("kirim")
+def report_send_command(
+    ctx: typer.Context,
+    month: str = typer.Argument(..., metavar="BULAN", help="Bulan laporan (TTTT-BB), mis. 2026-10."),
+    out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas paket (JSON).", metavar="BERKAS"),
+    overwrite: bool = typer.Option(
+        False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
+    ),
+) -> None:
+    """Buat paket laporan bulanan untuk dinas kesehatan kabupaten: tabel laporan bulanan dan indikator
+    mutu, hanya angka agregat (tanpa nama, tanpa NIK), ditandai kepala rantai audit dan checksum
+    (format: docs/paket-kabupaten.md)."""
+    from mtbs_tui.commands.district import run_send
+
+    actor = _login(ctx, "report.monthly")
+    raise typer.Exit(run_send(db_path(ctx), month, out, actor=actor, overwrite=overwrite))
+
+
+district_app = typer.Typer(help="Untuk dinas kesehatan kabupaten: gabungan laporan puskesmas.",
+                           no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(district_app, name="kabupaten")
+
+
+@district_app.command("gabung")
+def district_merge_command(
+    files: list[Path] = typer.Argument(..., metavar="BERKAS...", help="Paket laporan puskesmas (JSON)."),
+    out: Path = typer.Option(..., "-o", "--output", help="Laporan kabupaten: .xlsx atau .pdf.", metavar="BERKAS"),
+    month: Optional[str] = typer.Option(None, "--bulan", help="Bulan yang digabung (TTTT-BB); bawaan: bulan "
+                                        "paket pertama.", metavar="BULAN"),
+    overwrite: bool = typer.Option(
+        False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
+    ),
+) -> None:
+    """Gabungkan paket laporan bulanan banyak puskesmas: tabel kabupaten (satu baris per puskesmas,
+    jumlah), indikator mutu berdampingan dengan median kabupaten, dan peringkat praktik terbaik.
+    Paket ganda, dari bulan lain, rusak atau diubah ditolak (satu baris per berkas). Tidak membuka
+    register: tanpa login."""
+    from mtbs_tui.commands.district import run_merge
+
+    raise typer.Exit(run_merge(files, out, month=month, overwrite=overwrite))
 
 
 @app.command("backup")

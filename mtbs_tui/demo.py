@@ -54,6 +54,42 @@ DEMO_FACILITY = dict(
 )
 WORKERS = ("Bd. Sari", "Ns. Rudi", "Bd. Yuliana", "Ns. Maria", "dr. Agus")
 
+
+@dataclass(frozen=True)
+class Practice:
+    """How a fictional puskesmas works, for the district view of issue 18 (`mtbs demo --varian`).
+
+    `follow_up_percent`: the share of visits that are follow-ups that came (the default demo: 1 in
+    5); a puskesmas that skips follow-ups books few. `given`: the demo records what was actually
+    given (issue 17) for every visit, as the chart recommends, with `cough_antibiotic` the share of
+    BATUK BUKAN PNEUMONIA visits (no antibiotic in the chart) that also got an antibiotic outside
+    the chart. `minutes`: the range of minutes from the first draft to the saved visit (none: saved
+    without a draft, as the default demo)."""
+    key: str
+    name: str
+    code: str
+    description: str
+    follow_up_percent: int = 20
+    given: bool = False
+    cough_antibiotic: float = 0.0
+    minutes: tuple[int, int] | None = None
+
+
+PRACTICES: dict[str, Practice] = {p.key: p for p in (
+    Practice("sukamaju", "Puskesmas Sukamaju (DEMO)", "P5301999", "bawaan"),
+    Practice("mekar", "Puskesmas Mekar Sari (DEMO)", "P5301001",
+             "praktik baik: kunjungan ulang datang, obat sesuai bagan", follow_up_percent=35, given=True,
+             minutes=(8, 16)),
+    Practice("lestari", "Puskesmas Lestari (DEMO)", "P5301002",
+             "kunjungan ulang jarang dilakukan", follow_up_percent=3, given=True, cough_antibiotic=0.05,
+             minutes=(6, 12)),
+    Practice("harapan", "Puskesmas Harapan (DEMO)", "P5301003",
+             "banyak antibiotik untuk batuk bukan pneumonia", follow_up_percent=20, given=True,
+             cough_antibiotic=0.6, minutes=(5, 10)),
+)}
+# What a deviation says when the demo gives an antibiotic the chart did not list.
+DEMO_ANTIBIOTIC_TEXT = "Amoksisilin sirup 125 mg/5 mL 3 x 1 sendok takar"
+
 BOYS = ("Budi", "Rizky", "Andi", "Putra", "Fajar", "Dimas", "Bayu", "Yohanes", "Stefanus", "Gabriel",
         "Arif", "Bagas", "Rafi", "Kevin", "Aldo", "Fransiskus", "Yosef", "Ilham", "Reza", "Dafa",
         "Muhammad", "Ahmad", "Galih", "Kristo", "Marselino")
@@ -528,6 +564,44 @@ ORDER BY s.id
 """.replace("{YOUNG_INFANT_DAYS}", str(YOUNG_INFANT_DAYS))
 
 
+# --- practice variants (issue 18) ---------------------------------------------------------------------
+
+def _apply_practice(conn: Any, practice: Practice) -> None:
+    """Inside the caller's write: the consultation minutes and the record of what was given of a
+    practice variant, in a few statements over the whole demo (nothing for the default demo)."""
+    from mtbs_tui.given import NOT_AN_ITEM
+    from mtbs_tui.rules.codes import SYSTEMIC_ANTIBIOTICS
+
+    if practice.minutes:
+        lo, hi = practice.minutes
+        # The first draft was saved lo..hi minutes before the visit (deterministic per visit).
+        conn.execute("UPDATE visits SET created_at = strftime('%Y-%m-%dT%H:%M:%S', visit_at, "
+                     f"'-' || ({lo} + (id * 7919) % {hi - lo + 1}) || ' minutes') "
+                     "WHERE status = 'final' AND version = 1")
+    if not practice.given:
+        return
+    skip = ", ".join(f"'{c}'" for c in sorted(NOT_AN_ITEM))
+    conn.execute("INSERT INTO given_records(visit_uid, version, visit_id, is_current, recorded_at, recorded_by) "
+                 "SELECT visit_uid, 1, id, 1, visit_at, recorded_by FROM visits "
+                 "WHERE is_current = 1 AND status = 'final' ORDER BY id")
+    conn.execute(
+        "INSERT INTO given_items(record_id, position, code, label, outcome, given_at, for_home) "
+        "SELECT g.id, row_number() OVER (PARTITION BY g.id ORDER BY min(t.position)), t.code, t.label, "
+        "'diberikan', v.visit_at, 0 FROM given_records g JOIN visits v ON v.id = g.visit_id "
+        f"JOIN visit_treatments t ON t.visit_id = v.id WHERE t.code NOT IN ({skip}) GROUP BY g.id, t.code")
+    if practice.cough_antibiotic > 0:
+        antibiotics = ", ".join(f"'{c}'" for c in sorted(SYSTEMIC_ANTIBIOTICS))
+        conn.execute(
+            "INSERT INTO given_items(record_id, position, code, label, outcome, given_at, for_home) "
+            "SELECT g.id, 1 + (SELECT count(*) FROM given_items i WHERE i.record_id = g.id), NULL, ?, "
+            "'tambahan', v.visit_at, 1 FROM given_records g JOIN visits v ON v.id = g.visit_id "
+            "WHERE EXISTS (SELECT 1 FROM visit_classifications c WHERE c.visit_id = v.id "
+            "  AND c.code = 'BATUK_BUKAN_PNEUMONIA') "
+            f"AND NOT EXISTS (SELECT 1 FROM visit_treatments t WHERE t.visit_id = v.id AND t.code IN ({antibiotics})) "
+            "AND (v.id * 2654435761) % 1000 < ?",
+            [DEMO_ANTIBIOTIC_TEXT, int(practice.cough_antibiotic * 1000)])
+
+
 # --- generation ------------------------------------------------------------------------------------
 
 @dataclass
@@ -665,6 +739,7 @@ def generate(
     progress: Callable[[str], None] | None = None,
     bulk: bool = False,
     now: _dt.datetime | None = None,
+    practice: str = "sukamaju",
 ) -> DemoStats:
     """Fill an empty register with demo data. Deterministic for a given seed and today.
 
@@ -684,7 +759,7 @@ def generate(
     sys.setswitchinterval(0.0002)
     try:
         return _generate(reg, patients=patients, visits=visits, seed=seed, today=today, classifier=classifier,
-                         progress=progress, now=now)
+                         progress=progress, now=now, practice=PRACTICES[practice])
     finally:
         sys.setswitchinterval(switch)
         if bulk:
@@ -704,25 +779,27 @@ def _generate(
     classifier: Callable[[dict], dict] | None,
     progress: Callable[[str], None] | None,
     now: _dt.datetime | None,
+    practice: Practice,
 ) -> DemoStats:
     rng = random.Random(seed)
     now = (now or _dt.datetime.now()).replace(microsecond=0)
     today = today or now.date()
     classifier = classifier or default_classifier()
-    reg.set_facility(actor="mtbs demo", **DEMO_FACILITY)
+    reg.set_facility(actor="mtbs demo", **dict(DEMO_FACILITY, name=practice.name, code=practice.code))
     # One background thread writes while this one generates: SQLite and argon2 release the GIL, so
     # on two cores the work overlaps. Jobs run in the order they are put.
     writer = _BatchWriter()
     try:
         return _fill(reg, writer, rng=rng, patients=patients, visits=visits, today=today, now=now,
-                     classifier=classifier, progress=progress)
+                     classifier=classifier, progress=progress, practice=practice)
     finally:
         writer.finish()
 
 
 def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: int, visits: int,
           today: _dt.date, now: _dt.datetime, classifier: Callable[[dict], dict],
-          progress: Callable[[str], None] | None) -> DemoStats:
+          progress: Callable[[str], None] | None, practice: Practice | None = None) -> DemoStats:
+    practice = practice or PRACTICES["sukamaju"]
     # The accounts' argon2id hashes (4 x ~0.2 s of C without the GIL) are made in a thread of their
     # own while the visits are written; the accounts are added after the visits.
     hashes: dict[str, str] = {}
@@ -807,7 +884,7 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
     year = [start_day + _dt.timedelta(days=i) for i in range(365)]
     born_by = [d - _dt.timedelta(days=2) for d in year]
     last = 364  # year[last] == today
-    target_follow_ups = visits // 5
+    target_follow_ups = visits * practice.follow_up_percent // 100
     today_first = min(6, visits // 20)
     first_per_day = [0] * 365
     drawn = 0
@@ -1018,6 +1095,7 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
         # Each patient's newest visit (only demo visits exist yet), one statement in SQLite.
         conn.execute("UPDATE patients SET last_seen_at = (SELECT MAX(visit_at) FROM visits v "
                      "WHERE v.patient_id = patients.id) WHERE id IN (SELECT patient_id FROM visits)")
+        _apply_practice(conn, practice)
     hasher.join()
     add_demo_accounts(reg, hashes)  # a missing hash (the thread failed) is made by add_user itself
     # The replies draw from a generator of their own: the drafts below stay as they were.

@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[set[str], list[str], str | None]] = {
     "report": (HEAD, ["report", "monthly", "2026-10", "--format", "csv", "-o", "{out}/laporan.csv"], "laporan.csv"),
     "report-mutu": (REVIEW, ["report", "mutu", "--from", "2026-09", "--to", "2026-10", "--format", "csv",
                              "-o", "{out}/mutu.csv"], "mutu.csv"),
+    "report-kirim": (HEAD, ["report", "kirim", "2026-10", "-o", "{out}/paket.json"], "paket.json"),
     "backup": (HEAD, ["backup", "--to", "{out}/usb"], "usb"),
     "backup-list": (HEAD, ["backup", "--to", "{out}/usb", "--list"], None),
     "backup-set-key": (HEAD, ["backup", "--set-key",

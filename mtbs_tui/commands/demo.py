@@ -36,7 +36,8 @@ def _is_demo(path: Path) -> bool | None:
         return None
 
 
-def run(path: Path | None, *, patients: int, visits: int, if_missing: bool = False, seed: int = 2026) -> int:
+def run(path: Path | None, *, patients: int, visits: int, if_missing: bool = False, seed: int = 2026,
+        variant: str = "sukamaju") -> int:
     from mtbs_tui import db as dbmod
     from mtbs_tui.paths import demo_db_path
 
@@ -51,6 +52,10 @@ def run(path: Path | None, *, patients: int, visits: int, if_missing: bool = Fal
         return _err("--patients: minimal 1")
     if visits < 0:
         return _err("--visits: tidak boleh negatif")
+    from mtbs_tui.demo import PRACTICES
+
+    if variant not in PRACTICES:
+        return _err(f"--varian: {variant!r} tidak dikenal (pilihan: {', '.join(PRACTICES)})")
     if target.exists():
         if if_missing:
             print(f"Database demo sudah ada: {target}")
@@ -67,7 +72,9 @@ def run(path: Path | None, *, patients: int, visits: int, if_missing: bool = Fal
     try:
         reg = Register.open(tmp, create=True)
         try:
-            stats = generate(reg, patients=patients, visits=visits, seed=seed, bulk=True)
+            # Each variant its own children (a seed of its own), the default demo as before.
+            stats = generate(reg, patients=patients, visits=visits, seed=seed + list(PRACTICES).index(variant),
+                             bulk=True, practice=variant)
             reg.mark_demo()
         finally:
             reg.close()
@@ -88,7 +95,8 @@ def run(path: Path | None, *, patients: int, visits: int, if_missing: bool = Fal
             if leftover.exists():
                 leftover.unlink()
     elapsed = time.perf_counter() - started
-    print(f"Database demo dibuat: {target}")
+    print(f"Database demo dibuat: {target}" + (f" ({PRACTICES[variant].name}: {PRACTICES[variant].description})"
+                                                 if variant != "sukamaju" else ""))
     print(f"Pasien: {stats.patients}  Kunjungan: {stats.visits} (ulang {stats.follow_ups}, koreksi "
           f"{stats.corrections})  Balasan rujukan: {stats.replies}  Draf: {stats.drafts}  "
           f"Waktu: {elapsed:.1f} dtk")
