@@ -148,7 +148,7 @@ class ParticipantScreen(MtbsScreen[str]):
         yield TextLine(f"Latihan MTBS (kalakarya) · {self.session_title}", classes="practice-title")
         if self.names:
             yield TextLine("Pilih nama Anda lalu tekan Enter.", classes="practice-help")
-            yield OptionList(*[Option(n) for n in self.names], id="names", classes="practice-list")
+            yield OptionList(*[Option(Text(n)) for n in self.names], id="names", classes="practice-list")
         else:
             yield TextLine("Ketik nama Anda (nama saja, tanpa data pasien) lalu Enter.", classes="practice-help")
             yield Input(placeholder="Nama peserta", id="name", max_length=60)
@@ -223,7 +223,7 @@ class PracticeHomeScreen(MtbsScreen[None]):
             got = latest.get(case.id)
             mark = f"{got['percent']:>3.0f} %" if got else "  -  "
             kind = "bayi muda" if case.pathway == "bayi_muda" else "balita"
-            options.append(Option(f"{n:>2}. {mark}  {case.chart} {kind:<9} {case.title}"))
+            options.append(Option(Text(f"{n:>2}. {mark}  {case.chart} {kind:<9} {case.title}")))
         listing = self.query_one("#cases", OptionList)
         keep = listing.highlighted
         listing.set_options(options)
@@ -420,7 +420,8 @@ class ChoiceScreen(MtbsScreen[str]):
 
     def compose(self) -> ComposeResult:
         yield TextLine(f"{self.HEADING} · {self.attempt.heading}", classes="practice-title")
-        yield OptionList(*[Option(self.item_text(i)) for i in range(self.item_count())], id="items",
+        # Text, not str: a prompt string is read as markup ("[x]" would vanish).
+        yield OptionList(*[Option(Text(self.item_text(i))) for i in range(self.item_count())], id="items",
                          classes="practice-list")
         yield ChoicesBox(id="choices")
         yield TextLine(self.help_text(), id="choice-help", classes="practice-help")
@@ -443,7 +444,7 @@ class ChoiceScreen(MtbsScreen[str]):
         self.query_one("#choices", ChoicesBox).set_lines(self.choice_lines(self.index))
 
     def redraw(self, index: int) -> None:
-        self.query_one("#items", OptionList).replace_option_prompt_at_index(index, self.item_text(index))
+        self.query_one("#items", OptionList).replace_option_prompt_at_index(index, Text(self.item_text(index)))
         self.show_choices()
 
     def say(self, text: str, *, error: bool = False) -> None:

@@ -5,6 +5,7 @@ tests cover typing); everything after it is typed."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from conftest import build_register, make_app
@@ -84,6 +85,10 @@ async def _run_case(tmp_path: Path, *, wrong_classification: bool = False, wrong
         await pilot.pause()
         assert isinstance(app.screen, TreatScreen)
         await _treat(pilot, app.screen, treatments, right.follow_up_days)
+        await pilot.press("home")
+        await pilot.pause()
+        shown = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert "Kunjungan ulang: 2 hari" in shown and "[x] Amoksisilin oral — " in shown  # not read as markup
         await pilot.press("f10")
         await pilot.pause()
         screen = app.screen
