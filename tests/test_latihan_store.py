@@ -100,11 +100,14 @@ def test_merge_of_two_participants_files_and_the_report_read_back(tmp_path, mtbs
     assert "3/3" in rina_line and "100 %" not in rina_line.split("3/3")[1].split()[0]
     assert "Batuk atau sukar bernapas" in text  # the module the group got wrong (bar chart label)
     assert "2022.batuk.PNEUMONIA" in text and "2015.batuk.PNEUMONIA" in text  # the rows missed most
+    assert "Nilai per peserta per kasus" in text
 
     from openpyxl import load_workbook
 
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["Peserta", "Kasus", "Modul salah", "Hasil"]
+    assert wb.sheetnames == ["Peserta", "Kasus", "Matriks", "Modul salah", "Hasil"]
+    matrix = {r[0]: r[1:] for r in wb["Matriks"].iter_rows(min_row=2, values_only=True)}
+    assert matrix["Sari"] == (100.0, 100.0, 100.0) and matrix["Rina"][1] == 100.0 and matrix["Rina"][0] < 100
     people = {r[0]: r for r in wb["Peserta"].iter_rows(min_row=2, values_only=True)}
     assert people["Sari"][1:4] == (3, 3, 100.0) and people["Rina"][3] < 100
     cases = {r[0]: r for r in wb["Kasus"].iter_rows(min_row=2, values_only=True)}

@@ -22,6 +22,7 @@ from mtbs_tui.latihan.scoring import AREAS
 
 MM = 72 / 25.4
 CHART_BARS = 8
+MATRIX_CASES = 12  # the participant x case table fits the page up to this many cases (XLSX: always)
 
 
 def _bar_chart(report: PracticeReport) -> Any:
@@ -105,8 +106,16 @@ def pdf_bytes(report: PracticeReport, *, today: _dt.date | None = None) -> bytes
               _bar_chart(report), Spacer(1, 2 * MM),
               Paragraph("Nilai per kasus", st["section"])]
     rows = [["Kasus", "Judul", "Orang", "Nilai", "Baris bagan paling sering terlewat"]]
-    rows += [[c.case_id, c.title, str(c.done), percent_text(c.percent), c.missed or "–"] for c in report.cases]
+    rows += [[f"{n}. {c.case_id}", c.title, str(c.done), percent_text(c.percent), c.missed or "–"]
+             for n, c in enumerate(report.cases, 1)]
     story.append(_table(rows, [42 * MM, 50 * MM, 14 * MM, 14 * MM, 60 * MM], st))
+    if report.participants and len(report.cases) <= MATRIX_CASES:
+        story += [Spacer(1, 3 * MM), Paragraph("Nilai per peserta per kasus", st["section"])]
+        rows = [["Peserta", *(str(n) for n in range(1, len(report.cases) + 1))]]
+        rows += [[name, *(percent_text(v) for v in values)] for name, values in report.matrix()]
+        width = (180 - 40) * MM / max(len(report.cases), 1)
+        story.append(_table(rows, [40 * MM] + [width] * len(report.cases), st))
+        story.append(Paragraph(para_text("Nomor kolom = nomor kasus pada tabel nilai per kasus."), st["small"]))
     if report.rules_missed:
         story += [Spacer(1, 3 * MM), Paragraph("Baris bagan yang paling sering terlewat", st["section"])]
         rows = [["Baris bagan (id aturan)", "Klasifikasi", "Kali"]]
@@ -134,6 +143,7 @@ def write_pdf(report: PracticeReport, path: Path, *, today: _dt.date | None = No
 def write_xlsx(report: PracticeReport, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     bold = Font(bold=True)
@@ -146,7 +156,7 @@ def write_xlsx(report: PracticeReport, path: Path) -> None:
         for row in rows:
             ws.append(row)
         for i, w in enumerate(widths):
-            ws.column_dimensions[chr(ord("A") + i)].width = w
+            ws.column_dimensions[get_column_letter(i + 1)].width = w
         ws.freeze_panes = "A2"
 
     def pct(value: float | None) -> float | None:
@@ -159,6 +169,9 @@ def write_xlsx(report: PracticeReport, path: Path) -> None:
            for p in report.participants], [28, 13, 13, 10, 14, 14, 14, 12, 18])
     sheet(wb.create_sheet("Kasus"), ["Kasus", "Judul", "Peserta", "Nilai (%)", "Baris bagan paling sering terlewat"],
           [[c.case_id, c.title, c.done, pct(c.percent), c.missed] for c in report.cases], [36, 44, 10, 10, 60])
+    sheet(wb.create_sheet("Matriks"), ["Peserta", *(c.case_id for c in report.cases)],
+          [[name, *(pct(v) for v in values)] for name, values in report.matrix()],
+          [28] + [12] * len(report.cases))
     sheet(wb.create_sheet("Modul salah"), ["Modul", "Klasifikasi berbeda"],
           [[label, n] for label, n in report.modules_wrong], [44, 20])
     sheet(wb.create_sheet("Hasil"), ["Peserta", "Kasus", "Judul", "Bagan", "Selesai", "Nilai (%)",

@@ -45,6 +45,11 @@ class PracticeReport:
     rules_missed: list[tuple[str, str, int]]  # rule id, label, times missed (most first)
     results: list[dict[str, Any]] = field(default_factory=list)  # every counted attempt, for the XLSX
 
+    def matrix(self) -> list[tuple[str, list[float | None]]]:
+        """Each participant's score at each case of the report (None: not done), case order."""
+        got = {(a["participant"], a["case_id"]): a["percent"] for a in self.results}
+        return [(p.name, [got.get((p.name, c.case_id)) for c in self.cases]) for p in self.participants]
+
     @property
     def percent(self) -> float | None:
         """The group's score: the mean of the participants' scores."""
