@@ -171,7 +171,7 @@ def write_xlsx(report: PracticeReport, path: Path) -> None:
           [[c.case_id, c.title, c.done, pct(c.percent), c.missed] for c in report.cases], [36, 44, 10, 10, 60])
     sheet(wb.create_sheet("Matriks"), ["Peserta", *(c.case_id for c in report.cases)],
           [[name, *(pct(v) for v in values)] for name, values in report.matrix()],
-          [28] + [12] * len(report.cases))
+          [28.0] + [12.0] * len(report.cases))
     sheet(wb.create_sheet("Modul salah"), ["Modul", "Klasifikasi berbeda"],
           [[label, n] for label, n in report.modules_wrong], [44, 20])
     sheet(wb.create_sheet("Hasil"), ["Peserta", "Kasus", "Judul", "Bagan", "Selesai", "Nilai (%)",
