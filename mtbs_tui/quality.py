@@ -85,9 +85,9 @@ INDICATORS: tuple[Indicator, ...] = (
               f"kunjungan ulang jatuh tempo yang datang tepat waktu (paling lambat {FOLLOW_UP_GRACE_DAYS} hari sesudah "
               "tanggalnya)",
               "kunjungan ulang jatuh tempo yang batas waktunya sudah lewat atau sudah datang", "tinggi"),
-    Indicator("rujukan_berbalas", "Rujukan dengan balasan", "rujukan yang sudah ada balasannya",
-              "rujukan dalam periode", "tinggi", available=False,
-              missing="register belum mencatat balasan rujukan"),
+    Indicator("rujukan_berbalas", "Rujukan dengan balasan", "rujukan segera yang sudah ada balasannya",
+              "rujukan segera dalam periode, kecuali yang belum berbalas dan belum lewat batas hari "
+              "balasan (setelan referral_reply_days)", "tinggi"),
     Indicator("menit_konsultasi", "Median menit per konsultasi",
               "median menit dari draf pertama tersimpan sampai kunjungan disimpan",
               f"kunjungan yang disimpan dari draf (lebih dari {CONSULTATION_MAX_MINUTES} menit tidak dihitung)", None, unit="menit"),
@@ -249,6 +249,12 @@ def compute(register: Any, first: _dt.date, last: _dt.date, *, today: _dt.date |
         cell[1] = sum(c["given"] + c["otherwise"] + c["not_given"] for c in agreed.values())
         if slot == n:
             treatments = {code: c for code, c in agreed.items() if c["recommended"]}
+    wait = register.referral_reply_days()
+    for ref in register.referrals_between(first, last, today=today):
+        month = str(ref["visit_at"])[:7]
+        replied = ref.get("reply") is not None
+        if month in index and (replied or (ref.get("days_open") or 0) >= wait):
+            add("rujukan_berbalas", index[month], replied)
     stale = (_dt.datetime.combine(today, _dt.time()) - _dt.timedelta(days=DRAFT_ABANDONED_DAYS)).isoformat()
     for month, state, changed in register.quality_drafts(first, last):
         if month in index:

@@ -28,8 +28,12 @@ def classifier(case: dict) -> dict:
     birth = dt.date.fromisoformat(case["birth_date"])
     visit = dt.date.fromisoformat(case["visit_date"])
     days = (visit - birth).days
+    refer = bool(f.get("uji_rujuk"))
     return {"chart": "2022", "pathway": "balita", "age": {"days": days, "months": days // 31},
-            "classifications": [], "refer_urgently": False,
+            "classifications": [{"module": "tanda_bahaya", "code": "PENYAKIT_SANGAT_BERAT",
+                                 "label": "PENYAKIT SANGAT BERAT", "colour": "merah",
+                                 "rule": "2022.tanda_bahaya.PENYAKIT_SANGAT_BERAT", "because": []}] if refer else [],
+            "refer_urgently": refer,
             "incomplete": [{"module": m, "missing": ["x"]} for m in f.get("uji_belum", [])],
             "follow_up_days": 2 if f.get("batuk") else None,
             "treatments": [{"code": c, "label": c.title(), "dose": None} for c in f.get("uji_obat", [])]}
@@ -90,6 +94,12 @@ def make_register(path: Path, clock: list[dt.datetime]) -> Register:
     reg.correct_visit(v4, case=case("2026-09-11", {}, **full), actor="ns", reason="salah ketik")
     # October: one complete visit (without a draft).
     visit(ids[4], "2026-10-05", {}, saved_at="09:00:00", **full)
+    # Urgent referrals (Oct): one answered, one unanswered for weeks, one made yesterday (not judged yet).
+    answered = visit(ids[5], "2026-10-06", {"uji_rujuk": True}, saved_at="10:00:00", **full)
+    visit(ids[6], "2026-10-07", {"uji_rujuk": True}, saved_at="10:00:00", **full)
+    visit(ids[7], "2026-10-30", {"uji_rujuk": True}, saved_at="10:00:00", **full)
+    reg.record_referral_reply(answered, received_date="2026-10-09", outcome="dirawat_inap", actor="bidan",
+                              today=TODAY)
     # Drafts: discarded (Sept), left open since Sept, open but recent (Oct).
     clock[0] = dt.datetime(2026, 9, 5, 9, 0)
     gone = reg.save_draft(patient_id=ids[5], case=case("2026-09-05", {}), section="batuk", actor="bidan")
@@ -121,17 +131,17 @@ def test_each_indicator_hit_and_missed_per_month(known: Path) -> None:
         reg.close()
     assert report.months == ["2026-09", "2026-10"]
     # Sept: 5 visits; the second has batuk incomplete (imunisasi of the third is not a main module).
-    assert values(report, "penilaian_lengkap") == [(4, 5), (1, 1), (5, 6)]
-    assert values(report, "ditimbang") == [(4, 5), (1, 1), (5, 6)]
-    assert values(report, "suhu_diukur") == [(4, 5), (1, 1), (5, 6)]
+    assert values(report, "penilaian_lengkap") == [(4, 5), (4, 4), (8, 9)]
+    assert values(report, "ditimbang") == [(4, 5), (4, 4), (8, 9)]
+    assert values(report, "suhu_diukur") == [(4, 5), (4, 4), (8, 9)]
     assert values(report, "napas_dihitung") == [(1, 2), (0, 0), (1, 2)]
     assert report.monthly["napas_dihitung"][1].value is None  # no coughing child in October: no value
-    assert values(report, "kunjungan_dikoreksi") == [(1, 5), (0, 1), (1, 6)]
+    assert values(report, "kunjungan_dikoreksi") == [(1, 5), (0, 4), (1, 9)]
     # Two follow-ups due in Sept (both coughs, 09-12): one kept on 09-13, one never came.
     assert values(report, "kunjungan_ulang_tepat") == [(1, 2), (0, 0), (1, 2)]
     assert report.total["kunjungan_ulang_tepat"].value == 50.0
     # Minutes: 10 and 20 (240 is a draft finished hours later); visits without a draft have none.
-    assert report.total["menit_konsultasi"] == quality.Value(2, 6, 15.0)
+    assert report.total["menit_konsultasi"] == quality.Value(2, 9, 15.0)
     assert report.workers == [("bidan", 2, 15.0)]
     # Drafts started: Sept 3 saved + discarded + left open = 5, abandoned 2; Oct: one still fresh.
     assert values(report, "draf_ditinggalkan") == [(2, 5), (0, 1), (2, 6)]
@@ -141,9 +151,8 @@ def test_each_indicator_hit_and_missed_per_month(known: Path) -> None:
                                                 "unrecorded": 1}
     # Antibiotics: v3 (deviation "Amoxicillin") of v3 and v5 (v1's chart gives amoxicillin itself).
     assert values(report, "antibiotik_tanpa_indikasi") == [(1, 2), (0, 0), (1, 2)]
-    for ind in ("rujukan_berbalas",):
-        assert report.total[ind].value is None
-        assert quality.fraction_text(quality.BY_ID[ind], report.total[ind]) == "belum tersedia"
+    # Referrals: one answered, one without a reply for 24 days; yesterday's is not judged yet.
+    assert values(report, "rujukan_berbalas") == [(0, 0), (1, 2), (1, 2)]
 
 
 def test_a_follow_up_inside_its_grace_days_is_not_judged(known: Path) -> None:
@@ -187,14 +196,14 @@ def test_report_formats_read_back(known: Path, tmp_path: Path) -> None:
     rows = list(csv.reader((tmp_path / "m.csv").read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     got = {(r[0], r[2]): r[3:6] for r in rows if len(r) > 5}
     assert got[("penilaian_lengkap", "2026-09")] == ["4", "5", "80,0"]
-    assert got[("menit_konsultasi", "periode")] == ["2", "6", "15,0"]
-    assert got[("rujukan_berbalas", "periode")] == ["", "", ""]
+    assert got[("menit_konsultasi", "periode")] == ["2", "9", "15,0"]
+    assert got[("rujukan_berbalas", "periode")] == ["1", "2", "50,0"]
     wb = openpyxl.load_workbook(tmp_path / "m.xlsx")
     sheet = wb["Indikator"]
     table = {r[0]: r[1:4] for r in sheet.iter_rows(values_only=True) if r[0]}
     assert table["Kunjungan ulang tepat waktu"] == (1, 2, 50.0)
     assert table["Antibiotik tanpa indikasi"] == (1, 2, 50.0)
-    assert table["Rujukan dengan balasan"][2] == "belum tersedia"
+    assert table["Rujukan dengan balasan"] == (1, 2, 50.0)
     given = {r[0]: r[2:] for r in wb["Pengobatan"].iter_rows(min_row=2, values_only=True)}
     assert given["AMOKSISILIN"] == (1, 1, 0, 0, 0, 100.0)
     assert given["PARASETAMOL"] == (2, 0, 0, 1, 1, 0.0)
@@ -202,8 +211,8 @@ def test_report_formats_read_back(known: Path, tmp_path: Path) -> None:
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "m.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "INDIKATOR MUTU MTBS" in text and "Puskesmas Uji Mutu" in text
-    assert "Penilaian lengkap" in text and "5/6" in text and "83,3%" in text
-    assert "belum tersedia" in text and "Median menit per konsultasi" in text
+    assert "Penilaian lengkap" in text and "8/9" in text and "88,9%" in text
+    assert "Median menit per konsultasi" in text and "15,0 mnt" in text
     assert "Pengobatan menurut bagan" in text and "Antibiotik tanpa indikasi" in text
     bad = mtbs(known, "report", "mutu", "--from", "2026-10", "--to", "2026-09")
     assert bad.returncode == 2 and bad.stderr.strip() == "galat: --to: 2026-09-30 sebelum --from 2026-10-01"
