@@ -1419,8 +1419,8 @@ class Register:
         with self._write():
             old = self.referral_facility(facility_id)
             if not active and old["is_default"]:
-                raise FieldError("facility_id", f"{old['name']} adalah tujuan bawaan; jadikan fasilitas lain "
-                                 "bawaan dahulu (mtbs faskes default NOMOR)")
+                raise FieldError("facility_id", f"{old['name']} adalah tujuan bawaan; jadikan yang lain "
+                                 "bawaan dahulu")
             if bool(old["active"]) == bool(active):
                 return
             self.db.execute("UPDATE referral_facilities SET active = ?, updated_at = ?, updated_by = ? WHERE id = ?",
@@ -1433,8 +1433,7 @@ class Register:
         with self._write():
             old = self.referral_facility(facility_id)
             if not old["active"]:
-                raise FieldError("facility_id", f"{old['name']} tidak aktif; aktifkan dahulu "
-                                 f"(mtbs faskes enable {facility_id})")
+                raise FieldError("facility_id", f"{old['name']} tidak aktif; aktifkan dahulu")
             if old["is_default"]:
                 return
             self.db.execute("UPDATE referral_facilities SET is_default = 0 WHERE is_default = 1")

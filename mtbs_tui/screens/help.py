@@ -48,10 +48,16 @@ SCREEN_HELP: dict[str, tuple[str, str]] = {
     "VisitScreen": ("Kunjungan", "Isi kunjungan (hanya baca). F2 koreksi membuat versi baru; versi lama "
                     "tetap tersimpan dan dapat dilihat dengan [ dan ]."),
     "SummaryScreen": ("Ringkasan", "Klasifikasi, tindakan dan nasihat. F10 menyimpan; sesudah tersimpan "
-                      "F7 kartu ibu, F8 surat rujukan (anak yang dirujuk)."),
+                      "F7 kartu ibu, F8 surat rujukan (anak yang dirujuk). Anak MERAH: r memilih tujuan "
+                      "rujukan (tanpa r: tujuan bawaan)."),
     "VisitFormScreen": ("Formulir kunjungan", "Jawab pertanyaan dari atas ke bawah; jawaban tersimpan "
                         "sebagai draf selama mengisi. F9 ringkasan."),
-    "UsersAdminScreen": ("Akun pengguna", "Akun petugas: tambah, aktif/nonaktif, ganti kata sandi."),
+    "UsersAdminScreen": ("Akun pengguna", "Akun petugas: tambah, aktif/nonaktif, ganti kata sandi. "
+                         "F6: daftar fasilitas rujukan."),
+    "ReferralFacilitiesScreen": ("Fasilitas rujukan", "Tempat anak dirujuk. Tujuan bawaan dipilih tanpa tombol "
+                                 "pada ringkasan kunjungan MERAH; yang nonaktif tidak bisa dipilih lagi."),
+    "DestinationPicker": ("Tujuan rujukan", "Angka memilih fasilitas; 0: tujuan ditulis tangan di surat."),
+    "FacilityDialog": ("Fasilitas rujukan", "Nama wajib; jenis dengan angka; telepon 8-15 angka, boleh kosong."),
     "LoginScreen": ("Masuk", "Ketik nama pengguna dan kata sandi, Enter untuk masuk."),
     "FirstRunScreen": ("Penggunaan pertama", "Buat akun kepala puskesmas yang pertama."),
 }

@@ -88,6 +88,7 @@ class UsersAdminScreen(MtbsScreen[None]):
         Binding("f3", "toggle_active", "Aktif/nonaktif", key_display="F3", id="aktif"),
         Binding("f4", "reset_password", "Ganti sandi", key_display="F4", id="ganti_sandi"),
         Binding("f5", "unlock", "Buka kunci", key_display="F5", id="buka_kunci"),
+        Binding("f6", "referral_facilities", "Faskes rujukan", key_display="F6", id="faskes"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -101,6 +102,8 @@ class UsersAdminScreen(MtbsScreen[None]):
     def on_mount(self) -> None:
         self.reload()
         self.query_one("#users-table", DataTable).focus()
+        # F6 may not fit the key bar at 80 columns: the line says where the referral list is.
+        self.say("F6: daftar fasilitas rujukan (tujuan anak yang dirujuk).")
 
     def reload(self) -> None:
         from mtbs_tui.users import is_locked, list_users
@@ -171,6 +174,11 @@ class UsersAdminScreen(MtbsScreen[None]):
         self.reload()
         self.query_one("#users-table", DataTable).move_cursor(row=cursor)
         self.say(done_text)
+
+    def action_referral_facilities(self) -> None:
+        from mtbs_tui.screens.referral_facilities_admin import ReferralFacilitiesScreen
+
+        self.app.push_screen(ReferralFacilitiesScreen())
 
     def action_reset_password(self) -> None:
         from mtbs_tui.users import reset_password
