@@ -57,6 +57,12 @@ GATED_ACTIONS: dict[tuple[str, str], str] = {
     ("PatientScreen", "document"): "document.print",
     ("RegisterScreen", "document"): "document.print",
     ("VisitScreen", "document"): "document.print",
+    ("SummaryScreen", "given_all"): "treatment.record",
+    ("SummaryScreen", "given_item"): "treatment.record",
+    ("SummaryScreen", "given_extra"): "treatment.record",
+    ("VisitScreen", "given_all"): "treatment.record",
+    ("VisitScreen", "given_item"): "treatment.record",
+    ("VisitScreen", "given_extra"): "treatment.record",
 }
 
 def default_actor() -> str:

@@ -234,3 +234,38 @@ def rest_given(treatments: list[dict[str, Any]], record: dict[str, Any] | None,
     return [{"code": t["code"], "outcome": GIVEN, "time": time}
             for t, item in confirmation(treatments, record)
             if item is None and t.get("code") and t["code"] not in skip]
+
+
+def merge(treatments: list[dict[str, Any]], old: list[Item], changes: list[dict[str, Any]],
+          remove_deviations: list[int] | None = None, *, visit_at: str, now: _dt.datetime,
+          visit_id: int | None = None) -> list[Item]:
+    """The items of the next version: the recorded ones (`old`) with `changes` applied (each
+    {code (None for a deviation), outcome, time, reason, note, for_home}) and the deviations
+    numbered in `remove_deviations` (1-based) taken out; recommended ones in chart order, then
+    the deviations. The register writes it; the summary previews what F10 will write."""
+    labels = {t["code"]: t.get("label") or t["code"] for t in recommended(treatments)}
+    coded = {i.code: i for i in old if i.code}
+    deviations = [i for i in old if i.code is None]
+    for number in sorted(set(remove_deviations or []), reverse=True):
+        if not 1 <= number <= len(deviations):
+            raise GivenError("hapus_tambahan", f"tambahan nomor {number} tidak ada; pilihan: "
+                             + (f"1-{len(deviations)}" if deviations else "belum ada tambahan"))
+        del deviations[number - 1]
+    if not changes and not remove_deviations:
+        raise GivenError("tindakan", "tidak ada yang dicatat; sebutkan paling sedikit satu tindakan")
+    for change in changes:
+        code = change.get("code")
+        if code is not None and code not in labels and code not in coded:
+            allowed = ", ".join(labels) or "tidak ada tindakan yang dianjurkan"
+            which = f" untuk kunjungan {visit_id}" if visit_id is not None else ""
+            raise GivenError("kode", f"kode tindakan {code} tidak dianjurkan{which}; pilihan: {allowed}")
+        label = (labels.get(code) or (coded[code].label if code in coded else "")) if code else ""
+        item = make_item(code=code, label=label, outcome=str(change.get("outcome") or ""), visit_at=visit_at,
+                         now=now, time=change.get("time"), reason=change.get("reason"), note=change.get("note"),
+                         for_home=bool(change.get("for_home")))
+        if code is None:
+            deviations.append(item)
+        else:
+            coded[code] = item
+    order = {code: n for n, code in enumerate(labels)}
+    return sorted(coded.values(), key=lambda i: order.get(i.code or "", len(order))) + deviations

@@ -814,10 +814,6 @@ class Register:
                 self._write_destination(visit_id, destination_id, actor)
                 self._audit("rujukan.tujuan", actor=actor, patient_id=patient_id,
                             detail=f"kunjungan {visit_id} faskes {destination_id}")
-            if given_changes:
-                self._write_given(visit_id=visit_id, uid=self._uid_of(visit_id), patient_id=patient_id,
-                                  visit_at=at, changes=given_changes, remove_deviations=[], actor=actor,
-                                  reason=None, now=now)
             # Seen today: the precise moment (microseconds order children seen within one second);
             # a visit entered later for an earlier day moves the child only if it is newer.
             seen = _dt.datetime.now().isoformat() if at[:10] == now.date().isoformat() else at
@@ -826,6 +822,11 @@ class Register:
                 [seen, patient_id, seen],
             )
             self._audit("kunjungan.simpan", actor=actor, patient_id=patient_id, detail=f"kunjungan {visit_id}")
+            # What was given, confirmed before F10: in this same transaction, after the visit.
+            if given_changes:
+                self._write_given(visit_id=visit_id, uid=self._uid_of(visit_id), patient_id=patient_id,
+                                  visit_at=at, changes=given_changes, remove_deviations=[], actor=actor,
+                                  reason=None, now=now)
         return visit_id
 
     def _write_result_rows(self, visit_id: int, result: dict[str, Any], at: str) -> None:
@@ -898,12 +899,12 @@ class Register:
                 self._write_destination(new_id, destination_id, actor)
                 self._audit("rujukan.tujuan", actor=actor, patient_id=old["patient_id"],
                             detail=f"kunjungan {new_id} faskes {destination_id if destination_id is not None else '-'}")
+            self._audit("kunjungan.koreksi", actor=actor, patient_id=old["patient_id"],
+                        detail=f"kunjungan {visit_id} -> {new_id}")
             if given_changes:
                 self._write_given(visit_id=new_id, uid=old["visit_uid"], patient_id=old["patient_id"],
                                   visit_at=old["visit_at"], changes=given_changes, remove_deviations=[],
                                   actor=actor, reason=None, now=now)
-            self._audit("kunjungan.koreksi", actor=actor, patient_id=old["patient_id"],
-                        detail=f"kunjungan {visit_id} -> {new_id}")
         return new_id
 
     def get_visit(self, visit_id: int) -> dict[str, Any]:
@@ -1029,38 +1030,12 @@ class Register:
         """The new version of the record of what was given (inside the caller's transaction)."""
         treatments = [{"code": r[0], "label": r[1], "dose": r[2]} for r in self.db.execute(
             "SELECT code, label, dose FROM visit_treatments WHERE visit_id = ? ORDER BY position", [visit_id])]
-        wanted = given.recommended(treatments)
-        labels = {t["code"]: t.get("label") or t["code"] for t in wanted}
         old = self.given_for(uid)
-        coded = {i.code: i for i in (old or {}).get("items", []) if i.code}
-        deviations = [i for i in (old or {}).get("items", []) if i.code is None]
-        for number in sorted(set(remove_deviations), reverse=True):
-            if not 1 <= number <= len(deviations):
-                raise FieldError("hapus_tambahan", f"tambahan nomor {number} tidak ada; pilihan: "
-                                 + (f"1-{len(deviations)}" if deviations else "belum ada tambahan"))
-            del deviations[number - 1]
-        if not changes and not remove_deviations:
-            raise FieldError("tindakan", "tidak ada yang dicatat; sebutkan paling sedikit satu tindakan")
-        for change in changes:
-            code = change.get("code")
-            if code is not None and code not in labels and code not in coded:
-                allowed = ", ".join(labels) or "tidak ada tindakan yang dianjurkan"
-                raise FieldError("kode", f"kode tindakan {code} tidak dianjurkan untuk kunjungan {visit_id}; "
-                                 f"pilihan: {allowed}"[:MAX_TEXT])
-            label = labels.get(code) or (coded[code].label if code in coded else "") if code else ""
-            try:
-                item = given.make_item(code=code, label=label, outcome=str(change.get("outcome") or ""),
-                                       visit_at=visit_at, now=now, time=change.get("time"),
-                                       reason=change.get("reason"), note=change.get("note"),
-                                       for_home=bool(change.get("for_home")))
-            except given.GivenError as exc:
-                raise FieldError(exc.field, exc.message) from None
-            if code is None:
-                deviations.append(item)
-            else:
-                coded[code] = item
-        order = {code: i for i, code in enumerate(labels)}
-        items = sorted(coded.values(), key=lambda i: order.get(i.code or "", len(order))) + deviations
+        try:
+            items = given.merge(treatments, (old or {}).get("items", []), changes, remove_deviations,
+                                visit_at=visit_at, now=now, visit_id=visit_id)
+        except given.GivenError as exc:
+            raise FieldError(exc.field, exc.message[:MAX_TEXT]) from None
         version = (old["version"] + 1) if old else 1
         if old:
             self.db.execute("UPDATE given_records SET is_current = 0 WHERE id = ?", [old["id"]])

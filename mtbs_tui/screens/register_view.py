@@ -28,8 +28,10 @@ from mtbs_tui.display import (
     time_text,
 )
 from mtbs_tui.screens.base import MtbsScreen
+from mtbs_tui.screens.given_keys import GIVEN_BINDINGS, GivenContext, GivenKeys
 from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
 from mtbs_tui.widgets.chrome import KeyBar, TopBar
+from mtbs_tui.widgets.given_box import KEYS_LINE, REFERRAL_KEY, given_rows, given_title
 
 PAGE_SIZE = 17
 
@@ -334,8 +336,10 @@ def rules_text(rules_version: str | None) -> str:
     return f" ({rules_version.replace('contract', 'kontrak')})"
 
 
-def visit_text(visit: dict, versions: list[dict], *, earlier_date: str | None = None) -> Text:
-    """Everything about one visit version, as the nurse reads it on the paper form."""
+def visit_text(visit: dict, versions: list[dict], *, earlier_date: str | None = None,
+               given_keys: bool = False) -> Text:
+    """Everything about one visit version, as the nurse reads it on the paper form. `given_keys`:
+    the keys that record what was given are said under the treatments."""
     patient = visit.get("patient") or {}
     visit_day = date.fromisoformat(visit["visit_date"])
     out = Text()
@@ -381,13 +385,23 @@ def visit_text(visit: dict, versions: list[dict], *, earlier_date: str | None = 
                  for i in incomplete]
         out.append("  Belum lengkap: " + "; ".join(names) + "\n", style="italic")
 
-    out.append("\nTindakan\n", style="bold underline")
     treatments = visit.get("treatments") or result.get("treatments") or []
-    if not treatments:
+    record = visit.get("given")
+    out.append(f"\n{given_title(treatments, record)}\n", style="bold underline")
+    rows = given_rows(treatments, record)
+    if not rows:
         out.append("  (tidak ada)\n")
-    for item in treatments:
-        dose = f": {item['dose']}" if item.get("dose") else ""
-        out.append(f"  • {item.get('label') or item.get('code')}{dose}\n")
+    for key, label, outcome in rows:
+        if key == REFERRAL_KEY:
+            out.append(f"  {key} {label}\n")
+            continue
+        out.append(f"  {key} {label} · ")
+        out.append(outcome.text() if outcome else "belum dicatat", style="bold" if outcome else "bold italic")
+        out.append("\n")
+    if record:
+        out.append(f"  dicatat {record['recorded_by']} (versi {record['version']})\n", style="italic")
+    if given_keys and rows:
+        out.append(f"  {KEYS_LINE}\n", style="dim")
 
     out.append("\nKunjungan ulang\n", style="bold underline")
     if visit.get("follow_up_days") is not None and visit.get("follow_up_date"):
@@ -420,9 +434,10 @@ def visit_text(visit: dict, versions: list[dict], *, earlier_date: str | None = 
     return out
 
 
-class VisitScreen(DocumentKeys, MtbsScreen[None]):
+class VisitScreen(GivenKeys, DocumentKeys, MtbsScreen[None]):
     """One visit, read-only, with its versions. F2 starts a correction of the current version;
-    F7/F8 make the mother's card / the referral letter of the version shown."""
+    F7/F8 make the mother's card / the referral letter of the version shown; d/1-9/+ record what
+    was actually given (issue 17 item 1) on the current version."""
 
     DOCUMENT_LINE = "#visit-help"
 
@@ -432,6 +447,7 @@ class VisitScreen(DocumentKeys, MtbsScreen[None]):
         Binding("left_square_bracket", "version(-1)", "Versi lama", key_display="[", id="versi_lama"),
         Binding("right_square_bracket", "version(1)", "Versi baru", key_display="]", id="versi_baru"),
         *DOCUMENT_BINDINGS,
+        *GIVEN_BINDINGS,  # after the documents: a narrow key bar drops `d` first, never F8
     ]
 
     def __init__(self, visit_id: int) -> None:
@@ -439,6 +455,20 @@ class VisitScreen(DocumentKeys, MtbsScreen[None]):
         self.visit_id = visit_id
         self.visit: dict = {}
         self.versions: list[dict] = []
+        self.given_pending: list[dict] = []
+
+    def given_context(self) -> GivenContext | None:
+        visit = self.visit
+        if visit.get("status") != "final" or not visit.get("is_current"):
+            return None
+        return GivenContext(list(visit.get("treatments") or []), visit.get("given"), visit["visit_at"],
+                            int(visit["id"]))
+
+    def given_shown(self, line: str, *, error: bool = False) -> None:
+        self.load(self.visit_id)
+        help_line = self.query_one("#visit-help", Static)
+        help_line.update(" " + line)
+        help_line.set_class(error, "error")
 
     def compose(self) -> ComposeResult:
         yield TopBar("Kunjungan")
@@ -473,7 +503,8 @@ class VisitScreen(DocumentKeys, MtbsScreen[None]):
         if self.visit.get("follow_up_of"):
             earlier = register.latest_visit_date(self.visit["follow_up_of"])
         self.query_one("#visit-text", Static).update(
-            visit_text(self.visit, self.versions, earlier_date=earlier))
+            visit_text(self.visit, self.versions, earlier_date=earlier,
+                       given_keys=self.given_check("given_extra", ()) is True))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -485,6 +516,9 @@ class VisitScreen(DocumentKeys, MtbsScreen[None]):
             index = self._version_index()
             target = index + int(step)  # type: ignore[call-overload]
             return 0 <= target < len(self.versions)
+        given_ok = self.given_check(action, parameters)
+        if given_ok is not None:
+            return given_ok
         document = self.document_check(action, parameters)
         return True if document is None else document
 

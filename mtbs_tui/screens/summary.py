@@ -22,8 +22,10 @@ from mtbs_tui.messages import RegisterChanged
 from mtbs_tui.rules.advice import advice_for
 from mtbs_tui.rules.age import Age
 from mtbs_tui.screens.base import MtbsScreen
+from mtbs_tui.screens.given_keys import GIVEN_BINDINGS, GivenContext, GivenKeys
 from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
 from mtbs_tui.widgets.destination import DESTINATION_KEY, DestinationBox
+from mtbs_tui.widgets.given_box import given_content, given_title
 from mtbs_tui.widgets.legend import KeyLegend
 
 SUMMARY_CSS = """
@@ -114,7 +116,7 @@ def follow_up_date(visit_date: str, days: int | None) -> str | None:
     return f"{days} hari lagi: {WEEKDAYS[day.weekday()]} {day.strftime('%d-%m-%Y')}"
 
 
-class SummaryScreen(DocumentKeys, MtbsScreen["int | None"]):
+class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
     """Dismissed with the saved visit id, or None (Escape: back to the form, nothing lost)."""
 
     CSS = SUMMARY_CSS
@@ -128,12 +130,17 @@ class SummaryScreen(DocumentKeys, MtbsScreen["int | None"]):
         Binding("escape", "back", "Kembali ke formulir", key_display="Esc", id="kembali"),
         # After saving there is no form to go back to (the visit is final): Esc says "Selesai".
         Binding("escape", "done", "Selesai", key_display="Esc", id="selesai"),
+        *GIVEN_BINDINGS,  # last: a narrow key bar drops `d` (said in the box) before F8 or Esc
     ]
 
     def __init__(self, request: SaveRequest, *, save_at_once: bool = False) -> None:
         super().__init__()
         self.request = request
         self.saved_id: int | None = None
+        self.saved_visit: dict | None = None
+        # What was given, confirmed before F10: written with the visit (issue 17 item 1).
+        self.given_pending: list[dict] = []
+        self._corrected: dict | None = None
         # F10 in the form: the summary opens and saves (or refuses with its one line) at once.
         self.save_at_once = save_at_once
 
@@ -172,8 +179,10 @@ class SummaryScreen(DocumentKeys, MtbsScreen["int | None"]):
                 box = Static(self._problems(), classes="box", id="sum-problems", markup=False)
                 box.border_title = f"Belum bisa disimpan ({len(r.problems)})"
                 yield box
-            box = Static(self._treatments(), classes="box", id="sum-tindakan")
-            box.border_title = "Tindakan"
+            record = self.given_record()
+            box = Static(given_content(self._given_treatments(), record, keys=self._may_record()),
+                         classes="box", id="sum-tindakan")
+            box.border_title = given_title(self._given_treatments(), record)
             yield box
             box = Static(self._follow_up(), classes="box", id="sum-ulang")
             box.border_title = "Kunjungan ulang"
@@ -223,15 +232,47 @@ class SummaryScreen(DocumentKeys, MtbsScreen["int | None"]):
                                              word=WORD.get(colour, "?     "), label=label))
         return Content("\n").join(lines)
 
-    def _treatments(self) -> Content:
-        treatments = self.request.result.get("treatments") or []
-        if not treatments:
-            return Content("Tidak ada tindakan khusus.")
-        lines = []
-        for t in treatments:
-            text = (t.get("label") or t.get("code", "")) + (": " + t["dose"] if t.get("dose") else "")
-            lines.append(Content(text))
-        return Content("\n").join(lines)
+    # --- what was given (issue 17 item 1; the keys are given_keys.GivenKeys) -------------------
+    def _given_treatments(self) -> list[dict]:
+        return list(self.request.result.get("treatments") or [])
+
+    def _may_record(self) -> bool:
+        can = getattr(self.app, "can", None)
+        return can is None or bool(can("treatment.record"))
+
+    def given_context(self) -> GivenContext | None:
+        reg = self.app.register
+        if self.saved_visit is not None:
+            return GivenContext(self._given_treatments(), reg.given_for(self.saved_visit["visit_uid"]),
+                                self.saved_visit["visit_at"], self.saved_id)
+        if self.request.correct_visit_id is not None:
+            if self._corrected is None:
+                self._corrected = reg.get_visit(self.request.correct_visit_id)
+            return GivenContext(self._given_treatments(), self._corrected.get("given"),
+                                self._corrected["visit_at"], None)
+        return GivenContext(self._given_treatments(), None, self._visit_at_before_save(), None)
+
+    def _visit_at_before_save(self) -> str:
+        """The visit's time as the save will choose it: the draft's, else now for today's visit,
+        else the start of its day (a visit entered later, time unknown)."""
+        day = str(self.request.case.get("visit_date") or "")
+        if self.request.draft_id is not None:
+            try:
+                at = self.app.register.get_draft(self.request.draft_id).get("visit_at")
+            except Exception:  # noqa: BLE001 - a draft gone meanwhile: the save says so
+                at = None
+            if at and at[:10] == day:
+                return str(at)
+        now = dt.datetime.now()
+        return now.isoformat(timespec="seconds") if day == now.date().isoformat() else f"{day}T00:00:00"
+
+    def given_shown(self, line: str, *, error: bool = False) -> None:
+        record = self.given_record()
+        box = self.query_one("#sum-tindakan", Static)
+        box.update(given_content(self._given_treatments(), record, keys=self._may_record()))
+        box.border_title = given_title(self._given_treatments(), record)
+        self._status(line, "error" if error else ("saved" if self.saved_id is not None else None))
+        self.refresh_bindings()
 
     def _advice(self) -> str:
         lines: list[str] = []
@@ -286,6 +327,9 @@ class SummaryScreen(DocumentKeys, MtbsScreen["int | None"]):
                 and bool(self.query_one("#sum-tujuan", DestinationBox).facilities)
         if action == "done":
             return self.saved_id is not None
+        given_ok = self.given_check(action, parameters)
+        if given_ok is not None:
+            return given_ok
         document = self.document_check(action, parameters)
         return True if document is None else document
 
@@ -363,17 +407,20 @@ class SummaryScreen(DocumentKeys, MtbsScreen["int | None"]):
                 visit_id = reg.correct_visit(r.correct_visit_id, case=r.case, actor=actor,
                                              reason=reason or "", confirmed=r.confirmed,
                                              destination_id=self._destination_id() if self.query("#sum-tujuan")
-                                             else "keep")
+                                             else "keep", given_changes=self.given_pending or None)
             else:
                 visit_id = reg.save_visit(patient_id=r.patient_id, case=r.case, kind=r.kind,
                                           follow_up_of=r.follow_up_of, actor=actor, draft_id=r.draft_id,
-                                          confirmed=r.confirmed, destination_id=self._destination_id())
+                                          confirmed=r.confirmed, destination_id=self._destination_id(),
+                                          given_changes=self.given_pending or None)
         except Exception as exc:  # noqa: BLE001 - RegisterError carries one Indonesian line
             self._status(f"Tidak tersimpan: {getattr(exc, 'message', None) or exc}", "error")
             return
         # Only here, after the register call returned (COMMIT done), do we say it is saved.
         self.saved_id = visit_id
-        self._status(f"Tersimpan (kunjungan {visit_id}).", "saved")
+        self.given_pending = []
+        self.saved_visit = reg.get_visit(visit_id)
+        self.given_shown(f"Tersimpan (kunjungan {visit_id}).")
         self.app.post_message(RegisterChanged(patient_id=r.patient_id, visit_id=visit_id))
         self.refresh_bindings()
         # Stay, so the mother leaves with her card (and a referred child with the letter).

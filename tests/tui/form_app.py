@@ -104,14 +104,16 @@ STANDARD_VISIT = [
     "2 1 1 y t pagedown",  # HIV: ibu negatif, virologi belum, serologi belum, menyusu, thrush
     "s y",  # imunisasi: all due for the age; vitamin A received
     "t",  # pemberian makan: no problem -> the summary opens
+    "d",  # summary: semua diberikan sekarang (issue 17: what was given, saved with the visit)
     "f10",  # save
 ]
 
 
 def standard_visit_keys(*, save: bool = True) -> list[str]:
-    """The keys of STANDARD_VISIT (an 11-month-old's complete visit), with or without F10."""
+    """The keys of STANDARD_VISIT (an 11-month-old's complete visit), with or without the
+    summary's keys (``d`` all given, F10)."""
     keys = [k for line in STANDARD_VISIT for k in press_list(line)]
-    return keys if save else keys[:-1]
+    return keys if save else keys[:-2]
 
 
 def fixed_classify(case: dict, chart: str | None = None) -> dict:

@@ -24,7 +24,9 @@ from mtbs_tui.screens.summary import SummaryScreen
 from mtbs_tui.screens.visit_form import VisitFormScreen
 from mtbs_tui.widgets.fields import NumberField
 
-STANDARD_VISIT_KEYS = 60  # contract v2 allows at most 3 more (the optional shock signs): 1 more
+# contract v2 allows at most 3 more (the optional shock signs): 1 more; issue 17: 1 more, `d` on the
+# summary records that every treatment was given (with the save)
+STANDARD_VISIT_KEYS = 61
 
 
 async def _run(app: FormApp, keys: list[str]) -> None:
@@ -52,6 +54,7 @@ async def test_standard_visit_key_count(tmp_path: Path) -> None:
     assert "PNEUMONIA" in codes
     assert visit["result"]["incomplete"] == [], visit["result"]["incomplete"]
     assert app.dismissed == [visit["id"]]
+    assert visit["given"] and {i.outcome for i in visit["given"]["items"]} == {"diberikan"}
     # The paper form needs one mark per answer; the keyboard needs about one key per answer.
     case = visit["case"]
     answers = len(case["findings"]) + sum(1 for k in ("weight_kg", "length_cm", "length_position",

@@ -1,0 +1,118 @@
+"""What was actually given, in the TUI (issue 17 item 1): on the summary one key (`d`) confirms
+"semua diberikan sekarang" and is saved with the visit; `1`-`9` change one treatment (here: not
+given, stok habis), `+` adds one outside the chart; from a saved visit the same keys record a new
+version. The role table: a reviewer only reads."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SIZE, make_app
+from form_app import FormApp, months_ago, open_register, screen_text, standard_visit_keys
+
+from mtbs_tui.screens.given_keys import GivenDialog
+from mtbs_tui.screens.register_view import VisitScreen
+from mtbs_tui.screens.summary import SummaryScreen
+from mtbs_tui.screens.visit_form import VisitFormScreen
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def flat(app) -> str:
+    """The screen's words in one line (a wrapped line of a box reads on)."""
+    return " ".join(screen_text(app).replace("│", " ").split())
+
+
+async def test_one_key_confirms_all_then_one_not_given_and_a_deviation(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Aisyah Putri", sex="P", birth_date=months_ago(11, 3), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*standard_visit_keys(save=False))
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        shown = flat(app)
+        assert "Tindakan · 3 belum dicatat" in shown and "1 Amoksisilin oral" in shown
+        assert "d semua diberikan · 1-9 ubah satu · + tambahan di luar bagan" in shown
+        await pilot.press("d")  # one key: every treatment given now, kept until F10
+        await pilot.pause()
+        assert "Tindakan · 3 diberikan" in flat(app)
+        assert reg.db.execute("SELECT count(*) FROM given_records").fetchone()[0] == 0  # not before F10
+        await pilot.press("f10")
+        await pilot.pause()
+        [visit_id] = [r[0] for r in reg.db.execute("SELECT id FROM visits")]
+        visit = reg.get_visit(visit_id)
+        assert visit["given"]["version"] == 1 and visit["given"]["visit_id"] == visit_id
+        assert [i.outcome for i in visit["given"]["items"]] == ["diberikan"] * 3
+        assert all(i.given_at >= visit["visit_at"][:16] for i in visit["given"]["items"])
+        # One treatment not given: 1 (Amoksisilin), 2 tidak diberikan, 1 stok habis.
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, GivenDialog)
+        assert "1 diberikan 2 tidak diberikan 3 diberikan lain" in flat(app)
+        await pilot.press("2")
+        await pilot.pause()
+        assert "1 stok habis" in flat(app)
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        shown = flat(app)
+        assert "tidak diberikan: stok habis" in shown and "Tindakan · 2 diberikan, 1 tidak diberikan" in shown
+        assert "Tersimpan (catatan tindakan versi 2)" in shown
+        # A treatment outside the chart, for home.
+        await pilot.press("plus")
+        await pilot.pause()
+        await pilot.press(*"Kotrimoksazol sirup", "enter")
+        await pilot.pause()
+        assert "Dibawa pulang oleh ibu" in flat(app)
+        await pilot.press("y")
+        await pilot.pause()
+        assert "T1 Kotrimoksazol sirup · tambahan" in flat(app)
+    record = reg.get_visit(visit_id)["given"]
+    assert record["version"] == 3
+    amox = record["items"][0]
+    assert amox.code == "AMOKSISILIN" and amox.outcome == "tidak_diberikan" and amox.reason == "stok_habis"
+    assert (record["items"][-1].label, record["items"][-1].for_home) == ("Kotrimoksazol sirup", True)
+    actions = [r[0] for r in reg.db.execute("SELECT action FROM audit ORDER BY id")]
+    assert actions[-4:] == ["kunjungan.simpan", "tindakan.catat", "tindakan.catat", "tindakan.catat"]
+
+
+async def test_a_time_before_the_visit_is_refused_in_the_dialog(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Budi", sex="L", birth_date=months_ago(11, 3), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*standard_visit_keys(save=False), "f10")
+        await pilot.pause()
+        await pilot.press("1", "1")  # diberikan: the time question, now by default
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"00:00", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, GivenDialog)
+        assert "jam: jam diberikan 00.00 sebelum kunjungan" in flat(app)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert reg.db.execute("SELECT count(*) FROM given_records").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(("username", "may"), [("bidan", True), ("tinjau", False)])
+async def test_saved_visit_keys_by_role(register, username: str, may: bool) -> None:
+    vid = register.db.execute(
+        "SELECT v.id FROM visits v JOIN visit_treatments t ON t.visit_id = v.id "
+        "WHERE v.status = 'final' AND v.is_current = 1 AND t.code = 'ZINK' LIMIT 1").fetchone()[0]
+    app = make_app(register, user=username, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(VisitScreen(vid))
+        await pilot.pause()
+        shown = flat(app)
+        assert "belum dicatat" in shown
+        await pilot.press("d")
+        await pilot.pause()
+        if may:
+            assert "diberikan sekarang. Tersimpan (catatan tindakan versi 1)" in flat(app)
+        else:
+            assert "d semua diberikan" not in shown
+    written = register.db.execute("SELECT count(*) FROM given_records").fetchone()[0]
+    assert written == (1 if may else 0)
