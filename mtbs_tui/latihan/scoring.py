@@ -20,6 +20,7 @@ rule and the inputs that decided it (the engine's ``because``), values as the ca
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -246,7 +247,8 @@ _BAYI_DAYS = (1, 5, 20, 45)
 
 
 def _variant_cases(case: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The case with another weight, or another age, the growth rows kept as they were."""
+    """The case with other weights, then at other ages (the child's own among them, in order, so
+    the right dose sits in its place), the growth rows kept as they were."""
     from mtbs_tui.rules.engine import zscores
 
     try:
@@ -255,20 +257,20 @@ def _variant_cases(case: Mapping[str, Any]) -> list[dict[str, Any]]:
         pinned = {}
     base = dict(case)
     base["findings"] = {**(case.get("findings") or {}), **pinned}
-    out = []
-    for w in _WEIGHTS:
-        out.append({**base, "weight_kg": w})
+    weights = sorted({*_WEIGHTS, *((float(case["weight_kg"]),) if case.get("weight_kg") else ())})
+    out = [{**base, "weight_kg": w} for w in weights]
     visit = dt.date.fromisoformat(str(case["visit_date"]))
-    births: list[dt.date] = []
-    if age_on(case["birth_date"], visit).young_infant:
-        births = [visit - dt.timedelta(days=d) for d in _BAYI_DAYS]
+    own = dt.date.fromisoformat(str(case["birth_date"]))
+    births: set[dt.date] = {own}
+    if age_on(own, visit).young_infant:
+        births |= {visit - dt.timedelta(days=d) for d in _BAYI_DAYS}
     else:
         for m in _BALITA_MONTHS:
             total = visit.year * 12 + visit.month - 1 - m
             b = dt.date(total // 12, total % 12 + 1, 1)
             if add_months(b, m) <= visit:
-                births.append(b)
-    out.extend({**base, "birth_date": b.isoformat()} for b in births)
+                births.add(b)
+    out.extend({**base, "birth_date": b.isoformat()} for b in sorted(births, reverse=True))
     return out
 
 
@@ -281,7 +283,7 @@ def dose_choices(case: Mapping[str, Any], code: str, limit: int = 5) -> list[str
         return next((t["dose"] for t in result["treatments"] if t["code"] == code and t["dose"]), None)
 
     right = dose_in(classify(case))
-    seen: list[str] = []
+    seen: list[str] = []  # in weight order, then age order
     for variant in _variant_cases(case):
         try:
             dose = dose_in(classify(variant))
@@ -293,9 +295,11 @@ def dose_choices(case: Mapping[str, Any], code: str, limit: int = 5) -> list[str
         return seen[:limit]
     if right not in seen:
         seen.append(right)
-    # The right dose and its neighbours in table order, so the choice is not given away by place.
+    # The right dose among its neighbours in table order, at a place that varies from case to case
+    # (fixed for a case and a code), so the place never gives the answer away.
     at = seen.index(right)
-    lo = max(0, min(at - limit // 2, len(seen) - limit))
+    first, last = max(0, at - limit + 1), min(at, max(len(seen) - limit, 0))
+    lo = random.Random(f"{case.get('birth_date')}|{case.get('weight_kg')}|{code}").randint(first, max(first, last))
     return seen[lo:lo + limit]
 
 

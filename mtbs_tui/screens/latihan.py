@@ -472,6 +472,10 @@ class ChoiceScreen(MtbsScreen[str]):
         self.dismiss("lanjut")
 
 
+def _one_line(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 def _numbered(items: list[str], width: int = 74) -> list[str]:
     """The numbered choices packed into lines, never one cut in two (unless it alone is too long)."""
     lines: list[str] = []
@@ -548,6 +552,8 @@ class TreatScreen(ChoiceScreen):
 
     HEADING = "Tindakan Anda"
     BINDINGS = [Binding("space", "toggle", "Pilih/batal", key_display="Spasi", priority=True)]
+    # Up to five doses, one line each, under their heading.
+    CSS = PRACTICE_CSS + "TreatScreen ChoicesBox { height: 8; }"
 
     def __init__(self, attempt: Attempt) -> None:
         case = attempt.case
@@ -587,10 +593,10 @@ class TreatScreen(ChoiceScreen):
         head = rule_codes.TREATMENTS.get(code, code)
         if len(options) < 2:
             return [head, "Spasi memilih atau membatalkan." + (f" Dosis: {options[0]}" if options else "")]
+        # One line per dose: the amounts come first, so a cut tail never hides the difference.
         lines = [f"{head}: pilih dosis dengan angka"]
-        for n, dose in enumerate(options, 1):
-            lines += textwrap.wrap(f"{n} {dose}", 74, subsequent_indent="  ")
-        return lines[:4]
+        lines += [_one_line(f"{n} {dose}", 76) for n, dose in enumerate(options, 1)]
+        return lines
 
     def help_text(self) -> str:
         return "Spasi pilih/batal · angka: dosis atau hari · F10 selesai, nilai · Esc kembali"

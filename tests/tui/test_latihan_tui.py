@@ -26,6 +26,10 @@ SIZE = (80, 24)
 CASE = library.by_id("b22-01-pneumonia")
 
 
+def _shown(app) -> str:
+    return html.unescape(app.export_screenshot()).replace("\xa0", " ")
+
+
 def _record(form: PracticeFormScreen, case: dict) -> None:
     """What a nurse who assessed exactly as the story says has on the form."""
     for key, value in case.items():
@@ -87,8 +91,10 @@ async def _run_case(tmp_path: Path, *, wrong_classification: bool = False, wrong
         await _treat(pilot, app.screen, treatments, right.follow_up_days)
         await pilot.press("home")
         await pilot.pause()
-        shown = html.unescape(app.export_screenshot()).replace("\xa0", " ")
-        assert "Kunjungan ulang: 2 hari" in shown and "[x] Amoksisilin oral — " in shown  # not read as markup
+        assert "Kunjungan ulang: 2 hari" in _shown(app)
+        app.screen.query_one("#items").highlighted = 1 + app.screen.codes.index("AMOKSISILIN")
+        await pilot.pause()
+        assert "[x] Amoksisilin oral — " in _shown(app)  # not read as markup
         await pilot.press("f10")
         await pilot.pause()
         screen = app.screen
