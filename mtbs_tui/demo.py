@@ -574,9 +574,9 @@ def _apply_practice(conn: Any, practice: Practice) -> None:
 
     if practice.minutes:
         lo, hi = practice.minutes
-        # The first draft was saved lo..hi minutes before the visit (deterministic per visit).
+        # The first draft was saved lo..hi minutes (plus 0-3 by worker) before the visit (deterministic).
         conn.execute("UPDATE visits SET created_at = strftime('%Y-%m-%dT%H:%M:%S', visit_at, "
-                     f"'-' || ({lo} + (id * 7919) % {hi - lo + 1}) || ' minutes') "
+                     f"'-' || ({lo} + (id * 7919) % {hi - lo + 1} + length(recorded_by) % 4) || ' minutes') "
                      "WHERE status = 'final' AND version = 1")
     if not practice.given:
         return

@@ -60,7 +60,7 @@ def indicator_lines(report: QualityReport) -> Text:
                    f"{fraction_text(ind, value):>{FRACTION_WIDTH}}  ")
         out.append(spark + "\n", style="bold")
     if report.workers:
-        parts = [f"{w} {m:.1f}".replace(".", ",") + f" (n={n})" for w, n, m in report.workers]
+        parts = [f"{w} " + f"{m:.1f}".replace(".", ",") + f" (n={n})" for w, n, m in report.workers]
         out.append("Menit per konsultasi: " + " · ".join(parts), style="dim")
     else:
         out.append("Menit per konsultasi: belum ada kunjungan yang disimpan dari draf.", style="dim")

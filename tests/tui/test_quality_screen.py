@@ -34,6 +34,7 @@ async def test_reviewer_opens_the_indicators_and_moves_the_period(register) -> N
         assert len(row.split()[-1]) == 12  # one sparkline character per month
         assert next(line for line in lines if line.startswith("Rujukan dengan balasan"))
         assert all(len(line) <= 80 for line in lines)
+        assert lines[-1].startswith("Menit per konsultasi: ")
         keys = str(app.screen.query_one("KeyBar").render())
         assert "→ Bulan +1" not in keys  # the period ends this month: nothing later to show
         await pilot.press("left")
@@ -55,3 +56,16 @@ async def test_clinical_staff_cannot_open_the_indicators(register) -> None:
         await pilot.press("f9")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+def test_worker_minutes_keep_the_worker_name() -> None:
+    import datetime as dt
+
+    from mtbs_tui.quality import INDICATORS, QualityReport, Value
+    from mtbs_tui.screens.quality import indicator_lines
+
+    empty = {i.id: Value(None, None, None) for i in INDICATORS}
+    report = QualityReport(first=dt.date(2026, 1, 1), last=dt.date(2026, 1, 31), facility={}, months=["2026-01"],
+                           monthly={k: [v] for k, v in empty.items()}, total=empty,
+                           workers=[("Bd. Sari", 3, 12.5)])
+    assert str(indicator_lines(report)).splitlines()[-1] == "Menit per konsultasi: Bd. Sari 12,5 (n=3)"
