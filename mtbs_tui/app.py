@@ -18,6 +18,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from mtbs_tui.accounts import AccessDenied, User, allowed, require
+from mtbs_tui.keygate import KeyGate
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -76,7 +77,7 @@ def default_actor() -> str:
         return "pengguna"
 
 
-class MtbsApp(App[int]):
+class MtbsApp(KeyGate, App[int]):
     """The MTBS register TUI. `register` and `actor` are what every screen works with."""
 
     CSS_PATH = "app.tcss"
@@ -292,6 +293,11 @@ class MtbsApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self.last_input = self.idle_clock()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            # One key at a time: a key typed while the previous one (a screen change) is still
+            # being handled waits for it (keygate.py), so no key is lost or lands on the old screen.
+            await self.gate_key(event, super().on_event)
+            return
         await super().on_event(event)
 
     def check_idle(self) -> None:
@@ -427,10 +433,11 @@ class MtbsApp(App[int]):
     # --- pushing the screens that are not shown first (imported only when needed) -------------
 
     def start_visit(self, patient_id: int, *, kind: str = "pertama", follow_up_of: str | None = None,
-                    draft_id: int | None = None, correct_visit_id: int | None = None) -> None:
+                    draft_id: int | None = None, correct_visit_id: int | None = None,
+                    notice: str = "") -> None:
         """Open the visit form; the forms live in another module that the home screen never pays
         for. A correction needs `visit.correct` for the visit's author; anything else
-        `visit.create`."""
+        `visit.create`. `notice` is said on the form's help line (no toast over the form)."""
         if correct_visit_id is not None:
             brief = self.register.visit_brief(correct_visit_id)
             if not self.permit("visit.correct", owner=brief["recorded_by"] if brief else None):
@@ -441,7 +448,7 @@ class MtbsApp(App[int]):
 
         self.push_screen(
             VisitFormScreen(patient_id, kind=kind, follow_up_of=follow_up_of, draft_id=draft_id,
-                            correct_visit_id=correct_visit_id)
+                            correct_visit_id=correct_visit_id, notice=notice)
         )
 
     def open_visit(self, visit_id: int) -> None:

@@ -55,8 +55,10 @@ def form_choice(birth_date: str | None, on: date) -> tuple[str | None, str]:
     return "balita", f"umur {age_text(born, on)} ({months} bulan): formulir balita sakit (MTBS)"
 
 
-def start_visit_for(app, patient: dict, *, before=None) -> bool:  # noqa: ANN001 - the MtbsApp
-    """Open the right form for this patient, saying why; False if no MTBS form applies.
+def start_visit_for(app, patient: dict, *, before=None, notice: str = "") -> bool:  # noqa: ANN001 - the MtbsApp
+    """Open the right form for this patient; False (saying why) if no MTBS form applies. The form
+    says which form and why on its first line (no toast over the form); `notice` goes on its help
+    line.
 
     `before` runs first when the form can open (e.g. dismiss the search, so Escape from the form
     lands on the home screen)."""
@@ -69,8 +71,7 @@ def start_visit_for(app, patient: dict, *, before=None) -> bool:  # noqa: ANN001
         return False
     if before is not None:
         before()
-    app.notify(reason[0].upper() + reason[1:] + ".", title=str(patient.get("name", "")))
-    app.start_visit(int(patient["id"]))
+    app.start_visit(int(patient["id"]), notice=notice)
     return True
 
 
@@ -252,12 +253,12 @@ class PatientSearchScreen(MtbsScreen[None]):
         event.stop()
         self.choose(int(event.row_key.value))
 
-    def choose(self, patient_id: int) -> None:
+    def choose(self, patient_id: int, *, notice: str = "") -> None:
         app = self.app
         if self.purpose == "visit":
             patient = app.register.get_patient(patient_id)  # type: ignore[attr-defined]
             # The search is done: going back from the form lands on the home screen.
-            start_visit_for(app, patient, before=self.dismiss)
+            start_visit_for(app, patient, before=self.dismiss, notice=notice)
         else:
             app.open_patient(patient_id)  # type: ignore[attr-defined]
 
@@ -268,9 +269,8 @@ class PatientSearchScreen(MtbsScreen[None]):
             if patient_id is None:
                 return
             if self.purpose == "visit":
-                self.choose(patient_id)
-                # The visit form has no line for it: a short toast.
-                self.app.notify(form.saved_notice, timeout=3)
+                # Said on the visit form's help line (a toast covered its panel and help line).
+                self.choose(patient_id, notice=form.saved_notice)
             else:
                 self.dismiss()
                 # On the patient page's own line, not a toast over the page.

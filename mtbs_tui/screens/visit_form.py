@@ -191,9 +191,13 @@ class VisitFormScreen(MtbsScreen["int | None"]):
     ]
 
     def __init__(self, patient_id: int, *, kind: str = "pertama", follow_up_of: str | None = None,
-                 draft_id: int | None = None, correct_visit_id: int | None = None) -> None:
+                 draft_id: int | None = None, correct_visit_id: int | None = None,
+                 notice: str = "") -> None:
         super().__init__()
         self.patient_id = patient_id
+        # Said on the help line while the first question has the focus (e.g. "Pasien ... tersimpan."
+        # after registering): a toast there covered the classification panel and the help line.
+        self.notice = notice
         self.kind = kind
         self.follow_up_of = follow_up_of
         self.draft_id = draft_id
@@ -719,6 +723,10 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         # Only the field that has the focus now: the event of a field the focus passed through
         # (Enter moved on, then an invalid value brought it back) can arrive after it came back.
         if isinstance(widget, FormField) and widget is self.focused:
+            if self.notice:
+                self._set_help(self.notice)
+                self.notice = ""  # the next field shows its own help
+                return
             self._set_help(widget.help_text, error=bool(widget.error))
 
     async def _rebuild_sections(self) -> None:

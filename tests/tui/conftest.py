@@ -206,6 +206,20 @@ async def log_in(pilot, username: str, password: str | None = None) -> None:
     await pilot.pause()
 
 
+async def keys_handled(pilot, timeout: float = 20.0) -> None:
+    """Wait until every key posted so far has been handled: the app hands keys over one at a time
+    (keygate.py), so a burst takes as long as its keys take, not a fixed pause."""
+    import time
+
+    app = pilot.app
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        await pilot.pause(0.02)
+        if not app._key_in_flight and not app._held_keys and app._message_queue.empty():
+            break
+    await pilot.pause()
+
+
 class FakeClock:
     """A monotonic clock the test moves by hand (the idle lock)."""
 

@@ -129,7 +129,7 @@ async def test_lock_clears_toasts_that_name_a_patient(register) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f3", *"Aisyah", "enter")
         await pilot.pause()
-        await pilot.press("f2")  # the form opens with a toast titled with the child's name
+        app.notify("Umur 1t3b: formulir balita sakit.", title="Aisyah Putri")  # a toast naming a child
         await pilot.pause()
         assert any("Aisyah" in (n.title or "") + n.message for n in app._notifications)
         await pilot.press("ctrl+l")

@@ -6,7 +6,7 @@ import sys
 from datetime import timedelta
 
 import pytest
-from conftest import FIXED_NOW, SIZE, add_account, make_app, password_of
+from conftest import FIXED_NOW, SIZE, add_account, keys_handled, make_app, password_of
 from textual.widgets import Static
 
 from mtbs_tui.screens.home import HomeScreen
@@ -54,10 +54,7 @@ async def test_typing_ahead_logs_in(register) -> None:
         for key in [*"bidan", "enter", *password_of("bidan"), "enter"]:
             char = key if len(key) == 1 else "\r"
             app._driver.send_message(events.Key(key, char))
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, HomeScreen):
-                break
+        await keys_handled(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert app.user is not None and app.user.username == "bidan"
 
@@ -250,10 +247,7 @@ async def test_keys_typed_before_the_register_opens_still_log_in(register) -> No
         # The whole login in one burst, queued before the app had a chance to open the register.
         for key in [*"bidan", "enter", *password_of("bidan"), "enter"]:
             app._driver.send_message(events.Key(key, key if len(key) == 1 else "\r"))
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, HomeScreen):
-                break
+        await keys_handled(pilot)
         assert isinstance(app.screen, HomeScreen) and app.user.username == "bidan"
     app.register.close()
 
@@ -299,8 +293,7 @@ async def test_a_login_typed_ahead_on_a_register_without_accounts_becomes_the_fi
     async with app.run_test(size=SIZE) as pilot:
         for key in [*"bidan", "enter", *"rahasia12", "enter"]:
             app._driver.send_message(events.Key(key, key if len(key) == 1 else "\r"))
-        for _ in range(10):
-            await pilot.pause(0.05)
+        await keys_handled(pilot)
         assert isinstance(app.screen, FirstRunScreen)
         # The swapped-out login did not go on to check a password against an empty register.
         assert _audit(app.register, "login.gagal") == []

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SIZE, TODAY, make_app
+from conftest import SIZE, TODAY, keys_handled, make_app
+from form_app import screen_text
 from textual.widgets import DataTable, Input, Static
 
 from mtbs_tui.screens.patients import (
@@ -291,8 +292,9 @@ async def test_f2_baru_chooses_the_form_from_the_birth_date_and_says_why(registe
         from mtbs_tui.screens.home import HomeScreen
 
         assert isinstance(app.screen, HomeScreen)
-    assert calls == [(register.ids["wati"], {})]
-    assert any("Umur 12 hari (di bawah 60 hari): formulir bayi muda (MTBM)." in m for m in messages)
+    assert calls == [(register.ids["wati"], {"notice": ""})]
+    # The form says which form and why on its own first line: no toast over the form.
+    assert messages == []
 
 
 async def test_f2_baru_opens_the_real_visit_form(register) -> None:
@@ -307,6 +309,9 @@ async def test_f2_baru_opens_the_real_visit_form(register) -> None:
         assert isinstance(app.screen, VisitFormScreen)
         assert app.screen.patient_id == register.ids["aisyah"]
         assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen", "VisitFormScreen"]
+        # Which form and why is the form's first line, not a toast over its panel and help line.
+        assert "formulir balita sakit" in screen_text(app)
+        assert list(app._notifications) == []
 
 
 async def test_typing_ahead_never_lands_in_the_previous_field(register) -> None:
@@ -321,7 +326,7 @@ async def test_typing_ahead_never_lands_in_the_previous_field(register) -> None:
         for key in burst:
             char = key if len(key) == 1 else ("\r" if key == "enter" else None)
             app._driver.send_message(events.Key(key, char))
-        await pilot.pause(0.5)
+        await keys_handled(pilot)
         screen = app.screen
         values = {f: screen.query_one(f"#f-{f}", Input).value for f in ("name", "sex", "birth_date", "mrn", "nik")}
     assert values == {"name": "Putri Lola", "sex": "P", "birth_date": "05-03-2025", "mrn": "",
@@ -336,7 +341,7 @@ async def test_letters_typed_right_after_f3_reach_the_search(register) -> None:
         await pilot.pause()
         for key in ("f3", "b", "u", "d"):
             app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
-        await pilot.pause(0.5)
+        await keys_handled(pilot)
         screen = app.screen
         assert isinstance(screen, PatientSearchScreen)
         assert screen.query_one("#search", Input).value == "bud"
