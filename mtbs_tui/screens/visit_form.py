@@ -167,7 +167,7 @@ class VisitFormScreen(MtbsScreen["int | None"]):
 
     BINDINGS = [
         Binding("tab", "next_field", "Lanjut", key_display="Tab", priority=True, id="lanjut"),
-        # Not in the footer (80 columns keep Esc Keluar and F5 there; F1 lists every key).
+        # Not in the footer (80 columns keep Esc Tutup and F5 there; F1 lists every key).
         Binding("shift+tab", "prev_field", "Kembali", key_display="Shift+Tab", show=False, priority=True,
                 id="kembali"),
         # One-key answers and Enter are read with priority, i.e. while the app reads the keys and
@@ -183,11 +183,18 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         Binding("f5", "rest_no", "Sisa tidak", key_display="F5", id="sisa_tidak"),
         Binding("f9", "summary", "Ringkasan", key_display="F9", id="ringkasan"),
         Binding("f10", "summary(True)", "Simpan", key_display="F10", id="simpan"),
-        Binding("escape", "leave", "Keluar", key_display="Esc", id="keluar"),
-        *[Binding(f"alt+{d}", f"jump({d})", f"Bagian {d}", show=False) for d in range(10)],
+        # "Tutup" (close the form, its draft kept): "Keluar" is Ctrl+Q's, quitting the app.
+        Binding("escape", "leave", "Tutup", key_display="Esc", id="keluar"),
+        # Priority: a real terminal sends Alt+a as ESC a, which Textual reads as the key alt+a WITH
+        # the character "a": the focused field would take the "a" (tests/tui/test_tmux_keys.py).
+        *[Binding(f"alt+{d}", f"jump({d})", f"Bagian {d}", show=False, priority=True) for d in range(10)],
         # Alt + a section's letter (shown in the strip in capitals, e.g. "Demam" -> D).
-        *[Binding(f"alt+{c}", f"jump_letter('{c}')", "Ke bagian", show=False)
+        *[Binding(f"alt+{c}", f"jump_letter('{c}')", "Ke bagian", show=False, priority=True)
           for c in "abcdefghijklmnopqrstuvwxyz"],
+        # Alt+B and Alt+F arrive as ESC b / ESC f, which Textual reads as ctrl+left / ctrl+right
+        # (the word keys of some terminals): the same jumps.
+        Binding("ctrl+left", "jump_letter('b')", "Ke bagian", show=False, priority=True),
+        Binding("ctrl+right", "jump_letter('f')", "Ke bagian", show=False, priority=True),
     ]
 
     def __init__(self, patient_id: int, *, kind: str = "pertama", follow_up_of: str | None = None,

@@ -46,7 +46,18 @@ class KeyLegend(Widget):
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         style = self.get_component_rich_style("legend--key")
+        # Whole keys only: the last ones give way when the line is full (F1 lists them all), never
+        # a key cut in the middle of its word.
+        width = self.size.width or 80
+        used = 0
         for key, description in self.items:
+            length = len(key) + len(description) + 3
+            if used + length > width:
+                break
+            used += length
             text.append(" " + key, style)
             text.append(" " + description + " ")
         return text
+
+    def on_resize(self) -> None:
+        self.refresh()

@@ -84,3 +84,57 @@ async def test_cough_answers_the_measles_sign_and_it_is_passed_over(tmp_path: Pa
         await pilot.press(f"alt+{letters[batuk]}", "t")  # cough taken back: so is the implied answer
         await pilot.pause()
         assert form.values.merged().get("batuk_pilek_mata_merah") is None
+
+
+async def test_alt_letter_as_a_terminal_sends_it_jumps_and_types_nothing(tmp_path: Path) -> None:
+    """A terminal sends Alt+a as ESC a: Textual reads the key alt+a WITH the character "a". The
+    jump must win over the focused number field, which would take the "a" (seen in tmux)."""
+    from textual import events
+
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(11, 3), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        assert form.focused.key == "weight_kg"
+        letters = form.section_letters()
+        for short in ("Batuk", "Demam", "Bahaya"):
+            index = [s.plan.short for s in form.sections].index(short)
+            app.post_message(events.Key(f"alt+{letters[index]}", letters[index]))
+            await pilot.pause()
+            assert form.current.plan.short == short
+        # Alt+B is sent as ESC b, which Textual reads as ctrl+left (Alt+F: ctrl+right).
+        assert letters[[s.plan.short for s in form.sections].index("Bahaya")] == "b"
+        await pilot.press("alt+a", "ctrl+left")
+        await pilot.pause()
+        assert form.current.plan.short == "Bahaya"
+        assert form.values.top.get("weight_kg") is None
+        assert "hanya angka" not in screen_text(app)
+
+
+async def test_form_footer_one_meaning_per_word_and_whole_keys(tmp_path: Path) -> None:
+    """Esc closes the form ("Tutup"), Ctrl+Q quits ("Keluar"): no word names two keys; where the
+    line is full (F5 shown) the last keys give way whole, never cut in a word."""
+    import re
+
+    from textual.binding import Binding
+
+    class ShellKeys(FormApp):
+        BINDINGS = [Binding("ctrl+q", "quit", "Keluar", key_display="^Q", priority=True)]  # as MtbsApp
+
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(11, 3), actor="t")
+    app = ShellKeys(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "Esc Tutup" in footer and "^Q Keluar" in footer, footer
+        words = re.findall(r"(?:^|\s)(?:PgDn|Tab|F\d+|Esc|\^Q) (\S+)", footer)
+        assert len(words) == len(set(words)), footer
+        await pilot.press("alt+a")  # the cough box: F5 Sisa tidak is offered too
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "F5 Sisa tidak" in footer and "Esc Tutup" in footer, footer
+        assert "…" not in footer and len(footer.rstrip()) <= 80
+        assert footer.rstrip().endswith(("Tutup", "Keluar")), footer
