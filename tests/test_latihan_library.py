@@ -102,3 +102,28 @@ def test_the_story_states_the_numbers_of_the_findings(case):
         if f.get(key) is not None and f.get(key.split("_")[0]) is True:
             assert re.search(rf"\b{f[key]} hari", story), key
     assert case.child in story
+
+
+# A sign the case records as present is told in the story (a word the story must contain).
+TOLD = {
+    "masalah_pemberian_makan": (True, "masalah pemberian makan"), "kaku_kuduk": (True, "kaku"),
+    "darah_dalam_tinja": (True, "darah"), "tampak_kuning": (True, "kuning"), "riwayat_kejang": (True, "kejang"),
+    "tarikan_dinding_dada": (True, "tarikan dinding dada"), "batuk": (True, "batuk"), "diare": (True, "diare"),
+    "masalah_telinga": (True, "telinga"), "pustul_kulit": (True, "pustul"), "merintih": (True, "merintih"),
+    "anoreksia": (True, "tidak mau makan"), "vitamin_k1_diberikan": (False, "vitamin K1"),
+    "vitamin_a_6_bulan_terakhir": (False, "Vitamin A"), "ruam_seluruh_tubuh": (True, "ruam"),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_the_story_tells_the_signs_that_are_present(case):
+    f = case.case["findings"]
+    for key, (value, word) in TOLD.items():
+        if f.get(key) is value:
+            assert word.lower() in case.story.lower(), (key, word)
+    if f.get("kepucatan") not in (None, "tidak"):
+        assert "pucat" in case.story
+    if f.get("edema") not in (None, "tidak"):
+        assert "edema" in case.story
+    if f.get("tes_hiv_ibu") == "positif" or f.get("keluarga_hiv"):
+        assert "HIV" in case.story and "positif" in case.story
