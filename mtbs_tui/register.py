@@ -76,6 +76,9 @@ REFERRAL_MEASURES = ("rujukan_balasan", "rujukan_selesai", "rujukan_tidak_datang
 # `referral_reply_days`, 1..60).
 DEFAULT_REFERRAL_REPLY_DAYS = 3
 MAX_REFERRAL_REPLY_DAYS = 60
+# The Beranda panel shows the referrals without a reply of the last this many days (setting
+# `referral_recent_days`, 7..365); the Rujukan screen lists every one.
+DEFAULT_REFERRAL_RECENT_DAYS = 30
 
 
 class RegisterError(Exception):
@@ -1121,6 +1124,11 @@ class Register:
         """Setting `referral_reply_days`: after how many days a referral without a reply is flagged
         "belum ada balasan" (default 3, 1..60)."""
         return self.int_setting("referral_reply_days", DEFAULT_REFERRAL_REPLY_DAYS, 1, MAX_REFERRAL_REPLY_DAYS)
+
+    def referral_recent_days(self) -> int:
+        """Setting `referral_recent_days`: how far back (days) the Beranda panel of referrals
+        without a reply looks (default 30, 7..365); older ones stay on the Rujukan screen."""
+        return self.int_setting("referral_recent_days", DEFAULT_REFERRAL_RECENT_DAYS, 7, 365)
 
     def referred_visit(self, visit_id: int) -> dict[str, Any]:
         """The current version of an urgently referred visit (any version's id may be given):

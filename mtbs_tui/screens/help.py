@@ -33,8 +33,14 @@ SCREEN_HELP: dict[str, tuple[str, str]] = {
     "QualityScreen": ("Indikator mutu", "Indikator mutu MTBS 12 bulan: nilai periode, pembilang/penyebut dan "
                       "tren per bulan (satu huruf per bulan, · = tidak ada data). ←/→ geser sebulan, "
                       "PgUp/PgDn setahun. Definisi: docs/quality.md."),
-    "HomeScreen": ("Beranda", "Kunjungan hari ini, kunjungan ulang yang jatuh tempo dan draf yang belum "
-                   "selesai. Tab pindah antardaftar, Enter membuka baris yang dipilih."),
+    "HomeScreen": ("Beranda", "Kunjungan hari ini, kunjungan ulang yang jatuh tempo, draf yang belum "
+                   "selesai dan rujukan yang belum ada balasannya. Tab pindah antardaftar, Enter membuka "
+                   "baris yang dipilih."),
+    "ReferralsScreen": ("Rujukan", "Rujukan segera yang belum ada balasan rumah sakit, yang terlama dahulu; "
+                        "ditandai BELUM ADA BALASAN setelah beberapa hari (pengaturan referral_reply_days). "
+                        "Enter/F2 mencatat balasan (lagi = koreksi dengan alasan), F5 semua rujukan."),
+    "ReplyDialog": ("Balasan rujukan", "Isi dari slip balasan rumah sakit. Tanggal HH-BB-TTTT, hasil satu "
+                    "angka. Enter pindah, F10 simpan, Esc batal."),
     "PatientSearchScreen": ("Cari pasien", "Ketik nama anak, nama ibu, NIK, atau nomor RM (boleh sebagian, "
                             "mis. 301 untuk RM000301). ↓ masuk ke daftar, Enter membuka pasien."),
     "NewPatientScreen": ("Data pasien", "Isi dari atas ke bawah; Enter pindah ke isian berikutnya bila "
@@ -42,7 +48,8 @@ SCREEN_HELP: dict[str, tuple[str, str]] = {
     "DuplicateDialog": ("Mungkin sudah terdaftar", "Periksa apakah anak ini sama dengan data yang ada. "
                         "Enter membuka data yang ada; F9 tetap mendaftarkan anak baru (dicatat)."),
     "PatientScreen": ("Pasien", "Identitas anak dan riwayat kunjungannya. ↑/↓ memilih kunjungan; "
-                      "F7/F8 membuat kartu ibu / surat rujukan kunjungan yang dipilih."),
+                      "F7/F8 membuat kartu ibu / surat rujukan kunjungan yang dipilih; F9 mencatat "
+                      "balasan rujukannya."),
     "RegisterScreen": ("Register", "Kunjungan satu hari atau satu bulan. ↑/↓ memilih, Enter membuka; "
                        "F7/F8 membuat kartu ibu / surat rujukan kunjungan yang dipilih."),
     "VisitScreen": ("Kunjungan", "Isi kunjungan (hanya baca). F2 koreksi membuat versi baru; versi lama "

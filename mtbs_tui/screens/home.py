@@ -6,7 +6,7 @@ when their key is pressed.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from rich.text import Text
 from textual import on
@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from mtbs_tui.display import (
     age_text,
+    date_text,
     parse_iso_date,
     row_birth_date,
     row_patient_name,
@@ -63,6 +64,10 @@ class HomeScreen(MtbsScreen[None]):
         Binding("f9", "quality", "Mutu", key_display="F9", id="mutu"),
         # Practice on fictitious cases (issue 19), in the practice file, never in this register.
         Binding("f7", "practice", "Latihan", key_display="F7", id="latihan"),
+        # Referrals without a reply (issue 17): klinis, kepala and peninjau (referral.view). F2-F9
+        # are taken; last in the footer, so at 80 columns it gives way first (the open-referrals
+        # panel names F10, and F1 lists it).
+        Binding("f10", "referrals", "Rujukan", key_display="F10", id="rujukan"),
     ]
 
     def __init__(self) -> None:
@@ -71,6 +76,7 @@ class HomeScreen(MtbsScreen[None]):
         self._due_today: list[dict] = []
         self._overdue: list[dict] = []
         self._drafts: list[dict] = []
+        self._referrals: list[dict] = []
         self._summaries: dict = {}
 
     def compose(self) -> ComposeResult:
@@ -79,6 +85,7 @@ class HomeScreen(MtbsScreen[None]):
             yield OptionList(id="today", classes="panel")
             yield OptionList(id="followups", classes="panel")
         yield OptionList(id="drafts", classes="panel")
+        yield OptionList(id="open-referrals", classes="panel")
         yield Static(LEGEND, id="legend", classes="help-line", markup=False)
         yield KeyBar()
 
@@ -113,6 +120,7 @@ class HomeScreen(MtbsScreen[None]):
         self._fill_today(today)
         self._fill_followups(today)
         self._fill_drafts(today)
+        self._fill_referrals(today)
         self.refresh_bindings()
 
     def _fill_today(self, today: date) -> None:
@@ -188,6 +196,34 @@ class HomeScreen(MtbsScreen[None]):
         panel.add_options(options)
         self._restore_highlight(panel, highlighted)
 
+    def _fill_referrals(self, today: date) -> None:
+        """Referrals without a reply of the last `referral_recent_days`, from the day after the
+        referral (shown only when there are any and the role may see referrals); every one is on
+        the Rujukan screen (F10)."""
+        panel = self.query_one("#open-referrals", OptionList)
+        register = self.app.register
+        may = self.app.can("referral.view")
+        since = today - timedelta(days=register.referral_recent_days())
+        # From the day after: a referral of today is still on its way.
+        self._referrals = [r for r in register.open_referrals(today, since=since) if r["days_open"] >= 1] if may else []
+        panel.display = bool(self._referrals)
+        if not self._referrals:
+            return
+        from mtbs_tui.screens.referrals import status_text
+
+        flagged = sum(1 for r in self._referrals if r["overdue"])
+        panel.border_title = f"Rujukan belum ada balasan ({len(self._referrals)}, {flagged} lewat batas) · F10"
+        highlighted = panel.highlighted
+        panel.clear_options()
+        for row in self._referrals:
+            line = Text(no_wrap=True, overflow="ellipsis")
+            line.append(f"{date_text(row['visit_date'])[:5]} {short_label(row['patient_name'], 20):<20}"
+                        f" {age_text(row['birth_date'], today):>6} {short_label(row['destination'] or '-', 18):<18}"
+                        f" {row['days_open']:>3} hr ")
+            line.append_text(status_text(row))
+            panel.add_option(Option(line, id=f"ref-{row['id']}"))
+        self._restore_highlight(panel, highlighted)
+
     @staticmethod
     def _restore_highlight(panel: OptionList, highlighted: int | None) -> None:
         count = panel.option_count
@@ -208,6 +244,7 @@ class HomeScreen(MtbsScreen[None]):
             "visit": self._today_rows,
             "due": self._due_today + self._overdue,
             "draft": self._drafts,
+            "ref": self._referrals,
         }.get(kind, [])
         for row in rows:
             if str(row.get("id")) == raw:
@@ -247,6 +284,13 @@ class HomeScreen(MtbsScreen[None]):
             )
         elif kind == "draft":
             self._resume_draft(row)
+        elif kind == "ref":
+            from mtbs_tui.screens.referrals import open_reply
+
+            if self.app.can("referral.reply"):
+                open_reply(self, int(row["id"]), lambda _saved: self.reload())
+            else:
+                self.action_referrals()
 
     def _resume_draft(self, row: dict) -> None:
         self.app.start_visit(  # type: ignore[attr-defined]
@@ -297,6 +341,11 @@ class HomeScreen(MtbsScreen[None]):
         from mtbs_tui.screens.quality import QualityScreen
 
         self.app.push_screen(QualityScreen())
+
+    def action_referrals(self) -> None:
+        from mtbs_tui.screens.referrals import ReferralsScreen
+
+        self.app.push_screen(ReferralsScreen())
 
     def action_users(self) -> None:
         self.app.open_users()  # type: ignore[attr-defined]

@@ -701,6 +701,8 @@ class PatientScreen(DocumentKeys, MtbsScreen[None]):
         Binding("f4", "edit", "Ubah data", key_display="F4", id="ubah_data"),
         Binding("f5", "follow_up", "Kunjungan ulang", key_display="F5", id="kunjungan_ulang"),
         *DOCUMENT_BINDINGS,
+        # The hospital's reply to the referral under the cursor (issue 17; referral.reply).
+        Binding("f9", "reply", "Balasan rujukan", key_display="F9", id="balasan_rujukan"),
     ]
 
     def __init__(self, patient_id: int, *, notice: str = "") -> None:
@@ -745,6 +747,13 @@ class PatientScreen(DocumentKeys, MtbsScreen[None]):
                     f"{', '.join(x for x in (p.get('address'), p.get('village')) if x) or '-'}"
                     f"{' · ' + p['phone'] if p.get('phone') else ''}\n")
         info.append(f"Formulir hari ini: {reason}")
+        # A referral of an earlier day (today's child is still on her way).
+        waiting = (register.unanswered_referral(self.patient_id, before=f"{today.isoformat()}T")
+                   if self.app.can("referral.view") else None)
+        if waiting is not None:
+            info.append(f"\nRujukan {date_text(waiting['visit_date'])}"
+                        f"{' ke ' + waiting['destination'] if waiting.get('destination') else ''}"
+                        " BELUM ADA BALASAN: tanyakan hasilnya, catat dengan F9", style="bold")
         panel = self.query_one("#patient-info", Static)
         panel.update(info)
         panel.border_title = "Data pasien"
@@ -802,7 +811,8 @@ class PatientScreen(DocumentKeys, MtbsScreen[None]):
         else:
             keys = ["Enter buka kunjungan", "F5 kunjungan ulang", "F7 kartu ibu"]
             if row.get("refer_urgently"):
-                keys.append("F8 surat rujukan")
+                # 78 columns: "Enter buka" is enough beside the referral's two keys.
+                keys = ["Enter buka", *keys[1:], "F8 surat rujukan", "F9 balasan"]
             text = " · ".join(keys)
         if self.notice:  # what was just saved, until the next key
             text = f"{self.notice} · {text}"
@@ -819,6 +829,9 @@ class PatientScreen(DocumentKeys, MtbsScreen[None]):
         if action == "follow_up":
             row = self._selected_visit()
             return bool(row) and row.get("status") != "draft"
+        if action == "reply":
+            row = self._selected_visit()
+            return bool(row) and row.get("status") == "final" and bool(row.get("refer_urgently"))
         document = self.document_check(action, parameters)
         return True if document is None else document
 
@@ -837,6 +850,14 @@ class PatientScreen(DocumentKeys, MtbsScreen[None]):
             self.notify(reason, severity="error")
             return
         self.app.start_visit(self.patient_id, kind="ulang", follow_up_of=row.get("visit_uid"))  # type: ignore[attr-defined]
+
+    def action_reply(self) -> None:
+        row = self._selected_visit()
+        if row is None or not row.get("refer_urgently"):
+            return
+        from mtbs_tui.screens.referrals import open_reply
+
+        open_reply(self, int(row["id"]), lambda _saved: self.reload())
 
     def action_edit(self) -> None:
         form = NewPatientScreen(patient=self.patient)

@@ -287,6 +287,13 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         lines = [self.age.reason()]
         if self.correct_visit_id is not None:
             lines.append(f"Koreksi kunjungan {_date_text(self.visit_date)}: alasan ditanyakan saat simpan.")
+        elif getattr(self.app, "can", lambda _action: True)("referral.view"):
+            # Issue 17: the child comes back after a referral that has no reply yet.
+            waiting = self.app.register.unanswered_referral(self.patient_id,
+                                                            before=f"{str(self.visit_date)[:10]}T")
+            if waiting is not None:
+                lines.append(f"Rujukan {_date_text(waiting['visit_date'])} belum ada balasan: tanyakan "
+                             "hasilnya ke ibu (catat di halaman pasien, F9).")
         return lines
 
     def _make_sections(self) -> list[FormSection]:

@@ -1,0 +1,298 @@
+"""Rujukan (F10 on Beranda; `referral.view`): the urgent referrals without a reply, oldest first, with
+the days since the referral and the destination, so the nurse can phone or visit; F5 shows every
+referral of the last days with its reply. Enter (or F2) records the hospital's reply slip
+(`ReplyDialog`, `referral.reply`); on a referral that has one it is a correction with a reason.
+
+Also used by the Beranda panel and the patient screen: `open_reply(...)` and `status_text(...)`.
+Every write is `Register.record_referral_reply` (checks, one transaction, audit).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Input, Label, Static
+
+from mtbs_tui.display import age_text, date_text, short_label
+from mtbs_tui.register import REPLY_NOT_ARRIVED, REPLY_OUTCOMES, FieldError, RegisterError
+from mtbs_tui.screens.base import MtbsModalScreen, MtbsScreen
+from mtbs_tui.screens.dialogs import ENTER_MOVES_ON, EnterMovesOn, parse_period
+from mtbs_tui.widgets.chrome import KeyBar, TopBar
+from mtbs_tui.widgets.list_table import ListTable
+
+OVERDUE_WORDS = "BELUM ADA BALASAN"
+# One digit per outcome, in the order of the reply slip.
+OUTCOME_KEYS: dict[str, str] = {str(i): key for i, key in enumerate(REPLY_OUTCOMES, start=1)}
+_SHORT_OUTCOMES = {"pulang_aps": "Pulang APS"}
+OUTCOME_CHOICES = " ".join(f"{digit} {_SHORT_OUTCOMES.get(key, REPLY_OUTCOMES[key])}"
+                           for digit, key in OUTCOME_KEYS.items())
+
+
+def status_text(row: dict[str, Any]) -> Text:
+    """A referral's state in a few words: the reply's outcome, else "BELUM ADA BALASAN" (bold,
+    reverse: flagged after `referral_reply_days`) or "menunggu balasan"."""
+    reply = row.get("reply")
+    if reply:
+        style = "bold" if reply["outcome"] in ("meninggal", REPLY_NOT_ARRIVED) else ""
+        return Text(reply["outcome_label"], style=style)
+    if row.get("overdue"):
+        return Text(OVERDUE_WORDS, style="bold reverse")
+    return Text("menunggu balasan")
+
+
+def open_reply(screen: MtbsScreen[Any], visit_id: int, done: Callable[[bool | None], None] | None = None) -> None:
+    """Open the reply form for the referral of `visit_id` (refused with the reason for a role
+    that may not record replies)."""
+    app = screen.app
+    if not app.permit("referral.reply"):
+        return
+    try:
+        referred = app.register.referred_visit(visit_id)
+    except RegisterError as exc:
+        app.notify(exc.message, severity="error")
+        return
+    app.push_screen(ReplyDialog(referred["id"]), done)
+
+
+class ReplyDialog(EnterMovesOn, MtbsModalScreen["bool | None"]):
+    """The reply slip (balasan rujukan) of one referral: Enter moves to the next field, Enter on
+    the last field (or F10 anywhere) saves; a refused value keeps every field and names the
+    allowed range. Esc cancels. A referral that has a reply is corrected: the form starts from
+    it and asks the reason."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Batal", key_display="Esc", id="batal"),
+        Binding("f10", "save", "Simpan", key_display="F10", id="simpan", priority=True),
+        ENTER_MOVES_ON,
+    ]
+
+    FIELDS: tuple[tuple[str, str], ...] = (
+        ("received_date", "Tanggal diterima"), ("outcome", "Hasil (angka)"), ("diagnosis", "Diagnosis RS"),
+        ("treatment", "Terapi di RS"), ("advice", "Anjuran"), ("referred_to", "Dirujuk lagi ke"),
+        ("examiner", "Dokter pemeriksa"),
+    )
+
+    def __init__(self, visit_id: int) -> None:
+        super().__init__(classes="dialog")
+        self.visit_id = visit_id
+        self.saved = False
+
+    def compose(self) -> ComposeResult:
+        register = self.app.register
+        visit = register.get_visit(self.visit_id)
+        self.existing = register.referral_reply(visit["visit_uid"])
+        patient = visit["patient"]
+        fields = list(self.FIELDS) + ([("reason", "Alasan koreksi")] if self.existing else [])
+        self.fields = fields
+        title = "Koreksi balasan rujukan" if self.existing else "Balasan rujukan"
+        with Vertical(classes="dialog-box", id="reply-box"):
+            yield Label(f"{title}: {short_label(patient['name'], 30)} ({patient['mrn']})",
+                        classes="dialog-question")
+            referral = visit.get("referral") or {}
+            yield Static(f"Dirujuk {date_text(visit['visit_date'])}"
+                         f"{' ke ' + referral['destination'] if referral.get('destination') else ''}"
+                         f" · {short_label(referral.get('reason') or '', 40)}", markup=False, id="reply-about")
+            for field_id, label in fields:
+                yield Horizontal(Label(label, classes="form-label"),
+                                 Input(value=self._initial(field_id), id=field_id, compact=True,
+                                       max_length=10 if field_id == "received_date" else 200,
+                                       restrict="[1-6]?" if field_id == "outcome" else None),
+                                 classes="form-row")
+            yield Static(f"Hasil: {OUTCOME_CHOICES}", classes="dialog-detail", markup=False)
+            yield Static("Enter lanjut · F10 simpan · Esc batal", id="reply-help", classes="dialog-keys",
+                         markup=False)
+
+    def _initial(self, field_id: str) -> str:
+        if field_id == "received_date":
+            day = self.existing["received_date"] if self.existing else self.app.today()
+            return date_text(day)
+        if not self.existing or field_id == "reason":
+            return ""
+        if field_id == "outcome":
+            return next(d for d, key in OUTCOME_KEYS.items() if key == self.existing["outcome"])
+        return str(self.existing.get(field_id) or "")
+
+    def on_mount(self) -> None:
+        # The date is usually today's: start at the outcome.
+        self.query_one("#outcome", Input).focus()
+
+    def field_ids(self) -> list[str]:
+        return [f for f, _ in self.fields]
+
+    def last_field_entered(self) -> None:
+        self._save()
+
+    def show_error(self, message: str, field_id: str | None = None) -> None:
+        help_line = self.query_one("#reply-help", Static)
+        help_line.update(message)
+        help_line.add_class("error")
+        if field_id and field_id in self.field_ids():
+            self.query_one(f"#{field_id}", Input).focus()
+
+    def action_save(self) -> None:
+        # F10 is a priority key: characters typed just before it may still wait in the field's
+        # own queue; save from that queue, after them.
+        focused = self.focused
+        if focused is not None:
+            focused.call_later(self._save)
+        else:
+            self._save()
+
+    def _save(self) -> None:
+        values = {f: self.query_one(f"#{f}", Input).value.strip() for f in self.field_ids()}
+        labels = dict(self.fields)
+        try:
+            day, last = parse_period(values["received_date"])
+            if day != last:
+                raise ValueError("tulis satu hari, HH-BB-TTTT")
+        except ValueError as exc:
+            self.show_error(f"{labels['received_date']}: {exc}", "received_date")
+            return
+        outcome = OUTCOME_KEYS.get(values["outcome"])
+        if outcome is None:
+            self.show_error(f"Hasil: pilih angka 1-{len(OUTCOME_KEYS)}", "outcome")
+            return
+        try:
+            self.app.register.record_referral_reply(
+                self.visit_id, received_date=day, outcome=outcome, diagnosis=values["diagnosis"],
+                treatment=values["treatment"], advice=values["advice"], referred_to=values["referred_to"],
+                examiner=values["examiner"], actor=self.app.actor, reason=values.get("reason"),
+                today=self.app.today())
+        except FieldError as exc:
+            self.show_error(f"{labels.get(exc.field, exc.field)}: {exc.message}", exc.field)
+            return
+        except RegisterError as exc:
+            self.show_error(exc.message)
+            return
+        self.saved = True
+        self.app.notify(f"Balasan rujukan tersimpan: {REPLY_OUTCOMES[outcome]}.")
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReferralsScreen(MtbsScreen[None]):
+    """Rujukan: the referrals without a reply (oldest first), or with F5 every referral of the last
+    days with its reply."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
+        Binding("f2", "reply", "Catat balasan", key_display="F2", id="catat_balasan"),
+        Binding("f4", "open_visit", "Buka kunjungan", key_display="F4", id="buka_kunjungan"),
+        Binding("f5", "toggle", "Semua/belum", key_display="F5", id="semua"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_all = False
+        self.rows: list[dict[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("Rujukan")
+        yield Static("", id="referrals-info", classes="help-line", markup=False)
+        yield ListTable(id="referrals-table", cursor_type="row", classes="panel")
+        yield Static("", id="referrals-help", classes="help-line", markup=False)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#referrals-table", DataTable)
+        table.add_columns("Dirujuk", "Hari", "Nama", "Umur", "Tujuan", "Balasan")
+        self.reload()
+        table.focus()
+        self.app.audit_view("rujukan.terbuka.lihat", None, f"{len(self.rows)} rujukan")
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        register = self.app.register
+        today: _dt.date = self.app.today()
+        days = register.referral_recent_days()
+        if self.show_all:
+            self.rows = register.referrals_between(today - _dt.timedelta(days=days), today, today=today)
+            flag_after = register.referral_reply_days()
+            for row in self.rows:
+                row["overdue"] = row["reply"] is None and row["days_open"] >= flag_after
+            info = f"Semua rujukan {days} hari terakhir: {len(self.rows)} · F5 yang belum dibalas saja"
+        else:
+            self.rows = register.open_referrals(today)
+            flagged = sum(1 for r in self.rows if r["overdue"])
+            info = (f"Belum ada balasan: {len(self.rows)}, terlama dahulu; {flagged} lewat "
+                    f"{register.referral_reply_days()} hari · F5 semua ({days} hari)")
+        self.query_one("#referrals-info", Static).update(short_label(info, 79))
+        table = self.query_one("#referrals-table", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        table.border_title = "Rujukan segera" + (" (semua)" if self.show_all else " belum ada balasan")
+        for row in self.rows:
+            visit_day = _dt.date.fromisoformat(row["visit_date"])
+            table.add_row(visit_day.strftime("%d-%m-%y"), str(row["days_open"]), short_label(row["patient_name"], 18),
+                          age_text(row["birth_date"], visit_day), short_label(row["destination"] or "-", 14),
+                          status_text(row), key=str(row["id"]))
+        if self.rows:
+            table.move_cursor(row=min(max(cursor, 0), len(self.rows) - 1))
+        self._show_detail()
+        self.refresh_bindings()
+
+    def _selected(self) -> dict[str, Any] | None:
+        table = self.query_one("#referrals-table", DataTable)
+        if not self.rows or not 0 <= table.cursor_row < len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def _show_detail(self) -> None:
+        row = self._selected()
+        if row is None:
+            text = "Tidak ada rujukan yang belum dibalas." if not self.show_all else "Tidak ada rujukan."
+        else:
+            reply = row.get("reply")
+            if reply:
+                text = (f"Balasan {date_text(reply['received_date'])} ({reply['days_to_reply']} hr): "
+                        f"{reply['diagnosis'] or '-'}")
+            else:
+                text = (f"{row['mrn']} · ibu {row['parent_name'] or '-'} · telp {row['phone'] or '-'} · "
+                        f"{row['village'] or '-'}")
+        self.query_one("#referrals-help", Static).update(short_label(text, 79))
+
+    @on(DataTable.RowHighlighted, "#referrals-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#referrals-table")
+    def _selected_row(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        # A reviewer reads: Enter opens the visit; clinical staff record the reply.
+        if self.app.can("referral.reply"):
+            self.action_reply()
+        else:
+            self.action_open_visit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("reply", "open_visit"):
+            return self._selected() is not None
+        return True
+
+    def action_reply(self) -> None:
+        row = self._selected()
+        if row is not None:
+            open_reply(self, int(row["id"]), lambda _saved: self.reload())
+
+    def action_open_visit(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self.app.open_visit(int(row["id"]))
+
+    def action_toggle(self) -> None:
+        self.show_all = not self.show_all
+        self.reload()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

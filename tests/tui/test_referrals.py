@@ -1,0 +1,144 @@
+"""Issue 17 in the TUI: the open referrals on Beranda and on the Rujukan screen (F10), the reply
+form (record, bad input, correction), the patient screen's notice and F9, and the role table."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import SIZE, _case, make_app
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from mtbs_tui.screens.home import HomeScreen
+from mtbs_tui.screens.referrals import ReferralsScreen, ReplyDialog
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def refer_budi(register) -> int:
+    """Budi was referred five days ago (no reply: flagged after 3 days); Wati today (tarikan)."""
+    return register.save_visit(patient_id=register.ids["budi"],
+                               case=_case("2023-10-02", date(2026, 11, 18), {"tarikan_dinding_dada": True}),
+                               actor="bidan.sari", visit_at="2026-11-18T09:00:00", today=date(2026, 11, 23))
+
+
+def rows(app) -> list[str]:
+    table = app.screen.query_one("#referrals-table", DataTable)
+    return [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+def replies(register) -> int:
+    return register.db.execute("SELECT count(*) FROM referral_replies").fetchone()[0]
+
+
+async def test_record_a_reply_and_see_the_open_list_shrink(register) -> None:
+    budi = refer_budi(register)
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one("#open-referrals", OptionList)
+        # Beranda: from the day after the referral (Wati's of today is not there yet).
+        assert panel.display and panel.option_count == 1
+        assert "Budi Santoso" in str(panel.get_option_at_index(0).prompt)
+        assert "5 hr BELUM ADA BALASAN" in str(panel.get_option_at_index(0).prompt)
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, ReferralsScreen)
+        listed = rows(app)
+        assert len(listed) == 2 and "Budi Santoso" in listed[0] and "BELUM ADA BALASAN" in listed[0]
+        assert "By. Ny. Wati" in listed[1] and "menunggu balasan" in listed[1]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReplyDialog)
+        assert app.screen.focused is app.screen.query_one("#outcome", Input)
+        # Bad input: a date before the referral. One line names the field and the limit; the form
+        # keeps what was typed, nothing is written.
+        await pilot.press("shift+tab", *["backspace"] * 10, *"17-11-2026", "tab", "2", "tab", *"Pneumonia berat")
+        await pilot.press("f10")
+        await pilot.pause()
+        help_line = str(app.screen.query_one("#reply-help", Static).render())
+        assert "Tanggal diterima: tanggal balasan tidak boleh sebelum tanggal rujukan 2026-11-18" in help_line
+        assert app.screen.query_one("#diagnosis", Input).value == "Pneumonia berat"
+        assert replies(register) == 0
+        await pilot.press(*["backspace"] * 10, *"20-11-2026", "f10")
+        await pilot.pause()
+        assert isinstance(app.screen, ReferralsScreen)
+        assert len(rows(app)) == 1 and "By. Ny. Wati" in rows(app)[0]
+        reply = register.referral_reply(register.get_visit(budi)["visit_uid"])
+        assert (reply["received_date"], reply["outcome"], reply["diagnosis"], reply["recorded_by"]) == (
+            "2026-11-20", "rawat_jalan", "Pneumonia berat", "bidan.sari")
+        # F5: every referral of the last days, with its reply.
+        await pilot.press("f5")
+        await pilot.pause()
+        assert any("Budi Santoso" in r and "Rawat jalan" in r for r in rows(app))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert not app.screen.query_one("#open-referrals", OptionList).display
+    actions = [a["action"] for a in register.audit_log(limit=5)]
+    assert "rujukan.balasan" in actions and "rujukan.terbuka.lihat" in actions
+
+
+async def test_a_second_reply_is_a_correction_with_a_reason(register) -> None:
+    budi = refer_budi(register)
+    register.record_referral_reply(budi, received_date="2026-11-19", outcome="dirawat_inap", actor="bidan.sari",
+                                   today=date(2026, 11, 23))
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f10", "f5")
+        await pilot.pause()
+        assert "Dirawat inap" in rows(app)[0]
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ReplyDialog) and dialog.query_one("#outcome", Input).value == "1"
+        await pilot.press("backspace", "4", "f10")
+        await pilot.pause()
+        assert "Alasan koreksi" in str(dialog.query_one("#reply-help", Static).render())
+        await pilot.press(*"salah baca slip", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReferralsScreen)
+    versions = register.referral_reply_versions(register.get_visit(budi)["visit_uid"])
+    assert [(v["outcome"], v["is_current"]) for v in versions] == [("dirawat_inap", 0), ("meninggal", 1)]
+    assert versions[1]["correction_reason"] == "salah baca slip"
+
+
+async def test_patient_screen_says_the_reply_is_missing_and_f9_records_it(register) -> None:
+    budi = refer_budi(register)
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_patient(register.ids["budi"])
+        await pilot.pause()
+        info = str(app.screen.query_one("#patient-info", Static).render())
+        assert "Rujukan 18-11-2026 BELUM ADA BALASAN" in info
+        table = app.screen.query_one("#history", DataTable)
+        table.move_cursor(row=0)  # the referred visit (the only one of Budi's before today's)
+        history = register.patient_visits(register.ids["budi"])
+        table.move_cursor(row=[v["id"] for v in history].index(budi))
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ReplyDialog)
+        await pilot.press("6", "f10")
+        await pilot.pause()
+        info = str(app.screen.query_one("#patient-info", Static).render())
+        assert "BELUM ADA BALASAN" not in info
+    assert register.referral_reply(register.get_visit(budi)["visit_uid"])["outcome"] == "tidak_datang"
+
+
+@pytest.mark.parametrize(("user", "sees", "may_reply"), [
+    ("tinjau", True, False), ("daftar", False, False), ("kepala", True, True)])
+async def test_roles(register, user: str, sees: bool, may_reply: bool) -> None:
+    refer_budi(register)
+    app = make_app(register, user=user, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#open-referrals", OptionList).display is sees
+        await pilot.press("f10")
+        await pilot.pause()
+        if not sees:
+            assert isinstance(app.screen, HomeScreen)  # refused, with the reason
+            return
+        assert isinstance(app.screen, ReferralsScreen)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, ReplyDialog) is may_reply
+    assert replies(register) == 0
