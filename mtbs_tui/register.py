@@ -2206,7 +2206,30 @@ def _export_visit_columns(fmt: str, today: _dt.date) -> tuple[str, str]:
   p.sex, {num('v.weight_kg')}, {num('v.length_cm')}, {num('v.muac_cm')}, {num('v.temperature_c')},
   {main_symptoms_sql('v')},
   CASE WHEN v.kind = 'ulang' THEN 'Ulang' ELSE 'Pertama' END"""
-    return head, f"{follow}, {follow_up_outcome_sql(today, 'v')}, {g('v.recorded_by')}"
+    return head, f"{given_export_sql('v')}, {follow}, {follow_up_outcome_sql(today, 'v')}, {g('v.recorded_by')}"
+
+
+def given_export_sql(v: str = "v") -> str:
+    """The export's "Pemberian tindakan" cell of visit `v` (issue 17), one SQL expression: "belum
+    dicatat" when nothing was recorded; else each treatment not given as recommended ("tidak
+    diberikan: Amoksisilin oral (stok habis)", "diberikan lain: ... -> ...", "tambahan: ..."),
+    then how many recommended treatments have no outcome yet; "semua diberikan" when every one was
+    given as recommended. The cell starts with a fixed word or a number: never a formula."""
+    reasons = " ".join(f"WHEN '{k}' THEN '{label}'" for k, label in given.REASONS.items())
+    skip = ", ".join(f"'{c}'" for c in sorted(given.NOT_AN_ITEM))
+    item = (f"CASE x.outcome WHEN 'tidak_diberikan' THEN 'tidak diberikan: ' || x.label || ' (' || "
+            f"CASE WHEN x.reason = 'lainnya' AND x.note IS NOT NULL THEN x.note ELSE CASE x.reason {reasons} END END "
+            f"|| ')' WHEN 'diberikan_lain' THEN 'diberikan lain: ' || x.label || ' -> ' || COALESCE(x.note, '') "
+            f"ELSE 'tambahan: ' || x.label END")
+    items = (f"(SELECT group_concat(txt, '; ') FROM (SELECT {item} AS txt FROM given_items x "
+             f"WHERE x.record_id = g.id AND x.outcome != 'diberikan' ORDER BY x.position))")
+    missing = (f"(SELECT count(DISTINCT t.code) FROM visit_treatments t WHERE t.visit_id = {v}.id "
+               f"AND t.code NOT IN ({skip}) AND NOT EXISTS (SELECT 1 FROM given_items y "
+               f"WHERE y.record_id = g.id AND y.code = t.code))")
+    return (f"COALESCE((SELECT COALESCE(NULLIF(COALESCE(i, '') || CASE WHEN i IS NOT NULL AND m > 0 THEN '; ' "
+            f"ELSE '' END || CASE WHEN m > 0 THEN m || ' belum dicatat' ELSE '' END, ''), 'semua diberikan') "
+            f"FROM (SELECT {items} AS i, {missing} AS m FROM given_records g "
+            f"WHERE g.visit_uid = {v}.visit_uid AND g.is_current = 1)), 'belum dicatat')")
 
 
 # The final visits of a date range in (visit_at, id) order, along the index that has that order.

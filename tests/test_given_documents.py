@@ -87,3 +87,34 @@ def test_card_at_home_shows_only_what_was_given(reg: Register, tmp_path: Path) -
     card = text(tmp_path / "kartu.pdf")
     assert "Amoksisilin" not in card
     assert "Kotrimoksazol sirup cara pakai dijelaskan petugas 2x5 mL" in card and "Nebulisasi" not in card
+
+
+def test_register_export_has_the_given_column(reg: Register, tmp_path: Path) -> None:
+    """The XLSX register (read with openpyxl) says per visit what was not given as recommended."""
+    from openpyxl import load_workbook
+
+    from mtbs_tui.documents.export import export_register, headers
+
+    none_yet, _ = visit_of(reg, "pneumonia")
+    all_given, items = visit_of(reg, "pneumonia")
+    reg.record_given(all_given, given.rest_given(reg.get_visit(all_given)["treatments"], None), actor="uji", now=NOW)
+    partial, items = visit_of(reg, "pneumonia")
+    reg.record_given(partial, [{"code": "AMOKSISILIN", "outcome": "tidak_diberikan", "reason": "lainnya",
+                                "note": "ibu pulang dulu"},
+                               {"code": None, "outcome": "tambahan", "note": "Salbutamol sirup"}],
+                     actor="uji", now=NOW)
+    out = export_register(reg, DAY, DAY, "xlsx", tmp_path / "register.xlsx", actor="uji").path
+    ws = load_workbook(out, read_only=True).active
+    rows = list(ws.iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r and "Pemberian tindakan" in r)
+    col = rows[head].index("Pemberian tindakan")
+    assert headers()[col] == "Pemberian tindakan"
+    by_mrn = {r[2]: r[col] for r in rows[head + 1:] if r and r[2]}
+
+    def cell(vid: int) -> str:
+        return by_mrn[reg.get_patient(reg.get_visit(vid)["patient_id"])["mrn"]]
+
+    assert cell(none_yet) == "belum dicatat"
+    assert cell(all_given) == "semua diberikan"
+    assert cell(partial) == (f"tidak diberikan: Amoksisilin oral (ibu pulang dulu); tambahan: Salbutamol sirup; "
+                             f"{len(items) - 1} belum dicatat")
