@@ -703,6 +703,47 @@ def add_demo_replies(reg: Register, *, seed: str, today: _dt.date) -> int:
     return done
 
 
+# The demo's referral facilities (issue 17): name, kind, address, phone, share of the referrals
+# sent there. The first is the default; a few referrals keep no facility (written by hand).
+DEMO_REFERRAL_FACILITIES: tuple[tuple[str, str, str, str, float], ...] = (
+    ("RSUD Kabupaten Contoh", "rs", "Jl. Timor Raya Km 36, Naibonat", "0380000110", 0.62),
+    ("RSIA Kasih Bunda", "rsia", "Jl. El Tari No. 12, Kota Kupang", "0380000120", 0.16),
+    ("Puskesmas Naibonat", "pkm_ranap", "Jl. Timor Raya, Naibonat", "0380000130", 0.15),
+    ("RSUP Prof. dr. W. Z. Johannes Kupang", "rs", "Jl. Dr. Moch. Hatta No. 19, Kota Kupang", "0380000140",
+     0.05),
+)
+DEMO_HANDWRITTEN_DESTINATION = 0.02
+
+
+def add_demo_destinations(reg: Register, *, seed: str) -> int:
+    """The demo's referral facilities (through the register's API, audited) and a destination on
+    every urgent referral (all versions of a visit alike), as chosen on the summary by whoever
+    recorded the visit, at the visit's time. Bulk: one statement for all referrals. Returns how
+    many referrals got a facility."""
+    rng = random.Random(seed)
+    ids = [reg.add_referral_facility(name=name, kind=kind, address=address, phone=phone, actor="mtbs demo")
+           for name, kind, address, phone, _share in DEMO_REFERRAL_FACILITIES]
+    names = [f[0] for f in DEMO_REFERRAL_FACILITIES]
+    weights = [f[4] for f in DEMO_REFERRAL_FACILITIES]
+    rows = reg.db.execute(
+        "SELECT r.visit_id, v.visit_uid, v.visit_at, v.recorded_by FROM referrals r "
+        "JOIN visits v ON v.id = r.visit_id ORDER BY v.visit_uid, v.version").fetchall()
+    chosen: dict[str, int | None] = {}
+    updates = []
+    for visit_id, uid, at, by in rows:
+        if uid not in chosen:
+            hand = rng.random() < DEMO_HANDWRITTEN_DESTINATION
+            chosen[uid] = None if hand else rng.choices(range(len(ids)), weights)[0]
+        pick = chosen[uid]
+        if pick is not None:
+            updates.append((ids[pick], names[pick], at, by, visit_id))
+    with dbmod.write(reg.db):
+        reg.db.conn.executemany(
+            "UPDATE referrals SET facility_id = ?, destination = ?, destination_at = ?, destination_by = ? "
+            "WHERE visit_id = ?", updates)
+    return len(updates)
+
+
 def demo_password(username: str) -> str:
     return f"{username}-demo"
 
@@ -1098,7 +1139,8 @@ def _fill(reg: Register, writer: _BatchWriter, *, rng: random.Random, patients: 
         _apply_practice(conn, practice)
     hasher.join()
     add_demo_accounts(reg, hashes)  # a missing hash (the thread failed) is made by add_user itself
-    # The replies draw from a generator of their own: the drafts below stay as they were.
+    # Destinations and replies draw from generators of their own: the drafts below stay as they were.
+    add_demo_destinations(reg, seed=f"tujuan {patients} {visits}")
     replies = add_demo_replies(reg, seed=f"balasan {patients} {visits} {today.isoformat()}", today=today)
 
     # 4. A few open drafts of today, through the real API (what the home screen shows).

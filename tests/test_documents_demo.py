@@ -106,6 +106,9 @@ def check_visit(reg: Register, vid: int, folder: Path) -> None:
     assert not outside, (vid, "surat", outside)
     for _, dose in treatment_rows(visit):
         assert squash(dose) in text, (vid, dose)
+    destination = (visit["referral"] or {}).get("destination")
+    if destination:  # the demo's facilities (issue 17): the letter is addressed to the one chosen
+        assert f"Kepada Yth. Dokter jaga {destination}" in squash(text), (vid, destination)
     if not re.search(r"T\d\d:\d\d", visit["visit_at"]) or visit["visit_at"].endswith("T00:00:00"):
         assert not re.search(r"(?<![\d.])00\.00(?![\d.])", text), vid  # "200.000 IU" is not a time
 

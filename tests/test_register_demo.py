@@ -175,3 +175,28 @@ def test_one_head_of_the_puskesmas_signs_and_logs_in(demo: Register) -> None:
     assert head is not None and head["full_name"] == facility["head_name"]
     assert head["nip"] == facility["head_nip"]
     assert "(" not in facility["head_name"]
+
+
+def test_referral_facilities_and_destinations(demo: Register) -> None:
+    """3-4 facilities (RSUD the default, an RSIA, a puskesmas rawat inap); nearly every urgent
+    referral has one, the same for every version of a visit, chosen by whoever recorded it."""
+    from mtbs_tui.demo import DEMO_REFERRAL_FACILITIES
+
+    facilities = demo.referral_facilities()
+    assert 3 <= len(facilities) <= 4 and len(facilities) == len(DEMO_REFERRAL_FACILITIES)
+    assert facilities[0]["is_default"] and facilities[0]["kind"] == "rs"
+    assert {"rs", "rsia", "pkm_ranap"} <= {f["kind"] for f in facilities}
+    rows = demo.db.execute(
+        "SELECT v.visit_uid, r.facility_id, r.destination, r.destination_by = v.recorded_by FROM referrals r "
+        "JOIN visits v ON v.id = r.visit_id").fetchall()
+    assert len(rows) >= 20
+    with_facility = [r for r in rows if r[1] is not None]
+    assert len(with_facility) >= 0.9 * len(rows)
+    assert all(by for *_, by in with_facility)
+    names = {f["id"]: f["name"] for f in facilities}
+    assert all(names[fid] == name for _, fid, name, _ in with_facility)
+    per_visit: dict[str, set] = {}
+    for uid, fid, _name, _by in rows:
+        per_visit.setdefault(uid, set()).add(fid)
+    assert all(len(ids) == 1 for ids in per_visit.values())
+    assert len({fid for _, fid, _, _ in with_facility}) >= 3  # not all to the default

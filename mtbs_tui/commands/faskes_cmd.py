@@ -47,10 +47,11 @@ def list_facilities(ctx: Any, everything: bool) -> int:
             print("Belum ada fasilitas rujukan. Kepala puskesmas menambahkannya: "
                   "mtbs faskes add --nama \"RSUD ...\" --jenis rs")
             return 0
-        print(f"{'NO':>4}  {'JENIS':<6} {'NAMA':<34} {'TELEPON':<15} ALAMAT")
+        wide = min(max(34, *(len(r["name"]) for r in rows)), 60)
+        print(f"{'NO':>4}  {'JENIS':<6} {'NAMA':<{wide}} {'TELEPON':<15} ALAMAT")
         for row in rows:
             mark = "*" if row["is_default"] else ("-" if not row["active"] else " ")
-            print(f"{row['id']:>4}{mark} {kind_label(row['kind']):<6} {row['name']:<34} "
+            print(f"{row['id']:>4}{mark} {kind_label(row['kind']):<6} {row['name']:<{wide}} "
                   f"{row['phone'] or '-':<15} {row['address'] or '-'}")
         notes = ["* tujuan bawaan"] + (["- nonaktif"] if everything else [])
         print(" · ".join(notes))
