@@ -592,7 +592,8 @@ class TreatScreen(ChoiceScreen):
         options = self.doses(code)
         head = rule_codes.TREATMENTS.get(code, code)
         if len(options) < 2:
-            return [head, "Spasi memilih atau membatalkan." + (f" Dosis: {options[0]}" if options else "")]
+            dose = textwrap.wrap(f"Dosis: {options[0]}", 76)[:4] if options else []
+            return [head, "Spasi memilih atau membatalkan.", *dose]
         # One line per dose: the amounts come first, so a cut tail never hides the difference.
         lines = [f"{head}: pilih dosis dengan angka"]
         lines += [_one_line(f"{n} {dose}", 76) for n, dose in enumerate(options, 1)]

@@ -84,6 +84,8 @@ async def _run_case(tmp_path: Path, *, wrong_classification: bool = False, wrong
         await pilot.press("f10")
         await pilot.pause()
         assert isinstance(app.screen, ClassifyScreen)
+        shown = _shown(app)
+        assert all(m.label[:20] in shown for m in app.screen.modules)  # every module on one 80x24 screen
         await _classify(pilot, app.screen, codes)
         await pilot.press("f10")
         await pilot.pause()
@@ -179,3 +181,15 @@ async def test_beranda_opens_practice_for_a_read_only_account_and_the_register_i
     assert register.counts() == before
     assert practice_db_path().exists() and practice_db_path() != register.path
     register.close()
+
+
+def test_every_dose_choice_fits_its_box_at_80_columns() -> None:
+    from mtbs_tui.screens.latihan import Attempt
+
+    for case in library.load()[::7]:
+        right = scoring.correct_answer(case.case)
+        screen = TreatScreen(Attempt(case, "x", classifications=list(right.classifications)))
+        for code in right.treatments:
+            lines = screen.choice_lines(1 + screen.codes.index(code))
+            assert len(lines) <= 6 and all(len(line) <= 76 for line in lines), (case.id, code)
+        assert len(screen.choice_lines(0)) <= 4
