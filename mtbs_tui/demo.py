@@ -78,14 +78,14 @@ class Practice:
 PRACTICES: dict[str, Practice] = {p.key: p for p in (
     Practice("sukamaju", "Puskesmas Sukamaju (DEMO)", "P5301999", "bawaan"),
     Practice("mekar", "Puskesmas Mekar Sari (DEMO)", "P5301001",
-             "praktik baik: kunjungan ulang datang, obat sesuai bagan", follow_up_percent=35, given=True,
+             "praktik baik: kunjungan ulang datang, obat sesuai bagan", follow_up_percent=45, given=True,
              minutes=(8, 16)),
     Practice("lestari", "Puskesmas Lestari (DEMO)", "P5301002",
-             "kunjungan ulang jarang dilakukan", follow_up_percent=3, given=True, cough_antibiotic=0.05,
+             "kunjungan ulang jarang dilakukan", follow_up_percent=3, given=True, cough_antibiotic=0.02,
              minutes=(6, 12)),
     Practice("harapan", "Puskesmas Harapan (DEMO)", "P5301003",
              "banyak antibiotik untuk batuk bukan pneumonia", follow_up_percent=20, given=True,
-             cough_antibiotic=0.6, minutes=(5, 10)),
+             cough_antibiotic=0.8, minutes=(5, 10)),
 )}
 # What a deviation says when the demo gives an antibiotic the chart did not list.
 DEMO_ANTIBIOTIC_TEXT = "Amoksisilin sirup 125 mg/5 mL 3 x 1 sendok takar"

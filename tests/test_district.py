@@ -96,6 +96,10 @@ def test_damaged_or_edited_packages_are_refused(demos: dict[str, tuple[Path, Pat
         "baru": (_write(tmp_path / "baru.json", dict(data, version=2), resign=True), "versi 2 lebih baru"),
     }
     (tmp_path / "terpotong.json").write_bytes(path.read_bytes()[:500])
+    # A package a tool re-indented without changing anything still passes (checksum of the content).
+    pretty = tmp_path / "rapi.json"
+    pretty.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    assert load_package(pretty).data == data
     negative = json.loads(json.dumps(data))
     next(r for r in negative["report"]["rows"] if not r["heading"])["values"][0] = -4
     cases["negatif"] = (_write(tmp_path / "negatif.json", negative, resign=True), "tidak sah")
