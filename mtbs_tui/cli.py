@@ -776,7 +776,7 @@ def latihan_session_command(
 
 @latihan_app.command("gabung")
 def latihan_merge_command(
-    files: list[Path] = typer.Argument(..., metavar="BERKAS...", help="Berkas sesi dari PC peserta."),
+    files: list[Path] = typer.Argument(..., metavar="BERKAS", help="Berkas sesi dari PC peserta (satu atau lebih)."),
     out: Path = typer.Option(..., "--keluar", metavar="BERKAS", help="Berkas gabungan (dibuat bila belum ada)."),
     pdf: Optional[Path] = typer.Option(None, "--pdf", metavar="BERKAS", help="Laporan PDF."),
     xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="BERKAS", help="Laporan XLSX."),

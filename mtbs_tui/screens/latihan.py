@@ -195,6 +195,7 @@ class PracticeHomeScreen(MtbsScreen[None]):
         self.run = run
         self.on_leave = on_leave
         self.cases: list[PracticeCase] = []
+        self.finished: str | None = None  # the case just scored: the list moves on past it
 
     def compose(self) -> ComposeResult:
         yield TextLine(id="home-title", classes="practice-title")
@@ -229,6 +230,14 @@ class PracticeHomeScreen(MtbsScreen[None]):
         listing.set_options(options)
         if options:
             listing.highlighted = min(keep or 0, len(options) - 1)
+        if self.finished is not None:
+            # Working through the set: the next case not yet done after the one just finished.
+            ids = [c.id for c in self.cases]
+            at = ids.index(self.finished) if self.finished in ids else -1
+            later = [i for i in range(at + 1, len(ids)) if ids[i] not in latest]
+            if later:
+                listing.highlighted = later[0]
+            self.finished = None
 
     def action_start(self) -> None:
         index = self.query_one("#cases", OptionList).highlighted
@@ -273,6 +282,7 @@ class PracticeHomeScreen(MtbsScreen[None]):
             saved = "Hasil tersimpan di berkas latihan."
         except PracticeError as exc:
             saved = f"Hasil TIDAK tersimpan: {exc.message}"
+        self.finished = case.id
         self.app.push_screen(ResultScreen(attempt, result, saved))
 
     def action_my_score(self) -> None:
@@ -362,6 +372,9 @@ class PracticeFormScreen(VisitFormScreen):
             self.values.top.setdefault("malaria_area", case.case["malaria_area"])
         self.age = age_on(self.patient["birth_date"], self.visit_date)
         self.earlier = None
+
+    def _intro(self) -> list[str]:
+        return [self.age.reason()]  # a fictitious child: no earlier visit, no referral to ask about
 
     def classify_now(self) -> None:
         from mtbs_tui.rules.engine import classify

@@ -104,6 +104,11 @@ async def _run_case(tmp_path: Path, *, wrong_classification: bool = False, wrong
         text = " ".join(str(w.render()) for w in screen.query("Static"))
         title = screen.query_one(".practice-title").text
         attempts = store.attempts("Sari")
+        await pilot.press("escape")
+        await pilot.pause()
+        # Back on the list: the next case of the set is highlighted, the first shows its score.
+        assert app.screen.query_one("#cases").highlighted == 1
+        assert f"{attempts[0]['percent']:>3.0f} %" in _shown(app)
     store.close()
     return screen.result, text, title, attempts
 
