@@ -2206,7 +2206,12 @@ def _export_visit_columns(fmt: str, today: _dt.date) -> tuple[str, str]:
   p.sex, {num('v.weight_kg')}, {num('v.length_cm')}, {num('v.muac_cm')}, {num('v.temperature_c')},
   {main_symptoms_sql('v')},
   CASE WHEN v.kind = 'ulang' THEN 'Ulang' ELSE 'Pertama' END"""
-    return head, f"{given_export_sql('v')}, {follow}, {follow_up_outcome_sql(today, 'v')}, {g('v.recorded_by')}"
+    # Where the child was sent (the name as chosen; older referrals keep their typed text, hence the
+    # guard) and the letter's number (kept per visit_uid): empty for a visit not referred.
+    referral = (f"{g('(SELECT r.destination FROM referrals r WHERE r.visit_id = v.id)')}, "
+                "(SELECT l.number FROM referral_letters l WHERE l.visit_uid = v.visit_uid)")
+    return head, (f"{referral}, {given_export_sql('v')}, {follow}, {follow_up_outcome_sql(today, 'v')}, "
+                  f"{g('v.recorded_by')}")
 
 
 def given_export_sql(v: str = "v") -> str:

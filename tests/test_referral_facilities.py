@@ -221,3 +221,41 @@ def test_a_correction_may_change_the_destination_in_its_own_transaction(reg: Reg
                              destination_id=None)
     assert reg.get_visit(hand)["referral"]["facility_id"] is None
     assert audit_actions(reg).count("rujukan.tujuan") == 3
+
+
+def test_the_register_export_has_the_destination_and_the_letter_number(tmp_path: Path) -> None:
+    """CSV and XLSX (read back with openpyxl): 'Tujuan rujukan' and 'No. surat rujukan' after
+    'Rujukan'; empty for a visit not referred; an old typed destination that looks like a formula
+    is defused in the CSV."""
+    import csv
+
+    import openpyxl
+
+    from mtbs_tui.documents.export import export_register, headers
+
+    reg = Register.open(tmp_path / "r.db", create=True)
+    try:
+        reg.set_facility(name="Puskesmas Uji", malaria_area="rendah", actor="admin")
+        a, _b, _c = add_three(reg)
+        sent = referred_visit(reg, destination_id=a)
+        number = reg.referral_letter_number(sent, actor="bd")
+        typed = referred_visit(reg)
+        reg.mark_referral(typed, actor="bd", destination="=RS lama")  # free text from before v9
+        pid = reg.add_patient(name="Budi Santoso", sex="L", birth_date=BIRTH.isoformat(), actor="bd")
+        reg.save_visit(patient_id=pid, case=case_for("pneumonia"), actor="bd")
+        day = (TODAY, TODAY)
+        export_register(reg, *day, "csv", tmp_path / "r.csv")
+        export_register(reg, *day, "xlsx", tmp_path / "r.xlsx")
+    finally:
+        reg.close()
+    col = {h: i for i, h in enumerate(headers())}
+    assert col["Tujuan rujukan"] == col["Rujukan"] + 1 and col["No. surat rujukan"] == col["Rujukan"] + 2
+    with open(tmp_path / "r.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))[1:]
+    got = [(r[col["Rujukan"]], r[col["Tujuan rujukan"]], r[col["No. surat rujukan"]]) for r in rows]
+    assert got == [("Rujuk segera", "RSUD Wates", number), ("Rujuk segera", "'=RS lama", ""),
+                   ("Tidak", "", "")]
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True).active
+    values = [r for r in sheet.iter_rows(values_only=True) if isinstance(r[0], int)]
+    assert [(r[col["Tujuan rujukan"]], r[col["No. surat rujukan"]]) for r in values] == [
+        ("RSUD Wates", number), ("=RS lama", None), (None, None)]

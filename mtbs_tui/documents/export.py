@@ -79,7 +79,8 @@ def columns() -> list[Any]:
     ]
     mods = [Column(title, 20) for _, title in MODULE_COLUMNS]
     tail = [
-        Column("Tindakan/pengobatan", 45), Column("Rujukan", 14), Column("Pemberian tindakan", 30),
+        Column("Tindakan/pengobatan", 45), Column("Rujukan", 14), Column("Tujuan rujukan", 24),
+        Column("No. surat rujukan", 20), Column("Pemberian tindakan", 30),
         Column("Tanggal kunjungan ulang", 12, "date"),
         Column("Hasil kunjungan ulang", 20), Column("Dicatat oleh", 16),
     ]
