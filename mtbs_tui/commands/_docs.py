@@ -26,3 +26,19 @@ def open_register(path: Path) -> Any:
     from mtbs_tui.register import Register
 
     return Register.open(path, check=not dbmod.checked_in_this_process(path))
+
+
+def open_and_login(ctx: Any, action: str) -> tuple[Any, str]:
+    """(register, username) for a command that works in the register as a logged-in user whose
+    role may do `action` (`session.login_for`); the register is closed again when the login fails.
+    RegisterError/SessionError carry the one line to print."""
+    from mtbs_tui.paths import chosen_db_path
+    from mtbs_tui.register import Register
+    from mtbs_tui.session import login_for
+
+    register = Register.open(chosen_db_path(ctx.obj))
+    try:
+        return register, login_for(register, ctx.obj, action).username
+    except BaseException:
+        register.close()
+        raise

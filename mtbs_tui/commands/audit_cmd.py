@@ -6,20 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mtbs_tui.commands._docs import fail
-
-
-def _open_and_login(ctx: Any) -> tuple[Any, str]:
-    from mtbs_tui.paths import chosen_db_path
-    from mtbs_tui.register import Register
-    from mtbs_tui.session import login_for
-
-    register = Register.open(chosen_db_path(ctx.obj))
-    try:
-        return register, login_for(register, ctx.obj, "audit.verify").username
-    except BaseException:
-        register.close()
-        raise
+from mtbs_tui.commands._docs import fail, open_and_login
 
 
 def backup_anchors(db_path: Path, folders: list[Path]) -> list[Any]:
@@ -51,7 +38,7 @@ def verify(ctx: Any, folders: list[Path] | None = None, printed_heads: list[str]
     from mtbs_tui.session import SessionError
 
     try:
-        register, actor = _open_and_login(ctx)
+        register, actor = open_and_login(ctx, "audit.verify")
     except (RegisterError, SessionError) as exc:
         return fail(exc.message)
     anchors = backup_anchors(Path(chosen_db_path(ctx.obj)), list(folders or []))
@@ -82,7 +69,7 @@ def show(ctx: Any, patient: int | None, limit: int) -> int:
     from mtbs_tui.session import SessionError
 
     try:
-        register, actor = _open_and_login(ctx)
+        register, actor = open_and_login(ctx, "audit.verify")
     except (RegisterError, SessionError) as exc:
         return fail(exc.message)
     try:

@@ -8,20 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mtbs_tui.commands._docs import fail
-
-
-def _open_and_login(ctx: Any, action: str) -> tuple[Any, str]:
-    from mtbs_tui.paths import chosen_db_path
-    from mtbs_tui.register import Register
-    from mtbs_tui.session import login_for
-
-    register = Register.open(chosen_db_path(ctx.obj))
-    try:
-        return register, login_for(register, ctx.obj, action).username
-    except BaseException:
-        register.close()
-        raise
+from mtbs_tui.commands._docs import fail, open_and_login
 
 
 def describe(visit: dict[str, Any]) -> list[str]:
@@ -60,7 +47,7 @@ def show(ctx: Any, visit_id: int) -> int:
     from mtbs_tui.session import SessionError
 
     try:
-        register, actor = _open_and_login(ctx, "visit.view")
+        register, actor = open_and_login(ctx, "visit.view")
     except (RegisterError, SessionError) as exc:
         return fail(exc.message)
     try:
@@ -125,7 +112,7 @@ def record(ctx: Any, visit_id: int, *, all_given: bool, time: str | None, given_
         return fail("tidak ada yang dicatat; pakai --semua, --diberikan, --tidak, --lain, --tambahan "
                     "atau --hapus-tambahan")
     try:
-        register, actor = _open_and_login(ctx, "treatment.record")
+        register, actor = open_and_login(ctx, "treatment.record")
     except (RegisterError, SessionError) as exc:
         return fail(exc.message)
     try:

@@ -6,20 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mtbs_tui.commands._docs import fail
-
-
-def _open_and_login(ctx: Any, action: str) -> tuple[Any, str]:
-    from mtbs_tui.paths import chosen_db_path
-    from mtbs_tui.register import Register
-    from mtbs_tui.session import login_for
-
-    register = Register.open(chosen_db_path(ctx.obj))
-    try:
-        return register, login_for(register, ctx.obj, action).username
-    except BaseException:
-        register.close()
-        raise
+from mtbs_tui.commands._docs import fail, open_and_login
 
 
 def _describe(p: dict) -> str:
@@ -41,7 +28,7 @@ def duplicates(ctx: Any, limit: int) -> int:
     from mtbs_tui.session import SessionError
 
     try:
-        register, actor = _open_and_login(ctx, "patient.duplicates")
+        register, actor = open_and_login(ctx, "patient.duplicates")
     except (RegisterError, SessionError) as exc:
         return fail(exc.message)
     try:
@@ -73,7 +60,7 @@ def _open_for_merge(ctx: Any, reason: str) -> tuple[Any, str] | int:
     if not reason.strip():
         return fail("--alasan: alasan wajib diisi")
     try:
-        return _open_and_login(ctx, "patient.merge")
+        return open_and_login(ctx, "patient.merge")
     except (RegisterError, SessionError) as exc:
         return fail(exc.message)
 
