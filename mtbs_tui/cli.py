@@ -379,6 +379,26 @@ def export_register_command(
     raise typer.Exit(run(db_path(ctx), date_from, date_to, fmt, out, actor=actor, overwrite=overwrite))
 
 
+@export_app.command("rujukan")
+def export_referral_log_command(
+    ctx: typer.Context,
+    date_from: str = typer.Option(..., "--from", help="Tanggal rujukan awal (TTTT-BB-HH).", metavar="TANGGAL"),
+    date_to: str = typer.Option(..., "--to", help="Tanggal rujukan akhir (TTTT-BB-HH), ikut dihitung.",
+                                metavar="TANGGAL"),
+    fmt: str = typer.Option("xlsx", "--format", help="csv atau xlsx.", metavar="FORMAT"),
+    out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas tujuan.", metavar="BERKAS"),
+    overwrite: bool = typer.Option(
+        False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
+    ),
+) -> None:
+    """Ekspor buku register rujukan: satu baris per rujukan segera, dengan balasan rumah sakit (atau
+    BELUM ADA BALASAN), ke CSV atau XLSX."""
+    from mtbs_tui.commands.export import run_referral_log
+
+    actor = _login(ctx, "referral.export")
+    raise typer.Exit(run_referral_log(db_path(ctx), date_from, date_to, fmt, out, actor=actor, overwrite=overwrite))
+
+
 report_app = typer.Typer(help="Laporan untuk Dinas Kesehatan.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(report_app, name="report")
 

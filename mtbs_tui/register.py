@@ -1259,13 +1259,14 @@ class Register:
     def _referrals(self, where: str, params: list[Any], *, replied: bool | None, today: _dt.date,
                    newest_first: bool = False, limit: int | None = None,
                    index: str = "visits_referred") -> list[dict[str, Any]]:
-        """THE referral query (along `index`): the rows of `referrals_between`."""
+        """THE referral query (along `index`): the rows of `referrals_between` (`treatments`: the
+        chart's treatments of the visit before the referral, with doses, as one text)."""
         cond = {None: "", True: " AND r.id IS NOT NULL", False: " AND r.id IS NULL"}[replied]
         order = "DESC" if newest_first else ""
         sql = (
             "SELECT v.id, v.visit_uid, v.patient_id, v.visit_at, v.visit_date, v.recorded_by, p.mrn, p.name, "
             "p.sex, p.birth_date, p.parent_name, p.address, p.village, p.phone, f.reason, f.destination, "
-            "l.number, r.id, r.version, r.received_date, r.outcome, r.diagnosis, r.treatment, r.advice, "
+            f"l.number, {_PRE_REFERRAL_SQL}, r.id, r.version, r.received_date, r.outcome, r.diagnosis, r.treatment, r.advice, "
             "r.referred_to, r.examiner, r.recorded_by, r.recorded_at "
             f"FROM visits v INDEXED BY {index} JOIN patients p ON p.id = v.patient_id "
             "LEFT JOIN referrals f ON f.visit_id = v.id "
@@ -1275,7 +1276,7 @@ class Register:
             f"ORDER BY v.visit_at {order}, v.id {order}" + (f" LIMIT {int(limit)}" if limit else ""))
         keys = ("id", "visit_uid", "patient_id", "visit_at", "visit_date", "recorded_by", "mrn", "patient_name",
                 "sex", "birth_date", "parent_name", "address", "village", "phone", "reason", "destination",
-                "letter_number")
+                "letter_number", "treatments")
         reply_keys = ("id", "version", "received_date", "outcome", "diagnosis", "treatment", "advice",
                       "referred_to", "examiner", "recorded_by", "recorded_at")
         out = []
@@ -2206,12 +2207,8 @@ def _export_visit_columns(fmt: str, today: _dt.date) -> tuple[str, str]:
   p.sex, {num('v.weight_kg')}, {num('v.length_cm')}, {num('v.muac_cm')}, {num('v.temperature_c')},
   {main_symptoms_sql('v')},
   CASE WHEN v.kind = 'ulang' THEN 'Ulang' ELSE 'Pertama' END"""
-    # Where the child was sent (the name as chosen; older referrals keep their typed text, hence the
-    # guard) and the letter's number (kept per visit_uid): empty for a visit not referred.
-    referral = (f"{g('(SELECT r.destination FROM referrals r WHERE r.visit_id = v.id)')}, "
-                "(SELECT l.number FROM referral_letters l WHERE l.visit_uid = v.visit_uid)")
-    return head, (f"{referral}, {given_export_sql('v')}, {follow}, {follow_up_outcome_sql(today, 'v')}, "
-                  f"{g('v.recorded_by')}")
+    return head, (f"{referral_export_sql(fmt)}, {given_export_sql('v')}, {follow}, "
+                  f"{follow_up_outcome_sql(today, 'v')}, {g('v.recorded_by')}")
 
 
 def given_export_sql(v: str = "v") -> str:
@@ -2237,9 +2234,26 @@ def given_export_sql(v: str = "v") -> str:
             f"WHERE g.visit_uid = {v}.visit_uid AND g.is_current = 1)), 'belum dicatat')")
 
 
+def referral_export_sql(fmt: str) -> str:
+    """The export's referral columns (issue 17) as SQL over the LEFT JOINs of `_EXPORT_VISITS_IN_RANGE`
+    (f: referrals, l: referral_letters, r: the current reply): destination, letter number, the
+    reply's outcome ("Belum ada balasan" for an urgent referral without one) and the days from the
+    referral to the reply. Empty for a visit that was not referred. The destination is the name as
+    chosen (older referrals keep their typed text, hence the guard); the number is kept per visit_uid."""
+    g = _formula_guard if fmt == "csv" else _same
+    outcome = " ".join(f"WHEN '{key}' THEN '{label}'" for key, label in REPLY_OUTCOMES.items())
+    return (f"{g('f.destination')}, l.number, "
+            f"CASE WHEN r.id IS NOT NULL THEN CASE r.outcome {outcome} END "
+            f"WHEN v.refer_urgently = 1 THEN 'Belum ada balasan' END, "
+            f"CAST(julianday(r.received_date) - julianday(v.visit_date) AS INTEGER)")
+
+
 # The final visits of a date range in (visit_at, id) order, along the index that has that order.
 _EXPORT_VISITS_IN_RANGE = """
 FROM visits v INDEXED BY visits_final_at JOIN patients p ON p.id = v.patient_id
+LEFT JOIN referrals f ON f.visit_id = v.id
+LEFT JOIN referral_letters l ON l.visit_uid = v.visit_uid
+LEFT JOIN referral_replies r ON r.visit_uid = v.visit_uid AND r.is_current = 1
 WHERE v.is_current = 1 AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at <= ?
 ORDER BY v.visit_at, v.id
 """
@@ -2279,6 +2293,11 @@ WHERE v.is_current = 1 AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at
 ORDER BY v.visit_at, v.id, x.position
 """
 _EXPORT_HIDDEN_TREATMENTS = frozenset({"RUJUK_SEGERA", "RUJUK", "NASIHAT_KEMBALI_SEGERA"})
+# SQL: the treatments of visit v (labels and doses, in chart order, without the referral itself), one text.
+_PRE_REFERRAL_SQL = (
+    "(SELECT group_concat(x, '; ') FROM (SELECT COALESCE(t.label, t.code) || CASE WHEN t.dose IS NOT NULL "
+    "AND t.dose != '' THEN ': ' || t.dose ELSE '' END AS x FROM visit_treatments t WHERE t.visit_id = v.id "
+    "AND t.code NOT IN (" + ", ".join(f"'{c}'" for c in sorted(_EXPORT_HIDDEN_TREATMENTS)) + ") ORDER BY t.position))")
 
 
 def _export_rows(conn: sqlite3.Connection, fmt: str, date_from: _dt.date, date_to: _dt.date, *,

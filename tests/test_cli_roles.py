@@ -36,6 +36,8 @@ COMMANDS: dict[str, tuple[set[str], list[str], str | None]] = {
     "card": (CLINICAL, ["card", "{visit}", "-o", "{out}/kartu.pdf"], "kartu.pdf"),
     "export": (HEAD, ["export", "register", "--from", "2026-09-01", "--to", "2026-12-31", "--format", "csv",
                       "-o", "{out}/register.csv"], "register.csv"),
+    "export-rujukan": (HEAD, ["export", "rujukan", "--from", "2026-09-01", "--to", "2026-12-31", "--format", "csv",
+                              "-o", "{out}/rujukan.csv"], "rujukan.csv"),
     "report": (HEAD, ["report", "monthly", "2026-10", "--format", "csv", "-o", "{out}/laporan.csv"], "laporan.csv"),
     "report-mutu": (REVIEW, ["report", "mutu", "--from", "2026-09", "--to", "2026-10", "--format", "csv",
                              "-o", "{out}/mutu.csv"], "mutu.csv"),

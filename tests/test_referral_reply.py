@@ -271,3 +271,63 @@ def test_the_demo_answers_most_referrals_and_leaves_some_open(tmp_path: Path) ->
         assert actions.count("rujukan.balasan") == len(replies)
     finally:
         reg.close()
+
+
+def test_referral_log_and_register_export_read_back(source: Path, tmp_path: Path) -> None:
+    """`mtbs export rujukan` (the buku register rujukan) and the register export's referral columns,
+    opened with openpyxl / the csv module, agree with the register."""
+    import csv
+
+    import openpyxl
+
+    from mtbs_tui.documents.export import export_register
+    from mtbs_tui.documents.export import headers as register_headers
+    from mtbs_tui.documents.referral_log import headers
+
+    db = tmp_path / "r.db"
+    shutil.copy(source, db)
+    reg = Register.open(db)
+    try:
+        ids = referred(reg)
+        first = reg.get_visit(ids[0])
+        received = (_dt.date.fromisoformat(first["visit_date"]) + _dt.timedelta(days=4)).isoformat()
+        reg.record_referral_reply(ids[0], received_date=received, outcome="dirujuk_lagi", diagnosis="=Sepsis",
+                                  referred_to="RSUP Kupang", examiner="dr. Rina", actor="bidan", today=TODAY)
+        export_register(reg, _dt.date(2026, 1, 1), TODAY, "xlsx", tmp_path / "register.xlsx", today=TODAY)
+    finally:
+        reg.close()
+    for fmt in ("xlsx", "csv"):
+        done = mtbs(db, "export", "rujukan", "--from", "2026-01-01", "--to", TODAY.isoformat(), "--format", fmt,
+                    "-o", str(tmp_path / f"rujukan.{fmt}"))
+        assert done.returncode == 0, done.stderr
+        assert f"{len(ids)} rujukan tersimpan" in done.stdout
+    sheet = openpyxl.load_workbook(tmp_path / "rujukan.xlsx").active
+    table = [list(r) for r in sheet.iter_rows(values_only=True)]
+    top = next(i for i, r in enumerate(table) if r[0] == "No.")
+    assert table[top] == headers()
+    body = [dict(zip(headers(), r)) for r in table[top + 1:] if r[0] is not None]
+    assert [r["No."] for r in body] == list(range(1, len(ids) + 1))
+    replied = body[0]
+    assert replied["Tanggal rujukan"].date().isoformat() == first["visit_date"]
+    assert replied["Tanggal balasan"].date().isoformat() == received and replied["Hari sampai balasan"] == 4
+    assert (replied["Hasil"], replied["Dirujuk lagi ke"], replied["Diagnosis rumah sakit"]) == (
+        "Dirujuk lagi", "RSUP Kupang", "=Sepsis")
+    assert replied["No. RM"] == first["patient"]["mrn"] and replied["Tindakan sebelum dirujuk"]
+    assert all(r["Keterangan"].startswith("BELUM ADA BALASAN") for r in body[1:])
+    with open(tmp_path / "rujukan.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    assert rows[0] == headers() and len(rows) == len(ids) + 1
+    assert rows[1][headers().index("Diagnosis rumah sakit")] == "'=Sepsis"  # never a formula in Excel
+    # The register export: destination, letter number, outcome and days to reply beside "Rujukan".
+    sheet = openpyxl.load_workbook(tmp_path / "register.xlsx").active
+    table = [list(r) for r in sheet.iter_rows(values_only=True)]
+    top = next(i for i, r in enumerate(table) if r[0] == "No.")
+    cols = register_headers()
+    assert table[top] == cols
+    referred_rows = [dict(zip(cols, r)) for r in table[top + 1:] if r[cols.index("Rujukan")] == "Rujuk segera"]
+    assert len(referred_rows) == len(ids)
+    outcomes = sorted(str(r["Balasan rujukan"]) for r in referred_rows)
+    assert outcomes == sorted(["Dirujuk lagi"] + ["Belum ada balasan"] * (len(ids) - 1))
+    assert [r["Hari sampai balasan"] for r in referred_rows if r["Balasan rujukan"] == "Dirujuk lagi"] == [4]
+    assert all(r["Balasan rujukan"] is None for r in (dict(zip(cols, x)) for x in table[top + 1:] if x[0])
+               if r["Rujukan"] != "Rujuk segera")

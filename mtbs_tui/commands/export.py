@@ -21,22 +21,31 @@ def _date(text: str, option: str) -> _dt.date:
         raise DocumentError(f"galat: {option}: tanggal {text!r} tidak sah (format TTTT-BB-HH, mis. 2026-01-31)") from None
 
 
+def _request(date_from: str, date_to: str, fmt: str, formats: tuple[str, ...]) -> tuple[_dt.date, _dt.date, str]:
+    """The checked --from/--to/--format of an export: (start, end, format), or a DocumentError whose
+    message names the option (one line for `fail`)."""
+    from mtbs_tui.documents.common import DocumentError
+
+    fmt = (fmt or "").lower()
+    if fmt not in formats:
+        raise DocumentError(f"--format: nilai {fmt!r} tidak sah (pilihan: {', '.join(formats)})")
+    start = _date(date_from, "--from")
+    end = _date(date_to, "--to")
+    if end < start:
+        raise DocumentError("--to: tanggal akhir sebelum tanggal awal")
+    return start, end, fmt
+
+
 def run(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None, *,
         actor: str | None = None, overwrite: bool = False) -> int:
     from mtbs_tui.documents.common import DocumentError
     from mtbs_tui.documents.export import FORMATS, export_register
     from mtbs_tui.register import RegisterError
 
-    fmt = (fmt or "").lower()
-    if fmt not in FORMATS:
-        return fail(f"--format: nilai {fmt!r} tidak sah (pilihan: {', '.join(FORMATS)})")
     try:
-        start = _date(date_from, "--from")
-        end = _date(date_to, "--to")
+        start, end, fmt = _request(date_from, date_to, fmt, FORMATS)
     except DocumentError as exc:
         return fail(exc.message)
-    if end < start:
-        return fail("--to: tanggal akhir sebelum tanggal awal")
     target = out if out is not None else Path(f"register-mtbs-{start.isoformat()}-sd-{end.isoformat()}.{fmt}")
     try:
         register = open_register(db_path)
@@ -68,4 +77,32 @@ def run(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None,
     finally:
         register.close()
     print(f"Register MTBS {start.isoformat()} s.d. {end.isoformat()}: {result.rows} kunjungan tersimpan di {result.path}")
+    return 0
+
+
+def run_referral_log(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None, *,
+                     actor: str | None = None, overwrite: bool = False) -> int:
+    """`mtbs export rujukan --from DATE --to DATE --format csv|xlsx [-o FILE]`: the buku register rujukan."""
+    from mtbs_tui.documents.common import DocumentError
+    from mtbs_tui.documents.referral_log import FORMATS, export_referral_log
+    from mtbs_tui.register import RegisterError
+
+    try:
+        start, end, fmt = _request(date_from, date_to, fmt, FORMATS)
+    except DocumentError as exc:
+        return fail(exc.message)
+    target = out if out is not None else Path(f"register-rujukan-{start.isoformat()}-sd-{end.isoformat()}.{fmt}")
+    try:
+        register = open_register(db_path)
+    except RegisterError as exc:
+        return fail(exc.message)
+    try:
+        with policy(register=db_path, overwrite=overwrite):
+            result = export_referral_log(register, start, end, fmt, target, actor=actor)
+    except (DocumentError, RegisterError) as exc:
+        return fail(exc.message)
+    finally:
+        register.close()
+    print(f"Buku register rujukan {start.isoformat()} s.d. {end.isoformat()}: {result.rows} rujukan tersimpan di "
+          f"{result.path}")
     return 0

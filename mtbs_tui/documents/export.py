@@ -80,7 +80,8 @@ def columns() -> list[Any]:
     mods = [Column(title, 20) for _, title in MODULE_COLUMNS]
     tail = [
         Column("Tindakan/pengobatan", 45), Column("Rujukan", 14), Column("Tujuan rujukan", 24),
-        Column("No. surat rujukan", 20), Column("Pemberian tindakan", 30),
+        Column("No. surat rujukan", 20), Column("Balasan rujukan", 18), Column("Hari sampai balasan", 9, "int"),
+        Column("Pemberian tindakan", 30),
         Column("Tanggal kunjungan ulang", 12, "date"),
         Column("Hasil kunjungan ulang", 20), Column("Dicatat oleh", 16),
     ]

@@ -1,0 +1,116 @@
+"""The referral log (buku register rujukan) of a period, CSV or XLSX: one row per urgent referral, in
+the columns of the paper book kept at the puskesmas: the referral (date, letter number, child,
+reason, treatment before referral, destination, who referred) and the reply slip as it came back
+(date, days, hospital diagnosis and treatment, outcome, referred on, advice, examining doctor), or
+"BELUM ADA BALASAN" with the days since the referral.
+
+The rows are the register's (`Register.referrals_between`, the one referral query); this module only
+writes the file (the same CSV dialect and XLSX writer as the register export) and audits it
+(`ekspor.rujukan`).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+from pathlib import Path
+from typing import Any
+
+from mtbs_tui.audit import record_audit
+from mtbs_tui.display import date_text
+from mtbs_tui.documents.common import DocumentError, atomic_output
+from mtbs_tui.documents.export import CSV_DELIMITER, CSV_ENCODING, ExportResult
+
+FORMATS = ("csv", "xlsx")
+
+
+def columns() -> list[Any]:
+    from mtbs_tui.documents.xlsx import Column
+
+    return [
+        Column("No.", 5, "int"), Column("Tanggal rujukan", 11, "date"), Column("No. surat rujukan", 20),
+        Column("No. RM", 11), Column("Nama anak", 22), Column("JK", 4), Column("Umur", 9),
+        Column("Nama ibu/orang tua", 20), Column("Alamat", 26), Column("Telepon", 14),
+        Column("Alasan rujukan (klasifikasi)", 30), Column("Tindakan sebelum dirujuk", 45),
+        Column("Tujuan rujukan", 22), Column("Petugas perujuk", 16),
+        Column("Tanggal balasan", 11, "date"), Column("Hari sampai balasan", 9, "int"),
+        Column("Diagnosis rumah sakit", 26), Column("Tindakan di rumah sakit", 30), Column("Hasil", 18),
+        Column("Dirujuk lagi ke", 20), Column("Anjuran tindak lanjut", 30), Column("Dokter pemeriksa", 20),
+        Column("Keterangan", 24),
+    ]
+
+
+def headers() -> list[str]:
+    return [c.header for c in columns()]
+
+
+def _csv_text(value: Any) -> Any:
+    """CSV only: a text cell starting with = + - @ would be run as a formula by Excel; prefix '
+    (the register export does the same in SQL)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _address(row: dict[str, Any]) -> str | None:
+    """The address with the village, unless the address names it already."""
+    address, village = row.get("address") or "", row.get("village") or ""
+    if village and village.lower() not in address.lower():
+        address = f"{address}, {village}" if address else village
+    return address or None
+
+
+def log_rows(register: Any, date_from: _dt.date, date_to: _dt.date, fmt: str, *,
+             today: _dt.date | None = None) -> list[list[Any]]:
+    """The rows of the log (XLSX: dates as dates; CSV: dates as DD-MM-YYYY text, formula guard)."""
+    today = today or _dt.date.today()
+    flag_after = register.referral_reply_days()
+    out = []
+    for n, r in enumerate(register.referrals_between(date_from, date_to, today=today), start=1):
+        reply = r["reply"] or {}
+        if r["reply"] is None:
+            note = (f"BELUM ADA BALASAN ({r['days_open']} hari)" if r["days_open"] >= flag_after
+                    else "menunggu balasan")
+        elif reply.get("version", 1) > 1:
+            note = f"balasan dikoreksi (versi {reply['version']})"
+        else:
+            note = ""
+        day, received = r["visit_date"], reply.get("received_date")
+        if fmt == "csv":
+            day, received = date_text(day), date_text(received) if received else None
+        row = [n, day, r["letter_number"], r["mrn"], r["patient_name"], r["sex"], r["age_text"], r["parent_name"],
+               _address(r), r["phone"], r["reason"],
+               r["treatments"], r["destination"], r["recorded_by"], received, reply.get("days_to_reply"),
+               reply.get("diagnosis"), reply.get("treatment"), reply.get("outcome_label"), reply.get("referred_to"),
+               reply.get("advice"), reply.get("examiner"), note or None]
+        out.append([_csv_text(v) for v in row] if fmt == "csv" else row)
+    return out
+
+
+def export_referral_log(register: Any, date_from: _dt.date, date_to: _dt.date, fmt: str, out_path: Path | str,
+                        *, actor: str | None = None, today: _dt.date | None = None) -> ExportResult:
+    """Write the referral log of `date_from`..`date_to` (inclusive) to `out_path`; nothing is left
+    under that name when it fails."""
+    if fmt not in FORMATS:
+        raise DocumentError(f"galat: --format: pilihan: {', '.join(FORMATS)}")
+    if date_to < date_from:
+        raise DocumentError("galat: --to: tanggal akhir sebelum tanggal awal")
+    out_path = Path(out_path)
+    rows = log_rows(register, date_from, date_to, fmt, today=today)
+    facility = (register.facility() or {}).get("name") or ""
+    title = f"Buku Register Rujukan {facility} {date_text(date_from)} s.d. {date_text(date_to)}".replace("  ", " ")
+    with atomic_output(out_path) as tmp:
+        if fmt == "csv":
+            with open(tmp, "w", encoding=CSV_ENCODING, newline="") as fh:
+                writer = csv.writer(fh, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+                writer.writerow(headers())
+                writer.writerows(rows)
+        else:
+            from mtbs_tui.documents.xlsx import XlsxStreamWriter
+
+            with XlsxStreamWriter(tmp, columns(), sheet_name="Register Rujukan", freeze_columns=5,
+                                  title=title) as sheet:
+                for row in rows:
+                    sheet.write_row(row)
+    record_audit(register, "ekspor.rujukan",
+                 detail=f"{date_from.isoformat()} s.d. {date_to.isoformat()}, {fmt}, {len(rows)} baris", actor=actor)
+    return ExportResult(path=out_path, rows=len(rows), fmt=fmt)
