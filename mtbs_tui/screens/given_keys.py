@@ -24,6 +24,10 @@ GIVEN_BINDINGS = [
     Binding("plus", "given_extra", "Tambahan", key_display="+", id="tambahan", show=False),
 ]
 GIVEN_ACTIONS = ("given_all", "given_item", "given_extra")
+# F1 help (screens/help.py): the digits are one family of keys, said in one line.
+GIVEN_HELP_KEYS = [
+    ("1…9", "Ubah satu tindakan: diberikan (jam), tidak diberikan (alasan), diberikan lain", ("given_item",)),
+]
 
 
 @dataclass

@@ -53,10 +53,13 @@ SCREEN_HELP: dict[str, tuple[str, str]] = {
     "RegisterScreen": ("Register", "Kunjungan satu hari atau satu bulan. ↑/↓ memilih, Enter membuka; "
                        "F7/F8 membuat kartu ibu / surat rujukan kunjungan yang dipilih."),
     "VisitScreen": ("Kunjungan", "Isi kunjungan (hanya baca). F2 koreksi membuat versi baru; versi lama "
-                    "tetap tersimpan dan dapat dilihat dengan [ dan ]."),
+                    "tetap tersimpan dan dapat dilihat dengan [ dan ]. Tindakan yang benar-benar diberikan: "
+                    "d semua diberikan, 1-9 ubah satu, + tambahan di luar bagan (tiap perubahan versi baru)."),
     "SummaryScreen": ("Ringkasan", "Klasifikasi, tindakan dan nasihat. F10 menyimpan; sesudah tersimpan "
                       "F7 kartu ibu, F8 surat rujukan (anak yang dirujuk). Anak MERAH: r memilih tujuan "
-                      "rujukan (tanpa r: tujuan bawaan)."),
+                      "rujukan (tanpa r: tujuan bawaan). Tindakan: d = semua diberikan sekarang (disimpan "
+                      "bersama kunjungan), 1-9 mengubah satu (tidak diberikan + alasan), + tambahan di luar "
+                      "bagan."),
     "VisitFormScreen": ("Formulir kunjungan", "Jawab pertanyaan dari atas ke bawah; jawaban tersimpan "
                         "sebagai draf selama mengisi. F9 ringkasan."),
     "UsersAdminScreen": ("Akun pengguna", "Akun petugas: tambah, aktif/nonaktif, ganti kata sandi. "

@@ -28,7 +28,7 @@ from mtbs_tui.display import (
     time_text,
 )
 from mtbs_tui.screens.base import MtbsScreen
-from mtbs_tui.screens.given_keys import GIVEN_BINDINGS, GivenContext, GivenKeys
+from mtbs_tui.screens.given_keys import GIVEN_BINDINGS, GIVEN_HELP_KEYS, GivenContext, GivenKeys
 from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
 from mtbs_tui.widgets.chrome import KeyBar, TopBar
 from mtbs_tui.widgets.given_box import KEYS_LINE, REFERRAL_KEY, given_rows, given_title
@@ -440,6 +440,8 @@ class VisitScreen(GivenKeys, DocumentKeys, MtbsScreen[None]):
     was actually given (issue 17 item 1) on the current version."""
 
     DOCUMENT_LINE = "#visit-help"
+
+    HELP_KEYS = GIVEN_HELP_KEYS
 
     BINDINGS = [
         Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),

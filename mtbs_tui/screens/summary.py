@@ -22,7 +22,7 @@ from mtbs_tui.messages import RegisterChanged
 from mtbs_tui.rules.advice import advice_for
 from mtbs_tui.rules.age import Age
 from mtbs_tui.screens.base import MtbsScreen
-from mtbs_tui.screens.given_keys import GIVEN_BINDINGS, GivenContext, GivenKeys
+from mtbs_tui.screens.given_keys import GIVEN_BINDINGS, GIVEN_HELP_KEYS, GivenContext, GivenKeys
 from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
 from mtbs_tui.widgets.destination import DESTINATION_KEY, DestinationBox
 from mtbs_tui.widgets.given_box import given_content, given_title
@@ -120,6 +120,8 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
     """Dismissed with the saved visit id, or None (Escape: back to the form, nothing lost)."""
 
     CSS = SUMMARY_CSS
+
+    HELP_KEYS = GIVEN_HELP_KEYS
 
     BINDINGS = [
         Binding("f10", "save", "Simpan", key_display="F10", id="simpan"),
