@@ -397,9 +397,23 @@ class PracticeFormScreen(VisitFormScreen):
         self.app.push_screen(StoryScreen(self.attempt, reading_only=True))
 
     def action_summary(self, save: bool = False) -> None:
+        """F10: the assessment is done. What is still unassessed or invalid is said first (one
+        key to go on anyway: the score then shows what it changed)."""
         if self.load_error:
             return
-        self.dismiss(self.build_case())  # type: ignore[arg-type]
+        self.classify_now()
+        problems = self.problems()
+        if not problems:
+            self.dismiss(self.build_case())  # type: ignore[arg-type]
+            return
+        from mtbs_tui.screens.dialogs import ConfirmDialog
+
+        first = problems[0]
+        more = f" (+{len(problems) - 1} lainnya)" if len(problems) > 1 else ""
+        self.app.push_screen(
+            ConfirmDialog("Selesai menilai?", detail=f"{first.label}: {first.why}{more}.",
+                          yes="Selesai", no="Kembali menilai"),
+            lambda sure: self.dismiss(self.build_case()) if sure else None)  # type: ignore[arg-type]
 
     def action_leave(self) -> None:
         from mtbs_tui.screens.dialogs import ConfirmDialog

@@ -198,3 +198,51 @@ def test_every_dose_choice_fits_its_box_at_80_columns() -> None:
             lines = screen.choice_lines(1 + screen.codes.index(code))
             assert len(lines) <= 6 and all(len(line) <= 76 for line in lines), (case.id, code)
         assert len(screen.choice_lines(0)) <= 4
+
+
+async def test_finishing_an_unassessed_form_asks_first(tmp_path: Path) -> None:
+    store = PracticeStore.open(tmp_path / "latihan.db", create=True)
+    app = PracticeApp(store, "Sari")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, PracticeFormScreen)
+        await pilot.press("f10")
+        await pilot.pause()
+        assert "Selesai menilai?" in _shown(app) and "belum dinilai" in _shown(app)
+        await pilot.press("t")  # back to the form, nothing lost
+        await pilot.pause()
+        assert app.screen is form
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, ClassifyScreen)
+    store.close()
+
+
+def test_the_real_command_in_tmux_shows_the_story_at_80x24(tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    import pytest
+    from test_smoke_tmux import Tmux
+
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux tidak terpasang")
+    exe = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "mtbs"
+    exe = exe if exe.exists() else Path(shutil.which("mtbs") or "mtbs")
+    tmux = Tmux(tmp_path)
+    try:
+        tmux.start(f"{exe} latihan --peserta Sari", {"MTBS_DATA_DIR": os.environ["MTBS_DATA_DIR"]})
+        screen = tmux.wait_for("Latihan MTBS · Sari · Latihan mandiri · 0/65 selesai")
+        assert "Enter Mulai kasus" in screen
+        tmux.keys("Enter")
+        screen = tmux.wait_for("Kasus latihan · Raka (L)")
+        assert "54" in screen and "kali per menit" in screen and "Enter Mulai menilai" in screen
+        tmux.keys("Escape", "Escape")
+        tmux.wait_for("SELESAI:0")
+    finally:
+        tmux.kill()
