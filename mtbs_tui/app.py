@@ -54,6 +54,7 @@ GATED_ACTIONS: dict[tuple[str, str], str] = {
     ("SummaryScreen", "save"): "visit.create",
     ("SummaryScreen", "document"): "document.print",
     ("SummaryScreen", "destination"): "referral.destination",
+    ("VisitScreen", "destination"): "referral.destination",
     ("UsersAdminScreen", "referral_facilities"): "referral_facility.manage",
     ("ReferralFacilitiesScreen", "add"): "referral_facility.manage",
     ("ReferralFacilitiesScreen", "edit"): "referral_facility.manage",

@@ -31,6 +31,7 @@ from mtbs_tui.screens.base import MtbsScreen
 from mtbs_tui.screens.given_keys import GIVEN_BINDINGS, GIVEN_HELP_KEYS, GivenContext, GivenKeys
 from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
 from mtbs_tui.widgets.chrome import KeyBar, TopBar
+from mtbs_tui.widgets.destination import DESTINATION_KEY, destination_line
 from mtbs_tui.widgets.given_box import KEYS_LINE, REFERRAL_KEY, given_rows, given_title
 
 PAGE_SIZE = 17
@@ -369,6 +370,8 @@ def visit_text(visit: dict, versions: list[dict], *, earlier_date: str | None = 
         out.append("\n")
         out.append(" MERAH - RUJUK SEGERA ", style="bold bright_white on red")
         out.append("\n")
+        if visit.get("status") == "final":
+            out.append(destination_line(visit.get("referral")) + "\n", style="bold")
     out.append("\nKlasifikasi\n", style="bold underline")
     classifications = visit.get("classifications") or result.get("classifications") or []
     if not classifications:
@@ -450,6 +453,8 @@ class VisitScreen(GivenKeys, DocumentKeys, MtbsScreen[None]):
         Binding("right_square_bracket", "version(1)", "Versi baru", key_display="]", id="versi_baru"),
         *DOCUMENT_BINDINGS,
         *GIVEN_BINDINGS,  # after the documents: a narrow key bar drops `d` first, never F8
+        # A referred visit's destination (issue 17 item 2), on the current version.
+        Binding(DESTINATION_KEY, "destination", "Tujuan", key_display=DESTINATION_KEY, id="tujuan"),
     ]
 
     def __init__(self, visit_id: int) -> None:
@@ -507,6 +512,11 @@ class VisitScreen(GivenKeys, DocumentKeys, MtbsScreen[None]):
         self.query_one("#visit-text", Static).update(
             visit_text(self.visit, self.versions, earlier_date=earlier,
                        given_keys=self.given_check("given_extra", ()) is True))
+        # The key bar has no room for r at 80 columns: the help line names it on a referred visit.
+        self.query_one("#visit-help", Static).update(
+            " ↑/↓ gulir · F2 koreksi (versi lama tetap tersimpan) · r ganti tujuan rujukan"
+            if self.check_action("destination", ()) else
+            " ↑/↓ gulir · F2 koreksi: alasan ditanyakan, versi lama tetap tersimpan")
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -518,11 +528,41 @@ class VisitScreen(GivenKeys, DocumentKeys, MtbsScreen[None]):
             index = self._version_index()
             target = index + int(step)  # type: ignore[call-overload]
             return 0 <= target < len(self.versions)
+        if action == "destination":
+            return (self.visit.get("status") == "final" and bool(self.visit.get("is_current"))
+                    and bool(self.visit.get("refer_urgently")))
         given_ok = self.given_check(action, parameters)
         if given_ok is not None:
             return given_ok
         document = self.document_check(action, parameters)
         return True if document is None else document
+
+    def action_destination(self) -> None:
+        from mtbs_tui.screens.destination import DestinationPicker
+
+        register = self.app.register
+        facilities = register.referral_facilities()
+        chosen = (self.visit.get("referral") or {}).get("facility_id")
+        if chosen is not None and all(f["id"] != chosen for f in facilities):
+            facilities.append(register.referral_facility(chosen))  # deactivated since
+        if not facilities:
+            self.given_shown("Belum ada daftar fasilitas rujukan (kepala: F8 Akun, F6).", error=True)
+            return
+        self.app.push_screen(DestinationPicker(facilities, chosen), self._destination_chosen)
+
+    def _destination_chosen(self, choice: int | str | None) -> None:
+        from mtbs_tui.screens.destination import HAND
+
+        if choice is None:
+            return
+        facility_id = None if choice == HAND else int(choice)
+        try:
+            self.app.register.set_referral_destination(self.visit_id, facility_id, actor=self.app.actor)
+        except Exception as exc:  # noqa: BLE001 - RegisterError carries one Indonesian line
+            self.given_shown(f"Tujuan tidak tersimpan: {getattr(exc, 'message', None) or exc}", error=True)
+            return
+        self.given_shown(destination_line(self.app.register.get_visit(self.visit_id).get("referral"))
+                         + " (tersimpan).")
 
     def document_visit(self) -> dict | None:
         return self.visit or None

@@ -51,3 +51,14 @@ class DestinationBox(Static):
     def choose(self, facility_id: int | None) -> None:
         self.chosen = facility_id
         self.show()
+
+
+def destination_line(referral: dict[str, Any] | None) -> str:
+    """A saved referral's destination for the visit view: the name it was sent with and the
+    facility's phone now, or that it is written by hand on the letter."""
+    referral = referral or {}
+    name = (referral.get("destination") or "").strip()
+    if not name:
+        return f"Tujuan rujukan: {NONE_TEXT}"
+    phone = (referral.get("facility") or {}).get("phone")
+    return f"Tujuan rujukan: {name}" + (f" · telp. {phone}" if phone else "")

@@ -4,6 +4,7 @@ after saving, 0 leaves it to be written by hand; a visit that is not referred ge
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from form_app import FormApp, fixed_classify, months_ago, open_register, press_list, screen_text
@@ -124,3 +125,29 @@ async def test_a_visit_not_referred_has_no_destination_box_and_no_new_key(tmp_pa
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
+
+
+async def test_a_saved_referral_shows_its_destination_and_r_changes_it(tmp_path: Path) -> None:
+    from mtbs_tui.screens.register_view import VisitScreen
+
+    reg, pid, ids = with_facilities(tmp_path)
+    case = {"visit_date": dt.date.today().isoformat(), "findings": {"tarikan_dinding_dada": True}}
+    vid = reg.save_visit(patient_id=pid, case=case, actor="Bd. Uji", destination_id=ids["galur"])
+    assert reg.get_visit(vid)["refer_urgently"]
+    from conftest import make_app
+
+    app = make_app(reg, user="bidan.sari", offer_drafts=False)  # the real shell (top bar, gate)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(VisitScreen(vid))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Tujuan rujukan: Puskesmas Galur I" in text and "r ganti tujuan rujukan" in text
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, DestinationPicker)
+        await pilot.press("1")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Tujuan rujukan: RSUD Wates · telp. 0274773169" in text and "(tersimpan)" in text
+    assert destination(reg) == [(ids["wates"], "RSUD Wates", "bidan.sari")]
