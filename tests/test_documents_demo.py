@@ -62,6 +62,9 @@ def check_visit(reg: Register, vid: int, folder: Path) -> None:
     assert not amount_lines_fit(visit), (vid, amount_lines_fit(visit))
     if visit["refer_urgently"]:
         assert "BAWA ANAK KE RUMAH SAKIT SEKARANG JUGA" in text
+        destination = (visit["referral"] or {}).get("destination")
+        if destination:  # the mother is told where to go (issue 17)
+            assert f"dirujuk segera ke {destination}" in squash(text), (vid, destination)
         for absent in ("Obat yang diberikan di rumah", "Kunjungan ulang", "SEGERA BAWA ANAK KEMBALI",
                        "hari lagi", "Habiskan obat"):
             assert absent not in text, (vid, absent)
