@@ -199,12 +199,15 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
         yield KeyLegend()
 
     def _destination_box(self) -> DestinationBox:
-        """Where the child is sent: for a correction the referral's facility, else the default."""
+        """Where the child is sent: for a correction of a referred visit the referral's facility,
+        else (a new visit, or a correction that makes a visit referred) the default."""
         reg = self.app.register
         facilities = reg.referral_facilities()
         chosen = None
+        referral = None
         if self.request.correct_visit_id is not None:
-            referral = reg.get_visit(self.request.correct_visit_id).get("referral") or {}
+            referral = reg.get_visit(self.request.correct_visit_id).get("referral")
+        if referral is not None:  # a correction of a referred visit: where the child was sent
             chosen = referral.get("facility_id")
         elif facilities and facilities[0]["is_default"]:
             chosen = facilities[0]["id"]

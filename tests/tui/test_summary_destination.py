@@ -151,3 +151,21 @@ async def test_a_saved_referral_shows_its_destination_and_r_changes_it(tmp_path:
         text = screen_text(app)
         assert "Tujuan rujukan: RSUD Wates · telp. 0274773169" in text and "(tersimpan)" in text
     assert destination(reg) == [(ids["wates"], "RSUD Wates", "bidan.sari")]
+
+
+async def test_a_correction_starts_from_where_the_child_was_sent(tmp_path: Path) -> None:
+    reg, pid, ids = with_facilities(tmp_path)
+    today = dt.date.today().isoformat()
+    referred = reg.save_visit(patient_id=pid, case={"visit_date": today, "findings": {"tarikan_dinding_dada": True}},
+                              actor="Bd. Uji", destination_id=ids["sadewa"])
+    plain = reg.save_visit(patient_id=pid, case={"visit_date": today, "findings": {"tidak_bisa_minum": False}},
+                           actor="Bd. Uji")
+    result = reg.get_visit(referred)["result"]
+    patient = reg.get_patient(pid)
+    for visit_id, shown in ((referred, "RSIA Sadewa (RSIA)"), (plain, "RSUD Wates (RS, bawaan)")):
+        request = SaveRequest(patient_id=pid, patient=patient, case={"visit_date": today}, result=result,
+                              correct_visit_id=visit_id)
+        app = FormApp(reg, lambda request=request: SummaryScreen(request))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert shown in screen_text(app).splitlines()[3], visit_id
