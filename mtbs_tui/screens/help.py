@@ -18,7 +18,8 @@ from mtbs_tui.screens.base import MtbsModalScreen
 SCREEN_HELP: dict[str, tuple[str, str]] = {
     # Kalakarya (issue 19): practice on fictitious cases, in the practice file.
     "PracticeHomeScreen": ("Latihan MTBS", "Kasus rekaan dengan nilai terakhir Anda. Enter memulai kasus: cerita, "
-                           "penilaian pada formulir (tanpa panel klasifikasi), klasifikasi, tindakan, lalu hasil."),
+                           "penilaian pada formulir (tanpa panel klasifikasi), klasifikasi, tindakan, lalu hasil. "
+                           "F4 jawaban terakhir kasus ini, F5 nilai Anda."),
     "StoryScreen": ("Cerita kasus", "Baca cerita: angka yang dihitung dan diukur petugas ada di sini. Enter ke "
                     "formulir; F2 pada formulir membuka cerita lagi."),
     "PracticeFormScreen": ("Penilaian latihan", "Formulir kunjungan biasa tanpa panel klasifikasi; tidak ada draf "

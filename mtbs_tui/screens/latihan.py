@@ -186,6 +186,7 @@ class PracticeHomeScreen(MtbsScreen[None]):
     CSS = PRACTICE_CSS
     BINDINGS = [
         Binding("enter", "start", "Mulai kasus", key_display="Enter", priority=True),
+        Binding("f4", "last_result", "Hasil terakhir", key_display="F4"),
         Binding("f5", "my_score", "Nilai saya", key_display="F5"),
         Binding("escape", "leave", "Keluar latihan", key_display="Esc"),
     ]
@@ -284,6 +285,23 @@ class PracticeHomeScreen(MtbsScreen[None]):
             saved = f"Hasil TIDAK tersimpan: {exc.message}"
         self.finished = case.id
         self.app.push_screen(ResultScreen(attempt, result, saved))
+
+    def action_last_result(self) -> None:
+        """F4: her last answer to the highlighted case, against the chart (scored again now)."""
+        index = self.query_one("#cases", OptionList).highlighted
+        if index is None or not self.cases:
+            return
+        case = self.cases[index]
+        last = self.run.latest().get(case.id)
+        if last is None:
+            self.query_one("#home-help", TextLine).set_text(f"{case.title}: belum pernah dikerjakan.")
+            return
+        answer = scoring.Answer.from_json(last["answer"])
+        attempt = Attempt(case, last["started_at"], recorded=dict(answer.recorded) if answer.recorded else None,
+                          classifications=list(answer.classifications), treatments=dict(answer.treatments),
+                          follow_up_days=answer.follow_up_days, follow_up_set=True)
+        self.app.push_screen(ResultScreen(attempt, scoring.score(case.case, answer),
+                                          f"Jawaban tersimpan {last['finished_at'].replace('T', ' ')}."))
 
     def action_my_score(self) -> None:
         self.app.push_screen(MyScoreScreen(self.run))

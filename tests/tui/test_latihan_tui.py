@@ -109,6 +109,9 @@ async def _run_case(tmp_path: Path, *, wrong_classification: bool = False, wrong
         # Back on the list: the next case of the set is highlighted, the first shows its score.
         assert app.screen.query_one("#cases").highlighted == 1
         assert f"{attempts[0]['percent']:>3.0f} %" in _shown(app)
+        await pilot.press("up", "f4")  # her last answer to that case, again
+        await pilot.pause()
+        assert isinstance(app.screen, ResultScreen) and app.screen.result.percent == screen.result.percent
     store.close()
     return screen.result, text, title, attempts
 
