@@ -753,7 +753,7 @@ class PatientScreen(DocumentKeys, MtbsScreen[None]):
         if waiting is not None:
             info.append(f"\nRujukan {date_text(waiting['visit_date'])}"
                         f"{' ke ' + waiting['destination'] if waiting.get('destination') else ''}"
-                        " BELUM ADA BALASAN: tanyakan hasilnya, catat dengan F9", style="bold")
+                        ": BELUM ADA BALASAN (F9 catat balasan)", style="bold")
         panel = self.query_one("#patient-info", Static)
         panel.update(info)
         panel.border_title = "Data pasien"

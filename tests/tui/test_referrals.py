@@ -109,7 +109,7 @@ async def test_patient_screen_says_the_reply_is_missing_and_f9_records_it(regist
         app.open_patient(register.ids["budi"])
         await pilot.pause()
         info = str(app.screen.query_one("#patient-info", Static).render())
-        assert "Rujukan 18-11-2026 BELUM ADA BALASAN" in info
+        assert "Rujukan 18-11-2026: BELUM ADA BALASAN (F9 catat balasan)" in info
         table = app.screen.query_one("#history", DataTable)
         table.move_cursor(row=0)  # the referred visit (the only one of Budi's before today's)
         history = register.patient_visits(register.ids["budi"])
@@ -142,3 +142,22 @@ async def test_roles(register, user: str, sees: bool, may_reply: bool) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ReplyDialog) is may_reply
     assert replies(register) == 0
+
+
+async def test_the_visit_form_says_an_earlier_referral_has_no_reply(register) -> None:
+    from mtbs_tui.screens.visit_form import VisitFormScreen
+
+    refer_budi(register)
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.start_visit(register.ids["budi"])
+        await pilot.pause()
+        assert isinstance(app.screen, VisitFormScreen)
+        assert any("Rujukan 18-11-2026 belum ada balasan" in line for line in app.screen._intro())
+        await pilot.press("escape")
+        await pilot.pause()
+        # Referred today: still on her way, nothing to ask yet.
+        app.start_visit(register.ids["wati"])
+        await pilot.pause()
+        assert isinstance(app.screen, VisitFormScreen)
+        assert not any("Rujukan" in line for line in app.screen._intro())
