@@ -21,12 +21,14 @@ from mtbs_tui.screens.base import MtbsModalScreen
 GIVEN_BINDINGS = [
     Binding("d", "given_all", "Semua diberikan", key_display="d", id="semua_diberikan"),
     *[Binding(str(n), f"given_item({n})", show=False) for n in range(1, 10)],
+    Binding("0", "given_pick", show=False),  # the 10th treatment and after: its number is typed
     Binding("plus", "given_extra", "Tambahan", key_display="+", id="tambahan", show=False),
 ]
-GIVEN_ACTIONS = ("given_all", "given_item", "given_extra")
+GIVEN_ACTIONS = ("given_all", "given_item", "given_pick", "given_extra")
 # F1 help (screens/help.py): the digits are one family of keys, said in one line.
 GIVEN_HELP_KEYS = [
     ("1…9", "Ubah satu tindakan: diberikan (jam), tidak diberikan (alasan), diberikan lain", ("given_item",)),
+    ("0", "Tindakan nomor 10 dan seterusnya: ketik nomornya", ("given_pick",)),
 ]
 
 
@@ -79,6 +81,8 @@ class GivenKeys:
         if action == "given_item":
             number = int(parameters[0]) if parameters else 0  # type: ignore[call-overload]
             return 1 <= number <= len(given.recommended(context.treatments))
+        if action == "given_pick":
+            return len(given.recommended(context.treatments)) > 9
         if action == "given_all":
             return bool(given.recommended(context.treatments))
         return True
@@ -128,6 +132,14 @@ class GivenKeys:
         dialog = GivenDialog(t.get("label") or t["code"], t.get("dose") or "", code=t["code"],
                              visit_at=context.visit_at)
         self.app.push_screen(dialog, lambda change: self._after_dialog(change))  # type: ignore[attr-defined]
+
+    def action_given_pick(self) -> None:
+        context = self.given_context()
+        if context is None:
+            return
+        count = len(given.recommended(context.treatments))
+        self.app.push_screen(NumberDialog(count),  # type: ignore[attr-defined]
+                             lambda number: self.action_given_item(number) if number else None)
 
     def action_given_extra(self) -> None:
         context = self.given_context()
@@ -275,6 +287,35 @@ class GivenDialog(MtbsModalScreen["dict[str, Any] | None"]):
             self._show(f"{exc.field}: {exc.message}")
             return
         self.dismiss(dict(change))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NumberDialog(MtbsModalScreen["int | None"]):
+    """Which treatment (its number in the box, 1..count), typed: for the 10th and after."""
+
+    BINDINGS = [Binding("escape", "cancel", "Batal", key_display="Esc", id="batal")]
+
+    def __init__(self, count: int) -> None:
+        super().__init__(classes="dialog")
+        self.count = count
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(f"Nomor tindakan (1-{self.count}):", classes="dialog-question", markup=False)
+            yield Input(id="given-number", compact=True, max_length=3)
+            yield Label("Enter lanjut · Esc batal", id="given-number-help", classes="dialog-keys", markup=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if not text.isdigit() or not 1 <= int(text) <= self.count:
+            help_line = self.query_one("#given-number-help", Label)
+            help_line.update(f"nomor: {text or 'kosong'} bukan nomor tindakan; pilihan 1-{self.count}")
+            help_line.add_class("error")
+            return
+        self.dismiss(int(text))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -32,7 +32,7 @@ from mtbs_tui.screens.given_keys import GIVEN_BINDINGS, GIVEN_HELP_KEYS, GivenCo
 from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
 from mtbs_tui.widgets.chrome import KeyBar, TopBar
 from mtbs_tui.widgets.destination import DESTINATION_KEY, destination_line
-from mtbs_tui.widgets.given_box import KEYS_LINE, REFERRAL_KEY, given_rows, given_title
+from mtbs_tui.widgets.given_box import REFERRAL_KEY, given_rows, given_title, keys_line
 
 PAGE_SIZE = 17
 
@@ -404,7 +404,7 @@ def visit_text(visit: dict, versions: list[dict], *, earlier_date: str | None = 
     if record:
         out.append(f"  dicatat {record['recorded_by']} (versi {record['version']})\n", style="italic")
     if given_keys and rows:
-        out.append(f"  {KEYS_LINE}\n", style="dim")
+        out.append(f"  {keys_line(treatments)}\n", style="dim")
 
     out.append("\nKunjungan ulang\n", style="bold underline")
     if visit.get("follow_up_days") is not None and visit.get("follow_up_date"):

@@ -12,6 +12,7 @@ from mtbs_tui import given
 
 REFERRAL_KEY = "•"
 KEYS_LINE = "d semua diberikan · 1-9 ubah satu · + tambahan di luar bagan"
+KEYS_LINE_MANY = "d semua diberikan · 1-9 ubah satu, 0 nomor 10 dst. · + tambahan di luar bagan"
 STATE_STYLE = {
     None: "bold $warning",
     given.GIVEN: "bold $success",
@@ -19,6 +20,11 @@ STATE_STYLE = {
     given.NOT_GIVEN: "bold $error",
     given.DEVIATION: "bold $accent",
 }
+
+
+def keys_line(treatments: list[dict[str, Any]]) -> str:
+    """The keys said under the treatments (0 only when there are more than nine)."""
+    return KEYS_LINE_MANY if len(given.recommended(treatments)) > 9 else KEYS_LINE
 
 
 def given_rows(treatments: list[dict[str, Any]], record: dict[str, Any] | None) -> list[tuple[str, str, given.Item | None]]:
@@ -36,7 +42,7 @@ def given_rows(treatments: list[dict[str, Any]], record: dict[str, Any] | None) 
             continue
         number += 1
         text = (t.get("label") or t.get("code") or "") + (f": {t['dose']}" if t.get("dose") else "")
-        rows.append((str(number) if number <= 9 else " ", text, item))
+        rows.append((str(number), text, item))
     return rows
 
 
@@ -55,7 +61,7 @@ def given_content(treatments: list[dict[str, Any]], record: dict[str, Any] | Non
         lines.append(Content.from_markup(f"[bold]$key[/] $text · [{style}]$state[/]", key=key, text=text,
                                          state=item.text() if item else "belum dicatat"))
     if keys:
-        lines.append(Content.from_markup("[dim]$keys[/]", keys=KEYS_LINE))
+        lines.append(Content.from_markup("[dim]$keys[/]", keys=keys_line(treatments)))
     return Content("\n").join(lines)
 
 

@@ -4,6 +4,7 @@ given, stok habis), `+` adds one outside the chart; from a saved visit the same 
 version. The role table: a reviewer only reads."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,41 @@ async def test_saved_visit_keys_by_role(register, username: str, may: bool) -> N
             assert "d semua diberikan" not in shown
     written = register.db.execute("SELECT count(*) FROM given_records").fetchone()[0]
     assert written == (1 if may else 0)
+
+
+async def test_the_tenth_treatment_is_reached_with_0_and_its_number(tmp_path: Path) -> None:
+    """A visit with more than nine treatments (many vaccines due): 0 asks the number."""
+    from mtbs_tui.rules import classify
+    from mtbs_tui.rules.codes import TREATMENTS
+
+    vaccines = [c for c in TREATMENTS if c.startswith("IMUNISASI_")][:11]
+
+    def many(case: dict, chart: str | None = None) -> dict:
+        result = classify(case)
+        return dict(result, treatments=[*result["treatments"],
+                                        *({"code": c, "label": TREATMENTS[c], "dose": None} for c in vaccines)])
+
+    reg = open_register(tmp_path, classifier=many)
+    pid = reg.add_patient(name="Banyak Vaksin", sex="P", birth_date=months_ago(11, 3), actor="t")
+    vid = reg.save_visit(patient_id=pid, case={"visit_date": dt.date.today().isoformat(), "weight_kg": 9.0,
+                                               "findings": {"batuk": True, "napas_per_menit": 52}}, actor="t")
+    count = len([t for t in reg.get_visit(vid)["treatments"] if t["code"] not in ("RUJUK_SEGERA", "RUJUK")])
+    assert count > 9
+    from mtbs_tui.widgets.given_box import keys_line
+
+    assert "0 nomor 10 dst." in keys_line(reg.get_visit(vid)["treatments"])
+    app = make_app(reg, user="bidan", offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(VisitScreen(vid))
+        await pilot.pause()
+        await pilot.press("0", *"99", "enter")
+        await pilot.pause()
+        assert f"bukan nomor tindakan; pilihan 1-{count}" in flat(app)
+        await pilot.press("backspace", "backspace", *"10", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, GivenDialog)
+        await pilot.press("2", "3")  # tidak diberikan: tidak mampu/tidak ada alat
+        await pilot.pause()
+    tenth = [t for t in reg.get_visit(vid)["treatments"] if t["code"] not in ("RUJUK_SEGERA", "RUJUK")][9]
+    [item] = reg.get_visit(vid)["given"]["items"]
+    assert (item.code, item.outcome, item.reason) == (tenth["code"], "tidak_diberikan", "tidak_mampu")
