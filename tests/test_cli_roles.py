@@ -47,6 +47,10 @@ COMMANDS: dict[str, tuple[set[str], list[str], str | None]] = {
     "backup-set-key": (HEAD, ["backup", "--set-key",
                               "age1zncl4d50rh6ew83pslzlnh87k0w7l3t6cquypece046aqhf5qspql43u7e"], None),
     "restore": (HEAD, ["restore", "{backup}", "--ya"], None),
+    # The referral facilities: anyone reads the list, only the head changes it (ubah, disable,
+    # enable and default go through the same check as add: commands/faskes_cmd._run).
+    "faskes-list": (set(ROLES.values()), ["faskes", "list"], None),
+    "faskes-add": (HEAD, ["faskes", "add", "--nama", "RSUD Uji {user}", "--jenis", "rs"], None),
     "user-list": (HEAD, ["user", "list"], None),
     "user-add": (HEAD, ["user", "add", "baru-{user}", "--nama-lengkap", "Petugas Baru", "--peran", "klinis",
                         "--sandi-stdin"], None),
