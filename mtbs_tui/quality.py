@@ -7,9 +7,8 @@ rows (`Register.quality_visits`, `quality_follow_ups`, `quality_drafts`: all SQL
 module only counts them per month and for the whole period, so a screen, a document and the
 district package all show the same numbers.
 
-Indicators that need a record the register does not keep yet (what was actually given, the
-hospital's reply to a referral) are listed with `available=False` and the reason: they are shown
-as "belum tersedia", never as 0.
+Every indicator is shown with its numerator and denominator; a month without a denominator
+has no value ("-"), never 0.
 
 Plain Python: no Textual, reportlab or openpyxl (screens, documents and commands import it).
 """
@@ -38,8 +37,6 @@ DRAFT_ABANDONED_DAYS = 2
 # resumed the next day): it is not a consultation time and is left out of the median.
 CONSULTATION_MAX_MINUTES = 180
 
-NOT_YET = "belum tersedia"
-
 # How a treatment written in free text (a deviation, or "diberikan lain") is recognised as an
 # antibiotic: the start of a generic name, Indonesian or English spelling, or the word itself.
 # A list for a clinician or the district pharmacist to extend (docs/quality.md).
@@ -57,8 +54,6 @@ class Indicator:
     denominator: str
     better: str | None  # "tinggi" (higher is better), "rendah", or None (not ranked)
     unit: str = "%"  # "%" (numerator / denominator) or "menit" (a median)
-    available: bool = True
-    missing: str = ""  # why it is not available yet
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -104,7 +99,7 @@ BY_ID: dict[str, Indicator] = {i.id: i for i in INDICATORS}
 @dataclass(frozen=True)
 class Value:
     """One indicator for one month (or the whole period): numerator and denominator, and the value
-    (a percentage, or the median minutes), None when the denominator is 0 or not available."""
+    (a percentage, or the median minutes), None when the denominator is 0."""
     numerator: int | None
     denominator: int | None
     value: float | None
@@ -242,13 +237,16 @@ def compute(register: Any, first: _dt.date, last: _dt.date, *, today: _dt.date |
     for month, recommended, extra in register.quality_given(first, last, antibiotics=SYSTEMIC_ANTIBIOTICS):
         if not recommended and month in index:
             add("antibiotik_tanpa_indikasi", index[month], bool(ANTIBIOTIC_WORDS.search(extra)))
-    for slot, (lo, hi) in enumerate([*month_bounds(months, first, last), (first, last)]):
-        agreed = register.treatment_agreement(lo, hi)
-        cell = counts["kesesuaian_pengobatan"][slot]
-        cell[0] = sum(c["given"] for c in agreed.values())
-        cell[1] = sum(c["given"] + c["otherwise"] + c["not_given"] for c in agreed.values())
-        if slot == n:
-            treatments = {code: c for code, c in agreed.items() if c["recommended"]}
+    # Month by month; the period is their sum (each visit lies in one month).
+    for slot, (lo, hi) in enumerate(month_bounds(months, first, last)):
+        for code, c in register.treatment_agreement(lo, hi).items():
+            summed = treatments.setdefault(code, dict.fromkeys(c, 0))
+            for key, number in c.items():
+                summed[key] += number
+            for s in (slot, n):
+                counts["kesesuaian_pengobatan"][s][0] += c["given"]
+                counts["kesesuaian_pengobatan"][s][1] += c["given"] + c["otherwise"] + c["not_given"]
+    treatments = {code: c for code, c in sorted(treatments.items()) if c["recommended"]}
     wait = register.referral_reply_days()
     for ref in register.referrals_between(first, last, today=today):
         month = str(ref["visit_at"])[:7]
@@ -264,9 +262,7 @@ def compute(register: Any, first: _dt.date, last: _dt.date, *, today: _dt.date |
     monthly: dict[str, list[Value]] = {}
     total: dict[str, Value] = {}
     for ind in INDICATORS:
-        if not ind.available:
-            values = [Value(None, None, None)] * (n + 1)
-        elif ind.unit == "menit":
+        if ind.unit == "menit":
             values = [_median(minutes[s], visits[s]) for s in range(n + 1)]
         else:
             values = [_share(*counts[ind.id][s]) for s in range(n + 1)]
@@ -279,9 +275,7 @@ def compute(register: Any, first: _dt.date, last: _dt.date, *, today: _dt.date |
 
 
 def fraction_text(ind: Indicator, value: Value) -> str:
-    """`412/530` for a share, `n=412` for a median, `belum tersedia` when not available."""
-    if not ind.available:
-        return NOT_YET
+    """`412/530` for a share, `n=412` for a median."""
     if ind.unit == "menit":
         return f"n={value.numerator or 0}"
     return f"{value.numerator or 0}/{value.denominator or 0}"
@@ -316,6 +310,5 @@ def definitions_markdown() -> str:
     lines = ["| Kode | Indikator | Pembilang | Penyebut | Arah |", "|---|---|---|---|---|"]
     for ind in INDICATORS:
         better = better_text(ind)
-        den = ind.denominator if ind.available else f"{ind.denominator} ({NOT_YET}: {ind.missing})"
-        lines.append(f"| `{ind.id}` | {ind.label} | {ind.numerator} | {den} | {better} |")
+        lines.append(f"| `{ind.id}` | {ind.label} | {ind.numerator} | {ind.denominator} | {better} |")
     return "\n".join(lines) + "\n"

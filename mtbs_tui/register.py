@@ -1634,8 +1634,10 @@ class Register:
         marks = ", ".join("?" for _ in main_modules) or "NULL"
         rows = self.db.execute(
             "SELECT substr(v.visit_date, 1, 7), COALESCE(o.recorded_by, v.recorded_by), v.pathway, "
+            # result_json is compact JSON: an empty list is found without parsing the result.
+            "CASE WHEN instr(v.result_json, '\"incomplete\":[]') THEN 1 ELSE "
             "NOT EXISTS (SELECT 1 FROM json_each(v.result_json, '$.incomplete') j "
-            f"  WHERE json_extract(j.value, '$.module') IN ({marks})), "
+            f"  WHERE json_extract(j.value, '$.module') IN ({marks})) END, "
             "v.weight_kg IS NOT NULL, v.temperature_c IS NOT NULL, "
             "v.pathway = 'balita' AND instr(v.findings_json, '\"batuk\":true') > 0, "
             "CASE WHEN v.pathway = 'balita' AND instr(v.findings_json, '\"batuk\":true') > 0 "

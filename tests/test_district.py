@@ -173,6 +173,9 @@ def test_merge_of_three_demo_puskesmas_read_back_and_ranked(demos: dict[str, tup
                           check=True).stdout
     assert "LAPORAN KABUPATEN MTBS/MTBM" in text and "JUMLAH KABUPATEN" in text and "Median puskesmas" in text
     assert "Peringkat per indikator" in text and "Perlu pendampingan" in text
+    # Short column heads, whole words (the counts go on in a second table when there are many).
+    for head in ("Kunjungan", "Kontrol tepat", "Rujukan berbalas", "Rujukan sampai"):
+        assert head in text, head
     for v in VARIANTS:
         assert PRACTICES[v].name in text
 

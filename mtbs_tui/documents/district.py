@@ -18,16 +18,23 @@ SHORT_MEASURES = {
     "kunjungan": "Kunjungan", "pertama": "Pertama", "ulang": "Ulang", "rujuk_segera": "Rujuk segera",
     "rujuk": "Rujuk tidak segera", "kontrol_jatuh_tempo": "Kontrol jatuh tempo",
     "kontrol_selesai": "Kontrol tepat waktu", "kontrol_terlewat": "Kontrol terlewat",
-    "kontrol_belum": "Kontrol belum lewat batas",
+    "kontrol_belum": "Kontrol belum lewat batas", "rujukan_balasan": "Rujukan berbalas",
+    "rujukan_selesai": "Rujukan sampai", "rujukan_tidak_datang": "Rujukan tidak sampai",
+    "rujukan_meninggal": "Rujukan meninggal", "rujukan_belum_balasan": "Rujukan belum berbalas",
 }
 PATHWAY_WORDS = {"balita": "Balita", "bayi_muda": "Bayi muda"}
 RANK_SHOWN = 3
+# Count columns per PDF table (A4 landscape): more go on in a second table under the first.
+COLUMNS_PER_TABLE = 11
 
 
 def column_title(column: tuple[str, str, str | None, str | None], *, short: bool = False) -> str:
     section, label, measure, pathway = column
     if short and measure:
-        return " ".join(x for x in (PATHWAY_WORDS.get(pathway or "", ""), SHORT_MEASURES.get(measure, label)) if x)
+        words = SHORT_MEASURES.get(measure, label)
+        if measure == "rujuk_segera" and not pathway:
+            words = "Rujuk segera (semua)"
+        return " ".join(x for x in (PATHWAY_WORDS.get(pathway or "", ""), words) if x)
     return f"{section} - {label}" if section and not short else label
 
 
@@ -73,7 +80,7 @@ def write_xlsx(district: District, path: Path) -> None:
     ws.freeze_panes = "C5"
 
     ind = wb.create_sheet("Indikator")
-    shown = [i for i in INDICATORS if i.available]
+    shown = list(INDICATORS)
     header(ind, 1, ["Puskesmas", *[f"{i.label} ({i.unit})" for i in shown]])
     for r, fac in enumerate(district.facilities, 2):
         ind.cell(row=r, column=1, value=fac["name"])
@@ -86,7 +93,6 @@ def write_xlsx(district: District, path: Path) -> None:
         for j, i in enumerate(shown, 2):
             ind.cell(row=r, column=j, value=source.get(i.id)).font = bold
         r += 1
-    ind.cell(row=r + 1, column=1, value="Belum tersedia: " + ", ".join(i.label for i in INDICATORS if not i.available))
     ind.column_dimensions["A"].width = 30
     ind.row_dimensions[1].height = 45
     ind.freeze_panes = "B2"
@@ -154,16 +160,20 @@ def write_pdf(district: District, path: Path) -> None:
 
     story: list[Any] = [Paragraph(para_text(district.title.upper()), st["title"]),
                         Paragraph(para_text(f"{len(district.facilities)} puskesmas"), st["center"]), Spacer(1, 5)]
-    cols = district.measure_columns()
-    cells: list[list[Any]] = [[Paragraph("Puskesmas", head_style),
-                               *[Paragraph(para_text(column_title(district.columns[i], short=True)), head_style)
-                                 for i in cols]]]
-    for fac, counts in zip(district.facilities, district.counts):
-        cells.append([Paragraph(para_text(facility_label(fac)), cell_style), *[str(counts[i]) for i in cols]])
     story.append(Paragraph("Tabel kabupaten (jumlah L+P; rincian semua baris di XLSX)", st["section"]))
-    story.append(facility_rows([["JUMLAH KABUPATEN", *[str(district.totals[i]) for i in cols]]], cells))
+    measured = district.measure_columns()
+    for start in range(0, len(measured), COLUMNS_PER_TABLE):
+        cols = measured[start:start + COLUMNS_PER_TABLE]
+        cells: list[list[Any]] = [[Paragraph("Puskesmas", head_style),
+                                   *[Paragraph(para_text(column_title(district.columns[i], short=True)), head_style)
+                                     for i in cols]]]
+        for fac, counts in zip(district.facilities, district.counts):
+            cells.append([Paragraph(para_text(facility_label(fac)), cell_style), *[str(counts[i]) for i in cols]])
+        if start:
+            story.append(Spacer(1, 4))
+        story.append(facility_rows([["JUMLAH KABUPATEN", *[str(district.totals[i]) for i in cols]]], cells))
 
-    shown = [i for i in INDICATORS if i.available]
+    shown = list(INDICATORS)
     cells = [[Paragraph("Puskesmas", head_style), *[Paragraph(para_text(i.label), head_style) for i in shown]]]
     for n, fac in enumerate(district.facilities):
         cells.append([Paragraph(para_text(facility_label(fac)), cell_style),
@@ -173,9 +183,6 @@ def write_pdf(district: District, path: Path) -> None:
     story.append(Spacer(1, 6))
     story.append(Paragraph("Indikator mutu berdampingan dengan median kabupaten", st["section"]))
     story.append(facility_rows(last, cells))
-    missing = [i.label for i in INDICATORS if not i.available]
-    if missing:
-        story.append(Paragraph(para_text("Belum tersedia: " + ", ".join(missing) + "."), st["small"]))
 
     rows: list[list[Any]] = [["Indikator", "Arah", "Median", "Praktik terbaik", "Perlu pendampingan"]]
     for i in INDICATORS:

@@ -79,8 +79,7 @@ def build_package(register: Any, month: str, *, today: _dt.date | None = None,
     indicators = {}
     for ind in INDICATORS:
         v = quality.total[ind.id]
-        indicators[ind.id] = {"label": ind.label, "unit": ind.unit, "available": ind.available,
-                              "numerator": v.numerator, "denominator": v.denominator,
+        indicators[ind.id] = {"label": ind.label, "unit": ind.unit, "numerator": v.numerator, "denominator": v.denominator,
                               "value": None if v.value is None else round(v.value, 2)}
     count, head = chain_head(register.db.conn)
     data: dict[str, Any] = {
@@ -314,10 +313,10 @@ def merge(packages: list[Package], month: str) -> District:
         vals: list[float | None] = []
         fr: list[tuple[int | None, int | None]] = []
         for p in packages:
+            # An indicator a package lacks (made by another version) has no value there.
             got = p.data["indicators"].get(ind.id) or {}
-            ok = ind.available and got.get("available", True)
-            vals.append(float(got["value"]) if ok and got.get("value") is not None else None)
-            fr.append((got.get("numerator"), got.get("denominator")) if ok else (None, None))
+            vals.append(float(got["value"]) if got.get("value") is not None else None)
+            fr.append((got.get("numerator"), got.get("denominator")))
         indicators[ind.id] = vals
         fractions[ind.id] = fr
         known = [v for v in vals if v is not None]

@@ -4,7 +4,7 @@ The numbers come from `mtbs_tui.quality.compute` (one home for the definitions);
 lays them out. The PDF (A4 landscape) has one row per indicator with its numerator/denominator,
 its value for the period and a small bar chart of the months drawn with reportlab's own graphics,
 then the month-by-month values (12 months per table), the median consultation minutes per worker,
-and the definitions. Indicators the register cannot compute yet say "belum tersedia".
+and the definitions.
 """
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from mtbs_tui.documents.common import (
 )
 from mtbs_tui.quality import (
     INDICATORS,
-    NOT_YET,
     Indicator,
     QualityReport,
     Value,
@@ -93,15 +92,14 @@ def write_csv(report: QualityReport, path: Path) -> None:
         w.writerow(["Sampai", report.last.isoformat()])
         w.writerow(["Dibuat", report.made_on.isoformat()])
         w.writerow([])
-        w.writerow(["Kode indikator", "Indikator", "Bulan", "Pembilang", "Penyebut", "Nilai", "Satuan", "Keterangan"])
+        w.writerow(["Kode indikator", "Indikator", "Bulan", "Pembilang", "Penyebut", "Nilai", "Satuan"])
         for ind in INDICATORS:
             values = list(zip(report.months, report.monthly[ind.id])) + [("periode", report.total[ind.id])]
             for month, v in values:
-                note = NOT_YET if not ind.available else ""
                 num = _number(v)
                 w.writerow([ind.id, ind.label, month, "" if v.numerator is None else v.numerator,
                             "" if v.denominator is None else v.denominator,
-                            "" if num is None else f"{num:.1f}".replace(".", ","), ind.unit, note])
+                            "" if num is None else f"{num:.1f}".replace(".", ","), ind.unit])
 
 
 def write_xlsx(report: QualityReport, path: Path) -> None:
@@ -130,17 +128,13 @@ def write_xlsx(report: QualityReport, path: Path) -> None:
     for r, ind in enumerate(INDICATORS, top + 1):
         v = report.total[ind.id]
         ws.cell(row=r, column=1, value=ind.label)
-        if ind.available:
-            ws.cell(row=r, column=2, value=v.numerator)
-            ws.cell(row=r, column=3, value=v.denominator)
-            ws.cell(row=r, column=4, value=_number(v))
-        else:
-            ws.cell(row=r, column=4, value=NOT_YET)
+        ws.cell(row=r, column=2, value=v.numerator)
+        ws.cell(row=r, column=3, value=v.denominator)
+        ws.cell(row=r, column=4, value=_number(v))
         ws.cell(row=r, column=5, value=ind.unit)
         ws.cell(row=r, column=6, value=better_text(ind))
         ws.cell(row=r, column=7, value=ind.numerator).alignment = wrap
-        ws.cell(row=r, column=8, value=ind.denominator if ind.available else f"{ind.denominator} ({ind.missing})"
-                ).alignment = wrap
+        ws.cell(row=r, column=8, value=ind.denominator).alignment = wrap
     for col, width in zip("ABCDEFGH", (30, 11, 11, 10, 7, 22, 50, 50)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = ws.cell(row=top + 1, column=2)
@@ -153,12 +147,9 @@ def write_xlsx(report: QualityReport, path: Path) -> None:
             r += 1
             trend.cell(row=r, column=1, value=ind.label)
             trend.cell(row=r, column=2, value=month)
-            if ind.available:
-                trend.cell(row=r, column=3, value=v.numerator)
-                trend.cell(row=r, column=4, value=v.denominator)
-                trend.cell(row=r, column=5, value=_number(v))
-            else:
-                trend.cell(row=r, column=5, value=NOT_YET)
+            trend.cell(row=r, column=3, value=v.numerator)
+            trend.cell(row=r, column=4, value=v.denominator)
+            trend.cell(row=r, column=5, value=_number(v))
             trend.cell(row=r, column=6, value=ind.unit)
     for col, width in zip("ABCDEF", (30, 10, 11, 11, 10, 7)):
         trend.column_dimensions[col].width = width
@@ -201,9 +192,6 @@ def trend_chart(ind: Indicator, values: list[Value], months: list[str]) -> Any:
 
     w, h = CHART_W_MM * mm, CHART_H_MM * mm
     d = Drawing(w, h)
-    if not ind.available:
-        d.add(String(0, h / 2 - 3, NOT_YET, fontName=FONT, fontSize=7, fillColor=colors.grey))
-        return d
     label_h = 6.0
     base = label_h
     plot_h = h - label_h - 1
@@ -255,7 +243,7 @@ def write_pdf(report: QualityReport, path: Path, db: Any) -> None:
     for ind in INDICATORS:
         v = report.total[ind.id]
         rows.append([Paragraph(para_text(ind.label), st["base"]), fraction_text(ind, v),
-                     v.text(ind.unit) if ind.available else NOT_YET,
+                     v.text(ind.unit),
                      trend_chart(ind, report.monthly[ind.id], report.months), better_text(ind)])
     t = Table(rows, colWidths=[62 * mm, 34 * mm, 24 * mm, (CHART_W_MM + 6) * mm, 40 * mm], repeatRows=1)
     t.setStyle(TableStyle(grid + [("ALIGN", (1, 1), (2, -1), "RIGHT")]))
@@ -267,7 +255,7 @@ def write_pdf(report: QualityReport, path: Path, db: Any) -> None:
         body: list[list[Any]] = [head]
         for ind in INDICATORS:
             vals = report.monthly[ind.id][start:start + MONTHS_PER_TABLE]
-            body.append([ind.label, *[(v.text(ind.unit) if ind.available else "-") for v in vals]])
+            body.append([ind.label, *[v.text(ind.unit) for v in vals]])
         widths = [62 * mm] + [min(17 * mm, (273 - 62) * mm / max(1, len(chunk)))] * len(chunk)
         table = Table(body, colWidths=widths, repeatRows=1)
         table.setStyle(TableStyle(grid + [("ALIGN", (1, 0), (-1, -1), "RIGHT")]))
@@ -300,8 +288,6 @@ def write_pdf(report: QualityReport, path: Path, db: Any) -> None:
     story.append(Paragraph("Definisi (pembilang / penyebut)", st["section"]))
     for ind in INDICATORS:
         text = f"<b>{para_text(ind.label)}</b>: {para_text(ind.numerator)} / {para_text(ind.denominator)}"
-        if not ind.available:
-            text += f" - {NOT_YET}: {para_text(ind.missing)}"
         story.append(Paragraph(text, st["small"]))
 
     def on_page(canvas: Any, doc: Any) -> None:

@@ -2,8 +2,8 @@
 last 12 months, one line each with the period's value, numerator/denominator and a text sparkline
 of the months (issue 18). ←/→ move the period by a month, PgUp/PgDn by a year.
 
-The numbers are `mtbs_tui.quality.compute` (the same as `mtbs report mutu`); an indicator the
-register cannot compute yet says "belum tersedia".
+The numbers are `mtbs_tui.quality.compute` (the same as `mtbs report mutu`); a month without a
+denominator is a dot in the sparkline, the period without one is "-".
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from mtbs_tui.display import MONTH_NAMES
-from mtbs_tui.quality import INDICATORS, NOT_YET, QualityReport, compute, fraction_text, sparkline
+from mtbs_tui.quality import INDICATORS, QualityReport, compute, fraction_text, sparkline
 from mtbs_tui.screens.base import MtbsScreen
 from mtbs_tui.widgets.chrome import KeyBar, TopBar
 
@@ -50,10 +50,6 @@ def indicator_lines(report: QualityReport) -> Text:
     for ind in INDICATORS:
         value = report.total[ind.id]
         label = ind.label[:LABEL_WIDTH]
-        if not ind.available:
-            out.append(f"{label:<{LABEL_WIDTH}} ")
-            out.append(f"{NOT_YET:>{VALUE_WIDTH + FRACTION_WIDTH + 1}}\n", style="dim")
-            continue
         values = [v.value for v in report.monthly[ind.id]]
         spark = sparkline(values, top=100.0 if ind.unit == "%" else None)
         out.append(f"{label:<{LABEL_WIDTH}} {value.text(ind.unit):>{VALUE_WIDTH}} "
