@@ -57,6 +57,8 @@ def open_reply(screen: MtbsScreen[Any], visit_id: int, done: Callable[[bool | No
     except RegisterError as exc:
         app.notify(exc.message, severity="error")
         return
+    # The form shows the referral (and any reply): a view of the child's record.
+    app.audit_view("rujukan.balasan.buka", referred["patient_id"], f"kunjungan {referred['id']}")
     app.push_screen(ReplyDialog(referred["id"]), done)
 
 
