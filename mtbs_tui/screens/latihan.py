@@ -476,7 +476,14 @@ class ChoiceScreen(MtbsScreen[str]):
         listing = self.query_one("#items", OptionList)
         listing.highlighted = 0
         self.set_focus(listing)
+        height = self.box_height()
+        if height is not None:
+            self.query_one("#choices", ChoicesBox).styles.height = height
         self.show_choices()
+
+    def box_height(self) -> int | None:
+        """Rows of the choices box when its default does not fit every item's choices."""
+        return None
 
     def on_option_list_option_highlighted(self, _event: OptionList.OptionHighlighted) -> None:
         self.show_choices()
@@ -548,6 +555,12 @@ class ClassifyScreen(ChoiceScreen):
 
     def item_count(self) -> int:
         return len(self.modules)
+
+    def box_height(self) -> int | None:
+        # Every module's codes in view at once (the young-infant weight box has long labels);
+        # the module list keeps the rest of the 24 rows.
+        lines = max(len(self.choice_lines(i)) for i in range(len(self.modules)))
+        return max(6, lines + 2)
 
     def _label(self, code: str) -> str:
         return rule_codes.CLASSIFICATIONS[self.pathway][code].label

@@ -249,3 +249,20 @@ def test_the_real_command_in_tmux_shows_the_story_at_80x24(tmp_path: Path) -> No
         tmux.wait_for("SELESAI:0")
     finally:
         tmux.kill()
+
+
+def test_every_modules_codes_and_the_module_list_fit_80x24() -> None:
+    from mtbs_tui.screens.latihan import Attempt
+
+    seen = set()
+    for case in library.load():
+        if (case.pathway, case.chart) in seen:
+            continue
+        seen.add((case.pathway, case.chart))
+        screen = ClassifyScreen(Attempt(case, "x"))
+        box = screen.box_height()
+        assert all(len(line) <= 76 for i in range(len(screen.modules)) for line in screen.choice_lines(i))
+        assert all(len(screen.choice_lines(i)) <= box - 2 for i in range(len(screen.modules)))
+        # title, help line and legend, the list's two border rows: the rest holds every module
+        assert len(screen.modules) <= 24 - 3 - box - 2, (case.pathway, case.chart)
+    assert len(seen) == 4
