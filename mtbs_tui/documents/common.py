@@ -298,6 +298,19 @@ def footer_text(db: Any, what: str) -> str:
     return pdf_text(f"{what} - dicetak {date_text(now.date())} {now:%H.%M} - mtbs_tui {app_version()} - {chain}")
 
 
+# --- XLSX (openpyxl) ------------------------------------------------------------------------------
+
+def xlsx_header_row(ws: Any, row: int, titles: list[str]) -> None:
+    """One header row of an openpyxl sheet: bold on grey, wrapped at the top of the cell."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    bold, grey = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for j, title in enumerate(titles, 1):
+        c = ws.cell(row=row, column=j, value=title)
+        c.font, c.fill, c.alignment = bold, grey, wrap
+
+
 # --- doses ----------------------------------------------------------------------------------------
 
 def visit_doses(visit: dict) -> list[str | None]:

@@ -8,7 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mtbs_tui.documents.common import FONT, FONT_BOLD, DocumentError, atomic_output, para_text
+from mtbs_tui.documents.common import (
+    FONT,
+    FONT_BOLD,
+    DocumentError,
+    atomic_output,
+    para_text,
+    xlsx_header_row,
+)
 from mtbs_tui.documents.package import District, better_word
 from mtbs_tui.quality import BY_ID, INDICATORS, Value
 
@@ -48,17 +55,11 @@ def facility_label(fac: dict[str, Any]) -> str:
 
 def write_xlsx(district: District, path: Path) -> None:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font
 
     wb = Workbook()
     bold = Font(bold=True)
-    grey = PatternFill("solid", fgColor="DDDDDD")
-    wrap = Alignment(wrap_text=True, vertical="top")
-
-    def header(ws: Any, row: int, titles: list[str]) -> None:
-        for j, title in enumerate(titles, 1):
-            c = ws.cell(row=row, column=j, value=title)
-            c.font, c.fill, c.alignment = bold, grey, wrap
+    header = xlsx_header_row
 
     ws = wb.active
     ws.title = "Tabel kabupaten"

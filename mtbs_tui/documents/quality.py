@@ -21,6 +21,7 @@ from mtbs_tui.documents.common import (
     atomic_output,
     footer_text,
     para_text,
+    xlsx_header_row,
 )
 from mtbs_tui.quality import (
     INDICATORS,
@@ -104,17 +105,11 @@ def write_csv(report: QualityReport, path: Path) -> None:
 
 def write_xlsx(report: QualityReport, path: Path) -> None:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Font
 
     wb = Workbook()
-    bold = Font(bold=True)
-    grey = PatternFill("solid", fgColor="DDDDDD")
     wrap = Alignment(wrap_text=True, vertical="top")
-
-    def header(ws: Any, row: int, titles: list[str]) -> None:
-        for j, title in enumerate(titles, 1):
-            c = ws.cell(row=row, column=j, value=title)
-            c.font, c.fill, c.alignment = bold, grey, wrap
+    header = xlsx_header_row
 
     ws = wb.active
     ws.title = "Indikator"

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from mtbs_tui.display import MONTH_NAMES
+from mtbs_tui.display import MONTH_NAMES, month_text
 from mtbs_tui.quality import INDICATORS, QualityReport, compute, fraction_text, sparkline
 from mtbs_tui.screens.base import MtbsScreen
 from mtbs_tui.widgets.chrome import KeyBar, TopBar
@@ -38,15 +38,11 @@ def month_span(last_month: _dt.date) -> tuple[_dt.date, _dt.date]:
     return first, shift_month(last_month, 1) - _dt.timedelta(days=1)
 
 
-def month_text(day: _dt.date) -> str:
-    return f"{MONTH_NAMES[day.month - 1][:3]} {day.year}"
-
-
 def indicator_lines(report: QualityReport) -> Text:
     """The table: one line per indicator, then the median minutes per worker."""
     out = Text()
     out.append(f"{'Indikator':<{LABEL_WIDTH}} {'Periode':>{VALUE_WIDTH}} {'Jumlah':>{FRACTION_WIDTH}}  "
-               f"{month_text(report.first)[:3]}..{month_text(report.last)[:3]}\n", style="bold")
+               f"{MONTH_NAMES[report.first.month - 1][:3]}..{MONTH_NAMES[report.last.month - 1][:3]}\n", style="bold")
     for ind in INDICATORS:
         value = report.total[ind.id]
         label = ind.label[:LABEL_WIDTH]

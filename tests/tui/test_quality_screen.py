@@ -27,7 +27,7 @@ async def test_reviewer_opens_the_indicators_and_moves_the_period(register) -> N
         table = _text(app, "#quality-table")
         lines = table.splitlines()
         assert lines[0].startswith("Indikator") and "Des..Nov" in lines[0]
-        assert _text(app, "#quality-period").endswith("Des 2025 - Nov 2026 (12 bulan)")
+        assert _text(app, "#quality-period").endswith("Desember 2025 - November 2026 (12 bulan)")
         row = next(line for line in lines if line.startswith("Penilaian lengkap"))
         total = register.count_visits()
         assert f"{total}/{total}" in row and "100,0%" in row
@@ -39,10 +39,10 @@ async def test_reviewer_opens_the_indicators_and_moves_the_period(register) -> N
         assert "→ Bulan +1" not in keys  # the period ends this month: nothing later to show
         await pilot.press("left")
         await pilot.pause()
-        assert _text(app, "#quality-period").endswith("Nov 2025 - Okt 2026 (12 bulan)")
+        assert _text(app, "#quality-period").endswith("November 2025 - Oktober 2026 (12 bulan)")
         await pilot.press("pageup", "right")
         await pilot.pause()
-        assert _text(app, "#quality-period").endswith("Des 2024 - Nov 2025 (12 bulan)")
+        assert _text(app, "#quality-period").endswith("Desember 2024 - November 2025 (12 bulan)")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
