@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -24,6 +25,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mtbs_tui.display import date_text
+from mtbs_tui.keygate import KeyGate
 from mtbs_tui.latihan import library, scoring
 from mtbs_tui.latihan.library import PracticeCase
 from mtbs_tui.latihan.store import PracticeError, PracticeStore, check_name
@@ -826,8 +828,9 @@ class MyScoreScreen(MtbsScreen[None]):
 # --- the practice app (`mtbs latihan`) ------------------------------------------------------------
 
 
-class PracticeApp(App[int]):
-    """`mtbs latihan`: the practice screens alone, on a practice file; no register, no login."""
+class PracticeApp(KeyGate, App[int]):
+    """`mtbs latihan`: the practice screens alone, on a practice file; no register, no login. Keys
+    go through the shell's `KeyGate`: one typed ahead of a screen change is not lost."""
 
     CSS_PATH = str(Path(__file__).resolve().parent.parent / "app.tcss")
     TITLE = "MTBS latihan"
@@ -842,6 +845,12 @@ class PracticeApp(App[int]):
         self.store = store
         self.participant = participant
         self.theme = theme
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.gate_key(event, super().on_event)
+            return
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         names = self.store.participants()
