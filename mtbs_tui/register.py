@@ -911,7 +911,8 @@ class Register:
         return new_id
 
     def get_visit(self, visit_id: int) -> dict[str, Any]:
-        """The visit row plus `case`, `result`, `classifications`, `treatments`, `patient`, `referral`."""
+        """The visit row plus `case`, `result`, `classifications`, `treatments`, `patient`, `referral`,
+        `given`, `reply` (the referral's current reply, `referral_reply`; None without one)."""
         visit = self._visit_row(visit_id)
         visit["findings"] = json.loads(visit["findings_json"])
         visit["case"] = dict(json.loads(visit["case_json"]), findings=visit["findings"])
@@ -935,6 +936,8 @@ class Register:
             facility = _one(self.db, "SELECT * FROM referral_facilities WHERE id = ?", [referral["facility_id"]])
             referral["facility"] = _facility_row(facility) if facility else None
         visit["given"] = self.given_for(visit["visit_uid"]) if visit["status"] == "final" else None
+        # The hospital's reply to this referral (any version of the visit), None without one.
+        visit["reply"] = self.referral_reply(visit["visit_uid"]) if visit.get("refer_urgently") else None
         visit["patient"] = self.get_patient(visit["patient_id"])
         visit.update(age_fields(visit["patient"]["birth_date"], visit["visit_date"]))
         return visit

@@ -372,6 +372,12 @@ def visit_text(visit: dict, versions: list[dict], *, earlier_date: str | None = 
         out.append("\n")
         if visit.get("status") == "final":
             out.append(destination_line(visit.get("referral")) + "\n", style="bold")
+            reply = visit.get("reply")
+            if reply:
+                out.append(f"Balasan rujukan {date_text(reply['received_date'])}: {reply['outcome_label']}"
+                           f"{' · ' + reply['diagnosis'] if reply.get('diagnosis') else ''}\n")
+            else:
+                out.append("Balasan rujukan: belum ada (catat: F10 Rujukan, F9 halaman pasien)\n")
     out.append("\nKlasifikasi\n", style="bold underline")
     classifications = visit.get("classifications") or result.get("classifications") or []
     if not classifications:

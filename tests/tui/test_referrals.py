@@ -161,3 +161,19 @@ async def test_the_visit_form_says_an_earlier_referral_has_no_reply(register) ->
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen)
         assert not any("Rujukan" in line for line in app.screen._intro())
+
+
+async def test_the_visit_view_shows_the_reply(register) -> None:
+    budi = refer_budi(register)
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_visit(budi)
+        await pilot.pause()
+        assert "Balasan rujukan: belum ada" in str(app.screen.query_one("#visit-text", Static).render())
+        await pilot.press("escape")
+        register.record_referral_reply(budi, received_date="2026-11-20", outcome="rawat_jalan",
+                                       diagnosis="Pneumonia berat", actor="bidan.sari", today=date(2026, 11, 23))
+        app.open_visit(budi)
+        await pilot.pause()
+        text = str(app.screen.query_one("#visit-text", Static).render())
+        assert "Balasan rujukan 20-11-2026: Rawat jalan · Pneumonia berat" in text
