@@ -245,7 +245,11 @@ def test_the_real_command_in_tmux_shows_the_story_at_80x24(tmp_path: Path) -> No
         tmux.keys("Enter")
         screen = tmux.wait_for("Kasus latihan · Raka (L)")
         assert "54" in screen and "kali per menit" in screen and "Enter Mulai menilai" in screen
-        tmux.keys("Escape", "Escape")
+        # Typed ahead without waiting: the form, F10, "finish anyway", the classification screen.
+        tmux.keys("Enter", "F10", "y")
+        screen = tmux.wait_for("Klasifikasi Anda · Raka (L)")
+        assert "Tanda bahaya umum / SAGA" in screen and "F10 Lanjut" in screen
+        tmux.keys("C-q")
         tmux.wait_for("SELESAI:0")
     finally:
         tmux.kill()
