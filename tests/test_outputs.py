@@ -140,8 +140,10 @@ def test_sigterm_inside_a_write_removes_the_temporary_file(tmp_path: Path) -> No
          "--timpa"],
         ["report", "monthly", "2026-10", "--format", "pdf", "-o", "{target}", "--timpa"],
         ["report", "monthly", "--tulis-tabel", "{target}", "--timpa"],
+        ["report", "mutu", "--from", "2026-09", "--to", "2026-10", "-o", "{target}", "--timpa"],
+        ["report", "kirim", "2026-10", "-o", "{target}", "--timpa"],
     ],
-    ids=["referral", "card", "export", "report", "tulis-tabel"],
+    ids=["referral", "card", "export", "report", "tulis-tabel", "mutu", "kirim"],
 )
 def test_no_command_writes_over_the_register_or_its_wal(register: Path, command: list[str]) -> None:
     visit = first_referred_visit(register)
@@ -175,7 +177,8 @@ def test_documents_refuse_to_overwrite_without_timpa_and_say_so(register: Path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kartu.pdf"]
     from mtbs_tui.cli import main
 
-    for command in (["referral"], ["card"], ["export", "register"], ["report", "monthly"]):
+    for command in (["referral"], ["card"], ["export", "register"], ["report", "monthly"], ["report", "mutu"],
+                    ["report", "kirim"], ["kabupaten", "gabung"]):
         assert main([*command, "--help"]) == 0
         shown = " ".join(capsys.readouterr().out.split())
         assert "--timpa" in shown and "Timpa berkas tujuan yang sudah ada" in shown
