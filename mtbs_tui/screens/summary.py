@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from dataclasses import dataclass, field
+from typing import Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -107,6 +108,9 @@ class SaveRequest:
     problems: list[Problem] = field(default_factory=list)
     confirmed: dict = field(default_factory=dict)  # unusual values the worker confirmed
     fix_key: str | None = None  # set when the worker asks to go back to a problem (``p``)
+    # A referred visit's destination picked on this summary: a facility id, None (written by
+    # hand) or "auto" (not picked: the default, or where a corrected referral was sent).
+    destination_choice: int | None | Literal["auto"] = "auto"
 
 
 def follow_up_date(visit_date: str, days: int | None) -> str | None:
@@ -207,7 +211,9 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
         referral = None
         if self.request.correct_visit_id is not None:
             referral = reg.get_visit(self.request.correct_visit_id).get("referral")
-        if referral is not None:  # a correction of a referred visit: where the child was sent
+        if self.request.destination_choice != "auto":  # picked before going back to the form
+            chosen = self.request.destination_choice
+        elif referral is not None:  # a correction of a referred visit: where the child was sent
             chosen = referral.get("facility_id")
         elif facilities and facilities[0]["is_default"]:
             chosen = facilities[0]["id"]
@@ -397,6 +403,7 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
             self._status(f"Tujuan rujukan tersimpan: {name}.", "saved")
             return
         box.choose(facility_id)
+        self.request.destination_choice = facility_id
 
     def _destination_id(self) -> int | None:
         boxes = self.query("#sum-tujuan")

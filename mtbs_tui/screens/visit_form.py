@@ -222,6 +222,9 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         # Unusual values the worker confirmed ({key: value}): recorded with the draft and the visit.
         self.confirmed: dict[str, Any] = {}
         self.summary_request: Any = None
+        # The referral destination picked on the summary ("auto": the default), kept when the
+        # worker goes back to the form and opens the summary again.
+        self.destination_choice: Any = "auto"
         self.incomplete_before: set[str] = set()  # a correction: the boxes not assessed then
         self.implied: set[str] = set()  # keys answered by IMPLIED (passed over going forward)
         self.start_section: str | None = None
@@ -953,12 +956,14 @@ class VisitFormScreen(MtbsScreen["int | None"]):
             patient_id=self.patient_id, patient=self.patient, case=self.build_case(), result=self.result,
             kind=self.kind, follow_up_of=self.follow_up_of, draft_id=self.draft_id,
             correct_visit_id=self.correct_visit_id, age=self.age, problems=self.problems(),
-            confirmed=self.confirmed_now())
+            confirmed=self.confirmed_now(), destination_choice=self.destination_choice)
         self.summary_request = request
         self.app.push_screen(SummaryScreen(request, save_at_once=save), self._after_summary)
 
     async def _after_summary(self, visit_id: int | None) -> None:
         request, self.summary_request = self.summary_request, None
+        if request is not None:
+            self.destination_choice = request.destination_choice
         if visit_id is not None:
             self.dismiss(visit_id)
             return

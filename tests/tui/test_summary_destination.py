@@ -169,3 +169,21 @@ async def test_a_correction_starts_from_where_the_child_was_sent(tmp_path: Path)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             assert shown in screen_text(app).splitlines()[3], visit_id
+
+
+async def test_the_pick_survives_going_back_to_the_form(tmp_path: Path) -> None:
+    reg, pid, ids = with_facilities(tmp_path)
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in press_list(REFERRED + " r 3 escape"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, VisitFormScreen)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "RSIA Sadewa (RSIA)" in screen_text(app).splitlines()[3]
+        await pilot.press("f10")
+        await pilot.pause()
+    assert destination(reg) == [(ids["sadewa"], "RSIA Sadewa", "Bd. Uji")]
