@@ -52,13 +52,17 @@ async def _classify(pilot, screen: ClassifyScreen, codes: list[str]) -> None:
 
 async def _treat(pilot, screen: TreatScreen, treatments: dict, follow_up: int | None) -> None:
     await pilot.press(str(screen.days.index(follow_up) + 1) if follow_up is not None else "0")
-    for code in screen.codes:
-        await pilot.press("down")
-        if code in treatments:
-            await pilot.press("space")
-            options = screen.doses(code)
-            if len(options) >= 2:
-                await pilot.press(str(options.index(treatments[code]) + 1))
+    listing = screen.query_one("#items")
+    for code in treatments:
+        # Go to the line (the arrows are Textual's own; a test of them costs a key per line), then
+        # choose it and its dose with the keys a nurse uses.
+        listing.highlighted = 1 + screen.codes.index(code)
+        await pilot.pause()
+        await pilot.press("space")
+        options = screen.doses(code)
+        if len(options) >= 2:
+            await pilot.press(str(options.index(treatments[code]) + 1))
+    await pilot.press("down")
 
 
 async def _run_case(tmp_path: Path, *, wrong_classification: bool = False, wrong_dose: bool = False):
