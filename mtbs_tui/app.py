@@ -11,65 +11,23 @@ import os
 import time
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
 
-from mtbs_tui.accounts import AccessDenied, User, allowed, require
+from mtbs_tui.accounts import AccessDenied, User, require
 from mtbs_tui.keygate import KeyGate
+from mtbs_tui.screens.base import MtbsScreen
 
 if TYPE_CHECKING:
-    from textual.dom import DOMNode
 
     from mtbs_tui.register import Register
 
 # Idle lock (issue 7): minutes without a key press before the screen locks; the register's
 # `settings` table may hold `idle_lock_minutes` (1..120).
 DEFAULT_IDLE_LOCK_MINUTES = 5.0
-
-# Every protected key of every screen: (screen class name, action name) -> accounts action.
-# The app checks these before any screen action runs (MtbsApp._dispatch_action), so a screen written
-# by someone else (the visit form, the summary) is covered too; KeyBar hides what the role can never
-# use. Names, not classes, so this module imports no screen.
-GATED_ACTIONS: dict[tuple[str, str], str] = {
-    ("HomeScreen", "new_visit"): "visit.create",
-    ("HomeScreen", "register"): "visit.view",
-    ("HomeScreen", "drafts"): "visit.create",
-    ("HomeScreen", "discard_draft"): "visit.create",
-    ("HomeScreen", "users"): "user.manage",
-    ("HomeScreen", "quality"): "quality.view",
-    ("HomeScreen", "practice"): "practice.use",
-    ("HomeScreen", "referrals"): "referral.view",
-    ("ReferralsScreen", "reply"): "referral.reply",
-    ("ReferralsScreen", "open_visit"): "visit.view",
-    ("PatientScreen", "reply"): "referral.reply",
-    ("PatientSearchScreen", "new_patient"): "patient.create",
-    ("PatientScreen", "new_visit"): "visit.create",
-    ("PatientScreen", "follow_up"): "visit.create",
-    ("PatientScreen", "edit"): "patient.edit",
-    ("RegisterScreen", "correct"): "visit.correct",
-    ("VisitScreen", "correct"): "visit.correct",
-    ("SummaryScreen", "save"): "visit.create",
-    ("SummaryScreen", "document"): "document.print",
-    ("SummaryScreen", "destination"): "referral.destination",
-    ("VisitScreen", "destination"): "referral.destination",
-    ("UsersAdminScreen", "referral_facilities"): "referral_facility.manage",
-    ("ReferralFacilitiesScreen", "add"): "referral_facility.manage",
-    ("ReferralFacilitiesScreen", "edit"): "referral_facility.manage",
-    ("ReferralFacilitiesScreen", "toggle_active"): "referral_facility.manage",
-    ("ReferralFacilitiesScreen", "make_default"): "referral_facility.manage",
-    ("PatientScreen", "document"): "document.print",
-    ("RegisterScreen", "document"): "document.print",
-    ("VisitScreen", "document"): "document.print",
-    ("SummaryScreen", "given_all"): "treatment.record",
-    ("SummaryScreen", "given_item"): "treatment.record",
-    ("SummaryScreen", "given_extra"): "treatment.record",
-    ("VisitScreen", "given_all"): "treatment.record",
-    ("VisitScreen", "given_item"): "treatment.record",
-    ("VisitScreen", "given_extra"): "treatment.record",
-}
 
 def default_actor() -> str:
     """The acting user until accounts exist: $MTBS_USER, else the login name."""
@@ -96,7 +54,7 @@ class MtbsApp(KeyGate, App[int]):
     _quit_refused_at: float = float("-inf")
     # Lines `mtbs tui` prints after the app ended (what Ctrl+Q kept, e.g. a visit draft).
     exit_lines: list[str] = []
-    idle_clock: Callable[[], float] = staticmethod(time.monotonic)  # type: ignore[assignment]
+    idle_clock: Callable[[], float] = staticmethod(time.monotonic)
 
     BINDINGS = [
         Binding("ctrl+q", "quit", "Keluar", key_display="^Q", id="keluar", priority=True),
@@ -129,8 +87,9 @@ class MtbsApp(KeyGate, App[int]):
         super().__init__()
         if register is None and db_path is None:
             raise ValueError("MtbsApp needs a register or a db_path")
-        self.register = register
-        self.db_path = Path(db_path) if register is None else register.path
+        # None until ensure_register() has opened the file (`register` is the open one).
+        self.open_register: Register | None = register
+        self.db_path: Path = register.path if register is not None else Path(str(db_path))
         self.open_error: str | None = None
         # Shown on the login screen while a slow open (an upgrade) runs; None when opening is quick.
         self.opening_message: str | None = None
@@ -153,13 +112,13 @@ class MtbsApp(KeyGate, App[int]):
         self.patient_edits: dict[int, dict[str, str]] = {}
 
     def on_mount(self) -> None:
-        if self.register is not None:
+        if self.open_register is not None:
             self._watch_health()
         self.last_input = self.idle_clock()
         self.set_interval(self.idle_check_seconds, self.check_idle)
         if self.user is None:
             self.push_screen(self._login_screen())
-        if self.register is None:
+        if self.open_register is None:
             # First the login screen on the terminal, then the register (about 0.13 s of imports
             # and opening on this kind of PC); keys typed meanwhile wait in the login fields. An
             # upgrade takes longer: the login screen then says so while it runs.
@@ -174,7 +133,7 @@ class MtbsApp(KeyGate, App[int]):
     def ensure_register(self) -> bool:
         """Open the register if it is not open yet. False (and the app ends with `open_error`, one
         Indonesian line that `mtbs tui` prints) when the file cannot be used."""
-        if self.register is not None:
+        if self.open_register is not None:
             return True
         if self.open_error is not None:
             return False
@@ -183,13 +142,13 @@ class MtbsApp(KeyGate, App[int]):
         try:
             # quick_check of a big register takes seconds on an old PC: it runs in a thread; every
             # write waits for it (Register.health()).
-            self.register = Register.open(self.db_path, check="background")
+            self.open_register = Register.open(self.db_path, check="background")
         except RegisterError as exc:
             self.open_error = exc.message if exc.message.startswith("galat") else f"galat: {exc.message}"
         except Exception as exc:  # noqa: BLE001 - one line, never a traceback (no patient data either)
             self.open_error = (f"galat: {self.db_path}: database tidak dapat dibuka ({type(exc).__name__}); "
                                "jalankan `mtbs check` untuk rinciannya")
-        if self.register is None:
+        if self.open_register is None:
             self.exit(return_code=2)
             return False
         self.opening_message = None
@@ -197,6 +156,14 @@ class MtbsApp(KeyGate, App[int]):
         self._watch_health()
         self._register_opened()
         return True
+
+    @property
+    def register(self) -> Register:
+        """The open register. Every screen after the login runs with it open (the login screen
+        waits for `ensure_register`); before that only `open_register` (None) may be asked."""
+        if self.open_register is None:
+            raise RuntimeError("register not open yet")
+        return self.open_register
 
     def _read_facility(self) -> None:
         try:
@@ -206,7 +173,7 @@ class MtbsApp(KeyGate, App[int]):
         self.facility_name = (facility or {}).get("name") or ""
 
     def _watch_health(self) -> None:
-        if getattr(self.register, "health", None) is not None and self.register.health() is None:
+        if self.register.health() is None:
             self._health_timer = self.set_interval(0.5, self._check_health)
 
     def _register_opened(self) -> None:
@@ -227,12 +194,12 @@ class MtbsApp(KeyGate, App[int]):
     @property
     def is_demo(self) -> bool:
         """A demo register (fictional data): the login screen may show the demo accounts."""
-        if self.register is None:
+        if self.open_register is None:
             return False
         if self.facility_name.rstrip().endswith("(DEMO)"):
             return True
         try:
-            return self.register.is_demo()
+            return self.open_register.is_demo()
         except Exception:  # noqa: BLE001 - an older register without meta is simply not a demo
             return False
 
@@ -261,20 +228,12 @@ class MtbsApp(KeyGate, App[int]):
             return False
         return True
 
-    def role_may_ever(self, node: Any, action_name: str) -> bool:
-        """False for a screen key the user's role can never use (KeyBar hides it)."""
-        gate = GATED_ACTIONS.get((type(node).__name__, action_name))
-        if gate is None:
-            return True
-        return self.user is not None and allowed(self.user.role, gate)
-
-    async def _dispatch_action(self, namespace: "DOMNode", action_name: str, params: Any) -> bool:
-        # The one place every screen key passes: a protected action is refused here, with the
-        # reason, before the screen's own code runs.
-        gate = GATED_ACTIONS.get((type(namespace).__name__, action_name))
-        if gate is not None and not self.permit(gate):
-            return True
-        return await super()._dispatch_action(namespace, action_name, params)
+    def on_key(self, event: events.Key) -> None:
+        """A key that no binding took: when the screen in front binds it to an action this role may
+        not take (hidden by its check_action), say why instead of doing nothing."""
+        screen = self.screen
+        if isinstance(screen, MtbsScreen) and screen.refuse_key(event.key):
+            event.stop()
 
     def audit_view(self, action: str, patient_id: int | None, detail: str | None = None) -> None:
         """Record a view (who, which patient id, what, when, which computer; no clinical content)."""
@@ -407,7 +366,7 @@ class MtbsApp(KeyGate, App[int]):
     def today(self) -> date:
         return self._clock().date()
 
-    def get_default_screen(self):  # type: ignore[override]
+    def get_default_screen(self):
         if self.user is not None:
             from mtbs_tui.screens.home import HomeScreen
 
@@ -423,7 +382,7 @@ class MtbsApp(KeyGate, App[int]):
 
         # Before the register is open: the login screen (the usual case); _register_opened()
         # turns it into the first-run screen when the register has no account.
-        if self.register is not None and self._first_run():
+        if self.open_register is not None and self._first_run():
             return login.FirstRunScreen()
         return login.LoginScreen()
 

@@ -60,9 +60,9 @@ def run(db_path: Path, *, demo: bool = False, db_chosen: bool = False) -> int:
         return_code = app.return_code
         is_demo = is_demo or app.is_demo
     finally:
-        if app.register is not None:
+        if app.open_register is not None:
             try:
-                app.register.close()
+                app.open_register.close()
             except Exception as exc:  # noqa: BLE001 - closing must not hide the app's own outcome
                 _say(f"galat: database tidak tertutup dengan rapi: {exc}")
     if app.open_error is not None:
@@ -70,7 +70,7 @@ def run(db_path: Path, *, demo: bool = False, db_chosen: bool = False) -> int:
         return 2
     for line in app.exit_lines:  # what quitting kept (a visit draft), after the screen is restored
         print(line)
-    if app.register is None:
+    if app.open_register is None:
         return int(return_code or 0)  # quit before the register was even opened: nothing to back up
     if not is_demo:
         _auto_backup(path)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from typing import cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from mtbs_tui.screens.base import MtbsModalScreen
@@ -33,15 +35,16 @@ class EnterMovesOn:
         raise NotImplementedError
 
     def action_enter_field(self) -> None:
+        screen = cast("Screen[object]", self)  # a mixin: always mixed into a screen
         ids = self.field_ids()
-        focused_id = getattr(self.focused, "id", None)  # type: ignore[attr-defined]
+        focused_id = getattr(screen.focused, "id", None)
         position = ids.index(focused_id) if focused_id in ids else len(ids) - 1
         if position < len(ids) - 1:
-            self.set_focus(self.query_one(f"#{ids[position + 1]}", Input))  # type: ignore[attr-defined]
+            screen.set_focus(screen.query_one(f"#{ids[position + 1]}", Input))
             return
         # Characters typed before this Enter may still wait in the field's own message queue:
         # submit from that queue, after them.
-        focused = self.focused  # type: ignore[attr-defined]
+        focused = screen.focused
         if focused is not None:
             focused.call_later(self.last_field_entered)
         else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +17,9 @@ from textual.widgets import Input, Label, Static
 
 from mtbs_tui import given
 from mtbs_tui.screens.base import MtbsModalScreen
+
+if TYPE_CHECKING:
+    from mtbs_tui.screens.base import MtbsScreen
 
 GIVEN_BINDINGS = [
     Binding("d", "given_all", "Semua diberikan", key_display="d", id="semua_diberikan"),
@@ -30,6 +33,11 @@ GIVEN_HELP_KEYS = [
     ("1…9", "Ubah satu tindakan: diberikan (jam), tidak diberikan (alasan), diberikan lain", ("given_item",)),
     ("0", "Tindakan nomor 10 dan seterusnya: ketik nomornya", ("given_pick",)),
 ]
+
+
+def _number(parameters: tuple[object, ...]) -> int:
+    """The digit of `given_item(3)` / `choose(2)` (0 when there is none)."""
+    return parameters[0] if parameters and isinstance(parameters[0], int) else 0
 
 
 @dataclass
@@ -58,9 +66,14 @@ def preview(context: GivenContext, pending: list[dict[str, Any]]) -> dict[str, A
 
 class GivenKeys:
     """Mixin for a screen that shows a visit's treatments: add GIVEN_BINDINGS to BINDINGS, call
-    `given_check()` from check_action, implement `given_context()` and `given_shown()`."""
+    `given_check()` from check_screen_action, implement `given_context()` and `given_shown()`.
+    The keys are the role's only with treatment.record (ROLE_GATES, merged by screens/base.py)."""
 
+    ROLE_GATES: ClassVar[dict[str, str]] = {action: "treatment.record" for action in GIVEN_ACTIONS}
     given_pending: list[dict[str, Any]]
+
+    def _screen(self) -> MtbsScreen[Any]:
+        return cast("MtbsScreen[Any]", self)  # a mixin: always mixed into a screen
 
     def given_context(self) -> GivenContext | None:
         raise NotImplementedError
@@ -75,12 +88,10 @@ class GivenKeys:
         context = self.given_context()
         if context is None:
             return False
-        can = getattr(self.app, "can", None)  # type: ignore[attr-defined]
-        if can is not None and not can("treatment.record"):
+        if not self._screen().role_may(action):
             return False
         if action == "given_item":
-            number = int(parameters[0]) if parameters else 0  # type: ignore[call-overload]
-            return 1 <= number <= len(given.recommended(context.treatments))
+            return 1 <= _number(parameters) <= len(given.recommended(context.treatments))
         if action == "given_pick":
             return len(given.recommended(context.treatments)) > 9
         if action == "given_all":
@@ -103,7 +114,7 @@ class GivenKeys:
             self.given_pending = [c for c in self.given_pending if c.get("code") not in named] + changes
             self.given_shown(f"{done} (disimpan bersama kunjungan dengan F10).")
             return
-        app = self.app  # type: ignore[attr-defined]
+        app = self._screen().app
         try:
             version = app.register.record_given(context.visit_id, changes, actor=app.actor)
         except Exception as exc:  # noqa: BLE001 - RegisterError carries one Indonesian line
@@ -131,22 +142,25 @@ class GivenKeys:
         t = items[number - 1]
         dialog = GivenDialog(t.get("label") or t["code"], t.get("dose") or "", code=t["code"],
                              visit_at=context.visit_at)
-        self.app.push_screen(dialog, lambda change: self._after_dialog(change))  # type: ignore[attr-defined]
+        self._screen().app.push_screen(dialog, self._after_dialog)
 
     def action_given_pick(self) -> None:
         context = self.given_context()
         if context is None:
             return
         count = len(given.recommended(context.treatments))
-        self.app.push_screen(NumberDialog(count),  # type: ignore[attr-defined]
-                             lambda number: self.action_given_item(number) if number else None)
+        def picked(number: int | None) -> None:
+            if number:
+                self.action_given_item(number)
+
+        self._screen().app.push_screen(NumberDialog(count), picked)
 
     def action_given_extra(self) -> None:
         context = self.given_context()
         if context is None:
             return
         dialog = GivenDialog("Tindakan/obat di luar bagan", "", code=None, visit_at=context.visit_at)
-        self.app.push_screen(dialog, lambda change: self._after_dialog(change))  # type: ignore[attr-defined]
+        self._screen().app.push_screen(dialog, self._after_dialog)
 
     def _after_dialog(self, change: dict[str, Any] | None) -> None:
         if change:
@@ -222,9 +236,9 @@ class GivenDialog(MtbsModalScreen["dict[str, Any] | None"]):
     def _today(self) -> bool:
         return self.visit_at[:10] == now().date().isoformat()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_screen_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose":
-            number = int(parameters[0]) if parameters else 0  # type: ignore[call-overload]
+            number = _number(parameters)
             return (self.stage == "outcome" and number <= 3) or self.stage == "reason"
         if action == "home":
             return self.stage == "extra_home"

@@ -100,7 +100,6 @@ def key_rows(screen: Screen) -> list[tuple[str, str, bool]]:
     in one line (Alt+1..Alt+0 to the sections): the bindings of `actions` are then not listed one by
     one."""
     app = screen.app
-    may = getattr(app, "role_may_ever", None)
     declared = list(getattr(screen, "HELP_KEYS", ()))
     rows: list[tuple[str, str, bool]] = [(keys, description, True) for keys, description, _ in declared]
     covered = {name for _, _, actions in declared for name in actions}
@@ -112,8 +111,6 @@ def key_rows(screen: Screen) -> list[tuple[str, str, bool]]:
             continue  # Textual's own widget keys (cursor, scrolling) have English descriptions
         name = _action_name(binding.action)
         if name in covered:
-            continue
-        if may is not None and not may(node, name):
             continue
         listed.append((binding, bool(enabled)))
     # One key per action: the one the footer shows (^Q), not its hidden twin (^C).

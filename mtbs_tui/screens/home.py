@@ -49,6 +49,11 @@ def _section_name(section: str | None) -> str:
 class HomeScreen(MtbsScreen[None]):
     """Beranda."""
 
+    # Keys a role may not use (accounts.ACTIONS): hidden from it, refused with a line if pressed.
+    ROLE_GATES = {"new_visit": "visit.create", "register": "visit.view", "drafts": "visit.create",
+                  "discard_draft": "visit.create", "users": "user.manage", "quality": "quality.view",
+                  "practice": "practice.use", "referrals": "referral.view"}
+
     BINDINGS = [
         # priority: the search screen is pushed while the app reads the keys, so letters typed
         # right after F2/F3 reach the search box instead of this screen.
@@ -93,9 +98,8 @@ class HomeScreen(MtbsScreen[None]):
         self.reload()
         self.query_one("#today", OptionList).focus()
         app = self.app
-        may_resume = getattr(app, "can", lambda action: True)("visit.create")
-        if getattr(app, "offer_drafts", False) and self._drafts and may_resume:
-            app.offer_drafts = False  # type: ignore[attr-defined]
+        if app.offer_drafts and self._drafts and app.can("visit.create"):
+            app.offer_drafts = False
             self.call_after_refresh(self._offer_last_draft)
 
     def on_screen_resume(self) -> None:
@@ -104,8 +108,8 @@ class HomeScreen(MtbsScreen[None]):
     # --- data --------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        register = self.app.register  # type: ignore[attr-defined]
-        today: date = self.app.today()  # type: ignore[attr-defined]
+        register = self.app.register
+        today: date = self.app.today()
         self._today_rows = list(register.visits_on(today))
         due = register.follow_ups_due(today)
         self._due_today = list(due.get("today", []))
@@ -113,7 +117,7 @@ class HomeScreen(MtbsScreen[None]):
         self._drafts = list(register.drafts())
         # Classifications are clinical content: only roles that may view visits see them
         # (registration staff see who came and when).
-        clinical = getattr(self.app, "can", lambda _action: True)("visit.view")
+        clinical = self.app.can("visit.view")
         self._summaries = register.visit_summaries(
             [r["id"] for r in self._today_rows + self._due_today + self._overdue]
         ) if clinical else {}
@@ -253,7 +257,7 @@ class HomeScreen(MtbsScreen[None]):
 
     # --- actions -----------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_screen_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         on_drafts = self.focused is not None and self.focused.id == "drafts"
         if action == "discard_draft":
             return bool(self._drafts) and on_drafts
@@ -277,9 +281,9 @@ class HomeScreen(MtbsScreen[None]):
         kind, row = found
         app = self.app
         if kind == "visit":
-            app.open_visit(int(row["id"]))  # type: ignore[attr-defined]
+            app.open_visit(int(row["id"]))
         elif kind == "due":
-            app.start_visit(  # type: ignore[attr-defined]
+            app.start_visit(
                 int(row["patient_id"]), kind="ulang", follow_up_of=row.get("visit_uid")
             )
         elif kind == "draft":
@@ -293,7 +297,7 @@ class HomeScreen(MtbsScreen[None]):
                 self.action_referrals()
 
     def _resume_draft(self, row: dict) -> None:
-        self.app.start_visit(  # type: ignore[attr-defined]
+        self.app.start_visit(
             int(row["patient_id"]), kind=row.get("kind") or "pertama",
             follow_up_of=row.get("follow_up_of"), draft_id=int(row["id"]),
         )
@@ -302,7 +306,7 @@ class HomeScreen(MtbsScreen[None]):
         from mtbs_tui.screens.dialogs import ConfirmDialog
 
         row = self._drafts[0]
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         detail = (
             f"{row_patient_name(row)} · {age_text(row_birth_date(row), today)} · berhenti di: "
             f"{_section_name(row.get('section'))}"
@@ -348,10 +352,10 @@ class HomeScreen(MtbsScreen[None]):
         self.app.push_screen(ReferralsScreen())
 
     def action_users(self) -> None:
-        self.app.open_users()  # type: ignore[attr-defined]
+        self.app.open_users()
 
     def action_practice(self) -> None:
-        self.app.open_practice()  # type: ignore[attr-defined]
+        self.app.open_practice()
 
     def action_follow_ups(self) -> None:
         self.query_one("#followups", OptionList).focus()
@@ -371,7 +375,7 @@ class HomeScreen(MtbsScreen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.app.register.discard_draft(int(row["id"]), actor=self.app.actor)  # type: ignore[attr-defined]
+                self.app.register.discard_draft(int(row["id"]), actor=self.app.actor)
                 self.notify("Draf dihapus.")
                 self.reload()
 

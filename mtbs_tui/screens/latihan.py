@@ -347,7 +347,7 @@ class StoryScreen(MtbsScreen[bool]):
                        classes="practice-help")
         yield KeyLegend()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_screen_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "go" and self.reading_only:
             return False
         return True
@@ -441,10 +441,13 @@ class PracticeFormScreen(VisitFormScreen):
         if not self.dirty:
             self.dismiss(None)
             return
+        def leave(sure: bool | None) -> None:
+            if sure:
+                self.dismiss(None)
+
         self.app.push_screen(ConfirmDialog("Tinggalkan kasus latihan ini?",
                                            detail="Isian latihan ini tidak disimpan.", yes="Tinggalkan",
-                                           no="Tetap"),
-                             lambda sure: self.dismiss(None) if sure else None)
+                                           no="Tetap"), leave)
 
 
 # --- choosing with one key ---------------------------------------------------------------------------
@@ -611,7 +614,8 @@ class TreatScreen(ChoiceScreen):
     first line: a digit)."""
 
     HEADING = "Tindakan Anda"
-    BINDINGS = [Binding("space", "toggle", "Pilih/batal", key_display="Spasi", priority=True)]
+    # Not "toggle": that name is Textual's own DOMNode.action_toggle(attribute_name).
+    BINDINGS = [Binding("space", "toggle_item", "Pilih/batal", key_display="Spasi", priority=True)]
     # Up to five doses, one line each, under their heading.
     CSS = PRACTICE_CSS + "TreatScreen ChoicesBox { height: 8; }"
 
@@ -662,7 +666,7 @@ class TreatScreen(ChoiceScreen):
     def help_text(self) -> str:
         return "Spasi pilih/batal · angka: dosis atau hari · F10 selesai, nilai · Esc kembali"
 
-    def action_toggle(self) -> None:
+    def action_toggle_item(self) -> None:
         index = self.index
         if index == 0:
             return

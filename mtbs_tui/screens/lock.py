@@ -20,10 +20,10 @@ from mtbs_tui.screens.login import sentence
 class LockScreen(MtbsScreen[None]):
     def compose(self) -> ComposeResult:
         app = self.app
-        user = getattr(app, "user", None)
-        who = f"{user.full_name} ({user.username})" if user is not None else getattr(app, "actor", "")
+        user = app.user
+        who = f"{user.full_name} ({user.username})" if user is not None else app.actor
         with Vertical(id="login-box"):
-            yield Static(f"MTBS  {getattr(app, 'facility_name', '') or 'Puskesmas'}", id="login-title",
+            yield Static(f"MTBS  {app.facility_name or 'Puskesmas'}", id="login-title",
                          markup=False)
             yield Static("Layar terkunci", classes="dialog-question", markup=False)
             yield Static(f"Pengguna: {who}", id="lock-user", markup=False)
@@ -46,13 +46,13 @@ class LockScreen(MtbsScreen[None]):
         field = self.query_one("#password", Input)
         message = self.query_one("#login-message", Static)
         try:
-            user = authenticate(app.register, app.user.username, field.value,  # type: ignore[attr-defined]
-                                now=app.now)  # type: ignore[attr-defined]
+            assert app.user is not None  # the lock screen covers a logged-in user's work
+            user = authenticate(app.register, app.user.username, field.value, now=app.now)
         except AccountError as exc:
             field.value = ""
             message.update(sentence(exc.message))
             message.add_class("error")
             return
         # The account as it is now (the head may have changed the role meanwhile).
-        app.user = user  # type: ignore[attr-defined]
+        app.user = user
         self.dismiss(None)

@@ -50,7 +50,7 @@ class _AccountScreen(EnterMovesOn, MtbsScreen[None]):
             yield from self.extra()
 
     def title_text(self) -> str:
-        return f"MTBS  {getattr(self.app, 'facility_name', '') or 'Puskesmas'}"
+        return f"MTBS  {self.app.facility_name or 'Puskesmas'}"
 
     def extra(self) -> ComposeResult:
         return iter(())
@@ -60,7 +60,7 @@ class _AccountScreen(EnterMovesOn, MtbsScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(f"#{self.FIELDS[0][0]}", Input).focus()
-        waiting = getattr(self.app, "opening_message", None)
+        waiting = self.app.opening_message
         if waiting:
             self.say(waiting, error=False)
 
@@ -89,7 +89,7 @@ class LoginScreen(_AccountScreen):
     FIELDS = (("username", "Nama pengguna", False), ("password", "Kata sandi", True))
 
     def extra(self) -> ComposeResult:
-        if getattr(self.app, "is_demo", False):
+        if self.app.is_demo:
             yield Static(demo_hint(), id="demo-hint", classes="help-line", markup=False)
 
     def register_opened(self) -> None:
@@ -104,7 +104,7 @@ class LoginScreen(_AccountScreen):
         from mtbs_tui.accounts import AccountError
         from mtbs_tui.users import authenticate
 
-        if not self.app.ensure_register():  # type: ignore[attr-defined]
+        if not self.app.ensure_register():
             return  # the app ends with the reason
         if self.app.screen is not self:
             return  # the register had no account: the first-run screen took this one's place
@@ -117,8 +117,8 @@ class LoginScreen(_AccountScreen):
             self.query_one("#username", Input).focus()
             return
         try:
-            user = authenticate(self.app.register, username, password.value,  # type: ignore[attr-defined]
-                                now=self.app.now)  # type: ignore[attr-defined]
+            user = authenticate(self.app.register, username, password.value,
+                                now=self.app.now)
         except AccountError as exc:
             password.value = ""
             self.say(sentence(exc.message))
@@ -127,7 +127,7 @@ class LoginScreen(_AccountScreen):
         except RegisterError as exc:  # e.g. the background quick_check found the file damaged
             self.say(sentence(exc.message))
             return
-        self.app.logged_in(user)  # type: ignore[attr-defined]
+        self.app.logged_in(user)
 
 
 class FirstRunScreen(_AccountScreen):
@@ -150,7 +150,7 @@ class FirstRunScreen(_AccountScreen):
 
         fields = {"nama_lengkap": "full_name", "nama_pengguna": "username", "kata_sandi": "password",
                   "peran": "full_name"}
-        if not self.app.ensure_register():  # type: ignore[attr-defined]
+        if not self.app.ensure_register():
             return
         if self.value("password") != self.value("password2"):
             self.say("Kedua kata sandi tidak sama.")
@@ -159,13 +159,13 @@ class FirstRunScreen(_AccountScreen):
             return
         from mtbs_tui.register import RegisterError
 
-        register = self.app.register  # type: ignore[attr-defined]
+        register = self.app.register
         username = self.value("username").strip().lower()
         try:
             add_user(register, username=username, full_name=self.value("full_name"), role="kepala",
                      password=self.value("password"), actor=username or "-")
             user = authenticate(register, username, self.value("password"),
-                                now=self.app.now)  # type: ignore[attr-defined]
+                                now=self.app.now)
         except AccountError as exc:
             label = {"nama_lengkap": "Nama lengkap", "nama_pengguna": "Nama pengguna",
                      "kata_sandi": "Kata sandi"}.get(exc.field, "Akun")
@@ -175,4 +175,4 @@ class FirstRunScreen(_AccountScreen):
         except RegisterError as exc:  # e.g. the background quick_check found the file damaged
             self.say(sentence(exc.message))
             return
-        self.app.logged_in(user)  # type: ignore[attr-defined]
+        self.app.logged_in(user)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -78,6 +79,9 @@ def start_visit_for(app, patient: dict, *, before=None, notice: str = "") -> boo
 class PatientSearchScreen(MtbsScreen[None]):
     """Type a few letters; matches appear at once. Enter opens, F2 registers a new patient."""
 
+    # Keys a role may not use (accounts.ACTIONS): hidden from it, refused with a line if pressed.
+    ROLE_GATES = {"new_patient": "patient.create"}
+
     BINDINGS = [
         Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
         Binding("f2", "new_patient", "Pasien baru", key_display="F2", id="pasien_baru"),
@@ -124,7 +128,7 @@ class PatientSearchScreen(MtbsScreen[None]):
 
     def run_search(self, *, keep_page: bool = False) -> None:
         text = self.query_one("#search", Input).value.strip()
-        register = self.app.register  # type: ignore[attr-defined]
+        register = self.app.register
         # One row more than a page tells whether PgDn has anything to show.
         rows = register.search_patients(text, limit=PAGE_SIZE + 1, offset=self.page * PAGE_SIZE)
         if not rows and self.page and keep_page:
@@ -136,7 +140,7 @@ class PatientSearchScreen(MtbsScreen[None]):
 
     def _fill(self) -> None:
         table = self.query_one("#search-results", DataTable)
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         table.clear()
         # Every column inside 80 characters (no column pushed off the edge); a long name, mother's
         # name or village ends in "…" and the line below the list shows the chosen row in full.
@@ -187,7 +191,7 @@ class PatientSearchScreen(MtbsScreen[None]):
         if self.rows:
             self._show_detail()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_screen_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page":
             step = parameters[0] if parameters else 1
             if step == 1:
@@ -251,16 +255,16 @@ class PatientSearchScreen(MtbsScreen[None]):
     @on(DataTable.RowSelected, "#search-results")
     def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.choose(int(event.row_key.value))
+        self.choose(int(str(event.row_key.value)))
 
     def choose(self, patient_id: int, *, notice: str = "") -> None:
         app = self.app
         if self.purpose == "visit":
-            patient = app.register.get_patient(patient_id)  # type: ignore[attr-defined]
+            patient = app.register.get_patient(patient_id)
             # The search is done: going back from the form lands on the home screen.
             start_visit_for(app, patient, before=self.dismiss, notice=notice)
         else:
-            app.open_patient(patient_id)  # type: ignore[attr-defined]
+            app.open_patient(patient_id)
 
     def action_new_patient(self) -> None:
         form = NewPatientScreen(initial_name=self._name_hint())
@@ -274,7 +278,7 @@ class PatientSearchScreen(MtbsScreen[None]):
             else:
                 self.dismiss()
                 # On the patient page's own line, not a toast over the page.
-                self.app.open_patient(patient_id, notice=form.saved_notice)  # type: ignore[attr-defined]
+                self.app.open_patient(patient_id, notice=form.saved_notice)
 
         self.app.push_screen(form, saved)
 
@@ -362,7 +366,7 @@ class DuplicateDialog(MtbsModalScreen["int | str | None"]):
     @on(DataTable.RowSelected, "#duplicates")
     def _open(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.dismiss(int(event.row_key.value))
+        self.dismiss(int(str(event.row_key.value)))
 
     def action_register_anyway(self) -> None:
         self.dismiss(REGISTER_ANYWAY)
@@ -412,14 +416,14 @@ class NewPatientScreen(MtbsScreen["int | None"]):
 
     def _validate(self, field: str, raw: str) -> tuple[object, str | None]:
         existing = self.patient.get("birth_date") if self.patient else None
-        return validate_patient_field(field, raw, self.app.today(), existing_birth=existing)  # type: ignore[attr-defined]
+        return validate_patient_field(field, raw, self.app.today(), existing_birth=existing)
 
     def _kept(self) -> dict[str, str]:
         """What an earlier, interrupted form held (Escape keeps it), else the record itself."""
         app = self.app
         if self.patient is None:
-            return dict(app.new_patient_fields)  # type: ignore[attr-defined]
-        kept = app.patient_edits.get(self.patient["id"])  # type: ignore[attr-defined]
+            return dict(app.new_patient_fields)
+        kept = app.patient_edits.get(self.patient["id"])
         if kept:
             return dict(kept)
         row = {f: str(self.patient.get(f) or "") for f in KEYS}
@@ -428,9 +432,9 @@ class NewPatientScreen(MtbsScreen["int | None"]):
 
     def _keep(self, values: dict[str, str]) -> None:
         if self.patient is None:
-            self.app.new_patient_fields = values  # type: ignore[attr-defined]
+            self.app.new_patient_fields = values
         else:
-            self.app.patient_edits[self.patient["id"]] = values  # type: ignore[attr-defined]
+            self.app.patient_edits[self.patient["id"]] = values
 
     def compose(self) -> ComposeResult:
         yield TopBar("Ubah data pasien" if self.patient else "Pasien baru")
@@ -530,7 +534,7 @@ class NewPatientScreen(MtbsScreen["int | None"]):
 
     # --- actions -----------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_screen_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "sex":
             # Only on the sex field; elsewhere L and P are ordinary letters of a name.
             return self.focused is not None and self.focused.id == "f-sex"
@@ -595,12 +599,12 @@ class NewPatientScreen(MtbsScreen["int | None"]):
             return
         self._add(clean, allow_duplicate=False)
 
-    def _add(self, clean: dict[str, object], *, allow_duplicate: bool) -> None:
+    def _add(self, clean: dict[str, Any], *, allow_duplicate: bool) -> None:
         from mtbs_tui.register import DuplicatePatientError, FieldError, RegisterError
 
         try:
-            patient_id = self.app.register.add_patient(  # type: ignore[attr-defined]
-                actor=self.app.actor, allow_duplicate=allow_duplicate, **clean)  # type: ignore[attr-defined]
+            patient_id = self.app.register.add_patient(
+                actor=self.app.actor, allow_duplicate=allow_duplicate, **clean)
         except DuplicatePatientError as exc:
             self._help("Mungkin sudah terdaftar: buka data yang ada, atau F9 tetap daftarkan.", error=True)
 
@@ -609,13 +613,13 @@ class NewPatientScreen(MtbsScreen["int | None"]):
                     self._add(clean, allow_duplicate=True)
                 elif choice is not None:
                     # The existing record instead of a second one: the typed form is done with.
-                    self.app.new_patient_fields = {}  # type: ignore[attr-defined]
-                    self.app.audit_view("pasien.duplikat.buka", int(choice))  # type: ignore[attr-defined]
+                    self.app.new_patient_fields = {}
+                    self.app.audit_view("pasien.duplikat.buka", int(choice))
                     self.dismiss(int(choice))
                 else:
                     self._help("Belum disimpan. Periksa data lalu F10.")
 
-            self.app.push_screen(DuplicateDialog(exc.matches, self.app.today()), decided)  # type: ignore[attr-defined]
+            self.app.push_screen(DuplicateDialog(exc.matches, self.app.today()), decided)
             return
         except FieldError as exc:
             field = exc.field if exc.field in LABELS else None
@@ -627,7 +631,7 @@ class NewPatientScreen(MtbsScreen["int | None"]):
         except RegisterError as exc:
             self._help(exc.message, error=True)
             return
-        self.app.new_patient_fields = {}  # type: ignore[attr-defined]
+        self.app.new_patient_fields = {}
         self.saved_notice = (f"Pasien {clean['name']} tersimpan"
                              + (" (walau mirip data yang ada)." if allow_duplicate else "."))
         self.dismiss(patient_id)
@@ -635,12 +639,13 @@ class NewPatientScreen(MtbsScreen["int | None"]):
     def _save_changes(self, clean: dict[str, object]) -> None:
         """Edit mode: only the changed fields, after a reason; the old row stays in
         patient_versions."""
-        assert self.patient is not None
-        changes = {k: v for k, v in clean.items() if (v or None) != (self.patient.get(k) or None)}
+        patient = self.patient
+        assert patient is not None
+        changes = {k: v for k, v in clean.items() if (v or None) != (patient.get(k) or None)}
         if changes.get("mrn", "") is None:
             changes.pop("mrn")  # an emptied no. RM keeps the old one
         if not changes:
-            self.app.patient_edits.pop(self.patient["id"], None)  # type: ignore[attr-defined]
+            self.app.patient_edits.pop(patient["id"], None)
             self.saved_notice = "Tidak ada perubahan."
             self.dismiss(None)
             return
@@ -655,8 +660,8 @@ class NewPatientScreen(MtbsScreen["int | None"]):
             from mtbs_tui.register import FieldError, RegisterError
 
             try:
-                self.app.register.update_patient(  # type: ignore[attr-defined]
-                    self.patient["id"], changes, actor=self.app.actor, reason=reason)  # type: ignore[attr-defined,index]
+                self.app.register.update_patient(
+                    patient["id"], changes, actor=self.app.actor, reason=reason)
             except FieldError as exc:
                 if exc.field in LABELS:
                     self._mark(exc.field, exc.message)
@@ -666,9 +671,9 @@ class NewPatientScreen(MtbsScreen["int | None"]):
             except RegisterError as exc:
                 self._help(exc.message, error=True)
                 return
-            self.app.patient_edits.pop(self.patient["id"], None)  # type: ignore[attr-defined,index]
+            self.app.patient_edits.pop(patient["id"], None)
             self.saved_notice = f"Data pasien tersimpan ({names})."
-            self.dismiss(self.patient["id"])  # type: ignore[index]
+            self.dismiss(patient["id"])
 
         self.app.push_screen(ReasonDialog("Alasan perubahan data pasien", f"Diubah: {names}. Alasan:"),
                              with_reason)
@@ -692,6 +697,10 @@ class NewPatientScreen(MtbsScreen["int | None"]):
 class PatientScreen(DocumentKeys, MtbsScreen[None]):
     """Identity, which form applies today and why, and the history of visits. F7/F8: the mother's
     card / the referral letter of the visit under the cursor."""
+
+    # Keys a role may not use (accounts.ACTIONS): hidden from it, refused with a line if pressed.
+    ROLE_GATES = {"new_visit": "visit.create", "follow_up": "visit.create", "edit": "patient.edit",
+                  "reply": "referral.reply"}
 
     DOCUMENT_LINE = "#patient-help"
 
@@ -730,8 +739,8 @@ class PatientScreen(DocumentKeys, MtbsScreen[None]):
         self.reload()
 
     def reload(self) -> None:
-        register = self.app.register  # type: ignore[attr-defined]
-        today = self.app.today()  # type: ignore[attr-defined]
+        register = self.app.register
+        today = self.app.today()
         self.patient = register.get_patient(self.patient_id)
         self.visits = list(register.patient_visits(self.patient_id))
         p = self.patient
@@ -791,10 +800,10 @@ class PatientScreen(DocumentKeys, MtbsScreen[None]):
         if row is None:
             return
         if row.get("status") == "draft":
-            self.app.start_visit(self.patient_id, kind=row.get("kind") or "pertama",  # type: ignore[attr-defined]
+            self.app.start_visit(self.patient_id, kind=row.get("kind") or "pertama",
                                  follow_up_of=row.get("follow_up_of"), draft_id=int(row["id"]))
         else:
-            self.app.open_visit(int(row["id"]))  # type: ignore[attr-defined]
+            self.app.open_visit(int(row["id"]))
 
     @on(DataTable.RowHighlighted, "#history")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -825,13 +834,14 @@ class PatientScreen(DocumentKeys, MtbsScreen[None]):
             self.notice = ""
             self._show_keys()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_screen_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "follow_up":
             row = self._selected_visit()
-            return bool(row) and row.get("status") != "draft"
+            return row is not None and bool(row) and row.get("status") != "draft"
         if action == "reply":
             row = self._selected_visit()
-            return bool(row) and row.get("status") == "final" and bool(row.get("refer_urgently"))
+            return (row is not None and bool(row) and row.get("status") == "final"
+                    and bool(row.get("refer_urgently")))
         document = self.document_check(action, parameters)
         return True if document is None else document
 
@@ -845,11 +855,11 @@ class PatientScreen(DocumentKeys, MtbsScreen[None]):
         row = self._selected_visit()
         if row is None or row.get("status") == "draft":
             return
-        pathway, reason = form_choice(self.patient.get("birth_date"), self.app.today())  # type: ignore[attr-defined]
+        pathway, reason = form_choice(self.patient.get("birth_date"), self.app.today())
         if pathway is None:
             self.notify(reason, severity="error")
             return
-        self.app.start_visit(self.patient_id, kind="ulang", follow_up_of=row.get("visit_uid"))  # type: ignore[attr-defined]
+        self.app.start_visit(self.patient_id, kind="ulang", follow_up_of=row.get("visit_uid"))
 
     def action_reply(self) -> None:
         row = self._selected_visit()

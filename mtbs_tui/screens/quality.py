@@ -89,7 +89,7 @@ class QualityScreen(MtbsScreen[None]):
         self.last_month = today.replace(day=1)
         self.reload()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_screen_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "shift" and parameters and self.last_month is not None:
             today: _dt.date = self.app.today()
             moved = shift_month(self.last_month, int(str(parameters[0])))

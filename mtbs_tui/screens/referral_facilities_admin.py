@@ -101,6 +101,9 @@ class FacilityDialog(EnterMovesOn, MtbsModalScreen[bool]):
 
 
 class ReferralFacilitiesScreen(MtbsScreen[None]):
+    # Keys a role may not use (accounts.ACTIONS): hidden from it, refused with a line if pressed.
+    ROLE_GATES = {action: "referral_facility.manage"
+                  for action in ("add", "edit", "toggle_active", "make_default")}
     CSS = "#faskes-table { height: 1fr; }"
 
     BINDINGS = [

@@ -184,11 +184,15 @@ class ReferralsScreen(MtbsScreen[None]):
     """Rujukan: the referrals without a reply (oldest first), or with F5 every referral of the last
     days with its reply."""
 
+    # Keys a role may not use (accounts.ACTIONS): hidden from it, refused with a line if pressed.
+    ROLE_GATES = {"reply": "referral.reply", "open_visit": "visit.view"}
+
     BINDINGS = [
         Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
         Binding("f2", "reply", "Catat balasan", key_display="F2", id="catat_balasan"),
         Binding("f4", "open_visit", "Buka kunjungan", key_display="F4", id="buka_kunjungan"),
-        Binding("f5", "toggle", "Semua/belum", key_display="F5", id="semua"),
+        # Not "toggle": that name is Textual's own DOMNode.action_toggle(attribute_name).
+        Binding("f5", "show_all", "Semua/belum", key_display="F5", id="semua"),
     ]
 
     def __init__(self) -> None:
@@ -277,7 +281,7 @@ class ReferralsScreen(MtbsScreen[None]):
         else:
             self.action_open_visit()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_screen_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("reply", "open_visit"):
             return self._selected() is not None
         return True
@@ -292,7 +296,7 @@ class ReferralsScreen(MtbsScreen[None]):
         if row is not None:
             self.app.open_visit(int(row["id"]))
 
-    def action_toggle(self) -> None:
+    def action_show_all(self) -> None:
         self.show_all = not self.show_all
         self.reload()
 

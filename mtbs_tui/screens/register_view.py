@@ -50,6 +50,9 @@ class RegisterScreen(DocumentKeys, MtbsScreen[None]):
     """The register of one day (default: today) or one month. F7/F8: the mother's card / the
     referral letter of the visit under the cursor."""
 
+    # Keys a role may not use (accounts.ACTIONS): hidden from it, refused with a line if pressed.
+    ROLE_GATES = {"correct": "visit.correct"}
+
     DOCUMENT_LINE = "#register-status"
 
     BINDINGS = [
@@ -96,7 +99,7 @@ class RegisterScreen(DocumentKeys, MtbsScreen[None]):
 
     def on_mount(self) -> None:
         if self.shown_day is None:
-            self.shown_day = self.app.today()  # type: ignore[attr-defined]
+            self.shown_day = self.app.today()
         table = self.query_one("#register-table", DataTable)
         self.load_first()
         table.focus()
@@ -109,7 +112,7 @@ class RegisterScreen(DocumentKeys, MtbsScreen[None]):
 
     def load_first(self) -> None:
         date_from, date_to = self.period
-        register = self.app.register  # type: ignore[attr-defined]
+        register = self.app.register
         self.page = 0
         self.total = register.count_visits(date_from, date_to)
         rows = register.visits_page(date_from, date_to, limit=PAGE_SIZE + 1)
@@ -120,7 +123,7 @@ class RegisterScreen(DocumentKeys, MtbsScreen[None]):
             self.load_first()
             return
         date_from, date_to = self.period
-        register = self.app.register  # type: ignore[attr-defined]
+        register = self.app.register
         first = self.rows[0]
         cursor = self.query_one("#register-table", DataTable).cursor_row
         # Re-read from just before the first row shown; ids of corrected rows change, times don't.
@@ -133,7 +136,7 @@ class RegisterScreen(DocumentKeys, MtbsScreen[None]):
         if not self.rows:
             return
         date_from, date_to = self.period
-        register = self.app.register  # type: ignore[attr-defined]
+        register = self.app.register
         if step > 0:
             if not self.has_next:
                 return
@@ -164,7 +167,7 @@ class RegisterScreen(DocumentKeys, MtbsScreen[None]):
             return
         if self.has_next:
             date_from, date_to = self.period
-            register = self.app.register  # type: ignore[attr-defined]
+            register = self.app.register
             rows = register.visits_page(date_from, date_to, limit=PAGE_SIZE, before=(f"{date_to.isoformat()}T\uffff", 0))
             self.page = max((self.total + PAGE_SIZE - 1) // PAGE_SIZE, 1) - 1
             self.has_next = False
@@ -176,7 +179,7 @@ class RegisterScreen(DocumentKeys, MtbsScreen[None]):
             self.has_next = len(rows) > PAGE_SIZE
             rows = rows[:PAGE_SIZE]
         self.rows = list(rows)
-        register = self.app.register  # type: ignore[attr-defined]
+        register = self.app.register
         summaries = register.visit_summaries([r["id"] for r in self.rows])
         table = self.query_one("#register-table", DataTable)
         # 80 columns: a day's register needs no date on each row, so its names and classifications
@@ -225,7 +228,7 @@ class RegisterScreen(DocumentKeys, MtbsScreen[None]):
             status.update(f" Hal. {self.page + 1}/{pages} · Enter buka · F7 kartu ibu · F8 surat rujukan · "
                           "[ ] periode lain")
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_screen_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page":
             step = parameters[0] if parameters else 1
             return self.has_next if step == 1 else self.page > 0
@@ -288,12 +291,12 @@ class RegisterScreen(DocumentKeys, MtbsScreen[None]):
     @on(DataTable.RowSelected, "#register-table")
     def _open(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.app.open_visit(int(event.row_key.value))  # type: ignore[attr-defined]
+        self.app.open_visit(int(str(event.row_key.value)))
 
     def action_correct(self) -> None:
         row = self._current_row()
         if row is not None:
-            self.app.start_visit(int(row["patient_id"]), correct_visit_id=int(row["id"]))  # type: ignore[attr-defined]
+            self.app.start_visit(int(row["patient_id"]), correct_visit_id=int(row["id"]))
 
     def action_back(self) -> None:
         self.dismiss()
@@ -448,6 +451,9 @@ class VisitScreen(GivenKeys, DocumentKeys, MtbsScreen[None]):
     F7/F8 make the mother's card / the referral letter of the version shown; d/1-9/+ record what
     was actually given (issue 17 item 1) on the current version."""
 
+    # Keys a role may not use (accounts.ACTIONS): hidden from it, refused with a line if pressed.
+    ROLE_GATES = {"correct": "visit.correct", "destination": "referral.destination"}
+
     DOCUMENT_LINE = "#visit-help"
 
     HELP_KEYS = GIVEN_HELP_KEYS
@@ -497,14 +503,14 @@ class VisitScreen(GivenKeys, DocumentKeys, MtbsScreen[None]):
 
     def on_screen_resume(self) -> None:
         # After a correction, show the new current version.
-        register = self.app.register  # type: ignore[attr-defined]
+        register = self.app.register
         if self.visit.get("visit_uid"):
             versions = register.visit_versions(self.visit["visit_uid"])
             if versions and len(versions) != len(self.versions):
                 self.load(versions[-1]["id"])
 
     def load(self, visit_id: int) -> None:
-        register = self.app.register  # type: ignore[attr-defined]
+        register = self.app.register
         self.visit = register.get_visit(visit_id)
         self.visit_id = visit_id
         self.versions = register.visit_versions(self.visit["visit_uid"])
@@ -525,14 +531,14 @@ class VisitScreen(GivenKeys, DocumentKeys, MtbsScreen[None]):
             " ↑/↓ gulir · F2 koreksi: alasan ditanyakan, versi lama tetap tersimpan")
         self.refresh_bindings()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_screen_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "correct":
             ok = self.visit.get("status") == "final" and bool(self.visit.get("is_current"))
             return ok
         if action == "version":
             step = parameters[0] if parameters else 1
             index = self._version_index()
-            target = index + int(step)  # type: ignore[call-overload]
+            target = index + (step if isinstance(step, int) else 1)
             return 0 <= target < len(self.versions)
         if action == "destination":
             return (self.visit.get("status") == "final" and bool(self.visit.get("is_current"))
@@ -588,7 +594,7 @@ class VisitScreen(GivenKeys, DocumentKeys, MtbsScreen[None]):
         if self.visit.get("status") != "final" or not self.visit.get("is_current"):
             self.notify("Hanya versi yang berlaku yang dapat dikoreksi.", severity="warning")
             return
-        self.app.start_visit(int(self.visit["patient_id"]), correct_visit_id=self.visit_id)  # type: ignore[attr-defined]
+        self.app.start_visit(int(self.visit["patient_id"]), correct_visit_id=self.visit_id)
 
     def action_back(self) -> None:
         self.dismiss()

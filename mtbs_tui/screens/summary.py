@@ -123,6 +123,9 @@ def follow_up_date(visit_date: str, days: int | None) -> str | None:
 class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
     """Dismissed with the saved visit id, or None (Escape: back to the form, nothing lost)."""
 
+    # Keys a role may not use (accounts.ACTIONS): hidden from it, refused with a line if pressed.
+    ROLE_GATES = {"save": "visit.create", "destination": "referral.destination"}
+
     CSS = SUMMARY_CSS
 
     HELP_KEYS = GIVEN_HELP_KEYS
@@ -326,7 +329,7 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
         return "\n".join(" " + line for line in lines)
 
     # --- actions -----------------------------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_screen_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save":
             return self.saved_id is None
         if action == "fix":
@@ -411,8 +414,8 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
 
     def _save(self, reason: str | None) -> None:
         r = self.request
-        reg = self.app.register  # type: ignore[attr-defined]
-        actor = self.app.actor  # type: ignore[attr-defined]
+        reg = self.app.register
+        actor = self.app.actor
         self._status("Menyimpan…")
         try:
             if r.correct_visit_id is not None:

@@ -82,6 +82,8 @@ class AccountDialog(EnterMovesOn, MtbsModalScreen["dict | None"]):
 
 
 class UsersAdminScreen(MtbsScreen[None]):
+    # Keys a role may not use (accounts.ACTIONS): hidden from it, refused with a line if pressed.
+    ROLE_GATES = {"referral_facilities": "referral_facility.manage"}
     BINDINGS = [
         Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
         Binding("f2", "add", "Tambah", key_display="F2", id="tambah"),
@@ -110,7 +112,7 @@ class UsersAdminScreen(MtbsScreen[None]):
 
         table = self.query_one("#users-table", DataTable)
         table.clear()
-        register = self.app.register  # type: ignore[attr-defined]
+        register = self.app.register
         self.rows = list_users(register)
         for row in self.rows:
             row["locked"] = is_locked(register, row["id"], row["role"], row["failed_count"])
@@ -139,9 +141,9 @@ class UsersAdminScreen(MtbsScreen[None]):
             if not values:
                 return
             try:
-                user = add_user(self.app.register, username=values["username"],  # type: ignore[attr-defined]
+                user = add_user(self.app.register, username=values["username"],
                                 full_name=values["full_name"], role=values["role"],
-                                password=values["password"], actor=self.app.actor)  # type: ignore[attr-defined]
+                                password=values["password"], actor=self.app.actor)
             except AccountError as exc:
                 self.say(self._error(exc), error=True)
                 return
@@ -156,11 +158,11 @@ class UsersAdminScreen(MtbsScreen[None]):
         row = self.selected()
         if row is None:
             return
-        if row["username"] == self.app.actor and row["active"]:  # type: ignore[attr-defined]
+        if row["username"] == self.app.actor and row["active"]:
             self.say("Akun Anda sendiri tidak dapat dinonaktifkan dari sini.", error=True)
             return
-        self._change_row(lambda: set_active(self.app.register, row["username"], not row["active"],  # type: ignore[attr-defined]
-                                            actor=self.app.actor),  # type: ignore[attr-defined]
+        self._change_row(lambda: set_active(self.app.register, row["username"], not row["active"],
+                                            actor=self.app.actor),
                          f"Akun {row['username']} {'dinonaktifkan' if row['active'] else 'diaktifkan'}.")
 
     def _change_row(self, change: Callable[[], object], done_text: str) -> None:
@@ -191,8 +193,8 @@ class UsersAdminScreen(MtbsScreen[None]):
             if not values:
                 return
             try:
-                reset_password(self.app.register, row["username"], values["password"],  # type: ignore[attr-defined]
-                               actor=self.app.actor)  # type: ignore[attr-defined]
+                reset_password(self.app.register, row["username"], values["password"],
+                               actor=self.app.actor)
             except AccountError as exc:
                 self.say(self._error(exc), error=True)
                 return
@@ -210,7 +212,7 @@ class UsersAdminScreen(MtbsScreen[None]):
         if not row["locked"]:
             self.say(f"Akun {row['username']} tidak terkunci.")
             return
-        self._change_row(lambda: unlock(self.app.register, row["username"], actor=self.app.actor),  # type: ignore[attr-defined]
+        self._change_row(lambda: unlock(self.app.register, row["username"], actor=self.app.actor),
                          f"Akun {row['username']} dibuka: boleh mencoba masuk lagi.")
 
     def action_back(self) -> None:

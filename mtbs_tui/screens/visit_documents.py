@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.binding import Binding
+
+if TYPE_CHECKING:
+    from mtbs_tui.app import MtbsApp
+    from mtbs_tui.screens.base import MtbsScreen
 
 # kind -> (what the nurse reads, module, builder)
 DOCUMENTS: dict[str, tuple[str, str, str]] = {
@@ -50,7 +54,7 @@ def short_path(path: str | Path, width: int) -> str:
     return text[: width - 1 - half] + "…" + text[-half:]
 
 
-def write_document(app: Any, visit_id: int, kind: str, *, width: int = 79) -> tuple[bool, str]:
+def write_document(app: MtbsApp, visit_id: int, kind: str, *, width: int = 79) -> tuple[bool, str]:
     """Write the card or letter of `visit_id` into the `dokumen` folder beside the register.
     (ok, one line of at most `width` characters saying where it went, or why it failed)."""
     what, module_name, builder = DOCUMENTS[kind]
@@ -74,8 +78,10 @@ def write_document(app: Any, visit_id: int, kind: str, *, width: int = 79) -> tu
 class DocumentKeys:
     """Mixin for a screen showing saved visits: F7 mother's card, F8 referral letter of
     `document_visit()`; the result line goes to `show_document_line()`. Add DOCUMENT_BINDINGS to
-    the screen's BINDINGS and call `document_check()` from its check_action."""
+    the screen's BINDINGS and call `document_check()` from its check_screen_action. The screen
+    base (screens/base.py) merges ROLE_GATES: only a role that may print sees F7/F8."""
 
+    ROLE_GATES: ClassVar[dict[str, str]] = {"document": "document.print"}
     DOCUMENT_LINE = "#help"  # the one-line Static that says where the file went
 
     def document_visit(self) -> dict | None:
@@ -84,7 +90,7 @@ class DocumentKeys:
     def show_document_line(self, text: str, *, error: bool) -> None:
         from textual.widgets import Static
 
-        line = self.query_one(self.DOCUMENT_LINE, Static)  # type: ignore[attr-defined]
+        line = cast("MtbsScreen[object]", self).query_one(self.DOCUMENT_LINE, Static)
         line.update(" " + text)
         line.set_class(error, "error")
 
@@ -99,5 +105,6 @@ class DocumentKeys:
         if not offered(kind, visit):
             return
         assert visit is not None
-        ok, line = write_document(self.app, int(visit["id"]), kind)  # type: ignore[attr-defined]
+        app = cast("MtbsScreen[object]", self).app  # a mixin: always mixed into a screen
+        ok, line = write_document(app, int(visit["id"]), kind)
         self.show_document_line(line, error=not ok)

@@ -129,7 +129,7 @@ class LeaveDialog(MtbsModalScreen[str]):
                 keys += "    [h] buang draf"
             yield Label(keys, classes="keys", markup=False)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_screen_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "answer" and parameters and parameters[0] == "buang":
             return self.can_discard
         return True
@@ -232,7 +232,7 @@ class VisitFormScreen(MtbsScreen["int | None"]):
 
     # --- loading -----------------------------------------------------------------------------
     def _load(self) -> None:
-        reg = self.app.register  # type: ignore[attr-defined]
+        reg = self.app.register
         self.patient = reg.get_patient(self.patient_id)
         facility = reg.facility() or {}
         clock = getattr(self.app, "today", None)  # the shell's clock (fixed in tests)
@@ -407,7 +407,7 @@ class VisitFormScreen(MtbsScreen["int | None"]):
 
     def classify_now(self) -> None:
         try:
-            self.result = self.app.register.classify(self.build_case())  # type: ignore[attr-defined]
+            self.result = self.app.register.classify(self.build_case())
             self.result_error = None
         except Exception as exc:  # noqa: BLE001 - RegisterError/FieldError carry one Indonesian line
             field = getattr(exc, "field", None)
@@ -679,7 +679,7 @@ class VisitFormScreen(MtbsScreen["int | None"]):
                     if f.key == key:
                         f.load(value)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_screen_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "rest_no":
             if self.load_error or not self.sections:
                 return False
@@ -789,10 +789,10 @@ class VisitFormScreen(MtbsScreen["int | None"]):
             self._autosave_timer = None
         self.unsaved = False  # changes from here on (none while this runs) need another write
         try:
-            self.draft_id = self.app.register.save_draft(  # type: ignore[attr-defined]
+            self.draft_id = self.app.register.save_draft(
                 patient_id=self.patient_id, case=self.build_case(), section=self.current.plan.id,
                 kind=self.kind, follow_up_of=self.follow_up_of, confirmed=self.confirmed_now(),
-                actor=self.app.actor, draft_id=self.draft_id)  # type: ignore[attr-defined]
+                actor=self.app.actor, draft_id=self.draft_id)
         except Exception as exc:  # noqa: BLE001 - the form stays; the worker sees why
             self.unsaved = True
             self.draft_error = str(getattr(exc, "message", None) or exc)
@@ -861,7 +861,7 @@ class VisitFormScreen(MtbsScreen["int | None"]):
     def _after_discard_confirm(self, sure: bool | None) -> None:
         if sure and self.draft_id is not None:
             try:
-                self.app.register.discard_draft(self.draft_id, actor=self.app.actor)  # type: ignore[attr-defined]
+                self.app.register.discard_draft(self.draft_id, actor=self.app.actor)
             except Exception as exc:  # noqa: BLE001
                 self._set_help(f"Draf tidak terbuang: {getattr(exc, 'message', exc)}", error=True)
                 return

@@ -85,18 +85,16 @@ class KeyBar(Static):
         key_style = self.get_component_rich_style("keybar--key", partial=True)
         off_style = self.get_component_rich_style("keybar--disabled", partial=True)
         seen: set[tuple[str, str]] = set()
-        app = self.app
-        may = getattr(app, "role_may_ever", None)
         keys: list[tuple[str, str, bool]] = []
         help_key: tuple[str, str, bool] | None = None
-        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+        # A key the role can never use is not among the active bindings at all (the screen's
+        # check_action says False: screens/base.py).
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if binding.action == "help":
                 help_key = (self.app.get_key_display(binding), binding.description, bool(enabled))
                 continue
             if not binding.show or (binding.action, binding.description) in seen:
                 continue
-            if may is not None and not may(node, binding.action.split("(", 1)[0]):
-                continue  # the role can never use this key: not offered at all
             seen.add((binding.action, binding.description))
             keys.append((self.app.get_key_display(binding), binding.description, bool(enabled)))
         width = self.size.width or 80

@@ -11,6 +11,7 @@ from typing import Any
 from textual.app import App
 from textual.screen import Screen
 
+from mtbs_tui.accounts import User
 from mtbs_tui.register import Register
 
 APP_TCSS = Path(__file__).resolve().parents[2] / "mtbs_tui" / "app.tcss"
@@ -39,6 +40,8 @@ class FormApp(App[Any]):
         self.theme = "ansi-dark"  # as the real shell: 16 colours
         self.register = register
         self.actor = actor
+        # Logged in as clinical staff: the screens' role gates (screens/base.py) let F10 save.
+        self.user = User(0, "bd.uji", actor, "klinis", True)
         self.make_screen = make_screen
         self.dismissed: list[Any] = []
 

@@ -215,7 +215,7 @@ def test_a_file_refused_when_the_app_opens_it_is_one_line_and_exit_2(tmp_path: P
     ran = _headless(monkeypatch, ())
     status = tui.run(other)
     err = capsys.readouterr().err
-    assert status == 2 and len(ran) == 1 and ran[0].register is None
+    assert status == 2 and len(ran) == 1 and ran[0].open_register is None
     assert err.count("\n") == 1 and err.startswith("galat: ") and "bukan database register MTBS" in err
     assert not (tmp_path / "cadangan").exists()
 
@@ -231,7 +231,7 @@ def test_quitting_before_the_register_opened_makes_no_backup(tmp_path: Path, mon
     monkeypatch.setattr(MtbsApp, "ensure_register", lambda self: False)  # the open never got its turn
     ran = _headless(monkeypatch)
     assert tui.run(path) == 0
-    assert ran[0].register is None
+    assert ran[0].open_register is None
     assert list_backups(backup_dir_for(path), path.stem) == []
     assert capsys.readouterr().err == ""
 

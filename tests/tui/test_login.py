@@ -222,7 +222,7 @@ async def test_the_login_screen_comes_first_then_the_register_fills_it_in(regist
     opened_at_first_paint = []
     async with app.run_test(size=SIZE) as pilot:
         # The first screen needs no register: it is drawn while the register is still closed.
-        opened_at_first_paint.append(app.register is not None)
+        opened_at_first_paint.append(app.open_register is not None)
         assert isinstance(app.screen, LoginScreen)
         await pilot.pause()
         assert app.register is not None and app.register.path == path
@@ -278,7 +278,7 @@ async def test_a_register_that_cannot_be_opened_ends_the_app_with_one_line(tmp_p
     app = MtbsApp(db_path=other, clock=lambda: FIXED_NOW)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-    assert app.register is None and app.return_code == 2
+    assert app.open_register is None and app.return_code == 2
     assert app.open_error.startswith("galat: ") and "\n" not in app.open_error
     assert "bukan database register MTBS" in app.open_error
 

@@ -6,10 +6,17 @@ import importlib
 import inspect
 import pkgutil
 
+import pytest
+from conftest import SIZE, make_app
+from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
 
 import mtbs_tui.screens
-from mtbs_tui.screens.base import MtbsModalScreen, MtbsScreen
+from mtbs_tui.screens.base import MtbsModalScreen, MtbsScreen, role_gates
+from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
+from mtbs_tui.widgets.chrome import KeyBar, TopBar
 
 
 def _screen_classes() -> list[type[Screen]]:
@@ -40,3 +47,66 @@ def test_dialogs_keep_the_modal_screen_css() -> None:
     for cls in _screen_classes():
         if issubclass(cls, ModalScreen):
             assert ModalScreen in cls._css_bases(cls), cls.__name__
+
+
+def test_no_screen_overrides_check_action() -> None:
+    # The role gate is the base's check_action; a screen's own conditions go in
+    # check_screen_action, so a screen cannot drop the gate by overriding it.
+    for cls in _screen_classes():
+        for klass in cls.__mro__:
+            if klass.__module__.startswith("mtbs_tui.screens") and klass is not MtbsScreen:
+                assert "check_action" not in klass.__dict__, klass.__name__
+
+
+class _Notes(MtbsScreen[None]):
+    """A screen written later by someone else: its gates are data, nothing else."""
+
+    ROLE_GATES = {"write_note": "visit.create"}
+    BINDINGS = [Binding("f2", "write_note", "Catat", key_display="F2"),
+                Binding("f3", "read_note", "Baca", key_display="F3")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ran: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield TopBar()
+        yield Static("catatan", id="help")
+        yield KeyBar()
+
+    def action_write_note(self) -> None:
+        self.ran.append("write")
+
+    def action_read_note(self) -> None:
+        self.ran.append("read")
+
+
+class _MoreNotes(DocumentKeys, _Notes):
+    """A subclass adding a mixin's gates: both sets apply."""
+
+    BINDINGS = DOCUMENT_BINDINGS
+
+    def document_visit(self) -> dict | None:
+        return {"id": 1, "status": "final", "refer_urgently": False}
+
+
+def test_gates_merge_along_the_classes() -> None:
+    assert role_gates(_MoreNotes) == {"write_note": "visit.create", "document": "document.print"}
+
+
+@pytest.mark.parametrize(("username", "may"), [("bidan", True), ("tinjau", False)])
+async def test_a_new_screen_inherits_the_gate(register, username, may) -> None:
+    app = make_app(register, user=username, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = _Notes()
+        await app.push_screen(screen)
+        await pilot.pause()
+        footer = str(screen.query_one(KeyBar).key_text())
+        assert ("F2 Catat" in footer) is may and "F3 Baca" in footer
+        assert (screen.check_action("write_note", ()) is True) is may
+        await pilot.press("f2", "f3")
+        await pilot.pause()
+        assert screen.ran == (["write", "read"] if may else ["read"])
+        notes = [n.message for n in app._notifications]
+        assert any("akses ditolak" in note for note in notes) is not may, notes
+        assert app.screen is screen
