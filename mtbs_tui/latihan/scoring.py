@@ -166,6 +166,15 @@ def _rows(pathway: str, chart: str) -> dict[str, Any]:
             if isinstance(spec, ModuleTable) for table in spec.tables for row in table.rows}
 
 
+def rule_text(pathway: str, chart: str, rule: str) -> str:
+    """The condition of a chart row as the tables write it (docs/chart.md), e.g. 'napas cepat
+    (≥ 50/menit umur 2–<12 bulan; ≥ 40/menit umur ≥ 12 bulan)'; "" for an unknown rule."""
+    row = _rows(pathway, chart).get(rule)
+    if row is None:
+        return ""
+    return row.when.text if row.when is not None else "selain baris di atasnya"
+
+
 def _treatment_source(expected: Mapping[str, Any], code: str) -> tuple[str | None, tuple[str, ...]]:
     """The printed classification whose row gives ``code`` (its rule and because)."""
     rows = _rows(expected["pathway"], expected["chart"])

@@ -780,9 +780,15 @@ class ResultScreen(MtbsScreen[None]):
             out.append("Sesuai bagan: tidak ada perbedaan.\n")
             return out
         out.append(f"Perbedaan ({len(self.result.differences)}):\n", style="bold")
+        expected = self.result.expected
         for d in self.result.differences:
             label = scoring.AREA_LABELS[d.area]
             out.append(f"- {d.text}\n" if d.text.startswith(label) else f"- {label}: {d.text}\n")
+            if d.area == "klasifikasi" and d.rule:
+                # The row itself, as the chart tables write it: what has to be true for it.
+                condition = scoring.rule_text(expected["pathway"], expected["chart"], d.rule)
+                if condition:
+                    out.append(f"    baris bagan: {condition}\n", style="dim")
         out.append("\n")
         return out
 

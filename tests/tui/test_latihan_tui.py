@@ -135,6 +135,7 @@ async def test_a_wrong_classification_and_a_wrong_dose_are_named_with_the_decidi
     assert "Anda PNEUMONIA BERAT, bagan PNEUMONIA (2022.batuk.PNEUMONIA; karena Frekuensi napas: 54 kali/menit)" \
         in text.replace("\n", " ")
     assert "Dosis Amoksisilin oral" in text and "Berat badan (BB): 9,6 kg" in text.replace("\n", " ")
+    assert "baris bagan: napas cepat (≥ 50/menit umur 2–<12 bulan" in text  # the row, not only its id
     assert attempts[0]["percent"] == round(result.percent, 1)
 
 
