@@ -111,6 +111,9 @@ class SaveRequest:
     # A referred visit's destination picked on this summary: a facility id, None (written by
     # hand) or "auto" (not picked: the default, or where a corrected referral was sent).
     destination_choice: int | None | Literal["auto"] = "auto"
+    # What was given, confirmed here before F10 (issue 17): kept when the worker goes back to the
+    # form and returns, saved with the visit.
+    given: list[dict] = field(default_factory=list)
 
 
 def follow_up_date(visit_date: str, days: int | None) -> str | None:
@@ -147,8 +150,10 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
         self.request = request
         self.saved_id: int | None = None
         self.saved_visit: dict | None = None
-        # What was given, confirmed before F10: written with the visit (issue 17 item 1).
-        self.given_pending: list[dict] = []
+        # What was given, confirmed before F10: written with the visit (issue 17 item 1). From an
+        # earlier visit to this summary, only what the chart still recommends (and the deviations).
+        codes = {t.get("code") for t in request.result.get("treatments") or []}
+        self.given_pending: list[dict] = [c for c in request.given if c.get("code") is None or c["code"] in codes]
         self._corrected: dict | None = None
         # F10 in the form: the summary opens and saves (or refuses with its one line) at once.
         self.save_at_once = save_at_once
@@ -281,6 +286,7 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
         return now.isoformat(timespec="seconds") if day == now.date().isoformat() else f"{day}T00:00:00"
 
     def given_shown(self, line: str, *, error: bool = False) -> None:
+        self.request.given = list(self.given_pending)
         record = self.given_record()
         box = self.query_one("#sum-tindakan", Static)
         box.update(given_content(self._given_treatments(), record, keys=self._may_record()))

@@ -225,6 +225,7 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         # The referral destination picked on the summary ("auto": the default), kept when the
         # worker goes back to the form and opens the summary again.
         self.destination_choice: Any = "auto"
+        self.given_kept: list[dict[str, Any]] = []  # what was given, confirmed on the summary before F10
         self.incomplete_before: set[str] = set()  # a correction: the boxes not assessed then
         self.implied: set[str] = set()  # keys answered by IMPLIED (passed over going forward)
         self.start_section: str | None = None
@@ -956,7 +957,8 @@ class VisitFormScreen(MtbsScreen["int | None"]):
             patient_id=self.patient_id, patient=self.patient, case=self.build_case(), result=self.result,
             kind=self.kind, follow_up_of=self.follow_up_of, draft_id=self.draft_id,
             correct_visit_id=self.correct_visit_id, age=self.age, problems=self.problems(),
-            confirmed=self.confirmed_now(), destination_choice=self.destination_choice)
+            confirmed=self.confirmed_now(), destination_choice=self.destination_choice,
+            given=self.given_kept)
         self.summary_request = request
         self.app.push_screen(SummaryScreen(request, save_at_once=save), self._after_summary)
 
@@ -964,6 +966,7 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         request, self.summary_request = self.summary_request, None
         if request is not None:
             self.destination_choice = request.destination_choice
+            self.given_kept = request.given  # confirmed on the summary: still there next time
         if visit_id is not None:
             self.dismiss(visit_id)
             return

@@ -155,3 +155,21 @@ async def test_the_tenth_treatment_is_reached_with_0_and_its_number(tmp_path: Pa
     tenth = [t for t in reg.get_visit(vid)["treatments"] if t["code"] not in ("RUJUK_SEGERA", "RUJUK")][9]
     [item] = reg.get_visit(vid)["given"]["items"]
     assert (item.code, item.outcome, item.reason) == (tenth["code"], "tidak_diberikan", "tidak_mampu")
+
+
+async def test_what_was_confirmed_stays_when_going_back_to_the_form(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Citra", sex="P", birth_date=months_ago(11, 3), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*standard_visit_keys(save=False), "d", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, VisitFormScreen)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen) and "Tindakan · 3 diberikan" in flat(app)
+        await pilot.press("f10")
+        await pilot.pause()
+    [vid] = [r[0] for r in reg.db.execute("SELECT id FROM visits")]
+    assert [i.outcome for i in reg.get_visit(vid)["given"]["items"]] == ["diberikan"] * 3
