@@ -115,6 +115,15 @@ def time_text(at: str | None) -> str:
     return f"{at[11:13]}.{at[14:16]}"
 
 
+def when_text(at: str | None, visit_day: str | None) -> str:
+    """The time given as a document prints it: `10.35` on the visit's day, `07-12 08.00` on
+    another day (a dose given the next morning before the child left)."""
+    hour = time_text(at)
+    if not hour or not at or not visit_day or at[:10] == visit_day[:10]:
+        return hour
+    return f"{at[8:10]}-{at[5:7]} {hour}"
+
+
 _HOUR = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 

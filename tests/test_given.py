@@ -217,3 +217,9 @@ def test_database_refuses_an_inconsistent_item(reg: Register) -> None:
         with reg._write():  # not given without a reason
             reg.db.execute("INSERT INTO given_items(record_id, position, code, label, outcome) "
                            "VALUES (?, 9, 'X', 'x', 'tidak_diberikan')", [rid])
+
+
+def test_when_text_names_another_day() -> None:
+    assert given.when_text("2026-12-06T10:35", "2026-12-06") == "10.35"
+    assert given.when_text("2026-12-07T08:00", "2026-12-06") == "07-12 08.00"
+    assert given.when_text(None, "2026-12-06") == ""

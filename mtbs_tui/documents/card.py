@@ -209,12 +209,12 @@ def given_before_referral(visit: dict) -> list[tuple[str, str | None]]:
         item = outcomes.get(t["code"])
         if t["code"] in skip or item is None or not item.is_given:
             continue
-        hour = f"jam {given.time_text(item.given_at)}"
+        hour = f"jam {given.when_text(item.given_at, visit.get('visit_date'))}"
         what = item.note if item.outcome == given.OTHERWISE else t.get("dose")
         out.append((t.get("label") or t["code"], f"{what}; {hour}" if what else hour))
     for item in record.get("items", []):
         if item.code is None:
-            out.append((item.label, f"jam {given.time_text(item.given_at)}"))
+            out.append((item.label, f"jam {given.when_text(item.given_at, visit.get('visit_date'))}"))
     return out
 
 

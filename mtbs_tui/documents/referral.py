@@ -192,6 +192,7 @@ def given_rows(visit: dict) -> list[tuple[str, str, str]]:
     from mtbs_tui import given
 
     record = visit.get("given")
+    day = visit.get("visit_date")
     items = {i.code: i for i in (record or {}).get("items", []) if i.code}
     rows: list[tuple[str, str, str]] = []
     doses = dict(zip((t.get("code") for t in visit.get("treatments") or []), _rows_by_code(visit)))
@@ -207,13 +208,13 @@ def given_rows(visit: dict) -> list[tuple[str, str, str]]:
         elif item.outcome == given.NOT_GIVEN:
             rows.append((label, f"TIDAK DIBERIKAN: {item.text().split(': ', 1)[1]}", "-"))
         elif item.outcome == given.OTHERWISE:
-            rows.append((label, f"Diberikan lain: {item.note or ''}", given.time_text(item.given_at)))
+            rows.append((label, f"Diberikan lain: {item.note or ''}", given.when_text(item.given_at, day)))
         else:
-            hour = given.time_text(item.given_at)
+            hour = given.when_text(item.given_at, day)
             rows += [(label if i == 0 else "", part, hour if i == 0 else "") for i, part in enumerate(parts)]
     for item in (record or {}).get("items", []):
         if item.code is None:
-            rows.append(("Tambahan (di luar bagan)", item.label, given.time_text(item.given_at)))
+            rows.append(("Tambahan (di luar bagan)", item.label, given.when_text(item.given_at, day)))
     return rows
 
 
