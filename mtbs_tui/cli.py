@@ -318,12 +318,13 @@ app.add_typer(given_app, name="tindakan")
 def given_show_command(
     ctx: typer.Context,
     visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan.", min=1, max=ROW_ID_MAX),
+    all_versions: bool = typer.Option(False, "--semua-versi", help="Tampilkan juga versi lama catatan ini."),
 ) -> None:
     """Tampilkan tiap tindakan yang dianjurkan bagan dan apakah diberikan (jam), tidak diberikan
     (alasan), diberikan lain, atau belum dicatat; lalu tindakan tambahan di luar bagan."""
     from mtbs_tui.commands.given_cmd import show
 
-    raise typer.Exit(show(ctx, visit_id))
+    raise typer.Exit(show(ctx, visit_id, all_versions=all_versions))
 
 
 @given_app.command("catat")

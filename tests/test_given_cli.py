@@ -86,6 +86,11 @@ def test_record_all_then_one_not_given_then_show(register: dict) -> None:
                  "--alasan-ubah", "alat sudah diganti")
     assert again.returncode == 0, again.stderr
     assert "versi 2" in again.stdout and "T1." not in again.stdout
+    history = mtbs(db, "tindakan", "lihat", str(vid), "--semua-versi")
+    assert history.returncode == 0, history.stderr
+    assert history.stdout.index("Dicatat: versi 1") < history.stdout.index("(versi lama, sudah diganti)") \
+        < history.stdout.index("Dicatat: versi 2")
+    assert "tidak diberikan: alat rusak" in history.stdout  # the old version is still readable
     reg = Register.open(db)
     try:
         versions = reg.given_versions(reg.get_visit(vid)["visit_uid"])

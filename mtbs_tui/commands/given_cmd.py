@@ -42,7 +42,7 @@ def describe(visit: dict[str, Any]) -> list[str]:
     return lines
 
 
-def show(ctx: Any, visit_id: int) -> int:
+def show(ctx: Any, visit_id: int, *, all_versions: bool = False) -> int:
     from mtbs_tui.register import RegisterError
     from mtbs_tui.session import SessionError
 
@@ -54,12 +54,17 @@ def show(ctx: Any, visit_id: int) -> int:
         visit = register.get_visit(visit_id)
         if visit["status"] != "final":
             return fail(f"VISIT_ID: kunjungan {visit_id} masih draf")
+        # Every earlier version too (oldest first): nothing recorded is ever overwritten.
+        earlier = register.given_versions(visit["visit_uid"])[:-1] if all_versions else []
         register.audit("tindakan.lihat", actor=actor, patient_id=visit["patient_id"],
                        detail=f"kunjungan {visit_id}")
     except RegisterError as exc:
         return fail(f"VISIT_ID: {exc.message}")
     finally:
         register.close()
+    for record in earlier:
+        print("\n".join(describe(dict(visit, given=record))[1:]))
+        print("  (versi lama, sudah diganti)")
     print("\n".join(describe(visit)))
     return 0
 
