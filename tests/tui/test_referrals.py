@@ -177,3 +177,19 @@ async def test_the_visit_view_shows_the_reply(register) -> None:
         await pilot.pause()
         text = str(app.screen.query_one("#visit-text", Static).render())
         assert "Balasan rujukan 20-11-2026: Rawat jalan · Pneumonia berat" in text
+
+
+async def test_enter_on_the_beranda_panel_opens_the_reply_form(register) -> None:
+    refer_budi(register)
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#open-referrals", OptionList).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReplyDialog)
+        await pilot.press("1", "f10")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert not app.screen.query_one("#open-referrals", OptionList).display
+    assert replies(register) == 1
