@@ -973,6 +973,15 @@ V11_SQL: tuple[str, ...] = (
 )
 
 
+@migration(12)
+def _v12_draft_typed(db: sqlite_utils.Database) -> None:
+    """What a draft holds that is not a value yet (issue 14): the text typed into a number field
+    that is invalid (a breathing rate of 300), {key: text}, so a resumed draft shows it again,
+    flagged, instead of an empty field. Drafts only: a final visit cannot hold an invalid value,
+    and the save of a draft clears it."""
+    db.execute("ALTER TABLE visits ADD COLUMN typed_json TEXT")
+
+
 V1_SQL: tuple[str, ...] = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
     """CREATE TABLE facility (

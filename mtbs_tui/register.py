@@ -646,9 +646,12 @@ class Register:
         actor: str,
         draft_id: int | None = None,
         confirmed: dict[str, Any] | None = None,
+        typed: dict[str, str] | None = None,
     ) -> int:
         """Save a possibly partial case as a draft (insert, or update the given draft in place).
-        `confirmed`: unusual values the worker confirmed ({key: value}, `confirmed_json`)."""
+        `confirmed`: unusual values the worker confirmed ({key: value}, `confirmed_json`).
+        `typed`: the text typed into fields whose value is invalid ({key: text}, `typed_json`),
+        shown again, flagged, when the draft is resumed."""
         if kind not in KINDS:
             raise FieldError("kind", "pilihan: pertama, ulang")
         if not isinstance(case, dict):
@@ -665,7 +668,8 @@ class Register:
             except FieldError:
                 vdate = now.date()  # a draft may hold a half-typed date; the final save checks it
             cols = _draft_columns(case, patient, vdate, section, kind, follow_up_of)
-            cols.update(recorded_by=actor, updated_at=_iso(now), confirmed_json=_confirmed_json(confirmed))
+            cols.update(recorded_by=actor, updated_at=_iso(now), confirmed_json=_confirmed_json(confirmed),
+                        typed_json=_typed_json(typed))
             if draft_id is not None:
                 self._draft_of(draft_id, patient_id)
                 names = list(cols)
@@ -800,7 +804,7 @@ class Register:
                 # ever updated in place, and only until this moment.
                 names = [c for c in cols if c not in ("visit_uid", "created_at")]
                 self.db.execute(
-                    f"UPDATE visits SET {', '.join(f'{c} = ?' for c in names)}, section = NULL "
+                    f"UPDATE visits SET {', '.join(f'{c} = ?' for c in names)}, section = NULL, typed_json = NULL "
                     "WHERE id = ? AND status = 'draft'",
                     [cols[c] for c in names] + [draft_id],
                 )
@@ -918,6 +922,7 @@ class Register:
         visit["case"] = dict(json.loads(visit["case_json"]), findings=visit["findings"])
         visit["result"] = json.loads(visit["result_json"]) if visit["result_json"] else None
         visit["confirmed"] = json.loads(visit["confirmed_json"]) if visit.get("confirmed_json") else {}
+        visit["typed"] = json.loads(visit["typed_json"]) if visit.get("typed_json") else {}
         visit["classifications"] = [
             dict(zip(("position", "module", "code", "label", "colour", "rule"), r))
             for r in self.db.execute(
@@ -2085,6 +2090,16 @@ def _confirmed_json(confirmed: dict[str, Any] | None) -> str | None:
     if not isinstance(confirmed, dict) or not all(isinstance(k, str) for k in confirmed):
         raise FieldError("confirmed", "nilai yang dipastikan harus berupa objek {kunci: nilai}")
     return _dumps({k: confirmed[k] for k in sorted(confirmed)})
+
+
+def _typed_json(typed: dict[str, str] | None) -> str | None:
+    """A draft's invalid typed texts, {key: text} (schema v12), or NULL when none."""
+    if not typed:
+        return None
+    if not isinstance(typed, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and len(v) <= MAX_TEXT for k, v in typed.items()):
+        raise FieldError("typed", "isian yang belum valid harus berupa objek {kunci: teks}")
+    return _dumps({k: typed[k] for k in sorted(typed)})
 
 
 def _draft_columns(case: dict[str, Any], patient: dict[str, Any], vdate: _dt.date, section: str | None, kind: str,

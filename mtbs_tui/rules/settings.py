@@ -105,6 +105,13 @@ class ChartSettings:
     """2015: PNEUMONIA with TERPAJAN_HIV gets amoxicillin for 5 days, like the confirmed and
     suspected rows (contract §11.15 item 7, §9)."""
 
+    kesadaran_baik_dari_tanda_bahaya: bool = True
+    """The visit form, not the engine: "tidak berinteraksi dengan lingkungan / tidak sadar" (2022
+    SAGA) answered *tidak* also answers "penurunan kesadaran" (dengue, gizi) *tidak*: the same look
+    at the child's consciousness, asked once (issue 14). The later box shows it answered and the
+    nurse may change it. Off: asked again. A *ya* always answers both *ya* (and the diarrhoea box's
+    "keadaan umum" letargis), with no setting: it only makes a classification more severe."""
+
     def spo2_cutoff(self, chart: str) -> int:
         return self.spo2_pneumonia_berat_2015 if chart == "2015" else self.spo2_pneumonia_berat_2022
 
@@ -225,6 +232,12 @@ AMENDMENTS: tuple[Amendment, ...] = (
 
 # Indonesian descriptions for the clinician's review table in docs/chart.md.
 KETERANGAN: dict[str, str] = {
+    "kesadaran_baik_dari_tanda_bahaya": "Formulir (bukan mesin): \"tidak berinteraksi dengan "
+                                        "lingkungan / tidak sadar\" (SAGA 2022) dijawab tidak juga "
+                                        "menjawab \"penurunan kesadaran\" (dengue, gizi) tidak; "
+                                        "ditanyakan sekali, bagian berikut menampilkannya terjawab "
+                                        "dan dapat diubah. Mati: ditanyakan lagi. Jawaban ya selalu "
+                                        "menjawab keduanya ya. **Perlu dikonfirmasi klinisi.**",
     "spo2_pneumonia_berat_2015": "PNEUMONIA BERAT bila SpO2 di bawah nilai ini (2015). Rujukan §3.2.",
     "spo2_pneumonia_berat_2022": "PNEUMONIA BERAT bila SpO2 di bawah nilai ini (2022; S4 memakai "
                                  "≤ 92). Rujukan §3.2, §10 butir 2.",

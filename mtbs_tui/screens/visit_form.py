@@ -36,6 +36,7 @@ from mtbs_tui.form.plan import (
     vaccines_for_age,
 )
 from mtbs_tui.form.plausible import fmt
+from mtbs_tui.rules import settings as chart_settings
 from mtbs_tui.rules import vocabulary as voc
 from mtbs_tui.rules.age import Age, age_on
 from mtbs_tui.screens import follow_up as fu
@@ -73,12 +74,22 @@ FOLD_KEYS = frozenset(
     | {"demam", "demam_hari", "temperature_c", *CAMPAK_ENTRY})
 
 
-# Answers that follow from an earlier one, so the question is not asked again: (given key, given
-# value) -> (key answered, its value). Cough answers the measles sign "batuk, pilek atau mata
-# merah" (any one of the three is enough). The field still shows it and can be changed.
-IMPLIED: dict[tuple[str, Any], tuple[str, Any]] = {
-    ("batuk", True): ("batuk_pilek_mata_merah", True),
-}
+# Answers that follow from an earlier one, so the question is not asked again within the visit:
+# (given key, given value, key answered, its value). The field still shows it (passed over going
+# forward) and can be changed. Cough answers the measles sign "batuk, pilek atau mata merah" (any
+# one of the three is enough). The child's consciousness is looked at once: lethargic or
+# unconscious among the danger signs (2015 "letargis atau tidak sadar", 2022 SAGA "tidak
+# berinteraksi / tidak sadar") is the diarrhoea box's "keadaan umum: letargis atau tidak sadar"
+# and the dengue and nutrition boxes' "penurunan kesadaran"; a "tidak" answers "penurunan
+# kesadaran" only under the named setting (rules/settings.py, listed in docs/chart.md).
+IMPLIED: tuple[tuple[str, Any, str, Any], ...] = (
+    ("batuk", True, "batuk_pilek_mata_merah", True),
+    ("letargis_tidak_sadar", True, "keadaan_umum", "letargis_tidak_sadar"),
+    ("tidak_berinteraksi", True, "keadaan_umum", "letargis_tidak_sadar"),
+    ("tidak_berinteraksi", True, "penurunan_kesadaran", True),
+    *((("tidak_berinteraksi", False, "penurunan_kesadaran", False),)
+      if chart_settings.DEFAULT.kesadaran_baik_dari_tanda_bahaya else ()),
+)
 
 
 def label_of(key: str) -> str:
@@ -221,6 +232,9 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         self.draft_error: str | None = None
         # Unusual values the worker confirmed ({key: value}): recorded with the draft and the visit.
         self.confirmed: dict[str, Any] = {}
+        # Text typed into a number field that is not a valid value ({key: text}, e.g. a breathing
+        # rate of 300): kept in the draft and shown again, flagged, when it is resumed.
+        self.typed: dict[str, str] = {}
         self.summary_request: Any = None
         # The referral destination picked on the summary ("auto": the default), kept when the
         # worker goes back to the form and opens the summary again.
@@ -253,6 +267,7 @@ class VisitFormScreen(MtbsScreen["int | None"]):
             case = draft["case"]
             self.visit_date = draft.get("visit_date") or today
             self.confirmed = dict(draft.get("confirmed") or {})
+            self.typed = {str(k): str(v) for k, v in (draft.get("typed") or {}).items()}
             self.kind = draft.get("kind") or self.kind
             self.follow_up_of = draft.get("follow_up_of") or self.follow_up_of
             self.start_section = draft.get("section")
@@ -354,6 +369,11 @@ class VisitFormScreen(MtbsScreen["int | None"]):
             return
         section = self.sections[self.index]
         section.load(self.values.merged(), self.confirmed)
+        self._restore_typed(section)
+        # A section holding an invalid typed value is mounted now: the summary lists it.
+        for other in self.sections:
+            if other is not section and any(k in other.plan.keys for k in self.typed):
+                await self._ensure_mounted(other)
         await self._show_section(self.index, focus="first", save=False)
         self._refresh_state()
         self.set_timer(self.BACKGROUND_MOUNT_DELAY, self._mount_next_in_background)
@@ -368,9 +388,18 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         merged = self.values.merged()
         try:
             section.load(merged, self.confirmed)
+            self._restore_typed(section)
             section.apply_folding(merged)
         except NoMatches:  # closed in the middle: nothing to show any more
             return
+
+    def _restore_typed(self, section: FormSection) -> None:
+        """Show the invalid texts of a resumed draft in their fields, flagged as when typed."""
+        for f in section.fields:
+            if isinstance(f, NumberField) and f.key in self.typed and f.value is None:
+                f.text = self.typed[f.key]
+                f._check()
+                f.refresh_field()
 
     async def _mount_next_in_background(self) -> None:
         """Mount one more section when the worker pauses; again until all are mounted.
@@ -634,6 +663,10 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         self.last_activity = time.monotonic()
         value = field.to_model()
         self.values.set(field.key, value)
+        if isinstance(field, NumberField) and field.error and field.text and "echo" not in field.classes:
+            self.typed[field.key] = field.text
+        else:
+            self.typed.pop(field.key, None)
         self.implied.discard(field.key)  # answered by the nurse herself now
         self._apply_implied(field.key, value)
         if isinstance(field, NumberField):
@@ -661,16 +694,18 @@ class VisitFormScreen(MtbsScreen["int | None"]):
 
     def _apply_implied(self, key: str, value: Any) -> None:
         """Answer (or take back) what an answer implies (IMPLIED), unless the nurse answered it."""
-        for (given, given_value), (target, target_value) in IMPLIED.items():
-            if given != key:
-                continue
-            current = self.values.merged().get(target)
-            if value == given_value and current is None:
-                self.implied.add(target)
-                self._set_implied(target, target_value)
-            elif value != given_value and target in self.implied:
+        asked = {k for section in self.sections for k in section.plan.keys}
+        # A question this visit's chart does not ask is never answered for it.
+        rules = [r for r in IMPLIED if r[0] == key and r[2] in asked]
+        for _, given_value, target, target_value in rules:  # first take back what no longer holds
+            if value != given_value and target in self.implied \
+                    and self.values.merged().get(target) == target_value:
                 self.implied.discard(target)
                 self._set_implied(target, None)
+        for _, given_value, target, target_value in rules:
+            if value == given_value and self.values.merged().get(target) is None:
+                self.implied.add(target)
+                self._set_implied(target, target_value)
 
     def _set_implied(self, key: str, value: Any) -> None:
         self.values.set(key, value)
@@ -793,7 +828,7 @@ class VisitFormScreen(MtbsScreen["int | None"]):
             self.draft_id = self.app.register.save_draft(
                 patient_id=self.patient_id, case=self.build_case(), section=self.current.plan.id,
                 kind=self.kind, follow_up_of=self.follow_up_of, confirmed=self.confirmed_now(),
-                actor=self.app.actor, draft_id=self.draft_id)
+                typed=dict(self.typed), actor=self.app.actor, draft_id=self.draft_id)
         except Exception as exc:  # noqa: BLE001 - the form stays; the worker sees why
             self.unsaved = True
             self.draft_error = str(getattr(exc, "message", None) or exc)

@@ -37,7 +37,7 @@ USER = "bidan.sari"
 # signs, cough 52/min, the other boxes),
 # without the last key that opens the summary: the form stays open to be killed.
 KEYS = ("9 , 2 enter 7 4 enter 1 3 6 , 8 enter 1 4 enter 4 5 enter enter enter "
-        "t t t t t t t t t t t t t t t pagedown y 5 2 enter pagedown t t t 1 t t t pagedown 1 pagedown "
+        "t t t t t t t t t t t t t t t pagedown y 5 2 enter pagedown t t t 1 t t pagedown 1 pagedown "
         "2 1 1 y t pagedown s y").split()
 
 

@@ -102,7 +102,7 @@ STANDARD_VISIT = [
     "t",  # diare: tidak (the section folds; on to the next)
     "t",  # demam: tidak (malaria, campak, dengue fold)
     "t",  # telinga: tidak
-    "1 t t t pagedown",  # gizi: edema tidak, 3 complications tidak, skip the z-scores
+    "1 t t pagedown",  # gizi: edema tidak, 2 complications tidak (consciousness: from the SAGA), skip the z-scores
     "1 pagedown",  # anemia: tidak pucat, skip Hb and deworming
     "2 1 1 y t pagedown",  # HIV: ibu negatif, virologi belum, serologi belum, menyusu, thrush
     "s y",  # imunisasi: all due for the age; vitamin A received

@@ -138,3 +138,46 @@ async def test_form_footer_one_meaning_per_word_and_whole_keys(tmp_path: Path) -
         assert "F5 Sisa tidak" in footer and "Esc Tutup" in footer, footer
         assert "…" not in footer and len(footer.rstrip()) <= 80
         assert footer.rstrip().endswith(("Tutup", "Keluar")), footer
+
+
+async def test_consciousness_is_asked_once_in_a_visit(tmp_path: Path) -> None:
+    """2022: the SAGA 'tidak berinteraksi / tidak sadar' answers the dengue and nutrition boxes'
+    'penurunan kesadaran' (and a 'ya' the diarrhoea box's 'keadaan umum: letargis'); the later
+    box shows it answered, Tab passes it over, and it can still be changed there."""
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Citra", sex="P", birth_date=months_ago(11, 3), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        await pilot.press("pagedown")  # the danger signs
+        await pilot.pause()
+        keys = [f.key for f in form.current.focusable_fields()]
+        at = keys.index("tidak_berinteraksi")
+        await pilot.press(*["t"] * at, "y")
+        await pilot.pause()
+        merged = form.values.merged()
+        assert merged["penurunan_kesadaran"] is True and merged["keadaan_umum"] == "letargis_tidak_sadar"
+        await pilot.press("shift+tab", "t")  # changed to tidak: the 'ya' answers are taken back
+        await pilot.pause()
+        merged = form.values.merged()
+        assert merged["penurunan_kesadaran"] is False  # tidak answers tidak (the named setting)
+        assert merged.get("keadaan_umum") is None  # normal or restless: still asked in the diarrhoea box
+        # The nutrition box shows it answered, and Tab passes it over.
+        gizi = [s.plan.short for s in form.sections].index("Gizi")
+        await pilot.press(f"alt+{form.section_letters()[gizi]}")
+        await pilot.pause()
+        fields = form.current.focusable_fields()
+        field = next(f for f in fields if f.key == "penurunan_kesadaran")
+        assert field.value is False
+        before = fields[fields.index(field) - 1]
+        form.set_focus(before)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert form.focused is not field
+        # Changed there by hand: the nurse's answer stands (the danger sign is not touched).
+        form.set_focus(field)
+        await pilot.press("y")
+        await pilot.pause()
+        assert form.values.merged()["penurunan_kesadaran"] is True
+        assert form.values.merged()["tidak_berinteraksi"] is False

@@ -25,8 +25,9 @@ from mtbs_tui.screens.visit_form import VisitFormScreen
 from mtbs_tui.widgets.fields import NumberField
 
 # contract v2 allows at most 3 more (the optional shock signs): 1 more; issue 17: 1 more, `d` on the
-# summary records that every treatment was given (with the save)
-STANDARD_VISIT_KEYS = 61
+# summary records that every treatment was given (with the save); issue 14: 1 fewer, "penurunan
+# kesadaran" (gizi) is answered by the SAGA's "tidak berinteraksi / tidak sadar"
+STANDARD_VISIT_KEYS = 60
 
 
 async def _run(app: FormApp, keys: list[str]) -> None:
@@ -72,7 +73,7 @@ async def test_record_balita_pneumonia_and_some_dehydration(tmp_path: Path) -> N
         "t t t t t t t t t t t t t t t pagedown "
         "y 48 enter pagedown "  # batuk, napas 48 >= 40 from 12 months
         "y 3 enter t 2 y 3 2 t "  # diare 3 hari, tidak berdarah, gelisah, mata cekung, haus, lambat, kolera t
-        "t t 1 t t t pagedown 1 pagedown 2 1 1 y t pagedown s y t"
+        "t t 1 t t pagedown 1 pagedown 2 1 1 y t pagedown s y t"  # consciousness: from the SAGA
     )
     app = FormApp(reg, lambda: VisitFormScreen(pid))
     await _run(app, [*keys, "f10"])
