@@ -155,6 +155,7 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
         codes = {t.get("code") for t in request.result.get("treatments") or []}
         self.given_pending: list[dict] = [c for c in request.given if c.get("code") is None or c["code"] in codes]
         self._corrected: dict | None = None
+        self._provisional_at: str | None = None  # the visit's time before F10 (_visit_at_before_save)
         # F10 in the form: the summary opens and saves (or refuses with its one line) at once.
         self.save_at_once = save_at_once
 
@@ -269,7 +270,9 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
                 self._corrected = reg.get_visit(self.request.correct_visit_id)
             return GivenContext(self._given_treatments(), self._corrected.get("given"),
                                 self._corrected["visit_at"], None)
-        return GivenContext(self._given_treatments(), None, self._visit_at_before_save(), None)
+        if self._provisional_at is None:  # asked once: check_action runs for every key binding
+            self._provisional_at = self._visit_at_before_save()
+        return GivenContext(self._given_treatments(), None, self._provisional_at, None)
 
     def _visit_at_before_save(self) -> str:
         """The visit's time as the save will choose it: the draft's, else now for today's visit,
