@@ -92,7 +92,13 @@ class PracticeRun:
         ids = self.store.case_ids()
         if not ids:
             return list(library.load())
-        return [library.by_id(i) for i in ids]
+        known = {c.id: c for c in library.load()}
+        return [known[i] for i in ids if i in known]
+
+    def unknown_cases(self) -> list[str]:
+        """Case ids of the session that this version's library does not have (a newer app made it)."""
+        known = {c.id for c in library.load()}
+        return [i for i in self.store.case_ids() if i not in known]
 
     def latest(self) -> dict[str, dict[str, Any]]:
         return self.store.latest(self.participant)
@@ -222,6 +228,11 @@ class PracticeHomeScreen(MtbsScreen[None]):
         mean = f" · rata-rata {sum(done) / len(done):.0f} %" if done else ""
         self.query_one("#home-title", TextLine).set_text(
             f"Latihan MTBS · {self.run.participant} · {self.run.title} · {len(done)}/{len(self.cases)} selesai{mean}")
+        unknown = self.run.unknown_cases()
+        if unknown:
+            help_line = self.query_one("#home-help", TextLine)
+            help_line.set_text(f"{len(unknown)} kasus sesi ini tidak dikenal aplikasi ini ({unknown[0]}); perbarui "
+                               "aplikasi.")
         options = []
         for n, case in enumerate(self.cases, 1):
             got = latest.get(case.id)
@@ -718,7 +729,7 @@ class TreatScreen(ChoiceScreen):
 # --- the result -----------------------------------------------------------------------------------
 
 
-def _answer_column(title: str, pathway: str, classifications: list[tuple[str, str]],
+def _answer_column(title: str, classifications: list[tuple[str, str]],
                    treatments: list[tuple[str, str | None]], follow_up: int | None) -> Text:
     out = Text()
     out.append(title + "\n", style="bold underline")
@@ -762,9 +773,9 @@ class ResultScreen(MtbsScreen[None]):
             mine_tx = [(rule_codes.TREATMENTS.get(c, c), d) for c, d in a.treatments.items()]
             chart_tx = [(t["label"], t["dose"]) for t in expected["treatments"]]
             with Horizontal(id="result-columns"):
-                yield Static(_answer_column("Jawaban Anda", pathway, mine_cls, mine_tx, a.follow_up_days),
+                yield Static(_answer_column("Jawaban Anda", mine_cls, mine_tx, a.follow_up_days),
                              id="result-mine")
-                yield Static(_answer_column("Bagan", pathway, chart_cls, chart_tx, expected["follow_up_days"]),
+                yield Static(_answer_column("Bagan", chart_cls, chart_tx, expected["follow_up_days"]),
                              id="result-chart")
         yield TextLine(self.saved, classes="practice-help")
         yield KeyLegend()

@@ -275,3 +275,18 @@ def test_every_modules_codes_and_the_module_list_fit_80x24() -> None:
         # title, help line and legend, the list's two border rows: the rest holds every module
         assert len(screen.modules) <= 24 - 3 - box - 2, (case.pathway, case.chart)
     assert len(seen) == 4
+
+
+async def test_a_session_made_by_a_newer_library_names_the_unknown_case(tmp_path: Path) -> None:
+    from mtbs_tui.latihan.store import create_session
+
+    create_session(tmp_path / "sesi.db", "Pelatihan", ["Sari"], ["b22-06-diare-tanpa-dehidrasi"])
+    store = PracticeStore.open(tmp_path / "sesi.db")
+    with store.write() as conn:  # as a newer version would have written it
+        conn.execute("INSERT INTO session_cases(case_id) VALUES ('b22-99-kasus-baru')")
+    app = PracticeApp(store, "Sari")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "0/1 selesai" in app.screen.query_one("#home-title").text
+        assert "1 kasus sesi ini tidak dikenal aplikasi ini (b22-99-kasus-baru)" in _shown(app)
+    store.close()
