@@ -12,10 +12,9 @@ from mtbs_tui.outputs import policy
 
 def run_send(db_path: Path, month: str, out: Path | None, *, actor: str | None = None, overwrite: bool = False,
              today: _dt.date | None = None) -> int:
-    from mtbs_tui.audit import record_audit
-    from mtbs_tui.documents.common import DocumentError, atomic_output
+    from mtbs_tui.documents.common import DocumentError
     from mtbs_tui.documents.monthly import parse_month
-    from mtbs_tui.documents.package import build_package, package_text
+    from mtbs_tui.documents.package import default_name, write_package
     from mtbs_tui.register import RegisterError
 
     try:
@@ -27,14 +26,9 @@ def run_send(db_path: Path, month: str, out: Path | None, *, actor: str | None =
     except RegisterError as exc:
         return fail(exc.message)
     try:
-        code = (register.facility() or {}).get("code") or "puskesmas"
-        target = out if out is not None else Path(f"paket-mtbs-{code}-{first:%Y-%m}.json")
+        target = out if out is not None else Path(default_name(register.facility() or {}, f"{first:%Y-%m}"))
         with policy(register=db_path, overwrite=overwrite):
-            data = build_package(register, month, today=today)
-            with atomic_output(target) as tmp:
-                tmp.write_text(package_text(data), encoding="utf-8")
-        # The trail records what was sent: the package carries the head before this entry.
-        record_audit(register, "laporan.kirim", detail=f"{data['month']}, {data['checksum'][:23]}", actor=actor)
+            data = write_package(register, month, target, actor=actor, today=today)
     except (DocumentError, RegisterError) as exc:
         return fail(exc.message)
     finally:

@@ -98,6 +98,25 @@ def build_package(register: Any, month: str, *, today: _dt.date | None = None,
     return data
 
 
+def default_name(facility: dict[str, Any], month: str) -> str:
+    return f"paket-mtbs-{facility.get('code') or 'puskesmas'}-{month}.json"
+
+
+def write_package(register: Any, month: str, target: Path | str, *, actor: str | None,
+                  today: _dt.date | None = None) -> dict[str, Any]:
+    """Build the package of `month`, write it to `target` (atomically, under the caller's output
+    policy) and record `laporan.kirim` with its checksum in the audit trail (after the file: the
+    package carries the head before this entry). Returns the package."""
+    from mtbs_tui.audit import record_audit
+    from mtbs_tui.documents.common import atomic_output
+
+    data = build_package(register, month, today=today)
+    with atomic_output(Path(target)) as tmp:
+        tmp.write_text(package_text(data), encoding="utf-8")
+    record_audit(register, "laporan.kirim", detail=f"{data['month']}, {data['checksum'][:23]}", actor=actor)
+    return data
+
+
 def package_text(data: dict[str, Any]) -> str:
     """The file: the canonical body (what the checksum covers) with the checksum as its last member,
     so a reader checks it by hashing the bytes as they are (see `_checksum_ok`)."""

@@ -33,7 +33,9 @@ SCREEN_HELP: dict[str, tuple[str, str]] = {
     "MyScoreScreen": ("Nilai saya", "Nilai sesi, nilai per bagian dan baris bagan yang paling sering terlewat."),
     "QualityScreen": ("Indikator mutu", "Indikator mutu MTBS 12 bulan: nilai periode, pembilang/penyebut dan "
                       "tren per bulan (satu huruf per bulan, · = tidak ada data). ←/→ geser sebulan, "
-                      "PgUp/PgDn setahun. Definisi: docs/quality.md."),
+                      "PgUp/PgDn setahun. F7: PDF 12 bulan ini; F8 (kepala): paket laporan bulan lengkap "
+                      "terakhir untuk kabupaten. Berkas ada di folder dokumen di samping register. "
+                      "Definisi: docs/quality.md."),
     "HomeScreen": ("Beranda", "Kunjungan hari ini, kunjungan ulang yang jatuh tempo, draf yang belum "
                    "selesai dan rujukan yang belum ada balasannya. Tab pindah antardaftar, Enter membuka "
                    "baris yang dipilih."),

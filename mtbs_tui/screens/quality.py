@@ -8,6 +8,8 @@ denominator is a dot in the sparkline, the period without one is "-".
 from __future__ import annotations
 
 import datetime as _dt
+from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -62,12 +64,19 @@ def indicator_lines(report: QualityReport) -> Text:
 class QualityScreen(MtbsScreen[None]):
     """Indikator mutu."""
 
+    # The package for the district is the head's (as `mtbs report kirim`); printing is for every
+    # role that may open this screen.
+    ROLE_GATES = {"send_package": "report.monthly"}
+
     BINDINGS = [
         Binding("escape", "back", "Kembali", key_display="Esc", id="kembali"),
         Binding("left", "shift(-1)", "Bulan -1", key_display="←", id="bulan_sebelum"),
         Binding("right", "shift(1)", "Bulan +1", key_display="→", id="bulan_sesudah"),
         Binding("pageup", "shift(-12)", "Tahun -1", key_display="PgUp", id="tahun_sebelum"),
         Binding("pagedown", "shift(12)", "Tahun +1", key_display="PgDn", id="tahun_sesudah"),
+        Binding("f7", "print_report", "PDF", key_display="F7", id="cetak_mutu"),
+        # Only the head (report.monthly) sees this key: the package of the last complete month shown.
+        Binding("f8", "send_package", "Paket kab.", key_display="F8", id="paket_kabupaten"),
     ]
 
     def __init__(self) -> None:
@@ -80,8 +89,8 @@ class QualityScreen(MtbsScreen[None]):
         yield Static("", id="quality-period", classes="help-line", markup=False)
         with Vertical(id="quality-body"):
             yield Static("", id="quality-table", markup=False)
-        yield Static("Definisi: docs/quality.md · cetak: mtbs report mutu --from --to", classes="help-line",
-                     markup=False)
+        yield Static("Definisi: docs/quality.md · F7 PDF 12 bulan ini · F8 paket bulanan untuk kabupaten",
+                     id="quality-note", classes="help-line", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -115,6 +124,62 @@ class QualityScreen(MtbsScreen[None]):
             return
         self.last_month = moved
         self.reload()
+
+    def package_month(self) -> str:
+        """The last complete month of the period shown (the month before, when it ends this month)."""
+        assert self.last_month is not None
+        today: _dt.date = self.app.today()
+        month = self.last_month if self.last_month < today.replace(day=1) else shift_month(self.last_month, -1)
+        return f"{month:%Y-%m}"
+
+    def _say(self, ok: bool, what: str, result: Any) -> None:
+        from mtbs_tui.screens.visit_documents import short_path
+
+        note = self.query_one("#quality-note", Static)
+        if ok:
+            prefix = f"{what} tersimpan: "
+            note.update(Text(prefix + short_path(result, 79 - len(prefix))))
+        else:
+            message = str(getattr(result, "message", None) or result).splitlines()[0]
+            line = f"{what} gagal: {message}"
+            note.update(Text(line if len(line) <= 79 else line[:78] + "…", style="bold red"))
+
+    def _folder(self) -> Path:
+        from mtbs_tui.screens.visit_documents import FOLDER_NAME
+
+        folder = Path(self.app.register.path).parent / FOLDER_NAME
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def action_print_report(self) -> None:
+        """F7: the PDF of the 12 months shown, into `dokumen/` beside the register."""
+        from mtbs_tui.documents.quality import write_report
+
+        assert self.last_month is not None
+        today: _dt.date = self.app.today()
+        first, last = month_span(self.last_month)
+        last = min(last, today)
+        try:
+            target = self._folder() / f"mutu-mtbs-{first:%Y-%m}-{last:%Y-%m}.pdf"
+            write_report(self.app.register, first, last, "pdf", target, actor=self.app.actor, today=today)
+        except Exception as exc:  # noqa: BLE001 - DocumentError/RegisterError carry one Indonesian line
+            self._say(False, "PDF mutu", exc)
+            return
+        self._say(True, "PDF mutu", target)
+
+    def action_send_package(self) -> None:
+        """F8: the monthly package for the district (`mtbs report kirim`), into `dokumen/`."""
+        from mtbs_tui.documents.package import default_name, write_package
+
+        month = self.package_month()
+        register = self.app.register
+        try:
+            target = self._folder() / default_name(register.facility() or {}, month)
+            write_package(register, month, target, actor=self.app.actor, today=self.app.today())
+        except Exception as exc:  # noqa: BLE001 - DocumentError/RegisterError carry one Indonesian line
+            self._say(False, f"Paket {month}", exc)
+            return
+        self._say(True, f"Paket {month}", target)
 
     def action_back(self) -> None:
         self.dismiss(None)

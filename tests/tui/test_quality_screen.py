@@ -69,3 +69,43 @@ def test_worker_minutes_keep_the_worker_name() -> None:
                            monthly={k: [v] for k, v in empty.items()}, total=empty,
                            workers=[("Bd. Sari", 3, 12.5)])
     assert str(indicator_lines(report)).splitlines()[-1] == "Menit per konsultasi: Bd. Sari 12,5 (n=3)"
+
+
+async def test_head_writes_the_pdf_and_the_district_package_from_the_screen(register) -> None:
+    from pathlib import Path
+
+    from mtbs_tui.documents.package import load_package
+
+    app = make_app(register, user="kepala", offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f9")
+        await pilot.pause()
+        assert "F8 Paket kab." in str(app.screen.query_one("KeyBar").render())
+        await pilot.press("f8")
+        await pilot.pause()
+        folder = Path(register.path).parent / "dokumen"
+        note = _text(app, "#quality-note")
+        assert note.startswith("Paket 2026-10 tersimpan: ") and len(note) <= 79
+        package = load_package(next(folder.glob("paket-mtbs-*-2026-10.json")))
+        assert package.month == "2026-10"
+        await pilot.press("f7")
+        await pilot.pause()
+        assert _text(app, "#quality-note").startswith("PDF mutu tersimpan: ")
+        pdfs = list(folder.glob("mutu-mtbs-2025-12-2026-11.pdf"))
+        assert pdfs and pdfs[0].read_bytes().startswith(b"%PDF")
+    actions = [r[0] for r in register.db.execute("SELECT action FROM audit WHERE action LIKE 'laporan.%'")]
+    assert actions == ["laporan.kirim", "laporan.mutu"]
+
+
+async def test_reviewer_prints_but_cannot_send_the_package(register) -> None:
+    from pathlib import Path
+
+    app = make_app(register, user="tinjau", offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f9")
+        await pilot.pause()
+        keys = str(app.screen.query_one("KeyBar").render())
+        assert "F7 PDF" in keys and "Paket" not in keys
+        await pilot.press("f8")
+        await pilot.pause()
+    assert not list((Path(register.path).parent / "dokumen").glob("paket-*.json"))
