@@ -5,7 +5,8 @@ medicines (fractions, syrups, alternatives) and an urgently referred visit with 
 pre-referral lines, writes their PDFs and the card of that referred child, renders every page with
 `pdftoppm -png -r 60` into --out, and with --docs also writes docs/preview-card.png (the card's top
 half, what the mother takes home) and docs/preview-referral.png (the letter's pages side by side).
-Nothing is recorded in the register (no letter number, no audit entry).
+Nothing is recorded in the register (no letter number, no audit entry); what was given to the
+referred child (issue 17) is an example made in memory (`example_given`).
 
 Run: .venv/bin/python bench/preview_documents.py [--db FILE] [--out DIR] [--docs]
 """
@@ -41,6 +42,8 @@ def render(db: Path, out: Path) -> dict[str, list[Path]]:
         for name, vid in (("kartu", home), ("kartu-rujuk", referred), ("surat-rujukan", referred)):
             pdf = out / f"{name}-{vid}.pdf"
             visit = reg.get_visit(vid)
+            if vid == referred and not visit.get("given"):
+                visit["given"] = example_given(visit)
             with open(pdf, "wb") as fh:
                 if name == "surat-rujukan":
                     # The number a first print would get; the preview records nothing.
@@ -58,6 +61,26 @@ def render(db: Path, out: Path) -> dict[str, list[Path]]:
         subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(out / f"{name}-p")], check=True)
         pngs[name] = sorted(out.glob(f"{name}-p*.png"))
     return pngs
+
+
+def example_given(visit: dict) -> dict:
+    """What was given, as a nurse records it (issue 17), in memory only: every pre-referral
+    treatment given 15 minutes after the examination, the first one not given (stok habis), and
+    paracetamol outside the chart."""
+    import datetime as dt
+
+    from mtbs_tui import given
+
+    at = dt.datetime.fromisoformat(visit["visit_at"]) + dt.timedelta(minutes=15)
+    hour = at.strftime("%H:%M")
+    changes = given.rest_given(visit["treatments"], None, hour)
+    if changes:
+        changes[0] = {"code": changes[0]["code"], "outcome": given.NOT_GIVEN, "reason": "stok_habis"}
+    changes.append({"code": None, "outcome": given.DEVIATION, "note": "Parasetamol sirup 120 mg/5 mL, 5 mL",
+                    "time": hour})
+    items = given.merge(visit["treatments"], [], changes, visit_at=visit["visit_at"], now=at)
+    return {"version": 1, "recorded_by": visit.get("recorded_by") or "bidan",
+            "recorded_at": at.isoformat(timespec="seconds"), "items": items}
 
 
 def to_docs(pngs: dict[str, list[Path]]) -> list[Path]:
