@@ -386,14 +386,14 @@ def export_referral_log_command(
     date_from: str = typer.Option(..., "--from", help="Tanggal rujukan awal (TTTT-BB-HH).", metavar="TANGGAL"),
     date_to: str = typer.Option(..., "--to", help="Tanggal rujukan akhir (TTTT-BB-HH), ikut dihitung.",
                                 metavar="TANGGAL"),
-    fmt: str = typer.Option("xlsx", "--format", help="csv atau xlsx.", metavar="FORMAT"),
+    fmt: str = typer.Option("xlsx", "--format", help="xlsx, csv atau pdf.", metavar="FORMAT"),
     out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas tujuan.", metavar="BERKAS"),
     overwrite: bool = typer.Option(
         False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
     ),
 ) -> None:
     """Ekspor buku register rujukan: satu baris per rujukan segera, dengan balasan rumah sakit (atau
-    BELUM ADA BALASAN), ke CSV atau XLSX."""
+    BELUM ADA BALASAN), ke XLSX, CSV atau PDF (A4 mendatar)."""
     from mtbs_tui.commands.export import run_referral_log
 
     actor = _login(ctx, "referral.export")

@@ -296,7 +296,7 @@ def test_referral_log_and_register_export_read_back(source: Path, tmp_path: Path
         export_register(reg, _dt.date(2026, 1, 1), TODAY, "xlsx", tmp_path / "register.xlsx", today=TODAY)
     finally:
         reg.close()
-    for fmt in ("xlsx", "csv"):
+    for fmt in ("xlsx", "csv", "pdf"):
         done = mtbs(db, "export", "rujukan", "--from", "2026-01-01", "--to", TODAY.isoformat(), "--format", fmt,
                     "-o", str(tmp_path / f"rujukan.{fmt}"))
         assert done.returncode == 0, done.stderr
@@ -318,6 +318,14 @@ def test_referral_log_and_register_export_read_back(source: Path, tmp_path: Path
         rows = list(csv.reader(fh, delimiter=";"))
     assert rows[0] == headers() and len(rows) == len(ids) + 1
     assert rows[1][headers().index("Diagnosis rumah sakit")] == "'=Sepsis"  # never a formula in Excel
+    # PDF (A4 landscape): every referral, the reply, the dates whole (checked by eye at 60 dpi too).
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() for page in PdfReader(str(tmp_path / "rujukan.pdf")).pages)
+    assert "BUKU REGISTER RUJUKAN" in text and first["patient"]["name"] in text
+    assert "Dirujuk lagi" in text and "Dirujuk lagi ke RSUP Kupang" in text and "(4 hari)" in text
+    assert _dt.date.fromisoformat(first["visit_date"]).strftime("%d-%m-%Y") in text
+    assert text.count("BELUM ADA") == len(ids) - 1
     # The register export: destination, letter number, outcome and days to reply beside "Rujukan".
     sheet = openpyxl.load_workbook(tmp_path / "register.xlsx").active
     table = [list(r) for r in sheet.iter_rows(values_only=True)]

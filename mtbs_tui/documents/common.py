@@ -288,6 +288,24 @@ def old_version_mark(visit: dict, what: str) -> Any | None:
                      "berlaku; cetak dari versi terbaru.", warn)
 
 
+def build_landscape_pdf(path: Path | str, story: list[Any], *, title: str, footer: str) -> None:
+    """Build `story` on A4 landscape (12 mm sides, 11 mm top, 13 mm bottom) with `footer` and the
+    page number at the foot of every page: the layout of the reports and logs."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    def on_page(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 6.5)
+        canvas.drawString(12 * mm, 7 * mm, f"{footer} - halaman {doc.page}")
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
+                            topMargin=11 * mm, bottomMargin=13 * mm, title=title, author="mtbs_tui", invariant=1)
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+
+
 def footer_text(db: Any, what: str) -> str:
     """The footer line: what, when, which program; the audit chain head has its place here."""
     from mtbs_tui.audit import recorded_head

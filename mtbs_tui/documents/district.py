@@ -13,6 +13,7 @@ from mtbs_tui.documents.common import (
     FONT_BOLD,
     DocumentError,
     atomic_output,
+    build_landscape_pdf,
     para_text,
     xlsx_header_row,
 )
@@ -130,10 +131,9 @@ def write_pdf(district: District, path: Path) -> None:
     import datetime as _dt
 
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
     from mtbs_tui.documents.common import app_version, date_text, styles
 
@@ -209,16 +209,7 @@ def write_pdf(district: District, path: Path) -> None:
                                      "--kepala-dokumen."), st["small"]))
     footer = f"{district.title} - dibuat {date_text(_dt.date.today())} - mtbs_tui {app_version()}"
 
-    def on_page(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(FONT, 6.5)
-        canvas.drawString(12 * mm, 7 * mm, f"{footer} - halaman {doc.page}")
-        canvas.restoreState()
-
-    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
-                            topMargin=11 * mm, bottomMargin=13 * mm, title=district.title, author="mtbs_tui",
-                            invariant=1)
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    build_landscape_pdf(path, story, title=district.title, footer=footer)
 
 
 def write_district(district: District, fmt: str, out_path: Path | str) -> None:

@@ -19,6 +19,7 @@ from mtbs_tui.documents.common import (
     FONT_BOLD,
     DocumentError,
     atomic_output,
+    build_landscape_pdf,
     footer_text,
     para_text,
     xlsx_header_row,
@@ -213,9 +214,8 @@ def trend_chart(ind: Indicator, values: list[Value], months: list[str]) -> Any:
 
 def write_pdf(report: QualityReport, path: Path, db: Any) -> None:
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
     from mtbs_tui.documents.common import styles
 
@@ -285,16 +285,7 @@ def write_pdf(report: QualityReport, path: Path, db: Any) -> None:
         text = f"<b>{para_text(ind.label)}</b>: {para_text(ind.numerator)} / {para_text(ind.denominator)}"
         story.append(Paragraph(text, st["small"]))
 
-    def on_page(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(FONT, 6.5)
-        canvas.drawString(12 * mm, 7 * mm, f"{footer} - halaman {doc.page}")
-        canvas.restoreState()
-
-    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
-                            topMargin=11 * mm, bottomMargin=13 * mm, title=report.title, author="mtbs_tui",
-                            invariant=1)
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    build_landscape_pdf(path, story, title=report.title, footer=footer)
 
 
 def write_report(register: Any, first: _dt.date, last: _dt.date, fmt: str, out_path: Path | str, *,

@@ -20,7 +20,7 @@ from mtbs_tui.display import date_text
 from mtbs_tui.documents.common import DocumentError, atomic_output
 from mtbs_tui.documents.export import CSV_DELIMITER, CSV_ENCODING, ExportResult
 
-FORMATS = ("csv", "xlsx")
+FORMATS = ("xlsx", "csv", "pdf")
 
 
 def columns() -> list[Any]:
@@ -61,7 +61,8 @@ def _address(row: dict[str, Any]) -> str | None:
 
 def log_rows(register: Any, date_from: _dt.date, date_to: _dt.date, fmt: str, *,
              today: _dt.date | None = None) -> list[list[Any]]:
-    """The rows of the log (XLSX: dates as dates; CSV: dates as DD-MM-YYYY text, formula guard)."""
+    """The rows of the log (XLSX: dates as dates; CSV and PDF: dates as DD-MM-YYYY text; CSV: the
+    formula guard)."""
     today = today or _dt.date.today()
     flag_after = register.referral_reply_days()
     out = []
@@ -75,7 +76,7 @@ def log_rows(register: Any, date_from: _dt.date, date_to: _dt.date, fmt: str, *,
         else:
             note = ""
         day, received = r["visit_date"], reply.get("received_date")
-        if fmt == "csv":
+        if fmt != "xlsx":
             day, received = date_text(day), date_text(received) if received else None
         row = [n, day, r["letter_number"], r["mrn"], r["patient_name"], r["sex"], r["age_text"], r["parent_name"],
                _address(r), r["phone"], r["reason"],
@@ -104,6 +105,8 @@ def export_referral_log(register: Any, date_from: _dt.date, date_to: _dt.date, f
                 writer = csv.writer(fh, delimiter=CSV_DELIMITER, lineterminator="\r\n")
                 writer.writerow(headers())
                 writer.writerows(rows)
+        elif fmt == "pdf":
+            write_pdf(register, rows, tmp, title)
         else:
             from mtbs_tui.documents.xlsx import XlsxStreamWriter
 
@@ -114,3 +117,60 @@ def export_referral_log(register: Any, date_from: _dt.date, date_to: _dt.date, f
     record_audit(register, "ekspor.rujukan",
                  detail=f"{date_from.isoformat()} s.d. {date_to.isoformat()}, {fmt}, {len(rows)} baris", actor=actor)
     return ExportResult(path=out_path, rows=len(rows), fmt=fmt)
+
+
+# PDF: A4 landscape, the paper book's columns grouped into ten, widths in mm (273 mm between margins).
+PDF_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("No.", 7), ("Tanggal rujukan", 17), ("Anak (No. RM, JK, umur)", 40), ("Alasan rujukan", 42),
+    ("Tujuan rujukan", 30), ("Perujuk", 20), ("Balasan (hari)", 18), ("Hasil", 20),
+    ("Diagnosis, tindakan RS, anjuran", 56), ("Keterangan", 23),
+)
+
+
+def write_pdf(register: Any, rows: list[list[Any]], path: Path, title: str) -> None:
+    """The log as an A4 landscape table, the header row on every page, the footer line (what, when,
+    the audit chain head) and the page number on each page."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    from mtbs_tui.documents.common import FONT_BOLD, build_landscape_pdf, footer_text, para_text, styles
+
+    st = styles()
+    cell = ParagraphStyle("sel", parent=st["small"], fontSize=6.8, leading=8)
+    head = ParagraphStyle("kepala", parent=cell, fontName=FONT_BOLD)
+    footer = footer_text(register.db, title)
+    names = headers()
+
+    def para(*parts: Any, sep: str = "<br/>") -> Any:
+        return Paragraph(sep.join(para_text(p) for p in parts if p not in (None, "")), cell)
+
+    table_rows: list[list[Any]] = [[Paragraph(para_text(t), head) for t, _ in PDF_COLUMNS]]
+    for values in rows:
+        r = dict(zip(names, values))
+        days = r["Hari sampai balasan"]
+        rs = [f"Dx: {r['Diagnosis rumah sakit']}" if r["Diagnosis rumah sakit"] else None,
+              r["Tindakan di rumah sakit"],
+              f"Dirujuk lagi ke {r['Dirujuk lagi ke']}" if r["Dirujuk lagi ke"] else None,
+              f"Anjuran: {r['Anjuran tindak lanjut']}" if r["Anjuran tindak lanjut"] else None,
+              r["Dokter pemeriksa"]]
+        table_rows.append([
+            para(r["No."]), para(r["Tanggal rujukan"], r["No. surat rujukan"]),
+            para(r["Nama anak"], f"{r['No. RM']} · {r['JK']} · {r['Umur']}", r["Nama ibu/orang tua"]),
+            para(r["Alasan rujukan (klasifikasi)"]), para(r["Tujuan rujukan"] or "-"), para(r["Petugas perujuk"]),
+            para(r["Tanggal balasan"], f"({days} hari)" if days is not None else None),
+            para(r["Hasil"]), para(*rs), para(r["Keterangan"]),
+        ])
+    table = Table(table_rows, colWidths=[w * mm for _, w in PDF_COLUMNS], repeatRows=1)
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dddddd")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+
+    story: list[Any] = [Paragraph(para_text(title.upper()), st["title"]), Spacer(1, 4)]
+    story.append(table if rows else Paragraph("Tidak ada rujukan segera pada periode ini.", st["base"]))
+    build_landscape_pdf(path, story, title=title, footer=footer)
