@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from mtbs_tui.display import date_text
+from mtbs_tui.display import date_text, severity_text
 from mtbs_tui.keygate import KeyGate
 from mtbs_tui.latihan import library, scoring
 from mtbs_tui.latihan.library import PracticeCase
@@ -36,10 +36,6 @@ from mtbs_tui.screens.base import MtbsScreen
 from mtbs_tui.screens.visit_form import VisitFormScreen
 from mtbs_tui.widgets.legend import KeyLegend
 from mtbs_tui.widgets.line import TextLine
-
-COLOUR_WORD = {"merah": "MERAH", "kuning": "KUNING", "hijau": "HIJAU"}
-COLOUR_STYLE = {"merah": "bold bright_white on red", "kuning": "bold black on yellow",
-                "hijau": "bold black on green"}
 
 PRACTICE_CSS = """
 .practice-title { height: 1; text-style: bold; background: $primary; color: $text; }
@@ -72,10 +68,6 @@ class ChoicesBox(Widget):
 
     def render(self) -> Text:
         return self.text
-
-
-def colour_text(colour: str) -> Text:
-    return Text(f"{COLOUR_WORD[colour]:<6}", style=COLOUR_STYLE[colour])
 
 
 # --- the run: store, participant, case set, one attempt ---------------------------------------------
@@ -734,7 +726,7 @@ def _answer_column(title: str, classifications: list[tuple[str, str]],
     out = Text()
     out.append(title + "\n", style="bold underline")
     for colour, label in classifications:
-        out.append_text(colour_text(colour))
+        out.append_text(severity_text(colour))
         out.append(f" {label}\n")
     if not classifications:
         out.append("(tidak ada klasifikasi)\n")
