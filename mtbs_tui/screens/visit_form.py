@@ -81,12 +81,19 @@ FOLD_KEYS = frozenset(
 # unconscious among the danger signs (2015 "letargis atau tidak sadar", 2022 SAGA "tidak
 # berinteraksi / tidak sadar") is the diarrhoea box's "keadaan umum: letargis atau tidak sadar"
 # and the dengue and nutrition boxes' "penurunan kesadaran"; a "tidak" answers "penurunan
-# kesadaran" only under the named setting (rules/settings.py, listed in docs/chart.md).
+# kesadaran" only under the named setting (rules/settings.py, listed in docs/chart.md). In the same
+# way a "ya" to "tidak bisa minum atau menyusu" is the diarrhoea box's "malas minum atau tidak bisa
+# minum", and a restless child among the danger signs (2015 "gelisah", 2022 "gelisah, rewel, tidak
+# dapat ditenangkan") its "keadaan umum: gelisah, rewel" (the first of the two that applies wins:
+# lethargy comes first in the chart's order). A "ya" only ever makes a classification more severe.
 IMPLIED: tuple[tuple[str, Any, str, Any], ...] = (
     ("batuk", True, "batuk_pilek_mata_merah", True),
     ("letargis_tidak_sadar", True, "keadaan_umum", "letargis_tidak_sadar"),
     ("tidak_berinteraksi", True, "keadaan_umum", "letargis_tidak_sadar"),
     ("tidak_berinteraksi", True, "penurunan_kesadaran", True),
+    ("tidak_bisa_minum", True, "kemampuan_minum", "malas_atau_tidak_bisa"),
+    ("gelisah", True, "keadaan_umum", "gelisah_rewel"),
+    ("rewel_tidak_dapat_ditenangkan", True, "keadaan_umum", "gelisah_rewel"),
     *((("tidak_berinteraksi", False, "penurunan_kesadaran", False),)
       if chart_settings.DEFAULT.kesadaran_baik_dari_tanda_bahaya else ()),
 )

@@ -181,3 +181,31 @@ async def test_consciousness_is_asked_once_in_a_visit(tmp_path: Path) -> None:
         await pilot.pause()
         assert form.values.merged()["penurunan_kesadaran"] is True
         assert form.values.merged()["tidak_berinteraksi"] is False
+
+
+async def test_danger_signs_answer_the_diarrhoea_box_once(tmp_path: Path) -> None:
+    """'Tidak bisa minum' answers the diarrhoea box's 'diberi minum: malas atau tidak bisa'; a
+    restless child (SAGA 'rewel, tidak dapat ditenangkan') its 'keadaan umum: gelisah, rewel'. The
+    diarrhoea box then asks only what the danger signs did not."""
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Dewi", sex="P", birth_date=months_ago(20, 3), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        await pilot.press("pagedown")
+        await pilot.pause()
+        keys = [f.key for f in form.current.focusable_fields()]
+        answers = ["y" if k in ("tidak_bisa_minum", "rewel_tidak_dapat_ditenangkan") else "t"
+                   for k in keys[:keys.index("rewel_tidak_dapat_ditenangkan") + 1]]
+        await pilot.press(*answers)
+        await pilot.pause()
+        merged = form.values.merged()
+        assert merged["kemampuan_minum"] == "malas_atau_tidak_bisa"
+        assert merged["keadaan_umum"] == "gelisah_rewel"
+        assert merged["penurunan_kesadaran"] is False  # not unconscious: tidak (named setting)
+        diare = [s.plan.short for s in form.sections].index("Diare")
+        await pilot.press(f"alt+{form.section_letters()[diare]}", "y")  # diarrhoea: ya
+        await pilot.pause()
+        shown = {f.key: f.value for f in form.current.focusable_fields()}
+        assert shown["keadaan_umum"] == "gelisah_rewel" and shown["kemampuan_minum"] == "malas_atau_tidak_bisa"
