@@ -173,3 +173,28 @@ async def test_what_was_confirmed_stays_when_going_back_to_the_form(tmp_path: Pa
         await pilot.pause()
     [vid] = [r[0] for r in reg.db.execute("SELECT id FROM visits")]
     assert [i.outcome for i in reg.get_visit(vid)["given"]["items"]] == ["diberikan"] * 3
+
+
+async def test_a_correction_shows_the_record_and_saves_a_change_with_it(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Koreksi", sex="P", birth_date=months_ago(11, 3), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*standard_visit_keys(save=True), "escape")
+        await pilot.pause()
+    vid = reg.db.execute("SELECT id FROM visits").fetchone()[0]
+    app = FormApp(reg, lambda: VisitFormScreen(pid, correct_visit_id=vid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f9")
+        await pilot.pause()
+        assert "Tindakan · 3 diberikan" in flat(app)  # the record of the visit, not a new one
+        await pilot.press("1", "2", "2", "f10")  # keluarga menolak; then the correction's reason
+        await pilot.pause()
+        await pilot.press(*"salah ketik", "enter")
+        await pilot.pause()
+    new = reg.db.execute("SELECT id FROM visits WHERE is_current = 1").fetchone()[0]
+    record = reg.get_visit(new)["given"]
+    assert record["version"] == 2 and record["visit_id"] == new
+    assert (record["items"][0].outcome, record["items"][0].reason) == ("tidak_diberikan", "keluarga_menolak")
