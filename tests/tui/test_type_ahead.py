@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from conftest import SIZE, make_app
+from conftest import SIZE, keys_handled, make_app
 from form_app import standard_visit_keys
 from textual import events
 
@@ -98,3 +98,42 @@ async def test_registering_from_f2_says_saved_on_the_form_help_line_not_in_a_toa
         await pilot.press("9", "enter")  # the next question has its own help again
         await pilot.pause()
         assert "tersimpan" not in screen_text(app).splitlines()[22]
+
+
+async def test_a_key_is_never_held_for_ever(register, monkeypatch) -> None:
+    """A widget that never settles must not freeze the keyboard: after KEY_HOLD_LIMIT each key is
+    delivered anyway, still in order."""
+    from textual.widgets import Input
+
+    from mtbs_tui import keygate
+    from mtbs_tui.screens.patients import PatientSearchScreen
+
+    monkeypatch.setattr(keygate, "KEY_HOLD_LIMIT", 0.05)
+    monkeypatch.setattr(keygate.KeyGate, "keys_settled", lambda self: False)
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in ("f3", "b", "u", "d"):
+            app._driver.send_message(key_event(key))
+        await keys_handled(pilot)
+        assert isinstance(app.screen, PatientSearchScreen)
+        assert app.screen.query_one("#search", Input).value == "bud"
+
+
+async def test_escape_and_the_dialog_answer_in_one_burst(register) -> None:
+    """Esc on the form opens the leave dialog; the 'y' typed right after answers the dialog (the
+    draft is kept and the form closes), it is never an answer in the form behind it."""
+    from mtbs_tui.screens.home import HomeScreen
+
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.start_visit(register.ids["aisyah"])
+        await pilot.pause()
+        for key in ("9", "enter", "escape", "y"):
+            app._driver.send_message(key_event(key))
+        await keys_handled(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    drafts = [register.get_draft(r["id"]) for r in register.drafts()
+              if r["patient_id"] == register.ids["aisyah"]]
+    assert [d["case"].get("weight_kg") for d in drafts] == [9.0]
