@@ -218,6 +218,8 @@ class GivenDialog(MtbsModalScreen["dict[str, Any] | None"]):
 
     def _show(self, error: str | None = None) -> None:
         prompt, keys = self.PROMPTS[self.stage]
+        if self.stage == "time" and not self._today():
+            keys = keys.replace("kosong = sekarang", "kosong = jam kunjungan")  # a visit of an earlier day
         self.query_one("#given-prompt", Label).update(prompt)
         help_line = self.query_one("#given-help", Label)
         help_line.update(error or keys)
