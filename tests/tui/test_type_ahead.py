@@ -137,3 +137,20 @@ async def test_escape_and_the_dialog_answer_in_one_burst(register) -> None:
     drafts = [register.get_draft(r["id"]) for r in register.drafts()
               if r["patient_id"] == register.ids["aisyah"]]
     assert [d["case"].get("weight_kg") for d in drafts] == [9.0]
+
+
+async def test_an_existing_patient_found_and_weighed_in_one_burst(register) -> None:
+    """F2, part of a name, Enter (the first match opens the visit form) and the weight typed at
+    once: the weight lands in the form's first question, not in the search box."""
+    from mtbs_tui.screens.visit_form import VisitFormScreen
+
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in ["f2", *"budi", "enter", "1", "2", ",", "5", "enter"]:
+            app._driver.send_message(key_event(key))
+        await keys_handled(pilot)
+        form = app.screen
+        assert isinstance(form, VisitFormScreen) and form.patient_id == register.ids["budi"]
+        assert form.values.top.get("weight_kg") == 12.5
+        assert form.focused.key == "length_cm"
