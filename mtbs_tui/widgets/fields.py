@@ -31,6 +31,8 @@ from mtbs_tui.rules.vocabulary import Finding, parse_value
 from mtbs_tui.widgets.messages import FieldChanged, FieldDone
 
 MIN_VALUE_W = 9
+# The help line under a form: 80 columns less the leading space and the right edge.
+HELP_WIDTH = 78
 
 
 class FormField(Widget, can_focus=True):
@@ -275,8 +277,14 @@ class ChoiceField(FormField):
         elif event.is_printable and char.strip():
             # "t" or "y" (or another digit) on a numbered question: say how it is answered.
             self._consume(event)
-            self.notice = (f"{self.spec.label}: jawab dengan angka 1–{len(self.choices)} "
-                           f"({', '.join(f'{i} {label}' for i, (_, label) in enumerate(self.choices, 1))})")
+            # One help line of 80 columns: the longest of these that fits (the choices are
+            # also listed under the focused question).
+            ask = f"jawab dengan angka 1–{len(self.choices)}"
+            listed = ", ".join(f"{i} {label}" for i, (_, label) in enumerate(self.choices, 1))
+            candidates = (f"{self.spec.label}: {ask} ({listed})", f"{ask.capitalize()}: {listed}",
+                          f"{self.spec.label}: {ask}")
+            self.notice = next((text for text in candidates if len(text) <= HELP_WIDTH),
+                               f"{ask.capitalize()} (pilihan di bawah pertanyaan)")
             self.refresh_field()
             self.post_message(FieldChanged(self))
         elif event.key in ("backspace", "delete", "space"):

@@ -25,7 +25,16 @@ async def test_ctrl_u_clears_a_number_and_t_on_a_numbered_question_says_how(tmp_
         await pilot.press(*press_list("9 enter 74 enter"), "t")  # "Cara mengukur" is numbered
         await pilot.pause()
         assert form.focused.key == "length_position" and form.focused.value is None
-        assert "jawab dengan angka 1–2" in screen_text(app)
+        help_line = screen_text(app).splitlines()[-2].rstrip()
+        # Whole on one line of 80 columns: the choices, not cut mid-list.
+        assert help_line == " Jawab dengan angka 1–2: 1 Berbaring (PB), 2 Berdiri (TB)"
+        await pilot.press("tab", "tab", "tab", "tab")  # Daerah malaria: long choices
+        await pilot.pause()
+        assert form.focused.key == "malaria_area"
+        await pilot.press("y")
+        await pilot.pause()
+        help_line = screen_text(app).splitlines()[-2].rstrip()
+        assert "awab dengan angka 1–" in help_line and len(help_line) <= 79
 
 
 async def test_header_keeps_the_chart_version_with_a_long_name(tmp_path: Path) -> None:
