@@ -168,6 +168,11 @@ class GivenKeys:
             self._given_apply([change], f"Dicatat: {what}")
 
 
+# Two reasons a line: the four do not fit the 64 columns of the dialog on one line.
+_REASONS = [f"{n} {label}" for n, label in enumerate(given.REASONS.values(), 1)]
+_REASON_PROMPT = "\n".join(["Alasan tidak diberikan:", "  ".join(_REASONS[:2]), "  ".join(_REASONS[2:])])
+
+
 class GivenDialog(MtbsModalScreen["dict[str, Any] | None"]):
     """One treatment's outcome, one key per answer: 1 diberikan (then the time, now by default),
     2 tidak diberikan (then the reason 1-4; 4 lainnya asks the text), 3 diberikan lain (then what
@@ -206,8 +211,7 @@ class GivenDialog(MtbsModalScreen["dict[str, Any] | None"]):
 
     PROMPTS = {
         "outcome": ("1 diberikan   2 tidak diberikan   3 diberikan lain", "Esc batal"),
-        "reason": ("Alasan: 1 stok habis  2 keluarga menolak  3 tidak mampu/tidak ada alat  4 lainnya",
-                   "Esc batal"),
+        "reason": (_REASON_PROMPT, "Esc batal"),
         "reason_text": ("Alasan lainnya:", "Enter simpan · Esc batal"),
         "time": ("Jam diberikan (jj:mm):", "Enter simpan · kosong = sekarang · Esc batal"),
         "other_text": ("Obat/dosis yang diberikan:", "Enter lanjut · Esc batal"),

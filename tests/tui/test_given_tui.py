@@ -55,6 +55,8 @@ async def test_one_key_confirms_all_then_one_not_given_and_a_deviation(tmp_path:
         await pilot.press("2")
         await pilot.pause()
         assert "1 stok habis" in flat(app)
+        # Every reason is whole on the screen (the four did not fit the dialog on one line).
+        assert "2 keluarga menolak" in flat(app) and "3 tidak mampu/tidak ada alat 4 lainnya" in flat(app)
         await pilot.press("1")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
