@@ -6,7 +6,7 @@ when their key is pressed.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from rich.text import Text
 from textual import on
@@ -207,16 +207,20 @@ class HomeScreen(MtbsScreen[None]):
         panel = self.query_one("#open-referrals", OptionList)
         register = self.app.register
         may = self.app.can("referral.view")
-        since = today - timedelta(days=register.referral_recent_days())
-        # From the day after: a referral of today is still on its way.
-        self._referrals = [r for r in register.open_referrals(today, since=since) if r["days_open"] >= 1] if may else []
+        recent_days = register.referral_recent_days()
+        every = register.open_referrals(today) if may else []
+        # The recent ones, from the day after: a referral of today is still on its way.
+        self._referrals = [r for r in every if 1 <= r["days_open"] <= recent_days]
         panel.display = bool(self._referrals)
         if not self._referrals:
             return
         from mtbs_tui.screens.referrals import status_text
 
         flagged = sum(1 for r in self._referrals if r["overdue"])
-        panel.border_title = f"Rujukan belum ada balasan ({len(self._referrals)}, {flagged} lewat batas) · F10"
+        # The count says its window and the whole list's count (the Rujukan screen, F10, shows
+        # every open referral), so 2 here and 11 there do not read as a contradiction.
+        panel.border_title = (f"Rujukan belum dibalas, {recent_days} hari terakhir: {len(self._referrals)}"
+                              f" ({flagged} lewat batas) · F10 semua {len(every)}")
         highlighted = panel.highlighted
         panel.clear_options()
         for row in self._referrals:

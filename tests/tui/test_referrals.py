@@ -40,6 +40,8 @@ async def test_record_a_reply_and_see_the_open_list_shrink(register) -> None:
         assert panel.display and panel.option_count == 1
         assert "Budi Santoso" in str(panel.get_option_at_index(0).prompt)
         assert "5 hr BELUM ADA BALASAN" in str(panel.get_option_at_index(0).prompt)
+        # Its count names its window and the whole list's count (Wati's of today is on F10).
+        assert str(panel.border_title) == "Rujukan belum dibalas, 30 hari terakhir: 1 (1 lewat batas) · F10 semua 2"
         await pilot.press("f10")
         await pilot.pause()
         assert isinstance(app.screen, ReferralsScreen)
