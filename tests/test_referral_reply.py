@@ -141,6 +141,15 @@ def test_bad_input_writes_nothing(reg: Register, case: str, field: str | None) -
         assert "tidak_datang" in message  # the allowed values are named
 
 
+def test_open_referrals_name_the_destination_and_its_phone(reg: Register) -> None:
+    vid = referred(reg)[0]
+    rs = reg.add_referral_facility(name="RSUD Sukamaju", kind="rs", phone="0274 555 123", actor="kepala")
+    reg.set_referral_destination(vid, rs, actor="bidan")
+    row = next(r for r in reg.open_referrals(TODAY) if r["id"] == vid)
+    assert (row["destination"], row["destination_phone"]) == ("RSUD Sukamaju", "0274555123")
+    assert row["treatments"]  # what the chart gave before the referral, for the referral log
+
+
 def test_days_open_and_the_flag_follow_the_setting(reg: Register) -> None:
     first = reg.open_referrals(TODAY)[0]
     assert first["days_open"] == (TODAY - _dt.date.fromisoformat(first["visit_date"])).days

@@ -263,8 +263,9 @@ class ReferralsScreen(MtbsScreen[None]):
                 text = (f"Balasan {date_text(reply['received_date'])} ({reply['days_to_reply']} hr): "
                         f"{reply['diagnosis'] or '-'}")
             else:
-                text = (f"{row['mrn']} · ibu {row['parent_name'] or '-'} · telp {row['phone'] or '-'} · "
-                        f"{row['village'] or '-'}")
+                text = (f"{row['mrn']} · ibu {row['parent_name'] or '-'} · telp {row['phone'] or '-'}"
+                        f"{' · telp RS ' + row['destination_phone'] if row.get('destination_phone') else ''}"
+                        f" · {row['village'] or '-'}")
         self.query_one("#referrals-help", Static).update(short_label(text, 79))
 
     @on(DataTable.RowHighlighted, "#referrals-table")
