@@ -261,13 +261,13 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
         return can is None or bool(can("treatment.record"))
 
     def given_context(self) -> GivenContext | None:
-        reg = self.app.register
         if self.saved_visit is not None:
+            reg = self.app.register
             return GivenContext(self._given_treatments(), reg.given_for(self.saved_visit["visit_uid"]),
                                 self.saved_visit["visit_at"], self.saved_id)
         if self.request.correct_visit_id is not None:
             if self._corrected is None:
-                self._corrected = reg.get_visit(self.request.correct_visit_id)
+                self._corrected = self.app.register.get_visit(self.request.correct_visit_id)
             return GivenContext(self._given_treatments(), self._corrected.get("given"),
                                 self._corrected["visit_at"], None)
         if self._provisional_at is None:  # asked once: check_action runs for every key binding
