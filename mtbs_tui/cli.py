@@ -17,6 +17,9 @@ from typing import Optional
 import typer
 from typer.core import TyperGroup
 
+# The one help line of --timpa (every command that writes a file refuses to overwrite without it).
+OVERWRITE_HELP = "Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap)."
+
 app = typer.Typer(
     name="mtbs",
     help="Register MTBS/MTBM elektronik untuk puskesmas. Tanpa subperintah: membuka aplikasi (TUI).",
@@ -229,7 +232,7 @@ def referral_command(
     out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas PDF tujuan.", metavar="BERKAS"),
     print_it: bool = typer.Option(False, "--print", help="Kirim juga ke pencetak bawaan sistem."),
     overwrite: bool = typer.Option(
-        False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
+        False, "--timpa", help=OVERWRITE_HELP,
     ),
     destination: Optional[str] = typer.Option(
         None, "--tujuan", metavar="FASKES",
@@ -295,7 +298,7 @@ def card_command(
     out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas PDF tujuan.", metavar="BERKAS"),
     print_it: bool = typer.Option(False, "--print", help="Kirim juga ke pencetak bawaan sistem."),
     overwrite: bool = typer.Option(
-        False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
+        False, "--timpa", help=OVERWRITE_HELP,
     ),
     old_version: bool = typer.Option(
         False, "--versi-lama", help="Cetak versi lama (sudah dikoreksi) dengan tanda VERSI LAMA.",
@@ -370,7 +373,7 @@ def export_register_command(
     fmt: str = typer.Option("xlsx", "--format", help="csv atau xlsx.", metavar="FORMAT"),
     out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas tujuan.", metavar="BERKAS"),
     overwrite: bool = typer.Option(
-        False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
+        False, "--timpa", help=OVERWRITE_HELP,
     ),
 ) -> None:
     """Ekspor Register MTBS (satu baris per kunjungan) ke CSV atau XLSX."""
@@ -389,7 +392,7 @@ def export_referral_log_command(
     fmt: str = typer.Option("xlsx", "--format", help="xlsx, csv atau pdf.", metavar="FORMAT"),
     out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas tujuan.", metavar="BERKAS"),
     overwrite: bool = typer.Option(
-        False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
+        False, "--timpa", help=OVERWRITE_HELP,
     ),
 ) -> None:
     """Ekspor buku register rujukan: satu baris per rujukan segera, dengan balasan rumah sakit (atau
@@ -415,7 +418,7 @@ def report_monthly_command(
         None, "--tulis-tabel", help="Tulis tabel bawaan ke BERKAS (JSON) untuk diubah, lalu keluar.", metavar="BERKAS"
     ),
     overwrite: bool = typer.Option(
-        False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
+        False, "--timpa", help=OVERWRITE_HELP,
     ),
 ) -> None:
     """Buat laporan bulanan MTBS/MTBM (umur, jenis kelamin, klasifikasi, rujukan, kunjungan ulang)."""
@@ -440,7 +443,7 @@ def report_quality_command(
     fmt: str = typer.Option("pdf", "--format", help="pdf, xlsx atau csv.", metavar="FORMAT"),
     out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas tujuan.", metavar="BERKAS"),
     overwrite: bool = typer.Option(
-        False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
+        False, "--timpa", help=OVERWRITE_HELP,
     ),
 ) -> None:
     """Indikator mutu MTBS per bulan: penilaian lengkap, ditimbang, suhu, napas dihitung, kunjungan
@@ -457,7 +460,7 @@ def report_send_command(
     month: str = typer.Argument(..., metavar="BULAN", help="Bulan laporan (TTTT-BB), mis. 2026-10."),
     out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas paket (JSON).", metavar="BERKAS"),
     overwrite: bool = typer.Option(
-        False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
+        False, "--timpa", help=OVERWRITE_HELP,
     ),
 ) -> None:
     """Buat paket laporan bulanan untuk dinas kesehatan kabupaten: tabel laporan bulanan dan indikator
@@ -481,7 +484,7 @@ def district_merge_command(
     month: Optional[str] = typer.Option(None, "--bulan", help="Bulan yang digabung (TTTT-BB); bawaan: bulan "
                                         "paket pertama.", metavar="BULAN"),
     overwrite: bool = typer.Option(
-        False, "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).",
+        False, "--timpa", help=OVERWRITE_HELP,
     ),
 ) -> None:
     """Gabungkan paket laporan bulanan banyak puskesmas: tabel kabupaten (satu baris per puskesmas,
@@ -801,7 +804,7 @@ def latihan_merge_command(
     out: Path = typer.Option(..., "--keluar", metavar="BERKAS", help="Berkas gabungan (dibuat bila belum ada)."),
     pdf: Optional[Path] = typer.Option(None, "--pdf", metavar="BERKAS", help="Laporan PDF."),
     xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="BERKAS", help="Laporan XLSX."),
-    overwrite: bool = typer.Option(False, "--timpa", help="Timpa berkas laporan yang sudah ada."),
+    overwrite: bool = typer.Option(False, "--timpa", help=OVERWRITE_HELP),
 ) -> None:
     """Gabungkan hasil peserta satu sesi dan buat laporan per peserta dan per kasus."""
     from mtbs_tui.commands.latihan import run_merge
@@ -814,7 +817,7 @@ def latihan_report_command(
     file: Path = typer.Argument(..., metavar="BERKAS", help="Berkas latihan atau berkas gabungan."),
     pdf: Optional[Path] = typer.Option(None, "--pdf", metavar="BERKAS", help="Laporan PDF."),
     xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="BERKAS", help="Laporan XLSX."),
-    overwrite: bool = typer.Option(False, "--timpa", help="Timpa berkas laporan yang sudah ada."),
+    overwrite: bool = typer.Option(False, "--timpa", help=OVERWRITE_HELP),
 ) -> None:
     """Buat laporan (PDF dan/atau XLSX) dari satu berkas latihan."""
     from mtbs_tui.commands.latihan import run_report

@@ -177,8 +177,9 @@ def test_documents_refuse_to_overwrite_without_timpa_and_say_so(register: Path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kartu.pdf"]
     from mtbs_tui.cli import main
 
-    for command in (["referral"], ["card"], ["export", "register"], ["report", "monthly"], ["report", "mutu"],
-                    ["report", "kirim"], ["kabupaten", "gabung"]):
+    for command in (["referral", "surat"], ["card"], ["export", "register"], ["export", "rujukan"],
+                    ["report", "monthly"], ["report", "mutu"], ["report", "kirim"], ["kabupaten", "gabung"],
+                    ["latihan", "gabung"], ["latihan", "laporan"]):
         assert main([*command, "--help"]) == 0
         shown = " ".join(capsys.readouterr().out.split())
         assert "--timpa" in shown and "Timpa berkas tujuan yang sudah ada" in shown
