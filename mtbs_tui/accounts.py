@@ -45,6 +45,7 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "referral.view": ("melihat daftar rujukan dan balasannya", frozenset({"klinis", "kepala", "peninjau"})),
     "referral.reply": ("mencatat balasan rujukan", _CLINICAL),
     "referral.export": ("mengekspor buku register rujukan", _HEAD),
+    "settings.edit": ("mengubah pengaturan register", _HEAD),
     "report.monthly": ("membuat laporan bulanan", _HEAD),
     "quality.view": ("melihat indikator mutu", frozenset({"kepala", "peninjau"})),
     "backup.create": ("membuat cadangan", _HEAD),

@@ -281,6 +281,24 @@ def referral_reply_command(
                            examiner=examiner, reason=reason))
 
 
+@referral_app.command("setelan")
+def referral_settings_command(
+    ctx: typer.Context,
+    reply_days: Optional[int] = typer.Option(
+        None, "--hari-balasan", min=1, max=60, metavar="HARI",
+        help="Rujukan tanpa balasan ditandai BELUM ADA BALASAN setelah HARI hari (1-60; bawaan 3)."),
+    recent_days: Optional[int] = typer.Option(
+        None, "--hari-beranda", min=7, max=365, metavar="HARI",
+        help="Panel Beranda menampilkan rujukan tanpa balasan HARI hari terakhir (7-365; bawaan 30)."),
+) -> None:
+    """Tampilkan pengaturan rujukan; dengan --hari-balasan/--hari-beranda ubah (kepala puskesmas)."""
+    from mtbs_tui.commands.referral import settings
+
+    changing = reply_days is not None or recent_days is not None
+    actor = _login(ctx, "settings.edit" if changing else "referral.view")
+    raise typer.Exit(settings(db_path(ctx), actor=actor, reply_days=reply_days, recent_days=recent_days))
+
+
 @referral_app.command("open")
 def referral_open_command(ctx: typer.Context) -> None:
     """Daftar rujukan yang belum ada balasannya, yang terlama dahulu (hari sejak dirujuk, tujuan);

@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[set[str], list[str], str | None]] = {
     "referral-reply": (CLINICAL, ["referral", "reply", "{visit}", "--tanggal", "{today}", "--hasil", "rawat_jalan",
                                   "--alasan", "uji peran"], None),
     "referral-open": (CLINICAL | {"peninjau"}, ["referral", "open"], None),
+    "referral-setelan": (HEAD, ["referral", "setelan", "--hari-balasan", "4"], None),
     "card": (CLINICAL, ["card", "{visit}", "-o", "{out}/kartu.pdf"], "kartu.pdf"),
     "export": (HEAD, ["export", "register", "--from", "2026-09-01", "--to", "2026-12-31", "--format", "csv",
                       "-o", "{out}/register.csv"], "register.csv"),

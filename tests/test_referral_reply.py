@@ -248,6 +248,10 @@ def test_cli_reply_and_open_list(source: Path, tmp_path: Path) -> None:
     assert fixed.returncode == 0 and "versi 2" in fixed.stdout
     after = mtbs(db, "referral", "open")
     assert after.stdout.splitlines()[0].startswith(f"{len(ids) - 1} rujukan") and f"kunjungan {ids[0]} " not in after.stdout
+    # The head sets the days after which a referral is flagged (a setting of the register, audited).
+    assert mtbs(db, "referral", "setelan", "--hari-balasan", "5").returncode == 0
+    assert "(ditandai setelah 5 hari)" in mtbs(db, "referral", "open").stdout
+    assert rows_in(db)[1][-1] == "rujukan.terbuka.lihat" and "pengaturan.ubah" in rows_in(db)[1]
 
 
 def rows_in(db: Path) -> tuple[int, list[str]]:

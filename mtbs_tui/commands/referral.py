@@ -1,6 +1,7 @@
 """`mtbs referral VISIT_ID [-o FILE] [--print] [--tujuan FASKES]`: the referral letter (surat rujukan)
 as a PDF (`--tujuan` records the destination, a referral facility, before the letter is made);
-`mtbs referral reply VISIT_ID ...`: the hospital's reply; `mtbs referral open`: referrals without one."""
+`mtbs referral reply VISIT_ID ...`: the hospital's reply; `mtbs referral open`: referrals without one;
+`mtbs referral setelan`: the two referral settings."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -123,4 +124,27 @@ def open_list(db_path: Path, *, actor: str) -> int:
             where += f" (telp RS {r['destination_phone']})"
         print(f"{r['days_open']:>4} hr  kunjungan {r['id']}  {date_text(r['visit_date'])}  {r['mrn']} "
               f"{r['patient_name']} ({r['age_text']})  {where}  telp keluarga {r['phone'] or '-'}{flag}")
+    return 0
+
+
+def settings(db_path: Path, *, actor: str, reply_days: int | None, recent_days: int | None) -> int:
+    """`mtbs referral setelan [--hari-balasan N] [--hari-beranda N]`: show (and set) the two
+    referral settings, `referral_reply_days` and `referral_recent_days` (audited pengaturan.ubah)."""
+    from mtbs_tui.register import RegisterError
+
+    try:
+        register = open_register(db_path)
+    except RegisterError as exc:
+        return fail(exc.message)
+    try:
+        for key, value in (("referral_reply_days", reply_days), ("referral_recent_days", recent_days)):
+            if value is not None:
+                register.set_setting(key, str(value), actor=actor)
+        shown = (register.referral_reply_days(), register.referral_recent_days())
+    except RegisterError as exc:
+        return fail(exc.message)
+    finally:
+        register.close()
+    print(f"Rujukan tanpa balasan ditandai BELUM ADA BALASAN setelah {shown[0]} hari (referral_reply_days).")
+    print(f"Panel Beranda: rujukan tanpa balasan {shown[1]} hari terakhir (referral_recent_days).")
     return 0
