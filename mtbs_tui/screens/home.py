@@ -105,6 +105,12 @@ class HomeScreen(MtbsScreen[None]):
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def _replied(self, saved: str | None) -> None:
+        """After the reply form: Beranda has no help line to hold it, so a notice says it."""
+        self.reload()
+        if saved:
+            self.app.notify(saved)
+
     # --- data --------------------------------------------------------------------------------
 
     def reload(self) -> None:
@@ -296,7 +302,7 @@ class HomeScreen(MtbsScreen[None]):
             from mtbs_tui.screens.referrals import open_reply
 
             if self.app.can("referral.reply"):
-                open_reply(self, int(row["id"]), lambda _saved: self.reload())
+                open_reply(self, int(row["id"]), self._replied)
             else:
                 self.action_referrals()
 

@@ -867,7 +867,12 @@ class PatientScreen(DocumentKeys, MtbsScreen[None]):
             return
         from mtbs_tui.screens.referrals import open_reply
 
-        open_reply(self, int(row["id"]), lambda _saved: self.reload())
+        def replied(saved: str | None) -> None:
+            self.notice = saved or ""
+            self.reload()
+            self._show_keys()
+
+        open_reply(self, int(row["id"]), replied)
 
     def action_edit(self) -> None:
         form = NewPatientScreen(patient=self.patient)

@@ -17,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.events import Key
 from textual.widgets import DataTable, Input, Label, Static
 
 from mtbs_tui.display import age_text, date_text, short_label
@@ -46,9 +47,10 @@ def status_text(row: dict[str, Any]) -> Text:
     return Text("menunggu balasan")
 
 
-def open_reply(screen: MtbsScreen[Any], visit_id: int, done: Callable[[bool | None], None] | None = None) -> None:
+def open_reply(screen: MtbsScreen[Any], visit_id: int, done: Callable[[str | None], None] | None = None) -> None:
     """Open the reply form for the referral of `visit_id` (refused with the reason for a role
-    that may not record replies)."""
+    that may not record replies). `done` gets the "tersimpan" line to show (None: nothing saved),
+    on a line of the screen rather than a notice that would cover it."""
     app = screen.app
     if not app.permit("referral.reply"):
         return
@@ -62,7 +64,7 @@ def open_reply(screen: MtbsScreen[Any], visit_id: int, done: Callable[[bool | No
     app.push_screen(ReplyDialog(referred["id"]), done)
 
 
-class ReplyDialog(EnterMovesOn, MtbsModalScreen["bool | None"]):
+class ReplyDialog(EnterMovesOn, MtbsModalScreen["str | None"]):
     """The reply slip (balasan rujukan) of one referral: Enter moves to the next field, Enter on
     the last field (or F10 anywhere) saves; a refused value keeps every field and names the
     allowed range. Esc cancels. A referral that has a reply is corrected: the form starts from
@@ -173,8 +175,7 @@ class ReplyDialog(EnterMovesOn, MtbsModalScreen["bool | None"]):
             self.show_error(exc.message)
             return
         self.saved = True
-        self.app.notify(f"Balasan rujukan tersimpan: {REPLY_OUTCOMES[outcome]}.")
-        self.dismiss(True)
+        self.dismiss(f"Balasan rujukan tersimpan: {REPLY_OUTCOMES[outcome]}.")
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -199,6 +200,8 @@ class ReferralsScreen(MtbsScreen[None]):
         super().__init__()
         self.show_all = False
         self.rows: list[dict[str, Any]] = []
+        self.notice = ""  # the reply just saved, until the next key
+        self._info = ""
 
     def compose(self) -> ComposeResult:
         yield TopBar("Rujukan")
@@ -232,7 +235,8 @@ class ReferralsScreen(MtbsScreen[None]):
             flagged = sum(1 for r in self.rows if r["overdue"])
             info = (f"Belum ada balasan: {len(self.rows)}, terlama dahulu; {flagged} lewat "
                     f"{register.referral_reply_days()} hari · F5 semua ({days} hari)")
-        self.query_one("#referrals-info", Static).update(short_label(info, 79))
+        self._info = info
+        self._show_info()
         table = self.query_one("#referrals-table", DataTable)
         cursor = table.cursor_row
         table.clear()
@@ -290,7 +294,21 @@ class ReferralsScreen(MtbsScreen[None]):
     def action_reply(self) -> None:
         row = self._selected()
         if row is not None:
-            open_reply(self, int(row["id"]), lambda _saved: self.reload())
+            open_reply(self, int(row["id"]), self._replied)
+
+    def _replied(self, saved: str | None) -> None:
+        # On the info line until the next key: a notice would cover the phone number.
+        self.notice = saved or ""
+        self.reload()
+
+    def on_key(self, event: Key) -> None:
+        if self.notice:
+            self.notice = ""
+            self._show_info()
+
+    def _show_info(self) -> None:
+        text = f"{self.notice} {self._info}" if self.notice else self._info
+        self.query_one("#referrals-info", Static).update(short_label(text, 79))
 
     def action_open_visit(self) -> None:
         row = self._selected()

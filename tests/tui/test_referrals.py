@@ -65,6 +65,11 @@ async def test_record_a_reply_and_see_the_open_list_shrink(register) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ReferralsScreen)
         assert len(rows(app)) == 1 and "By. Ny. Wati" in rows(app)[0]
+        # "Tersimpan" on the info line, not a notice over the phone number of the next child.
+        info = str(app.screen.query_one("#referrals-info", Static).render())
+        assert info.startswith("Balasan rujukan tersimpan: Rawat jalan. Belum ada balasan: 1")
+        assert not list(app._notifications)
+        assert "telp" in str(app.screen.query_one("#referrals-help", Static).render())
         reply = register.referral_reply(register.get_visit(budi)["visit_uid"])
         assert (reply["received_date"], reply["outcome"], reply["diagnosis"], reply["recorded_by"]) == (
             "2026-11-20", "rawat_jalan", "Pneumonia berat", "bidan.sari")
@@ -123,6 +128,10 @@ async def test_patient_screen_says_the_reply_is_missing_and_f9_records_it(regist
         await pilot.pause()
         info = str(app.screen.query_one("#patient-info", Static).render())
         assert "BELUM ADA BALASAN" not in info
+        # "Tersimpan" on the screen's help line until the next key, not a notice over the history.
+        line = app.screen.query_one(app.screen.DOCUMENT_LINE, Static)
+        assert str(line.render()).startswith(" Balasan rujukan tersimpan: Tidak datang. · Enter buka")
+        assert not list(app._notifications)
     assert register.referral_reply(register.get_visit(budi)["visit_uid"])["outcome"] == "tidak_datang"
 
 
