@@ -271,9 +271,8 @@ class HomeScreen(MtbsScreen[None]):
         on_drafts = self.focused is not None and self.focused.id == "drafts"
         if action == "discard_draft":
             return bool(self._drafts) and on_drafts
-        if action == "users":
-            # 80 columns: on the drafts panel "Del Hapus" takes this place.
-            return not on_drafts
+        # F8 Akun stays usable on the drafts panel: there "Del Hapus" comes first and the key bar
+        # lets the last keys give way (F1 lists them); hiding it here also refused the key.
         if action == "drafts":
             # Already there: hiding F6 leaves room in 80 columns for "Del Hapus".
             return not on_drafts

@@ -190,3 +190,20 @@ async def test_a_disabled_user_is_refused_everything(register) -> None:
         await pilot.press("f2")
         await _refused(pilot, home)
         assert "dinonaktifkan" in _notes(app)[-1]
+
+
+async def test_head_opens_accounts_from_the_drafts_panel(register) -> None:
+    """F8 Akun works wherever the focus is on Beranda: on the drafts panel it gives way in the
+    key bar to "Del Hapus" but still opens the accounts (it did nothing there)."""
+    from textual.widgets import OptionList
+
+    from mtbs_tui.screens.users_admin import UsersAdminScreen
+
+    app = make_app(register, user="kepala", offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one("#drafts", OptionList).focus()
+        await pilot.pause()
+        assert len(_footer(app).rstrip()) <= 80
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, UsersAdminScreen)
