@@ -45,7 +45,11 @@ SETTLE_POLL = 0.002
 
 
 def pump_busy(node: "MessagePump") -> bool:
-    """True while `node` has a message waiting or being handled (a handler may be awaiting)."""
+    """True while `node` has a message waiting or being handled (a handler may be awaiting).
+
+    The one private read left of Textual's: its public `message_queue_size` counts only waiting
+    messages, not the one being handled, and reading it creates the queue of a node never posted
+    to."""
     queue = node.__dict__.get("_message_queue")  # a cached property: absent = never posted to
     if queue is None:
         return False
@@ -115,7 +119,8 @@ class KeyGate:
 
     def _check_settled(self) -> None:
         app: Any = self
-        if not self._key_in_flight or app._exit or not app.is_running:
+        # return_code: None until exit() was called (Textual's public side of App._exit).
+        if not self._key_in_flight or app.return_code is not None or not app.is_running:
             return
         waited = time.monotonic() - self._key_delivered_at
         try:
