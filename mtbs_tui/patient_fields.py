@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from mtbs_tui.display import date_text
 from mtbs_tui.rules.age import beyond_mtbs, completed_months
 
 
@@ -112,7 +113,7 @@ def check_field(key: str, raw: object, *, today: _dt.date, existing_birth: str |
         except ValueError as exc:
             raise InvalidField(key, f"Tanggal lahir: {exc}.") from None
         if born > today:
-            raise InvalidField(key, f"Tanggal lahir tidak boleh sesudah hari ini ({today.strftime('%d-%m-%Y')}).")
+            raise InvalidField(key, f"Tanggal lahir tidak boleh sesudah hari ini ({date_text(today)}).")
         if born.isoformat() != existing_birth and beyond_mtbs(completed_months(born, today)):
             raise InvalidField(key, "Tanggal lahir: umur 5 tahun atau lebih, di luar cakupan MTBS (0–59 bulan).")
         return born.isoformat()

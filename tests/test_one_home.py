@@ -193,3 +193,29 @@ def test_the_sql_detector_catches_queries(copy: str) -> None:
 ])
 def test_the_sql_detector_lets_other_text_be(fine: str) -> None:
     assert not sql_outside_homes("screens/x.py", fine)
+
+
+# --- the calendar words (month and day names) live in display.py ----------------------------------
+
+DISPLAY_HOME = "display.py"
+_CALENDAR_WORDS = re.compile(r"[\"'](?:Januari|Februari|Senin|Selasa)[\"']\s*,")
+
+
+def calendar_word_copies(path: str, text: str) -> list[str]:
+    if path == DISPLAY_HOME:
+        return []
+    return [f"{path}:{n}: {line.strip()}" for n, line in _code_lines(text) if _CALENDAR_WORDS.search(line)]
+
+
+def test_month_and_day_names_live_only_in_display() -> None:
+    found = [hit for path, text in _sources() for hit in calendar_word_copies(path, text)]
+    assert not found, "import MONTH_NAMES / DAY_NAMES from mtbs_tui.display:\n" + "\n".join(found)
+    assert calendar_word_copies("x.py", (PACKAGE / DISPLAY_HOME).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("copy", [
+    'WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")',
+    "MONTHS = ('Januari', 'Februari', 'Maret')",
+])
+def test_the_calendar_detector_catches_copies(copy: str) -> None:
+    assert calendar_word_copies("documents/x.py", copy)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mtbs_tui.audit import record_audit
+from mtbs_tui.display import DAY_NAMES
 from mtbs_tui.documents.common import (
     FONT,
     FONT_BOLD,
@@ -36,8 +37,6 @@ from mtbs_tui.documents.common import (
     write_bytes,
 )
 from mtbs_tui.documents.referral import load_visit
-
-WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 # Treatments the mother gives at home (drugs); the other home-care items are listed as advice.
 # Vitamin A and the deworming dose are single doses swallowed at the puskesmas, so not listed.
@@ -157,7 +156,7 @@ def _day_text(visit: dict, day: int) -> str:
     if not seen:
         return f"hari ke-{day}"
     when = seen + _dt.timedelta(days=day - 1)
-    return f"hari ke-{day} ({WEEKDAYS[when.weekday()]}, {date_text(when)})"
+    return f"hari ke-{day} ({DAY_NAMES[when.weekday()]}, {date_text(when)})"
 
 
 def plan_lines(visit: dict) -> list[str]:
@@ -183,7 +182,7 @@ def plan_lines(visit: dict) -> list[str]:
             birth = as_date((visit.get("patient") or {}).get("birth_date"))
             if birth and (visit.get("age_days") or 0) < KOTRIMOKSAZOL_START_DAYS:
                 start = birth + _dt.timedelta(days=KOTRIMOKSAZOL_START_DAYS)
-                out.append(f"Profilaksis kotrimoksazol mulai umur 6 minggu ({WEEKDAYS[start.weekday()]}, "
+                out.append(f"Profilaksis kotrimoksazol mulai umur 6 minggu ({DAY_NAMES[start.weekday()]}, "
                            f"{date_text(start)}); belum diminum sekarang. Datang ke puskesmas pada hari itu "
                            "untuk obat dan cara pakainya.")
             else:
@@ -251,7 +250,7 @@ def follow_up_text(visit: dict) -> str:
         return "Tidak perlu kunjungan ulang terjadwal; datang bila ada tanda di atas."
     seen = as_date(visit.get("visit_date"))
     days = (due - seen).days if seen else None
-    return f"{WEEKDAYS[due.weekday()]}, {date_text(due)}" + (f" ({days} hari lagi)" if days is not None else "")
+    return f"{DAY_NAMES[due.weekday()]}, {date_text(due)}" + (f" ({days} hari lagi)" if days is not None else "")
 
 
 # Medicine table: column widths (mm) and the body font size; tests/test_card_layout.py checks that

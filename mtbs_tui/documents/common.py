@@ -13,15 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from mtbs_tui.display import MONTH_NAMES
 from mtbs_tui.outputs import os_reason
 from mtbs_tui.rules.age import Age
 
-MONTHS = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-    "November", "Desember",
-)
 SEX_TEXT = {"L": "Laki-laki", "P": "Perempuan"}
-COLOUR_TEXT = {"merah": "MERAH", "kuning": "KUNING", "hijau": "HIJAU"}
 
 
 class DocumentError(Exception):
@@ -47,7 +43,7 @@ def as_date(value: Any) -> _dt.date | None:
 def date_text(value: Any) -> str:
     """`2026-11-29` -> `29 November 2026`."""
     d = as_date(value)
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}" if d else "-"
+    return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}" if d else "-"
 
 
 def datetime_text(value: Any) -> str:

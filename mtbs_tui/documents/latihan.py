@@ -13,6 +13,7 @@ from mtbs_tui.documents.common import (
     FONT,
     app_version,
     atomic_output,
+    date_text,
     para_text,
     styles,
     write_bytes,
@@ -93,7 +94,7 @@ def pdf_bytes(report: PracticeReport, *, today: _dt.date | None = None) -> bytes
     story: list[Any] = [
         Paragraph("LAPORAN LATIHAN MTBS (KALAKARYA)", st["title"]),
         Paragraph(para_text(f"{report.title} · {len(report.participants)} peserta · {report.cases_total} kasus · "
-                            f"dicetak {day.strftime('%d-%m-%Y')}"), st["center"]),
+                            f"dicetak {date_text(day)}"), st["center"]),
         Spacer(1, 4 * MM),
         Paragraph("Nilai per peserta (kasus terakhir yang dikerjakan)", st["section"]),
     ]

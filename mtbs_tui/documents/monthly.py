@@ -38,11 +38,11 @@ from pathlib import Path
 from typing import Any
 
 from mtbs_tui.audit import record_audit
+from mtbs_tui.display import MONTH_NAMES
 from mtbs_tui.documents.common import (
     FONT,
     FONT_BOLD,
     HAND,
-    MONTHS,
     DocumentError,
     atomic_output,
     date_text,
@@ -104,7 +104,7 @@ class MonthlyReport:
     @property
     def title(self) -> str:
         year, mon = int(self.month[:4]), int(self.month[5:])
-        return f"Laporan Bulanan MTBS/MTBM - {MONTHS[mon - 1]} {year}"
+        return f"Laporan Bulanan MTBS/MTBM - {MONTH_NAMES[mon - 1]} {year}"
 
 
 @dataclass(frozen=True)

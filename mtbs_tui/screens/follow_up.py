@@ -15,6 +15,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from mtbs_tui.display import SEVERITY_WORD, date_text
+
 WIDTH = 44  # the form column of the 80x24 layout, so wrapped lines keep their indent
 
 # code -> the follow-up box's questions, in Indonesian.
@@ -125,15 +127,12 @@ def intro_lines(visit: dict | None) -> list[str]:
     if not visit:
         return ["Kunjungan ulang: kunjungan sebelumnya tidak ditemukan."]
     day = visit.get("visit_date", "")
-    lines = [f"Kunjungan ulang dari kunjungan {_date_text(day)}:"]
+    lines = [f"Kunjungan ulang dari kunjungan {date_text(day)}:"]
     for c in visit.get("classifications") or []:
-        word = {"merah": "MERAH", "kuning": "KUNING", "hijau": "HIJAU"}.get(c.get("colour", ""), "")
+        word = SEVERITY_WORD.get(c.get("colour", ""), "")
         lines.append(f"  {word} {c.get('label') or c.get('code')}")
         for question in GUIDE.get(c.get("code", ""), ()):
             lines += textwrap.wrap(question, WIDTH, initial_indent="    · ", subsequent_indent="      ")
     return lines
 
 
-def _date_text(iso: str) -> str:
-    parts = iso.split("-")
-    return "-".join(reversed(parts)) if len(parts) == 3 else iso

@@ -18,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from mtbs_tui.display import long_date_text
 from mtbs_tui.form.plausible import fmt
 from mtbs_tui.messages import RegisterChanged
 from mtbs_tui.rules.advice import advice_for
@@ -41,7 +42,6 @@ SummaryScreen #sum-status.saved { color: $text-success; }
 SummaryScreen .sev-merah { text-style: bold reverse; color: $text-error; }
 """
 
-WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 WORD = {"merah": "MERAH ", "kuning": "KUNING", "hijau": "HIJAU "}
 # Theme variables, so the 16-colour ansi theme and the RGB themes both work; reverse video keeps
 # the word readable on a monochrome screen.
@@ -120,7 +120,7 @@ def follow_up_date(visit_date: str, days: int | None) -> str | None:
     if days is None:
         return None
     day = dt.date.fromisoformat(visit_date) + dt.timedelta(days=days)
-    return f"{days} hari lagi: {WEEKDAYS[day.weekday()]} {day.strftime('%d-%m-%Y')}"
+    return f"{days} hari lagi: {long_date_text(day)}"
 
 
 class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):

@@ -25,6 +25,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import Label, Static
 
+from mtbs_tui.display import date_text
 from mtbs_tui.form.plan import (
     CAMPAK_ENTRY,
     HEADER_ID,
@@ -312,13 +313,13 @@ class VisitFormScreen(MtbsScreen["int | None"]):
     def _intro(self) -> list[str]:
         lines = [self.age.reason()]
         if self.correct_visit_id is not None:
-            lines.append(f"Koreksi kunjungan {_date_text(self.visit_date)}: alasan ditanyakan saat simpan.")
+            lines.append(f"Koreksi kunjungan {date_text(self.visit_date)}: alasan ditanyakan saat simpan.")
         elif getattr(self.app, "can", lambda _action: True)("referral.view"):
             # Issue 17: the child comes back after a referral that has no reply yet.
             waiting = self.app.register.unanswered_referral(self.patient_id,
                                                             before=f"{str(self.visit_date)[:10]}T")
             if waiting is not None:
-                lines.append(f"Rujukan {_date_text(waiting['visit_date'])} belum ada balasan: tanyakan "
+                lines.append(f"Rujukan {date_text(waiting['visit_date'])} belum ada balasan: tanyakan "
                              "hasilnya ke ibu (catat di halaman pasien, F9).")
         return lines
 
@@ -1041,6 +1042,3 @@ def _mark_letter(short: str, letter: str) -> str:
     return lower[:i] + letter.upper() + lower[i + 1:] if i else short[0].upper() + short[1:]
 
 
-def _date_text(iso: str) -> str:
-    parts = iso.split("-")
-    return "-".join(reversed(parts)) if len(parts) == 3 else iso
