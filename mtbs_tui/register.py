@@ -1269,13 +1269,15 @@ class Register:
                    index: str = "visits_referred") -> list[dict[str, Any]]:
         """THE referral query (along `index`): the rows of `referrals_between` (`treatments`: the
         chart's treatments of the visit before the referral, with doses, as one text;
-        `destination_phone`: the referral facility's phone as it is now)."""
+        `destination_phone`: the referral facility's phone as it is now; `given`: what was actually
+        given, the register export's "Pemberian tindakan" cell, `given_export_sql`)."""
         cond = {None: "", True: " AND r.id IS NOT NULL", False: " AND r.id IS NULL"}[replied]
         order = "DESC" if newest_first else ""
         sql = (
             "SELECT v.id, v.visit_uid, v.patient_id, v.visit_at, v.visit_date, v.recorded_by, p.mrn, p.name, "
             "p.sex, p.birth_date, p.parent_name, p.address, p.village, p.phone, f.reason, f.destination, "
-            f"l.number, {_PRE_REFERRAL_SQL}, rf.phone, r.id, r.version, r.received_date, r.outcome, r.diagnosis, r.treatment, r.advice, "
+            f"l.number, {_PRE_REFERRAL_SQL}, rf.phone, {given_export_sql('v')}, r.id, r.version, r.received_date, "
+            "r.outcome, r.diagnosis, r.treatment, r.advice, "
             "r.referred_to, r.examiner, r.recorded_by, r.recorded_at "
             f"FROM visits v INDEXED BY {index} JOIN patients p ON p.id = v.patient_id "
             "LEFT JOIN referrals f ON f.visit_id = v.id "
@@ -1286,7 +1288,7 @@ class Register:
             f"ORDER BY v.visit_at {order}, v.id {order}" + (f" LIMIT {int(limit)}" if limit else ""))
         keys = ("id", "visit_uid", "patient_id", "visit_at", "visit_date", "recorded_by", "mrn", "patient_name",
                 "sex", "birth_date", "parent_name", "address", "village", "phone", "reason", "destination",
-                "letter_number", "treatments", "destination_phone")
+                "letter_number", "treatments", "destination_phone", "given")
         reply_keys = ("id", "version", "received_date", "outcome", "diagnosis", "treatment", "advice",
                       "referred_to", "examiner", "recorded_by", "recorded_at")
         out = []

@@ -118,3 +118,31 @@ def test_register_export_has_the_given_column(reg: Register, tmp_path: Path) -> 
     assert cell(all_given) == "semua diberikan"
     assert cell(partial) == (f"tidak diberikan: Amoksisilin oral (ibu pulang dulu); tambahan: Salbutamol sirup; "
                              f"{len(items) - 1} belum dicatat")
+
+
+def test_referral_log_says_what_was_given(reg: Register, tmp_path: Path) -> None:
+    """The buku register rujukan (CSV read with csv, PDF with pdftotext) has the register export's
+    "Pemberian tindakan" cell: a pre-referral treatment not given is not hidden behind the chart's
+    list; the PDF keeps the letter number whole (it was cut as `001/RUJ-MTB` `S/XI/2026`)."""
+    import csv
+
+    from mtbs_tui.documents.referral_log import export_referral_log, headers
+
+    vid, items = visit_of(reg, "pneumonia_berat")
+    reg.record_given(vid, [{"code": items[0]["code"], "outcome": "tidak_diberikan", "reason": "stok_habis"},
+                           {"code": None, "outcome": "tambahan", "note": "Diazepam rektal 5 mg", "time": "08:15"}],
+                     actor="uji", now=NOW)
+    number = reg.referral_letter_number(vid, actor="uji")
+    export_referral_log(reg, DAY, DAY, "csv", tmp_path / "rujukan.csv", actor="uji")
+    with open(tmp_path / "rujukan.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    assert rows[0] == headers()
+    row = next(dict(zip(rows[0], r)) for r in rows[1:] if r[headers().index("No. surat rujukan")] == number)
+    label = items[0].get("label") or items[0]["code"]
+    assert row["Pemberian tindakan"].startswith(f"tidak diberikan: {label} (stok habis); tambahan: Diazepam rektal 5 mg")
+    export_referral_log(reg, DAY, DAY, "pdf", tmp_path / "rujukan.pdf", actor="uji")
+    pdf = subprocess.run(["pdftotext", "-layout", str(tmp_path / "rujukan.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    series, month_year = number.rsplit("/", 2)[0] + "/", "/".join(number.rsplit("/", 2)[1:])
+    assert series in pdf and month_year in pdf, pdf
+    assert "Pemberian tindakan" in pdf and "Diazepam rektal 5 mg" in text(tmp_path / "rujukan.pdf")

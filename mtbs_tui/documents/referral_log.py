@@ -1,6 +1,7 @@
 """The referral log (buku register rujukan) of a period, CSV or XLSX: one row per urgent referral, in
 the columns of the paper book kept at the puskesmas: the referral (date, letter number, child,
-reason, treatment before referral, destination, who referred) and the reply slip as it came back
+reason, treatment before referral, what was actually given (as the register export's
+"Pemberian tindakan"), destination, who referred) and the reply slip as it came back
 (date, days, hospital diagnosis and treatment, outcome, referred on, advice, examining doctor), or
 "BELUM ADA BALASAN" with the days since the referral.
 
@@ -31,6 +32,7 @@ def columns() -> list[Any]:
         Column("No. RM", 11), Column("Nama anak", 22), Column("JK", 4), Column("Umur", 9),
         Column("Nama ibu/orang tua", 20), Column("Alamat", 26), Column("Telepon", 14),
         Column("Alasan rujukan (klasifikasi)", 30), Column("Tindakan sebelum dirujuk", 45),
+        Column("Pemberian tindakan", 30),
         Column("Tujuan rujukan", 22), Column("Petugas perujuk", 16),
         Column("Tanggal balasan", 11, "date"), Column("Hari sampai balasan", 9, "int"),
         Column("Diagnosis rumah sakit", 26), Column("Tindakan di rumah sakit", 30), Column("Hasil", 18),
@@ -80,7 +82,7 @@ def log_rows(register: Any, date_from: _dt.date, date_to: _dt.date, fmt: str, *,
             day, received = date_text(day), date_text(received) if received else None
         row = [n, day, r["letter_number"], r["mrn"], r["patient_name"], r["sex"], r["age_text"], r["parent_name"],
                _address(r), r["phone"], r["reason"],
-               r["treatments"], r["destination"], r["recorded_by"], received, reply.get("days_to_reply"),
+               r["treatments"], r["given"], r["destination"], r["recorded_by"], received, reply.get("days_to_reply"),
                reply.get("diagnosis"), reply.get("treatment"), reply.get("outcome_label"), reply.get("referred_to"),
                reply.get("advice"), reply.get("examiner"), note or None]
         out.append([_csv_text(v) for v in row] if fmt == "csv" else row)
@@ -119,12 +121,22 @@ def export_referral_log(register: Any, date_from: _dt.date, date_to: _dt.date, f
     return ExportResult(path=out_path, rows=len(rows), fmt=fmt)
 
 
-# PDF: A4 landscape, the paper book's columns grouped into ten, widths in mm (273 mm between margins).
+# PDF: A4 landscape, the paper book's columns grouped into eleven (what was given, as the register
+# export's "Pemberian tindakan", beside the reason), widths in mm (273 mm between margins).
 PDF_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("No.", 7), ("Tanggal rujukan", 17), ("Anak (No. RM, JK, umur)", 40), ("Alasan rujukan", 42),
-    ("Tujuan rujukan", 30), ("Perujuk", 20), ("Balasan (hari)", 18), ("Hasil", 20),
-    ("Diagnosis, tindakan RS, anjuran", 56), ("Keterangan", 23),
+    ("No.", 7), ("Tanggal rujukan", 21), ("Anak (No. RM, JK, umur)", 36), ("Alasan rujukan", 36),
+    ("Pemberian tindakan", 32), ("Tujuan rujukan", 26), ("Perujuk", 18), ("Balasan (hari)", 17),
+    ("Hasil", 18), ("Diagnosis, tindakan RS, anjuran", 40), ("Keterangan", 22),
 )
+
+
+def _number_lines(number: str | None) -> list[str]:
+    """A letter number on two lines broken before its month and year (`001/RUJ-MTBS/` and
+    `XI/2026`), so a narrow column never breaks it inside a word (`001/RUJ-MTB` `S/XI/2026`)."""
+    if not number:
+        return []
+    parts = number.rsplit("/", 2)
+    return [parts[0] + "/", "/".join(parts[1:])] if len(parts) == 3 else [number]
 
 
 def write_pdf(register: Any, rows: list[list[Any]], path: Path, title: str) -> None:
@@ -156,9 +168,9 @@ def write_pdf(register: Any, rows: list[list[Any]], path: Path, title: str) -> N
               f"Anjuran: {r['Anjuran tindak lanjut']}" if r["Anjuran tindak lanjut"] else None,
               r["Dokter pemeriksa"]]
         table_rows.append([
-            para(r["No."]), para(r["Tanggal rujukan"], r["No. surat rujukan"]),
+            para(r["No."]), para(r["Tanggal rujukan"], *_number_lines(r["No. surat rujukan"])),
             para(r["Nama anak"], f"{r['No. RM']} · {r['JK']} · {r['Umur']}", r["Nama ibu/orang tua"]),
-            para(r["Alasan rujukan (klasifikasi)"]), para(r["Tujuan rujukan"] or "-"), para(r["Petugas perujuk"]),
+            para(r["Alasan rujukan (klasifikasi)"]), para(r["Pemberian tindakan"]), para(r["Tujuan rujukan"] or "-"), para(r["Petugas perujuk"]),
             para(r["Tanggal balasan"], f"({days} hari)" if days is not None else None),
             para(r["Hasil"]), para(*rs), para(r["Keterangan"]),
         ])
