@@ -89,8 +89,11 @@ class QualityScreen(MtbsScreen[None]):
         yield Static("", id="quality-period", classes="help-line", markup=False)
         with Vertical(id="quality-body"):
             yield Static("", id="quality-table", markup=False)
-        yield Static("Definisi: docs/quality.md · F7 PDF 12 bulan ini · F8 paket bulanan untuk kabupaten",
-                     id="quality-note", classes="help-line", markup=False)
+        # One line of 80 columns; F8 only for a role that may send the package.
+        note = "Definisi: docs/quality.md · F7 PDF 12 bulan ini"
+        if self.role_may("send_package"):
+            note += " · F8 paket bulanan kabupaten"
+        yield Static(note, id="quality-note", classes="help-line", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:

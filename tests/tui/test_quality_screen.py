@@ -81,6 +81,8 @@ async def test_head_writes_the_pdf_and_the_district_package_from_the_screen(regi
         await pilot.press("f9")
         await pilot.pause()
         assert "F8 Paket kab." in str(app.screen.query_one("KeyBar").render())
+        assert _text(app, "#quality-note") == (
+            "Definisi: docs/quality.md · F7 PDF 12 bulan ini · F8 paket bulanan kabupaten")  # whole, 79
         await pilot.press("f8")
         await pilot.pause()
         folder = Path(register.path).parent / "dokumen"
@@ -106,6 +108,7 @@ async def test_reviewer_prints_but_cannot_send_the_package(register) -> None:
         await pilot.pause()
         keys = str(app.screen.query_one("KeyBar").render())
         assert "F7 PDF" in keys and "Paket" not in keys
+        assert "F8" not in _text(app, "#quality-note")  # the note offers no key she cannot use
         await pilot.press("f8")
         await pilot.pause()
     assert not list((Path(register.path).parent / "dokumen").glob("paket-*.json"))
