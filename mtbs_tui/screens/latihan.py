@@ -346,7 +346,7 @@ class StoryScreen(MtbsScreen[bool]):
         yield TextLine(f"Kasus latihan · {self.attempt.heading}", classes="practice-title")
         with VerticalScroll(id="story"):
             yield Static(story_text(self.attempt.case), markup=False, id="story-text")
-        yield TextLine("Catat penilaian pada formulir seperti pada kunjungan biasa; panel klasifikasi disembunyikan.",
+        yield TextLine("Catat penilaian di formulir seperti biasa; panel klasifikasi disembunyikan.",
                        classes="practice-help")
         yield KeyLegend()
 

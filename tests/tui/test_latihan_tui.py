@@ -79,6 +79,7 @@ async def _run_case(tmp_path: Path, *, wrong_classification: bool = False, wrong
         await pilot.press("enter")  # the first case of the list: b22-01-pneumonia
         await pilot.pause()
         assert isinstance(app.screen, StoryScreen) and app.screen.attempt.case.id == CASE.id
+        assert "panel klasifikasi disembunyikan." in _shown(app)  # the help line whole at 80 columns
         await pilot.press("enter")
         await pilot.pause()
         form = app.screen
