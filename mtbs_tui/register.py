@@ -30,12 +30,14 @@ from mtbs_tui import referral_facilities as facility_fields
 from mtbs_tui.rules.age import YOUNG_INFANT_DAYS, age_on
 from mtbs_tui.rules.codes import ALL_CLEAR, COLOURS_WORST_FIRST, SEVERITY
 from mtbs_tui.rules.errors import CaseError
+from mtbs_tui.rules.vocabulary import TOP_LEVEL
 
 Classifier = Callable[[dict[str, Any]], dict[str, Any]]
 
-SEXES = ("L", "P")
-MALARIA_AREAS = ("tinggi", "rendah", "non_endemis")
-CHARTS = ("2022", "2015")
+# The choices of the case fields (rules/vocabulary.py is their one home).
+SEXES = TOP_LEVEL["sex"].choice_values()
+MALARIA_AREAS = TOP_LEVEL["malaria_area"].choice_values()
+CHARTS = TOP_LEVEL["chart"].choice_values()
 KINDS = ("pertama", "ulang")
 MAX_TEXT = 200
 FACILITY_FIELDS = (
@@ -275,9 +277,9 @@ class Register:
                 raise FieldError(key, f"terlalu panjang (paling banyak {MAX_TEXT} huruf)")
             clean[key] = value
         if "malaria_area" in clean and clean["malaria_area"] is not None and clean["malaria_area"] not in MALARIA_AREAS:
-            raise FieldError("malaria_area", "pilihan: tinggi, rendah, non_endemis")
+            raise FieldError("malaria_area", f"pilihan: {', '.join(MALARIA_AREAS)}")
         if "chart_default" in clean and clean["chart_default"] not in CHARTS:
-            raise FieldError("chart_default", "pilihan: 2022, 2015")
+            raise FieldError("chart_default", f"pilihan: {', '.join(CHARTS)}")
         with self._write():
             existing = self.facility()
             merged = {k: (existing or {}).get(k) for k in FACILITY_FIELDS}

@@ -5,7 +5,7 @@ import datetime as _dt
 import sys
 from pathlib import Path
 
-from mtbs_tui.commands._docs import fail, open_register
+from mtbs_tui.commands._docs import fail, format_problem, open_register
 from mtbs_tui.outputs import policy
 
 # A progress bar is worth drawing only for exports that take more than a moment.
@@ -27,8 +27,8 @@ def _request(date_from: str, date_to: str, fmt: str, formats: tuple[str, ...]) -
     from mtbs_tui.documents.common import DocumentError
 
     fmt = (fmt or "").lower()
-    if fmt not in formats:
-        raise DocumentError(f"--format: nilai {fmt!r} tidak sah (pilihan: {', '.join(formats)})")
+    if (problem := format_problem(fmt, formats)) is not None:
+        raise DocumentError(problem)
     start = _date(date_from, "--from")
     end = _date(date_to, "--to")
     if end < start:

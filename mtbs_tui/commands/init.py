@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from mtbs_tui.register import Register
 
-MALARIA_CHOICES = ("tinggi", "rendah", "non_endemis")
-
 
 def _err(message: str) -> int:
     print(f"galat: {message}", file=sys.stderr)
@@ -58,15 +56,15 @@ def run(
     password_from_stdin: bool = False,
     options: dict | None = None,
 ) -> int:
-    from mtbs_tui.register import FieldError, Register, RegisterError
+    from mtbs_tui.register import MALARIA_AREAS, FieldError, Register, RegisterError
     from mtbs_tui.session import SessionError, has_users, login_at
 
     if malaria_area is not None:
         malaria_area = malaria_area.strip().lower().replace("-", "_").replace(" ", "_")
         if malaria_area == "nonendemis":
             malaria_area = "non_endemis"
-        if malaria_area not in MALARIA_CHOICES:
-            return _err(f"--daerah-malaria: nilai {malaria_area!r} tidak sah (pilihan: tinggi, rendah, non_endemis)")
+        if malaria_area not in MALARIA_AREAS:
+            return _err(f"--daerah-malaria: nilai {malaria_area!r} tidak sah (pilihan: {', '.join(MALARIA_AREAS)})")
     if name is not None and not name.strip():
         return _err("--nama: nama puskesmas tidak boleh kosong")
 
@@ -90,7 +88,7 @@ def run(
             ("address", "Alamat", False, ()),
             ("district", "Kabupaten/kota", False, ()),
             ("province", "Provinsi", False, ()),
-            ("malaria_area", "Daerah malaria", True, MALARIA_CHOICES),
+            ("malaria_area", "Daerah malaria", True, MALARIA_AREAS),
             ("head_name", "Nama kepala puskesmas", False, ()),
             ("head_nip", "NIP kepala puskesmas", False, ()),
         )

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from mtbs_tui.rules.case import CHARTS
+
 
 def _fail(message: str) -> int:
     print(message if message.startswith("galat") else f"galat: {message}", file=sys.stderr)
@@ -41,8 +43,8 @@ def run_session(path: Path, *, name: str, participants: Sequence[str], cases: st
                 chart: str | None, seed: int | None) -> int:
     from mtbs_tui.latihan.store import PracticeError, create_session
 
-    if chart not in (None, "2015", "2022"):
-        return _fail(f"--bagan: nilai {chart!r} tidak dikenal (pilihan: 2015, 2022)")
+    if chart is not None and chart not in CHARTS:
+        return _fail(f"--bagan: nilai {chart!r} tidak dikenal (pilihan: {', '.join(CHARTS)})")
     try:
         ids = _case_ids(cases, count, chart, seed)
         create_session(Path(path), name, participants, ids)
@@ -105,8 +107,8 @@ def run_report(path: Path, *, pdf: Path | None, xlsx: Path | None, overwrite: bo
 def run_list(chart: str | None) -> int:
     from mtbs_tui.latihan import library
 
-    if chart not in (None, "2015", "2022"):
-        return _fail(f"--bagan: nilai {chart!r} tidak dikenal (pilihan: 2015, 2022)")
+    if chart is not None and chart not in CHARTS:
+        return _fail(f"--bagan: nilai {chart!r} tidak dikenal (pilihan: {', '.join(CHARTS)})")
     for case in library.load():
         if chart is None or case.chart == chart:
             kind = "bayi muda" if case.pathway == "bayi_muda" else "balita"

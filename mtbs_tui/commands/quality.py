@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
-from mtbs_tui.commands._docs import fail, open_register
+from mtbs_tui.commands._docs import fail, format_problem, open_register
 from mtbs_tui.outputs import policy
 
 
@@ -16,8 +16,8 @@ def run(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None,
     from mtbs_tui.register import RegisterError
 
     fmt = (fmt or "").lower()
-    if fmt not in FORMATS:
-        return fail(f"--format: nilai {fmt!r} tidak sah (pilihan: {', '.join(FORMATS)})")
+    if (problem := format_problem(fmt, FORMATS)) is not None:
+        return fail(problem)
     try:
         first, last = parse_period(date_from, date_to, today=today or _dt.date.today())
     except PeriodError as exc:

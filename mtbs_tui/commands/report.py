@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mtbs_tui.commands._docs import fail, open_register
+from mtbs_tui.commands._docs import fail, format_problem, open_register
 from mtbs_tui.outputs import policy
 
 
@@ -29,8 +29,8 @@ def run(db_path: Path, month: str, fmt: str, out: Path | None, table: Path | Non
         print(f"Tabel laporan bawaan tersimpan di {write_table}; ubah lalu pakai dengan --tabel")
         return 0
     fmt = (fmt or "").lower()
-    if fmt not in FORMATS:
-        return fail(f"--format: nilai {fmt!r} tidak sah (pilihan: {', '.join(FORMATS)})")
+    if (problem := format_problem(fmt, FORMATS)) is not None:
+        return fail(problem)
     try:
         first, _ = parse_month(month)
         rows = load_table(table) if table is not None else None
