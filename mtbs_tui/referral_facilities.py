@@ -27,7 +27,7 @@ _KIND_WORDS: dict[str, str] = {
     **{v[0].lower().replace(" ", ""): k for k, v in KINDS.items()},
     "puskesmas": "pkm_ranap", "pkm": "pkm_ranap", "rsud": "rs", "lain": "lainnya",
 }
-KIND_CHOICES = "rs, rsia, pkm_ranap (puskesmas rawat inap), lainnya"
+KIND_CHOICES = ", ".join(KIND_KEYS) + f" (pkm_ranap: {KINDS['pkm_ranap'][1].lower()})"
 
 NAME_MIN, NAME_MAX = 3, 100
 ADDRESS_MAX = 200
@@ -44,7 +44,7 @@ class FacilityField:
 
 FIELD_SPECS: tuple[FacilityField, ...] = (
     FacilityField("name", "Nama", "--nama", f"wajib, {NAME_MIN}-{NAME_MAX} huruf"),
-    FacilityField("kind", "Jenis", "--jenis", "rs/rsia/pkm_ranap/lainnya"),
+    FacilityField("kind", "Jenis", "--jenis", "/".join(KIND_KEYS)),
     FacilityField("address", "Alamat", "--alamat", "boleh kosong"),
     FacilityField("phone", "Telepon", "--telepon", "8-15 angka; boleh kosong"),
 )

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from mtbs_tui.commands._docs import fail
+from mtbs_tui.referral_facilities import FIELD_SPECS
 
-# Register field -> the option that sets it (for the one-line error).
-_OPTION = {"name": "--nama", "kind": "--jenis", "address": "--alamat", "phone": "--telepon",
-           "facility_id": "FASKES"}
-_CHANGED = {"name": "nama", "kind": "jenis", "address": "alamat", "phone": "telepon"}
+# Register field -> the option that sets it (for the one-line error), from the facility fields.
+_OPTION = {**{f.key: f.option for f in FIELD_SPECS}, "facility_id": "FASKES"}
+_CHANGED = {f.key: f.option.lstrip("-") for f in FIELD_SPECS}
 
 
 def _run(ctx: Any, action: str, body: Callable[[Any, str], int]) -> int:
