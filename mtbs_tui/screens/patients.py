@@ -813,20 +813,24 @@ class PatientScreen(DocumentKeys, MtbsScreen[None]):
     def _show_keys(self) -> None:
         """The keys for the visit under the cursor (the footer has no room for all of them)."""
         row = self._selected_visit()
+        may = self.role_may  # a key the role can never use is not offered here either
         if row is None:
-            text = "F2 kunjungan baru"
+            text = "F2 kunjungan baru" if may("new_visit") else ""
         elif row.get("status") == "draft":
-            text = "Enter lanjutkan draf ini"
+            text = "Enter lanjutkan draf ini" if self.app.can("visit.create") else ""
         else:
-            keys = ["Enter buka kunjungan", "F5 kunjungan ulang", "F7 kartu ibu"]
-            if row.get("refer_urgently"):
-                # 78 columns: "Enter buka" is enough beside the referral's two keys.
-                keys = ["Enter buka", *keys[1:], "F8 surat rujukan", "F9 balasan"]
-            text = " · ".join(keys)
+            referred = bool(row.get("refer_urgently"))
+            # 78 columns: "Enter buka" is enough beside the referral's two keys.
+            opens = ("Enter buka" if referred else "Enter buka kunjungan") if self.app.can("visit.view") else ""
+            keys = [opens, "F5 kunjungan ulang" if may("follow_up") else "",
+                    "F7 kartu ibu" if may("document") else ""]
+            if referred:
+                keys += ["F8 surat rujukan" if may("document") else "", "F9 balasan" if may("reply") else ""]
+            text = " · ".join(key for key in keys if key)
         if self.notice:  # what was just saved, until the next key
-            text = f"{self.notice} · {text}"
+            text = " · ".join(part for part in (self.notice, text) if part)
         elif row is None:
-            text = f"Belum ada kunjungan · {text}"
+            text = " · ".join(part for part in ("Belum ada kunjungan", text) if part)
         self.show_document_line(short_label(text, 78), error=False)
 
     def on_key(self, event: Key) -> None:

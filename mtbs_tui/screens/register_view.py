@@ -225,8 +225,9 @@ class RegisterScreen(DocumentKeys, MtbsScreen[None]):
         if not self.rows:
             status.update(f" Tidak ada kunjungan pada {what}. [ ] periode lain · F3 pilih tanggal")
         else:
-            status.update(f" Hal. {self.page + 1}/{pages} · Enter buka · F7 kartu ibu · F8 surat rujukan · "
-                          "[ ] periode lain")
+            # The documents only for a role that may print them (as the key bar).
+            documents = "F7 kartu ibu · F8 surat rujukan · " if self.role_may("document") else ""
+            status.update(f" Hal. {self.page + 1}/{pages} · Enter buka · {documents}[ ] periode lain")
 
     def check_screen_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page":

@@ -449,7 +449,7 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
         self.refresh_bindings()
         # Stay, so the mother leaves with her card (and a referred child with the letter).
         keys = [text for kind, text in (("card", "F7 kartu ibu"), ("referral", "F8 surat rujukan"))
-                if self.document_check("document", (kind,))]
+                if self.check_action("document", (kind,))]
         if not keys:
             # The summary closes: a short toast says it was saved. While it stays, its status line
             # says so (a toast there covered the line with the document's path after F7).

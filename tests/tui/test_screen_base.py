@@ -110,3 +110,33 @@ async def test_a_new_screen_inherits_the_gate(register, username, may) -> None:
         notes = [n.message for n in app._notifications]
         assert any("akses ditolak" in note for note in notes) is not may, notes
         assert app.screen is screen
+
+
+@pytest.mark.parametrize("username", ["bidan", "tinjau", "daftar"])
+async def test_help_lines_offer_only_the_roles_keys(register, username) -> None:
+    # The key bar hides what a role can never use; the one-line key hints under the lists say
+    # the same (a reviewer is not told "F7 kartu ibu", a clerk not "Enter buka kunjungan").
+    from mtbs_tui.accounts import allowed
+    from mtbs_tui.screens.patients import PatientScreen
+    from mtbs_tui.screens.register_view import RegisterScreen
+
+    role = {"bidan": "klinis", "tinjau": "peninjau", "daftar": "pendaftaran"}[username]
+    app = make_app(register, user=username, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", *"Aisyah", "enter")
+        await pilot.pause()
+        page = app.screen
+        assert isinstance(page, PatientScreen)
+        hint = str(page.query_one(page.DOCUMENT_LINE, Static).render())
+        assert ("F7 kartu ibu" in hint) is allowed(role, "document.print"), hint
+        assert ("F5 kunjungan ulang" in hint) is allowed(role, "visit.create"), hint
+        assert ("Enter buka" in hint) is allowed(role, "visit.view"), hint
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        if allowed(role, "visit.view"):
+            await pilot.press("f4")
+            await pilot.pause()
+            assert isinstance(app.screen, RegisterScreen)
+            status = str(app.screen.query_one("#register-status", Static).render())
+            assert "Enter buka" in status
+            assert ("F7 kartu ibu" in status) is allowed(role, "document.print"), status
