@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from cli_login import add_account, login_env, mtbs, mtbs_cli  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+from xlsx_print import assert_prints_on_a4
 
 from mtbs_tui.demo import PRACTICES, WORKERS, generate
 from mtbs_tui.documents.package import (
@@ -149,6 +150,9 @@ def test_merge_of_three_demo_puskesmas_read_back_and_ranked(demos: dict[str, tup
     assert names == [PRACTICES[v].name for v in VARIANTS] and rows[3][0] == "JUMLAH KABUPATEN"
     for j in range(2, len(rows[3])):
         assert rows[3][j] == sum(r[j] for r in rows[:3])
+    assert_prints_on_a4(wb, {"Tabel kabupaten": 4})
+    made = [r[3] for r in wb["Paket"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert len(made) == 3 and all(isinstance(m, dt.datetime) for m in made), made  # a date, not ISO text
     heads = next(sheet.iter_rows(min_row=4, max_row=4, values_only=True))
     visits = heads.index("A. MTBS: BALITA SAKIT (2 BULAN - <5 TAHUN) - Jumlah kunjungan sakit yang dilayani")
     for v, row in zip(VARIANTS, rows):

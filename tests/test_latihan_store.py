@@ -103,9 +103,11 @@ def test_merge_of_two_participants_files_and_the_report_read_back(tmp_path, mtbs
     assert "Nilai per peserta per kasus" in text
 
     from openpyxl import load_workbook
+    from xlsx_print import assert_prints_on_a4
 
     wb = load_workbook(xlsx)
     assert wb.sheetnames == ["Peserta", "Kasus", "Matriks", "Modul salah", "Hasil"]
+    assert_prints_on_a4(wb)
     matrix = {r[0]: r[1:] for r in wb["Matriks"].iter_rows(min_row=2, values_only=True)}
     assert matrix["Sari"] == (100.0, 100.0, 100.0) and matrix["Rina"][1] == 100.0 and matrix["Rina"][0] < 100
     people = {r[0]: r for r in wb["Peserta"].iter_rows(min_row=2, values_only=True)}

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from cli_login import add_account, login_env, mtbs  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+from xlsx_print import assert_prints_on_a4
 
 from mtbs_tui import quality
 from mtbs_tui import register as register_module
@@ -208,6 +209,8 @@ def test_report_formats_read_back(known: Path, tmp_path: Path) -> None:
     assert given["AMOKSISILIN"] == (1, 1, 0, 0, 0, 100.0)
     assert given["PARASETAMOL"] == (2, 0, 0, 1, 1, 0.0)
     assert [r for r in wb["Petugas"].iter_rows(min_row=2, values_only=True)] == [("bidan", 2, 15.0)]
+    head = next(i for i, r in enumerate(sheet.iter_rows(values_only=True), 1) if r[0] == "Indikator")
+    assert_prints_on_a4(wb, {"Indikator": head})
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "m.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "INDIKATOR MUTU MTBS" in text and "Puskesmas Uji Mutu" in text

@@ -325,6 +325,25 @@ def xlsx_header_row(ws: Any, row: int, titles: list[str]) -> None:
         c.font, c.fill, c.alignment = bold, grey, wrap
 
 
+def xlsx_print_setup(ws: Any, title: str, *, head_row: int | None = 1, margin_in: float = 0.4) -> None:
+    """The print setup of every openpyxl sheet a document writes (the streamed exports set the
+    same in `documents.xlsx`): A4 landscape, one page wide and as many pages tall as needed, the
+    header row (`head_row`, None: none) repeated on every page, the title and "halaman N dari M"
+    in the footer. Without it a wide sheet prints as many portrait pages of one or two columns."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if head_row is not None:
+        ws.print_title_rows = f"{head_row}:{head_row}"
+    ws.page_margins.left = ws.page_margins.right = margin_in
+    ws.oddFooter.left.text = title.replace("&", "&&")
+    ws.oddFooter.right.text = "halaman &P dari &N"
+
+
 # --- doses ----------------------------------------------------------------------------------------
 
 def visit_doses(visit: dict) -> list[str | None]:

@@ -5,6 +5,7 @@ counts with a named measure, the indicators side by side with the district media
 best-practice puskesmas per indicator)."""
 from __future__ import annotations
 
+import datetime as _dt
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from mtbs_tui.documents.common import (
     build_landscape_pdf,
     para_text,
     xlsx_header_row,
+    xlsx_print_setup,
 )
 from mtbs_tui.documents.package import District, better_word
 from mtbs_tui.quality import BY_ID, INDICATORS, Value
@@ -52,6 +54,15 @@ def value_text(indicator_id: str, value: float | None) -> str:
 
 def facility_label(fac: dict[str, Any]) -> str:
     return fac["name"] + (f" ({fac['code']})" if fac.get("code") else "")
+
+
+def _made_at(text: Any) -> _dt.datetime | None:
+    """When a package was made, from its ISO text; None when it is not one."""
+    try:
+        made = _dt.datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+    return made if made.tzinfo is None else None  # Excel has no time zones: the text stays
 
 
 def write_xlsx(district: District, path: Path) -> None:
@@ -120,8 +131,13 @@ def write_xlsx(district: District, path: Path) -> None:
     for r, fac in enumerate(district.facilities, 2):
         for j, key in enumerate(("name", "code", "file", "made_at", "head"), 1):
             files.cell(row=r, column=j, value=fac.get(key))
+        made = _made_at(fac.get("made_at"))
+        if made is not None:  # a date and time Excel reads, not the ISO text "2026-12-06T23:42:00"
+            files.cell(row=r, column=4, value=made).number_format = "DD-MM-YYYY HH:MM"
     for col, width in zip("ABCDE", (30, 14, 40, 20, 66)):
         files.column_dimensions[col].width = width
+    for sheet, head_row in ((ws, 4), (ind, 1), (rank, 1), (files, 1)):
+        xlsx_print_setup(sheet, district.title, head_row=head_row)
     wb.properties.title = district.title
     wb.properties.creator = "mtbs_tui"
     wb.save(path)

@@ -17,6 +17,7 @@ from mtbs_tui.documents.common import (
     para_text,
     styles,
     write_bytes,
+    xlsx_print_setup,
 )
 from mtbs_tui.latihan.report import AREA_TITLES, PracticeReport, area_percent, percent_text
 from mtbs_tui.latihan.scoring import AREAS
@@ -159,6 +160,7 @@ def write_xlsx(report: PracticeReport, path: Path) -> None:
         for i, w in enumerate(widths):
             ws.column_dimensions[get_column_letter(i + 1)].width = w
         ws.freeze_panes = "A2"
+        xlsx_print_setup(ws, f"Laporan latihan MTBS: {report.title}")
 
     def pct(value: float | None) -> float | None:
         return None if value is None else round(value, 1)

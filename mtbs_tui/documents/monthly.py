@@ -52,6 +52,7 @@ from mtbs_tui.documents.common import (
     register_fonts,
     text_width,
     worker_signature,
+    xlsx_print_setup,
 )
 from mtbs_tui.outputs import os_reason
 
@@ -399,7 +400,6 @@ def write_xlsx(report: MonthlyReport, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     wb = Workbook()
     ws = wb.active
@@ -445,15 +445,7 @@ def write_xlsx(report: MonthlyReport, path: Path) -> None:
         ws.cell(row=r + 6, column=col, value=sig.name).font = Font(bold=True, underline="single")
         ws.cell(row=r + 7, column=col, value=sig.ids)
     # Print setup: A4 landscape, one page wide, the table header on every page.
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = f"{head_row}:{head_row}"
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddFooter.left.text = report.title.replace("&", "&&")
-    ws.oddFooter.right.text = "halaman &P dari &N"
+    xlsx_print_setup(ws, report.title, head_row=head_row)
     wb.properties.title = report.title
     wb.properties.creator = "mtbs_tui"
     wb.save(path)

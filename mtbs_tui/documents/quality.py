@@ -23,6 +23,7 @@ from mtbs_tui.documents.common import (
     footer_text,
     para_text,
     xlsx_header_row,
+    xlsx_print_setup,
 )
 from mtbs_tui.quality import (
     INDICATORS,
@@ -168,6 +169,8 @@ def write_xlsx(report: QualityReport, path: Path) -> None:
         people.cell(row=r, column=3, value=median)
     for col, width in zip("ABC", (28, 18, 26)):
         people.column_dimensions[col].width = width
+    for sheet, head_row in ((ws, top), (trend, 1), (given, 1), (people, 1)):
+        xlsx_print_setup(sheet, report.title, head_row=head_row)
     wb.properties.title = report.title
     wb.properties.creator = "mtbs_tui"
     wb.save(path)
