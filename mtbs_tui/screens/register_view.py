@@ -526,10 +526,15 @@ class VisitScreen(GivenKeys, DocumentKeys, MtbsScreen[None]):
             visit_text(self.visit, self.versions, earlier_date=earlier,
                        given_keys=self.given_check("given_extra", ()) is True))
         # The key bar has no room for r at 80 columns: the help line names it on a referred visit.
-        self.query_one("#visit-help", Static).update(
-            " ↑/↓ gulir · F2 koreksi (versi lama tetap tersimpan) · r ganti tujuan rujukan"
-            if self.check_action("destination", ()) else
-            " ↑/↓ gulir · F2 koreksi: alasan ditanyakan, versi lama tetap tersimpan")
+        # F2 only for a role that may correct (a reviewer is not offered it, as in the key bar).
+        correct, destination = self.role_may("correct"), bool(self.check_action("destination", ()))
+        if correct and destination:
+            line = " ↑/↓ gulir · F2 koreksi (versi lama tetap tersimpan) · r ganti tujuan rujukan"
+        elif correct:
+            line = " ↑/↓ gulir · F2 koreksi: alasan ditanyakan, versi lama tetap tersimpan"
+        else:
+            line = " ↑/↓ gulir" + (" · r ganti tujuan rujukan" if destination else "")
+        self.query_one("#visit-help", Static).update(line)
         self.refresh_bindings()
 
     def check_screen_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

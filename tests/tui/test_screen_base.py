@@ -140,3 +140,17 @@ async def test_help_lines_offer_only_the_roles_keys(register, username) -> None:
             status = str(app.screen.query_one("#register-status", Static).render())
             assert "Enter buka" in status
             assert ("F7 kartu ibu" in status) is allowed(role, "document.print"), status
+
+
+@pytest.mark.parametrize("username", ["bidan", "tinjau"])
+async def test_visit_view_offers_the_correction_only_to_who_may(register, username) -> None:
+    from mtbs_tui.screens.register_view import VisitScreen
+
+    app = make_app(register, user=username, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # a visit of today on Beranda
+        await pilot.pause()
+        assert isinstance(app.screen, VisitScreen)
+        line = str(app.screen.query_one("#visit-help", Static).render())
+        assert line.startswith(" ↑/↓ gulir")
+        assert ("F2 koreksi" in line) is (username == "bidan"), line
