@@ -95,7 +95,7 @@ def test_a_crowded_letter_continues_on_a_second_page_at_full_size(register_file:
     first, last = (squash(p.extract_text()) for p in reader.pages)
     assert "halaman 1 dari 2" in first and "halaman 2 dari 2" in last
     assert "Tindakan nomor 29" in first + last
-    assert "BALASAN RUJUKAN" in last and "dokter yang memeriksa" in last
+    assert "BALASAN RUJUKAN" in last and "Dokter yang memeriksa" in last
     # Full size: the body font is the letter's, not scaled down.
     from mtbs_tui.documents.referral import BODY_SIZE
 

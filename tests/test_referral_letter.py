@@ -227,3 +227,35 @@ def test_the_reply_slip_stays_on_page_one_when_a_compact_slip_fits(demo: Registe
     assert n == 1 and "BALASAN RUJUKAN" in texts[0]
     n, texts = pages(with_notes(words + 600))  # far too long: page 2, numbered, slip whole
     assert n == 2 and "BALASAN RUJUKAN" in texts[1] and "halaman 2 dari 2" in texts[1]
+
+
+def test_reply_slip_has_every_outcome_the_hospital_writes_and_the_reply_forms_fields(demo: Register,
+                                                                                   tmp_path: Path) -> None:
+    """The paper reply slip offers the register's reply outcomes (one home: REPLY_OUTCOMES) but
+    "tidak datang" (the hospital never saw that child), a line for where a child was referred on
+    to, and the reply form's fields (date received, diagnosis, treatment, advice, doctor); a
+    normal case stays on one page (pdftotext read-back)."""
+    import shutil
+    import subprocess
+
+    from mtbs_tui.register import REPLY_NOT_ARRIVED, REPLY_OUTCOMES
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils tidak terpasang")
+    # A normal case: the referred visit with the median number of treatment lines.
+    rows = demo.db.execute(
+        "SELECT v.id FROM visits v LEFT JOIN visit_treatments t ON t.visit_id = v.id WHERE v.status = 'final' "
+        "AND v.is_current = 1 AND v.refer_urgently = 1 GROUP BY v.id ORDER BY count(t.visit_id), v.id").fetchall()
+    vid = rows[len(rows) // 2][0]
+    pdf = tmp_path / "slip.pdf"
+    with open(pdf, "wb") as fh:
+        assert render_referral(demo, demo.get_visit(vid), fh, "001/RUJ-MTBS/I/2026") == 1
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    slip = " ".join(text[text.index("BALASAN RUJUKAN"):].split())
+    for key, label in REPLY_OUTCOMES.items():
+        assert (f"[ ] {label}" in slip) == (key != REPLY_NOT_ARRIVED), label
+    for field in ("Tanggal diterima:", "Diagnosis:", "Tindakan/terapi yang diberikan:",
+                  "Anjuran tindak lanjut di puskesmas:", "Dokter yang memeriksa,", "Dirujuk lagi ke ....",
+                  "Keadaan pasien:", "surat nomor 001/RUJ-MTBS/I/2026"):
+        assert field in slip, field

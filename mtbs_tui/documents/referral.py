@@ -430,24 +430,50 @@ def referral_story(register: Any, visit: dict, number: str | None = None, *, com
         f"Kepada Yth. Petugas <b>{para_text(fac_name)}</b>. Anak <b>{para_text(patient.get('name') or '-')}</b> "
         f"(No. RM {para_text(patient.get('mrn') or '-')}), dirujuk tanggal {para_text(date_text(visit.get('visit_date')))}, "
         f"surat nomor {para_text(number)}, telah kami periksa:", base))
-    lines_t = Table([[f"{label}: " + "." * 110] for label in
-                     ("Diagnosis", "Tindakan/terapi yang diberikan", "Anjuran tindak lanjut di puskesmas")],
-                    colWidths=[182 * mm])
+    lines_t = Table([[f"{label}: " + "." * dots] for label, dots in SLIP_LINES], colWidths=[182 * mm])
     lines_t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, BODY_SIZE), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                  ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
     slip.append(lines_t)
+    boxes = slip_outcome_lines()
     reply = Table(
-        [["Pasien: [ ] dirawat inap  [ ] rawat jalan  [ ] dirujuk lagi ke ....................",
-          "Tanggal ..............., dokter yang memeriksa,"],
-         ["", ""],
-         ["", "( ........................................ )"]],
-        colWidths=[112 * mm, 70 * mm], rowHeights=[None, (6 if compact else 8) * mm, None])
+        [["Keadaan pasien:", boxes[0], "Dokter yang memeriksa,"],
+         *[["", line, ""] for line in boxes[1:]],
+         [SLIP_ADVICE, "", ""],
+         ["", "", ""],
+         ["", "", "( ........................................ )"]],
+        colWidths=[27 * mm, 95 * mm, 60 * mm],
+        rowHeights=[None] * len(boxes) + [None, (4 if compact else 6) * mm, None])
     reply.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-                               ("FONT", (0, 0), (-1, -1), FONT, BODY_SIZE), ("LEFTPADDING", (0, 0), (0, -1), 0),
+                               ("FONT", (0, 0), (-1, -1), FONT, BODY_SIZE), ("LEFTPADDING", (0, 0), (1, -1), 0),
+                               ("SPAN", (0, len(boxes)), (1, len(boxes))),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     slip.append(reply)
     story.append(KeepTogether(slip))
     return story
+
+
+# The reply slip's lines to write on, in the order of the reply form (`screens/referrals.ReplyDialog`):
+# (label, dots). The outcome boxes come from `register.REPLY_OUTCOMES`, the advice after them.
+SLIP_LINES = (("Tanggal diterima", 40), ("Diagnosis", 130), ("Tindakan/terapi yang diberikan", 112))
+SLIP_ADVICE = "Anjuran tindak lanjut di puskesmas: " + "." * 60
+SLIP_REFERRED_ON = "dirujuk_lagi"  # its box has a line for where to: the form's "Dirujuk lagi ke"
+
+
+def slip_outcomes() -> list[tuple[str, str]]:
+    """The outcomes the hospital ticks on the reply slip: every reply outcome of the register but
+    "tidak datang" (a child who never arrived has no examining doctor to write the slip; the
+    puskesmas records that outcome itself)."""
+    from mtbs_tui.register import REPLY_NOT_ARRIVED, REPLY_OUTCOMES
+
+    return [(key, label) for key, label in REPLY_OUTCOMES.items() if key != REPLY_NOT_ARRIVED]
+
+
+def slip_outcome_lines() -> list[str]:
+    """The outcome boxes on two lines (three, then the rest); "Dirujuk lagi" with a line for
+    where to."""
+    boxes = [f"[ ] {label}" + (" ke ...................." if key == SLIP_REFERRED_ON else "")
+             for key, label in slip_outcomes()]
+    return ["   ".join(boxes[:3]), "   ".join(boxes[3:])]
 
 
 def _module_label(module: str | None) -> str:
