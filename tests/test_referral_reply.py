@@ -331,6 +331,10 @@ def test_referral_log_and_register_export_read_back(source: Path, tmp_path: Path
         rows = list(csv.reader(fh, delimiter=";"))
     assert rows[0] == headers() and len(rows) == len(ids) + 1
     assert rows[1][headers().index("Diagnosis rumah sakit")] == "'=Sepsis"  # never a formula in Excel
+    # ISO dates as in the register export's CSV (a date under every locale; "11-11-2026" is not one
+    # for an English Excel, and "03-11-2026" becomes 11 March)
+    assert (rows[1][headers().index("Tanggal rujukan")], rows[1][headers().index("Tanggal balasan")]) == (
+        first["visit_date"], received)
     # PDF (A4 landscape): every referral, the reply, the dates whole (checked by eye at 60 dpi too).
     from pypdf import PdfReader
 

@@ -63,8 +63,8 @@ def _address(row: dict[str, Any]) -> str | None:
 
 def log_rows(register: Any, date_from: _dt.date, date_to: _dt.date, fmt: str, *,
              today: _dt.date | None = None) -> list[list[Any]]:
-    """The rows of the log (XLSX: dates as dates; CSV and PDF: dates as DD-MM-YYYY text; CSV: the
-    formula guard)."""
+    """The rows of the log (XLSX: dates as dates; CSV: ISO dates, as the register export, read as
+    dates under every locale, and the formula guard; PDF: DD-MM-YYYY text)."""
     today = today or _dt.date.today()
     flag_after = register.referral_reply_days()
     out = []
@@ -78,7 +78,7 @@ def log_rows(register: Any, date_from: _dt.date, date_to: _dt.date, fmt: str, *,
         else:
             note = ""
         day, received = r["visit_date"], reply.get("received_date")
-        if fmt != "xlsx":
+        if fmt == "pdf":
             day, received = date_text(day), date_text(received) if received else None
         row = [n, day, r["letter_number"], r["mrn"], r["patient_name"], r["sex"], r["age_text"], r["parent_name"],
                _address(r), r["phone"], r["reason"],
