@@ -20,6 +20,14 @@ MONTH_NAMES = (
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
 )
 
+# The pathway in a list or a column: lower case in running text, `capitalize()` at a column's start.
+PATHWAY_WORDS = {"balita": "balita", "bayi_muda": "bayi muda"}
+
+
+def pathway_word(pathway: str | None) -> str:
+    return PATHWAY_WORDS.get(pathway or "", "balita")
+
+
 # Severity is a word and a colour (16-colour palette, readable on a monochrome screen as a word).
 SEVERITY_WORD = {"merah": "MERAH", "kuning": "KUNING", "hijau": "HIJAU"}
 SEVERITY_STYLE = {

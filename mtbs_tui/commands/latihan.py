@@ -105,12 +105,13 @@ def run_report(path: Path, *, pdf: Path | None, xlsx: Path | None, overwrite: bo
 
 
 def run_list(chart: str | None) -> int:
+    from mtbs_tui.display import pathway_word
     from mtbs_tui.latihan import library
 
     if chart is not None and chart not in CHARTS:
         return _fail(f"--bagan: nilai {chart!r} tidak dikenal (pilihan: {', '.join(CHARTS)})")
     for case in library.load():
         if chart is None or case.chart == chart:
-            kind = "bayi muda" if case.pathway == "bayi_muda" else "balita"
+            kind = pathway_word(case.pathway)
             print(f"{case.id:<42} {case.chart} {kind:<9} {case.title}")
     return 0

@@ -9,6 +9,7 @@ import datetime as _dt
 from pathlib import Path
 from typing import Any
 
+from mtbs_tui.display import pathway_word
 from mtbs_tui.documents.common import (
     FONT,
     FONT_BOLD,
@@ -32,7 +33,6 @@ SHORT_MEASURES = {
     "rujukan_selesai": "Rujukan sampai", "rujukan_tidak_datang": "Rujukan tidak sampai",
     "rujukan_meninggal": "Rujukan meninggal", "rujukan_belum_balasan": "Rujukan belum berbalas",
 }
-PATHWAY_WORDS = {"balita": "Balita", "bayi_muda": "Bayi muda"}
 RANK_SHOWN = 3
 # Count columns per PDF table (A4 landscape): more go on in a second table under the first.
 COLUMNS_PER_TABLE = 11
@@ -44,7 +44,7 @@ def column_title(column: tuple[str, str, str | None, str | None], *, short: bool
         words = SHORT_MEASURES.get(measure, label)
         if measure == "rujuk_segera" and not pathway:
             words = "Rujuk segera (semua)"
-        return " ".join(x for x in (PATHWAY_WORDS.get(pathway or "", ""), words) if x)
+        return " ".join(x for x in (pathway_word(pathway).capitalize() if pathway else "", words) if x)
     return f"{section} - {label}" if section and not short else label
 
 

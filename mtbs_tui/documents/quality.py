@@ -262,7 +262,7 @@ def write_pdf(report: QualityReport, path: Path, db: Any) -> None:
     if report.treatments:
         rows = [["Tindakan/obat bagan", "Dianjurkan", "Sesuai", "Lain", "Tidak", "Belum dicatat", "% sesuai"]]
         for cells in treatment_rows(report):
-            pct = "-" if cells[7] is None else f"{cells[7]:.1f}".replace(".", ",") + "%"
+            pct = Value(None, None, cells[7]).text()
             rows.append([Paragraph(para_text(cells[1]), st["small"]), *[str(x) for x in cells[2:7]], pct])
         tt = Table(rows, colWidths=[100 * mm] + [22 * mm] * 6, repeatRows=1, hAlign="LEFT")
         tt.setStyle(TableStyle(grid + [("ALIGN", (1, 1), (-1, -1), "RIGHT")]))

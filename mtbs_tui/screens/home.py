@@ -20,6 +20,7 @@ from mtbs_tui.display import (
     age_text,
     date_text,
     parse_iso_date,
+    pathway_word,
     row_birth_date,
     row_patient_name,
     short_label,
@@ -193,7 +194,7 @@ class HomeScreen(MtbsScreen[None]):
         panel.clear_options()
         options = []
         for row in self._drafts:
-            pathway = "bayi muda" if row.get("pathway") == "bayi_muda" else "balita"
+            pathway = pathway_word(row.get("pathway"))
             kind = " · kunjungan ulang" if row.get("kind") == "ulang" else ""
             line = Text(
                 f"{short_label(row_patient_name(row), 22):<22} {age_text(row_birth_date(row), today):<6}"

@@ -24,10 +24,11 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from mtbs_tui.display import date_text, severity_text
+from mtbs_tui.display import date_text, pathway_word, severity_text
 from mtbs_tui.keygate import KeyGate
 from mtbs_tui.latihan import library, scoring
 from mtbs_tui.latihan.library import PracticeCase
+from mtbs_tui.latihan.report import percent_text
 from mtbs_tui.latihan.store import PracticeError, PracticeStore, check_name
 from mtbs_tui.rules import codes as rule_codes
 from mtbs_tui.rules import vocabulary as voc
@@ -217,7 +218,7 @@ class PracticeHomeScreen(MtbsScreen[None]):
         self.cases = self.run.cases()
         latest = self.run.latest()
         done = [latest[c.id]["percent"] for c in self.cases if c.id in latest]
-        mean = f" · rata-rata {sum(done) / len(done):.0f} %" if done else ""
+        mean = f" · rata-rata {percent_text(sum(done) / len(done))}" if done else ""
         self.query_one("#home-title", TextLine).set_text(
             f"Latihan MTBS · {self.run.participant} · {self.run.title} · {len(done)}/{len(self.cases)} selesai{mean}")
         unknown = self.run.unknown_cases()
@@ -228,8 +229,8 @@ class PracticeHomeScreen(MtbsScreen[None]):
         options = []
         for n, case in enumerate(self.cases, 1):
             got = latest.get(case.id)
-            mark = f"{got['percent']:>3.0f} %" if got else "  -  "
-            kind = "bayi muda" if case.pathway == "bayi_muda" else "balita"
+            mark = percent_text(got["percent"]).rjust(5) if got else "  -  "
+            kind = pathway_word(case.pathway)
             options.append(Option(Text(f"{n:>2}. {mark}  {case.chart} {kind:<9} {case.title}")))
         listing = self.query_one("#cases", OptionList)
         keep = listing.highlighted
