@@ -3,6 +3,7 @@ session, the merge of two participants' files, the report read back (pdftotext, 
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -132,3 +133,34 @@ def test_merge_refuses_files_of_another_session_and_bad_input_is_one_line(tmp_pa
     listing = _mtbs(mtbs_exe, "latihan", "kasus", "--bagan", "2015")
     assert listing.returncode == 0 and "b15-01-penyakit-sangat-berat" in listing.stdout
     assert "b22-" not in listing.stdout
+
+
+def test_report_pdf_breaks_a_long_case_id_only_between_its_parts(tmp_path):
+    """The trainer looks a case up by its id: in the 42 mm "Kasus" column a long id was cut inside
+    a word (`b22-34-multi-gizi-kurang-dia` `re-persisten`); now it breaks only after a `-` (read
+    back with pdftotext), and every line of it fits the cell."""
+    from mtbs_tui.documents.common import para_fit, text_width
+    from mtbs_tui.documents.latihan import write_pdf
+    from mtbs_tui.latihan.report import build
+
+    long_ids = sorted((c.id for c in library.load()), key=len)[-3:]
+    path = tmp_path / "sesi.db"
+    create_session(path, "Pelatihan", ["Sari"], long_ids)
+    with PracticeStore.open(path) as store:
+        for case_id in long_ids:
+            answer, score = _answer(case_id, wrong=False)
+            store.save_attempt(participant="Sari", case_id=case_id, chart=library.by_id(case_id).chart,
+                               answer=answer, score=score, started_at="2026-03-10T08:00:00",
+                               rules_version=RULES_VERSION)
+        report = build(store)
+    write_pdf(report, tmp_path / "laporan.pdf")
+    raw = subprocess.run(["pdftotext", "-raw", str(tmp_path / "laporan.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout  # cell by cell, lines as drawn
+    for case_id in long_ids:
+        # the id's lines, each ending after a separator: `b22-...-diare-` `persisten`
+        pattern = r"(?m)^(?:\d+\. )?" + re.escape(case_id).replace("\\-", "-\n?") + "$"
+        assert re.search(pattern, raw), (case_id, raw)
+    width = 42 * 72 / 25.4 - 5
+    for case_id in long_ids:
+        for line in para_fit(f"12. {case_id}", width, 7.2).split("<br/>"):
+            assert text_width(line.split(" ")[-1], 7.2) <= width and line[-1:] in ("-", case_id[-1]), line

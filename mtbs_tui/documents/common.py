@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -207,6 +208,32 @@ def para_text(text: Any) -> str:
     """XML-escaped text for platypus Paragraph markup (drawn in the document font)."""
     s = pdf_text(text)
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_ID_BREAK = re.compile(r"(?<=[-._/])")
+
+
+def para_fit(text: Any, width_pt: float, size: float, *, bold: bool = False) -> str:
+    """`para_text` for a table cell of `width_pt` (less its padding) where a word may be wider than
+    the cell (a case id `b22-34-multi-gizi-kurang-diare-persisten`, a rule id
+    `2022.bm_infeksi.PENYAKIT_SANGAT_BERAT_...`): such a word is broken only after a `-`, `.`, `_`
+    or `/`, each line measured against the cell, so it is never cut inside a part (`dia`
+    `re-persisten`); reportlab wraps at the spaces as usual (its first line may follow a short
+    word such as the row number, or start a line of its own)."""
+    out: list[str] = []
+    for word in pdf_text(text).split(" "):
+        if text_width(word, size, bold) <= width_pt:
+            out.append(para_text(word))
+            continue
+        lines, line = [], ""
+        for part in _ID_BREAK.split(word):
+            if line and text_width(line + part, size, bold) > width_pt:
+                lines.append(line)
+                line = ""
+            line += part
+        lines.append(line)
+        out.append("<br/>".join(para_text(x) for x in lines) + "<br/>")
+    return " ".join(out).replace("<br/> ", "<br/>").removesuffix("<br/>")
 
 
 def styles() -> dict[str, Any]:

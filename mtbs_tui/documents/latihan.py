@@ -14,6 +14,7 @@ from mtbs_tui.documents.common import (
     app_version,
     atomic_output,
     date_text,
+    para_fit,
     para_text,
     styles,
     write_bytes,
@@ -68,14 +69,16 @@ def _table(rows: list[list[Any]], widths: list[float], st: dict[str, Any]) -> An
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph, Table, TableStyle
 
-    cells = [[Paragraph(para_text(c), st["bold"] if i == 0 else st["small"]) for c in row]
-             for i, row in enumerate(rows)]
+    pad = 2.5  # LEFTPADDING and RIGHTPADDING below
+    cells = [[Paragraph(para_fit(c, w - 2 * pad, (st["bold"] if i == 0 else st["small"]).fontSize, bold=i == 0),
+                        st["bold"] if i == 0 else st["small"])
+              for c, w in zip(row, widths)] for i, row in enumerate(rows)]
     table = Table(cells, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDDDDD")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
     ]))
     return table
 
