@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from tmux_helpers import Tmux
 
 FIXED_NOW = datetime(2026, 11, 23, 8, 12)
 TODAY = FIXED_NOW.date()
@@ -231,3 +232,11 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+@pytest.fixture
+def tmux(tmp_path: Path):
+    """A private tmux server at 80x24 for one test (tmux_helpers.Tmux), killed afterwards."""
+    server = Tmux(tmp_path)
+    yield server
+    server.kill()

@@ -237,7 +237,7 @@ def test_the_real_command_in_tmux_shows_the_story_at_80x24(tmp_path: Path) -> No
     import shutil
 
     import pytest
-    from test_smoke_tmux import Tmux
+    from tmux_helpers import Tmux
 
     if shutil.which("tmux") is None:
         pytest.skip("tmux tidak terpasang")

@@ -13,12 +13,11 @@ import datetime as dt
 import os
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 from form_app import standard_visit_keys
-from test_smoke_tmux import Tmux, _demo_accounts, _quote
+from tmux_helpers import Tmux, _demo_accounts, _quote
 
 pytestmark = [
     pytest.mark.slow,
@@ -28,13 +27,6 @@ pytestmark = [
 
 TMUX_NAMES = {"enter": "Enter", "pagedown": "NPage", "pageup": "PPage", "f10": "F10", "tab": "Tab",
               "escape": "Escape", "space": "Space"}
-
-
-@pytest.fixture
-def tmux(tmp_path: Path):
-    server = Tmux(tmp_path)
-    yield server
-    server.kill()
 
 
 def _eleven_months_ago(today: dt.date) -> dt.date:
@@ -53,14 +45,7 @@ def _start(tmp_path: Path, tmux: Tmux, mtbs_exe: Path, data_dir: Path) -> Path:
     tmux.wait_for("<nama>-demo")
     tmux.keys(*"bidan", "Enter", *"bidan-demo", "Enter")
     tmux.wait_for("F2 Baru")
-    try:
-        tmux.wait_for("Lanjutkan sekarang?", timeout=5)
-        tmux.keys("t")
-        deadline = time.monotonic() + 10
-        while "Lanjutkan sekarang?" in tmux.screen() and time.monotonic() < deadline:
-            time.sleep(0.1)
-    except AssertionError:
-        pass
+    tmux.later_drafts()
     return db
 
 
