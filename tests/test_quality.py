@@ -190,8 +190,13 @@ def test_report_formats_read_back(known: Path, tmp_path: Path) -> None:
         for fmt in ("csv", "xlsx"):
             write_report(reg, dt.date(2026, 9, 1), dt.date(2026, 10, 31), fmt, tmp_path / f"m.{fmt}", actor="kepala",
                          today=TODAY)
+        # A period without a visit saved from a draft: the Petugas sheet says why it is empty.
+        write_report(reg, dt.date(2025, 1, 1), dt.date(2025, 1, 31), "xlsx", tmp_path / "kosong.xlsx",
+                     actor="kepala", today=TODAY)
     finally:
         reg.close()
+    empty = openpyxl.load_workbook(tmp_path / "kosong.xlsx")["Petugas"]
+    assert empty.cell(row=2, column=1).value == "Belum ada kunjungan yang disimpan dari draf dalam periode ini."
     done = mtbs(known, "report", "mutu", "--from", "2026-09", "--to", "2026-10", "-o", str(tmp_path / "m.pdf"))
     assert done.returncode == 0, done.stderr
     rows = list(csv.reader((tmp_path / "m.csv").read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))

@@ -82,6 +82,10 @@ def treatment_rows(report: QualityReport) -> list[list[Any]]:
 
 # --- CSV and XLSX -----------------------------------------------------------------------------------
 
+# The minutes per worker come from visits saved from a draft; without any, both formats say so.
+NO_TIMED_VISITS = "Belum ada kunjungan yang disimpan dari draf dalam periode ini."
+
+
 def write_csv(report: QualityReport, path: Path) -> None:
     """Key/value lines naming the puskesmas and the period, an empty line, then one line per
     indicator and month (month `periode` = the whole period)."""
@@ -167,6 +171,8 @@ def write_xlsx(report: QualityReport, path: Path) -> None:
         people.cell(row=r, column=1, value=worker)
         people.cell(row=r, column=2, value=n)
         people.cell(row=r, column=3, value=median)
+    if not report.workers:  # an empty sheet reads as a broken file; say why it is empty
+        people.cell(row=2, column=1, value=NO_TIMED_VISITS)
     for col, width in zip("ABC", (28, 18, 26)):
         people.column_dimensions[col].width = width
     for sheet, head_row in ((ws, top), (trend, 1), (given, 1), (people, 1)):
@@ -279,8 +285,7 @@ def write_pdf(report: QualityReport, path: Path, db: Any) -> None:
         pt.setStyle(TableStyle(grid + [("ALIGN", (1, 1), (-1, -1), "RIGHT")]))
         story.append(KeepTogether([*heading, pt]))
     else:
-        story.append(KeepTogether([*heading, Paragraph(
-            "Belum ada kunjungan yang disimpan dari draf dalam periode ini.", st["base"])]))
+        story.append(KeepTogether([*heading, Paragraph(NO_TIMED_VISITS, st["base"])]))
 
     story.append(Spacer(1, 6))
     story.append(Paragraph("Definisi (pembilang / penyebut)", st["section"]))
