@@ -8,7 +8,10 @@ Figures, each with a baseline measured in the same run on the same disk:
   vs. a bare sqlite3 connect + one query;
 * saving one visit (save_visit: classify + one BEGIN IMMEDIATE transaction, synchronous=FULL),
   median and p99, vs. a bare one-row INSERT + COMMIT under the same pragmas (the fsync floor);
-* patient search, first page, for name prefixes, vs. an index range query on no. RM.
+* patient search, first page, for name prefixes, vs. an index range query on no. RM;
+* the Mutu screen's year of quality indicators (`quality.compute`) on the main connection and on
+  the worker's read-only `Register.reader()` (what the screen uses, off the UI thread), and how
+  long an interrupted computation takes to stop (Esc or a moved period on the screen).
 
 Targets (issue 2): save < 5 ms median and < 50 ms p99; first search page < 5 ms; creating the
 100,000-visit register < 10 s. The register is kept in the temp folder between runs
@@ -171,6 +174,49 @@ def bench_search(path: Path, runs: int = 50) -> dict[str, tuple[float, float]]:
     return out
 
 
+def bench_quality(path: Path) -> dict[str, float]:
+    """A year of indicators ending with the register's last month: on the main connection, on a
+    reader in a thread (as the Mutu screen's worker), and the time from `interrupt()` (sent 0.3 s
+    after the start) until the worker thread has ended."""
+    import threading
+
+    from mtbs_tui.quality import compute
+    from mtbs_tui.register import Register
+
+    reg = Register.open(path)
+    last = dt.date.fromisoformat(reg.db.execute("SELECT max(visit_date) FROM visits").fetchone()[0])
+    first = dt.date(last.year - 1, last.month, 1) if last.month < 12 else dt.date(last.year, 1, 1)
+    out: dict[str, float] = {}
+    started = time.perf_counter()
+    compute(reg, first, last, today=last)
+    out["main"] = time.perf_counter() - started
+    reader = reg.reader()
+    started = time.perf_counter()
+    worker = threading.Thread(target=compute, args=(reader, first, last), kwargs={"today": last})
+    worker.start()
+    worker.join()
+    out["reader"] = time.perf_counter() - started
+    reader.close()
+
+    def stoppable(r: Register) -> None:
+        try:
+            compute(r, first, last, today=last)
+        except sqlite3.OperationalError:
+            pass  # "interrupted"
+
+    reader = reg.reader()
+    worker = threading.Thread(target=stoppable, args=(reader,))
+    worker.start()
+    time.sleep(0.3)
+    started = time.perf_counter()
+    reader.interrupt()
+    worker.join()
+    out["stop"] = time.perf_counter() - started
+    reader.close()
+    reg.close()
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reuse", action="store_true",
@@ -209,6 +255,9 @@ def main() -> int:
     for text, (took, base) in bench_search(copy).items():
         print(f"Cari {text!r:10} hal. 1  {ms(took)}  (target < 5 ms)  rasio {took / base:6.1f}x "
               f"terhadap rentang indeks no. RM {ms(base)}")
+    mutu = bench_quality(copy)
+    print(f"Indikator mutu 12 bulan {ms(mutu['main'])}  di utas pekerja (Register.reader) {ms(mutu['reader'])}; "
+          f"berhenti setelah interrupt {ms(mutu['stop'])}")
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

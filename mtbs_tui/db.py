@@ -176,7 +176,7 @@ else:
 @dataclass(frozen=True)
 class Opened:
     db: sqlite_utils.Database
-    lock: WriteLock
+    lock: WriteLock | None  # None: a read-only connection (`connect_readonly`), which never writes
     migrated_from: int | None  # the old schema version when this open upgraded the file
     backup_path: Path | None   # the verified pre-migration copy
     check_deferred: bool = False  # check="background": quick_check still to run (Register does it)
@@ -343,6 +343,21 @@ def _clean_after_crash(path: Path) -> None:
 
     with contextlib.suppress(Exception):
         clean_after_crash(path)
+
+
+def connect_readonly(path: Path) -> Opened:
+    """A read-only connection (`mode=ro`) to a register another connection of this process has
+    opened (and checked, migrated): for reading in a worker thread while the UI thread keeps its
+    own connection (sqlite3 connections are not shared between threads here). Nothing is checked
+    again and nothing can be written; `close(db)` just closes it (no lock, no checkpoint)."""
+    conn = sqlite3.connect(readonly_uri(path), uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute("PRAGMA temp_store = MEMORY")  # sorting never writes temp files beside patient data
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return Opened(db=sqlite_utils.Database(conn), lock=None, migrated_from=None, backup_path=None)
 
 
 def _apply_pragmas(conn: sqlite3.Connection) -> None:

@@ -245,6 +245,21 @@ class Register:
         healthy = self._health_done.is_set() and self._health_error is None
         dbmod.close(self.db, checkpoint=healthy)
 
+    def reader(self) -> "Register":
+        """The same register on its own read-only connection, for a worker thread (a screen that
+        computes for seconds off the UI thread, e.g. the quality indicators): every read method
+        works, a write fails. Close it with `close()` (no checkpoint); `interrupt()` from another
+        thread stops its running query (sqlite3.OperationalError "interrupted")."""
+        try:
+            opened = dbmod.connect_readonly(self.path)
+        except sqlite3.Error as exc:
+            raise RegisterError(f"{self.path}: tidak dapat dibaca ({exc})", kind="izin") from exc
+        return Register(opened, self.path, self._classifier)
+
+    def interrupt(self) -> None:
+        """Stop the query running on this register's connection (safe from any thread)."""
+        self.db.conn.interrupt()
+
     def __enter__(self) -> "Register":
         return self
 

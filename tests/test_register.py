@@ -357,3 +357,26 @@ def test_confirmed_unusual_values_are_kept_with_the_draft_and_the_visit(tmp_path
         reg.save_draft(patient_id=pid, case=case, section=None, actor="t", confirmed=["weight_kg"])
     assert err.value.field == "confirmed"
     reg.close()
+
+
+def test_reader_reads_on_its_own_read_only_connection_in_another_thread(reg: Register) -> None:
+    """`Register.reader()` (the Mutu screen's worker): the same rows over another connection,
+    usable from another thread; a write through it fails and the register stays writable."""
+    import sqlite3
+    import threading
+
+    pid = child(reg)
+    reader = reg.reader()
+    found: list = []
+    try:
+        assert reader.db.conn is not reg.db.conn
+        worker = threading.Thread(target=lambda: found.append(reader.get_patient(pid)["name"]))
+        worker.start()
+        worker.join()
+        assert found == ["Aisyah Putri"]
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            reader.db.execute("UPDATE patients SET name = 'x' WHERE id = ?", [pid])
+    finally:
+        reader.close()
+    child(reg, "Budi Santoso")
+    assert reg.get_patient(pid)["name"] == "Aisyah Putri"

@@ -3,10 +3,15 @@ last 12 months, one line each with the period's value, numerator/denominator and
 of the months (issue 18). ←/→ move the period by a month, PgUp/PgDn by a year.
 
 The numbers are `mtbs_tui.quality.compute` (the same as `mtbs report mutu`); a month without a
-denominator is a dot in the sparkline, the period without one is "-".
+denominator is a dot in the sparkline, the period without one is "-". A year of a large register
+takes seconds (about 4 s for 100,000 visits), so it is computed in a worker thread on its own
+read-only connection (`Register.reader`) while the screen says "Menghitung..." and keys stay live:
+Esc leaves at once, moving the period stops the stale computation (`Register.interrupt`) and starts
+the new one.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 from pathlib import Path
 from typing import Any
@@ -16,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
+from textual.worker import Worker, get_current_worker
 
 from mtbs_tui.display import MONTH_NAMES, month_text
 from mtbs_tui.quality import INDICATORS, QualityReport, compute, fraction_text, sparkline
@@ -23,6 +29,7 @@ from mtbs_tui.screens.base import MtbsScreen
 from mtbs_tui.widgets.chrome import KeyBar, TopBar
 
 MONTHS_SHOWN = 12
+COMPUTING_TEXT = "Menghitung indikator... (Esc kembali, ←/→ periode lain)"
 LABEL_WIDTH = 29
 VALUE_WIDTH = 10
 FRACTION_WIDTH = 13
@@ -83,6 +90,10 @@ class QualityScreen(MtbsScreen[None]):
         super().__init__()
         self.last_month: _dt.date | None = None
         self.report: QualityReport | None = None
+        # The computation running (None when the numbers shown are those of `last_month`): its
+        # worker and the register reader it reads through, interrupted when it is no longer wanted.
+        self.computing: Worker[None] | None = None
+        self._readers: dict[Worker[None], Any] = {}
 
     def compose(self) -> ComposeResult:
         yield TopBar("Indikator mutu")
@@ -109,15 +120,69 @@ class QualityScreen(MtbsScreen[None]):
         return True
 
     def reload(self) -> None:
+        """Show the period of `last_month` and compute its indicators in a worker thread; a
+        computation still running for another period is stopped."""
         assert self.last_month is not None
         today: _dt.date = self.app.today()
         first, last = month_span(self.last_month)
-        self.report = compute(self.app.register, first, min(last, today), today=today)
-        fac = self.report.facility.get("name") or ""
+        self.stop_computing()
+        self.report = None
+        fac = (self.app.register.facility() or {}).get("name") or ""
         self.query_one("#quality-period", Static).update(
             f"{fac} · {month_text(first)} - {month_text(last)} ({MONTHS_SHOWN} bulan)")
-        self.query_one("#quality-table", Static).update(indicator_lines(self.report))
+        self.query_one("#quality-table", Static).update(Text(COMPUTING_TEXT, style="bold"))
+        self.computing = self.run_worker(lambda: self._compute(first, min(last, today), today), thread=True,
+                                         group="mutu", exit_on_error=False)
         self.refresh_bindings()
+
+    def _compute(self, first: _dt.date, last: _dt.date, today: _dt.date) -> None:
+        """The worker: the indicators over a read-only connection of its own; the result (or the
+        fault, as one line) is handed to the UI thread unless the worker was cancelled meanwhile."""
+        worker = get_current_worker()
+        reader = self.app.register.reader()
+        self._readers[worker] = reader
+        try:
+            if worker.is_cancelled:
+                return
+            report = compute(reader, first, last, today=today)
+        except Exception as exc:  # noqa: BLE001 - an interrupted query, or a fault shown as one line
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._show_fault, worker, exc)
+            return
+        finally:
+            self._readers.pop(worker, None)
+            reader.close()
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, worker, report)
+
+    def _show(self, worker: Worker[None], report: QualityReport) -> None:
+        if worker is not self.computing or not self.is_mounted:
+            return  # a stale period's numbers
+        self.computing = None
+        self.report = report
+        self.query_one("#quality-table", Static).update(indicator_lines(report))
+        self.refresh_bindings()
+
+    def _show_fault(self, worker: Worker[None], exc: Exception) -> None:
+        if worker is not self.computing or not self.is_mounted:
+            return
+        self.computing = None
+        message = str(getattr(exc, "message", None) or exc).splitlines()[0]
+        line = f"Indikator tidak dapat dihitung: {message}"
+        self.query_one("#quality-table", Static).update(Text(line[:79], style="bold red"))
+
+    def stop_computing(self) -> None:
+        """Cancel the running computation and interrupt its query (its result is dropped)."""
+        worker, self.computing = self.computing, None
+        if worker is not None:
+            worker.cancel()
+        reader = self._readers.get(worker) if worker is not None else None
+        if reader is not None:
+            with contextlib.suppress(Exception):  # closed by the worker meanwhile
+                reader.interrupt()
+
+    def on_unmount(self) -> None:
+        self.stop_computing()
 
     def action_shift(self, months: int) -> None:
         assert self.last_month is not None
@@ -185,4 +250,5 @@ class QualityScreen(MtbsScreen[None]):
         self._say(True, f"Paket {month}", target)
 
     def action_back(self) -> None:
+        self.stop_computing()
         self.dismiss(None)

@@ -16,13 +16,20 @@ def _text(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
+async def _computed(app, pilot) -> None:
+    """Wait for the screen's worker thread (the indicators are computed off the UI thread)."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def test_reviewer_opens_the_indicators_and_moves_the_period(register) -> None:
     app = make_app(register, user="tinjau", offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "F9 Mutu" in str(app.screen.query_one("KeyBar").render())
         await pilot.press("f9")
-        await pilot.pause()
+        await _computed(app, pilot)
         assert isinstance(app.screen, QualityScreen)
         table = _text(app, "#quality-table")
         lines = table.splitlines()
@@ -38,10 +45,11 @@ async def test_reviewer_opens_the_indicators_and_moves_the_period(register) -> N
         keys = str(app.screen.query_one("KeyBar").render())
         assert "→ Bulan +1" not in keys  # the period ends this month: nothing later to show
         await pilot.press("left")
-        await pilot.pause()
+        await _computed(app, pilot)
         assert _text(app, "#quality-period").endswith("November 2025 - Oktober 2026 (12 bulan)")
         await pilot.press("pageup", "right")
-        await pilot.pause()
+        await _computed(app, pilot)
+        assert "Penilaian lengkap" in _text(app, "#quality-table")
         assert _text(app, "#quality-period").endswith("Desember 2024 - November 2025 (12 bulan)")
         await pilot.press("escape")
         await pilot.pause()
@@ -79,7 +87,7 @@ async def test_head_writes_the_pdf_and_the_district_package_from_the_screen(regi
     app = make_app(register, user="kepala", offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f9")
-        await pilot.pause()
+        await _computed(app, pilot)
         assert "F8 Paket kab." in str(app.screen.query_one("KeyBar").render())
         assert _text(app, "#quality-note") == (
             "Definisi: docs/quality.md · F7 PDF 12 bulan ini · F8 paket bulanan kabupaten")  # whole, 79
@@ -112,3 +120,55 @@ async def test_reviewer_prints_but_cannot_send_the_package(register) -> None:
         await pilot.press("f8")
         await pilot.pause()
     assert not list((Path(register.path).parent / "dokumen").glob("paket-*.json"))
+
+
+async def test_keys_stay_live_while_the_indicators_are_computed(register, monkeypatch) -> None:
+    """The computation runs in a worker thread on its own read-only connection: the screen says
+    "Menghitung...", a period moved meanwhile interrupts the stale query at once and starts the
+    new one, and Esc leaves at once (its query interrupted too). The stand-in computation is a
+    query that never ends unless interrupted."""
+    import sqlite3
+    import threading
+    import time
+
+    from mtbs_tui.screens import quality as screen_module
+
+    calls: list[tuple[object, object]] = []
+    stopped: list[str] = []
+    started = threading.Event()
+
+    def endless(reader, first, last, *, today):
+        assert reader is not register and reader.db.conn is not register.db.conn
+        calls.append((first, last))
+        started.set()
+        try:
+            reader.db.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                              "SELECT count(*) FROM c").fetchone()
+        except sqlite3.OperationalError as exc:
+            stopped.append(str(exc))
+            raise
+
+    monkeypatch.setattr(screen_module, "compute", endless)
+    app = make_app(register, user="tinjau", offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, QualityScreen)
+        assert started.wait(5)
+        assert _text(app, "#quality-table").startswith("Menghitung indikator...")
+        started.clear()
+        began = time.monotonic()
+        await pilot.press("left")
+        await pilot.pause()
+        assert _text(app, "#quality-period").endswith("November 2025 - Oktober 2026 (12 bulan)")
+        assert _text(app, "#quality-table").startswith("Menghitung indikator...")
+        assert started.wait(5)
+        assert len(calls) == 2 and calls[1][0] < calls[0][0]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await app.workers.wait_for_complete()
+        assert time.monotonic() - began < 5
+        assert stopped == ["interrupted", "interrupted"]
+    # The register the UI uses is untouched and still writable.
+    assert register.db.execute("SELECT count(*) FROM visits").fetchone()[0] > 0
