@@ -64,6 +64,36 @@ SECTION_TITLES: dict[str, str] = {
 # Chart 2015 asks chest indrawing in the cough box; 2022 asks it on the SAGA "usaha napas" side.
 PLACEMENT: dict[tuple[str, str], str] = {("2015", "tarikan_dinding_dada"): "batuk"}
 
+# Questions a box asks only when the chart needs them for this child: shown while the engine lists
+# them as missing for that module (its three-valued rows cannot decide without them), or once
+# answered. The gizi complications decide only between the gizi buruk rows, so they are asked when
+# a wasting sign is present or still unknown (mtbs-chart.md §3.8 row 4; below 6 months the 2022
+# first row reads them itself, and the engine says so); "still breastfed" decides only the
+# TERPAJAN rows of a child of an HIV-positive (or not yet known) mother (§3.10, §4.4).
+ASKED_WHEN_NEEDED: dict[str, frozenset[str]] = {
+    "gizi": frozenset({"anoreksia", "penurunan_kesadaran", "komplikasi_medis_lain",
+                       "masalah_menyusu"}),
+    "hiv": frozenset({"masih_menyusu_atau_baru_berhenti"}),
+    "bm_hiv": frozenset({"masih_menyusu_atau_baru_berhenti"}),
+}
+
+# Questions the form treats as optional in a box although the vocabulary does not mark them so:
+# no row of that box reads them (case-format.md §5.7: no balita rule reads oral thrush), so they
+# are offered after the chart's questions and passed over going forward, like the opt items.
+FORM_OPTIONAL: dict[str, frozenset[str]] = {"hiv": frozenset({"bercak_putih_mulut"})}
+
+# Questions of one feeding path only (bm_berat_badan_asi): not asked once ``menyusu`` chose the
+# other path (the rows read only the items of the infant's path).
+FEEDING_PATH_ONLY: dict[bool, frozenset[str]] = {
+    True: frozenset(voc.MINUM_PATH_KEYS) - frozenset(voc.ASI_PATH_KEYS),  # breastfed
+    False: frozenset(voc.ASI_PATH_KEYS) - frozenset(voc.MINUM_PATH_KEYS),  # replacement feeding
+}
+
+# Boxes whose optional items join the questions asked in turn once one of the box's signs is
+# present, or the child has fever: a child with a danger sign, or febrile (shock on the first day
+# of fever, before the dengue box asks it), is also looked at for shock (§11.15 item 3).
+OPTIONAL_ASKED_WHEN_SIGN = frozenset({"tanda_bahaya", "bm_infeksi"})
+
 
 @dataclass(frozen=True)
 class Block:
@@ -73,6 +103,9 @@ class Block:
     title: str | None
     keys: tuple[str, ...]
     opening_key: str | None
+    # Optional items ("if available", treatment-only, FORM_OPTIONAL): at the end of the block,
+    # offered but passed over when an answer moves on (Tab, arrows and Shift+Tab reach them).
+    optional: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,9 +179,13 @@ def build_plan(pathway: str, chart: str, age: Age) -> list[SectionPlan]:
                 # Optional items ("if available": SpO2, recount, z-scores; the shock signs in the
                 # danger-sign boxes, §11.15 item 3) go to the end of their block, so PgDn skips
                 # them all once the chart's questions are answered.
-                keys.sort(key=lambda k: k != member.opening_key and member.is_optional(k))
+                extra = FORM_OPTIONAL.get(member.id, frozenset())
+                optional = {k for k in keys if k != member.opening_key
+                            and (member.is_optional(k) or k in extra)}
+                keys.sort(key=lambda k: k in optional)
                 title = member.label if len(members) > 1 else None
-                blocks.append(Block(member.id, title, tuple(keys), member.opening_key))
+                blocks.append(Block(member.id, title, tuple(keys), member.opening_key,
+                                    tuple(k for k in keys if k in optional)))
         emitted.update(x.id for x in members)
         if not blocks:
             continue
@@ -202,20 +239,56 @@ def campak_details_asked(values: dict[str, Any]) -> bool:
 CAMPAK_ENTRY = ("campak_3_bulan_terakhir", "ruam_seluruh_tubuh", "batuk_pilek_mata_merah")
 
 
-def visibility(plan: SectionPlan, values: dict[str, Any]) -> dict[str, bool]:
+def visibility(plan: SectionPlan, values: dict[str, Any],
+               needed: dict[str, set[str]] | None = None) -> dict[str, bool]:
     """Which questions of a section are asked now (False: folded away). Pure, so the form can
-    tell what the case holds for sections that are not on screen (or not even mounted)."""
+    tell what the case holds for sections that are not on screen (or not even mounted).
+
+    ``needed`` (module -> the keys the engine lists as missing) hides an unanswered question of
+    ``ASKED_WHEN_NEEDED`` that its box does not need; None (no classification) asks them all."""
     shown: dict[str, bool] = {}
     for block in plan.blocks:
         reason = block_state(block, values)
+        conditional = ASKED_WHEN_NEEDED.get(block.module, frozenset())
         for key in block.keys:
             if reason is not None:
                 shown[key] = key == block.opening_key
             elif block.module == "campak" and key not in CAMPAK_ENTRY:
                 shown[key] = campak_details_asked(values)
+            elif (block.module == "bm_berat_badan_asi" and values.get("menyusu") is not None
+                  and key in FEEDING_PATH_ONLY[bool(values["menyusu"])]):
+                shown[key] = False
+            elif (needed is not None and key in conditional and values.get(key) is None
+                  and key not in needed.get(block.module, ())):
+                shown[key] = False
             else:
                 shown[key] = True
     return shown
+
+
+def has_conditional(plan: SectionPlan) -> bool:
+    """Whether the section holds a question of ``ASKED_WHEN_NEEDED`` (shown or hidden with
+    every classification, not only when a folding answer changes)."""
+    return any(set(b.keys) & ASKED_WHEN_NEEDED.get(b.module, frozenset()) for b in plan.blocks)
+
+
+def optional_asked(block: Block, values: dict[str, Any]) -> bool:
+    """Whether the optional items of ``block`` are asked in turn now (OPTIONAL_ASKED_WHEN_SIGN:
+    once one of the block's signs is present, or with fever); otherwise they are passed over
+    going forward."""
+    if block.module not in OPTIONAL_ASKED_WHEN_SIGN:
+        return False
+    return has_fever(values) is True or any(values.get(k) is True for k in block.keys)
+
+
+def missing_by_module(result: dict[str, Any] | None) -> dict[str, set[str]] | None:
+    """The engine's ``incomplete`` as module -> missing keys (None without a classification)."""
+    if result is None:
+        return None
+    out: dict[str, set[str]] = {}
+    for entry in result.get("incomplete") or []:
+        out.setdefault(entry.get("module", ""), set()).update(entry.get("missing") or [])
+    return out
 
 
 def excluded_keys(plans: list[SectionPlan], values: dict[str, Any]) -> set[str]:

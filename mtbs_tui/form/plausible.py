@@ -31,6 +31,17 @@ PLAUSIBLE: dict[str, Plausible] = {
 }
 
 
+# Decimals the instrument reads (thermometer, length board, tapes: tenths): a value typed with
+# them is complete, so the form moves on without Enter. Weight is left out (infant scales read
+# 0,01 kg). Numbers without a decimal are complete when one more digit leaves the range.
+TYPED_DECIMALS: dict[str, int] = {
+    "temperature_c": 1,
+    "length_cm": 1,
+    "muac_cm": 1,
+    "head_circumference_cm": 1,
+}
+
+
 def fmt(value: float | int) -> str:
     """A number the Indonesian way: decimal comma, no trailing zeros beyond one decimal."""
     if isinstance(value, int):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 YOUNG_INFANT_DAYS = 60  # age < 60 days: bayi muda (MTBM); from day 60: balita (MTBS), §3
 MAX_MONTHS = 60  # completed months >= 60: outside MTBS (0-59 months), §3
+LYING_BELOW_MONTHS = 24  # under 24 completed months a child is measured lying (PB), then standing (TB), §3
 
 BAYI_MUDA = "bayi_muda"
 BALITA = "balita"
@@ -52,6 +53,12 @@ def age_in_days(birth: dt.date, on: dt.date) -> int:
 def pathway_for_days(days: int) -> str:
     """``bayi_muda`` under 60 days of age, else ``balita`` (§3)."""
     return BAYI_MUDA if days < YOUNG_INFANT_DAYS else BALITA
+
+
+def length_position_for(months: int) -> str:
+    """How a child of ``months`` completed months is measured when the case does not say (§3):
+    ``berbaring`` (PB) under 24 months, ``berdiri`` (TB) from 24 months."""
+    return "berbaring" if months < LYING_BELOW_MONTHS else "berdiri"
 
 
 def beyond_mtbs(months: int) -> bool:

@@ -14,6 +14,7 @@ import importlib.util
 from typing import Any, Mapping, cast
 
 from mtbs_tui.rules import codes, doses
+from mtbs_tui.rules.age import length_position_for
 from mtbs_tui.rules.case import Case, validate_case
 from mtbs_tui.rules.errors import CaseError
 from mtbs_tui.rules.settings import DEFAULT, ChartSettings
@@ -164,10 +165,11 @@ def converted_length(ctx: Ctx) -> float | None:
     length: float | None = ctx.value("length_cm")
     if length is None:
         return None
-    position = ctx.value("length_position") or ("berbaring" if ctx.age_months < 24 else "berdiri")
-    if ctx.age_months < 24 and position == "berdiri":
+    expected = length_position_for(ctx.age_months)
+    position = ctx.value("length_position") or expected
+    if expected == "berbaring" and position == "berdiri":
         return round(length + 0.7, 6)
-    if ctx.age_months >= 24 and position == "berbaring":
+    if expected == "berdiri" and position == "berbaring":
         return round(length - 0.7, 6)
     return length
 
@@ -179,7 +181,7 @@ def _compute_z(key: str, ctx: Ctx) -> float | None:
     if key == "zskor_bb_pb":
         # The length is present: _prepare_zscores checked the inputs first.
         length = cast(float, converted_length(ctx))
-        if ctx.age_months < 24:
+        if length_position_for(ctx.age_months) == "berbaring":  # WFL below 24 months, WFH from 24
             return growth.weight_for_length(sex, length, ctx.value("weight_kg"))
         return growth.weight_for_height(sex, length, ctx.value("weight_kg"))
     if key == "zskor_pb_u":

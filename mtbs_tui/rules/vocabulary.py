@@ -509,6 +509,15 @@ _SAGA_22 = ("tidak_bisa_minum", "memuntahkan_semua", "riwayat_kejang", "sedang_k
 _TBU_15 = ("tidak_bisa_minum", "memuntahkan_semua", "riwayat_kejang", "sedang_kejang", "gelisah",
            "letargis_tidak_sadar", "stridor", "sianosis", "ujung_tangan_kaki_pucat_dingin")
 
+# The young infant's feeding items of each path of bm_berat_badan_asi (§8 "a feeding problem"):
+# the breastfed path when ``menyusu`` is true, the replacement-feeding path when it is false.
+ASI_PATH_KEYS = ("menyusu_per_24_jam", "minum_dengan_botol", "makanan_minuman_lain",
+                 "posisi_menyusu_benar", "perlekatan_baik", "isapan_efektif", "bercak_putih_mulut",
+                 "bibir_langit_sumbing")
+MINUM_PATH_KEYS = ("susu_pengganti_tepat", "jumlah_minum_cukup", "frekuensi_minum_cukup",
+                   "penyiapan_susu_bersih", "minum_dengan_botol", "bercak_putih_mulut",
+                   "bibir_langit_sumbing")
+
 # Capillary refill, weak pulse, cold hands and feet (§5.4; danger signs too, §11.15 item 3).
 SHOCK_SIGNS = ("crt_lebih_2_detik", "nadi_lemah", "ujung_ekstremitas_dingin")
 

@@ -30,16 +30,20 @@ from mtbs_tui.form.plan import (
     CAMPAK_ENTRY,
     HEADER_ID,
     SHORT,
+    Block,
     FormValues,
     SectionPlan,
     build_plan,
     excluded_keys,
+    has_conditional,
+    missing_by_module,
+    optional_asked,
     vaccines_for_age,
 )
 from mtbs_tui.form.plausible import fmt
 from mtbs_tui.rules import settings as chart_settings
 from mtbs_tui.rules import vocabulary as voc
-from mtbs_tui.rules.age import Age, age_on
+from mtbs_tui.rules.age import Age, age_on, length_position_for
 from mtbs_tui.screens import follow_up as fu
 from mtbs_tui.screens.base import MtbsModalScreen, MtbsScreen
 from mtbs_tui.screens.summary import Problem
@@ -72,7 +76,7 @@ ANSWER_KEYS = "ytn0123456789sk"
 # Answers that can fold or unfold a block (plan.block_state / campak_details_asked).
 FOLD_KEYS = frozenset(
     {m.opening_key for m in voc.MODULES if m.opening_key}
-    | {"demam", "demam_hari", "temperature_c", *CAMPAK_ENTRY})
+    | {"demam", "demam_hari", "temperature_c", "menyusu", *CAMPAK_ENTRY})
 
 
 # Answers that follow from an earlier one, so the question is not asked again within the visit:
@@ -98,6 +102,10 @@ IMPLIED: tuple[tuple[str, Any, str, Any], ...] = (
     *((("tidak_berinteraksi", False, "penurunan_kesadaran", False),)
       if chart_settings.DEFAULT.kesadaran_baik_dari_tanda_bahaya else ()),
 )
+# Visit data filled in for the nurse and passed over going forward (shown, and changed with
+# Shift+Tab): the facility's malaria area and chart version, and, once a length is typed, the way
+# a child of this age is measured (berbaring under 24 months, berdiri from 24; rules.age).
+FACILITY_DEFAULTS = ("chart", "malaria_area")
 
 
 def label_of(key: str) -> str:
@@ -252,6 +260,8 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         self.implied: set[str] = set()  # keys answered by IMPLIED (passed over going forward)
         self.start_section: str | None = None
         self.last_activity = 0.0
+        # The question an answer moved on from into the next section (Shift+Tab goes back to it).
+        self._came_from: FormField | None = None
 
     # --- loading -----------------------------------------------------------------------------
     def _load(self) -> None:
@@ -284,10 +294,14 @@ class VisitFormScreen(MtbsScreen["int | None"]):
                 self.values.top[key] = value
         self.values.findings.update({k: v for k, v in (case.get("findings") or {}).items()
                                      if v is not None})
-        self.values.top.setdefault("chart", facility.get("chart_default") or "2022")
-        if facility.get("malaria_area"):
-            self.values.top.setdefault("malaria_area", facility["malaria_area"])
+        defaults = {"chart": facility.get("chart_default") or "2022",
+                    "malaria_area": facility.get("malaria_area")}
+        for key in FACILITY_DEFAULTS:
+            if defaults[key] and self.values.top.setdefault(key, defaults[key]) == defaults[key]:
+                self.implied.add(key)  # the facility's own value: passed over going forward
         self.age: Age = age_on(self.patient["birth_date"], self.visit_date)
+        if self.values.top.get("length_position") == length_position_for(self.age.months):
+            self.implied.add("length_position")
         self.earlier = fu.earlier_visit(reg, self.follow_up_of) if self.follow_up_of else None
 
     @property
@@ -397,7 +411,7 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         try:
             section.load(merged, self.confirmed)
             self._restore_typed(section)
-            section.apply_folding(merged)
+            section.apply_folding(merged, missing_by_module(self.result))
         except NoMatches:  # closed in the middle: nothing to show any more
             return
 
@@ -457,11 +471,13 @@ class VisitFormScreen(MtbsScreen["int | None"]):
     # --- refreshing --------------------------------------------------------------------------
     def _refresh_state(self, *, fold: bool = True) -> None:
         merged = self.values.merged()
-        if fold:  # only the answers that open or close a block change the folding
-            for section in self.sections:
-                if section.is_mounted:
-                    section.apply_folding(merged)
         self.classify_now()
+        needed = missing_by_module(self.result)
+        for section in self.sections:
+            # Only the answers that open or close a block change the folding; a question asked
+            # only when needed (plan.ASKED_WHEN_NEEDED) follows every classification.
+            if section.is_mounted and (fold or has_conditional(section.plan)):
+                section.apply_folding(merged, needed)
         panel = self.query_one(ClassificationPanel)
         if panel.display:
             panel.show(panel_lines(self.result, width=panel.text_width, values=merged, label_of=label_of,
@@ -562,8 +578,11 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         column.border_title = f"{index + 1}/{len(self.sections)} {section.plan.title}"
         column.scroll_home(animate=False)
         fields = section.focusable_fields()
+        self._came_from = None
         if fields:
             target = fields[0] if focus == "first" else fields[-1]
+            if focus == "in_turn":  # moved on by an answer: the first question asked in turn
+                target = next((f for f in fields if not self.passed_over(f, in_turn=True)), fields[0])
             self.set_focus(target)
         else:
             self.set_focus(None)
@@ -633,22 +652,54 @@ class VisitFormScreen(MtbsScreen["int | None"]):
                 self.field_changed(f)
         await self.action_next_section()
 
-    async def action_next_field(self) -> None:
+    def _block_of(self, section: FormSection, key: str) -> Block | None:
+        return next((b for b in section.plan.blocks if key in b.keys), None)
+
+    def passed_over(self, field: FormField, *, in_turn: bool) -> bool:
+        """Whether moving on skips ``field``: a question already answered in an earlier box (an
+        echo) once it holds a value; and, when an answer moves on (``in_turn``; Tab and the arrows
+        visit them), a question filled in for the nurse (IMPLIED, FACILITY_DEFAULTS, the way of
+        measuring) and the optional items at the end of a box, unless ``optional_asked`` puts
+        them in turn."""
+        if field.value is not None and ("echo" in field.classes
+                                        or (in_turn and field.key in self.implied)):
+            return True
+        if in_turn:
+            for section in self.sections:
+                if field in section.fields:
+                    block = self._block_of(section, field.key)
+                    return bool(block and field.key in block.optional
+                                and not optional_asked(block, self.values.merged()))
+        return False
+
+    async def advance(self) -> None:
+        """An answer was given (y/t, a digit, Enter on a number): on to the next question asked
+        in turn; after the last one of the section, the next section (optional items at the end
+        are passed over: Tab or Shift+Tab reaches them)."""
+        await self.action_next_field(in_turn=True)
+
+    async def action_next_field(self, in_turn: bool = False) -> None:
         fields = self.current.focusable_fields()
         focused = self.focused
         if isinstance(focused, FormField) and focused in fields:
             i = fields.index(focused)
+            if in_turn and self.passed_over(focused, in_turn=True):
+                in_turn = False  # among the optional items by choice: on to the next of them
             # A question already answered in an earlier box is passed over going forward
             # (Shift+Tab still reaches it).
-            later = [f for f in fields[i + 1:]
-                     if not (("echo" in f.classes or f.key in self.implied) and f.value is not None)]
+            later = [f for f in fields[i + 1:] if not self.passed_over(f, in_turn=in_turn)]
             if later:
                 self.set_focus(later[0])
                 return
         elif fields and focused not in fields:
             self.set_focus(fields[0])
             return
-        await self.action_next_section()
+        if self.index + 1 >= len(self.sections):
+            self.action_summary()
+            return
+        await self._show_section(self.index + 1, focus="in_turn" if in_turn else "first")
+        if in_turn and isinstance(focused, FormField):
+            self._came_from = focused
 
     async def action_prev_field(self) -> None:
         fields = self.current.focusable_fields()
@@ -659,7 +710,12 @@ class VisitFormScreen(MtbsScreen["int | None"]):
                 self.set_focus(fields[i - 1])
                 return
         if self.index > 0:
+            came_from = self._came_from
             await self._show_section(self.index - 1, focus="last")
+            # Back to the question the form left this section from (an answer moved on past
+            # the optional items), not to the last optional item.
+            if came_from is not None and came_from in self.current.focusable_fields():
+                self.set_focus(came_from)
 
     # --- messages ----------------------------------------------------------------------------
     def on_field_changed(self, message: FieldChanged) -> None:
@@ -714,6 +770,14 @@ class VisitFormScreen(MtbsScreen["int | None"]):
             if value == given_value and self.values.merged().get(target) is None:
                 self.implied.add(target)
                 self._set_implied(target, target_value)
+        if key == "length_cm":  # the way of measuring for the age (rules.age), once a length is typed
+            position = self.values.merged().get("length_position")
+            if value is not None and position is None:
+                self.implied.add("length_position")
+                self._set_implied("length_position", length_position_for(self.age.months))
+            elif value is None and "length_position" in self.implied:
+                self.implied.discard("length_position")
+                self._set_implied("length_position", None)
 
     def _set_implied(self, key: str, value: Any) -> None:
         self.values.set(key, value)
@@ -745,7 +809,7 @@ class VisitFormScreen(MtbsScreen["int | None"]):
             return
         field.set_value(value, announce=False)
         self.field_changed(field)  # now, so the folding is right before focus moves on
-        await self.action_next_field()
+        await self.advance()
 
     async def action_enter(self) -> None:
         field = self.focused
@@ -753,14 +817,14 @@ class VisitFormScreen(MtbsScreen["int | None"]):
             queue = getattr(field, "_message_queue", None)
             if queue is None or queue.empty():
                 if field.enter_moves_on():
-                    await self.action_next_field()
+                    await self.advance()
                 return
             # Digits typed just before this Enter are still on their way to the field: move on
             # now, and check the value once they have arrived (coming back if it is invalid).
-            await self.action_next_field()
+            await self.advance()
             field.call_later(self._check_number_after_enter, field)
             return
-        await self.action_next_field()
+        await self.advance()
 
     async def _check_number_after_enter(self, field: NumberField) -> None:
         if not field.is_attached or field.enter_moves_on():
@@ -776,7 +840,7 @@ class VisitFormScreen(MtbsScreen["int | None"]):
     async def on_field_done(self, message: FieldDone) -> None:
         message.stop()
         if message.field is self.focused:
-            await self.action_next_field()
+            await self.advance()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:  # noqa: D102
         self.last_activity = time.monotonic()

@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.widget import Widget
 
-from mtbs_tui.form.plausible import fmt, implausible, unit_hint
+from mtbs_tui.form.plausible import TYPED_DECIMALS, fmt, implausible, unit_hint
 from mtbs_tui.rules.errors import CaseError
 from mtbs_tui.rules.vocabulary import Finding, parse_value
 from mtbs_tui.widgets.messages import FieldChanged, FieldDone
@@ -379,21 +379,57 @@ class NumberField(FormField):
         self.refresh_field()
         self.post_message(FieldChanged(self))
 
+    # Keys that edit the text. A form reads them with priority (``type_key``), like the one-key
+    # answers, so a value that is full moves the focus on before the next key is dispatched.
+    EDIT_KEYS = frozenset({"backspace", "delete", "ctrl+u"})
+
+    def takes_key(self, key: str) -> bool:
+        """Whether ``key`` (a character or an edit key's name) edits this field's text."""
+        return key in self.ALLOWED or key in self.EDIT_KEYS
+
+    def type_key(self, key: str) -> None:
+        """A typed character appended, or an edit key (Backspace, Delete/Ctrl+U clear)."""
+        if key in self.ALLOWED:
+            if len(self.text) >= 10:
+                return
+            self.text += key
+        elif key == "backspace":
+            self.text = self.text[:-1]
+        elif key in ("delete", "ctrl+u"):  # Ctrl+U as in a terminal: clear the field
+            self.text = ""
+        else:
+            return
+        self._edited()
+
+    def is_full(self) -> bool:
+        """The typed value is valid, not unusual, and cannot get longer: one more digit (or a
+        decimal separator) would leave the allowed range, or it has the decimals the instrument
+        reads (``plausible.TYPED_DECIMALS``). The form moves on without Enter (e.g. 36,8 °C; 52
+        breaths: 520 is out of range; not 12, which may become 120)."""
+        if self.error or self.value is None or self.warning:
+            return False
+        text = self.text.replace(".", ",")
+        if "," in text:
+            decimals = TYPED_DECIMALS.get(self.key)
+            return decimals is not None and len(text.split(",", 1)[1]) >= decimals
+        if self.spec.kind != "int":
+            return False  # a decimal may follow
+        for char in "0123456789":
+            try:
+                parse_value(self.key, self.text + char)
+            except CaseError:
+                continue
+            return False
+        return True
+
     def on_key(self, event: events.Key) -> None:
         char = event.character or ""
         if event.is_printable and char in self.ALLOWED:
             self._consume(event)
-            if len(self.text) < 10:
-                self.text += char
-                self._edited()
-        elif event.key == "backspace":
+            self.type_key(char)
+        elif event.key in self.EDIT_KEYS:
             self._consume(event)
-            self.text = self.text[:-1]
-            self._edited()
-        elif event.key in ("delete", "ctrl+u"):  # Ctrl+U as in a terminal: clear the field
-            self._consume(event)
-            self.text = ""
-            self._edited()
+            self.type_key(event.key)
         elif event.key == "enter":
             self._consume(event)
             if self.enter_moves_on():

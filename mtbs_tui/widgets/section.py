@@ -79,9 +79,11 @@ class FormSection(Vertical):
                 if f.display and f.to_model() is not None and "echo" not in f.classes}
 
     # --- folding -----------------------------------------------------------------------------
-    def apply_folding(self, values: dict[str, Any]) -> None:
-        """Fold a block the child does not have to its opening question (or one line)."""
-        shown = visibility(self.plan, values)
+    def apply_folding(self, values: dict[str, Any], needed: dict[str, set[str]] | None = None) -> None:
+        """Fold a block the child does not have to its opening question (or one line); hide a
+        question asked only when needed (``plan.ASKED_WHEN_NEEDED``) that ``needed`` (module ->
+        the keys the engine lists as missing) does not name."""
+        shown = visibility(self.plan, values, needed)
         for field in self.fields:
             show = shown.get(field.key, True)
             if field.display != show:

@@ -93,18 +93,21 @@ def press_list(spec: str) -> list[str]:
 
 
 # An 11-month-old with cough and fast breathing, every other module answered (design/screens.md
-# "Measuring the promise"). One line per section; the count is pinned below.
+# "Measuring the promise"). One line per section; the count is pinned in test_form_visit.py.
+# What the form does for the nurse: the way of measuring (berbaring under 24 months), the malaria
+# area and the chart version are filled in and passed over; after the last question of a box the
+# next box opens (optional items at the end are passed over); the gizi complications and "still
+# breastfed" are asked only when the chart needs them (a wasting sign; an HIV-positive mother).
 STANDARD_VISIT = [
-    "9 enter 74 enter 1 36,8 enter 14 enter 45 enter enter enter",  # data: BB PB cara suhu LiLA LK area bagan
-    # tanda bahaya / SAGA (15 items), then PgDn skips the three optional shock signs (§11.15 item 3)
-    "t t t t t t t t t t t t t t t pagedown",
-    "y 52 enter pagedown",  # batuk: ya, napas 52 (indrawing already answered), skip the optional items
+    "9 enter 74 enter 36,8 enter 14 enter 45 enter",  # data: BB PB suhu LiLA LK
+    "t t t t t t t t t t t t t t t",  # tanda bahaya / SAGA: 15 signs, each answered
+    "y 52 enter",  # batuk: ya, napas 52 (indrawing already answered)
     "t",  # diare: tidak (the section folds; on to the next)
     "t",  # demam: tidak (malaria, campak, dengue fold)
     "t",  # telinga: tidak
-    "1 t t pagedown",  # gizi: edema tidak, 2 complications tidak (consciousness: from the SAGA), skip the z-scores
-    "1 pagedown",  # anemia: tidak pucat, skip Hb and deworming
-    "2 1 1 y t pagedown",  # HIV: ibu negatif, virologi belum, serologi belum, menyusu, thrush
+    "1",  # gizi: edema tidak (no wasting sign: the complications are not asked)
+    "1",  # anemia: tidak pucat
+    "2 1 1",  # HIV: ibu negatif, virologi belum, serologi belum
     "s y",  # imunisasi: all due for the age; vitamin A received
     "t",  # pemberian makan: no problem -> the summary opens
     "d",  # summary: semua diberikan sekarang (issue 17: what was given, saved with the visit)

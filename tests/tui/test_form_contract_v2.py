@@ -42,16 +42,16 @@ async def test_young_infant_movement_duration_and_blood_are_asked(tmp_path: Path
     app = FormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        for key in press_list("3,6 enter 52 enter 1 36,8 enter enter "  # BB PB cara suhu bagan
+        for key in press_list("3,6 enter 52 enter 36,8 enter "  # BB PB suhu (cara, bagan filled in)
                               "t t t 48 enter t t t t t t t t 1 1 t t"):  # infection signs
             await pilot.press(key)
         await pilot.pause()
         assert "Keadaan umum" in screen_text(app)  # movement, asked in the infection section
-        for key in press_list("1 pagedown "  # normal movement; skip the optional items
+        for key in press_list("1 "  # normal movement; the optional items are passed over
                               "t "  # ikterus: no
                               "y 15 enter y t 1 "  # diare 15 days, blood, eyes not sunken, pinch
-                              "2 1 1 y "  # HIV
-                              "y 10 enter t t y y y t t pagedown "  # ASI
+                              "2 1 1 "  # HIV (mother negative: "still breastfed" not needed)
+                              "y 10 enter t t y y y t t "  # ASI
                               "k y"):  # vaccines none yet; vitamin K1 given -> summary
             await pilot.press(key)
         await pilot.pause()
@@ -73,7 +73,8 @@ async def test_shock_sign_in_the_danger_section_refers(tmp_path: Path) -> None:
     app = FormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        for key in press_list("11 enter 80 enter 1 pagedown " + "t " * 15):
+        # A febrile child: the shock signs are asked in turn after the SAGA items.
+        for key in press_list("11 enter 80 enter 38,5 enter pagedown " + "t " * 15):
             await pilot.press(key)
         await pilot.pause()
         text = screen_text(app)

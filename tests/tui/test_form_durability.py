@@ -48,7 +48,7 @@ async def test_each_answer_is_in_the_draft_without_leaving_the_section(tmp_path:
         assert draft["case"]["weight_kg"] == 9.2 and draft["case"]["length_cm"] == 74
         assert draft["section"] == "kunjungan"
         # Section 2: five answers, no section change, then the draft has all five.
-        await pilot.press(*press_list("enter 1 36,8 enter 14 enter 45 enter enter enter t t y t t"))
+        await pilot.press(*press_list("enter 36,8 enter 14 enter 45 enter t t y t t"))
         await pilot.pause(VisitFormScreen.AUTOSAVE_DELAY + 0.3)
         assert form.current.plan.id == "tanda_bahaya"
         [draft] = _drafts(reg)

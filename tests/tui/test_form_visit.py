@@ -24,10 +24,11 @@ from mtbs_tui.screens.summary import SummaryScreen
 from mtbs_tui.screens.visit_form import VisitFormScreen
 from mtbs_tui.widgets.fields import NumberField
 
-# contract v2 allows at most 3 more (the optional shock signs): 1 more; issue 17: 1 more, `d` on the
-# summary records that every treatment was given (with the save); issue 14: 1 fewer, "penurunan
-# kesadaran" (gizi) is answered by the SAGA's "tidak berinteraksi / tidak sadar"
-STANDARD_VISIT_KEYS = 60
+# Issue 14: at most 45 in the clinical form. 60 before the form filled in the way of measuring, the
+# malaria area and the chart version, passed over optional items, and asked the gizi complications
+# and "still breastfed" only when the chart needs them; issue 17: 1 more, `d` on the summary
+# records that every treatment was given (with the save).
+STANDARD_VISIT_KEYS = 48
 
 
 async def _run(app: FormApp, keys: list[str]) -> None:
@@ -61,7 +62,9 @@ async def test_standard_visit_key_count(tmp_path: Path) -> None:
     answers = len(case["findings"]) + sum(1 for k in ("weight_kg", "length_cm", "length_position",
                                                       "temperature_c", "muac_cm",
                                                       "head_circumference_cm") if k in case)
-    assert answers == 39
+    # 39 before the gizi complications (3), "still breastfed" and oral thrush (no balita row reads
+    # it; an optional item now) were left to when they are needed.
+    assert answers == 34
     assert len(keys) == STANDARD_VISIT_KEYS, f"{len(keys)} keys for {answers} answers"
 
 
@@ -69,11 +72,11 @@ async def test_record_balita_pneumonia_and_some_dehydration(tmp_path: Path) -> N
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Budi Santoso", sex="L", birth_date=months_ago(15, 2), actor="t")
     keys = press_list(
-        "10,5 enter 78 enter 1 37 enter 13,5 enter 46 enter enter enter "
-        "t t t t t t t t t t t t t t t pagedown "
-        "y 48 enter pagedown "  # batuk, napas 48 >= 40 from 12 months
-        "y 3 enter t 2 y 3 2 t "  # diare 3 hari, tidak berdarah, gelisah, mata cekung, haus, lambat, kolera t
-        "t t 1 t t pagedown 1 pagedown 2 1 1 y t pagedown s y t"  # consciousness: from the SAGA
+        "10,5 enter 78 enter 37 enter 13,5 enter 46 enter "
+        "t t t t t t t t t t t t t t t "
+        "y 48 enter "  # batuk, napas 48 >= 40 from 12 months
+        "y 3 enter t 2 y 3 2 "  # diare 3 hari, tidak berdarah, gelisah, mata cekung, haus, lambat
+        "t t 1 1 2 1 1 s y t"  # demam, telinga, edema, pucat, HIV, imunisasi, vitamin A, makan
     )
     app = FormApp(reg, lambda: VisitFormScreen(pid))
     await _run(app, [*keys, "f10"])
@@ -99,13 +102,13 @@ async def test_record_bayi_muda_visit_says_why(tmp_path: Path) -> None:
         text = screen_text(app)
         assert "umur 23 hari: formulir bayi muda" in text
         assert "Bayi muda" in text and "Infeksi" in text  # the MTBM sections in the strip
-        for key in press_list("3,4 enter 50 enter 1 36,9 enter enter "  # BB PB cara suhu bagan
+        for key in press_list("3,4 enter 50 enter 36,9 enter "  # BB PB suhu (cara, bagan filled in)
                               # infeksi, movement (keadaan umum) normal (§11.15 item 1)
-                              "t t t 48 enter t t t t t t t t 1 1 t t 1 pagedown "
+                              "t t t 48 enter t t t t t t t t 1 1 t t 1 "
                               "t "  # ikterus: tidak tampak kuning
                               "t "  # diare: tidak
-                              "2 1 1 y "  # HIV: ibu negatif, virologi belum, serologi belum, menyusu
-                              "y 10 enter t t y y y t t pagedown "  # ASI
+                              "2 1 1 "  # HIV: ibu negatif, virologi belum, serologi belum
+                              "y 10 enter t t y y y t t "  # ASI
                               "k "  # imunisasi: none received yet
                               "y"):  # vitamin K1 given -> summary
             await pilot.press(key)
@@ -141,8 +144,8 @@ async def test_follow_up_visit_is_linked_and_asks_the_follow_up_questions(tmp_pa
         assert isinstance(form, VisitFormScreen)
         order = [s.plan.id for s in form.sections]
         assert order[:4] == ["ulang", "kunjungan", "tanda_bahaya", "batuk"]  # followed box first
-        for key in press_list("tab 11 enter enter enter 36,7 enter enter enter enter enter "
-                              "t t t t t t t t t t t t t t t pagedown y 36 enter f9 f10"):
+        for key in press_list("tab 11 enter enter enter 36,7 enter enter enter "
+                              "t t t t t t t t t t t t t t t y 36 enter f9 f10"):
             await pilot.press(key)
         await pilot.pause()
     visits = _visits(reg)
@@ -337,8 +340,14 @@ async def test_chart_version_from_the_facility_and_switching_rebuilds_the_boxes(
         ids = {f.id for f in form.query("FormField")}
         # 2015 asks no head circumference; chart field is the last one of the data section.
         assert "f-head_circumference_cm" not in ids
-        for key in press_list("11 enter enter enter enter enter enter"):
+        # The area and chart are filled in and passed over by Enter; Shift+Tab comes back to
+        # the last question answered (LiLA), Tab visits them.
+        for key in press_list("11 enter enter enter enter enter"):
             await pilot.press(key)
+        assert form.current.plan.id == "tanda_bahaya"
+        await pilot.press("shift+tab")
+        assert form.focused is not None and form.focused.id == "f-muac_cm"
+        await pilot.press("tab", "tab")
         assert form.focused is not None and form.focused.id == "f-chart"
         await pilot.press("1")  # Buku Bagan MTBS 2022
         await pilot.pause()
@@ -377,8 +386,8 @@ async def test_keys_typed_ahead_never_land_in_the_previous_question(tmp_path: Pa
     app = FormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        # 15 SAGA answers, then PgDn past the optional shock signs (§11.15 item 3)
-        burst = press_list("11 enter 80 enter 1 " + "pagedown " + "t " * 15 + "pagedown y 44 enter")
+        # 15 SAGA answers; the optional shock signs (§11.15 item 3) are passed over
+        burst = press_list("11 enter 80 enter " + "pagedown " + "t " * 15 + "y 44 enter")
         for key in burst:
             if key == "pagedown":  # a section change is awaited, as PgDn's action is
                 await pilot.press(key)

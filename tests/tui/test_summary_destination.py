@@ -14,7 +14,7 @@ from mtbs_tui.screens.summary import SaveRequest, SummaryScreen
 from mtbs_tui.screens.visit_form import VisitFormScreen
 
 # Data, then the ninth danger sign "ya" (fixed_classify: merah, refer urgently), then F9.
-REFERRED = "11 enter 80 enter 1 37 enter 14 enter 46 enter enter enter t t t t t t t t y f9"
+REFERRED = "11 enter 80 enter 37 enter 14 enter 46 enter t t t t t t t t y f9"
 
 
 def with_facilities(tmp_path: Path) -> tuple[object, int, dict[str, int]]:

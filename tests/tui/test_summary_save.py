@@ -22,7 +22,7 @@ from form_app import (
 from mtbs_tui.screens.summary import SummaryScreen, follow_up_date
 from mtbs_tui.screens.visit_form import VisitFormScreen
 
-DATA = "11 enter 80 enter 1 37 enter 14 enter 46 enter enter enter "
+DATA = "11 enter 80 enter 37 enter 14 enter 46 enter "
 
 
 async def test_visit_through_the_real_app(tmp_path: Path) -> None:
@@ -129,7 +129,7 @@ async def test_unconfirmed_unlikely_value_is_named_in_the_summary(tmp_path: Path
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         # 33 °C: Enter once shows the question, Tab moves on without confirming.
-        for key in press_list("11 enter 80 enter 1 33 enter"):
+        for key in press_list("11 enter 80 enter 33 enter"):
             await pilot.press(key)
         await pilot.pause()
         assert "Tekan Enter sekali lagi" in screen_text(app)
