@@ -138,7 +138,7 @@ async def key_latency_form(reg, pid: int, rounds: int) -> tuple[list[float], lis
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            await pilot.press(*press_list("11 enter pagedown " + "t " * 15 + "pagedown y"))  # PgDn: shock signs
+            await pilot.press(*press_list("11 enter pagedown " + "t " * 15 + "y"))  # shock signs passed over
             await pilot.pause(2.0)  # let the background section mounts finish
             form = app.screen
             assert isinstance(form, VisitFormScreen)
@@ -152,6 +152,9 @@ async def key_latency_form(reg, pid: int, rounds: int) -> tuple[list[float], lis
                 want[0] = code
                 out.append(await _press_until(app, key, rendered))
                 want[0] = ""
+                if key == "8":  # 58 is full and moved on to the next box: back to the count
+                    await pilot.press("shift+tab")
+                    await pilot.pause()
     finally:
         VisitFormScreen._refresh_state = original  # type: ignore[method-assign]
         ClassificationBody.render = original_render  # type: ignore[method-assign]

@@ -73,6 +73,10 @@ FOLLOW_UP_ID = "ulang"
 # sign must be looked at (the rest of the assessment may wait for the hospital).
 DANGER_SIGN_MODULES = frozenset({"tanda_bahaya", "bm_infeksi"})
 ANSWER_KEYS = "ytn0123456789sk"
+# What a number field types besides digits, read with priority too (key name -> the text): every
+# key that edits a number goes the same way, so none overtakes another.
+NUMBER_KEYS = {"comma": ",", "full_stop": ".", "minus": "-", "backspace": "backspace",
+               "delete": "delete", "ctrl+u": "ctrl+u"}
 # Answers that can fold or unfold a block (plan.block_state / campak_details_asked).
 FOLD_KEYS = frozenset(
     {m.opening_key for m in voc.MODULES if m.opening_key}
@@ -185,6 +189,7 @@ class VisitFormScreen(MtbsScreen["int | None"]):
     # F1 help (screens/help.py): the keys read by the fields, and one line for each family of jumps.
     HELP_KEYS = [
         ("y / t", "Ya / Tidak (juga 1 / 0); Backspace menghapus", ("answer",)),
+        ("0–9 , Enter", "Angka lalu Enter; 36,8 atau 52 lanjut sendiri", ("enter",)),
         ("1 2 3…", "Pilihan bernomor: tekan angka pilihan", ()),
         ("Spasi s k", "Centang: Spasi pilih, s sesuai umur, k tidak ada", ()),
         ("Alt+1…Alt+0", "Ke bagian 1–10 (Alt+0 = bagian 10)", ("jump",)),
@@ -202,6 +207,7 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         # a burst from a slow PC catching up) arrives, so it never lands in the previous question.
         Binding("enter", "enter", "Lanjut", show=False, priority=True),
         *[Binding(k, f"answer('{k}')", show=False, priority=True) for k in ANSWER_KEYS],
+        *[Binding(k, f"answer('{v}')", show=False, priority=True) for k, v in NUMBER_KEYS.items()],
         # Priority: the scrolling column would otherwise take PgUp/PgDn for itself.
         Binding("pagedown", "next_section", "Bagian", key_display="PgDn", priority=True,
                 id="bagian_berikut"),
@@ -262,6 +268,10 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         self.last_activity = 0.0
         # The question an answer moved on from into the next section (Shift+Tab goes back to it).
         self._came_from: FormField | None = None
+        # The question a full number (``_full_from``) moved on to: an Enter there, still
+        # untouched, only confirms the number; a first digit there is refused once.
+        self._enter_after_full: FormField | None = None
+        self._full_from: NumberField | None = None
 
     # --- loading -----------------------------------------------------------------------------
     def _load(self) -> None:
@@ -797,22 +807,52 @@ class VisitFormScreen(MtbsScreen["int | None"]):
             return True if self.rest_no_fields() else None
         if action == "answer":
             field = self.focused
-            return isinstance(field, FormField) and field.answer_for(str(parameters[0]))[0]
+            key = str(parameters[0])
+            if isinstance(field, NumberField):
+                return field.takes_key(key)
+            return isinstance(field, FormField) and field.answer_for(key)[0]
         return True
 
     async def action_answer(self, key: str) -> None:
         field = self.focused
+        if isinstance(field, NumberField):
+            await self._type_number(field, key)
+            return
         if not isinstance(field, FormField):
             return
         ok, value = field.answer_for(key)
         if not ok:
             return
+        landed, self._enter_after_full = self._enter_after_full, None
+        full = self._full_from
+        if landed is field and full is not None and key.isdigit() and _untouched(field):
+            # A digit right after a number that moved on by itself is more likely one digit too
+            # many (522 for 52) than this answer: refused once, said on the help line.
+            self.app.bell()
+            # As the field's notice, so the help line keeps it when the focus event arrives.
+            field.notice = f"{full.label} sudah lengkap ({full.text}): angka {key} tidak dipakai. Jawab lagi."
+            self._set_help(field.help_text, error=True)
+            return
         field.set_value(value, announce=False)
         self.field_changed(field)  # now, so the folding is right before focus moves on
         await self.advance()
 
+    async def _type_number(self, field: NumberField, key: str) -> None:
+        """A key typed into a number field (read with priority, in order). A value that is full
+        (``NumberField.is_full``: 36,8 °C; 52 breaths) moves on at once; an Enter pressed right
+        after that, before anything else is typed, only confirms it (``_enter_after_full``)."""
+        field.type_key(key)
+        if key in field.ALLOWED and field.is_full():
+            await self.advance()
+            target = self.focused
+            if isinstance(target, FormField) and target is not field:
+                self._enter_after_full, self._full_from = target, field
+
     async def action_enter(self) -> None:
+        landed, self._enter_after_full = self._enter_after_full, None
         field = self.focused
+        if landed is not None and field is landed and _untouched(field):
+            return  # the Enter after a full value: that value is confirmed, not this question
         if isinstance(field, NumberField):
             queue = getattr(field, "_message_queue", None)
             if queue is None or queue.empty():
@@ -1095,6 +1135,11 @@ class VisitFormScreen(MtbsScreen["int | None"]):
                 self.set_focus(f)
                 self._set_help(f.help_text, error=bool(f.error))
                 return
+
+
+def _untouched(field: FormField) -> bool:
+    """Nothing typed or answered in ``field`` yet."""
+    return field.value is None and not getattr(field, "text", "") and not field.error
 
 
 def _mark_letter(short: str, letter: str) -> str:

@@ -97,11 +97,12 @@ def press_list(spec: str) -> list[str]:
 # What the form does for the nurse: the way of measuring (berbaring under 24 months), the malaria
 # area and the chart version are filled in and passed over; after the last question of a box the
 # next box opens (optional items at the end are passed over); the gizi complications and "still
-# breastfed" are asked only when the chart needs them (a wasting sign; an HIV-positive mother).
+# breastfed" are asked only when the chart needs them (a wasting sign; an HIV-positive mother); a
+# number that cannot get longer moves on without Enter (36,8 °C; 52/min: 520 is out of range).
 STANDARD_VISIT = [
-    "9 enter 74 enter 36,8 enter 14 enter 45 enter",  # data: BB PB suhu LiLA LK
+    "9 enter 74 enter 36,8 14 enter 45 enter",  # data: BB PB suhu (full) LiLA LK
     "t t t t t t t t t t t t t t t",  # tanda bahaya / SAGA: 15 signs, each answered
-    "y 52 enter",  # batuk: ya, napas 52 (indrawing already answered)
+    "y 52",  # batuk: ya, napas 52, full (indrawing already answered)
     "t",  # diare: tidak (the section folds; on to the next)
     "t",  # demam: tidak (malaria, campak, dengue fold)
     "t",  # telinga: tidak

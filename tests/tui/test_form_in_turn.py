@@ -170,3 +170,47 @@ async def test_a_wasted_child_is_asked_the_complications(tmp_path: Path) -> None
         # An HIV-positive mother whose child tested negative: "still breastfed" is asked.
         await pilot.press(f"alt+{letters[ids.index('hiv')]}", "3", "2", "1")
         assert _focus(form) == "hiv:masih_menyusu_atau_baru_berhenti"
+
+
+def _typed(key: str, text: str):
+    from mtbs_tui.widgets.fields import NumberField
+
+    spec = voc.TOP_LEVEL.get(key) or voc.FINDINGS[key]
+    field = NumberField(spec, context={"age_days": 335, "sex": "P"})
+    for char in text:
+        field.type_key(char)
+    return field
+
+
+def test_a_number_is_full_when_it_cannot_get_longer() -> None:
+    full = [("temperature_c", "36,8"), ("temperature_c", "38.5"), ("napas_per_menit", "52"),
+            ("napas_per_menit", "99"), ("diare_hari", "40"), ("muac_cm", "14,5")]
+    not_yet = [("napas_per_menit", "120"),  # unusual at 11 months: confirmed with Enter
+               ("temperature_c", "36"), ("temperature_c", "36,"), ("napas_per_menit", "12"),
+               ("napas_per_menit", "15"), ("diare_hari", "36"), ("weight_kg", "9"),
+               ("weight_kg", "9,2"), ("muac_cm", "14"), ("napas_per_menit", "151"),
+               ("temperature_c", "33,5")]  # unusual: Enter asks to confirm it first
+    assert [(k, t) for k, t in full if not _typed(k, t).is_full()] == []
+    assert [(k, t) for k, t in not_yet if _typed(k, t).is_full()] == []
+
+
+async def test_a_full_number_moves_on_and_the_enter_after_it_only_confirms(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Citra Dewi", sex="P", birth_date=months_ago(11, 3), actor="t")
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VisitFormScreen)
+        await pilot.press(*press_list("9 enter 74 enter 36,8"))
+        assert _focus(form) == "kunjungan:muac_cm" and form.values.top["temperature_c"] == 36.8
+        await pilot.press("enter")  # the habit: absorbed, LiLA is not passed over
+        assert _focus(form) == "kunjungan:muac_cm"
+        await pilot.press(*press_list("14 enter 45 enter " + "t " * 15 + "y 52"))
+        assert _focus(form) == "diare:diare" and form.values.findings["napas_per_menit"] == 52
+        await pilot.press("1")  # 521: one digit too many is not taken as "ya" here
+        await pilot.pause()
+        assert _focus(form) == "diare:diare" and "diare" not in form.values.findings
+        assert "sudah lengkap (52)" in str(form.query_one("#help-line").render())
+        await pilot.press("0")  # pressed again: now it answers
+        assert form.values.findings["diare"] is False

@@ -23,7 +23,8 @@ async def test_invalid_breathing_rate_refuses_f10_names_it_and_p_jumps_to_it(tmp
     pid = reg.add_patient(name="Aisyah Putri", sex="P", birth_date=months_ago(11, 3), actor="t")
     keys = standard_visit_keys(save=False)
     at = keys.index("y")  # the cough box: "y" then the breathing rate 52
-    keys = keys[:at + 1] + ["3", "0", "0", "pagedown"] + keys[at + 4:]  # PgDn leaves it invalid
+    # 151 (a two-digit start like 30 would be full and move on); PgDn leaves it invalid
+    keys = keys[:at + 1] + ["1", "5", "1", "pagedown"] + keys[at + 3:]
     app = FormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -32,7 +33,7 @@ async def test_invalid_breathing_rate_refuses_f10_names_it_and_p_jumps_to_it(tmp
         assert isinstance(app.screen, SummaryScreen)
         text = screen_text(app)
         assert "Belum bisa disimpan (1)" in text
-        assert "Batuk: Frekuensi napas, tidak valid (nilai 300 di luar rentang 5–150)" in text
+        assert "Batuk: Frekuensi napas, tidak valid (nilai 151 di luar rentang 5–150)" in text
         await pilot.press("f10")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
@@ -93,7 +94,7 @@ async def test_head_circumference_and_muac_not_measured_do_not_stop_the_save(tmp
     # The standard visit with LiLA and LK left empty (Enter, Enter). Without LiLA a wasting sign
     # may be present (unknown is not no), so the gizi complications are asked: t t t.
     keys = press_list("9 enter 74 enter 36,8 enter enter enter " + "t " * 15
-                      + "y 52 enter t t t 1 t t t 1 2 1 1 s y t f10")
+                      + "y 52 t t t 1 t t t 1 2 1 1 s y t f10")
     app = FormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -214,8 +215,8 @@ async def test_refusal_puts_the_invalid_value_first_and_fits_80_columns(tmp_path
     app = FormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        # Data, then straight to the cough box (Alt+a), yes, breathing rate 300, Tab.
-        await pilot.press(*press_list("9 enter 74 enter 36,8 enter alt+a y 3 0 0 tab f10"))
+        # Data, then straight to the cough box (Alt+a), yes, breathing rate 151, Tab.
+        await pilot.press(*press_list("9 enter 74 enter 36,8 enter alt+a y 1 5 1 tab f10"))
         await pilot.pause()
         summary = app.screen
         assert isinstance(summary, SummaryScreen)
@@ -251,7 +252,7 @@ async def test_enter_on_an_invalid_number_keeps_its_range_on_the_help_line(tmp_p
     app = FormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press(*keys[:at + 1], "3", "0", "0", "enter")
+        await pilot.press(*keys[:at + 1], "1", "5", "1", "enter")
         await pilot.pause()
         await pilot.pause()
         form = app.screen

@@ -25,10 +25,10 @@ from mtbs_tui.screens.visit_form import VisitFormScreen
 from mtbs_tui.widgets.fields import NumberField
 
 # Issue 14: at most 45 in the clinical form. 60 before the form filled in the way of measuring, the
-# malaria area and the chart version, passed over optional items, and asked the gizi complications
-# and "still breastfed" only when the chart needs them; issue 17: 1 more, `d` on the summary
-# records that every treatment was given (with the save).
-STANDARD_VISIT_KEYS = 48
+# malaria area and the chart version, passed over optional items, asked the gizi complications and
+# "still breastfed" only when the chart needs them, and moved on from a full number (36,8; 52)
+# without Enter; issue 17: 1 more, `d` on the summary records that every treatment was given.
+STANDARD_VISIT_KEYS = 46
 
 
 async def _run(app: FormApp, keys: list[str]) -> None:
@@ -241,7 +241,8 @@ async def test_invalid_number_is_marked_and_nothing_else_is_lost(tmp_path: Path)
     app = FormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        for key in press_list("11 enter pagedown pagedown y 200 enter"):
+        # 151: a number that 20 or 30 would already have ended (full: 200 is out of range).
+        for key in press_list("11 enter pagedown pagedown y 151 enter"):
             await pilot.press(key)
         await pilot.pause()
         form = app.screen
@@ -250,15 +251,15 @@ async def test_invalid_number_is_marked_and_nothing_else_is_lost(tmp_path: Path)
         assert isinstance(field, NumberField) and field.key == "napas_per_menit"  # Enter stayed
         text = screen_text(app)
         assert "di luar rentang 5–150" in text  # on the field and on the help line
-        assert field.text == "200"
+        assert field.text == "151"
         assert form.values.top["weight_kg"] == 11.0 and form.values.findings["batuk"] is True
         assert "napas_per_menit" not in form.build_case()["findings"]
         # Tab still moves on; the field stays marked and the rest of the form stays.
         await pilot.press("tab")
         assert form.focused is not field and field.error
         await pilot.press("shift+tab", "backspace", "backspace", "enter")
-        assert form.focused is field and field.text == "2"
-        assert field.error and "napas_per_menit" not in form.values.findings  # 2 is out of range too
+        assert form.focused is field and field.text == "1"
+        assert field.error and "napas_per_menit" not in form.values.findings  # 1 is out of range too
         await pilot.press("backspace", *"36", "enter")
         assert form.values.findings["napas_per_menit"] == 36 and not field.error
         assert form.values.findings["batuk"] is True
