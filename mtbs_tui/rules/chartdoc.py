@@ -188,7 +188,22 @@ def _unmeasured() -> str:
     return ("10. **Ukuran yang boleh kosong saat menyimpan** (`vocabulary.MAY_BE_UNMEASURED`):\n"
             f"   {names}.\n   Bila tidak diukur, modulnya tetap tidak lengkap di klasifikasi dan ringkasan, "
             "tetapi kunjungan\n   boleh disimpan. BB, PB/TB dan suhu wajib diisi (dosis, skor-z, "
-            "demam, infeksi bayi muda).\n")
+            "demam, infeksi bayi muda).\n"
+            + FORM_DECISIONS)
+
+
+# What the visit form asks in turn (mtbs_tui/form/plan.py decides; listed here for the clinician).
+FORM_DECISIONS = """\
+11. **Tanda syok di kotak tanda bahaya** (`form.plan.optional_asked`): ditanyakan berurutan bila
+    ada tanda bahaya atau anak demam; selain itu tetap tampil (Tab) tetapi dilewati, dan tidak
+    tercatat "tidak". Di kotak dengue (demam 2–7 hari) tetap wajib.
+12. **Komplikasi gizi dan "masih menyusu"** (`form.plan.ASKED_WHEN_NEEDED`): ditanyakan hanya
+    selama mesin membutuhkannya (tanda gizi buruk ada atau belum diketahui; ibu HIV positif atau
+    belum diketahui). Bercak putih di mulut di kotak HIV balita menjadi butir tambahan (tidak ada
+    baris balita yang membacanya, kontrak §5.7).
+13. **Cara mengukur PB/TB** diisi dari umur (berbaring di bawah 24 bulan, berdiri mulai 24 bulan,
+    kontrak §3) begitu panjang/tinggi diketik; bisa diubah.
+"""
 
 
 DECISIONS = """\

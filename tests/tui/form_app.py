@@ -99,6 +99,9 @@ def press_list(spec: str) -> list[str]:
 # next box opens (optional items at the end are passed over); the gizi complications and "still
 # breastfed" are asked only when the chart needs them (a wasting sign; an HIV-positive mother); a
 # number that cannot get longer moves on without Enter (36,8 °C; 52/min: 520 is out of range).
+# The summary's key that records every treatment as given now (issue 17): the treatment loop, not
+# the assessment; bench_visit_keys counts it apart from the clinical form.
+GIVEN_LINE = "d"
 STANDARD_VISIT = [
     "9 enter 74 enter 36,8 14 enter 45 enter",  # data: BB PB suhu (full) LiLA LK
     "t t t t t t t t t t t t t t t",  # tanda bahaya / SAGA: 15 signs, each answered
@@ -111,7 +114,7 @@ STANDARD_VISIT = [
     "2 1 1",  # HIV: ibu negatif, virologi belum, serologi belum
     "s y",  # imunisasi: all due for the age; vitamin A received
     "t",  # pemberian makan: no problem -> the summary opens
-    "d",  # summary: semua diberikan sekarang (issue 17: what was given, saved with the visit)
+    GIVEN_LINE,  # summary: semua diberikan sekarang (issue 17: what was given, saved with the visit)
     "f10",  # save
 ]
 
