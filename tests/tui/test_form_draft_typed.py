@@ -1,5 +1,5 @@
 """A draft keeps what was typed even when it is not a valid value yet (issue 14): a breathing
-rate of 300 is kept in the draft (`typed_json`), and the resumed form shows it again in its field,
+rate of 151 is kept in the draft (`typed_json`), and the resumed form shows it again in its field,
 flagged invalid, listed by the summary; F10 still refuses until it is corrected."""
 from __future__ import annotations
 
@@ -21,23 +21,23 @@ async def test_an_invalid_breathing_rate_is_kept_in_the_draft_and_restored_flagg
     app = FormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press(*press_list("9 enter 74 enter 1 36,8 enter alt+a y 3 0 0"))
+        await pilot.press(*press_list("9 enter 74 enter 36,8 enter alt+a y 1 5 1"))
         await pilot.pause(VisitFormScreen.AUTOSAVE_DELAY + 0.3)
         form = app.screen
         assert form.focused.key == "napas_per_menit" and form.focused.error
     [row] = reg.drafts()
     draft = reg.get_draft(row["id"])
-    assert draft["typed"] == {"napas_per_menit": "300"}
+    assert draft["typed"] == {"napas_per_menit": "151"}
     assert "napas_per_menit" not in draft["case"]["findings"]  # not a value: the case stays valid
 
-    # Resumed (after a power cut): the 300 is back, flagged, and the summary names it.
+    # Resumed (after a power cut): the 151 is back, flagged, and the summary names it.
     app2 = FormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft["id"]))
     async with app2.run_test(size=SIZE) as pilot:
         await pilot.pause()
         form = app2.screen
         field = next(f for s in form.sections if s.is_mounted for f in s.fields
                      if f.key == "napas_per_menit" and "echo" not in f.classes)
-        assert field.text == "300" and field.error and field.value is None
+        assert field.text == "151" and field.error and field.value is None
         problems = form.problems()
         assert problems and problems[0].key == "napas_per_menit" and "tidak valid" in problems[0].why
         await pilot.press("f10")  # the summary refuses, naming the field
