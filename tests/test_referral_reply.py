@@ -224,10 +224,15 @@ def test_cli_reply_and_open_list(source: Path, tmp_path: Path) -> None:
         ids = referred(reg)
         day = reg.get_visit(ids[0])["visit_date"]
         plain = not_referred(reg)
+        pkm = reg.add_referral_facility(name="Puskesmas Rawat Inap Oesao", kind="puskesmas", phone="0380 123 456",
+                                        actor="kepala")
+        reg.set_referral_destination(ids[0], pkm, actor="bidan")
     finally:
         reg.close()
     listed = mtbs(db, "referral", "open")
     assert listed.returncode == 0, listed.stderr
+    # the destination's phone, not called a hospital's ("telp RS") when the destination is a puskesmas
+    assert "Puskesmas Rawat Inap Oesao (telp faskes 0380123456)" in listed.stdout and "telp RS" not in listed.stdout
     assert listed.stdout.splitlines()[0].startswith(f"{len(ids)} rujukan belum ada balasan")
     assert f"kunjungan {ids[0]} " in listed.stdout and "BELUM ADA BALASAN" in listed.stdout
     before = rows_in(db)

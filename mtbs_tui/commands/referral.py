@@ -121,7 +121,7 @@ def open_list(db_path: Path, *, actor: str) -> int:
         flag = "  BELUM ADA BALASAN" if r["overdue"] else ""
         where = r["destination"] or "tujuan belum dicatat"
         if r.get("destination_phone"):
-            where += f" (telp RS {r['destination_phone']})"
+            where += f" (telp faskes {r['destination_phone']})"
         print(f"{r['days_open']:>4} hr  kunjungan {r['id']}  {date_text(r['visit_date'])}  {r['mrn']} "
               f"{r['patient_name']} ({r['age_text']})  {where}  telp keluarga {r['phone'] or '-'}{flag}")
     return 0

@@ -268,7 +268,7 @@ class ReferralsScreen(MtbsScreen[None]):
                         f"{reply['diagnosis'] or '-'}")
             else:
                 text = (f"{row['mrn']} · ibu {row['parent_name'] or '-'} · telp {row['phone'] or '-'}"
-                        f"{' · telp RS ' + row['destination_phone'] if row.get('destination_phone') else ''}"
+                        f"{' · telp faskes ' + row['destination_phone'] if row.get('destination_phone') else ''}"
                         f" · {row['village'] or '-'}")
         self.query_one("#referrals-help", Static).update(short_label(text, 79))
 
