@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mtbs_tui.register import FOLLOW_UP_GRACE_DAYS
+from mtbs_tui.rules.age import month_end
 from mtbs_tui.rules.codes import SYSTEMIC_ANTIBIOTICS
 from mtbs_tui.rules.vocabulary import MODULES
 
@@ -142,7 +143,7 @@ def month_bounds(months: list[str], first: _dt.date, last: _dt.date) -> list[tup
     out = []
     for m in months:
         lo = _dt.date(int(m[:4]), int(m[5:]), 1)
-        hi = _dt.date(lo.year + (lo.month == 12), lo.month % 12 + 1, 1) - _dt.timedelta(days=1)
+        hi = month_end(lo)
         out.append((max(lo, first), min(hi, last)))
     return out
 
@@ -172,10 +173,7 @@ def parse_period(date_from: str, date_to: str, *, today: _dt.date) -> tuple[_dt.
         try:
             if re.fullmatch(r"\d{4}-\d{2}", text):
                 day = _dt.date.fromisoformat(text + "-01")
-                if end:
-                    nxt = _dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-                    day = nxt - _dt.timedelta(days=1)
-                return day
+                return month_end(day) if end else day
             return _dt.date.fromisoformat(text)
         except ValueError:
             raise PeriodError(f"{name}: {text!r} tidak sah (format TTTT-BB-HH atau TTTT-BB)") from None

@@ -59,6 +59,7 @@ from mtbs_tui.outputs import os_reason
 # The follow-up rule and the age groups are the register's (one home); re-exported for callers.
 from mtbs_tui.register import FOLLOW_UP_GRACE_DAYS, SEXES  # noqa: F401
 from mtbs_tui.register import REPORT_AGE_GROUPS as AGE_GROUPS
+from mtbs_tui.rules.age import month_end
 
 FORMATS = ("xlsx", "pdf", "csv")
 
@@ -284,8 +285,7 @@ def parse_month(text: str, *, today: _dt.date | None = None) -> tuple[_dt.date, 
     first = _dt.date(int(m.group(1)), int(m.group(2)), 1)
     if first > today.replace(day=1):
         raise DocumentError(f"galat: BULAN: {text} belum berjalan (bulan ini {today:%Y-%m})")
-    nxt = _dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return first, nxt - _dt.timedelta(days=1)
+    return first, month_end(first)
 
 
 def count_month(tally: dict, rows: list[ReportRow]) -> list[list[int] | None]:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from mtbs_tui.quality import BY_ID, INDICATORS
+from mtbs_tui.rules.age import month_end
 
 FORMAT = "mtbs-paket-kabupaten"
 VERSION = 1
@@ -63,7 +64,7 @@ def build_package(register: Any, month: str, *, today: _dt.date | None = None,
     today = today or _dt.date.today()
     report = build_report(register, month, today=today)
     first = _dt.date.fromisoformat(report.month + "-01")
-    last = _dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1) - _dt.timedelta(days=1)
+    last = month_end(first)
     quality = compute(register, first, last, today=today)
     fac = report.facility
     rows = []

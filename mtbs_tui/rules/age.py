@@ -37,6 +37,11 @@ def add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month, day)
 
 
+def month_end(day: dt.date) -> dt.date:
+    """The last day of ``day``'s calendar month (the reports' month periods)."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
 def completed_months(birth: dt.date, on: dt.date) -> int:
     """The largest m such that birth + m months <= on (§3); 0 when ``on`` is before the birth."""
     m = (on.year - birth.year) * 12 + (on.month - birth.month)

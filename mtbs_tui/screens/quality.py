@@ -25,6 +25,7 @@ from textual.worker import Worker, get_current_worker
 
 from mtbs_tui.display import MONTH_NAMES, month_text
 from mtbs_tui.quality import INDICATORS, QualityReport, compute, fraction_text, sparkline
+from mtbs_tui.rules.age import add_months, month_end
 from mtbs_tui.screens.base import MtbsScreen
 from mtbs_tui.widgets.chrome import KeyBar, TopBar
 
@@ -37,14 +38,13 @@ FRACTION_WIDTH = 13
 
 def shift_month(day: _dt.date, months: int) -> _dt.date:
     """The first day of the month `months` after (or before) `day`'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return _dt.date(index // 12, index % 12 + 1, 1)
+    return add_months(day.replace(day=1), months)
 
 
 def month_span(last_month: _dt.date) -> tuple[_dt.date, _dt.date]:
     """The 12 months ending with `last_month` (its first day): first and last day."""
     first = shift_month(last_month, -(MONTHS_SHOWN - 1))
-    return first, shift_month(last_month, 1) - _dt.timedelta(days=1)
+    return first, month_end(last_month)
 
 
 def indicator_lines(report: QualityReport) -> Text:

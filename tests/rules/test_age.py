@@ -15,6 +15,7 @@ from mtbs_tui.rules.age import (
     age_on,
     beyond_mtbs,
     completed_months,
+    month_end,
     pathway_for_days,
 )
 
@@ -79,3 +80,13 @@ def test_the_texts_of_an_age(age: Age, text: str, short: str, long: str, heading
 def test_reason_names_the_form() -> None:
     assert Age(23, 0).reason() == "umur 23 hari: formulir bayi muda (di bawah 2 bulan)"
     assert Age(470, 15).reason() == "umur 1t3b (470 hari): formulir balita sakit"
+
+
+@pytest.mark.parametrize("day, last", [
+    ("2024-02-10", "2024-02-29"),  # leap February
+    ("2026-02-01", "2026-02-28"),
+    ("2026-12-31", "2026-12-31"),  # December: no month 13
+    ("2026-04-15", "2026-04-30"),
+])
+def test_month_end_is_the_last_day_of_the_month(day: str, last: str) -> None:
+    assert month_end(d(day)) == d(last)
