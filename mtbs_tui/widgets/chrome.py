@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from mtbs_tui.app import MtbsApp
 
 
+GAP = 3  # spaces at least between the screen's name and the user in the top bar
+
+
 class TopBar(Static):
     """Row 1 of every screen of the shell: app, puskesmas, user, day and time."""
 
@@ -40,10 +43,11 @@ class TopBar(Static):
             left += f"  · {self.title}"
         right = f"{app.actor}   {long_date_text(now.date())} {now.strftime('%H:%M')} "
         width = self.size.width or 80
-        if len(left) + 1 + len(right) > width:
-            # The clock and the user stay whole; the puskesmas name gives way first.
+        # At least three spaces before the user: "Cari pasien bidan" read as one phrase.
+        if len(left) + GAP + len(right) > width:
+            # The clock and the user stay whole; the day name, then the puskesmas name give way.
             right = f"{app.actor[:20]} {now.strftime('%d-%m-%Y %H:%M')} "
-            room = max(width - len(right) - 1, 8)
+            room = max(width - len(right) - GAP, 8)
             if len(left) > room:
                 left = left[: room - 1] + "…"
         gap = max(width - len(left) - len(right), 1)

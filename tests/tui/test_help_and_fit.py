@@ -68,6 +68,18 @@ async def test_the_header_keeps_the_clock_with_a_long_puskesmas_name(register) -
         top = _text(app.screen.query_one(TopBar))
         assert len(top.rstrip()) <= SIZE[0] and top.rstrip().endswith("23-11-2026 08:12")
         assert "bidan.sari" in top and "Puskesmas Sukamaju" in top and "…" in top
+        assert "   bidan.sari" in top  # the user apart from the screen's name
+
+
+async def test_the_header_keeps_the_screen_name_apart_from_the_user(register) -> None:
+    """'· Cari pasien bidan' read as one phrase: at least three spaces, the day name gives way."""
+    register.set_facility(name="Puskesmas Sukamaju (DEMO)", actor="t")
+    app = make_app(register, user="kepala", offer_drafts=False)  # 6 letters: the gap was 1
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        top = _text(app.screen.query_one(TopBar)).rstrip()
+        assert "· Cari pasien   " in top and top.endswith("kepala 23-11-2026 08:12") and len(top) <= 80
 
 
 def _table_fits(table: DataTable) -> None:
