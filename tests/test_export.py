@@ -176,7 +176,8 @@ def test_cli_export_default_name(register_file: Path, tmp_path: Path, mtbs_exe: 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--from", "2026-13-01", "--to", "2026-12-31"], "galat: --from: tanggal '2026-13-01' tidak sah"),
+        (["--from", "2026-13-01", "--to", "2026-12-31"], "galat: --from: tanggal '2026-13-01' tidak ada di kalender"),
+        (["--from", "31-01-2026", "--to", "2026-12-31"], "galat: --from: tanggal '31-01-2026' tidak sah (format TTTT-BB-HH"),
         (["--from", "2026-12-01", "--to", "2026-01-31"], "galat: --to: tanggal akhir sebelum tanggal awal"),
         (["--from", "2026-01-01", "--to", "2026-12-31", "--format", "ods"], "galat: --format: nilai 'ods' tidak sah"),
     ],

@@ -13,12 +13,14 @@ PROGRESS_MIN_ROWS = 5000
 
 
 def _date(text: str, option: str) -> _dt.date:
+    """The register's strict date check (`register.parse_date`), its line naming the option."""
     from mtbs_tui.documents.common import DocumentError
+    from mtbs_tui.register import FieldError, parse_date
 
     try:
-        return _dt.date.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
-        raise DocumentError(f"galat: {option}: tanggal {text!r} tidak sah (format TTTT-BB-HH, mis. 2026-01-31)") from None
+        return parse_date(text, option)
+    except FieldError as exc:
+        raise DocumentError(f"galat: {option}: {exc.message}") from None
 
 
 def _request(date_from: str, date_to: str, fmt: str, formats: tuple[str, ...]) -> tuple[_dt.date, _dt.date, str]:
