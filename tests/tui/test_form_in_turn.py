@@ -118,14 +118,19 @@ def test_feeding_path_keys_are_the_rows_items() -> None:
     assert names(bayi_muda._MINUM_PROBLEMS) == set(voc.MINUM_PATH_KEYS)
 
 
+def _eleven_months(tmp_path: Path, name: str, sex: str) -> FormApp:
+    """The visit form of an 11-month-old on a fresh register (the standard visit's child)."""
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name=name, sex=sex, birth_date=months_ago(11, 3), actor="t")
+    return FormApp(reg, lambda: VisitFormScreen(pid))
+
+
 def _focus(form: VisitFormScreen) -> str:
     return f"{form.current.plan.id}:{getattr(form.focused, 'key', None)}"
 
 
 async def test_filled_in_and_optional_items_are_passed_over_and_reachable(tmp_path: Path) -> None:
-    reg = open_register(tmp_path)
-    pid = reg.add_patient(name="Aisyah Putri", sex="P", birth_date=months_ago(11, 3), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = _eleven_months(tmp_path, "Aisyah Putri", "P")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         form = app.screen
@@ -152,9 +157,7 @@ async def test_filled_in_and_optional_items_are_passed_over_and_reachable(tmp_pa
 
 
 async def test_a_wasted_child_is_asked_the_complications(tmp_path: Path) -> None:
-    reg = open_register(tmp_path)
-    pid = reg.add_patient(name="Budi Santoso", sex="L", birth_date=months_ago(11, 3), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = _eleven_months(tmp_path, "Budi Santoso", "L")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         form = app.screen
@@ -195,9 +198,7 @@ def test_a_number_is_full_when_it_cannot_get_longer() -> None:
 
 
 async def test_a_full_number_moves_on_and_the_enter_after_it_only_confirms(tmp_path: Path) -> None:
-    reg = open_register(tmp_path)
-    pid = reg.add_patient(name="Citra Dewi", sex="P", birth_date=months_ago(11, 3), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = _eleven_months(tmp_path, "Citra Dewi", "P")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         form = app.screen
