@@ -769,7 +769,10 @@ class PatientScreen(DocumentKeys, MtbsScreen[None]):
         table = self.query_one("#history", DataTable)
         table.border_title = f"Riwayat kunjungan ({len(self.visits)})"
         table.clear()
-        summaries = register.visit_summaries([v["id"] for v in self.visits])
+        # Classifications are clinical content: like Beranda, only roles that may view visits see
+        # them (registration staff see the dates, the kind and the follow-up day).
+        summaries = (register.visit_summaries([v["id"] for v in self.visits])
+                     if self.app.can("visit.view") else {})
         for row in self.visits:
             status = row.get("status")
             kind = "ulang" if row.get("kind") == "ulang" else "pertama"

@@ -137,6 +137,8 @@ async def test_patient_keys_by_role(register, username) -> None:
         await pilot.pause()
         page = app.screen
         assert isinstance(page, PatientScreen)  # every role may see the identity
+        # ...but the history's classifications only a role that may view visits (as on Beranda).
+        assert ("PNEUMONIA" in _shown(app)) == allowed(role, "visit.view")
         footer = _footer(app)
         assert ("F2 Kunjungan baru" in footer) == allowed(role, "visit.create")
         assert ("F4 Ubah data" in footer) == allowed(role, "patient.edit")
