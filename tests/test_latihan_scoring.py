@@ -103,3 +103,20 @@ def test_answer_and_score_round_trip_through_json():
     data = score(PNEUMONIA, again).to_json()
     assert data["areas"]["kunjungan_ulang"] == {"correct": 0, "total": 1}
     assert json.dumps(data)
+
+
+def test_the_chart_row_reads_in_the_form_labels_not_the_finding_keys() -> None:
+    """A trainee reads 'Tidak bisa minum atau menyusu', not 'tidak_bisa_minum'; a value key reads
+    as words ('sangat lambat'); a row written in words stays as it is."""
+    import re
+
+    from mtbs_tui.latihan import scoring
+
+    stable = scoring.rule_text("balita", "2022", "2022.tanda_bahaya.STABIL")
+    assert "Tidak bisa minum atau menyusu" in stable and "Pengisian kapiler lebih dari 2 detik" in stable
+    dehydration = scoring.rule_text("balita", "2022", "2022.diare.DIARE_DEHIDRASI_BERAT")
+    assert "Cubitan kulit perut kembali = sangat lambat" in dehydration
+    for rule in (stable, dehydration, scoring.rule_text("balita", "2022", "2022.gizi.GIZI_BAIK")):
+        assert not re.search(r"[A-Za-z]_[A-Za-z]", rule), rule
+    assert scoring.rule_text("balita", "2022", "2022.batuk.PNEUMONIA") == (
+        "napas cepat (≥ 50/menit umur 2–<12 bulan; ≥ 40/menit umur ≥ 12 bulan)")

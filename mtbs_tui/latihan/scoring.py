@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -172,7 +173,18 @@ def rule_text(pathway: str, chart: str, rule: str) -> str:
     row = _rows(pathway, chart).get(rule)
     if row is None:
         return ""
-    return row.when.text if row.when is not None else "selain baris di atasnya"
+    if row.when is None:
+        return "selain baris di atasnya"
+    # The tables name findings by key (tidak_bisa_minum); the trainee reads the form's labels.
+    return _FINDING_KEY.sub(lambda m: _finding_label(m.group(0)), row.when.text)
+
+
+_FINDING_KEY = re.compile(r"\b[A-Za-z][A-Za-z0-9_]*\b")
+
+
+def _finding_label(key: str) -> str:
+    """A finding's label (label_of); another key (a value such as sangat_lambat, a code) in words."""
+    return label_of(key) if key in FINDINGS or key in TOP_LEVEL else key.replace("_", " ")
 
 
 def _treatment_source(expected: Mapping[str, Any], code: str) -> tuple[str | None, tuple[str, ...]]:
