@@ -221,6 +221,31 @@ async def keys_handled(pilot, timeout: float = 20.0) -> None:
     await pilot.pause()
 
 
+CHARACTERS = {"enter": "\r", "tab": "\t", "escape": "\x1b", "space": " "}
+
+
+def key_event(key: str):  # noqa: ANN201 - textual.events.Key
+    """The Key event a terminal sends for `key` (a character or a Textual key name)."""
+    from textual import events
+
+    if key == " ":
+        return events.Key("space", " ")
+    return events.Key(key, key if len(key) == 1 else CHARACTERS.get(key))
+
+
+async def type_keys(pilot, *keys: str) -> None:
+    """Type `keys` in one burst (every key posted before the first is handled) and wait until all
+    are handled. The app's key gate (keygate.py) hands them over one at a time, so the result is
+    what `pilot.press` gives key by key (test_type_ahead proves it for a whole visit), without
+    Pilot's two idle waits per key: for tests that type a visit only to reach a later screen."""
+    from mtbs_tui.keygate import KeyGate
+
+    assert isinstance(pilot.app, KeyGate), "a burst needs the key gate (MtbsApp or GatedFormApp)"
+    for key in keys:
+        pilot.app._driver.send_message(key_event(key))
+    await keys_handled(pilot)
+
+
 class FakeClock:
     """A monotonic clock the test moves by hand (the idle lock)."""
 

@@ -8,10 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.screen import Screen
 
 from mtbs_tui.accounts import User
+from mtbs_tui.keygate import KeyGate
 from mtbs_tui.register import Register
 
 APP_TCSS = Path(__file__).resolve().parents[2] / "mtbs_tui" / "app.tcss"
@@ -50,6 +52,17 @@ class FormApp(App[Any]):
 
     def today(self) -> dt.date:
         return self.fixed_today or dt.date.today()
+
+
+class GatedFormApp(KeyGate, FormApp):
+    """FormApp with the shell's key gate (mtbs_tui/keygate.py, as `MtbsApp.on_event`): keys typed
+    in one burst (`conftest.type_keys`) are handled one at a time, in order, as if typed slowly."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.gate_key(event, super().on_event)
+            return
+        await super().on_event(event)
 
 
 def engine_classify() -> Any:

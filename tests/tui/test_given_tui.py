@@ -8,8 +8,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import SIZE, make_app
-from form_app import FormApp, months_ago, open_register, screen_text, standard_visit_keys
+from conftest import SIZE, make_app, type_keys
+from form_app import GatedFormApp, months_ago, open_register, screen_text, standard_visit_keys
 
 from mtbs_tui.screens.given_keys import GivenDialog
 from mtbs_tui.screens.register_view import VisitScreen
@@ -27,10 +27,10 @@ def flat(app) -> str:
 async def test_one_key_confirms_all_then_one_not_given_and_a_deviation(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Aisyah Putri", sex="P", birth_date=months_ago(11, 3), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press(*standard_visit_keys(save=False))
+        await type_keys(pilot, *standard_visit_keys(save=False))
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         shown = flat(app)
@@ -84,10 +84,10 @@ async def test_one_key_confirms_all_then_one_not_given_and_a_deviation(tmp_path:
 async def test_a_time_before_the_visit_is_refused_in_the_dialog(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Budi", sex="L", birth_date=months_ago(11, 3), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press(*standard_visit_keys(save=False), "f10")
+        await type_keys(pilot, *standard_visit_keys(save=False), "f10")
         await pilot.pause()
         await pilot.press("1", "1")  # diberikan: the time question, now by default
         await pilot.pause()
@@ -162,10 +162,10 @@ async def test_the_tenth_treatment_is_reached_with_0_and_its_number(tmp_path: Pa
 async def test_what_was_confirmed_stays_when_going_back_to_the_form(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Citra", sex="P", birth_date=months_ago(11, 3), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press(*standard_visit_keys(save=False), "d", "escape")
+        await type_keys(pilot, *standard_visit_keys(save=False), "d", "escape")
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen)
         await pilot.press("f9")
@@ -180,13 +180,13 @@ async def test_what_was_confirmed_stays_when_going_back_to_the_form(tmp_path: Pa
 async def test_a_correction_shows_the_record_and_saves_a_change_with_it(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Koreksi", sex="P", birth_date=months_ago(11, 3), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press(*standard_visit_keys(save=True), "escape")
+        await type_keys(pilot, *standard_visit_keys(save=True), "escape")
         await pilot.pause()
     vid = reg.db.execute("SELECT id FROM visits").fetchone()[0]
-    app = FormApp(reg, lambda: VisitFormScreen(pid, correct_visit_id=vid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, correct_visit_id=vid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("f9")

@@ -10,9 +10,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from conftest import SIZE, keys_handled, make_app
+from conftest import SIZE, key_event, keys_handled, make_app
 from form_app import standard_visit_keys
-from textual import events
 
 from mtbs_tui.screens.summary import SummaryScreen
 
@@ -20,16 +19,6 @@ NAME = "Sinta Dewi"
 # Beranda F2 -> Kunjungan baru (search); the name matches nobody: Enter -> Pasien baru with the
 # name filled in; P, the birth date (11 months on the app's day), F10 -> the visit form.
 REGISTRATION = ["f2", *NAME, "enter", "p", *"20122025", "f10"]
-CHARACTERS = {"enter": "\r", "tab": "\t", "escape": "\x1b", "space": " "}
-
-
-def key_event(key: str) -> events.Key:
-    """The Key event a terminal sends for `key` (a character or a Textual key name)."""
-    if key == " ":
-        return events.Key("space", " ")
-    return events.Key(key, key if len(key) == 1 else CHARACTERS.get(key))
-
-
 def saved_visit(register) -> dict | None:
     row = register.db.execute(
         "SELECT v.id FROM visits v JOIN patients p ON p.id = v.patient_id "
