@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 
 def fail(message: str, code: int = 2) -> int:
@@ -32,6 +32,30 @@ def open_register(path: Path) -> Any:
     from mtbs_tui.register import Register
 
     return Register.open(path, check=not dbmod.checked_in_this_process(path))
+
+
+def write_document(db_path: Path, make: Callable[[Any], str], *, overwrite: bool = False) -> int:
+    """Open the register, run `make(register)` under the output policy (`outputs.policy`: an
+    existing file is refused without --timpa, nothing beside the register) and print the line it
+    returns: exit 0. A DocumentError/RegisterError is its one `galat:` line, exit 2. The register
+    is closed in every case."""
+    from mtbs_tui.documents.common import DocumentError
+    from mtbs_tui.outputs import policy
+    from mtbs_tui.register import RegisterError
+
+    try:
+        register = open_register(db_path)
+    except RegisterError as exc:
+        return fail(exc.message)
+    try:
+        with policy(register=db_path, overwrite=overwrite):
+            line = make(register)
+    except (DocumentError, RegisterError) as exc:
+        return fail(exc.message)
+    finally:
+        register.close()
+    print(line)
+    return 0
 
 
 def open_and_login(ctx: Any, action: str) -> tuple[Any, str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 import sys
 from pathlib import Path
+from typing import Any
 
-from mtbs_tui.commands._docs import fail, open_register
+from mtbs_tui.commands._docs import fail, write_document
 from mtbs_tui.outputs import policy
 
 
@@ -15,26 +16,18 @@ def run_send(db_path: Path, month: str, out: Path | None, *, actor: str | None =
     from mtbs_tui.documents.common import DocumentError
     from mtbs_tui.documents.monthly import parse_month
     from mtbs_tui.documents.package import default_name, write_package
-    from mtbs_tui.register import RegisterError
 
     try:
         first, _ = parse_month(month, today=today)
     except DocumentError as exc:
         return fail(exc.message)
-    try:
-        register = open_register(db_path)
-    except RegisterError as exc:
-        return fail(exc.message)
-    try:
+
+    def make(register: Any) -> str:
         target = out if out is not None else Path(default_name(register.facility() or {}, f"{first:%Y-%m}"))
-        with policy(register=db_path, overwrite=overwrite):
-            data = write_package(register, month, target, actor=actor, today=today)
-    except (DocumentError, RegisterError) as exc:
-        return fail(exc.message)
-    finally:
-        register.close()
-    print(f"Paket laporan {data['month']} untuk kabupaten tersimpan di {target} ({data['checksum'][:23]}...)")
-    return 0
+        data = write_package(register, month, target, actor=actor, today=today)
+        return f"Paket laporan {data['month']} untuk kabupaten tersimpan di {target} ({data['checksum'][:23]}...)"
+
+    return write_document(db_path, make, overwrite=overwrite)
 
 
 def run_merge(files: list[Path], out: Path, *, month: str | None = None, overwrite: bool = False) -> int:

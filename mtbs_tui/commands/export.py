@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime as _dt
 import sys
 from pathlib import Path
+from typing import Any
 
-from mtbs_tui.commands._docs import fail, format_problem, open_register
+from mtbs_tui.commands._docs import fail, format_problem, open_register, write_document
 from mtbs_tui.outputs import policy
 
 # A progress bar is worth drawing only for exports that take more than a moment.
@@ -87,24 +88,16 @@ def run_referral_log(db_path: Path, date_from: str, date_to: str, fmt: str, out:
     """`mtbs export rujukan --from DATE --to DATE --format csv|xlsx [-o FILE]`: the buku register rujukan."""
     from mtbs_tui.documents.common import DocumentError
     from mtbs_tui.documents.referral_log import FORMATS, export_referral_log
-    from mtbs_tui.register import RegisterError
 
     try:
         start, end, fmt = _request(date_from, date_to, fmt, FORMATS)
     except DocumentError as exc:
         return fail(exc.message)
     target = out if out is not None else Path(f"register-rujukan-{start.isoformat()}-sd-{end.isoformat()}.{fmt}")
-    try:
-        register = open_register(db_path)
-    except RegisterError as exc:
-        return fail(exc.message)
-    try:
-        with policy(register=db_path, overwrite=overwrite):
-            result = export_referral_log(register, start, end, fmt, target, actor=actor)
-    except (DocumentError, RegisterError) as exc:
-        return fail(exc.message)
-    finally:
-        register.close()
-    print(f"Buku register rujukan {start.isoformat()} s.d. {end.isoformat()}: {result.rows} rujukan tersimpan di "
-          f"{result.path}")
-    return 0
+
+    def make(register: Any) -> str:
+        result = export_referral_log(register, start, end, fmt, target, actor=actor)
+        return (f"Buku register rujukan {start.isoformat()} s.d. {end.isoformat()}: {result.rows} rujukan "
+                f"tersimpan di {result.path}")
+
+    return write_document(db_path, make, overwrite=overwrite)

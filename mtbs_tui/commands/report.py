@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from mtbs_tui.commands._docs import fail, format_problem, open_register
+from mtbs_tui.commands._docs import fail, format_problem, write_document
 from mtbs_tui.outputs import policy
 
 
@@ -18,7 +19,6 @@ def run(db_path: Path, month: str, fmt: str, out: Path | None, table: Path | Non
         table_to_json,
         write_report,
     )
-    from mtbs_tui.register import RegisterError
 
     if write_table is not None:
         try:
@@ -37,16 +37,9 @@ def run(db_path: Path, month: str, fmt: str, out: Path | None, table: Path | Non
     except DocumentError as exc:
         return fail(exc.message)
     target = out if out is not None else Path(f"laporan-mtbs-{first:%Y-%m}.{fmt}")
-    try:
-        register = open_register(db_path)
-    except RegisterError as exc:
-        return fail(exc.message)
-    try:
-        with policy(register=db_path, overwrite=overwrite):
-            report = write_report(register, month, fmt, target, table=rows, actor=actor)
-    except (DocumentError, RegisterError) as exc:
-        return fail(exc.message)
-    finally:
-        register.close()
-    print(f"{report.title}: tersimpan di {target}")
-    return 0
+
+    def make(register: Any) -> str:
+        report = write_report(register, month, fmt, target, table=rows, actor=actor)
+        return f"{report.title}: tersimpan di {target}"
+
+    return write_document(db_path, make, overwrite=overwrite)
