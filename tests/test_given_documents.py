@@ -146,3 +146,25 @@ def test_referral_log_says_what_was_given(reg: Register, tmp_path: Path) -> None
     series, month_year = number.rsplit("/", 2)[0] + "/", "/".join(number.rsplit("/", 2)[1:])
     assert series in pdf and month_year in pdf, pdf
     assert "Pemberian tindakan" in pdf and "Diazepam rektal 5 mg" in text(tmp_path / "rujukan.pdf")
+
+
+def test_letter_and_monthly_report_sign_at_the_same_place(tmp_path: Path) -> None:
+    """One place of signing on every document (documents.common.place_and_date): the town of the
+    district without "Kabupaten" ("Bogor, 20 November 2026"); the letter printed "Kab. Bogor, ..."
+    while the monthly report printed "Bogor, ..."."""
+    from mtbs_tui.documents.monthly import write_report
+
+    r = Register.open(tmp_path / "r.db", create=True)
+    try:
+        r.set_facility(name="Puskesmas Uji", district="Kab. Bogor", malaria_area="rendah", actor="uji")
+        vid, _ = visit_of(r, "pneumonia_berat")
+        build_referral_pdf(r, vid, tmp_path / "surat.pdf", actor="uji")
+        write_report(r, DAY.strftime("%Y-%m"), "pdf", tmp_path / "laporan.pdf", actor="uji")
+    finally:
+        r.close()
+    from mtbs_tui.display import MONTH_NAMES
+
+    letter, report = text(tmp_path / "surat.pdf"), text(tmp_path / "laporan.pdf")
+    assert f"Bogor, {DAY.day} {MONTH_NAMES[DAY.month - 1]} {DAY.year}" in letter
+    assert "Kab. Bogor, " not in letter
+    assert "Bogor, " in report and "Kab. Bogor, " not in report

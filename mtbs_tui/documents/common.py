@@ -210,6 +210,15 @@ def para_text(text: Any) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def place_and_date(facility: dict[str, Any] | None, day: Any) -> str:
+    """`Bogor, 1 Desember 2026` above a signature (the letter, the monthly report): the district
+    without its "Kabupaten"/"Kab."/"Kota" word, a line to fill in by hand when the register has
+    none, and the day as a long date."""
+    district = ((facility or {}).get("district") or "").strip()
+    place = re.sub(r"^(kabupaten|kab\.|kota)\s+", "", district, flags=re.IGNORECASE) or "................"
+    return f"{place}, {date_text(day) if day else '................'}"
+
+
 _ID_BREAK = re.compile(r"(?<=[-._/])")
 
 

@@ -45,10 +45,10 @@ from mtbs_tui.documents.common import (
     HAND,
     DocumentError,
     atomic_output,
-    date_text,
     footer_text,
     para_text,
     pdf_text,
+    place_and_date,
     register_fonts,
     text_width,
     worker_signature,
@@ -366,11 +366,8 @@ def _identity_lines(report: MonthlyReport) -> list[str]:
 
 
 def _place_and_date(report: MonthlyReport) -> str:
-    """`Bogor, 1 Desember 2026`: the district without its "Kabupaten"/"Kota" word, and the day the
-    report was made."""
-    district = (report.facility.get("district") or "").strip()
-    place = re.sub(r"^(kabupaten|kab\.|kota)\s+", "", district, flags=re.IGNORECASE) or "................"
-    return f"{place}, {date_text(report.made_on)}"
+    """`Bogor, 1 Desember 2026`: the place and the day the report was made."""
+    return place_and_date(report.facility, report.made_on)
 
 
 def write_csv(report: MonthlyReport, path: Path) -> None:

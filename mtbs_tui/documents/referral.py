@@ -31,6 +31,7 @@ from mtbs_tui.documents.common import (
     old_version_mark,
     para_text,
     pdf_text,
+    place_and_date,
     styles,
     text_width,
     time_text,
@@ -387,7 +388,6 @@ def referral_story(register: Any, visit: dict, number: str | None = None, *, com
     story.append(Paragraph(
         "Selama perjalanan: jaga anak tetap hangat, teruskan ASI bila anak bisa menyusu.", small))
 
-    place = facility.get("district") or facility.get("name") or ""
     name, ids = signature_lines(register, visit)
     sign_style = ParagraphStyle("tanda_tangan", parent=base, fontName=FONT_BOLD)
     name_cell = (pdf_text(f"( {name} )") if fits(f"( {name} )", SIGN_COL_MM, True)
@@ -399,7 +399,7 @@ def referral_story(register: Any, visit: dict, number: str | None = None, *, com
                                ("TEXTCOLOR", (0, 0), (-1, -1), colors.grey),
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
     sign = Table(
-        [["", stamp, pdf_text(f"{place}, {date_text(visit.get('visit_date'))}")],
+        [["", stamp, pdf_text(place_and_date(facility, visit.get("visit_date")))],
          ["", "", "Petugas yang merujuk,"],
          ["", "", ""],
          ["", "", name_cell],
