@@ -37,6 +37,7 @@ SummaryScreen #sum-body { height: 1fr; scrollbar-size-vertical: 1; }
 SummaryScreen .box { height: auto; border: solid $secondary; border-title-style: bold; padding: 0 1; }
 SummaryScreen #sum-urgent { height: auto; text-style: bold reverse; color: $text-error; text-align: center; }
 SummaryScreen #sum-status { height: 1; text-style: bold; }
+SummaryScreen #sum-incomplete { height: auto; padding: 0 1; }
 SummaryScreen #sum-status.error { color: $text-error; }
 SummaryScreen #sum-status.saved { color: $text-success; }
 SummaryScreen .sev-merah { text-style: bold reverse; color: $text-error; }
@@ -335,7 +336,7 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
         for key, value in self.request.confirmed.items():
             shown = fmt(value) if isinstance(value, (int, float)) else value
             lines.append(f"Nilai tidak lazim dipastikan: {label_of(key)} {shown}")
-        return "\n".join(" " + line for line in lines)
+        return "\n".join(lines)  # indented by the CSS padding, wrapped lines too
 
     # --- actions -----------------------------------------------------------------------------
     def check_screen_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
