@@ -151,6 +151,8 @@ def test_merge_of_three_demo_puskesmas_read_back_and_ranked(demos: dict[str, tup
     for j in range(2, len(rows[3])):
         assert rows[3][j] == sum(r[j] for r in rows[:3])
     assert_prints_on_a4(wb, {"Tabel kabupaten": 4})
+    names = {r[2] for r in wb["Paket"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert names == {Path(f).name for f in files}  # the file names only, no folder of this PC
     made = [r[3] for r in wb["Paket"].iter_rows(min_row=2, values_only=True) if r[0]]
     assert len(made) == 3 and all(isinstance(m, dt.datetime) for m in made), made  # a date, not ISO text
     heads = next(sheet.iter_rows(min_row=4, max_row=4, values_only=True))

@@ -131,6 +131,8 @@ def write_xlsx(district: District, path: Path) -> None:
     for r, fac in enumerate(district.facilities, 2):
         for j, key in enumerate(("name", "code", "file", "made_at", "head"), 1):
             files.cell(row=r, column=j, value=fac.get(key))
+        if fac.get("file"):  # the package's name, not a folder of the PC that merged it
+            files.cell(row=r, column=3, value=Path(str(fac["file"])).name)
         made = _made_at(fac.get("made_at"))
         if made is not None:  # a date and time Excel reads, not the ISO text "2026-12-06T23:42:00"
             files.cell(row=r, column=4, value=made).number_format = "DD-MM-YYYY HH:MM"
