@@ -997,6 +997,15 @@ def _v12_draft_typed(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE visits ADD COLUMN typed_json TEXT")
 
 
+
+@migration(13)
+def _v13_form_opened_at(db: sqlite_utils.Database) -> None:
+    """When the visit form was opened for a visit (issue 18 follow-up): written with its first
+    draft, kept when the draft becomes the final visit, so the consultation minutes start when
+    the nurse opened the form, not at the first autosave. NULL for visits saved before it, for
+    corrections and for visits saved without the form (CLI, import, demo)."""
+    db.execute("ALTER TABLE visits ADD COLUMN opened_at TEXT")
+
 V1_SQL: tuple[str, ...] = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
     """CREATE TABLE facility (

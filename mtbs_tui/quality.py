@@ -85,7 +85,7 @@ INDICATORS: tuple[Indicator, ...] = (
               "rujukan segera dalam periode, kecuali yang belum berbalas dan belum lewat batas hari "
               "balasan (setelan referral_reply_days)", "tinggi"),
     Indicator("menit_konsultasi", "Median menit per konsultasi",
-              "median menit dari draf pertama tersimpan sampai kunjungan disimpan",
+              "median menit dari formulir kunjungan dibuka (kunjungan lama: draf pertama) sampai kunjungan disimpan",
               f"kunjungan yang disimpan dari draf (lebih dari {CONSULTATION_MAX_MINUTES} menit tidak dihitung)", None, unit="menit"),
     Indicator("draf_ditinggalkan", "Draf ditinggalkan",
               f"draf yang dibuang, atau tidak disentuh {DRAFT_ABANDONED_DAYS} hari atau lebih",

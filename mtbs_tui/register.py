@@ -155,6 +155,18 @@ def _now() -> _dt.datetime:
     return _dt.datetime.now().replace(microsecond=0)
 
 
+def _opened_at(opened: _dt.datetime | None, now: _dt.datetime) -> str | None:
+    """The form's opening time as stored with a new draft: None when unknown or after now (a
+    clock changed). A form left open for hours is kept as it is: the quality indicator leaves a
+    duration above its `CONSULTATION_MAX_MINUTES` out."""
+    if opened is None:
+        return None
+    opened = opened.replace(microsecond=0, tzinfo=None)
+    if opened > now:
+        return None
+    return _iso(opened)
+
+
 def _iso(moment: _dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
@@ -664,11 +676,14 @@ class Register:
         draft_id: int | None = None,
         confirmed: dict[str, Any] | None = None,
         typed: dict[str, str] | None = None,
+        opened_at: _dt.datetime | None = None,
     ) -> int:
         """Save a possibly partial case as a draft (insert, or update the given draft in place).
         `confirmed`: unusual values the worker confirmed ({key: value}, `confirmed_json`).
         `typed`: the text typed into fields whose value is invalid ({key: text}, `typed_json`),
-        shown again, flagged, when the draft is resumed."""
+        shown again, flagged, when the draft is resumed. `opened_at`: when the visit form was
+        opened (`visits.opened_at`, the start of the consultation minutes), written by the insert
+        only; a moment after now is not kept."""
         if kind not in KINDS:
             raise FieldError("kind", "pilihan: pertama, ulang")
         if not isinstance(case, dict):
@@ -698,7 +713,7 @@ class Register:
             cols.update(
                 visit_uid=new_visit_uid(now), version=1, is_current=1, patient_id=patient_id, status="draft",
                 visit_at=_iso(now) if vdate == now.date() else f"{vdate.isoformat()}T00:00:00",
-                created_at=_iso(now),
+                created_at=_iso(now), opened_at=_opened_at(opened_at, now),
             )
             names = list(cols)
             cur = self.db.execute(
@@ -1657,9 +1672,10 @@ class Register:
         * cough: `batuk` recorded true on a balita visit; breathing counted: then also a
           respiratory rate (NULL when no cough);
         * corrected: the visit has a later version (a correction);
-        * minutes: from the first saved draft to the final save of the visit's first version
-          (`created_at` -> `updated_at`: a draft keeps its `created_at` when it becomes final),
-          NULL when the visit was saved without a draft (the same moment)."""
+        * minutes: from the opening of the visit form (`opened_at`, v13), else the first saved
+          draft (`created_at`: visits of older versions), to the final save of the visit's first
+          version (`updated_at`: a draft keeps both when it becomes final), NULL when the visit
+          was saved without a draft (the same moment)."""
         marks = ", ".join("?" for _ in main_modules) or "NULL"
         rows = self.db.execute(
             "SELECT substr(v.visit_date, 1, 7), COALESCE(o.recorded_by, v.recorded_by), v.pathway, "
@@ -1672,8 +1688,8 @@ class Register:
             "CASE WHEN v.pathway = 'balita' AND instr(v.findings_json, '\"batuk\":true') > 0 "
             "  THEN json_extract(v.findings_json, '$.napas_per_menit') IS NOT NULL END, "
             "v.version > 1, "
-            "CASE WHEN o.updated_at > o.created_at "
-            "  THEN (julianday(o.updated_at) - julianday(o.created_at)) * 1440.0 END "
+            "CASE WHEN o.updated_at > COALESCE(o.opened_at, o.created_at) "
+            "  THEN (julianday(o.updated_at) - julianday(COALESCE(o.opened_at, o.created_at))) * 1440.0 END "
             "FROM visits v INDEXED BY visits_final_at "
             "LEFT JOIN visits o ON o.visit_uid = v.visit_uid AND o.version = 1 "
             "WHERE v.is_current = 1 AND v.status = 'final' AND v.visit_at >= ? AND v.visit_at <= ? "

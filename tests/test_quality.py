@@ -224,3 +224,32 @@ def test_report_formats_read_back(known: Path, tmp_path: Path) -> None:
     assert "Pengobatan menurut bagan" in text and "Antibiotik tanpa indikasi" in text
     bad = mtbs(known, "report", "mutu", "--from", "2026-10", "--to", "2026-09")
     assert bad.returncode == 2 and bad.stderr.strip() == "galat: --to: 2026-09-30 sebelum --from 2026-10-01"
+
+
+def test_consultation_minutes_start_when_the_form_was_opened(tmp_path: Path, clock: list[dt.datetime]) -> None:
+    """`visits.opened_at` (v13): the form's opening time, stored with the first draft, is where
+    the minutes start; a visit without it (older registers) counts from its first draft; an
+    opening time after now (a clock changed) is not kept."""
+    reg = Register.open(tmp_path / "menit.db", create=True, classifier=classifier)
+    try:
+        reg.set_facility(actor="uji", **FACILITY)
+        pid = reg.add_patient(name="Anak Menit", sex="P", birth_date="2024-01-15", actor="uji", today=TODAY)
+        case = {"visit_date": "2026-09-10", "birth_date": "2024-01-15", "findings": {}, "weight_kg": 11.0}
+
+        def visit(draft_at: str, saved_at: str, opened_at: str | None) -> int:
+            clock[0] = dt.datetime.fromisoformat(f"2026-09-10T{draft_at}")
+            opened = dt.datetime.fromisoformat(f"2026-09-10T{opened_at}") if opened_at else None
+            draft = reg.save_draft(patient_id=pid, case=case, section="batuk", actor="bidan", opened_at=opened)
+            clock[0] = dt.datetime.fromisoformat(f"2026-09-10T{saved_at}")
+            return reg.save_visit(patient_id=pid, case=case, actor="bidan", draft_id=draft, today=TODAY)
+
+        first = visit("09:04:00", "09:10:00", "09:00:00")     # 10 min from opening (6 from the draft)
+        visit("10:00:00", "10:20:00", None)                   # 20 min from the draft
+        late = visit("11:00:00", "11:30:00", "11:45:00")      # opened "after" the draft: not kept, 30
+        opened = {r[0]: r[1] for r in reg.db.execute("SELECT id, opened_at FROM visits")}
+        assert opened[first] == "2026-09-10T09:00:00" and opened[late] is None
+        minutes = sorted(r[-1] for r in reg.quality_visits(dt.date(2026, 9, 1), dt.date(2026, 9, 30),
+                                                           main_modules=quality.MAIN_MODULES))
+        assert [round(m) for m in minutes] == [10, 20, 30]
+    finally:
+        reg.close()

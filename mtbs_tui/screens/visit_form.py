@@ -242,6 +242,9 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         self.follow_up_of = follow_up_of
         self.draft_id = draft_id
         self.correct_visit_id = correct_visit_id
+        # When the form was opened: stored with the first draft (`visits.opened_at`), the start of
+        # the consultation minutes (quality indicator), set on mount by the app's clock.
+        self.opened_at: dt.datetime | None = None
         self.values = FormValues()
         self.sections: list[FormSection] = []
         self.index = 0
@@ -397,6 +400,8 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         return 0
 
     async def on_mount(self) -> None:
+        if self.draft_id is None and self.correct_visit_id is None:
+            self.opened_at = self.app.now()  # a resumed draft keeps its own; a correction has no draft
         if self.load_error:
             return
         section = self.sections[self.index]
@@ -940,7 +945,7 @@ class VisitFormScreen(MtbsScreen["int | None"]):
             self.draft_id = self.app.register.save_draft(
                 patient_id=self.patient_id, case=self.build_case(), section=self.current.plan.id,
                 kind=self.kind, follow_up_of=self.follow_up_of, confirmed=self.confirmed_now(),
-                typed=dict(self.typed), actor=self.app.actor, draft_id=self.draft_id)
+                typed=dict(self.typed), actor=self.app.actor, draft_id=self.draft_id, opened_at=self.opened_at)
         except Exception as exc:  # noqa: BLE001 - the form stays; the worker sees why
             self.unsaved = True
             self.draft_error = str(getattr(exc, "message", None) or exc)

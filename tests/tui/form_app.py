@@ -53,6 +53,9 @@ class FormApp(App[Any]):
     def today(self) -> dt.date:
         return self.fixed_today or dt.date.today()
 
+    def now(self) -> dt.datetime:  # as MtbsApp.now: the visit form records when it was opened
+        return dt.datetime.now()
+
 
 class GatedFormApp(KeyGate, FormApp):
     """FormApp with the shell's key gate (mtbs_tui/keygate.py, as `MtbsApp.on_event`): keys typed

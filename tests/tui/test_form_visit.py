@@ -193,10 +193,13 @@ async def test_escape_keeps_a_draft_and_reopening_restores_it(tmp_path: Path) ->
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Siti Rahma", sex="P", birth_date=months_ago(30), actor="t")
     app = FormApp(reg, lambda: VisitFormScreen(pid))
+    before = dt.datetime.now().replace(microsecond=0)
     await _run(app, press_list("12,5 enter pagedown t t escape y"))
     assert app.dismissed == [None]
     [draft] = _visits(reg)
     assert draft["status"] == "draft" and draft["section"] == "tanda_bahaya"
+    # The form's opening time is kept with the draft (the start of the consultation minutes).
+    assert before.isoformat() <= draft["opened_at"] <= draft["created_at"]
     assert draft["case"]["weight_kg"] == 12.5
     assert draft["case"]["findings"] == {"tidak_bisa_minum": False, "memuntahkan_semua": False}
 
