@@ -9,6 +9,9 @@ Figures, each with a baseline measured in the same run on the same disk:
 * saving one visit (save_visit: classify + one BEGIN IMMEDIATE transaction, synchronous=FULL),
   median and p99, vs. a bare one-row INSERT + COMMIT under the same pragmas (the fsync floor);
 * patient search, first page, for name prefixes, vs. an index range query on no. RM;
+* the referral loop (issue 17): recording what was given ("semua diberikan", one transaction with
+  its audit entry) and the hospital's reply, median, vs. the same bare INSERT + COMMIT floor; the
+  open-referrals list of the Rujukan screen and the Beranda panel vs. a bare count of referrals;
 * the Mutu screen's year of quality indicators (`quality.compute`) on the main connection and on
   the worker's read-only `Register.reader()` (what the screen uses, off the UI thread), and how
   long an interrupted computation takes to stop (Esc or a moved period on the screen).
@@ -174,6 +177,39 @@ def bench_search(path: Path, runs: int = 50) -> dict[str, tuple[float, float]]:
     return out
 
 
+def bench_referral_loop(path: Path, runs: int = 40) -> dict[str, float]:
+    """What the nurse waits for in the referral loop on the big register (see the module text)."""
+    from mtbs_tui.given import rest_given
+    from mtbs_tui.register import Register
+
+    reg = Register.open(path)
+    today = dt.date.today()
+    opened = reg.open_referrals(today)
+    lists, base = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        reg.open_referrals(today)
+        lists.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        reg.db.execute("SELECT count(*) FROM referrals").fetchone()
+        base.append(time.perf_counter() - started)
+    replies, given = [], []
+    for row in opened[:runs]:
+        visit = reg.get_visit(row["id"])
+        changes = rest_given(visit["treatments"], visit.get("given"))
+        started = time.perf_counter()
+        reg.record_given(row["id"], changes, actor="bench")
+        given.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        reg.record_referral_reply(row["id"], received_date=visit["visit_date"], outcome="rawat_jalan",
+                                  diagnosis="Pneumonia", actor="bench")
+        replies.append(time.perf_counter() - started)
+    reg.close()
+    return {"open": len(opened), "list": statistics.median(lists), "count": statistics.median(base),
+            "given": statistics.median(given) if given else float("nan"),
+            "reply": statistics.median(replies) if replies else float("nan"), "samples": len(replies)}
+
+
 def bench_quality(path: Path) -> dict[str, float]:
     """A year of indicators ending with the register's last month: on the main connection, on a
     reader in a thread (as the Mutu screen's worker), and the time from `interrupt()` (sent 0.3 s
@@ -255,6 +291,12 @@ def main() -> int:
     for text, (took, base) in bench_search(copy).items():
         print(f"Cari {text!r:10} hal. 1  {ms(took)}  (target < 5 ms)  rasio {took / base:6.1f}x "
               f"terhadap rentang indeks no. RM {ms(base)}")
+    loop = bench_referral_loop(copy)
+    print(f"Daftar rujukan belum dibalas ({loop['open']:.0f}) {ms(loop['list'])}  rasio "
+          f"{loop['list'] / loop['count']:6.1f}x terhadap count(*) rujukan {ms(loop['count'])}")
+    print(f"Catat 'semua diberikan' median {ms(loop['given'])}, balasan rujukan median {ms(loop['reply'])} "
+          f"({loop['samples']:.0f} kali); rasio {loop['given'] / saved['baseline']:.1f}x dan "
+          f"{loop['reply'] / saved['baseline']:.1f}x terhadap INSERT+COMMIT  (target < 5 ms)")
     mutu = bench_quality(copy)
     print(f"Indikator mutu 12 bulan {ms(mutu['main'])}  di utas pekerja (Register.reader) {ms(mutu['reader'])}; "
           f"berhenti setelah interrupt {ms(mutu['stop'])}")
