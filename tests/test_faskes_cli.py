@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 from cli_login import (
-    HEAD_PASSWORD,
-    HEAD_USER,
     add_account,
     login_env,  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
     mtbs,
@@ -50,36 +48,10 @@ def changes(db: Path) -> tuple:
             rows(db, "SELECT action FROM audit WHERE action NOT LIKE 'login%'"))
 
 
-class Ran:
-    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
-        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
-
-
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
-    """`mtbs --db DB ARGS` in this process (the real entry point, `cli.main`): a subprocess per
-    call costs seconds on a busy machine; one test below runs the console script itself."""
-    from mtbs_tui.cli import main
-
-    def call(db: Path, *args: str, env: dict | None = None) -> Ran:
-        for key, value in (env or {}).items():
-            monkeypatch.setenv(key, value)
-        capsys.readouterr()
-        try:
-            code = main(["--db", str(db), *args])
-        finally:
-            for key in env or {}:
-                monkeypatch.setenv(key, {"MTBS_USER": HEAD_USER, "MTBS_PASSWORD": HEAD_PASSWORD}[key])
-        out = capsys.readouterr()
-        return Ran(code, out.out, out.err)
-
-    return call
-
-
-@pytest.fixture
-def ok(run):  # noqa: ANN001, ANN201
+def ok(mtbs_here):  # noqa: ANN001, ANN201
     def call(db: Path, *args: str) -> str:
-        result = run(db, *args)
+        result = mtbs_here(db, *args)
         assert result.returncode == 0, result.stderr
         return result.stdout
 
@@ -123,25 +95,25 @@ def test_the_head_keeps_the_list(db: Path, ok) -> None:  # noqa: ANN001
     (["referral", "{plain}", "-o", "{out}", "--tujuan", "1"], "tidak dirujuk segera"),
 ])
 def test_bad_input_is_one_line_and_writes_nothing(db: Path, tmp_path: Path, args: list[str], line: str,
-                                                  ok, run) -> None:  # noqa: ANN001
+                                                  ok, mtbs_here) -> None:  # noqa: ANN001
     ok(db, "faskes", "add", "--nama", "RSUD Lama", "--jenis", "rs")
     visit = first_referred_visit(db)
     plain = rows(db, "SELECT id FROM visits WHERE refer_urgently = 0 AND is_current = 1 LIMIT 1")[0][0]
     before = changes(db)
     out = tmp_path / "surat.pdf"
-    result = run(db, *[a.format(visit=visit, plain=plain, out=out) for a in args])
+    result = mtbs_here(db, *[a.format(visit=visit, plain=plain, out=out) for a in args])
     assert result.returncode == 2, result.stdout + result.stderr
     assert result.stderr.count("\n") == 1 and line in result.stderr
     assert "Traceback" not in result.stderr
     assert changes(db) == before and not out.exists()
 
 
-def test_a_clinician_reads_the_list_but_cannot_change_it(db: Path, ok, run) -> None:  # noqa: ANN001
+def test_a_clinician_reads_the_list_but_cannot_change_it(db: Path, ok, mtbs_here) -> None:  # noqa: ANN001
     ok(db, "faskes", "add", "--nama", "RSUD Wates", "--jenis", "rs")
     bidan = {"MTBS_USER": "bidan", "MTBS_PASSWORD": "bidan-demo"}
-    assert run(db, "faskes", "list", env=bidan).returncode == 0
+    assert mtbs_here(db, "faskes", "list", env=bidan).returncode == 0
     before = changes(db)
-    result = run(db, "faskes", "add", "--nama", "RSIA X", "--jenis", "rsia", env=bidan)
+    result = mtbs_here(db, "faskes", "add", "--nama", "RSIA X", "--jenis", "rsia", env=bidan)
     assert result.returncode == 2 and "akses ditolak: peran Tenaga klinis tidak boleh mengelola daftar " \
         "fasilitas rujukan" in result.stderr
     assert changes(db) == before

@@ -216,7 +216,9 @@ def test_migration_from_v8_keeps_the_referrals_open(tmp_path: Path) -> None:
     assert "visits_referred" in plan
 
 
-def test_cli_reply_and_open_list(source: Path, tmp_path: Path) -> None:
+def test_cli_reply_and_open_list(source: Path, tmp_path: Path, mtbs_here) -> None:  # noqa: ANN001
+    """`mtbs referral open/reply/setelan` in this process (`cli.main`, what the console script calls;
+    test_referral_log_and_register_export_read_back runs the console script itself)."""
     db = tmp_path / "r.db"
     shutil.copy(source, db)
     reg = Register.open(db)
@@ -229,7 +231,7 @@ def test_cli_reply_and_open_list(source: Path, tmp_path: Path) -> None:
         reg.set_referral_destination(ids[0], pkm, actor="bidan")
     finally:
         reg.close()
-    listed = mtbs(db, "referral", "open")
+    listed = mtbs_here(db, "referral", "open")
     assert listed.returncode == 0, listed.stderr
     # the destination's phone, not called a hospital's ("telp RS") when the destination is a puskesmas
     assert "Puskesmas Rawat Inap Oesao (telp faskes 0380123456)" in listed.stdout and "telp RS" not in listed.stdout
@@ -241,21 +243,21 @@ def test_cli_reply_and_open_list(source: Path, tmp_path: Path) -> None:
         ([str(ids[0]), "--tanggal", "2000-01-01", "--hasil", "rawat_jalan"], "galat: --tanggal: tanggal balasan"),
         ([str(ids[0]), "--tanggal", day, "--hasil", "sembuh"], "galat: --hasil: hasil 'sembuh' tidak dikenal"),
     ):
-        done = mtbs(db, "referral", "reply", *args)
+        done = mtbs_here(db, "referral", "reply", *args)
         assert done.returncode == 2 and done.stdout == "", done
         assert len(done.stderr.splitlines()) == 1 and expected in done.stderr, done.stderr
     assert rows_in(db) == before  # nothing written, not even an audit entry besides the logins
-    done = mtbs(db, "referral", "reply", str(ids[0]), "--tanggal", day, "--hasil", "dirawat-inap",
+    done = mtbs_here(db, "referral", "reply", str(ids[0]), "--tanggal", day, "--hasil", "dirawat-inap",
                 "--diagnosis", "Pneumonia berat", "--anjuran", "Kontrol 3 hari")
     assert done.returncode == 0, done.stderr
     assert "Balasan rujukan tersimpan (versi 1)" in done.stdout and "Dirawat inap" in done.stdout
-    fixed = mtbs(db, "referral", "reply", str(ids[0]), "--tanggal", day, "--hasil", "meninggal", "--alasan", "x")
+    fixed = mtbs_here(db, "referral", "reply", str(ids[0]), "--tanggal", day, "--hasil", "meninggal", "--alasan", "x")
     assert fixed.returncode == 0 and "versi 2" in fixed.stdout
-    after = mtbs(db, "referral", "open")
+    after = mtbs_here(db, "referral", "open")
     assert after.stdout.splitlines()[0].startswith(f"{len(ids) - 1} rujukan") and f"kunjungan {ids[0]} " not in after.stdout
     # The head sets the days after which a referral is flagged (a setting of the register, audited).
-    assert mtbs(db, "referral", "setelan", "--hari-balasan", "5").returncode == 0
-    assert "(ditandai setelah 5 hari)" in mtbs(db, "referral", "open").stdout
+    assert mtbs_here(db, "referral", "setelan", "--hari-balasan", "5").returncode == 0
+    assert "(ditandai setelah 5 hari)" in mtbs_here(db, "referral", "open").stdout
     assert rows_in(db)[1][-1] == "rujukan.terbuka.lihat" and "pengaturan.ubah" in rows_in(db)[1]
 
 
