@@ -168,3 +168,23 @@ def test_letter_and_monthly_report_sign_at_the_same_place(tmp_path: Path) -> Non
     assert f"Bogor, {DAY.day} {MONTH_NAMES[DAY.month - 1]} {DAY.year}" in letter
     assert "Kab. Bogor, " not in letter
     assert "Bogor, " in report and "Kab. Bogor, " not in report
+
+
+def test_report_pages_say_how_many_there_are(tmp_path: Path) -> None:
+    """Every landscape report (monthly, quality, district, referral log: build_landscape_pdf and
+    the monthly report's own build) ends each page with "halaman N dari M", so a reader of the
+    printed report sees a missing page (was "halaman N")."""
+    from reportlab.platypus import Paragraph
+
+    from mtbs_tui.documents.common import build_landscape_pdf, styles
+
+    story = [Paragraph(f"Baris {i}", styles()["base"]) for i in range(160)]
+    build_landscape_pdf(tmp_path / "l.pdf", story, title="Uji", footer="Laporan uji")
+    pages = subprocess.run(["pdftotext", "-layout", str(tmp_path / "l.pdf"), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 3
+    for n, page in enumerate(pages, 1):
+        assert f"Laporan uji - halaman {n} dari {len(pages)}" in page
+        assert page.count("Laporan uji") == 1  # drawn once per page, not repeated
+    assert "Baris 0" in pages[0] and "Baris 159" in pages[-1]

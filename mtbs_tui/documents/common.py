@@ -320,22 +320,47 @@ def old_version_mark(visit: dict, what: str) -> Any | None:
                      "berlaku; cetak dari versi terbaru.", warn)
 
 
+def report_footer_canvas(footer: str) -> Any:
+    """A reportlab canvas class that writes `footer - halaman N dari M` at the foot of every page
+    of a landscape report (12 mm from the left, 7 mm from the bottom), M known only when the
+    document is complete: each page is kept until `save` and drawn then (the reportlab recipe), so
+    a reader of a printed report sees whether a page is missing."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    class FooterCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.saveState()
+                self.setFont(FONT, 6.5)
+                self.drawString(12 * mm, 7 * mm, f"{footer} - halaman {self._pageNumber} dari {total}")
+                self.restoreState()
+                super().showPage()
+            super().save()
+
+    return FooterCanvas
+
+
 def build_landscape_pdf(path: Path | str, story: list[Any], *, title: str, footer: str) -> None:
-    """Build `story` on A4 landscape (12 mm sides, 11 mm top, 13 mm bottom) with `footer` and the
-    page number at the foot of every page: the layout of the reports and logs."""
+    """Build `story` on A4 landscape (12 mm sides, 11 mm top, 13 mm bottom) with `footer` and
+    "halaman N dari M" at the foot of every page: the layout of the reports and logs."""
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
 
-    def on_page(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(FONT, 6.5)
-        canvas.drawString(12 * mm, 7 * mm, f"{footer} - halaman {doc.page}")
-        canvas.restoreState()
-
     doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
                             topMargin=11 * mm, bottomMargin=13 * mm, title=title, author="mtbs_tui", invariant=1)
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    doc.build(story, canvasmaker=report_footer_canvas(footer))
 
 
 def footer_text(db: Any, what: str) -> str:

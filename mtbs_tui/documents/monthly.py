@@ -50,6 +50,7 @@ from mtbs_tui.documents.common import (
     pdf_text,
     place_and_date,
     register_fonts,
+    report_footer_canvas,
     text_width,
     worker_signature,
     xlsx_print_setup,
@@ -607,12 +608,6 @@ def write_pdf(report: MonthlyReport, path: Path, db: Any) -> None:
             if isinstance(flowable, Mark):
                 pages[flowable.name] = self.page
 
-    def on_page(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(PDF_FONT, 6.5)
-        canvas.drawString(12 * mm, 7 * mm, f"{footer} - halaman {doc.page}")
-        canvas.restoreState()
-
     def build(keep: int) -> None:
         pages.clear()
         doc = Doc(str(path), pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
@@ -628,7 +623,7 @@ def write_pdf(report: MonthlyReport, path: Path, db: Any) -> None:
         signature = _signature_table(report, ParagraphStyle("ttd", parent=st["base"]))
         tail = [table(body[cut:])] if keep else []
         story.append(KeepTogether([*tail, Spacer(1, 10), signature, Mark("signature")]))
-        doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+        doc.build(story, canvasmaker=report_footer_canvas(footer))
 
     build(0)
     if pages["signature"] > pages["table"] and len(body) > SIGNATURE_KEEPS_ROWS:
