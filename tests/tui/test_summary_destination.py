@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from form_app import FormApp, fixed_classify, months_ago, open_register, press_list, screen_text
+from conftest import type_keys
+from form_app import FormApp, GatedFormApp, fixed_classify, months_ago, open_register, press_list, screen_text
 
 from mtbs_tui.screens.destination import DestinationPicker
 from mtbs_tui.screens.summary import SaveRequest, SummaryScreen
@@ -35,11 +36,10 @@ def destination(reg: object) -> list[tuple]:
 
 async def test_the_default_needs_no_key_and_r_picks_another_before_and_after_saving(tmp_path: Path) -> None:
     reg, pid, ids = with_facilities(tmp_path)
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        for key in press_list(REFERRED):
-            await pilot.press(key)
+        await type_keys(pilot, *press_list(REFERRED))
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         lines = screen_text(app).splitlines()
@@ -82,11 +82,10 @@ async def test_the_default_needs_no_key_and_r_picks_another_before_and_after_sav
 
 async def test_f10_alone_saves_the_default(tmp_path: Path) -> None:
     reg, pid, ids = with_facilities(tmp_path)
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        for key in press_list(REFERRED + " f10"):
-            await pilot.press(key)
+        await type_keys(pilot, *press_list(REFERRED + " f10"))
         await pilot.pause()
         assert "Tersimpan" in screen_text(app)
     assert destination(reg) == [(ids["wates"], "RSUD Wates", "Bd. Uji")]
@@ -95,11 +94,10 @@ async def test_f10_alone_saves_the_default(tmp_path: Path) -> None:
 async def test_without_a_list_the_letter_is_written_by_hand(tmp_path: Path) -> None:
     reg = open_register(tmp_path, classifier=fixed_classify)
     pid = reg.add_patient(name="Putra", sex="L", birth_date=months_ago(24), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        for key in press_list(REFERRED):
-            await pilot.press(key)
+        await type_keys(pilot, *press_list(REFERRED))
         await pilot.pause()
         text = screen_text(app)
         assert "Belum ada daftar fasilitas rujukan; tujuan ditulis tangan di surat." in " ".join(text.split())
@@ -173,11 +171,10 @@ async def test_a_correction_starts_from_where_the_child_was_sent(tmp_path: Path)
 
 async def test_the_pick_survives_going_back_to_the_form(tmp_path: Path) -> None:
     reg, pid, ids = with_facilities(tmp_path)
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        for key in press_list(REFERRED + " r 3 escape"):
-            await pilot.press(key)
+        await type_keys(pilot, *press_list(REFERRED + " r 3 escape"))
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen)
         await pilot.press("f9")
