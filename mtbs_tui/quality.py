@@ -85,8 +85,11 @@ INDICATORS: tuple[Indicator, ...] = (
               "rujukan segera dalam periode, kecuali yang belum berbalas dan belum lewat batas hari "
               "balasan (setelan referral_reply_days)", "tinggi"),
     Indicator("menit_konsultasi", "Median menit per konsultasi",
-              "median menit dari formulir kunjungan dibuka (kunjungan lama: draf pertama) sampai kunjungan disimpan",
-              f"kunjungan yang disimpan dari draf (lebih dari {CONSULTATION_MAX_MINUTES} menit tidak dihitung)", None, unit="menit"),
+              # The numerator/denominator columns hold how many visits were timed of how many (the
+              # value is the median): the texts say so, not "median menit" over a count.
+              f"kunjungan terukur: disimpan dari formulir yang dibuka (kunjungan lama: draf pertama), paling lama "
+              f"{CONSULTATION_MAX_MINUTES} menit; nilai = median menit dari dibuka sampai disimpan",
+              "kunjungan akhir dalam periode", None, unit="menit"),
     Indicator("draf_ditinggalkan", "Draf ditinggalkan",
               f"draf yang dibuang, atau tidak disentuh {DRAFT_ABANDONED_DAYS} hari atau lebih",
               "draf yang dimulai dalam periode", "rendah"),

@@ -210,6 +210,15 @@ def test_report_formats_read_back(known: Path, tmp_path: Path) -> None:
     assert table["Kunjungan ulang tepat waktu"] == (1, 2, 50.0)
     assert table["Antibiotik tanpa indikasi"] == (1, 2, 50.0)
     assert table["Rujukan dengan balasan"] == (1, 2, 50.0)
+    # The same denominator text means the same count (the median's "Penyebut" is every final
+    # visit, as its definition now says; it said "kunjungan yang disimpan dari draf" over 9 visits
+    # of which 2 were timed).
+    rows = {r[0]: r for r in sheet.iter_rows(values_only=True) if r[0] and r[7]}
+    by_text: dict[str, set[int]] = {}
+    for _label, _num, den, *_rest, den_text in rows.values():
+        by_text.setdefault(den_text, set()).add(den)
+    assert all(len(dens) == 1 for dens in by_text.values()), by_text
+    assert rows["Median menit per konsultasi"][7] == rows["Penilaian lengkap"][7]
     given = {r[0]: r[2:] for r in wb["Pengobatan"].iter_rows(min_row=2, values_only=True)}
     assert given["AMOKSISILIN"] == (1, 1, 0, 0, 0, 100.0)
     assert given["PARASETAMOL"] == (2, 0, 0, 1, 1, 0.0)
