@@ -9,15 +9,35 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from mtbs_tui.screens.base import MtbsModalScreen
+
+
+class DigitInput(Input):
+    """A one-digit answer 1..`choices` (an outcome, a kind, a role). A key it refuses posts
+    `Refused`, so the dialog says the allowed range on its help line: Textual's Input only rings
+    the bell, which most puskesmas PCs do not sound, and the key was dropped unseen."""
+
+    class Refused(Message):
+        def __init__(self, field: DigitInput) -> None:
+            super().__init__()
+            self.field = field
+
+    def __init__(self, value: str = "", *, choices: int, **kwargs: Any) -> None:
+        super().__init__(value, restrict=f"[1-{choices}]?", **kwargs)
+        self.choices = choices
+
+    def restricted(self) -> None:
+        self.post_message(self.Refused(self))
+
 
 # A priority binding runs while the app reads the keys, before the next key is dispatched: focus
 # moves at once, so text typed ahead ("bidan⏎bidan-demo⏎") never lands in the previous field.

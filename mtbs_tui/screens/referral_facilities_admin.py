@@ -15,11 +15,12 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from mtbs_tui import referral_facilities as vocab
 from mtbs_tui.screens.base import MtbsModalScreen, MtbsScreen
-from mtbs_tui.screens.dialogs import ENTER_MOVES_ON, EnterMovesOn
+from mtbs_tui.screens.dialogs import ENTER_MOVES_ON, DigitInput, EnterMovesOn
 from mtbs_tui.widgets.chrome import KeyBar, TopBar
 from mtbs_tui.widgets.list_table import ListTable
 
 KIND_DIGITS = " ".join(f"{i}={vocab.kind_label(k)}" for i, k in enumerate(vocab.KIND_KEYS, start=1))
+KIND_REFUSED = f"Jenis fasilitas: ketik angka ({KIND_DIGITS})."
 FIELDS = (("name", "Nama"), ("kind", "Jenis (angka)"), ("address", "Alamat"), ("phone", "Telepon"))
 MAX_INPUT = {"name": vocab.NAME_MAX + 5, "kind": 1, "address": vocab.ADDRESS_MAX + 5, "phone": 24}
 
@@ -52,8 +53,9 @@ class FacilityDialog(EnterMovesOn, MtbsModalScreen[bool]):
                 value = self.initial.get(key) or ""
                 if key == "kind" and value:
                     value = str(vocab.KIND_KEYS.index(value) + 1)
-                field = Input(str(value), id=f"fk-{key}", compact=True, max_length=MAX_INPUT[key],
-                              restrict=f"[1-{len(vocab.KIND_KEYS)}]?" if key == "kind" else None)
+                field = (DigitInput(str(value), id=f"fk-{key}", compact=True, choices=len(vocab.KIND_KEYS))
+                         if key == "kind" else
+                         Input(str(value), id=f"fk-{key}", compact=True, max_length=MAX_INPUT[key]))
                 yield Horizontal(Label(label, classes="form-label"), field, classes="form-row")
             yield Static(f"Jenis: {KIND_DIGITS} (PKM RI = puskesmas rawat inap)", classes="dialog-detail",
                          markup=False)
@@ -73,6 +75,9 @@ class FacilityDialog(EnterMovesOn, MtbsModalScreen[bool]):
             vocab.KIND_KEYS) else digit
         return out
 
+    def on_digit_input_refused(self, event: DigitInput.Refused) -> None:
+        self.show_error("kind", KIND_REFUSED)
+
     def show_error(self, field: str, message: str) -> None:
         line = self.query_one("#fk-help", Static)
         line.update(message)
@@ -86,7 +91,7 @@ class FacilityDialog(EnterMovesOn, MtbsModalScreen[bool]):
             vocab.check_fields(values)
         except vocab.InvalidFacility as exc:
             if exc.field == "kind":
-                self.show_error("kind", f"Jenis fasilitas: ketik angka ({KIND_DIGITS}).")
+                self.show_error("kind", KIND_REFUSED)
             else:
                 self.show_error(exc.field, exc.message)
             return

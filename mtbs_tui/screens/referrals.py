@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from mtbs_tui.display import age_text, date_text, short_label
 from mtbs_tui.register import REPLY_NOT_ARRIVED, REPLY_OUTCOMES, FieldError, RegisterError
 from mtbs_tui.screens.base import MtbsModalScreen, MtbsScreen
-from mtbs_tui.screens.dialogs import ENTER_MOVES_ON, EnterMovesOn, parse_period
+from mtbs_tui.screens.dialogs import ENTER_MOVES_ON, DigitInput, EnterMovesOn, parse_period
 from mtbs_tui.widgets.chrome import KeyBar, TopBar
 from mtbs_tui.widgets.list_table import ListTable
 
@@ -104,9 +104,11 @@ class ReplyDialog(EnterMovesOn, MtbsModalScreen["str | None"]):
                          f" · {short_label(referral.get('reason') or '', 40)}", markup=False, id="reply-about")
             for field_id, label in fields:
                 yield Horizontal(Label(label, classes="form-label"),
+                                 DigitInput(self._initial(field_id), id=field_id, compact=True,
+                                            choices=len(OUTCOME_KEYS))
+                                 if field_id == "outcome" else
                                  Input(value=self._initial(field_id), id=field_id, compact=True,
-                                       max_length=10 if field_id == "received_date" else 200,
-                                       restrict="[1-6]?" if field_id == "outcome" else None),
+                                       max_length=10 if field_id == "received_date" else 200),
                                  classes="form-row")
             yield Static(f"Hasil: {OUTCOME_CHOICES}", classes="dialog-detail", markup=False)
             yield Static("Enter lanjut · F10 simpan · Esc batal", id="reply-help", classes="dialog-keys",
@@ -138,6 +140,9 @@ class ReplyDialog(EnterMovesOn, MtbsModalScreen["str | None"]):
         help_line.add_class("error")
         if field_id and field_id in self.field_ids():
             self.query_one(f"#{field_id}", Input).focus()
+
+    def on_digit_input_refused(self, event: DigitInput.Refused) -> None:
+        self.show_error(f"Hasil: ketik satu angka 1–{len(OUTCOME_KEYS)} (pilihan di bawah)", event.field.id)
 
     def action_save(self) -> None:
         # F10 is a priority key: characters typed just before it may still wait in the field's

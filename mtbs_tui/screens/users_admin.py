@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from mtbs_tui.accounts import ROLE_LABELS, ROLES, AccountError
 from mtbs_tui.display import date_text
 from mtbs_tui.screens.base import MtbsModalScreen, MtbsScreen
-from mtbs_tui.screens.dialogs import ENTER_MOVES_ON, EnterMovesOn
+from mtbs_tui.screens.dialogs import ENTER_MOVES_ON, DigitInput, EnterMovesOn
 from mtbs_tui.widgets.chrome import KeyBar, TopBar
 
 FIELD_LABELS = {"nama_lengkap": "Nama lengkap", "nama_pengguna": "Nama pengguna",
@@ -22,6 +22,7 @@ FIELD_LABELS = {"nama_lengkap": "Nama lengkap", "nama_pengguna": "Nama pengguna"
 SHORT_ROLES = {"pendaftaran": "Pendaftaran", "klinis": "Klinis", "kepala": "Kepala/admin",
                "peninjau": "Peninjau"}
 ROLE_CHOICES = " ".join(f"{i}={ROLE_LABELS[r].split(' ')[0]}" for i, r in enumerate(ROLES, start=1))
+ROLE_REFUSED = f"Peran: pilih angka ({ROLE_CHOICES})."
 
 
 class AccountDialog(EnterMovesOn, MtbsModalScreen["dict | None"]):
@@ -43,8 +44,8 @@ class AccountDialog(EnterMovesOn, MtbsModalScreen["dict | None"]):
         with Vertical(classes="dialog-box"):
             yield Label(self.title_text, classes="dialog-question")
             for field_id, label, masked in self.fields:
-                field = Input(id=field_id, password=masked, compact=True, max_length=64,
-                              restrict="[1-4]?" if field_id == "role" else None)
+                field = (DigitInput(id=field_id, compact=True, choices=len(ROLES)) if field_id == "role" else
+                         Input(id=field_id, password=masked, compact=True, max_length=64))
                 yield Horizontal(Label(label, classes="form-label"), field, classes="form-row")
             if any(f[0] == "role" for f in self.fields):
                 yield Static(f"Peran: {ROLE_CHOICES}", classes="dialog-detail", markup=False)
@@ -53,6 +54,9 @@ class AccountDialog(EnterMovesOn, MtbsModalScreen["dict | None"]):
 
     def on_mount(self) -> None:
         self.query_one(f"#{self.fields[0][0]}", Input).focus()
+
+    def on_digit_input_refused(self, event: DigitInput.Refused) -> None:
+        self.show_error(ROLE_REFUSED, "role")
 
     def show_error(self, message: str, field_id: str | None = None) -> None:
         help_line = self.query_one("#account-help", Static)
@@ -72,7 +76,7 @@ class AccountDialog(EnterMovesOn, MtbsModalScreen["dict | None"]):
             return
         if "role" in values:
             if values["role"] not in ("1", "2", "3", "4"):
-                self.show_error(f"Peran: pilih angka ({ROLE_CHOICES}).", "role")
+                self.show_error(ROLE_REFUSED, "role")
                 return
             values["role"] = ROLES[int(values["role"]) - 1]
         self.dismiss(values)

@@ -52,6 +52,10 @@ async def test_record_a_reply_and_see_the_open_list_shrink(register) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ReplyDialog)
         assert app.screen.focused is app.screen.query_one("#outcome", Input)
+        await pilot.press("7")  # no such outcome: said on the help line, not dropped unseen
+        await pilot.pause()
+        assert "Hasil: ketik satu angka 1–6" in str(app.screen.query_one("#reply-help", Static).render())
+        assert app.screen.query_one("#outcome", Input).value == ""
         # Bad input: a date before the referral. One line names the field and the limit; the form
         # keeps what was typed, nothing is written.
         await pilot.press("shift+tab", *["backspace"] * 10, *"17-11-2026", "tab", "2", "tab", *"Pneumonia berat")
