@@ -30,7 +30,7 @@ from typing import Any
 
 from mtbs_tui import db as dbmod
 from mtbs_tui.patient_fields import name_key
-from mtbs_tui.register import Register, result_rows, rules_version
+from mtbs_tui.register import REPLY_DIED, Register, result_rows, rules_version
 from mtbs_tui.rules.age import YOUNG_INFANT_DAYS, Age, age_on, pathway_for_days
 
 Findings = dict[str, Any]
@@ -695,7 +695,7 @@ def add_demo_replies(reg: Register, *, seed: str, today: _dt.date) -> int:
                 r["id"], received_date=received, outcome=outcome,
                 diagnosis=reason.capitalize() if arrived and reason else None,
                 treatment=_pick(rng, DEMO_HOSPITAL_CARE) if arrived else None,
-                advice=_pick(rng, DEMO_REPLY_ADVICE) if outcome != "meninggal" else None,
+                advice=_pick(rng, DEMO_REPLY_ADVICE) if outcome != REPLY_DIED else None,
                 referred_to="RSUP Prof. dr. W. Z. Johannes Kupang" if outcome == "dirujuk_lagi" else None,
                 examiner=_pick(rng, DEMO_EXAMINERS) if arrived else None,
                 actor=_pick(rng, WORKERS), today=today)

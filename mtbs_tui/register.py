@@ -70,6 +70,8 @@ REPLY_OUTCOMES: dict[str, str] = {
 }
 # The child reached the hospital (the referral was completed) for every outcome but this one.
 REPLY_NOT_ARRIVED = "tidak_datang"
+# The child died (counted apart in the monthly report, shown in bold in the referral list).
+REPLY_DIED = "meninggal"
 REPLY_TEXT_MAX = 500
 # What `month_tally` counts of the month's urgent referrals by their reply.
 REFERRAL_MEASURES = ("rujukan_balasan", "rujukan_selesai", "rujukan_tidak_datang", "rujukan_meninggal",
@@ -1636,7 +1638,7 @@ class Register:
             for vid, outcome in replied.items():
                 measures["rujukan_balasan"].add(vid)
                 measures["rujukan_tidak_datang" if outcome == REPLY_NOT_ARRIVED else "rujukan_selesai"].add(vid)
-                if outcome == "meninggal":
+                if outcome == REPLY_DIED:
                     measures["rujukan_meninggal"].add(vid)
             measures["rujukan_belum_balasan"] = measures["rujuk_segera"] - measures["rujukan_balasan"]
             for key in findings:

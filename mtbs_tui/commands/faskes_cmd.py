@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from mtbs_tui.commands._docs import fail
+from mtbs_tui.commands._docs import fail, open_and_login
 from mtbs_tui.referral_facilities import FIELD_SPECS
 
 # Register field -> the option that sets it (for the one-line error), from the facility fields.
@@ -17,19 +17,17 @@ _CHANGED = {f.key: f.option.lstrip("-") for f in FIELD_SPECS}
 
 
 def _run(ctx: Any, action: str, body: Callable[[Any, str], int]) -> int:
-    from mtbs_tui.paths import chosen_db_path
-    from mtbs_tui.register import FieldError, Register, RegisterError
-    from mtbs_tui.session import SessionError, login_for
+    from mtbs_tui.register import FieldError, RegisterError
+    from mtbs_tui.session import SessionError
 
     try:
-        register = Register.open(chosen_db_path(ctx.obj))
+        register, actor = open_and_login(ctx, action)
+    except SessionError as exc:
+        return fail(exc.message, exc.code)
     except RegisterError as exc:
         return fail(exc.message)
     try:
-        actor = login_for(register, ctx.obj, action).username
         return body(register, actor)
-    except SessionError as exc:
-        return fail(exc.message, exc.code)
     except FieldError as exc:
         return fail(f"{_OPTION.get(exc.field, exc.field)}: {exc.message}")
     except RegisterError as exc:

@@ -21,7 +21,7 @@ from textual.events import Key
 from textual.widgets import DataTable, Input, Label, Static
 
 from mtbs_tui.display import age_text, date_text, short_label
-from mtbs_tui.register import REPLY_NOT_ARRIVED, REPLY_OUTCOMES, FieldError, RegisterError
+from mtbs_tui.register import REPLY_DIED, REPLY_NOT_ARRIVED, REPLY_OUTCOMES, FieldError, RegisterError
 from mtbs_tui.screens.base import MtbsModalScreen, MtbsScreen
 from mtbs_tui.screens.dialogs import ENTER_MOVES_ON, DigitInput, EnterMovesOn, parse_period
 from mtbs_tui.widgets.chrome import KeyBar, TopBar
@@ -40,7 +40,7 @@ def status_text(row: dict[str, Any]) -> Text:
     reverse: flagged after `referral_reply_days`) or "menunggu balasan"."""
     reply = row.get("reply")
     if reply:
-        style = "bold" if reply["outcome"] in ("meninggal", REPLY_NOT_ARRIVED) else ""
+        style = "bold" if reply["outcome"] in (REPLY_DIED, REPLY_NOT_ARRIVED) else ""
         return Text(reply["outcome_label"], style=style)
     if row.get("overdue"):
         return Text(OVERDUE_WORDS, style="bold reverse")
