@@ -38,9 +38,17 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     assert done.returncode == 0, done.stderr
     add_account(db)
     conn = sqlite3.connect(db)
+    # The busiest full month that exercises the rows the tests check non-zero: a child with chest
+    # indrawing (a finding-only row) and a young infant given vitamin K1, immunisation or breastfeeding
+    # counselling. The demo's dates follow today, so the busiest month alone may lack either.
     month = conn.execute(
-        "SELECT substr(visit_date, 1, 7) m FROM visits WHERE status = 'final' AND is_current = 1 "
-        "AND visit_date < date('now', 'start of month') GROUP BY m ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+        "SELECT m FROM (SELECT substr(v.visit_date, 1, 7) m, count(*) n, "
+        "  max(instr(v.findings_json, '\"tarikan_dinding_dada\":true') > 0) indrawing, "
+        "  max(v.pathway = 'bayi_muda' AND EXISTS (SELECT 1 FROM visit_treatments t WHERE t.visit_id = v.id "
+        "      AND (t.code IN ('VITAMIN_K1', 'KONSELING_MENYUSUI') OR t.code LIKE 'IMUNISASI_%'))) infant "
+        "  FROM visits v WHERE v.status = 'final' AND v.is_current = 1 "
+        "  AND v.visit_date < date('now', 'start of month') GROUP BY m) "
+        "ORDER BY indrawing + infant DESC, n DESC LIMIT 1").fetchone()[0]
     conn.close()
     return db, month
 
