@@ -219,3 +219,37 @@ def test_month_and_day_names_live_only_in_display() -> None:
 ])
 def test_the_calendar_detector_catches_copies(copy: str) -> None:
     assert calendar_word_copies("documents/x.py", copy)
+
+
+# --- the CLI's help restates option lists (cli.py imports only typer): it must name every key -----
+
+def _cli_option_helps() -> dict[str, list[str]]:
+    from typer.main import get_command
+
+    from mtbs_tui.cli import app
+
+    found: dict[str, list[str]] = {}
+
+    def walk(command: object) -> None:
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+        for param in getattr(command, "params", []):
+            for opt in getattr(param, "opts", []):
+                found.setdefault(opt, []).append(getattr(param, "help", None) or "")
+
+    walk(get_command(app))
+    return found
+
+
+def test_the_cli_help_names_every_choice_of_its_home() -> None:
+    from mtbs_tui import given, referral_facilities
+    from mtbs_tui.register import MALARIA_AREAS, REPLY_OUTCOMES
+
+    helps = _cli_option_helps()
+    homes = {"--hasil": tuple(REPLY_OUTCOMES), "--tidak": tuple(given.REASONS),
+             "--jenis": referral_facilities.KIND_KEYS, "--daerah-malaria": MALARIA_AREAS}
+    for option, keys in homes.items():
+        assert helps.get(option), option
+        for text in helps[option]:
+            words = set(re.findall(r"\w+", text))
+            assert set(keys) <= words, f"{option}: {text!r} misses {sorted(set(keys) - words)}"
