@@ -142,7 +142,7 @@ class ReplyDialog(EnterMovesOn, MtbsModalScreen["str | None"]):
             self.query_one(f"#{field_id}", Input).focus()
 
     def on_digit_input_refused(self, event: DigitInput.Refused) -> None:
-        self.show_error(f"Hasil: ketik satu angka 1–{len(OUTCOME_KEYS)} (pilihan di bawah)", event.field.id)
+        self.show_error(f"Hasil: ketik satu angka 1–{len(OUTCOME_KEYS)} (pilihan tertulis di atas)", event.field.id)
 
     def action_save(self) -> None:
         # F10 is a priority key: characters typed just before it may still wait in the field's
