@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from form_app import FormApp, months_ago, open_register, press_list, screen_text, standard_visit_keys
+from conftest import type_keys
+from form_app import (
+    GatedFormApp,
+    months_ago,
+    open_register,
+    press_list,
+    screen_text,
+    standard_visit_keys,
+)
 from textual import events
 
 from mtbs_tui.screens.summary import SummaryScreen
@@ -25,10 +33,10 @@ async def test_invalid_breathing_rate_refuses_f10_names_it_and_p_jumps_to_it(tmp
     at = keys.index("y")  # the cough box: "y" then the breathing rate 52
     # 151 (a two-digit start like 30 would be full and move on); PgDn leaves it invalid
     keys = keys[:at + 1] + ["1", "5", "1", "pagedown"] + keys[at + 3:]
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press(*keys)
+        await type_keys(pilot, *keys)
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         text = screen_text(app)
@@ -59,7 +67,7 @@ async def test_invalid_breathing_rate_refuses_f10_names_it_and_p_jumps_to_it(tmp
 async def test_danger_signs_not_assessed_are_listed_by_name(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Budi", sex="L", birth_date=months_ago(11, 3), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 40)) as pilot:
         await pilot.pause()
         await pilot.press(*press_list("9 enter 74 enter 36,8 enter f9"))
@@ -95,10 +103,10 @@ async def test_head_circumference_and_muac_not_measured_do_not_stop_the_save(tmp
     # may be present (unknown is not no), so the gizi complications are asked: t t t.
     keys = press_list("9 enter 74 enter 36,8 enter enter enter " + "t " * 15
                       + "y 52 t t t 1 t t t 1 2 1 1 s y t f10")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press(*keys[:-1])
+        await type_keys(pilot, *keys[:-1])
         await pilot.pause()
         summary = app.screen
         assert isinstance(summary, SummaryScreen)
@@ -121,7 +129,7 @@ async def test_weight_far_outside_the_who_range_is_asked_once_and_the_confirmati
     pid = reg.add_patient(name="Citra", sex="P", birth_date=months_ago(11, 3), actor="t")
     keys = standard_visit_keys(save=True)
     assert keys[:4] == ["9", "enter", "7", "4"]
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         # 3,5 kg at 11 months: BB/U -6,5 SD (WHO flags below -6); within the vocabulary's range.
@@ -138,14 +146,14 @@ async def test_weight_far_outside_the_who_range_is_asked_once_and_the_confirmati
         [draft_id] = [r[0] for r in reg.db.execute("SELECT id FROM visits")]
         assert reg.get_draft(draft_id)["confirmed"] == {"weight_kg": 3.5}
     # Resumed: not asked again, and the visit keeps the confirmation.
-    app2 = FormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft_id))
+    app2 = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft_id))
     async with app2.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("shift+tab")  # back on the weight: no question
         await pilot.press("enter")
         await pilot.pause()
         assert app2.screen.focused.key == "length_cm"
-        await pilot.press("6", "0", *keys[4:])  # 60 cm (BB/PB -5,6: the chart can classify it)
+        await type_keys(pilot, "6", "0", *keys[4:])  # 60 cm (BB/PB -5,6: the chart can classify it)
         await pilot.pause()
         await pilot.press("escape")  # a referred child: the summary stays for the letter; Esc done
         await pilot.pause()
@@ -159,10 +167,10 @@ async def test_unconfirmed_weight_stops_the_save(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Dian", sex="P", birth_date=months_ago(11, 3), actor="t")
     keys = standard_visit_keys(save=True)
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press(*press_list("3,5 tab 60"), *keys[4:])  # Tab passes the question unanswered
+        await type_keys(pilot, *press_list("3,5 tab 60"), *keys[4:])  # Tab passes the question unanswered
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert "Data: Berat badan (BB), 3,5 tidak lazim, belum dipastikan" in screen_text(app)
@@ -175,7 +183,7 @@ async def test_f10_in_the_form_saves_or_refuses_naming_the_first_problem(tmp_pat
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Fajar", sex="L", birth_date=months_ago(11, 3), actor="t")
     keys = standard_visit_keys(save=False)
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "F10 Simpan" in screen_text(app)
@@ -190,10 +198,10 @@ async def test_f10_in_the_form_saves_or_refuses_naming_the_first_problem(tmp_pat
     (tmp_path / "b").mkdir()
     reg2 = open_register(tmp_path / "b")
     pid2 = reg2.add_patient(name="Gita", sex="P", birth_date=months_ago(11, 3), actor="t")
-    app2 = FormApp(reg2, lambda: VisitFormScreen(pid2))
+    app2 = GatedFormApp(reg2, lambda: VisitFormScreen(pid2))
     async with app2.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press(*keys[:-1])  # the last answer (pemberian makan) not given: summary not open
+        await type_keys(pilot, *keys[:-1])  # the last answer (pemberian makan) not given: summary not open
         await pilot.press("t")  # ...now the summary opens; back with Esc and save from the form
         await pilot.pause()
         await pilot.press("escape")
@@ -212,7 +220,7 @@ async def test_refusal_puts_the_invalid_value_first_and_fits_80_columns(tmp_path
     first, then unconfirmed, then unassessed; the line names the field whole and counts the rest."""
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Hana", sex="P", birth_date=months_ago(11, 3), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         # Data, then straight to the cough box (Alt+a), yes, breathing rate 151, Tab.
@@ -249,10 +257,10 @@ async def test_enter_on_an_invalid_number_keeps_its_range_on_the_help_line(tmp_p
     pid = reg.add_patient(name="Indah", sex="P", birth_date=months_ago(11, 3), actor="t")
     keys = standard_visit_keys(save=False)
     at = keys.index("y")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press(*keys[:at + 1], "1", "5", "1", "enter")
+        await type_keys(pilot, *keys[:at + 1], "1", "5", "1", "enter")
         await pilot.pause()
         await pilot.pause()
         form = app.screen
