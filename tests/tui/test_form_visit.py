@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from conftest import type_keys
 from form_app import (
     STANDARD_VISIT,
     FormApp,
+    GatedFormApp,
     months_ago,
     open_register,
     press_list,
@@ -305,7 +307,7 @@ async def test_summary_escape_goes_back_to_the_form_without_loss(tmp_path: Path)
 async def test_saved_only_after_commit_and_error_keeps_the_summary(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(11, 3), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
 
     def broken_save(**kwargs):  # the database refuses the write
         from mtbs_tui.register import RegisterError
@@ -314,8 +316,7 @@ async def test_saved_only_after_commit_and_error_keeps_the_summary(tmp_path: Pat
 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        for key in standard_visit_keys(save=False):  # a complete visit, up to the summary
-            await pilot.press(key)
+        await type_keys(pilot, *standard_visit_keys(save=False))  # a complete visit, up to the summary
         await pilot.pause()
         original = reg.save_visit
         reg.save_visit = broken_save  # type: ignore[method-assign]

@@ -9,6 +9,7 @@ import types
 from pathlib import Path
 
 import pytest
+from conftest import type_keys
 from form_app import (
     FormApp,
     fixed_classify,
@@ -42,8 +43,7 @@ async def test_visit_through_the_real_app(tmp_path: Path) -> None:
         app.start_visit(pid)
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen)
-        for key in standard_visit_keys(save=False):  # a complete visit, up to the summary
-            await pilot.press(key)
+        await type_keys(pilot, *standard_visit_keys(save=False))  # a complete visit, up to the summary
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         await pilot.press("f10")
