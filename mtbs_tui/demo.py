@@ -3,8 +3,8 @@
 Every final visit carries REAL engine output (`mtbs_tui.rules.classify`). To make a 100,000-visit
 register in seconds, each scenario is classified once per *age bucket* and the result is reused for
 every visit of that scenario and bucket. Buckets never straddle an age at which the chart changes
-its answer (fast-breathing cut-off at 12 months, MUAC and vitamin A from 6 months, vaccine ages,
-dose bands by age; for bayi muda day 1, day 7 and day 14), and everything else the engine reads is
+its answer (fast-breathing cut-off at 12 months, MUAC and vitamin A from 6 months, vaccine ages
+and the vaccines' upper age limits, dose bands by age; for bayi muda day 1, day 7 and day 14), and everything else the engine reads is
 fixed per scenario and bucket: weight and length are the bucket's representative values and the
 z-scores are given as `zskor_*` findings. So re-classifying any stored demo case gives the stored
 result (tests/test_register_demo.py checks every visit). Only `age` in the result is set to the
@@ -32,6 +32,7 @@ from mtbs_tui import db as dbmod
 from mtbs_tui.patient_fields import name_key
 from mtbs_tui.register import REPLY_DIED, Register, result_rows, rules_version
 from mtbs_tui.rules.age import YOUNG_INFANT_DAYS, Age, age_on, pathway_for_days
+from mtbs_tui.rules.settings import VACCINE_UPPER_LIMITS
 
 Findings = dict[str, Any]
 BATCH = 5000
@@ -131,12 +132,20 @@ def _bm_day_band(days: int) -> int:
     return 2 if days <= 14 else 3
 
 
+def _vaccine_limits_open(days: int, months: int) -> tuple[bool, ...]:
+    """For each vaccine upper age limit of the chart settings, whether the age is still below it:
+    the limits fall inside month buckets (rotavirus dose 1 before day 105, every rotavirus dose
+    before 8 months), so a bucket splits where one of them closes."""
+    return tuple((days if lim.unit == "hari" else months) < lim.limit for lim in VACCINE_UPPER_LIMITS)
+
+
 def bucket_key(days: int, months: int) -> tuple:
-    """The age bucket of a visit: bayi muda by (the chart's day band, completed months)."""
+    """The age bucket of a visit: bayi muda by (the chart's day band, completed months); balita by
+    the month bucket and which vaccine age limits are still open."""
     if pathway_for_days(days) == "bayi_muda":
         return ("bm", _bm_day_band(days), months)
     try:
-        return _BUCKET_OF_MONTH[months]
+        return (*_BUCKET_OF_MONTH[months], _vaccine_limits_open(days, months))
     except KeyError:
         raise ValueError(months) from None
 

@@ -200,3 +200,29 @@ def test_referral_facilities_and_destinations(demo: Register) -> None:
         per_visit.setdefault(uid, set()).add(fid)
     assert all(len(ids) == 1 for ids in per_visit.values())
     assert len({fid for _, fid, _, _ in with_facility}) >= 3  # not all to the default
+
+
+def test_every_day_of_an_age_bucket_gets_the_buckets_answer() -> None:
+    """The demo classifies once per (scenario, age bucket): the first and the last day of age of each
+    balita bucket must get the same classifications and treatments, whatever today's date makes of
+    the children's ages (a bucket that straddled the rotavirus limit of 8 months once did not)."""
+    from mtbs_tui.demo import ResultCache, bucket_key
+    from mtbs_tui.rules.age import YOUNG_INFANT_DAYS, age_on
+
+    visit = dt.date(2026, 12, 7)
+    cache = ResultCache(classify, "rendah")
+    for scenario in [s for s in SCENARIOS if s.pathway == "balita"]:
+        spans: dict[tuple, list[int]] = {}
+        for days in range(YOUNG_INFANT_DAYS, 5 * 365):
+            age = age_on(visit - dt.timedelta(days=days), visit)
+            if age.months < max(scenario.min_months, 2) or age.months >= 60:
+                continue
+            spans.setdefault(bucket_key(age.days, age.months), []).append(days)
+
+        def codes(days: int) -> tuple:
+            result = classify(cache.case(scenario, visit - dt.timedelta(days=days), visit, "P"))
+            return ([c["code"] for c in result["classifications"]],
+                    [t["code"] for t in result["treatments"]])
+
+        for key, days in spans.items():
+            assert codes(days[0]) == codes(days[-1]), (scenario.id, key, days[0], days[-1])
