@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -219,7 +220,7 @@ def test_every_day_of_an_age_bucket_gets_the_buckets_answer() -> None:
                 continue
             spans.setdefault(bucket_key(age.days, age.months), []).append(days)
 
-        def codes(days: int) -> tuple:
+        def codes(days: int, scenario: Any = scenario) -> tuple:
             result = classify(cache.case(scenario, visit - dt.timedelta(days=days), visit, "P"))
             return ([c["code"] for c in result["classifications"]],
                     [t["code"] for t in result["treatments"]])
