@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from form_app import FormApp, months_ago, open_register, press_list, screen_text
+from conftest import type_keys
+from form_app import GatedFormApp, months_ago, open_register, press_list, screen_text
 
 from mtbs_tui.form.plan import build_plan
 from mtbs_tui.rules.age import Age
@@ -39,21 +40,19 @@ async def test_young_infant_movement_duration_and_blood_are_asked(tmp_path: Path
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="By. Ny. Sari", sex="P",
                           birth_date=(dt.date.today() - dt.timedelta(days=30)).isoformat(), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        for key in press_list("3,6 enter 52 enter 36,8 enter "  # BB PB suhu (cara, bagan filled in)
-                              "t t t 48 enter t t t t t t t t 1 1 t t"):  # infection signs
-            await pilot.press(key)
+        await type_keys(pilot, *press_list("3,6 enter 52 enter 36,8 enter "  # BB PB suhu (cara, bagan filled in)
+                                           "t t t 48 enter t t t t t t t t 1 1 t t"))  # infection signs
         await pilot.pause()
         assert "Keadaan umum" in screen_text(app)  # movement, asked in the infection section
-        for key in press_list("1 "  # normal movement; the optional items are passed over
-                              "t "  # ikterus: no
-                              "y 15 enter y t 1 "  # diare 15 days, blood, eyes not sunken, pinch
-                              "2 1 1 "  # HIV (mother negative: "still breastfed" not needed)
-                              "y 10 enter t t y y y t t "  # ASI
-                              "k y"):  # vaccines none yet; vitamin K1 given -> summary
-            await pilot.press(key)
+        await type_keys(pilot, *press_list("1 "  # normal movement; the optional items are passed over
+                                           "t "  # ikterus: no
+                                           "y 15 enter y t 1 "  # diare 15 days, blood, eyes not sunken, pinch
+                                           "2 1 1 "  # HIV (mother negative: "still breastfed" not needed)
+                                           "y 10 enter t t y y y t t "  # ASI
+                                           "k y"))  # vaccines none yet; vitamin K1 given -> summary
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen), screen_text(app)
         await pilot.press("f10")
@@ -70,19 +69,17 @@ async def test_young_infant_movement_duration_and_blood_are_asked(tmp_path: Path
 async def test_shock_sign_in_the_danger_section_refers(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Dewi Lestari", sex="P", birth_date=months_ago(20), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         # A febrile child: the shock signs are asked in turn after the SAGA items.
-        for key in press_list("11 enter 80 enter 38,5 enter pagedown " + "t " * 15):
-            await pilot.press(key)
+        await type_keys(pilot, *press_list("11 enter 80 enter 38,5 enter pagedown " + "t " * 15))
         await pilot.pause()
         text = screen_text(app)
         # Offered after the SAGA items, the first one focused, none answered yet.
         assert "► Pengisian kapiler lebih dari 2" in text
         assert "Syok: nadi lemah atau tidak" in text and "Syok: tangan dan kaki dingin" in text
-        for key in press_list("t y t f9"):  # capillary refill no, weak pulse YES, cold no
-            await pilot.press(key)
+        await type_keys(pilot, *press_list("t y t f9"))  # capillary refill no, weak pulse YES, cold no
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         await pilot.press("f10")
