@@ -33,10 +33,10 @@ from mtbs_tui.widgets.fields import NumberField
 STANDARD_VISIT_KEYS = 46
 
 
-async def _run(app: FormApp, keys: list[str]) -> None:
+async def _run(app: GatedFormApp, keys: list[str]) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press(*keys)  # the pilot still waits for each key to be handled
+        await type_keys(pilot, *keys)  # one burst; the key gate hands them over one at a time
         await pilot.pause()
 
 
@@ -49,7 +49,7 @@ async def test_standard_visit_key_count(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Aisyah Putri", sex="P", birth_date=months_ago(11, 3), actor="t")
     keys = [k for line in STANDARD_VISIT for k in press_list(line)]
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     # After saving, the summary stays for the mother's card; Esc leaves it (not a recording key).
     await _run(app, [*keys, "escape"])
     [visit] = _visits(reg)
@@ -81,7 +81,7 @@ async def test_record_balita_pneumonia_and_some_dehydration(tmp_path: Path) -> N
         "y 3 enter t 2 y 3 2 "  # diare 3 hari, tidak berdarah, gelisah, mata cekung, haus, lambat
         "t t 1 1 2 1 1 s y t"  # demam, telinga, edema, pucat, HIV, imunisasi, vitamin A, makan
     )
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     await _run(app, [*keys, "f10"])
     [visit] = _visits(reg)
     assert visit["status"] == "final" and visit["kind"] == "pertama"
@@ -99,22 +99,22 @@ async def test_record_bayi_muda_visit_says_why(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="By. Ny. Wati", sex="L",
                           birth_date=(dt.date.today() - dt.timedelta(days=23)).isoformat(), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         text = screen_text(app)
         assert "umur 23 hari: formulir bayi muda" in text
         assert "Bayi muda" in text and "Infeksi" in text  # the MTBM sections in the strip
-        for key in press_list("3,4 enter 50 enter 36,9 enter "  # BB PB suhu (cara, bagan filled in)
-                              # infeksi, movement (keadaan umum) normal (§11.15 item 1)
-                              "t t t 48 enter t t t t t t t t 1 1 t t 1 "
-                              "t "  # ikterus: tidak tampak kuning
-                              "t "  # diare: tidak
-                              "2 1 1 "  # HIV: ibu negatif, virologi belum, serologi belum
-                              "y 10 enter t t y y y t t "  # ASI
-                              "k "  # imunisasi: none received yet
-                              "y"):  # vitamin K1 given -> summary
-            await pilot.press(key)
+        keys = press_list("3,4 enter 50 enter 36,9 enter "  # BB PB suhu (cara, bagan filled in)
+                          # infeksi, movement (keadaan umum) normal (§11.15 item 1)
+                          "t t t 48 enter t t t t t t t t 1 1 t t 1 "
+                          "t "  # ikterus: tidak tampak kuning
+                          "t "  # diare: tidak
+                          "2 1 1 "  # HIV: ibu negatif, virologi belum, serologi belum
+                          "y 10 enter t t y y y t t "  # ASI
+                          "k "  # imunisasi: none received yet
+                          "y")  # vitamin K1 given -> summary
+        await type_keys(pilot, *keys)
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         await pilot.press("f10")
@@ -137,7 +137,7 @@ async def test_follow_up_visit_is_linked_and_asks_the_follow_up_questions(tmp_pa
         "findings": {"batuk": True, "napas_per_menit": 50, "tarikan_dinding_dada": False}})
     uid = reg.get_visit(first)["visit_uid"]
     assert "PNEUMONIA" in [c["code"] for c in reg.get_visit(first)["classifications"]]
-    app = FormApp(reg, lambda: VisitFormScreen(pid, kind="ulang", follow_up_of=uid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, kind="ulang", follow_up_of=uid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         text = screen_text(app)
@@ -147,9 +147,8 @@ async def test_follow_up_visit_is_linked_and_asks_the_follow_up_questions(tmp_pa
         assert isinstance(form, VisitFormScreen)
         order = [s.plan.id for s in form.sections]
         assert order[:4] == ["ulang", "kunjungan", "tanda_bahaya", "batuk"]  # followed box first
-        for key in press_list("tab 11 enter enter enter 36,7 enter enter enter "
-                              "t t t t t t t t t t t t t t t y 36 enter f9 f10"):
-            await pilot.press(key)
+        await type_keys(pilot, *press_list("tab 11 enter enter enter 36,7 enter enter enter "
+                                           "t t t t t t t t t t t t t t t y 36 enter f9 f10"))
         await pilot.pause()
     visits = _visits(reg)
     assert len(visits) == 2
@@ -194,7 +193,7 @@ async def test_correct_a_visit_keeps_the_old_version(tmp_path: Path) -> None:
 async def test_escape_keeps_a_draft_and_reopening_restores_it(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Siti Rahma", sex="P", birth_date=months_ago(30), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     before = dt.datetime.now().replace(microsecond=0)
     await _run(app, press_list("12,5 enter pagedown t t escape y"))
     assert app.dismissed == [None]
@@ -222,11 +221,11 @@ async def test_escape_keeps_a_draft_and_reopening_restores_it(tmp_path: Path) ->
 async def test_escape_can_discard_the_draft(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Siti Rahma", sex="P", birth_date=months_ago(30), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     await _run(app, press_list("12,5 enter pagedown escape h"))
     [draft] = _visits(reg)  # "h" alone only asks: the draft is still there
     assert draft["status"] == "draft"
-    app = FormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft["id"]))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft["id"]))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("escape", "h")
