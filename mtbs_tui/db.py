@@ -1006,6 +1006,28 @@ def _v13_form_opened_at(db: sqlite_utils.Database) -> None:
     corrections and for visits saved without the form (CLI, import, demo)."""
     db.execute("ALTER TABLE visits ADD COLUMN opened_at TEXT")
 
+
+@migration(14)
+def _v14_pending_drafts(db: sqlite_utils.Database) -> None:
+    """Issue 14's promise for the forms of issue 17: what a nurse typed there survives a power cut.
+    `visits.pending_json` (drafts only): what was given and the referral destination confirmed on
+    the summary before F10, {"given": [...], "destination": id | null | "auto"}, restored when the
+    draft is resumed, cleared by the final save. `referral_reply_drafts`: the reply form of one
+    referral as typed ({field: text}), written as she types, removed when the reply is saved or
+    she discards it."""
+    for sql in V14_SQL:
+        db.execute(sql)
+
+
+V14_SQL: tuple[str, ...] = (
+    "ALTER TABLE visits ADD COLUMN pending_json TEXT",
+    """CREATE TABLE referral_reply_drafts (
+        visit_uid TEXT PRIMARY KEY,
+        fields_json TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL)""",
+)
+
 V1_SQL: tuple[str, ...] = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
     """CREATE TABLE facility (

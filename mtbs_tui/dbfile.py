@@ -12,7 +12,7 @@ from pathlib import Path
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # The register schema this code writes (PRAGMA user_version); mtbs_tui.db re-exports it.
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 # PRAGMA application_id of a practice (kalakarya) file, "MTLT" (issue 19): read from the header
 # (offset 68) before SQLite opens anything, so a practice file is never opened as a clinical register
 # and a clinical register never as a practice file.

@@ -726,6 +726,26 @@ class Register:
             self._audit("draf.buat", actor=actor, patient_id=patient_id, detail=f"kunjungan {visit_id}")
             return visit_id
 
+    def save_draft_pending(self, draft_id: int, *, given: list[dict[str, Any]],
+                           destination: int | str | None, actor: str) -> None:
+        """Keep with the draft what was confirmed on the summary before F10 (schema v14,
+        `pending_json`): the changes to what was given (the summary's pending list) and the
+        referral destination picked (a facility id, None: written by hand, "auto": not picked).
+        One transaction; restored when the draft is resumed, cleared by the final save."""
+        if not isinstance(given, list) or not all(isinstance(c, dict) for c in given):
+            raise FieldError("given", "yang diberikan harus berupa daftar objek")
+        if not (destination is None or destination == "auto" or isinstance(destination, int)):
+            raise FieldError("destination", "tujuan rujukan: nomor fasilitas, kosong, atau \"auto\"")
+        pending = None if not given and destination == "auto" else _dumps(
+            {"given": given, "destination": destination})
+        with self._write():
+            done = self.db.execute(
+                "UPDATE visits SET pending_json = ?, updated_at = ?, recorded_by = ? WHERE id = ? AND status = 'draft'",
+                [pending, _iso(_now()), actor, draft_id]).rowcount
+            if not done:
+                raise RegisterError(f"draf {draft_id} tidak ditemukan (sudah disimpan atau dibuang?)",
+                                    kind="tidak_ada")
+
     def drafts(self) -> list[dict[str, Any]]:
         """Open drafts, newest first, with the patient's name and where the user stopped."""
         rows = self.db.execute(
@@ -838,7 +858,7 @@ class Register:
                 # ever updated in place, and only until this moment.
                 names = [c for c in cols if c not in ("visit_uid", "created_at")]
                 self.db.execute(
-                    f"UPDATE visits SET {', '.join(f'{c} = ?' for c in names)}, section = NULL, typed_json = NULL "
+                    f"UPDATE visits SET {', '.join(f'{c} = ?' for c in names)}, section = NULL, typed_json = NULL, pending_json = NULL "
                     "WHERE id = ? AND status = 'draft'",
                     [cols[c] for c in names] + [draft_id],
                 )
@@ -957,6 +977,7 @@ class Register:
         visit["result"] = json.loads(visit["result_json"]) if visit["result_json"] else None
         visit["confirmed"] = json.loads(visit["confirmed_json"]) if visit.get("confirmed_json") else {}
         visit["typed"] = json.loads(visit["typed_json"]) if visit.get("typed_json") else {}
+        visit["pending"] = json.loads(visit["pending_json"]) if visit.get("pending_json") else {}
         visit["classifications"] = [
             dict(zip(("position", "module", "code", "label", "colour", "rule"), r))
             for r in self.db.execute(
@@ -1243,6 +1264,7 @@ class Register:
                 f"INSERT INTO referral_replies ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
                 [cols[c] for c in names])
             reply_id = _rowid(cur)
+            self.db.execute("DELETE FROM referral_reply_drafts WHERE visit_uid = ?", [visit["visit_uid"]])
             self._audit("rujukan.balasan_koreksi" if current is not None else "rujukan.balasan", actor=actor,
                         patient_id=visit["patient_id"], detail=f"kunjungan {visit['id']}, balasan {reply_id}")
         return reply_id
@@ -1254,6 +1276,34 @@ class Register:
         if row is not None:
             row["outcome_label"] = REPLY_OUTCOMES.get(row["outcome"], row["outcome"])
         return row
+
+    def save_reply_draft(self, visit_uid: str, fields: dict[str, str], *, actor: str) -> None:
+        """Keep the reply form of this referral as typed, {field: text} (schema v14), in one
+        transaction, so it survives a crash; an empty form removes the draft."""
+        if not isinstance(fields, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) and len(v) <= MAX_TEXT for k, v in fields.items()):
+            raise FieldError("fields", "isian balasan harus berupa objek {kolom: teks}")
+        kept = {k: v for k, v in sorted(fields.items()) if v.strip()}
+        with self._write():
+            if not kept:
+                self.db.execute("DELETE FROM referral_reply_drafts WHERE visit_uid = ?", [visit_uid])
+                return
+            self.db.execute(
+                "INSERT INTO referral_reply_drafts (visit_uid, fields_json, updated_by, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT(visit_uid) DO UPDATE SET fields_json = excluded.fields_json, "
+                "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                [visit_uid, _dumps(kept), actor, _iso(_now())])
+
+    def reply_draft(self, visit_uid: str | None) -> dict[str, str] | None:
+        """The unsaved reply form of this referral ({field: text}), or None."""
+        row = self.db.execute("SELECT fields_json FROM referral_reply_drafts WHERE visit_uid = ?",
+                              [visit_uid]).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def discard_reply_draft(self, visit_uid: str) -> None:
+        """Remove the unsaved reply form of this referral (the nurse discarded it)."""
+        with self._write():
+            self.db.execute("DELETE FROM referral_reply_drafts WHERE visit_uid = ?", [visit_uid])
 
     def referral_reply_versions(self, visit_uid: str | None) -> list[dict[str, Any]]:
         """Every version of the reply to this referral, oldest first (corrections stay readable)."""

@@ -363,3 +363,42 @@ def test_referral_log_and_register_export_read_back(source: Path, tmp_path: Path
     assert [r["Hari sampai balasan"] for r in referred_rows if r["Balasan rujukan"] == "Dirujuk lagi"] == [4]
     assert all(r["Balasan rujukan"] is None for r in (dict(zip(cols, x)) for x in table[top + 1:] if x[0])
                if r["Rujukan"] != "Rujuk segera")
+
+
+def test_reply_draft_kept_replaced_and_removed_by_the_saved_reply(reg: Register) -> None:
+    """The reply form's draft (schema v14): one row per referral, replaced as she types, an empty
+    form removes it, the saved reply removes it in its own transaction, a discard removes it."""
+    first, second = referred(reg)[:2]
+    uid = reg.get_visit(first)["visit_uid"]
+    other = reg.get_visit(second)["visit_uid"]
+    assert reg.reply_draft(uid) is None
+    reg.save_reply_draft(uid, {"outcome": "2", "diagnosis": "Bronko", "advice": " "}, actor="bidan")
+    reg.save_reply_draft(uid, {"outcome": "2", "diagnosis": "Bronkopneumonia"}, actor="bidan")
+    reg.save_reply_draft(other, {"outcome": "4"}, actor="bidan")
+    assert reg.reply_draft(uid) == {"diagnosis": "Bronkopneumonia", "outcome": "2"}
+    with pytest.raises(FieldError):
+        reg.save_reply_draft(uid, {"diagnosis": "x" * 201}, actor="bidan")
+    assert reg.reply_draft(uid) == {"diagnosis": "Bronkopneumonia", "outcome": "2"}
+    reg.record_referral_reply(first, received_date=TODAY, outcome="rawat_jalan", diagnosis="Bronkopneumonia",
+                              actor="bidan", today=TODAY)
+    assert reg.reply_draft(uid) is None and reg.reply_draft(other) == {"outcome": "4"}
+    reg.save_reply_draft(other, {"outcome": ""}, actor="bidan")
+    assert reg.reply_draft(other) is None
+    reg.save_reply_draft(other, {"outcome": "4"}, actor="bidan")
+    reg.discard_reply_draft(other)
+    assert reg.db.execute("SELECT count(*) FROM referral_reply_drafts").fetchone()[0] == 0
+
+
+def test_summary_pending_kept_with_the_draft_and_cleared_by_the_final_save(reg: Register) -> None:
+    pid = reg.db.execute("SELECT id FROM patients LIMIT 1").fetchone()[0]
+    draft = reg.save_draft(patient_id=pid, case={"findings": {}}, section="data", actor="bidan")
+    given = [{"code": "PARASETAMOL", "outcome": "diberikan", "given_at": "2026-11-20T09:00:00"}]
+    reg.save_draft_pending(draft, given=given, destination=None, actor="bidan")
+    assert reg.get_draft(draft)["pending"] == {"given": given, "destination": None}
+    with pytest.raises(FieldError):
+        reg.save_draft_pending(draft, given=given, destination="rs", actor="bidan")
+    reg.save_draft_pending(draft, given=[], destination="auto", actor="bidan")
+    assert reg.get_draft(draft)["pending"] == {}
+    final = next(v for v in referred(reg))
+    with pytest.raises(RegisterError):
+        reg.save_draft_pending(final, given=given, destination="auto", actor="bidan")

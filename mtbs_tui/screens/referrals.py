@@ -24,6 +24,7 @@ from mtbs_tui.display import age_text, date_text, short_label
 from mtbs_tui.register import REPLY_DIED, REPLY_NOT_ARRIVED, REPLY_OUTCOMES, FieldError, RegisterError
 from mtbs_tui.screens.base import MtbsModalScreen, MtbsScreen
 from mtbs_tui.screens.dialogs import ENTER_MOVES_ON, DigitInput, EnterMovesOn, parse_period
+from mtbs_tui.screens.visit_form import LeaveDialog
 from mtbs_tui.widgets.chrome import KeyBar, TopBar
 from mtbs_tui.widgets.list_table import ListTable
 
@@ -67,8 +68,13 @@ def open_reply(screen: MtbsScreen[Any], visit_id: int, done: Callable[[str | Non
 class ReplyDialog(EnterMovesOn, MtbsModalScreen["str | None"]):
     """The reply slip (balasan rujukan) of one referral: Enter moves to the next field, Enter on
     the last field (or F10 anywhere) saves; a refused value keeps every field and names the
-    allowed range. Esc cancels. A referral that has a reply is corrected: the form starts from
-    it and asks the reason."""
+    allowed range. A referral that has a reply is corrected: the form starts from it and asks
+    the reason. Nothing typed is lost (issue 14's promise): every change is written within
+    ``AUTOSAVE_DELAY`` seconds as the referral's reply draft (`Register.save_reply_draft`), offered
+    back when the form opens again, removed when the reply is saved; Esc with changes asks first
+    (y discards the draft, t stays in the form)."""
+
+    AUTOSAVE_DELAY = 0.5
 
     BINDINGS = [
         Binding("escape", "cancel", "Batal", key_display="Esc", id="batal"),
@@ -86,14 +92,20 @@ class ReplyDialog(EnterMovesOn, MtbsModalScreen["str | None"]):
         super().__init__(classes="dialog")
         self.visit_id = visit_id
         self.saved = False
+        self._autosave_timer: Any = None
+        self.draft_error: str | None = None
 
     def compose(self) -> ComposeResult:
         register = self.app.register
         visit = register.get_visit(self.visit_id)
         self.existing = register.referral_reply(visit["visit_uid"])
+        self.visit_uid: str = visit["visit_uid"]
         patient = visit["patient"]
         fields = list(self.FIELDS) + ([("reason", "Alasan koreksi")] if self.existing else [])
         self.fields = fields
+        # The form as it opens without a draft: a change from it is work to keep.
+        self.pristine = {f: self._initial(f) for f, _ in fields}
+        self.restored = register.reply_draft(self.visit_uid)
         title = "Koreksi balasan rujukan" if self.existing else "Balasan rujukan"
         with Vertical(classes="dialog-box", id="reply-box"):
             yield Label(f"{title}: {short_label(patient['name'], 30)} ({patient['mrn']})",
@@ -104,15 +116,21 @@ class ReplyDialog(EnterMovesOn, MtbsModalScreen["str | None"]):
                          f" · {short_label(referral.get('reason') or '', 40)}", markup=False, id="reply-about")
             for field_id, label in fields:
                 yield Horizontal(Label(label, classes="form-label"),
-                                 DigitInput(self._initial(field_id), id=field_id, compact=True,
+                                 DigitInput(self._start_value(field_id), id=field_id, compact=True,
                                             choices=len(OUTCOME_KEYS))
                                  if field_id == "outcome" else
-                                 Input(value=self._initial(field_id), id=field_id, compact=True,
+                                 Input(value=self._start_value(field_id), id=field_id, compact=True,
                                        max_length=10 if field_id == "received_date" else 200),
                                  classes="form-row")
             yield Static(f"Hasil: {OUTCOME_CHOICES}", classes="dialog-detail", markup=False)
             yield Static("Enter lanjut · F10 simpan · Esc batal", id="reply-help", classes="dialog-keys",
                          markup=False)
+
+    def _start_value(self, field_id: str) -> str:
+        """What a field shows when the form opens: the unsaved draft's text, or `_initial`."""
+        if self.restored is not None and field_id in self.restored:
+            return self.restored[field_id]
+        return self.pristine[field_id]
 
     def _initial(self, field_id: str) -> str:
         if field_id == "received_date":
@@ -127,6 +145,51 @@ class ReplyDialog(EnterMovesOn, MtbsModalScreen["str | None"]):
     def on_mount(self) -> None:
         # The date is usually today's: start at the outcome.
         self.query_one("#outcome", Input).focus()
+        if self.restored is not None:
+            help_line = self.query_one("#reply-help", Static)
+            help_line.update("Balasan yang belum disimpan dipulihkan. Enter lanjut · F10 simpan · Esc keluar")
+
+    def values(self) -> dict[str, str]:
+        return {f: self.query_one(f"#{f}", Input).value for f in self.field_ids()}
+
+    def changed(self) -> bool:
+        """Whether the form holds anything typed that is not saved as a reply."""
+        return not self.saved and self.values() != self.pristine
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        if self._autosave_timer is None and not self.saved:
+            self._autosave_timer = self.set_timer(self.AUTOSAVE_DELAY, self._autosave)
+
+    def _autosave(self) -> None:
+        self._autosave_timer = None
+        if self.is_attached and not self.saved:
+            self.save_draft()
+
+    def save_draft(self) -> bool:
+        """Write the form as the referral's reply draft (one transaction; none when nothing was
+        changed). True once COMMIT returned."""
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+            self._autosave_timer = None
+        values = self.values()
+        try:
+            self.app.register.save_reply_draft(
+                self.visit_uid, values if values != self.pristine else {}, actor=self.app.actor)
+        except Exception as exc:  # noqa: BLE001 - the form stays; the nurse sees why
+            self.draft_error = str(getattr(exc, "message", None) or exc)
+            self.show_error(f"Draf balasan tidak tersimpan: {self.draft_error}")
+            return False
+        self.draft_error = None
+        return True
+
+    def keep_work(self) -> tuple[bool, str] | None:
+        """Called by the app before it quits or locks: write the reply draft now."""
+        if not self.changed():
+            return None
+        if self.save_draft():
+            return True, "Balasan rujukan yang belum disimpan disimpan sebagai draf."
+        return False, f"Draf balasan tidak tersimpan: {self.draft_error}"
 
     def field_ids(self) -> list[str]:
         return [f for f, _ in self.fields]
@@ -179,11 +242,37 @@ class ReplyDialog(EnterMovesOn, MtbsModalScreen["str | None"]):
         except RegisterError as exc:
             self.show_error(exc.message)
             return
-        self.saved = True
+        self.saved = True  # the reply's transaction removed the draft
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+            self._autosave_timer = None
         self.dismiss(f"Balasan rujukan tersimpan: {REPLY_OUTCOMES[outcome]}.")
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Esc: nothing typed closes at once. Typed work is written as the draft first, then one
+        key: y leaves (the draft is offered back next time), t stays, h discards the draft."""
+        if not self.changed() and self.restored is None:
+            self.dismiss(None)
+            return
+        if self.save_draft():  # "tersimpan" only once the write returned (COMMIT done)
+            detail = "Isian balasan tersimpan sebagai draf; dipulihkan saat formulir ini dibuka lagi."
+        else:
+            detail = f"Draf TIDAK tersimpan: {self.draft_error}. Keluar sekarang menghilangkan isian ini."
+        self.app.push_screen(LeaveDialog("Tinggalkan balasan rujukan?", detail, can_discard=True),
+                             self._after_leave)
+
+    def _after_leave(self, answer: str | None) -> None:
+        if answer == "keluar":
+            self.dismiss(None)
+        elif answer == "buang":
+            try:
+                self.app.register.discard_reply_draft(self.visit_uid)
+            except Exception as exc:  # noqa: BLE001 - RegisterError carries one Indonesian line
+                self.show_error(f"Draf balasan tidak terhapus: {getattr(exc, 'message', None) or exc}")
+                return
+            self.saved = True  # nothing left to keep: no autosave writes it back
+            self.app.notify("Draf balasan dibuang.")
+            self.dismiss(None)
 
 
 class ReferralsScreen(MtbsScreen[None]):

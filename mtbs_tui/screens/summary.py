@@ -296,7 +296,24 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
         box.update(given_content(self._given_treatments(), record, keys=self._may_record()))
         box.border_title = given_title(self._given_treatments(), record)
         self._status(line, "error" if error else ("saved" if self.saved_id is not None else None))
+        if not error:
+            self._keep_in_draft()
         self.refresh_bindings()
+
+    def _keep_in_draft(self) -> bool:
+        """Before F10, what was given and the destination picked here go into the visit's draft
+        at once (one transaction): a crash before F10 loses none of it, and resuming the draft
+        shows it again (issue 14's promise). A correction keeps no draft."""
+        r = self.request
+        if r.draft_id is None or self.saved_id is not None or r.correct_visit_id is not None:
+            return True
+        try:
+            self.app.register.save_draft_pending(r.draft_id, given=list(self.given_pending),
+                                                 destination=r.destination_choice, actor=self.app.actor)
+        except Exception as exc:  # noqa: BLE001 - RegisterError carries one Indonesian line
+            self._status(f"Draf tidak tersimpan: {getattr(exc, 'message', None) or exc}", "error")
+            return False
+        return True
 
     def _advice(self) -> str:
         lines: list[str] = []
@@ -417,6 +434,7 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
             return
         box.choose(facility_id)
         self.request.destination_choice = facility_id
+        self._keep_in_draft()
 
     def _destination_id(self) -> int | None:
         boxes = self.query("#sum-tujuan")

@@ -302,6 +302,10 @@ class VisitFormScreen(MtbsScreen["int | None"]):
             self.kind = draft.get("kind") or self.kind
             self.follow_up_of = draft.get("follow_up_of") or self.follow_up_of
             self.start_section = draft.get("section")
+            # Confirmed on the summary before F10 (kept with the draft, schema v14).
+            pending = draft.get("pending") or {}
+            self.given_kept = list(pending.get("given") or [])
+            self.destination_choice = pending.get("destination", "auto")
         for key, value in case.items():
             if key in voc.TOP_LEVEL and key not in ("visit_date", "birth_date", "sex") and value is not None:
                 self.values.top[key] = value

@@ -200,3 +200,33 @@ async def test_a_correction_shows_the_record_and_saves_a_change_with_it(tmp_path
     record = reg.get_visit(new)["given"]
     assert record["version"] == 2 and record["visit_id"] == new
     assert (record["items"][0].outcome, record["items"][0].reason) == ("tidak_diberikan", "keluarga_menolak")
+
+
+async def test_what_was_confirmed_before_f10_survives_a_crash(tmp_path: Path) -> None:
+    """Issue 14's promise on the summary: `d` writes what was given into the visit's draft at once
+    (with the destination choice); the app closing without F10 (a crash) loses none of it, and
+    the resumed draft's summary shows it again and saves it with the visit."""
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Dewi", sex="P", birth_date=months_ago(11, 3), actor="t")
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_keys(pilot, *standard_visit_keys(save=False), "d")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen) and "Tindakan · 3 diberikan" in flat(app)
+        # No F10, no Esc: the app goes away as in a power cut.
+    [(draft_id, status, pending)] = reg.db.execute("SELECT id, status, pending_json FROM visits").fetchall()
+    assert status == "draft" and pending is not None
+    kept = reg.get_draft(draft_id)["pending"]
+    assert [c["outcome"] for c in kept["given"]] == ["diberikan"] * 3 and kept["destination"] == "auto"
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft_id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen) and "Tindakan · 3 diberikan" in flat(app)
+        await pilot.press("f10")
+        await pilot.pause()
+    visit = reg.get_visit(draft_id)
+    assert visit["status"] == "final" and visit["pending"] == {}
+    assert [i.outcome for i in visit["given"]["items"]] == ["diberikan"] * 3

@@ -230,3 +230,59 @@ async def test_help_lines_offer_only_the_keys_of_the_role(register, user: str, p
         await pilot.press("enter")
         await pilot.pause()
         assert str(app.screen.query_one("#visit-help", Static).render()).strip() == visit_line
+
+
+async def test_the_reply_form_survives_a_crash_and_is_offered_back(register) -> None:
+    """Issue 14's promise on the reply form: what she typed is the referral's reply draft within
+    AUTOSAVE_DELAY; after the app went away without saving (a crash) the same referral's form
+    shows it again and says so; Esc then h discards it; F10 saves and removes it."""
+    from mtbs_tui.screens.visit_form import LeaveDialog
+
+    budi = refer_budi(register)
+    uid = register.get_visit(budi)["visit_uid"]
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReplyDialog)
+        await pilot.press("2", "enter", *"Bronkopneumonia")
+        await pilot.pause(ReplyDialog.AUTOSAVE_DELAY + 0.3)
+        assert register.reply_draft(uid) == {"outcome": "2", "diagnosis": "Bronkopneumonia",
+                                             "received_date": app.screen.pristine["received_date"]}
+        # No F10, no Esc: the app goes away as in a power cut.
+    assert replies(register) == 0
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ReplyDialog)
+        assert dialog.query_one("#outcome", Input).value == "2"
+        assert dialog.query_one("#diagnosis", Input).value == "Bronkopneumonia"
+        assert "Balasan yang belum disimpan dipulihkan" in str(dialog.query_one("#reply-help", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LeaveDialog)
+        await pilot.press("t")  # stay: nothing lost
+        await pilot.pause()
+        assert app.screen is dialog and register.reply_draft(uid) is not None
+        await pilot.press("escape", "h")
+        await pilot.pause()
+        assert isinstance(app.screen, ReferralsScreen) and register.reply_draft(uid) is None
+        # Typed again and saved: the reply is written and the draft is gone with it.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#diagnosis", Input).value == ""
+        await pilot.press("2", "enter", *"Bronkopneumonia")
+        await pilot.pause(ReplyDialog.AUTOSAVE_DELAY + 0.3)
+        assert register.reply_draft(uid) is not None
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, ReferralsScreen)
+    assert replies(register) == 1 and register.reply_draft(uid) is None
