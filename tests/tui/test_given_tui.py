@@ -82,6 +82,10 @@ async def test_one_key_confirms_all_then_one_not_given_and_a_deviation(tmp_path:
 
 
 async def test_a_time_before_the_visit_is_refused_in_the_dialog(tmp_path: Path) -> None:
+    import datetime as dt
+
+    if dt.datetime.now().time() < dt.time(0, 3):  # the visit starts now: 00:00 is not before it yet
+        pytest.skip("in the first minutes of the day no time of that day is before the visit")
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Budi", sex="L", birth_date=months_ago(11, 3), actor="t")
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
