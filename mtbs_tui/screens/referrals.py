@@ -123,7 +123,7 @@ class ReplyDialog(EnterMovesOn, MtbsModalScreen["str | None"]):
                                        max_length=10 if field_id == "received_date" else 200),
                                  classes="form-row")
             yield Static(f"Hasil: {OUTCOME_CHOICES}", classes="dialog-detail", markup=False)
-            yield Static("Enter lanjut · F10 simpan · Esc batal", id="reply-help", classes="dialog-keys",
+            yield Static("Enter lanjut · F10 simpan · Esc keluar", id="reply-help", classes="dialog-keys",
                          markup=False)
 
     def _start_value(self, field_id: str) -> str:
