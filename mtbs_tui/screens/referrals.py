@@ -188,7 +188,7 @@ class ReplyDialog(EnterMovesOn, MtbsModalScreen["str | None"]):
         if not self.changed():
             return None
         if self.save_draft():
-            return True, "Balasan rujukan yang belum disimpan disimpan sebagai draf."
+            return True, "Isian balasan rujukan tersimpan sebagai draf."
         return False, f"Draf balasan tidak tersimpan: {self.draft_error}"
 
     def field_ids(self) -> list[str]:

@@ -286,3 +286,22 @@ async def test_the_reply_form_survives_a_crash_and_is_offered_back(register) -> 
         await pilot.pause()
         assert isinstance(app.screen, ReferralsScreen)
     assert replies(register) == 1 and register.reply_draft(uid) is None
+
+
+async def test_ctrl_q_in_the_reply_form_keeps_it_at_once(register) -> None:
+    """Ctrl+Q right after typing (before the autosave delay): the app writes the reply draft first
+    and says so after quitting."""
+    budi = refer_budi(register)
+    uid = register.get_visit(budi)["visit_uid"]
+    app = make_app(register, offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReplyDialog)
+        await pilot.press("4", "ctrl+q")
+        await pilot.pause()
+    assert register.reply_draft(uid) is not None and register.reply_draft(uid)["outcome"] == "4"
+    assert app.exit_lines == ["Isian balasan rujukan tersimpan sebagai draf."]

@@ -184,3 +184,29 @@ async def test_the_pick_survives_going_back_to_the_form(tmp_path: Path) -> None:
         await pilot.press("f10")
         await pilot.pause()
     assert destination(reg) == [(ids["sadewa"], "RSIA Sadewa", "Bd. Uji")]
+
+
+async def test_a_destination_picked_before_f10_survives_a_crash(tmp_path: Path) -> None:
+    """Issue 14's promise: `r 3` before F10 goes into the visit's draft at once; after the app went
+    away without F10 (a crash) the resumed draft's summary shows the same pick and F10 saves it."""
+    reg, pid, ids = with_facilities(tmp_path)
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_keys(pilot, *press_list(REFERRED))
+        await pilot.pause()
+        await pilot.press("r", "3")
+        await pilot.pause()
+        assert "RSIA Sadewa (RSIA)" in screen_text(app).splitlines()[3]
+    [(draft_id,)] = reg.db.execute("SELECT id FROM visits WHERE status = 'draft'").fetchall()
+    assert reg.get_draft(draft_id)["pending"]["destination"] == ids["sadewa"]
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft_id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "RSIA Sadewa (RSIA)" in screen_text(app).splitlines()[3]
+        await pilot.press("f10")
+        await pilot.pause()
+    assert destination(reg) == [(ids["sadewa"], "RSIA Sadewa", "Bd. Uji")]
