@@ -106,6 +106,7 @@ class ReplyDialog(EnterMovesOn, MtbsModalScreen["str | None"]):
         # The form as it opens without a draft: a change from it is work to keep.
         self.pristine = {f: self._initial(f) for f, _ in fields}
         self.restored = register.reply_draft(self.visit_uid)
+        self._written: dict[str, str] = dict(self.restored or {})  # the draft as the register holds it
         title = "Koreksi balasan rujukan" if self.existing else "Balasan rujukan"
         with Vertical(classes="dialog-box", id="reply-box"):
             yield Label(f"{title}: {short_label(patient['name'], 30)} ({patient['mrn']})",
@@ -173,13 +174,16 @@ class ReplyDialog(EnterMovesOn, MtbsModalScreen["str | None"]):
             self._autosave_timer.stop()
             self._autosave_timer = None
         values = self.values()
+        payload = {k: v for k, v in values.items() if v.strip()} if values != self.pristine else {}
+        if payload == self._written:  # already in the register (or nothing typed): no write
+            return True
         try:
-            self.app.register.save_reply_draft(
-                self.visit_uid, values if values != self.pristine else {}, actor=self.app.actor)
+            self.app.register.save_reply_draft(self.visit_uid, payload, actor=self.app.actor)
         except Exception as exc:  # noqa: BLE001 - the form stays; the nurse sees why
             self.draft_error = str(getattr(exc, "message", None) or exc)
             self.show_error(f"Draf balasan tidak tersimpan: {self.draft_error}")
             return False
+        self._written = payload
         self.draft_error = None
         return True
 
