@@ -43,7 +43,8 @@ SCREEN_HELP: dict[str, tuple[str, str]] = {
                         "ditandai BELUM ADA BALASAN setelah beberapa hari (pengaturan referral_reply_days). "
                         "Enter/F2 mencatat balasan (lagi = koreksi dengan alasan), F5 semua rujukan."),
     "ReplyDialog": ("Balasan rujukan", "Isi dari slip balasan rumah sakit. Tanggal HH-BB-TTTT, hasil satu "
-                    "angka. Enter pindah, F10 simpan, Esc batal."),
+                    "angka. Enter pindah, F10 simpan. Isian tersimpan sebagai draf saat diketik "
+                    "dan dipulihkan bila formulir dibuka lagi; Esc: y keluar, h buang draf."),
     "PatientSearchScreen": ("Cari pasien", "Ketik nama anak, nama ibu, NIK, atau nomor RM (boleh sebagian, "
                             "mis. 301 untuk RM000301). ↓ masuk ke daftar, Enter membuka pasien."),
     "NewPatientScreen": ("Data pasien", "Isi dari atas ke bawah; Enter pindah ke isian berikutnya bila "
