@@ -866,6 +866,12 @@ class PracticeApp(KeyGate, App[int]):
             return
         await super().on_event(event)
 
+    def now(self) -> dt.datetime:  # as MtbsApp.now: the visit form asks when it opens
+        return dt.datetime.now()
+
+    def today(self) -> dt.date:
+        return dt.date.today()
+
     def on_mount(self) -> None:
         names = self.store.participants()
         if self.participant and (not names or self.participant in names):
