@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import statistics
 import sys
 import tempfile
@@ -207,6 +208,9 @@ async def main(rounds: int) -> None:
             super().__init__()
             self.register = reg
             self.actor = "bench"
+
+        def now(self) -> dt.datetime:  # as MtbsApp.now: the visit form asks when it opens
+            return dt.datetime.now()
 
     bare = await time_push(Holder(), BareScreen, rounds)
     inputs = await time_push(Holder(), InputsScreen, rounds)
