@@ -29,6 +29,13 @@ class DocumentError(Exception):
         self.message = message if message.startswith("galat") else f"galat: {message}"
 
 
+def require_format(fmt: str, formats: tuple[str, ...]) -> None:
+    """The one refusal of an unknown output format by a document writer (the commands check first
+    with `commands._docs.format_problem`; this guards library callers)."""
+    if fmt not in formats:
+        raise DocumentError(f"galat: --format: pilihan: {', '.join(formats)}")
+
+
 # --- words and dates ------------------------------------------------------------------------------
 
 def as_date(value: Any) -> _dt.date | None:

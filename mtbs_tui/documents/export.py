@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from mtbs_tui.audit import record_audit
-from mtbs_tui.documents.common import DocumentError, atomic_output
+from mtbs_tui.documents.common import DocumentError, atomic_output, require_format
 
 FORMATS = ("csv", "xlsx")
 CSV_DELIMITER = ";"
@@ -113,8 +113,7 @@ def export_register(
 ) -> ExportResult:
     """Write the register between two dates (inclusive) to `out_path`; nothing is left under that
     name when it fails. `progress(n)` is called with the number of rows written so far."""
-    if fmt not in FORMATS:
-        raise DocumentError(f"galat: --format: pilihan: {', '.join(FORMATS)}")
+    require_format(fmt, FORMATS)
     if date_to < date_from:
         raise DocumentError("galat: --to: tanggal akhir sebelum tanggal awal")
     out_path = Path(out_path)

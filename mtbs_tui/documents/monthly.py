@@ -51,6 +51,7 @@ from mtbs_tui.documents.common import (
     place_and_date,
     register_fonts,
     report_footer_canvas,
+    require_format,
     text_width,
     worker_signature,
     xlsx_print_setup,
@@ -655,8 +656,7 @@ def _signature_table(report: MonthlyReport, style: Any) -> Any:
 def write_report(register: Any, month: str, fmt: str, out_path: Path | str, *,
                  table: list[ReportRow] | None = None, audit: bool = True, actor: str | None = None,
                  today: _dt.date | None = None) -> MonthlyReport:
-    if fmt not in FORMATS:
-        raise DocumentError(f"galat: --format: pilihan: {', '.join(FORMATS)}")
+    require_format(fmt, FORMATS)
     report = build_report(register, month, table=table, today=today, actor=actor)
     out_path = Path(out_path)
     with atomic_output(out_path) as tmp:

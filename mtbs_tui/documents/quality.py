@@ -17,11 +17,11 @@ from mtbs_tui.audit import record_audit
 from mtbs_tui.documents.common import (
     FONT,
     FONT_BOLD,
-    DocumentError,
     atomic_output,
     build_landscape_pdf,
     footer_text,
     para_text,
+    require_format,
     xlsx_header_row,
     xlsx_print_setup,
 )
@@ -298,8 +298,7 @@ def write_pdf(report: QualityReport, path: Path, db: Any) -> None:
 
 def write_report(register: Any, first: _dt.date, last: _dt.date, fmt: str, out_path: Path | str, *,
                  actor: str | None = None, today: _dt.date | None = None) -> QualityReport:
-    if fmt not in FORMATS:
-        raise DocumentError(f"galat: --format: pilihan: {', '.join(FORMATS)}")
+    require_format(fmt, FORMATS)
     report = compute(register, first, last, today=today)
     out_path = Path(out_path)
     with atomic_output(out_path) as tmp:

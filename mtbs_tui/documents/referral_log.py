@@ -18,7 +18,7 @@ from typing import Any
 
 from mtbs_tui.audit import record_audit
 from mtbs_tui.display import date_text
-from mtbs_tui.documents.common import DocumentError, atomic_output
+from mtbs_tui.documents.common import DocumentError, atomic_output, require_format
 from mtbs_tui.documents.export import CSV_DELIMITER, CSV_ENCODING, ExportResult
 
 FORMATS = ("xlsx", "csv", "pdf")
@@ -93,8 +93,7 @@ def export_referral_log(register: Any, date_from: _dt.date, date_to: _dt.date, f
                         *, actor: str | None = None, today: _dt.date | None = None) -> ExportResult:
     """Write the referral log of `date_from`..`date_to` (inclusive) to `out_path`; nothing is left
     under that name when it fails."""
-    if fmt not in FORMATS:
-        raise DocumentError(f"galat: --format: pilihan: {', '.join(FORMATS)}")
+    require_format(fmt, FORMATS)
     if date_to < date_from:
         raise DocumentError("galat: --to: tanggal akhir sebelum tanggal awal")
     out_path = Path(out_path)
