@@ -12,13 +12,10 @@ internal fault prints `galat internal: ...` and exits 1. Never a traceback.
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from typer.core import TyperGroup
-
-# The one help line of --timpa (every command that writes a file refuses to overwrite without it).
-OVERWRITE_HELP = "Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap)."
 
 app = typer.Typer(
     name="mtbs",
@@ -37,6 +34,63 @@ app = typer.Typer(
 ROW_ID_MAX = 2**63 - 1
 # Environment variables whose text reaches the register (a name, a password, a path).
 _TEXT_ENV = ("MTBS_USER", "MTBS_PASSWORD", "MTBS_DB")
+
+
+# --- options and arguments several commands share: one home each ----------------------------------
+# An `Annotated` alias where every command says the same; a small maker where the flags, metavar and
+# limits are shared but the help line names what the command does with it.
+
+def _choices(words: tuple[str, ...]) -> str:
+    """`xlsx, pdf atau csv` (an Indonesian list)."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} atau {words[-1]}"
+
+
+def _format_option(*formats: str) -> Any:
+    """--format: the help names the command's formats (as the writer's FORMATS tuple does, which
+    tests/test_one_home.py compares; cli.py imports only typer). The first is the default."""
+    return typer.Option("--format", help=f"{_choices(formats)}.", metavar="FORMAT")
+
+
+def _output_option(what: str) -> Any:
+    return typer.Option("-o", "--output", help=what, metavar="BERKAS")
+
+
+def _date_option(flag: str, what: str) -> Any:
+    """--from/--to of a period (both ends counted)."""
+    return typer.Option(flag, help=what, metavar="TANGGAL")
+
+
+def _visit_argument(what: str) -> Any:
+    return typer.Argument(metavar="VISIT_ID", help=what, min=1, max=ROW_ID_MAX)
+
+
+def _reason_option(what: str) -> Any:
+    return typer.Option("--alasan", metavar="TEKS", help=what)
+
+
+def _limit_option(what: str) -> Any:
+    return typer.Option("--limit", min=1, max=100_000, help=what)
+
+
+def _new_password_option(what: str) -> Any:
+    return typer.Option("--sandi-stdin", help=what)
+
+
+# Every command that writes a file refuses to overwrite one without --timpa.
+OverwriteOpt = Annotated[bool, typer.Option(
+    "--timpa", help="Timpa berkas tujuan yang sudah ada (tanpa ini: ditolak, berkas lama tetap).")]
+OutputOpt = Annotated[Optional[Path], _output_option("Berkas tujuan.")]
+PdfOutputOpt = Annotated[Optional[Path], _output_option("Berkas PDF tujuan.")]
+PrintOpt = Annotated[bool, typer.Option("--print", help="Kirim juga ke pencetak bawaan sistem.")]
+VisitArg = Annotated[int, _visit_argument("Nomor kunjungan.")]
+ReferredVisitArg = Annotated[int, _visit_argument("Nomor kunjungan yang dirujuk.")]
+UsernameArg = Annotated[str, typer.Argument(metavar="NAMA", help="Nama pengguna.")]
+FullNameOpt = Annotated[Optional[str], typer.Option("--nama-lengkap", help="Nama lengkap petugas.", metavar="TEKS")]
+FacilityArg = Annotated[str, typer.Argument(
+    metavar="FASKES", help="Nomor fasilitas (lihat `mtbs faskes list`) atau namanya persis.")]
+ChartFilterOpt = Annotated[Optional[str], typer.Option("--bagan", metavar="2015|2022", help="Hanya kasus bagan ini.")]
+PdfReportOpt = Annotated[Optional[Path], typer.Option("--pdf", metavar="BERKAS", help="Laporan PDF.")]
+XlsxReportOpt = Annotated[Optional[Path], typer.Option("--xlsx", metavar="BERKAS", help="Laporan XLSX.")]
 
 
 class UserError(Exception):
@@ -137,9 +191,8 @@ def init_command(
     admin_full_name: Optional[str] = typer.Option(
         None, "--admin-nama-lengkap", metavar="TEKS", help="Nama lengkap pemilik akun pertama (bawaan: --kepala)."
     ),
-    password_from_stdin: bool = typer.Option(
-        False, "--sandi-stdin", help="Baca kata sandi akun pertama dari stdin (tanpa terminal)."
-    ),
+    password_from_stdin: Annotated[bool, _new_password_option(
+        "Baca kata sandi akun pertama dari stdin (tanpa terminal).")] = False,
 ) -> None:
     """Buat database kosong dan isi identitas puskesmas (ditanyakan bila tidak diberikan)."""
     from mtbs_tui.commands.init import run
@@ -227,13 +280,10 @@ app.add_typer(referral_app, name="referral")
 @referral_app.command("surat")
 def referral_command(
     ctx: typer.Context,
-    visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan yang dirujuk.", min=1,
-                                   max=ROW_ID_MAX),
-    out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas PDF tujuan.", metavar="BERKAS"),
-    print_it: bool = typer.Option(False, "--print", help="Kirim juga ke pencetak bawaan sistem."),
-    overwrite: bool = typer.Option(
-        False, "--timpa", help=OVERWRITE_HELP,
-    ),
+    visit_id: ReferredVisitArg,
+    out: PdfOutputOpt = None,
+    print_it: PrintOpt = False,
+    overwrite: OverwriteOpt = False,
     destination: Optional[str] = typer.Option(
         None, "--tujuan", metavar="FASKES",
         help="Fasilitas rujukan tujuan (nomor atau nama persis dari `mtbs faskes list`); dicatat pada "
@@ -253,8 +303,7 @@ def referral_command(
 @referral_app.command("reply")
 def referral_reply_command(
     ctx: typer.Context,
-    visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan yang dirujuk.", min=1,
-                                   max=ROW_ID_MAX),
+    visit_id: ReferredVisitArg,
     received: str = typer.Option(..., "--tanggal", metavar="TANGGAL",
                                  help="Tanggal balasan diterima (TTTT-BB-HH), tidak sebelum tanggal rujukan."),
     outcome: str = typer.Option(..., "--hasil", metavar="HASIL",
@@ -268,8 +317,8 @@ def referral_reply_command(
     referred_to: Optional[str] = typer.Option(None, "--dirujuk-ke", metavar="TEKS",
                                               help="Bila dirujuk lagi: ke mana."),
     examiner: Optional[str] = typer.Option(None, "--dokter", metavar="NAMA", help="Dokter yang memeriksa."),
-    reason: Optional[str] = typer.Option(None, "--alasan", metavar="TEKS",
-                                         help="Alasan koreksi (wajib bila balasan sudah pernah dicatat)."),
+    reason: Annotated[Optional[str], _reason_option(
+        "Alasan koreksi (wajib bila balasan sudah pernah dicatat).")] = None,
 ) -> None:
     """Catat balasan rujukan (umpan balik rumah sakit) untuk kunjungan yang dirujuk. Mencatat lagi
     untuk kunjungan yang sama adalah koreksi: versi baru dengan --alasan, versi lama tetap tersimpan."""
@@ -312,12 +361,10 @@ def referral_open_command(ctx: typer.Context) -> None:
 @app.command("card")
 def card_command(
     ctx: typer.Context,
-    visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan.", min=1, max=ROW_ID_MAX),
-    out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas PDF tujuan.", metavar="BERKAS"),
-    print_it: bool = typer.Option(False, "--print", help="Kirim juga ke pencetak bawaan sistem."),
-    overwrite: bool = typer.Option(
-        False, "--timpa", help=OVERWRITE_HELP,
-    ),
+    visit_id: VisitArg,
+    out: PdfOutputOpt = None,
+    print_it: PrintOpt = False,
+    overwrite: OverwriteOpt = False,
     old_version: bool = typer.Option(
         False, "--versi-lama", help="Cetak versi lama (sudah dikoreksi) dengan tanda VERSI LAMA.",
     ),
@@ -338,7 +385,7 @@ app.add_typer(given_app, name="tindakan")
 @given_app.command("lihat")
 def given_show_command(
     ctx: typer.Context,
-    visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan.", min=1, max=ROW_ID_MAX),
+    visit_id: VisitArg,
     all_versions: bool = typer.Option(False, "--semua-versi", help="Tampilkan juga versi lama catatan ini."),
 ) -> None:
     """Tampilkan tiap tindakan yang dianjurkan bagan dan apakah diberikan (jam), tidak diberikan
@@ -351,7 +398,7 @@ def given_show_command(
 @given_app.command("catat")
 def given_record_command(
     ctx: typer.Context,
-    visit_id: int = typer.Argument(..., metavar="VISIT_ID", help="Nomor kunjungan.", min=1, max=ROW_ID_MAX),
+    visit_id: VisitArg,
     all_given: bool = typer.Option(False, "--semua", help="Semua tindakan yang belum dicatat: diberikan."),
     time: Optional[str] = typer.Option(None, "--jam", metavar="JJ:MM",
                                        help="Jam diberikan (bawaan: sekarang; tidak sebelum jam kunjungan)."),
@@ -386,13 +433,11 @@ app.add_typer(export_app, name="export")
 @export_app.command("register")
 def export_register_command(
     ctx: typer.Context,
-    date_from: str = typer.Option(..., "--from", help="Tanggal awal (TTTT-BB-HH).", metavar="TANGGAL"),
-    date_to: str = typer.Option(..., "--to", help="Tanggal akhir (TTTT-BB-HH), ikut dihitung.", metavar="TANGGAL"),
-    fmt: str = typer.Option("xlsx", "--format", help="csv atau xlsx.", metavar="FORMAT"),
-    out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas tujuan.", metavar="BERKAS"),
-    overwrite: bool = typer.Option(
-        False, "--timpa", help=OVERWRITE_HELP,
-    ),
+    date_from: Annotated[str, _date_option("--from", "Tanggal awal (TTTT-BB-HH).")],
+    date_to: Annotated[str, _date_option("--to", "Tanggal akhir (TTTT-BB-HH), ikut dihitung.")],
+    fmt: Annotated[str, _format_option("xlsx", "csv")] = "xlsx",
+    out: OutputOpt = None,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Ekspor Register MTBS (satu baris per kunjungan) ke CSV atau XLSX."""
     from mtbs_tui.commands.export import run
@@ -404,14 +449,11 @@ def export_register_command(
 @export_app.command("rujukan")
 def export_referral_log_command(
     ctx: typer.Context,
-    date_from: str = typer.Option(..., "--from", help="Tanggal rujukan awal (TTTT-BB-HH).", metavar="TANGGAL"),
-    date_to: str = typer.Option(..., "--to", help="Tanggal rujukan akhir (TTTT-BB-HH), ikut dihitung.",
-                                metavar="TANGGAL"),
-    fmt: str = typer.Option("xlsx", "--format", help="xlsx, csv atau pdf.", metavar="FORMAT"),
-    out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas tujuan.", metavar="BERKAS"),
-    overwrite: bool = typer.Option(
-        False, "--timpa", help=OVERWRITE_HELP,
-    ),
+    date_from: Annotated[str, _date_option("--from", "Tanggal rujukan awal (TTTT-BB-HH).")],
+    date_to: Annotated[str, _date_option("--to", "Tanggal rujukan akhir (TTTT-BB-HH), ikut dihitung.")],
+    fmt: Annotated[str, _format_option("xlsx", "csv", "pdf")] = "xlsx",
+    out: OutputOpt = None,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Ekspor buku register rujukan: satu baris per rujukan segera, dengan balasan rumah sakit (atau
     BELUM ADA BALASAN), ke XLSX, CSV atau PDF (A4 mendatar)."""
@@ -429,15 +471,13 @@ app.add_typer(report_app, name="report")
 def report_monthly_command(
     ctx: typer.Context,
     month: Optional[str] = typer.Argument(None, metavar="BULAN", help="Bulan laporan (TTTT-BB), mis. 2026-10."),
-    fmt: str = typer.Option("xlsx", "--format", help="xlsx, pdf atau csv.", metavar="FORMAT"),
-    out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas tujuan.", metavar="BERKAS"),
+    fmt: Annotated[str, _format_option("xlsx", "pdf", "csv")] = "xlsx",
+    out: OutputOpt = None,
     table: Optional[Path] = typer.Option(None, "--tabel", help="Tabel laporan sendiri (JSON).", metavar="BERKAS"),
     write_table: Optional[Path] = typer.Option(
         None, "--tulis-tabel", help="Tulis tabel bawaan ke BERKAS (JSON) untuk diubah, lalu keluar.", metavar="BERKAS"
     ),
-    overwrite: bool = typer.Option(
-        False, "--timpa", help=OVERWRITE_HELP,
-    ),
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Buat laporan bulanan MTBS/MTBM (umur, jenis kelamin, klasifikasi, rujukan, kunjungan ulang)."""
     from mtbs_tui.commands.report import run
@@ -455,14 +495,11 @@ def report_monthly_command(
 @report_app.command("mutu")
 def report_quality_command(
     ctx: typer.Context,
-    date_from: str = typer.Option(..., "--from", help="Awal periode (TTTT-BB-HH, atau TTTT-BB).", metavar="TANGGAL"),
-    date_to: str = typer.Option(..., "--to", help="Akhir periode (TTTT-BB-HH, atau TTTT-BB), ikut dihitung.",
-                                metavar="TANGGAL"),
-    fmt: str = typer.Option("pdf", "--format", help="pdf, xlsx atau csv.", metavar="FORMAT"),
-    out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas tujuan.", metavar="BERKAS"),
-    overwrite: bool = typer.Option(
-        False, "--timpa", help=OVERWRITE_HELP,
-    ),
+    date_from: Annotated[str, _date_option("--from", "Awal periode (TTTT-BB-HH, atau TTTT-BB).")],
+    date_to: Annotated[str, _date_option("--to", "Akhir periode (TTTT-BB-HH, atau TTTT-BB), ikut dihitung.")],
+    fmt: Annotated[str, _format_option("pdf", "xlsx", "csv")] = "pdf",
+    out: OutputOpt = None,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Indikator mutu MTBS per bulan: penilaian lengkap, ditimbang, suhu, napas dihitung, kunjungan
     ulang tepat waktu, menit per konsultasi, draf ditinggalkan, koreksi (definisi: docs/quality.md)."""
@@ -476,10 +513,8 @@ def report_quality_command(
 def report_send_command(
     ctx: typer.Context,
     month: str = typer.Argument(..., metavar="BULAN", help="Bulan laporan (TTTT-BB), mis. 2026-10."),
-    out: Optional[Path] = typer.Option(None, "-o", "--output", help="Berkas paket (JSON).", metavar="BERKAS"),
-    overwrite: bool = typer.Option(
-        False, "--timpa", help=OVERWRITE_HELP,
-    ),
+    out: Annotated[Optional[Path], _output_option("Berkas paket (JSON).")] = None,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Buat paket laporan bulanan untuk dinas kesehatan kabupaten: tabel laporan bulanan dan indikator
     mutu, hanya angka agregat (tanpa nama, tanpa NIK), ditandai kepala rantai audit dan checksum
@@ -497,13 +532,11 @@ app.add_typer(district_app, name="kabupaten")
 
 @district_app.command("gabung")
 def district_merge_command(
-    files: list[Path] = typer.Argument(..., metavar="BERKAS...", help="Paket laporan puskesmas (JSON)."),
-    out: Path = typer.Option(..., "-o", "--output", help="Laporan kabupaten: .xlsx atau .pdf.", metavar="BERKAS"),
+    files: Annotated[list[Path], typer.Argument(metavar="BERKAS...", help="Paket laporan puskesmas (JSON).")],
+    out: Annotated[Path, _output_option("Laporan kabupaten: .xlsx atau .pdf.")],
     month: Optional[str] = typer.Option(None, "--bulan", help="Bulan yang digabung (TTTT-BB); bawaan: bulan "
                                         "paket pertama.", metavar="BULAN"),
-    overwrite: bool = typer.Option(
-        False, "--timpa", help=OVERWRITE_HELP,
-    ),
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Gabungkan paket laporan bulanan banyak puskesmas: tabel kabupaten (satu baris per puskesmas,
     jumlah), indikator mutu berdampingan dengan median kabupaten, dan peringkat praktik terbaik.
@@ -572,13 +605,12 @@ app.add_typer(user_app, name="user")
 def user_add_command(
     ctx: typer.Context,
     username: str = typer.Argument(..., metavar="NAMA", help="Nama pengguna (huruf kecil, angka, . _ -)."),
-    full_name: Optional[str] = typer.Option(None, "--nama-lengkap", help="Nama lengkap petugas.", metavar="TEKS"),
+    full_name: FullNameOpt = None,
     role: str = typer.Option(
         ..., "--peran", metavar="PERAN", help="pendaftaran, klinis, kepala atau peninjau.",
     ),
-    password_from_stdin: bool = typer.Option(
-        False, "--sandi-stdin", help="Baca kata sandi akun baru dari stdin (baris setelah kata sandi masuk).",
-    ),
+    password_from_stdin: Annotated[bool, _new_password_option(
+        "Baca kata sandi akun baru dari stdin (baris setelah kata sandi masuk).")] = False,
     nip: Optional[str] = typer.Option(None, "--nip", metavar="NIP", help="NIP petugas (18 angka), untuk tanda tangan surat."),
     str_number: Optional[str] = typer.Option(None, "--str", metavar="NOMOR", help="Nomor STR petugas, untuk tanda tangan surat."),
 ) -> None:
@@ -591,8 +623,8 @@ def user_add_command(
 @user_app.command("ubah")
 def user_change_command(
     ctx: typer.Context,
-    username: str = typer.Argument(..., metavar="NAMA", help="Nama pengguna."),
-    full_name: Optional[str] = typer.Option(None, "--nama-lengkap", help="Nama lengkap petugas.", metavar="TEKS"),
+    username: UsernameArg,
+    full_name: FullNameOpt = None,
     nip: Optional[str] = typer.Option(None, "--nip", metavar="NIP", help="NIP (18 angka); \"\" menghapus."),
     str_number: Optional[str] = typer.Option(None, "--str", metavar="NOMOR", help="Nomor STR; \"\" menghapus."),
 ) -> None:
@@ -612,7 +644,7 @@ def user_list_command(ctx: typer.Context) -> None:
 
 @user_app.command("disable")
 def user_disable_command(
-    ctx: typer.Context, username: str = typer.Argument(..., metavar="NAMA", help="Nama pengguna."),
+    ctx: typer.Context, username: UsernameArg,
 ) -> None:
     """Nonaktifkan akun (tidak bisa masuk lagi; jejaknya tetap)."""
     from mtbs_tui.commands.user import set_active
@@ -622,7 +654,7 @@ def user_disable_command(
 
 @user_app.command("enable")
 def user_enable_command(
-    ctx: typer.Context, username: str = typer.Argument(..., metavar="NAMA", help="Nama pengguna."),
+    ctx: typer.Context, username: UsernameArg,
 ) -> None:
     """Aktifkan kembali akun yang dinonaktifkan."""
     from mtbs_tui.commands.user import set_active
@@ -632,7 +664,7 @@ def user_enable_command(
 
 @user_app.command("buka-kunci")
 def user_unlock_command(
-    ctx: typer.Context, username: str = typer.Argument(..., metavar="NAMA", help="Nama pengguna."),
+    ctx: typer.Context, username: UsernameArg,
 ) -> None:
     """Buka akun yang terkunci karena terlalu banyak percobaan masuk gagal."""
     from mtbs_tui.commands.user import unlock
@@ -643,10 +675,9 @@ def user_unlock_command(
 @user_app.command("reset-password")
 def user_reset_command(
     ctx: typer.Context,
-    username: str = typer.Argument(..., metavar="NAMA", help="Nama pengguna."),
-    password_from_stdin: bool = typer.Option(
-        False, "--sandi-stdin", help="Baca kata sandi baru dari stdin (baris setelah kata sandi masuk).",
-    ),
+    username: UsernameArg,
+    password_from_stdin: Annotated[bool, _new_password_option(
+        "Baca kata sandi baru dari stdin (baris setelah kata sandi masuk).")] = False,
 ) -> None:
     """Ganti kata sandi akun, misalnya bila petugas lupa kata sandinya."""
     from mtbs_tui.commands.user import reset_password
@@ -662,7 +693,7 @@ app.add_typer(patient_app, name="pasien")
 @patient_app.command("duplikat")
 def patient_duplicates_command(
     ctx: typer.Context,
-    limit: int = typer.Option(500, "--limit", min=1, max=100_000, help="Jumlah pasangan paling banyak."),
+    limit: Annotated[int, _limit_option("Jumlah pasangan paling banyak.")] = 500,
 ) -> None:
     """Daftar pasangan pasien yang mungkin anak yang sama (NIK sama; NIK ibu sama; atau nama dan nama
     ibu sama, dengan tanggal lahir berdekatan: pengaturan duplicate_birth_days, bawaan 3 hari)."""
@@ -674,9 +705,9 @@ def patient_duplicates_command(
 @patient_app.command("gabung")
 def patient_merge_command(
     ctx: typer.Context,
-    keep: str = typer.Argument(..., metavar="A", help="No. RM (atau id) pasien yang dipakai terus."),
-    other: str = typer.Argument(..., metavar="B", help="No. RM (atau id) pasien yang digabung ke A."),
-    reason: str = typer.Option(..., "--alasan", metavar="TEKS", help="Alasan penggabungan (wajib)."),
+    keep: Annotated[str, typer.Argument(metavar="A", help="No. RM (atau id) pasien yang dipakai terus.")],
+    other: Annotated[str, typer.Argument(metavar="B", help="No. RM (atau id) pasien yang digabung ke A.")],
+    reason: Annotated[str, _reason_option("Alasan penggabungan (wajib).")],
 ) -> None:
     """Gabungkan B ke A: semua kunjungan B pindah ke A; data B tetap tersimpan. Dapat dibatalkan
     dengan `mtbs pasien batal-gabung`."""
@@ -688,9 +719,9 @@ def patient_merge_command(
 @patient_app.command("batal-gabung")
 def patient_unmerge_command(
     ctx: typer.Context,
-    number: int = typer.Argument(..., metavar="NOMOR", help="Nomor penggabungan (dicetak oleh `gabung`).",
-                                 min=1, max=ROW_ID_MAX),
-    reason: str = typer.Option(..., "--alasan", metavar="TEKS", help="Alasan pembatalan (wajib)."),
+    number: Annotated[int, typer.Argument(metavar="NOMOR", help="Nomor penggabungan (dicetak oleh `gabung`).",
+                                          min=1, max=ROW_ID_MAX)],
+    reason: Annotated[str, _reason_option("Alasan pembatalan (wajib).")],
 ) -> None:
     """Batalkan penggabungan: kunjungan yang dipindahkan kembali ke pasien asalnya."""
     from mtbs_tui.commands.patients_cmd import unmerge
@@ -701,9 +732,6 @@ def patient_unmerge_command(
 faskes_app = typer.Typer(help="Fasilitas rujukan: tujuan anak yang dirujuk (daftar dipegang kepala puskesmas).",
                          no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(faskes_app, name="faskes")
-
-_FASKES_ARG = "Nomor fasilitas (lihat `mtbs faskes list`) atau namanya persis."
-
 
 @faskes_app.command("list")
 def faskes_list_command(
@@ -735,7 +763,7 @@ def faskes_add_command(
 @faskes_app.command("ubah")
 def faskes_change_command(
     ctx: typer.Context,
-    facility: str = typer.Argument(..., metavar="FASKES", help=_FASKES_ARG),
+    facility: FacilityArg,
     name: Optional[str] = typer.Option(None, "--nama", metavar="TEKS", help="Nama baru."),
     kind: Optional[str] = typer.Option(None, "--jenis", metavar="JENIS", help="rs, rsia, pkm_ranap atau lainnya."),
     address: Optional[str] = typer.Option(None, "--alamat", metavar="TEKS", help="Alamat; \"\" menghapus."),
@@ -749,7 +777,7 @@ def faskes_change_command(
 
 @faskes_app.command("disable")
 def faskes_disable_command(
-    ctx: typer.Context, facility: str = typer.Argument(..., metavar="FASKES", help=_FASKES_ARG),
+    ctx: typer.Context, facility: FacilityArg,
 ) -> None:
     """Nonaktifkan fasilitas (tidak bisa dipilih lagi; rujukan lama tetap)."""
     from mtbs_tui.commands.faskes_cmd import set_active
@@ -759,7 +787,7 @@ def faskes_disable_command(
 
 @faskes_app.command("enable")
 def faskes_enable_command(
-    ctx: typer.Context, facility: str = typer.Argument(..., metavar="FASKES", help=_FASKES_ARG),
+    ctx: typer.Context, facility: FacilityArg,
 ) -> None:
     """Aktifkan kembali fasilitas yang dinonaktifkan."""
     from mtbs_tui.commands.faskes_cmd import set_active
@@ -769,7 +797,7 @@ def faskes_enable_command(
 
 @faskes_app.command("default")
 def faskes_default_command(
-    ctx: typer.Context, facility: str = typer.Argument(..., metavar="FASKES", help=_FASKES_ARG),
+    ctx: typer.Context, facility: FacilityArg,
 ) -> None:
     """Jadikan fasilitas ini tujuan bawaan rujukan (dipilih tanpa tombol pada ringkasan)."""
     from mtbs_tui.commands.faskes_cmd import set_default
@@ -806,7 +834,7 @@ def latihan_session_command(
     cases: Optional[str] = typer.Option(None, "--kasus", metavar="ID,ID",
                                         help="Kasus yang dikerjakan (lihat `mtbs latihan kasus`)."),
     count: Optional[int] = typer.Option(None, "--acak", metavar="N", help="Pilih N kasus secara acak."),
-    chart: Optional[str] = typer.Option(None, "--bagan", metavar="2015|2022", help="Hanya kasus bagan ini."),
+    chart: ChartFilterOpt = None,
     seed: Optional[int] = typer.Option(None, "--benih", help="Benih acak untuk --acak."),
 ) -> None:
     """Buat berkas sesi latihan untuk penilai: peserta (nama saja) dan kumpulan kasus."""
@@ -820,9 +848,9 @@ def latihan_session_command(
 def latihan_merge_command(
     files: list[Path] = typer.Argument(..., metavar="BERKAS", help="Berkas sesi dari PC peserta (satu atau lebih)."),
     out: Path = typer.Option(..., "--keluar", metavar="BERKAS", help="Berkas gabungan (dibuat bila belum ada)."),
-    pdf: Optional[Path] = typer.Option(None, "--pdf", metavar="BERKAS", help="Laporan PDF."),
-    xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="BERKAS", help="Laporan XLSX."),
-    overwrite: bool = typer.Option(False, "--timpa", help=OVERWRITE_HELP),
+    pdf: PdfReportOpt = None,
+    xlsx: XlsxReportOpt = None,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Gabungkan hasil peserta satu sesi dan buat laporan per peserta dan per kasus."""
     from mtbs_tui.commands.latihan import run_merge
@@ -833,9 +861,9 @@ def latihan_merge_command(
 @latihan_app.command("laporan")
 def latihan_report_command(
     file: Path = typer.Argument(..., metavar="BERKAS", help="Berkas latihan atau berkas gabungan."),
-    pdf: Optional[Path] = typer.Option(None, "--pdf", metavar="BERKAS", help="Laporan PDF."),
-    xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="BERKAS", help="Laporan XLSX."),
-    overwrite: bool = typer.Option(False, "--timpa", help=OVERWRITE_HELP),
+    pdf: PdfReportOpt = None,
+    xlsx: XlsxReportOpt = None,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Buat laporan (PDF dan/atau XLSX) dari satu berkas latihan."""
     from mtbs_tui.commands.latihan import run_report
@@ -845,7 +873,7 @@ def latihan_report_command(
 
 @latihan_app.command("kasus")
 def latihan_cases_command(
-    chart: Optional[str] = typer.Option(None, "--bagan", metavar="2015|2022", help="Hanya kasus bagan ini."),
+    chart: ChartFilterOpt = None,
 ) -> None:
     """Daftar kasus latihan (id, bagan, umur, judul)."""
     from mtbs_tui.commands.latihan import run_list
@@ -882,7 +910,7 @@ def audit_show_command(
     ctx: typer.Context,
     patient: Optional[int] = typer.Option(None, "--pasien", metavar="ID", help="Hanya entri untuk pasien ini.",
                                           min=1, max=ROW_ID_MAX),
-    limit: int = typer.Option(50, "--limit", min=1, max=100_000, help="Jumlah entri terbaru."),
+    limit: Annotated[int, _limit_option("Jumlah entri terbaru.")] = 50,
 ) -> None:
     """Tampilkan entri jejak audit terbaru (tanpa isi klinis)."""
     from mtbs_tui.commands.audit_cmd import show

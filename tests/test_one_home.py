@@ -253,3 +253,22 @@ def test_the_cli_help_names_every_choice_of_its_home() -> None:
         for text in helps[option]:
             words = set(re.findall(r"\w+", text))
             assert set(keys) <= words, f"{option}: {text!r} misses {sorted(set(keys) - words)}"
+
+
+def test_the_cli_format_option_offers_what_its_writer_writes() -> None:
+    """`--format` of each command names exactly the formats its document writer accepts (FORMATS in
+    the writer's module), with the command's default among them."""
+    from typer.main import get_command
+
+    from mtbs_tui.cli import app
+    from mtbs_tui.documents import export, monthly, quality, referral_log
+
+    homes = {("export", "register"): export.FORMATS, ("export", "rujukan"): referral_log.FORMATS,
+             ("report", "monthly"): monthly.FORMATS, ("report", "mutu"): quality.FORMATS}
+    root = get_command(app)
+    for (group, name), formats in homes.items():
+        command = root.commands[group].commands[name]  # type: ignore[attr-defined]
+        (option,) = [p for p in command.params if "--format" in getattr(p, "opts", [])]
+        words = re.findall(r"\w+", option.help or "")
+        assert sorted(set(words) - {"atau"}) == sorted(formats), (group, name, option.help)
+        assert option.default in formats, (group, name, option.default)
