@@ -8,6 +8,7 @@ The argon2 hash is computed once per process and reused: hashing costs ~0.25 s.
 from __future__ import annotations
 
 import functools
+import io
 import os
 import subprocess
 import sys
@@ -37,6 +38,55 @@ def mtbs_cli(*args: str, stdin: str | None = None, env: dict | None = None, logi
 def mtbs(db: Path, *args: str, **options) -> subprocess.CompletedProcess:  # noqa: ANN003
     """`mtbs --db <db> <args>` (options as `mtbs_cli`)."""
     return mtbs_cli("--db", str(db), *args, **options)
+
+
+def mtbs_here(db: Path | None, *args: str, stdin: str | bytes | None = None, env: dict | None = None,
+              login: bool = True, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """`mtbs [--db DB] ARGS` in this process: the real entry point (`cli.main`), as `mtbs(...)` runs
+    it in a subprocess, without the ~0.5 s of a new interpreter and its imports. `db` None: no --db.
+
+    What a subprocess would see is rebuilt for the call and undone after it: the environment (this
+    process's, without MTBS_USER/MTBS_PASSWORD when `login` is False, updated with `env`), the
+    current folder (`cwd`), standard input (`stdin`, else empty: a prompt never waits, as with a
+    closed stdin) and standard output/error (UTF-8 pipes that are not terminals, so no colour and no
+    terminal width). A SystemExit ends the call with its code, as it would end the process. Keep one
+    test per command family on the console script itself (`mtbs`/`mtbs_cli`): the exit status of a
+    real process, the console-script entry point, stdin from a pipe."""
+    from mtbs_tui.cli import main
+
+    argv = (["--db", str(db)] if db is not None else []) + list(args)
+    saved_env = dict(os.environ)
+    saved_cwd = os.getcwd()
+    saved_streams = sys.stdin, sys.stdout, sys.stderr
+    data = stdin.encode("utf-8") if isinstance(stdin, str) else (stdin or b"")
+    out_bytes, err_bytes = io.BytesIO(), io.BytesIO()
+    out = io.TextIOWrapper(out_bytes, encoding="utf-8", newline="\n", write_through=True)
+    err = io.TextIOWrapper(err_bytes, encoding="utf-8", errors="backslashreplace", newline="\n",
+                           write_through=True)
+    try:
+        if not login:
+            os.environ.pop("MTBS_USER", None)
+            os.environ.pop("MTBS_PASSWORD", None)
+        os.environ.update(env or {})
+        if cwd is not None:
+            os.chdir(cwd)
+        sys.stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+        sys.stdout, sys.stderr = out, err
+        try:
+            code = main(argv)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            if exc.code is not None and not isinstance(exc.code, int):
+                print(exc.code, file=sys.stderr)
+    finally:
+        out.flush()
+        err.flush()
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(["mtbs", *argv], code, out_bytes.getvalue().decode("utf-8"),
+                                       err_bytes.getvalue().decode("utf-8"))
 
 
 HEAD_USER = "kepala"

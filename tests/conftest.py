@@ -39,33 +39,13 @@ def mtbs_exe() -> Path:
     return MTBS
 
 
-class Ran:
-    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
-        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
-
-
 @pytest.fixture
-def mtbs_here(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
-    """`mtbs --db DB ARGS` in this process (the real entry point, `cli.main`): a subprocess per
-    call costs seconds on a busy machine. Returns (returncode, stdout, stderr) as `mtbs` does; keep
-    one test per command family on the console script itself (`mtbs`)."""
-    from cli_login import HEAD_PASSWORD, HEAD_USER
+def mtbs_here():  # noqa: ANN201
+    """`mtbs [--db DB] ARGS` in this process: `cli_login.mtbs_here(db, *args, stdin=, env=, login=, cwd=)`
+    (the one home; importable where a fixture cannot reach, e.g. a module-scoped fixture)."""
+    from cli_login import mtbs_here
 
-    from mtbs_tui.cli import main
-
-    def call(db: Path, *args: str, env: dict | None = None) -> Ran:
-        for key, value in (env or {}).items():
-            monkeypatch.setenv(key, value)
-        capsys.readouterr()
-        try:
-            code = main(["--db", str(db), *args])
-        finally:
-            for key in env or {}:
-                monkeypatch.setenv(key, {"MTBS_USER": HEAD_USER, "MTBS_PASSWORD": HEAD_PASSWORD}[key])
-        out = capsys.readouterr()
-        return Ran(code, out.out, out.err)
-
-    return call
+    return mtbs_here
 
 
 # Hypothesis explores new examples on every local run; in CI (CI=true) it is derandomized, so a

@@ -9,13 +9,12 @@ from accounts.ACTIONS, so a wrong entry in that table fails this test.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
-from cli_login import MTBS, add_account
+from cli_login import add_account, mtbs, mtbs_here
 from test_export_support import first_referred_visit, make_register
 
 ROLES = {"kepala": "kepala", "bidan": "klinis", "daftar": "pendaftaran", "tinjau": "peninjau"}
@@ -89,10 +88,14 @@ def audit_rows(db: Path) -> list[tuple[int, str, str]]:
         conn.close()
 
 
+def env_of(user: str) -> dict[str, str]:
+    return {"MTBS_USER": user, "MTBS_PASSWORD": f"{user}-demo", "MTBS_PRINT_COMMAND": "true"}
+
+
 def run_as(user: str, db: Path, argv: list[str], stdin: str = "") -> subprocess.CompletedProcess:
-    env = {**os.environ, "MTBS_USER": user, "MTBS_PASSWORD": f"{user}-demo", "MTBS_PRINT_COMMAND": "true"}
-    return subprocess.run([str(MTBS), "--db", str(db), *argv], input=stdin, capture_output=True, text=True,
-                          timeout=120, env=env)
+    """In this process (`mtbs_here`): 115 cases; `test_role_table_through_the_console_script` runs
+    a granted and a refused case through the real `mtbs`."""
+    return mtbs_here(db, *argv, stdin=stdin, env=env_of(user))
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
@@ -119,6 +122,25 @@ def test_role_table(register: dict, tmp_path: Path, user: str, command: str) -> 
     assert list(tmp_path.iterdir()) == []  # no output file, no backup folder
     new = [row for row in after if row not in before]
     assert [(actor, action) for _, actor, action in new] == [(user, "login")]
+
+
+def test_role_table_through_the_console_script(register: dict, tmp_path: Path) -> None:
+    """The real `mtbs` process: a granted command exits 0 and writes its file; a refused one exits 2
+    with one line and no traceback, its password line read from a pipe."""
+    db = register["db"]
+    visit = str(register["visit"])
+    done = mtbs(db, "card", visit, "-o", str(tmp_path / "kartu.pdf"), env=env_of("bidan"), stdin="")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "kartu.pdf").exists()
+    before = audit_rows(db)
+    refused = mtbs(db, "--user", "tinjau", "--password-stdin", "backup", "--to", str(tmp_path / "usb"),
+                   stdin="tinjau-demo\n", login=False)
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stdout == "" and "Traceback" not in refused.stderr
+    assert refused.stderr.startswith("galat: akses ditolak: ") and len(refused.stderr.splitlines()) == 1
+    assert not (tmp_path / "usb").exists()
+    new = [row for row in audit_rows(db) if row not in before]
+    assert [(actor, action) for _, actor, action in new] == [("tinjau", "login")]
 
 
 def test_table_covers_every_protected_command() -> None:
