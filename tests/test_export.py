@@ -159,6 +159,38 @@ def test_progress_is_reported_and_audit_recorded(register_file: Path, tmp_path: 
     assert last["action"] == "ekspor.register" and "csv" in last["detail"]
 
 
+def test_write_as_is_the_one_format_dispatch(tmp_path: Path) -> None:
+    """`documents.common.write_as`: the chosen writer fills a temporary file that takes the name only
+    when it finished; an unknown format or a failing writer leaves no file at all."""
+    from mtbs_tui.documents.common import DocumentError, write_as
+
+    written: list[str] = []
+
+    def writer(fmt: str) -> object:
+        def write(tmp: Path) -> None:
+            written.append(fmt)
+            tmp.write_text(fmt, encoding="utf-8")
+        return write
+
+    writers = {"xlsx": writer("xlsx"), "csv": writer("csv")}
+    with pytest.raises(DocumentError) as refused:
+        write_as("doc", tmp_path / "r.doc", writers)
+    assert refused.value.message == "galat: --format: pilihan: xlsx, csv"
+    assert written == [] and list(tmp_path.iterdir()) == []
+
+    def broken(tmp: Path) -> None:
+        tmp.write_text("setengah", encoding="utf-8")
+        raise RuntimeError("disk penuh")
+
+    with pytest.raises(RuntimeError):
+        write_as("csv", tmp_path / "r.csv", {"csv": broken})
+    assert list(tmp_path.iterdir()) == []
+
+    assert write_as("csv", str(tmp_path / "r.csv"), writers) == tmp_path / "r.csv"
+    assert written == ["csv"] and [p.name for p in tmp_path.iterdir()] == ["r.csv"]
+    assert (tmp_path / "r.csv").read_text(encoding="utf-8") == "csv"
+
+
 def run_mtbs(exe: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120, cwd=cwd,
                           env=os.environ.copy())

@@ -10,7 +10,7 @@ import datetime as _dt
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +141,18 @@ def atomic_output(path: Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def write_as(fmt: str, out_path: Path | str, writers: Mapping[str, Callable[[Path], object]]) -> Path:
+    """The one format dispatch of the writers that offer several formats (export, referral log,
+    monthly and quality reports, district report): `writers[fmt]` writes into the temporary file of
+    `atomic_output`, so `out_path` carries only a finished file. An unknown format is refused
+    (`require_format`) before anything is written. Returns `out_path` as a Path."""
+    require_format(fmt, tuple(writers))
+    out_path = Path(out_path)
+    with atomic_output(out_path) as tmp:
+        writers[fmt](tmp)
+    return out_path
 
 
 # --- audit ----------------------------------------------------------------------------------------

@@ -14,9 +14,9 @@ from mtbs_tui.documents.common import (
     FONT,
     FONT_BOLD,
     DocumentError,
-    atomic_output,
     build_landscape_pdf,
     para_text,
+    write_as,
     xlsx_header_row,
     xlsx_print_setup,
 )
@@ -233,8 +233,5 @@ def write_pdf(district: District, path: Path) -> None:
 def write_district(district: District, fmt: str, out_path: Path | str) -> None:
     if fmt not in FORMATS:
         raise DocumentError(f"galat: -o: akhiran .{fmt} tidak dikenal (pilihan: {', '.join(FORMATS)})")
-    with atomic_output(Path(out_path)) as tmp:
-        if fmt == "xlsx":
-            write_xlsx(district, tmp)
-        else:
-            write_pdf(district, tmp)
+    write_as(fmt, out_path, {"xlsx": lambda tmp: write_xlsx(district, tmp),
+                             "pdf": lambda tmp: write_pdf(district, tmp)})

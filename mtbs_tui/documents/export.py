@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mtbs_tui.audit import record_audit
-from mtbs_tui.documents.common import DocumentError, atomic_output, require_format
+from mtbs_tui.documents.common import DocumentError, require_format, write_as
 
 FORMATS = ("csv", "xlsx")
 CSV_DELIMITER = ";"
@@ -116,29 +116,31 @@ def export_register(
     require_format(fmt, FORMATS)
     if date_to < date_from:
         raise DocumentError("galat: --to: tanggal akhir sebelum tanggal awal")
-    out_path = Path(out_path)
     rows = 0
-    with atomic_output(out_path) as tmp:
-        if fmt == "csv":
-            with open(tmp, "w", encoding=CSV_ENCODING, newline="") as fh:
-                writer = csv.writer(fh, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-                writer.writerow(headers())
-                for row in iter_rows(register, fmt, date_from, date_to, today=today):
-                    writer.writerow(row)
-                    rows += 1
-                    if progress is not None and rows % PROGRESS_STEP == 0:
-                        progress(rows)
-        else:
-            from mtbs_tui.documents.xlsx import XlsxStreamWriter
 
-            title = f"Register MTBS {date_from.isoformat()} s.d. {date_to.isoformat()}"
-            with XlsxStreamWriter(tmp, columns(), sheet_name="Register MTBS", freeze_columns=4,
-                                  title=title) as sheet:
-                for row in iter_rows(register, fmt, date_from, date_to, today=today):
-                    sheet.write_row(row)
-                    rows += 1
-                    if progress is not None and rows % PROGRESS_STEP == 0:
-                        progress(rows)
+    def each_row() -> Iterator[list[Any]]:
+        nonlocal rows
+        for row in iter_rows(register, fmt, date_from, date_to, today=today):
+            yield row
+            rows += 1
+            if progress is not None and rows % PROGRESS_STEP == 0:
+                progress(rows)
+
+    def write_csv(tmp: Path) -> None:
+        with open(tmp, "w", encoding=CSV_ENCODING, newline="") as fh:
+            writer = csv.writer(fh, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+            writer.writerow(headers())
+            writer.writerows(each_row())
+
+    def write_xlsx(tmp: Path) -> None:
+        from mtbs_tui.documents.xlsx import XlsxStreamWriter
+
+        title = f"Register MTBS {date_from.isoformat()} s.d. {date_to.isoformat()}"
+        with XlsxStreamWriter(tmp, columns(), sheet_name="Register MTBS", freeze_columns=4, title=title) as sheet:
+            for row in each_row():
+                sheet.write_row(row)
+
+    out_path = write_as(fmt, out_path, {"csv": write_csv, "xlsx": write_xlsx})
     if progress is not None:
         progress(rows)
     if audit:

@@ -44,7 +44,6 @@ from mtbs_tui.documents.common import (
     FONT_BOLD,
     HAND,
     DocumentError,
-    atomic_output,
     footer_text,
     para_text,
     pdf_text,
@@ -54,6 +53,7 @@ from mtbs_tui.documents.common import (
     require_format,
     text_width,
     worker_signature,
+    write_as,
     xlsx_print_setup,
 )
 from mtbs_tui.outputs import os_reason
@@ -658,14 +658,9 @@ def write_report(register: Any, month: str, fmt: str, out_path: Path | str, *,
                  today: _dt.date | None = None) -> MonthlyReport:
     require_format(fmt, FORMATS)
     report = build_report(register, month, table=table, today=today, actor=actor)
-    out_path = Path(out_path)
-    with atomic_output(out_path) as tmp:
-        if fmt == "csv":
-            write_csv(report, tmp)
-        elif fmt == "xlsx":
-            write_xlsx(report, tmp)
-        else:
-            write_pdf(report, tmp, register.db)
+    write_as(fmt, out_path, {"xlsx": lambda tmp: write_xlsx(report, tmp),
+                             "pdf": lambda tmp: write_pdf(report, tmp, register.db),
+                             "csv": lambda tmp: write_csv(report, tmp)})
     if audit:
         record_audit(register, "laporan.bulanan", detail=f"{report.month}, {fmt}", actor=actor)
     return report

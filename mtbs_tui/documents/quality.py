@@ -17,11 +17,11 @@ from mtbs_tui.audit import record_audit
 from mtbs_tui.documents.common import (
     FONT,
     FONT_BOLD,
-    atomic_output,
     build_landscape_pdf,
     footer_text,
     para_text,
     require_format,
+    write_as,
     xlsx_header_row,
     xlsx_print_setup,
 )
@@ -300,14 +300,8 @@ def write_report(register: Any, first: _dt.date, last: _dt.date, fmt: str, out_p
                  actor: str | None = None, today: _dt.date | None = None) -> QualityReport:
     require_format(fmt, FORMATS)
     report = compute(register, first, last, today=today)
-    out_path = Path(out_path)
-    with atomic_output(out_path) as tmp:
-        if fmt == "csv":
-            write_csv(report, tmp)
-        elif fmt == "xlsx":
-            write_xlsx(report, tmp)
-        else:
-            write_pdf(report, tmp, register.db)
+    write_as(fmt, out_path, {"pdf": lambda tmp: write_pdf(report, tmp, register.db),
+                             "xlsx": lambda tmp: write_xlsx(report, tmp), "csv": lambda tmp: write_csv(report, tmp)})
     record_audit(register, "laporan.mutu", detail=f"{first.isoformat()}..{last.isoformat()}, {fmt}", actor=actor)
     return report
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from mtbs_tui.audit import record_audit
 from mtbs_tui.display import date_text
-from mtbs_tui.documents.common import DocumentError, atomic_output, require_format
+from mtbs_tui.documents.common import DocumentError, require_format, write_as
 from mtbs_tui.documents.export import CSV_DELIMITER, CSV_ENCODING, ExportResult
 
 FORMATS = ("xlsx", "csv", "pdf")
@@ -96,25 +96,25 @@ def export_referral_log(register: Any, date_from: _dt.date, date_to: _dt.date, f
     require_format(fmt, FORMATS)
     if date_to < date_from:
         raise DocumentError("galat: --to: tanggal akhir sebelum tanggal awal")
-    out_path = Path(out_path)
     rows = log_rows(register, date_from, date_to, fmt, today=today)
     facility = (register.facility() or {}).get("name") or ""
     title = f"Buku Register Rujukan {facility} {date_text(date_from)} s.d. {date_text(date_to)}".replace("  ", " ")
-    with atomic_output(out_path) as tmp:
-        if fmt == "csv":
-            with open(tmp, "w", encoding=CSV_ENCODING, newline="") as fh:
-                writer = csv.writer(fh, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-                writer.writerow(headers())
-                writer.writerows(rows)
-        elif fmt == "pdf":
-            write_pdf(register, rows, tmp, title)
-        else:
-            from mtbs_tui.documents.xlsx import XlsxStreamWriter
 
-            with XlsxStreamWriter(tmp, columns(), sheet_name="Register Rujukan", freeze_columns=5,
-                                  title=title) as sheet:
-                for row in rows:
-                    sheet.write_row(row)
+    def write_csv(tmp: Path) -> None:
+        with open(tmp, "w", encoding=CSV_ENCODING, newline="") as fh:
+            writer = csv.writer(fh, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+            writer.writerow(headers())
+            writer.writerows(rows)
+
+    def write_xlsx(tmp: Path) -> None:
+        from mtbs_tui.documents.xlsx import XlsxStreamWriter
+
+        with XlsxStreamWriter(tmp, columns(), sheet_name="Register Rujukan", freeze_columns=5, title=title) as sheet:
+            for row in rows:
+                sheet.write_row(row)
+
+    out_path = write_as(fmt, out_path, {"xlsx": write_xlsx, "csv": write_csv,
+                                        "pdf": lambda tmp: write_pdf(register, rows, tmp, title)})
     record_audit(register, "ekspor.rujukan",
                  detail=f"{date_from.isoformat()} s.d. {date_to.isoformat()}, {fmt}, {len(rows)} baris", actor=actor)
     return ExportResult(path=out_path, rows=len(rows), fmt=fmt)
