@@ -76,13 +76,19 @@ class Item:
     def is_given(self) -> bool:
         return self.outcome in (GIVEN, OTHERWISE, DEVIATION)
 
+    def reason_text(self) -> str:
+        """Why it was not given, as the nurse reads it ("stok habis", or her own words for
+        lainnya); "" for an item that was given."""
+        if self.outcome != NOT_GIVEN:
+            return ""
+        if self.reason == OTHER_REASON and self.note:
+            return self.note
+        return REASONS.get(self.reason or "", self.reason or "")
+
     def text(self) -> str:
         """One line: `diberikan 10.35`, `tidak diberikan: stok habis`, `diberikan lain: ...`."""
         if self.outcome == NOT_GIVEN:
-            why = REASONS.get(self.reason or "", self.reason or "")
-            if self.reason == OTHER_REASON and self.note:
-                why = self.note
-            return f"tidak diberikan: {why}"
+            return f"tidak diberikan: {self.reason_text()}"
         hour = f" {time_text(self.given_at)}" if self.given_at else ""
         if self.outcome == OTHERWISE:
             return f"diberikan lain{hour}: {self.note or ''}"

@@ -85,8 +85,30 @@ def test_card_at_home_shows_only_what_was_given(reg: Register, tmp_path: Path) -
                        actor="uji", now=NOW)
     build_card_pdf(reg, vid, tmp_path / "kartu.pdf", actor="uji")
     card = text(tmp_path / "kartu.pdf")
-    assert "Amoksisilin" not in card
+    # Not in the medicine table (no dose to give), but named with its reason so the mother asks.
+    label = home[0].get("label") or "Amoksisilin"
+    assert f"BELUM DIBERIKAN di puskesmas; tanyakan petugas sebelum pulang: • {label} (stok habis)" in card, card
+    assert card.count("Amoksisilin") == 1, card
     assert "Kotrimoksazol sirup cara pakai dijelaskan petugas 2x5 mL" in card and "Nebulisasi" not in card
+    assert "Tidak ada obat untuk diberikan di rumah" not in card
+
+
+def test_card_setting_off_lists_only_what_was_given(reg: Register, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from mtbs_tui.rules import settings
+
+    monkeypatch.setattr(settings, "DEFAULT", dataclasses.replace(settings.DEFAULT, kartu_obat_belum_diberikan=False))
+    vid, _items = visit_of(reg, "pneumonia")
+    reg.record_given(vid, [{"code": "AMOKSISILIN", "outcome": "tidak_diberikan", "reason": "lainnya",
+                            "note": "anak muntah saat dicoba"}], actor="uji", now=NOW)
+    build_card_pdf(reg, vid, tmp_path / "mati.pdf", actor="uji")
+    card = text(tmp_path / "mati.pdf")
+    assert "Amoksisilin" not in card and "BELUM DIBERIKAN" not in card
+    monkeypatch.undo()
+    build_card_pdf(reg, vid, tmp_path / "hidup.pdf", actor="uji")
+    assert "(anak muntah saat dicoba)" in text(tmp_path / "hidup.pdf")
 
 
 def test_register_export_has_the_given_column(reg: Register, tmp_path: Path) -> None:

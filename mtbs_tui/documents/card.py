@@ -148,6 +148,25 @@ def medicine_lines(visit: dict) -> list[MedicineLine]:
     return out
 
 
+def not_given_lines(visit: dict) -> list[str]:
+    """The home medicines recorded as not given, one line each for the card ("Amoksisilin (stok
+    habis)"), when the setting `kartu_obat_belum_diberikan` is on; [] otherwise."""
+    from mtbs_tui import given
+    from mtbs_tui.rules import settings
+
+    if not settings.DEFAULT.kartu_obat_belum_diberikan:
+        return []
+    outcomes = _outcomes(visit)
+    out: list[str] = []
+    for t in visit.get("treatments") or []:
+        item = outcomes.get(t.get("code"))
+        if (t.get("code") in HOME_MEDICINES and not _starts_later(t) and item is not None
+                and item.outcome == given.NOT_GIVEN):
+            why = item.reason_text()
+            out.append(f"{t.get('label') or t.get('code')} ({why})" if why else str(t.get("label") or t.get("code")))
+    return out
+
+
 def _day_text(visit: dict, day: int) -> str:
     """Treatment day `day` (1 = the visit day) as a weekday and date."""
     import datetime as _dt
@@ -358,7 +377,12 @@ def _home_story(visit: dict, st: dict, big: Any, bigb: Any, section: Any) -> lis
         if has_course(visit):
             story.append(Paragraph("Habiskan obat sesuai jumlah hari walaupun anak sudah tampak sembuh.",
                                    st["base"]))
-    else:
+    missing = not_given_lines(visit)
+    if missing:
+        story.append(Paragraph("<b>BELUM DIBERIKAN</b> di puskesmas; tanyakan petugas sebelum pulang:", big))
+        for line in missing:
+            story.append(Paragraph("&bull; " + para_text(line), bigb))
+    elif not meds:
         story.append(Paragraph("Tidak ada obat untuk diberikan di rumah.", big))
     plan = plan_lines(visit)
     if plan:

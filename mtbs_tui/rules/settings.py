@@ -112,6 +112,13 @@ class ChartSettings:
     nurse may change it. Off: asked again. A *ya* always answers both *ya* (and the diarrhoea box's
     "keadaan umum" letargis), with no setting: it only makes a classification more severe."""
 
+    kartu_obat_belum_diberikan: bool = True
+    """The mother's card, not the engine: a home medicine recorded as not given (out of stock,
+    refused, ...) is named on the card with its reason and "tanyakan petugas", so she does not go
+    home believing the card lists everything the child needs (issue 17 left the card silent).
+    Off: the card lists only what was given. No dose is printed for it: how she gets it is for
+    the worker to say."""
+
     def spo2_cutoff(self, chart: str) -> int:
         return self.spo2_pneumonia_berat_2015 if chart == "2015" else self.spo2_pneumonia_berat_2022
 
@@ -232,6 +239,11 @@ AMENDMENTS: tuple[Amendment, ...] = (
 
 # Indonesian descriptions for the clinician's review table in docs/chart.md.
 KETERANGAN: dict[str, str] = {
+    "kartu_obat_belum_diberikan": "Kartu nasihat ibu (bukan mesin): obat untuk di rumah yang dicatat "
+                                  "tidak diberikan (stok habis, keluarga menolak, ...) disebut di "
+                                  "kartu dengan alasannya dan \"tanyakan petugas\", tanpa dosis. "
+                                  "Mati: kartu hanya memuat yang diberikan. **Perlu dikonfirmasi "
+                                  "klinisi.**",
     "kesadaran_baik_dari_tanda_bahaya": "Formulir (bukan mesin): \"tidak berinteraksi dengan "
                                         "lingkungan / tidak sadar\" (SAGA 2022) dijawab tidak juga "
                                         "menjawab \"penurunan kesadaran\" (dengue, gizi) tidak; "
