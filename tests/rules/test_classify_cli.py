@@ -1,31 +1,33 @@
-"""`mtbs classify CASE.json [--chart 2022|2015]` through the real console script (spec §7, §10).
+"""`mtbs classify CASE.json [--chart 2022|2015]` (spec §7, §10).
 
 Bad input: exit 2, nothing on stdout, exactly one line on stderr that starts "galat: " and names
 the field (`findings.<key>` or the top-level name), never a traceback. Valid input: exit 0 and one
 JSON object; the spec §7 example reproduces its documented output.
+
+The spec §7 example and a few bad inputs of each kind go through the real console script (`real`):
+its exit status, stderr of a real process, UTF-8 output to a pipe. The other cases run the same entry
+point in this process (`run`, cli_login.mtbs_here): a new interpreter per case cost 0.5 s.
 """
 from __future__ import annotations
 
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-BIN = Path(sys.executable).parent
-EXE = BIN / ("mtbs.exe" if os.name == "nt" else "mtbs")
-CMD = [str(EXE)] if EXE.exists() else [sys.executable, "-m", "mtbs_tui.cli"]
+from cli_login import mtbs_cli, mtbs_here
 
 OK = {"visit_date": "2025-06-15", "birth_date": "2024-01-05", "findings": {}}
 
 
-def run(args: list[str], timeout: float = 60) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run(CMD + args, capture_output=True, text=True, encoding="utf-8", timeout=timeout,
-                          env=env)
+def run(args: list[str]) -> subprocess.CompletedProcess:
+    return mtbs_here(None, *args)
+
+
+def real(args: list[str]) -> subprocess.CompletedProcess:
+    return mtbs_cli(*args, env={"PYTHONIOENCODING": "utf-8"}, encoding="utf-8", timeout=60)
 
 
 def write(tmp_path: Path, content: Any, raw: bool = False) -> Path:
@@ -137,6 +139,21 @@ BAD: list[tuple[str, Any, str]] = [
 @pytest.mark.parametrize("content, field", [pytest.param(c, f, id=i) for i, c, f in BAD])
 def test_bad_case_file(tmp_path: Path, content: Any, field: str) -> None:
     assert_galat(run(["classify", str(write(tmp_path, content))]), field)
+
+
+# One of each kind through the real `mtbs` process (the console script, not only its function).
+REAL = ("unknown finding key", "missing visit_date", "string for an int", "RR 200", "bad enum edema",
+        "birth_date 30 February", "age exactly 5 years")
+
+
+@pytest.mark.parametrize("content, field", [pytest.param(c, f, id=i) for i, c, f in BAD if i in REAL])
+def test_bad_case_file_through_the_console_script(tmp_path: Path, content: Any, field: str) -> None:
+    assert_galat(real(["classify", str(write(tmp_path, content))]), field)
+
+
+def test_not_json_and_a_missing_file_through_the_console_script(tmp_path: Path) -> None:
+    assert_galat(real(["classify", str(write(tmp_path, "{", raw=True))]), None)
+    assert_galat(real(["classify", str(tmp_path / "tidak-ada.json")]), None)
 
 
 def test_range_message_follows_spec_example(tmp_path: Path) -> None:
@@ -295,7 +312,7 @@ SPEC_EXAMPLE = {
 def spec_example_output(tmp_path_factory: pytest.TempPathFactory) -> dict:
     p = tmp_path_factory.mktemp("contoh") / "contoh.json"
     p.write_text(json.dumps(SPEC_EXAMPLE), encoding="utf-8")
-    proc = run(["classify", str(p)])
+    proc = real(["classify", str(p)])
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     assert proc.stdout.endswith("\n")
