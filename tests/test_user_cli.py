@@ -7,13 +7,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from cli_login import add_account
+from cli_login import add_account, mtbs_here
 from cli_login import mtbs as _mtbs
 
 IDENTITY = ["--nama", "Puskesmas Uji", "--daerah-malaria", "rendah"]
 
-# `mtbs --db` without the test login (each test logs in its own way), stdin empty.
-mtbs = functools.partial(_mtbs, login=False, stdin="")
+# `mtbs --db` without the test login (each test logs in its own way), stdin empty: in this process;
+# `real` is the console script in a subprocess (test_no_terminal_and_no_password_is_one_line).
+mtbs = functools.partial(mtbs_here, login=False, stdin="")
+real = functools.partial(_mtbs, login=False, stdin="")
 
 
 
@@ -180,10 +182,16 @@ def test_failed_logins_are_recorded_and_slowed_down(tmp_path: Path) -> None:
 
 
 def test_no_terminal_and_no_password_is_one_line(accounts_db: Path) -> None:
-    done = mtbs(accounts_db, "--user", "kepala", "audit", "verify")
+    """The real process: stdin an empty pipe (not a terminal), so no prompt waits; then the login
+    line and the new account's line read from one pipe."""
+    done = real(accounts_db, "--user", "kepala", "audit", "verify")
     assert done.returncode == 2 and "kata sandi" in one_line(done)
-    empty = mtbs(accounts_db, "--user", "kepala", "--password-stdin", "audit", "verify", stdin="")
+    empty = real(accounts_db, "--user", "kepala", "--password-stdin", "audit", "verify", stdin="")
     assert empty.returncode == 2 and "--password-stdin" in one_line(empty)
+    made = real(accounts_db, "--user", "kepala", "--password-stdin", "user", "add", "pipa", "--nama-lengkap",
+                "Pipa", "--peran", "klinis", "--sandi-stdin", stdin="kepala-demo\nrahasia-pipa\n")
+    assert made.returncode == 0 and made.stderr == "", made.stderr
+    assert audit_actions(accounts_db)[-2:] == [("kepala", "login"), ("kepala", "akun.tambah")]
 
 
 def test_nip_and_str_for_the_letter_signature(accounts_db: Path) -> None:
