@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from mtbs_tui.documents.common import app_version
 from mtbs_tui.latihan import library, scoring
 from mtbs_tui.latihan.store import PracticeError, PracticeStore, create_session, merge
 from mtbs_tui.register import Register, RegisterError
@@ -164,3 +165,31 @@ def test_report_pdf_breaks_a_long_case_id_only_between_its_parts(tmp_path):
     for case_id in long_ids:
         for line in para_fit(f"12. {case_id}", width, 7.2).split("<br/>"):
             assert text_width(line.split(" ")[-1], 7.2) <= width and line[-1:] in ("-", case_id[-1]), line
+
+
+def test_report_pdf_footer_says_page_n_of_m_on_every_page(tmp_path):
+    """The practice report is numbered like the other reports (documents.common.report_footer_canvas):
+    `halaman N dari M` on every page, so a trainer sees whether a printed page is missing."""
+    from mtbs_tui.documents.latihan import write_pdf
+    from mtbs_tui.latihan.report import build
+
+    ids = [c.id for c in library.load()][:60]  # 60 rows of cases: three pages
+    path = tmp_path / "sesi.db"
+    create_session(path, "Pelatihan", ["Sari"], ids)
+    with PracticeStore.open(path) as store:
+        answer, score = _answer(ids[0], wrong=True)
+        store.save_attempt(participant="Sari", case_id=ids[0], chart=library.by_id(ids[0]).chart, answer=answer,
+                           score=score, started_at="2026-03-10T08:00:00", rules_version=RULES_VERSION)
+        report = build(store)
+        session_id = store.session_id
+    pdf = tmp_path / "laporan.pdf"
+    write_pdf(report, pdf)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)$", info, re.M).group(1))
+    assert pages >= 2
+    for page in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        footer = [line.strip() for line in text.splitlines() if "halaman" in line]
+        assert footer == [f"mtbs_tui {app_version()} · latihan dengan kasus rekaan, tanpa data pasien · "
+                          f"sesi {session_id} - halaman {page} dari {pages}"], text

@@ -339,11 +339,12 @@ def old_version_mark(visit: dict, what: str) -> Any | None:
                      "berlaku; cetak dari versi terbaru.", warn)
 
 
-def report_footer_canvas(footer: str) -> Any:
+def report_footer_canvas(footer: str, *, left_mm: float = 12, bottom_mm: float = 7) -> Any:
     """A reportlab canvas class that writes `footer - halaman N dari M` at the foot of every page
-    of a landscape report (12 mm from the left, 7 mm from the bottom), M known only when the
-    document is complete: each page is kept until `save` and drawn then (the reportlab recipe), so
-    a reader of a printed report sees whether a page is missing."""
+    of a report (`left_mm` from the left, `bottom_mm` from the bottom; the landscape reports' 12 and
+    7 by default), M known only when the document is complete: each page is kept until `save` and
+    drawn then (the reportlab recipe), so a reader of a printed report sees whether a page is
+    missing."""
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
 
@@ -362,7 +363,7 @@ def report_footer_canvas(footer: str) -> Any:
                 self.__dict__.update(state)
                 self.saveState()
                 self.setFont(FONT, 6.5)
-                self.drawString(12 * mm, 7 * mm, f"{footer} - halaman {self._pageNumber} dari {total}")
+                self.drawString(left_mm * mm, bottom_mm * mm, f"{footer} - halaman {self._pageNumber} dari {total}")
                 self.restoreState()
                 super().showPage()
             super().save()

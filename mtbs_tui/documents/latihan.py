@@ -16,6 +16,7 @@ from mtbs_tui.documents.common import (
     date_text,
     para_fit,
     para_text,
+    report_footer_canvas,
     styles,
     write_bytes,
     xlsx_print_setup,
@@ -127,15 +128,9 @@ def pdf_bytes(report: PracticeReport, *, today: _dt.date | None = None) -> bytes
         rows += [[rule, label, str(n)] for rule, label, n in report.rules_missed[:12]]
         story.append(_table(rows, [80 * MM, 85 * MM, 15 * MM], st))
 
-    def footer(canvas: Any, _doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(FONT, 6.5)
-        canvas.drawString(15 * MM, 8 * MM, f"mtbs_tui {app_version()} · latihan dengan kasus rekaan, tanpa data "
-                                           f"pasien · sesi {report.session_id or '-'}")
-        canvas.drawRightString(A4[0] - 15 * MM, 8 * MM, f"halaman {canvas.getPageNumber()}")
-        canvas.restoreState()
-
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    footer = (f"mtbs_tui {app_version()} · latihan dengan kasus rekaan, tanpa data pasien · "
+              f"sesi {report.session_id or '-'}")
+    doc.build(story, canvasmaker=report_footer_canvas(footer, left_mm=15, bottom_mm=8))
     return out.getvalue()
 
 
