@@ -1,22 +1,22 @@
-"""Encrypted backups (age format, pyrage) through the real `mtbs` command (issue 7).
+"""Encrypted backups (age format, pyrage) through the `mtbs` command (issue 7).
 
 With the head's public key set, the backup folder only ever holds the encrypted file: no seeded
 patient name appears in its bytes. Without a key the same grep finds them (so the grep can fail)
 and a warning is printed. Restore needs the private key file; a tampered, truncated or
 wrong-key file is refused with one line and the register is left exactly as it was.
+
+The commands run in this process (cli_login.mtbs_here); the first test runs the real console script.
 """
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pyrage
 import pytest
 from cli_login import (
-    MTBS,
     login_env,  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
     mtbs,
+    mtbs_here,
 )
 from test_backup import dump
 from test_export_support import make_register
@@ -67,9 +67,9 @@ def plaintext_hits(folder: Path) -> list[str]:
     return hits
 
 
-def encrypted_backup(live: Path, tmp_path: Path, public: str) -> Path:
-    assert mtbs(live, "backup", "--set-key", public).returncode == 0
-    done = mtbs(live, "backup", "--to", str(tmp_path / "usb"))
+def encrypted_backup(live: Path, tmp_path: Path, public: str, run=mtbs_here) -> Path:  # noqa: ANN001
+    assert run(live, "backup", "--set-key", public).returncode == 0
+    done = run(live, "backup", "--to", str(tmp_path / "usb"))
     assert done.returncode == 0, done.stderr
     assert "TIDAK dienkripsi" not in done.stderr
     [backup] = list((tmp_path / "usb").glob("*.db.age"))
@@ -78,8 +78,9 @@ def encrypted_backup(live: Path, tmp_path: Path, public: str) -> Path:
 
 def test_encrypted_backup_holds_no_plaintext_and_restores_identically(live: Path, tmp_path: Path,
                                                                        key: tuple[str, Path]) -> None:
+    """Through the real console script (the other tests run it in this process)."""
     public, key_file = key
-    backup = encrypted_backup(live, tmp_path, public)
+    backup = encrypted_backup(live, tmp_path, public, run=mtbs)
     assert backup.read_bytes().startswith(b"age-encryption.org/v1")
     assert plaintext_hits(tmp_path / "usb") == []
     assert not list((tmp_path / "usb").glob("*.tmp")) and not list(live.parent.glob(".*.tmp"))
@@ -103,7 +104,7 @@ def test_encrypted_backup_holds_no_plaintext_and_restores_identically(live: Path
 
 
 def test_without_a_key_every_backup_warns_and_the_names_are_readable(live: Path, tmp_path: Path) -> None:
-    done = mtbs(live, "backup", "--to", str(tmp_path / "usb"))
+    done = mtbs_here(live, "backup", "--to", str(tmp_path / "usb"))
     assert done.returncode == 0, done.stderr
     assert done.stderr.startswith("peringatan: cadangan TIDAK dienkripsi")
     assert plaintext_hits(tmp_path / "usb")  # the same grep does find plaintext: it can fail
@@ -138,7 +139,7 @@ def test_tampered_or_unreadable_encrypted_backup_is_refused(live: Path, tmp_path
     backup.write_bytes(bytes(data))
     before_audit = len(dump(live)["audit"])
     before = content(live)
-    done = mtbs(live, "restore", str(backup), *args, "--ya")
+    done = mtbs_here(live, "restore", str(backup), *args, "--ya")
     assert done.returncode == 2, (done.stdout, done.stderr)
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("galat: "), done.stderr
@@ -157,7 +158,7 @@ def test_tampered_or_unreadable_encrypted_backup_is_refused(live: Path, tmp_path
 
 def test_set_key_refuses_an_invalid_key(live: Path) -> None:
     for bad in ("age1xyz", "ssh-ed25519 AAAA", "AGE-SECRET-KEY-1QQQ"):
-        done = mtbs(live, "backup", "--set-key", bad)
+        done = mtbs_here(live, "backup", "--set-key", bad)
         assert done.returncode == 2 and done.stderr.startswith("galat: --set-key:"), done.stderr
     from mtbs_tui.backup import public_key_for
 
@@ -197,18 +198,14 @@ def test_damaged_register_is_restored_with_the_accounts_inside_the_backup(live: 
     expected = content(live)
     with open(live, "r+b") as fh:  # a destroyed header: the register cannot be opened at all
         fh.write(b"\0" * 100)
-    assert mtbs(live, "audit", "verify").returncode == 2
-    clinical = subprocess.run(
-        [str(MTBS), "--db", str(live), "restore", str(backup), "--kunci", str(key_file), "--ya"],
-        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
-        env={**os.environ, "MTBS_USER": "bidan", "MTBS_PASSWORD": "bidan-demo"})
+    assert mtbs_here(live, "audit", "verify").returncode == 2
+    clinical = mtbs_here(live, "restore", str(backup), "--kunci", str(key_file), "--ya",
+                         env={"MTBS_USER": "bidan", "MTBS_PASSWORD": "bidan-demo"})
     assert clinical.returncode == 2 and "akses ditolak" in clinical.stderr
-    wrong = subprocess.run(
-        [str(MTBS), "--db", str(live), "restore", str(backup), "--kunci", str(key_file), "--ya"],
-        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
-        env={**os.environ, "MTBS_PASSWORD": "salah-sandi"})
+    wrong = mtbs_here(live, "restore", str(backup), "--kunci", str(key_file), "--ya",
+                      env={"MTBS_PASSWORD": "salah-sandi"})
     assert wrong.returncode == 2 and "masuk gagal" in wrong.stderr
-    done = mtbs(live, "restore", str(backup), "--kunci", str(key_file), "--ya")
+    done = mtbs_here(live, "restore", str(backup), "--kunci", str(key_file), "--ya")
     assert done.returncode == 0, done.stderr
     assert content(live) == expected
     assert list(live.parent.glob("mtbs.db.rusak-*"))  # the damaged file is kept aside
@@ -220,14 +217,12 @@ def test_damaged_register_is_restored_with_the_accounts_inside_the_backup(live: 
 
 
 def test_restore_on_a_new_pc_logs_in_with_the_backup_accounts(live: Path, tmp_path: Path) -> None:
-    assert mtbs(live, "backup", "--to", str(tmp_path / "usb")).returncode == 0
+    assert mtbs_here(live, "backup", "--to", str(tmp_path / "usb")).returncode == 0
     [backup] = (tmp_path / "usb").glob("*.db")
     fresh = tmp_path / "pc-baru" / "mtbs.db"
     fresh.parent.mkdir()
-    wrong = subprocess.run([str(MTBS), "--db", str(fresh), "restore", str(backup), "--ya"], capture_output=True,
-                           text=True, timeout=120, stdin=subprocess.DEVNULL,
-                           env={**os.environ, "MTBS_PASSWORD": "bukan-ini-1"})
+    wrong = mtbs_here(fresh, "restore", str(backup), "--ya", env={"MTBS_PASSWORD": "bukan-ini-1"})
     assert wrong.returncode == 2 and "masuk gagal" in wrong.stderr and not fresh.exists()
-    done = mtbs(fresh, "restore", str(backup), "--ya")
+    done = mtbs_here(fresh, "restore", str(backup), "--ya")
     assert done.returncode == 0, done.stderr
     assert content(fresh) == content(live)
