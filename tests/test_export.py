@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 from test_export_support import fake_classify, make_register
+from xlsx_print import assert_prints_on_a4
 
 from mtbs_tui.documents.export import MODULE_COLUMNS, export_register, headers
 from mtbs_tui.register import Register
@@ -100,11 +101,12 @@ def test_xlsx_has_header_frozen_panes_widths_dates_as_dates(register_file: Path,
     assert [c.value for c in ws[1]] == headers()
     assert ws.freeze_panes == "E2"
     assert ws.column_dimensions["D"].width == 22
-    # Print setup: A4 landscape, one page wide, the header row on every page, page numbers.
-    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
-    assert ws.print_title_rows == "$1:$1"
+    # Print setup: A4 landscape at a readable 70 % over several pages (one page wide would be about
+    # 19 %), date, RM number, name (the frozen columns) and the header row on every page, the pages
+    # of the same rows together, page numbers.
+    assert_prints_on_a4(wb)
+    assert int(ws.page_setup.scale) == 70 and not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_cols == "$A:$D" and ws.print_title_rows == "$1:$1"
     assert "halaman &P dari &N" in ws.oddFooter.right.text
     assert ws[1][0].font.b
     n = sql_count(register_file, "2000-01-01", "2100-01-01")

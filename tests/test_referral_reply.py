@@ -321,7 +321,12 @@ def test_referral_log_and_register_export_read_back(source: Path, tmp_path: Path
                     "-o", str(tmp_path / f"rujukan.{fmt}"))
         assert done.returncode == 0, done.stderr
         assert f"{len(ids)} rujukan tersimpan" in done.stdout
-    sheet = openpyxl.load_workbook(tmp_path / "rujukan.xlsx").active
+    book = openpyxl.load_workbook(tmp_path / "rujukan.xlsx")
+    from xlsx_print import assert_prints_on_a4
+
+    assert_prints_on_a4(book)  # 24 columns: 70 % over pages, the frozen identity columns on each
+    assert book.active.print_title_cols == "$A:$E"
+    sheet = book.active
     table = [list(r) for r in sheet.iter_rows(values_only=True)]
     top = next(i for i, r in enumerate(table) if r[0] == "No.")
     assert table[top] == headers()

@@ -408,16 +408,32 @@ def xlsx_header_row(ws: Any, row: int, titles: list[str]) -> None:
 
 def xlsx_print_setup(ws: Any, title: str, *, head_row: int | None = 1, margin_in: float = 0.4) -> None:
     """The print setup of every openpyxl sheet a document writes (the streamed exports set the
-    same in `documents.xlsx`): A4 landscape, one page wide and as many pages tall as needed, the
-    header row (`head_row`, None: none) repeated on every page, the title and "halaman N dari M"
-    in the footer. Without it a wide sheet prints as many portrait pages of one or two columns."""
+    same in `documents.xlsx`): A4 landscape, one page wide and as many pages tall as needed (a
+    sheet too wide to read that way prints at `xlsx.READABLE_PRINT_SCALE` % over several pages,
+    `xlsx.print_scale`), the header row (`head_row`, None: none) repeated on every page, the title
+    and "halaman N dari M" in the footer. Without it a wide sheet prints as many portrait pages of
+    one or two columns."""
+    from openpyxl.utils import column_index_from_string, get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
+
+    from mtbs_tui.documents.xlsx import print_scale
 
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    default = ws.sheet_format.defaultColWidth or 8.43
+    dims = [ws.column_dimensions.get(get_column_letter(i)) for i in range(1, ws.max_column + 1)]  # .get: no new
+    widths = [d.width if d is not None and d.width else default for d in dims]
+    scale = print_scale(widths)
+    if scale is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    else:
+        ws.page_setup.scale = scale
+        ws.page_setup.pageOrder = "overThenDown"
+        frozen = "".join(ch for ch in ws.freeze_panes or "" if ch.isalpha())
+        if frozen and frozen != "A":  # the frozen identity columns at the left of every page
+            ws.print_title_cols = f"A:{get_column_letter(column_index_from_string(frozen) - 1)}"
     if head_row is not None:
         ws.print_title_rows = f"{head_row}:{head_row}"
     ws.page_margins.left = ws.page_margins.right = margin_in

@@ -8,8 +8,9 @@ The register keeps no free-text complaint, so the complaint column lists the cha
 that were recorded (`register.main_symptoms_sql`); the follow-up outcome follows the one rule of
 `register.follow_up_outcome_sql` (kept in time, late, not yet due, missed).
 
-XLSX print setup: A4 landscape, fit to one page wide, the header row repeated on every page, the
-header row and the first four columns frozen.
+XLSX print setup (`xlsx.print_scale`): A4 landscape at a readable 70 % over several pages (one
+page wide would be about 19 %), the first four columns and the header row repeated on every page;
+the header row and the first four columns frozen.
 
 CSV (docs/documents.md): separator `;`, UTF-8 with BOM, CRLF, decimal comma. Excel with Indonesian
 regional settings uses `;` as its list separator and `,` as the decimal mark, and reads UTF-8 only

@@ -5,8 +5,9 @@ write-only mode took about 40 s and xlsxwriter's constant-memory mode about 21 s
 takes a few seconds with flat memory, because the register export knows its column types up front
 and writes each row as one string. The file is a plain SpreadsheetML package (ECMA-376): inline
 strings, a date number format, a bold header row, frozen panes, column widths, an autofilter and a
-print setup (A4 landscape, fit to one page wide, the header row repeated on every page, page numbers
-in the footer).
+print setup (A4 landscape, fit to one page wide, or for a wide sheet a readable scale over several
+pages with the identity columns repeated (`print_scale`), the header row repeated on every page,
+page numbers in the footer).
 tests/test_export*.py read every file back with openpyxl.
 """
 from __future__ import annotations
@@ -66,6 +67,31 @@ def date_serial(value: Any) -> float | None:
     return _dt.date.fromisoformat(str(value)[:10]).toordinal() - _EXCEL_EPOCH
 
 
+# --- printing (one home for the streamed writer here and `common.xlsx_print_setup`) ------------
+# A4 landscape with 0.4 in side margins. A sheet that fits one page wide at READABLE_PRINT_SCALE %
+# or more is fit to one page wide. A wider one (the register export's 43 columns would print at
+# about 19 %, letters under 2 mm) prints at READABLE_PRINT_SCALE % across several pages instead,
+# with its identity columns (the frozen ones: date, RM number, name) repeated at the left of every
+# page and the pages of the same rows printed one after another ("over, then down"), so each sheet
+# of paper can be read on its own and the set for one stretch of the register stays together.
+A4_LANDSCAPE_PRINTABLE_MM = 297 - 2 * 0.4 * 25.4
+READABLE_PRINT_SCALE = 70
+
+
+def column_mm(width: float) -> float:
+    """Printed width at 100 % of an Excel column `width` characters wide (Calibri 11: 7 px a
+    character plus 5 px of padding, at 96 px an inch)."""
+    return (width * 7 + 5) * 25.4 / 96
+
+
+def print_scale(widths: Iterable[float]) -> int | None:
+    """None: fit the sheet to one page wide; a number: print at that scale over several pages."""
+    total = sum(column_mm(w) for w in widths)
+    if total <= 0 or A4_LANDSCAPE_PRINTABLE_MM / total * 100 >= READABLE_PRINT_SCALE:
+        return None
+    return READABLE_PRINT_SCALE
+
+
 class XlsxStreamWriter:
     """Write rows of `columns` into `path`. Use as a context manager; rows are sequences."""
 
@@ -80,6 +106,7 @@ class XlsxStreamWriter:
         self._zip = zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
         self._sheet = self._zip.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)
         self._letters = [column_letter(i) for i in range(len(self.columns))]
+        self.print_scale = print_scale(c.width for c in self.columns)
         self._cell_fns = [self._cell_fn(i, c.kind) for i, c in enumerate(self.columns)]
         self._buf: list[str] = []
         self._row = 1
@@ -150,7 +177,7 @@ class XlsxStreamWriter:
         header = "".join(_text(self._letters[i], 1, c.header, style=2) for i, c in enumerate(self.columns))
         self._sheet.write(
             (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
-             '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+             + ('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if self.print_scale is None else '') +
              f'<sheetViews><sheetView tabSelected="1" workbookViewId="0">{pane}</sheetView></sheetViews>'
              f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
              f'<row r="1">{header}</row>').encode("utf-8")
@@ -162,8 +189,7 @@ class XlsxStreamWriter:
         self._sheet.write(
             (f'</sheetData><autoFilter ref="A1:{last}"/>'
              '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
-             # Landscape, one page wide and as many pages tall as needed (fitToHeight 0).
-             '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+             + self._page_setup() +
              f'<headerFooter><oddFooter>{self._footer()}</oddFooter></headerFooter></worksheet>').encode("utf-8")
         )
         self._sheet.close()
@@ -184,11 +210,25 @@ class XlsxStreamWriter:
             f'<bookViews><workbookView/></bookViews><sheets><sheet name={sheet_attr} sheetId="1" r:id="rId1"/></sheets>'
             f'<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
             f'{xml_text(quoted)}!$A$1:${self._letters[-1]}${max(self._row, 1)}</definedName>'
-            # The header row printed at the top of every page.
-            f'<definedName name="_xlnm.Print_Titles" localSheetId="0">{xml_text(quoted)}!$1:$1</definedName>'
+            # The header row printed at the top of every page (and, when the sheet prints over
+            # several pages wide, the frozen identity columns at the left of every page).
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="0">{self._print_titles(quoted)}</definedName>'
             '</definedNames></workbook>',
         )
         z.close()
+
+    def _page_setup(self) -> str:
+        if self.print_scale is None:  # landscape, one page wide and as many tall as needed
+            return '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+        return (f'<pageSetup paperSize="9" orientation="landscape" scale="{self.print_scale}" '
+                'pageOrder="overThenDown"/>')
+
+    def _print_titles(self, quoted: str) -> str:
+        rows = f"{xml_text(quoted)}!$1:$1"
+        if self.print_scale is None or not self.freeze_columns:
+            return rows
+        last = self._letters[self.freeze_columns - 1]
+        return f"{xml_text(quoted)}!$A:${last},{rows}"
 
     def _footer(self) -> str:
         """The printed footer: the title on the left, "halaman P dari N" on the right ("&" starts a
