@@ -297,9 +297,13 @@ def write_pdf(report: QualityReport, path: Path, db: Any) -> None:
 
 
 def write_report(register: Any, first: _dt.date, last: _dt.date, fmt: str, out_path: Path | str, *,
-                 actor: str | None = None, today: _dt.date | None = None) -> QualityReport:
+                 actor: str | None = None, today: _dt.date | None = None,
+                 report: QualityReport | None = None) -> QualityReport:
+    """Write the report of `first`..`last` and audit it. `report`: the same period already
+    computed (the Mutu screen computes it in a worker thread; a year takes seconds on an old PC)."""
     require_format(fmt, FORMATS)
-    report = compute(register, first, last, today=today)
+    if report is None or (report.first, report.last) != (first, last):
+        report = compute(register, first, last, today=today)
     write_as(fmt, out_path, {"pdf": lambda tmp: write_pdf(report, tmp, register.db),
                              "xlsx": lambda tmp: write_xlsx(report, tmp), "csv": lambda tmp: write_csv(report, tmp)})
     record_audit(register, "laporan.mutu", detail=f"{first.isoformat()}..{last.isoformat()}, {fmt}", actor=actor)

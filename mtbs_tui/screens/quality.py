@@ -90,6 +90,7 @@ class QualityScreen(MtbsScreen[None]):
         super().__init__()
         self.last_month: _dt.date | None = None
         self.report: QualityReport | None = None
+        self.print_pending = False  # F7 pressed while the indicators were still being computed
         # The computation running (None when the numbers shown are those of `last_month`): its
         # worker and the register reader it reads through, interrupted when it is no longer wanted.
         self.computing: Worker[None] | None = None
@@ -100,12 +101,15 @@ class QualityScreen(MtbsScreen[None]):
         yield Static("", id="quality-period", classes="help-line", markup=False)
         with Vertical(id="quality-body"):
             yield Static("", id="quality-table", markup=False)
-        # One line of 80 columns; F8 only for a role that may send the package.
+        yield Static(self.note_text(), id="quality-note", classes="help-line", markup=False)
+        yield KeyBar()
+
+    def note_text(self) -> str:
+        """One line of 80 columns; F8 only for a role that may send the package."""
         note = "Definisi: docs/quality.md · F7 PDF 12 bulan ini"
         if self.role_may("send_package"):
             note += " · F8 paket bulanan kabupaten"
-        yield Static(note, id="quality-note", classes="help-line", markup=False)
-        yield KeyBar()
+        return note
 
     def on_mount(self) -> None:
         today: _dt.date = self.app.today()
@@ -127,6 +131,9 @@ class QualityScreen(MtbsScreen[None]):
         first, last = month_span(self.last_month)
         self.stop_computing()
         self.report = None
+        if self.print_pending:  # F7 was for the period left: not printed
+            self.print_pending = False
+            self.query_one("#quality-note", Static).update(self.note_text())
         fac = (self.app.register.facility() or {}).get("name") or ""
         self.query_one("#quality-period", Static).update(
             f"{fac} · {month_text(first)} - {month_text(last)} ({MONTHS_SHOWN} bulan)")
@@ -162,11 +169,16 @@ class QualityScreen(MtbsScreen[None]):
         self.report = report
         self.query_one("#quality-table", Static).update(indicator_lines(report))
         self.refresh_bindings()
+        if self.print_pending:
+            self.action_print_report()
 
     def _show_fault(self, worker: Worker[None], exc: Exception) -> None:
         if worker is not self.computing or not self.is_mounted:
             return
         self.computing = None
+        if self.print_pending:
+            self.print_pending = False
+            self._say(False, "PDF mutu", exc)
         message = str(getattr(exc, "message", None) or exc).splitlines()[0]
         line = f"Indikator tidak dapat dihitung: {message}"
         self.query_one("#quality-table", Static).update(Text(line[:79], style="bold red"))
@@ -220,16 +232,25 @@ class QualityScreen(MtbsScreen[None]):
         return folder
 
     def action_print_report(self) -> None:
-        """F7: the PDF of the 12 months shown, into `dokumen/` beside the register."""
+        """F7: the PDF of the 12 months shown, into `dokumen/` beside the register, from the
+        indicators the worker computed. Pressed while they are still being computed, it is
+        written as soon as they are shown (the UI thread never computes a year)."""
         from mtbs_tui.documents.quality import write_report
 
         assert self.last_month is not None
+        if self.report is None:
+            self.print_pending = True
+            self.query_one("#quality-note", Static).update(
+                Text("PDF mutu dibuat setelah indikator selesai dihitung...", style="bold"))
+            return
+        self.print_pending = False
         today: _dt.date = self.app.today()
         first, last = month_span(self.last_month)
         last = min(last, today)
         try:
             target = self._folder() / f"mutu-mtbs-{first:%Y-%m}-{last:%Y-%m}.pdf"
-            write_report(self.app.register, first, last, "pdf", target, actor=self.app.actor, today=today)
+            write_report(self.app.register, first, last, "pdf", target, actor=self.app.actor, today=today,
+                         report=self.report)
         except Exception as exc:  # noqa: BLE001 - DocumentError/RegisterError carry one Indonesian line
             self._say(False, "PDF mutu", exc)
             return

@@ -172,3 +172,35 @@ async def test_keys_stay_live_while_the_indicators_are_computed(register, monkey
         assert stopped == ["interrupted", "interrupted"]
     # The register the UI uses is untouched and still writable.
     assert register.db.execute("SELECT count(*) FROM visits").fetchone()[0] > 0
+
+
+async def test_f7_while_computing_prints_when_the_indicators_are_shown(register, monkeypatch) -> None:
+    """F7 never computes a year on the UI thread: pressed while the worker computes, the note says
+    the PDF follows, and it is written from the worker's numbers (compute runs once) as soon as
+    they are shown."""
+    import threading
+    from pathlib import Path
+
+    from mtbs_tui.screens import quality as screen_module
+
+    real = screen_module.compute
+    release = threading.Event()
+    runs: list[object] = []
+
+    def gated(reader, first, last, *, today):
+        runs.append(first)
+        assert release.wait(10)
+        return real(reader, first, last, today=today)
+
+    monkeypatch.setattr(screen_module, "compute", gated)
+    monkeypatch.setattr("mtbs_tui.documents.quality.compute", lambda *a, **k: pytest.fail("computed again"))
+    app = make_app(register, user="tinjau", offer_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f9")
+        await pilot.press("f7")
+        assert _text(app, "#quality-note") == "PDF mutu dibuat setelah indikator selesai dihitung..."
+        release.set()
+        await _computed(app, pilot)
+        assert _text(app, "#quality-note").startswith("PDF mutu tersimpan: ")
+    assert len(runs) == 1
+    assert list((Path(register.path).parent / "dokumen").glob("mutu-mtbs-*.pdf"))
