@@ -6,7 +6,7 @@ that return styled text import rich when they are called.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from mtbs_tui.rules.age import age_on
@@ -69,10 +69,22 @@ def month_text(day: date) -> str:
 
 
 def time_text(visit_at: str | None) -> str:
-    """HH:MM of an ISO datetime."""
+    """HH:MM of an ISO datetime: the clock on screens, as the time boxes take it ("jj:mm")."""
     if not visit_at or len(visit_at) < 16:
         return ""
     return visit_at[11:16]
+
+
+def written_time_text(at: str | datetime | None) -> str:
+    """`10.35`: a time as Indonesian writes it (PUEBI), on paper and in records ("pukul 10.35");
+    '' when unknown. Screens' clocks use `time_text`."""
+    if not at:
+        return ""
+    if isinstance(at, datetime):
+        return f"{at.hour:02d}.{at.minute:02d}"
+    if len(at) < 16:
+        return ""
+    return f"{at[11:13]}.{at[14:16]}"
 
 
 def short_label(label: str, width: int) -> str:

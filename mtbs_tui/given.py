@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from mtbs_tui.display import written_time_text
+
 # outcome -> what the nurse reads
 OUTCOMES: dict[str, str] = {
     "diberikan": "diberikan",
@@ -89,7 +91,7 @@ class Item:
         """One line: `diberikan 10.35`, `tidak diberikan: stok habis`, `diberikan lain: ...`."""
         if self.outcome == NOT_GIVEN:
             return f"tidak diberikan: {self.reason_text()}"
-        hour = f" {time_text(self.given_at)}" if self.given_at else ""
+        hour = f" {written_time_text(self.given_at)}" if self.given_at else ""
         if self.outcome == OTHERWISE:
             return f"diberikan lain{hour}: {self.note or ''}"
         if self.outcome == DEVIATION:
@@ -114,17 +116,10 @@ def recommended(treatments: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def time_text(at: str | None) -> str:
-    """`10.35` (the Indonesian way of writing a time), '' when unknown."""
-    if not at or len(at) < 16:
-        return ""
-    return f"{at[11:13]}.{at[14:16]}"
-
-
 def when_text(at: str | None, visit_day: str | None) -> str:
     """The time given as a document prints it: `10.35` on the visit's day, `07-12 08.00` on
     another day (a dose given the next morning before the child left)."""
-    hour = time_text(at)
+    hour = written_time_text(at)
     if not hour or not at or not visit_day or at[:10] == visit_day[:10]:
         return hour
     return f"{at[8:10]}-{at[5:7]} {hour}"
@@ -154,8 +149,8 @@ def parse_time(text: str | None, visit_at: str, *, now: _dt.datetime) -> str:
     moment = moment.replace(second=0, microsecond=0, tzinfo=None)
     at = moment.strftime("%Y-%m-%dT%H:%M")
     if at < visit_at[:16]:
-        raise GivenError("jam", f"jam diberikan {time_text(at)} sebelum kunjungan "
-                                f"({visit_day} {time_text(visit_at) or '00.00'}); paling awal jam kunjungan")
+        raise GivenError("jam", f"jam diberikan {written_time_text(at)} sebelum kunjungan "
+                                f"({visit_day} {written_time_text(visit_at) or '00.00'}); paling awal jam kunjungan")
     if moment > now + FUTURE_SLACK:
         raise GivenError("jam", f"jam diberikan {at.replace('T', ' ')} belum terjadi; paling lambat sekarang")
     return at

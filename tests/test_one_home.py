@@ -221,6 +221,38 @@ def test_the_calendar_detector_catches_copies(copy: str) -> None:
     assert calendar_word_copies("documents/x.py", copy)
 
 
+# The written time `10.35` (display.written_time_text): three modules each had their own, with
+# different answers for an unknown time.
+_TIME_FORMAT = re.compile(
+    r"def\s+(?!datetime_text|visit_time_text)\w*time_text\b"  # def time_text(...)
+    r"|:02d\}\.\{[^}]*:02d\}"  # f"{moment.hour:02d}.{moment.minute:02d}"
+    r"|\[11:13\]\}\.\{"  # f"{at[11:13]}.{at[14:16]}"
+    r"|%H\.%M(?!\.%S)")  # a listing with seconds (backup --list) is another format
+
+
+def time_format_copies(path: str, text: str) -> list[str]:
+    if path == DISPLAY_HOME:
+        return []
+    return [f"{path}:{n}: {line.strip()}" for n, line in _code_lines(text)
+            if _TIME_FORMAT.search(line)]
+
+
+def test_times_are_written_only_by_display() -> None:
+    found = [hit for path, text in _sources() for hit in time_format_copies(path, text)]
+    assert not found, "use mtbs_tui.display.time_text / written_time_text:\n" + "\n".join(found)
+    assert time_format_copies("x.py", (PACKAGE / DISPLAY_HOME).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("copy", [
+    "def time_text(at):",
+    'return f"{moment.hour:02d}.{moment.minute:02d}"',
+    'return f"{at[11:13]}.{at[14:16]}"',
+    "stamp = now.strftime('%H.%M')",
+])
+def test_the_time_detector_catches_copies(copy: str) -> None:
+    assert time_format_copies("documents/x.py", copy)
+
+
 # --- the CLI's help restates option lists (cli.py imports only typer): it must name every key -----
 
 def _cli_option_helps() -> dict[str, list[str]]:

@@ -15,15 +15,15 @@ def describe(visit: dict[str, Any]) -> list[str]:
     """The lines `lihat` prints (and `catat` after saving): each recommended treatment with its
     outcome or "belum dicatat", then the deviations numbered T1, T2, ..."""
     from mtbs_tui import given
-    from mtbs_tui.display import date_text
+    from mtbs_tui.display import date_text, written_time_text
 
     patient = visit.get("patient") or {}
     record = visit.get("given")
     lines = [f"Kunjungan {visit['id']} · {patient.get('name', '-')} ({patient.get('mrn', '-')}) · "
-             f"{date_text(visit.get('visit_date'))} {given.time_text(visit.get('visit_at'))}".rstrip()]
+             f"{date_text(visit.get('visit_date'))} {written_time_text(visit.get('visit_at'))}".rstrip()]
     if record:
         lines.append(f"Dicatat: versi {record['version']} oleh {record['recorded_by']}, "
-                     f"{date_text(record['recorded_at'][:10])} {given.time_text(record['recorded_at'])}"
+                     f"{date_text(record['recorded_at'][:10])} {written_time_text(record['recorded_at'])}"
                      + (f" · alasan: {record['reason']}" if record.get("reason") else ""))
     else:
         lines.append("Belum ada yang dicatat.")

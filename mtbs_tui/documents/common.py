@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from mtbs_tui.display import MONTH_NAMES
+from mtbs_tui.display import MONTH_NAMES, written_time_text
 from mtbs_tui.outputs import os_reason
 from mtbs_tui.rules.age import Age
 
@@ -59,14 +59,7 @@ def datetime_text(value: Any) -> str:
     if not value:
         return "-"
     moment = value if isinstance(value, _dt.datetime) else _dt.datetime.fromisoformat(str(value))
-    return f"{date_text(moment.date())}, pukul {moment.hour:02d}.{moment.minute:02d}"
-
-
-def time_text(value: Any) -> str:
-    if not value:
-        return "-"
-    moment = value if isinstance(value, _dt.datetime) else _dt.datetime.fromisoformat(str(value))
-    return f"{moment.hour:02d}.{moment.minute:02d}"
+    return f"{date_text(moment.date())}, pukul {written_time_text(moment)}"
 
 
 def age_text_long(days: int | None, months: int | None) -> str:
@@ -390,7 +383,7 @@ def footer_text(db: Any, what: str) -> str:
     head = recorded_head(db)
     chain = f"rantai audit {head[:16]}" if head else "rantai audit -"
     now = _dt.datetime.now()
-    return pdf_text(f"{what} - dicetak {date_text(now.date())} {now:%H.%M} - mtbs_tui {app_version()} - {chain}")
+    return pdf_text(f"{what} - dicetak {date_text(now.date())} {written_time_text(now)} - mtbs_tui {app_version()} - {chain}")
 
 
 # --- XLSX (openpyxl) ------------------------------------------------------------------------------

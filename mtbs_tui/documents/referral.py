@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from mtbs_tui.display import written_time_text
 from mtbs_tui.documents.common import (
     FONT,
     FONT_BOLD,
@@ -34,7 +35,6 @@ from mtbs_tui.documents.common import (
     place_and_date,
     styles,
     text_width,
-    time_text,
     visit_doses,
     worker_signature,
     write_bytes,
@@ -93,7 +93,7 @@ def visit_time_text(visit: dict) -> str:
     at = visit.get("visit_at")
     if not time_known(at):
         return f"{date_text(visit.get('visit_date'))} (jam tidak dicatat)"
-    return f"{date_text(visit.get('visit_date'))}, pukul {time_text(at)}"
+    return f"{date_text(visit.get('visit_date'))}, pukul {written_time_text(at) or '-'}"
 
 
 
@@ -370,17 +370,16 @@ def referral_story(register: Any, visit: dict, number: str | None = None, *, com
         story.append(Paragraph(f"<b>Catatan:</b> {para_text(referral['pre_referral_notes'])}", base))
     record = visit.get("given")
     if record:
-        from mtbs_tui import given
 
         missing = any(hour == NOT_RECORDED_HOUR for _, _, hour in given_rows(visit))
         story.append(Paragraph(para_text(
             f"Jam diberikan = jam yang dicatat petugas ({record['recorded_by']}, "
-            f"{date_text(record['recorded_at'][:10])} {given.time_text(record['recorded_at'])})"
+            f"{date_text(record['recorded_at'][:10])} {written_time_text(record['recorded_at'])})"
             + ("; yang belum dicatat diisi dengan tangan." if missing else ".")), small))
     else:
         story.append(Paragraph(
             "Pemberian belum dicatat di register: isi jam diberikan dengan tangan"
-            + (f" (pemeriksaan pukul {time_text(given_at)})." if time_known(given_at) else "."), small))
+            + (f" (pemeriksaan pukul {written_time_text(given_at) or '-'})." if time_known(given_at) else "."), small))
 
     story.append(Paragraph("4. Klasifikasi lain", st["section"]))
     others = other_classifications(visit)
