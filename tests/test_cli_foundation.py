@@ -1,7 +1,8 @@
 """`mtbs init`, `mtbs demo`, `mtbs check`, the --db option, $MTBS_DB and the default data folder.
 
-Real console script, real files. Bad input: one Indonesian line on stderr, non-zero exit, no
-traceback, and nothing changed.
+Real files. Bad input: one Indonesian line on stderr, non-zero exit, no traceback, and nothing
+changed. `init` and `check` of a fresh register run the real console script; the other cases run the
+same entry point in this process (cli_login.mtbs_here).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from cli_login import mtbs_here
 
 from mtbs_tui import db as dbmod
 
@@ -19,9 +21,13 @@ IDENTITY = ["--nama", "Puskesmas Sukamaju", "--kode", "P5301011", "--alamat", "J
             "--kepala", "dr. Maria", "--nip-kepala", "198001012010012001"]
 
 
-def run(exe: Path, *args: str, env: dict | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def real(exe: Path, *args: str, env: dict | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
     full_env = dict(os.environ, **(env or {}))
     return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120, env=full_env, input=stdin)
+
+
+def run(*args: str, env: dict | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return mtbs_here(None, *args, env=env, stdin=stdin)
 
 
 def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -42,7 +48,7 @@ def facility(db: Path) -> dict:
 
 def test_init_creates_the_register_with_the_identity(tmp_path: Path, mtbs_exe: Path) -> None:
     db = tmp_path / "mtbs.db"
-    result = run(mtbs_exe, "--db", str(db), "init", *IDENTITY)
+    result = real(mtbs_exe, "--db", str(db), "init", *IDENTITY)
     assert result.returncode == 0, result.stderr
     assert "Database dibuat" in result.stdout
     fac = facility(db)
@@ -50,7 +56,7 @@ def test_init_creates_the_register_with_the_identity(tmp_path: Path, mtbs_exe: P
             fac["head_nip"]) == ("Puskesmas Sukamaju", "P5301011", "Kupang", "NTT", "rendah", "dr. Maria",
                                  "198001012010012001")
     # Running init again updates the identity and keeps the register.
-    again = run(mtbs_exe, "--db", str(db), "init", "--kepala", "dr. Agus")
+    again = real(mtbs_exe, "--db", str(db), "init", "--kepala", "dr. Agus")
     assert again.returncode == 0 and "diperbarui" in again.stdout
     assert facility(db)["head_name"] == "dr. Agus" and facility(db)["name"] == "Puskesmas Sukamaju"
 
@@ -64,34 +70,34 @@ def test_init_creates_the_register_with_the_identity(tmp_path: Path, mtbs_exe: P
         (["--nama", "P" * 300, "--daerah-malaria", "rendah"], "terlalu panjang"),
     ],
 )
-def test_init_bad_input_changes_nothing(tmp_path: Path, mtbs_exe: Path, args: list[str], words: str) -> None:
+def test_init_bad_input_changes_nothing(tmp_path: Path, args: list[str], words: str) -> None:
     db = tmp_path / "mtbs.db"
-    assert words in one_error_line(run(mtbs_exe, "--db", str(db), "init", *args))
+    assert words in one_error_line(run("--db", str(db), "init", *args))
     assert not db.exists()
 
 
-def test_init_refuses_a_network_share_and_a_missing_folder(tmp_path: Path, mtbs_exe: Path) -> None:
-    assert "jaringan" in one_error_line(run(mtbs_exe, "--db", r"\\server\share\mtbs.db", "init", *IDENTITY))
+def test_init_refuses_a_network_share_and_a_missing_folder(tmp_path: Path) -> None:
+    assert "jaringan" in one_error_line(run("--db", r"\\server\share\mtbs.db", "init", *IDENTITY))
     assert "folder tidak ditemukan" in one_error_line(
-        run(mtbs_exe, "--db", str(tmp_path / "tidak" / "ada.db"), "init", *IDENTITY))
+        run("--db", str(tmp_path / "tidak" / "ada.db"), "init", *IDENTITY))
 
 
-def test_db_option_env_and_default_folder(tmp_path: Path, mtbs_exe: Path, _isolated_data_dir: Path) -> None:
+def test_db_option_env_and_default_folder(tmp_path: Path, _isolated_data_dir: Path) -> None:
     # No --db, no $MTBS_DB: the per-user data folder (MTBS_DATA_DIR in tests, platformdirs otherwise).
-    assert run(mtbs_exe, "init", *IDENTITY).returncode == 0
+    assert run("init", *IDENTITY).returncode == 0
     assert (_isolated_data_dir / "mtbs.db").exists()
     env_db = tmp_path / "env.db"
-    assert run(mtbs_exe, "init", *IDENTITY, env={"MTBS_DB": str(env_db)}).returncode == 0
+    assert run("init", *IDENTITY, env={"MTBS_DB": str(env_db)}).returncode == 0
     assert env_db.exists()
     opt_db = tmp_path / "opt.db"
-    assert run(mtbs_exe, "--db", str(opt_db), "init", *IDENTITY, env={"MTBS_DB": str(env_db)}).returncode == 0
+    assert run("--db", str(opt_db), "init", *IDENTITY, env={"MTBS_DB": str(env_db)}).returncode == 0
     assert opt_db.exists()  # --db wins over $MTBS_DB
-    check = run(mtbs_exe, "check", env={"MTBS_DB": str(env_db)})
+    check = run("check", env={"MTBS_DB": str(env_db)})
     assert check.returncode == 0 and str(env_db) in check.stdout
 
 
-def test_demo_goes_to_its_own_file_and_if_missing_keeps_it(mtbs_exe: Path, _isolated_data_dir: Path) -> None:
-    result = run(mtbs_exe, "demo", "--patients", "30", "--visits", "120")
+def test_demo_goes_to_its_own_file_and_if_missing_keeps_it(_isolated_data_dir: Path) -> None:
+    result = run("demo", "--patients", "30", "--visits", "120")
     assert result.returncode == 0, result.stderr
     demo = _isolated_data_dir / "mtbs-demo.db"
     assert demo.exists() and not (_isolated_data_dir / "mtbs.db").exists()
@@ -103,43 +109,43 @@ def test_demo_goes_to_its_own_file_and_if_missing_keeps_it(mtbs_exe: Path, _isol
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
     before = demo.stat().st_mtime_ns
-    kept = run(mtbs_exe, "demo", "--if-missing")
+    kept = run("demo", "--if-missing")
     assert kept.returncode == 0 and "sudah ada" in kept.stdout and demo.stat().st_mtime_ns == before
     assert not [p for p in _isolated_data_dir.iterdir() if ".baru" in p.name]  # no temp file left
 
 
-def test_demo_never_overwrites_a_real_register(tmp_path: Path, mtbs_exe: Path) -> None:
+def test_demo_never_overwrites_a_real_register(tmp_path: Path) -> None:
     db = tmp_path / "mtbs.db"
-    assert run(mtbs_exe, "--db", str(db), "init", *IDENTITY).returncode == 0
+    assert run("--db", str(db), "init", *IDENTITY).returncode == 0
     before = db.read_bytes()
-    assert "bukan database demo" in one_error_line(run(mtbs_exe, "--db", str(db), "demo", "--patients", "5"))
+    assert "bukan database demo" in one_error_line(run("--db", str(db), "demo", "--patients", "5"))
     assert db.read_bytes() == before
 
 
 def test_check_reports_counts_and_exit_zero(tmp_path: Path, mtbs_exe: Path) -> None:
     (tmp_path / "data puskesmas").mkdir()
     db = tmp_path / "data puskesmas" / "demo #1.db"  # spaces and '#' survive the read-only URI
-    assert run(mtbs_exe, "--db", str(db), "demo", "--patients", "20", "--visits", "60").returncode == 0
-    result = run(mtbs_exe, "--db", str(db), "check")
+    assert run("--db", str(db), "demo", "--patients", "20", "--visits", "60").returncode == 0
+    result = real(mtbs_exe, "--db", str(db), "check")
     assert result.returncode == 0, result.stderr
     assert "Keutuhan: baik" in result.stdout and f"Versi skema: {dbmod.SCHEMA_VERSION}\n" in result.stdout
     assert "Pasien: 20" in result.stdout and "Kunjungan: 60" in result.stdout and "Database sehat." in result.stdout
 
 
-def test_check_bad_inputs(tmp_path: Path, mtbs_exe: Path) -> None:
-    assert "tidak ditemukan" in one_error_line(run(mtbs_exe, "--db", str(tmp_path / "nope.db"), "check"))
+def test_check_bad_inputs(tmp_path: Path) -> None:
+    assert "tidak ditemukan" in one_error_line(run("--db", str(tmp_path / "nope.db"), "check"))
     assert not (tmp_path / "nope.db").exists()
-    assert "jaringan" in one_error_line(run(mtbs_exe, "--db", r"\\srv\data\mtbs.db", "check"))
-    assert "folder" in one_error_line(run(mtbs_exe, "--db", str(tmp_path), "check"))
+    assert "jaringan" in one_error_line(run("--db", r"\\srv\data\mtbs.db", "check"))
+    assert "folder" in one_error_line(run("--db", str(tmp_path), "check"))
     text = tmp_path / "catatan.db"
     text.write_text("ini bukan database\n" * 20)
-    assert "rusak" in one_error_line(run(mtbs_exe, "--db", str(text), "check"))
+    assert "rusak" in one_error_line(run("--db", str(text), "check"))
     newer = tmp_path / "baru.db"
-    assert run(mtbs_exe, "--db", str(newer), "init", *IDENTITY).returncode == 0
+    assert run("--db", str(newer), "init", *IDENTITY).returncode == 0
     conn = sqlite3.connect(newer)
     conn.execute(f"PRAGMA user_version = {dbmod.SCHEMA_VERSION + 1}")
     conn.commit()
     conn.close()
-    line = one_error_line(run(mtbs_exe, "--db", str(newer), "check"))
+    line = one_error_line(run("--db", str(newer), "check"))
     assert "lebih baru" in line and "perbarui aplikasi" in line
-    assert "lebih baru" in one_error_line(run(mtbs_exe, "--db", str(newer), "init", *IDENTITY))
+    assert "lebih baru" in one_error_line(run("--db", str(newer), "init", *IDENTITY))
