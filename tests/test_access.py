@@ -10,8 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from cli_login import MTBS, add_account
-from cli_login import mtbs as _mtbs
+from cli_login import MTBS, add_account, mtbs_here
 
 from mtbs_tui import accounts, users
 from mtbs_tui.accounts import AccountError
@@ -19,8 +18,10 @@ from mtbs_tui.register import Register
 
 MOMENT = _dt.datetime(2026, 11, 23, 8, 0, 0)
 
-# `mtbs --db` without the test login (each test logs in its own way), stdin empty.
-mtbs = functools.partial(_mtbs, login=False, stdin="")
+# `mtbs --db` without the test login (each test logs in its own way), stdin empty, in this process.
+# Undecodable bytes in argv, the environment or stdin go through the real console script
+# (test_hostile_input_is_one_line_and_exit_2).
+mtbs = functools.partial(mtbs_here, login=False, stdin="")
 
 
 
@@ -284,12 +285,18 @@ def test_hostile_input_is_one_line_and_exit_2(db: Path, tmp_path: Path, argv: li
                         encoding="utf-8")
     (tmp_path / "b.db.age").write_bytes(b"age-encryption.org/v1\n")
     args = [a.format(db=db, tmp=tmp_path, case9999=case9999) for a in argv]
-    environment = {**{k: v for k, v in os.environ.items() if k not in ("MTBS_USER", "MTBS_PASSWORD")},
-                   **HEAD_ENV, **env}
-    data = stdin if isinstance(stdin, bytes) else stdin.encode()
-    done = subprocess.run([str(MTBS), *args], input=data, capture_output=True, timeout=120, env=environment)
-    err = done.stderr.decode("utf-8", "replace").strip().splitlines()
-    assert done.returncode == 2, err
+    if isinstance(stdin, bytes) or any(NOT_UTF8 in part for part in [*args, *env.values()]):
+        # Bytes that are not UTF-8 reach a real process through the operating system.
+        environment = {**{k: v for k, v in os.environ.items() if k not in ("MTBS_USER", "MTBS_PASSWORD")},
+                       **HEAD_ENV, **env}
+        data = stdin if isinstance(stdin, bytes) else stdin.encode()
+        real = subprocess.run([str(MTBS), *args], input=data, capture_output=True, timeout=120, env=environment)
+        code, stderr = real.returncode, real.stderr.decode("utf-8", "replace")
+    else:
+        done = mtbs_here(None, *args, stdin=stdin, env={**HEAD_ENV, **env}, login=False)
+        code, stderr = done.returncode, done.stderr
+    err = stderr.strip().splitlines()
+    assert code == 2, err
     assert len(err) == 1 and err[0].startswith("galat: ") and "internal" not in err[0], err
     assert words in err[0]
 
@@ -299,6 +306,7 @@ def test_hostile_input_is_one_line_and_exit_2(db: Path, tmp_path: Path, argv: li
 def test_audit_verify_compares_with_the_backup_index_and_printed_heads(db: Path) -> None:
     import sqlite3
 
+    add_account(db, "tinjau", "peninjau")  # entries: akun kepala, bidan, tinjau; the backup's login is 4th
     made = mtbs(db, "backup", env=HEAD_ENV)
     assert made.returncode == 0, made.stderr
     ok = mtbs(db, "audit", "verify", env=HEAD_ENV)
@@ -315,16 +323,17 @@ def test_audit_verify_compares_with_the_backup_index_and_printed_heads(db: Path)
     # backup's index contradicts it.
     conn = sqlite3.connect(db)
     conn.execute("DROP TRIGGER audit_no_delete")
-    conn.execute("DELETE FROM audit WHERE id > 2")
-    last = conn.execute("SELECT hash FROM audit WHERE id = 2").fetchone()[0]
+    conn.execute("DELETE FROM audit WHERE id > 3")
+    last = conn.execute("SELECT hash FROM audit WHERE id = 3").fetchone()[0]
     conn.execute("UPDATE meta SET value = ? WHERE key = 'audit_head'", (last,))
-    conn.execute("UPDATE meta SET value = '2' WHERE key = 'audit_count'")
+    conn.execute("UPDATE meta SET value = '3' WHERE key = 'audit_count'")
     from mtbs_tui import audit
 
     conn.executescript(audit.TRIGGERS_SQL)
     conn.commit()
     conn.close()
-    cut = mtbs(db, "audit", "verify", env=HEAD_ENV)
+    cut = mtbs(db, "audit", "verify", env={"MTBS_USER": "tinjau", "MTBS_PASSWORD": "tinjau-demo"})
     assert cut.returncode == 1
-    # (The login of `audit verify` itself appended entries, so the cut shows as a rewritten entry.)
+    # (The login of `audit verify` itself takes the 4th place, so the cut shows as a rewritten entry.
+    # By the reviewer: the head's login in the same second would be the very entry that was cut.)
     assert cut.stderr.strip().startswith("jejak audit RUSAK: ") and "pada cadangan r-cadangan-" in cut.stderr
