@@ -10,7 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "mtbs_tui"
-MAX_IGNORES = 20  # issue 16: "the type: ignore count falls below 20"
+# issue 16 asked for fewer than 20; the count only goes down: lower this when one goes.
+MAX_IGNORES = 7
 
 
 def ignores_in(text: str) -> int:
@@ -22,11 +23,11 @@ def ignores_in(text: str) -> int:
     return count
 
 
-def test_type_ignore_count_stays_below_twenty() -> None:
+def test_type_ignore_count_does_not_grow() -> None:
     per_file = {str(p.relative_to(PACKAGE)): ignores_in(p.read_text(encoding="utf-8"))
                 for p in sorted(PACKAGE.rglob("*.py"))}
     total = sum(per_file.values())
-    assert total < MAX_IGNORES, {name: n for name, n in per_file.items() if n}
+    assert total <= MAX_IGNORES, {name: n for name, n in per_file.items() if n}
 
 
 def test_the_counter_counts_comments_only() -> None:

@@ -34,7 +34,7 @@ from mtbs_tui.rules import codes as rule_codes
 from mtbs_tui.rules import vocabulary as voc
 from mtbs_tui.rules.age import age_on
 from mtbs_tui.screens.base import MtbsScreen
-from mtbs_tui.screens.visit_form import VisitFormScreen
+from mtbs_tui.screens.visit_form import AssessmentFormScreen
 from mtbs_tui.widgets.legend import KeyLegend
 from mtbs_tui.widgets.line import TextLine
 
@@ -366,7 +366,7 @@ class StoryScreen(MtbsScreen[bool]):
 # --- the assessment: the visit form without its panel, without the register ----------------------
 
 
-class PracticeFormScreen(VisitFormScreen):
+class PracticeFormScreen(AssessmentFormScreen[dict[str, Any]]):
     """The normal visit form on a fictitious child. No drafts, no visit: F10 ends the assessment and
     hands the recorded case to the classification step."""
 
@@ -428,16 +428,20 @@ class PracticeFormScreen(VisitFormScreen):
         self.classify_now()
         problems = self.problems()
         if not problems:
-            self.dismiss(self.build_case())  # type: ignore[arg-type]
+            self.dismiss(self.build_case())
             return
         from mtbs_tui.screens.dialogs import ConfirmDialog
 
         first = problems[0]
         more = f" (+{len(problems) - 1} lainnya)" if len(problems) > 1 else ""
+
+        def finish(sure: bool | None) -> None:
+            if sure:
+                self.dismiss(self.build_case())
+
         self.app.push_screen(
             ConfirmDialog("Selesai menilai?", detail=f"{first.label}: {first.why}{more}.",
-                          yes="Selesai", no="Kembali menilai"),
-            lambda sure: self.dismiss(self.build_case()) if sure else None)  # type: ignore[arg-type]
+                          yes="Selesai", no="Kembali menilai"), finish)
 
     def action_leave(self) -> None:
         from mtbs_tui.screens.dialogs import ConfirmDialog

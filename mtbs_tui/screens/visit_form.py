@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Any
+from abc import abstractmethod
+from typing import Any, Generic, Optional, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -55,16 +56,16 @@ from mtbs_tui.widgets.panel import ClassificationPanel, panel_lines
 from mtbs_tui.widgets.section import FormSection
 
 FORM_CSS = """
-VisitFormScreen { layout: vertical; }
-VisitFormScreen #form-title { height: 1; text-style: bold; background: $primary; color: $text; }
-VisitFormScreen #strip { height: 1; color: $text-muted; }
-VisitFormScreen #form-body { height: 1fr; }
-VisitFormScreen #form-column {
+AssessmentFormScreen { layout: vertical; }
+AssessmentFormScreen #form-title { height: 1; text-style: bold; background: $primary; color: $text; }
+AssessmentFormScreen #strip { height: 1; color: $text-muted; }
+AssessmentFormScreen #form-body { height: 1fr; }
+AssessmentFormScreen #form-column {
     width: 1fr; height: 1fr; border: solid $accent; border-title-style: bold;
     scrollbar-size-vertical: 1;
 }
-VisitFormScreen #help-line { height: 1; color: $text-muted; }
-VisitFormScreen #help-line.error { color: $text-error; text-style: bold; }
+AssessmentFormScreen #help-line { height: 1; color: $text-muted; }
+AssessmentFormScreen #help-line.error { color: $text-error; text-style: bold; }
 """
 
 
@@ -169,10 +170,20 @@ class LeaveDialog(MtbsModalScreen[str]):
         self.dismiss(value)
 
 
-class VisitFormScreen(MtbsScreen["int | None"]):
-    """The visit form. Dismissed with the saved visit id, or None when left (draft kept)."""
+# What a finished form is dismissed with (None: left): the register's visit form the saved visit
+# id, the practice form (screens/latihan.py) the recorded case.
+FormResult = TypeVar("FormResult")
+
+
+class AssessmentFormScreen(MtbsScreen[Optional[FormResult]], Generic[FormResult]):
+    """The assessment form (sections, fields, drafts, checks). What F9/F10 lead to, and so what the
+    form is dismissed with, is the subclass's: `VisitFormScreen` saves a visit, the practice form
+    hands the recorded case to the classification step."""
 
     CSS = FORM_CSS
+    # The rules name this base class and hold for every subclass (the visit form, the practice
+    # form); Textual would scope a screen's CSS to the class it is pushed as.
+    SCOPED_CSS = False
     AUTO_FOCUS = None
     # Seconds after opening before the other sections are mounted (one per idle moment), and the
     # pause in typing that counts as idle.
@@ -1097,6 +1108,27 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         order = {k: n for n, k in enumerate(k for s in self.sections for k in s.plan.keys)}
         return sorted(out, key=lambda p: (p.rank, order.get(p.key, len(order))))
 
+    @abstractmethod
+    def action_summary(self, save: bool = False) -> None:
+        """F9 and F10 (``save``): what ends the assessment; the subclass's (the visit form: the
+        summary, which saves; the practice form: the classification step)."""
+
+    async def jump_to(self, key: str) -> None:
+        """Show the section that asks ``key`` and put the focus on that question."""
+        i = self.section_of(key)
+        if i is None:
+            return
+        await self._show_section(i)
+        for f in self.current.focusable_fields():
+            if f.key == key:
+                self.set_focus(f)
+                self._set_help(f.help_text, error=bool(f.error))
+                return
+
+
+class VisitFormScreen(AssessmentFormScreen[int]):
+    """The visit form. Dismissed with the saved visit id, or None when left (draft kept)."""
+
     def action_summary(self, save: bool = False) -> None:
         """F9: the summary; F10 (``save``): the summary, which saves at once or refuses with one
         line naming the first problem."""
@@ -1132,18 +1164,6 @@ class VisitFormScreen(MtbsScreen["int | None"]):
         fields = self.current.focusable_fields()
         if fields and self.focused is None:
             self.set_focus(fields[0])
-
-    async def jump_to(self, key: str) -> None:
-        """Show the section that asks ``key`` and put the focus on that question."""
-        i = self.section_of(key)
-        if i is None:
-            return
-        await self._show_section(i)
-        for f in self.current.focusable_fields():
-            if f.key == key:
-                self.set_focus(f)
-                self._set_help(f.help_text, error=bool(f.error))
-                return
 
 
 def _untouched(field: FormField) -> bool:
