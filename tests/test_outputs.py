@@ -11,10 +11,12 @@ import sys
 import time
 from pathlib import Path
 
+import cli_login
 import pytest
 from cli_login import (
     MTBS,
     login_env,  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+    mtbs_here,
 )
 from test_export_support import first_referred_visit, make_register
 
@@ -42,9 +44,10 @@ def patients(db: Path) -> list[tuple]:
         conn.close()
 
 
-def mtbs(db: Path, *args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(MTBS), "--db", str(db), *args], capture_output=True, text=True, timeout=120,
-                          stdin=subprocess.DEVNULL, cwd=cwd, env={**os.environ, **(env or {})})
+# The commands run in this process (cli_login.mtbs_here); the --timpa test runs the real console
+# script (`real`), and so does the SIGTERM soak (make test-slow).
+mtbs = mtbs_here
+real = cli_login.mtbs
 
 
 # --- the guard itself: every spelling of a protected path ---------------------------------------
@@ -164,13 +167,13 @@ def test_documents_refuse_to_overwrite_without_timpa_and_say_so(register: Path, 
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     visit = first_referred_visit(register)
     out = tmp_path / "kartu.pdf"
-    assert mtbs(register, "card", str(visit), "-o", str(out)).returncode == 0
+    assert real(register, "card", str(visit), "-o", str(out)).returncode == 0
     first = digest(out)
-    again = mtbs(register, "card", str(visit), "-o", str(out))
+    again = real(register, "card", str(visit), "-o", str(out))
     assert again.returncode == 2
     assert again.stderr.strip() == f"galat: {out}: berkas sudah ada; beri --timpa untuk menimpanya, atau pilih nama lain"
     assert digest(out) == first
-    forced = mtbs(register, "card", str(visit), "-o", str(out), "--timpa")
+    forced = real(register, "card", str(visit), "-o", str(out), "--timpa")
     assert forced.returncode == 0, forced.stderr
     if os.name != "nt":  # a card carries a child's health data: owner only
         assert (out.stat().st_mode & 0o777) == 0o600

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from cli_login import (
     login_env,  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
-    mtbs_cli,
+    mtbs_here,
 )
 from test_backup import dump
 from test_export_support import fake_classify, make_register
@@ -166,12 +166,13 @@ def without_login(rows: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
 
 
 def test_cli_restore_round_trip_and_refusals(live: Path, tmp_path: Path) -> None:
-    done = mtbs_cli("--db", str(live), "backup", "--to", str(tmp_path / "usb"))
+    """In this process (test_backup_encrypted runs a round trip through the real console script)."""
+    done = mtbs_here(live, "backup", "--to", str(tmp_path / "usb"))
     assert done.returncode == 0, done.stderr
     backup = next((tmp_path / "usb").glob("mtbs-cadangan-*.db"))
     before = dump(live)
     add_visit(live)
-    done = mtbs_cli("--db", str(live), "restore", str(backup), "--ya")
+    done = mtbs_here(live, "restore", str(backup), "--ya")
     assert done.returncode == 0, done.stderr
     assert "dipulihkan" in done.stdout and "sebelum-pulih" in done.stdout
     assert len(dump(live)["visits"]) == len(before["visits"])
@@ -179,12 +180,12 @@ def test_cli_restore_round_trip_and_refusals(live: Path, tmp_path: Path) -> None
     bad = tmp_path / "rusak.db"
     bad.write_bytes(backup.read_bytes()[: 4096 * 3])
     now = dump(live)
-    done = mtbs_cli("--db", str(live), "restore", str(bad), "--ya")
+    done = mtbs_here(live, "restore", str(bad), "--ya")
     assert done.returncode == 2
     assert done.stderr.startswith("galat: ") and len(done.stderr.strip().splitlines()) == 1
     # Unchanged but for the command's login (an audit entry and the account's last_login_at).
     assert without_login(dump(live)) == without_login(now)
-    done = mtbs_cli("--db", str(live), "restore", str(tmp_path / "tidak-ada.db"), "--ya")
+    done = mtbs_here(live, "restore", str(tmp_path / "tidak-ada.db"), "--ya")
     assert done.returncode == 2 and "tidak ditemukan" in done.stderr
 
 
