@@ -255,11 +255,12 @@ class MtbsApp(KeyGate, App[int]):
         return minutes * 60.0
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.MouseDown)):
+        if isinstance(event, (events.Key, events.Paste, events.MouseDown)):
             self.last_input = self.idle_clock()
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            # One key at a time: a key typed while the previous one (a screen change) is still
-            # being handled waits for it (keygate.py), so no key is lost or lands on the old screen.
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            # One key (or one paste) at a time: one typed while the previous one (a screen change)
+            # is still being handled waits for it (keygate.py), so nothing typed or pasted is lost
+            # or lands on the old screen.
             await self.gate_key(event, super().on_event)
             return
         await super().on_event(event)

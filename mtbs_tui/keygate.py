@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 
     from textual.message_pump import MessagePump
 
-    Deliver = Callable[[events.Key], Awaitable[None]]
+    # A key, or text pasted from the terminal (bracketed paste): both go to the focused widget.
+    Typed = events.Key | events.Paste
+    Deliver = Callable[[Typed], Awaitable[None]]
 
 # The longest a key waits for the app to settle before it is delivered anyway (seconds).
 KEY_HOLD_LIMIT = 3.0
@@ -61,12 +63,13 @@ class KeyGate:
     """Mixin for the App (before `App` in the bases). The app's `on_event` passes every key read
     from the terminal to `gate_key` with the coroutine that hands a key to Textual."""
 
-    _held_keys: "deque[tuple[events.Key, Deliver]] | None" = None
+    _held_keys: "deque[tuple[Typed, Deliver]] | None" = None
     _key_in_flight: bool = False
     _key_delivered_at: float = 0.0
 
-    async def gate_key(self, event: events.Key, deliver: "Deliver") -> None:
-        """Deliver `event` now if the previous key has been handled, else hold it until then."""
+    async def gate_key(self, event: "Typed", deliver: "Deliver") -> None:
+        """Deliver `event` (a key or pasted text) now if the previous one has been handled, else
+        hold it until then."""
         if self._held_keys is None:
             self._held_keys = deque()
         if self._key_in_flight or self._held_keys:
@@ -104,7 +107,7 @@ class KeyGate:
             node = node.parent
         return True
 
-    async def _deliver(self, event: events.Key, deliver: "Deliver") -> None:
+    async def _deliver(self, event: "Typed", deliver: "Deliver") -> None:
         self._key_in_flight = True
         self._key_delivered_at = time.monotonic()
         try:

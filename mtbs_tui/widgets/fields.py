@@ -105,6 +105,16 @@ class FormField(Widget, can_focus=True):
         """(True, value) when ``key`` answers this question at once; (False, None) otherwise."""
         return False, None
 
+    def on_paste(self, event: events.Paste) -> None:
+        """A one-key question takes no pasted text (a terminal's bracketed paste): it rings and
+        says so on the help line instead of dropping it without a word."""
+        event.stop()
+        event.prevent_default()
+        self.app.bell()
+        self.notice = f"{self.spec.label}: tempelan tidak dipakai; jawab dengan tombol"
+        self.refresh_field()
+        self.post_message(FieldChanged(self))
+
     @property
     def help_text(self) -> str:
         if self.error:
@@ -435,11 +445,27 @@ class NumberField(FormField):
             if self.enter_moves_on():
                 self.post_message(FieldDone(self))
         elif event.is_printable and char.strip():
-            # A letter in a number field: mark it, keep what was typed.
             self._consume(event)
-            self.error = f"{self.spec.label}: hanya angka (contoh 37,5)"
-            self.refresh_field()
-            self.post_message(FieldChanged(self))
+            self._refuse_letter()
+
+    def _refuse_letter(self) -> None:
+        """A letter in a number field: mark it, keep what was typed."""
+        self.error = f"{self.spec.label}: hanya angka (contoh 37,5)"
+        self.refresh_field()
+        self.post_message(FieldChanged(self))
+
+    def on_paste(self, event: events.Paste) -> None:
+        """Text pasted from the terminal (bracketed paste) goes in as if typed, character by
+        character: digits and separators are added; at anything else the field is marked as for a
+        typed letter and the rest is left out (nothing pasted is silently dropped)."""
+        event.stop()
+        event.prevent_default()
+        for char in event.text.strip():
+            if char in self.ALLOWED:
+                self.type_key(char)
+            elif char.strip():
+                self._refuse_letter()
+                return
 
     def enter_moves_on(self) -> bool:
         """Enter on this field: False (stay) on an invalid value, or on an unlikely value not yet
