@@ -253,6 +253,32 @@ def test_the_time_detector_catches_copies(copy: str) -> None:
     assert time_format_copies("documents/x.py", copy)
 
 
+# The CSV dialect of the exports and reports (documents.common.csv_file): four writers each opened
+# their own file with the separator, the BOM and the line ends.
+CSV_HOME = "documents/common.py"
+_CSV_DIALECT = re.compile(r"\bcsv\.(?:writer|DictWriter)\(|\bopen\(.*[\"']utf-8-sig[\"']")
+
+
+def csv_dialect_copies(path: str, text: str) -> list[str]:
+    if path == CSV_HOME:
+        return []
+    return [f"{path}:{n}: {line.strip()}" for n, line in _code_lines(text) if _CSV_DIALECT.search(line)]
+
+
+def test_csv_files_are_opened_only_by_the_documents_home() -> None:
+    found = [hit for path, text in _sources() for hit in csv_dialect_copies(path, text)]
+    assert not found, "write CSV through mtbs_tui.documents.common.csv_file:\n" + "\n".join(found)
+    assert csv_dialect_copies("x.py", (PACKAGE / CSV_HOME).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("copy", [
+    'w = csv.writer(fh, delimiter=";", lineterminator="\\r\\n")',
+    'with open(path, "w", encoding="utf-8-sig", newline="") as fh:',
+])
+def test_the_csv_detector_catches_copies(copy: str) -> None:
+    assert csv_dialect_copies("documents/x.py", copy)
+
+
 # --- the CLI's help restates option lists (cli.py imports only typer): it must name every key -----
 
 def _cli_option_helps() -> dict[str, list[str]]:

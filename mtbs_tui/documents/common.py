@@ -148,6 +148,23 @@ def write_as(fmt: str, out_path: Path | str, writers: Mapping[str, Callable[[Pat
     return out_path
 
 
+# --- CSV ------------------------------------------------------------------------------------------
+# The one CSV dialect of every export and report (docs/documents.md): `;` between fields, UTF-8 with
+# a BOM, CRLF. Excel with Indonesian regional settings uses `;` as its list separator and reads
+# UTF-8 only when the file starts with a BOM; LibreOffice detects all three in its import dialog.
+CSV_DELIMITER = ";"
+CSV_ENCODING = "utf-8-sig"
+
+
+@contextlib.contextmanager
+def csv_file(path: Path) -> Iterator[Any]:
+    """A `csv.writer` on `path` (a new file) in the one CSV dialect."""
+    import csv
+
+    with open(path, "w", encoding=CSV_ENCODING, newline="") as fh:
+        yield csv.writer(fh, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+
+
 # --- audit ----------------------------------------------------------------------------------------
 
 def write_bytes(out: Any, data: bytes) -> None:

@@ -12,9 +12,8 @@ XLSX print setup (`xlsx.print_scale`): A4 landscape at a readable 70 % over seve
 page wide would be about 19 %), the first four columns and the header row repeated on every page;
 the header row and the first four columns frozen.
 
-CSV (docs/documents.md): separator `;`, UTF-8 with BOM, CRLF, decimal comma. Excel with Indonesian
-regional settings uses `;` as its list separator and `,` as the decimal mark, and reads UTF-8 only
-when the file starts with a BOM; LibreOffice detects all three in its import dialog.
+CSV (docs/documents.md): the dialect of `documents.common.csv_file` (`;`, UTF-8 with BOM, CRLF) and
+the decimal comma, which Excel with Indonesian regional settings uses as its decimal mark.
 
 Memory stays flat: rows come from `Register.export_rows` (three merged cursors in one snapshot;
 the SQL lives in register.py) and go straight to the file. Most formatting (age text, visit kind,
@@ -23,7 +22,6 @@ the module columns.
 """
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,11 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from mtbs_tui.audit import record_audit
-from mtbs_tui.documents.common import DocumentError, require_format, write_as
+from mtbs_tui.documents.common import DocumentError, csv_file, require_format, write_as
 
 FORMATS = ("csv", "xlsx")
-CSV_DELIMITER = ";"
-CSV_ENCODING = "utf-8-sig"
 PROGRESS_STEP = 2000  # rows between progress callbacks
 
 # Chart modules that print a classification, with the register's column title, in chart order.
@@ -128,8 +124,7 @@ def export_register(
                 progress(rows)
 
     def write_csv(tmp: Path) -> None:
-        with open(tmp, "w", encoding=CSV_ENCODING, newline="") as fh:
-            writer = csv.writer(fh, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+        with csv_file(tmp) as writer:
             writer.writerow(headers())
             writer.writerows(each_row())
 

@@ -29,7 +29,6 @@ block (pelapor: the account that made the report; mengetahui: the head of the pu
 """
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import json
 import re
@@ -44,6 +43,7 @@ from mtbs_tui.documents.common import (
     FONT_BOLD,
     HAND,
     DocumentError,
+    csv_file,
     footer_text,
     para_text,
     pdf_text,
@@ -375,8 +375,7 @@ def _place_and_date(report: MonthlyReport) -> str:
 def write_csv(report: MonthlyReport, path: Path) -> None:
     """Key/value lines naming the puskesmas and the month, an empty line, then the table."""
     fac = report.facility
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+    with csv_file(path) as w:
         w.writerow(["Laporan", report.title])
         w.writerow(["Puskesmas", fac.get("name") or ""])
         w.writerow(["Kode puskesmas", fac.get("code") or ""])

@@ -8,7 +8,6 @@ and the definitions.
 """
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from mtbs_tui.documents.common import (
     FONT,
     FONT_BOLD,
     build_landscape_pdf,
+    csv_file,
     footer_text,
     para_text,
     require_format,
@@ -90,8 +90,7 @@ def write_csv(report: QualityReport, path: Path) -> None:
     """Key/value lines naming the puskesmas and the period, an empty line, then one line per
     indicator and month (month `periode` = the whole period)."""
     fac = report.facility
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+    with csv_file(path) as w:
         w.writerow(["Laporan", report.title])
         w.writerow(["Puskesmas", fac.get("name") or ""])
         w.writerow(["Kode puskesmas", fac.get("code") or ""])

@@ -11,15 +11,14 @@ writes the file (the same CSV dialect and XLSX writer as the register export) an
 """
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 from pathlib import Path
 from typing import Any
 
 from mtbs_tui.audit import record_audit
 from mtbs_tui.display import date_text
-from mtbs_tui.documents.common import DocumentError, require_format, write_as
-from mtbs_tui.documents.export import CSV_DELIMITER, CSV_ENCODING, ExportResult
+from mtbs_tui.documents.common import DocumentError, csv_file, require_format, write_as
+from mtbs_tui.documents.export import ExportResult
 
 FORMATS = ("xlsx", "csv", "pdf")
 
@@ -101,8 +100,7 @@ def export_referral_log(register: Any, date_from: _dt.date, date_to: _dt.date, f
     title = f"Buku Register Rujukan {facility} {date_text(date_from)} s.d. {date_text(date_to)}".replace("  ", " ")
 
     def write_csv(tmp: Path) -> None:
-        with open(tmp, "w", encoding=CSV_ENCODING, newline="") as fh:
-            writer = csv.writer(fh, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+        with csv_file(tmp) as writer:
             writer.writerow(headers())
             writer.writerows(rows)
 
