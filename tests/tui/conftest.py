@@ -227,10 +227,11 @@ CHARACTERS = {"enter": "\r", "tab": "\t", "escape": "\x1b", "space": " "}
 def key_event(key: str):  # noqa: ANN201 - textual.events.Key
     """The Key event a terminal sends for `key` (a character or a Textual key name)."""
     from textual import events
+    from textual.keys import _character_to_key
 
-    if key == " ":
-        return events.Key("space", " ")
-    return events.Key(key, key if len(key) == 1 else CHARACTERS.get(key))
+    if len(key) == 1:  # as the terminal's parser names it: "-" is `minus`, "," is `comma`, " " `space`
+        return events.Key(_character_to_key(key), key)
+    return events.Key(key, CHARACTERS.get(key))
 
 
 async def type_keys(pilot, *keys: str) -> None:

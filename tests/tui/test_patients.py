@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SIZE, TODAY, keys_handled, make_app
+from conftest import SIZE, TODAY, keys_handled, make_app, type_keys
 from form_app import screen_text
 from textual.widgets import DataTable, Input, Static
 
@@ -31,7 +31,10 @@ async def _open_new_patient(pilot) -> None:
 
 
 async def _type(pilot, text: str) -> None:
-    await pilot.press(*list(text))
+    """Type `text` in one burst through the app's key gate (what typing it slowly gives:
+    test_typing_ahead_never_lands_in_the_previous_field); test_register_a_patient_with_keys_only
+    types its form key by key with Pilot."""
+    await type_keys(pilot, *text)
 
 
 def _patients(register) -> list[dict]:
@@ -43,17 +46,17 @@ async def test_register_a_patient_with_keys_only(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
         await _open_new_patient(pilot)
-        await _type(pilot, "Siti Rahma")
+        await pilot.press(*"Siti Rahma")
         await pilot.press("enter")
         await pilot.press("p")  # one key: moves on by itself
-        await _type(pilot, "05-03-2025")
+        await pilot.press(*"05-03-2025")
         await pilot.press("enter")
         await pilot.press("enter")  # No. RM empty: made automatically
-        await _type(pilot, "3201011503250001")
+        await pilot.press(*"3201011503250001")
         await pilot.press("enter")
-        await _type(pilot, "3201014101950002")
+        await pilot.press(*"3201014101950002")
         await pilot.press("enter")
-        await _type(pilot, "Ny. Rahma")
+        await pilot.press(*"Ny. Rahma")
         await pilot.press("f10")
         await pilot.pause()
         # After saving from the search ("open" purpose) the patient's page opens.
@@ -77,43 +80,55 @@ async def test_register_a_patient_with_keys_only(register) -> None:
     assert new["mrn"]  # generated
 
 
-@pytest.mark.parametrize(
-    ("field", "typed", "message"),
-    [
-        ("name", "", "Nama anak wajib diisi"),
-        ("sex", "", "Jenis kelamin: tekan L"),
-        ("birth_date", "31-12-2026", "tidak boleh sesudah hari ini"),
-        ("birth_date", "31-02-2025", "tidak ada di kalender"),
-        ("birth_date", "kemarin", "tulis HH-BB-TTTT"),
-        ("birth_date", "01-01-2020", "5 tahun atau lebih"),
-        ("nik", "12345", "harus 16 angka"),
-        ("mother_nik", "320101150325000X", "harus 16 angka"),
-        ("phone", "12ab", "Telepon: 8–15 angka"),
-        ("mrn", "RM 01", "No. RM"),
-    ],
-)
-async def test_invalid_input_shows_the_message_and_keeps_everything(register, field, typed, message) -> None:
-    valid = {"name": "Dewi Lestari", "sex": "P", "birth_date": "10-10-2025", "mrn": "",
-             "nik": "", "mother_nik": "", "phone": "", "parent_name": "Ny. Lestari"}
-    valid[field] = typed
+_INVALID = [
+    ("name", "", "Nama anak wajib diisi"),
+    ("sex", "", "Jenis kelamin: tekan L"),
+    ("birth_date", "31-12-2026", "tidak boleh sesudah hari ini"),
+    ("birth_date", "31-02-2025", "tidak ada di kalender"),
+    ("birth_date", "kemarin", "tulis HH-BB-TTTT"),
+    ("birth_date", "01-01-2020", "5 tahun atau lebih"),
+    ("nik", "12345", "harus 16 angka"),
+    ("mother_nik", "320101150325000X", "harus 16 angka"),
+    ("phone", "12ab", "Telepon: 8–15 angka"),
+    ("mrn", "RM 01", "No. RM"),
+]
+
+
+async def test_invalid_input_shows_the_message_and_keeps_everything(register) -> None:
+    """Each invalid value in turn, in one app: the form is opened from the search (F2) holding what
+    an earlier, interrupted form held (the form restores it), F10 is refused naming the field, and
+    Esc goes back to the search. test_register_a_patient_with_keys_only types a whole form key by key."""
     before = len(_patients(register))
     app = make_app(register, offer_drafts=False)
-    # What an earlier, interrupted form held (the form restores it): only F10 is pressed here;
-    # test_register_a_patient_with_keys_only types a whole form key by key.
-    app.new_patient_fields = {k: v for k, v in valid.items() if v}
     async with app.run_test(size=SIZE) as pilot:
-        await _open_new_patient(pilot)
-        screen = app.screen
-        await pilot.press("f10")
+        await pilot.press("f3")
         await pilot.pause()
-        assert app.screen is screen, "an invalid form must not be saved"
-        assert message in _help(app)
-        assert app.screen.focused is screen.query_one(f"#f-{field}", Input)
-        assert screen.query_one(f"#row-{field}").has_class("-invalid")
-        # Nothing typed is lost, the wrong value included.
-        for name, value in valid.items():
-            expected = value.upper() if name == "sex" else value
-            assert screen.query_one(f"#f-{name}", Input).value == expected
+        search = app.screen
+        assert isinstance(search, PatientSearchScreen)
+        for field, typed, message in _INVALID:
+            case = f"{field}={typed!r}"
+            valid = {"name": "Dewi Lestari", "sex": "P", "birth_date": "10-10-2025", "mrn": "",
+                     "nik": "", "mother_nik": "", "phone": "", "parent_name": "Ny. Lestari"}
+            valid[field] = typed
+            app.new_patient_fields = {k: v for k, v in valid.items() if v}
+            await pilot.press("f2")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, NewPatientScreen), case
+            await pilot.press("f10")
+            await pilot.pause()
+            assert app.screen is screen, f"{case}: an invalid form must not be saved"
+            assert message in _help(app), f"{case}: {_help(app)}"
+            assert app.screen.focused is screen.query_one(f"#f-{field}", Input), case
+            assert screen.query_one(f"#row-{field}").has_class("-invalid"), case
+            # Nothing typed is lost, the wrong value included.
+            for name, value in valid.items():
+                expected = value.upper() if name == "sex" else value
+                assert screen.query_one(f"#f-{name}", Input).value == expected, f"{case}: {name}"
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is search, case
+            assert len(_patients(register)) == before, case
     assert len(_patients(register)) == before
 
 
