@@ -6,13 +6,17 @@ import sys
 from datetime import timedelta
 
 import pytest
-from conftest import FIXED_NOW, SIZE, add_account, keys_handled, make_app, password_of
+from conftest import FIXED_NOW, SIZE, add_account, keys_handled, make_app, password_of, type_keys
 from textual.widgets import Static
 
 from mtbs_tui.screens.home import HomeScreen
 from mtbs_tui.screens.login import FirstRunScreen, LoginScreen
 
 pytestmark = pytest.mark.timeout(60)
+
+# test_login_with_the_right_password_opens_home types its login key by key with Pilot; the other
+# tests type in one burst through the app's key gate (conftest.type_keys), which hands the keys over
+# one at a time as if typed slowly (test_typing_ahead_logs_in: a burst logs in as slow typing does).
 
 
 def _keys(text: str) -> list[str]:
@@ -63,7 +67,7 @@ async def test_the_password_is_masked(register) -> None:
     add_account(register, "bidan")
     app = make_app(register, user=None, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"bidan", "enter", *"rahasia1")
+        await type_keys(pilot, *"bidan", "enter", *"rahasia1")
         await pilot.pause()
         assert "rahasia1" not in app.export_screenshot()
         assert "bidan" in app.export_screenshot()
@@ -73,7 +77,7 @@ async def test_wrong_password_is_refused_and_recorded(register) -> None:
     add_account(register, "bidan")
     app = make_app(register, user=None, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"bidan", "enter", *"salah-sandi", "enter")
+        await type_keys(pilot, *"bidan", "enter", *"salah-sandi", "enter")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen) and app.user is None
         assert "salah" in _message(app)
@@ -87,17 +91,17 @@ async def test_failed_logins_slow_down_even_the_right_password(register) -> None
     moment = {"now": FIXED_NOW}
     app = make_app(register, user=None, offer_drafts=False, clock=lambda: moment["now"])
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"bidan", "enter")
+        await type_keys(pilot, *"bidan", "enter")
         for _ in range(3):
-            await pilot.press(*"salah-sandi", "enter")  # focus stays on the password after a failure
+            await type_keys(pilot, *"salah-sandi", "enter")  # focus stays on the password after a failure
             await pilot.pause()
-        await pilot.press(*password_of("bidan"), "enter")
+        await type_keys(pilot, *password_of("bidan"), "enter")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen) and app.user is None
         assert "coba lagi dalam 2 detik" in _message(app)
         # Two seconds later (the app clock, not a real wait) the right password works.
         moment["now"] = FIXED_NOW + timedelta(seconds=3)
-        await pilot.press(*password_of("bidan"), "enter")
+        await type_keys(pilot, *password_of("bidan"), "enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen) and app.user.username == "bidan"
     assert len(_audit(register, "login.gagal")) == 3
@@ -107,13 +111,13 @@ async def test_a_disabled_account_cannot_log_in(register) -> None:
     add_account(register, "bidan", active=False)
     app = make_app(register, user=None, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"bidan", "enter", *password_of("bidan"), "enter")
+        await type_keys(pilot, *"bidan", "enter", *password_of("bidan"), "enter")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen) and app.user is None
         assert "dinonaktifkan" in _message(app)
         right = _message(app)
         # A wrong password gets the same answer: the screen never confirms a disabled account's password.
-        await pilot.press(*"salah-sandi", "enter")
+        await type_keys(pilot, *"salah-sandi", "enter")
         await pilot.pause()
         assert _message(app) == right
 
@@ -127,7 +131,7 @@ async def test_a_locked_account_is_told_it_is_locked(register) -> None:
     register.db.conn.commit()
     app = make_app(register, user=None, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"bidan", "enter", *password_of("bidan"), "enter")
+        await type_keys(pilot, *"bidan", "enter", *password_of("bidan"), "enter")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen) and app.user is None
         assert "terkunci" in _message(app) and "kepala puskesmas" in _message(app)
@@ -138,13 +142,13 @@ async def test_first_run_creates_the_head_account_and_logs_in(empty_register) ->
     app = make_app(register, user=None, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, FirstRunScreen)
-        await pilot.press(*_keys("dr. Hadi Prasetyo"), "enter", *"hadi", "enter",
+        await type_keys(pilot, *_keys("dr. Hadi Prasetyo"), "enter", *"hadi", "enter",
                           *"sandi-kepala", "enter", *"sandi-lain", "enter")
         await pilot.pause()
         assert isinstance(app.screen, FirstRunScreen)
         assert "tidak sama" in _message(app)
         assert register.db.execute("SELECT count(*) FROM users").fetchone()[0] == 0
-        await pilot.press(*"sandi-kepala", "enter")
+        await type_keys(pilot, *"sandi-kepala", "enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert app.user.username == "hadi" and app.user.role == "kepala"
@@ -157,7 +161,7 @@ async def test_first_run_creates_the_head_account_and_logs_in(empty_register) ->
 async def test_first_run_refuses_a_short_password(empty_register) -> None:
     app = make_app(empty_register, user=None, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"Ani", "enter", *"ani", "enter", *"pendek", "enter", *"pendek", "enter")
+        await type_keys(pilot, *"Ani", "enter", *"ani", "enter", *"pendek", "enter", *"pendek", "enter")
         await pilot.pause()
         assert isinstance(app.screen, FirstRunScreen)
         assert "minimal 8" in _message(app)
@@ -172,7 +176,7 @@ async def test_demo_register_shows_the_demo_accounts(register) -> None:
         hint = str(app.screen.query_one("#demo-hint", Static).render())
         assert "kepala" in hint and "bidan" in hint and "daftar" in hint and "tinjau" in hint
         assert "-demo" in hint
-        await pilot.press(*"kepala", "enter", *password_of("kepala"), "enter")
+        await type_keys(pilot, *"kepala", "enter", *password_of("kepala"), "enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen) and app.user.role == "kepala"
 
@@ -229,7 +233,7 @@ async def test_the_login_screen_comes_first_then_the_register_fills_it_in(regist
         title = str(app.screen.query_one("#login-title", Static).render())
         assert "Puskesmas Sukamaju (DEMO)" in title
         assert "-demo" in str(app.screen.query_one("#demo-hint", Static).render())
-        await pilot.press(*"bidan", "enter", *password_of("bidan"), "enter")
+        await type_keys(pilot, *"bidan", "enter", *password_of("bidan"), "enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen) and app.user.username == "bidan"
     app.register.close()
@@ -312,7 +316,7 @@ async def test_a_register_found_damaged_while_logging_in_is_a_message_not_a_cras
 
     monkeypatch.setattr(register, "_require_healthy", damaged)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"bidan", "enter", *password_of("bidan"), "enter")
+        await type_keys(pilot, *"bidan", "enter", *password_of("bidan"), "enter")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen) and app.user is None
         assert "Database rusak" in _message(app)
