@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from cli_login import add_account, login_env, mtbs, mtbs_cli  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+from cli_login import add_account, login_env, mtbs, mtbs_cli, mtbs_here  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 from xlsx_print import assert_prints_on_a4
 
 from mtbs_tui.demo import PRACTICES, WORKERS, generate
@@ -135,6 +135,24 @@ def test_merge_refuses_duplicates_other_months_and_damage_one_line_each(
     with pytest.raises(PackageError) as err:
         merge_files([mekar], "2026-13")
     assert err.value.message.startswith("--bulan")
+
+
+def test_the_district_report_name_must_end_in_xlsx_or_pdf(tmp_path: Path) -> None:
+    """One `-o` line (documents.district.district_format) from the command, before any package is
+    read, and from the writer itself; nothing is written."""
+    from mtbs_tui.documents.common import DocumentError
+    from mtbs_tui.documents.district import district_format
+
+    for name, shown in (("k.docx", ".docx"), ("kabupaten", "(tanpa akhiran)")):
+        done = mtbs_here(None, "kabupaten", "gabung", str(tmp_path / "tidak-ada.json"), "-o", str(tmp_path / name),
+                         login=False)
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr.strip() == f"galat: -o: akhiran {shown} tidak dikenal (pilihan: .xlsx, .pdf)"
+    assert list(tmp_path.iterdir()) == []
+    assert district_format(tmp_path / "K.PDF") == "pdf"
+    with pytest.raises(DocumentError) as refused:
+        district_format("k.csv")
+    assert refused.value.message == "galat: -o: akhiran .csv tidak dikenal (pilihan: .xlsx, .pdf)"
 
 
 def test_merge_of_three_demo_puskesmas_read_back_and_ranked(demos: dict[str, tuple[Path, Path]],

@@ -177,7 +177,7 @@ def test_write_as_is_the_one_format_dispatch(tmp_path: Path) -> None:
     writers = {"xlsx": writer("xlsx"), "csv": writer("csv")}
     with pytest.raises(DocumentError) as refused:
         write_as("doc", tmp_path / "r.doc", writers)
-    assert refused.value.message == "galat: --format: pilihan: xlsx, csv"
+    assert refused.value.message == "galat: --format: nilai 'doc' tidak sah (pilihan: xlsx, csv)"
     assert written == [] and list(tmp_path.iterdir()) == []
 
     def broken(tmp: Path) -> None:

@@ -3,7 +3,6 @@ register and printing one `galat:` line."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Callable
 
@@ -12,11 +11,6 @@ def fail(message: str, code: int = 2) -> int:
     text = message if message.startswith("galat") else f"galat: {message}"
     print(text.splitlines()[0] if text else "galat", file=sys.stderr)
     return code
-
-
-def format_problem(fmt: str, formats: Sequence[str]) -> str | None:
-    """None when `fmt` is one of `formats`, else the one `--format` line that names them."""
-    return None if fmt in formats else f"--format: nilai {fmt!r} tidak sah (pilihan: {', '.join(formats)})"
 
 
 def open_register(path: Path) -> Any:

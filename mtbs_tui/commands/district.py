@@ -32,12 +32,13 @@ def run_send(db_path: Path, month: str, out: Path | None, *, actor: str | None =
 
 def run_merge(files: list[Path], out: Path, *, month: str | None = None, overwrite: bool = False) -> int:
     from mtbs_tui.documents.common import DocumentError
-    from mtbs_tui.documents.district import FORMATS, write_district
+    from mtbs_tui.documents.district import district_format, write_district
     from mtbs_tui.documents.package import PackageError, merge_files
 
-    fmt = out.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        return fail(f"-o: akhiran {out.suffix or '(tanpa akhiran)'} tidak dikenal (pilihan: .xlsx, .pdf)")
+    try:
+        district_format(out)  # refused before the packages are read
+    except DocumentError as exc:
+        return fail(exc.message)
     try:
         district = merge_files(list(files), month)
     except PackageError as exc:
@@ -46,7 +47,7 @@ def run_merge(files: list[Path], out: Path, *, month: str | None = None, overwri
         return 2
     try:
         with policy(register=None, overwrite=overwrite):
-            write_district(district, fmt, out)
+            write_district(district, out)
     except DocumentError as exc:
         return fail(exc.message)
     print(f"{district.title}: {len(district.facilities)} puskesmas, tersimpan di {out}")

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mtbs_tui.commands._docs import fail, format_problem, open_register, write_document
+from mtbs_tui.commands._docs import fail, open_register, write_document
+from mtbs_tui.documents.common import format_problem
 from mtbs_tui.outputs import policy
 
 # A progress bar is worth drawing only for exports that take more than a moment.

@@ -5,7 +5,8 @@ import datetime as _dt
 from pathlib import Path
 from typing import Any
 
-from mtbs_tui.commands._docs import fail, format_problem, write_document
+from mtbs_tui.commands._docs import fail, write_document
+from mtbs_tui.documents.common import format_problem
 
 
 def run(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None, *, actor: str | None = None,

@@ -4,7 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mtbs_tui.commands._docs import fail, format_problem, write_document
+from mtbs_tui.commands._docs import fail, write_document
+from mtbs_tui.documents.common import format_problem
 from mtbs_tui.outputs import policy
 
 

@@ -10,7 +10,7 @@ import datetime as _dt
 import os
 import re
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +29,16 @@ class DocumentError(Exception):
         self.message = message if message.startswith("galat") else f"galat: {message}"
 
 
-def require_format(fmt: str, formats: tuple[str, ...]) -> None:
-    """The one refusal of an unknown output format by a document writer (the commands check first
-    with `commands._docs.format_problem`; this guards library callers)."""
-    if fmt not in formats:
-        raise DocumentError(f"galat: --format: pilihan: {', '.join(formats)}")
+def format_problem(fmt: str, formats: Sequence[str]) -> str | None:
+    """None when `fmt` is one of `formats`, else the one `--format` line that names them (a
+    command says it before it opens the register; `require_format` for the writers)."""
+    return None if fmt in formats else f"--format: nilai {fmt!r} tidak sah (pilihan: {', '.join(formats)})"
+
+
+def require_format(fmt: str, formats: Sequence[str]) -> None:
+    """A document writer refuses an unknown output format (`format_problem`'s line)."""
+    if (problem := format_problem(fmt, formats)) is not None:
+        raise DocumentError(problem)
 
 
 # --- words and dates ------------------------------------------------------------------------------

@@ -230,8 +230,18 @@ def write_pdf(district: District, path: Path) -> None:
     build_landscape_pdf(path, story, title=district.title, footer=footer)
 
 
-def write_district(district: District, fmt: str, out_path: Path | str) -> None:
+def district_format(out_path: Path | str) -> str:
+    """The format of the district report, from the ending of its name (`-o X.xlsx` or `.pdf`); any
+    other ending is refused with the one `-o` line."""
+    suffix = Path(out_path).suffix
+    fmt = suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise DocumentError(f"galat: -o: akhiran .{fmt} tidak dikenal (pilihan: {', '.join(FORMATS)})")
-    write_as(fmt, out_path, {"xlsx": lambda tmp: write_xlsx(district, tmp),
-                             "pdf": lambda tmp: write_pdf(district, tmp)})
+        choices = ", ".join(f".{f}" for f in FORMATS)
+        raise DocumentError(f"galat: -o: akhiran {suffix or '(tanpa akhiran)'} tidak dikenal (pilihan: {choices})")
+    return fmt
+
+
+def write_district(district: District, out_path: Path | str) -> None:
+    """Write the district report in the format its name ends with (`district_format`)."""
+    write_as(district_format(out_path), out_path, {"xlsx": lambda tmp: write_xlsx(district, tmp),
+                                                   "pdf": lambda tmp: write_pdf(district, tmp)})
