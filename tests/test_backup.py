@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from cli_login import (
     login_env,  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
-    mtbs_cli,
+    mtbs_here,
 )
 from test_export_support import make_register
 
@@ -176,18 +176,18 @@ def test_backup_dir_setting_is_used(tmp_path: Path) -> None:
 
 def test_cli_backup_list_and_errors(source: Path, tmp_path: Path) -> None:
     usb = tmp_path / "FLASHDISK"
-    done = mtbs_cli("--db", str(source), "backup", "--to", str(usb))
+    done = mtbs_here(source, "backup", "--to", str(usb))
     assert done.returncode == 0, done.stderr
     assert "Cadangan terverifikasi" in done.stdout and "25 kunjungan" in done.stdout
-    done = mtbs_cli("--db", str(source), "backup", "--to", str(usb), "--list")
+    done = mtbs_here(source, "backup", "--to", str(usb), "--list")
     assert done.returncode == 0 and "mtbs-cadangan-" in done.stdout and "harian" in done.stdout
     blocker = tmp_path / "berkas"
     blocker.write_text("")
-    done = mtbs_cli("--db", str(source), "backup", "--to", str(blocker / "sub"))
+    done = mtbs_here(source, "backup", "--to", str(blocker / "sub"))
     assert done.returncode == 2
     assert done.stderr.startswith("galat: ") and "folder cadangan tidak dapat dibuat" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
-    done = mtbs_cli("--db", str(tmp_path / "tidak-ada.db"), "backup", "--to", str(usb))
+    done = mtbs_here(tmp_path / "tidak-ada.db", "backup", "--to", str(usb))
     assert done.returncode == 2 and "tidak ditemukan" in done.stderr
 
 

@@ -3,13 +3,11 @@ follow-up date; a referred child's card says only: go to the hospital now."""
 from __future__ import annotations
 
 import io
-import os
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
-from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+from cli_login import login_env, mtbs_here  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 from pypdf import PdfReader
 from test_export_support import make_register
 
@@ -117,21 +115,18 @@ def test_referred_child_card_says_so_and_lists_no_home_medicine(register_file: P
             assert " ".join(t["label"].split()) in text
 
 
-def test_cli_card_and_bad_input(register_file: Path, tmp_path: Path, mtbs_exe: Path) -> None:
+def test_cli_card_and_bad_input(register_file: Path, tmp_path: Path) -> None:
     vid = visit_with(register_file, "ZINK")
     out = tmp_path / "k.pdf"
-    done = subprocess.run([str(mtbs_exe), "--db", str(register_file), "card", str(vid), "-o", str(out)],
-                          capture_output=True, text=True, timeout=120, env=os.environ.copy())
+    done = mtbs_here(register_file, "card", str(vid), "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert "Tablet zink" in text_of(out)
     missing = tmp_path / "nope.pdf"
-    done = subprocess.run([str(mtbs_exe), "--db", str(register_file), "card", "424242", "-o", str(missing)],
-                          capture_output=True, text=True, timeout=120)
+    done = mtbs_here(register_file, "card", "424242", "-o", str(missing))
     assert done.returncode == 2
     assert done.stderr.strip() == "galat: VISIT_ID: kunjungan 424242 tidak ditemukan"
     assert not missing.exists()
-    done = subprocess.run([str(mtbs_exe), "--db", str(tmp_path / "tidak-ada.db"), "card", "1"],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    done = mtbs_here(tmp_path / "tidak-ada.db", "card", "1", cwd=tmp_path)
     assert done.returncode == 2 and done.stderr.startswith("galat: ")
     assert len(done.stderr.strip().splitlines()) == 1
     assert not list(tmp_path.glob("kartu-*.pdf"))
@@ -180,7 +175,7 @@ def test_the_card_embeds_dejavu_and_draws_every_fraction(register_file: Path) ->
 
 
 def test_a_card_of_a_corrected_version_is_refused_unless_asked_then_marked(
-        register_file: Path, tmp_path: Path, mtbs_exe: Path) -> None:
+        register_file: Path, tmp_path: Path) -> None:
     import shutil
 
     db = tmp_path / "r.db"
@@ -200,20 +195,17 @@ def test_a_card_of_a_corrected_version_is_refused_unless_asked_then_marked(
     finally:
         reg.close()
     out = tmp_path / "lama.pdf"
-    done = subprocess.run([str(mtbs_exe), "--db", str(db), "card", str(old_id), "-o", str(out)],
-                          capture_output=True, text=True, timeout=120, env=os.environ.copy())
+    done = mtbs_here(db, "card", str(old_id), "-o", str(out))
     assert done.returncode == 2, done.stderr
     [line] = done.stderr.strip().splitlines()
     assert line.startswith(f"galat: VISIT_ID: kunjungan {old_id} adalah versi lama (versi 1)")
     assert f"kunjungan {new_id} (versi terbaru)" in line and "--versi-lama" in line
     assert not out.exists()
-    done = subprocess.run([str(mtbs_exe), "--db", str(db), "card", str(old_id), "--versi-lama", "-o", str(out)],
-                          capture_output=True, text=True, timeout=120, env=os.environ.copy())
+    done = mtbs_here(db, "card", str(old_id), "--versi-lama", "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert "VERSI LAMA (versi 1): kunjungan ini sudah dikoreksi. Kartu ini tidak berlaku" in text_of(out)
     new = tmp_path / "baru.pdf"
-    done = subprocess.run([str(mtbs_exe), "--db", str(db), "card", str(new_id), "-o", str(new)],
-                          capture_output=True, text=True, timeout=120, env=os.environ.copy())
+    done = mtbs_here(db, "card", str(new_id), "-o", str(new))
     assert done.returncode == 0, done.stderr
     assert "VERSI LAMA" not in text_of(new)
 

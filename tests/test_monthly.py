@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 import sqlite3
 import subprocess
 from collections import Counter
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from cli_login import MTBS, add_account, login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+from cli_login import MTBS, add_account, login_env, mtbs_here  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 
 from mtbs_tui.documents.common import DocumentError
 from mtbs_tui.documents.monthly import (
@@ -33,8 +32,7 @@ from mtbs_tui.register import Register
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     db = tmp_path_factory.mktemp("monthly") / "demo.db"
-    done = subprocess.run([str(MTBS), "--db", str(db), "demo", "--patients", "120", "--visits", "900"],
-                          capture_output=True, text=True, timeout=300)
+    done = mtbs_here(db, "demo", "--patients", "120", "--visits", "900")
     assert done.returncode == 0, done.stderr
     add_account(db)
     conn = sqlite3.connect(db)
@@ -368,8 +366,7 @@ def test_parse_month() -> None:
 )
 def test_cli_bad_month_or_format(demo: tuple[Path, str], tmp_path: Path, args: list[str], message: str) -> None:
     db, _ = demo
-    done = subprocess.run([str(MTBS), "--db", str(db), "report", "monthly", *args], capture_output=True,
-                          text=True, timeout=120, cwd=tmp_path, env=os.environ.copy())
+    done = mtbs_here(db, "report", "monthly", *args, cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.startswith(message), done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
@@ -377,6 +374,7 @@ def test_cli_bad_month_or_format(demo: tuple[Path, str], tmp_path: Path, args: l
 
 
 def test_cli_report_and_unwritable_folder(demo: tuple[Path, str], tmp_path: Path) -> None:
+    """Through the real console script (the other command cases run in this process)."""
     db, month = demo
     done = subprocess.run([str(MTBS), "--db", str(db), "report", "monthly", month, "--format", "csv"],
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)

@@ -12,6 +12,7 @@ import pytest
 from cli_login import (
     login_env,  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
     mtbs_cli,
+    mtbs_here,
 )
 from pypdf import PdfReader
 from test_export_support import FACILITY, first_referred_visit, make_register
@@ -124,6 +125,7 @@ def test_letter_renders_to_png(register_file: Path, tmp_path: Path) -> None:
 
 
 def test_cli_writes_letter_and_prints_through_the_print_command(register_file: Path, tmp_path: Path) -> None:
+    """Through the real console script (the other command cases run in this process)."""
     vid = first_referred_visit(register_file)
     spool = tmp_path / "spool"
     spool.mkdir()
@@ -139,7 +141,7 @@ def test_cli_writes_letter_and_prints_through_the_print_command(register_file: P
 
 def test_cli_default_name_in_current_folder(register_file: Path, tmp_path: Path) -> None:
     vid = first_referred_visit(register_file)
-    done = mtbs_cli("--db", str(register_file), "referral", str(vid), cwd=tmp_path)
+    done = mtbs_here(register_file, "referral", str(vid), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     files = list(tmp_path.glob("rujukan-*.pdf"))
     assert len(files) == 1 and files[0].stat().st_size > 1000
@@ -156,7 +158,7 @@ def test_cli_unknown_visit_is_one_line_and_leaves_no_file(
     register_file: Path, tmp_path: Path, args: list[str], expected: str
 ) -> None:
     out = tmp_path / "x.pdf"
-    done = mtbs_cli("--db", str(register_file), "referral", *args, "-o", str(out))
+    done = mtbs_here(register_file, "referral", *args, "-o", str(out))
     assert done.returncode == 2
     assert done.stderr.strip().startswith(expected), done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
@@ -167,7 +169,7 @@ def test_cli_unwritable_folder_is_refused_without_partial_file(register_file: Pa
     vid = first_referred_visit(register_file)
     blocker = tmp_path / "bukan-folder"
     blocker.write_text("x")
-    done = mtbs_cli("--db", str(register_file), "referral", str(vid), "-o", str(blocker / "s.pdf"))
+    done = mtbs_here(register_file, "referral", str(vid), "-o", str(blocker / "s.pdf"))
     assert done.returncode == 2
     assert done.stderr.startswith("galat: ") and len(done.stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bukan-folder"]
@@ -193,7 +195,7 @@ def test_failed_render_leaves_no_file(register_file: Path, tmp_path: Path, monke
 def test_real_engine_visit_gets_a_letter(tmp_path: Path) -> None:
     """On a demo register (the real chart engine), every referred visit gets a one-page letter."""
     db = tmp_path / "demo.db"
-    done = mtbs_cli("--db", str(db), "demo", "--patients", "30", "--visits", "150")
+    done = mtbs_here(db, "demo", "--patients", "30", "--visits", "150")
     assert done.returncode == 0, done.stderr
     conn = sqlite3.connect(db)
     rows = conn.execute("SELECT id FROM visits WHERE refer_urgently = 1 AND is_current = 1 AND status = 'final' "
