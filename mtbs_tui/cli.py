@@ -46,9 +46,11 @@ def _choices(words: tuple[str, ...]) -> str:
 
 
 def _format_option(*formats: str) -> Any:
-    """--format: the help names the command's formats (as the writer's FORMATS tuple does, which
-    tests/test_one_home.py compares; cli.py imports only typer). The first is the default."""
-    return typer.Option("--format", help=f"{_choices(formats)}.", metavar="FORMAT")
+    """--format: the help names the command's formats as the writer's FORMATS tuple does (cli.py
+    imports only typer; tests/test_one_home.py compares them). Not given: the ending of -o when it
+    is one of them, else the first (documents.common.chosen_format)."""
+    return typer.Option("--format", metavar="FORMAT", help=f"{_choices(formats)}. Bawaan: sesuai akhiran -o "
+                        f"(mis. -o laporan.{formats[1]}), selain itu {formats[0]}.")
 
 
 def _output_option(what: str) -> Any:
@@ -435,7 +437,7 @@ def export_register_command(
     ctx: typer.Context,
     date_from: Annotated[str, _date_option("--from", "Tanggal awal (TTTT-BB-HH).")],
     date_to: Annotated[str, _date_option("--to", "Tanggal akhir (TTTT-BB-HH), ikut dihitung.")],
-    fmt: Annotated[str, _format_option("xlsx", "csv")] = "xlsx",
+    fmt: Annotated[Optional[str], _format_option("xlsx", "csv")] = None,
     out: OutputOpt = None,
     overwrite: OverwriteOpt = False,
 ) -> None:
@@ -451,7 +453,7 @@ def export_referral_log_command(
     ctx: typer.Context,
     date_from: Annotated[str, _date_option("--from", "Tanggal rujukan awal (TTTT-BB-HH).")],
     date_to: Annotated[str, _date_option("--to", "Tanggal rujukan akhir (TTTT-BB-HH), ikut dihitung.")],
-    fmt: Annotated[str, _format_option("xlsx", "csv", "pdf")] = "xlsx",
+    fmt: Annotated[Optional[str], _format_option("xlsx", "csv", "pdf")] = None,
     out: OutputOpt = None,
     overwrite: OverwriteOpt = False,
 ) -> None:
@@ -471,7 +473,7 @@ app.add_typer(report_app, name="report")
 def report_monthly_command(
     ctx: typer.Context,
     month: Optional[str] = typer.Argument(None, metavar="BULAN", help="Bulan laporan (TTTT-BB), mis. 2026-10."),
-    fmt: Annotated[str, _format_option("xlsx", "pdf", "csv")] = "xlsx",
+    fmt: Annotated[Optional[str], _format_option("xlsx", "pdf", "csv")] = None,
     out: OutputOpt = None,
     table: Optional[Path] = typer.Option(None, "--tabel", help="Tabel laporan sendiri (JSON).", metavar="BERKAS"),
     write_table: Optional[Path] = typer.Option(
@@ -497,7 +499,7 @@ def report_quality_command(
     ctx: typer.Context,
     date_from: Annotated[str, _date_option("--from", "Awal periode (TTTT-BB-HH, atau TTTT-BB).")],
     date_to: Annotated[str, _date_option("--to", "Akhir periode (TTTT-BB-HH, atau TTTT-BB), ikut dihitung.")],
-    fmt: Annotated[str, _format_option("pdf", "xlsx", "csv")] = "pdf",
+    fmt: Annotated[Optional[str], _format_option("pdf", "xlsx", "csv")] = None,
     out: OutputOpt = None,
     overwrite: OverwriteOpt = False,
 ) -> None:

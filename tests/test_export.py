@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from cli_login import login_env  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+from cli_login import login_env, mtbs_here  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 from test_export_support import fake_classify, make_register
 from xlsx_print import assert_prints_on_a4
 
@@ -205,6 +205,30 @@ def test_cli_export_default_name(register_file: Path, tmp_path: Path, mtbs_exe: 
     out = tmp_path / "register-mtbs-2026-09-01-sd-2026-09-30.csv"
     with open(out, encoding="utf-8-sig", newline="") as fh:
         assert len(list(csv.reader(fh, delimiter=";"))) - 1 == sql_count(register_file, "2026-09-01", "2026-09-30")
+
+
+def test_the_format_follows_the_output_name_unless_given(register_file: Path, tmp_path: Path) -> None:
+    """`-o r.csv` without --format writes CSV (it wrote an XLSX under that name, which Excel refuses);
+    a --format that the -o ending contradicts is one line and nothing is written
+    (documents.common.chosen_format, for the exports and the monthly and quality reports)."""
+    from mtbs_tui.documents.common import DocumentError, chosen_format
+
+    period = ("export", "register", "--from", "2026-09-01", "--to", "2026-09-30")
+    done = mtbs_here(register_file, *period, "-o", str(tmp_path / "r.csv"))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "r.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # the CSV's BOM, not a zip
+    done = mtbs_here(register_file, *period, "--format", "csv", "-o", str(tmp_path / "r.xlsx"))
+    assert (done.returncode, done.stderr.strip()) == (2, "galat: -o: akhiran .xlsx tidak cocok dengan --format csv")
+    assert [p.name for p in tmp_path.iterdir()] == ["r.csv"]
+
+    formats = ("pdf", "xlsx")
+    assert chosen_format(None, None, formats) == "pdf"  # the first is the default
+    assert chosen_format(None, Path("laporan.txt"), formats) == "pdf"
+    assert chosen_format(None, Path("Laporan.XLSX"), formats) == "xlsx"
+    assert chosen_format("XLSX", Path("laporan.txt"), formats) == "xlsx"
+    with pytest.raises(DocumentError) as refused:
+        chosen_format("doc", Path("laporan.pdf"), formats)
+    assert refused.value.message == "galat: --format: nilai 'doc' tidak sah (pilihan: pdf, xlsx)"
 
 
 @pytest.mark.parametrize(

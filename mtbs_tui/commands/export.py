@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from mtbs_tui.commands._docs import fail, open_register, write_document
-from mtbs_tui.documents.common import format_problem
 from mtbs_tui.outputs import policy
 
 # A progress bar is worth drawing only for exports that take more than a moment.
@@ -25,14 +24,13 @@ def _date(text: str, option: str) -> _dt.date:
         raise DocumentError(f"galat: {option}: {exc.message}") from None
 
 
-def _request(date_from: str, date_to: str, fmt: str, formats: tuple[str, ...]) -> tuple[_dt.date, _dt.date, str]:
-    """The checked --from/--to/--format of an export: (start, end, format), or a DocumentError whose
-    message names the option (one line for `fail`)."""
-    from mtbs_tui.documents.common import DocumentError
+def _request(date_from: str, date_to: str, fmt: str | None, out: Path | None,
+             formats: tuple[str, ...]) -> tuple[_dt.date, _dt.date, str]:
+    """The checked --from/--to/--format of an export: (start, end, format; `chosen_format`), or a
+    DocumentError whose message names the option (one line for `fail`)."""
+    from mtbs_tui.documents.common import DocumentError, chosen_format
 
-    fmt = (fmt or "").lower()
-    if (problem := format_problem(fmt, formats)) is not None:
-        raise DocumentError(problem)
+    fmt = chosen_format(fmt, out, formats)
     start = _date(date_from, "--from")
     end = _date(date_to, "--to")
     if end < start:
@@ -40,14 +38,14 @@ def _request(date_from: str, date_to: str, fmt: str, formats: tuple[str, ...]) -
     return start, end, fmt
 
 
-def run(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None, *,
+def run(db_path: Path, date_from: str, date_to: str, fmt: str | None, out: Path | None, *,
         actor: str | None = None, overwrite: bool = False) -> int:
     from mtbs_tui.documents.common import DocumentError
     from mtbs_tui.documents.export import FORMATS, export_register
     from mtbs_tui.register import RegisterError
 
     try:
-        start, end, fmt = _request(date_from, date_to, fmt, FORMATS)
+        start, end, fmt = _request(date_from, date_to, fmt, out, FORMATS)
     except DocumentError as exc:
         return fail(exc.message)
     target = out if out is not None else Path(f"register-mtbs-{start.isoformat()}-sd-{end.isoformat()}.{fmt}")
@@ -84,14 +82,14 @@ def run(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None,
     return 0
 
 
-def run_referral_log(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None, *,
+def run_referral_log(db_path: Path, date_from: str, date_to: str, fmt: str | None, out: Path | None, *,
                      actor: str | None = None, overwrite: bool = False) -> int:
     """`mtbs export rujukan --from DATE --to DATE --format csv|xlsx [-o FILE]`: the buku register rujukan."""
     from mtbs_tui.documents.common import DocumentError
     from mtbs_tui.documents.referral_log import FORMATS, export_referral_log
 
     try:
-        start, end, fmt = _request(date_from, date_to, fmt, FORMATS)
+        start, end, fmt = _request(date_from, date_to, fmt, out, FORMATS)
     except DocumentError as exc:
         return fail(exc.message)
     target = out if out is not None else Path(f"register-rujukan-{start.isoformat()}-sd-{end.isoformat()}.{fmt}")

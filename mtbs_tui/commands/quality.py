@@ -6,17 +6,18 @@ from pathlib import Path
 from typing import Any
 
 from mtbs_tui.commands._docs import fail, write_document
-from mtbs_tui.documents.common import format_problem
 
 
-def run(db_path: Path, date_from: str, date_to: str, fmt: str, out: Path | None, *, actor: str | None = None,
+def run(db_path: Path, date_from: str, date_to: str, fmt: str | None, out: Path | None, *, actor: str | None = None,
         overwrite: bool = False, today: _dt.date | None = None) -> int:
+    from mtbs_tui.documents.common import DocumentError, chosen_format
     from mtbs_tui.documents.quality import FORMATS, write_report
     from mtbs_tui.quality import PeriodError, parse_period
 
-    fmt = (fmt or "").lower()
-    if (problem := format_problem(fmt, FORMATS)) is not None:
-        return fail(problem)
+    try:
+        fmt = chosen_format(fmt, out, FORMATS)
+    except DocumentError as exc:
+        return fail(exc.message)
     try:
         first, last = parse_period(date_from, date_to, today=today or _dt.date.today())
     except PeriodError as exc:

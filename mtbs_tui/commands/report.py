@@ -5,13 +5,12 @@ from pathlib import Path
 from typing import Any
 
 from mtbs_tui.commands._docs import fail, write_document
-from mtbs_tui.documents.common import format_problem
 from mtbs_tui.outputs import policy
 
 
-def run(db_path: Path, month: str, fmt: str, out: Path | None, table: Path | None = None,
+def run(db_path: Path, month: str, fmt: str | None, out: Path | None, table: Path | None = None,
         write_table: Path | None = None, *, actor: str | None = None, overwrite: bool = False) -> int:
-    from mtbs_tui.documents.common import DocumentError, atomic_output
+    from mtbs_tui.documents.common import DocumentError, atomic_output, chosen_format
     from mtbs_tui.documents.monthly import (
         FORMATS,
         default_table,
@@ -29,10 +28,8 @@ def run(db_path: Path, month: str, fmt: str, out: Path | None, table: Path | Non
             return fail(exc.message)
         print(f"Tabel laporan bawaan tersimpan di {write_table}; ubah lalu pakai dengan --tabel")
         return 0
-    fmt = (fmt or "").lower()
-    if (problem := format_problem(fmt, FORMATS)) is not None:
-        return fail(problem)
     try:
+        fmt = chosen_format(fmt, out, FORMATS)
         first, _ = parse_month(month)
         rows = load_table(table) if table is not None else None
     except DocumentError as exc:

@@ -29,16 +29,26 @@ class DocumentError(Exception):
         self.message = message if message.startswith("galat") else f"galat: {message}"
 
 
-def format_problem(fmt: str, formats: Sequence[str]) -> str | None:
-    """None when `fmt` is one of `formats`, else the one `--format` line that names them (a
-    command says it before it opens the register; `require_format` for the writers)."""
-    return None if fmt in formats else f"--format: nilai {fmt!r} tidak sah (pilihan: {', '.join(formats)})"
-
-
 def require_format(fmt: str, formats: Sequence[str]) -> None:
-    """A document writer refuses an unknown output format (`format_problem`'s line)."""
-    if (problem := format_problem(fmt, formats)) is not None:
-        raise DocumentError(problem)
+    """The one refusal of an unknown output format: by a command before it opens the register
+    (`chosen_format`) and by a document writer for its library callers."""
+    if fmt not in formats:
+        raise DocumentError(f"galat: --format: nilai {fmt!r} tidak sah (pilihan: {', '.join(formats)})")
+
+
+def chosen_format(fmt: str | None, out: Path | None, formats: Sequence[str]) -> str:
+    """The format a command writes: `--format` when given (any case; an unknown one refused), else
+    the ending of `-o` when it is one of `formats` (`-o laporan.csv` writes CSV, never an XLSX under
+    that name), else the first of `formats`, the command's default. A `--format` that an `-o`
+    ending of another of `formats` contradicts is refused: one line, nothing written."""
+    ending = out.suffix.lower().lstrip(".") if out is not None else ""
+    if fmt is None:
+        return ending if ending in formats else formats[0]
+    fmt = fmt.lower()
+    require_format(fmt, formats)
+    if ending in formats and ending != fmt:
+        raise DocumentError(f"galat: -o: akhiran .{ending} tidak cocok dengan --format {fmt}")
+    return fmt
 
 
 # --- words and dates ------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from typing import Any
 from mtbs_tui.audit import record_audit
 from mtbs_tui.documents.common import DocumentError, csv_file, require_format, write_as
 
-FORMATS = ("csv", "xlsx")
+FORMATS = ("xlsx", "csv")  # the first is the default (documents.common.chosen_format)
 PROGRESS_STEP = 2000  # rows between progress callbacks
 
 # Chart modules that print a classification, with the register's column title, in chart order.
@@ -136,7 +136,7 @@ def export_register(
             for row in each_row():
                 sheet.write_row(row)
 
-    out_path = write_as(fmt, out_path, {"csv": write_csv, "xlsx": write_xlsx})
+    out_path = write_as(fmt, out_path, {"xlsx": write_xlsx, "csv": write_csv})
     if progress is not None:
         progress(rows)
     if audit:
