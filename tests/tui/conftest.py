@@ -226,12 +226,21 @@ CHARACTERS = {"enter": "\r", "tab": "\t", "escape": "\x1b", "space": " "}
 
 def key_event(key: str):  # noqa: ANN201 - textual.events.Key
     """The Key event a terminal sends for `key` (a character or a Textual key name)."""
+    import unicodedata
+
     from textual import events
-    from textual.keys import _character_to_key
+    from textual.app import REPLACED_KEYS
+    from textual.keys import _character_to_key, _get_unicode_name_from_key
 
     if len(key) == 1:  # as the terminal's parser names it: "-" is `minus`, "," is `comma`, " " `space`
         return events.Key(_character_to_key(key), key)
-    return events.Key(key, CHARACTERS.get(key))
+    if key in CHARACTERS:
+        return events.Key(key, CHARACTERS[key])
+    try:  # a named printable key carries its character, as with Pilot: `left_square_bracket` is "["
+        character: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        character = None
+    return events.Key(key, character)
 
 
 async def type_keys(pilot, *keys: str) -> None:

@@ -4,7 +4,7 @@ register's and the search list's columns."""
 from __future__ import annotations
 
 import pytest
-from conftest import SIZE, make_app
+from conftest import SIZE, make_app, type_keys
 from textual.widgets import DataTable, Static
 
 from mtbs_tui.screens.help import HelpScreen
@@ -40,21 +40,21 @@ async def test_f1_lists_the_keys_of_every_screen(register, keys, screen, words) 
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press(*keys)
+        await type_keys(pilot, *keys)
         await pilot.pause()
         below = app.screen
         name = screen if isinstance(screen, str) else screen.__name__
         assert type(below).__name__ == name
         footer = _footer_fits(app)
         assert footer.endswith("F1 Bantuan")
-        await pilot.press("f1")
+        await type_keys(pilot, "f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         help_text = " ".join(_text(s) for s in app.screen.query(Static))
         for word in words:
             assert word in help_text, word
         assert "Cursor" not in help_text  # Textual's own English key names are not listed
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
         assert app.screen is below
 
@@ -63,7 +63,7 @@ async def test_the_header_keeps_the_clock_with_a_long_puskesmas_name(register) -
     register.set_facility(name="Puskesmas Sukamaju Kecamatan Kupang Tengah Kabupaten Kupang", actor="t")
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3")
+        await type_keys(pilot, "f3")
         await pilot.pause()
         top = _text(app.screen.query_one(TopBar))
         assert len(top.rstrip()) <= SIZE[0] and top.rstrip().endswith("23-11-2026 08:12")
@@ -76,7 +76,7 @@ async def test_the_header_keeps_the_screen_name_apart_from_the_user(register) ->
     register.set_facility(name="Puskesmas Sukamaju (DEMO)", actor="t")
     app = make_app(register, user="kepala", offer_drafts=False)  # 6 letters: the gap was 1
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3")
+        await type_keys(pilot, "f3")
         await pilot.pause()
         top = _text(app.screen.query_one(TopBar)).rstrip()
         assert "· Cari pasien   " in top and top.endswith("kepala 23-11-2026 08:12") and len(top) <= 80
@@ -95,23 +95,23 @@ async def test_the_register_fits_and_end_goes_to_the_last_row(register) -> None:
             "findings": {"batuk": True}}, actor="bidan.sari", visit_at=f"2026-11-23T09:{n:02d}:00")
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f4")
+        await type_keys(pilot, "f4")
         await pilot.pause()
         screen = app.screen
         table = screen.query_one("#register-table", DataTable)
         _table_fits(table)
         assert "Ulang" in str(table.columns[list(table.columns)[-1]].label)
         _footer_fits(app)
-        await pilot.press("end")
+        await type_keys(pilot, "end")
         await pilot.pause()
         assert table.scroll_x == 0  # not sideways
         assert screen.rows[table.cursor_row]["visit_at"] == max(r["visit_at"] for r in register.visits_on(
             screen.shown_day) if r["status"] == "final")
         assert not screen.has_next and "Hal. 2/2" in _text(screen.query_one("#register-status", Static))
-        await pilot.press("home")
+        await type_keys(pilot, "home")
         await pilot.pause()
         assert screen.page == 0 and table.cursor_row == 0
-        await pilot.press("f5")  # the month: wider time column, still inside
+        await type_keys(pilot, "f5")  # the month: wider time column, still inside
         await pilot.pause()
         _table_fits(table)
 
@@ -122,13 +122,13 @@ async def test_the_search_list_fits_and_shows_the_chosen_row_in_full(register) -
                          actor="t", allow_duplicate=True)
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3", *"veronika")
+        await type_keys(pilot, "f3", *"veronika")
         await pilot.pause()
         table = app.screen.query_one("#search-results", DataTable)
         _table_fits(table)
         row = [str(c) for c in table.get_row_at(0)]
         assert row[1].endswith("…") and row[4].endswith("…")
-        await pilot.press("down")
+        await type_keys(pilot, "down")
         await pilot.pause()
         line = _text(app.screen.query_one("#search-status", Static))
         assert "ibu Susanti Kurniawati Rahmawati" in line and "desa Nunkurus Barat Daya" in line
@@ -138,14 +138,14 @@ async def test_the_search_list_fits_and_shows_the_chosen_row_in_full(register) -
 async def test_end_and_home_on_the_search_list_move_the_row_not_the_view(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3")
+        await type_keys(pilot, "f3")
         await pilot.pause()
         table = app.screen.query_one("#search-results", DataTable)
         assert table.row_count == 5
-        await pilot.press("down", "end")
+        await type_keys(pilot, "down", "end")
         await pilot.pause()
         assert table.cursor_row == 4 and table.scroll_x == 0
-        await pilot.press("home")
+        await type_keys(pilot, "home")
         assert table.cursor_row == 0
 
 
@@ -158,7 +158,7 @@ async def test_f1_in_the_visit_form_lists_the_answer_keys_and_the_sections(regis
         app.start_visit(register.ids["budi"])
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen)
-        await pilot.press("f1")
+        await type_keys(pilot, "f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         help_text = " ".join(_text(s) for s in app.screen.query(Static))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from conftest import build_register, make_app
+from conftest import build_register, make_app, type_keys
 
 from mtbs_tui.latihan import library, scoring
 from mtbs_tui.latihan.store import PracticeStore
@@ -44,25 +44,25 @@ async def _classify(pilot, screen: ClassifyScreen, codes: list[str]) -> None:
         assert screen.index == i
         if screen.modules[i].id in screen.multi:
             for code in picked:
-                await pilot.press(str(choices.index(code) + 1))
-            await pilot.press("down")
+                await type_keys(pilot, str(choices.index(code) + 1))
+            await type_keys(pilot, "down")
         else:
-            await pilot.press(str(choices.index(picked[0]) + 1) if picked else "0")
+            await type_keys(pilot, str(choices.index(picked[0]) + 1) if picked else "0")
 
 
 async def _treat(pilot, screen: TreatScreen, treatments: dict, follow_up: int | None) -> None:
-    await pilot.press(str(screen.days.index(follow_up) + 1) if follow_up is not None else "0")
+    await type_keys(pilot, str(screen.days.index(follow_up) + 1) if follow_up is not None else "0")
     listing = screen.query_one("#items")
     for code in treatments:
         # Go to the line (the arrows are Textual's own; a test of them costs a key per line), then
         # choose it and its dose with the keys a nurse uses.
         listing.highlighted = 1 + screen.codes.index(code)
         await pilot.pause()
-        await pilot.press("space")
+        await type_keys(pilot, "space")
         options = screen.doses(code)
         if len(options) >= 2:
-            await pilot.press(str(options.index(treatments[code]) + 1))
-    await pilot.press("down")
+            await type_keys(pilot, str(options.index(treatments[code]) + 1))
+    await type_keys(pilot, "down")
 
 
 async def _run_case(tmp_path: Path, *, wrong_classification: bool = False, wrong_dose: bool = False):
@@ -76,45 +76,45 @@ async def _run_case(tmp_path: Path, *, wrong_classification: bool = False, wrong
                                          if d != right.treatments["AMOKSISILIN"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("enter")  # the first case of the list: b22-01-pneumonia
+        await type_keys(pilot, "enter")  # the first case of the list: b22-01-pneumonia
         await pilot.pause()
         assert isinstance(app.screen, StoryScreen) and app.screen.attempt.case.id == CASE.id
         assert "panel klasifikasi disembunyikan." in _shown(app)  # the help line whole at 80 columns
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         form = app.screen
         assert isinstance(form, PracticeFormScreen)
         assert form.query_one(ClassificationPanel).display is False  # the live classification is hidden
         _record(form, CASE.case)
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert isinstance(app.screen, ClassifyScreen)
         shown = _shown(app)
         assert all(m.label[:20] in shown for m in app.screen.modules)  # every module on one 80x24 screen
         await _classify(pilot, app.screen, codes)
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert isinstance(app.screen, TreatScreen)
         await _treat(pilot, app.screen, treatments, right.follow_up_days)
-        await pilot.press("home")
+        await type_keys(pilot, "home")
         await pilot.pause()
         assert "Kunjungan ulang: 2 hari" in _shown(app)
         app.screen.query_one("#items").highlighted = 1 + app.screen.codes.index("AMOKSISILIN")
         await pilot.pause()
         assert "[x] Amoksisilin oral — " in _shown(app)  # not read as markup
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ResultScreen)
         text = " ".join(str(w.render()) for w in screen.query("Static"))
         title = screen.query_one(".practice-title").text
         attempts = store.attempts("Sari")
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
         # Back on the list: the next case of the set is highlighted, the first shows its score.
         assert app.screen.query_one("#cases").highlighted == 1
         assert f"{attempts[0]['percent']:>3.0f} %" in _shown(app)
-        await pilot.press("up", "f4")  # her last answer to that case, again
+        await type_keys(pilot, "up", "f4")  # her last answer to that case, again
         await pilot.pause()
         assert isinstance(app.screen, ResultScreen) and app.screen.result.percent == screen.result.percent
     store.close()
@@ -154,7 +154,7 @@ async def test_after_a_case_her_own_summary_names_her_score_and_the_rows_she_mis
         await pilot.pause()
         title = app.screen.query_one("#home-title").text
         assert "1/65 selesai" in title
-        await pilot.press("f5")
+        await type_keys(pilot, "f5")
         await pilot.pause()
         shown = str(app.screen.query_one("#my-score").render())
         assert "Kasus selesai: 1 dari 65" in shown
@@ -171,7 +171,7 @@ async def test_a_session_file_asks_the_participant_name_from_its_list(tmp_path: 
     app = PracticeApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("down", "enter")
+        await type_keys(pilot, "down", "enter")
         await pilot.pause()
         assert app.screen.query_one("#home-title").text.startswith("Latihan MTBS · Rina · Pelatihan · 0/1 selesai")
     store.close()
@@ -186,10 +186,10 @@ async def test_beranda_opens_practice_for_a_read_only_account_and_the_register_i
     app = make_app(register, user="tinjau", offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("f7")
+        await type_keys(pilot, "f7")
         await pilot.pause()
         assert isinstance(app.screen, PracticeHomeScreen)
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "HomeScreen"
     assert register.counts() == before
@@ -214,19 +214,19 @@ async def test_finishing_an_unassessed_form_asks_first(tmp_path: Path) -> None:
     app = PracticeApp(store, "Sari")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("enter", "enter")
+        await type_keys(pilot, "enter", "enter")
         await pilot.pause()
         form = app.screen
         assert isinstance(form, PracticeFormScreen)
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert "Selesai menilai?" in _shown(app) and "belum dinilai" in _shown(app)
-        await pilot.press("t")  # back to the form, nothing lost
+        await type_keys(pilot, "t")  # back to the form, nothing lost
         await pilot.pause()
         assert app.screen is form
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
-        await pilot.press("y")
+        await type_keys(pilot, "y")
         await pilot.pause()
         assert isinstance(app.screen, ClassifyScreen)
     store.close()

@@ -3,7 +3,7 @@ unlocks, and a half-typed visit form is exactly as it was."""
 from __future__ import annotations
 
 import pytest
-from conftest import SIZE, FakeClock, make_app, password_of
+from conftest import SIZE, FakeClock, make_app, password_of, type_keys
 
 from mtbs_tui.screens.home import HomeScreen
 from mtbs_tui.screens.lock import LockScreen
@@ -35,15 +35,15 @@ async def test_idle_lock_hides_the_form_and_unlock_keeps_what_was_typed(register
     clock = FakeClock()
     app = make_app(register, offer_drafts=False, idle_clock=clock, idle_check_seconds=CHECK)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f2")
+        await type_keys(pilot, "f2")
         await pilot.pause()
-        await pilot.press(*"Aisyah")
+        await type_keys(pilot, *"Aisyah")
         await pilot.pause()
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await _settle(pilot)
         form = app.screen
         assert isinstance(form, VisitFormScreen)
-        await pilot.press("1", "2")  # half of the weight
+        await type_keys(pilot, "1", "2")  # half of the weight
         await pilot.pause()
         field = form.focused
         typed = field.text
@@ -61,17 +61,17 @@ async def test_idle_lock_hides_the_form_and_unlock_keeps_what_was_typed(register
         assert "Aisyah" not in shot and "Putri" not in shot
 
         # Keys on the lock screen never reach the form; a wrong password does not unlock.
-        await pilot.press(*"34salah-sandi", "enter")
+        await type_keys(pilot, *"34salah-sandi", "enter")
         await pilot.pause()
         assert isinstance(app.screen, LockScreen)
         await pilot.press("ctrl+q")  # quitting would lose the form: refused while locked
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, LockScreen)
-        await pilot.press(*password_of("bidan.sari"), "enter")
+        await type_keys(pilot, *password_of("bidan.sari"), "enter")
         await _settle(pilot)
         assert app.screen is form
         assert form.focused is field and field.text == typed
-        await pilot.press("5")
+        await type_keys(pilot, "5")
         assert field.text == "125"  # and the form goes on working
     assert _audit(register, "kunci") == [("bidan.sari", None)]
     assert [r[0] for r in _audit(register, "login.gagal")] == ["bidan.sari"]
@@ -85,14 +85,14 @@ async def test_ctrl_l_locks_at_once_and_typing_keeps_it_unlocked(register) -> No
         assert isinstance(app.screen, HomeScreen)
         for _ in range(3):  # a key every 4 minutes: never idle for 5
             clock.advance(4 * 60)
-            await pilot.press("down")
+            await type_keys(pilot, "down")
             await _settle(pilot)
             assert isinstance(app.screen, HomeScreen)
-        await pilot.press("ctrl+l")
+        await type_keys(pilot, "ctrl+l")
         await pilot.pause()
         assert isinstance(app.screen, LockScreen)
         assert "Aisyah" not in _shown(app)
-        await pilot.press(*password_of("bidan.sari"), "enter")
+        await type_keys(pilot, *password_of("bidan.sari"), "enter")
         await _settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert not app.locked
@@ -118,7 +118,7 @@ async def test_nothing_locks_before_login(register) -> None:
     async with app.run_test(size=SIZE) as pilot:
         clock.advance(3600)
         await _settle(pilot)
-        await pilot.press("ctrl+l")
+        await type_keys(pilot, "ctrl+l")
         await pilot.pause()
         assert not isinstance(app.screen, LockScreen)
     assert _audit(register, "kunci") == []
@@ -127,12 +127,12 @@ async def test_nothing_locks_before_login(register) -> None:
 async def test_lock_clears_toasts_that_name_a_patient(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3", *"Aisyah", "enter")
+        await type_keys(pilot, "f3", *"Aisyah", "enter")
         await pilot.pause()
         app.notify("Umur 1t3b: formulir balita sakit.", title="Aisyah Putri")  # a toast naming a child
         await pilot.pause()
         assert any("Aisyah" in (n.title or "") + n.message for n in app._notifications)
-        await pilot.press("ctrl+l")
+        await type_keys(pilot, "ctrl+l")
         await pilot.pause()
         assert isinstance(app.screen, LockScreen)
         assert list(app._notifications) == []

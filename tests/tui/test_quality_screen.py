@@ -3,7 +3,7 @@ sparkline; clinical staff neither see the key nor reach the screen."""
 from __future__ import annotations
 
 import pytest
-from conftest import SIZE, make_app
+from conftest import SIZE, make_app, type_keys
 from textual.widgets import Static
 
 from mtbs_tui.screens.home import HomeScreen
@@ -28,7 +28,7 @@ async def test_reviewer_opens_the_indicators_and_moves_the_period(register) -> N
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "F9 Mutu" in str(app.screen.query_one("KeyBar").render())
-        await pilot.press("f9")
+        await type_keys(pilot, "f9")
         await _computed(app, pilot)
         assert isinstance(app.screen, QualityScreen)
         table = _text(app, "#quality-table")
@@ -44,14 +44,14 @@ async def test_reviewer_opens_the_indicators_and_moves_the_period(register) -> N
         assert lines[-1].startswith("Menit per konsultasi: ")
         keys = str(app.screen.query_one("KeyBar").render())
         assert "→ Bulan +1" not in keys  # the period ends this month: nothing later to show
-        await pilot.press("left")
+        await type_keys(pilot, "left")
         await _computed(app, pilot)
         assert _text(app, "#quality-period").endswith("November 2025 - Oktober 2026 (12 bulan)")
-        await pilot.press("pageup", "right")
+        await type_keys(pilot, "pageup", "right")
         await _computed(app, pilot)
         assert "Penilaian lengkap" in _text(app, "#quality-table")
         assert _text(app, "#quality-period").endswith("Desember 2024 - November 2025 (12 bulan)")
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
 
@@ -61,7 +61,7 @@ async def test_clinical_staff_cannot_open_the_indicators(register) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "Mutu" not in str(app.screen.query_one("KeyBar").render())
-        await pilot.press("f9")
+        await type_keys(pilot, "f9")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
 
@@ -86,19 +86,19 @@ async def test_head_writes_the_pdf_and_the_district_package_from_the_screen(regi
 
     app = make_app(register, user="kepala", offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f9")
+        await type_keys(pilot, "f9")
         await _computed(app, pilot)
         assert "F8 Paket kab." in str(app.screen.query_one("KeyBar").render())
         assert _text(app, "#quality-note") == (
             "Definisi: docs/quality.md · F7 PDF 12 bulan ini · F8 paket bulanan kabupaten")  # whole, 79
-        await pilot.press("f8")
+        await type_keys(pilot, "f8")
         await pilot.pause()
         folder = Path(register.path).parent / "dokumen"
         note = _text(app, "#quality-note")
         assert note.startswith("Paket 2026-10 tersimpan: ") and len(note) <= 79
         package = load_package(next(folder.glob("paket-mtbs-*-2026-10.json")))
         assert package.month == "2026-10"
-        await pilot.press("f7")
+        await type_keys(pilot, "f7")
         await pilot.pause()
         assert _text(app, "#quality-note").startswith("PDF mutu tersimpan: ")
         pdfs = list(folder.glob("mutu-mtbs-2025-12-2026-11.pdf"))
@@ -112,12 +112,12 @@ async def test_reviewer_prints_but_cannot_send_the_package(register) -> None:
 
     app = make_app(register, user="tinjau", offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f9")
+        await type_keys(pilot, "f9")
         await pilot.pause()
         keys = str(app.screen.query_one("KeyBar").render())
         assert "F7 PDF" in keys and "Paket" not in keys
         assert "F8" not in _text(app, "#quality-note")  # the note offers no key she cannot use
-        await pilot.press("f8")
+        await type_keys(pilot, "f8")
         await pilot.pause()
     assert not list((Path(register.path).parent / "dokumen").glob("paket-*.json"))
 
@@ -151,20 +151,20 @@ async def test_keys_stay_live_while_the_indicators_are_computed(register, monkey
     monkeypatch.setattr(screen_module, "compute", endless)
     app = make_app(register, user="tinjau", offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f9")
+        await type_keys(pilot, "f9")
         await pilot.pause()
         assert isinstance(app.screen, QualityScreen)
         assert started.wait(5)
         assert _text(app, "#quality-table").startswith("Menghitung indikator...")
         started.clear()
         began = time.monotonic()
-        await pilot.press("left")
+        await type_keys(pilot, "left")
         await pilot.pause()
         assert _text(app, "#quality-period").endswith("November 2025 - Oktober 2026 (12 bulan)")
         assert _text(app, "#quality-table").startswith("Menghitung indikator...")
         assert started.wait(5)
         assert len(calls) == 2 and calls[1][0] < calls[0][0]
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         await app.workers.wait_for_complete()
@@ -196,8 +196,8 @@ async def test_f7_while_computing_prints_when_the_indicators_are_shown(register,
     monkeypatch.setattr("mtbs_tui.documents.quality.compute", lambda *a, **k: pytest.fail("computed again"))
     app = make_app(register, user="tinjau", offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f9")
-        await pilot.press("f7")
+        await type_keys(pilot, "f9")
+        await type_keys(pilot, "f7")
         assert _text(app, "#quality-note") == "PDF mutu dibuat setelah indikator selesai dihitung..."
         release.set()
         await _computed(app, pilot)

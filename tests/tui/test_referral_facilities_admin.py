@@ -4,7 +4,7 @@ dialog and its values; a clinician never reaches the screen."""
 from __future__ import annotations
 
 import pytest
-from conftest import SIZE, make_app
+from conftest import SIZE, make_app, type_keys
 from form_app import screen_text
 from textual.widgets import Input, Static
 
@@ -31,11 +31,11 @@ async def test_head_keeps_the_list_with_keys(register) -> None:
     register.add_referral_facility(name="RSUD Wates", kind="rs", actor="kepala")
     app = make_app(register, user="kepala", offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f8")
+        await type_keys(pilot, "f8")
         await pilot.pause()
         assert isinstance(app.screen, UsersAdminScreen)
         assert "F6: daftar fasilitas rujukan" in screen_text(app)
-        await pilot.press("f6")
+        await type_keys(pilot, "f6")
         await pilot.pause()
         assert isinstance(app.screen, ReferralFacilitiesScreen)
         text = screen_text(app)
@@ -45,48 +45,48 @@ async def test_head_keeps_the_list_with_keys(register) -> None:
 
         # F2: name, kind as a digit (9 is not taken), address, a bad phone: refused on the dialog,
         # the values kept; corrected, saved.
-        await pilot.press("f2")
+        await type_keys(pilot, "f2")
         await pilot.pause()
         assert isinstance(app.screen, FacilityDialog)
-        await pilot.press(*"RSIA Sadewa", "enter", "9")
+        await type_keys(pilot, *"RSIA Sadewa", "enter", "9")
         await pilot.pause()
         # The refused digit is said on the help line with the choices (it was dropped unseen).
         assert "Jenis fasilitas: ketik angka (1=RS" in str(app.screen.query_one("#fk-help", Static).render())
-        await pilot.press("2", "enter", *"Jl. Babarsari", "enter", *"12ab", "enter")
+        await type_keys(pilot, "2", "enter", *"Jl. Babarsari", "enter", *"12ab", "enter")
         await pilot.pause()
         assert isinstance(app.screen, FacilityDialog)
         assert "Telepon fasilitas: 8–15 angka" in str(app.screen.query_one("#fk-help", Static).render())
         assert app.screen.query_one("#fk-name", Input).value == "RSIA Sadewa"
         assert len(_rows(register)) == 1  # nothing written
-        await pilot.press(*["backspace"] * 4, *"0274489118", "enter")
+        await type_keys(pilot, *["backspace"] * 4, *"0274489118", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ReferralFacilitiesScreen)
         assert _rows(register)[1] == (2, "RSIA Sadewa", "rsia", "Jl. Babarsari", "0274489118", 1, 0)
         assert "Ditambahkan: RSIA Sadewa." in _message(app)
 
         # A second name that is already there (case ignored) is refused by the register.
-        await pilot.press("f2", *"rsud wates", "enter", "1", "enter", "enter", "enter")
+        await type_keys(pilot, "f2", *"rsud wates", "enter", "1", "enter", "enter", "enter")
         await pilot.pause()
         assert "sudah dipakai" in str(app.screen.query_one("#fk-help", Static).render())
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
 
         # The cursor is on the new row: F5 makes it the default, F3 on the old default then works.
-        await pilot.press("f5")
+        await type_keys(pilot, "f5")
         await pilot.pause()
         assert "Tujuan bawaan rujukan sekarang: RSIA Sadewa." in _message(app)
-        await pilot.press("f3")  # the default itself cannot be deactivated
+        await type_keys(pilot, "f3")  # the default itself cannot be deactivated
         await pilot.pause()
         assert "adalah tujuan bawaan" in _message(app)
-        await pilot.press("down", "f3")
+        await type_keys(pilot, "down", "f3")
         await pilot.pause()
         assert "RSUD Wates dinonaktifkan" in _message(app)
 
         # Enter edits the row under the cursor.
-        await pilot.press("up", "enter")
+        await type_keys(pilot, "up", "enter")
         await pilot.pause()
         assert isinstance(app.screen, FacilityDialog)
-        await pilot.press("enter", "enter", "end", *" No. 16", "enter", "enter")  # a field starts selected
+        await type_keys(pilot, "enter", "enter", "end", *" No. 16", "enter", "enter")  # a field starts selected
         await pilot.pause()
         assert "RSIA Sadewa diubah." in _message(app)
     assert _rows(register) == [(1, "RSUD Wates", "rs", None, None, 0, 0),
@@ -99,13 +99,13 @@ async def test_head_keeps_the_list_with_keys(register) -> None:
 async def test_a_clinician_cannot_open_or_change_the_list(register) -> None:
     app = make_app(register, user="bidan.sari", offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f8")
+        await type_keys(pilot, "f8")
         await pilot.pause()
         assert not isinstance(app.screen, UsersAdminScreen)
         # Even pushed directly, the gate refuses the keys before the screen's code runs.
         app.push_screen(ReferralFacilitiesScreen())
         await pilot.pause()
-        await pilot.press("f2")
+        await type_keys(pilot, "f2")
         await pilot.pause()
         assert not isinstance(app.screen, FacilityDialog)
         assert "F2" not in screen_text(app).splitlines()[-1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import SIZE, _case, make_app
+from conftest import SIZE, _case, make_app, type_keys
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from mtbs_tui.screens.home import HomeScreen
@@ -42,30 +42,30 @@ async def test_record_a_reply_and_see_the_open_list_shrink(register) -> None:
         assert "5 hr BELUM ADA BALASAN" in str(panel.get_option_at_index(0).prompt)
         # Its count names its window and the whole list's count (Wati's of today is on F10).
         assert str(panel.border_title) == "Rujukan belum dibalas, 30 hari terakhir: 1 (1 lewat batas) · F10 semua 2"
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert isinstance(app.screen, ReferralsScreen)
         listed = rows(app)
         assert len(listed) == 2 and "Budi Santoso" in listed[0] and "BELUM ADA BALASAN" in listed[0]
         assert "By. Ny. Wati" in listed[1] and "menunggu balasan" in listed[1]
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         assert isinstance(app.screen, ReplyDialog)
         assert app.screen.focused is app.screen.query_one("#outcome", Input)
-        await pilot.press("7")  # no such outcome: said on the help line, not dropped unseen
+        await type_keys(pilot, "7")  # no such outcome: said on the help line, not dropped unseen
         await pilot.pause()
         assert "Hasil: ketik satu angka 1–6" in str(app.screen.query_one("#reply-help", Static).render())
         assert app.screen.query_one("#outcome", Input).value == ""
         # Bad input: a date before the referral. One line names the field and the limit; the form
         # keeps what was typed, nothing is written.
-        await pilot.press("shift+tab", *["backspace"] * 10, *"17-11-2026", "tab", "2", "tab", *"Pneumonia berat")
-        await pilot.press("f10")
+        await type_keys(pilot, "shift+tab", *["backspace"] * 10, *"17-11-2026", "tab", "2", "tab", *"Pneumonia berat")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         help_line = str(app.screen.query_one("#reply-help", Static).render())
         assert "Tanggal diterima: tanggal balasan tidak boleh sebelum tanggal rujukan 2026-11-18" in help_line
         assert app.screen.query_one("#diagnosis", Input).value == "Pneumonia berat"
         assert replies(register) == 0
-        await pilot.press(*["backspace"] * 10, *"20-11-2026", "f10")
+        await type_keys(pilot, *["backspace"] * 10, *"20-11-2026", "f10")
         await pilot.pause()
         assert isinstance(app.screen, ReferralsScreen)
         assert len(rows(app)) == 1 and "By. Ny. Wati" in rows(app)[0]
@@ -78,10 +78,10 @@ async def test_record_a_reply_and_see_the_open_list_shrink(register) -> None:
         assert (reply["received_date"], reply["outcome"], reply["diagnosis"], reply["recorded_by"]) == (
             "2026-11-20", "rawat_jalan", "Pneumonia berat", "bidan.sari")
         # F5: every referral of the last days, with its reply.
-        await pilot.press("f5")
+        await type_keys(pilot, "f5")
         await pilot.pause()
         assert any("Budi Santoso" in r and "Rawat jalan" in r for r in rows(app))
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert not app.screen.query_one("#open-referrals", OptionList).display
@@ -95,17 +95,17 @@ async def test_a_second_reply_is_a_correction_with_a_reason(register) -> None:
                                    today=date(2026, 11, 23))
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f10", "f5")
+        await type_keys(pilot, "f10", "f5")
         await pilot.pause()
         assert "Dirawat inap" in rows(app)[0]
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, ReplyDialog) and dialog.query_one("#outcome", Input).value == "1"
-        await pilot.press("backspace", "4", "f10")
+        await type_keys(pilot, "backspace", "4", "f10")
         await pilot.pause()
         assert "Alasan koreksi" in str(dialog.query_one("#reply-help", Static).render())
-        await pilot.press(*"salah baca slip", "enter")
+        await type_keys(pilot, *"salah baca slip", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ReferralsScreen)
     versions = register.referral_reply_versions(register.get_visit(budi)["visit_uid"])
@@ -125,10 +125,10 @@ async def test_patient_screen_says_the_reply_is_missing_and_f9_records_it(regist
         table.move_cursor(row=0)  # the referred visit (the only one of Budi's before today's)
         history = register.patient_visits(register.ids["budi"])
         table.move_cursor(row=[v["id"] for v in history].index(budi))
-        await pilot.press("f9")
+        await type_keys(pilot, "f9")
         await pilot.pause()
         assert isinstance(app.screen, ReplyDialog)
-        await pilot.press("6", "f10")
+        await type_keys(pilot, "6", "f10")
         await pilot.pause()
         info = str(app.screen.query_one("#patient-info", Static).render())
         assert "BELUM ADA BALASAN" not in info
@@ -147,13 +147,13 @@ async def test_roles(register, user: str, sees: bool, may_reply: bool) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.screen.query_one("#open-referrals", OptionList).display is sees
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         if not sees:
             assert isinstance(app.screen, HomeScreen)  # refused, with the reason
             return
         assert isinstance(app.screen, ReferralsScreen)
-        await pilot.press("f2")
+        await type_keys(pilot, "f2")
         await pilot.pause()
         assert isinstance(app.screen, ReplyDialog) is may_reply
     assert replies(register) == 0
@@ -169,7 +169,7 @@ async def test_the_visit_form_says_an_earlier_referral_has_no_reply(register) ->
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen)
         assert any("Rujukan 18-11-2026 belum ada balasan" in line for line in app.screen._intro())
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
         # Referred today: still on her way, nothing to ask yet.
         app.start_visit(register.ids["wati"])
@@ -185,7 +185,7 @@ async def test_the_visit_view_shows_the_reply(register) -> None:
         app.open_visit(budi)
         await pilot.pause()
         assert "Balasan rujukan: belum ada" in str(app.screen.query_one("#visit-text", Static).render())
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         register.record_referral_reply(budi, received_date="2026-11-20", outcome="rawat_jalan",
                                        diagnosis="Pneumonia berat", actor="bidan.sari", today=date(2026, 11, 23))
         app.open_visit(budi)
@@ -200,10 +200,10 @@ async def test_enter_on_the_beranda_panel_opens_the_reply_form(register) -> None
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.screen.query_one("#open-referrals", OptionList).focus()
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         assert isinstance(app.screen, ReplyDialog)
-        await pilot.press("1", "f10")
+        await type_keys(pilot, "1", "f10")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert not app.screen.query_one("#open-referrals", OptionList).display
@@ -227,7 +227,7 @@ async def test_help_lines_offer_only_the_keys_of_the_role(register, user: str, p
         table.move_cursor(row=[v["id"] for v in register.patient_visits(register.ids["budi"])].index(budi))
         await pilot.pause()
         assert str(app.screen.query_one("#patient-help", Static).render()).strip() == patient_line
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         assert str(app.screen.query_one("#visit-help", Static).render()).strip() == visit_line
 
@@ -243,12 +243,12 @@ async def test_the_reply_form_survives_a_crash_and_is_offered_back(register) -> 
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         assert isinstance(app.screen, ReplyDialog)
-        await pilot.press("2", "enter", *"Bronkopneumonia")
+        await type_keys(pilot, "2", "enter", *"Bronkopneumonia")
         await pilot.pause(ReplyDialog.AUTOSAVE_DELAY + 0.3)
         assert register.reply_draft(uid) == {"outcome": "2", "diagnosis": "Bronkopneumonia",
                                              "received_date": app.screen.pristine["received_date"]}
@@ -257,32 +257,32 @@ async def test_the_reply_form_survives_a_crash_and_is_offered_back(register) -> 
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, ReplyDialog)
         assert dialog.query_one("#outcome", Input).value == "2"
         assert dialog.query_one("#diagnosis", Input).value == "Bronkopneumonia"
         assert "Balasan yang belum disimpan dipulihkan" in str(dialog.query_one("#reply-help", Static).render())
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
         assert isinstance(app.screen, LeaveDialog)
-        await pilot.press("t")  # stay: nothing lost
+        await type_keys(pilot, "t")  # stay: nothing lost
         await pilot.pause()
         assert app.screen is dialog and register.reply_draft(uid) is not None
-        await pilot.press("escape", "h")
+        await type_keys(pilot, "escape", "h")
         await pilot.pause()
         assert isinstance(app.screen, ReferralsScreen) and register.reply_draft(uid) is None
         # Typed again and saved: the reply is written and the draft is gone with it.
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         assert app.screen.query_one("#diagnosis", Input).value == ""
-        await pilot.press("2", "enter", *"Bronkopneumonia")
+        await type_keys(pilot, "2", "enter", *"Bronkopneumonia")
         await pilot.pause(ReplyDialog.AUTOSAVE_DELAY + 0.3)
         assert register.reply_draft(uid) is not None
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert isinstance(app.screen, ReferralsScreen)
     assert replies(register) == 1 and register.reply_draft(uid) is None
@@ -296,9 +296,9 @@ async def test_ctrl_q_in_the_reply_form_keeps_it_at_once(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         assert isinstance(app.screen, ReplyDialog)
         await pilot.press("4", "ctrl+q")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import SIZE, TODAY, make_app
+from conftest import SIZE, TODAY, make_app, type_keys
 from textual.widgets import DataTable, Input, Static
 
 from mtbs_tui.screens.dialogs import PeriodDialog, ReasonDialog, parse_period
@@ -20,7 +20,7 @@ def _visit_text(app) -> str:
 async def test_register_shows_the_day_and_switches_to_the_month(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f4")
+        await type_keys(pilot, "f4")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, RegisterScreen)
@@ -28,13 +28,13 @@ async def test_register_shows_the_day_and_switches_to_the_month(register) -> Non
         assert table.row_count == 3  # the draft is not in the register
         assert [r["patient_name"] for r in screen.rows] == ["Aisyah Putri", "Budi Santoso", "By. Ny. Wati"]
         assert "RUJUK" in str(table.get_row_at(2)[5])
-        await pilot.press("f5")  # month
+        await type_keys(pilot, "f5")  # month
         assert screen.span == "bulan" and table.row_count == 5
         assert "November 2026 (5 kunjungan)" in str(table.border_title)
-        await pilot.press("left_square_bracket")  # October: empty
+        await type_keys(pilot, "left_square_bracket")  # October: empty
         assert table.row_count == 0
         assert "Tidak ada kunjungan" in str(screen.query_one("#register-status", Static).render())
-        await pilot.press("right_square_bracket", "f5", "left_square_bracket", "left_square_bracket")
+        await type_keys(pilot, "right_square_bracket", "f5", "left_square_bracket", "left_square_bracket")
         assert screen.period == (date(2026, 11, 21), date(2026, 11, 21))
         assert [r["patient_name"] for r in screen.rows] == ["Rizky Ananda"]
 
@@ -42,20 +42,20 @@ async def test_register_shows_the_day_and_switches_to_the_month(register) -> Non
 async def test_f3_chooses_a_day_and_refuses_a_bad_date_without_losing_it(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f4", "f3")
+        await type_keys(pilot, "f4", "f3")
         await pilot.pause()
         assert isinstance(app.screen, PeriodDialog)
         field = app.screen.query_one("#period", Input)
         for _ in range(10):
-            await pilot.press("backspace")
-        await pilot.press(*"31-11-2026")
-        await pilot.press("enter")
+            await type_keys(pilot, "backspace")
+        await type_keys(pilot, *"31-11-2026")
+        await type_keys(pilot, "enter")
         assert isinstance(app.screen, PeriodDialog)
         assert field.value == "31-11-2026"
         assert "tidak ada di kalender" in str(app.screen.query_one("#period-help").render())
         for _ in range(10):
-            await pilot.press("backspace")
-        await pilot.press(*"18-11-2026", "enter")
+            await type_keys(pilot, "backspace")
+        await type_keys(pilot, *"18-11-2026", "enter")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, RegisterScreen)
@@ -80,7 +80,7 @@ async def test_register_pages_with_keyset_through_the_month(register) -> None:
                             actor="t", visit_at=f"{day.isoformat()}T{8 + i // 60:02d}:{i % 60:02d}:00")
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f4", "left_square_bracket")
+        await type_keys(pilot, "f4", "left_square_bracket")
         screen = app.screen
         seen: list[int] = []
         pages = 0
@@ -91,9 +91,9 @@ async def test_register_pages_with_keyset_through_the_month(register) -> None:
             seen += ids
             if not screen.has_next:
                 break
-            await pilot.press("pagedown")
+            await type_keys(pilot, "pagedown")
         assert pages == 3 and len(seen) == 40 == len(set(seen))
-        await pilot.press("pageup")
+        await type_keys(pilot, "pageup")
         assert [r["id"] for r in screen.rows] == seen[PAGE_SIZE: 2 * PAGE_SIZE]
         assert "Hal. 2/3" in str(screen.query_one("#register-status", Static).render())
 
@@ -101,7 +101,7 @@ async def test_register_pages_with_keyset_through_the_month(register) -> None:
 async def test_visit_view_reads_the_visit(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f4", "down", "down", "enter")
+        await type_keys(pilot, "f4", "down", "down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, VisitScreen)
         text = _visit_text(app)
@@ -118,26 +118,26 @@ async def test_correct_a_visit_asks_the_reason_and_keeps_the_old_version(registe
     app = make_app(register, offer_drafts=False)
     first = register.visits_on(TODAY)[0]
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f4", "enter")
+        await type_keys(pilot, "f4", "enter")
         await pilot.pause()
         assert isinstance(app.screen, VisitScreen)
-        await pilot.press("f2")
+        await type_keys(pilot, "f2")
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen)
         assert app.screen.correct_visit_id == first["id"]
-        await pilot.press("f9")
+        await type_keys(pilot, "f9")
         await pilot.pause()
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert isinstance(app.screen, ReasonDialog)
-        await pilot.press("enter")  # empty reason is refused
+        await type_keys(pilot, "enter")  # empty reason is refused
         assert isinstance(app.screen, ReasonDialog)
-        await pilot.press(*"salah ketik napas", "enter")
+        await type_keys(pilot, *"salah ketik napas", "enter")
         await pilot.pause()
         await pilot.pause()
         # Saved: the summary stays for the mother's card; Esc goes back.
         assert "Tersimpan (kunjungan" in str(app.screen.query_one("#sum-status").render())
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
         # Back on the visit view, now showing the new version.
         for _ in range(5):
@@ -147,7 +147,7 @@ async def test_correct_a_visit_asks_the_reason_and_keeps_the_old_version(registe
         assert isinstance(app.screen, VisitScreen)
         assert app.screen.visit["version"] == 2
         assert "alasan koreksi: salah ketik napas" in _visit_text(app)
-        await pilot.press("left_square_bracket")
+        await type_keys(pilot, "left_square_bracket")
         assert app.screen.visit["version"] == 1 and app.screen.visit["id"] == first["id"]
         assert "sudah dikoreksi" in _visit_text(app)
         assert app.screen.check_action("correct", ()) is False  # an old version is not corrected
@@ -163,14 +163,14 @@ async def test_escape_on_the_reason_saves_nothing(register) -> None:
     app = make_app(register, offer_drafts=False)
     before = register.db.execute("SELECT count(*) FROM visits").fetchone()[0]
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f4", "f2")  # F2 on the register list corrects the highlighted visit
+        await type_keys(pilot, "f4", "f2")  # F2 on the register list corrects the highlighted visit
         await pilot.pause()
-        await pilot.press("f9")
+        await type_keys(pilot, "f9")
         await pilot.pause()
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert isinstance(app.screen, ReasonDialog)
-        await pilot.press(*"abc", "escape")
+        await type_keys(pilot, *"abc", "escape")
         await pilot.pause()
         assert not isinstance(app.screen, ReasonDialog)
     assert register.db.execute("SELECT count(*) FROM visits").fetchone()[0] == before
@@ -184,7 +184,7 @@ async def test_a_follow_up_visit_names_the_earlier_visit(register) -> None:
                         visit_at=f"{TODAY.isoformat()}T08:11:00")
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f4", "down", "down", "down", "enter")
+        await type_keys(pilot, "f4", "down", "down", "down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, VisitScreen)
         assert "kunjungan ulang dari kunjungan 21-11-2026" in _visit_text(app)
@@ -195,7 +195,7 @@ async def test_the_day_register_draws_its_rows_in_full_when_it_opens(register) -
     paint came before the table had measured its rows: 'RM0000 Dafa HIJAU DEMA')."""
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f4")
+        await type_keys(pilot, "f4")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, RegisterScreen)

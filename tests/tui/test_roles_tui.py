@@ -7,7 +7,7 @@ the CLI tests.
 from __future__ import annotations
 
 import pytest
-from conftest import SIZE, add_account, make_app
+from conftest import SIZE, add_account, make_app, type_keys
 
 from mtbs_tui.accounts import allowed
 from mtbs_tui.screens.home import HomeScreen
@@ -68,37 +68,37 @@ async def test_home_keys_by_role(register, username) -> None:
         assert ("PNEUMONIA" in shown) == allowed(role, "visit.view")  # clinical content: not all
 
         # F2 Baru (visit.create)
-        await pilot.press("f2")
+        await type_keys(pilot, "f2")
         if allowed(role, "visit.create"):
             await pilot.pause()
             assert isinstance(app.screen, PatientSearchScreen)
-            await pilot.press("escape")
+            await type_keys(pilot, "escape")
             await pilot.pause()
         else:
             await _refused(pilot, home)
             assert "mencatat kunjungan" in _notes(app)[-1]
         # F4 Register (visit.view)
-        await pilot.press("f4")
+        await type_keys(pilot, "f4")
         if allowed(role, "visit.view"):
             await pilot.pause()
             assert isinstance(app.screen, RegisterScreen)
-            await pilot.press("escape")
+            await type_keys(pilot, "escape")
             await pilot.pause()
         else:
             await _refused(pilot, home)
         # F8 Pengguna (user.manage)
-        await pilot.press("f8")
+        await type_keys(pilot, "f8")
         await pilot.pause()
         if allowed(role, "user.manage"):
             from mtbs_tui.screens.users_admin import UsersAdminScreen
 
             assert isinstance(app.screen, UsersAdminScreen)
-            await pilot.press("escape")
+            await type_keys(pilot, "escape")
             await pilot.pause()
         else:
             await _refused(pilot, home)
         # Enter on a visit of today (visit.view): the visit view, with a kunjungan.lihat row.
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         if allowed(role, "visit.view"):
             assert isinstance(app.screen, VisitScreen)
@@ -118,22 +118,22 @@ async def test_patient_keys_by_role(register, username) -> None:
     app = make_app(register, user=username, offer_drafts=False)
     before = _counts(register)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3")
+        await type_keys(pilot, "f3")
         await pilot.pause()
         search = app.screen
         assert isinstance(search, PatientSearchScreen)
         assert ("F2 Pasien baru" in _footer(app)) == allowed(role, "patient.create")
-        await pilot.press("f2")
+        await type_keys(pilot, "f2")
         if allowed(role, "patient.create"):
             await pilot.pause()
             assert isinstance(app.screen, NewPatientScreen)
-            await pilot.press("escape")
+            await type_keys(pilot, "escape")
             await pilot.pause()
         else:
             await _refused(pilot, search)
-        await pilot.press(*"Aisyah")
+        await type_keys(pilot, *"Aisyah")
         await pilot.pause()
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         page = app.screen
         assert isinstance(page, PatientScreen)  # every role may see the identity
@@ -142,15 +142,15 @@ async def test_patient_keys_by_role(register, username) -> None:
         footer = _footer(app)
         assert ("F2 Kunjungan baru" in footer) == allowed(role, "visit.create")
         assert ("F4 Ubah data" in footer) == allowed(role, "patient.edit")
-        await pilot.press("f4")
+        await type_keys(pilot, "f4")
         if allowed(role, "patient.edit"):
             await pilot.pause()
             assert isinstance(app.screen, NewPatientScreen)
-            await pilot.press("escape")
+            await type_keys(pilot, "escape")
             await pilot.pause()
         else:
             await _refused(pilot, page)
-        await pilot.press("f2")
+        await type_keys(pilot, "f2")
         await pilot.pause()
         if allowed(role, "visit.create"):
             assert app.screen is not page and type(app.screen).__name__ == "VisitFormScreen"
@@ -166,11 +166,11 @@ async def test_correction_only_by_the_author_or_the_head(register, username) -> 
     """The register's visits were recorded by bidan.sari (klinis)."""
     app = make_app(register, user=username, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f4", "enter")
+        await type_keys(pilot, "f4", "enter")
         await pilot.pause()
         view = app.screen
         assert isinstance(view, VisitScreen)
-        await pilot.press("f2")
+        await type_keys(pilot, "f2")
         await pilot.pause()
         if username == "bidan":
             await _refused(pilot, view)
@@ -189,7 +189,7 @@ async def test_a_disabled_user_is_refused_everything(register) -> None:
     app.user = app.user.__class__(app.user.id, "bidan", "Bidan Rina", "klinis", False)
     async with app.run_test(size=SIZE) as pilot:
         home = app.screen
-        await pilot.press("f2")
+        await type_keys(pilot, "f2")
         await _refused(pilot, home)
         assert "dinonaktifkan" in _notes(app)[-1]
 
@@ -206,6 +206,6 @@ async def test_head_opens_accounts_from_the_drafts_panel(register) -> None:
         app.screen.query_one("#drafts", OptionList).focus()
         await pilot.pause()
         assert len(_footer(app).rstrip()) <= 80
-        await pilot.press("f8")
+        await type_keys(pilot, "f8")
         await pilot.pause()
         assert isinstance(app.screen, UsersAdminScreen)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SIZE, make_app
+from conftest import SIZE, make_app, type_keys
 from textual.widgets import Static
 
 from mtbs_tui.screens.users_admin import AccountDialog, UsersAdminScreen
@@ -21,36 +21,36 @@ def _audit(register) -> list[tuple]:
 async def test_head_adds_disables_and_resets_with_keys(register) -> None:
     app = make_app(register, user="kepala", offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f8")
+        await type_keys(pilot, "f8")
         await pilot.pause()
         assert isinstance(app.screen, UsersAdminScreen)
-        await pilot.press("f2")
+        await type_keys(pilot, "f2")
         await pilot.pause()
         assert isinstance(app.screen, AccountDialog)
-        await pilot.press(*"Ani", "space", *"Lestari", "enter", *"ani", "enter", "9")
+        await type_keys(pilot, *"Ani", "space", *"Lestari", "enter", *"ani", "enter", "9")
         await pilot.pause()
         assert "Peran: pilih angka (1=" in str(app.screen.query_one("#account-help").render())  # said, not dropped
-        await pilot.press("1", "enter", *"sandi-ani-1", "enter", *"sandi-ani-1", "enter")
+        await type_keys(pilot, "1", "enter", *"sandi-ani-1", "enter", *"sandi-ani-1", "enter")
         await pilot.pause()
         assert isinstance(app.screen, UsersAdminScreen)  # the role key 9 was not taken; 1 was
         assert _users(register)["ani"] == ("Ani Lestari", "pendaftaran", 1)
 
         # F3 on the selected row (the list is sorted: ani first) disables, F3 again enables.
-        await pilot.press("f3")
+        await type_keys(pilot, "f3")
         await pilot.pause()
         assert _users(register)["ani"][2] == 0
-        await pilot.press("f3")
+        await type_keys(pilot, "f3")
         await pilot.pause()
         assert _users(register)["ani"][2] == 1
 
         # F4: a new password (twice); a mismatch is refused first.
-        await pilot.press("f4")
+        await type_keys(pilot, "f4")
         await pilot.pause()
-        await pilot.press(*"sandi-baru-1", "enter", *"sandi-beda-1", "enter")
+        await type_keys(pilot, *"sandi-baru-1", "enter", *"sandi-beda-1", "enter")
         await pilot.pause()
         assert isinstance(app.screen, AccountDialog)
         assert "tidak sama" in str(app.screen.query_one("#account-help", Static).render())
-        await pilot.press(*"sandi-baru-1", "enter")
+        await type_keys(pilot, *"sandi-baru-1", "enter")
         await pilot.pause()
         assert isinstance(app.screen, UsersAdminScreen)
     from mtbs_tui.users import authenticate
@@ -64,9 +64,9 @@ async def test_head_adds_disables_and_resets_with_keys(register) -> None:
 async def test_a_bad_username_is_refused_and_nothing_is_added(register) -> None:
     app = make_app(register, user="kepala", offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f8", "f2")
+        await type_keys(pilot, "f8", "f2")
         await pilot.pause()
-        await pilot.press(*"Budi", "enter", *"B", "space", "enter", "2", "enter",
+        await type_keys(pilot, *"Budi", "enter", *"B", "space", "enter", "2", "enter",
                           *"sandi-budi-1", "enter", *"sandi-budi-1", "enter")
         await pilot.pause()
         assert isinstance(app.screen, UsersAdminScreen)
@@ -78,7 +78,7 @@ async def test_a_bad_username_is_refused_and_nothing_is_added(register) -> None:
 async def test_the_head_cannot_disable_their_own_account(register) -> None:
     app = make_app(register, user="kepala", offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f8", "f3")
+        await type_keys(pilot, "f8", "f3")
         await pilot.pause()
         assert "sendiri" in str(app.screen.query_one("#users-message", Static).render())
     assert _users(register)["kepala"][2] == 1
@@ -95,11 +95,11 @@ async def test_head_sees_a_locked_account_and_lifts_the_lock_with_f5(register) -
     register.db.execute("UPDATE users SET failed_count = ? WHERE username = 'bidan'", [accounts.LOCKOUT_FAILURES])
     register.db.conn.commit()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f8")
+        await type_keys(pilot, "f8")
         await pilot.pause()
         assert isinstance(app.screen, UsersAdminScreen)
         assert "TERKUNCI" in app.export_screenshot()
-        await pilot.press("f5")  # the list is sorted: bidan first
+        await type_keys(pilot, "f5")  # the list is sorted: bidan first
         await pilot.pause()
         assert "dibuka" in str(app.screen.query_one("#users-message", Static).render())
         assert "TERKUNCI" not in app.export_screenshot()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SIZE, make_app
+from conftest import SIZE, make_app, type_keys
 from textual.widgets import Static
 
 from mtbs_tui.screens.patients import PatientScreen
@@ -44,7 +44,7 @@ async def test_card_from_the_patient_history(register) -> None:
     folder = Path(register.path).parent / "dokumen"
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3", *"aisyah", "enter")
+        await type_keys(pilot, "f3", *"aisyah", "enter")
         await pilot.pause()
         assert isinstance(app.screen, PatientScreen)
         screen = app.screen
@@ -53,10 +53,10 @@ async def test_card_from_the_patient_history(register) -> None:
         assert screen.check_action("document", ("card",)) is True
         assert screen.check_action("document", ("referral",)) is False  # not referred
         assert "F4 Ubah data" in _footer(app)
-        await pilot.press("f7")
+        await type_keys(pilot, "f7")
         await pilot.pause()
         _assert_saved_line(_line(app, "#patient-help"), "Kartu ibu", folder, "kartu-ibu")
-        await pilot.press("f8")  # not offered: nothing happens
+        await type_keys(pilot, "f8")  # not offered: nothing happens
         assert not list(folder.glob("rujukan-*.pdf"))
     actions = [a["action"] for a in register.audit_log()]
     assert "kartu.cetak" in actions
@@ -66,22 +66,22 @@ async def test_card_and_letter_from_the_register_and_the_visit_view(register) ->
     folder = Path(register.path).parent / "dokumen"
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f4")
+        await type_keys(pilot, "f4")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, RegisterScreen)
         assert "F7 kartu ibu · F8 surat rujukan" in _line(app, "#register-status")
         assert screen.check_action("document", ("referral",)) is False  # first row: Aisyah, not referred
-        await pilot.press("down", "down")  # By. Ny. Wati: referred
+        await type_keys(pilot, "down", "down")  # By. Ny. Wati: referred
         await pilot.pause()
         assert screen.rows[2]["refer_urgently"] and screen.check_action("document", ("referral",)) is True
-        await pilot.press("f8")
+        await type_keys(pilot, "f8")
         await pilot.pause()
         _assert_saved_line(_line(app, "#register-status"), "Surat rujukan", folder, "rujukan")
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         assert isinstance(app.screen, VisitScreen)
-        await pilot.press("f7")
+        await type_keys(pilot, "f7")
         await pilot.pause()
         _assert_saved_line(_line(app, "#visit-help"), "Kartu ibu", folder, "kartu-ibu")
 
@@ -89,10 +89,10 @@ async def test_card_and_letter_from_the_register_and_the_visit_view(register) ->
 async def test_a_reviewer_is_not_offered_the_documents(register) -> None:
     app = make_app(register, user="tinjau", offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3", *"aisyah", "enter")
+        await type_keys(pilot, "f3", *"aisyah", "enter")
         await pilot.pause()
         assert isinstance(app.screen, PatientScreen)
         assert "Kartu ibu" not in _footer(app)
-        await pilot.press("f7")
+        await type_keys(pilot, "f7")
         await pilot.pause()
     assert not (Path(register.path).parent / "dokumen").exists()
