@@ -279,6 +279,29 @@ def test_the_csv_detector_catches_copies(copy: str) -> None:
     assert csv_dialect_copies("documents/x.py", copy)
 
 
+# How a document names the puskesmas (documents.common.puskesmas_name, facility_lines): the monthly
+# and quality reports and the letterhead each added "Puskesmas" in their own way.
+_PUSKESMAS_PREFIX = re.compile(r"""startswith\(\s*[\"']puskesmas[\"']""", re.I)
+
+
+def puskesmas_name_copies(path: str, text: str) -> list[str]:
+    if path == CSV_HOME:  # documents/common.py
+        return []
+    return [f"{path}:{n}: {line.strip()}" for n, line in _code_lines(text) if _PUSKESMAS_PREFIX.search(line)]
+
+
+def test_the_puskesmas_is_named_only_by_the_documents_home() -> None:
+    from mtbs_tui.documents.common import facility_lines, puskesmas_name
+
+    found = [hit for path, text in _sources() for hit in puskesmas_name_copies(path, text)]
+    assert not found, "use mtbs_tui.documents.common.puskesmas_name / facility_lines:\n" + "\n".join(found)
+    assert puskesmas_name_copies("documents/x.py", 'if not name.lower().startswith("puskesmas"):')
+    assert puskesmas_name("Sukamaju") == puskesmas_name("Puskesmas Sukamaju") == "Puskesmas Sukamaju"
+    assert facility_lines({"name": "Sukamaju", "code": "P1", "district": "Kab. X", "province": "NTT"}) == [
+        "Puskesmas Sukamaju (kode P1)", "Kabupaten/kota, provinsi: Kab. X, NTT"]
+    assert facility_lines(None) == ["Puskesmas -"]
+
+
 # --- the CLI's help restates option lists (cli.py imports only typer): it must name every key -----
 
 def _cli_option_helps() -> dict[str, list[str]]:

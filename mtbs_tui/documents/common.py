@@ -317,6 +317,23 @@ def styles() -> dict[str, Any]:
     }
 
 
+def puskesmas_name(name: str) -> str:
+    """The facility's name as the documents print it: `Puskesmas Sukamaju` whether the settings say
+    `Sukamaju` or `Puskesmas Sukamaju`."""
+    return name if name.lower().startswith("puskesmas") else f"Puskesmas {name}"
+
+
+def facility_lines(facility: dict | None) -> list[str]:
+    """The lines under a report's title that name the puskesmas: `Puskesmas X (kode K)`, then
+    `Kabupaten/kota, provinsi: D, P` when the settings know them."""
+    fac = facility or {}
+    lines = [puskesmas_name(fac.get("name") or "-") + (f" (kode {fac['code']})" if fac.get("code") else "")]
+    where = ", ".join(x for x in [fac.get("district"), fac.get("province")] if x)
+    if where:
+        lines.append(f"Kabupaten/kota, provinsi: {where}")
+    return lines
+
+
 def letterhead(facility: dict | None, st: dict[str, Any]) -> list[Any]:
     """The puskesmas letterhead from the settings: government, health office, puskesmas, address."""
     from reportlab.lib import colors
@@ -338,8 +355,7 @@ def letterhead(facility: dict | None, st: dict[str, Any]) -> list[Any]:
     out = [
         Paragraph(para_text(gov), st["head1"]),
         Paragraph("DINAS KESEHATAN", st["head1"]),
-        Paragraph(para_text(f"UPTD PUSKESMAS {name.upper()}" if not name.lower().startswith("puskesmas")
-                            else f"UPTD {name.upper()}"), st["head2"]),
+        Paragraph(para_text(f"UPTD {puskesmas_name(name).upper()}"), st["head2"]),
     ]
     if addr or contact:
         out.append(Paragraph(para_text(" - ".join([x for x in [addr, ", ".join(contact)] if x])), st["center"]))

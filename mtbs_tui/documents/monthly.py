@@ -44,10 +44,12 @@ from mtbs_tui.documents.common import (
     HAND,
     DocumentError,
     csv_file,
+    facility_lines,
     footer_text,
     para_text,
     pdf_text,
     place_and_date,
+    puskesmas_name,
     register_fonts,
     report_footer_canvas,
     require_format,
@@ -332,7 +334,7 @@ def signatures(register: Any, actor: str | None) -> list[Signature]:
     mengetahui, the head of the puskesmas (name and NIP from the facility settings)."""
     fac = register.facility() or {}
     name = fac.get("name") or ""
-    office = f"Kepala {name}" if name.lower().startswith("puskesmas") else f"Kepala Puskesmas {name}".strip()
+    office = f"Kepala {puskesmas_name(name)}".strip()
     reporter, reporter_ids = worker_signature(register, actor)
     head_ids = f"NIP {fac['head_nip']}" if fac.get("head_nip") else f"NIP: {HAND}"
     return [
@@ -356,15 +358,7 @@ def build_report(register: Any, month: str, *, table: list[ReportRow] | None = N
 # --- output ---------------------------------------------------------------------------------------
 
 def _identity_lines(report: MonthlyReport) -> list[str]:
-    fac = report.facility
-    name = fac.get("name") or "-"
-    if not name.lower().startswith("puskesmas"):
-        name = f"Puskesmas {name}"
-    lines = [report.title, name + (f" (kode {fac['code']})" if fac.get("code") else "")]
-    where = ", ".join(x for x in [fac.get("district"), fac.get("province")] if x)
-    if where:
-        lines.append(f"Kabupaten/kota, provinsi: {where}")
-    return lines
+    return [report.title, *facility_lines(report.facility)]
 
 
 def _place_and_date(report: MonthlyReport) -> str:

@@ -18,6 +18,7 @@ from mtbs_tui.documents.common import (
     FONT_BOLD,
     build_landscape_pdf,
     csv_file,
+    facility_lines,
     footer_text,
     para_text,
     require_format,
@@ -37,18 +38,6 @@ from mtbs_tui.quality import (
 
 FORMATS = ("pdf", "xlsx", "csv")
 MONTHS_PER_TABLE = 12
-
-
-def _facility_lines(report: QualityReport) -> list[str]:
-    fac = report.facility
-    name = fac.get("name") or "-"
-    if not name.lower().startswith("puskesmas"):
-        name = f"Puskesmas {name}"
-    lines = [name + (f" (kode {fac['code']})" if fac.get("code") else "")]
-    where = ", ".join(x for x in [fac.get("district"), fac.get("province")] if x)
-    if where:
-        lines.append(f"Kabupaten/kota, provinsi: {where}")
-    return lines
 
 
 def month_label(month: str) -> str:
@@ -119,7 +108,7 @@ def write_xlsx(report: QualityReport, path: Path) -> None:
     ws = wb.active
     ws.title = "Indikator"
     ws.cell(row=1, column=1, value=report.title).font = Font(bold=True, size=13)
-    lines = _facility_lines(report)
+    lines = facility_lines(report.facility)
     for i, line in enumerate(lines, 2):
         ws.cell(row=i, column=1, value=line)
     top = len(lines) + 3
@@ -238,7 +227,7 @@ def write_pdf(report: QualityReport, path: Path, db: Any) -> None:
         ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
     story: list[Any] = [Paragraph(para_text(report.title.upper()), st["title"])]
-    for line in _facility_lines(report):
+    for line in facility_lines(report.facility):
         story.append(Paragraph(para_text(line), st["center"]))
     story.append(Spacer(1, 5))
 
