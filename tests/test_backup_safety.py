@@ -206,18 +206,15 @@ def _facility_code(db: Path, code: str) -> None:
 
 
 def test_restore_refuses_another_puskesmas_backup_even_with_ya(live: Path, tmp_path: Path) -> None:
-    import subprocess
-
-    from cli_login import MTBS
+    from cli_login import mtbs_here
 
     (tmp_path / "lain").mkdir()
     other = make_register(tmp_path / "lain" / "mtbs.db", patients=3, visits=4, seed=99)
     _facility_code(other, "P9999999999")
     theirs = B.create_backup(other, tmp_path / "usb", audit=False).path
     before = sorted(Register.open(live).search_patients("", limit=100), key=lambda r: r["id"])
-    env = {**os.environ, "MTBS_USER": "kepala", "MTBS_PASSWORD": "kepala-demo"}
-    done = subprocess.run([str(MTBS), "--db", str(live), "restore", str(theirs), "--ya"], capture_output=True,
-                          text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
+    env = {"MTBS_USER": "kepala", "MTBS_PASSWORD": "kepala-demo"}
+    done = mtbs_here(live, "restore", str(theirs), "--ya", env=env)
     assert done.returncode == 2, done.stdout + done.stderr
     line = done.stderr.strip()
     assert len(line.splitlines()) == 1 and "--puskesmas-lain" in line and "kode P9999999999" in line, line
@@ -230,8 +227,7 @@ def test_restore_refuses_another_puskesmas_backup_even_with_ya(live: Path, tmp_p
     # The library refuses too (the TUI or a script cannot slip past the command).
     with pytest.raises(B.BackupError, match="--puskesmas-lain"):
         B.restore_backup(theirs, live, actor="uji")
-    done = subprocess.run([str(MTBS), "--db", str(live), "restore", str(theirs), "--ya", "--puskesmas-lain"],
-                          capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
+    done = mtbs_here(live, "restore", str(theirs), "--ya", "--puskesmas-lain", env=env)
     assert done.returncode == 0, done.stderr
     assert "Yang akan diganti" in done.stdout and "5 pasien" in done.stdout and "3 pasien" in done.stdout
 

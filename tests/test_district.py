@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from cli_login import add_account, login_env, mtbs, mtbs_cli, mtbs_here  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+from cli_login import add_account, login_env, mtbs_cli, mtbs_here  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 from xlsx_print import assert_prints_on_a4
 
 from mtbs_tui.demo import PRACTICES, WORKERS, generate
@@ -159,7 +159,7 @@ def test_merge_of_three_demo_puskesmas_read_back_and_ranked(demos: dict[str, tup
                                                             tmp_path: Path) -> None:
     files = [str(demos[v][1]) for v in VARIANTS]
     for suffix in ("xlsx", "pdf"):
-        done = mtbs_cli("kabupaten", "gabung", *files, "-o", str(tmp_path / f"k.{suffix}"), login=False)
+        done = mtbs_here(None, "kabupaten", "gabung", *files, "-o", str(tmp_path / f"k.{suffix}"), login=False)
         assert done.returncode == 0, done.stderr
     wb = openpyxl.load_workbook(tmp_path / "k.xlsx")
     sheet = wb["Tabel kabupaten"]
@@ -209,7 +209,7 @@ def test_send_command_writes_the_package_and_audits_its_checksum(demos: dict[str
     db, _ = demos["lestari"]
     add_account(db)
     out = tmp_path / "paket.json"
-    done = mtbs(db, "report", "kirim", MONTH, "-o", str(out))
+    done = mtbs_here(db, "report", "kirim", MONTH, "-o", str(out))
     assert done.returncode == 0, done.stderr
     package = load_package(out)
     conn = sqlite3.connect(db)
@@ -218,5 +218,5 @@ def test_send_command_writes_the_package_and_audits_its_checksum(demos: dict[str
     finally:
         conn.close()
     assert detail == f"{MONTH}, {package.data['checksum'][:23]}"
-    bad = mtbs(db, "report", "kirim", "2026-13", "-o", str(tmp_path / "x.json"))
+    bad = mtbs_here(db, "report", "kirim", "2026-13", "-o", str(tmp_path / "x.json"))
     assert bad.returncode == 2 and bad.stderr.startswith("galat: BULAN:") and not (tmp_path / "x.json").exists()

@@ -12,7 +12,7 @@ from cli_login import (
     MTBS,
     add_account,
     login_env,  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
-    mtbs,
+    mtbs_here,
 )
 from test_export_support import fake_classify
 
@@ -185,7 +185,7 @@ def test_commands_list_merge_and_unmerge(tmp_path: Path) -> None:
     add_account(path)
     add_account(path, "perawat", "klinis")
 
-    listed = mtbs(path, "pasien", "duplikat")
+    listed = mtbs_here(path, "pasien", "duplikat")
     assert listed.returncode == 0, listed.stderr
     assert "1 pasangan" in listed.stdout and "NIK ibu sama, lahir berdekatan" in listed.stdout
     assert "RM000001" in listed.stdout and "RM000002" in listed.stdout and "1 kunjungan" in listed.stdout
@@ -195,17 +195,17 @@ def test_commands_list_merge_and_unmerge(tmp_path: Path) -> None:
                              env={**os.environ, "MTBS_USER": "perawat", "MTBS_PASSWORD": "perawat-demo"})
     assert refused.returncode == 2 and "akses ditolak" in refused.stderr and "Traceback" not in refused.stderr
 
-    no_reason = mtbs(path, "pasien", "gabung", "RM000001", "RM000002", "--alasan", " ")
+    no_reason = mtbs_here(path, "pasien", "gabung", "RM000001", "RM000002", "--alasan", " ")
     assert no_reason.returncode == 2 and no_reason.stderr.count("\n") == 1
-    unknown = mtbs(path, "pasien", "gabung", "RM000001", "RM999999", "--alasan", "sama")
+    unknown = mtbs_here(path, "pasien", "gabung", "RM000001", "RM999999", "--alasan", "sama")
     assert unknown.returncode == 2 and "RM999999" in unknown.stderr
 
-    merged = mtbs(path, "pasien", "gabung", "rm000001", "RM000002", "--alasan", "anak yang sama")
+    merged = mtbs_here(path, "pasien", "gabung", "rm000001", "RM000002", "--alasan", "anak yang sama")
     assert merged.returncode == 0, merged.stderr
     assert "penggabungan 1" in merged.stdout and "1 kunjungan" in merged.stdout
-    assert "Tidak ada pasien yang mungkin ganda" in mtbs(path, "pasien", "duplikat").stdout
+    assert "Tidak ada pasien yang mungkin ganda" in mtbs_here(path, "pasien", "duplikat").stdout
 
-    undone = mtbs(path, "pasien", "batal-gabung", "1", "--alasan", "kembar")
+    undone = mtbs_here(path, "pasien", "batal-gabung", "1", "--alasan", "kembar")
     assert undone.returncode == 0, undone.stderr
     with Register.open(path) as check:
         assert len(check.patient_visits(other)) == 1 and check.patient_visits(keep) == []

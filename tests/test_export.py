@@ -198,6 +198,9 @@ def run_mtbs(exe: Path, *args: str, cwd: Path | None = None) -> subprocess.Compl
                           env=os.environ.copy())
 
 
+# The export's bad input and folder refusals run in this process; the default name through `mtbs`.
+
+
 def test_cli_export_default_name(register_file: Path, tmp_path: Path, mtbs_exe: Path) -> None:
     done = run_mtbs(mtbs_exe, "--db", str(register_file), "export", "register", "--from", "2026-09-01",
                     "--to", "2026-09-30", "--format", "csv", cwd=tmp_path)
@@ -240,33 +243,33 @@ def test_the_format_follows_the_output_name_unless_given(register_file: Path, tm
         (["--from", "2026-01-01", "--to", "2026-12-31", "--format", "ods"], "galat: --format: nilai 'ods' tidak sah"),
     ],
 )
-def test_cli_bad_input_one_line_no_file(register_file: Path, tmp_path: Path, mtbs_exe: Path, args: list[str],
+def test_cli_bad_input_one_line_no_file(register_file: Path, tmp_path: Path, args: list[str],
                                         message: str) -> None:
     out = tmp_path / "x.csv"
-    done = run_mtbs(mtbs_exe, "--db", str(register_file), "export", "register", *args, "-o", str(out))
+    done = mtbs_here(register_file, "export", "register", *args, "-o", str(out))
     assert done.returncode == 2
     assert done.stderr.startswith(message), done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
 
 
-def test_cli_unwritable_folder(register_file: Path, tmp_path: Path, mtbs_exe: Path) -> None:
+def test_cli_unwritable_folder(register_file: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "berkas"
     blocker.write_text("")
     for fmt in ("csv", "xlsx"):
-        done = run_mtbs(mtbs_exe, "--db", str(register_file), "export", "register", "--from", "2026-01-01",
+        done = mtbs_here(register_file, "export", "register", "--from", "2026-01-01",
                         "--to", "2026-12-31", "--format", fmt, "-o", str(blocker / f"r.{fmt}"))
         assert done.returncode == 2 and done.stderr.startswith("galat: "), done.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["berkas"]
 
 
 @pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0, reason="root ignores folder permissions")
-def test_cli_read_only_folder(register_file: Path, tmp_path: Path, mtbs_exe: Path) -> None:
+def test_cli_read_only_folder(register_file: Path, tmp_path: Path) -> None:
     ro = tmp_path / "ro"
     ro.mkdir()
     ro.chmod(0o500)
     try:
-        done = run_mtbs(mtbs_exe, "--db", str(register_file), "export", "register", "--from", "2026-01-01",
+        done = mtbs_here(register_file, "export", "register", "--from", "2026-01-01",
                         "--to", "2026-12-31", "-o", str(ro / "r.xlsx"))
         assert done.returncode == 2 and "tidak dapat ditulisi" in done.stderr
         assert list(ro.iterdir()) == []

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from cli_login import add_account, login_env, mtbs  # noqa: F401 - login_env logs every command in
+from cli_login import add_account, login_env, mtbs_here  # noqa: F401 - login_env logs every command in
 
 from mtbs_tui import given
 from mtbs_tui.demo import BY_ID, ResultCache
@@ -71,22 +71,22 @@ def test_bad_input_one_line_exit_2_nothing_written(register: dict, args: list[st
 
 def test_record_all_then_one_not_given_then_show(register: dict) -> None:
     db, vid, codes = register["db"], register["visit"], register["codes"]
-    done = mtbs(db, "tindakan", "catat", str(vid), "--semua", "--tidak", f"{codes[0]}=lainnya:alat rusak",
+    done = mtbs_here(db, "tindakan", "catat", str(vid), "--semua", "--tidak", f"{codes[0]}=lainnya:alat rusak",
                 "--tambahan-pulang", "Ambroksol sirup 3x1 sendok takar")
     assert done.returncode == 0, done.stderr
     assert f"Tersimpan: tindakan kunjungan {vid} versi 1" in done.stdout
     assert f"{codes[0]}: " in done.stdout and "tidak diberikan: alat rusak" in done.stdout
     assert "T1. Ambroksol sirup 3x1 sendok takar: tambahan" in done.stdout and "(dibawa pulang)" in done.stdout
-    shown = mtbs(db, "tindakan", "lihat", str(vid))
+    shown = mtbs_here(db, "tindakan", "lihat", str(vid))
     assert shown.returncode == 0, shown.stderr
     assert "Dicatat: versi 1 oleh kepala" in shown.stdout and "belum dicatat" not in shown.stdout
     assert shown.stdout.count(": diberikan ") == len(codes) - 1
     # Changing one later is version 2, with the reason; the tambahan can be removed by its number.
-    again = mtbs(db, "tindakan", "catat", str(vid), "--diberikan", codes[0], "--hapus-tambahan", "1",
+    again = mtbs_here(db, "tindakan", "catat", str(vid), "--diberikan", codes[0], "--hapus-tambahan", "1",
                  "--alasan-ubah", "alat sudah diganti")
     assert again.returncode == 0, again.stderr
     assert "versi 2" in again.stdout and "T1." not in again.stdout
-    history = mtbs(db, "tindakan", "lihat", str(vid), "--semua-versi")
+    history = mtbs_here(db, "tindakan", "lihat", str(vid), "--semua-versi")
     assert history.returncode == 0, history.stderr
     assert history.stdout.index("Dicatat: versi 1") < history.stdout.index("(versi lama, sudah diganti)") \
         < history.stdout.index("Dicatat: versi 2")

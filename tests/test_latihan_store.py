@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from cli_login import mtbs_here
 
 from mtbs_tui.documents.common import app_version
 from mtbs_tui.latihan import library, scoring
@@ -20,6 +21,8 @@ CASES = ["b22-01-pneumonia", "b22-06-diare-tanpa-dehidrasi", "b15-03-pneumonia"]
 
 
 def _mtbs(exe: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real console script (a `tui` that wrongly started would not return); the practice-file
+    commands that cannot start a screen run in this process (cli_login.mtbs_here)."""
     return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120)
 
 
@@ -73,9 +76,9 @@ def test_a_session_refuses_unknown_participants_and_cases(tmp_path):
                            started_at="x", rules_version=RULES_VERSION)
 
 
-def test_merge_of_two_participants_files_and_the_report_read_back(tmp_path, mtbs_exe):
+def test_merge_of_two_participants_files_and_the_report_read_back(tmp_path):
     session = tmp_path / "sesi.db"
-    made = _mtbs(mtbs_exe, "latihan", "sesi", str(session), "--nama", "Pelatihan MTBS Kupang",
+    made = mtbs_here(None, "latihan", "sesi", str(session), "--nama", "Pelatihan MTBS Kupang",
                  "--peserta", "Sari", "--peserta", "Rina", "--kasus", ",".join(CASES))
     assert made.returncode == 0, made.stderr
     sari, rina = tmp_path / "sari.db", tmp_path / "rina.db"
@@ -84,7 +87,7 @@ def test_merge_of_two_participants_files_and_the_report_read_back(tmp_path, mtbs
     _work(sari, "Sari", wrong=False)
     _work(rina, "Rina", wrong=True)
     pdf, xlsx, merged = tmp_path / "laporan.pdf", tmp_path / "laporan.xlsx", tmp_path / "gabungan.db"
-    done = _mtbs(mtbs_exe, "latihan", "gabung", str(sari), str(rina), "--keluar", str(merged),
+    done = mtbs_here(None, "latihan", "gabung", str(sari), str(rina), "--keluar", str(merged),
                  "--pdf", str(pdf), "--xlsx", str(xlsx))
     assert done.returncode == 0, done.stderr
     assert "6 hasil baru, 0 sudah ada" in done.stdout
@@ -122,16 +125,16 @@ def test_merge_of_two_participants_files_and_the_report_read_back(tmp_path, mtbs
     assert len(results) == 6 and any("bagan PNEUMONIA" in (r[-1] or "") for r in results)
 
 
-def test_merge_refuses_files_of_another_session_and_bad_input_is_one_line(tmp_path, mtbs_exe):
+def test_merge_refuses_files_of_another_session_and_bad_input_is_one_line(tmp_path):
     a, b = tmp_path / "a.db", tmp_path / "b.db"
     create_session(a, "Sesi A", ["Sari"], CASES[:1])
     create_session(b, "Sesi B", ["Sari"], CASES[:1])
     with pytest.raises(PracticeError, match="satu sesi"):
         merge(tmp_path / "m.db", [a, b])
-    bad = _mtbs(mtbs_exe, "latihan", "sesi", str(tmp_path / "c.db"), "--nama", "X", "--peserta", "Sari",
+    bad = mtbs_here(None, "latihan", "sesi", str(tmp_path / "c.db"), "--nama", "X", "--peserta", "Sari",
                 "--acak", "500")
     assert bad.returncode == 2 and bad.stderr.startswith("galat: --acak:") and len(bad.stderr.splitlines()) == 1
-    listing = _mtbs(mtbs_exe, "latihan", "kasus", "--bagan", "2015")
+    listing = mtbs_here(None, "latihan", "kasus", "--bagan", "2015")
     assert listing.returncode == 0 and "b15-01-penyakit-sangat-berat" in listing.stdout
     assert "b22-" not in listing.stdout
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from cli_login import add_account, login_env, mtbs  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+from cli_login import add_account, login_env, mtbs_here  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 from xlsx_print import assert_prints_on_a4
 
 from mtbs_tui import quality
@@ -197,7 +197,7 @@ def test_report_formats_read_back(known: Path, tmp_path: Path) -> None:
         reg.close()
     empty = openpyxl.load_workbook(tmp_path / "kosong.xlsx")["Petugas"]
     assert empty.cell(row=2, column=1).value == "Belum ada kunjungan yang disimpan dari draf dalam periode ini."
-    done = mtbs(known, "report", "mutu", "--from", "2026-09", "--to", "2026-10", "-o", str(tmp_path / "m.pdf"))
+    done = mtbs_here(known, "report", "mutu", "--from", "2026-09", "--to", "2026-10", "-o", str(tmp_path / "m.pdf"))
     assert done.returncode == 0, done.stderr
     rows = list(csv.reader((tmp_path / "m.csv").read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     got = {(r[0], r[2]): r[3:6] for r in rows if len(r) > 5}
@@ -231,7 +231,7 @@ def test_report_formats_read_back(known: Path, tmp_path: Path) -> None:
     assert "Penilaian lengkap" in text and "8/9" in text and "88,9%" in text
     assert "Median menit per konsultasi" in text and "15,0 mnt" in text
     assert "Pengobatan menurut bagan" in text and "Antibiotik tanpa indikasi" in text
-    bad = mtbs(known, "report", "mutu", "--from", "2026-10", "--to", "2026-09")
+    bad = mtbs_here(known, "report", "mutu", "--from", "2026-10", "--to", "2026-09")
     assert bad.returncode == 2 and bad.stderr.strip() == "galat: --to: 2026-09-30 sebelum --from 2026-10-01"
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from cli_login import (
     login_env,  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
-    mtbs,
+    mtbs_here,
 )
 from test_export_support import make_register
 
@@ -65,14 +65,14 @@ def test_a_foreign_wal_is_refused_by_every_way_in_and_left_untouched(live: Path,
     with pytest.raises(B.BackupError, match="bukan miliknya"):
         B.create_backup(live, tmp_path / "usb", audit=False)
     for command in (["user", "list"], ["check"], ["audit", "verify"]):
-        done = mtbs(live, *command)
+        done = mtbs_here(live, *command)
         assert done.returncode == 2, (command, done.stdout, done.stderr)
         assert "bukan miliknya" in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert (digest(live), digest(wal)) == before
     # The register alone is still whole: moving the stray -wal away is the repair.
     wal.unlink()
     Path(str(live) + "-shm").unlink(missing_ok=True)
-    assert mtbs(live, "check").returncode == 0
+    assert mtbs_here(live, "check").returncode == 0
 
 
 def test_the_registers_own_wal_after_a_crash_is_accepted(live: Path) -> None:
@@ -107,7 +107,7 @@ def test_commands_refuse_a_damaged_register_before_their_first_write(live: Path)
     before = digest(live)
     for command in (["user", "list"], ["audit", "verify"], ["export", "register", "--from", "2026-01-01",
                                                               "--to", "2026-12-31", "-o", str(live.parent / "e.csv")]):
-        done = mtbs(live, *command)
+        done = mtbs_here(live, *command)
         assert done.returncode == 2, (command, done.stdout, done.stderr)
         assert "rusak" in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
         assert digest(live) == before
@@ -146,7 +146,7 @@ def test_check_and_backup_verification_decode_every_clinical_row(live: Path, tmp
     conn = sqlite3.connect(live)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"  # SQLite alone sees nothing
     conn.close()
-    done = mtbs(live, "check")
+    done = mtbs_here(live, "check")
     assert done.returncode == 2
     assert f"tabel visits baris {vid} tidak terbaca utuh" in done.stderr, done.stderr
     with pytest.raises(B.BackupError) as caught:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from casebuild import bayi_muda_rows, codes, incomplete, normal, top, tx_codes
-from cli_login import mtbs_cli
+from cli_login import mtbs_here
 
 from mtbs_tui.rules import DEFAULT, classify
 from mtbs_tui.rules.engine import CONTRACT_VERSION, RULES_VERSION
@@ -306,7 +306,8 @@ def test_item8_balita_cases_never_carry_the_field() -> None:
 # --- the command and the README ------------------------------------------------------------------
 
 def _mtbs(*args: str) -> subprocess.CompletedProcess[str]:
-    return mtbs_cli(*args, env={"PYTHONIOENCODING": "utf-8"}, encoding="utf-8", timeout=60)
+    """In this process (test_classify_cli runs `mtbs classify` through the real console script)."""
+    return mtbs_here(None, *args)
 
 
 def test_classify_command_prints_the_new_codes_and_unread_findings(tmp_path: Path) -> None:
