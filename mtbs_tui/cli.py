@@ -47,10 +47,10 @@ def _choices(words: tuple[str, ...]) -> str:
 
 def _format_option(*formats: str) -> Any:
     """--format: the help names the command's formats as the writer's FORMATS tuple does (cli.py
-    imports only typer; tests/test_one_home.py compares them). Not given: the ending of -o when it
-    is one of them, else the first (documents.common.chosen_format)."""
+    imports only typer; tests/test_one_home.py compares them). Not given: the ending of -o, which
+    must then be one of them; without -o the first (documents.common.chosen_format)."""
     return typer.Option("--format", metavar="FORMAT", help=f"{_choices(formats)}. Bawaan: sesuai akhiran -o "
-                        f"(mis. -o laporan.{formats[1]}), selain itu {formats[0]}.")
+                        f"(mis. -o laporan.{formats[1]}); tanpa -o: {formats[0]}.")
 
 
 def _output_option(what: str) -> Any:

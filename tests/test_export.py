@@ -224,14 +224,30 @@ def test_the_format_follows_the_output_name_unless_given(register_file: Path, tm
     assert (done.returncode, done.stderr.strip()) == (2, "galat: -o: akhiran .xlsx tidak cocok dengan --format csv")
     assert [p.name for p in tmp_path.iterdir()] == ["r.csv"]
 
+    # The register export does not write PDF: `-o r.pdf` wrote an XLSX under that name.
+    done = mtbs_here(register_file, *period, "-o", str(tmp_path / "r.pdf"))
+    assert (done.returncode, done.stderr.strip()) == (
+        2, "galat: -o: akhiran .pdf tidak dibuat perintah ini (pilihan: .xlsx, .csv)")
+    assert [p.name for p in tmp_path.iterdir()] == ["r.csv"]
+
     formats = ("pdf", "xlsx")
     assert chosen_format(None, None, formats) == "pdf"  # the first is the default
-    assert chosen_format(None, Path("laporan.txt"), formats) == "pdf"
+    assert chosen_format("xlsx", None, formats) == "xlsx"
     assert chosen_format(None, Path("Laporan.XLSX"), formats) == "xlsx"
-    assert chosen_format("XLSX", Path("laporan.txt"), formats) == "xlsx"
-    with pytest.raises(DocumentError) as refused:
-        chosen_format("doc", Path("laporan.pdf"), formats)
-    assert refused.value.message == "galat: --format: nilai 'doc' tidak sah (pilihan: pdf, xlsx)"
+    assert chosen_format("XLSX", Path("laporan.txt"), formats) == "xlsx"  # --format: the ending is hers
+    assert chosen_format("pdf", Path("laporan"), formats) == "pdf"
+    refusals = {
+        (None, "laporan.txt"): "galat: -o: akhiran .txt tidak dikenal (pilihan: .pdf, .xlsx; atau beri --format)",
+        (None, "laporan"): "galat: -o: akhiran (tanpa akhiran) tidak dikenal (pilihan: .pdf, .xlsx; atau beri --format)",
+        (None, "laporan.CSV"): "galat: -o: akhiran .CSV tidak dibuat perintah ini (pilihan: .pdf, .xlsx)",
+        ("pdf", "laporan.csv"): "galat: -o: akhiran .csv tidak dibuat perintah ini (pilihan: .pdf, .xlsx)",
+        ("pdf", "laporan.xlsx"): "galat: -o: akhiran .xlsx tidak cocok dengan --format pdf",
+        ("doc", "laporan.pdf"): "galat: --format: nilai 'doc' tidak sah (pilihan: pdf, xlsx)",
+    }
+    for (fmt, name), message in refusals.items():
+        with pytest.raises(DocumentError) as refused:
+            chosen_format(fmt, Path(name), formats)
+        assert refused.value.message == message, (fmt, name)
 
 
 @pytest.mark.parametrize(

@@ -350,7 +350,7 @@ def test_the_cli_format_option_offers_what_its_writer_writes() -> None:
     for (group, name), formats in homes.items():
         command = root.commands[group].commands[name]  # type: ignore[attr-defined]
         (option,) = [p for p in command.params if "--format" in getattr(p, "opts", [])]
-        offered, default = re.fullmatch(r"(.*?)\. Bawaan: .* selain itu (\w+)\.", option.help or "").groups()
+        offered, default = re.fullmatch(r"(.*?)\. Bawaan: .* tanpa -o: (\w+)\.", option.help or "").groups()
         assert sorted(set(re.findall(r"\w+", offered)) - {"atau"}) == sorted(formats), (group, name, option.help)
         # Not given: the -o ending, else the writer's first format (documents.common.chosen_format).
         assert option.default is None and default == formats[0], (group, name, option.help)

@@ -36,18 +36,37 @@ def require_format(fmt: str, formats: Sequence[str]) -> None:
         raise DocumentError(f"galat: --format: nilai {fmt!r} tidak sah (pilihan: {', '.join(formats)})")
 
 
+# Endings of the files the documents write (and their neighbours a user may type): an `-o` with one
+# of these that the command does not write is refused even with --format, so a file never carries
+# the ending of another format (an XLSX named register.pdf opens nowhere).
+DOCUMENT_ENDINGS = ("pdf", "xlsx", "xls", "csv", "json", "ods", "doc", "docx", "odt")
+
+
 def chosen_format(fmt: str | None, out: Path | None, formats: Sequence[str]) -> str:
     """The format a command writes: `--format` when given (any case; an unknown one refused), else
-    the ending of `-o` when it is one of `formats` (`-o laporan.csv` writes CSV, never an XLSX under
-    that name), else the first of `formats`, the command's default. A `--format` that an `-o`
-    ending of another of `formats` contradicts is refused: one line, nothing written."""
-    ending = out.suffix.lower().lstrip(".") if out is not None else ""
-    if fmt is None:
-        return ending if ending in formats else formats[0]
-    fmt = fmt.lower()
-    require_format(fmt, formats)
-    if ending in formats and ending != fmt:
+    the ending of `-o` (any case) when it is one of `formats` (`-o laporan.csv` writes CSV, never an
+    XLSX under that name), else, without `-o`, the first of `formats`, the command's default.
+    Refused, one line naming `-o`, nothing written: an ending that contradicts `--format`, the
+    ending of a document format this command does not write (`-o register.pdf` for the register
+    export), and, without `--format`, any other ending or none (`-o laporan`: which format was
+    meant?). With `--format`, another ending (`-o data.txt --format csv`) is the user's choice."""
+    choices = ", ".join(f".{f}" for f in formats)
+    suffix = out.suffix if out is not None else ""
+    ending = suffix.lower().lstrip(".")
+    if fmt is not None:
+        fmt = fmt.lower()
+        require_format(fmt, formats)
+    if out is None or ending == fmt:
+        return fmt or formats[0]
+    if ending in formats:
+        if fmt is None:
+            return ending
         raise DocumentError(f"galat: -o: akhiran .{ending} tidak cocok dengan --format {fmt}")
+    if ending in DOCUMENT_ENDINGS:
+        raise DocumentError(f"galat: -o: akhiran {suffix} tidak dibuat perintah ini (pilihan: {choices})")
+    if fmt is None:
+        raise DocumentError(f"galat: -o: akhiran {suffix or '(tanpa akhiran)'} tidak dikenal "
+                            f"(pilihan: {choices}; atau beri --format)")
     return fmt
 
 
