@@ -93,8 +93,16 @@ HEAD_USER = "kepala"
 HEAD_PASSWORD = "kepala-demo"
 
 
-@functools.lru_cache(maxsize=None)
 def password_hash(password: str) -> str:
+    from mtbs_tui.accounts import FAST_HASH_ENV
+
+    # Keyed by the hash profile too: a strong hash cached by a `strong_hash` test would make every
+    # later login of that account slow and rehash it (a changed account digest in the audit trail).
+    return _password_hash(password, os.environ.get(FAST_HASH_ENV) == "1")
+
+
+@functools.lru_cache(maxsize=None)
+def _password_hash(password: str, fast: bool) -> str:
     from mtbs_tui import accounts
 
     return accounts.hash_password(password)

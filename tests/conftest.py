@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 MTBS = BIN / ("mtbs.exe" if os.name == "nt" else "mtbs")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_hash_for_module_fixtures() -> Iterator[None]:
+    """The fast argon2 profile (below) already for module- and session-scoped fixtures, which pytest
+    sets up before any function-scoped autouse fixture: a register shared by a module got strong
+    hashes (0.25 s each), and each account's first login then rehashed it, changing its audit digest."""
+    from mtbs_tui.accounts import FAST_HASH_ENV
+
+    patch = pytest.MonkeyPatch()
+    patch.setenv(FAST_HASH_ENV, "1")
+    yield
+    patch.undo()
 
 
 @pytest.fixture(autouse=True)

@@ -306,7 +306,10 @@ def test_hostile_input_is_one_line_and_exit_2(db: Path, tmp_path: Path, argv: li
 def test_audit_verify_compares_with_the_backup_index_and_printed_heads(db: Path) -> None:
     import sqlite3
 
-    add_account(db, "tinjau", "peninjau")  # entries: akun kepala, bidan, tinjau; the backup's login is 4th
+    # Entries 3 and 4 (a login and its `audit show`), so the backup records 5 entries: cut back to 2,
+    # the chain cannot reach the backup's count again with the one login of the `audit verify` below,
+    # even in the same second (an identical login entry would rebuild entry 3 exactly).
+    assert mtbs(db, "audit", "show", "--limit", "1", env=HEAD_ENV).returncode == 0
     made = mtbs(db, "backup", env=HEAD_ENV)
     assert made.returncode == 0, made.stderr
     ok = mtbs(db, "audit", "verify", env=HEAD_ENV)
@@ -323,17 +326,37 @@ def test_audit_verify_compares_with_the_backup_index_and_printed_heads(db: Path)
     # backup's index contradicts it.
     conn = sqlite3.connect(db)
     conn.execute("DROP TRIGGER audit_no_delete")
-    conn.execute("DELETE FROM audit WHERE id > 3")
-    last = conn.execute("SELECT hash FROM audit WHERE id = 3").fetchone()[0]
+    conn.execute("DELETE FROM audit WHERE id > 2")
+    last = conn.execute("SELECT hash FROM audit WHERE id = 2").fetchone()[0]
     conn.execute("UPDATE meta SET value = ? WHERE key = 'audit_head'", (last,))
-    conn.execute("UPDATE meta SET value = '3' WHERE key = 'audit_count'")
+    conn.execute("UPDATE meta SET value = '2' WHERE key = 'audit_count'")
     from mtbs_tui import audit
 
     conn.executescript(audit.TRIGGERS_SQL)
     conn.commit()
     conn.close()
-    cut = mtbs(db, "audit", "verify", env={"MTBS_USER": "tinjau", "MTBS_PASSWORD": "tinjau-demo"})
+    cut = mtbs(db, "audit", "verify", env=HEAD_ENV)
     assert cut.returncode == 1
-    # (The login of `audit verify` itself takes the 4th place, so the cut shows as a rewritten entry.
-    # By the reviewer: the head's login in the same second would be the very entry that was cut.)
-    assert cut.stderr.strip().startswith("jejak audit RUSAK: ") and "pada cadangan r-cadangan-" in cut.stderr
+    assert cut.stderr.strip().startswith("jejak audit RUSAK: cadangan r-cadangan-"), cut.stderr
+    assert "mencatat 5 entri, rantai sekarang hanya 3" in cut.stderr
+
+
+def test_an_entry_rewritten_since_the_backup_contradicts_its_anchor(db: Path) -> None:
+    """The other contradiction: the chain is long enough, but the entry at the backup's count is not
+    the one the backup recorded."""
+    import sqlite3
+
+    from mtbs_tui import audit
+
+    conn = sqlite3.connect(db)
+    try:
+        count, head = conn.execute("SELECT count(*), (SELECT hash FROM audit ORDER BY id DESC LIMIT 1) FROM audit"
+                                   ).fetchone()
+        same = audit.Anchor("cadangan r-cadangan-x.db", head, count, None)
+        assert audit.check_anchors(conn, [same]) == (None, 1, 0)
+        other = audit.Anchor("cadangan r-cadangan-x.db", "0" * 64, count, None)
+        problem, _, _ = audit.check_anchors(conn, [other])
+    finally:
+        conn.close()
+    assert problem == (f"entri ke-{count} berbeda dari yang tercatat pada cadangan r-cadangan-x.db "
+                       "(rantai ditulis ulang)")
