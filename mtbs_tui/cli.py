@@ -248,8 +248,9 @@ def check_command(ctx: typer.Context) -> None:
 
 @app.command("classify")
 def classify_command(
-    case: str = typer.Argument(..., metavar="KASUS.json", help="Berkas kasus (format: docs/case-format)."),
-    chart: Optional[str] = typer.Option(None, "--chart", help="Versi bagan: 2022 (bawaan) atau 2015."),
+    case: str = typer.Argument(..., metavar="KASUS.json",
+                              help="Berkas kasus JSON (format: shared/spec/case-format.md)."),
+    chart: Optional[str] = typer.Option(None, "--chart", metavar="2015|2022", help="Versi bagan: 2022 (bawaan) atau 2015."),
 ) -> None:
     """Klasifikasikan satu kasus menurut bagan MTBS/MTBM dan cetak hasilnya sebagai JSON.
 
@@ -534,7 +535,7 @@ app.add_typer(district_app, name="kabupaten")
 
 @district_app.command("gabung")
 def district_merge_command(
-    files: Annotated[list[Path], typer.Argument(metavar="BERKAS...", help="Paket laporan puskesmas (JSON).")],
+    files: Annotated[list[Path], typer.Argument(metavar="BERKAS", help="Paket laporan puskesmas (JSON), satu atau lebih.")],
     out: Annotated[Path, _output_option("Laporan kabupaten: .xlsx atau .pdf.")],
     month: Optional[str] = typer.Option(None, "--bulan", help="Bulan yang digabung (TTTT-BB); bawaan: bulan "
                                         "paket pertama.", metavar="BULAN"),
@@ -1001,6 +1002,7 @@ def _localise_help() -> None:
     original_usage = formatting.HelpFormatter.write_usage
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = args.replace("[OPTIONS]", "[OPSI]").replace("COMMAND [ARGS]...", "PERINTAH [ARGUMEN]...")
         original_usage(self, prog, args, "Pemakaian: " if prefix is None else prefix)
 
     formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
@@ -1013,6 +1015,29 @@ def _localise_help() -> None:
         return option
 
     click_core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
+
+    # The value's kind beside an option without a metavar, in the metavars' words (typer wrote
+    # Python's: `--nama <str>`, `--patients <int range>`); an argument's metavar says it already
+    # (typer wrote `VISIT_ID <int range>`, `BERKAS... <list[Path]>`).
+    def display_type(self, ctx):
+        desc = self.type_descriptor
+        if desc.is_path:
+            return "BERKAS"
+        return "ANGKA" if desc.is_ranged or self.bare_type() in ("int", "float") else "TEKS"
+
+    def argument_type(self, ctx):
+        return None if self.metavar is not None else display_type(self, ctx)
+
+    for owner, method, replacement in ((typer_core._TyperParameter, "display_type", display_type),
+                                       (typer_core.TyperArgument, "display_type_rich", argument_type)):
+        setattr(owner, method, replacement)
+    original_range = typer_core.describe_number_range
+
+    def describe_number_range(low, high):
+        # A row id's ceiling (2**63 - 1) is no limit a user needs to read.
+        return original_range(low, None if high is not None and high >= ROW_ID_MAX else high)
+
+    typer_core.describe_number_range = describe_number_range
     typer_core._mtbs_localised = True  # type: ignore[attr-defined]
 
 

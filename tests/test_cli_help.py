@@ -87,3 +87,42 @@ def test_opening_the_app_does_not_import_typer(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == ["2", "False"], result
     assert result.stderr.startswith("galat: ") and "Traceback" not in result.stderr
+
+
+def _every_command(command: object, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], object]]:
+    found = [(path, command)]
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        found += _every_command(sub, (*path, name))
+    return found
+
+
+def test_every_help_speaks_in_metavars_not_python_types() -> None:
+    """Each command's --help, as the head reads it: no Python type beside a value (typer wrote
+    `--nama <str>`, `VISIT_ID <int range>`, `BERKAS... <list[Path]>`), no English usage words
+    (`[OPTIONS]`, `COMMAND [ARGS]...`), no row-id ceiling (`1<=x<=9223372036854775807`)."""
+    import re
+
+    import typer
+    from typer.main import get_command
+
+    from mtbs_tui import cli
+
+    cli._localise_help()
+    root = get_command(cli.app)
+    pages = {}
+    for path, _command in _every_command(root):
+        with typer.Context(root, info_name="mtbs") as parent:
+            ctx = parent
+            for name in path:
+                ctx = typer.Context(ctx.command.commands[name], info_name=name, parent=ctx)
+            pages[" ".join(path)] = ctx.get_help()
+    assert len(pages) > 40
+    for name, page in pages.items():
+        assert page.startswith("Pemakaian: mtbs"), name
+        assert not re.search(r"<[a-z\[\]A-Z ]+>", page), (name, page)
+        for english in ("OPTIONS", "COMMAND", "ARGS", "9223372036854775807", "BERKAS......", "docs/case-format)"):
+            assert english not in page, (name, english, page)
+    assert "  --nama TEKS " in pages["init"] and "  --patients ANGKA " in pages["demo"]
+    assert "  VISIT_ID  Nomor kunjungan.  [x>=1; wajib]" in pages["card"]
+    assert "Pemakaian: mtbs kabupaten gabung [OPSI] {BERKAS}..." in pages["kabupaten gabung"]
+    assert "Pemakaian: mtbs referral [OPSI] PERINTAH [ARGUMEN]..." in pages["referral"]
