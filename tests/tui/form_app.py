@@ -142,6 +142,44 @@ def standard_visit_keys(*, save: bool = True) -> list[str]:
     return keys if save else keys[:-2]
 
 
+# The answers STANDARD_VISIT's keys record up to the summary, besides the vaccines (`s`: every dose
+# due for the age) and what the form fills in (length position, malaria area, chart).
+# test_standard_visit_key_count types the keys and checks they give `standard_case` exactly.
+STANDARD_FINDINGS: dict[str, Any] = {
+    **dict.fromkeys((
+        "tidak_bisa_minum", "memuntahkan_semua", "riwayat_kejang", "sedang_kejang", "penurunan_kesadaran",
+        "tidak_berinteraksi", "tidak_bersuara_atau_tangis_melengking", "rewel_tidak_dapat_ditenangkan",
+        "tatapan_kosong", "mencari_posisi_nyaman", "sianosis", "napas_cuping_hidung", "tarikan_dinding_dada",
+        "stridor", "kulit_pucat", "kutis_marmorata", "diare", "demam", "masalah_telinga",
+        "masalah_pemberian_makan"), False),
+    "batuk": True, "napas_per_menit": 52, "edema": "tidak", "kepucatan": "tidak", "tes_hiv_ibu": "negatif",
+    "tes_virologi_anak": "belum", "tes_serologi_anak": "belum", "vitamin_a_6_bulan_terakhir": True,
+}
+
+
+def standard_case(patient: dict[str, Any], visit_date: str) -> dict[str, Any]:
+    """The case STANDARD_VISIT's keys (without the summary's) record for `patient` on `visit_date`."""
+    from mtbs_tui.form.plan import vaccines_for_age
+    from mtbs_tui.rules.age import age_on
+
+    age = age_on(patient["birth_date"], visit_date)
+    return {"birth_date": patient["birth_date"], "sex": patient["sex"], "visit_date": visit_date,
+            "chart": "2022", "malaria_area": "non_endemis", "weight_kg": 9.0, "length_cm": 74.0,
+            "length_position": "berbaring", "temperature_c": 36.8, "muac_cm": 14.0,
+            "head_circumference_cm": 45.0,
+            "findings": {**STANDARD_FINDINGS, "imunisasi_diterima": vaccines_for_age(age)}}
+
+
+def standard_draft(reg: Register, patient_id: int) -> int:
+    """A draft holding STANDARD_VISIT's answers, written through the register as the form's autosave
+    writes it after the last section: for a test whose point is the summary, which opens
+    ``VisitFormScreen(patient_id, draft_id=...)`` (the form's own resume path) and presses F9
+    instead of typing 44 keys. Returns the draft's id."""
+    case = standard_case(reg.get_patient(patient_id), TODAY.isoformat())
+    return reg.save_draft(patient_id=patient_id, case=case, section="pemberian_makan", actor="Bd. Uji",
+                          opened_at=dt.datetime.now())
+
+
 def fixed_classify(case: dict, chart: str | None = None) -> dict:
     """Fixed answers for the snapshot tests, so a tuned chart row does not change the pictures
     (the engine has its own tests; the behaviour tests use the real engine)."""

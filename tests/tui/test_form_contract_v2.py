@@ -55,7 +55,7 @@ async def test_young_infant_movement_duration_and_blood_are_asked(tmp_path: Path
                                            "k y"))  # vaccines none yet; vitamin K1 given -> summary
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen), screen_text(app)
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
     visit = _visit(reg)
     findings = visit["case"]["findings"]
@@ -82,7 +82,7 @@ async def test_shock_sign_in_the_danger_section_refers(tmp_path: Path) -> None:
         await type_keys(pilot, *press_list("t y t f9"))  # capillary refill no, weak pulse YES, cold no
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
     visit = _visit(reg)
     assert visit["case"]["findings"]["nadi_lemah"] is True

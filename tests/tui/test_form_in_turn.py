@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from form_app import FormApp, months_ago, open_register, press_list
+from conftest import type_keys
+from form_app import FormApp, GatedFormApp, months_ago, open_register, press_list
 
 from mtbs_tui.form.plan import (
     FEEDING_PATH_ONLY,
@@ -122,7 +123,7 @@ def _eleven_months(tmp_path: Path, name: str, sex: str) -> FormApp:
     """The visit form of an 11-month-old on a fresh register (the standard visit's child)."""
     reg = open_register(tmp_path)
     pid = reg.add_patient(name=name, sex=sex, birth_date=months_ago(11, 3), actor="t")
-    return FormApp(reg, lambda: VisitFormScreen(pid))
+    return GatedFormApp(reg, lambda: VisitFormScreen(pid))
 
 
 def _focus(form: VisitFormScreen) -> str:
@@ -135,24 +136,24 @@ async def test_filled_in_and_optional_items_are_passed_over_and_reachable(tmp_pa
         await pilot.pause()
         form = app.screen
         assert isinstance(form, VisitFormScreen)
-        await pilot.press(*press_list("9 enter 74 enter"))
+        await type_keys(pilot, *press_list("9 enter 74 enter"))
         assert _focus(form) == "kunjungan:temperature_c"  # the way of measuring: filled in
         assert form.values.top["length_position"] == "berbaring"
-        await pilot.press(*press_list("36,8 enter 14 enter 45 enter"))
+        await type_keys(pilot, *press_list("36,8 enter 14 enter 45 enter"))
         assert _focus(form) == "tanda_bahaya:tidak_bisa_minum"  # area and chart: the facility's
-        await pilot.press(*press_list("t " * 15))
+        await type_keys(pilot, *press_list("t " * 15))
         # No danger sign, no fever: the optional shock signs are passed over, not answered.
         assert _focus(form) == "batuk:batuk"
         assert not set(voc.SHOCK_SIGNS) & set(form.values.findings)
-        await pilot.press("shift+tab")  # back to the question the form left from
+        await type_keys(pilot, "shift+tab")  # back to the question the form left from
         assert _focus(form) == "tanda_bahaya:kutis_marmorata"
-        await pilot.press("tab")  # Tab visits the optional items
+        await type_keys(pilot, "tab")  # Tab visits the optional items
         assert _focus(form) == "tanda_bahaya:crt_lebih_2_detik"
-        await pilot.press("t", "t", "t")  # answered by choice: on through them, then on
+        await type_keys(pilot, "t", "t", "t")  # answered by choice: on through them, then on
         assert _focus(form) == "batuk:batuk"
-        await pilot.press(*press_list("y 52 enter"))
+        await type_keys(pilot, *press_list("y 52 enter"))
         assert _focus(form) == "diare:diare"  # SpO2, recount, wheezing passed over
-        await pilot.press("shift+tab")
+        await type_keys(pilot, "shift+tab")
         assert _focus(form) == "batuk:napas_per_menit"
 
 
@@ -164,14 +165,14 @@ async def test_a_wasted_child_is_asked_the_complications(tmp_path: Path) -> None
         assert isinstance(form, VisitFormScreen)
         letters = form.section_letters()
         ids = [s.plan.id for s in form.sections]
-        await pilot.press(*press_list("9 enter 74 enter 36,8 enter 11 enter 45 enter"))  # LiLA 11
-        await pilot.press(f"alt+{letters[ids.index('gizi')]}", "1")  # edema: tidak
+        await type_keys(pilot, *press_list("9 enter 74 enter 36,8 enter 11 enter 45 enter"))  # LiLA 11
+        await type_keys(pilot, f"alt+{letters[ids.index('gizi')]}", "1")  # edema: tidak
         await pilot.pause()
         assert _focus(form) == "gizi:anoreksia"
-        await pilot.press("t", "t", "t")
+        await type_keys(pilot, "t", "t", "t")
         assert _focus(form) == "anemia:kepucatan"
         # An HIV-positive mother whose child tested negative: "still breastfed" is asked.
-        await pilot.press(f"alt+{letters[ids.index('hiv')]}", "3", "2", "1")
+        await type_keys(pilot, f"alt+{letters[ids.index('hiv')]}", "3", "2", "1")
         assert _focus(form) == "hiv:masih_menyusu_atau_baru_berhenti"
 
 
@@ -203,15 +204,15 @@ async def test_a_full_number_moves_on_and_the_enter_after_it_only_confirms(tmp_p
         await pilot.pause()
         form = app.screen
         assert isinstance(form, VisitFormScreen)
-        await pilot.press(*press_list("9 enter 74 enter 36,8"))
+        await type_keys(pilot, *press_list("9 enter 74 enter 36,8"))
         assert _focus(form) == "kunjungan:muac_cm" and form.values.top["temperature_c"] == 36.8
-        await pilot.press("enter")  # the habit: absorbed, LiLA is not passed over
+        await type_keys(pilot, "enter")  # the habit: absorbed, LiLA is not passed over
         assert _focus(form) == "kunjungan:muac_cm"
-        await pilot.press(*press_list("14 enter 45 enter " + "t " * 15 + "y 52"))
+        await type_keys(pilot, *press_list("14 enter 45 enter " + "t " * 15 + "y 52"))
         assert _focus(form) == "diare:diare" and form.values.findings["napas_per_menit"] == 52
-        await pilot.press("1")  # 521: one digit too many is not taken as "ya" here
+        await type_keys(pilot, "1")  # 521: one digit too many is not taken as "ya" here
         await pilot.pause()
         assert _focus(form) == "diare:diare" and "diare" not in form.values.findings
         assert "sudah lengkap (52)" in str(form.query_one("#help-line").render())
-        await pilot.press("0")  # pressed again: now it answers
+        await type_keys(pilot, "0")  # pressed again: now it answers
         assert form.values.findings["diare"] is False

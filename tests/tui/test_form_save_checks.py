@@ -7,14 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import type_keys
-from form_app import (
-    GatedFormApp,
-    months_ago,
-    open_register,
-    press_list,
-    screen_text,
-    standard_visit_keys,
-)
+from form_app import GatedFormApp, months_ago, open_register, press_list, screen_text, standard_visit_keys
 from textual import events
 
 from mtbs_tui.screens.summary import SummaryScreen
@@ -42,22 +35,22 @@ async def test_invalid_breathing_rate_refuses_f10_names_it_and_p_jumps_to_it(tmp
         text = screen_text(app)
         assert "Belum bisa disimpan (1)" in text
         assert "Batuk: Frekuensi napas, tidak valid (nilai 151 di luar rentang 5–150)" in text
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert "Belum disimpan: Frekuensi napas tidak valid" in screen_text(app)
         assert _statuses(reg) == ["draft"]
-        await pilot.press("p")  # back to the form, on the breathing rate
+        await type_keys(pilot, "p")  # back to the form, on the breathing rate
         await pilot.pause()
         form = app.screen
         assert isinstance(form, VisitFormScreen)
         assert form.current.plan.id == "batuk" and form.focused.key == "napas_per_menit"
-        await pilot.press("backspace", "backspace", "backspace", "5", "2", "enter", "f9")
+        await type_keys(pilot, "backspace", "backspace", "backspace", "5", "2", "enter", "f9")
         await pilot.pause()
         assert "Belum bisa disimpan" not in screen_text(app)
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
-        await pilot.press("escape")  # the summary stays after saving (documents); Esc is done
+        await type_keys(pilot, "escape")  # the summary stays after saving (documents); Esc is done
         await pilot.pause()
     assert _statuses(reg) == ["final"]
     [visit_id] = app.dismissed
@@ -70,7 +63,7 @@ async def test_danger_signs_not_assessed_are_listed_by_name(tmp_path: Path) -> N
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 40)) as pilot:
         await pilot.pause()
-        await pilot.press(*press_list("9 enter 74 enter 36,8 enter f9"))
+        await type_keys(pilot, *press_list("9 enter 74 enter 36,8 enter f9"))
         await pilot.pause()
         summary = app.screen
         assert isinstance(summary, SummaryScreen)
@@ -85,11 +78,11 @@ async def test_danger_signs_not_assessed_are_listed_by_name(tmp_path: Path) -> N
         text = screen_text(app)
         assert f"Belum bisa disimpan ({len(problems)})" in text
         assert "Bahaya: " + danger[0].label in text
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert _statuses(reg) == ["draft"]
         assert "Belum disimpan: Tidak bisa minum" in screen_text(app)
-        await pilot.press("p")
+        await type_keys(pilot, "p")
         await pilot.pause()
         assert app.screen.focused.key == "tidak_bisa_minum"
 
@@ -114,9 +107,9 @@ async def test_head_circumference_and_muac_not_measured_do_not_stop_the_save(tmp
         assert "Belum bisa disimpan" not in screen_text(app)
         incomplete = {e["module"] for e in summary.request.result["incomplete"]}
         assert {"lingkar_kepala", "gizi"} <= incomplete
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
     assert _statuses(reg) == ["final"]
     [visit_id] = app.dismissed
@@ -133,13 +126,13 @@ async def test_weight_far_outside_the_who_range_is_asked_once_and_the_confirmati
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         # 3,5 kg at 11 months: BB/U -6,5 SD (WHO flags below -6); within the vocabulary's range.
-        await pilot.press(*press_list("3,5 enter"))
+        await type_keys(pilot, *press_list("3,5 enter"))
         await pilot.pause()
         text = screen_text(app)
         assert "3,5 kg terlalu kecil untuk umur ini" in text and "Tekan Enter sekali lagi" in text
         field = app.screen.focused
         assert isinstance(field, NumberField) and field.key == "weight_kg"
-        await pilot.press("enter")  # confirmed: on to the length
+        await type_keys(pilot, "enter")  # confirmed: on to the length
         await pilot.pause()
         assert app.screen.focused.key == "length_cm"
         await pilot.pause(VisitFormScreen.AUTOSAVE_DELAY + 0.3)
@@ -149,13 +142,13 @@ async def test_weight_far_outside_the_who_range_is_asked_once_and_the_confirmati
     app2 = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft_id))
     async with app2.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("shift+tab")  # back on the weight: no question
-        await pilot.press("enter")
+        await type_keys(pilot, "shift+tab")  # back on the weight: no question
+        await type_keys(pilot, "enter")
         await pilot.pause()
         assert app2.screen.focused.key == "length_cm"
         await type_keys(pilot, "6", "0", *keys[4:])  # 60 cm (BB/PB -5,6: the chart can classify it)
         await pilot.pause()
-        await pilot.press("escape")  # a referred child: the summary stays for the letter; Esc done
+        await type_keys(pilot, "escape")  # a referred child: the summary stays for the letter; Esc done
         await pilot.pause()
     [visit_id] = app2.dismissed
     visit = reg.get_visit(visit_id)
@@ -187,12 +180,12 @@ async def test_f10_in_the_form_saves_or_refuses_naming_the_first_problem(tmp_pat
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "F10 Simpan" in screen_text(app)
-        await pilot.press(*press_list("9 enter 74 enter 36,8 enter f10"))
+        await type_keys(pilot, *press_list("9 enter 74 enter 36,8 enter f10"))
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert "Belum disimpan: Tidak bisa minum" in screen_text(app)
         assert _statuses(reg) == ["draft"]
-        await pilot.press("escape")  # back to the form, nothing lost
+        await type_keys(pilot, "escape")  # back to the form, nothing lost
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen)
     (tmp_path / "b").mkdir()
@@ -202,12 +195,12 @@ async def test_f10_in_the_form_saves_or_refuses_naming_the_first_problem(tmp_pat
     async with app2.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await type_keys(pilot, *keys[:-1])  # the last answer (pemberian makan) not given: summary not open
-        await pilot.press("t")  # ...now the summary opens; back with Esc and save from the form
+        await type_keys(pilot, "t")  # ...now the summary opens; back with Esc and save from the form
         await pilot.pause()
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
         assert isinstance(app2.screen, VisitFormScreen)
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         await pilot.pause()
         assert "Tersimpan (kunjungan" in screen_text(app2) or app2.dismissed
@@ -224,7 +217,7 @@ async def test_refusal_puts_the_invalid_value_first_and_fits_80_columns(tmp_path
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         # Data, then straight to the cough box (Alt+a), yes, breathing rate 151, Tab.
-        await pilot.press(*press_list("9 enter 74 enter 36,8 enter alt+a y 1 5 1 tab f10"))
+        await type_keys(pilot, *press_list("9 enter 74 enter 36,8 enter alt+a y 1 5 1 tab f10"))
         await pilot.pause()
         summary = app.screen
         assert isinstance(summary, SummaryScreen)

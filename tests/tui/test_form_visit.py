@@ -12,13 +12,13 @@ from pathlib import Path
 from conftest import type_keys
 from form_app import (
     STANDARD_VISIT,
-    FormApp,
     GatedFormApp,
     months_ago,
     open_register,
     press_list,
     screen_text,
-    standard_visit_keys,
+    standard_case,
+    standard_draft,
 )
 
 from mtbs_tui.rules.vocabulary import SHOCK_SIGNS
@@ -59,6 +59,8 @@ async def test_standard_visit_key_count(tmp_path: Path) -> None:
     assert visit["result"]["incomplete"] == [], visit["result"]["incomplete"]
     assert app.dismissed == [visit["id"]]
     assert visit["given"] and {i.outcome for i in visit["given"]["items"]} == {"diberikan"}
+    # What the tests that start on the summary prepare (form_app.standard_draft) is what typing gives.
+    assert visit["case"] == standard_case(reg.get_patient(pid), visit["visit_date"])
     # The paper form needs one mark per answer; the keyboard needs about one key per answer.
     case = visit["case"]
     answers = len(case["findings"]) + sum(1 for k in ("weight_kg", "length_cm", "length_position",
@@ -117,7 +119,7 @@ async def test_record_bayi_muda_visit_says_why(tmp_path: Path) -> None:
         await type_keys(pilot, *keys)
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
     [visit] = _visits(reg)
     assert visit["pathway"] == "bayi_muda" and visit["status"] == "final"
@@ -165,18 +167,18 @@ async def test_correct_a_visit_keeps_the_old_version(tmp_path: Path) -> None:
     first = reg.save_visit(patient_id=pid, actor="t", case={
         "visit_date": dt.date.today().isoformat(), "birth_date": birth, "weight_kg": 11.0,
         "findings": {"batuk": True, "napas_per_menit": 52, "tarikan_dinding_dada": False}})
-    app = FormApp(reg, lambda: VisitFormScreen(pid, correct_visit_id=first))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, correct_visit_id=first))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "Koreksi" in screen_text(app)
         # Data -> Bahaya -> Batuk; the loaded answers are there; fix the breath count.
         for key in ["pagedown", "pagedown", "down", "backspace", "backspace", *"32", "enter", "f9", "f10"]:
-            await pilot.press(key)
+            await type_keys(pilot, key)
         await pilot.pause()
         for key in [*"salah hitung napas", "enter"]:
-            await pilot.press(key if key != " " else "space")
+            await type_keys(pilot, key if key != " " else "space")
         await pilot.pause()
-        await pilot.press("escape")  # the summary stays after saving (documents); Esc leaves it
+        await type_keys(pilot, "escape")  # the summary stays after saving (documents); Esc leaves it
         await pilot.pause()
     old = reg.get_visit(first)
     assert old["is_current"] == 0
@@ -204,7 +206,7 @@ async def test_escape_keeps_a_draft_and_reopening_restores_it(tmp_path: Path) ->
     assert draft["case"]["weight_kg"] == 12.5
     assert draft["case"]["findings"] == {"tidak_bisa_minum": False, "memuntahkan_semua": False}
 
-    app2 = FormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft["id"]))
+    app2 = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft["id"]))
     async with app2.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         form = app2.screen
@@ -212,9 +214,9 @@ async def test_escape_keeps_a_draft_and_reopening_restores_it(tmp_path: Path) ->
         assert form.current.plan.id == "tanda_bahaya"  # back where she stopped
         assert form.values.top["weight_kg"] == 12.5
         assert "BB 12,5" in screen_text(app2)
-        await pilot.press("t")  # the third question is next to answer? focus is on the first
-        await pilot.press("escape")
-        await pilot.press("t")  # stay
+        await type_keys(pilot, "t")  # the third question is next to answer? focus is on the first
+        await type_keys(pilot, "escape")
+        await type_keys(pilot, "t")  # stay
         assert app2.screen is form
 
 
@@ -228,13 +230,13 @@ async def test_escape_can_discard_the_draft(tmp_path: Path) -> None:
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft["id"]))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("escape", "h")
+        await type_keys(pilot, "escape", "h")
         await pilot.pause()
         assert "Buang draf kunjungan Siti Rahma?" in screen_text(app)
-        await pilot.press("t")  # Batal: back in the leave dialog's caller, the form
+        await type_keys(pilot, "t")  # Batal: back in the leave dialog's caller, the form
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen) and _visits(reg)
-        await pilot.press("escape", "h", "y")
+        await type_keys(pilot, "escape", "h", "y")
         await pilot.pause()
     assert _visits(reg) == []
     assert app.dismissed == [None]
@@ -243,12 +245,12 @@ async def test_escape_can_discard_the_draft(tmp_path: Path) -> None:
 async def test_invalid_number_is_marked_and_nothing_else_is_lost(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(20), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         # 151: a number that 20 or 30 would already have ended (full: 200 is out of range).
         for key in press_list("11 enter pagedown pagedown y 151 enter"):
-            await pilot.press(key)
+            await type_keys(pilot, key)
         await pilot.pause()
         form = app.screen
         assert isinstance(form, VisitFormScreen)
@@ -260,12 +262,12 @@ async def test_invalid_number_is_marked_and_nothing_else_is_lost(tmp_path: Path)
         assert form.values.top["weight_kg"] == 11.0 and form.values.findings["batuk"] is True
         assert "napas_per_menit" not in form.build_case()["findings"]
         # Tab still moves on; the field stays marked and the rest of the form stays.
-        await pilot.press("tab")
+        await type_keys(pilot, "tab")
         assert form.focused is not field and field.error
-        await pilot.press("shift+tab", "backspace", "backspace", "enter")
+        await type_keys(pilot, "shift+tab", "backspace", "backspace", "enter")
         assert form.focused is field and field.text == "1"
         assert field.error and "napas_per_menit" not in form.values.findings  # 1 is out of range too
-        await pilot.press("backspace", *"36", "enter")
+        await type_keys(pilot, "backspace", *"36", "enter")
         assert form.values.findings["napas_per_menit"] == 36 and not field.error
         assert form.values.findings["batuk"] is True
 
@@ -273,11 +275,11 @@ async def test_invalid_number_is_marked_and_nothing_else_is_lost(tmp_path: Path)
 async def test_invalid_weight_in_grams_names_the_range_and_the_likely_unit(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(20), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for key in press_list("9500 enter"):
-            await pilot.press(key)
+            await type_keys(pilot, key)
         await pilot.pause()
         text = screen_text(app)
         assert "0,5–40,0" in text and "0.5" not in text
@@ -288,14 +290,14 @@ async def test_invalid_weight_in_grams_names_the_range_and_the_likely_unit(tmp_p
 async def test_summary_escape_goes_back_to_the_form_without_loss(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(20), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for key in press_list("11 enter f9"):
-            await pilot.press(key)
+            await type_keys(pilot, key)
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen)
         assert app.screen.values.top["weight_kg"] == 11.0
@@ -306,7 +308,8 @@ async def test_summary_escape_goes_back_to_the_form_without_loss(tmp_path: Path)
 async def test_saved_only_after_commit_and_error_keeps_the_summary(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(11, 3), actor="t")
-    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
+    draft = standard_draft(reg, pid)  # a complete visit, up to the summary (F9)
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
 
     def broken_save(**kwargs):  # the database refuses the write
         from mtbs_tui.register import RegisterError
@@ -315,18 +318,18 @@ async def test_saved_only_after_commit_and_error_keeps_the_summary(tmp_path: Pat
 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, *standard_visit_keys(save=False))  # a complete visit, up to the summary
+        await type_keys(pilot, "f9")
         await pilot.pause()
         original = reg.save_visit
         reg.save_visit = broken_save  # type: ignore[method-assign]
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         text = screen_text(app)
         assert "Tidak tersimpan: register sedang dipakai" in text
         assert "Tersimpan" not in text.replace("Tidak tersimpan", "")
         assert isinstance(app.screen, SummaryScreen)
         reg.save_visit = original  # type: ignore[method-assign]
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
     rows = reg.db.execute("SELECT status FROM visits").fetchall()
     assert rows == [("final",)]
@@ -335,7 +338,7 @@ async def test_saved_only_after_commit_and_error_keeps_the_summary(tmp_path: Pat
 async def test_chart_version_from_the_facility_and_switching_rebuilds_the_boxes(tmp_path: Path) -> None:
     reg = open_register(tmp_path, chart="2015", malaria_area="tinggi")
     pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(20), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         form = app.screen
@@ -348,21 +351,21 @@ async def test_chart_version_from_the_facility_and_switching_rebuilds_the_boxes(
         # The area and chart are filled in and passed over by Enter; Shift+Tab comes back to
         # the last question answered (LiLA), Tab visits them.
         for key in press_list("11 enter enter enter enter enter"):
-            await pilot.press(key)
+            await type_keys(pilot, key)
         assert form.current.plan.id == "tanda_bahaya"
-        await pilot.press("shift+tab")
+        await type_keys(pilot, "shift+tab")
         assert form.focused is not None and form.focused.id == "f-muac_cm"
-        await pilot.press("tab", "tab")
+        await type_keys(pilot, "tab", "tab")
         assert form.focused is not None and form.focused.id == "f-chart"
-        await pilot.press("1")  # Buku Bagan MTBS 2022
+        await type_keys(pilot, "1")  # Buku Bagan MTBS 2022
         await pilot.pause()
         await pilot.pause()
         assert form.chart == "2022" and "Bagan 2022" in screen_text(app)
         assert "head_circumference_cm" in form.sections[0].plan.keys  # the 2022 data section
-        await pilot.press("alt+1")
+        await type_keys(pilot, "alt+1")
         await pilot.pause()
         assert form.query("#f-head_circumference_cm")
-        await pilot.press("alt+2")  # jump to the danger signs
+        await type_keys(pilot, "alt+2")  # jump to the danger signs
         await pilot.pause()
         assert form.current.plan.id == "tanda_bahaya"
         assert form.query("#f-tidak_berinteraksi")  # SAGA (2022), not the 2015 list
@@ -372,11 +375,11 @@ async def test_chart_version_from_the_facility_and_switching_rebuilds_the_boxes(
 
 async def test_unknown_patient_says_why_and_escape_goes_back(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
-    app = FormApp(reg, lambda: VisitFormScreen(4242))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(4242))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "Formulir tidak dapat dibuka" in screen_text(app)
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
     assert app.dismissed == [None]
 
@@ -388,14 +391,14 @@ async def test_keys_typed_ahead_never_land_in_the_previous_question(tmp_path: Pa
 
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(20), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         # 15 SAGA answers; the optional shock signs (§11.15 item 3) are passed over
         burst = press_list("11 enter 80 enter " + "pagedown " + "t " * 15 + "y 44 enter")
         for key in burst:
             if key == "pagedown":  # a section change is awaited, as PgDn's action is
-                await pilot.press(key)
+                await type_keys(pilot, key)
                 continue
             app.post_message(events.Key(key, key if len(key) == 1 else None))
         await pilot.pause()

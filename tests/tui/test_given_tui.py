@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SIZE, make_app, type_keys
-from form_app import GatedFormApp, months_ago, open_register, screen_text, standard_visit_keys
+from form_app import GatedFormApp, months_ago, open_register, screen_text, standard_draft
 
 from mtbs_tui.screens.given_keys import GivenDialog
 from mtbs_tui.screens.register_view import VisitScreen
@@ -27,20 +27,21 @@ def flat(app) -> str:
 async def test_one_key_confirms_all_then_one_not_given_and_a_deviation(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Aisyah Putri", sex="P", birth_date=months_ago(11, 3), actor="t")
-    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
+    draft = standard_draft(reg, pid)  # a complete visit, up to the summary (F9)
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, *standard_visit_keys(save=False))
+        await type_keys(pilot, "f9")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         shown = flat(app)
         assert "Tindakan · 3 belum dicatat" in shown and "1 Amoksisilin oral" in shown
         assert "d semua diberikan · 1-9 ubah satu · + tambahan di luar bagan" in shown
-        await pilot.press("d")  # one key: every treatment given now, kept until F10
+        await type_keys(pilot, "d")  # one key: every treatment given now, kept until F10
         await pilot.pause()
         assert "Tindakan · 3 diberikan" in flat(app)
         assert reg.db.execute("SELECT count(*) FROM given_records").fetchone()[0] == 0  # not before F10
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         [visit_id] = [r[0] for r in reg.db.execute("SELECT id FROM visits")]
         visit = reg.get_visit(visit_id)
@@ -48,28 +49,28 @@ async def test_one_key_confirms_all_then_one_not_given_and_a_deviation(tmp_path:
         assert [i.outcome for i in visit["given"]["items"]] == ["diberikan"] * 3
         assert all(i.given_at >= visit["visit_at"][:16] for i in visit["given"]["items"])
         # One treatment not given: 1 (Amoksisilin), 2 tidak diberikan, 1 stok habis.
-        await pilot.press("1")
+        await type_keys(pilot, "1")
         await pilot.pause()
         assert isinstance(app.screen, GivenDialog)
         assert "1 diberikan 2 tidak diberikan 3 diberikan lain" in flat(app)
-        await pilot.press("2")
+        await type_keys(pilot, "2")
         await pilot.pause()
         assert "1 stok habis" in flat(app)
         # Every reason is whole on the screen (the four did not fit the dialog on one line).
         assert "2 keluarga menolak" in flat(app) and "3 tidak mampu/tidak ada alat 4 lainnya" in flat(app)
-        await pilot.press("1")
+        await type_keys(pilot, "1")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         shown = flat(app)
         assert "tidak diberikan: stok habis" in shown and "Tindakan · 2 diberikan, 1 tidak diberikan" in shown
         assert "Tersimpan (catatan tindakan versi 2)" in shown
         # A treatment outside the chart, for home.
-        await pilot.press("plus")
+        await type_keys(pilot, "plus")
         await pilot.pause()
-        await pilot.press(*"Kotrimoksazol sirup", "enter")
+        await type_keys(pilot, *"Kotrimoksazol sirup", "enter")
         await pilot.pause()
         assert "Dibawa pulang oleh ibu" in flat(app)
-        await pilot.press("y")
+        await type_keys(pilot, "y")
         await pilot.pause()
         assert "T1 Kotrimoksazol sirup · tambahan" in flat(app)
     record = reg.get_visit(visit_id)["given"]
@@ -88,18 +89,19 @@ async def test_a_time_before_the_visit_is_refused_in_the_dialog(tmp_path: Path) 
         pytest.skip("in the first minutes of the day no time of that day is before the visit")
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Budi", sex="L", birth_date=months_ago(11, 3), actor="t")
-    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
+    draft = standard_draft(reg, pid)  # a complete visit, up to the summary (F9)
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, *standard_visit_keys(save=False), "f10")
+        await type_keys(pilot, "f9", "f10")
         await pilot.pause()
-        await pilot.press("1", "1")  # diberikan: the time question, now by default
+        await type_keys(pilot, "1", "1")  # diberikan: the time question, now by default
         await pilot.pause()
-        await pilot.press("ctrl+u", *"00:00", "enter")
+        await type_keys(pilot, "ctrl+u", *"00:00", "enter")
         await pilot.pause()
         assert isinstance(app.screen, GivenDialog)
         assert "jam: jam diberikan 00.00 sebelum kunjungan" in flat(app)
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
     assert reg.db.execute("SELECT count(*) FROM given_records").fetchone()[0] == 0
 
@@ -115,7 +117,7 @@ async def test_saved_visit_keys_by_role(register, username: str, may: bool) -> N
         await pilot.pause()
         shown = flat(app)
         assert "belum dicatat" in shown
-        await pilot.press("d")
+        await type_keys(pilot, "d")
         await pilot.pause()
         if may:
             assert "diberikan sekarang. Tersimpan (catatan tindakan versi 1)" in flat(app)
@@ -150,13 +152,13 @@ async def test_the_tenth_treatment_is_reached_with_0_and_its_number(tmp_path: Pa
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(VisitScreen(vid))
         await pilot.pause()
-        await pilot.press("0", *"99", "enter")
+        await type_keys(pilot, "0", *"99", "enter")
         await pilot.pause()
         assert f"bukan nomor tindakan; pilihan 1-{count}" in flat(app)
-        await pilot.press("backspace", "backspace", *"10", "enter")
+        await type_keys(pilot, "backspace", "backspace", *"10", "enter")
         await pilot.pause()
         assert isinstance(app.screen, GivenDialog)
-        await pilot.press("2", "3")  # tidak diberikan: tidak mampu/tidak ada alat
+        await type_keys(pilot, "2", "3")  # tidak diberikan: tidak mampu/tidak ada alat
         await pilot.pause()
     tenth = [t for t in reg.get_visit(vid)["treatments"] if t["code"] not in ("RUJUK_SEGERA", "RUJUK")][9]
     [item] = reg.get_visit(vid)["given"]["items"]
@@ -166,16 +168,17 @@ async def test_the_tenth_treatment_is_reached_with_0_and_its_number(tmp_path: Pa
 async def test_what_was_confirmed_stays_when_going_back_to_the_form(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Citra", sex="P", birth_date=months_ago(11, 3), actor="t")
-    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
+    draft = standard_draft(reg, pid)  # a complete visit, up to the summary (F9)
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, *standard_visit_keys(save=False), "d", "escape")
+        await type_keys(pilot, "f9", "d", "escape")
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen)
-        await pilot.press("f9")
+        await type_keys(pilot, "f9")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen) and "Tindakan · 3 diberikan" in flat(app)
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
     [vid] = [r[0] for r in reg.db.execute("SELECT id FROM visits")]
     assert [i.outcome for i in reg.get_visit(vid)["given"]["items"]] == ["diberikan"] * 3
@@ -184,21 +187,22 @@ async def test_what_was_confirmed_stays_when_going_back_to_the_form(tmp_path: Pa
 async def test_a_correction_shows_the_record_and_saves_a_change_with_it(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Koreksi", sex="P", birth_date=months_ago(11, 3), actor="t")
-    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
+    draft = standard_draft(reg, pid)  # a complete visit, up to the summary (F9)
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, *standard_visit_keys(save=True), "escape")
+        await type_keys(pilot, "f9", "d", "f10", "escape")
         await pilot.pause()
     vid = reg.db.execute("SELECT id FROM visits").fetchone()[0]
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid, correct_visit_id=vid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("f9")
+        await type_keys(pilot, "f9")
         await pilot.pause()
         assert "Tindakan · 3 diberikan" in flat(app)  # the record of the visit, not a new one
-        await pilot.press("1", "2", "2", "f10")  # keluarga menolak; then the correction's reason
+        await type_keys(pilot, "1", "2", "2", "f10")  # keluarga menolak; then the correction's reason
         await pilot.pause()
-        await pilot.press(*"salah ketik", "enter")
+        await type_keys(pilot, *"salah ketik", "enter")
         await pilot.pause()
     new = reg.db.execute("SELECT id FROM visits WHERE is_current = 1").fetchone()[0]
     record = reg.get_visit(new)["given"]
@@ -212,10 +216,11 @@ async def test_what_was_confirmed_before_f10_survives_a_crash(tmp_path: Path) ->
     the resumed draft's summary shows it again and saves it with the visit."""
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Dewi", sex="P", birth_date=months_ago(11, 3), actor="t")
-    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
+    draft = standard_draft(reg, pid)  # a complete visit, up to the summary (F9)
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, *standard_visit_keys(save=False), "d")
+        await type_keys(pilot, "f9", "d")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen) and "Tindakan · 3 diberikan" in flat(app)
         # No F10, no Esc: the app goes away as in a power cut.
@@ -226,10 +231,10 @@ async def test_what_was_confirmed_before_f10_survives_a_crash(tmp_path: Path) ->
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft_id))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("f9")
+        await type_keys(pilot, "f9")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen) and "Tindakan · 3 diberikan" in flat(app)
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
     visit = reg.get_visit(draft_id)
     assert visit["status"] == "final" and visit["pending"] == {}

@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 from conftest import type_keys
-from form_app import FormApp, GatedFormApp, fixed_classify, months_ago, open_register, press_list, screen_text
+from form_app import GatedFormApp, fixed_classify, months_ago, open_register, press_list, screen_text
 
 from mtbs_tui.screens.destination import DestinationPicker
 from mtbs_tui.screens.summary import SaveRequest, SummaryScreen
@@ -50,29 +50,29 @@ async def test_the_default_needs_no_key_and_r_picks_another_before_and_after_sav
         assert "r pilih lain (3)" in lines[4]
         assert "r Tujuan" in lines[-1] and all(len(line) <= 80 for line in lines)
         # r, then a digit: the list is in name order after the default (Galur, Sadewa).
-        await pilot.press("r")
+        await type_keys(pilot, "r")
         await pilot.pause()
         assert isinstance(app.screen, DestinationPicker)
         text = screen_text(app)
         assert "1 RSUD Wates (RS, bawaan)" in text and "3 RSIA Sadewa (RSIA)" in text
         assert "0 Belum ditentukan: ditulis tangan di surat rujukan" in text
-        await pilot.press("escape")  # nothing changes
+        await type_keys(pilot, "escape")  # nothing changes
         await pilot.pause()
         assert "RSUD Wates (RS, bawaan)" in screen_text(app)
-        await pilot.press("r", "3")
+        await type_keys(pilot, "r", "3")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert "RSIA Sadewa (RSIA)" in screen_text(app).splitlines()[3]
         assert destination(reg) == []  # nothing is written before F10
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert destination(reg) == [(ids["sadewa"], "RSIA Sadewa", "Bd. Uji")]
         # After saving, r still changes it (the hospital is full): at once, audited.
-        await pilot.press("r", "2")
+        await type_keys(pilot, "r", "2")
         await pilot.pause()
         assert "Tujuan rujukan tersimpan: Puskesmas Galur I." in screen_text(app)
         assert destination(reg) == [(ids["galur"], "Puskesmas Galur I", "Bd. Uji")]
-        await pilot.press("r", "0")
+        await type_keys(pilot, "r", "0")
         await pilot.pause()
         assert "Tujuan rujukan tersimpan: ditulis tangan." in screen_text(app)
         assert destination(reg) == [(None, None, "Bd. Uji")]
@@ -102,8 +102,8 @@ async def test_without_a_list_the_letter_is_written_by_hand(tmp_path: Path) -> N
         text = screen_text(app)
         assert "Belum ada daftar fasilitas rujukan; tujuan ditulis tangan di surat." in " ".join(text.split())
         assert "r Tujuan" not in text  # nothing to pick from
-        await pilot.press("r")  # ignored
-        await pilot.press("f10")
+        await type_keys(pilot, "r")  # ignored
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen) and "Tersimpan" in screen_text(app)
     assert destination(reg) == [(None, None, None)]
@@ -115,12 +115,12 @@ async def test_a_visit_not_referred_has_no_destination_box_and_no_new_key(tmp_pa
     result = {"classifications": [{"module": "batuk", "code": "PNEUMONIA", "label": "PNEUMONIA",
                                    "colour": "kuning"}], "treatments": [], "refer_urgently": False}
     request = SaveRequest(patient_id=pid, patient=patient, case={"visit_date": "2026-11-23"}, result=result)
-    app = FormApp(reg, lambda: SummaryScreen(request))
+    app = GatedFormApp(reg, lambda: SummaryScreen(request))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         text = screen_text(app)
         assert "Tujuan" not in text and not app.screen.query("#sum-tujuan")
-        await pilot.press("r")
+        await type_keys(pilot, "r")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
 
@@ -141,10 +141,10 @@ async def test_a_saved_referral_shows_its_destination_and_r_changes_it(tmp_path:
         await pilot.pause()
         text = screen_text(app)
         assert "Tujuan rujukan: Puskesmas Galur I" in text and "r ganti tujuan rujukan" in text
-        await pilot.press("r")
+        await type_keys(pilot, "r")
         await pilot.pause()
         assert isinstance(app.screen, DestinationPicker)
-        await pilot.press("1")
+        await type_keys(pilot, "1")
         await pilot.pause()
         text = screen_text(app)
         assert "Tujuan rujukan: RSUD Wates · telp. 0274773169" in text and "(tersimpan)" in text
@@ -163,7 +163,7 @@ async def test_a_correction_starts_from_where_the_child_was_sent(tmp_path: Path)
     for visit_id, shown in ((referred, "RSIA Sadewa (RSIA)"), (plain, "RSUD Wates (RS, bawaan)")):
         request = SaveRequest(patient_id=pid, patient=patient, case={"visit_date": today}, result=result,
                               correct_visit_id=visit_id)
-        app = FormApp(reg, lambda request=request: SummaryScreen(request))
+        app = GatedFormApp(reg, lambda request=request: SummaryScreen(request))
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             assert shown in screen_text(app).splitlines()[3], visit_id
@@ -177,11 +177,11 @@ async def test_the_pick_survives_going_back_to_the_form(tmp_path: Path) -> None:
         await type_keys(pilot, *press_list(REFERRED + " r 3 escape"))
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen)
-        await pilot.press("f9")
+        await type_keys(pilot, "f9")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert "RSIA Sadewa (RSIA)" in screen_text(app).splitlines()[3]
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
     assert destination(reg) == [(ids["sadewa"], "RSIA Sadewa", "Bd. Uji")]
 
@@ -195,7 +195,7 @@ async def test_a_destination_picked_before_f10_survives_a_crash(tmp_path: Path) 
         await pilot.pause()
         await type_keys(pilot, *press_list(REFERRED))
         await pilot.pause()
-        await pilot.press("r", "3")
+        await type_keys(pilot, "r", "3")
         await pilot.pause()
         assert "RSIA Sadewa (RSIA)" in screen_text(app).splitlines()[3]
     [(draft_id,)] = reg.db.execute("SELECT id FROM visits WHERE status = 'draft'").fetchall()
@@ -203,10 +203,10 @@ async def test_a_destination_picked_before_f10_survives_a_crash(tmp_path: Path) 
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft_id))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("f9")
+        await type_keys(pilot, "f9")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert "RSIA Sadewa (RSIA)" in screen_text(app).splitlines()[3]
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
     assert destination(reg) == [(ids["sadewa"], "RSIA Sadewa", "Bd. Uji")]

@@ -12,6 +12,7 @@ import pytest
 from conftest import type_keys
 from form_app import (
     FormApp,
+    GatedFormApp,
     fixed_classify,
     months_ago,
     open_register,
@@ -46,7 +47,7 @@ async def test_visit_through_the_real_app(tmp_path: Path) -> None:
         await type_keys(pilot, *standard_visit_keys(save=False))  # a complete visit, up to the summary
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         # Saved: the summary stays so the mother's card can be made (F7); Esc is done.
         assert isinstance(app.screen, SummaryScreen)
@@ -55,12 +56,12 @@ async def test_visit_through_the_real_app(tmp_path: Path) -> None:
         assert "F8" not in text  # not referred: no letter offered
         # The status line says it; no toast over it (it hid the card's path after F7).
         assert [n.message for n in app._notifications] == []
-        await pilot.press("f7")
+        await type_keys(pilot, "f7")
         await pilot.pause()
         status = str(app.screen.query_one("#sum-status").render())
         assert "Kartu ibu tersimpan:" in status and status.rstrip().endswith(".pdf")
         assert len(status.rstrip()) <= 80
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
         assert not isinstance(app.screen, (SummaryScreen, VisitFormScreen))  # back to the shell
     row = reg.db.execute("SELECT status, recorded_by, weight_kg FROM visits").fetchall()
@@ -91,7 +92,7 @@ def _fake_referral_module(monkeypatch: pytest.MonkeyPatch, calls: list) -> None:
 async def _referred_visit(tmp_path: Path) -> tuple[FormApp, object]:
     reg = open_register(tmp_path, classifier=fixed_classify)
     pid = reg.add_patient(name="Putra", sex="L", birth_date=months_ago(24), actor="t")
-    return FormApp(reg, lambda: VisitFormScreen(pid)), reg
+    return GatedFormApp(reg, lambda: VisitFormScreen(pid)), reg
 
 
 async def test_referral_key_prints_after_saving(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -101,10 +102,10 @@ async def test_referral_key_prints_after_saving(tmp_path: Path, monkeypatch: pyt
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for key in press_list(DATA + "t t t t t t t t y f9"):
-            await pilot.press(key)
+            await type_keys(pilot, key)
         await pilot.pause()
         assert "Surat rujukan" not in screen_text(app)  # nothing to print before it is saved
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)  # stays, to print the letter
         text = screen_text(app)
@@ -112,12 +113,12 @@ async def test_referral_key_prints_after_saving(tmp_path: Path, monkeypatch: pyt
         assert "F10" not in text.split("\n")[-2]  # saving twice is not offered
         # No form to go back to once saved: Esc says what it does.
         assert "Esc Selesai" in text and "Kembali ke formulir" not in text
-        await pilot.press("f8")
+        await type_keys(pilot, "f8")
         await pilot.pause()
         visit_id = reg.db.execute("SELECT id FROM visits").fetchone()[0]
         assert calls == [(visit_id, "Bd. Uji")]
         assert f"rujukan-{visit_id}.pdf" in screen_text(app)
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
     assert app.dismissed == [visit_id]
 
@@ -125,16 +126,16 @@ async def test_referral_key_prints_after_saving(tmp_path: Path, monkeypatch: pyt
 async def test_unconfirmed_unlikely_value_is_named_in_the_summary(tmp_path: Path) -> None:
     reg = open_register(tmp_path, classifier=fixed_classify)
     pid = reg.add_patient(name="Putra", sex="L", birth_date=months_ago(24), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         # 33 °C: Enter once shows the question, Tab moves on without confirming.
         for key in press_list("11 enter 80 enter 33 enter"):
-            await pilot.press(key)
+            await type_keys(pilot, key)
         await pilot.pause()
         assert "Tekan Enter sekali lagi" in screen_text(app)
         for key in ["tab", "f9"]:
-            await pilot.press(key)
+            await type_keys(pilot, key)
         await pilot.pause()
         text = screen_text(app)
         assert "Data: Suhu aksila, 33 tidak lazim, belum dipastikan" in text
