@@ -6,24 +6,18 @@ same entry point in this process (cli_login.mtbs_here).
 """
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
-from cli_login import mtbs_here
+from cli_login import mtbs_cli, mtbs_here
 
 from mtbs_tui import db as dbmod
 
 IDENTITY = ["--nama", "Puskesmas Sukamaju", "--kode", "P5301011", "--alamat", "Jl. Mawar 1",
             "--kabupaten", "Kupang", "--provinsi", "NTT", "--daerah-malaria", "rendah",
             "--kepala", "dr. Maria", "--nip-kepala", "198001012010012001"]
-
-
-def real(exe: Path, *args: str, env: dict | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    full_env = dict(os.environ, **(env or {}))
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120, env=full_env, input=stdin)
 
 
 def run(*args: str, env: dict | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -46,9 +40,9 @@ def facility(db: Path) -> dict:
     return row
 
 
-def test_init_creates_the_register_with_the_identity(tmp_path: Path, mtbs_exe: Path) -> None:
+def test_init_creates_the_register_with_the_identity(tmp_path: Path) -> None:
     db = tmp_path / "mtbs.db"
-    result = real(mtbs_exe, "--db", str(db), "init", *IDENTITY)
+    result = mtbs_cli("--db", str(db), "init", *IDENTITY)
     assert result.returncode == 0, result.stderr
     assert "Database dibuat" in result.stdout
     fac = facility(db)
@@ -56,7 +50,7 @@ def test_init_creates_the_register_with_the_identity(tmp_path: Path, mtbs_exe: P
             fac["head_nip"]) == ("Puskesmas Sukamaju", "P5301011", "Kupang", "NTT", "rendah", "dr. Maria",
                                  "198001012010012001")
     # Running init again updates the identity and keeps the register.
-    again = real(mtbs_exe, "--db", str(db), "init", "--kepala", "dr. Agus")
+    again = mtbs_cli("--db", str(db), "init", "--kepala", "dr. Agus")
     assert again.returncode == 0 and "diperbarui" in again.stdout
     assert facility(db)["head_name"] == "dr. Agus" and facility(db)["name"] == "Puskesmas Sukamaju"
 
@@ -122,11 +116,11 @@ def test_demo_never_overwrites_a_real_register(tmp_path: Path) -> None:
     assert db.read_bytes() == before
 
 
-def test_check_reports_counts_and_exit_zero(tmp_path: Path, mtbs_exe: Path) -> None:
+def test_check_reports_counts_and_exit_zero(tmp_path: Path) -> None:
     (tmp_path / "data puskesmas").mkdir()
     db = tmp_path / "data puskesmas" / "demo #1.db"  # spaces and '#' survive the read-only URI
     assert run("--db", str(db), "demo", "--patients", "20", "--visits", "60").returncode == 0
-    result = real(mtbs_exe, "--db", str(db), "check")
+    result = mtbs_cli("--db", str(db), "check")
     assert result.returncode == 0, result.stderr
     assert "Keutuhan: baik" in result.stdout and f"Versi skema: {dbmod.SCHEMA_VERSION}\n" in result.stdout
     assert "Pasien: 20" in result.stdout and "Kunjungan: 60" in result.stdout and "Database sehat." in result.stdout

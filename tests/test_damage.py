@@ -11,11 +11,10 @@ import hashlib
 import os
 import random
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
-from cli_login import mtbs_here
+from cli_login import mtbs_cli, mtbs_here
 
 from mtbs_tui.demo import BY_ID, ResultCache
 from mtbs_tui.register import Register, RegisterError
@@ -95,7 +94,7 @@ DAMAGE = [bad_header, truncated_mid_page, truncated_whole_pages, random_bytes_in
 
 @pytest.mark.parametrize("damage", DAMAGE, ids=lambda d: d.__name__)
 def test_damage_is_detected_by_check_and_at_start_up_without_writing(
-    damage, healthy: Path, tmp_path: Path, mtbs_exe: Path
+    damage, healthy: Path, tmp_path: Path
 ) -> None:
     db = _copy(healthy, tmp_path)
     damage(db)
@@ -103,8 +102,7 @@ def test_damage_is_detected_by_check_and_at_start_up_without_writing(
 
     # The first damage through the real console script; the others in this process (cli_login.mtbs_here).
     if damage is DAMAGE[0]:
-        result = subprocess.run([str(mtbs_exe), "--db", str(db), "check"], capture_output=True, text=True,
-                                timeout=60)
+        result = mtbs_cli("--db", str(db), "check", timeout=60)
     else:
         result = mtbs_here(db, "check")
     assert result.returncode == 2, result.stdout
@@ -121,10 +119,10 @@ def test_damage_is_detected_by_check_and_at_start_up_without_writing(
     assert not (tmp_path / "mtbs.db-wal").exists() or (tmp_path / "mtbs.db-wal").stat().st_size == 0
 
 
-def test_the_healthy_copy_passes(healthy: Path, tmp_path: Path, mtbs_exe: Path) -> None:
+def test_the_healthy_copy_passes(healthy: Path, tmp_path: Path) -> None:
     """The damage test can fail: the same steps on an undamaged copy succeed."""
     db = _copy(healthy, tmp_path)
-    result = subprocess.run([str(mtbs_exe), "--db", str(db), "check"], capture_output=True, text=True, timeout=60)
+    result = mtbs_cli("--db", str(db), "check", timeout=60)
     assert result.returncode == 0, result.stderr
     assert "Database sehat." in result.stdout and "Kunjungan: 40" in result.stdout
     Register.open(db).close()

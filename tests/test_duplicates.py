@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 from cli_login import (
-    MTBS,
     add_account,
     login_env,  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+    mtbs,
     mtbs_here,
 )
 from test_export_support import fake_classify
@@ -190,9 +188,7 @@ def test_commands_list_merge_and_unmerge(tmp_path: Path) -> None:
     assert "1 pasangan" in listed.stdout and "NIK ibu sama, lahir berdekatan" in listed.stdout
     assert "RM000001" in listed.stdout and "RM000002" in listed.stdout and "1 kunjungan" in listed.stdout
 
-    refused = subprocess.run([str(MTBS), "--db", str(path), "pasien", "duplikat"], capture_output=True,
-                             text=True, timeout=120, stdin=subprocess.DEVNULL,
-                             env={**os.environ, "MTBS_USER": "perawat", "MTBS_PASSWORD": "perawat-demo"})
+    refused = mtbs(path, "pasien", "duplikat", env={"MTBS_USER": "perawat", "MTBS_PASSWORD": "perawat-demo"})
     assert refused.returncode == 2 and "akses ditolak" in refused.stderr and "Traceback" not in refused.stderr
 
     no_reason = mtbs_here(path, "pasien", "gabung", "RM000001", "RM000002", "--alasan", " ")

@@ -5,12 +5,11 @@ import csv
 import datetime as dt
 import os
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import openpyxl
 import pytest
-from cli_login import login_env, mtbs_here  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+from cli_login import login_env, mtbs, mtbs_here  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 from test_export_support import fake_classify, make_register
 from xlsx_print import assert_prints_on_a4
 
@@ -193,16 +192,11 @@ def test_write_as_is_the_one_format_dispatch(tmp_path: Path) -> None:
     assert (tmp_path / "r.csv").read_text(encoding="utf-8") == "csv"
 
 
-def run_mtbs(exe: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120, cwd=cwd,
-                          env=os.environ.copy())
-
-
 # The export's bad input and folder refusals run in this process; the default name through `mtbs`.
 
 
-def test_cli_export_default_name(register_file: Path, tmp_path: Path, mtbs_exe: Path) -> None:
-    done = run_mtbs(mtbs_exe, "--db", str(register_file), "export", "register", "--from", "2026-09-01",
+def test_cli_export_default_name(register_file: Path, tmp_path: Path) -> None:
+    done = mtbs(register_file, "export", "register", "--from", "2026-09-01",
                     "--to", "2026-09-30", "--format", "csv", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     out = tmp_path / "register-mtbs-2026-09-01-sd-2026-09-30.csv"

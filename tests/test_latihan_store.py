@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from cli_login import mtbs_here
+from cli_login import mtbs_cli, mtbs_here
 
 from mtbs_tui.documents.common import app_version
 from mtbs_tui.latihan import library, scoring
@@ -18,12 +18,6 @@ from mtbs_tui.register import Register, RegisterError
 from mtbs_tui.rules.engine import RULES_VERSION
 
 CASES = ["b22-01-pneumonia", "b22-06-diare-tanpa-dehidrasi", "b15-03-pneumonia"]
-
-
-def _mtbs(exe: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The real console script (a `tui` that wrongly started would not return); the practice-file
-    commands that cannot start a screen run in this process (cli_login.mtbs_here)."""
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120)
 
 
 def _answer(case_id: str, *, wrong: bool) -> tuple[dict, dict]:
@@ -45,7 +39,9 @@ def _work(path: Path, participant: str, *, wrong: bool) -> None:
                                rules_version=RULES_VERSION)
 
 
-def test_a_practice_file_is_never_opened_as_the_register_and_the_register_never_as_practice(tmp_path, mtbs_exe):
+def test_a_practice_file_is_never_opened_as_the_register_and_the_register_never_as_practice(tmp_path):
+    """The real console script (a `tui` that wrongly started would not return); the practice-file
+    commands that cannot start a screen run in this process (cli_login.mtbs_here)."""
     practice = tmp_path / "latihan.db"
     PracticeStore.open(practice, create=True).close()
     with pytest.raises(RegisterError, match="berkas latihan .*bukan register klinis"):
@@ -56,11 +52,11 @@ def test_a_practice_file_is_never_opened_as_the_register_and_the_register_never_
         PracticeStore.open(reg_path)
     # The same through the commands (one line, exit 2), and neither file changed.
     before = (practice.read_bytes(), reg_path.read_bytes())
-    tui = _mtbs(mtbs_exe, "--db", str(practice), "tui")
+    tui = mtbs_cli("--db", str(practice), "tui")
     assert tui.returncode == 2 and "berkas latihan" in tui.stderr and len(tui.stderr.splitlines()) == 1
-    check = _mtbs(mtbs_exe, "--db", str(practice), "check")
+    check = mtbs_cli("--db", str(practice), "check")
     assert check.returncode == 2 and "bukan register klinis" in check.stderr
-    latihan = _mtbs(mtbs_exe, "latihan", "--berkas", str(reg_path))
+    latihan = mtbs_cli("latihan", "--berkas", str(reg_path))
     assert latihan.returncode == 2 and "bukan berkas latihan" in latihan.stderr
     assert (practice.read_bytes(), reg_path.read_bytes()) == before
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from cli_login import MTBS, add_account, login_env, mtbs_here  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
+from cli_login import add_account, login_env, mtbs, mtbs_here  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 
 from mtbs_tui.documents.common import DocumentError
 from mtbs_tui.documents.monthly import (
@@ -376,14 +376,12 @@ def test_cli_bad_month_or_format(demo: tuple[Path, str], tmp_path: Path, args: l
 def test_cli_report_and_unwritable_folder(demo: tuple[Path, str], tmp_path: Path) -> None:
     """Through the real console script (the other command cases run in this process)."""
     db, month = demo
-    done = subprocess.run([str(MTBS), "--db", str(db), "report", "monthly", month, "--format", "csv"],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    done = mtbs(db, "report", "monthly", month, "--format", "csv", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / f"laporan-mtbs-{month}.csv").exists()
     blocker = tmp_path / "f"
     blocker.write_text("")
-    done = subprocess.run([str(MTBS), "--db", str(db), "report", "monthly", month, "--format", "pdf", "-o",
-                           str(blocker / "x.pdf")], capture_output=True, text=True, timeout=120)
+    done = mtbs(db, "report", "monthly", month, "--format", "pdf", "-o", str(blocker / "x.pdf"))
     assert done.returncode == 2 and done.stderr.startswith("galat: ")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f", f"laporan-mtbs-{month}.csv"]
 

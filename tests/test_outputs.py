@@ -192,8 +192,7 @@ def test_documents_refuse_to_overwrite_without_timpa_and_say_so(register: Path, 
 @pytest.mark.skipif(os.name == "nt", reason="SIGTERM")
 def test_sigterm_during_an_export_leaves_no_temporary_file(tmp_path: Path) -> None:
     db = tmp_path / "besar.db"
-    made = subprocess.run([str(MTBS), "--db", str(db), "demo", "--patients", "400", "--visits", "6000"],
-                          capture_output=True, text=True, timeout=300)
+    made = real(db, "demo", "--patients", "400", "--visits", "6000", timeout=300)
     assert made.returncode == 0, made.stderr
     out_dir = tmp_path / "keluar"
     out_dir.mkdir()

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_login import mtbs_here
+from cli_login import mtbs_cli, mtbs_here
 
 from mtbs_tui.rules import CaseError, classify
 
@@ -676,8 +675,7 @@ def test_command_matches_library(name: str, chart: str, mtbs_exe: Path, tmp_path
     path = tmp_path / "kasus.json"
     path.write_text(json.dumps(vec.case(), ensure_ascii=False), encoding="utf-8")
     if name == "baseline":  # through the real console script; the other vectors in this process
-        proc = subprocess.run([str(mtbs_exe), "classify", str(path), "--chart", chart],
-                              capture_output=True, text=True, encoding="utf-8", timeout=60)
+        proc = mtbs_cli("classify", str(path), "--chart", chart, encoding="utf-8", timeout=60)
     else:
         proc = mtbs_here(None, "classify", str(path), "--chart", chart)
     assert proc.returncode == 0, proc.stderr
@@ -695,8 +693,7 @@ def test_command_bad_input_exit_2(findings: dict[str, Any], top: dict[str, Any],
     assert mtbs_exe.exists(), f"{mtbs_exe} is not installed"
     path = tmp_path / "kasus.json"
     path.write_text(json.dumps(make_case(50, findings, top)), encoding="utf-8")
-    proc = subprocess.run([str(mtbs_exe), "classify", str(path)], capture_output=True, text=True,
-                          encoding="utf-8", timeout=60)
+    proc = mtbs_cli("classify", str(path), encoding="utf-8", timeout=60)
     assert proc.returncode == 2
     assert proc.stdout == ""
     lines = proc.stderr.splitlines()
