@@ -3,6 +3,7 @@ session, the merge of two participants' files, the report read back (pdftotext, 
 
 from __future__ import annotations
 
+import datetime
 import re
 import shutil
 import subprocess
@@ -119,6 +120,10 @@ def test_merge_of_two_participants_files_and_the_report_read_back(tmp_path):
     assert list(wb["Modul salah"].iter_rows(min_row=2, values_only=True))[0] == ("Batuk atau sukar bernapas", 2)
     results = list(wb["Hasil"].iter_rows(min_row=2, values_only=True))
     assert len(results) == 6 and any("bagan PNEUMONIA" in (r[-1] or "") for r in results)
+    # "Selesai" is a date and time Excel sorts and filters, not the ISO text "2026-03-10T08:05:00".
+    assert wb["Hasil"]["E1"].value == "Selesai"
+    finished = [row[0] for row in wb["Hasil"].iter_rows(min_row=2, min_col=5, max_col=5)]
+    assert all(isinstance(c.value, datetime.datetime) and c.number_format == "DD-MM-YYYY HH:MM" for c in finished)
 
 
 def test_merge_refuses_files_of_another_session_and_bad_input_is_one_line(tmp_path):

@@ -455,6 +455,18 @@ def footer_text(db: Any, what: str) -> str:
 
 # --- XLSX (openpyxl) ------------------------------------------------------------------------------
 
+XLSX_DATETIME_FORMAT = "DD-MM-YYYY HH:MM"  # a date and time in an openpyxl sheet, as a nurse writes it
+
+
+def xlsx_moment(text: Any) -> Any:
+    """A stored ISO date-time as a datetime Excel reads (with XLSX_DATETIME_FORMAT), not the text
+    "2026-12-06T23:42:00"; a value that is not one (or carries a time zone: Excel has none) as it is."""
+    try:
+        moment = _dt.datetime.fromisoformat(str(text))
+    except ValueError:
+        return text
+    return moment if moment.tzinfo is None else text
+
 def xlsx_header_row(ws: Any, row: int, titles: list[str]) -> None:
     """One header row of an openpyxl sheet: bold on grey, wrapped at the top of the cell."""
     from openpyxl.styles import Alignment, Font, PatternFill

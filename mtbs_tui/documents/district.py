@@ -13,11 +13,13 @@ from mtbs_tui.display import pathway_word
 from mtbs_tui.documents.common import (
     FONT,
     FONT_BOLD,
+    XLSX_DATETIME_FORMAT,
     DocumentError,
     build_landscape_pdf,
     para_text,
     write_as,
     xlsx_header_row,
+    xlsx_moment,
     xlsx_print_setup,
 )
 from mtbs_tui.documents.package import District, better_word
@@ -54,15 +56,6 @@ def value_text(indicator_id: str, value: float | None) -> str:
 
 def facility_label(fac: dict[str, Any]) -> str:
     return fac["name"] + (f" ({fac['code']})" if fac.get("code") else "")
-
-
-def _made_at(text: Any) -> _dt.datetime | None:
-    """When a package was made, from its ISO text; None when it is not one."""
-    try:
-        made = _dt.datetime.fromisoformat(str(text))
-    except ValueError:
-        return None
-    return made if made.tzinfo is None else None  # Excel has no time zones: the text stays
 
 
 def write_xlsx(district: District, path: Path) -> None:
@@ -133,9 +126,9 @@ def write_xlsx(district: District, path: Path) -> None:
             files.cell(row=r, column=j, value=fac.get(key))
         if fac.get("file"):  # the package's name, not a folder of the PC that merged it
             files.cell(row=r, column=3, value=Path(str(fac["file"])).name)
-        made = _made_at(fac.get("made_at"))
-        if made is not None:  # a date and time Excel reads, not the ISO text "2026-12-06T23:42:00"
-            files.cell(row=r, column=4, value=made).number_format = "DD-MM-YYYY HH:MM"
+        made = xlsx_moment(fac.get("made_at"))
+        if isinstance(made, _dt.datetime):  # a date and time Excel reads, not the ISO text
+            files.cell(row=r, column=4, value=made).number_format = XLSX_DATETIME_FORMAT
     for col, width in zip("ABCDE", (30, 14, 40, 20, 66)):
         files.column_dimensions[col].width = width
     for sheet, head_row in ((ws, 4), (ind, 1), (rank, 1), (files, 1)):

@@ -11,6 +11,7 @@ from typing import Any
 
 from mtbs_tui.documents.common import (
     FONT,
+    XLSX_DATETIME_FORMAT,
     app_version,
     atomic_output,
     date_text,
@@ -19,6 +20,7 @@ from mtbs_tui.documents.common import (
     report_footer_canvas,
     styles,
     write_bytes,
+    xlsx_moment,
     xlsx_print_setup,
 )
 from mtbs_tui.latihan.report import AREA_TITLES, PracticeReport, area_percent, percent_text
@@ -155,6 +157,9 @@ def write_xlsx(report: PracticeReport, path: Path) -> None:
             cell.font, cell.fill = bold, grey
         for row in rows:
             ws.append(row)
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, _dt.datetime):
+                    cell.number_format = XLSX_DATETIME_FORMAT
         for i, w in enumerate(widths):
             ws.column_dimensions[get_column_letter(i + 1)].width = w
         ws.freeze_panes = "A2"
@@ -177,7 +182,7 @@ def write_xlsx(report: PracticeReport, path: Path) -> None:
           [[label, n] for label, n in report.modules_wrong], [44, 20])
     sheet(wb.create_sheet("Hasil"), ["Peserta", "Kasus", "Judul", "Bagan", "Selesai", "Nilai (%)",
                                      *[f"{t} (%)" for t in AREA_TITLES], "Perbedaan"],
-          [[a["participant"], a["case_id"], a["title"], a["chart"], a["finished_at"], pct(a["percent"]),
+          [[a["participant"], a["case_id"], a["title"], a["chart"], xlsx_moment(a["finished_at"]), pct(a["percent"]),
             *(pct(area_percent(a["score"], area)) for area in AREAS),
             "\n".join(d["text"] for d in a["score"].get("differences", []))] for a in report.results],
           [20, 34, 36, 8, 20, 10, 12, 12, 12, 10, 14, 90])
