@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from cli_login import (
     login_env,  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
-    mtbs,
 )
 from test_export_support import make_register
 
@@ -293,7 +292,7 @@ def test_the_demo_answers_most_referrals_and_leaves_some_open(tmp_path: Path) ->
         reg.close()
 
 
-def test_referral_log_and_register_export_read_back(source: Path, tmp_path: Path) -> None:
+def test_referral_log_and_register_export_read_back(source: Path, tmp_path: Path, mtbs_here) -> None:  # noqa: ANN001
     """`mtbs export rujukan` (the buku register rujukan) and the register export's referral columns,
     opened with openpyxl / the csv module, agree with the register."""
     import csv
@@ -317,8 +316,8 @@ def test_referral_log_and_register_export_read_back(source: Path, tmp_path: Path
     finally:
         reg.close()
     for fmt in ("xlsx", "csv", "pdf"):
-        done = mtbs(db, "export", "rujukan", "--from", "2026-01-01", "--to", TODAY.isoformat(), "--format", fmt,
-                    "-o", str(tmp_path / f"rujukan.{fmt}"))
+        done = mtbs_here(db, "export", "rujukan", "--from", "2026-01-01", "--to", TODAY.isoformat(), "--format", fmt,
+                         "-o", str(tmp_path / f"rujukan.{fmt}"))
         assert done.returncode == 0, done.stderr
         assert f"{len(ids)} rujukan tersimpan" in done.stdout
     book = openpyxl.load_workbook(tmp_path / "rujukan.xlsx")
