@@ -170,14 +170,21 @@ def standard_case(patient: dict[str, Any], visit_date: str) -> dict[str, Any]:
             "findings": {**STANDARD_FINDINGS, "imunisasi_diterima": vaccines_for_age(age)}}
 
 
-def standard_draft(reg: Register, patient_id: int) -> int:
+def standard_draft(reg: Register, patient_id: int, *, without: tuple[str, ...] = (),
+                   section: str = "pemberian_makan", typed: dict[str, str] | None = None) -> int:
     """A draft holding STANDARD_VISIT's answers, written through the register as the form's autosave
-    writes it after the last section: for a test whose point is the summary, which opens
-    ``VisitFormScreen(patient_id, draft_id=...)`` (the form's own resume path) and presses F9
-    instead of typing 44 keys. Returns the draft's id."""
+    writes it: for a test whose point is the summary or one later answer, which opens
+    ``VisitFormScreen(patient_id, draft_id=...)`` (the form's own resume path, at `section`) and
+    presses F9 or types only that answer, instead of typing 44 keys. `without`: answers (top-level
+    or findings keys) left out; `typed`: invalid texts kept with the draft, as the form keeps them.
+    Returns the draft's id."""
     case = standard_case(reg.get_patient(patient_id), TODAY.isoformat())
-    return reg.save_draft(patient_id=patient_id, case=case, section="pemberian_makan", actor="Bd. Uji",
-                          opened_at=dt.datetime.now())
+    for key in without:
+        assert key in case or key in case["findings"], key
+        case.pop(key, None)
+        case["findings"].pop(key, None)
+    return reg.save_draft(patient_id=patient_id, case=case, section=section, actor="Bd. Uji",
+                          typed=typed, opened_at=dt.datetime.now())
 
 
 def fixed_classify(case: dict, chart: str | None = None) -> dict:

@@ -7,7 +7,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import type_keys
-from form_app import GatedFormApp, months_ago, open_register, press_list, screen_text, standard_visit_keys
+from form_app import (
+    GatedFormApp,
+    months_ago,
+    open_register,
+    press_list,
+    screen_text,
+    standard_draft,
+    standard_visit_keys,
+)
 from textual import events
 
 from mtbs_tui.screens.summary import SummaryScreen
@@ -22,14 +30,14 @@ def _statuses(reg) -> list[str]:
 async def test_invalid_breathing_rate_refuses_f10_names_it_and_p_jumps_to_it(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Aisyah Putri", sex="P", birth_date=months_ago(11, 3), actor="t")
-    keys = standard_visit_keys(save=False)
-    at = keys.index("y")  # the cough box: "y" then the breathing rate 52
-    # 151 (a two-digit start like 30 would be full and move on); PgDn leaves it invalid
-    keys = keys[:at + 1] + ["1", "5", "1", "pagedown"] + keys[at + 3:]
-    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
+    # The standard visit but the breathing rate, resumed at the cough box (its first question).
+    draft = standard_draft(reg, pid, without=("napas_per_menit",), section="batuk")
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, *keys)
+        assert app.screen.focused.key == "batuk"
+        # 151 (a two-digit start like 30 would be full and move on); PgDn leaves it invalid; F9.
+        await type_keys(pilot, "y", "1", "5", "1", "pagedown", "f9")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         text = screen_text(app)
@@ -175,7 +183,6 @@ async def test_f10_in_the_form_saves_or_refuses_naming_the_first_problem(tmp_pat
     opens with the one refusal line naming it. F10 is in the form's footer."""
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Fajar", sex="L", birth_date=months_ago(11, 3), actor="t")
-    keys = standard_visit_keys(save=False)
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -191,11 +198,16 @@ async def test_f10_in_the_form_saves_or_refuses_naming_the_first_problem(tmp_pat
     (tmp_path / "b").mkdir()
     reg2 = open_register(tmp_path / "b")
     pid2 = reg2.add_patient(name="Gita", sex="P", birth_date=months_ago(11, 3), actor="t")
-    app2 = GatedFormApp(reg2, lambda: VisitFormScreen(pid2))
+    # Every answer but the last (pemberian makan), resumed at its box: the summary is not open.
+    draft = standard_draft(reg2, pid2, without=("masalah_pemberian_makan",), section="pemberian_makan")
+    app2 = GatedFormApp(reg2, lambda: VisitFormScreen(pid2, draft_id=draft))
     async with app2.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, *keys[:-1])  # the last answer (pemberian makan) not given: summary not open
+        assert isinstance(app2.screen, VisitFormScreen)
+        assert app2.screen.focused.key == "masalah_pemberian_makan"
         await type_keys(pilot, "t")  # ...now the summary opens; back with Esc and save from the form
+        await pilot.pause()
+        assert isinstance(app2.screen, SummaryScreen)
         await pilot.pause()
         await type_keys(pilot, "escape")
         await pilot.pause()
@@ -248,12 +260,13 @@ async def test_enter_on_an_invalid_number_keeps_its_range_on_the_help_line(tmp_p
     showed the next question's help. It must show the focused field's allowed range."""
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Indah", sex="P", birth_date=months_ago(11, 3), actor="t")
-    keys = standard_visit_keys(save=False)
-    at = keys.index("y")
-    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
+    # The standard visit but the breathing rate, resumed at the cough box (its first question).
+    draft = standard_draft(reg, pid, without=("napas_per_menit",), section="batuk")
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, *keys[:at + 1], "1", "5", "1", "enter")
+        assert app.screen.focused.key == "batuk"
+        await type_keys(pilot, "y", "1", "5", "1", "enter")
         await pilot.pause()
         await pilot.pause()
         form = app.screen
