@@ -48,8 +48,8 @@ def mtbs_here(db: Path | None, *args: str, stdin: str | bytes | None = None, env
     What a subprocess would see is rebuilt for the call and undone after it: the environment (this
     process's, without MTBS_USER/MTBS_PASSWORD when `login` is False, updated with `env`), the
     current folder (`cwd`), standard input (`stdin`, else empty: a prompt never waits, as with a
-    closed stdin) and standard output/error (UTF-8 pipes that are not terminals, so no colour and no
-    terminal width). A SystemExit ends the call with its code, as it would end the process. Keep one
+    closed stdin) and standard output/error (UTF-8 pipes that are not terminals: no colour, 80
+    columns). tests/test_cli_here.py compares it with the console script. A SystemExit ends the call with its code, as it would end the process. Keep one
     test per command family on the console script itself (`mtbs`/`mtbs_cli`): the exit status of a
     real process, the console-script entry point, stdin from a pipe."""
     from mtbs_tui.cli import main
@@ -68,6 +68,10 @@ def mtbs_here(db: Path | None, *args: str, stdin: str | bytes | None = None, env
             os.environ.pop("MTBS_USER", None)
             os.environ.pop("MTBS_PASSWORD", None)
         os.environ.update(env or {})
+        # A pipe has no terminal size: click and Rich then take 80 columns (shutil's fallback); in
+        # this process fds 0-2 may be a terminal (pytest -s), so say it as the environment would.
+        os.environ.setdefault("COLUMNS", "80")
+        os.environ.setdefault("LINES", "24")
         if cwd is not None:
             os.chdir(cwd)
         sys.stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
