@@ -282,10 +282,17 @@ def default_backup_folder(db_path: Path) -> Path:
 
 
 def _folder_ready(folder: Path) -> None:
+    """The backup folder exists and takes files. Only its last level is made: a folder above it
+    that is missing is most likely a flash disk that is not plugged in (`--to /media/usb/cadangan`,
+    a `backup_dir` of `E:\\cadangan`), and making it would put the backup on the PC's own disk
+    while the head believes it went onto the flash disk."""
+    if not folder.exists() and not folder.parent.exists():
+        raise BackupError(f"galat: {folder}: folder di atasnya ({folder.parent}) tidak ada; "
+                          "flashdisk belum terpasang? Cadangan tidak dibuat")
     try:
         if not folder.exists():
             # Owner only (POSIX): a folder of backups of children's health data.
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, exist_ok=True)
     except OSError as exc:
         raise BackupError(f"galat: {folder}: folder cadangan tidak dapat dibuat ({os_reason(exc)})") from exc
     if not folder.is_dir():

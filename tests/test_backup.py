@@ -189,6 +189,14 @@ def test_cli_backup_list_and_errors(source: Path, tmp_path: Path) -> None:
     assert len(done.stderr.strip().splitlines()) == 1
     done = mtbs_here(tmp_path / "tidak-ada.db", "backup", "--to", str(usb))
     assert done.returncode == 2 and "tidak ditemukan" in done.stderr
+    # A flash disk that is not plugged in: its mount folder is missing. The backup is refused
+    # rather than made on the PC's own disk under that name (only the last level is ever made).
+    unplugged = tmp_path / "media" / "usb" / "cadangan"
+    done = mtbs_here(source, "backup", "--to", str(unplugged))
+    assert done.returncode == 2 and done.stderr.strip() == (
+        f"galat: {unplugged}: folder di atasnya ({unplugged.parent}) tidak ada; flashdisk belum terpasang? "
+        "Cadangan tidak dibuat")
+    assert not (tmp_path / "media").exists()
 
 
 def test_source_with_damaged_pages_is_refused_and_named(tmp_path: Path) -> None:
