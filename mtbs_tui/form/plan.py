@@ -13,6 +13,7 @@ to the vocabulary later still gets a section without touching this file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from mtbs_tui.rules import vocabulary as voc
@@ -117,8 +118,9 @@ class SectionPlan:
     blocks: tuple[Block, ...]
     echoes: tuple[str, ...] = ()  # keys asked in an earlier section that this box also reads
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
+        # Cached: the form asks for it on every key (a frozen plan never changes).
         return tuple(k for b in self.blocks for k in b.keys)
 
 

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, final
 from textual import getters
 from textual.actions import parse as parse_action
 from textual.binding import Binding
+from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 
 from mtbs_tui.accounts import AccessDenied, require
 
@@ -41,6 +43,13 @@ class MtbsScreen(Screen[ResultType]):
     # action name (as in the bindings, without parameters) -> accounts action id (accounts.ACTIONS)
     ROLE_GATES: ClassVar[dict[str, str]] = {}
     _gates: ClassVar[dict[str, str]] = {}
+
+    # Textual's Screen.focused repaints the whole screen on every focus change (a full render of
+    # all 80x24 cells). The widgets that look different with or without the focus already repaint
+    # themselves (their :focus styles are updated, FormField redraws its marker), and the key bar
+    # follows the bindings signal, which `_watch_focused` still publishes. The visit form moves
+    # the focus on every answer, so this halves the rendering of a key (bench/bench_form_key_cpu).
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     if TYPE_CHECKING:
         app = getters.app(MtbsApp)

@@ -130,7 +130,9 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
     # Keys a role may not use (accounts.ACTIONS): hidden from it, refused with a line if pressed.
     ROLE_GATES = {"save": "visit.create", "destination": "referral.destination"}
 
-    CSS = SUMMARY_CSS
+    # Default CSS, as the visit form's (screens/visit_form.py): opening the summary does not
+    # restyle the form and the home screen under it.
+    DEFAULT_CSS = SUMMARY_CSS
 
     HELP_KEYS = GIVEN_HELP_KEYS
 

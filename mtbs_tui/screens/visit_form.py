@@ -36,7 +36,6 @@ from mtbs_tui.form.plan import (
     SectionPlan,
     build_plan,
     excluded_keys,
-    has_conditional,
     missing_by_module,
     optional_asked,
     vaccines_for_age,
@@ -180,10 +179,11 @@ class AssessmentFormScreen(MtbsScreen[Optional[FormResult]], Generic[FormResult]
     form is dismissed with, is the subclass's: `VisitFormScreen` saves a visit, the practice form
     hands the recorded case to the classification step."""
 
-    CSS = FORM_CSS
-    # The rules name this base class and hold for every subclass (the visit form, the practice
-    # form); Textual would scope a screen's CSS to the class it is pushed as.
-    SCOPED_CSS = False
+    # Default CSS, not CSS: Textual adds a screen's CSS at its first push and then restyles every
+    # widget of the app (the home screen under the form); default CSS styles only the widgets
+    # being mounted. It is scoped to this base class, which the rules name, so it holds for every
+    # subclass (the visit form, the practice form).
+    DEFAULT_CSS = FORM_CSS
     AUTO_FOCUS = None
     # Seconds after opening before the other sections are mounted (one per idle moment), and the
     # pause in typing that counts as idle.
@@ -506,7 +506,7 @@ class AssessmentFormScreen(MtbsScreen[Optional[FormResult]], Generic[FormResult]
         for section in self.sections:
             # Only the answers that open or close a block change the folding; a question asked
             # only when needed (plan.ASKED_WHEN_NEEDED) follows every classification.
-            if section.is_mounted and (fold or has_conditional(section.plan)):
+            if section.is_mounted and (fold or section.conditional):
                 section.apply_folding(merged, needed)
         panel = self.query_one(ClassificationPanel)
         if panel.display:
@@ -694,12 +694,11 @@ class AssessmentFormScreen(MtbsScreen[Optional[FormResult]], Generic[FormResult]
         if field.value is not None and ("echo" in field.classes
                                         or (in_turn and field.key in self.implied)):
             return True
-        if in_turn:
-            for section in self.sections:
-                if field in section.fields:
-                    block = self._block_of(section, field.key)
-                    return bool(block and field.key in block.optional
-                                and not optional_asked(block, self.values.merged()))
+        section = field.parent
+        if in_turn and isinstance(section, FormSection):  # the section holding the question
+            block = self._block_of(section, field.key)
+            return bool(block and field.key in block.optional
+                        and not optional_asked(block, self.values.merged()))
         return False
 
     async def advance(self) -> None:
@@ -717,9 +716,9 @@ class AssessmentFormScreen(MtbsScreen[Optional[FormResult]], Generic[FormResult]
                 in_turn = False  # among the optional items by choice: on to the next of them
             # A question already answered in an earlier box is passed over going forward
             # (Shift+Tab still reaches it).
-            later = [f for f in fields[i + 1:] if not self.passed_over(f, in_turn=in_turn)]
-            if later:
-                self.set_focus(later[0])
+            later = next((f for f in fields[i + 1:] if not self.passed_over(f, in_turn=in_turn)), None)
+            if later is not None:
+                self.set_focus(later)
                 return
         elif fields and focused not in fields:
             self.set_focus(fields[0])

@@ -23,6 +23,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widget import Widget
 
 from mtbs_tui.form.plausible import TYPED_DECIMALS, fmt, implausible, unit_hint
@@ -44,7 +45,7 @@ class FormField(Widget, can_focus=True):
         width: 1fr;
     }
     FormField > .formfield--box { text-style: bold; }
-    FormField:focus > .formfield--box { text-style: bold reverse; }
+    FormField > .formfield--focused-box { text-style: bold reverse; }
     FormField > .formfield--invalid { color: $text-error; text-style: bold reverse; }
     FormField > .formfield--notice { color: $text-warning; }
     FormField > .formfield--hint { color: $text-muted; }
@@ -59,12 +60,18 @@ class FormField(Widget, can_focus=True):
     ]
     COMPONENT_CLASSES = {
         "formfield--box",
+        "formfield--focused-box",
         "formfield--invalid",
         "formfield--notice",
         "formfield--hint",
         "formfield--marker",
         "formfield--chosen",
     }
+
+    # Set only by a layout (a field never scrolls), which has already placed the field at its new
+    # size: Textual's default (layout=True) would lay the whole screen out a second time after
+    # every field whose height changed (a number's error line, a section shown).
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, spec: Finding, *, label: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
@@ -75,6 +82,7 @@ class FormField(Widget, can_focus=True):
         self.value: Any = None
         self.error: str | None = None
         self.notice: str | None = None
+        self._wrapped: tuple[int, list[str]] = (-1, [])  # the label wrapped at a width
 
     # --- model -------------------------------------------------------------------------------
     def load(self, value: Any) -> None:
@@ -140,9 +148,13 @@ class FormField(Widget, can_focus=True):
         value = self.value_parts()
         value_len = sum(len(t) for t, _ in value)
         label_w = max(10, width - 2 - max(MIN_VALUE_W, value_len) - 1)
-        wrapped = textwrap.wrap(self.label, label_w) or [""]
+        if self._wrapped[0] != label_w:
+            self._wrapped = (label_w, textwrap.wrap(self.label, label_w) or [""])
+        wrapped = self._wrapped[1]
         marker = "► " if self.has_focus else "  "
         lines: list[list[tuple[str, str]]] = []
+        if self.has_focus:  # the focused question's answer box in reverse video
+            value = [(t, "formfield--focused-box" if c == "formfield--box" else c) for t, c in value]
         first = [(marker, "formfield--marker"), (wrapped[0].ljust(label_w) + " ", ""), *value]
         lines.append(first)
         for rest in wrapped[1:]:
@@ -157,7 +169,13 @@ class FormField(Widget, can_focus=True):
     def refresh_field(self) -> None:
         """Redraw; ask for a new layout only when the field's height changed (cheap typing)."""
         width = self.content_region.width or self.size.width
-        height = len(self._lines(width)) if width else -1
+        if not width:
+            # Not on screen (its section hidden, or not laid out yet): showing it lays it out and
+            # measures it then. A layout now would lay out the whole screen for nothing (a field
+            # blurred as its section is hidden, an echo loaded in another section).
+            self.refresh()
+            return
+        height = len(self._lines(width))
         if height != getattr(self, "_height", None):
             self._height = height
             self.refresh(layout=True)
@@ -182,6 +200,12 @@ class FormField(Widget, can_focus=True):
         return text
 
     # --- focus -------------------------------------------------------------------------------
+    def watch_has_focus(self, has_focus: bool) -> None:
+        """Nothing to restyle: the focused look (the marker, the box in reverse video, the
+        choices) is drawn by ``render`` from ``has_focus``, so no CSS rule of a field reads
+        ``:focus`` and the field is not run through the stylesheet on every answer (Textual's
+        default restyles the field and its seven component classes twice per answer)."""
+
     def on_focus(self, event: events.Focus) -> None:
         # After the focus change has settled: a layout asked for in the middle of it is lost
         # (the choice list under a focused question would not appear).

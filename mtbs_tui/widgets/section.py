@@ -7,9 +7,11 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Static
 
-from mtbs_tui.form.plan import SectionPlan, block_state, visibility
+from mtbs_tui.form.plan import SectionPlan, block_state, has_conditional, visibility
 from mtbs_tui.rules import vocabulary as voc
 from mtbs_tui.widgets.fields import FormField, NumberField, field_for
 
@@ -27,6 +29,9 @@ class FormSection(Vertical):
     FormSection > .block-title { text-style: bold; color: $text-accent; height: 1; margin-top: 1; }
     FormSection > .folded { color: $text-muted; height: 1; padding-left: 2; }
     """
+    # As FormField.virtual_size: set only by a layout (the section never scrolls, the column
+    # around it does), so a change needs no second layout of the screen.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, plan: SectionPlan, *, intro: Sequence[str] = (),
                  suggest: Callable[[], Sequence[str]] | None = None,
@@ -37,6 +42,12 @@ class FormSection(Vertical):
         self.intro = tuple(intro)
         self.suggest = suggest
         self.context = context  # the child's age and sex, for the plausibility of numbers
+        # Whether a classification can show or hide one of its questions (plan.ASKED_WHEN_NEEDED).
+        self.conditional = has_conditional(plan)
+        # The questions and the folded-block notes, kept once composed: a section's widgets never
+        # change after it is mounted, and the form reads them on every key.
+        self._fields: list[FormField] | None = None
+        self._notes: dict[str, Static] = {}
 
     def compose(self) -> ComposeResult:
         for line in self.intro:
@@ -52,12 +63,18 @@ class FormSection(Vertical):
                     yield field_for(spec_of(key), suggest=self.suggest, context=self.context)
             note = Static("", classes="folded", id=f"fold-{block.module}", markup=False)
             note.display = False
+            self._notes[block.module] = note
             yield note
 
     # --- model -------------------------------------------------------------------------------
     @property
     def fields(self) -> list[FormField]:
-        return list(self.query_children(FormField))
+        if self._fields is None:
+            found = list(self.query_children(FormField))
+            if not self.is_mounted:
+                return found  # not composed yet
+            self._fields = found
+        return list(self._fields)
 
     def focusable_fields(self) -> list[FormField]:
         return [f for f in self.fields if f.display]
@@ -90,7 +107,7 @@ class FormSection(Vertical):
                 field.display = show
         for block in self.plan.blocks:
             reason = block_state(block, values)
-            note = self.query_one(f"#fold-{block.module}", Static)
+            note = self._notes.get(block.module) or self.query_one(f"#fold-{block.module}", Static)
             want = bool(reason and not block.opening_key)
             if want:
                 note.update(f"– {reason}")
