@@ -170,7 +170,9 @@ MAX_MONTHS = 24
 
 
 def parse_period(date_from: str, date_to: str, *, today: _dt.date) -> tuple[_dt.date, _dt.date]:
-    """--from and --to as dates (TTTT-BB-HH, or TTTT-BB for a whole month)."""
+    """--from and --to as dates (TTTT-BB-HH, or TTTT-BB for a whole month). A period reaching past
+    today ends today, as the Mutu screen's does: the report says how far its numbers go
+    (`--to 2026-12` on 7 December is 01-12-2026 - 07-12-2026, not a month not yet lived)."""
     def one(text: str, name: str, end: bool) -> _dt.date:
         text = (text or "").strip()
         try:
@@ -188,7 +190,7 @@ def parse_period(date_from: str, date_to: str, *, today: _dt.date) -> tuple[_dt.
         raise PeriodError(f"--from: {first.isoformat()} belum terjadi (hari ini {today.isoformat()})")
     if len(calendar_months(first, last)) > MAX_MONTHS:
         raise PeriodError(f"--to: periode paling panjang {MAX_MONTHS} bulan")
-    return first, last
+    return first, min(last, today)
 
 
 def _share(num: int, den: int) -> Value:

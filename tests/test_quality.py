@@ -175,6 +175,10 @@ def test_docs_hold_the_generated_definitions() -> None:
 
 def test_period_and_sparkline() -> None:
     assert quality.parse_period("2026-01", "2026-03", today=TODAY) == (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    # A period reaching past today ends today, as the Mutu screen's does (the report's title said
+    # "01-10-2026 - 30-11-2026" on 31 October, a month not yet lived).
+    assert quality.parse_period("2026-10", "2026-11", today=dt.date(2026, 10, 7)) == \
+        (dt.date(2026, 10, 1), dt.date(2026, 10, 7))
     for args, word in ((("2026-13", "2026-12"), "--from"), (("2026-05", "2026-04-30"), "--to"),
                        (("2027-01", "2027-02"), "--from"), (("2020-01", "2026-01"), "--to")):
         with pytest.raises(quality.PeriodError) as err:
