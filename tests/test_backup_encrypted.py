@@ -5,7 +5,8 @@ patient name appears in its bytes. Without a key the same grep finds them (so th
 and a warning is printed. Restore needs the private key file; a tampered, truncated or
 wrong-key file is refused with one line and the register is left exactly as it was.
 
-The commands run in this process (cli_login.mtbs_here); the first test runs the real console script.
+The commands run in this process (cli_login.mtbs_here); the first test's backup and restore run the
+real console script.
 """
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ def plaintext_hits(folder: Path) -> list[str]:
 
 
 def encrypted_backup(live: Path, tmp_path: Path, public: str, run=mtbs_here) -> Path:  # noqa: ANN001
-    assert run(live, "backup", "--set-key", public).returncode == 0
+    assert mtbs_here(live, "backup", "--set-key", public).returncode == 0
     done = run(live, "backup", "--to", str(tmp_path / "usb"))
     assert done.returncode == 0, done.stderr
     assert "TIDAK dienkripsi" not in done.stderr
@@ -78,13 +79,13 @@ def encrypted_backup(live: Path, tmp_path: Path, public: str, run=mtbs_here) -> 
 
 def test_encrypted_backup_holds_no_plaintext_and_restores_identically(live: Path, tmp_path: Path,
                                                                        key: tuple[str, Path]) -> None:
-    """Through the real console script (the other tests run it in this process)."""
+    """The backup and the restore through the real console script (the rest in this process)."""
     public, key_file = key
     backup = encrypted_backup(live, tmp_path, public, run=mtbs)
     assert backup.read_bytes().startswith(b"age-encryption.org/v1")
     assert plaintext_hits(tmp_path / "usb") == []
     assert not list((tmp_path / "usb").glob("*.tmp")) and not list(live.parent.glob(".*.tmp"))
-    listing = mtbs(live, "backup", "--to", str(tmp_path / "usb"), "--list")
+    listing = mtbs_here(live, "backup", "--to", str(tmp_path / "usb"), "--list")
     assert listing.returncode == 0 and backup.name in listing.stdout
     assert "terenkripsi" in listing.stdout and "rantai audit" in listing.stdout
     before = content(live)

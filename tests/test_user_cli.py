@@ -182,13 +182,13 @@ def test_failed_logins_are_recorded_and_slowed_down(tmp_path: Path) -> None:
 
 
 def test_no_terminal_and_no_password_is_one_line(accounts_db: Path) -> None:
-    """The real process: stdin an empty pipe (not a terminal), so no prompt waits; then the login
-    line and the new account's line read from one pipe."""
+    """The real process: stdin an empty pipe (not a terminal), so no prompt waits. Then (in this
+    process) the login line and the new account's line read from one stdin."""
     done = real(accounts_db, "--user", "kepala", "audit", "verify")
     assert done.returncode == 2 and "kata sandi" in one_line(done)
     empty = real(accounts_db, "--user", "kepala", "--password-stdin", "audit", "verify", stdin="")
     assert empty.returncode == 2 and "--password-stdin" in one_line(empty)
-    made = real(accounts_db, "--user", "kepala", "--password-stdin", "user", "add", "pipa", "--nama-lengkap",
+    made = mtbs(accounts_db, "--user", "kepala", "--password-stdin", "user", "add", "pipa", "--nama-lengkap",
                 "Pipa", "--peran", "klinis", "--sandi-stdin", stdin="kepala-demo\nrahasia-pipa\n")
     assert made.returncode == 0 and made.stderr == "", made.stderr
     assert audit_actions(accounts_db)[-2:] == [("kepala", "login"), ("kepala", "akun.tambah")]
