@@ -247,3 +247,28 @@ def test_a_print_command_that_does_not_exist_says_what_to_check(register: Path, 
     assert done.returncode == 1
     line = done.stderr.strip()
     assert "Errno" not in line and "MTBS_PRINT_COMMAND" in line and "tidak ditemukan" in line, line
+
+
+def test_a_document_without_format_choice_refuses_another_ending(register: Path, tmp_path: Path) -> None:
+    """The letter, the card (PDF), the district package and the report table (JSON), the practice
+    report (--pdf, --xlsx): a file named for another format, or with no ending, is one line naming
+    the option and nothing is written (`card -o kartu.xlsx` wrote a PDF under that name)."""
+    visit = str(first_referred_visit(register))
+    cases = [
+        (["card", visit, "-o", "{out}/kartu.xlsx"], "galat: -o: akhiran .xlsx tidak dikenal (pilihan: .pdf)"),
+        (["card", visit, "-o", "{out}/kartu"], "galat: -o: akhiran (tanpa akhiran) tidak dikenal (pilihan: .pdf)"),
+        (["referral", visit, "-o", "{out}/surat.csv"], "galat: -o: akhiran .csv tidak dikenal (pilihan: .pdf)"),
+        (["report", "kirim", "2026-10", "-o", "{out}/paket.xlsx"],
+         "galat: -o: akhiran .xlsx tidak dikenal (pilihan: .json)"),
+        (["report", "monthly", "--tulis-tabel", "{out}/tabel.pdf"],
+         "galat: --tulis-tabel: akhiran .pdf tidak dikenal (pilihan: .json)"),
+        (["latihan", "laporan", "{out}/tidak-dibuka.db", "--xlsx", "{out}/laporan.pdf"],
+         "galat: --xlsx: akhiran .pdf tidak dikenal (pilihan: .xlsx)"),
+    ]
+    for argv, message in cases:
+        done = mtbs(register, *[a.format(out=tmp_path) for a in argv])
+        assert (done.returncode, done.stderr.strip()) == (2, message), argv
+        assert list(tmp_path.iterdir()) == [], argv
+    done = mtbs(register, "card", visit, "-o", str(tmp_path / "Kartu.PDF"))  # any case of the right one
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "Kartu.PDF").read_bytes().startswith(b"%PDF")

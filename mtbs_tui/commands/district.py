@@ -13,11 +13,13 @@ from mtbs_tui.outputs import policy
 
 def run_send(db_path: Path, month: str, out: Path | None, *, actor: str | None = None, overwrite: bool = False,
              today: _dt.date | None = None) -> int:
-    from mtbs_tui.documents.common import DocumentError
+    from mtbs_tui.documents.common import DocumentError, ending_format
     from mtbs_tui.documents.monthly import parse_month
     from mtbs_tui.documents.package import default_name, write_package
 
     try:
+        if out is not None:
+            ending_format(out, ("json",))
         first, _ = parse_month(month, today=today)
     except DocumentError as exc:
         return fail(exc.message)

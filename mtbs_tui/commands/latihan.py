@@ -55,6 +55,20 @@ def run_session(path: Path, *, name: str, participants: Sequence[str], cases: st
     return 0
 
 
+def _report_endings(pdf: Path | None, xlsx: Path | None) -> str | None:
+    """The one line refusing a report file whose ending is not its format (before anything is
+    merged or written), else None."""
+    from mtbs_tui.documents.common import DocumentError, ending_format
+
+    try:
+        for path, fmt in ((pdf, "pdf"), (xlsx, "xlsx")):
+            if path is not None:
+                ending_format(path, (fmt,), f"--{fmt}")
+    except DocumentError as exc:
+        return exc.message
+    return None
+
+
 def _write_reports(store_path: Path, pdf: Path | None, xlsx: Path | None, overwrite: bool) -> int:
     from mtbs_tui.documents.common import DocumentError
     from mtbs_tui.documents.latihan import write_pdf, write_xlsx
@@ -82,6 +96,9 @@ def run_merge(sources: Sequence[Path], *, out: Path, pdf: Path | None, xlsx: Pat
               overwrite: bool = False) -> int:
     from mtbs_tui.latihan.store import PracticeError, merge
 
+    refused = _report_endings(pdf, xlsx)
+    if refused is not None:
+        return _fail(refused)
     try:
         added, seen = merge(Path(out), [Path(s) for s in sources])
     except PracticeError as exc:
@@ -98,6 +115,9 @@ def run_report(path: Path, *, pdf: Path | None, xlsx: Path | None, overwrite: bo
 
     if pdf is None and xlsx is None:
         return _fail("--pdf/--xlsx: sebutkan minimal satu berkas laporan")
+    refused = _report_endings(pdf, xlsx)
+    if refused is not None:
+        return _fail(refused)
     try:
         return _write_reports(Path(path), pdf, xlsx, overwrite)
     except PracticeError as exc:

@@ -26,8 +26,14 @@ def run(db_path: Path, visit_id: int, out: Path | None, *, print_it: bool = Fals
         from mtbs_tui.documents.referral import build_referral_pdf as build
         from mtbs_tui.documents.referral import default_name
         what = "Surat rujukan"
+    from mtbs_tui.documents.common import ending_format
     from mtbs_tui.documents.referral import load_visit
 
+    try:
+        if out is not None:
+            ending_format(out, ("pdf",))
+    except DocumentError as exc:
+        return fail(exc.message)
     try:
         register = open_register(db_path)
     except RegisterError as exc:

@@ -10,7 +10,7 @@ from mtbs_tui.outputs import policy
 
 def run(db_path: Path, month: str, fmt: str | None, out: Path | None, table: Path | None = None,
         write_table: Path | None = None, *, actor: str | None = None, overwrite: bool = False) -> int:
-    from mtbs_tui.documents.common import DocumentError, atomic_output, chosen_format
+    from mtbs_tui.documents.common import DocumentError, atomic_output, chosen_format, ending_format
     from mtbs_tui.documents.monthly import (
         FORMATS,
         default_table,
@@ -22,6 +22,7 @@ def run(db_path: Path, month: str, fmt: str | None, out: Path | None, table: Pat
 
     if write_table is not None:
         try:
+            ending_format(write_table, ("json",), "--tulis-tabel")
             with policy(register=db_path, overwrite=overwrite), atomic_output(write_table) as tmp:
                 tmp.write_text(table_to_json(default_table()) + "\n", encoding="utf-8")
         except DocumentError as exc:

@@ -70,6 +70,19 @@ def chosen_format(fmt: str | None, out: Path | None, formats: Sequence[str]) -> 
     return fmt
 
 
+def ending_format(out: Path | str, formats: Sequence[str], option: str = "-o") -> str:
+    """The format of a document whose command has no --format (the letter, the card, the district
+    package and report, the practice report): the ending of its file (any case), one of `formats`;
+    any other ending or none is refused, one line naming `option` (`-o kartu.xlsx` wrote a PDF
+    under that name)."""
+    suffix = Path(out).suffix
+    ending = suffix.lower().lstrip(".")
+    if ending not in formats:
+        choices = ", ".join(f".{f}" for f in formats)
+        raise DocumentError(f"galat: {option}: akhiran {suffix or '(tanpa akhiran)'} tidak dikenal (pilihan: {choices})")
+    return ending
+
+
 # --- words and dates ------------------------------------------------------------------------------
 
 def as_date(value: Any) -> _dt.date | None:

@@ -14,8 +14,8 @@ from mtbs_tui.documents.common import (
     FONT,
     FONT_BOLD,
     XLSX_DATETIME_FORMAT,
-    DocumentError,
     build_landscape_pdf,
+    ending_format,
     para_text,
     write_as,
     xlsx_header_row,
@@ -224,14 +224,8 @@ def write_pdf(district: District, path: Path) -> None:
 
 
 def district_format(out_path: Path | str) -> str:
-    """The format of the district report, from the ending of its name (`-o X.xlsx` or `.pdf`); any
-    other ending is refused with the one `-o` line."""
-    suffix = Path(out_path).suffix
-    fmt = suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        choices = ", ".join(f".{f}" for f in FORMATS)
-        raise DocumentError(f"galat: -o: akhiran {suffix or '(tanpa akhiran)'} tidak dikenal (pilihan: {choices})")
-    return fmt
+    """The format of the district report, from the ending of its name (`-o X.xlsx` or `.pdf`)."""
+    return ending_format(out_path, FORMATS)
 
 
 def write_district(district: District, out_path: Path | str) -> None:
