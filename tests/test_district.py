@@ -15,6 +15,7 @@ from cli_login import add_account, login_env, mtbs_cli, mtbs_here  # noqa: F401 
 from xlsx_print import assert_prints_on_a4
 
 from mtbs_tui.demo import PRACTICES, WORKERS, generate
+from mtbs_tui.documents.common import DocumentError
 from mtbs_tui.documents.package import (
     PackageError,
     build_package,
@@ -140,7 +141,6 @@ def test_merge_refuses_duplicates_other_months_and_damage_one_line_each(
 def test_the_district_report_name_must_end_in_xlsx_or_pdf(tmp_path: Path) -> None:
     """One `-o` line (documents.district.district_format) from the command, before any package is
     read, and from the writer itself; nothing is written."""
-    from mtbs_tui.documents.common import DocumentError
     from mtbs_tui.documents.district import district_format
 
     for name, shown in (("k.docx", ".docx"), ("kabupaten", "(tanpa akhiran)")):
@@ -220,3 +220,16 @@ def test_send_command_writes_the_package_and_audits_its_checksum(demos: dict[str
     assert detail == f"{MONTH}, {package.data['checksum'][:23]}"
     bad = mtbs_here(db, "report", "kirim", "2026-13", "-o", str(tmp_path / "x.json"))
     assert bad.returncode == 2 and bad.stderr.startswith("galat: BULAN:") and not (tmp_path / "x.json").exists()
+    # The running month has no package yet: the district takes one per puskesmas and month, and a
+    # part of the month would stand for all of it (the screen's F8 sends the last complete month).
+    reg = Register.open(db)
+    try:
+        with pytest.raises(DocumentError) as early:
+            build_package(reg, "2026-10", today=dt.date(2026, 10, 31))
+    finally:
+        reg.close()
+    assert early.value.message == ("galat: BULAN: 2026-10 belum selesai (sampai 31 Oktober 2026); "
+                                   "paketnya dibuat mulai 1 November 2026")
+    running = mtbs_here(db, "report", "kirim", f"{TODAY:%Y-%m}", "-o", str(tmp_path / "kini.json"))
+    assert running.returncode == 2 and "belum selesai" in running.stderr
+    assert not (tmp_path / "kini.json").exists()

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from cli_login import add_account, login_env, mtbs, mtbs_here  # noqa: F401  (autouse: `mtbs` runs log in as kepala)
 
+from mtbs_tui.display import MONTH_NAMES
 from mtbs_tui.documents.common import DocumentError
 from mtbs_tui.documents.monthly import (
     FOLLOW_UP_GRACE_DAYS,
@@ -558,3 +559,27 @@ def test_referral_reply_rows_agree_with_the_register(demo: tuple[Path, str]) -> 
     assert total["rujukan_tidak_datang"] == sum(r["outcome"] == "tidak_datang" for r in replies)
     assert total["rujukan_selesai"] == len(replies) - total["rujukan_tidak_datang"]
     assert total["rujukan_meninggal"] == sum(r["outcome"] == "meninggal" for r in replies)
+
+
+def test_a_report_of_the_running_month_says_it_is_provisional(demo: tuple[Path, str], tmp_path: Path) -> None:
+    """Made before the month is over, every format says SEMENTARA and how far the data go (on its
+    last day too: visits may still come); a month that is over says nothing of the kind."""
+    db, month = demo
+    first = dt.date.fromisoformat(month + "-01")
+    last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+    note = f"SEMENTARA: bulan belum selesai, data sampai {last.day} {MONTH_NAMES[last.month - 1]} {last.year}"
+    reg = Register.open(db)
+    try:
+        for fmt in ("csv", "xlsx", "pdf"):
+            report = write_report(reg, month, fmt, tmp_path / f"l.{fmt}", actor="kepala", today=last)
+        over = build_report(reg, month, today=last + dt.timedelta(days=1))
+    finally:
+        reg.close()
+    assert report.partial_note == note and over.partial_note is None
+    with open(tmp_path / "l.csv", encoding="utf-8-sig", newline="") as fh:
+        assert ["Status", note] in list(csv.reader(fh, delimiter=";"))[:9]
+    cells = [c.value for c in openpyxl.load_workbook(tmp_path / "l.xlsx").active["A"][:6]]
+    assert note in cells
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "l.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert note in " ".join(text.split())

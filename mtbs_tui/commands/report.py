@@ -39,6 +39,7 @@ def run(db_path: Path, month: str, fmt: str | None, out: Path | None, table: Pat
 
     def make(register: Any) -> str:
         report = write_report(register, month, fmt, target, table=rows, actor=actor)
-        return f"{report.title}: tersimpan di {target}"
+        partial = " (SEMENTARA: bulan belum selesai)" if report.partial_note else ""
+        return f"{report.title}: tersimpan di {target}{partial}"
 
     return write_document(db_path, make, overwrite=overwrite)

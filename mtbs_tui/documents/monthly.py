@@ -44,6 +44,7 @@ from mtbs_tui.documents.common import (
     HAND,
     DocumentError,
     csv_file,
+    date_text,
     facility_lines,
     footer_text,
     para_text,
@@ -111,6 +112,16 @@ class MonthlyReport:
     def title(self) -> str:
         year, mon = int(self.month[:4]), int(self.month[5:])
         return f"Laporan Bulanan MTBS/MTBM - {MONTH_NAMES[mon - 1]} {year}"
+
+    @property
+    def partial_note(self) -> str | None:
+        """Made before the month ended (on its last day, visits may still come): the one line every
+        format prints under the title, so a report of the running month is never taken for the
+        month's report. None for a month that is over."""
+        last = month_end(_dt.date.fromisoformat(self.month + "-01"))
+        if self.made_on > last:
+            return None
+        return f"SEMENTARA: bulan belum selesai, data sampai {date_text(self.made_on)}"
 
 
 @dataclass(frozen=True)
@@ -358,7 +369,8 @@ def build_report(register: Any, month: str, *, table: list[ReportRow] | None = N
 # --- output ---------------------------------------------------------------------------------------
 
 def _identity_lines(report: MonthlyReport) -> list[str]:
-    return [report.title, *facility_lines(report.facility)]
+    note = report.partial_note
+    return [report.title, *facility_lines(report.facility), *([note] if note else [])]
 
 
 def _place_and_date(report: MonthlyReport) -> str:
@@ -377,6 +389,8 @@ def write_csv(report: MonthlyReport, path: Path) -> None:
         w.writerow(["Provinsi", fac.get("province") or ""])
         w.writerow(["Bulan", report.month])
         w.writerow(["Dibuat", report.made_on.isoformat()])
+        if report.partial_note:
+            w.writerow(["Status", report.partial_note])
         w.writerow([])
         w.writerow(["Uraian", *report.columns])
         for row, vals in zip(report.rows, report.values):
@@ -608,7 +622,8 @@ def write_pdf(report: MonthlyReport, path: Path, db: Any) -> None:
                   topMargin=11 * mm, bottomMargin=13 * mm, title=report.title, author="mtbs_tui", invariant=1)
         story: list[Any] = [Paragraph(para_text(report.title.upper()), st["title"])]
         for line in _identity_lines(report)[1:]:
-            story.append(Paragraph(para_text(line), st["center"]))
+            text = para_text(line)
+            story.append(Paragraph(f"<b>{text}</b>" if line == report.partial_note else text, st["center"]))
         story.append(Spacer(1, 4))
         cut = len(body) - keep
         while keep and cut > 0 and body[cut - 1][1]:  # a heading goes with the rows kept for the signature

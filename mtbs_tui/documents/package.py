@@ -57,7 +57,7 @@ def build_package(register: Any, month: str, *, today: _dt.date | None = None,
                   now: _dt.datetime | None = None) -> dict[str, Any]:
     """The package of `month` (YYYY-MM) from an open register, with its checksum."""
     from mtbs_tui.audit import chain_head
-    from mtbs_tui.documents.common import app_version
+    from mtbs_tui.documents.common import DocumentError, app_version, date_text
     from mtbs_tui.documents.monthly import build_report
     from mtbs_tui.quality import compute
 
@@ -65,6 +65,11 @@ def build_package(register: Any, month: str, *, today: _dt.date | None = None,
     report = build_report(register, month, today=today)
     first = _dt.date.fromisoformat(report.month + "-01")
     last = month_end(first)
+    if today <= last:
+        # The district merges one package per puskesmas and month (a second is refused): a package
+        # of the running month would stand for the whole month with part of it.
+        raise DocumentError(f"galat: BULAN: {report.month} belum selesai (sampai {date_text(last)}); "
+                            f"paketnya dibuat mulai {date_text(last + _dt.timedelta(days=1))}")
     quality = compute(register, first, last, today=today)
     fac = report.facility
     rows = []
