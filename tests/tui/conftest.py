@@ -221,6 +221,18 @@ async def keys_handled(pilot, timeout: float = 20.0) -> None:
     await pilot.pause()
 
 
+async def until(pilot, condition, *, within: float, what: str) -> None:
+    """Wait until `condition()` holds (looked at every 20 ms), failing with `what` after `within`
+    seconds: for what the app does after a delay of its own (a draft's autosave) instead of a fixed
+    pause of the whole delay; the delay itself stays the product's."""
+    import time
+
+    end = time.monotonic() + within
+    while not condition():
+        assert time.monotonic() < end, f"after {within} s: {what}"
+        await pilot.pause(0.02)
+
+
 CHARACTERS = {"enter": "\r", "tab": "\t", "escape": "\x1b", "space": " "}
 
 

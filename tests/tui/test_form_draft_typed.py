@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SIZE, type_keys
+from conftest import SIZE, type_keys, until
 from form_app import GatedFormApp, months_ago, open_register, press_list, screen_text
 
 from mtbs_tui.screens.summary import SummaryScreen
@@ -22,7 +22,8 @@ async def test_an_invalid_breathing_rate_is_kept_in_the_draft_and_restored_flagg
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await type_keys(pilot, *press_list("9 enter 74 enter 36,8 enter alt+a y 1 5 1"))
-        await pilot.pause(VisitFormScreen.AUTOSAVE_DELAY + 0.3)
+        await until(pilot, lambda: reg.drafts() and reg.get_draft(reg.drafts()[0]["id"])["typed"],
+                    within=VisitFormScreen.AUTOSAVE_DELAY + 0.3, what="the typed 151 is not in the draft")
         form = app.screen
         assert form.focused.key == "napas_per_menit" and form.focused.error
     [row] = reg.drafts()
@@ -50,6 +51,7 @@ async def test_an_invalid_breathing_rate_is_kept_in_the_draft_and_restored_flagg
         assert app2.screen is form and form.focused is field
         # Corrected: the draft no longer holds the typed text.
         await type_keys(pilot, *("backspace",) * 3, *press_list("52"))
-        await pilot.pause(VisitFormScreen.AUTOSAVE_DELAY + 0.3)
+        await until(pilot, lambda: reg.get_draft(draft["id"])["typed"] == {},
+                    within=VisitFormScreen.AUTOSAVE_DELAY + 0.3, what="the draft still holds the typed 151")
     draft = reg.get_draft(draft["id"])
     assert draft["typed"] == {} and draft["case"]["findings"]["napas_per_menit"] == 52

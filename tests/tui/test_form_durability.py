@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SIZE, add_account, make_app
+from conftest import SIZE, add_account, make_app, until
 from form_app import FormApp, months_ago, open_register, press_list
 
 from mtbs_tui.register import Register
@@ -43,18 +43,20 @@ async def test_each_answer_is_in_the_draft_without_leaving_the_section(tmp_path:
         await pilot.pause()
         form = app.screen
         await pilot.press(*press_list("9,2 enter 74"))  # still typing the length: no section change
-        await pilot.pause(VisitFormScreen.AUTOSAVE_DELAY + 0.3)
+        await until(pilot, lambda: _drafts(reg) and _drafts(reg)[0]["case"].get("length_cm") == 74,
+                    within=VisitFormScreen.AUTOSAVE_DELAY + 0.3, what="the length is not in the draft")
         [draft] = _drafts(reg)
         assert draft["case"]["weight_kg"] == 9.2 and draft["case"]["length_cm"] == 74
         assert draft["section"] == "kunjungan"
         # Section 2: five answers, no section change, then the draft has all five.
         await pilot.press(*press_list("enter 36,8 enter 14 enter 45 enter t t y t t"))
-        await pilot.pause(VisitFormScreen.AUTOSAVE_DELAY + 0.3)
         assert form.current.plan.id == "tanda_bahaya"
+        asked = [f.key for f in form.current.focusable_fields()][:5]
+        await until(pilot, lambda: _drafts(reg) and all(k in _drafts(reg)[0]["case"]["findings"] for k in asked),
+                    within=VisitFormScreen.AUTOSAVE_DELAY + 0.3, what="the five answers are not in the draft")
         [draft] = _drafts(reg)
         assert draft["section"] == "tanda_bahaya"
         findings = draft["case"]["findings"]
-        asked = [f.key for f in form.current.focusable_fields()][:5]
         assert [findings.get(k) for k in asked] == [False, False, True, False, False]
         assert draft["case"]["temperature_c"] == 36.8
         # One draft row for the visit, created once and updated in place.
@@ -69,7 +71,8 @@ async def test_resumed_draft_has_the_open_sections_answers(tmp_path: Path) -> No
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press(*press_list("9,2 enter pagedown t t t"))
-        await pilot.pause(VisitFormScreen.AUTOSAVE_DELAY + 0.3)
+        await until(pilot, lambda: _drafts(reg) and len(_drafts(reg)[0]["case"]["findings"]) >= 3,
+                    within=VisitFormScreen.AUTOSAVE_DELAY + 0.3, what="the three answers are not in the draft")
     # The app ended without Escape (as a power cut would, after the write): resume where she was.
     [draft] = _drafts(reg)
     app2 = FormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft["id"]))

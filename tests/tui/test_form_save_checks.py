@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import type_keys
+from conftest import type_keys, until
 from form_app import (
     GatedFormApp,
     months_ago,
@@ -143,7 +143,8 @@ async def test_weight_far_outside_the_who_range_is_asked_once_and_the_confirmati
         await type_keys(pilot, "enter")  # confirmed: on to the length
         await pilot.pause()
         assert app.screen.focused.key == "length_cm"
-        await pilot.pause(VisitFormScreen.AUTOSAVE_DELAY + 0.3)
+        await until(pilot, lambda: reg.drafts() and reg.get_draft(reg.drafts()[0]["id"])["confirmed"],
+                    within=VisitFormScreen.AUTOSAVE_DELAY + 0.3, what="the confirmation is not in the draft")
         [draft_id] = [r[0] for r in reg.db.execute("SELECT id FROM visits")]
         assert reg.get_draft(draft_id)["confirmed"] == {"weight_kg": 3.5}
     # Resumed: not asked again, and the visit keeps the confirmation.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import SIZE, _case, make_app, type_keys
+from conftest import SIZE, _case, make_app, type_keys, until
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from mtbs_tui.screens.home import HomeScreen
@@ -249,7 +249,8 @@ async def test_the_reply_form_survives_a_crash_and_is_offered_back(register) -> 
         await pilot.pause()
         assert isinstance(app.screen, ReplyDialog)
         await type_keys(pilot, "2", "enter", *"Bronkopneumonia")
-        await pilot.pause(ReplyDialog.AUTOSAVE_DELAY + 0.3)
+        await until(pilot, lambda: (register.reply_draft(uid) or {}).get("diagnosis") == "Bronkopneumonia",
+                    within=ReplyDialog.AUTOSAVE_DELAY + 0.3, what="the reply is not in its draft")
         assert register.reply_draft(uid) == {"outcome": "2", "diagnosis": "Bronkopneumonia",
                                              "received_date": app.screen.pristine["received_date"]}
         # No F10, no Esc: the app goes away as in a power cut.
@@ -280,7 +281,8 @@ async def test_the_reply_form_survives_a_crash_and_is_offered_back(register) -> 
         await pilot.pause()
         assert app.screen.query_one("#diagnosis", Input).value == ""
         await type_keys(pilot, "2", "enter", *"Bronkopneumonia")
-        await pilot.pause(ReplyDialog.AUTOSAVE_DELAY + 0.3)
+        await until(pilot, lambda: (register.reply_draft(uid) or {}).get("diagnosis") == "Bronkopneumonia",
+                    within=ReplyDialog.AUTOSAVE_DELAY + 0.3, what="the reply is not in its draft")
         assert register.reply_draft(uid) is not None
         await type_keys(pilot, "f10")
         await pilot.pause()
