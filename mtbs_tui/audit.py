@@ -311,6 +311,14 @@ class Anchor:
     at: str | None = None
 
 
+def printed_head_problem(head: str) -> str | None:
+    """What is wrong with a chain head as printed on a document (at least 8 lowercase hex digits),
+    else None."""
+    if len(head) < 8 or not re.fullmatch(r"[0-9a-f]+", head):
+        return f"kepala rantai {printable(head)[:20]!r} bukan heksadesimal (min. 8)"
+    return None
+
+
 def check_anchors(conn: sqlite3.Connection, anchors: list[Anchor]) -> tuple[str | None, int, int]:
     """(first contradiction or None, anchors compared, anchors skipped).
 
@@ -325,8 +333,9 @@ def check_anchors(conn: sqlite3.Connection, anchors: list[Anchor]) -> tuple[str 
         later = [position for position, at in restores if anchor.at is None or str(at or "") > anchor.at]
         limit = min(later) - 1 if later else None
         if anchor.count is None:
-            if len(anchor.head) < 8 or not re.fullmatch(r"[0-9a-f]+", anchor.head):
-                return f"{anchor.source}: kepala rantai {printable(anchor.head)[:20]!r} bukan heksadesimal (min. 8)", compared, skipped
+            problem = printed_head_problem(anchor.head)
+            if problem:
+                return f"{anchor.source}: {problem}", compared, skipped
             found = conn.execute("SELECT 1 FROM audit WHERE substr(hash, 1, ?) = ? LIMIT 1",
                                  (len(anchor.head), anchor.head)).fetchone()
             if found is None and limit is None:

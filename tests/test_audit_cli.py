@@ -154,3 +154,23 @@ def test_documents_print_the_chain_head_of_the_moment(register: Path, tmp_path: 
     conn.close()
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(out)).pages).split())
     assert f"rantai audit {login_hash[:16]}" in text
+
+
+def test_verify_refuses_bad_input_before_checking_or_recording(register: Path, tmp_path: Path) -> None:
+    """A mistyped printed head is bad input (exit 2), not a rewritten chain: it was reported as
+    'jejak audit RUSAK' with exit 1 and recorded 'audit.periksa rusak'. A --cadangan folder that is
+    not there, or holds no chain index, was passed over and the trail reported whole."""
+    (tmp_path / "kosong").mkdir()
+    before = rows(register)
+    for argv, line in (
+        (["--kepala-dokumen", "xyz"], "galat: --kepala-dokumen: kepala rantai 'xyz' bukan heksadesimal (min. 8)"),
+        (["--cadangan", str(tmp_path / "usb")], f"galat: --cadangan: {tmp_path / 'usb'}: folder tidak ditemukan"),
+        (["--cadangan", str(tmp_path / "kosong")],
+         f"galat: --cadangan: {tmp_path / 'kosong'}: tidak ada rantai-audit-cadangan.txt "
+         "(bukan folder cadangan register ini?)"),
+    ):
+        done = mtbs(register, "audit", "verify", *argv)
+        assert (done.returncode, done.stderr.strip(), done.stdout) == (2, line, ""), argv
+    assert rows(register) == before  # nothing checked, nothing recorded (not even the login)
+    # A well-formed head (any case) that is not in the chain is still a finding: exit 1.
+    assert mtbs(register, "audit", "verify", "--kepala-dokumen", "ABCDEF12").returncode == 1

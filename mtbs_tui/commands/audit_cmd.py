@@ -37,6 +37,20 @@ def verify(ctx: Any, folders: list[Path] | None = None, printed_heads: list[str]
     from mtbs_tui.register import RegisterError
     from mtbs_tui.session import SessionError
 
+    # Bad input is refused before anything is checked or recorded: a mistyped head is not a
+    # rewritten chain ("audit.periksa rusak"), and a folder that is not there (a flash disk not
+    # plugged in) is not a backup folder whose heads all matched.
+    for head in printed_heads or []:
+        problem = audit.printed_head_problem(head.strip().lower())
+        if problem:
+            return fail(f"--kepala-dokumen: {problem}")
+    from mtbs_tui.backup import CHAIN_INDEX
+
+    for folder in folders or []:
+        if not Path(folder).is_dir():
+            return fail(f"--cadangan: {folder}: folder tidak ditemukan")
+        if not (Path(folder) / CHAIN_INDEX).is_file():
+            return fail(f"--cadangan: {folder}: tidak ada {CHAIN_INDEX} (bukan folder cadangan register ini?)")
     try:
         register, actor = open_and_login(ctx, "audit.verify")
     except (RegisterError, SessionError) as exc:
