@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import type_keys
+from conftest import keys_handled, type_keys
 from form_app import GatedFormApp, months_ago, open_register, press_list, screen_text
 
 from mtbs_tui.screens.dialogs import ConfirmDialog
@@ -114,7 +114,7 @@ async def test_alt_letter_as_a_terminal_sends_it_jumps_and_types_nothing(tmp_pat
         for short in ("Batuk", "Demam", "Bahaya"):
             index = [s.plan.short for s in form.sections].index(short)
             app.post_message(events.Key(f"alt+{letters[index]}", letters[index]))
-            await pilot.pause()
+            await keys_handled(pilot)
             assert form.current.plan.short == short
         # Alt+B is sent as ESC b, which Textual reads as ctrl+left (Alt+F: ctrl+right).
         assert letters[[s.plan.short for s in form.sections].index("Bahaya")] == "b"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from conftest import type_keys
+from conftest import keys_handled, type_keys
 from form_app import (
     STANDARD_VISIT,
     GatedFormApp,
@@ -401,8 +401,7 @@ async def test_keys_typed_ahead_never_land_in_the_previous_question(tmp_path: Pa
                 await type_keys(pilot, key)
                 continue
             app.post_message(events.Key(key, key if len(key) == 1 else None))
-        await pilot.pause()
-        await pilot.pause()
+        await keys_handled(pilot)  # the gate hands them over one at a time: wait for the last
         form = app.screen
         assert isinstance(form, VisitFormScreen)
         assert form.values.top["weight_kg"] == 11.0 and form.values.top["length_cm"] == 80.0
