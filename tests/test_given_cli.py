@@ -48,6 +48,9 @@ def state(db: Path) -> tuple[int, int]:
     (["catat", "{visit}", "--diberikan", "OBAT_KHAYALAN"], "KODE: kode tindakan OBAT_KHAYALAN tidak dianjurkan"),
     (["catat", "{visit}", "--semua", "--jam", "00:01"], "--jam: jam diberikan 00.01 sebelum kunjungan"),
     (["catat", "{visit}", "--semua", "--jam", "pagi"], "--jam: 'pagi' bukan jam"),
+    # The hour typed with the code is named by its option (it said --jam, which was not typed).
+    (["catat", "{visit}", "--diberikan", "{code}@23:99"], "--diberikan {code}@jj:mm: '23:99' bukan jam"),
+    (["catat", "{visit}", "--diberikan", "{code}@00:01"], "--diberikan {code}@jj:mm: jam diberikan 00.01 sebelum"),
     (["catat", "{visit}", "--tidak", "{code}"], "--tidak: tulis KODE=TEKS"),
     (["catat", "{visit}", "--tidak", "{code}=lupa"], "--tidak ALASAN: pilihan: 1 stok_habis"),
     (["catat", "{visit}"], "tidak ada yang dicatat"),
@@ -64,6 +67,7 @@ def test_bad_input_one_line_exit_2_nothing_written(register: dict, args: list[st
     out, err = capsys.readouterr()
     assert code == 2, err
     lines = err.strip().splitlines()
+    words = words.format(code=register["codes"][0])
     assert len(lines) == 1 and lines[0].startswith("galat: ") and words in lines[0], err
     assert "Traceback" not in err and out == ""
     assert state(register["db"]) == before

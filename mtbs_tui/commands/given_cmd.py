@@ -125,6 +125,9 @@ def record(ctx: Any, visit_id: int, *, all_given: bool, time: str | None, given_
             visit = register.get_visit(visit_id)
         except RegisterError as exc:
             return fail(f"VISIT_ID: {exc.message}")
+        refused = _given_hour_problem(given_codes, visit["visit_at"])
+        if refused:
+            return fail(refused)
         if all_given:
             named = {c["code"] for c in changes if c.get("code")}
             changes = given.rest_given(visit["treatments"], visit.get("given"), time, skip=named) + changes
@@ -142,6 +145,23 @@ def record(ctx: Any, visit_id: int, *, all_given: bool, time: str | None, given_
           f"({given.summary_text(visit['treatments'], visit['given'])}).")
     print("\n".join(describe(visit)[1:]))
     return 0
+
+
+def _given_hour_problem(given_codes: list[str], visit_at: str) -> str | None:
+    """The line for a bad hour in `--diberikan KODE@jj:mm`, naming that option (the register's
+    check named `--jam`, which she had not typed), else None."""
+    import datetime as _dt
+
+    from mtbs_tui.given import GivenError, parse_time
+
+    for value in given_codes:
+        code, _, hour = value.partition("@")
+        if hour.strip():
+            try:
+                parse_time(hour, visit_at, now=_dt.datetime.now())
+            except GivenError as exc:
+                return f"--diberikan {code.strip().upper()}@jj:mm: {exc.message}"
+    return None
 
 
 def _option_of(field: str) -> str:
