@@ -69,6 +69,12 @@ async def test_an_answer_repaints_only_what_changed(tmp_path: Path, counts: Coun
         form = app.screen
         assert isinstance(form, VisitFormScreen)
         await pilot.press(*press_list("9 enter 74 enter 36,8 14 enter 45 enter t"))
+        # The other sections are mounted in the background while the nurse pauses (a mount lays
+        # the screen out): counted only once they all are.
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if all(section.is_mounted for section in form.sections):
+                break
         await pilot.pause()
         assert form.current.plan.id == "tanda_bahaya"
         first = form.focused
@@ -104,3 +110,40 @@ async def test_the_summary_opens_without_restyling_the_form_under_it(tmp_path: P
         assert summary.query_one("#sum-title").styles.height is not None
         assert summary.query_one("#sum-title").styles.text_style.bold
 
+
+
+async def test_a_field_keeps_its_styles_between_keys_and_takes_a_new_theme() -> None:
+    """The fields keep their component styles between renders (Textual forgets them on every
+    refresh); a theme change still reaches them."""
+    from textual.app import App, ComposeResult
+
+    from mtbs_tui.rules.vocabulary import FINDINGS
+    from mtbs_tui.widgets.fields import NumberField
+
+    class OneField(App[None]):
+        def compose(self) -> ComposeResult:
+            yield NumberField(FINDINGS["napas_per_menit"])
+
+    def invalid_colour(field: NumberField) -> object:
+        for segment in field.render_line(0):
+            if segment.text.startswith("[") and segment.style is not None:
+                return segment.style.color
+        raise AssertionError("no answer box")
+
+    app = OneField()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = "textual-dark"
+        await pilot.pause()
+        field = app.query_one(NumberField)
+        field.type_key("3")
+        field.type_key("0")
+        field.type_key("0")  # 300 a minute: out of range, the box in the error colour
+        await pilot.pause()
+        dark = invalid_colour(field)
+        field.type_key("backspace")
+        field.type_key("0")
+        await pilot.pause()
+        assert invalid_colour(field) == dark  # kept between keys
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert invalid_colour(field) != dark  # the new theme's error colour
