@@ -207,9 +207,11 @@ async def log_in(pilot, username: str, password: str | None = None) -> None:
     await pilot.pause()
 
 
-async def keys_handled(pilot, timeout: float = 20.0) -> None:
+async def keys_handled(pilot, timeout: float = 20.0, *, idle: bool = True) -> None:
     """Wait until every key posted so far has been handled: the app hands keys over one at a time
-    (keygate.py), so a burst takes as long as its keys take, not a fixed pause."""
+    (keygate.py), so a burst takes as long as its keys take, not a fixed pause. `idle=False`: not
+    then Pilot's wait for an idle process, which lasts its whole second while a worker thread
+    computes (test_quality_screen's endless query)."""
     import time
 
     app = pilot.app
@@ -218,7 +220,8 @@ async def keys_handled(pilot, timeout: float = 20.0) -> None:
         await pilot.pause(0.02)
         if not app._key_in_flight and not app._held_keys and app._message_queue.empty():
             break
-    await pilot.pause()
+    if idle:
+        await pilot.pause()
 
 
 async def until(pilot, condition, *, within: float, what: str) -> None:
@@ -255,7 +258,7 @@ def key_event(key: str):  # noqa: ANN201 - textual.events.Key
     return events.Key(key, character)
 
 
-async def type_keys(pilot, *keys: str) -> None:
+async def type_keys(pilot, *keys: str, idle: bool = True) -> None:
     """Type `keys` in one burst (every key posted before the first is handled) and wait until all
     are handled. The app's key gate (keygate.py) hands them over one at a time, so the result is
     what `pilot.press` gives key by key (test_type_ahead proves it for a whole visit), without
@@ -265,7 +268,7 @@ async def type_keys(pilot, *keys: str) -> None:
     assert isinstance(pilot.app, KeyGate), "a burst needs the key gate (MtbsApp or GatedFormApp)"
     for key in keys:
         pilot.app._driver.send_message(key_event(key))
-    await keys_handled(pilot)
+    await keys_handled(pilot, idle=idle)
 
 
 class FakeClock:
