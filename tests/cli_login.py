@@ -49,9 +49,10 @@ def mtbs_here(db: Path | None, *args: str, stdin: str | bytes | None = None, env
     process's, without MTBS_USER/MTBS_PASSWORD when `login` is False, updated with `env`), the
     current folder (`cwd`), standard input (`stdin`, else empty: a prompt never waits, as with a
     closed stdin) and standard output/error (UTF-8 pipes that are not terminals: no colour, 80
-    columns). tests/test_cli_here.py compares it with the console script. A SystemExit ends the call with its code, as it would end the process. Keep one
-    test per command family on the console script itself (`mtbs`/`mtbs_cli`): the exit status of a
-    real process, the console-script entry point, stdin from a pipe."""
+    columns). A SystemExit ends the call with its code, as it would end the process.
+    tests/test_cli_here.py compares this with the console script. Keep one test per command family
+    on the console script itself (`mtbs`/`mtbs_cli`): the exit status of a real process, the
+    console-script entry point, stdin from a pipe."""
     from mtbs_tui.cli import main
 
     argv = (["--db", str(db)] if db is not None else []) + list(args)

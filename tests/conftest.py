@@ -14,10 +14,12 @@ MTBS = BIN / ("mtbs.exe" if os.name == "nt" else "mtbs")
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _fast_hash_for_module_fixtures() -> Iterator[None]:
-    """The fast argon2 profile (below) already for module- and session-scoped fixtures, which pytest
-    sets up before any function-scoped autouse fixture: a register shared by a module got strong
-    hashes (0.25 s each), and each account's first login then rehashed it, changing its audit digest."""
+def _fast_hash() -> Iterator[None]:
+    """Fast argon2 for every test and every `mtbs` subprocess (they inherit the environment): a login
+    costs microseconds instead of ~0.25 s. Tests about password strength use `strong_hash`. Set for
+    the session, so module-scoped fixtures (set up before any function-scoped autouse fixture) have
+    it too: a register shared by a module got strong hashes, and each account's first login then
+    rehashed it, changing its audit digest."""
     from mtbs_tui.accounts import FAST_HASH_ENV
 
     patch = pytest.MonkeyPatch()
@@ -31,11 +33,6 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     data = tmp_path_factory.mktemp("mtbs-data")
     monkeypatch.setenv("MTBS_DATA_DIR", str(data))
     monkeypatch.delenv("MTBS_DB", raising=False)
-    # Fast argon2 for every test and every `mtbs` subprocess (they inherit the environment): a
-    # login costs microseconds instead of ~0.25 s. Tests about password strength use `strong_hash`.
-    from mtbs_tui.accounts import FAST_HASH_ENV
-
-    monkeypatch.setenv(FAST_HASH_ENV, "1")
     return data
 
 
