@@ -128,6 +128,11 @@ def _is_sqlite(path: Path) -> bool:
         return False
 
 
+def folder_message(path: Path | str) -> str:
+    """The one line for an output named by a folder (`-o dokumen`)."""
+    return f"galat: {path}: ini folder, bukan nama berkas"
+
+
 def check_target(path: Path | str, *, register: Path | None = None, overwrite: bool | None = None) -> Path:
     """`path` if a command may write it now, else OutputRefused with one line saying why (and, for
     an existing file, that `--timpa` replaces it). `register`/`overwrite` default to the policy."""
@@ -154,7 +159,7 @@ def check_target(path: Path | str, *, register: Path | None = None, overwrite: b
     except OSError:
         return path  # the folder check and the write itself report it
     if stat.S_ISDIR(info.st_mode):
-        raise OutputRefused(f"galat: {path}: ini folder, bukan nama berkas")
+        raise OutputRefused(folder_message(path))
     if not stat.S_ISREG(info.st_mode):
         raise OutputRefused(f"galat: {path}: bukan berkas biasa (pipa atau perangkat); pilih nama berkas lain")
     if _is_sqlite(path):

@@ -269,6 +269,14 @@ def test_a_document_without_format_choice_refuses_another_ending(register: Path,
         done = mtbs(register, *[a.format(out=tmp_path) for a in argv])
         assert (done.returncode, done.stderr.strip()) == (2, message), argv
         assert list(tmp_path.iterdir()) == [], argv
+    # A folder is named as one, not as a file without an ending.
+    (tmp_path / "dokumen").mkdir()
+    for argv in (["card", visit], ["report", "monthly", "2026-10"], ["export", "register", "--from", "2026-10-01",
+                                                                     "--to", "2026-10-31"]):
+        done = mtbs(register, *argv, "-o", str(tmp_path / "dokumen"))
+        assert (done.returncode, done.stderr.strip()) == (2, f"galat: {tmp_path / 'dokumen'}: ini folder, bukan nama berkas")
+    assert [p.name for p in tmp_path.iterdir()] == ["dokumen"] and not any((tmp_path / "dokumen").iterdir())
+    (tmp_path / "dokumen").rmdir()
     done = mtbs(register, "card", visit, "-o", str(tmp_path / "Kartu.PDF"))  # any case of the right one
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "Kartu.PDF").read_bytes().startswith(b"%PDF")

@@ -42,6 +42,14 @@ def require_format(fmt: str, formats: Sequence[str]) -> None:
 DOCUMENT_ENDINGS = ("pdf", "xlsx", "xls", "csv", "json", "ods", "doc", "docx", "odt")
 
 
+def _refuse_folder(out: Path | str | None) -> None:
+    """A folder given as the output is named as one (`-o dokumen`), not as a file without an ending."""
+    from mtbs_tui.outputs import folder_message
+
+    if out is not None and Path(out).is_dir():
+        raise DocumentError(folder_message(out))
+
+
 def chosen_format(fmt: str | None, out: Path | None, formats: Sequence[str]) -> str:
     """The format a command writes: `--format` when given (any case; an unknown one refused), else
     the ending of `-o` (any case) when it is one of `formats` (`-o laporan.csv` writes CSV, never an
@@ -51,6 +59,7 @@ def chosen_format(fmt: str | None, out: Path | None, formats: Sequence[str]) -> 
     export), and, without `--format`, any other ending or none (`-o laporan`: which format was
     meant?). With `--format`, another ending (`-o data.txt --format csv`) is the user's choice."""
     choices = ", ".join(f".{f}" for f in formats)
+    _refuse_folder(out)
     suffix = out.suffix if out is not None else ""
     ending = suffix.lower().lstrip(".")
     if fmt is not None:
@@ -75,6 +84,7 @@ def ending_format(out: Path | str, formats: Sequence[str], option: str = "-o") -
     package and report, the practice report): the ending of its file (any case), one of `formats`;
     any other ending or none is refused, one line naming `option` (`-o kartu.xlsx` wrote a PDF
     under that name)."""
+    _refuse_folder(out)
     suffix = Path(out).suffix
     ending = suffix.lower().lstrip(".")
     if ending not in formats:
