@@ -167,7 +167,8 @@ def reason_key(text: str) -> str:
     for key, label in REASONS.items():
         if raw == label.replace(" ", "_"):
             return key
-    raise GivenError("alasan", "pilihan: " + ", ".join(f"{i} {k}" for i, k in enumerate(keys, 1)))
+    raise GivenError("alasan", f"{str(text).strip()[:40]!r} tidak dikenal; pilihan: "
+                     + ", ".join(f"{i} {k}" for i, k in enumerate(keys, 1)))
 
 
 def clean_note(text: str | None, field: str, *, required: bool) -> str | None:

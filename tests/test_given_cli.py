@@ -52,7 +52,7 @@ def state(db: Path) -> tuple[int, int]:
     (["catat", "{visit}", "--diberikan", "{code}@23:99"], "--diberikan {code}@jj:mm: '23:99' bukan jam"),
     (["catat", "{visit}", "--diberikan", "{code}@00:01"], "--diberikan {code}@jj:mm: jam diberikan 00.01 sebelum"),
     (["catat", "{visit}", "--tidak", "{code}"], "--tidak: tulis KODE=TEKS"),
-    (["catat", "{visit}", "--tidak", "{code}=lupa"], "--tidak ALASAN: pilihan: 1 stok_habis"),
+    (["catat", "{visit}", "--tidak", "{code}=lupa"], "--tidak ALASAN: 'lupa' tidak dikenal; pilihan: 1 stok_habis"),
     (["catat", "{visit}"], "tidak ada yang dicatat"),
     (["lihat", "99999"], "VISIT_ID: kunjungan 99999 tidak ditemukan"),
 ])

@@ -73,6 +73,18 @@ def test_a_session_refuses_unknown_participants_and_cases(tmp_path):
                            started_at="x", rules_version=RULES_VERSION)
 
 
+def test_session_command_names_the_option_of_bad_input(tmp_path):
+    """One line naming the option typed (the store's words 'nama sesi', 'peserta' were shown)."""
+    path = tmp_path / "sesi.db"
+    for argv, line in ((["--nama", " ", "--peserta", "Sari"], "galat: --nama: 1–60 karakter teks yang dapat dicetak"),
+                       (["--nama", "X", "--peserta", "Sari", "--peserta", "sari"],
+                        "galat: --peserta: nama peserta tidak boleh sama"),
+                       (["--nama", "X", "--peserta", "\t"], "galat: --peserta: 1–60 karakter teks yang dapat dicetak")):
+        done = mtbs_here(None, "latihan", "sesi", str(path), *argv, "--kasus", CASES[0])
+        assert (done.returncode, done.stderr.strip()) == (2, line), argv
+        assert not path.exists()
+
+
 def test_merge_of_two_participants_files_and_the_report_read_back(tmp_path):
     session = tmp_path / "sesi.db"
     made = mtbs_here(None, "latihan", "sesi", str(session), "--nama", "Pelatihan MTBS Kupang",

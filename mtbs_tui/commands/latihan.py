@@ -49,7 +49,10 @@ def run_session(path: Path, *, name: str, participants: Sequence[str], cases: st
         ids = _case_ids(cases, count, chart, seed)
         create_session(Path(path), name, participants, ids)
     except PracticeError as exc:
-        return _fail(exc.message)
+        # The store names its fields in words; the command line names the option she typed.
+        field, sep, rest = exc.message.partition(": ")
+        options = {"nama sesi": "--nama", "nama peserta": "--peserta", "peserta": "--peserta", "kasus": "--kasus"}
+        return _fail(f"{options[field]}: {rest}" if sep and field in options else exc.message)
     print(f"Sesi latihan dibuat: {path} ({len(participants)} peserta, {len(ids)} kasus). Salin berkas ini ke "
           f"setiap PC peserta; peserta membuka `mtbs latihan --berkas {Path(path).name}`.")
     return 0
