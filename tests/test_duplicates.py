@@ -194,7 +194,10 @@ def test_commands_list_merge_and_unmerge(tmp_path: Path) -> None:
     no_reason = mtbs_here(path, "pasien", "gabung", "RM000001", "RM000002", "--alasan", " ")
     assert no_reason.returncode == 2 and no_reason.stderr.count("\n") == 1
     unknown = mtbs_here(path, "pasien", "gabung", "RM000001", "RM999999", "--alasan", "sama")
-    assert unknown.returncode == 2 and "RM999999" in unknown.stderr
+    assert (unknown.returncode, unknown.stderr.strip()) == (
+        2, "galat: B: pasien 'RM999999' tidak ditemukan (tulis no. RM atau id pasien)")  # names the argument
+    unknown = mtbs_here(path, "pasien", "batal-gabung", "77", "--alasan", "x")
+    assert (unknown.returncode, unknown.stderr.strip()) == (2, "galat: NOMOR: penggabungan 77 tidak ditemukan")
 
     merged = mtbs_here(path, "pasien", "gabung", "rm000001", "RM000002", "--alasan", "anak yang sama")
     assert merged.returncode == 0, merged.stderr

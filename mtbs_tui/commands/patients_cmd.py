@@ -73,8 +73,13 @@ def merge(ctx: Any, keep: str, other: str, reason: str) -> int:
         return opened
     register, actor = opened
     try:
-        kept = register.resolve_patient(keep)
-        merged = register.resolve_patient(other)
+        found = []
+        for argument, text in (("A", keep), ("B", other)):
+            try:
+                found.append(register.resolve_patient(text))
+            except RegisterError as exc:
+                return fail(f"{argument}: {exc.message}")
+        kept, merged = found
         before = register.visit_count(merged["id"])
         number = register.merge_patients(kept["id"], merged["id"], actor=actor, reason=reason)
     except RegisterError as exc:
@@ -102,7 +107,7 @@ def unmerge(ctx: Any, number: int, reason: str) -> int:
         kept = register.get_patient(merge["kept_id"])
         merged = register.get_patient(merge["merged_id"])
     except RegisterError as exc:
-        return fail(exc.message)
+        return fail(f"NOMOR: {exc.message}" if exc.kind == "tidak_ada" else exc.message)
     finally:
         register.close()
     print(f"Penggabungan {number} dibatalkan: {merged['mrn']} {merged['name']} aktif lagi dengan "
