@@ -583,3 +583,36 @@ def test_a_report_of_the_running_month_says_it_is_provisional(demo: tuple[Path, 
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "l.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert note in " ".join(text.split())
+
+
+def test_a_months_urgent_referrals_agree_across_the_documents(demo: tuple[Path, str], tmp_path: Path) -> None:
+    """The head cross-checks one number: the month's urgent referrals (and those answered) are the
+    same in the monthly report, the buku register rujukan, the register export and the quality
+    report, each read back from its file."""
+    from mtbs_tui.documents.export import export_register
+    from mtbs_tui.documents.quality import write_report as write_quality
+    from mtbs_tui.documents.referral_log import export_referral_log
+
+    db, month = demo
+    first, last = parse_month(month)
+    reg = Register.open(db)
+    try:
+        report = write_report(reg, month, "csv", tmp_path / "bulanan.csv", actor="kepala")
+        export_referral_log(reg, first, last, "xlsx", tmp_path / "rujukan.xlsx", actor="kepala")
+        export_register(reg, first, last, "csv", tmp_path / "register.csv", audit=False)
+        write_quality(reg, first, last, "xlsx", tmp_path / "mutu.xlsx", actor="kepala")
+    finally:
+        reg.close()
+    with open(tmp_path / "bulanan.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    labels = {r.measure: r.label for r in report.rows if r.measure and r.pathway is None}
+    total = {measure: int(next(row[-1] for row in rows if row and row[0] == label).replace("-", "0"))
+             for measure, label in labels.items()}
+    log = [r for r in openpyxl.load_workbook(tmp_path / "rujukan.xlsx").active.iter_rows(min_row=2, values_only=True)
+           if r[0] is not None]
+    with open(tmp_path / "register.csv", encoding="utf-8-sig", newline="") as fh:
+        exported = list(csv.DictReader(fh, delimiter=";"))
+    quality = {r[0]: r for r in openpyxl.load_workbook(tmp_path / "mutu.xlsx")["Indikator"].iter_rows(values_only=True)}
+    answered_in_log = sum(1 for r in log if r[15] is not None)  # "Tanggal balasan"
+    assert total["rujuk_segera"] == len(log) == sum(r["Rujukan"] == "Rujuk segera" for r in exported) > 0
+    assert total["rujukan_balasan"] == answered_in_log == quality["Rujukan dengan balasan"][1] > 0
