@@ -75,6 +75,12 @@ def test_init_makes_the_first_account_non_interactively_and_guards_the_identity(
     short = mtbs(tmp_path / "s.db", "init", *IDENTITY, "--admin", "kapus", "--admin-nama-lengkap", "x",
                  "--sandi-stdin", stdin="pendek\n")
     assert short.returncode == 2 and "minimal 8" in one_line(short)
+    # Refused before the file is made: it left a new register with no account behind.
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("s.db")) == []
+    bad_name = mtbs(tmp_path / "s.db", "init", *IDENTITY, "--admin", "Ka Pus", "--admin-nama-lengkap", "x",
+                    "--sandi-stdin", stdin="rahasia-kapus\n")
+    assert bad_name.returncode == 2 and one_line(bad_name).startswith("galat: --admin: ")
+    assert not (tmp_path / "s.db").exists()
     # Changing the identity of a register with accounts needs the head's login.
     refused = mtbs(db, "init", "--kepala", "dr. Baru")
     assert refused.returncode == 2

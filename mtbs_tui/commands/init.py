@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mtbs_tui.register import Register
@@ -114,6 +114,14 @@ def run(
         except SessionError as exc:
             print(exc.message, file=sys.stderr)
             return exc.code
+    # The first account's name and password are asked and checked before the file is made: a
+    # password refused ("minimal 8 karakter") left a new register with no account behind.
+    try:
+        account = _first_account_details(existed and has_users(path), admin, admin_full_name or fields["head_name"],
+                                         password_from_stdin, interactive)
+    except SessionError as exc:
+        print(exc.message, file=sys.stderr)
+        return exc.code
     try:
         reg = Register.open(path, create=True)
     except RegisterError as exc:
@@ -123,7 +131,7 @@ def run(
         if given:
             reg.set_facility(actor=actor, **given)
         facility = reg.facility()
-        first_account = _first_account(reg, admin, admin_full_name or head_name, password_from_stdin, interactive)
+        first_account = _add_first_account(reg, account)
     except FieldError as exc:
         print(f"galat: --{_option(exc.field)}: {exc.message}", file=sys.stderr)
         return 2
@@ -144,14 +152,15 @@ def run(
     return 0
 
 
-def _first_account(reg: Register, admin: str | None, full_name: str | None, from_stdin: bool,
-                   interactive: bool) -> str | None:
-    """Create the head's account when the register has none; returns the line to print."""
-    from mtbs_tui import users
+def _first_account_details(has_accounts: bool, admin: str | None, full_name: str | None, from_stdin: bool,
+                           interactive: bool) -> tuple[str, str, str] | str | None:
+    """The head's first account, asked and checked (SessionError naming the option): (user name,
+    full name, password); the line to print when none can be made here; None when the register has
+    accounts already."""
     from mtbs_tui.accounts import AccountError
     from mtbs_tui.session import SessionError, new_password
 
-    if users.count_users(reg) > 0:
+    if has_accounts:
         return None
     if admin is None and not interactive:
         return ("Belum ada akun. Buat akun kepala puskesmas: mtbs user add NAMA --peran kepala "
@@ -167,11 +176,31 @@ def _first_account(reg: Register, admin: str | None, full_name: str | None, from
 
         name = accounts.validate_username(name)
         secret = new_password(from_stdin=from_stdin, who=name)
-        user = users.add_user(reg, username=name, full_name=label, role="kepala",
-                              password=secret, actor=name)
     except AccountError as exc:
-        field = {"nama_pengguna": "--admin", "nama_lengkap": "--admin-nama-lengkap"}.get(exc.field, exc.field)
-        raise SessionError(f"galat: {field}: {exc.message}") from None
+        raise SessionError(_account_error_line(exc)) from None
+    return name, label, secret
+
+
+def _account_error_line(exc: Any) -> str:
+    field = {"nama_pengguna": "--admin", "nama_lengkap": "--admin-nama-lengkap"}.get(exc.field, exc.field)
+    return f"galat: {field}: {exc.message}"
+
+
+def _add_first_account(reg: Register, account: tuple[str, str, str] | str | None) -> str | None:
+    """Create the account `_first_account_details` checked; returns the line to print."""
+    from mtbs_tui import users
+    from mtbs_tui.accounts import AccountError
+    from mtbs_tui.session import SessionError
+
+    if not isinstance(account, tuple):
+        return account
+    name, label, secret = account
+    if users.count_users(reg) > 0:
+        return None
+    try:
+        user = users.add_user(reg, username=name, full_name=label, role="kepala", password=secret, actor=name)
+    except AccountError as exc:
+        raise SessionError(_account_error_line(exc)) from None
     return f"Akun kepala puskesmas dibuat: {user.username} ({user.full_name})."
 
 
