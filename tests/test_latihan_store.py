@@ -82,7 +82,7 @@ def test_session_command_names_the_option_of_bad_input(tmp_path):
                        (["--nama", "X", "--peserta", "\t"], "galat: --peserta: 1–60 karakter teks yang dapat dicetak")):
         done = mtbs_here(None, "latihan", "sesi", str(path), *argv, "--kasus", CASES[0])
         assert (done.returncode, done.stderr.strip()) == (2, line), argv
-        assert not path.exists()
+        assert list(tmp_path.iterdir()) == [], argv  # nor its lock file
 
 
 def test_merge_of_two_participants_files_and_the_report_read_back(tmp_path):

@@ -258,8 +258,10 @@ def create_session(path: Path, name: str, participants: Sequence[str], case_ids:
         return store.set_session(name, participants, case_ids)
     except BaseException:
         store.close()
-        with contextlib.suppress(OSError):
-            path.unlink()
+        # Nothing of a refused session stays: the file and what opening it made beside it.
+        for made in (path, *(Path(f"{path}{side}") for side in ("-wal", "-shm", ".writelock"))):
+            with contextlib.suppress(OSError):
+                made.unlink()
         raise
     finally:
         store.close()
