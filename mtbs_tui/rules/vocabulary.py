@@ -294,7 +294,7 @@ _add(
     _f("kepucatan", "Kepucatan", "enum", "anemia",
        choices=(("tidak", "Tidak pucat"), ("agak_pucat", "Agak pucat / pucat"),
                 ("sangat_pucat", "Sangat pucat")),
-       help="2015: telapak tangan. 2022: terburuk dari telapak, konjungtiva, bibir, lidah, kuku."),
+       help="2022: terburuk dari telapak, konjungtiva, bibir, lidah, kuku. 2015: telapak."),
     _f("hb_g_dl", "Hemoglobin (Hb)", "number", "anemia", unit="g/dL", minimum=2.0, maximum=20.0,
        charts=C22, optional=True),
     _f("obat_cacing_6_bulan_terakhir", "Mendapat obat cacing dalam 6 bulan terakhir", _BOOL,
@@ -330,7 +330,7 @@ _add(
     _f("vitamin_a_6_bulan_terakhir", "Mendapat kapsul vitamin A dalam 6 bulan terakhir", _BOOL,
        "vitamin_a"),
     _f("masalah_pemberian_makan", "Ada masalah pemberian makan", _BOOL, "pemberian_makan",
-       help="Setelah menanyakan cara pemberian makan (menyusu, makanan lain, alat, porsi)."),
+       help="Setelah menanyakan cara makan (menyusu, makanan lain, alat, porsi)."),
 )
 
 # §5.8 Bayi muda only

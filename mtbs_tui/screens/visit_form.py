@@ -841,6 +841,8 @@ class AssessmentFormScreen(MtbsScreen[Optional[FormResult]], Generic[FormResult]
             return
         ok, value = field.answer_for(key)
         if not ok:
+            field.refuse_key(key)
+            self._set_help(field.help_text, error=True)
             return
         landed, self._enter_after_full = self._enter_after_full, None
         full = self._full_from

@@ -36,6 +36,12 @@ MIN_VALUE_W = 9
 HELP_WIDTH = 78
 
 
+def fitting_line(candidates: tuple[str, ...]) -> str:
+    """The first of ``candidates`` that fits the help line (HELP_WIDTH); the last one otherwise,
+    which the caller keeps short."""
+    return next((text for text in candidates if len(text) <= HELP_WIDTH), candidates[-1])
+
+
 class FormField(Widget, can_focus=True):
     """Base: a label column and a value box; the subclasses handle keys and the box text."""
 
@@ -126,6 +132,18 @@ class FormField(Widget, can_focus=True):
         self.notice = f"{self.spec.label}: tempelan tidak dipakai; jawab dengan tombol"
         self.refresh_field()
         self.post_message(FieldChanged(self))
+
+    def refuse_key(self, key: str) -> None:
+        """A key that does not answer this question (a letter on a y/t question, a digit past the
+        choices): it rings and the help line says how the question is answered (``how_to_answer``),
+        never a key that does nothing without a word."""
+        self.app.bell()
+        self.notice = self.how_to_answer()
+        self.refresh_field()
+
+    def how_to_answer(self) -> str:
+        """One help line (at most HELP_WIDTH) saying which keys answer this question."""
+        return self.default_help()
 
     @property
     def help_text(self) -> str:
@@ -248,6 +266,10 @@ class YesNoField(FormField):
     def default_help(self) -> str:
         return f"{self.spec.label}? Tekan y (ya) atau t (tidak)."
 
+    def how_to_answer(self) -> str:
+        return fitting_line((f"{self.spec.label}: jawab y (ya) atau t (tidak)",
+                             "Jawab y (ya) atau t (tidak); Backspace mengosongkan"))
+
     def answer_for(self, key: str) -> tuple[bool, Any]:
         if key in self.YES_KEYS:
             return True, True
@@ -269,6 +291,10 @@ class YesNoField(FormField):
         elif event.key == "enter":
             self._consume(event)
             self.post_message(FieldDone(self))
+        elif event.is_printable and (event.character or "").strip():
+            self._consume(event)
+            self.refuse_key(key)
+            self.post_message(FieldChanged(self))
 
 
 class ChoiceField(FormField):
@@ -306,6 +332,14 @@ class ChoiceField(FormField):
     def default_help(self) -> str:
         return f"{self.spec.label}: tekan angka pilihan (1–{len(self.choices)})."
 
+    def how_to_answer(self) -> str:
+        # The longest of these that fits (the choices are also listed under the question).
+        ask = f"jawab dengan angka 1–{len(self.choices)}"
+        listed = ", ".join(f"{i} {label}" for i, (_, label) in enumerate(self.choices, 1))
+        return fitting_line((f"{self.spec.label}: {ask} ({listed})", f"{ask.capitalize()}: {listed}",
+                             f"{self.spec.label}: {ask}",
+                             f"{ask.capitalize()} (pilihan di bawah pertanyaan)"))
+
     def answer_for(self, key: str) -> tuple[bool, Any]:
         if key.isdigit() and 1 <= int(key) <= len(self.choices):
             return True, self.choices[int(key) - 1][0]
@@ -319,15 +353,7 @@ class ChoiceField(FormField):
         elif event.is_printable and char.strip():
             # "t" or "y" (or another digit) on a numbered question: say how it is answered.
             self._consume(event)
-            # One help line of 80 columns: the longest of these that fits (the choices are
-            # also listed under the focused question).
-            ask = f"jawab dengan angka 1–{len(self.choices)}"
-            listed = ", ".join(f"{i} {label}" for i, (_, label) in enumerate(self.choices, 1))
-            candidates = (f"{self.spec.label}: {ask} ({listed})", f"{ask.capitalize()}: {listed}",
-                          f"{self.spec.label}: {ask}")
-            self.notice = next((text for text in candidates if len(text) <= HELP_WIDTH),
-                               f"{ask.capitalize()} (pilihan di bawah pertanyaan)")
-            self.refresh_field()
+            self.refuse_key(char)
             self.post_message(FieldChanged(self))
         elif event.key in ("backspace", "delete", "space"):
             self._consume(event)
@@ -560,8 +586,7 @@ class SetField(FormField):
         return lines
 
     def default_help(self) -> str:
-        return ("Panah pindah, Spasi centang, s = semua sesuai umur, k = tidak ada, "
-                "Enter lanjut.")
+        return "Panah pindah, Spasi centang, s semua sesuai umur, k tidak ada, Enter lanjut."
 
     def answer_for(self, key: str) -> tuple[bool, Any]:
         if key == "s" and self.suggest is not None:

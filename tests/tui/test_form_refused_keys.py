@@ -1,0 +1,51 @@
+"""A key that answers nothing says so (seen in tmux at 80x24: '5' or 'x' on a y/t question did
+nothing at all, without a word), and every question's help line fits the 80-column screen (the
+pallor question's ran past it and lost its last words)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import type_keys
+from form_app import GatedFormApp, months_ago, open_register, press_list, screen_text
+
+from mtbs_tui.rules.vocabulary import FINDINGS, TOP_LEVEL
+from mtbs_tui.screens.visit_form import VisitFormScreen
+from mtbs_tui.widgets.fields import HELP_WIDTH, field_for
+
+
+def test_every_question_help_line_fits_80_columns() -> None:
+    too_long = {}
+    for key, spec in {**TOP_LEVEL, **FINDINGS}.items():
+        if spec.kind not in ("bool", "enum", "int", "number", "set"):
+            continue  # asked elsewhere (the visit date), not a form field
+        field = field_for(spec)
+        for line in (field.help_text, field.how_to_answer()):
+            if len(line) > HELP_WIDTH:
+                too_long[key] = line
+    assert too_long == {}
+
+
+async def test_a_key_that_answers_nothing_says_how_to_answer(tmp_path: Path) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(30), actor="t")
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        # Weight, height, temperature, LiLA, head circumference: then the first danger sign (y/t).
+        await type_keys(pilot, *press_list("12,5 enter 90 enter 37 enter 14 enter enter"))
+        await pilot.pause()
+        first = form.focused
+        assert first.key == "tidak_bisa_minum"
+        for key in ("5", "x", "k"):  # a bound answer key, a letter no binding reads, another
+            await type_keys(pilot, key)
+            await pilot.pause()
+            help_line = screen_text(app).splitlines()[-2].rstrip()
+            assert form.focused is first and first.value is None, key
+            assert "awab y (ya) atau t (tidak)" in help_line, (key, help_line)
+            assert len(help_line) <= 79
+        await type_keys(pilot, "t")
+        await pilot.pause()
+        assert first.value is False and form.focused is not first
+        help_line = screen_text(app).splitlines()[-2]
+        assert "awab y" not in help_line
