@@ -949,6 +949,22 @@ def _indonesian_reason(message: str) -> str:
     return message
 
 
+def _metavar_of(option: str) -> str:
+    """The metavar --help shows for `option` (the parser's error does not say which command it was
+    in): the one every command that has the option agrees on, else NILAI."""
+    from typer.main import get_command
+
+    found: set[str] = set()
+    commands = [get_command(app)]
+    while commands:
+        command = commands.pop()
+        commands.extend(getattr(command, "commands", {}).values())
+        for param in getattr(command, "params", []):
+            if option in getattr(param, "opts", []):
+                found.add(getattr(param, "metavar", None) or "NILAI")
+    return found.pop() if len(found) == 1 else "NILAI"
+
+
 def _usage_line(exc: BaseException) -> str:
     """One Indonesian line for a usage error (click's own text is English and multi-line)."""
     # Typer 0.29 vendors click as typer._click; the version is pinned and tests/test_cli covers it.
@@ -963,7 +979,13 @@ def _usage_line(exc: BaseException) -> str:
         name = _param_name(param) if param is not None else "argumen"
         return f"galat: {name}: nilai tidak sah ({_indonesian_reason(str(exc.message))})"
     if isinstance(exc, click.BadOptionUsage):
-        return f"galat: {exc.option_name}: {exc.message}"
+        # The parser's two messages (English): a value missing at the end, a value given to a flag.
+        text = str(exc.message)
+        if "requires" in text:
+            return f"galat: {exc.option_name}: nilainya belum ditulis (mis. {exc.option_name} {_metavar_of(exc.option_name)})"
+        if "does not take a value" in text:
+            return f"galat: {exc.option_name}: tidak memakai nilai (tulis tanpa =...)"
+        return f"galat: {exc.option_name}: {text}"
     message = str(getattr(exc, "message", exc))
     if message.startswith("No such command"):
         return f"galat: perintah: perintah tidak dikenal {message.split(' ', 3)[-1].rstrip('.')}"

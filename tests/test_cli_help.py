@@ -124,3 +124,22 @@ def test_every_help_speaks_in_metavars_not_python_types() -> None:
     assert "  VISIT_ID  Nomor kunjungan.  [x>=1; wajib]" in pages["card"]
     assert "Pemakaian: mtbs kabupaten gabung [OPSI] {BERKAS}..." in pages["kabupaten gabung"]
     assert "Pemakaian: mtbs referral [OPSI] PERINTAH [ARGUMEN]..." in pages["referral"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["card", "1", "-o"], "galat: -o: nilainya belum ditulis (mis. -o BERKAS)"),
+        (["export", "register", "--from"], "galat: --from: nilainya belum ditulis (mis. --from TANGGAL)"),
+        (["--db"], "galat: --db: nilainya belum ditulis (mis. --db BERKAS)"),
+        (["backup", "--list=ya"], "galat: --list: tidak memakai nilai (tulis tanpa =...)"),
+    ],
+)
+def test_an_option_without_its_value_is_one_indonesian_line(args: list[str], expected: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The parser's own English ('Option '-o' requires an argument.') is not shown."""
+    from mtbs_tui import cli
+
+    assert cli.main(args) == 2
+    out, err = capsys.readouterr()
+    assert (out, err.strip()) == ("", expected)
