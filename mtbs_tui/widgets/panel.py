@@ -54,7 +54,7 @@ class ClassificationBody(Widget):
     """
 
     DEFAULT_CSS = """
-    ClassificationBody { height: 1fr; width: 1fr; }
+    ClassificationBody { height: 1fr; width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     ClassificationBody > .panel--merah { background: $error; color: $text; text-style: bold reverse; }
     ClassificationBody > .panel--kuning { background: $warning; color: $text; text-style: bold reverse; }
     ClassificationBody > .panel--hijau { background: $success; color: $text; text-style: bold reverse; }
@@ -161,14 +161,17 @@ def panel_lines(result: dict | None, *, width: int, values: dict[str, Any],
 class ClassificationPanel(Vertical, can_focus=False):
     """The right-hand column; never takes focus."""
 
-    DEFAULT_CSS = """
-    ClassificationPanel {
-        width: 32;
+    WIDTH = 32
+    # The text's columns: the width less the two borders and the left padding.
+    TEXT_WIDTH = WIDTH - 3
+    DEFAULT_CSS = f"""
+    ClassificationPanel {{
+        width: {WIDTH};
         height: 1fr;
         border: solid $secondary;
         border-title-style: bold;
         padding: 0 0 0 1;
-    }
+    }}
     """
 
     def compose(self) -> ComposeResult:
@@ -182,4 +185,6 @@ class ClassificationPanel(Vertical, can_focus=False):
 
     @property
     def text_width(self) -> int:
-        return max(20, (self.content_region.width or 30))
+        # Before the first layout (the form's first classification) the region is still empty:
+        # the CSS width, so the first text is not wrapped for a column one wider than the panel.
+        return max(20, (self.content_region.width or self.TEXT_WIDTH))
