@@ -107,6 +107,8 @@ def test_xlsx_has_header_frozen_panes_widths_dates_as_dates(register_file: Path,
     assert int(ws.page_setup.scale) == 70 and not ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_cols == "$A:$D" and ws.print_title_rows == "$1:$1"
     assert "halaman &P dari &N" in ws.oddFooter.right.text
+    # The period as the buku register rujukan writes it (it was ISO: 2000-01-01 s.d. 2100-01-01).
+    assert ws.oddFooter.left.text == "Register MTBS 01-01-2000 s.d. 01-01-2100"
     assert ws[1][0].font.b
     n = sql_count(register_file, "2000-01-01", "2100-01-01")
     assert ws.max_row - 1 == n == result.rows

@@ -78,7 +78,9 @@ def run(db_path: Path, date_from: str, date_to: str, fmt: str | None, out: Path 
         return fail(exc.message)
     finally:
         register.close()
-    print(f"Register MTBS {start.isoformat()} s.d. {end.isoformat()}: {result.rows} kunjungan tersimpan di {result.path}")
+    from mtbs_tui.display import date_text
+
+    print(f"Register MTBS {date_text(start)} s.d. {date_text(end)}: {result.rows} kunjungan tersimpan di {result.path}")
     return 0
 
 
@@ -96,7 +98,9 @@ def run_referral_log(db_path: Path, date_from: str, date_to: str, fmt: str | Non
 
     def make(register: Any) -> str:
         result = export_referral_log(register, start, end, fmt, target, actor=actor)
-        return (f"Buku register rujukan {start.isoformat()} s.d. {end.isoformat()}: {result.rows} rujukan "
+        from mtbs_tui.display import date_text
+
+        return (f"Buku register rujukan {date_text(start)} s.d. {date_text(end)}: {result.rows} rujukan "
                 f"tersimpan di {result.path}")
 
     return write_document(db_path, make, overwrite=overwrite)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from mtbs_tui.audit import record_audit
+from mtbs_tui.display import date_text
 from mtbs_tui.documents.common import DocumentError, csv_file, require_format, write_as
 
 FORMATS = ("xlsx", "csv")  # the first is the default (documents.common.chosen_format)
@@ -131,7 +132,7 @@ def export_register(
     def write_xlsx(tmp: Path) -> None:
         from mtbs_tui.documents.xlsx import XlsxStreamWriter
 
-        title = f"Register MTBS {date_from.isoformat()} s.d. {date_to.isoformat()}"
+        title = f"Register MTBS {date_text(date_from)} s.d. {date_text(date_to)}"  # as the referral log's
         with XlsxStreamWriter(tmp, columns(), sheet_name="Register MTBS", freeze_columns=4, title=title) as sheet:
             for row in each_row():
                 sheet.write_row(row)
