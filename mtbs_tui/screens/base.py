@@ -87,17 +87,28 @@ class MtbsScreen(Screen[ResultType]):
 
     def refuse_key(self, key: str) -> bool:
         """`key` was bound on this screen to an action the role may not take (and the screen would
-        otherwise offer it): say why, one Indonesian line, and return True. Called by the app for
-        a key that no binding took."""
+        otherwise offer it), or one the screen does not take now (``explain_unavailable``): say
+        why, one Indonesian line, and return True. Called by the app for a key that no binding
+        took."""
         for binding in self._screen_bindings():
             if binding.key != key:
                 continue
             _, name, parameters = parse_action(binding.action)
             gate = self._gates.get(name)
-            if gate is None or self.role_may(name) or not self.check_screen_action(name, parameters):
-                continue
-            self.app.permit(gate)  # notifies the refusal
-            return True
+            offered = self.check_screen_action(name, parameters)
+            if gate is not None and not self.role_may(name):
+                if not offered:
+                    continue
+                self.app.permit(gate)  # notifies the refusal
+                return True
+            if not offered and self.explain_unavailable(name, parameters):
+                return True
+        return False
+
+    def explain_unavailable(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """A key whose action ``check_screen_action`` does not run now was pressed: a screen that
+        can say why (one Indonesian line) does so and returns True, so no key does nothing
+        without a word."""
         return False
 
     @classmethod

@@ -654,17 +654,33 @@ class AssessmentFormScreen(MtbsScreen[Optional[FormResult]], Generic[FormResult]
         return [f for f in self.current.focusable_fields()
                 if isinstance(f, YesNoField) and f.value is None and "echo" not in f.classes]
 
+    def rest_no_refusal(self) -> str | None:
+        """Why F5 does nothing in the open section (None: it does something)."""
+        if set(self.current.plan.modules) & DANGER_SIGN_MODULES:
+            return "Tanda bahaya dinilai satu per satu: F5 tidak berlaku di bagian ini."
+        if not self.rest_no_fields():
+            return "Tidak ada pertanyaan ya/tidak yang kosong di bagian ini."
+        return None
+
+    def explain_unavailable(self, action: str, parameters: tuple[object, ...]) -> bool:
+        # F5 is hidden in the danger signs and dimmed where nothing is left: pressed anyway, the
+        # help line says why (it did nothing without a word, seen in tmux).
+        if action == "rest_no" and self.sections and not self.load_error:
+            refusal = self.rest_no_refusal()
+            if refusal:
+                self.app.bell()
+                self._set_help(refusal, error=True)
+                return True
+        return False
+
     async def action_rest_no(self) -> None:
         """F5: "tidak" for every still-empty yes/no question of this section, after one
         confirming key that lists them. Never in the danger signs: each is looked at."""
-        if set(self.current.plan.modules) & DANGER_SIGN_MODULES:
-            self._set_help("Tanda bahaya dinilai satu per satu: F5 tidak berlaku di bagian ini.",
-                           error=True)
+        refusal = self.rest_no_refusal()
+        if refusal:
+            self._set_help(refusal, error=True)
             return
         fields = self.rest_no_fields()
-        if not fields:
-            self._set_help("Tidak ada pertanyaan ya/tidak yang kosong di bagian ini.")
-            return
         from mtbs_tui.screens.dialogs import ConfirmDialog
 
         names = "\n".join(f"- {f.label}" for f in fields)

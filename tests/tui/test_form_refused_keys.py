@@ -49,3 +49,25 @@ async def test_a_key_that_answers_nothing_says_how_to_answer(tmp_path: Path) -> 
         assert first.value is False and form.focused is not first
         help_line = screen_text(app).splitlines()[-2]
         assert "awab y" not in help_line
+
+
+async def test_f5_where_it_does_nothing_says_why(empty_register) -> None:
+    """F5 is hidden in the danger signs (each is looked at): pressed there in the real app it said
+    nothing at all (tmux, a young infant's infection section); now the help line says why."""
+    from conftest import make_app
+
+    pid = empty_register.add_patient(name="Andi", sex="L", birth_date=months_ago(30), actor="t")
+    app = make_app(empty_register, offer_drafts=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.push_screen(VisitFormScreen(pid))
+        await pilot.pause()
+        form = app.screen
+        await type_keys(pilot, *press_list("12,5 enter 90 enter 37 enter 14 enter enter"))
+        await pilot.pause()
+        assert form.focused.key == "tidak_bisa_minum"
+        await type_keys(pilot, "f5")
+        await pilot.pause()
+        help_line = screen_text(app).splitlines()[-2]
+        assert "Tanda bahaya dinilai satu per satu" in help_line
+        assert form.focused.key == "tidak_bisa_minum" and form.focused.value is None
