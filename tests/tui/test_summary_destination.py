@@ -18,6 +18,28 @@ from mtbs_tui.screens.visit_form import VisitFormScreen
 REFERRED = "11 enter 80 enter 37 enter 14 enter 46 enter t t t t t t t t y f9"
 
 
+def referred_case(patient: dict, visit_date: str) -> dict:
+    """The case REFERRED's keys record ("penurunan kesadaran" is answered by "tidak berinteraksi");
+    test_the_default_needs_no_key_and_r_picks_another_before_and_after_saving types REFERRED and
+    checks it gives this case."""
+    signs = ("tidak_bisa_minum", "memuntahkan_semua", "riwayat_kejang", "sedang_kejang", "tidak_berinteraksi",
+             "penurunan_kesadaran", "tidak_bersuara_atau_tangis_melengking", "rewel_tidak_dapat_ditenangkan",
+             "tatapan_kosong")
+    return {"birth_date": patient["birth_date"], "sex": patient["sex"], "visit_date": visit_date, "chart": "2022",
+            "malaria_area": "non_endemis", "weight_kg": 11.0, "length_cm": 80.0, "length_position": "berdiri",
+            "temperature_c": 37.0, "muac_cm": 14.0, "head_circumference_cm": 46.0,
+            "findings": {**dict.fromkeys(signs, False), "tarikan_dinding_dada": True}}
+
+
+def referred_draft(reg, pid: int) -> int:
+    """A draft holding REFERRED's answers, written through the register as the form's autosave
+    writes it; opened with ``VisitFormScreen(pid, draft_id=...)`` (the form's resume path), F9
+    shows the summary REFERRED's keys reach."""
+    case = referred_case(reg.get_patient(pid), dt.date.today().isoformat())
+    return reg.save_draft(patient_id=pid, case=case, section="tanda_bahaya", actor="Bd. Uji",
+                          opened_at=dt.datetime.now())
+
+
 def with_facilities(tmp_path: Path) -> tuple[object, int, dict[str, int]]:
     reg = open_register(tmp_path, classifier=fixed_classify)
     ids = {
@@ -42,6 +64,9 @@ async def test_the_default_needs_no_key_and_r_picks_another_before_and_after_sav
         await type_keys(pilot, *press_list(REFERRED))
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
+        # What the other tests prepare (referred_draft) is what typing REFERRED gives.
+        [(typed_draft,)] = reg.db.execute("SELECT id FROM visits WHERE status = 'draft'").fetchall()
+        assert reg.get_draft(typed_draft)["case"] == referred_case(reg.get_patient(pid), dt.date.today().isoformat())
         lines = screen_text(app).splitlines()
         # Under the red banner, in view at 80x24: the default with its address; the key on the edge.
         assert "MERAH - RUJUK SEGERA" in lines[1]
@@ -82,10 +107,11 @@ async def test_the_default_needs_no_key_and_r_picks_another_before_and_after_sav
 
 async def test_f10_alone_saves_the_default(tmp_path: Path) -> None:
     reg, pid, ids = with_facilities(tmp_path)
-    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
+    draft = referred_draft(reg, pid)
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, *press_list(REFERRED + " f10"))
+        await type_keys(pilot, "f9", "f10")
         await pilot.pause()
         assert "Tersimpan" in screen_text(app)
     assert destination(reg) == [(ids["wates"], "RSUD Wates", "Bd. Uji")]
@@ -94,10 +120,11 @@ async def test_f10_alone_saves_the_default(tmp_path: Path) -> None:
 async def test_without_a_list_the_letter_is_written_by_hand(tmp_path: Path) -> None:
     reg = open_register(tmp_path, classifier=fixed_classify)
     pid = reg.add_patient(name="Putra", sex="L", birth_date=months_ago(24), actor="t")
-    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
+    draft = referred_draft(reg, pid)
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, *press_list(REFERRED))
+        await type_keys(pilot, "f9")
         await pilot.pause()
         text = screen_text(app)
         assert "Belum ada daftar fasilitas rujukan; tujuan ditulis tangan di surat." in " ".join(text.split())
@@ -171,10 +198,11 @@ async def test_a_correction_starts_from_where_the_child_was_sent(tmp_path: Path)
 
 async def test_the_pick_survives_going_back_to_the_form(tmp_path: Path) -> None:
     reg, pid, ids = with_facilities(tmp_path)
-    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
+    draft = referred_draft(reg, pid)
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, *press_list(REFERRED + " r 3 escape"))
+        await type_keys(pilot, "f9", "r", "3", "escape")
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen)
         await type_keys(pilot, "f9")
@@ -190,10 +218,11 @@ async def test_a_destination_picked_before_f10_survives_a_crash(tmp_path: Path) 
     """Issue 14's promise: `r 3` before F10 goes into the visit's draft at once; after the app went
     away without F10 (a crash) the resumed draft's summary shows the same pick and F10 saves it."""
     reg, pid, ids = with_facilities(tmp_path)
-    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
+    draft = referred_draft(reg, pid)
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, *press_list(REFERRED))
+        await type_keys(pilot, "f9")
         await pilot.pause()
         await type_keys(pilot, "r", "3")
         await pilot.pause()
