@@ -259,3 +259,27 @@ def test_reply_slip_has_every_outcome_the_hospital_writes_and_the_reply_forms_fi
                   "Anjuran tindak lanjut di puskesmas:", "Dokter yang memeriksa,", "Dirujuk lagi ke ....",
                   "Keadaan pasien:", "surat nomor 001/RUJ-MTBS/I/2026"):
         assert field in slip, field
+
+
+def test_modules_not_assessed_are_named_not_called_none(demo: Register) -> None:
+    """A young infant referred after the infection section only (tmux, 80x24): the letter said
+    '4. Klasifikasi lain: Tidak ada.' although jaundice, diarrhoea, HIV, feeding, immunisation and
+    vitamin K1 had not been assessed; unknown is not "no"."""
+    vid = ids(demo, "refer_urgently = 1")[0]
+    visit = demo.get_visit(vid)
+    visit["classifications"] = [c for c in visit["classifications"] if c.get("colour") == "merah"]
+    visit["result"] = dict(visit["result"], incomplete=[
+        {"module": "bm_ikterus", "missing": ["x"]}, {"module": "bm_diare", "missing": ["y"]},
+        {"module": "bm_ikterus", "missing": ["z"]}])
+    buf = io.BytesIO()
+    render_referral(demo, visit, buf)
+    text = text_of(buf.getvalue())
+    section = text.split("4. Klasifikasi lain", 1)[1]
+    assert not section.lstrip().startswith("Tidak ada"), section[:200]
+    assert re.search(r"Belum dinilai \(dirujuk sebelum semua bagian diperiksa\): [^.]*Ikterus[^.]*; "
+                     r"[^.]*Diare", section), section[:300]
+    assert section.count("kterus") == 1
+    visit["result"] = dict(visit["result"], incomplete=[])
+    buf = io.BytesIO()
+    render_referral(demo, visit, buf)
+    assert "4. Klasifikasi lain Tidak ada." in text_of(buf.getvalue())

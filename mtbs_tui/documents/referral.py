@@ -238,6 +238,18 @@ def other_classifications(visit: dict) -> list[str]:
     return out
 
 
+def not_assessed_modules(visit: dict) -> list[str]:
+    """The modules the classification left incomplete (a child referred urgently is saved before
+    every module is assessed), each once by its label: the letter names them, since unknown is not
+    "no" and the receiving doctor should not read them as found normal."""
+    out: list[str] = []
+    for entry in (visit.get("result") or {}).get("incomplete") or []:
+        label = _module_label(entry.get("module"))
+        if label not in out:
+            out.append(label)
+    return out
+
+
 def signature_lines(register: Any, visit: dict) -> tuple[str, str]:
     """(name, NIP/STR line) of the worker who recorded the visit, from the account."""
     return worker_signature(register, visit.get("recorded_by"))
@@ -383,7 +395,13 @@ def referral_story(register: Any, visit: dict, number: str | None = None, *, com
 
     story.append(Paragraph("4. Klasifikasi lain", st["section"]))
     others = other_classifications(visit)
-    story.append(Paragraph(para_text("; ".join(others)) if others else "Tidak ada.", base))
+    unassessed = not_assessed_modules(visit)
+    if others or not unassessed:
+        story.append(Paragraph(para_text("; ".join(others)) if others else "Tidak ada.", base))
+    if unassessed:
+        story.append(Paragraph(
+            f"<b>Belum dinilai</b> (dirujuk sebelum semua bagian diperiksa): "
+            f"{para_text('; '.join(unassessed))}.", base))
     story.append(Paragraph(
         "Selama perjalanan: jaga anak tetap hangat, teruskan ASI bila anak bisa menyusu.", small))
 
