@@ -129,7 +129,8 @@ def panel_lines(result: dict | None, *, width: int, values: dict[str, Any],
         # every sign that was absent.
         why = because_text(item, values, label_of) if colour != "hijau" else ""
         if why:
-            for part in textwrap.wrap(why, width - 2)[:2]:
+            # Two lines at most; a longer reason ends with "…" (it was cut without a mark).
+            for part in textwrap.wrap(why, width - 2, max_lines=2, placeholder=" …"):
                 out.append([("  " + part, "panel--muted")])
     incomplete = result.get("incomplete") or []
     if incomplete:

@@ -38,3 +38,21 @@ async def test_the_first_panel_text_fits_the_panel(tmp_path: Path) -> None:
         assert block[0].startswith("Belum diisi: Infeksi,") and not any("…" in r for r in block), block
         for row, following in zip(block, block[1:]):
             assert len(row) + 1 + len(following.split()[0]) > ClassificationPanel.TEXT_WIDTH, block
+
+
+def test_a_long_reason_ends_with_an_ellipsis() -> None:
+    """The reason under a coloured row is two lines at most; in tmux a dehydration row read
+    'Keadaan umum: gelisah, rewel/mudah marah; Mata' and stopped, as if that were all."""
+    from mtbs_tui.widgets.panel import panel_lines
+
+    result = {"classifications": [
+        {"module": "diare", "code": "DIARE_DEHIDRASI", "label": "DIARE DEHIDRASI RINGAN/SEDANG",
+         "colour": "kuning", "because": ["keadaan_umum", "mata_cekung", "diberi_minum", "cubitan"]}],
+        "incomplete": [], "treatments": []}
+    values = {"keadaan_umum": "gelisah", "mata_cekung": True, "diberi_minum": "lahap", "cubitan": "lambat"}
+    lines = panel_lines(result, width=29, values=values, label_of=lambda k: k.replace("_", " ").capitalize(),
+                        module_name=lambda m: m)
+    why = ["".join(chunk for chunk, _ in line) for line in lines
+           if line and line[0][1] == "panel--muted"]
+    assert len(why) == 2 and why[-1].endswith("…"), why
+    assert all(len(line) <= 29 for line in why)
