@@ -51,7 +51,6 @@ class FormField(Widget, can_focus=True):
         width: 1fr;
     }
     FormField > .formfield--box { text-style: bold; }
-    FormField > .formfield--focused-box { text-style: bold reverse; }
     FormField > .formfield--invalid { color: $text-error; text-style: bold reverse; }
     FormField > .formfield--notice { color: $text-warning; }
     FormField > .formfield--hint { color: $text-muted; }
@@ -64,15 +63,13 @@ class FormField(Widget, can_focus=True):
         Binding("down", "screen.next_field", "Lanjut", show=False),
         Binding("up", "screen.prev_field", "Kembali", show=False),
     ]
-    COMPONENT_CLASSES = {
-        "formfield--box",
-        "formfield--focused-box",
-        "formfield--invalid",
-        "formfield--notice",
-        "formfield--hint",
-        "formfield--marker",
-        "formfield--chosen",
-    }
+    # Only what every field draws; each kind adds its own (Textual matches the whole stylesheet
+    # once per component class of every field mounted: declaring all of them on every field was
+    # two thirds of mounting a section).
+    COMPONENT_CLASSES = {"formfield--box", "formfield--marker"}
+    # Not a component class: the box in reverse video (the rules above give a focused field's box
+    # no style of its own; it is drawn as "formfield--box" reversed, see ``render``).
+    FOCUSED_BOX = "formfield--focused-box"
 
     # Set only by a layout (a field never scrolls), which has already placed the field at its new
     # size: Textual's default (layout=True) would lay the whole screen out a second time after
@@ -176,7 +173,7 @@ class FormField(Widget, can_focus=True):
         marker = "► " if self.has_focus else "  "
         lines: list[list[tuple[str, str]]] = []
         if self.has_focus:  # the focused question's answer box in reverse video
-            value = [(t, "formfield--focused-box" if c == "formfield--box" else c) for t, c in value]
+            value = [(t, self.FOCUSED_BOX if c == "formfield--box" else c) for t, c in value]
         first = [(marker, "formfield--marker"), (wrapped[0].ljust(label_w) + " ", ""), *value]
         lines.append(first)
         for rest in wrapped[1:]:
@@ -218,9 +215,14 @@ class FormField(Widget, can_focus=True):
                 text.append("\n")
             for chunk, component in line:
                 if component:
-                    if component not in styles:
-                        styles[component] = self.get_component_rich_style(component)
-                    text.append(chunk, styles[component])
+                    style = styles.get(component)
+                    if style is None:
+                        if component == self.FOCUSED_BOX:
+                            style = self.get_component_rich_style("formfield--box") + Style(reverse=True)
+                        else:
+                            style = self.get_component_rich_style(component)
+                        styles[component] = style
+                    text.append(chunk, style)
                 else:
                     text.append(chunk)
         return text
@@ -230,7 +232,7 @@ class FormField(Widget, can_focus=True):
         """Nothing to restyle: the focused look (the marker, the box in reverse video, the
         choices) is drawn by ``render`` from ``has_focus``, so no CSS rule of a field reads
         ``:focus`` and the field is not run through the stylesheet on every answer (Textual's
-        default restyles the field and its seven component classes twice per answer)."""
+        default restyles the two fields the focus moved between, with their component classes)."""
 
     def on_focus(self, event: events.Focus) -> None:
         # After the focus change has settled: a layout asked for in the middle of it is lost
@@ -247,6 +249,8 @@ class FormField(Widget, can_focus=True):
 
 class YesNoField(FormField):
     """``y``/``1`` = ya, ``t``/``0`` = tidak; Backspace clears."""
+
+    COMPONENT_CLASSES = {"formfield--hint"}
 
     YES_KEYS = frozenset({"y", "1"})
     NO_KEYS = frozenset({"t", "0", "n"})
@@ -299,6 +303,8 @@ class YesNoField(FormField):
 
 class ChoiceField(FormField):
     """One digit per choice; the choices are listed under the question while it has focus."""
+
+    COMPONENT_CLASSES = {"formfield--hint", "formfield--chosen"}
 
     def __init__(self, spec: Finding, *, label: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
@@ -366,6 +372,7 @@ class ChoiceField(FormField):
 class NumberField(FormField):
     """Typed digits (decimal comma or point), checked as typed against the vocabulary range."""
 
+    COMPONENT_CLASSES = {"formfield--invalid", "formfield--notice"}
     ALLOWED = frozenset("0123456789,.-")
 
     def __init__(self, spec: Finding, *, label: str | None = None, id: str | None = None,
@@ -548,6 +555,8 @@ class NumberField(FormField):
 
 class SetField(FormField):
     """Several choices: arrows move, Space toggles, ``s`` = all due for the age, ``k`` = none."""
+
+    COMPONENT_CLASSES = {"formfield--hint", "formfield--chosen"}
 
     def __init__(self, spec: Finding, *, label: str | None = None, id: str | None = None,
                  classes: str | None = None,
