@@ -37,6 +37,15 @@ SEVERITY_STYLE = {
 }
 
 
+# Classification labels that say nothing without their module's name (growth, head size and the
+# 2015 gizi all print a bare "NORMAL", spec §8): every screen and paper that lists them names it.
+GENERIC_LABELS = frozenset({"NORMAL"})
+
+
+def needs_module_name(label: str) -> bool:
+    return label.strip().upper() in GENERIC_LABELS
+
+
 def parse_iso_date(value: str | None) -> date | None:
     if not value:
         return None

@@ -55,6 +55,14 @@ SHORT: dict[str, str] = {
     "bm_vitamin_k1": "VitK1",
 }
 
+
+def module_name(module_id: str) -> str:
+    """A module's short name as the form's strip and the panel say it (``SHORT``), else its label."""
+    if module_id in SHORT:
+        return SHORT[module_id]
+    m = voc.MODULE_BY_ID.get(module_id)
+    return m.label if m else module_id
+
 SECTION_TITLES: dict[str, str] = {
     HEADER_ID: "Data kunjungan dan pengukuran",
     "demam_malaria": "Demam (malaria, campak, dengue)",

@@ -18,7 +18,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from mtbs_tui.display import long_date_text
+from mtbs_tui.display import long_date_text, needs_module_name
 from mtbs_tui.form.plausible import fmt
 from mtbs_tui.messages import RegisterChanged
 from mtbs_tui.rules.advice import advice_for
@@ -50,7 +50,6 @@ STYLE = {"merah": "bold reverse $error", "kuning": "bold reverse $warning",
          "hijau": "bold reverse $success"}
 WORD_WIDTH = 6  # every word in WORD is this wide
 BOX_CHROME = 5  # a .box in #sum-body: border 2, padding 2, scroll bar 1
-GENERIC_LABELS = {"NORMAL"}  # labels that need their module's name to be understood
 
 
 @dataclass(frozen=True)
@@ -247,7 +246,7 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
         for item in items:
             colour = item.get("colour", "")
             label = item.get("label") or item.get("code", "")
-            if label in GENERIC_LABELS:
+            if needs_module_name(label):
                 label = f"{label} ({module_name(item.get('module', ''))})"
             rows = textwrap.wrap(label, room) or [""]
             label = rows[0] + "".join("\n" + " " * (WORD_WIDTH + 1) + row for row in rows[1:])

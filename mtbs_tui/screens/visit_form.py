@@ -30,13 +30,13 @@ from mtbs_tui.display import date_text
 from mtbs_tui.form.plan import (
     CAMPAK_ENTRY,
     HEADER_ID,
-    SHORT,
     Block,
     FormValues,
     SectionPlan,
     build_plan,
     excluded_keys,
     missing_by_module,
+    module_name,
     optional_asked,
     vaccines_for_age,
 )
@@ -118,13 +118,6 @@ def label_of(key: str) -> str:
     if key in voc.TOP_LEVEL:
         return voc.TOP_LEVEL[key].label
     return key.replace("_", " ")
-
-
-def module_name(module_id: str) -> str:
-    if module_id in SHORT:
-        return SHORT[module_id]
-    m = voc.MODULE_BY_ID.get(module_id)
-    return m.label if m else module_id
 
 
 class LeaveDialog(MtbsModalScreen[str]):

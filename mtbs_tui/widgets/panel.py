@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
 
+from mtbs_tui.display import needs_module_name
 from mtbs_tui.rules.vocabulary import FINDINGS
 
 SEVERITY_WORD = {"merah": "MERAH ", "kuning": "KUNING", "hijau": "HIJAU "}
@@ -118,8 +119,7 @@ def panel_lines(result: dict | None, *, width: int, values: dict[str, Any],
         word = SEVERITY_WORD.get(colour, "?     ")
         label_w = width - len(word) - 1
         text = item.get("label", item.get("code", ""))
-        if text.strip().upper() == "NORMAL":
-            # Growth, head size and 2015 gizi all print a bare "NORMAL" (spec §8): say which.
+        if needs_module_name(text):  # a bare "NORMAL" (growth, head size): say which
             text = f"{module_name(item.get('module', ''))}: {text}"
         wrapped = textwrap.wrap(text, label_w) or [""]
         out.append([(word, f"panel--{colour}" if colour in SEVERITY_WORD else ""), (" " + wrapped[0], "")])
