@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SIZE, add_account, build_register, make_app, password_of
+from conftest import SIZE, add_account, build_register, make_app, password_of, type_keys, until
 
 from mtbs_tui.commands import tui
 
@@ -25,7 +25,10 @@ def _headless(monkeypatch: pytest.MonkeyPatch, keys: tuple[str, ...] = ("ctrl+q"
         async def pilot_keys(pilot) -> None:  # noqa: ANN001
             await pilot.pause()
             ran.append(self)
-            await pilot.press(*keys)
+            typed, last = keys[:-1], keys[-1:]
+            if typed:  # through the key gate in one burst (conftest.type_keys)
+                await type_keys(pilot, *typed)
+            await pilot.press(*last)  # Ctrl+Q ends the app: nothing is left to wait for after it
 
         return App.run(self, headless=True, size=SIZE, auto_pilot=pilot_keys)
 
@@ -135,7 +138,9 @@ async def test_a_damaged_file_found_by_the_background_check_is_reported(register
     register.health = health
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(1.3)
+        # The third background check (every 0.5 s) finds the damage.
+        await until(pilot, lambda: "Database rusak" in [n.title for n in app._notifications], within=5,
+                    what="the damage found by the background check is not reported")
         titles = [n.title for n in app._notifications]
         messages = [n.message for n in app._notifications]
     assert "Database rusak" in titles
