@@ -564,6 +564,7 @@ class ClassifyScreen(ChoiceScreen):
         self.modules = [m for m in voc.modules_for(self.pathway, self.chart) if m.produces_classification]
         self.choices = [scoring.classification_choices(self.pathway, self.chart, m.id) for m in self.modules]
         self.multi = scoring.multi_row_modules(self.pathway, self.chart)
+        self._none_said = False
         super().__init__(attempt)
 
     def item_count(self) -> int:
@@ -592,6 +593,18 @@ class ClassifyScreen(ChoiceScreen):
 
     def help_text(self) -> str:
         return "↑↓ modul · angka: klasifikasi (0 kosong) · F10 lanjut ke tindakan · Esc formulir"
+
+    # Said once when F10 is pressed with no classification chosen: one F10 too many (F5 in the last
+    # section already ends the form) skipped this step without a word, scored 0 %.
+    NONE_CHOSEN = "Belum memilih klasifikasi: tekan angkanya; F10 lagi = lanjut tanpa klasifikasi"
+
+    def action_next(self) -> None:
+        if not self.attempt.classifications and not self._none_said:
+            self._none_said = True
+            self.app.bell()
+            self.say(self.NONE_CHOSEN, error=True)
+            return
+        super().action_next()
 
     def action_pick(self, digit: int) -> None:
         index = self.index

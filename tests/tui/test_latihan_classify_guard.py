@@ -1,0 +1,42 @@
+"""The practice's classification step is not skipped by one F10 too many (tmux 80x24: F5 in the
+last section ended the form, the trainee's F10 "selesai menilai" then passed her classification
+step with nothing chosen, without a word, and the case scored Klasifikasi 0 %)."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from conftest import type_keys
+
+from mtbs_tui.latihan.store import PracticeStore
+from mtbs_tui.screens.latihan import ClassifyScreen, PracticeApp, TreatScreen
+
+
+def _shown(app) -> str:
+    return html.unescape(app.export_screenshot()).replace("\xa0", " ")
+
+
+async def test_f10_with_no_classification_asks_once(tmp_path: Path) -> None:
+    store = PracticeStore.open(tmp_path / "latihan.db", create=True)
+    app = PracticeApp(store, "Sari")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_keys(pilot, "enter", "enter", "f10", "y")  # story, form, finish unassessed
+        await pilot.pause()
+        classify = app.screen
+        assert isinstance(classify, ClassifyScreen)
+        await type_keys(pilot, "f10")
+        await pilot.pause()
+        assert app.screen is classify
+        assert ClassifyScreen.NONE_CHOSEN in _shown(app) and len(ClassifyScreen.NONE_CHOSEN) <= 80
+        await type_keys(pilot, "f10")  # said once: a second F10 goes on without one
+        await pilot.pause()
+        assert isinstance(app.screen, TreatScreen)
+        await type_keys(pilot, "escape")
+        await pilot.pause()
+        classify = app.screen
+        assert isinstance(classify, ClassifyScreen)
+        await type_keys(pilot, "1", "f10")  # one chosen: no question
+        await pilot.pause()
+        assert isinstance(app.screen, TreatScreen)
+    store.close()
