@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Key
+from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
 from mtbs_tui.display import age_text, date_text, parse_iso_date, short_label, summary_text, time_text
@@ -302,7 +303,22 @@ def validate_patient_field(field: str, raw: str, today: date, *,
         return None, exc.message
 
 
-class SexInput(Input):
+class PatientInput(Input):
+    """A field of the patient form. A character its ``restrict`` refuses (a letter typed in a
+    NIK, a pasted text with letters) rings and is said on the help line (``Refused``), never
+    dropped without a word."""
+
+    class Refused(Message):
+        def __init__(self, field: PatientInput) -> None:
+            super().__init__()
+            self.field = field
+
+    def restricted(self) -> None:
+        super().restricted()
+        self.post_message(self.Refused(self))
+
+
+class SexInput(PatientInput):
     """The L/P field. It lets L and P through to the screen's priority bindings (an Input
     normally keeps printable keys for itself), so the answer and the move to the next field
     happen in one step, before the next typed key is dispatched."""
@@ -381,7 +397,13 @@ def short_text(value: object, width: int) -> str:
 
 
 # What a field lets through at typing (the register checks the whole value): L/P, NIK digits only.
-RESTRICT = {"sex": r"[LlPp]?", "nik": r"[0-9]*", "mother_nik": r"[0-9]*"}
+# A NIK may hold spaces: Kartu Keluarga prints it in groups ("5301 0123 4567 0001") and a pasted
+# copy keeps them (the whole paste was refused, silently); check_field drops them.
+RESTRICT = {"sex": r"[LlPp]?", "nik": r"[0-9 ]*", "mother_nik": r"[0-9 ]*"}
+# What a refused character is told (the label goes first).
+REFUSED = {"sex": "ketik L (laki-laki) atau P (perempuan)",
+           "nik": "hanya angka (16 angka); huruf dan tanda lain tidak dipakai",
+           "mother_nik": "hanya angka (16 angka); huruf dan tanda lain tidak dipakai"}
 
 
 def _first_upper(text: str) -> str:
@@ -443,7 +465,7 @@ class NewPatientScreen(MtbsScreen["int | None"]):
                 field = spec.key
                 with Horizontal(classes="form-row", id=f"row-{field}"):
                     yield Label(spec.label, classes="form-label")
-                    field_class = SexInput if field == "sex" else Input
+                    field_class = SexInput if field == "sex" else PatientInput
                     # input_length > the valid length: a 17-digit NIK is shown and refused, not cut.
                     yield field_class(id=f"f-{field}", compact=True, max_length=spec.input_length,
                                       select_on_focus=False,
@@ -482,6 +504,11 @@ class NewPatientScreen(MtbsScreen["int | None"]):
         line = self.query_one("#help", Static)
         line.update(" " + text)
         line.set_class(error, "error")
+
+    def on_patient_input_refused(self, event: PatientInput.Refused) -> None:
+        field = self._field_of(event.field.id)
+        if field in REFUSED:
+            self._help(f"{LABELS[field]}: {REFUSED[field]}", error=True)
 
     def _mark(self, field: str, error: str | None) -> None:
         if error:
