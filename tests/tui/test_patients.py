@@ -22,10 +22,10 @@ def _help(app) -> str:
 
 
 async def _open_new_patient(pilot) -> None:
-    await pilot.press("f3")
+    await type_keys(pilot, "f3")
     await pilot.pause()
     assert isinstance(pilot.app.screen, PatientSearchScreen)
-    await pilot.press("f2")
+    await type_keys(pilot, "f2")
     await pilot.pause()
     assert isinstance(pilot.app.screen, NewPatientScreen)
 
@@ -101,7 +101,7 @@ async def test_invalid_input_shows_the_message_and_keeps_everything(register) ->
     before = len(_patients(register))
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3")
+        await type_keys(pilot, "f3")
         await pilot.pause()
         search = app.screen
         assert isinstance(search, PatientSearchScreen)
@@ -111,11 +111,11 @@ async def test_invalid_input_shows_the_message_and_keeps_everything(register) ->
                      "nik": "", "mother_nik": "", "phone": "", "parent_name": "Ny. Lestari"}
             valid[field] = typed
             app.new_patient_fields = {k: v for k, v in valid.items() if v}
-            await pilot.press("f2")
+            await type_keys(pilot, "f2")
             await pilot.pause()
             screen = app.screen
             assert isinstance(screen, NewPatientScreen), case
-            await pilot.press("f10")
+            await type_keys(pilot, "f10")
             await pilot.pause()
             assert app.screen is screen, f"{case}: an invalid form must not be saved"
             assert message in _help(app), f"{case}: {_help(app)}"
@@ -125,7 +125,7 @@ async def test_invalid_input_shows_the_message_and_keeps_everything(register) ->
             for name, value in valid.items():
                 expected = value.upper() if name == "sex" else value
                 assert screen.query_one(f"#f-{name}", Input).value == expected, f"{case}: {name}"
-            await pilot.press("escape")
+            await type_keys(pilot, "escape")
             await pilot.pause()
             assert app.screen is search, case
             assert len(_patients(register)) == before, case
@@ -136,13 +136,13 @@ async def test_sex_field_takes_only_l_or_p(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
         await _open_new_patient(pilot)
-        await pilot.press("tab")
+        await type_keys(pilot, "tab")
         sex = app.screen.query_one("#f-sex", Input)
         assert app.screen.focused is sex
-        await pilot.press("x", "2")
+        await type_keys(pilot, "x", "2")
         assert sex.value == ""
         assert app.screen.focused is sex
-        await pilot.press("l")
+        await type_keys(pilot, "l")
         assert sex.value == "L"
         assert app.screen.focused is app.screen.query_one("#f-birth_date", Input)
 
@@ -151,9 +151,9 @@ async def test_enter_on_an_invalid_field_stays_there_with_the_range(register) ->
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
         await _open_new_patient(pilot)
-        await pilot.press("tab", "tab")
+        await type_keys(pilot, "tab", "tab")
         await _type(pilot, "32-01-2025")
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         birth = app.screen.query_one("#f-birth_date", Input)
         assert app.screen.focused is birth
         assert birth.value == "32-01-2025"
@@ -166,11 +166,11 @@ async def test_duplicate_mrn_is_refused_by_the_register(register) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await _open_new_patient(pilot)
         await _type(pilot, "Putra Wijaya")
-        await pilot.press("tab", "l")
+        await type_keys(pilot, "tab", "l")
         await _type(pilot, "01-01-2026")
-        await pilot.press("tab")
+        await type_keys(pilot, "tab")
         await _type(pilot, taken)
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert isinstance(app.screen, NewPatientScreen)
         assert "sudah dipakai" in _help(app)
@@ -183,12 +183,12 @@ async def test_escape_keeps_what_was_typed(register) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await _open_new_patient(pilot)
         await _type(pilot, "Andi Saputra")
-        await pilot.press("tab", "l")
+        await type_keys(pilot, "tab", "l")
         await _type(pilot, "0103")
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
         assert isinstance(app.screen, PatientSearchScreen)
-        await pilot.press("f2")
+        await type_keys(pilot, "f2")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, NewPatientScreen)
@@ -201,7 +201,7 @@ async def test_escape_keeps_what_was_typed(register) -> None:
 async def test_search_filters_while_typing_and_enter_opens_the_history(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3")
+        await type_keys(pilot, "f3")
         await pilot.pause()
         screen = app.screen
         table = screen.query_one("#search-results", DataTable)
@@ -210,17 +210,17 @@ async def test_search_filters_while_typing_and_enter_opens_the_history(register)
         await pilot.pause()
         assert [r["name"] for r in screen.rows] == ["By. Ny. Wati"]
         for _ in range(6):
-            await pilot.press("backspace")
+            await type_keys(pilot, "backspace")
         await _type(pilot, "RM000002")
         await pilot.pause()
         assert [r["name"] for r in screen.rows] == ["Budi Santoso"]
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         page = app.screen
         assert isinstance(page, PatientScreen)
         history = page.query_one("#history", DataTable)
         assert history.row_count == 1
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
         assert app.screen is screen
         assert screen.query_one("#search", Input).value == "RM000002"
@@ -229,8 +229,8 @@ async def test_search_filters_while_typing_and_enter_opens_the_history(register)
 async def test_typing_on_the_list_goes_on_in_the_search_box(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3")
-        await pilot.press("down")
+        await type_keys(pilot, "f3")
+        await type_keys(pilot, "down")
         screen = app.screen
         assert screen.focused is screen.query_one("#search-results", DataTable)
         await _type(pilot, "bud")
@@ -244,30 +244,30 @@ async def test_search_pages_through_sql(register) -> None:
         register.add_patient(name=f"Anak Paging {i:02d}", sex="L", birth_date="2025-01-01", actor="t")
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3")
+        await type_keys(pilot, "f3")
         await _type(pilot, "paging")
         await pilot.pause()
         screen = app.screen
         first = [r["id"] for r in screen.rows]
         assert len(first) == 17 and screen.has_next
-        await pilot.press("pagedown")
+        await type_keys(pilot, "pagedown")
         second = [r["id"] for r in screen.rows]
         assert len(second) == 17 and not set(first) & set(second)
-        await pilot.press("pagedown")
+        await type_keys(pilot, "pagedown")
         third = [r["id"] for r in screen.rows]
         assert len(third) == 6 and not screen.has_next
-        await pilot.press("pageup", "pageup")
+        await type_keys(pilot, "pageup", "pageup")
         assert [r["id"] for r in screen.rows] == first
 
 
 async def test_no_match_then_f2_prefills_the_name(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3")
+        await type_keys(pilot, "f3")
         await _type(pilot, "Zaskia")
         await pilot.pause()
         assert "Tidak ada pasien" in str(app.screen.query_one("#search-status", Static).render())
-        await pilot.press("enter")  # no match: Enter registers a new patient
+        await type_keys(pilot, "enter")  # no match: Enter registers a new patient
         await pilot.pause()
         assert isinstance(app.screen, NewPatientScreen)
         assert app.screen.query_one("#f-name", Input).value == "Zaskia"
@@ -296,11 +296,11 @@ async def test_f2_baru_chooses_the_form_from_the_birth_date_and_says_why(registe
     calls: list[tuple] = []
     app.start_visit = lambda patient_id, **kw: calls.append((patient_id, kw))  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f2")
+        await type_keys(pilot, "f2")
         await pilot.pause()
         assert isinstance(app.screen, PatientSearchScreen) and app.screen.purpose == "visit"
         await _type(pilot, "wati")
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         # The search is closed: leaving the form lands on the home screen.
@@ -317,9 +317,9 @@ async def test_f2_baru_opens_the_real_visit_form(register) -> None:
 
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f2")
+        await type_keys(pilot, "f2")
         await _type(pilot, "aisyah")
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen)
         assert app.screen.patient_id == register.ids["aisyah"]
@@ -369,22 +369,21 @@ async def test_edit_a_patient_asks_the_reason_and_keeps_the_old_row(register) ->
     wati = register.ids["wati"]
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3", *"wati", "enter")
+        await type_keys(pilot, "f3", *"wati", "enter")
         await pilot.pause()
         assert isinstance(app.screen, PatientScreen)
-        await pilot.press("f4")
+        await type_keys(pilot, "f4")
         await pilot.pause()
         form = app.screen
         assert isinstance(form, NewPatientScreen)
         assert form.query_one("#f-birth_date", Input).value == "11-11-2026"
-        await pilot.press("tab", "p")  # sex L -> P, moves on to the birth date
-        for _ in range(10):
-            await pilot.press("backspace")
+        await type_keys(pilot, "tab", "p")  # sex L -> P, moves on to the birth date
+        await type_keys(pilot, *["backspace"] * 10)
         await _type(pilot, "09-11-2026")
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert isinstance(app.screen, ReasonDialog)
-        await pilot.press(*"salah ketik", "enter")
+        await type_keys(pilot, *"salah ketik", "enter")
         await pilot.pause()
         assert isinstance(app.screen, PatientScreen)
         assert "lahir 09-11-2026" in str(app.screen.query_one("#patient-info", Static).render())
@@ -398,9 +397,9 @@ async def test_edit_a_patient_asks_the_reason_and_keeps_the_old_row(register) ->
 async def test_edit_without_changes_saves_nothing(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3", *"budi", "enter", "f4")
+        await type_keys(pilot, "f3", *"budi", "enter", "f4")
         await pilot.pause()
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert isinstance(app.screen, PatientScreen)
     assert register.patient_versions(register.ids["budi"]) == []
@@ -421,14 +420,14 @@ async def test_a_child_registered_already_is_offered_instead(register, choice) -
     async with app.run_test(size=SIZE) as pilot:
         await _open_new_patient(pilot)
         form = app.screen
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert isinstance(app.screen, DuplicateDialog)
         text = " ".join(str(s.render()) for s in app.screen.query(Static))
         assert "Nama, nama ibu dan tanggal lahir cocok" in text and "F9 tetap daftarkan baru" in text
         table = app.screen.query_one("#duplicates", DataTable)
         assert table.row_count == 1 and table.get_row_at(0)[0] == "RM000001"
-        await pilot.press(choice)
+        await type_keys(pilot, choice)
         await pilot.pause()
         rows = _patients(register)
         actions = [a["action"] for a in register.audit_log()]
@@ -448,11 +447,11 @@ async def test_a_17_digit_nik_is_refused_whole_not_cut(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
         await _open_new_patient(pilot)
-        await pilot.press("tab", "tab", "tab", "tab")
+        await type_keys(pilot, "tab", "tab", "tab", "tab")
         nik = app.screen.query_one("#f-nik", Input)
         assert app.screen.focused is nik
         await _type(pilot, "32010115032500011")
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         assert nik.value == "32010115032500011"  # all 17 digits kept on screen
         assert app.screen.focused is nik
@@ -470,11 +469,11 @@ async def test_enter_on_the_last_field_does_not_save(register) -> None:
         last = form.query(Input).last()
         form.set_focus(last)
         await pilot.pause()
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         assert app.screen is form and len(_patients(register)) == before  # the footer says F10
         assert "F10 untuk menyimpan" in _help(app)
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
     assert len(_patients(register)) == before + 1
 
@@ -483,16 +482,16 @@ async def test_down_from_the_search_box_goes_to_the_first_match(register) -> Non
     """↓ then Enter opens the first match (help: "↓ masuk ke daftar"), never the second row."""
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3")
+        await type_keys(pilot, "f3")
         await pilot.pause()
         screen = app.screen
         table = screen.query_one("#search-results", DataTable)
         assert table.row_count > 1
         first = int(screen.rows[0]["id"])
-        await pilot.press("down")
+        await type_keys(pilot, "down")
         await pilot.pause()
         assert screen.focused is table and table.cursor_row == 0
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
         assert isinstance(app.screen, PatientScreen)
         assert app.screen.patient_id == first
@@ -501,7 +500,7 @@ async def test_down_from_the_search_box_goes_to_the_first_match(register) -> Non
 async def test_while_typing_the_row_enter_opens_is_marked(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3")
+        await type_keys(pilot, "f3")
         await pilot.pause()
         table = app.screen.query_one("#search-results", DataTable)
         assert app.screen.focused is not table
@@ -524,7 +523,7 @@ async def test_a_nik_takes_digits_only_and_a_same_nik_says_nik(register) -> None
         await pilot.pause()
         await _type(pilot, "3201a0115-03250009O")  # a, a dash and a letter O are not taken
         assert nik.value == "3201011503250009"
-        await pilot.press("f10")
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert isinstance(app.screen, DuplicateDialog)
         reason = str(app.screen.query_one("#duplicate-reason", Static).render())

@@ -46,15 +46,13 @@ async def test_f3_chooses_a_day_and_refuses_a_bad_date_without_losing_it(registe
         await pilot.pause()
         assert isinstance(app.screen, PeriodDialog)
         field = app.screen.query_one("#period", Input)
-        for _ in range(10):
-            await type_keys(pilot, "backspace")
+        await type_keys(pilot, *["backspace"] * 10)
         await type_keys(pilot, *"31-11-2026")
         await type_keys(pilot, "enter")
         assert isinstance(app.screen, PeriodDialog)
         assert field.value == "31-11-2026"
         assert "tidak ada di kalender" in str(app.screen.query_one("#period-help").render())
-        for _ in range(10):
-            await type_keys(pilot, "backspace")
+        await type_keys(pilot, *["backspace"] * 10)
         await type_keys(pilot, *"18-11-2026", "enter")
         await pilot.pause()
         screen = app.screen
