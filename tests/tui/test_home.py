@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SIZE, make_app
+from conftest import SIZE, make_app, type_keys
 from textual.widgets import OptionList
 
 from mtbs_tui.screens.dialogs import ConfirmDialog
@@ -51,9 +51,9 @@ async def test_f5_then_enter_opens_a_follow_up_linked_to_the_earlier_visit(regis
     earlier_uid = register.db.execute(
         "SELECT visit_uid FROM visits WHERE patient_id = ? AND status = 'final'", [rizky]).fetchone()[0]
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f5")
+        await type_keys(pilot, "f5")
         assert app.screen.focused is app.screen.query_one("#followups", OptionList)
-        await pilot.press("enter")
+        await type_keys(pilot, "enter")
         await pilot.pause()
     assert calls == [{"patient_id": rizky, "kind": "ulang", "follow_up_of": earlier_uid}]
 
@@ -63,7 +63,7 @@ async def test_f6_enter_resumes_the_draft(register) -> None:
     calls = _record_visits(app)
     draft_id = register.drafts()[0]["id"]
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f6", "enter")
+        await type_keys(pilot, "f6", "enter")
         await pilot.pause()
     assert calls == [{"patient_id": register.ids["nur"], "kind": "pertama", "follow_up_of": None,
                       "draft_id": draft_id}]
@@ -76,7 +76,7 @@ async def test_drafts_are_offered_again_at_start(register) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         assert "Nur Halimah" in app.screen.detail
-        await pilot.press("y")
+        await type_keys(pilot, "y")
         await pilot.pause()
     assert calls and calls[0]["draft_id"] == register.drafts()[0]["id"]
 
@@ -86,7 +86,7 @@ async def test_declining_the_offer_keeps_the_draft_and_shows_the_list(register) 
     calls = _record_visits(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("t")
+        await type_keys(pilot, "t")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert app.screen.focused is app.screen.query_one("#drafts", OptionList)
@@ -97,16 +97,16 @@ async def test_declining_the_offer_keeps_the_draft_and_shows_the_list(register) 
 async def test_delete_discards_a_draft_after_confirmation(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("delete")  # not on the drafts list: nothing happens
+        await type_keys(pilot, "delete")  # not on the drafts list: nothing happens
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        await pilot.press("f6", "delete")
+        await type_keys(pilot, "f6", "delete")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("escape")  # Escape = no
+        await type_keys(pilot, "escape")  # Escape = no
         await pilot.pause()
         assert len(register.drafts()) == 1
-        await pilot.press("delete", "y")
+        await type_keys(pilot, "delete", "y")
         await pilot.pause()
         assert _texts(app, "#drafts") == ["Tidak ada draf."]
     assert register.drafts() == []
@@ -118,11 +118,11 @@ async def test_enter_on_todays_visit_opens_it_read_only(register) -> None:
 
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("down", "down", "enter")
+        await type_keys(pilot, "down", "down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, VisitScreen)
         assert app.screen.visit["patient_id"] == register.ids["wati"]
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
 
@@ -135,14 +135,14 @@ async def test_footer_keys_and_hidden_delete(register) -> None:
                  if b.binding.show and b.enabled and app.screen.check_action(b.binding.action, ()) is not False}
         assert {"f2", "f3", "f4", "f5", "f6", "ctrl+q"} <= shown
         assert "delete" not in shown
-        await pilot.press("f6")
+        await type_keys(pilot, "f6")
         assert app.screen.check_action("discard_draft", ()) is True
 
 
 async def test_home_refreshes_when_coming_back(register) -> None:
     app = make_app(register, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f4")
+        await type_keys(pilot, "f4")
         await pilot.pause()
         # A visit saved elsewhere (another screen, another PC) while the register was open.
         from conftest import TODAY
@@ -154,7 +154,7 @@ async def test_home_refreshes_when_coming_back(register) -> None:
                             case={"visit_date": TODAY.isoformat(), "findings": {"batuk": True,
                                                                                 "napas_per_menit": 40}},
                             actor="bidan.sari", visit_at=f"{TODAY.isoformat()}T08:11:00")
-        await pilot.press("escape")
+        await type_keys(pilot, "escape")
         await pilot.pause()
         today = _texts(app, "#today")
         assert len(today) == 5 and "Rizky Ananda" in today[-1]

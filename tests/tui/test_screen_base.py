@@ -7,7 +7,7 @@ import inspect
 import pkgutil
 
 import pytest
-from conftest import SIZE, make_app
+from conftest import SIZE, make_app, type_keys
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
@@ -104,7 +104,7 @@ async def test_a_new_screen_inherits_the_gate(register, username, may) -> None:
         footer = str(screen.query_one(KeyBar).key_text())
         assert ("F2 Catat" in footer) is may and "F3 Baca" in footer
         assert (screen.check_action("write_note", ()) is True) is may
-        await pilot.press("f2", "f3")
+        await type_keys(pilot, "f2", "f3")
         await pilot.pause()
         assert screen.ran == (["write", "read"] if may else ["read"])
         notes = [n.message for n in app._notifications]
@@ -123,7 +123,7 @@ async def test_help_lines_offer_only_the_roles_keys(register, username) -> None:
     role = {"bidan": "klinis", "tinjau": "peninjau", "daftar": "pendaftaran"}[username]
     app = make_app(register, user=username, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3", *"Aisyah", "enter")
+        await type_keys(pilot, "f3", *"Aisyah", "enter")
         await pilot.pause()
         page = app.screen
         assert isinstance(page, PatientScreen)
@@ -131,10 +131,10 @@ async def test_help_lines_offer_only_the_roles_keys(register, username) -> None:
         assert ("F7 kartu ibu" in hint) is allowed(role, "document.print"), hint
         assert ("F5 kunjungan ulang" in hint) is allowed(role, "visit.create"), hint
         assert ("Enter buka" in hint) is allowed(role, "visit.view"), hint
-        await pilot.press("escape", "escape")
+        await type_keys(pilot, "escape", "escape")
         await pilot.pause()
         if allowed(role, "visit.view"):
-            await pilot.press("f4")
+            await type_keys(pilot, "f4")
             await pilot.pause()
             assert isinstance(app.screen, RegisterScreen)
             status = str(app.screen.query_one("#register-status", Static).render())
@@ -148,7 +148,7 @@ async def test_visit_view_offers_the_correction_only_to_who_may(register, userna
 
     app = make_app(register, user=username, offer_drafts=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter")  # a visit of today on Beranda
+        await type_keys(pilot, "enter")  # a visit of today on Beranda
         await pilot.pause()
         assert isinstance(app.screen, VisitScreen)
         line = str(app.screen.query_one("#visit-help", Static).render())
