@@ -28,12 +28,24 @@ DOCUMENT_BINDINGS = [
 FOLDER_NAME = "dokumen"
 
 
+def refusal(kind: str, visit: dict | None) -> str | None:
+    """Why `kind` cannot be made for this visit row (one line), or None when it can: a final
+    visit; the letter only when the child was referred urgently."""
+    if kind not in DOCUMENTS:
+        return f"Dokumen '{kind}' tidak dikenal."
+    what = DOCUMENTS[kind][0]
+    if not visit:
+        return f"{what}: belum ada kunjungan yang dipilih."
+    if visit.get("status", "final") != "final":
+        return f"{what} dibuat sesudah kunjungan disimpan (F10); ini masih draf."
+    if kind == "referral" and not visit.get("refer_urgently"):
+        return "Surat rujukan hanya untuk anak yang dirujuk segera; anak ini tidak dirujuk."
+    return None
+
+
 def offered(kind: str, visit: dict | None) -> bool:
-    """Whether `kind` can be made for this visit row: a final visit; the letter only when the
-    child was referred urgently."""
-    if not visit or visit.get("status", "final") != "final" or kind not in DOCUMENTS:
-        return False
-    return kind != "referral" or bool(visit.get("refer_urgently"))
+    """Whether `kind` can be made for this visit row (`refusal` says why not)."""
+    return refusal(kind, visit) is None
 
 
 def short_path(path: str | Path, width: int) -> str:
@@ -99,6 +111,17 @@ class DocumentKeys:
         if action != "document":
             return None
         return bool(parameters) and offered(str(parameters[0]), self.document_visit())
+
+    def explain_unavailable(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """F7/F8 where no document is made (a visit not referred, a draft): the line says why;
+        F8 on a child who was not referred did nothing without a word (tmux, the register)."""
+        if action == "document" and parameters:
+            why = refusal(str(parameters[0]), self.document_visit())
+            if why:
+                self.show_document_line(why, error=True)
+                return True
+        inherited = getattr(super(), "explain_unavailable", None)
+        return bool(inherited(action, parameters)) if inherited is not None else False
 
     def action_document(self, kind: str) -> None:
         visit = self.document_visit()
