@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -216,9 +217,16 @@ class GivenDialog(MtbsModalScreen["dict[str, Any] | None"]):
         "time": ("Jam diberikan (jj:mm):", "Enter simpan · kosong = sekarang · Esc batal"),
         "other_text": ("Obat/dosis yang diberikan:", "Enter lanjut · Esc batal"),
         "extra_text": ("Tindakan/obat yang diberikan (nama, dosis):", "Enter lanjut · Esc batal"),
-        "extra_home": ("Dibawa pulang oleh ibu (dicetak di kartu ibu)?  y ya   t tidak", "Esc batal"),
+        # The keys on the keys line: with them the question ran past the dialog ("t tid").
+        "extra_home": ("Dibawa pulang oleh ibu (dicetak di kartu ibu)?", "y ya · t tidak · Esc batal"),
     }
     TEXT_STAGES = ("reason_text", "time", "other_text", "extra_text")
+    # The one-key questions: what answers them, said when another key is pressed.
+    ONE_KEY = {"outcome": ("123", "Jawab dengan 1, 2 atau 3 · Esc batal"),
+               "reason": ("1234", "Jawab dengan angka 1–4 · Esc batal"),
+               "extra_home": ("yt", "Jawab y (ya) atau t (tidak) · Esc batal")}
+    # Text columns of the dialog box (64 wide, less its border and padding).
+    WIDTH = 60
 
     def _show(self, error: str | None = None) -> None:
         prompt, keys = self.PROMPTS[self.stage]
@@ -241,6 +249,20 @@ class GivenDialog(MtbsModalScreen["dict[str, Any] | None"]):
 
     def _today(self) -> bool:
         return self.visit_at[:10] == now().date().isoformat()
+
+    def on_key(self, event: events.Key) -> None:
+        """A key that does not answer a one-key question (Enter, another letter or digit): the
+        keys line says which do, instead of nothing happening."""
+        if self.stage not in self.ONE_KEY or event.key == "escape":
+            return
+        keys, say = self.ONE_KEY[self.stage]
+        char = (event.character or "").lower() if event.is_printable else ""
+        if char and char in keys:
+            return  # the binding answers it
+        if event.key == "enter" or char.strip():
+            event.stop()
+            self.app.bell()
+            self._show(say)
 
     def check_screen_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose":
