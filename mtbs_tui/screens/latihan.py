@@ -390,10 +390,12 @@ class PracticeFormScreen(AssessmentFormScreen[dict[str, Any]]):
             if key in voc.TOP_LEVEL and key not in ("visit_date", "birth_date", "sex") and value is not None:
                 self.values.top[key] = value
         self.values.findings.update({k: v for k, v in (recorded.get("findings") or {}).items() if v is not None})
-        # As the facility settings would: the chart and the malaria area of the story.
-        self.values.top.setdefault("chart", case.chart)
-        if case.case.get("malaria_area"):
-            self.values.top.setdefault("malaria_area", case.case["malaria_area"])
+        # As the facility settings would: the chart and the malaria area of the story, passed over
+        # going forward as the visit form passes over the facility's own (Enter after the head
+        # circumference stopped on both, and a "t" typed on for the danger signs was refused).
+        for key, value in (("chart", case.chart), ("malaria_area", case.case.get("malaria_area"))):
+            if value and self.values.top.setdefault(key, value) == value:
+                self.implied.add(key)
         self.age = age_on(self.patient["birth_date"], self.visit_date)
         self.earlier = None
 

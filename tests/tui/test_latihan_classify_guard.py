@@ -40,3 +40,25 @@ async def test_f10_with_no_classification_asks_once(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, TreatScreen)
     store.close()
+
+
+async def test_the_story_s_chart_and_malaria_area_are_passed_over(tmp_path: Path) -> None:
+    """As the facility's own values in the visit form: the last measurement's Enter goes on to the
+    danger signs (it stopped on the malaria area, then on the chart version)."""
+    from form_app import press_list
+
+    from mtbs_tui.screens.latihan import PracticeFormScreen
+
+    store = PracticeStore.open(tmp_path / "latihan.db", create=True)
+    app = PracticeApp(store, "Sari")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_keys(pilot, "enter", "enter")  # the first case's story, then the form
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, PracticeFormScreen)
+        assert {"chart", "malaria_area"} <= form.implied
+        await type_keys(pilot, *press_list("9,1 enter 72,5 enter 36,8 enter 14 enter 45 enter"))
+        await pilot.pause()
+        assert form.focused.key == "tidak_bisa_minum", form.focused.key
+    store.close()
