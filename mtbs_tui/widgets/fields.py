@@ -416,6 +416,23 @@ class NumberField(FormField):
         lines = textwrap.wrap(message, max(10, width - 6)) or [""]
         return [[(("    → " if i == 0 else "      ") + line, style)] for i, line in enumerate(lines)]
 
+    @property
+    def help_text(self) -> str:
+        """The help line, one line of HELP_WIDTH: an error or notice too long for it (the whole
+        text is under the box) is said shorter; the unlikely-value question ran past the screen's
+        edge and lost 'Tekan Enter sekali lagi untuk memastikan' (tmux 80x24)."""
+        text = super().help_text
+        if len(text) <= HELP_WIDTH or not (self.error or self.notice):
+            return text
+        label = self.spec.label
+        if self.notice and self.warning and not self.error:
+            head = self.warning.split(" (", 1)[0]
+            return fitting_line((f"{label}: {head}. Enter lagi bila benar.",
+                                 f"{head}. Enter lagi bila benar.",
+                                 f"{label}: tidak lazim (lihat di bawah kotak); Enter lagi bila benar"))
+        return fitting_line((f"{text.split(' (', 1)[0].split('; ', 1)[0]} (lihat di bawah kotak)",
+                             f"{label}: tidak sah (lihat di bawah kotak)"))
+
     def default_help(self) -> str:
         spec = self.spec
         rng = ""

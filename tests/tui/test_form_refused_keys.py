@@ -71,3 +71,25 @@ async def test_f5_where_it_does_nothing_says_why(empty_register) -> None:
         help_line = screen_text(app).splitlines()[-2]
         assert "Tanda bahaya dinilai satu per satu" in help_line
         assert form.focused.key == "tidak_bisa_minum" and form.focused.value is None
+
+
+async def test_an_unlikely_value_s_question_fits_the_help_line(tmp_path: Path) -> None:
+    """25 kg at 2 years: the help line read '... (BB/U 6,0 SD; batas WHO' and stopped at the
+    screen's edge; now a short line there, the whole text under the box."""
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Citra", sex="P", birth_date=months_ago(27), actor="t")
+    app = GatedFormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        await type_keys(pilot, *press_list("25 enter"))
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        help_line = lines[-2].rstrip()
+        assert form.focused.key == "weight_kg"
+        assert len(help_line) <= 79 and help_line.endswith("Enter lagi bila benar."), help_line
+        assert "terlalu besar untuk umur ini" in help_line
+        assert "memastikan." in "\n".join(lines[3:10])  # the whole question under the box
+        await type_keys(pilot, "enter")
+        await pilot.pause()
+        assert form.focused.key != "weight_kg" and form.values.top.get("weight_kg") == 25
