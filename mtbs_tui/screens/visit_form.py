@@ -763,6 +763,7 @@ class AssessmentFormScreen(MtbsScreen[Optional[FormResult]], Generic[FormResult]
     def field_changed(self, field: FormField) -> None:
         """A field's answer changed: the model, its echoes, the folding, the panel."""
         self.last_activity = time.monotonic()
+        before = self.values.merged()
         value = field.to_model()
         self.values.set(field.key, value)
         if isinstance(field, NumberField) and field.error and field.text and "echo" not in field.classes:
@@ -790,7 +791,11 @@ class AssessmentFormScreen(MtbsScreen[Optional[FormResult]], Generic[FormResult]
                             other.load(value)
         if field.key == "chart" and value is not None:
             self.call_after_refresh(self._rebuild_sections)
-        self._refresh_state(fold=field.key in FOLD_KEYS)
+        if self.values.merged() != before:
+            # The classification, the folding, the panel, the title and the strip follow from the
+            # answers alone: a digit that leaves a number invalid (7 of 74 cm), or a confirming
+            # Enter, changes none of them.
+            self._refresh_state(fold=field.key in FOLD_KEYS)
         if field is self.focused:
             self._set_help(field.help_text, error=bool(field.error))
 

@@ -147,3 +147,30 @@ async def test_a_field_keeps_its_styles_between_keys_and_takes_a_new_theme() -> 
         app.theme = "textual-light"
         await pilot.pause()
         assert invalid_colour(field) != dark  # the new theme's error colour
+
+
+async def test_a_digit_that_changes_no_answer_does_not_classify_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Aisyah Putri", sex="P", birth_date=months_ago(11, 3), actor="t")
+    calls: list[dict] = []
+    classify = reg.classify
+
+    def counted(case: dict, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls.append(case)
+        return classify(case, *args, **kwargs)
+
+    monkeypatch.setattr(reg, "classify", counted)
+    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VisitFormScreen)
+        await pilot.press(*press_list("9 enter"))
+        before = len(calls)
+        await pilot.press("7")  # 7 cm: not a length yet (the field says the range)
+        assert form.focused is not None and getattr(form.focused, "error", None)
+        assert len(calls) == before and "length_cm" not in form.values.top
+        await pilot.press("4")  # 74 cm: an answer, classified
+        assert len(calls) == before + 1 and calls[-1]["length_cm"] == 74
+        assert "PB 74" in form.query_one("#form-title").text
