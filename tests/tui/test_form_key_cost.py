@@ -50,6 +50,13 @@ def counts(monkeypatch: pytest.MonkeyPatch) -> Counter:
     return seen
 
 
+def _eleven_months(tmp_path: Path) -> FormApp:
+    """The visit form of the standard visit's child (11 months) on a fresh register."""
+    reg = open_register(tmp_path)
+    pid = reg.add_patient(name="Aisyah Putri", sex="P", birth_date=months_ago(11, 3), actor="t")
+    return FormApp(reg, lambda: VisitFormScreen(pid))
+
+
 def _box_is_reverse(field: FormField) -> bool:
     """Whether the answer box ("[ ]", "[t]") of ``field`` is drawn in reverse video."""
     line = field.render_line(0)
@@ -61,9 +68,7 @@ def _box_is_reverse(field: FormField) -> bool:
 
 
 async def test_an_answer_repaints_only_what_changed(tmp_path: Path, counts: Counter) -> None:
-    reg = open_register(tmp_path)
-    pid = reg.add_patient(name="Aisyah Putri", sex="P", birth_date=months_ago(11, 3), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = _eleven_months(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         form = app.screen
@@ -91,9 +96,7 @@ async def test_an_answer_repaints_only_what_changed(tmp_path: Path, counts: Coun
 
 
 async def test_the_summary_opens_without_restyling_the_form_under_it(tmp_path: Path, counts: Counter) -> None:
-    reg = open_register(tmp_path)
-    pid = reg.add_patient(name="Aisyah Putri", sex="P", birth_date=months_ago(11, 3), actor="t")
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
+    app = _eleven_months(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         form = app.screen
@@ -151,8 +154,8 @@ async def test_a_field_keeps_its_styles_between_keys_and_takes_a_new_theme() -> 
 
 async def test_a_digit_that_changes_no_answer_does_not_classify_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    reg = open_register(tmp_path)
-    pid = reg.add_patient(name="Aisyah Putri", sex="P", birth_date=months_ago(11, 3), actor="t")
+    app = _eleven_months(tmp_path)
+    reg = app.register
     calls: list[dict] = []
     classify = reg.classify
 
@@ -161,7 +164,6 @@ async def test_a_digit_that_changes_no_answer_does_not_classify_again(
         return classify(case, *args, **kwargs)
 
     monkeypatch.setattr(reg, "classify", counted)
-    app = FormApp(reg, lambda: VisitFormScreen(pid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         form = app.screen
