@@ -236,6 +236,17 @@ async def until(pilot, condition, *, within: float, what: str) -> None:
         await pilot.pause(0.02)
 
 
+async def open_summary(pilot) -> None:
+    """F9 in the visit form, then wait for the summary: on a busy machine opening it may take longer
+    than the key gate holds a key typed after it (keygate.KEY_HOLD_LIMIT), so the summary's keys
+    are typed once it is there."""
+    from mtbs_tui.screens.summary import SummaryScreen
+
+    await type_keys(pilot, "f9")
+    await until(pilot, lambda: isinstance(pilot.app.screen, SummaryScreen), within=30,
+                what="the summary did not open")
+
+
 CHARACTERS = {"enter": "\r", "tab": "\t", "escape": "\x1b", "space": " "}
 
 

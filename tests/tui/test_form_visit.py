@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from conftest import keys_handled, type_keys
+from conftest import keys_handled, open_summary, type_keys
 from form_app import (
     STANDARD_VISIT,
     GatedFormApp,
@@ -318,7 +318,7 @@ async def test_saved_only_after_commit_and_error_keeps_the_summary(tmp_path: Pat
 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, "f9")
+        await open_summary(pilot)
         await pilot.pause()
         original = reg.save_visit
         reg.save_visit = broken_save  # type: ignore[method-assign]

@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import SIZE, make_app, type_keys
+from conftest import SIZE, make_app, open_summary, type_keys
 from form_app import GatedFormApp, months_ago, open_register, screen_text, standard_draft
 
 from mtbs_tui.screens.given_keys import GivenDialog
@@ -31,7 +31,7 @@ async def test_one_key_confirms_all_then_one_not_given_and_a_deviation(tmp_path:
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, "f9")
+        await open_summary(pilot)
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         shown = flat(app)
@@ -93,7 +93,8 @@ async def test_a_time_before_the_visit_is_refused_in_the_dialog(tmp_path: Path) 
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, "f9", "f10")
+        await open_summary(pilot)
+        await type_keys(pilot, "f10")
         await pilot.pause()
         await type_keys(pilot, "1", "1")  # diberikan: the time question, now by default
         await pilot.pause()
@@ -172,10 +173,11 @@ async def test_what_was_confirmed_stays_when_going_back_to_the_form(tmp_path: Pa
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, "f9", "d", "escape")
+        await open_summary(pilot)
+        await type_keys(pilot, "d", "escape")
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen)
-        await type_keys(pilot, "f9")
+        await open_summary(pilot)
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen) and "Tindakan · 3 diberikan" in flat(app)
         await type_keys(pilot, "f10")
@@ -191,13 +193,14 @@ async def test_a_correction_shows_the_record_and_saves_a_change_with_it(tmp_path
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, "f9", "d", "f10", "escape")
+        await open_summary(pilot)
+        await type_keys(pilot, "d", "f10", "escape")
         await pilot.pause()
     vid = reg.db.execute("SELECT id FROM visits").fetchone()[0]
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid, correct_visit_id=vid))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, "f9")
+        await open_summary(pilot)
         await pilot.pause()
         assert "Tindakan · 3 diberikan" in flat(app)  # the record of the visit, not a new one
         await type_keys(pilot, "1", "2", "2", "f10")  # keluarga menolak; then the correction's reason
@@ -220,7 +223,8 @@ async def test_what_was_confirmed_before_f10_survives_a_crash(tmp_path: Path) ->
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, "f9", "d")
+        await open_summary(pilot)
+        await type_keys(pilot, "d")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen) and "Tindakan · 3 diberikan" in flat(app)
         # No F10, no Esc: the app goes away as in a power cut.
@@ -231,7 +235,7 @@ async def test_what_was_confirmed_before_f10_survives_a_crash(tmp_path: Path) ->
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft_id))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, "f9")
+        await open_summary(pilot)
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen) and "Tindakan · 3 diberikan" in flat(app)
         await type_keys(pilot, "f10")

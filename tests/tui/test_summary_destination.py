@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from conftest import type_keys
+from conftest import open_summary, type_keys
 from form_app import GatedFormApp, fixed_classify, months_ago, open_register, press_list, screen_text
 
 from mtbs_tui.screens.destination import DestinationPicker
@@ -111,7 +111,8 @@ async def test_f10_alone_saves_the_default(tmp_path: Path) -> None:
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, "f9", "f10")
+        await open_summary(pilot)
+        await type_keys(pilot, "f10")
         await pilot.pause()
         assert "Tersimpan" in screen_text(app)
     assert destination(reg) == [(ids["wates"], "RSUD Wates", "Bd. Uji")]
@@ -124,7 +125,7 @@ async def test_without_a_list_the_letter_is_written_by_hand(tmp_path: Path) -> N
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, "f9")
+        await open_summary(pilot)
         await pilot.pause()
         text = screen_text(app)
         assert "Belum ada daftar fasilitas rujukan; tujuan ditulis tangan di surat." in " ".join(text.split())
@@ -202,10 +203,11 @@ async def test_the_pick_survives_going_back_to_the_form(tmp_path: Path) -> None:
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, "f9", "r", "3", "escape")
+        await open_summary(pilot)
+        await type_keys(pilot, "r", "3", "escape")
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen)
-        await type_keys(pilot, "f9")
+        await open_summary(pilot)
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert "RSIA Sadewa (RSIA)" in screen_text(app).splitlines()[3]
@@ -222,7 +224,7 @@ async def test_a_destination_picked_before_f10_survives_a_crash(tmp_path: Path) 
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, "f9")
+        await open_summary(pilot)
         await pilot.pause()
         await type_keys(pilot, "r", "3")
         await pilot.pause()
@@ -232,7 +234,7 @@ async def test_a_destination_picked_before_f10_survives_a_crash(tmp_path: Path) 
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft_id))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await type_keys(pilot, "f9")
+        await open_summary(pilot)
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert "RSIA Sadewa (RSIA)" in screen_text(app).splitlines()[3]
