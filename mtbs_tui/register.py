@@ -124,6 +124,10 @@ class DuplicatePatientError(RegisterError):
 
 # A number typed in a search that may be (part of) a no. RM: "301", "rm301", "RM000301".
 _RM_NUMBER = re.compile(r"(?i)(?:rm)?(\d{1,8})")
+# A long number written in groups of 3-6 digits, as Kartu Keluarga prints a NIK ("5301 2726 1124
+# 0514") or as a phone or BPJS number is written: searched as the one number it is (a whole NIK and
+# a no. RM, "5301014101250002 1", stay two numbers).
+_GROUPED_NUMBER = re.compile(r"\d{3,6}(?:[ .\-]\d{3,6})+")
 
 
 def age_fields(birth_date: str | _dt.date, on: str | _dt.date) -> dict[str, Any]:
@@ -605,11 +609,16 @@ class Register:
 
         Every word typed must match the start of a word in one of those columns ("siti ra" finds
         "Siti Rahma"); a number also matches anywhere in the no. RM ("301" finds RM000301). The MATCH expression is bound as ONE parameter. "" gives the patients seen
-        most recently; a search lists the most recently registered first.
+        most recently; a search lists the most recently registered first. A long number written in
+        groups ("5301 2726 1124 0514", as Kartu Keluarga prints a NIK) is one number.
         """
         limit = max(1, min(int(limit), 500))
         offset = max(0, int(offset))
-        tokens = re.findall(r"\w+", text or "", flags=re.UNICODE)[:8]
+        text = (text or "").strip()
+        if _GROUPED_NUMBER.fullmatch(text) and sum(c.isdigit() for c in text) >= 8:
+            # A NIK pasted in its groups found nothing (each group was a word of its own).
+            text = re.sub(r"[ .\-]", "", text)
+        tokens = re.findall(r"\w+", text, flags=re.UNICODE)[:8]
         if not tokens:
             rows = self.db.execute(
                 f"SELECT {_PATIENT_COLS} FROM patients p WHERE p.merged_into IS NULL "
