@@ -18,3 +18,20 @@ def test_bare_normal_rows_name_their_module() -> None:
     assert "  HIJAU BATUK BUKAN PNEUMONIA" in lines
     assert all(len(line) <= 46 for line in lines)
     assert needs_module_name(" normal ") and not needs_module_name("GIZI BAIK")
+
+
+def test_the_visit_view_names_the_module_of_a_bare_normal(tmp_path) -> None:
+    """The register's visit view (Enter on a row) listed 'HIJAU NORMAL' for growth (tmux)."""
+    from mtbs_tui.demo import generate
+    from mtbs_tui.register import Register
+    from mtbs_tui.screens.register_view import visit_text
+
+    reg = Register.open(tmp_path / "r.db", create=True)
+    generate(reg, patients=20, visits=40, seed=3, bulk=True)
+    vid = next(r[0] for r in reg.db.execute(
+        "SELECT id FROM visits WHERE status = 'final' AND result_json LIKE '%PERTUMBUHAN_NORMAL%'"))
+    visit = reg.get_visit(vid)
+    text = visit_text(visit, [visit]).plain
+    assert "NORMAL (Pertumbuhan)" in text
+    assert not any(line.strip().endswith(" NORMAL") for line in text.splitlines()), text
+    reg.close()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from mtbs_tui.display import needs_module_name
 from mtbs_tui.rules import vocabulary as voc
 from mtbs_tui.rules.age import Age
 
@@ -62,6 +63,13 @@ def module_name(module_id: str) -> str:
         return SHORT[module_id]
     m = voc.MODULE_BY_ID.get(module_id)
     return m.label if m else module_id
+
+
+def classification_label(item: dict[str, Any]) -> str:
+    """A classification as a list shows it: its label, with its module's name when the label says
+    nothing alone ("NORMAL (Pertumbuhan)", display.needs_module_name)."""
+    label = str(item.get("label") or item.get("code") or "")
+    return f"{label} ({module_name(str(item.get('module') or ''))})" if needs_module_name(label) else label
 
 SECTION_TITLES: dict[str, str] = {
     HEADER_ID: "Data kunjungan dan pengukuran",

@@ -15,8 +15,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from mtbs_tui.display import SEVERITY_WORD, date_text, needs_module_name
-from mtbs_tui.form.plan import module_name
+from mtbs_tui.display import SEVERITY_WORD, date_text
+from mtbs_tui.form.plan import classification_label
 
 WIDTH = 44  # the form column of the 80x24 layout, so wrapped lines keep their indent
 
@@ -131,10 +131,8 @@ def intro_lines(visit: dict | None) -> list[str]:
     lines = [f"Kunjungan ulang dari kunjungan {date_text(day)}:"]
     for c in visit.get("classifications") or []:
         word = SEVERITY_WORD.get(c.get("colour", ""), "")
-        label = c.get("label") or c.get("code") or ""
-        if needs_module_name(label):  # two bare "NORMAL" rows (growth, head size) said nothing
-            label = f"{label} ({module_name(c.get('module', ''))})"
-        lines.append(f"  {word} {label}")
+        # Two bare "NORMAL" rows (growth, head size) said nothing: the module is named.
+        lines.append(f"  {word} {classification_label(c)}")
         for question in GUIDE.get(c.get("code", ""), ()):
             lines += textwrap.wrap(question, WIDTH, initial_indent="    · ", subsequent_indent="      ")
     return lines

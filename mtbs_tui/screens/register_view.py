@@ -27,6 +27,7 @@ from mtbs_tui.display import (
     summary_text,
     time_text,
 )
+from mtbs_tui.form.plan import classification_label
 from mtbs_tui.screens.base import MtbsScreen
 from mtbs_tui.screens.given_keys import GIVEN_BINDINGS, GIVEN_HELP_KEYS, GivenContext, GivenKeys
 from mtbs_tui.screens.visit_documents import DOCUMENT_BINDINGS, DocumentKeys
@@ -389,7 +390,7 @@ def visit_text(visit: dict, versions: list[dict], *, earlier_date: str | None = 
     for item in classifications:
         out.append("  ")
         out.append_text(severity_text(item.get("colour")))
-        out.append(f" {item.get('label') or item.get('code')}\n")
+        out.append(f" {classification_label(item)}\n")  # "NORMAL (Pertumbuhan)", not a bare NORMAL
     incomplete = result.get("incomplete") or []
     if incomplete:
         from mtbs_tui.rules.vocabulary import MODULE_BY_ID

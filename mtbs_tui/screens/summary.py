@@ -18,7 +18,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from mtbs_tui.display import long_date_text, needs_module_name
+from mtbs_tui.display import long_date_text
+from mtbs_tui.form.plan import classification_label
 from mtbs_tui.form.plausible import fmt
 from mtbs_tui.messages import RegisterChanged
 from mtbs_tui.rules.advice import advice_for
@@ -234,8 +235,6 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
         return DestinationBox(facilities, chosen, id="sum-tujuan")
 
     def _classifications(self) -> Content:
-        from mtbs_tui.screens.visit_form import module_name
-
         items = self.request.result.get("classifications") or []
         if not items:
             return Content("Belum ada klasifikasi.")
@@ -245,9 +244,7 @@ class SummaryScreen(GivenKeys, DocumentKeys, MtbsScreen["int | None"]):
         room = max(self.app.size.width - BOX_CHROME - WORD_WIDTH - 1, 20)
         for item in items:
             colour = item.get("colour", "")
-            label = item.get("label") or item.get("code", "")
-            if needs_module_name(label):
-                label = f"{label} ({module_name(item.get('module', ''))})"
+            label = classification_label(item)
             rows = textwrap.wrap(label, room) or [""]
             label = rows[0] + "".join("\n" + " " * (WORD_WIDTH + 1) + row for row in rows[1:])
             lines.append(Content.from_markup(f"[{STYLE.get(colour, 'reverse')}]$word[/] $label",
