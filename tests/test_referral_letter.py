@@ -283,3 +283,17 @@ def test_modules_not_assessed_are_named_not_called_none(demo: Register) -> None:
     buf = io.BytesIO()
     render_referral(demo, visit, buf)
     assert "4. Klasifikasi lain Tidak ada." in text_of(buf.getvalue())
+
+
+def test_the_given_line_names_the_worker_not_the_login(demo: Register) -> None:
+    """'Jam diberikan = jam yang dicatat petugas (bidan, ...)' printed the login; the letter is
+    signed with the account's full name, and the line now names her the same way."""
+    vid = ids(demo, "refer_urgently = 1")[-1]
+    visit = demo.get_visit(vid)
+    code = next(t["code"] for t in visit["treatments"] if t["code"] not in ("RUJUK_SEGERA", "RUJUK"))
+    demo.record_given(vid, [{"code": code, "outcome": "diberikan"}], actor="bidan")
+    full_name = demo.worker("bidan")["full_name"]
+    buf = io.BytesIO()
+    render_referral(demo, demo.get_visit(vid), buf)
+    text = text_of(buf.getvalue())
+    assert f"jam yang dicatat petugas ({full_name}," in text and "petugas (bidan," not in text

@@ -385,7 +385,8 @@ def referral_story(register: Any, visit: dict, number: str | None = None, *, com
 
         missing = any(hour == NOT_RECORDED_HOUR for _, _, hour in given_rows(visit))
         story.append(Paragraph(para_text(
-            f"Jam diberikan = jam yang dicatat petugas ({record['recorded_by']}, "
+            # The worker's name as signed below, not the login ("bidan").
+            f"Jam diberikan = jam yang dicatat petugas ({worker_signature(register, record['recorded_by'])[0]}, "
             f"{date_text(record['recorded_at'][:10])} {written_time_text(record['recorded_at'])})"
             + ("; yang belum dicatat diisi dengan tangan." if missing else ".")), small))
     else:
