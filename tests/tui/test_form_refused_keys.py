@@ -25,6 +25,13 @@ def test_every_question_help_line_fits_80_columns() -> None:
     assert too_long == {}
 
 
+async def to_first_danger_sign(pilot, form) -> None:  # noqa: ANN001
+    """Weight, height, temperature, LiLA, head circumference: then the first danger sign (y/t)."""
+    await type_keys(pilot, *press_list("12,5 enter 90 enter 37 enter 14 enter enter"))
+    await pilot.pause()
+    assert form.focused.key == "tidak_bisa_minum"
+
+
 async def test_a_key_that_answers_nothing_says_how_to_answer(tmp_path: Path) -> None:
     reg = open_register(tmp_path)
     pid = reg.add_patient(name="Andi", sex="L", birth_date=months_ago(30), actor="t")
@@ -32,11 +39,8 @@ async def test_a_key_that_answers_nothing_says_how_to_answer(tmp_path: Path) -> 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         form = app.screen
-        # Weight, height, temperature, LiLA, head circumference: then the first danger sign (y/t).
-        await type_keys(pilot, *press_list("12,5 enter 90 enter 37 enter 14 enter enter"))
-        await pilot.pause()
+        await to_first_danger_sign(pilot, form)
         first = form.focused
-        assert first.key == "tidak_bisa_minum"
         for key in ("5", "x", "k"):  # a bound answer key, a letter no binding reads, another
             await type_keys(pilot, key)
             await pilot.pause()
@@ -63,9 +67,7 @@ async def test_f5_where_it_does_nothing_says_why(empty_register) -> None:
         await app.push_screen(VisitFormScreen(pid))
         await pilot.pause()
         form = app.screen
-        await type_keys(pilot, *press_list("12,5 enter 90 enter 37 enter 14 enter enter"))
-        await pilot.pause()
-        assert form.focused.key == "tidak_bisa_minum"
+        await to_first_danger_sign(pilot, form)
         await type_keys(pilot, "f5")
         await pilot.pause()
         help_line = screen_text(app).splitlines()[-2]
