@@ -65,6 +65,15 @@ def open_reply(screen: MtbsScreen[Any], visit_id: int, done: Callable[[str | Non
     app.push_screen(ReplyDialog(referred["id"]), done)
 
 
+def reply_about(visit: dict) -> str:
+    """The line under the reply form's title: when and where the child was referred, and why, the
+    reason whole on the dialog's lines (cut at 40 characters it read 'PENYAKIT SANGAT BERAT ATAU
+    INFEKSI BAKT…'; only a very long list of reasons is shortened)."""
+    referral = visit.get("referral") or {}
+    where = f" ke {referral['destination']}" if referral.get("destination") else ""
+    return f"Dirujuk {date_text(visit['visit_date'])}{where} · {short_label(referral.get('reason') or '', 110)}"
+
+
 class ReplyDialog(EnterMovesOn, MtbsModalScreen["str | None"]):
     """The reply slip (balasan rujukan) of one referral: Enter moves to the next field, Enter on
     the last field (or F10 anywhere) saves; a refused value keeps every field and names the
@@ -111,10 +120,7 @@ class ReplyDialog(EnterMovesOn, MtbsModalScreen["str | None"]):
         with Vertical(classes="dialog-box", id="reply-box"):
             yield Label(f"{title}: {short_label(patient['name'], 30)} ({patient['mrn']})",
                         classes="dialog-question")
-            referral = visit.get("referral") or {}
-            yield Static(f"Dirujuk {date_text(visit['visit_date'])}"
-                         f"{' ke ' + referral['destination'] if referral.get('destination') else ''}"
-                         f" · {short_label(referral.get('reason') or '', 40)}", markup=False, id="reply-about")
+            yield Static(reply_about(visit), markup=False, id="reply-about")
             for field_id, label in fields:
                 yield Horizontal(Label(label, classes="form-label"),
                                  DigitInput(self._start_value(field_id), id=field_id, compact=True,
