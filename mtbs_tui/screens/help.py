@@ -35,7 +35,7 @@ SCREEN_HELP: dict[str, tuple[str, str]] = {
                       "tren per bulan (satu huruf per bulan, · = tidak ada data). ←/→ geser sebulan, "
                       "PgUp/PgDn setahun. F7: PDF 12 bulan ini; F8 (kepala): paket laporan bulan lengkap "
                       "terakhir untuk kabupaten. Berkas ada di folder dokumen di samping register. "
-                      "Definisi: docs/quality.md."),
+                      "Definisi tiap indikator di bawah daftar tombol."),
     "HomeScreen": ("Beranda", "Kunjungan hari ini, kunjungan ulang yang jatuh tempo, draf yang belum "
                    "selesai dan rujukan yang belum ada balasannya. Tab pindah antardaftar, Enter membuka "
                    "baris yang dipilih."),
@@ -132,8 +132,8 @@ class HelpScreen(MtbsModalScreen[None]):
     """The keys of `screen`; Esc, Enter or F1 closes it."""
 
     CSS = """
-    #help-box { width: 76; max-height: 22; }
-    #help-keys { height: auto; max-height: 14; }
+    #help-box { width: 76; max-height: 23; }
+    #help-keys { height: auto; max-height: 12; }
     """
     BINDINGS = [
         Binding("escape,enter,f1", "close", "Tutup", key_display="Esc", id="tutup"),
@@ -159,6 +159,13 @@ class HelpScreen(MtbsModalScreen[None]):
                 said = description + ("" if enabled else " (tidak tersedia sekarang)")
                 # A long line goes on under its own text, not under the keys.
                 keys.append(("\n" + " " * (width + 2)).join(textwrap.wrap(said, room) or [""]) + "\n")
+            # What the screen explains besides its keys (the quality indicators' definitions: the
+            # screen pointed to docs/quality.md, a file a puskesmas PC does not have).
+            details = getattr(self.for_screen, "help_details", None)
+            if callable(details):
+                for heading, body in details():
+                    keys.append("\n" + heading + "\n", style="bold")
+                    keys.append("\n".join(textwrap.wrap(body, KEY_TEXT_WIDTH)) + "\n")
             with VerticalScroll(id="help-keys"):
                 yield Static(keys, id="help-key-list", markup=False)
             yield Label("Esc tutup · ^Q keluar dari aplikasi", classes="dialog-keys", markup=False)

@@ -106,10 +106,15 @@ class QualityScreen(MtbsScreen[None]):
 
     def note_text(self) -> str:
         """One line of 80 columns; F8 only for a role that may send the package."""
-        note = "Definisi: docs/quality.md · F7 PDF 12 bulan ini"
+        note = "Definisi: F1 · F7 PDF 12 bulan ini"
         if self.role_may("send_package"):
             note += " · F8 paket bulanan kabupaten"
         return note
+
+    def help_details(self) -> list[tuple[str, str]]:
+        """F1: each indicator's numerator and denominator (quality.INDICATORS, their one home)."""
+        return [(ind.label, f"Pembilang: {ind.numerator}. Penyebut: {ind.denominator}.")
+                for ind in INDICATORS]
 
     def on_mount(self) -> None:
         today: _dt.date = self.app.today()

@@ -90,7 +90,7 @@ async def test_head_writes_the_pdf_and_the_district_package_from_the_screen(regi
         await _computed(app, pilot)
         assert "F8 Paket kab." in str(app.screen.query_one("KeyBar").render())
         assert _text(app, "#quality-note") == (
-            "Definisi: docs/quality.md · F7 PDF 12 bulan ini · F8 paket bulanan kabupaten")  # whole, 79
+            "Definisi: F1 · F7 PDF 12 bulan ini · F8 paket bulanan kabupaten")  # whole
         await type_keys(pilot, "f8")
         await pilot.pause()
         folder = Path(register.path).parent / "dokumen"
