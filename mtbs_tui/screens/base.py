@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, final
 
-from textual import getters
+from textual import events, getters
 from textual.actions import parse as parse_action
 from textual.binding import Binding
 from textual.reactive import Reactive
@@ -104,6 +104,12 @@ class MtbsScreen(Screen[ResultType]):
             if not offered and self.explain_unavailable(name, parameters):
                 return True
         return False
+
+    def on_key(self, event: events.Key) -> None:
+        """A key no widget took: `refuse_key` says why, on the screen itself, so that an app
+        without the shell's own hook (the practice app, `mtbs latihan`) says it too."""
+        if self.refuse_key(event.key):
+            event.stop()
 
     def explain_unavailable(self, action: str, parameters: tuple[object, ...]) -> bool:
         """A key whose action ``check_screen_action`` does not run now was pressed: a screen that

@@ -62,3 +62,20 @@ async def test_the_story_s_chart_and_malaria_area_are_passed_over(tmp_path: Path
         await pilot.pause()
         assert form.focused.key == "tidak_bisa_minum", form.focused.key
     store.close()
+
+
+async def test_f5_in_the_danger_signs_says_why_in_the_practice_app(tmp_path: Path) -> None:
+    """The shell's hook for a key that does nothing was the app's: `mtbs latihan` (its own app)
+    stayed silent on F5 in the danger signs; the screen says it now."""
+    from form_app import press_list, screen_text
+
+    store = PracticeStore.open(tmp_path / "latihan.db", create=True)
+    app = PracticeApp(store, "Sari")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_keys(pilot, "enter", "enter")
+        await pilot.pause()
+        await type_keys(pilot, *press_list("9,1 enter 72,5 enter 36,8 enter 14 enter 45 enter"), "f5")
+        await pilot.pause()
+        assert "Tanda bahaya dinilai satu per satu" in screen_text(app).splitlines()[-2]
+    store.close()
