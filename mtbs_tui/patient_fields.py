@@ -83,7 +83,7 @@ def parse_birth_date(text: str) -> _dt.date:
     try:
         return _dt.date(y, m, d)
     except ValueError:
-        raise ValueError("tanggal tidak ada di kalender") from None
+        raise ValueError(f"{value} tidak ada di kalender (tulis HH-BB-TTTT)") from None
 
 
 def check_field(key: str, raw: object, *, today: _dt.date, existing_birth: str | None = None) -> object:

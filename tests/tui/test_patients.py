@@ -84,7 +84,7 @@ _INVALID = [
     ("name", "", "Nama anak wajib diisi"),
     ("sex", "", "Jenis kelamin: tekan L"),
     ("birth_date", "31-12-2026", "tidak boleh sesudah hari ini"),
-    ("birth_date", "31-02-2025", "tidak ada di kalender"),
+    ("birth_date", "31-02-2025", "Tanggal lahir: 31-02-2025 tidak ada di kalender (tulis HH-BB-TTTT)"),
     ("birth_date", "kemarin", "tulis HH-BB-TTTT"),
     ("birth_date", "01-01-2020", "5 tahun atau lebih"),
     ("nik", "12345", "harus 16 angka"),
