@@ -505,7 +505,8 @@ def report_quality_command(
     overwrite: OverwriteOpt = False,
 ) -> None:
     """Indikator mutu MTBS per bulan: penilaian lengkap, ditimbang, suhu, napas dihitung, kunjungan
-    ulang tepat waktu, menit per konsultasi, draf ditinggalkan, koreksi (definisi: docs/quality.md)."""
+    ulang tepat waktu, menit per konsultasi, draf ditinggalkan, koreksi (definisi pembilang dan
+    penyebut: di laporan PDF dan XLSX itu sendiri, dan F1 di layar Mutu)."""
     from mtbs_tui.commands.quality import run
 
     actor = _login(ctx, "quality.view")
