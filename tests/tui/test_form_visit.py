@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from conftest import keys_handled, open_summary, type_keys
+from conftest import keys_handled, open_summary, type_keys, until
 from form_app import (
     STANDARD_VISIT,
     GatedFormApp,
@@ -229,7 +229,10 @@ async def test_escape_can_discard_the_draft(tmp_path: Path) -> None:
     assert draft["status"] == "draft"
     app = GatedFormApp(reg, lambda: VisitFormScreen(pid, draft_id=draft["id"]))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        # The resumed form open and focused before Esc (in a full run an Esc typed while it was
+        # still opening reached the screen under it once, and the 'h' after it the form).
+        await until(pilot, lambda: isinstance(app.screen, VisitFormScreen) and app.screen.focused is not None,
+                    within=10, what="the resumed form is open")
         await type_keys(pilot, "escape", "h")
         await pilot.pause()
         assert "Buang draf kunjungan Siti Rahma?" in screen_text(app)
@@ -237,7 +240,9 @@ async def test_escape_can_discard_the_draft(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, VisitFormScreen) and _visits(reg)
         await type_keys(pilot, "escape", "h", "y")
-        await pilot.pause()
+        # The confirmation's answer reaches the form through the dialog's callback: wait for the
+        # form to close before the app does (leaving at once lost the discard once under load).
+        await until(pilot, lambda: app.dismissed == [None], within=10, what="the form closes after Buang")
     assert _visits(reg) == []
     assert app.dismissed == [None]
 
