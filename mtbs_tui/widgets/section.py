@@ -7,8 +7,6 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.geometry import Size
-from textual.reactive import Reactive
 from textual.widgets import Static
 
 from mtbs_tui.form.plan import SectionPlan, block_state, has_conditional, visibility
@@ -29,9 +27,9 @@ class FormSection(Vertical):
     FormSection > .block-title { text-style: bold; color: $text-accent; height: 1; margin-top: 1; }
     FormSection > .folded { color: $text-muted; height: 1; padding-left: 2; }
     """
-    # As FormField.virtual_size: set only by a layout (the section never scrolls, the column
-    # around it does), so a change needs no second layout of the screen.
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    # Not as FormField: a section's size change (a question shown or hidden, an error line)
+    # keeps Textual's layout=True, so the scrolling column around it is measured again (without
+    # it, pictures of a loaded full run missed the section's last two rows now and then).
 
     def __init__(self, plan: SectionPlan, *, intro: Sequence[str] = (),
                  suggest: Callable[[], Sequence[str]] | None = None,
