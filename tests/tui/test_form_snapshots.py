@@ -20,9 +20,8 @@ SIZE = (80, 24)
 
 def _typed(keys: list[str]):  # noqa: ANN202 - snap_compare's run_before
     """Type `keys` in one burst through the key gate (conftest.type_keys) before the picture, with
-    every section mounted first: a section the form mounts in the background while the picture is
-    taken (when the typing pauses) made one picture in a loaded full run miss two rows of the
-    section shown."""
+    every section mounted first, as after a pause in typing: the picture does not depend on when
+    the form's background mounts ran."""
     async def run(pilot) -> None:  # noqa: ANN001
         form = pilot.app.screen
         for section in form.sections:
