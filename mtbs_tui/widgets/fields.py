@@ -23,7 +23,6 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
-from textual.reactive import Reactive
 from textual.widget import Widget
 
 from mtbs_tui.form.plausible import TYPED_DECIMALS, fmt, implausible, unit_hint
@@ -71,10 +70,9 @@ class FormField(Widget, can_focus=True):
     # no style of its own; it is drawn as "formfield--box" reversed, see ``render``).
     FOCUSED_BOX = "formfield--focused-box"
 
-    # Set only by a layout (a field never scrolls), which has already placed the field at its new
-    # size: Textual's default (layout=True) would lay the whole screen out a second time after
-    # every field whose height changed (a number's error line, a section shown).
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    # Textual's own virtual_size (layout=True) is kept: with it off (09af168), questions shown
+    # by an answer (the shock signs after a danger sign) were now and then not drawn until the
+    # next layout in loaded full runs.
 
     def __init__(self, spec: Finding, *, label: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
@@ -188,13 +186,9 @@ class FormField(Widget, can_focus=True):
     def refresh_field(self) -> None:
         """Redraw; ask for a new layout only when the field's height changed (cheap typing)."""
         width = self.content_region.width or self.size.width
-        if not width:
-            # Not on screen (its section hidden, or not laid out yet): showing it lays it out and
-            # measures it then. A layout now would lay out the whole screen for nothing (a field
-            # blurred as its section is hidden, an echo loaded in another section).
-            self.refresh()
-            return
-        height = len(self._lines(width))
+        # Not on screen (its section hidden, or not laid out yet): -1, so the layout asked for
+        # below measures it (refresh() alone left a question shown later undrawn now and then).
+        height = len(self._lines(width)) if width else -1
         if height != getattr(self, "_height", None):
             self._height = height
             self.refresh(layout=True)
