@@ -27,9 +27,9 @@ class FormSection(Vertical):
     FormSection > .block-title { text-style: bold; color: $text-accent; height: 1; margin-top: 1; }
     FormSection > .folded { color: $text-muted; height: 1; padding-left: 2; }
     """
-    # Not as FormField: a section's size change (a question shown or hidden, an error line)
-    # keeps Textual's layout=True, so the scrolling column around it is measured again (without
-    # it, pictures of a loaded full run missed the section's last two rows now and then).
+    # Like FormField, a section keeps Textual's virtual_size (layout=True): a size change (a
+    # question shown or hidden, an error line) has the scrolling column measured again; without
+    # it, questions shown by an answer were now and then not drawn until the next layout.
 
     def __init__(self, plan: SectionPlan, *, intro: Sequence[str] = (),
                  suggest: Callable[[], Sequence[str]] | None = None,
